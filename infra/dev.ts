@@ -1,0 +1,50 @@
+/**
+ * `npm run dev`: the whole back-office on one machine. DynamoDB Local (data kept in `.data/`), the
+ * local API gateway on 127.0.0.1:3000 running the real handler modules, the dev identity, demo data.
+ */
+import { createIdentity } from "./identity.js";
+import { ensureTable, JavaMissingError, startDynamoDbLocal } from "./dynamodb-local.js";
+import { createGateway, listen } from "./gateway.js";
+import { DEV_DB_DIR, DEV_KEY_FILE, DEV_PORT, DEV_TABLE } from "./paths.js";
+import { seedDemo } from "./demo.js";
+
+let dynamo;
+try {
+  dynamo = await startDynamoDbLocal({ dbPath: DEV_DB_DIR });
+} catch (err) {
+  if (err instanceof JavaMissingError) {
+    console.error(`npm run dev: ${err.message}`);
+    process.exit(1);
+  }
+  throw err;
+}
+await ensureTable(dynamo.endpoint, DEV_TABLE);
+const env = { TABLE_NAME: DEV_TABLE, DYNAMODB_ENDPOINT: dynamo.endpoint };
+Object.assign(process.env, env);
+const seeded = await seedDemo();
+
+const identity = await createIdentity(DEV_KEY_FILE);
+const gateway = createGateway({ identity, env });
+const port = await listen(gateway, Number(process.env.PORT ?? DEV_PORT));
+const api = `http://127.0.0.1:${port}`;
+
+console.log(`
+Back-office running locally
+  API            ${api}/v1/health
+  API description ${api}/v1/openapi.json
+  DynamoDB Local ${dynamo.endpoint} (table ${DEV_TABLE}, data in .data/)
+  Demo data      ${seeded}
+
+A token for a role (tresorier, delegation, auditor), in another terminal:
+  npm run token -- tresorier
+  curl -H "Authorization: Bearer $(npm run -s token -- tresorier)" ${api}/v1/ledger/accounts
+
+Ctrl-C stops everything.`);
+
+const stop = async () => {
+  gateway.close();
+  await dynamo.stop();
+  process.exit(0);
+};
+process.on("SIGINT", stop);
+process.on("SIGTERM", stop);

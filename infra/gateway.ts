@@ -1,0 +1,184 @@
+/**
+ * The local API gateway: a Node HTTP server that does what API Gateway HTTP API does in front of
+ * our Lambdas. It matches the request against the one route table, runs the JWT authorizer checks
+ * on staff routes, builds the payload 2.0 event (raw body as a string for text types, base64 for
+ * the rest, exactly as API Gateway does), invokes the same handler module Lambda runs, and writes
+ * its result back.
+ */
+import { randomUUID } from "node:crypto";
+import { createServer, type IncomingMessage, type Server, type ServerResponse } from "node:http";
+import type { Context } from "aws-lambda";
+import { routes, type Group, type HttpEvent, type HttpResult, type RouteDef } from "@asso/functions";
+import type { Identity } from "./identity.js";
+
+/** API Gateway's own payload limit (10 MB); each route applies its smaller limit itself. */
+export const GATEWAY_MAX_BODY = 10 * 1024 * 1024;
+
+type Handler = (event: HttpEvent, context: Context) => Promise<HttpResult>;
+export type HandlerLoader = (group: Group) => Promise<Handler>;
+
+/** Loads `packages/functions/src/handlers/<group>.ts`, the module Lambda runs (bundled there). */
+export const loadHandlerModule: HandlerLoader = async (group) =>
+  ((await import(`../packages/functions/src/handlers/${group}.ts`)) as { handler: Handler }).handler;
+
+interface CompiledRoute {
+  route: RouteDef;
+  regex: RegExp;
+  names: string[];
+}
+
+function compile(route: RouteDef): CompiledRoute {
+  const names: string[] = [];
+  const pattern = route.path.replace(/[.*+?^$()|[\]\\]/g, "\\$&").replace(/\{(\w+)\+?\}/g, (_m, name: string) => {
+    names.push(name);
+    return "([^/]+)";
+  });
+  return { route, regex: new RegExp(`^${pattern}$`), names };
+}
+
+const TEXT_TYPES = /^(text\/|application\/([\w.+-]+\+)?(json|xml|javascript)\b)/i;
+
+/** True when API Gateway hands this body as a plain string rather than base64. */
+export function isTextBody(contentType: string | undefined): boolean {
+  return !!contentType && TEXT_TYPES.test(contentType);
+}
+
+const problemBody = (status: number, title: string, detail: string, slug: string) =>
+  JSON.stringify({ type: `/problems/${slug}`, title, status, detail });
+
+function send(res: ServerResponse, status: number, headers: Record<string, string>, body?: Buffer | string) {
+  res.writeHead(status, headers);
+  res.end(body);
+}
+
+function sendProblem(res: ServerResponse, status: number, title: string, detail: string, slug: string) {
+  send(res, status, { "content-type": "application/problem+json" }, problemBody(status, title, detail, slug));
+}
+
+/** API Gateway stringifies JWT claims; an array becomes "[a b]". */
+function claimsAsApiGateway(payload: Record<string, unknown>): Record<string, string> {
+  const out: Record<string, string> = {};
+  for (const [k, v] of Object.entries(payload)) out[k] = Array.isArray(v) ? `[${v.join(" ")}]` : String(v);
+  return out;
+}
+
+async function readBody(req: IncomingMessage, limit: number): Promise<Buffer | "too-large"> {
+  const chunks: Buffer[] = [];
+  let size = 0;
+  for await (const chunk of req) {
+    size += (chunk as Buffer).length;
+    if (size > limit) return "too-large";
+    chunks.push(chunk as Buffer);
+  }
+  return Buffer.concat(chunks);
+}
+
+export interface GatewayOptions {
+  identity: Identity;
+  /** Environment the handlers see (TABLE_NAME, DYNAMODB_ENDPOINT, …); set on process.env. */
+  env?: Record<string, string>;
+  loadHandler?: HandlerLoader;
+  /** Extra non-API paths served as-is (the public page in dev). */
+  staticRoutes?: Record<string, { contentType: string; body: () => string | Buffer }>;
+}
+
+export function createGateway(opts: GatewayOptions): Server {
+  Object.assign(process.env, opts.env ?? {});
+  const compiled = (routes as readonly RouteDef[]).map(compile);
+  const loader = opts.loadHandler ?? loadHandlerModule;
+  const handlers = new Map<Group, Promise<Handler>>();
+
+  return createServer(async (req, res) => {
+    try {
+      const url = new URL(req.url ?? "/", "http://localhost");
+      const method = (req.method ?? "GET").toUpperCase();
+      const extra = opts.staticRoutes?.[url.pathname];
+      if (extra && method === "GET") return send(res, 200, { "content-type": extra.contentType }, extra.body());
+
+      let match: { c: CompiledRoute; values: string[] } | undefined;
+      for (const c of compiled) {
+        if (c.route.method !== method) continue;
+        const m = c.regex.exec(url.pathname);
+        if (m) {
+          match = { c, values: m.slice(1) };
+          break;
+        }
+      }
+      if (!match) return sendProblem(res, 404, "Not found", `No route ${method} ${url.pathname}.`, "not-found");
+      const { route } = match.c;
+
+      const body = await readBody(req, GATEWAY_MAX_BODY);
+      if (body === "too-large")
+        return sendProblem(res, 413, "Payload too large", `The body is over ${GATEWAY_MAX_BODY} bytes.`, "payload-too-large");
+
+      const headers: Record<string, string> = {};
+      for (const [k, v] of Object.entries(req.headers)) if (v !== undefined) headers[k] = Array.isArray(v) ? v.join(",") : v;
+
+      let authorizer: HttpEvent["requestContext"]["authorizer"];
+      if (route.auth !== "public") {
+        const m = /^Bearer\s+(\S+)$/i.exec(headers.authorization ?? "");
+        if (!m) return sendProblem(res, 401, "Unauthorized", "A bearer token is required.", "unauthorized");
+        try {
+          const claims = await opts.identity.verify(m[1]!);
+          authorizer = { jwt: { claims: claimsAsApiGateway(claims as Record<string, unknown>), scopes: null } };
+        } catch {
+          return sendProblem(res, 401, "Unauthorized", "The bearer token is invalid or expired.", "unauthorized");
+        }
+      }
+
+      const query: Record<string, string> = {};
+      for (const [k, v] of url.searchParams) query[k] = query[k] === undefined ? v : `${query[k]},${v}`;
+      const pathParameters = Object.fromEntries(match.c.names.map((n, i) => [n, decodeURIComponent(match!.values[i]!)]));
+      const now = new Date();
+      const text = isTextBody(headers["content-type"]);
+      const event: HttpEvent = {
+        version: "2.0",
+        routeKey: `${route.method} ${route.path}`,
+        rawPath: url.pathname,
+        rawQueryString: url.search.slice(1),
+        headers,
+        ...(Object.keys(query).length ? { queryStringParameters: query } : {}),
+        ...(match.c.names.length ? { pathParameters } : {}),
+        requestContext: {
+          accountId: "000000000000",
+          apiId: "local",
+          domainName: headers.host ?? "127.0.0.1",
+          domainPrefix: "127",
+          http: { method, path: url.pathname, protocol: "HTTP/1.1", sourceIp: req.socket.remoteAddress ?? "127.0.0.1", userAgent: headers["user-agent"] ?? "" },
+          requestId: randomUUID(),
+          routeKey: `${route.method} ${route.path}`,
+          stage: "$default",
+          time: now.toUTCString(),
+          timeEpoch: now.getTime(),
+          ...(authorizer ? { authorizer } : {}),
+        },
+        ...(body.length ? { body: text ? body.toString("utf8") : body.toString("base64") } : {}),
+        isBase64Encoded: body.length > 0 && !text,
+      };
+
+      let handler = handlers.get(route.group);
+      if (!handler) handlers.set(route.group, (handler = loader(route.group)));
+      const context = { awsRequestId: event.requestContext.requestId, functionName: `local-${route.group}` } as Context;
+      const result = await (await handler)(event, context);
+      const outHeaders: Record<string, string> = {};
+      for (const [k, v] of Object.entries(result.headers ?? {})) outHeaders[k] = String(v);
+      const outBody = result.body === undefined ? undefined : result.isBase64Encoded ? Buffer.from(result.body, "base64") : result.body;
+      if (result.cookies?.length) res.setHeader("set-cookie", result.cookies);
+      return send(res, result.statusCode ?? 200, outHeaders, outBody);
+    } catch {
+      // Like API Gateway when the integration fails: a 500 with no internals.
+      if (!res.headersSent) sendProblem(res, 500, "Internal error", "The integration failed.", "internal");
+      else res.end();
+    }
+  });
+}
+
+export function listen(server: Server, port: number, host = "127.0.0.1"): Promise<number> {
+  return new Promise((ok, ko) => {
+    server.once("error", ko);
+    server.listen(port, host, () => {
+      const a = server.address();
+      ok(typeof a === "object" && a ? a.port : port);
+    });
+  });
+}

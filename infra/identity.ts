@@ -1,0 +1,70 @@
+/**
+ * The dev identity: what stands in for the Cognito user pool on one machine. It has its own RSA key
+ * and JWKS, issues tokens shaped like Cognito ID tokens (`cognito:groups`), and verifies them the
+ * way the HTTP API JWT authorizer does (signature against the JWKS, issuer, audience, expiry).
+ */
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from "node:fs";
+import { dirname } from "node:path";
+import { createLocalJWKSet, exportJWK, generateKeyPair, importJWK, jwtVerify, SignJWT, type JWK, type JWTPayload } from "jose";
+
+export const DEV_ISSUER = "https://identity.asso.localhost/dev";
+export const DEV_AUDIENCE = "asso-back-office-local";
+
+export interface Identity {
+  issuer: string;
+  audience: string;
+  jwks: { keys: JWK[] };
+  /** A bearer token for these groups, valid `ttlSeconds` (1 h by default). */
+  token(groups: string | string[], opts?: { ttlSeconds?: number; subject?: string; issuer?: string; audience?: string }): Promise<string>;
+  /** The authorizer's checks; resolves to the claims or rejects. */
+  verify(token: string): Promise<JWTPayload>;
+}
+
+interface StoredKey {
+  kid: string;
+  privateJwk: JWK;
+  publicJwk: JWK;
+}
+
+async function newKey(): Promise<StoredKey> {
+  const { privateKey, publicKey } = await generateKeyPair("RS256", { extractable: true });
+  const kid = `dev-${Date.now().toString(36)}`;
+  return { kid, privateJwk: await exportJWK(privateKey), publicJwk: { ...(await exportJWK(publicKey)), kid, alg: "RS256", use: "sig" } };
+}
+
+/** An identity with a key kept in `keyFile` (created on first use), or in memory when absent. */
+export async function createIdentity(keyFile?: string): Promise<Identity> {
+  let stored: StoredKey;
+  if (keyFile && existsSync(keyFile)) stored = JSON.parse(readFileSync(keyFile, "utf8")) as StoredKey;
+  else {
+    stored = await newKey();
+    if (keyFile) {
+      mkdirSync(dirname(keyFile), { recursive: true });
+      writeFileSync(keyFile, JSON.stringify(stored), { mode: 0o600 });
+    }
+  }
+  const privateKey = await importJWK(stored.privateJwk, "RS256");
+  const jwks = { keys: [stored.publicJwk] };
+  const keySet = createLocalJWKSet(jwks);
+  return {
+    issuer: DEV_ISSUER,
+    audience: DEV_AUDIENCE,
+    jwks,
+    async token(groups, opts = {}) {
+      const list = Array.isArray(groups) ? groups : [groups];
+      const now = Math.floor(Date.now() / 1000);
+      return new SignJWT({ "cognito:groups": list, token_use: "id", email: `${list[0] ?? "user"}@asso.localhost` })
+        .setProtectedHeader({ alg: "RS256", kid: stored.kid, typ: "JWT" })
+        .setSubject(opts.subject ?? `dev-${list.join("-") || "nobody"}`)
+        .setIssuer(opts.issuer ?? DEV_ISSUER)
+        .setAudience(opts.audience ?? DEV_AUDIENCE)
+        .setIssuedAt(now)
+        .setExpirationTime(now + (opts.ttlSeconds ?? 3600))
+        .sign(privateKey);
+    },
+    async verify(token) {
+      const { payload } = await jwtVerify(token, keySet, { issuer: DEV_ISSUER, audience: DEV_AUDIENCE, algorithms: ["RS256"] });
+      return payload;
+    },
+  };
+}

@@ -1,0 +1,9 @@
+/** Where local state lives: `.data/` (git-ignored) keeps the dev database and the dev identity key. */
+import { join } from "node:path";
+import { ROOT } from "./dynamodb-local.js";
+
+export const DATA_DIR = join(ROOT, ".data");
+export const DEV_DB_DIR = join(DATA_DIR, "dynamodb");
+export const DEV_KEY_FILE = join(DATA_DIR, "identity-key.json");
+export const DEV_TABLE = "asso-dev";
+export const DEV_PORT = 3000;

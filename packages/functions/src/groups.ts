@@ -1,0 +1,15 @@
+/** What each Lambda group may touch, for least-privilege IAM in the stack. */
+import type { Group } from "./route.js";
+
+export interface GroupNeeds {
+  /** Access to the one table. */
+  table: "none" | "read" | "readwrite";
+  /** Reads the Stripe keys from Secrets Manager. */
+  stripe: boolean;
+  memoryMb: number;
+}
+
+export const GROUP_NEEDS: Record<Group, GroupNeeds> = {
+  system: { table: "none", stripe: false, memoryMb: 256 },
+  ledger: { table: "readwrite", stripe: false, memoryMb: 1024 },
+};

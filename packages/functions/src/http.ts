@@ -1,0 +1,208 @@
+/**
+ * The HTTP edge shared by every Lambda: turns an API Gateway HTTP API (payload 2.0) event into a
+ * typed request (roles checked, params/query/body parsed by the route's zod schemas), calls the
+ * operation, and maps its result or typed error to an answer. Errors become
+ * `application/problem+json` here and nowhere else.
+ */
+import type { APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2 } from "aws-lambda";
+import type { z } from "zod";
+import {
+  DomainError,
+  ForbiddenError,
+  NotFoundError,
+  PayloadTooLargeError,
+  UnauthorizedError,
+  UnsupportedMediaTypeError,
+  ValidationError,
+  type FieldError,
+} from "@asso/core";
+import { parseGroups, type Principal } from "./roles.js";
+import { routeKey, type Group, type RouteDef } from "./route.js";
+import { routes, type AppRoute } from "./routes.js";
+
+export const DEFAULT_MAX_BODY = 1024 * 1024;
+
+/** The event as API Gateway hands it, with the JWT authorizer's claims when the route has one. */
+export type HttpEvent = APIGatewayProxyEventV2 & {
+  requestContext: APIGatewayProxyEventV2["requestContext"] & {
+    authorizer?: { jwt?: { claims: Record<string, string | number | boolean | string[]>; scopes: string[] | null } };
+  };
+};
+export type HttpResult = APIGatewayProxyStructuredResultV2;
+
+type Infer<T> = T extends z.ZodType ? z.output<T> : undefined;
+
+export interface Request<R extends RouteDef = RouteDef> {
+  route: R;
+  params: Infer<R["params"]>;
+  query: Infer<R["query"]>;
+  body: Infer<R["body"]>;
+  /** The body bytes exactly as sent (webhook signatures, file uploads). */
+  rawBody: Buffer;
+  headers: Record<string, string>;
+  principal: Principal | undefined;
+  idempotencyKey: string | undefined;
+  requestId: string;
+}
+
+/** What an operation returns: data for the route's status, or a full reply. */
+export interface Reply {
+  status?: number;
+  body: unknown;
+  headers?: Record<string, string>;
+}
+
+export type Operation<R extends RouteDef> = (req: Request<R>) => Promise<Reply | unknown>;
+
+type OpsOf<G extends Group> = {
+  [R in Extract<AppRoute, { group: G }> as R["operationId"]]: Operation<R>;
+};
+
+const isReply = (v: unknown): v is Reply =>
+  typeof v === "object" && v !== null && "body" in v && Object.keys(v).every((k) => ["status", "body", "headers"].includes(k));
+
+// ---------------------------------------------------------------- problems
+
+export function problem(status: number, title: string, detail: string, slug: string, errors?: FieldError[]): HttpResult {
+  return {
+    statusCode: status,
+    headers: { "content-type": "application/problem+json", "cache-control": "no-store" },
+    body: JSON.stringify({ type: `/problems/${slug}`, title, status, detail, ...(errors ? { errors } : {}) }),
+  };
+}
+
+/** The one mapping from errors to answers. Unknown errors are logged by name only and answered 500. */
+export function errorToResult(err: unknown, requestId: string): HttpResult {
+  if (err instanceof ValidationError) return problem(400, err.title, err.message, err.slug, err.errors);
+  if (err instanceof DomainError) return problem(err.status, err.title, err.message, err.slug);
+  const name = err instanceof Error ? err.name : typeof err;
+  console.error(JSON.stringify({ level: "error", requestId, error: name }));
+  return problem(500, "Internal error", `Something went wrong; quote request ${requestId} to the maintainers.`, "internal");
+}
+
+/** zod issues → one `{ path, message }` per bad field (an unknown key is named itself). */
+export function zodErrors(error: z.ZodError, prefix: string[] = []): FieldError[] {
+  const out: FieldError[] = [];
+  for (const issue of error.issues) {
+    const base = [...prefix, ...issue.path.map(String)];
+    if (issue.code === "unrecognized_keys") {
+      for (const key of issue.keys) out.push({ path: [...base, key].join("."), message: "is not an accepted field" });
+    } else out.push({ path: base.join(".") || "(body)", message: issue.message });
+  }
+  return out;
+}
+
+// ---------------------------------------------------------------- parsing
+
+function lowerHeaders(event: HttpEvent): Record<string, string> {
+  const out: Record<string, string> = {};
+  for (const [k, v] of Object.entries(event.headers ?? {})) if (v !== undefined) out[k.toLowerCase()] = v;
+  return out;
+}
+
+function principalOf(event: HttpEvent): Principal | undefined {
+  const claims = event.requestContext.authorizer?.jwt?.claims;
+  if (!claims) return undefined;
+  return { subject: String(claims.sub ?? "unknown"), roles: parseGroups(claims["cognito:groups"]) };
+}
+
+function checkAccess(route: RouteDef, principal: Principal | undefined): void {
+  if (route.auth === "public") return;
+  if (!principal) throw new UnauthorizedError("A bearer token is required.");
+  const allowed = route.auth;
+  if (!principal.roles.some((r) => allowed.includes(r)))
+    throw new ForbiddenError(`This route needs one of the roles: ${allowed.join(", ")}.`);
+}
+
+const isJsonType = (ct: string) => /^application\/([\w.+-]+\+)?json\b/i.test(ct);
+
+function parseBody(route: RouteDef, event: HttpEvent, raw: Buffer, headers: Record<string, string>): unknown {
+  if (!route.body) return undefined;
+  const max = route.maxBodyBytes ?? DEFAULT_MAX_BODY;
+  if (raw.length > max) throw new PayloadTooLargeError(`The body is ${raw.length} bytes; the limit is ${max}.`);
+  const ct = headers["content-type"] ?? "";
+  if (!isJsonType(ct)) throw new UnsupportedMediaTypeError("Send the body as application/json.");
+  if (raw.length === 0) throw new ValidationError([{ path: "(body)", message: "A JSON body is required" }]);
+  try {
+    return JSON.parse(raw.toString("utf8"));
+  } catch {
+    throw new ValidationError([{ path: "(body)", message: "The body is not valid JSON" }]);
+  }
+}
+
+function parseInputs(route: RouteDef, event: HttpEvent, headers: Record<string, string>, raw: Buffer) {
+  const errors: FieldError[] = [];
+  const run = (schema: z.ZodType | undefined, input: unknown) => {
+    if (!schema) return undefined;
+    const r = schema.safeParse(input);
+    if (!r.success) {
+      errors.push(...zodErrors(r.error));
+      return undefined;
+    }
+    return r.data;
+  };
+  const params = run(route.params, event.pathParameters ?? {});
+  const query = run(route.query, event.queryStringParameters ?? {});
+  const bodyInput = parseBody(route, event, raw, headers);
+  const body = route.body ? run(route.body, bodyInput) : undefined;
+  if (errors.length) throw new ValidationError(errors);
+  return { params, query, body };
+}
+
+/** The raw body bytes: API Gateway base64-encodes non-text bodies (`isBase64Encoded`). */
+export function rawBodyOf(event: Pick<HttpEvent, "body" | "isBase64Encoded">): Buffer {
+  if (event.body === undefined || event.body === null) return Buffer.alloc(0);
+  return event.isBase64Encoded ? Buffer.from(event.body, "base64") : Buffer.from(event.body, "utf8");
+}
+
+// ---------------------------------------------------------------- the handler factory
+
+function toResult(route: RouteDef, out: unknown): HttpResult {
+  const reply: Reply = isReply(out) ? out : { body: out };
+  const status = reply.status ?? route.response.status;
+  const headers: Record<string, string> = { "cache-control": "no-store", ...(reply.headers ?? {}) };
+  if (Buffer.isBuffer(reply.body)) {
+    headers["content-type"] ??= route.response.contentType ?? "application/octet-stream";
+    return { statusCode: status, headers, body: reply.body.toString("base64"), isBase64Encoded: true };
+  }
+  if (typeof reply.body === "string") {
+    headers["content-type"] ??= route.response.contentType ?? "text/plain; charset=utf-8";
+    return { statusCode: status, headers, body: reply.body };
+  }
+  if (reply.body === undefined) return { statusCode: status, headers };
+  headers["content-type"] ??= "application/json";
+  return { statusCode: status, headers, body: JSON.stringify(reply.body) };
+}
+
+/**
+ * Builds the Lambda handler of one group: finds the route by `routeKey`, checks roles, parses the
+ * input, runs the operation, maps the answer. Every route of the group must have its operation.
+ */
+export function defineGroup<G extends Group>(group: G, ops: OpsOf<G>) {
+  const table = new Map<string, RouteDef>();
+  for (const r of routes as readonly RouteDef[]) if (r.group === group) table.set(routeKey(r), r);
+  const operations = ops as unknown as Record<string, Operation<RouteDef>>;
+  for (const r of table.values())
+    if (!operations[r.operationId]) throw new Error(`group ${group}: no operation for ${r.operationId}`);
+
+  return async function handler(event: HttpEvent): Promise<HttpResult> {
+    const requestId = event.requestContext?.requestId ?? "unknown";
+    const route = table.get(event.routeKey);
+    try {
+      if (!route) throw new NotFoundError(`No route ${event.routeKey}.`);
+      const principal = principalOf(event);
+      checkAccess(route, principal);
+      const headers = lowerHeaders(event);
+      const rawBody = rawBodyOf(event);
+      const { params, query, body } = parseInputs(route, event, headers, rawBody);
+      const key = headers["idempotency-key"];
+      if (key !== undefined && (key.length === 0 || key.length > 255))
+        throw new ValidationError([{ path: "Idempotency-Key", message: "must be 1 to 255 characters" }]);
+      const req = { route, params, query, body, rawBody, headers, principal, idempotencyKey: key, requestId };
+      const out = await operations[route.operationId]!(req as Request<RouteDef>);
+      return toResult(route, out);
+    } catch (err) {
+      return errorToResult(err, requestId);
+    }
+  };
+}

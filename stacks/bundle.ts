@@ -1,0 +1,51 @@
+/**
+ * Bundles each handler group into one minified ESM file for Lambda (Node.js 22, arm64). Used by
+ * `npm run synth`, the SST stack and the benchmark, so what is measured is what is deployed. The AWS
+ * SDK v3 is left out: the Lambda Node.js runtime provides it.
+ */
+import { buildSync, type BuildResult } from "esbuild";
+import { statSync } from "node:fs";
+import { join, resolve } from "node:path";
+import { GROUPS, type Group } from "@asso/functions";
+
+export const ROOT = resolve(import.meta.dirname, "..");
+export const BUNDLE_DIR = join(ROOT, "dist", "functions");
+
+export const handlerEntry = (group: Group) => join(ROOT, "packages", "functions", "src", "handlers", `${group}.ts`);
+
+export interface Bundle {
+  group: Group;
+  dir: string;
+  file: string;
+  bytes: number;
+}
+
+export function bundleGroup(group: Group, outRoot = BUNDLE_DIR): Bundle {
+  const dir = join(outRoot, group);
+  const file = join(dir, "index.mjs");
+  const result: BuildResult = buildSync({
+    entryPoints: [handlerEntry(group)],
+    outfile: file,
+    bundle: true,
+    minify: true,
+    platform: "node",
+    target: "node22",
+    format: "esm",
+    sourcemap: false,
+    legalComments: "none",
+    external: ["@aws-sdk/*", "@smithy/*"],
+    // Some dependencies are CommonJS and call require(); give the ESM bundle one.
+    banner: { js: "import{createRequire as __cr}from'node:module';const require=__cr(import.meta.url);" },
+    logLevel: "error",
+  });
+  if (result.errors.length) throw new Error(`bundling ${group} failed`);
+  return { group, dir, file, bytes: statSync(file).size };
+}
+
+export function bundleAll(outRoot = BUNDLE_DIR): Bundle[] {
+  return GROUPS.map((g) => bundleGroup(g, outRoot));
+}
+
+if (import.meta.url === `file://${process.argv[1]}`) {
+  for (const b of bundleAll()) console.log(`${b.group.padEnd(10)} ${(b.bytes / 1024).toFixed(1)} KB  ${b.file}`);
+}

@@ -1,0 +1,177 @@
+/**
+ * The foundation through the real HTTP surface: the auth matrix generated from the route table,
+ * the error model, and the events the local gateway hands to the handlers.
+ */
+import { request } from "node:http";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { ROLES, routes, type RouteDef } from "@asso/functions";
+import { createGateway, listen } from "../infra/gateway.js";
+import { startTestStack, type TestStack } from "./support/stack.js";
+import { examplePath } from "./support/routes.js";
+
+let stack: TestStack;
+
+/** A request with any method and body (fetch refuses a GET with a body). */
+function rawRequest(port: string | number, method: string, path: string, contentType: string, body: Buffer) {
+  return new Promise<{ status: number; body: string }>((ok, ko) => {
+    const r = request({ host: "127.0.0.1", port, path, method, headers: { "content-type": contentType, "content-length": body.length } }, (res) => {
+      let text = "";
+      res.on("data", (d) => (text += d));
+      res.on("end", () => ok({ status: res.statusCode ?? 0, body: text }));
+    });
+    r.on("error", ko);
+    r.end(body);
+  });
+}
+beforeAll(async () => {
+  stack = await startTestStack();
+});
+afterAll(() => stack.close());
+
+const problemOf = async (res: Response) => {
+  expect(res.headers.get("content-type")).toMatch(/^application\/problem\+json/);
+  const body = (await res.json()) as { type: string; title: string; status: number; detail: string; errors?: { path: string; message: string }[] };
+  expect(body.status).toBe(res.status);
+  expect(typeof body.title).toBe("string");
+  expect(typeof body.detail).toBe("string");
+  return body;
+};
+
+describe("auth matrix, generated from the route table", () => {
+  for (const route of routes as readonly RouteDef[]) {
+    const path = examplePath(route.path);
+    const name = `${route.method} ${route.path}`;
+    if (route.auth === "public") {
+      it(`${name} answers without a token`, async () => {
+        const res = await stack.call(route.method, path, { role: null, body: route.body ? {} : undefined });
+        expect([401, 403]).not.toContain(res.status);
+      });
+      continue;
+    }
+    it(`${name} without a token → 401`, async () => {
+      const res = await stack.call(route.method, path, { role: null });
+      expect(res.status).toBe(401);
+      await problemOf(res);
+    });
+    for (const role of ROLES) {
+      const allowed = route.auth.includes(role);
+      it(`${name} as ${role} → ${allowed ? "allowed" : "403"}`, async () => {
+        const res = await stack.call(route.method, path, { role, body: route.body ? {} : undefined });
+        if (allowed) expect([401, 403]).not.toContain(res.status);
+        else {
+          expect(res.status).toBe(403);
+          await problemOf(res);
+        }
+      });
+    }
+  }
+});
+
+describe("tokens", () => {
+  const path = "/v1/ledger/accounts";
+  it("an expired token → 401", async () => {
+    const token = await stack.identity.token("tresorier", { ttlSeconds: -60 });
+    const res = await stack.call("GET", path, { role: null, headers: { authorization: `Bearer ${token}` } });
+    expect(res.status).toBe(401);
+    await problemOf(res);
+  });
+  it("a tampered token → 401", async () => {
+    const token = await stack.identity.token("auditor");
+    const [h, p, s] = token.split(".");
+    const claims = JSON.parse(Buffer.from(p!, "base64url").toString());
+    claims["cognito:groups"] = ["tresorier"];
+    const forged = `${h}.${Buffer.from(JSON.stringify(claims)).toString("base64url")}.${s}`;
+    const res = await stack.call("GET", path, { role: null, headers: { authorization: `Bearer ${forged}` } });
+    expect(res.status).toBe(401);
+  });
+  it("a token signed by another key → 401", async () => {
+    const { createIdentity } = await import("../infra/identity.js");
+    const other = await createIdentity();
+    const res = await stack.call("GET", path, { role: null, headers: { authorization: `Bearer ${await other.token("tresorier")}` } });
+    expect(res.status).toBe(401);
+  });
+  it("a token for another audience or issuer → 401", async () => {
+    for (const opts of [{ audience: "someone-else" }, { issuer: "https://evil.example/" }]) {
+      const token = await stack.identity.token("tresorier", opts);
+      const res = await stack.call("GET", path, { role: null, headers: { authorization: `Bearer ${token}` } });
+      expect(res.status).toBe(401);
+    }
+  });
+  it("a token without any known group → 403", async () => {
+    const token = await stack.identity.token("volunteers");
+    const res = await stack.call("GET", path, { role: null, headers: { authorization: `Bearer ${token}` } });
+    expect(res.status).toBe(403);
+  });
+  it("a malformed Authorization header → 401", async () => {
+    const res = await stack.call("GET", path, { role: null, headers: { authorization: "Basic abc" } });
+    expect(res.status).toBe(401);
+  });
+});
+
+describe("errors", () => {
+  it("an unknown route → 404 problem", async () => {
+    const res = await stack.call("GET", "/v1/nothing-here", { role: null });
+    expect(res.status).toBe(404);
+    await problemOf(res);
+  });
+  it("a body over the gateway limit (10 MiB) → 413 problem", async () => {
+    const res = await rawRequest(new URL(stack.url).port, "GET", "/v1/health", "application/json", Buffer.alloc(10 * 1024 * 1024 + 1, 32));
+    expect(res.status).toBe(413);
+    expect(JSON.parse(res.body).status).toBe(413);
+  });
+});
+
+describe("health and the API description", () => {
+  it("GET /v1/health", async () => {
+    const res = await stack.call("GET", "/v1/health", { role: null });
+    expect(res.status).toBe(200);
+    expect(((await res.json()) as { status: string }).status).toBe("ok");
+  });
+  it("GET /v1/openapi.json lists every route of the table with its security", async () => {
+    const res = await stack.call("GET", "/v1/openapi.json", { role: null });
+    const doc = (await res.json()) as { openapi: string; paths: Record<string, Record<string, { security?: unknown; operationId: string }>> };
+    expect(doc.openapi).toBe("3.1.0");
+    for (const route of routes as readonly RouteDef[]) {
+      const op = doc.paths[route.path]?.[route.method.toLowerCase()];
+      expect(op?.operationId).toBe(route.operationId);
+      expect(op?.security !== undefined).toBe(route.auth !== "public");
+    }
+  });
+  it("GET /v1/ledger/accounts returns the association chart", async () => {
+    const res = await stack.call("GET", "/v1/ledger/accounts", { role: "auditor" });
+    const body = (await res.json()) as { items: { number: string; label: string; class: number }[] };
+    const numbers = body.items.map((a) => a.number);
+    for (const n of ["512", "4671", "627", "7541", "756", "741", "120", "129", "194", "6894", "7894"]) expect(numbers).toContain(n);
+    expect(numbers).not.toContain("757");
+    expect(body.items.find((a) => a.number === "7541")).toEqual({ number: "7541", label: "Dons manuels", class: 7 });
+  });
+});
+
+describe("the events the gateway builds", () => {
+  it("hands JSON bodies as strings and binary bodies as base64, like API Gateway", async () => {
+    const seen: { body?: string; isBase64Encoded: boolean; routeKey: string; version: string }[] = [];
+    const server = createGateway({
+      identity: stack.identity,
+      loadHandler: async () => async (event) => {
+        seen.push(event);
+        return { statusCode: 204 };
+      },
+    });
+    const port = await listen(server, 0);
+    try {
+      const bytes = Buffer.from([0, 1, 2, 250, 251]);
+      await rawRequest(port, "GET", "/v1/health", "application/json", Buffer.from('{"a":"é"}'));
+      await rawRequest(port, "GET", "/v1/health", "application/octet-stream", bytes);
+      const json = seen.at(-2)!;
+      const bin = seen.at(-1)!;
+      expect(json.version).toBe("2.0");
+      expect(json.routeKey).toBe("GET /v1/health");
+      expect(json.isBase64Encoded).toBe(false);
+      expect(json.body).toBe('{"a":"é"}');
+      expect(bin.isBase64Encoded).toBe(true);
+      expect(Buffer.from(bin.body!, "base64")).toEqual(bytes);
+    } finally {
+      server.close();
+    }
+  });
+});

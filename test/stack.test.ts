@@ -1,0 +1,118 @@
+/** The AWS stack, synthesized offline and asserted (aws-cdk-lib assertions). */
+import { App, Stack } from "aws-cdk-lib";
+import { Match, Template } from "aws-cdk-lib/assertions";
+import { mkdtempSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { beforeAll, describe, expect, it } from "vitest";
+import { tableDefinition } from "@asso/core";
+import { GROUP_NEEDS, GROUPS, routes, type RouteDef } from "@asso/functions";
+import { defineBackOffice } from "../stacks/backoffice.js";
+import { bundleAll } from "../stacks/bundle.js";
+
+let bundleDir: string;
+const synth = (stage: string) => {
+  const app = new App({ outdir: mkdtempSync(join(tmpdir(), "cdk-")) });
+  const stack = new Stack(app, `test-${stage}`, { env: { region: "eu-west-3" } });
+  defineBackOffice(stack, { stage, bundleDir });
+  return Template.fromStack(stack);
+};
+
+let prod: Template;
+let dev: Template;
+beforeAll(() => {
+  bundleDir = mkdtempSync(join(tmpdir(), "bundles-"));
+  bundleAll(bundleDir);
+  prod = synth("prod");
+  dev = synth("dev");
+});
+
+type Statement = { Action: string | string[]; Resource: unknown; Effect: string };
+const statements = (t: Template): Statement[] =>
+  Object.values(t.findResources("AWS::IAM::Policy")).flatMap((p) => (p as { Properties: { PolicyDocument: { Statement: Statement[] } } }).Properties.PolicyDocument.Statement);
+
+describe("the HTTP API", () => {
+  it("has every route of the route table, with the JWT authorizer on staff routes only", () => {
+    const found = prod.findResources("AWS::ApiGatewayV2::Route");
+    const byKey = new Map(Object.values(found).map((r) => [(r as { Properties: { RouteKey: string } }).Properties.RouteKey, (r as { Properties: { AuthorizationType?: string } }).Properties]));
+    expect(byKey.size).toBe(routes.length);
+    for (const route of routes as readonly RouteDef[]) {
+      const props = byKey.get(`${route.method} ${route.path}`);
+      expect(props, `${route.method} ${route.path}`).toBeDefined();
+      expect(props!.AuthorizationType ?? "NONE").toBe(route.auth === "public" ? "NONE" : "JWT");
+    }
+    prod.hasResourceProperties("AWS::ApiGatewayV2::Authorizer", {
+      AuthorizerType: "JWT",
+      IdentitySource: ["$request.header.Authorization"],
+      JwtConfiguration: Match.objectLike({ Audience: Match.anyValue(), Issuer: Match.anyValue() }),
+    });
+  });
+  it("has a Cognito user pool with the three staff groups", () => {
+    for (const g of ["tresorier", "delegation", "auditor"]) prod.hasResourceProperties("AWS::Cognito::UserPoolGroup", { GroupName: g });
+  });
+});
+
+describe("the table", () => {
+  it("matches the one table definition, on demand, with point-in-time recovery", () => {
+    prod.hasResourceProperties("AWS::DynamoDB::Table", {
+      BillingMode: "PAY_PER_REQUEST",
+      KeySchema: [
+        { AttributeName: tableDefinition.partitionKey.name, KeyType: "HASH" },
+        { AttributeName: tableDefinition.sortKey.name, KeyType: "RANGE" },
+      ],
+      PointInTimeRecoverySpecification: { PointInTimeRecoveryEnabled: true },
+      GlobalSecondaryIndexes: tableDefinition.globalSecondaryIndexes.map((ix) => ({
+        IndexName: ix.indexName,
+        KeySchema: [
+          { AttributeName: ix.partitionKey.name, KeyType: "HASH" },
+          { AttributeName: ix.sortKey.name, KeyType: "RANGE" },
+        ],
+        Projection: { ProjectionType: "ALL" },
+      })),
+    });
+  });
+  it("is protected from deletion outside dev stages", () => {
+    prod.hasResource("AWS::DynamoDB::Table", { Properties: Match.objectLike({ DeletionProtectionEnabled: true }), DeletionPolicy: "Retain" });
+    dev.hasResourceProperties("AWS::DynamoDB::Table", { DeletionProtectionEnabled: false });
+  });
+});
+
+describe("the functions", () => {
+  it("are one per handler group, Node.js 22 on arm64, with log retention", () => {
+    const fns = Object.values(prod.findResources("AWS::Lambda::Function")).map((f) => (f as { Properties: { Runtime: string; Architectures: string[] } }).Properties);
+    expect(fns).toHaveLength(GROUPS.length);
+    for (const f of fns) {
+      expect(Number(/^nodejs(\d+)\.x$/.exec(f.Runtime)?.[1])).toBeGreaterThanOrEqual(22);
+      expect(f.Architectures).toEqual(["arm64"]);
+    }
+    prod.resourceCountIs("AWS::Logs::LogGroup", GROUPS.length);
+    prod.allResourcesProperties("AWS::Logs::LogGroup", { RetentionInDays: Match.anyValue() });
+  });
+  it("have least-privilege IAM: no wildcard actions, no `*` resources, no managed policies", () => {
+    const all = statements(prod);
+    expect(all.length).toBeGreaterThan(0);
+    for (const s of all) {
+      const actions = ([] as string[]).concat(s.Action);
+      for (const a of actions) expect(a.endsWith(":*") || a === "*", a).toBe(false);
+      const resources = ([] as unknown[]).concat(s.Resource);
+      for (const r of resources) expect(r).not.toBe("*");
+    }
+    for (const role of Object.values(prod.findResources("AWS::IAM::Role")))
+      expect((role as { Properties: { ManagedPolicyArns?: unknown } }).Properties.ManagedPolicyArns).toBeUndefined();
+  });
+  it("give table access only to the groups that need it", () => {
+    const tableStatements = statements(prod).filter((s) => ([] as string[]).concat(s.Action).some((a) => a.startsWith("dynamodb:")));
+    expect(tableStatements.length).toBe(GROUPS.filter((g) => GROUP_NEEDS[g].table !== "none").length);
+  });
+  it("keep the Stripe keys in Secrets Manager", () => {
+    prod.resourceCountIs("AWS::SecretsManager::Secret", 1);
+  });
+});
+
+describe("alarms", () => {
+  it("watch API 5xx answers and each function's errors", () => {
+    prod.hasResourceProperties("AWS::CloudWatch::Alarm", { MetricName: "5xx", Namespace: "AWS/ApiGateway" });
+    const errorAlarms = Object.values(prod.findResources("AWS::CloudWatch::Alarm")).filter((a) => (a as { Properties: { MetricName: string } }).Properties.MetricName === "Errors");
+    expect(errorAlarms).toHaveLength(GROUPS.length);
+  });
+});
