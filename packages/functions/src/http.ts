@@ -121,6 +121,7 @@ function parseBody(route: RouteDef, event: HttpEvent, raw: Buffer, headers: Reco
   const max = route.maxBodyBytes ?? DEFAULT_MAX_BODY;
   if (raw.length > max) throw new PayloadTooLargeError(`The body is ${raw.length} bytes; the limit is ${max}.`);
   const ct = headers["content-type"] ?? "";
+  if (raw.length === 0 && route.bodyOptional) return {};
   if (!isJsonType(ct)) throw new UnsupportedMediaTypeError("Send the body as application/json.");
   if (raw.length === 0) throw new ValidationError([{ path: "(body)", message: "A JSON body is required" }]);
   try {
@@ -178,7 +179,7 @@ function toResult(route: RouteDef, out: unknown): HttpResult {
  * Builds the Lambda handler of one group: finds the route by `routeKey`, checks roles, parses the
  * input, runs the operation, maps the answer. Every route of the group must have its operation.
  */
-export function defineGroup<G extends Group>(group: G, ops: OpsOf<G>) {
+export function defineGroup<G extends Group>(group: G, ops: NoInfer<OpsOf<G>>) {
   const table = new Map<string, RouteDef>();
   for (const r of routes as readonly RouteDef[]) if (r.group === group) table.set(routeKey(r), r);
   const operations = ops as unknown as Record<string, Operation<RouteDef>>;

@@ -20,6 +20,8 @@ export interface RouteDef {
   params?: z.ZodType;
   query?: z.ZodType;
   body?: z.ZodType;
+  /** An empty body stands for `{}`. */
+  bodyOptional?: boolean;
   /** Largest accepted body in bytes (default 1 MiB). */
   maxBodyBytes?: number;
   response: { status: number; schema?: z.ZodType; contentType?: string };

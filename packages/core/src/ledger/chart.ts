@@ -75,6 +75,7 @@ const seed: Array<[string, string]> = [
   ["870", "Bénévolat"],
   ["871", "Prestations en nature"],
   ["875", "Dons en nature"],
+  ["890", "Bilan d'ouverture"],
 ];
 
 export const chartOfAccounts: readonly Account[] = seed.map(([number, label]) => ({

@@ -1,7 +1,59 @@
 /** Lambda: the ledger routes. Each operation calls one use case of @asso/core. */
-import { chartOfAccounts } from "@asso/core";
-import { defineGroup } from "../http.js";
+import {
+  chartOfAccounts,
+  closeYear,
+  dbFromEnv,
+  exportFileName,
+  exportLedger,
+  generalLedger,
+  getEntry,
+  entryView,
+  listEntries,
+  listYears,
+  loadConfig,
+  NotFoundError,
+  postEntry,
+  requestHash,
+  reverseEntry,
+  trialBalance,
+  verifyChain,
+  withStoredAnswer,
+  type Idempotency,
+} from "@asso/core";
+import { defineGroup, type Request } from "../http.js";
+import type { RouteDef } from "../route.js";
+
+const idempotency = (req: Request<RouteDef>, what: unknown): Idempotency | undefined =>
+  req.idempotencyKey ? { operation: req.route.operationId, key: req.idempotencyKey, requestHash: requestHash(what) } : undefined;
 
 export const handler = defineGroup("ledger", {
   listAccounts: async () => ({ items: chartOfAccounts }),
+  postEntry: async (req) => postEntry(dbFromEnv(), req.body, idempotency(req, req.body)),
+  getEntry: async (req) => {
+    const e = await getEntry(dbFromEnv(), req.params.id);
+    if (!e) throw new NotFoundError(`No entry ${req.params.id}.`);
+    return entryView(e);
+  },
+  listEntries: async (req) => listEntries(dbFromEnv(), req.query),
+  reverseEntry: async (req) => reverseEntry(dbFromEnv(), req.params.id, req.body, idempotency(req, { id: req.params.id, ...req.body })),
+  listYears: async () => ({ items: (await listYears(dbFromEnv())).map(({ entries: _entries, ...y }) => y) }),
+  closeYear: async (req) => {
+    const db = dbFromEnv();
+    return withStoredAnswer(db, idempotency(req, req.params), () => closeYear(db, req.params.year));
+  },
+  trialBalance: async (req) => trialBalance(dbFromEnv(), req.query.year, { closing: req.query.closing }),
+  generalLedger: async (req) => generalLedger(dbFromEnv(), req.query),
+  exportLedger: async (req) => {
+    const { year, format } = req.query;
+    let text = "";
+    for await (const chunk of exportLedger(dbFromEnv(), year, format)) text += chunk;
+    return {
+      body: text,
+      headers: {
+        "content-type": format === "fec" ? "text/plain; charset=utf-8" : "text/csv; charset=utf-8",
+        "content-disposition": `attachment; filename="${exportFileName(loadConfig().siren, year, format)}"`,
+      },
+    };
+  },
+  integrity: async () => verifyChain(dbFromEnv()),
 });

@@ -1,0 +1,126 @@
+/**
+ * Closing a fiscal year: the result (classes 7 − 6) posted to 120 (surplus) or 129 (deficit) in
+ * journal CL, the opening entries (à-nouveaux) of classes 1–5 written into the next year in journal
+ * AN (which therefore carry that journal's first numbers), then the year locked.
+ *
+ * Errors: ConflictError (already closed, an earlier year with entries still open).
+ * Closing entries have fixed ids, so a closing interrupted half-way resumes without writing twice.
+ */
+import { UpdateCommand } from "@aws-sdk/lib-dynamodb";
+import { ConditionalCheckFailedException } from "@aws-sdk/client-dynamodb";
+import type { Db } from "../db/client.js";
+import { ConflictError } from "../errors.js";
+import { findAccount } from "./chart.js";
+import type { JournalCode } from "./journals.js";
+import { keys } from "./keys.js";
+import { entryView, type Line } from "./model.js";
+import { awaitValidation, writeDraft } from "./posting.js";
+import { MAX_LINES } from "./schemas.js";
+import { drain } from "./sequencer.js";
+import { listYears, trialBalance } from "./queries.js";
+
+const classOf = (account: string) => Number(account[0]);
+
+/** A line that brings `balance` (debit − credit) to zero. */
+const settle = (account: string, balance: number, label: string): Line =>
+  balance > 0 ? { account, debit: 0, credit: balance, label } : { account, debit: -balance, credit: 0, label };
+/** A line that opens `balance` (debit − credit). */
+const open = (account: string, balance: number, label: string): Line =>
+  balance > 0 ? { account, debit: balance, credit: 0, label } : { account, debit: 0, credit: -balance, label };
+
+const net = (lines: Line[]) => lines.reduce((s, l) => s + l.debit - l.credit, 0);
+
+/**
+ * Splits lines into entries of at most MAX_LINES lines, each balanced by a line on `counterpart`.
+ * With one chunk and `counterpart` null, the lines already balance.
+ */
+function chunk(lines: Line[], counterpart: string | null, label: string): Line[][] {
+  const size = MAX_LINES - 1;
+  if (counterpart === null && lines.length <= MAX_LINES) return lines.length ? [lines] : [];
+  const out: Line[][] = [];
+  for (let i = 0; i < lines.length; i += size) {
+    const part = lines.slice(i, i + size);
+    const n = net(part);
+    out.push(n === 0 ? part : [...part, settle(counterpart ?? "890", n, label)]);
+  }
+  return out;
+}
+
+async function setStatus(db: Db, year: number, status: "closing" | "closed", extra: Record<string, unknown> = {}) {
+  const names: Record<string, string> = { "#s": "status", "#y": "year" };
+  const values: Record<string, unknown> = { ":s": status, ":y": year, ":k": "year", ":open": "open", ":closing": "closing" };
+  let set = "SET #s = :s, #y = :y, kind = :k";
+  for (const [k, v] of Object.entries(extra)) {
+    names[`#${k}`] = k;
+    values[`:${k}`] = v;
+    set += `, #${k} = :${k}`;
+  }
+  try {
+    await db.doc.send(
+      new UpdateCommand({
+        TableName: db.tableName,
+        Key: keys.year(year),
+        UpdateExpression: set,
+        ConditionExpression: "attribute_not_exists(#s) OR #s IN (:open, :closing)",
+        ExpressionAttributeNames: names,
+        ExpressionAttributeValues: values,
+      }),
+    );
+  } catch (err) {
+    if (err instanceof ConditionalCheckFailedException) throw new ConflictError(`The fiscal year ${year} is already closed.`, { year });
+    throw err;
+  }
+}
+
+async function drainAll(db: Db) {
+  for (let i = 0; i < 200 && !(await drain(db)); i++) await new Promise((r) => setTimeout(r, 25));
+}
+
+export async function closeYear(db: Db, year: number) {
+  const years = await listYears(db);
+  if (years.find((y) => y.year === year)?.status === "closed") throw new ConflictError(`The fiscal year ${year} is already closed.`, { year });
+  const earlier = years.filter((y) => y.year < year && y.status !== "closed" && (y.entries ?? 0) > 0).map((y) => y.year);
+  if (earlier.length) throw new ConflictError(`Close ${earlier.join(", ")} first: an earlier year with entries is still open.`, { years: earlier });
+
+  await setStatus(db, year, "closing");
+  await drainAll(db);
+
+  const tb = await trialBalance(db, year, { closing: "exclude" });
+  const incomeStatement = tb.accounts.filter((a) => (classOf(a.account) === 6 || classOf(a.account) === 7) && a.balance !== 0);
+  const result = -incomeStatement.reduce((s, a) => s + a.balance, 0);
+  const resultAccount = result >= 0 ? "120" : "129";
+
+  const ids: string[] = [];
+  const post = async (journal: JournalCode, date: string, label: string, parts: Line[][]) => {
+    for (const [i, lines] of parts.entries()) {
+      const id = `close-${year}-${journal}-${i + 1}`;
+      await writeDraft(db, { journal, date, label, pieceRef: `CLOTURE-${year}`, lines }, { system: true, id });
+      ids.push(id);
+    }
+  };
+
+  const clLabel = `Détermination du résultat ${year}`;
+  await post("CL", `${year}-12-31`, clLabel, chunk(incomeStatement.map((a) => settle(a.account, a.balance, clLabel)), resultAccount, clLabel));
+
+  const balances = new Map(tb.accounts.filter((a) => classOf(a.account) <= 5).map((a) => [a.account, a.balance]));
+  balances.set(resultAccount, (balances.get(resultAccount) ?? 0) - result);
+  const anLabel = `À-nouveaux ${year + 1}`;
+  const anLines = [...balances.entries()]
+    .filter(([, b]) => b !== 0)
+    .sort(([a], [b]) => a.localeCompare(b))
+    .map(([account, b]) => open(account, b, findAccount(account)?.label ?? anLabel));
+  await post("AN", `${year + 1}-01-01`, anLabel, chunk(anLines, null, anLabel));
+
+  const entries = [];
+  for (const id of ids) entries.push(await awaitValidation(db, id));
+  const closedAt = new Date().toISOString();
+  await setStatus(db, year, "closed", { closedAt, result });
+  return {
+    year,
+    status: "closed" as const,
+    closedAt,
+    result,
+    closingEntries: entries.filter((e) => e.journal === "CL").map(entryView),
+    openingEntries: entries.filter((e) => e.journal === "AN").map(entryView),
+  };
+}

@@ -1,0 +1,72 @@
+/**
+ * The FEC (fichier des écritures comptables, LPF art. A47 A-1) and the same lines as a spreadsheet
+ * CSV. Both are async generators of text chunks, one query page at a time: memory stays flat however
+ * large the year. Closing entries (journal CL) are not in the FEC, as the rules require.
+ */
+import type { Db } from "../db/client.js";
+import { compactDate } from "../dates.js";
+import { findAccount } from "./chart.js";
+import { FEC_JOURNALS, JOURNALS } from "./journals.js";
+import { keys } from "./keys.js";
+import { entryRef, type Entry } from "./model.js";
+import { queryPages } from "./queries.js";
+
+export const FEC_FIELDS = [
+  "JournalCode", "JournalLib", "EcritureNum", "EcritureDate", "CompteNum", "CompteLib", "CompAuxNum", "CompAuxLib", "PieceRef",
+  "PieceDate", "EcritureLib", "Debit", "Credit", "EcritureLet", "DateLet", "ValidDate", "Montantdevise", "Idevise",
+] as const;
+
+/** 123456 cents → "1234,56": decimal comma, no thousands separator. */
+export function frenchAmount(cents: number): string {
+  const sign = cents < 0 ? "-" : "";
+  const abs = Math.abs(cents);
+  return `${sign}${Math.floor(abs / 100)},${String(abs % 100).padStart(2, "0")}`;
+}
+
+export type ExportFormat = "fec" | "csv";
+
+export function exportFileName(siren: string, year: number, format: ExportFormat): string {
+  return format === "fec" ? `${siren}FEC${year}1231.txt` : `ecritures-${year}.csv`;
+}
+
+const clean = (s: string) => s.replace(/[\t\r\n|]+/g, " ").trim();
+const isoToFrench = (d: string) => `${d.slice(8, 10)}/${d.slice(5, 7)}/${d.slice(0, 4)}`;
+const csvField = (s: string) => (/[;"\n\r]/.test(s) ? `"${s.replaceAll('"', '""')}"` : s);
+
+function rows(e: Entry, format: ExportFormat): string[][] {
+  const date = (d: string) => (format === "fec" ? compactDate(d) : isoToFrench(d));
+  return e.lines.map((l) => [
+    e.journal,
+    JOURNALS[e.journal],
+    entryRef(e) ?? "",
+    date(e.date),
+    l.account,
+    clean(findAccount(l.account)?.label ?? l.account),
+    "",
+    "",
+    clean(e.pieceRef),
+    date(e.pieceDate),
+    clean(l.label ?? e.label),
+    frenchAmount(l.debit),
+    frenchAmount(l.credit),
+    "",
+    "",
+    date(e.validDate!),
+    "",
+    "",
+  ]);
+}
+
+/** The export of a year: header line first, then every validated entry's lines, journal by journal. */
+export async function* exportLedger(db: Db, year: number, format: ExportFormat): AsyncGenerator<string> {
+  const sep = format === "fec" ? "\t" : ";";
+  const line = (fields: readonly string[]) => (format === "fec" ? fields.join(sep) : fields.map(csvField).join(sep)) + "\r\n";
+  yield (format === "csv" ? "\uFEFF" : "") + line(FEC_FIELDS);
+  for (const journal of FEC_JOURNALS) {
+    for await (const page of queryPages(db, { IndexName: "gsi2", KeyConditionExpression: "gsi2pk = :p", ExpressionAttributeValues: { ":p": keys.journalIndex(year, journal) } })) {
+      let chunk = "";
+      for (const item of page) for (const r of rows(item as unknown as Entry, format)) chunk += line(r);
+      if (chunk) yield chunk;
+    }
+  }
+}

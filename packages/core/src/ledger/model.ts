@@ -1,0 +1,81 @@
+/** The ledger's stored shapes and the hash that chains validated entries. */
+import { createHash } from "node:crypto";
+import type { JournalCode } from "./journals.js";
+
+/** One line: exactly one of debit/credit is positive, the other 0 (integer cents). */
+export interface Line {
+  account: string;
+  debit: number;
+  credit: number;
+  label?: string;
+}
+
+export type EntryStatus = "draft" | "validated" | "rejected";
+
+export interface Entry {
+  id: string;
+  journal: JournalCode;
+  year: number;
+  date: string;
+  label: string;
+  pieceRef: string;
+  pieceDate: string;
+  lines: Line[];
+  status: EntryStatus;
+  createdAt: string;
+  reversalOf?: string;
+  rejection?: string;
+  /** Set at validation: number within (year, journal), position in the chain, validation date. */
+  number?: number;
+  seq?: number;
+  validDate?: string;
+  hash?: string;
+  prevHash?: string;
+}
+
+export const GENESIS_HASH = "0".repeat(64);
+
+/** The hashed content of a validated entry: every field an auditor relies on, in a fixed order. */
+export function entryHash(e: Entry, prevHash: string): string {
+  const content = JSON.stringify([
+    e.id,
+    e.seq,
+    e.journal,
+    e.year,
+    e.number,
+    e.date,
+    e.label,
+    e.pieceRef,
+    e.pieceDate,
+    e.validDate,
+    e.reversalOf ?? null,
+    e.lines.map((l) => [l.account, l.debit, l.credit, l.label ?? null]),
+  ]);
+  return createHash("sha256").update(`${prevHash}\n${content}`).digest("hex");
+}
+
+/** `BQ000012`: the entry's reference, unique within a fiscal year (FEC `EcritureNum`). */
+export const entryRef = (e: Pick<Entry, "journal" | "number">) =>
+  e.number === undefined ? null : `${e.journal}${String(e.number).padStart(6, "0")}`;
+
+/** The entry as the API shows it. */
+export function entryView(e: Entry) {
+  return {
+    id: e.id,
+    journal: e.journal,
+    number: e.number ?? null,
+    ref: entryRef(e),
+    status: e.status,
+    date: e.date,
+    year: e.year,
+    label: e.label,
+    pieceRef: e.pieceRef,
+    pieceDate: e.pieceDate,
+    lines: e.lines.map((l) => ({ account: l.account, debit: l.debit, credit: l.credit, ...(l.label ? { label: l.label } : {}) })),
+    validDate: e.validDate ?? null,
+    hash: e.hash ?? null,
+    ...(e.reversalOf ? { reversalOf: e.reversalOf } : {}),
+    ...(e.rejection ? { rejection: e.rejection } : {}),
+  };
+}
+export type EntryView = ReturnType<typeof entryView>;

@@ -1,0 +1,219 @@
+/**
+ * Posting. An entry is written at once as a draft (brouillard) together with its idempotency marker
+ * (and, for a reversal, the reversed entry's reversal marker) in one transaction; then the single
+ * sequencer (sequencer.ts) validates it: number, chain hash, balances. The poster waits for that and
+ * answers with the number.
+ *
+ * Errors: ValidationError (unknown account, reserved journal), ConflictError (closed year, already
+ * reversed, entry not validated, idempotency key reused with another body), NotFoundError.
+ */
+import { createHash, randomUUID } from "node:crypto";
+import { GetCommand, TransactWriteCommand } from "@aws-sdk/lib-dynamodb";
+import { TransactionCanceledException } from "@aws-sdk/client-dynamodb";
+import type { Db } from "../db/client.js";
+import { ConflictError, NotFoundError, ValidationError, type FieldError } from "../errors.js";
+import { findAccount } from "./chart.js";
+import { MANUAL_JOURNALS, type JournalCode } from "./journals.js";
+import { keys } from "./keys.js";
+import { entryView, type Entry, type EntryView, type Line } from "./model.js";
+import type { PostEntryInput } from "./schemas.js";
+import { drain } from "./sequencer.js";
+
+export interface Idempotency {
+  operation: string;
+  key: string;
+  /** sha256 of what the request asked for; a replay with another body is refused. */
+  requestHash: string;
+}
+
+export const requestHash = (value: unknown) => createHash("sha256").update(JSON.stringify(value)).digest("hex");
+
+export const yearOf = (date: string) => Number(date.slice(0, 4));
+
+interface IdemMarker {
+  requestHash: string;
+  entryId: string;
+}
+
+export async function getEntry(db: Db, id: string): Promise<Entry | undefined> {
+  const r = await db.doc.send(new GetCommand({ TableName: db.tableName, Key: keys.entry(id), ConsistentRead: true }));
+  return r.Item as Entry | undefined;
+}
+
+export async function yearStatus(db: Db, year: number): Promise<"open" | "closing" | "closed"> {
+  const r = await db.doc.send(new GetCommand({ TableName: db.tableName, Key: keys.year(year), ConsistentRead: true }));
+  return (r.Item?.status as "open" | "closing" | "closed" | undefined) ?? "open";
+}
+
+const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+
+/**
+ * Runs the sequencer until the entry is validated (or rejected), then returns it. Whoever holds the
+ * sequencer's lease validates every pending entry; the others wait for it.
+ */
+export async function awaitValidation(db: Db, id: string, timeoutMs = 20_000): Promise<Entry> {
+  const deadline = Date.now() + timeoutMs;
+  for (let attempt = 0; ; attempt++) {
+    await drain(db);
+    const e = await getEntry(db, id);
+    if (!e) throw new NotFoundError(`No entry ${id}.`);
+    if (e.status !== "draft" || Date.now() > deadline) return e;
+    await sleep(Math.min(5 + attempt * 5, 50) * (0.5 + Math.random()));
+  }
+}
+
+function answer(e: Entry): EntryView {
+  if (e.status === "rejected") throw new ConflictError(e.rejection ?? "The entry was rejected.", { id: e.id });
+  return entryView(e);
+}
+
+async function replay(db: Db, idem: Idempotency): Promise<EntryView | undefined> {
+  const r = await db.doc.send(new GetCommand({ TableName: db.tableName, Key: keys.idempotency(idem.operation, idem.key), ConsistentRead: true }));
+  const marker = r.Item as IdemMarker | undefined;
+  if (!marker) return undefined;
+  if (marker.requestHash !== idem.requestHash)
+    throw new ConflictError("This Idempotency-Key was already used with a different request.", { key: idem.key });
+  return answer(await awaitValidation(db, marker.entryId));
+}
+
+function checkAccounts(lines: Line[]): void {
+  const errors: FieldError[] = [];
+  lines.forEach((l, i) => {
+    if (!findAccount(l.account)) errors.push({ path: `lines.${i}.account`, message: `unknown account ${l.account}` });
+  });
+  if (errors.length) throw new ValidationError(errors);
+}
+
+export interface DraftOptions {
+  idempotency?: Idempotency;
+  /** The year closing writes to AN and CL; the API may not. */
+  system?: boolean;
+  /** A deterministic id (closing entries), so that a resumed closing writes nothing twice. */
+  id?: string;
+}
+
+/**
+ * Writes a draft entry in one transaction with its markers; returns its id. Rejects a closed year;
+ * on a lost race for the idempotency key, defers to the winner.
+ */
+export async function writeDraft(
+  db: Db,
+  input: { journal: JournalCode; date: string; label: string; pieceRef: string; pieceDate?: string; lines: Line[]; reversalOf?: string },
+  opts: DraftOptions = {},
+): Promise<{ id: string; existed: boolean }> {
+  if (!opts.system && !MANUAL_JOURNALS.includes(input.journal))
+    throw new ValidationError([{ path: "journal", message: `journal ${input.journal} is written by the year closing only` }]);
+  checkAccounts(input.lines);
+  const year = yearOf(input.date);
+  const status = await yearStatus(db, year);
+  if (status === "closed" || (status === "closing" && !opts.system))
+    throw new ConflictError(`The fiscal year ${year} is ${status}: no entry may be dated in it.`, { year });
+
+  const id = opts.id ?? randomUUID();
+  const now = new Date().toISOString();
+  const entry: Entry = {
+    id,
+    journal: input.journal,
+    year,
+    date: input.date,
+    label: input.label,
+    pieceRef: input.pieceRef,
+    pieceDate: input.pieceDate ?? input.date,
+    lines: input.lines,
+    status: "draft",
+    createdAt: now,
+    ...(input.reversalOf ? { reversalOf: input.reversalOf } : {}),
+  };
+  const items: NonNullable<ConstructorParameters<typeof TransactWriteCommand>[0]["TransactItems"]> = [
+    {
+      ConditionCheck: {
+        TableName: db.tableName,
+        Key: keys.year(year),
+        ConditionExpression: "attribute_not_exists(pk) OR #s IN (:open, :closing)",
+        ExpressionAttributeNames: { "#s": "status" },
+        ExpressionAttributeValues: { ":open": "open", ":closing": opts.system ? "closing" : "open" },
+      },
+    },
+    {
+      Put: {
+        TableName: db.tableName,
+        Item: { ...keys.entry(id), kind: "entry", ...entry, gsi1pk: keys.pending, gsi1sk: `${now}#${id}` },
+        ConditionExpression: "attribute_not_exists(pk)",
+      },
+    },
+  ];
+  if (opts.idempotency)
+    items.push({
+      Put: {
+        TableName: db.tableName,
+        Item: { ...keys.idempotency(opts.idempotency.operation, opts.idempotency.key), kind: "idempotency", requestHash: opts.idempotency.requestHash, entryId: id, createdAt: now },
+        ConditionExpression: "attribute_not_exists(pk)",
+      },
+    });
+  if (input.reversalOf)
+    items.push({
+      Put: {
+        TableName: db.tableName,
+        Item: { ...keys.reversal(input.reversalOf), kind: "reversal", reversalId: id, createdAt: now },
+        ConditionExpression: "attribute_not_exists(pk)",
+      },
+    });
+
+  try {
+    await db.doc.send(new TransactWriteCommand({ TransactItems: items }));
+    return { id, existed: false };
+  } catch (err) {
+    if (!(err instanceof TransactionCanceledException)) throw err;
+    const reasons = (err.CancellationReasons ?? []).map((r) => r.Code);
+    if (reasons[0] === "ConditionalCheckFailed") throw new ConflictError(`The fiscal year ${year} is closed.`, { year });
+    if (reasons[1] === "ConditionalCheckFailed" && opts.id) return { id, existed: true };
+    const idemIndex = opts.idempotency ? 2 : -1;
+    if (idemIndex >= 0 && reasons[idemIndex] === "ConditionalCheckFailed") return { id: "", existed: true };
+    if (input.reversalOf && reasons[items.length - 1] === "ConditionalCheckFailed")
+      throw new ConflictError(`Entry ${input.reversalOf} is already reversed.`, { id: input.reversalOf });
+    throw err;
+  }
+}
+
+const toLines = (lines: PostEntryInput["lines"]): Line[] =>
+  lines.map((l) => ({ account: l.account, debit: l.debit ?? 0, credit: l.credit ?? 0, ...(l.label ? { label: l.label } : {}) }));
+
+/** `POST /v1/ledger/entries`: validates, writes the draft, waits for its number. */
+export async function postEntry(db: Db, input: PostEntryInput, idem?: Idempotency): Promise<EntryView> {
+  if (idem) {
+    const previous = await replay(db, idem);
+    if (previous) return previous;
+  }
+  const { id, existed } = await writeDraft(db, { ...input, lines: toLines(input.lines) }, { idempotency: idem });
+  if (existed && idem) return (await replay(db, idem))!;
+  return answer(await awaitValidation(db, id));
+}
+
+/** `POST /v1/ledger/entries/{id}/reversal`: the mirror entry; a second reversal is refused. */
+export async function reverseEntry(db: Db, id: string, input: { date?: string; label?: string }, idem?: Idempotency): Promise<EntryView> {
+  if (idem) {
+    const previous = await replay(db, idem);
+    if (previous) return previous;
+  }
+  const original = await getEntry(db, id);
+  if (!original) throw new NotFoundError(`No entry ${id}.`);
+  if (original.journal === "AN" || original.journal === "CL")
+    throw new ConflictError(`Entry ${id} belongs to the year closing (${original.journal}); it is not reversed by hand.`, { id });
+  if (original.status !== "validated") throw new ConflictError(`Entry ${id} is not validated; only validated entries are reversed.`, { id });
+  const date = input.date ?? original.date;
+  const { id: newId, existed } = await writeDraft(
+    db,
+    {
+      journal: original.journal,
+      date,
+      label: input.label ?? `Extourne : ${original.label}`.slice(0, 200),
+      pieceRef: original.pieceRef,
+      pieceDate: original.pieceDate,
+      lines: original.lines.map((l) => ({ ...l, debit: l.credit, credit: l.debit })),
+      reversalOf: id,
+    },
+    { idempotency: idem },
+  );
+  if (existed && idem) return (await replay(db, idem))!;
+  return answer(await awaitValidation(db, newId));
+}

@@ -1,0 +1,110 @@
+/** The ledger's inputs, parsed at the edge with these zod schemas. */
+import * as z from "zod";
+import { isCalendarDate } from "../dates.js";
+import { JOURNAL_CODES } from "./journals.js";
+
+/** Integer cents, strictly positive, below 10^13 (a hundred billion euros). */
+export const Cents = z.number().int("must be a whole number of cents").positive("must be greater than 0").max(1e13);
+export const CalendarDate = z.string().refine(isCalendarDate, "must be a real calendar date written YYYY-MM-DD");
+export const AccountNumber = z.string().regex(/^\d{3,10}$/, "must be 3 to 10 digits");
+export const Year = z.coerce.number().int().min(2000).max(2200);
+
+export const MAX_LINES = 48;
+
+export const LineInput = z
+  .strictObject({
+    account: AccountNumber,
+    debit: Cents.optional(),
+    credit: Cents.optional(),
+    label: z.string().min(1).max(200).optional(),
+  })
+  .superRefine((l, ctx) => {
+    if ((l.debit === undefined) === (l.credit === undefined))
+      ctx.addIssue({ code: "custom", path: [l.debit === undefined ? "debit" : "credit"], message: "a line has exactly one of debit or credit" });
+  });
+
+export const PostEntryInput = z
+  .strictObject({
+    journal: z.enum(JOURNAL_CODES),
+    date: CalendarDate,
+    label: z.string().trim().min(1).max(200),
+    pieceRef: z.string().trim().min(1).max(60),
+    pieceDate: CalendarDate.optional(),
+    lines: z.array(LineInput).min(2, "an entry has at least two lines").max(MAX_LINES),
+  })
+  .superRefine((e, ctx) => {
+    const debit = e.lines.reduce((s, l) => s + (l.debit ?? 0), 0);
+    const credit = e.lines.reduce((s, l) => s + (l.credit ?? 0), 0);
+    if (e.lines.every((l) => (l.debit === undefined) !== (l.credit === undefined)) && debit !== credit)
+      ctx.addIssue({ code: "custom", path: ["lines"], message: `debits (${debit}) and credits (${credit}) must be equal` });
+  })
+  .meta({ id: "PostEntry" });
+export type PostEntryInput = z.output<typeof PostEntryInput>;
+
+export const ReversalInput = z
+  .strictObject({
+    date: CalendarDate.optional().describe("defaults to the reversed entry's date"),
+    label: z.string().trim().min(1).max(200).optional(),
+  })
+  .meta({ id: "Reversal" });
+
+export const EntryLineSchema = z.object({ account: z.string(), debit: z.number().int(), credit: z.number().int(), label: z.string().optional() });
+export const EntrySchema = z
+  .object({
+    id: z.string(),
+    journal: z.string(),
+    number: z.number().int().nullable().describe("number within (fiscal year, journal), null until validated"),
+    ref: z.string().nullable().describe("journal code + number: the FEC EcritureNum"),
+    status: z.enum(["draft", "validated", "rejected"]),
+    date: z.string(),
+    year: z.number().int(),
+    label: z.string(),
+    pieceRef: z.string(),
+    pieceDate: z.string(),
+    lines: z.array(EntryLineSchema),
+    validDate: z.string().nullable(),
+    hash: z.string().nullable(),
+    reversalOf: z.string().optional(),
+    rejection: z.string().optional(),
+  })
+  .meta({ id: "Entry" });
+
+export const EntryQuery = z.strictObject({
+  from: CalendarDate.optional(),
+  to: CalendarDate.optional(),
+  journal: z.enum(JOURNAL_CODES).optional(),
+  account: AccountNumber.optional(),
+  limit: z.coerce.number().int().min(1).max(500).default(100),
+  cursor: z.string().max(2000).optional(),
+});
+export const YearQuery = z.strictObject({ year: Year });
+export const GeneralLedgerQuery = z.strictObject({
+  year: Year,
+  account: AccountNumber,
+  limit: z.coerce.number().int().min(1).max(500).default(100),
+  cursor: z.string().max(2000).optional(),
+});
+export const TrialBalanceQuery = z.strictObject({
+  year: Year,
+  closing: z.enum(["include", "exclude"]).default("include").describe("exclude: the balances before the closing entries"),
+});
+export const ExportQuery = z.strictObject({ year: Year, format: z.enum(["fec", "csv"]).default("fec") });
+export const IdParam = z.strictObject({ id: z.string().min(1).max(80).regex(/^[\w-]+$/, "is not an entry id") });
+export const YearParam = z.strictObject({ year: Year });
+
+export const TrialBalanceSchema = z
+  .object({
+    year: z.number().int(),
+    accounts: z.array(z.object({ account: z.string(), label: z.string(), debit: z.number().int(), credit: z.number().int(), balance: z.number().int() })),
+    totals: z.object({ debit: z.number().int(), credit: z.number().int() }),
+  })
+  .meta({ id: "TrialBalance" });
+export const YearsSchema = z.object({
+  items: z.array(z.object({ year: z.number().int(), status: z.enum(["open", "closing", "closed"]), closedAt: z.string().optional(), result: z.number().int().optional() })),
+});
+export const IntegritySchema = z.object({
+  ok: z.boolean(),
+  entries: z.number().int(),
+  head: z.string(),
+  firstBroken: z.object({ seq: z.number().int(), id: z.string(), ref: z.string().nullable(), reason: z.string() }).optional(),
+});
