@@ -8,7 +8,7 @@
  * reversed, entry not validated, idempotency key reused with another body), NotFoundError.
  */
 import { createHash, randomUUID } from "node:crypto";
-import { GetCommand, TransactWriteCommand } from "@aws-sdk/lib-dynamodb";
+import { GetCommand, QueryCommand, TransactWriteCommand } from "@aws-sdk/lib-dynamodb";
 import { TransactionCanceledException } from "@aws-sdk/client-dynamodb";
 import type { Db } from "../db/client.js";
 import { ConflictError, NotFoundError, ValidationError, type FieldError } from "../errors.js";
@@ -40,9 +40,19 @@ export async function getEntry(db: Db, id: string): Promise<Entry | undefined> {
   return r.Item as Entry | undefined;
 }
 
+/** A year's status; a year before a closed year counts as closed (the books are closed in order). */
 export async function yearStatus(db: Db, year: number): Promise<"open" | "closing" | "closed"> {
-  const r = await db.doc.send(new GetCommand({ TableName: db.tableName, Key: keys.year(year), ConsistentRead: true }));
-  return (r.Item?.status as "open" | "closing" | "closed" | undefined) ?? "open";
+  const r = await db.doc.send(
+    new QueryCommand({
+      TableName: db.tableName,
+      KeyConditionExpression: "pk = :p AND sk >= :y",
+      ExpressionAttributeValues: { ":p": "LEDGER", ":y": keys.year(year).sk },
+      ConsistentRead: true,
+    }),
+  );
+  const years = (r.Items ?? []).filter((i) => String(i.sk).startsWith("YEAR#"));
+  if (years.some((i) => i.sk !== keys.year(year).sk && i.status === "closed")) return "closed";
+  return (years.find((i) => i.sk === keys.year(year).sk)?.status as "open" | "closing" | "closed" | undefined) ?? "open";
 }
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
