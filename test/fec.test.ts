@@ -1,0 +1,83 @@
+/** The FEC export: every rule of the reference re-checked on the file, and a golden file. */
+import { readFileSync } from "node:fs";
+import { join } from "node:path";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { startTestStack, type TestStack } from "./support/stack.js";
+import { balancesOf, checkFec } from "./support/fec-check.js";
+
+const SIREN = "912345678";
+let stack: TestStack;
+beforeAll(async () => {
+  stack = await startTestStack({ ASSO_SIREN: SIREN });
+});
+afterAll(() => stack.close());
+
+const post = async (body: unknown) => {
+  const res = await stack.call("POST", "/v1/ledger/entries", { body });
+  expect(res.status).toBe(201);
+};
+const download = async (year: number, format: "fec" | "csv") => {
+  const res = await stack.call("GET", `/v1/ledger/export?year=${year}&format=${format}`, { role: "auditor" });
+  expect(res.status).toBe(200);
+  const name = /filename="([^"]+)"/.exec(res.headers.get("content-disposition") ?? "")?.[1] ?? "";
+  const bytes = Buffer.from(await res.arrayBuffer());
+  return { name, bytes, text: bytes.toString("utf8"), type: res.headers.get("content-type") };
+};
+
+describe("FEC", () => {
+  beforeAll(async () => {
+    await post({ journal: "BQ", date: "2024-01-15", label: "Cotisation Dupont", pieceRef: "P1", lines: [{ account: "512", debit: 2000 }, { account: "756", credit: 2000 }] });
+    await post({ journal: "OD", date: "2024-02-01", label: "Honoraires rédacteur", pieceRef: "F-12", lines: [{ account: "6226", debit: 150000 }, { account: "401", credit: 150000 }] });
+    await post({ journal: "BQ", date: "2024-02-10", label: "Règlement F-12", pieceRef: "F-12", pieceDate: "2024-02-01", lines: [{ account: "401", debit: 150000 }, { account: "512", credit: 150000 }] });
+  });
+
+  it("matches the golden file for a small fixed journal", async () => {
+    const { name, text } = await download(2024, "fec");
+    expect(name).toBe(`${SIREN}FEC20241231.txt`);
+    const normalised = text
+      .split("\r\n")
+      .map((row, i) => {
+        if (i === 0 || row === "") return row;
+        const f = row.split("\t");
+        expect(f[15]).toMatch(/^\d{8}$/);
+        f[15] = "VALIDDATE";
+        return f.join("\t");
+      })
+      .join("\r\n");
+    expect(normalised).toBe(readFileSync(join(import.meta.dirname, "golden", "fec-small.txt"), "utf8"));
+  });
+
+  it("follows every rule of the reference, and stays valid after the year is closed", async () => {
+    await post({ journal: "BQ", date: "2024-12-31", label: "Don tardif", pieceRef: "P9", lines: [{ account: "512", debit: 123456 }, { account: "7541", credit: 123456 }] });
+    const close = await stack.call("POST", "/v1/ledger/years/2024/close");
+    expect(close.status).toBe(201);
+    await post({ journal: "BQ", date: "2025-01-05", label: "Don de janvier", pieceRef: "P10", lines: [{ account: "512", debit: 5000 }, { account: "7541", credit: 5000 }] });
+
+    for (const year of [2024, 2025]) {
+      const { name, text } = await download(year, "fec");
+      const { problems, lines } = checkFec(name, text, SIREN, year);
+      expect(problems).toEqual([]);
+      expect(lines.length).toBeGreaterThan(0);
+    }
+    // 2025 starts with its opening entries, which carry the first numbers.
+    const { text } = await download(2025, "fec");
+    expect(text.split("\r\n")[1]!.split("\t")[2]).toBe("AN000001");
+    // The FEC's balances are the ledger's (before closing for a closed year).
+    const tb = (await (await stack.call("GET", "/v1/ledger/trial-balance?year=2024&closing=exclude", { role: "auditor" })).json()) as { accounts: { account: string; balance: number }[] };
+    const fec = balancesOf(checkFec(`${SIREN}FEC20241231.txt`, (await download(2024, "fec")).text, SIREN, 2024).lines);
+    for (const a of tb.accounts) expect(fec.get(a.account) ?? 0).toBe(a.balance);
+  });
+
+  it("the CSV has the same lines, semicolon separated, UTF-8 with a BOM and French decimals", async () => {
+    const fec = (await download(2024, "fec")).text.split("\r\n").filter(Boolean);
+    const csv = await download(2024, "csv");
+    expect(csv.type).toMatch(/text\/csv/);
+    expect([...csv.bytes.subarray(0, 3)]).toEqual([0xef, 0xbb, 0xbf]);
+    const rows = csv.text.slice(1).split("\r\n").filter(Boolean);
+    expect(rows).toHaveLength(fec.length);
+    expect(rows[0]!.split(";")).toEqual(fec[0]!.split("\t"));
+    const first = rows[1]!.split(";");
+    expect(first[3]).toMatch(/^\d{2}\/\d{2}\/\d{4}$/);
+    expect(first[11]).toMatch(/^\d+,\d{2}$/);
+  });
+});
