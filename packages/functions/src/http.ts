@@ -15,7 +15,7 @@ import {
   UnsupportedMediaTypeError,
   ValidationError,
   type FieldError,
-} from "@asso/core";
+} from "@asso/core/errors";
 import { parseGroups, type Principal } from "./roles.js";
 import { routeKey, type Group, type RouteDef } from "./route.js";
 import { routes, type AppRoute } from "./routes.js";

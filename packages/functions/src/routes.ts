@@ -19,7 +19,7 @@ import {
   TrialBalanceSchema,
   YearParam,
   YearsSchema,
-} from "@asso/core";
+} from "@asso/core/ledger/schemas";
 import { AccountsSchema, HealthSchema } from "./schemas.js";
 import type { Role } from "./roles.js";
 

@@ -1,0 +1,149 @@
+/**
+ * `npm run bench`: the speed and memory figures recorded in BENCHMARKS.md.
+ *
+ * 1. Each handler bundle: size, and the median time for a fresh Node process to load it and answer
+ *    a first request, next to the same for an empty handler.
+ * 2. The ledger against DynamoDB Local: entries posted per second (1 client, 25 concurrent),
+ *    trial-balance latency at growing entry counts, FEC export time and peak memory.
+ *
+ * BENCH_ENTRIES (default 100000) sets the largest ledger size; BENCH_RUNS (default 7) the cold starts.
+ */
+import { spawnSync } from "node:child_process";
+import { mkdirSync, writeFileSync } from "node:fs";
+
+import { join } from "node:path";
+import { buildSync } from "esbuild";
+import { exportLedger, makeDb, postEntry, trialBalance, type Db, type PostEntryInput } from "@asso/core";
+import { GROUPS, type Group } from "@asso/functions";
+import { bundleGroup, ROOT } from "../stacks/bundle.js";
+import { ensureTable, startDynamoDbLocal } from "../infra/dynamodb-local.js";
+
+const RUNS = Number(process.env.BENCH_RUNS ?? 7);
+const MAX_ENTRIES = Number(process.env.BENCH_ENTRIES ?? 100_000);
+const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)]!;
+const ms = (n: number) => `${n.toFixed(1)} ms`;
+
+// ---------------------------------------------------------------- 1. bundles and first requests
+
+const FIRST_REQUEST: Record<Group, string> = { system: "GET /v1/health", ledger: "GET /v1/ledger/accounts" };
+
+function coldStart(file: string, routeKey: string): number {
+  const [method, path] = routeKey.split(" ");
+  const script = `
+    const { handler } = await import(${JSON.stringify(file)});
+    const r = await handler({ version: "2.0", routeKey: ${JSON.stringify(routeKey)}, rawPath: ${JSON.stringify(path)}, rawQueryString: "", headers: {},
+      requestContext: { requestId: "bench", http: { method: ${JSON.stringify(method)}, path: ${JSON.stringify(path)} },
+        authorizer: { jwt: { claims: { sub: "bench", "cognito:groups": "[auditor]" }, scopes: null } } }, isBase64Encoded: false });
+    if (r.statusCode !== 200) { console.error(r.statusCode, r.body); process.exit(1); }`;
+  const t0 = performance.now();
+  const r = spawnSync(process.execPath, ["--input-type=module", "-e", script], { encoding: "utf8", env: { ...process.env, TABLE_NAME: "bench" } });
+  if (r.status !== 0) throw new Error(`cold start of ${file} failed: ${r.stderr}`);
+  return performance.now() - t0;
+}
+
+function benchBundles(): string[] {
+  // Inside the project, so that the AWS SDK (external, as in the Lambda runtime) resolves.
+  const dir = join(ROOT, "dist", "bench");
+  mkdirSync(dir, { recursive: true });
+  const emptySrc = join(dir, "empty.ts");
+  writeFileSync(emptySrc, `export const handler = async () => ({ statusCode: 200, body: "{}" });\n`);
+  const emptyOut = join(dir, "empty", "index.mjs");
+  buildSync({ entryPoints: [emptySrc], outfile: emptyOut, bundle: true, minify: true, platform: "node", target: "node22", format: "esm", logLevel: "error" });
+  const empty = median(Array.from({ length: RUNS }, () => coldStart(emptyOut, "GET /v1/health")));
+  const rows = ["| bundle | size (minified) | fresh Node process: load + first answer, median of " + RUNS + " | × empty handler |", "| --- | --- | --- | --- |"];
+  rows.push(`| (empty handler) | — | ${ms(empty)} | 1.0 |`);
+  for (const g of GROUPS) {
+    const b = bundleGroup(g, dir);
+    const t = median(Array.from({ length: RUNS }, () => coldStart(b.file, FIRST_REQUEST[g])));
+    rows.push(`| ${g} (${FIRST_REQUEST[g]}) | ${(b.bytes / 1024).toFixed(1)} KB | ${ms(t)} | ${(t / empty).toFixed(2)} |`);
+  }
+  return rows;
+}
+
+// ---------------------------------------------------------------- 2. the ledger
+
+const ACCOUNTS: Array<[string, string]> = [["512", "7541"], ["4671", "7541"], ["627", "4671"], ["6226", "401"], ["401", "512"], ["512", "756"]];
+let counter = 0;
+function nextEntry(year: number): PostEntryInput {
+  const i = counter++;
+  const [d, c] = ACCOUNTS[i % ACCOUNTS.length]!;
+  const day = String(1 + (i % 28)).padStart(2, "0");
+  const month = String(1 + (Math.floor(i / 28) % 12)).padStart(2, "0");
+  const amount = 100 + (i % 9973);
+  return { journal: "OD", date: `${year}-${month}-${day}`, label: `Écriture ${i}`, pieceRef: `B${i}`, lines: [{ account: d, debit: amount }, { account: c, credit: amount }] };
+}
+
+async function postMany(db: Db, year: number, total: number, concurrency: number): Promise<number> {
+  const t0 = performance.now();
+  let left = total;
+  await Promise.all(
+    Array.from({ length: concurrency }, async () => {
+      while (left > 0) {
+        left--;
+        await postEntry(db, nextEntry(year));
+      }
+    }),
+  );
+  return total / ((performance.now() - t0) / 1000);
+}
+
+async function timeTrialBalance(db: Db, year: number): Promise<number> {
+  const xs: number[] = [];
+  for (let i = 0; i < 5; i++) {
+    const t0 = performance.now();
+    await trialBalance(db, year);
+    xs.push(performance.now() - t0);
+  }
+  return median(xs);
+}
+
+async function benchLedger(): Promise<string[]> {
+  const dynamo = await startDynamoDbLocal();
+  try {
+    await ensureTable(dynamo.endpoint, "bench");
+    const db = makeDb("bench", dynamo.endpoint);
+    const rows: string[] = [];
+    const one = await postMany(db, 2023, 300, 1);
+    const many = await postMany(db, 2023, 1000, 25);
+    rows.push("| posting (through the sequencer, DynamoDB Local) | entries/s |", "| --- | --- |");
+    rows.push(`| 1 client | ${one.toFixed(0)} |`, `| 25 concurrent clients | ${many.toFixed(0)} |`, "");
+
+    rows.push("| entries in the year | trial balance, median of 5 | FEC export time | FEC size | peak heap during export | RSS growth during export |", "| --- | --- | --- | --- | --- | --- |");
+    let posted = 0;
+    for (const size of [1_000, 10_000, 100_000].filter((s) => s <= MAX_ENTRIES)) {
+      const t0 = performance.now();
+      await postMany(db, 2024, size - posted, 25);
+      posted = size;
+      process.stderr.write(`  ${size} entries loaded in ${((performance.now() - t0) / 1000).toFixed(0)} s\n`);
+      const tb = await timeTrialBalance(db, 2024);
+      global.gc?.();
+      const rss0 = process.memoryUsage().rss;
+      const heap0 = process.memoryUsage().heapUsed;
+      let peakHeap = heap0;
+      let peakRss = rss0;
+      let bytes = 0;
+      const e0 = performance.now();
+      for await (const chunk of exportLedger(db, 2024, "fec")) {
+        bytes += Buffer.byteLength(chunk);
+        const m = process.memoryUsage();
+        peakHeap = Math.max(peakHeap, m.heapUsed);
+        peakRss = Math.max(peakRss, m.rss);
+      }
+      const exportMs = performance.now() - e0;
+      rows.push(
+        `| ${size.toLocaleString("en")} | ${ms(tb)} | ${(exportMs / 1000).toFixed(2)} s | ${(bytes / 1024 / 1024).toFixed(1)} MB | ${((peakHeap - heap0) / 1024 / 1024).toFixed(1)} MB above start | ${((peakRss - rss0) / 1024 / 1024).toFixed(1)} MB |`,
+      );
+    }
+    db.doc.destroy();
+    return rows;
+  } finally {
+    await dynamo.stop();
+  }
+}
+
+const started = new Date().toISOString();
+console.log(`# npm run bench (${started}, node ${process.version}, ${RUNS} cold starts, up to ${MAX_ENTRIES} entries)\n`);
+console.log("## Handler bundles\n");
+console.log(benchBundles().join("\n"));
+console.log("\n## Ledger\n");
+console.log((await benchLedger()).join("\n"));
