@@ -19,7 +19,10 @@ const PENDING_PAGE = 100;
 
 type TransactItem = NonNullable<ConstructorParameters<typeof TransactWriteCommand>[0]["TransactItems"]>[number];
 
-async function acquire(db: Db, owner: string): Promise<boolean> {
+/**
+ * Takes the lease (free or expired) or renews it (still ours); false when another caller holds it.
+ */
+async function holdLease(db: Db, owner: string, mode: "take" | "renew"): Promise<boolean> {
   const now = Date.now();
   try {
     await db.doc.send(
@@ -27,28 +30,9 @@ async function acquire(db: Db, owner: string): Promise<boolean> {
         TableName: db.tableName,
         Key: keys.lease,
         UpdateExpression: "SET #o = :o, expiresAt = :e",
-        ConditionExpression: "attribute_not_exists(#o) OR expiresAt < :now",
+        ConditionExpression: mode === "take" ? "attribute_not_exists(#o) OR expiresAt < :now" : "#o = :o",
         ExpressionAttributeNames: { "#o": "owner" },
-        ExpressionAttributeValues: { ":o": owner, ":e": now + LEASE_MS, ":now": now },
-      }),
-    );
-    return true;
-  } catch (err) {
-    if (err instanceof ConditionalCheckFailedException) return false;
-    throw err;
-  }
-}
-
-async function renew(db: Db, owner: string): Promise<boolean> {
-  try {
-    await db.doc.send(
-      new UpdateCommand({
-        TableName: db.tableName,
-        Key: keys.lease,
-        UpdateExpression: "SET expiresAt = :e",
-        ConditionExpression: "#o = :o",
-        ExpressionAttributeNames: { "#o": "owner" },
-        ExpressionAttributeValues: { ":o": owner, ":e": Date.now() + LEASE_MS },
+        ExpressionAttributeValues: { ":o": owner, ":e": now + LEASE_MS, ...(mode === "take" ? { ":now": now } : {}) },
       }),
     );
     return true;
@@ -272,7 +256,7 @@ async function validateBatch(db: Db, ids: string[]): Promise<number> {
  */
 export async function drain(db: Db): Promise<boolean> {
   const owner = randomUUID();
-  if (!(await acquire(db, owner))) return false;
+  if (!(await holdLease(db, owner, "take"))) return false;
   try {
     for (let round = 0; round < 1000; round++) {
       const ids = await pendingIds(db);
@@ -283,7 +267,7 @@ export async function drain(db: Db): Promise<boolean> {
       } catch (err) {
         if (!(err instanceof TransactionCanceledException)) throw err;
       }
-      if (!(await renew(db, owner))) return true;
+      if (!(await holdLease(db, owner, "renew"))) return true;
     }
   } finally {
     await release(db, owner);
