@@ -6,7 +6,7 @@
  * Errors: ConflictError (already closed, an earlier year with entries still open).
  * Closing entries have fixed ids, so a closing interrupted half-way resumes without writing twice.
  */
-import { UpdateCommand } from "@aws-sdk/lib-dynamodb";
+import { TransactWriteCommand, UpdateCommand } from "@aws-sdk/lib-dynamodb";
 import { ConditionalCheckFailedException } from "@aws-sdk/client-dynamodb";
 import type { Db } from "../db/client.js";
 import { ConflictError } from "../errors.js";
@@ -16,7 +16,7 @@ import { keys } from "./keys.js";
 import { entryView, type Line } from "./model.js";
 import { awaitValidation, writeDraft } from "./posting.js";
 import { MAX_LINES } from "./schemas.js";
-import { drain } from "./sequencer.js";
+import { drain, hasPending } from "./sequencer.js";
 import { listYears, trialBalance } from "./queries.js";
 
 const classOf = (account: string) => Number(account[0]);
@@ -46,7 +46,7 @@ function chunk(lines: Line[], counterpart: string | null, label: string): Line[]
   return out;
 }
 
-async function setStatus(db: Db, year: number, status: "closing" | "closed", extra: Record<string, unknown> = {}) {
+function statusUpdate(db: Db, year: number, status: "closing" | "closed", extra: Record<string, unknown> = {}) {
   const names: Record<string, string> = { "#s": "status", "#y": "year" };
   const values: Record<string, unknown> = { ":s": status, ":y": year, ":k": "year", ":open": "open", ":closing": "closing" };
   let set = "SET #s = :s, #y = :y, kind = :k";
@@ -55,17 +55,19 @@ async function setStatus(db: Db, year: number, status: "closing" | "closed", ext
     values[`:${k}`] = v;
     set += `, #${k} = :${k}`;
   }
+  return {
+    TableName: db.tableName,
+    Key: keys.year(year),
+    UpdateExpression: set,
+    ConditionExpression: "attribute_not_exists(#s) OR #s IN (:open, :closing)",
+    ExpressionAttributeNames: names,
+    ExpressionAttributeValues: values,
+  };
+}
+
+async function markClosing(db: Db, year: number) {
   try {
-    await db.doc.send(
-      new UpdateCommand({
-        TableName: db.tableName,
-        Key: keys.year(year),
-        UpdateExpression: set,
-        ConditionExpression: "attribute_not_exists(#s) OR #s IN (:open, :closing)",
-        ExpressionAttributeNames: names,
-        ExpressionAttributeValues: values,
-      }),
-    );
+    await db.doc.send(new UpdateCommand(statusUpdate(db, year, "closing")));
   } catch (err) {
     if (err instanceof ConditionalCheckFailedException) throw new ConflictError(`The fiscal year ${year} is already closed.`, { year });
     throw err;
@@ -73,7 +75,12 @@ async function setStatus(db: Db, year: number, status: "closing" | "closed", ext
 }
 
 async function drainAll(db: Db) {
-  for (let i = 0; i < 200 && !(await drain(db)); i++) await new Promise((r) => setTimeout(r, 25));
+  // Until nothing is pending: drain() settles what it finds; another holder's batch is waited out.
+  for (let i = 0; i < 400; i++) {
+    await drain(db);
+    if (!(await hasPending(db))) return;
+    await new Promise((r) => setTimeout(r, 25));
+  }
 }
 
 export async function closeYear(db: Db, year: number) {
@@ -82,7 +89,7 @@ export async function closeYear(db: Db, year: number) {
   const earlier = years.filter((y) => y.year < year && y.status !== "closed" && (y.entries ?? 0) > 0).map((y) => y.year);
   if (earlier.length) throw new ConflictError(`Close ${earlier.join(", ")} first: an earlier year with entries is still open.`, { years: earlier });
 
-  await setStatus(db, year, "closing");
+  await markClosing(db, year);
   await drainAll(db);
 
   const tb = await trialBalance(db, year, { closing: "exclude" });
@@ -114,7 +121,23 @@ export async function closeYear(db: Db, year: number) {
   const entries = [];
   for (const id of ids) entries.push(await awaitValidation(db, id));
   const closedAt = new Date().toISOString();
-  await setStatus(db, year, "closed", { closedAt, result });
+  // The year's status and the "closed through" mark move together.
+  await db.doc.send(
+    new TransactWriteCommand({
+      TransactItems: [
+        { Update: statusUpdate(db, year, "closed", { closedAt, result }) },
+        {
+          Update: {
+            TableName: db.tableName,
+            Key: keys.closed,
+            UpdateExpression: "SET through = :y, kind = :k",
+            ConditionExpression: "attribute_not_exists(through) OR through < :y",
+            ExpressionAttributeValues: { ":y": year, ":k": "closed-through" },
+          },
+        },
+      ],
+    }),
+  );
   return {
     year,
     status: "closed" as const,

@@ -11,6 +11,7 @@
  * | journal counter | `LEDGER` | `COUNTER#<year>#<journal>` | |
  * | chain head | `LEDGER` | `HEAD` | |
  * | sequencer lease | `LEDGER` | `SEQUENCER` | |
+ * | books closed through | `LEDGER` | `CLOSED` (`through`: last closed year) | |
  * | idempotency marker | `IDEM#<operation>#<key>` | `IDEM` | |
  */
 export const pad = (n: number, width: number) => String(n).padStart(width, "0");
@@ -29,6 +30,7 @@ export const keys = {
   counter: (year: number, journal: string) => ({ pk: "LEDGER", sk: `COUNTER#${year}#${journal}` }),
   head: { pk: "LEDGER", sk: "HEAD" },
   lease: { pk: "LEDGER", sk: "SEQUENCER" },
+  closed: { pk: "LEDGER", sk: "CLOSED" },
   idempotency: (operation: string, key: string) => ({ pk: `IDEM#${operation}#${key}`, sk: "IDEM" }),
   pending: "LEDGER#PENDING",
   chain: "LEDGER#CHAIN",

@@ -8,7 +8,7 @@
  * reversed, entry not validated, idempotency key reused with another body), NotFoundError.
  */
 import { createHash, randomUUID } from "node:crypto";
-import { GetCommand, QueryCommand, TransactWriteCommand } from "@aws-sdk/lib-dynamodb";
+import { BatchGetCommand, GetCommand, TransactWriteCommand } from "@aws-sdk/lib-dynamodb";
 import { TransactionCanceledException } from "@aws-sdk/client-dynamodb";
 import type { Db } from "../db/client.js";
 import { ConflictError, NotFoundError, ValidationError, type FieldError } from "../errors.js";
@@ -40,21 +40,6 @@ export async function getEntry(db: Db, id: string): Promise<Entry | undefined> {
   return r.Item as Entry | undefined;
 }
 
-/** A year's status; a year before a closed year counts as closed (the books are closed in order). */
-export async function yearStatus(db: Db, year: number): Promise<"open" | "closing" | "closed"> {
-  const r = await db.doc.send(
-    new QueryCommand({
-      TableName: db.tableName,
-      KeyConditionExpression: "pk = :p AND sk >= :y",
-      ExpressionAttributeValues: { ":p": "LEDGER", ":y": keys.year(year).sk },
-      ConsistentRead: true,
-    }),
-  );
-  const years = (r.Items ?? []).filter((i) => String(i.sk).startsWith("YEAR#"));
-  if (years.some((i) => i.sk !== keys.year(year).sk && i.status === "closed")) return "closed";
-  return (years.find((i) => i.sk === keys.year(year).sk)?.status as "open" | "closing" | "closed" | undefined) ?? "open";
-}
-
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
 /**
@@ -63,12 +48,24 @@ const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
  */
 export async function awaitValidation(db: Db, id: string, timeoutMs = 20_000): Promise<Entry> {
   const deadline = Date.now() + timeoutMs;
+  let settled = await drain(db);
   for (let attempt = 0; ; attempt++) {
-    await drain(db);
-    const e = await getEntry(db, id);
+    let e = settled.get(id);
+    let leaseFree = false;
+    if (!e) {
+      // One read for both: is the entry settled, and is the sequencer free to take?
+      const r = await db.doc.send(new BatchGetCommand({ RequestItems: { [db.tableName]: { Keys: [keys.entry(id), keys.lease], ConsistentRead: true } } }));
+      const items = r.Responses?.[db.tableName] ?? [];
+      e = items.find((i) => i.sk === "ENTRY") as Entry | undefined;
+      const lease = items.find((i) => i.sk === keys.lease.sk);
+      leaseFree = !lease || (lease.expiresAt as number) < Date.now();
+    }
     if (!e) throw new NotFoundError(`No entry ${id}.`);
     if (e.status !== "draft" || Date.now() > deadline) return e;
-    await sleep(Math.min(5 + attempt * 5, 50) * (0.5 + Math.random()));
+    // Another caller holds the sequencer and will validate this entry: back off, so that waiting
+    // clients do not crowd the table, and take the sequencer only once it is free.
+    if (!leaseFree) await sleep(Math.min(20 * 2 ** attempt, 200) * (0.5 + Math.random()));
+    settled = leaseFree ? await drain(db) : new Map();
   }
 }
 
@@ -115,9 +112,6 @@ export async function writeDraft(
     throw new ValidationError([{ path: "journal", message: `journal ${input.journal} is written by the year closing only` }]);
   checkAccounts(input.lines);
   const year = yearOf(input.date);
-  const status = await yearStatus(db, year);
-  if (status === "closed" || (status === "closing" && !opts.system))
-    throw new ConflictError(`The fiscal year ${year} is ${status}: no entry may be dated in it.`, { year });
 
   const id = opts.id ?? randomUUID();
   const now = new Date().toISOString();
@@ -135,6 +129,15 @@ export async function writeDraft(
     ...(input.reversalOf ? { reversalOf: input.reversalOf } : {}),
   };
   const items: NonNullable<ConstructorParameters<typeof TransactWriteCommand>[0]["TransactItems"]> = [
+    {
+      // The books are closed in order: no entry in a year up to the last closed one.
+      ConditionCheck: {
+        TableName: db.tableName,
+        Key: keys.closed,
+        ConditionExpression: "attribute_not_exists(pk) OR through < :y",
+        ExpressionAttributeValues: { ":y": year },
+      },
+    },
     {
       ConditionCheck: {
         TableName: db.tableName,
@@ -175,9 +178,10 @@ export async function writeDraft(
   } catch (err) {
     if (!(err instanceof TransactionCanceledException)) throw err;
     const reasons = (err.CancellationReasons ?? []).map((r) => r.Code);
-    if (reasons[0] === "ConditionalCheckFailed") throw new ConflictError(`The fiscal year ${year} is closed.`, { year });
-    if (reasons[1] === "ConditionalCheckFailed" && opts.id) return { id, existed: true };
-    const idemIndex = opts.idempotency ? 2 : -1;
+    if (reasons[0] === "ConditionalCheckFailed" || reasons[1] === "ConditionalCheckFailed")
+      throw new ConflictError(`The fiscal year ${year} is closed${reasons[1] === "ConditionalCheckFailed" ? " or being closed" : ""}: no entry may be dated in it.`, { year });
+    if (reasons[2] === "ConditionalCheckFailed" && opts.id) return { id, existed: true };
+    const idemIndex = opts.idempotency ? 3 : -1;
     if (idemIndex >= 0 && reasons[idemIndex] === "ConditionalCheckFailed") return { id: "", existed: true };
     if (input.reversalOf && reasons[items.length - 1] === "ConditionalCheckFailed")
       throw new ConflictError(`Entry ${input.reversalOf} is already reversed.`, { id: input.reversalOf });

@@ -72,6 +72,11 @@ async function pendingIds(db: Db): Promise<string[]> {
   return (r.Items ?? []).map((i) => i.id as string);
 }
 
+/** True while some draft waits for validation. */
+export async function hasPending(db: Db): Promise<boolean> {
+  return (await pendingIds(db)).length > 0;
+}
+
 async function batchGet(db: Db, keyList: Record<string, string>[]): Promise<Record<string, unknown>[]> {
   const out: Record<string, unknown>[] = [];
   for (let i = 0; i < keyList.length; i += 100) {
@@ -87,12 +92,12 @@ async function batchGet(db: Db, keyList: Record<string, string>[]): Promise<Reco
   return out;
 }
 
-/** Validates one batch of drafts (in the given order) in one transaction. Returns how many were settled. */
-async function validateBatch(db: Db, ids: string[]): Promise<number> {
+/** Validates one batch of drafts (in the given order) in one transaction. Returns the entries settled. */
+async function validateBatch(db: Db, ids: string[]): Promise<Entry[]> {
   const fresh = await batchGet(db, ids.map((id) => keys.entry(id)));
   const byId = new Map(fresh.map((e) => [e.id as string, e as unknown as Entry]));
   const drafts = ids.map((id) => byId.get(id)).filter((e): e is Entry => e?.status === "draft");
-  if (!drafts.length) return 0;
+  if (!drafts.length) return [];
 
   const years = [...new Set(drafts.map((d) => d.year))];
   const counterKeys = [...new Set(drafts.map((d) => `${d.year}#${d.journal}`))];
@@ -116,7 +121,7 @@ async function validateBatch(db: Db, ids: string[]): Promise<number> {
   const balances = new Map<string, { year: number; account: string; bucket: string; debit: number; credit: number }>();
   const yearCounts = new Map<number, number>();
   const usedCounters = new Set<string>();
-  let settled = 0;
+  const settled: Entry[] = [];
 
   const itemCount = () => entryItems.length + lineItems.length + balances.size + usedCounters.size + yearCounts.size + 1;
 
@@ -133,7 +138,7 @@ async function validateBatch(db: Db, ids: string[]): Promise<number> {
           ExpressionAttributeValues: { ":r": "rejected", ":d": "draft", ":why": `The fiscal year ${d.year} was closed before the entry was validated.` },
         },
       });
-      settled++;
+      settled.push({ ...d, status: "rejected", rejection: `The fiscal year ${d.year} was closed before the entry was validated.` });
       continue;
     }
     const counterKey = `${d.year}#${d.journal}`;
@@ -198,9 +203,9 @@ async function validateBatch(db: Db, ids: string[]): Promise<number> {
       balances.set(bk, b);
     });
     yearCounts.set(d.year, (yearCounts.get(d.year) ?? 0) + 1);
-    settled++;
+    settled.push(validated);
   }
-  if (!settled) return 0;
+  if (!settled.length) return [];
 
   const items: TransactItem[] = [...entryItems, ...lineItems];
   for (const b of balances.values())
@@ -251,28 +256,32 @@ async function validateBatch(db: Db, ids: string[]): Promise<number> {
 }
 
 /**
- * Validates every pending draft if this caller can take the lease; returns false when another
- * caller holds it (that caller validates the drafts). A lost transaction is retried, never surfaced.
+ * Validates every pending draft if this caller can take the lease, and returns the entries it
+ * settled (none when another caller holds the lease: that caller validates them). A lost
+ * transaction is retried, never surfaced.
  */
-export async function drain(db: Db): Promise<boolean> {
+export async function drain(db: Db): Promise<Map<string, Entry>> {
   const owner = randomUUID();
-  if (!(await holdLease(db, owner, "take"))) return false;
+  const settled = new Map<string, Entry>();
+  if (!(await holdLease(db, owner, "take"))) return settled;
   try {
     for (let round = 0; round < 1000; round++) {
       const ids = await pendingIds(db);
       if (!ids.length) break;
       try {
+        const batch = await validateBatch(db, ids);
         // Nothing settled: the index still lists drafts validated a moment ago; they will be gone.
-        if ((await validateBatch(db, ids)) === 0) break;
+        if (!batch.length) break;
+        for (const e of batch) settled.set(e.id, e);
       } catch (err) {
         if (!(err instanceof TransactionCanceledException)) throw err;
       }
-      if (!(await holdLease(db, owner, "renew"))) return true;
+      if (!(await holdLease(db, owner, "renew"))) return settled;
     }
   } finally {
     await release(db, owner);
   }
-  return true;
+  return settled;
 }
 
 /** The chain head: how many entries are validated and the last hash. */
