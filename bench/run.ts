@@ -13,7 +13,8 @@ import { mkdirSync, writeFileSync } from "node:fs";
 
 import { join } from "node:path";
 import { buildSync } from "esbuild";
-import { exportLedger, makeDb, postEntry, trialBalance, type Db, type PostEntryInput } from "@asso/core";
+import { PutCommand } from "@aws-sdk/lib-dynamodb";
+import { exportLedger, makeDb, postEntry, receiptKey, trialBalance, type Db, type PostEntryInput, type Receipt } from "@asso/core";
 import { GROUPS, type Group } from "@asso/functions";
 import { bundleGroup, ROOT } from "../stacks/bundle.js";
 import { ensureTable, startDynamoDbLocal } from "../infra/dynamodb-local.js";
@@ -25,23 +26,68 @@ const ms = (n: number) => `${n.toFixed(1)} ms`;
 
 // ---------------------------------------------------------------- 1. bundles and first requests
 
-const FIRST_REQUEST: Record<Group, string> = { system: "GET /v1/health", ledger: "GET /v1/ledger/accounts" };
+/** The first request each bundle answers, and the status it must give. */
+const FIRST_REQUEST: Record<Group, { routeKey: string; path?: string; status: number; body?: string }> = {
+  system: { routeKey: "GET /v1/health", status: 200 },
+  ledger: { routeKey: "GET /v1/ledger/accounts", status: 200 },
+  public: { routeKey: "GET /v1/public/membership-tiers", status: 200 },
+  webhooks: { routeKey: "POST /v1/webhooks/stripe", status: 400, body: "{}" },
+  people: { routeKey: "GET /v1/members", status: 200 },
+  documents: { routeKey: "GET /v1/receipts/{file}", path: "/v1/receipts/2024-000001.pdf", status: 200 },
+};
 
-function coldStart(file: string, routeKey: string): number {
-  const [method, path] = routeKey.split(" ");
+function coldStart(file: string, first: (typeof FIRST_REQUEST)[Group], env: Record<string, string>): number {
+  const { routeKey, status } = first;
+  const method = routeKey.split(" ")[0]!;
+  const path = first.path ?? routeKey.split(" ")[1]!;
+  const pathParameters = first.path ? { file: path.split("/").pop() } : undefined;
   const script = `
     const { handler } = await import(${JSON.stringify(file)});
-    const r = await handler({ version: "2.0", routeKey: ${JSON.stringify(routeKey)}, rawPath: ${JSON.stringify(path)}, rawQueryString: "", headers: {},
+    const r = await handler({ version: "2.0", routeKey: ${JSON.stringify(routeKey)}, rawPath: ${JSON.stringify(path)}, rawQueryString: "",
+      headers: { "content-type": "application/json", "stripe-signature": "t=1,v1=00" }, pathParameters: ${JSON.stringify(pathParameters)},
+      body: ${JSON.stringify(first.body)},
       requestContext: { requestId: "bench", http: { method: ${JSON.stringify(method)}, path: ${JSON.stringify(path)} },
         authorizer: { jwt: { claims: { sub: "bench", "cognito:groups": "[auditor]" }, scopes: null } } }, isBase64Encoded: false });
-    if (r.statusCode !== 200) { console.error(r.statusCode, r.body); process.exit(1); }`;
+    if (r.statusCode !== ${status}) { console.error(r.statusCode, r.body); process.exit(1); }`;
   const t0 = performance.now();
-  const r = spawnSync(process.execPath, ["--input-type=module", "-e", script], { encoding: "utf8", env: { ...process.env, TABLE_NAME: "bench" } });
+  const r = spawnSync(process.execPath, ["--input-type=module", "-e", script], { encoding: "utf8", env: { ...process.env, ...env } });
   if (r.status !== 0) throw new Error(`cold start of ${file} failed: ${r.stderr}`);
   return performance.now() - t0;
 }
 
-function benchBundles(): string[] {
+async function benchBundles(): Promise<string[]> {
+  const dynamo = await startDynamoDbLocal();
+  await ensureTable(dynamo.endpoint, "bench-cold");
+  const db = makeDb("bench-cold", dynamo.endpoint);
+  await db.doc.send(new PutCommand({ TableName: "bench-cold", Item: { ...receiptKey(SAMPLE_RECEIPT.id), ...SAMPLE_RECEIPT } }));
+  const env = {
+    TABLE_NAME: "bench-cold",
+    DYNAMODB_ENDPOINT: dynamo.endpoint,
+    STRIPE_SECRET_KEY: "sk_test_bench",
+    STRIPE_WEBHOOK_SECRET: "whsec_bench",
+    AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: "true",
+  };
+  try {
+    return runBundles(env);
+  } finally {
+    db.doc.destroy();
+    await dynamo.stop();
+  }
+}
+
+const SAMPLE_RECEIPT: Receipt = {
+  id: "2024-000001",
+  year: 2024,
+  kind: "single",
+  status: "issued",
+  issuedOn: "2024-03-06",
+  donor: { firstName: "Camille", lastName: "Martin", email: "camille@example.org", address: { line1: "12 rue des Lilas", postalCode: "69003", city: "Lyon", country: "FR" } },
+  amount: 5000,
+  gifts: [{ date: "2024-03-05", amount: 5000, reference: "ch_bench" }],
+  method: "Carte bancaire",
+};
+
+function runBundles(env: Record<string, string>): string[] {
   // Inside the project, so that the AWS SDK (external, as in the Lambda runtime) resolves.
   const dir = join(ROOT, "dist", "bench");
   mkdirSync(dir, { recursive: true });
@@ -49,13 +95,13 @@ function benchBundles(): string[] {
   writeFileSync(emptySrc, `export const handler = async () => ({ statusCode: 200, body: "{}" });\n`);
   const emptyOut = join(dir, "empty", "index.mjs");
   buildSync({ entryPoints: [emptySrc], outfile: emptyOut, bundle: true, minify: true, platform: "node", target: "node22", format: "esm", logLevel: "error" });
-  const empty = median(Array.from({ length: RUNS }, () => coldStart(emptyOut, "GET /v1/health")));
+  const empty = median(Array.from({ length: RUNS }, () => coldStart(emptyOut, FIRST_REQUEST.system, env)));
   const rows = ["| bundle | size (minified) | fresh Node process: load + first answer, median of " + RUNS + " | × empty handler |", "| --- | --- | --- | --- |"];
   rows.push(`| (empty handler) | — | ${ms(empty)} | 1.0 |`);
   for (const g of GROUPS) {
     const b = bundleGroup(g, dir);
-    const t = median(Array.from({ length: RUNS }, () => coldStart(b.file, FIRST_REQUEST[g])));
-    rows.push(`| ${g} (${FIRST_REQUEST[g]}) | ${(b.bytes / 1024).toFixed(1)} KB | ${ms(t)} | ${(t / empty).toFixed(2)} |`);
+    const t = median(Array.from({ length: RUNS }, () => coldStart(b.file, FIRST_REQUEST[g], env)));
+    rows.push(`| ${g} (${FIRST_REQUEST[g].routeKey} → ${FIRST_REQUEST[g].status}) | ${(b.bytes / 1024).toFixed(1)} KB | ${ms(t)} | ${(t / empty).toFixed(2)} |`);
   }
   return rows;
 }
@@ -144,6 +190,6 @@ async function benchLedger(): Promise<string[]> {
 const started = new Date().toISOString();
 console.log(`# npm run bench (${started}, node ${process.version}, ${RUNS} cold starts, up to ${MAX_ENTRIES} entries)\n`);
 console.log("## Handler bundles\n");
-console.log(benchBundles().join("\n"));
+console.log((await benchBundles()).join("\n"));
 console.log("\n## Ledger\n");
 console.log((await benchLedger()).join("\n"));

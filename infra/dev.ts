@@ -5,7 +5,9 @@
 import { createIdentity } from "./identity.js";
 import { ensureTable, JavaMissingError, startDynamoDbLocal } from "./dynamodb-local.js";
 import { createGateway, listen } from "./gateway.js";
-import { DEV_DB_DIR, DEV_KEY_FILE, DEV_PORT, DEV_TABLE } from "./paths.js";
+import { DEV_DB_DIR, DEV_KEY_FILE, DEV_PORT, DEV_STRIPE, DEV_TABLE, STRIPE_PORT } from "./paths.js";
+import { createStripeDouble } from "./stripe-double.js";
+import { webRoutes } from "./web.js";
 import { seedDemo } from "./demo.js";
 
 let dynamo;
@@ -19,20 +21,32 @@ try {
   throw err;
 }
 await ensureTable(dynamo.endpoint, DEV_TABLE);
-const env = { TABLE_NAME: DEV_TABLE, DYNAMODB_ENDPOINT: dynamo.endpoint };
+const port = Number(process.env.PORT ?? DEV_PORT);
+const api = `http://127.0.0.1:${port}`;
+const stripe = createStripeDouble({ ...DEV_STRIPE, webhookUrl: `${api}/v1/webhooks/stripe` });
+const stripeUrl = (await stripe.listen(STRIPE_PORT)).url;
+const env = {
+  TABLE_NAME: DEV_TABLE,
+  DYNAMODB_ENDPOINT: dynamo.endpoint,
+  STRIPE_SECRET_KEY: DEV_STRIPE.secretKey,
+  STRIPE_WEBHOOK_SECRET: DEV_STRIPE.webhookSecret,
+  STRIPE_API_URL: stripeUrl,
+  PUBLIC_BASE_URL: api,
+};
 Object.assign(process.env, env);
 const seeded = await seedDemo();
 
 const identity = await createIdentity(DEV_KEY_FILE);
-const gateway = createGateway({ identity, env });
-const port = await listen(gateway, Number(process.env.PORT ?? DEV_PORT));
-const api = `http://127.0.0.1:${port}`;
+const gateway = createGateway({ identity, env, staticRoutes: webRoutes() });
+await listen(gateway, port);
 
 console.log(`
 Back-office running locally
+  Giving page    ${api}/
   API            ${api}/v1/health
   API description ${api}/v1/openapi.json
   DynamoDB Local ${dynamo.endpoint} (table ${DEV_TABLE}, data in .data/)
+  Stripe double  ${stripeUrl} (events: ${stripeUrl}/__dev/events)
   Demo data      ${seeded}
 
 A token for a role (tresorier, delegation, auditor), in another terminal:
@@ -43,6 +57,7 @@ Ctrl-C stops everything.`);
 
 const stop = async () => {
   gateway.close();
+  await stripe.close();
   await dynamo.stop();
   process.exit(0);
 };

@@ -4,8 +4,9 @@
  * SDK v3 is left out: the Lambda Node.js runtime provides it.
  */
 import { buildSync, type BuildResult } from "esbuild";
-import { statSync } from "node:fs";
-import { join, resolve } from "node:path";
+import { copyFileSync, statSync } from "node:fs";
+import { createRequire } from "node:module";
+import { basename, join, resolve } from "node:path";
 import { GROUPS, type Group } from "@asso/functions";
 
 export const ROOT = resolve(import.meta.dirname, "..");
@@ -19,6 +20,11 @@ export interface Bundle {
   file: string;
   bytes: number;
 }
+
+/** Files a group reads at run time, copied beside its bundle (the receipt fonts). */
+const ASSETS: Partial<Record<Group, string[]>> = {
+  documents: ["dejavu-fonts-ttf/ttf/DejaVuSans.ttf", "dejavu-fonts-ttf/ttf/DejaVuSans-Bold.ttf"],
+};
 
 export function bundleGroup(group: Group, outRoot = BUNDLE_DIR): Bundle {
   const dir = join(outRoot, group);
@@ -39,6 +45,8 @@ export function bundleGroup(group: Group, outRoot = BUNDLE_DIR): Bundle {
     logLevel: "error",
   });
   if (result.errors.length) throw new Error(`bundling ${group} failed`);
+  const require = createRequire(import.meta.url);
+  for (const asset of ASSETS[group] ?? []) copyFileSync(require.resolve(asset), join(dir, basename(asset)));
   return { group, dir, file, bytes: statSync(file).size };
 }
 

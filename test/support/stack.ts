@@ -9,6 +9,8 @@ import { ensureTable } from "../../infra/dynamodb-local.js";
 import { createGateway, listen } from "../../infra/gateway.js";
 import { createIdentity, type Identity } from "../../infra/identity.js";
 import { makeDb, type Db } from "@asso/core";
+import { createStripeDouble, type StripeDouble } from "../../infra/stripe-double.js";
+import { webRoutes } from "../../infra/web.js";
 
 export interface TestStack {
   url: string;
@@ -18,16 +20,31 @@ export interface TestStack {
   /** fetch against the gateway, with a token for `role` unless role is null. */
   call(method: string, path: string, opts?: { role?: string | null; body?: unknown; headers?: Record<string, string> }): Promise<Response>;
   close(): Promise<void>;
+  stripe: StripeDouble;
+  stripeUrl: string;
 }
 
-export async function startTestStack(env: Record<string, string> = {}): Promise<TestStack> {
+export const TEST_STRIPE = { secretKey: "sk_test_suite", webhookSecret: "whsec_suite" };
+
+export async function startTestStack(env: Record<string, string> = {}, opts: { retryDelaysMs?: number[] } = {}): Promise<TestStack> {
   const endpoint = inject("dynamoEndpoint");
   const tableName = `t-${randomUUID().slice(0, 8)}`;
   await ensureTable(endpoint, tableName);
   const identity = await createIdentity();
-  const server: Server = createGateway({ identity, env: { TABLE_NAME: tableName, DYNAMODB_ENDPOINT: endpoint, ...env } });
+  const server: Server = createGateway({ identity, staticRoutes: webRoutes() });
   const port = await listen(server, 0);
   const url = `http://127.0.0.1:${port}`;
+  const stripe = createStripeDouble({ ...TEST_STRIPE, webhookUrl: `${url}/v1/webhooks/stripe`, retryDelaysMs: opts.retryDelaysMs ?? [200, 400, 800] });
+  const stripeUrl = (await stripe.listen(0)).url;
+  Object.assign(process.env, {
+    TABLE_NAME: tableName,
+    DYNAMODB_ENDPOINT: endpoint,
+    STRIPE_SECRET_KEY: TEST_STRIPE.secretKey,
+    STRIPE_WEBHOOK_SECRET: TEST_STRIPE.webhookSecret,
+    STRIPE_API_URL: stripeUrl,
+    PUBLIC_BASE_URL: url,
+    ...env,
+  });
   const tokens = new Map<string, string>();
   return {
     url,
@@ -48,6 +65,11 @@ export async function startTestStack(env: Record<string, string> = {}): Promise<
       }
       return fetch(`${url}${path}`, { method, headers, body });
     },
-    close: () => new Promise((ok) => server.close(() => ok())),
+    stripe,
+    stripeUrl,
+    async close() {
+      await stripe.close();
+      await new Promise<void>((ok) => server.close(() => ok()));
+    },
   };
 }

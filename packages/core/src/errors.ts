@@ -73,3 +73,10 @@ export class UnsupportedMediaTypeError extends DomainError {
   readonly title = "Unsupported media type";
   readonly slug = "unsupported-media-type";
 }
+
+/** The request depends on something not there yet (a webhook ahead of its payment): retry later (503). */
+export class RetryLaterError extends DomainError {
+  readonly status = 503;
+  readonly title = "Retry later";
+  readonly slug = "retry-later";
+}

@@ -12,4 +12,8 @@ export interface GroupNeeds {
 export const GROUP_NEEDS: Record<Group, GroupNeeds> = {
   system: { table: "none", stripe: false, memoryMb: 256 },
   ledger: { table: "readwrite", stripe: false, memoryMb: 1024 },
+  public: { table: "readwrite", stripe: true, memoryMb: 512 },
+  webhooks: { table: "readwrite", stripe: true, memoryMb: 1024 },
+  people: { table: "readwrite", stripe: false, memoryMb: 512 },
+  documents: { table: "read", stripe: false, memoryMb: 1024 },
 };

@@ -117,9 +117,9 @@ function checkAccess(route: RouteDef, principal: Principal | undefined): void {
 const isJsonType = (ct: string) => /^application\/([\w.+-]+\+)?json\b/i.test(ct);
 
 function parseBody(route: RouteDef, event: HttpEvent, raw: Buffer, headers: Record<string, string>): unknown {
-  if (!route.body) return undefined;
   const max = route.maxBodyBytes ?? DEFAULT_MAX_BODY;
   if (raw.length > max) throw new PayloadTooLargeError(`The body is ${raw.length} bytes; the limit is ${max}.`);
+  if (!route.body) return undefined;
   const ct = headers["content-type"] ?? "";
   if (raw.length === 0 && route.bodyOptional) return {};
   if (!isJsonType(ct)) throw new UnsupportedMediaTypeError("Send the body as application/json.");

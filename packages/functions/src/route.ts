@@ -5,7 +5,7 @@ import type { Role } from "./roles.js";
 export type Method = "GET" | "POST" | "PUT" | "DELETE";
 
 /** One Lambda per group: the stack makes one function per group, the gateway loads its module. */
-export const GROUPS = ["system", "ledger"] as const;
+export const GROUPS = ["system", "ledger", "public", "webhooks", "people", "documents"] as const;
 export type Group = (typeof GROUPS)[number];
 
 export interface RouteDef {
@@ -20,6 +20,8 @@ export interface RouteDef {
   params?: z.ZodType;
   query?: z.ZodType;
   body?: z.ZodType;
+  /** The operation reads the raw body itself (webhook signatures); only its size is checked here. */
+  rawBody?: boolean;
   /** An empty body stands for `{}`. */
   bodyOptional?: boolean;
   /** Largest accepted body in bytes (default 1 MiB). */

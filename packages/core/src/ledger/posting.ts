@@ -97,7 +97,11 @@ export interface DraftOptions {
   system?: boolean;
   /** A deterministic id (closing entries), so that a resumed closing writes nothing twice. */
   id?: string;
+  /** More writes that must happen with the entry or not at all (a donation record…). */
+  extraItems?: TransactItem[];
 }
+
+export type TransactItem = NonNullable<ConstructorParameters<typeof TransactWriteCommand>[0]["TransactItems"]>[number];
 
 /**
  * Writes a draft entry in one transaction with its markers; returns its id. Rejects a closed year;
@@ -128,7 +132,7 @@ export async function writeDraft(
     createdAt: now,
     ...(input.reversalOf ? { reversalOf: input.reversalOf } : {}),
   };
-  const items: NonNullable<ConstructorParameters<typeof TransactWriteCommand>[0]["TransactItems"]> = [
+  const items: TransactItem[] = [
     {
       // The books are closed in order: no entry in a year up to the last closed one.
       ConditionCheck: {
@@ -163,6 +167,7 @@ export async function writeDraft(
         ConditionExpression: "attribute_not_exists(pk)",
       },
     });
+  const reversalIndex = input.reversalOf ? items.length : -1;
   if (input.reversalOf)
     items.push({
       Put: {
@@ -171,6 +176,7 @@ export async function writeDraft(
         ConditionExpression: "attribute_not_exists(pk)",
       },
     });
+  items.push(...(opts.extraItems ?? []));
 
   try {
     await db.doc.send(new TransactWriteCommand({ TransactItems: items }));
@@ -183,7 +189,7 @@ export async function writeDraft(
     if (reasons[2] === "ConditionalCheckFailed" && opts.id) return { id, existed: true };
     const idemIndex = opts.idempotency ? 3 : -1;
     if (idemIndex >= 0 && reasons[idemIndex] === "ConditionalCheckFailed") return { id: "", existed: true };
-    if (input.reversalOf && reasons[items.length - 1] === "ConditionalCheckFailed")
+    if (reversalIndex >= 0 && reasons[reversalIndex] === "ConditionalCheckFailed")
       throw new ConflictError(`Entry ${input.reversalOf} is already reversed.`, { id: input.reversalOf });
     throw err;
   }

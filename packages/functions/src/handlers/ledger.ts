@@ -1,25 +1,14 @@
 /** Lambda: the ledger routes. Each operation calls one use case of @asso/core. */
-import {
-  chartOfAccounts,
-  closeYear,
-  dbFromEnv,
-  exportFileName,
-  exportLedger,
-  generalLedger,
-  getEntry,
-  entryView,
-  listEntries,
-  listYears,
-  loadConfig,
-  NotFoundError,
-  postEntry,
-  requestHash,
-  reverseEntry,
-  trialBalance,
-  verifyChain,
-  withStoredAnswer,
-  type Idempotency,
-} from "@asso/core";
+import { loadConfig } from "@asso/core/config";
+import { dbFromEnv } from "@asso/core/db/client";
+import { NotFoundError } from "@asso/core/errors";
+import { withStoredAnswer } from "@asso/core/idempotency";
+import { chartOfAccounts } from "@asso/core/ledger/chart";
+import { closeYear } from "@asso/core/ledger/closing";
+import { exportFileName, exportLedger } from "@asso/core/ledger/fec";
+import { entryView } from "@asso/core/ledger/model";
+import { getEntry, postEntry, requestHash, reverseEntry, type Idempotency } from "@asso/core/ledger/posting";
+import { generalLedger, listEntries, listYears, trialBalance, verifyChain } from "@asso/core/ledger/queries";
 import { defineGroup, type Request } from "../http.js";
 import type { RouteDef } from "../route.js";
 

@@ -1,0 +1,50 @@
+/** Public inputs of giving and joining. */
+import * as z from "zod";
+
+export const Address = z.strictObject({
+  line1: z.string().trim().min(1).max(200),
+  line2: z.string().trim().max(200).optional(),
+  postalCode: z.string().trim().min(2).max(12),
+  city: z.string().trim().min(1).max(100),
+  country: z.string().trim().length(2, "must be a 2-letter country code (FR)").toUpperCase(),
+});
+export type Address = z.output<typeof Address>;
+
+const Person = {
+  email: z.email("must be an email address").max(254),
+  firstName: z.string().trim().min(1).max(100),
+  lastName: z.string().trim().min(1).max(100),
+};
+
+const ReturnUrl = z.url().max(500).optional();
+
+export const DonationCheckoutInput = z
+  .strictObject({
+    amount: z.number().int("must be a whole number of cents").min(100, "must be at least 1 €").max(10_000_000, "must be at most 100 000 €"),
+    frequency: z.enum(["once", "monthly"]),
+    donor: z.strictObject({ ...Person, address: Address.optional() }),
+    receipt: z.boolean().default(true),
+    successUrl: ReturnUrl,
+    cancelUrl: ReturnUrl,
+  })
+  .superRefine((v, ctx) => {
+    if (v.receipt && !v.donor.address) ctx.addIssue({ code: "custom", path: ["donor", "address"], message: "a postal address is needed for a tax receipt" });
+  })
+  .meta({ id: "DonationCheckout" });
+export type DonationCheckoutInput = z.output<typeof DonationCheckoutInput>;
+
+export const MembershipCheckoutInput = z
+  .strictObject({
+    tierId: z.string().min(1).max(40),
+    member: z.strictObject({ ...Person, organisation: z.string().trim().max(200).optional(), address: Address.optional() }),
+    successUrl: ReturnUrl,
+    cancelUrl: ReturnUrl,
+  })
+  .meta({ id: "MembershipCheckout" });
+export type MembershipCheckoutInput = z.output<typeof MembershipCheckoutInput>;
+
+export const CheckoutSchema = z.object({ sessionId: z.string(), url: z.string() }).meta({ id: "Checkout" });
+export const TiersSchema = z.object({
+  tiers: z.array(z.object({ id: z.string(), label: z.string(), amount: z.number().int(), period: z.string() })),
+});
+export const WebhookAnswer = z.object({ received: z.literal(true) });

@@ -1,0 +1,23 @@
+/** Lambda: donors, members, receipts and payment incidents. The délégation sees no postal address. */
+import { dbFromEnv } from "@asso/core/db/client";
+import { withStoredAnswer } from "@asso/core/idempotency";
+import { requestHash } from "@asso/core/ledger/posting";
+import { listDonors, listIncidents, listMembers } from "@asso/core/payments/people";
+import { loadGivingSettings } from "@asso/core/payments/settings";
+import { issueAnnualReceipts, listReceipts } from "@asso/core/receipts/receipts";
+import { defineGroup, type Request } from "../http.js";
+import type { RouteDef } from "../route.js";
+
+const withAddresses = (req: Request<RouteDef>) => !!req.principal?.roles.some((r) => r === "tresorier" || r === "auditor");
+
+export const handler = defineGroup("people", {
+  listDonors: async (req) => listDonors(dbFromEnv(), req.query.year, { withAddresses: withAddresses(req) }),
+  listMembers: async (req) => listMembers(dbFromEnv(), { ...(req.query.status ? { status: req.query.status } : {}), withAddresses: withAddresses(req) }),
+  listReceipts: async (req) => listReceipts(dbFromEnv(), req.query.year, { withAddresses: withAddresses(req) }),
+  listIncidents: async (req) => listIncidents(dbFromEnv(), req.query.year),
+  annualReceipts: async (req) => {
+    const db = dbFromEnv();
+    const idem = req.idempotencyKey ? { operation: "annualReceipts", key: req.idempotencyKey, requestHash: requestHash(req.body) } : undefined;
+    return withStoredAnswer(db, idem, () => issueAnnualReceipts(db, loadGivingSettings(), req.body.year));
+  },
+});

@@ -1,0 +1,16 @@
+/** Lambda: Stripe webhooks. Verify, translate into domain events, book; unknown types are ignored (logged). */
+import { dbFromEnv } from "@asso/core/db/client";
+import { loadGivingSettings } from "@asso/core/payments/settings";
+import { stripeFromEnv } from "@asso/core/payments/stripe";
+import { handleStripeEvent, verifyStripeEvent } from "@asso/core/payments/webhook";
+import { defineGroup } from "../http.js";
+
+export const handler = defineGroup("webhooks", {
+  stripeWebhook: async (req) => {
+    const ctx = await stripeFromEnv();
+    const event = verifyStripeEvent(ctx, req.rawBody, req.headers["stripe-signature"]);
+    const handled = await handleStripeEvent(dbFromEnv(), ctx.client, loadGivingSettings(), event);
+    if (!handled) console.log(JSON.stringify({ level: "info", msg: "stripe event needs no action", type: event.type, id: event.id }));
+    return { received: true };
+  },
+});
