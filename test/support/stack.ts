@@ -26,7 +26,8 @@ export interface TestStack {
 
 export const TEST_STRIPE = { secretKey: "sk_test_suite", webhookSecret: "whsec_suite" };
 
-export async function startTestStack(env: Record<string, string> = {}, opts: { retryDelaysMs?: number[] } = {}): Promise<TestStack> {
+/** `deliver: false`: the double keeps its events (nothing listens where it sends them); tests deliver them. */
+export async function startTestStack(env: Record<string, string> = {}, opts: { retryDelaysMs?: number[]; deliver?: boolean } = {}): Promise<TestStack> {
   const endpoint = inject("dynamoEndpoint");
   const tableName = `t-${randomUUID().slice(0, 8)}`;
   await ensureTable(endpoint, tableName);
@@ -34,7 +35,11 @@ export async function startTestStack(env: Record<string, string> = {}, opts: { r
   const server: Server = createGateway({ identity, staticRoutes: webRoutes() });
   const port = await listen(server, 0);
   const url = `http://127.0.0.1:${port}`;
-  const stripe = createStripeDouble({ ...TEST_STRIPE, webhookUrl: `${url}/v1/webhooks/stripe`, retryDelaysMs: opts.retryDelaysMs ?? [200, 400, 800] });
+  const stripe = createStripeDouble({
+    ...TEST_STRIPE,
+    webhookUrl: opts.deliver === false ? "http://127.0.0.1:9/nowhere" : `${url}/v1/webhooks/stripe`,
+    retryDelaysMs: opts.deliver === false ? [] : (opts.retryDelaysMs ?? [200, 400, 800]),
+  });
   const stripeUrl = (await stripe.listen(0)).url;
   Object.assign(process.env, {
     TABLE_NAME: tableName,
