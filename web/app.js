@@ -65,6 +65,9 @@
     if (first) first.focus();
   }
 
+  // A corrected field is no longer marked invalid.
+  for (const form of [don, adhesion]) form.addEventListener("input", (e) => e.target.removeAttribute && e.target.removeAttribute("aria-invalid"));
+
   async function send(form, path, body) {
     const button = $(".pay", form);
     button.disabled = true;
