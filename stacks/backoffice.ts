@@ -19,6 +19,20 @@ import { LogGroup, RetentionDays } from "aws-cdk-lib/aws-logs";
 import { Secret } from "aws-cdk-lib/aws-secretsmanager";
 import { Topic } from "aws-cdk-lib/aws-sns";
 import { EmailSubscription } from "aws-cdk-lib/aws-sns-subscriptions";
+import {
+  AllowedMethods,
+  CachePolicy,
+  Distribution,
+  Function as CfFunction,
+  FunctionCode,
+  FunctionEventType,
+  FunctionRuntime,
+  OriginRequestPolicy,
+  ViewerProtocolPolicy,
+} from "aws-cdk-lib/aws-cloudfront";
+import { HttpOrigin, S3BucketOrigin } from "aws-cdk-lib/aws-cloudfront-origins";
+import { BlockPublicAccess, Bucket } from "aws-cdk-lib/aws-s3";
+import { BucketDeployment, CacheControl, Source } from "aws-cdk-lib/aws-s3-deployment";
 import type { Construct } from "constructs";
 import { tableDefinition } from "@asso/core";
 import { GROUP_NEEDS, GROUPS, ROLES, routes, type Group, type RouteDef } from "@asso/functions";
@@ -29,6 +43,10 @@ export interface BackOfficeProps {
   bundleDir: string;
   /** Association settings passed to the functions. */
   association?: { name?: string; siren?: string; address?: string };
+  /** The public page's folder (web/). */
+  webDir: string;
+  /** Where Stripe sends donors back (a custom domain); by default the page's own origin. */
+  publicBaseUrl?: string;
   /** Where alarms are sent by email, if anywhere. */
   alarmEmail?: string;
 }
@@ -107,6 +125,7 @@ export function defineBackOffice(scope: Construct, props: BackOfficeProps) {
         STAGE: stage,
         ...(needs.table !== "none" ? { TABLE_NAME: table.tableName } : {}),
         ...(needs.stripe ? { STRIPE_SECRET_ARN: stripeSecret.secretArn } : {}),
+        ...(needs.stripe && props.publicBaseUrl ? { PUBLIC_BASE_URL: props.publicBaseUrl } : {}),
         ...(props.association?.name ? { ASSO_NAME: props.association.name } : {}),
         ...(props.association?.siren ? { ASSO_SIREN: props.association.siren } : {}),
         ...(props.association?.address ? { ASSO_ADDRESS: props.association.address } : {}),
@@ -148,11 +167,48 @@ export function defineBackOffice(scope: Construct, props: BackOfficeProps) {
     treatMissingData: TreatMissingData.NOT_BREACHING,
   }).addAlarmAction(new SnsAction(alarms));
 
+  // The public giving page: a private bucket behind CloudFront, which also forwards /v1/* to the
+  // API, so the page calls the API on its own origin (as the local gateway serves both).
+  const site = new Bucket(scope, "Site", {
+    blockPublicAccess: BlockPublicAccess.BLOCK_ALL,
+    enforceSSL: true,
+    removalPolicy: RemovalPolicy.DESTROY,
+    autoDeleteObjects: false,
+  });
+  const extensionless = new CfFunction(scope, "PrettyUrls", {
+    code: FunctionCode.fromInline("function handler(event) { var r = event.request; if (r.uri !== '/' && r.uri.indexOf('.') < 0) r.uri += '.html'; return r; }"),
+    runtime: FunctionRuntime.JS_2_0,
+  });
+  const distribution = new Distribution(scope, "Cdn", {
+    defaultRootObject: "index.html",
+    defaultBehavior: {
+      origin: S3BucketOrigin.withOriginAccessControl(site),
+      viewerProtocolPolicy: ViewerProtocolPolicy.REDIRECT_TO_HTTPS,
+      functionAssociations: [{ function: extensionless, eventType: FunctionEventType.VIEWER_REQUEST }],
+    },
+    additionalBehaviors: {
+      "/v1/*": {
+        origin: new HttpOrigin(`${api.apiId}.execute-api.${stack.region}.amazonaws.com`),
+        viewerProtocolPolicy: ViewerProtocolPolicy.HTTPS_ONLY,
+        allowedMethods: AllowedMethods.ALLOW_ALL,
+        cachePolicy: CachePolicy.CACHING_DISABLED,
+        originRequestPolicy: OriginRequestPolicy.ALL_VIEWER_EXCEPT_HOST_HEADER,
+      },
+    },
+  });
+  // Short cache lifetimes instead of an invalidation: CDK grants invalidations on every distribution ("*").
+  new BucketDeployment(scope, "SiteFiles", {
+    sources: [Source.asset(props.webDir)],
+    destinationBucket: site,
+    cacheControl: [CacheControl.maxAge(Duration.minutes(5))],
+  });
+
+  new CfnOutput(scope, "SiteUrl", { value: `https://${distribution.distributionDomainName}` });
   new CfnOutput(scope, "ApiUrl", { value: api.apiEndpoint });
   new CfnOutput(scope, "UserPoolId", { value: userPool.userPoolId });
   new CfnOutput(scope, "UserPoolClientId", { value: client.userPoolClientId });
   new CfnOutput(scope, "TableName", { value: table.tableName });
   new CfnOutput(scope, "StripeSecretArn", { value: stripeSecret.secretArn });
 
-  return { table, api, userPool, client, functions, stripeSecret, alarms };
+  return { table, api, userPool, client, functions, stripeSecret, alarms, site, distribution };
 }

@@ -11,7 +11,7 @@ export function synthesize(stage = process.env.STAGE ?? "dev", outdir = join(ROO
   bundleAll();
   const app = new App({ outdir });
   const stack = new Stack(app, `asso-back-office-${stage}`, { env: { region: process.env.AWS_REGION ?? "eu-west-3" } });
-  defineBackOffice(stack, { stage, bundleDir: BUNDLE_DIR });
+  defineBackOffice(stack, { stage, bundleDir: BUNDLE_DIR, webDir: join(ROOT, "web") });
   return { app, stack, assembly: app.synth() };
 }
 

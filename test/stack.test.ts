@@ -14,7 +14,7 @@ let bundleDir: string;
 const synth = (stage: string) => {
   const app = new App({ outdir: mkdtempSync(join(tmpdir(), "cdk-")) });
   const stack = new Stack(app, `test-${stage}`, { env: { region: "eu-west-3" } });
-  defineBackOffice(stack, { stage, bundleDir });
+  defineBackOffice(stack, { stage, bundleDir, webDir: join(import.meta.dirname, "..", "web") });
   return Template.fromStack(stack);
 };
 
@@ -79,7 +79,12 @@ describe("the table", () => {
 
 describe("the functions", () => {
   it("are one per handler group, Node.js 22 on arm64, with log retention", () => {
-    const fns = Object.values(prod.findResources("AWS::Lambda::Function")).map((f) => (f as { Properties: { Runtime: string; Architectures: string[] } }).Properties);
+    const all = prod.findResources("AWS::Lambda::Function");
+    // Besides ours, only CDK's deploy-time helper that copies the public page to its bucket.
+    expect(Object.keys(all).filter((id) => !id.startsWith("Fn"))).toEqual([expect.stringMatching(/^CustomCDKBucketDeployment/)]);
+    const fns = Object.entries(all)
+      .filter(([id]) => id.startsWith("Fn"))
+      .map(([, f]) => (f as { Properties: { Runtime: string; Architectures: string[] } }).Properties);
     expect(fns).toHaveLength(GROUPS.length);
     for (const f of fns) {
       expect(Number(/^nodejs(\d+)\.x$/.exec(f.Runtime)?.[1])).toBeGreaterThanOrEqual(22);
@@ -97,15 +102,31 @@ describe("the functions", () => {
       const resources = ([] as unknown[]).concat(s.Resource);
       for (const r of resources) expect(r).not.toBe("*");
     }
-    for (const role of Object.values(prod.findResources("AWS::IAM::Role")))
-      expect((role as { Properties: { ManagedPolicyArns?: unknown } }).Properties.ManagedPolicyArns).toBeUndefined();
+    for (const [id, role] of Object.entries(prod.findResources("AWS::IAM::Role")))
+      if (id.startsWith("Role"))
+        expect((role as { Properties: { ManagedPolicyArns?: unknown } }).Properties.ManagedPolicyArns, id).toBeUndefined();
   });
   it("give table access only to the groups that need it", () => {
     const tableStatements = statements(prod).filter((s) => ([] as string[]).concat(s.Action).some((a) => a.startsWith("dynamodb:")));
     expect(tableStatements.length).toBe(GROUPS.filter((g) => GROUP_NEEDS[g].table !== "none").length);
   });
-  it("keep the Stripe keys in Secrets Manager", () => {
+  it("keep the Stripe keys in Secrets Manager, readable only by the groups that call Stripe", () => {
     prod.resourceCountIs("AWS::SecretsManager::Secret", 1);
+    const readers = statements(prod).filter((s) => ([] as string[]).concat(s.Action).includes("secretsmanager:GetSecretValue"));
+    expect(readers).toHaveLength(GROUPS.filter((g) => GROUP_NEEDS[g].stripe).length);
+  });
+});
+
+describe("the public page", () => {
+  it("is served from a private bucket through CloudFront, which forwards /v1/* to the API", () => {
+    prod.hasResourceProperties("AWS::S3::Bucket", { PublicAccessBlockConfiguration: { BlockPublicAcls: true, BlockPublicPolicy: true, IgnorePublicAcls: true, RestrictPublicBuckets: true } });
+    prod.hasResourceProperties("AWS::CloudFront::Distribution", {
+      DistributionConfig: Match.objectLike({
+        DefaultRootObject: "index.html",
+        CacheBehaviors: [Match.objectLike({ PathPattern: "/v1/*", AllowedMethods: Match.arrayWith(["POST"]) })],
+      }),
+    });
+    prod.resourceCountIs("AWS::CloudFront::OriginAccessControl", 1);
   });
 });
 
