@@ -14,7 +14,24 @@ import { mkdirSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { buildSync } from "esbuild";
 import { PutCommand } from "@aws-sdk/lib-dynamodb";
-import { exportLedger, makeDb, postEntry, receiptKey, trialBalance, type Db, type PostEntryInput, type Receipt } from "@asso/core";
+import { createHmac } from "node:crypto";
+import {
+  createDonationCheckout,
+  exportLedger,
+  loadGivingSettings,
+  makeDb,
+  makeStripe,
+  postEntry,
+  receiptKey,
+  renderReceiptPdf,
+  trialBalance,
+  type Db,
+  type PostEntryInput,
+  type Receipt,
+} from "@asso/core";
+import { createGateway, listen } from "../infra/gateway.js";
+import { createIdentity } from "../infra/identity.js";
+import { createStripeDouble } from "../infra/stripe-double.js";
 import { GROUPS, type Group } from "@asso/functions";
 import { bundleGroup, ROOT } from "../stacks/bundle.js";
 import { ensureTable, startDynamoDbLocal } from "../infra/dynamodb-local.js";
@@ -187,9 +204,99 @@ async function benchLedger(): Promise<string[]> {
   }
 }
 
+// ---------------------------------------------------------------- 3. webhooks and receipts
+
+const percentile = (xs: number[], p: number) => [...xs].sort((a, b) => a - b)[Math.min(xs.length - 1, Math.floor((p / 100) * xs.length))]!;
+
+async function deliverAll(url: string, payloads: string[], concurrency: number, secret: string) {
+  const latencies: number[] = [];
+  let next = 0;
+  const t0 = performance.now();
+  await Promise.all(
+    Array.from({ length: concurrency }, async () => {
+      while (next < payloads.length) {
+        const payload = payloads[next++]!;
+        const t = Math.floor(Date.now() / 1000);
+        const sig = `t=${t},v1=${createHmac("sha256", secret).update(`${t}.${payload}`).digest("hex")}`;
+        const s = performance.now();
+        const res = await fetch(url, { method: "POST", headers: { "content-type": "application/json", "stripe-signature": sig }, body: payload });
+        await res.arrayBuffer();
+        if (res.status !== 200) throw new Error(`webhook answered ${res.status}`);
+        latencies.push(performance.now() - s);
+      }
+    }),
+  );
+  const seconds = (performance.now() - t0) / 1000;
+  return { perSecond: payloads.length / seconds, p50: percentile(latencies, 50), p99: percentile(latencies, 99) };
+}
+
+async function benchWebhooks(): Promise<string[]> {
+  const dynamo = await startDynamoDbLocal();
+  const secrets = { secretKey: "sk_test_bench", webhookSecret: "whsec_bench" };
+  const double = createStripeDouble({ ...secrets, webhookUrl: "http://127.0.0.1:9/", retryDelaysMs: [] });
+  try {
+    await ensureTable(dynamo.endpoint, "bench-hooks");
+    const stripeUrl = (await double.listen(0)).url;
+    const gateway = createGateway({
+      identity: await createIdentity(),
+      env: { TABLE_NAME: "bench-hooks", DYNAMODB_ENDPOINT: dynamo.endpoint, STRIPE_SECRET_KEY: secrets.secretKey, STRIPE_WEBHOOK_SECRET: secrets.webhookSecret, STRIPE_API_URL: stripeUrl, PUBLIC_BASE_URL: "http://127.0.0.1" },
+    });
+    const port = await listen(gateway, 0);
+    const db = makeDb("bench-hooks", dynamo.endpoint);
+    const stripe = makeStripe(secrets.secretKey, stripeUrl);
+    const paidEvents = async (n: number) => {
+      for (let i = 0; i < n; i++) {
+        const { sessionId } = await createDonationCheckout(db, stripe, { amount: 1000 + i, frequency: "once", receipt: false, donor: { email: `b${i}@example.org`, firstName: "B", lastName: String(i) } }, "http://127.0.0.1");
+        await fetch(`${stripeUrl}/__dev/checkout/sessions/${sessionId}/complete`, { method: "POST" });
+      }
+      const all = double.events.filter((e) => e.type === "checkout.session.completed").splice(0, n);
+      return all.map(({ attempts: _a, ...e }) => JSON.stringify(e, null, 2));
+    };
+    const url = `http://127.0.0.1:${port}/v1/webhooks/stripe`;
+    const distinct = await deliverAll(url, await paidEvents(200), 10, secrets.webhookSecret);
+    double.events.length = 0;
+    const fresh = await paidEvents(400);
+    const burst = [...fresh, ...fresh.slice(0, 100)].sort(() => Math.random() - 0.5);
+    const b = await deliverAll(url, burst, 25, secrets.webhookSecret);
+    const tb = await trialBalance(db, Number(new Date().getFullYear()));
+    const booked = tb.accounts.find((a) => a.account === "7541")?.credit ?? 0;
+    const expected = Array.from({ length: 200 }, (_, i) => 1000 + i).reduce((x, y) => x + y, 0) + Array.from({ length: 400 }, (_, i) => 1000 + i).reduce((x, y) => x + y, 0);
+    gateway.close();
+    db.doc.destroy();
+
+    // Receipt PDFs.
+    const times: number[] = [];
+    let size = 0;
+    for (let i = 0; i < 30; i++) {
+      const t = performance.now();
+      size = (await renderReceiptPdf(SAMPLE_RECEIPT, loadGivingSettings())).length;
+      times.push(performance.now() - t);
+    }
+    return [
+      "| webhook deliveries (local gateway, DynamoDB Local, Stripe double) | events/s | p50 | p99 |",
+      "| --- | --- | --- | --- |",
+      `| 200 distinct checkout.session.completed, 10 at a time | ${distinct.perSecond.toFixed(0)} | ${ms(distinct.p50)} | ${ms(distinct.p99)} |`,
+      `| burst of 500 (400 distinct + 100 duplicates), 25 at a time | ${b.perSecond.toFixed(0)} | ${ms(b.p50)} | ${ms(b.p99)} |`,
+      "",
+      `Booked exactly once: ${booked === expected ? "yes" : `NO (${booked} booked, ${expected} expected)`} (7541 credit ${booked} = sum of the 600 distinct gifts).`,
+      "",
+      "| receipt PDF | median of 30 (warm) | first (cold) | size |",
+      "| --- | --- | --- | --- |",
+      `| CERFA 11580 receipt, DejaVu Sans subset | ${ms(median(times.slice(1)))} | ${ms(times[0]!)} | ${(size / 1024).toFixed(1)} KB |`,
+    ];
+  } finally {
+    await double.close();
+    await dynamo.stop();
+  }
+}
+
 const started = new Date().toISOString();
 console.log(`# npm run bench (${started}, node ${process.version}, ${RUNS} cold starts, up to ${MAX_ENTRIES} entries)\n`);
 console.log("## Handler bundles\n");
 console.log((await benchBundles()).join("\n"));
-console.log("\n## Ledger\n");
-console.log((await benchLedger()).join("\n"));
+console.log("\n## Webhooks and receipts\n");
+console.log((await benchWebhooks()).join("\n"));
+if (MAX_ENTRIES > 0) {
+  console.log("\n## Ledger\n");
+  console.log((await benchLedger()).join("\n"));
+}

@@ -36,9 +36,34 @@ const DEMO: PostEntryInput[] = [
   e("BQ", "2025-01-10", "Don d'une fondation pour l'éducation populaire", "CONV-EP-2024", "512", "755", 40_000),
 ];
 
-export async function seedDemo(): Promise<string> {
+/** Ledger entries, written before the API starts; true when the table was empty. */
+export async function seedDemo(): Promise<boolean> {
   const db = dbFromEnv();
-  if ((await chainHead(db)).seq > 0) return "kept from the previous run (.data/)";
+  if ((await chainHead(db)).seq > 0) return false;
   for (const entry of DEMO) await postEntry(db, entry);
-  return `${DEMO.length} ledger entries (fiscal year 2024, shaped like the activity report)`;
+  return true;
+}
+
+const ADDRESS = { line1: "3 place de la République", postalCode: "75003", city: "Paris", country: "FR" };
+
+/**
+ * Giving, as citizens would: checkouts through the running API, paid at the Stripe double, whose
+ * signed events come back to the webhook. Two one-off gifts with receipts, a monthly donor renewed
+ * once, a membership.
+ */
+export async function seedGiving(api: string, stripeUrl: string): Promise<void> {
+  const post = async (url: string, body: unknown) => {
+    const res = await fetch(url, { method: "POST", headers: { "content-type": "application/json" }, body: JSON.stringify(body) });
+    if (!res.ok) throw new Error(`demo: ${url} answered ${res.status}`);
+    return (await res.json()) as Record<string, string>;
+  };
+  const give = async (path: string, body: unknown, at: string) => {
+    const { sessionId } = await post(`${api}${path}`, body);
+    return post(`${stripeUrl}/__dev/checkout/sessions/${sessionId}/complete`, { at });
+  };
+  await give("/v1/public/donations/checkout", { amount: 5000, frequency: "once", donor: { email: "camille.martin@example.org", firstName: "Camille", lastName: "Martin", address: ADDRESS } }, "2025-03-05T10:00:00Z");
+  await give("/v1/public/donations/checkout", { amount: 15000, frequency: "once", donor: { email: "leo.bernard@example.org", firstName: "Léo", lastName: "Bernard", address: ADDRESS } }, "2025-04-12T18:30:00Z");
+  const monthly = await give("/v1/public/donations/checkout", { amount: 1000, frequency: "monthly", donor: { email: "ines.petit@example.org", firstName: "Inès", lastName: "Petit", address: ADDRESS } }, "2025-01-10T09:00:00Z");
+  await post(`${stripeUrl}/__dev/subscriptions/${monthly.subscription}/renew`, { at: "2025-02-10T09:00:00Z" });
+  await give("/v1/public/memberships/checkout", { tierId: "individuel", member: { email: "ada.lovelace@example.org", firstName: "Ada", lastName: "Lovelace", address: ADDRESS } }, new Date().toISOString());
 }

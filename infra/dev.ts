@@ -8,7 +8,7 @@ import { createGateway, listen } from "./gateway.js";
 import { DEV_DB_DIR, DEV_KEY_FILE, DEV_PORT, DEV_STRIPE, DEV_TABLE, STRIPE_PORT } from "./paths.js";
 import { createStripeDouble } from "./stripe-double.js";
 import { webRoutes } from "./web.js";
-import { seedDemo } from "./demo.js";
+import { seedDemo, seedGiving } from "./demo.js";
 
 let dynamo;
 try {
@@ -34,11 +34,15 @@ const env = {
   PUBLIC_BASE_URL: api,
 };
 Object.assign(process.env, env);
-const seeded = await seedDemo();
+const fresh = await seedDemo();
 
 const identity = await createIdentity(DEV_KEY_FILE);
 const gateway = createGateway({ identity, env, staticRoutes: webRoutes() });
 await listen(gateway, port);
+if (fresh) await seedGiving(api, stripeUrl);
+const seeded = fresh
+  ? "fiscal year 2024 shaped like the activity report; 2025 gifts, a monthly donor and a member paid through Stripe"
+  : "kept from the previous run (.data/)";
 
 console.log(`
 Back-office running locally

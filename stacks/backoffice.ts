@@ -41,8 +41,8 @@ export interface BackOfficeProps {
   stage: string;
   /** Folder holding `<group>/index.mjs` bundles (stacks/bundle.ts). */
   bundleDir: string;
-  /** Association settings passed to the functions. */
-  association?: { name?: string; siren?: string; address?: string };
+  /** Association settings passed to every function (keys of SETTINGS). */
+  settings?: Partial<Record<(typeof SETTINGS)[number], string>>;
   /** The public page's folder (web/). */
   webDir: string;
   /** Where Stripe sends donors back (a custom domain); by default the page's own origin. */
@@ -50,6 +50,19 @@ export interface BackOfficeProps {
   /** Where alarms are sent by email, if anywhere. */
   alarmEmail?: string;
 }
+
+/** The association's settings a deploy may set (read from the environment by sst.config.ts). */
+export const SETTINGS = [
+  "ASSO_NAME",
+  "ASSO_SIREN",
+  "ASSO_ADDRESS",
+  "ASSO_OBJECT",
+  "ASSO_CATEGORY",
+  "ASSO_SIGNATORY",
+  "RECEIPTS_ENABLED",
+  "MEMBERSHIP_TIERS",
+  "TAX_REDUCTION_PERCENT",
+] as const;
 
 const TABLE_READ = ["dynamodb:GetItem", "dynamodb:BatchGetItem", "dynamodb:Query", "dynamodb:ConditionCheckItem"];
 const TABLE_WRITE = ["dynamodb:PutItem", "dynamodb:UpdateItem", "dynamodb:DeleteItem", "dynamodb:BatchWriteItem"];
@@ -126,9 +139,7 @@ export function defineBackOffice(scope: Construct, props: BackOfficeProps) {
         ...(needs.table !== "none" ? { TABLE_NAME: table.tableName } : {}),
         ...(needs.stripe ? { STRIPE_SECRET_ARN: stripeSecret.secretArn } : {}),
         ...(needs.stripe && props.publicBaseUrl ? { PUBLIC_BASE_URL: props.publicBaseUrl } : {}),
-        ...(props.association?.name ? { ASSO_NAME: props.association.name } : {}),
-        ...(props.association?.siren ? { ASSO_SIREN: props.association.siren } : {}),
-        ...(props.association?.address ? { ASSO_ADDRESS: props.association.address } : {}),
+        ...Object.fromEntries(Object.entries(props.settings ?? {}).filter(([, v]) => v !== undefined && v !== "")),
       },
     });
     functions.set(group, fn);

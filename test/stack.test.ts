@@ -14,7 +14,7 @@ let bundleDir: string;
 const synth = (stage: string) => {
   const app = new App({ outdir: mkdtempSync(join(tmpdir(), "cdk-")) });
   const stack = new Stack(app, `test-${stage}`, { env: { region: "eu-west-3" } });
-  defineBackOffice(stack, { stage, bundleDir, webDir: join(import.meta.dirname, "..", "web") });
+  defineBackOffice(stack, { stage, bundleDir, webDir: join(import.meta.dirname, "..", "web"), settings: { ASSO_SIREN: "912345678", RECEIPTS_ENABLED: "false" } });
   return Template.fromStack(stack);
 };
 
@@ -109,6 +109,10 @@ describe("the functions", () => {
   it("give table access only to the groups that need it", () => {
     const tableStatements = statements(prod).filter((s) => ([] as string[]).concat(s.Action).some((a) => a.startsWith("dynamodb:")));
     expect(tableStatements.length).toBe(GROUPS.filter((g) => GROUP_NEEDS[g].table !== "none").length);
+  });
+  it("get the association's settings from the deploy", () => {
+    for (const [id, f] of Object.entries(prod.findResources("AWS::Lambda::Function")))
+      if (id.startsWith("Fn")) expect((f as { Properties: { Environment: { Variables: Record<string, unknown> } } }).Properties.Environment.Variables).toMatchObject({ ASSO_SIREN: "912345678", RECEIPTS_ENABLED: "false" });
   });
   it("keep the Stripe keys in Secrets Manager, readable only by the groups that call Stripe", () => {
     prod.resourceCountIs("AWS::SecretsManager::Secret", 1);
