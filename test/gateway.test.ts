@@ -175,3 +175,39 @@ describe("the events the gateway builds", () => {
     }
   });
 });
+
+describe("failures", () => {
+  it("an unexpected failure is a 500 problem that reveals nothing of its cause", async () => {
+    const table = process.env.TABLE_NAME;
+    process.env.TABLE_NAME = "no-such-table";
+    try {
+      const res = await stack.call("GET", "/v1/ledger/trial-balance?year=2024", { role: "auditor" });
+      expect(res.status).toBe(500);
+      const text = await res.text();
+      expect(JSON.parse(text)).toMatchObject({ status: 500, title: "Internal error" });
+      expect(text).not.toMatch(/no-such-table|ResourceNotFound|at .*\.ts|Error:/);
+    } finally {
+      process.env.TABLE_NAME = table;
+    }
+  });
+
+  it("npm run dev says in one line that Java is missing, and how to install it", async () => {
+    const { spawnSync } = await import("node:child_process");
+    const { mkdtempSync, symlinkSync } = await import("node:fs");
+    const { tmpdir } = await import("node:os");
+    const { join } = await import("node:path");
+    // A PATH with Node but without Java.
+    const bin = mkdtempSync(join(tmpdir(), "no-java-"));
+    symlinkSync(process.execPath, join(bin, "node"));
+    const r = spawnSync(process.execPath, [join("node_modules", "tsx", "dist", "cli.mjs"), "infra/dev.ts"], {
+      cwd: join(import.meta.dirname, ".."),
+      env: { ...process.env, PATH: bin, PORT: "0" },
+      encoding: "utf8",
+      timeout: 60_000,
+    });
+    expect(r.status).toBe(1);
+    const lines = r.stderr.trim().split("\n").filter((l) => l.includes("Java"));
+    expect(lines).toHaveLength(1);
+    expect(lines[0]).toMatch(/Java 17.*apt-get install -y openjdk-17-jre-headless/);
+  });
+});

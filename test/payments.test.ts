@@ -177,3 +177,39 @@ describe("payouts and disputes", () => {
     expect(tb["512"]).toBe(po.amount);
   });
 });
+
+describe("SEPA debits, failed payouts, expired memberships", () => {
+  it("a SEPA payment is booked when it succeeds days later; a failed one is an incident, not an entry", async () => {
+    const ok = await checkout(stack, donation(6000, { receipt: false, donor: { email: "sepa@example.org", firstName: "Se", lastName: "Pa" } }));
+    await dev(stack, `/__dev/checkout/sessions/${ok.sessionId}/complete`, { at: "2021-03-01T10:00:00Z", async: true });
+    expect((await trialBalance(stack, 2021))["7541"]).toBeUndefined();
+    await dev(stack, `/__dev/checkout/sessions/${ok.sessionId}/async`, { succeeded: true, at: "2021-03-04T10:00:00Z" });
+    expect((await trialBalance(stack, 2021))["7541"]).toBe(-6000);
+
+    const ko = await checkout(stack, donation(7000, { receipt: false, donor: { email: "sepa-ko@example.org", firstName: "Se", lastName: "Ko" } }));
+    await dev(stack, `/__dev/checkout/sessions/${ko.sessionId}/complete`, { at: "2021-03-02T10:00:00Z", async: true });
+    await dev(stack, `/__dev/checkout/sessions/${ko.sessionId}/async`, { succeeded: false, at: "2021-03-05T10:00:00Z" });
+    expect((await trialBalance(stack, 2021))["7541"]).toBe(-6000);
+    const incidents = (await (await stack.call("GET", "/v1/payment-incidents?year=2021")).json()) as { items: { type: string; ref: string; email?: string }[] };
+    expect(incidents.items).toContainEqual(expect.objectContaining({ type: "async_payment_failed", ref: ko.sessionId, email: "sepa-ko@example.org" }));
+  });
+
+  it("a payout that fails after it was paid goes back to the Stripe clearing account", async () => {
+    const { sessionId } = await checkout(stack, donation(9000, { receipt: false, donor: { email: "po@example.org", firstName: "Pay", lastName: "Out" } }));
+    await pay(stack, sessionId, "2020-05-01T10:00:00Z");
+    const po = await dev(stack, "/__dev/payouts", { at: "2020-05-02T10:00:00Z" });
+    expect((await trialBalance(stack, 2020))["512"]).toBe(po.amount);
+    await dev(stack, `/__dev/payouts/${po.id as string}/fail`, { at: "2020-05-03T10:00:00Z" });
+    const tb = await trialBalance(stack, 2020);
+    expect(tb["512"] ?? 0).toBe(0);
+    const incidents = (await (await stack.call("GET", "/v1/payment-incidents?year=2020")).json()) as { items: { type: string; ref: string }[] };
+    expect(incidents.items).toContainEqual(expect.objectContaining({ type: "payout_failed", ref: po.id }));
+  });
+
+  it("a membership paid for an earlier year is expired", async () => {
+    const { sessionId } = await checkout(stack, { tierId: "reduit", member: { email: "ancien@example.org", firstName: "An", lastName: "Cien" } }, "/v1/public/memberships/checkout");
+    await pay(stack, sessionId, "2022-04-01T10:00:00Z");
+    const expired = (await (await stack.call("GET", "/v1/members?status=expired")).json()) as { items: { email: string; validUntil: string; status: string }[] };
+    expect(expired.items).toContainEqual(expect.objectContaining({ email: "ancien@example.org", validUntil: "2022-12-31", status: "expired" }));
+  });
+});
