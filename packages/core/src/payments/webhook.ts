@@ -43,6 +43,12 @@ export const BANK = "512";
 export const FEES = "627";
 export const revenueAccount = (kind: "donation" | "membership") => (kind === "membership" ? "756" : "7541");
 
+/** `amount` debited to one account and credited to another: the two lines of one movement. */
+const pair = (debit: string, credit: string, amount: number, label?: string): Line[] => [
+  { account: debit, debit: amount, credit: 0, ...(label ? { label } : {}) },
+  { account: credit, debit: 0, credit: amount, ...(label ? { label } : {}) },
+];
+
 /** Verifies `Stripe-Signature` on the raw bytes and returns the event. */
 export function verifyStripeEvent(ctx: StripeContext, rawBody: Buffer, signature: string | undefined): Stripe.Event {
   if (!signature) throw new ValidationError([{ path: "Stripe-Signature", message: "is missing" }]);
@@ -189,11 +195,7 @@ async function paymentSucceeded(db: Db, stripe: Stripe, settings: GivingSettings
     },
   };
   const label = kind === "membership" ? `Cotisation ${who}` : `Don ${frequency === "monthly" ? "mensuel " : ""}${who}`;
-  const lines: Line[] = [
-    { account: CLEARING, debit: gross, credit: 0 },
-    { account: revenueAccount(kind), debit: 0, credit: gross },
-  ];
-  if (fee > 0) lines.push({ account: FEES, debit: fee, credit: 0, label: "Frais Stripe" }, { account: CLEARING, debit: 0, credit: fee, label: "Frais Stripe" });
+  const lines = [...pair(CLEARING, revenueAccount(kind), gross), ...(fee > 0 ? pair(FEES, CLEARING, fee, "Frais Stripe") : [])];
   await book(db, `charge:${e.chargeId}`, { date, label: label.slice(0, 200), pieceRef: e.chargeId, lines }, [donationUpdate]);
 
   if (kind === "membership" && c) {
@@ -236,10 +238,7 @@ async function refundsChanged(db: Db, stripe: Stripe, settings: GivingSettings, 
         date: dateOf(r.created),
         label: `Remboursement ${kind === "membership" ? "de cotisation" : "de don"} (${chargeId})`,
         pieceRef: r.id,
-        lines: [
-          { account: revenueAccount(kind), debit: r.amount, credit: 0 },
-          { account: CLEARING, debit: 0, credit: r.amount },
-        ],
+        lines: pair(revenueAccount(kind), CLEARING, r.amount),
       },
       [{ Update: { TableName: db.tableName, Key: donationKey(chargeId), UpdateExpression: "ADD refunded :a", ExpressionAttributeValues: { ":a": r.amount } } }],
     );
@@ -256,11 +255,7 @@ async function disputeChanged(db: Db, stripe: Stripe, settings: GivingSettings, 
   await recordIncident(db, { ref: disputeId, type, date, amount: dp.amount, ...(email ? { email } : {}), detail: `Litige sur ${chargeId} (${dp.reason ?? "motif inconnu"}) : ${dp.status}` });
   if (dp.status !== "lost") return;
   const fee = ((dp.balance_transactions as Loose[] | undefined) ?? []).reduce((s, t) => s + Math.max(0, (t.fee as number | undefined) ?? 0), 0);
-  const lines: Line[] = [
-    { account: revenueAccount(kind), debit: dp.amount, credit: 0 },
-    { account: CLEARING, debit: 0, credit: dp.amount },
-  ];
-  if (fee > 0) lines.push({ account: FEES, debit: fee, credit: 0, label: "Frais de litige" }, { account: CLEARING, debit: 0, credit: fee, label: "Frais de litige" });
+  const lines = [...pair(revenueAccount(kind), CLEARING, dp.amount), ...(fee > 0 ? pair(FEES, CLEARING, fee, "Frais de litige") : [])];
   await book(db, `dispute:${disputeId}`, { date, label: `Litige perdu (${chargeId})`, pieceRef: disputeId, lines }, [
     { Update: { TableName: db.tableName, Key: donationKey(chargeId), UpdateExpression: "ADD refunded :a", ExpressionAttributeValues: { ":a": dp.amount } } },
   ]);
@@ -278,20 +273,14 @@ async function payout(db: Db, stripe: Stripe, payoutId: string, failed: boolean)
       date,
       label: "Virement Stripe vers la banque",
       pieceRef: payoutId,
-      lines: [
-        { account: BANK, debit: po.amount, credit: 0 },
-        { account: CLEARING, debit: 0, credit: po.amount },
-      ],
+      lines: pair(BANK, CLEARING, po.amount),
     });
   } else if (await isBooked(db, `payout:${payoutId}`)) {
     await book(db, `payout-failed:${payoutId}`, {
       date,
       label: "Virement Stripe échoué : retour en attente",
       pieceRef: payoutId,
-      lines: [
-        { account: CLEARING, debit: po.amount, credit: 0 },
-        { account: BANK, debit: 0, credit: po.amount },
-      ],
+      lines: pair(CLEARING, BANK, po.amount),
     });
   }
 }
