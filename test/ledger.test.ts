@@ -197,6 +197,12 @@ describe("general ledger and listings", () => {
     const body = (await res.json()) as { items: Entry[] };
     expect(body.items.map((e) => e.date)).toEqual(["2021-01-20", "2021-02-05"]);
   });
+  it("bug: the journal filter was ignored when an account was given too", async () => {
+    await post({ ...entry("2021-03-01", 40, "530", "756"), journal: "OD" });
+    const res = await stack.call("GET", "/v1/ledger/entries?from=2021-01-01&to=2021-12-31&account=530&journal=OD", { role: "auditor" });
+    const body = (await res.json()) as { items: Entry[] };
+    expect(body.items.map((e) => e.journal)).toEqual(["OD"]);
+  });
   it("refuses a bad query with every field named", async () => {
     const res = await stack.call("GET", "/v1/ledger/trial-balance?year=abc&extra=1", { role: "auditor" });
     expect(res.status).toBe(400);

@@ -9,8 +9,27 @@ import { ProblemSchema } from "./schemas.js";
 
 type Json = Record<string, unknown>;
 
+/** Named schemas (`.meta({ id })`) gathered while the document is built: they become components. */
+let components: Record<string, Json> = {};
+
+/** `#/$defs/X` (zod's local definitions) → `#/components/schemas/X`, the definitions moved there. */
+function hoist(node: unknown): unknown {
+  if (Array.isArray(node)) return node.map(hoist);
+  if (typeof node !== "object" || node === null) return node;
+  const out: Json = {};
+  for (const [k, v] of Object.entries(node as Json)) {
+    if (k === "$schema") continue;
+    if (k === "$defs") {
+      for (const [name, def] of Object.entries(v as Json)) components[name] = hoist(def) as Json;
+      continue;
+    }
+    out[k] = k === "$ref" && typeof v === "string" ? v.replace("#/$defs/", "#/components/schemas/") : hoist(v);
+  }
+  return out;
+}
+
 const schemaOf = (s: z.ZodType, io: "input" | "output"): Json =>
-  z.toJSONSchema(s, { io, unrepresentable: "any", target: "draft-2020-12" }) as Json;
+  hoist(z.toJSONSchema(s, { io, unrepresentable: "any", target: "draft-2020-12" })) as Json;
 
 function parameters(route: RouteDef): Json[] {
   const out: Json[] = [];
@@ -31,6 +50,7 @@ const problemRef = { $ref: "#/components/schemas/Problem" };
 const problemAnswer = (description: string) => ({ description, content: { "application/problem+json": { schema: problemRef } } });
 
 export function buildOpenApi(serverUrl = "/"): Json {
+  components = {};
   const paths: Record<string, Record<string, Json>> = {};
   for (const route of routes as readonly RouteDef[]) {
     const op: Json = {
@@ -71,7 +91,7 @@ export function buildOpenApi(serverUrl = "/"): Json {
     servers: [{ url: serverUrl }],
     paths,
     components: {
-      schemas: { Problem: schemaOf(ProblemSchema, "output") },
+      schemas: { ...components, Problem: schemaOf(ProblemSchema, "output") },
       securitySchemes: { bearer: { type: "http", scheme: "bearer", bearerFormat: "JWT" } },
     },
   };

@@ -192,7 +192,7 @@ export async function listEntries(
       last = r.LastEvaluatedKey;
     }
     const seen = new Set(items.map((i) => i.id));
-    for (const e of await getEntries(db, ids)) if (!seen.has(e.id)) items.push(entryView(e));
+    for (const e of await getEntries(db, ids)) if (!seen.has(e.id) && (!q.journal || e.journal === q.journal)) items.push(entryView(e));
     if (last) start = last;
     else {
       start = undefined;
