@@ -7,6 +7,7 @@
  */
 import { createHmac, randomBytes } from "node:crypto";
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from "node:http";
+import { frenchAmount } from "@asso/core/ledger/fec";
 
 type Obj = Record<string, unknown> & { id: string; object: string };
 
@@ -335,7 +336,7 @@ export function createStripeDouble(opts: StripeDoubleOptions) {
   }
 
   function payPage(s: Obj): string {
-    const euros = ((s.amount_total as number) / 100).toFixed(2).replace(".", ",");
+    const euros = frenchAmount(s.amount_total as number);
     return `<!doctype html><html lang="fr"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width,initial-scale=1">
 <title>Paiement (double de test Stripe)</title></head><body style="font-family:sans-serif;max-width:30rem;margin:2rem auto">
 <h1>Paiement de test</h1><p>Montant : <strong>${euros} €</strong>${s.mode === "subscription" ? " par mois" : ""}</p>

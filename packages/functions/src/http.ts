@@ -116,7 +116,7 @@ function checkAccess(route: RouteDef, principal: Principal | undefined): void {
 
 const isJsonType = (ct: string) => /^application\/([\w.+-]+\+)?json\b/i.test(ct);
 
-function parseBody(route: RouteDef, event: HttpEvent, raw: Buffer, headers: Record<string, string>): unknown {
+function parseBody(route: RouteDef, raw: Buffer, headers: Record<string, string>): unknown {
   const max = route.maxBodyBytes ?? DEFAULT_MAX_BODY;
   if (raw.length > max) throw new PayloadTooLargeError(`The body is ${raw.length} bytes; the limit is ${max}.`);
   if (!route.body) return undefined;
@@ -144,7 +144,7 @@ function parseInputs(route: RouteDef, event: HttpEvent, headers: Record<string, 
   };
   const params = run(route.params, event.pathParameters ?? {});
   const query = run(route.query, event.queryStringParameters ?? {});
-  const bodyInput = parseBody(route, event, raw, headers);
+  const bodyInput = parseBody(route, raw, headers);
   const body = route.body ? run(route.body, bodyInput) : undefined;
   if (errors.length) throw new ValidationError(errors);
   return { params, query, body };

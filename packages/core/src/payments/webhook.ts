@@ -285,30 +285,27 @@ async function payout(db: Db, stripe: Stripe, payoutId: string, failed: boolean)
   }
 }
 
+async function setSubscription(db: Db, id: string, set: string, values: Record<string, unknown>) {
+  await db.doc.send(
+    new UpdateCommand({
+      TableName: db.tableName,
+      Key: subscriptionKey(id),
+      UpdateExpression: `SET ${set}, kind = :k`,
+      ExpressionAttributeNames: { "#s": "status" },
+      ExpressionAttributeValues: { ...values, ":k": "subscription" },
+    }),
+  );
+}
+
 export async function apply(db: Db, stripe: Stripe, settings: GivingSettings, e: PaymentEvent): Promise<void> {
   switch (e.type) {
     case "PaymentSucceeded":
       return paymentSucceeded(db, stripe, settings, e);
     case "SubscriptionStarted":
-      return void (await db.doc.send(
-        new UpdateCommand({
-          TableName: db.tableName,
-          Key: subscriptionKey(e.subscriptionId),
-          UpdateExpression: "SET #s = if_not_exists(#s, :a), checkoutId = :c, kind = :k",
-          ExpressionAttributeNames: { "#s": "status" },
-          ExpressionAttributeValues: { ":a": "active", ":c": e.checkoutId ?? "", ":k": "subscription" },
-        }),
-      ));
+      // A cancellation that arrived first is kept.
+      return setSubscription(db, e.subscriptionId, "#s = if_not_exists(#s, :s), checkoutId = :c", { ":s": "active", ":c": e.checkoutId ?? "" });
     case "SubscriptionCancelled":
-      return void (await db.doc.send(
-        new UpdateCommand({
-          TableName: db.tableName,
-          Key: subscriptionKey(e.subscriptionId),
-          UpdateExpression: "SET #s = :c, cancelledOn = :d, kind = :k",
-          ExpressionAttributeNames: { "#s": "status" },
-          ExpressionAttributeValues: { ":c": "canceled", ":d": dateOf(e.at), ":k": "subscription" },
-        }),
-      ));
+      return setSubscription(db, e.subscriptionId, "#s = :s, cancelledOn = :d", { ":s": "canceled", ":d": dateOf(e.at) });
     case "PaymentFailed": {
       const c = e.checkoutId ? await getItem<CheckoutRecord>(db, checkoutKey(e.checkoutId)) : undefined;
       return recordIncident(db, {
