@@ -178,20 +178,25 @@ export async function writeDraft(
     });
   items.push(...(opts.extraItems ?? []));
 
-  try {
-    await db.doc.send(new TransactWriteCommand({ TransactItems: items }));
-    return { id, existed: false };
-  } catch (err) {
-    if (!(err instanceof TransactionCanceledException)) throw err;
-    const reasons = (err.CancellationReasons ?? []).map((r) => r.Code);
-    if (reasons[0] === "ConditionalCheckFailed" || reasons[1] === "ConditionalCheckFailed")
-      throw new ConflictError(`The fiscal year ${year} is closed${reasons[1] === "ConditionalCheckFailed" ? " or being closed" : ""}: no entry may be dated in it.`, { year });
-    if (reasons[2] === "ConditionalCheckFailed" && opts.id) return { id, existed: true };
-    const idemIndex = opts.idempotency ? 3 : -1;
-    if (idemIndex >= 0 && reasons[idemIndex] === "ConditionalCheckFailed") return { id: "", existed: true };
-    if (reversalIndex >= 0 && reasons[reversalIndex] === "ConditionalCheckFailed")
-      throw new ConflictError(`Entry ${input.reversalOf} is already reversed.`, { id: input.reversalOf });
-    throw err;
+  // A transaction that lost a race with another on the same item (the year, a marker) is retried;
+  // only a failed condition is an answer.
+  for (let attempt = 0; ; attempt++) {
+    try {
+      await db.doc.send(new TransactWriteCommand({ TransactItems: items }));
+      return { id, existed: false };
+    } catch (err) {
+      if (!(err instanceof TransactionCanceledException)) throw err;
+      const reasons = (err.CancellationReasons ?? []).map((r) => r.Code);
+      if (reasons[0] === "ConditionalCheckFailed" || reasons[1] === "ConditionalCheckFailed")
+        throw new ConflictError(`The fiscal year ${year} is closed${reasons[1] === "ConditionalCheckFailed" ? " or being closed" : ""}: no entry may be dated in it.`, { year });
+      if (reasons[2] === "ConditionalCheckFailed" && opts.id) return { id, existed: true };
+      const idemIndex = opts.idempotency ? 3 : -1;
+      if (idemIndex >= 0 && reasons[idemIndex] === "ConditionalCheckFailed") return { id: "", existed: true };
+      if (reversalIndex >= 0 && reasons[reversalIndex] === "ConditionalCheckFailed")
+        throw new ConflictError(`Entry ${input.reversalOf} is already reversed.`, { id: input.reversalOf });
+      if (!reasons.includes("TransactionConflict") || attempt >= 20) throw err;
+      await sleep(Math.min(5 * 2 ** attempt, 200) * (0.5 + Math.random()));
+    }
   }
 }
 
