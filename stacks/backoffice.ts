@@ -9,6 +9,8 @@ import { CfnOutput, Duration, RemovalPolicy, Stack } from "aws-cdk-lib";
 import { HttpApi, HttpMethod } from "aws-cdk-lib/aws-apigatewayv2";
 import { HttpJwtAuthorizer } from "aws-cdk-lib/aws-apigatewayv2-authorizers";
 import { HttpLambdaIntegration } from "aws-cdk-lib/aws-apigatewayv2-integrations";
+import { Rule, Schedule } from "aws-cdk-lib/aws-events";
+import { LambdaFunction as LambdaTarget } from "aws-cdk-lib/aws-events-targets";
 import { Alarm, ComparisonOperator, Metric, TreatMissingData } from "aws-cdk-lib/aws-cloudwatch";
 import { SnsAction } from "aws-cdk-lib/aws-cloudwatch-actions";
 import { CfnUserPoolGroup, UserPool, UserPoolClient } from "aws-cdk-lib/aws-cognito";
@@ -152,6 +154,13 @@ export function defineBackOffice(scope: Construct, props: BackOfficeProps) {
       treatMissingData: TreatMissingData.NOT_BREACHING,
     }).addAlarmAction(new SnsAction(alarms));
   }
+
+  // The ledger's safety net: drafts left by a poster that died are validated within minutes.
+  new Rule(scope, "LedgerSweep", {
+    description: "Validates ledger drafts left pending",
+    schedule: Schedule.rate(Duration.minutes(5)),
+    targets: [new LambdaTarget(functions.get("ledger")!)],
+  });
 
   const api = new HttpApi(scope, "Api", { description: `Association back-office (${stage})`, createDefaultStage: true });
   const authorizer = new HttpJwtAuthorizer("StaffJwt", `https://cognito-idp.${stack.region}.amazonaws.com/${userPool.userPoolId}`, {

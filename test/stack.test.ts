@@ -134,6 +134,15 @@ describe("the public page", () => {
   });
 });
 
+describe("the ledger sweep", () => {
+  it("invokes the ledger function every 5 minutes", () => {
+    const rules = Object.values(prod.findResources("AWS::Events::Rule")) as { Properties: { ScheduleExpression: string; Targets: { Arn: { "Fn::GetAtt": string[] } }[] } }[];
+    expect(rules).toHaveLength(1);
+    expect(rules[0]!.Properties.ScheduleExpression).toBe("rate(5 minutes)");
+    expect(rules[0]!.Properties.Targets[0]!.Arn["Fn::GetAtt"][0]).toMatch(/^Fnledger/);
+  });
+});
+
 describe("alarms", () => {
   it("watch API 5xx answers and each function's errors", () => {
     prod.hasResourceProperties("AWS::CloudWatch::Alarm", { MetricName: "5xx", Namespace: "AWS/ApiGateway" });

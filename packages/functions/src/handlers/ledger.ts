@@ -9,13 +9,14 @@ import { exportFileName, exportLedger } from "@asso/core/ledger/fec";
 import { entryView } from "@asso/core/ledger/model";
 import { getEntry, postEntry, requestHash, reverseEntry, type Idempotency } from "@asso/core/ledger/posting";
 import { generalLedger, listEntries, listYears, trialBalance, verifyChain } from "@asso/core/ledger/queries";
-import { defineGroup, type Request } from "../http.js";
+import { drain, hasPending } from "@asso/core/ledger/sequencer";
+import { defineGroup, type HttpEvent, type HttpResult, type Request } from "../http.js";
 import type { RouteDef } from "../route.js";
 
 const idempotency = (req: Request<RouteDef>, what: unknown): Idempotency | undefined =>
   req.idempotencyKey ? { operation: req.route.operationId, key: req.idempotencyKey, requestHash: requestHash(what) } : undefined;
 
-export const handler = defineGroup("ledger", {
+const http = defineGroup("ledger", {
   listAccounts: async () => ({ items: chartOfAccounts }),
   postEntry: async (req) => postEntry(dbFromEnv(), req.body, idempotency(req, req.body)),
   getEntry: async (req) => {
@@ -46,3 +47,19 @@ export const handler = defineGroup("ledger", {
   },
   integrity: async () => verifyChain(dbFromEnv()),
 });
+
+/** The scheduled sweep (EventBridge, every few minutes): validates drafts a crashed poster left. */
+interface ScheduledEvent {
+  source: "aws.events";
+  "detail-type": string;
+}
+const isScheduled = (e: unknown): e is ScheduledEvent => (e as { source?: string } | null)?.source === "aws.events";
+
+export async function handler(event: HttpEvent | ScheduledEvent): Promise<HttpResult | { validated: number; pending: boolean }> {
+  if (!isScheduled(event)) return http(event);
+  const db = dbFromEnv();
+  const settled = await drain(db);
+  const result = { validated: settled.size, pending: await hasPending(db) };
+  console.log(JSON.stringify({ level: "info", msg: "ledger sweep", ...result }));
+  return result;
+}
