@@ -6,15 +6,13 @@ export interface AssociationConfig {
   name: string;
   siren: string;
   address: string;
-  /** First month (1–12) of the fiscal year; 1 = calendar year. */
-  fiscalYearStartMonth: number;
 }
 
+/** Fiscal years are calendar years (the contract's default); another start month is not supported yet. */
 export function loadConfig(env: Record<string, string | undefined> = process.env): AssociationConfig {
   return {
     name: env.ASSO_NAME ?? "Association de démonstration",
     siren: env.ASSO_SIREN ?? "000000000",
     address: env.ASSO_ADDRESS ?? "1 rue de la Transition, 75011 Paris",
-    fiscalYearStartMonth: Number(env.ASSO_FISCAL_YEAR_START_MONTH ?? "1"),
   };
 }

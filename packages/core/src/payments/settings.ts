@@ -1,3 +1,5 @@
+import { loadConfig } from "../config.js";
+
 /**
  * Giving settings: membership tiers, whether the association may issue tax receipts, the
  * receipt's fixed mentions. Read from the environment with defaults; the stack passes them.
@@ -29,13 +31,14 @@ export const DEFAULT_TIERS: MembershipTier[] = [
 ];
 
 export function loadGivingSettings(env: Record<string, string | undefined> = process.env): GivingSettings {
+  const config = loadConfig(env);
   return {
     tiers: env.MEMBERSHIP_TIERS ? (JSON.parse(env.MEMBERSHIP_TIERS) as MembershipTier[]) : DEFAULT_TIERS,
     receiptsEnabled: (env.RECEIPTS_ENABLED ?? "true") !== "false",
     taxReductionPercent: Number(env.TAX_REDUCTION_PERCENT ?? "66"),
     association: {
-      name: env.ASSO_NAME ?? "Association de démonstration",
-      address: env.ASSO_ADDRESS ?? "1 rue de la Transition, 75011 Paris",
+      name: config.name,
+      address: config.address,
       object: env.ASSO_OBJECT ?? "Mobiliser l'épargne citoyenne au service des organisations de la transition juste",
       category: env.ASSO_CATEGORY ?? "Association loi 1901 d'intérêt général",
       signatory: env.ASSO_SIGNATORY ?? "Le trésorier",
