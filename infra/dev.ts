@@ -37,7 +37,7 @@ Object.assign(process.env, env);
 const fresh = await seedDemo();
 
 const identity = await createIdentity(DEV_KEY_FILE);
-const gateway = createGateway({ identity, env, staticRoutes: webRoutes() });
+const gateway = createGateway({ identity, staticRoutes: webRoutes() });
 await listen(gateway, port);
 if (fresh) await seedGiving(api, stripeUrl);
 const seeded = fresh
