@@ -44,7 +44,9 @@ const ms = (n: number) => `${n.toFixed(1)} ms`;
 // ---------------------------------------------------------------- 1. bundles and first requests
 
 /** The first request each bundle answers, and the status it must give. */
-const FIRST_REQUEST: Record<Group, { routeKey: string; path?: string; status: number; body?: string }> = {
+type FirstRequest = { routeKey: string; path?: string; status: number; body?: string };
+/** Groups not listed yet have no route to call (they are being built): they are skipped. */
+const FIRST_REQUEST: Partial<Record<Group, FirstRequest>> & { system: FirstRequest } = {
   system: { routeKey: "GET /v1/health", status: 200 },
   ledger: { routeKey: "GET /v1/ledger/accounts", status: 200 },
   public: { routeKey: "GET /v1/public/membership-tiers", status: 200 },
@@ -53,7 +55,7 @@ const FIRST_REQUEST: Record<Group, { routeKey: string; path?: string; status: nu
   documents: { routeKey: "GET /v1/receipts/{file}", path: "/v1/receipts/2024-000001.pdf", status: 200 },
 };
 
-function coldStart(file: string, first: (typeof FIRST_REQUEST)[Group], env: Record<string, string>): number {
+function coldStart(file: string, first: FirstRequest, env: Record<string, string>): number {
   const { routeKey, status } = first;
   const method = routeKey.split(" ")[0]!;
   const path = first.path ?? routeKey.split(" ")[1]!;
@@ -116,9 +118,11 @@ function runBundles(env: Record<string, string>): string[] {
   const rows = ["| bundle | size (minified) | fresh Node process: load + first answer, median of " + RUNS + " | × empty handler |", "| --- | --- | --- | --- |"];
   rows.push(`| (empty handler) | — | ${ms(empty)} | 1.0 |`);
   for (const g of GROUPS) {
+    const first = FIRST_REQUEST[g];
+    if (!first) continue;
     const b = bundleGroup(g, dir);
-    const t = median(Array.from({ length: RUNS }, () => coldStart(b.file, FIRST_REQUEST[g], env)));
-    rows.push(`| ${g} (${FIRST_REQUEST[g].routeKey} → ${FIRST_REQUEST[g].status}) | ${(b.bytes / 1024).toFixed(1)} KB | ${ms(t)} | ${(t / empty).toFixed(2)} |`);
+    const t = median(Array.from({ length: RUNS }, () => coldStart(b.file, first, env)));
+    rows.push(`| ${g} (${first.routeKey} → ${first.status}) | ${(b.bytes / 1024).toFixed(1)} KB | ${ms(t)} | ${(t / empty).toFixed(2)} |`);
   }
   return rows;
 }

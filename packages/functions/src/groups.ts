@@ -16,4 +16,7 @@ export const GROUP_NEEDS: Record<Group, GroupNeeds> = {
   webhooks: { table: "readwrite", stripe: true, memoryMb: 1024 },
   people: { table: "readwrite", stripe: false, memoryMb: 512 },
   documents: { table: "read", stripe: false, memoryMb: 1024 },
+  grants: { table: "readwrite", stripe: false, memoryMb: 1024 },
+  bank: { table: "readwrite", stripe: false, memoryMb: 1024 },
+  reports: { table: "readwrite", stripe: false, memoryMb: 1536 },
 };

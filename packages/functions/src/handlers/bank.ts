@@ -1,0 +1,4 @@
+/** Lambda: bank statements and reconciliation. */
+import { defineGroup } from "../http.js";
+
+export const handler = defineGroup("bank", {});

@@ -1,0 +1,4 @@
+/** Lambda: the annual report, its figures and social metrics. */
+import { defineGroup } from "../http.js";
+
+export const handler = defineGroup("reports", {});
