@@ -9,6 +9,9 @@ import { DEV_DB_DIR, DEV_KEY_FILE, DEV_PORT, DEV_STRIPE, DEV_TABLE, STRIPE_PORT 
 import { createStripeDouble } from "./stripe-double.js";
 import { webRoutes } from "./web.js";
 import { seedDemo, seedGiving } from "./demo.js";
+import { startS3Local } from "./s3-local.js";
+import { join } from "node:path";
+import { DATA_DIR } from "./paths.js";
 
 let dynamo;
 try {
@@ -25,7 +28,9 @@ const port = Number(process.env.PORT ?? DEV_PORT);
 const api = `http://127.0.0.1:${port}`;
 const stripe = createStripeDouble({ ...DEV_STRIPE, webhookUrl: `${api}/v1/webhooks/stripe` });
 const stripeUrl = (await stripe.listen(STRIPE_PORT)).url;
+const s3 = await startS3Local({ directory: join(DATA_DIR, "s3"), port: Number(process.env.S3_PORT ?? 4569) });
 const env = {
+  ...s3.env,
   TABLE_NAME: DEV_TABLE,
   DYNAMODB_ENDPOINT: dynamo.endpoint,
   STRIPE_SECRET_KEY: DEV_STRIPE.secretKey,
@@ -50,6 +55,7 @@ Back-office running locally
   API            ${api}/v1/health
   API description ${api}/v1/openapi.json
   DynamoDB Local ${dynamo.endpoint} (table ${DEV_TABLE}, data in .data/)
+  S3 (files)     ${s3.endpoint} (bucket ${s3.env.FILES_BUCKET}, data in .data/s3/)
   Stripe double  ${stripeUrl} (events: ${stripeUrl}/__dev/events)
   Demo data      ${seeded}
 
@@ -62,6 +68,7 @@ Ctrl-C stops everything.`);
 const stop = async () => {
   gateway.close();
   await stripe.close();
+  await s3.stop();
   await dynamo.stop();
   process.exit(0);
 };

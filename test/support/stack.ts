@@ -11,6 +11,7 @@ import { createIdentity, type Identity } from "../../infra/identity.js";
 import { makeDb, type Db } from "@asso/core";
 import { createStripeDouble, type StripeDouble } from "../../infra/stripe-double.js";
 import { webRoutes } from "../../infra/web.js";
+import { startS3Local, type RunningS3 } from "../../infra/s3-local.js";
 
 export interface TestStack {
   url: string;
@@ -22,6 +23,8 @@ export interface TestStack {
   close(): Promise<void>;
   stripe: StripeDouble;
   stripeUrl: string;
+  /** The local S3 (s3rver) this stack writes files to. */
+  s3: RunningS3;
 }
 
 export const TEST_STRIPE = { secretKey: "sk_test_suite", webhookSecret: "whsec_suite" };
@@ -41,7 +44,9 @@ export async function startTestStack(env: Record<string, string> = {}, opts: { r
     retryDelaysMs: opts.deliver === false ? [] : (opts.retryDelaysMs ?? [200, 400, 800]),
   });
   const stripeUrl = (await stripe.listen(0)).url;
+  const s3 = await startS3Local();
   Object.assign(process.env, {
+    ...s3.env,
     TABLE_NAME: tableName,
     DYNAMODB_ENDPOINT: endpoint,
     STRIPE_SECRET_KEY: TEST_STRIPE.secretKey,
@@ -72,8 +77,10 @@ export async function startTestStack(env: Record<string, string> = {}, opts: { r
     },
     stripe,
     stripeUrl,
+    s3,
     async close() {
       await stripe.close();
+      await s3.stop();
       await new Promise<void>((ok) => server.close(() => ok()));
     },
   };
