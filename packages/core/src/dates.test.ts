@@ -1,6 +1,7 @@
 import { describe, expect, it } from "vitest";
 import { fiscalYearBounds, fiscalYearOf, parisDate } from "./dates.js";
 import { decodeCursor, encodeCursor } from "./db/cursor.js";
+import { ValidationError } from "./errors.js";
 
 describe("fiscal years", () => {
   it("calendar years by default", () => {
@@ -26,8 +27,8 @@ describe("signed cursors", () => {
     expect(decodeCursor(c, "entries")).toEqual({ k: { pk: "LEDGER", sk: "E#1" } });
     const forged = Buffer.from(JSON.stringify({ k: { pk: "X" } })).toString("base64url");
     for (const bad of [forged, `${forged}.${c.split(".")[1]}`, c.slice(0, -1) + (c.endsWith("A") ? "B" : "A"), "%%%", "a.b.c"])
-      expect(() => decodeCursor(bad, "entries")).toThrow(/cursor/);
-    expect(() => decodeCursor(c, "donors")).toThrow(/cursor/);
+      expect(() => decodeCursor(bad, "entries")).toThrow(ValidationError);
+    expect(() => decodeCursor(c, "donors")).toThrow(ValidationError);
     expect(decodeCursor(undefined, "entries")).toBeUndefined();
   });
 });
