@@ -8,8 +8,8 @@
  * reversed, entry not validated, idempotency key reused with another body), NotFoundError.
  */
 import { createHash, randomUUID } from "node:crypto";
-import { BatchGetCommand, GetCommand, TransactWriteCommand } from "@aws-sdk/lib-dynamodb";
-import { TransactionCanceledException } from "@aws-sdk/client-dynamodb";
+import { BatchGetCommand, GetCommand } from "@aws-sdk/lib-dynamodb";
+import { transact, TransactionFailed, withConflictRetry, type NamedItem } from "../db/store.js";
 import type { Db } from "../db/client.js";
 import { ConflictError, NotFoundError, ValidationError, type FieldError } from "../errors.js";
 import { findAccount } from "./chart.js";
@@ -97,11 +97,9 @@ export interface DraftOptions {
   system?: boolean;
   /** A deterministic id (closing entries), so that a resumed closing writes nothing twice. */
   id?: string;
-  /** More writes that must happen with the entry or not at all (a donation record…). */
-  extraItems?: TransactItem[];
+  /** More writes that must happen with the entry or not at all (a donation record…), each named. */
+  extraItems?: NamedItem[];
 }
-
-export type TransactItem = NonNullable<ConstructorParameters<typeof TransactWriteCommand>[0]["TransactItems"]>[number];
 
 /**
  * Writes a draft entry in one transaction with its markers; returns its id. Rejects a closed year;
@@ -132,71 +130,74 @@ export async function writeDraft(
     createdAt: now,
     ...(input.reversalOf ? { reversalOf: input.reversalOf } : {}),
   };
-  const items: TransactItem[] = [
+  const items: NamedItem[] = [
     {
       // The books are closed in order: no entry in a year up to the last closed one.
-      ConditionCheck: {
-        TableName: db.tableName,
-        Key: keys.closed,
-        ConditionExpression: "attribute_not_exists(pk) OR through < :y",
-        ExpressionAttributeValues: { ":y": year },
+      name: "closed-through",
+      item: {
+        ConditionCheck: {
+          Key: keys.closed,
+          ConditionExpression: "attribute_not_exists(pk) OR through < :y",
+          ExpressionAttributeValues: { ":y": year },
+        },
       },
     },
     {
-      ConditionCheck: {
-        TableName: db.tableName,
-        Key: keys.year(year),
-        ConditionExpression: "attribute_not_exists(pk) OR #s IN (:open, :closing)",
-        ExpressionAttributeNames: { "#s": "status" },
-        ExpressionAttributeValues: { ":open": "open", ":closing": opts.system ? "closing" : "open" },
+      name: "year-open",
+      item: {
+        ConditionCheck: {
+          Key: keys.year(year),
+          ConditionExpression: "attribute_not_exists(pk) OR #s IN (:open, :closing)",
+          ExpressionAttributeNames: { "#s": "status" },
+          ExpressionAttributeValues: { ":open": "open", ":closing": opts.system ? "closing" : "open" },
+        },
       },
     },
     {
-      Put: {
-        TableName: db.tableName,
-        Item: { ...keys.entry(id), kind: "entry", ...entry, gsi1pk: keys.pending, gsi1sk: `${now}#${id}` },
-        ConditionExpression: "attribute_not_exists(pk)",
+      name: "entry",
+      item: {
+        Put: {
+          Item: { ...keys.entry(id), kind: "entry", ...entry, gsi1pk: keys.pending, gsi1sk: `${now}#${id}` },
+          ConditionExpression: "attribute_not_exists(pk)",
+        },
       },
     },
   ];
   if (opts.idempotency)
     items.push({
-      Put: {
-        TableName: db.tableName,
-        Item: { ...keys.idempotency(opts.idempotency.operation, opts.idempotency.key), kind: "idempotency", requestHash: opts.idempotency.requestHash, entryId: id, createdAt: now },
-        ConditionExpression: "attribute_not_exists(pk)",
+      name: "idempotency",
+      item: {
+        Put: {
+          Item: { ...keys.idempotency(opts.idempotency.operation, opts.idempotency.key), kind: "idempotency", requestHash: opts.idempotency.requestHash, entryId: id, createdAt: now },
+          ConditionExpression: "attribute_not_exists(pk)",
+        },
       },
     });
-  const reversalIndex = input.reversalOf ? items.length : -1;
   if (input.reversalOf)
     items.push({
-      Put: {
-        TableName: db.tableName,
-        Item: { ...keys.reversal(input.reversalOf), kind: "reversal", reversalId: id, createdAt: now },
-        ConditionExpression: "attribute_not_exists(pk)",
+      name: "reversal",
+      item: {
+        Put: {
+          Item: { ...keys.reversal(input.reversalOf), kind: "reversal", reversalId: id, createdAt: now },
+          ConditionExpression: "attribute_not_exists(pk)",
+        },
       },
     });
   items.push(...(opts.extraItems ?? []));
 
   // A transaction that lost a race with another on the same item (the year, a marker) is retried;
   // only a failed condition is an answer.
-  for (let attempt = 0; ; attempt++) {
-    try {
-      await db.doc.send(new TransactWriteCommand({ TransactItems: items }));
-      return { id, existed: false };
-    } catch (err) {
-      if (!(err instanceof TransactionCanceledException)) throw err;
-      const reasons = (err.CancellationReasons ?? []).map((r) => r.Code);
-      if (reasons[0] === "ConditionalCheckFailed" || reasons[1] === "ConditionalCheckFailed")
-        throw new ConflictError(`The fiscal year ${year} is closed${reasons[1] === "ConditionalCheckFailed" ? " or being closed" : ""}: no entry may be dated in it.`, { year });
-      if (reasons[2] === "ConditionalCheckFailed" && opts.id) return { id, existed: true };
-      const idemIndex = opts.idempotency ? 3 : -1;
-      if (idemIndex >= 0 && reasons[idemIndex] === "ConditionalCheckFailed") return { id: "", existed: true };
-      if (reversalIndex >= 0 && reasons[reversalIndex] === "ConditionalCheckFailed")
-        throw new ConflictError(`Entry ${input.reversalOf} is already reversed.`, { id: input.reversalOf });
-      if (!reasons.includes("TransactionConflict") || attempt >= 20) throw err;
-      await sleep(Math.min(5 * 2 ** attempt, 200) * (0.5 + Math.random()));
-    }
+  try {
+    await withConflictRetry(() => transact(db, items));
+    return { id, existed: false };
+  } catch (err) {
+    if (!(err instanceof TransactionFailed)) throw err;
+    if (err.has("closed-through") || err.has("year-open"))
+      throw new ConflictError(`The fiscal year ${year} is closed${err.has("year-open") ? " or being closed" : ""}: no entry may be dated in it.`, { year });
+    if (err.has("entry") && opts.id) return { id, existed: true };
+    if (err.has("idempotency")) return { id: "", existed: true };
+    if (err.has("reversal")) throw new ConflictError(`Entry ${input.reversalOf} is already reversed.`, { id: input.reversalOf });
+    throw err;
   }
 }
 

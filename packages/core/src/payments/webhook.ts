@@ -17,7 +17,8 @@ import { parisDate } from "../dates.js";
 import { RetryLaterError, ValidationError } from "../errors.js";
 import { keys } from "../ledger/keys.js";
 import type { Line } from "../ledger/model.js";
-import { awaitValidation, writeDraft, type TransactItem } from "../ledger/posting.js";
+import { awaitValidation, writeDraft } from "../ledger/posting.js";
+import type { NamedItem, TransactItem } from "../db/store.js";
 import { reconcileReceipt } from "../receipts/receipts.js";
 import { checkoutKey, type CheckoutRecord } from "./checkout.js";
 import { donationKey, incidentKey, memberKey, subscriptionKey, type Donation, type Incident, type Member } from "./records.js";
@@ -119,7 +120,7 @@ async function getItem<T>(db: Db, key: Record<string, string>): Promise<T | unde
 }
 
 /** Writes one ledger entry keyed by `ref` (in the same transaction as `extra`); waits for its number. */
-async function book(db: Db, ref: string, entry: { date: string; label: string; pieceRef: string; lines: Line[] }, extra: TransactItem[] = []) {
+async function book(db: Db, ref: string, entry: { date: string; label: string; pieceRef: string; lines: Line[] }, extra: NamedItem[] = []) {
   const { id, existed } = await writeDraft(db, { journal: "ST", ...entry }, { idempotency: { operation: "stripe", key: ref, requestHash: "stripe" }, extraItems: extra });
   if (!existed) await awaitValidation(db, id);
   return !existed;
@@ -187,7 +188,6 @@ async function paymentSucceeded(db: Db, stripe: Stripe, settings: GivingSettings
   });
   const donationUpdate: TransactItem = {
     Update: {
-      TableName: db.tableName,
       Key: donationKey(e.chargeId),
       UpdateExpression: `SET ${sets.join(", ")}, refunded = if_not_exists(refunded, :zero), gsi1pk = :gp, gsi1sk = :gs`,
       ExpressionAttributeNames: names,
@@ -196,7 +196,7 @@ async function paymentSucceeded(db: Db, stripe: Stripe, settings: GivingSettings
   };
   const label = kind === "membership" ? `Cotisation ${who}` : `Don ${frequency === "monthly" ? "mensuel " : ""}${who}`;
   const lines = [...pair(CLEARING, revenueAccount(kind), gross), ...(fee > 0 ? pair(FEES, CLEARING, fee, "Frais Stripe") : [])];
-  await book(db, `charge:${e.chargeId}`, { date, label: label.slice(0, 200), pieceRef: e.chargeId, lines }, [donationUpdate]);
+  await book(db, `charge:${e.chargeId}`, { date, label: label.slice(0, 200), pieceRef: e.chargeId, lines }, [{ name: "donation", item: donationUpdate }]);
 
   if (kind === "membership" && c) {
     const existing = await getItem<Member>(db, memberKey(c.email));
@@ -240,7 +240,7 @@ async function refundsChanged(db: Db, stripe: Stripe, settings: GivingSettings, 
         pieceRef: r.id,
         lines: pair(revenueAccount(kind), CLEARING, r.amount),
       },
-      [{ Update: { TableName: db.tableName, Key: donationKey(chargeId), UpdateExpression: "ADD refunded :a", ExpressionAttributeValues: { ":a": r.amount } } }],
+      [{ name: "donation", item: { Update: { Key: donationKey(chargeId), UpdateExpression: "ADD refunded :a", ExpressionAttributeValues: { ":a": r.amount } } } }],
     );
   }
   await reconcileReceipt(db, settings, chargeId);
@@ -257,7 +257,7 @@ async function disputeChanged(db: Db, stripe: Stripe, settings: GivingSettings, 
   const fee = ((dp.balance_transactions as Loose[] | undefined) ?? []).reduce((s, t) => s + Math.max(0, (t.fee as number | undefined) ?? 0), 0);
   const lines = [...pair(revenueAccount(kind), CLEARING, dp.amount), ...(fee > 0 ? pair(FEES, CLEARING, fee, "Frais de litige") : [])];
   await book(db, `dispute:${disputeId}`, { date, label: `Litige perdu (${chargeId})`, pieceRef: disputeId, lines }, [
-    { Update: { TableName: db.tableName, Key: donationKey(chargeId), UpdateExpression: "ADD refunded :a", ExpressionAttributeValues: { ":a": dp.amount } } },
+    { name: "donation", item: { Update: { Key: donationKey(chargeId), UpdateExpression: "ADD refunded :a", ExpressionAttributeValues: { ":a": dp.amount } } } },
   ]);
   await reconcileReceipt(db, settings, chargeId);
 }

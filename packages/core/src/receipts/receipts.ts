@@ -12,7 +12,8 @@ import type { Db } from "../db/client.js";
 import { parisDate } from "../dates.js";
 import { ConflictError } from "../errors.js";
 import { pad } from "../ledger/keys.js";
-import type { TransactItem } from "../ledger/posting.js";
+/** Receipts still send their own transactions (moved to the giving storage module next). */
+type TransactItem = NonNullable<ConstructorParameters<typeof TransactWriteCommand>[0]["TransactItems"]>[number];
 import { queryPages } from "../ledger/queries.js";
 import type { Address } from "../payments/schemas.js";
 import type { GivingSettings } from "../payments/settings.js";
