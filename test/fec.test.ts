@@ -81,3 +81,34 @@ describe("FEC", () => {
     expect(first[11]).toMatch(/^\d+,\d{2}$/);
   });
 });
+
+describe("auxiliary accounts", () => {
+  it("a supplier under 401 is carried in CompAuxNum/CompAuxLib, in the FEC and the CSV", async () => {
+    const aux = { number: "F-ACME", label: "ACME Imprimerie" };
+    const invoice = await stack.call("POST", "/v1/ledger/entries", {
+      body: { journal: "HA", date: "2026-03-02", label: "Facture ACME 17", pieceRef: "ACME-17", lines: [{ account: "6064", debit: 9000 }, { account: "401", credit: 9000, aux }] },
+    });
+    expect(invoice.status).toBe(201);
+    const posted = (await invoice.json()) as { lines: { account: string; aux?: unknown }[] };
+    expect(posted.lines[1]!.aux).toEqual(aux);
+    expect(posted.lines[0]!.aux).toBeUndefined();
+
+    const fec = await download(2026, "fec");
+    const { problems, lines } = checkFec(fec.name, fec.text, SIREN, 2026);
+    expect(problems).toEqual([]);
+    expect(lines.find((l) => l.account === "401")).toMatchObject({ auxNum: "F-ACME", auxLib: "ACME Imprimerie", credit: 9000 });
+    expect(lines.find((l) => l.account === "6064")).toMatchObject({ auxNum: "", auxLib: "" });
+
+    const csv = (await download(2026, "csv")).text.slice(1).split("\r\n").filter(Boolean).map((r) => r.split(";"));
+    const row = csv.find((r) => r[4] === "401")!;
+    expect([row[6], row[7]]).toEqual(["F-ACME", "ACME Imprimerie"]);
+  });
+  it("an auxiliary account with a bad number or no label is refused", async () => {
+    const res = await stack.call("POST", "/v1/ledger/entries", {
+      body: { journal: "HA", date: "2026-03-02", label: "x", pieceRef: "x", lines: [{ account: "6064", debit: 1 }, { account: "401", credit: 1, aux: { number: "a b\t", label: "" } }] },
+    });
+    expect(res.status).toBe(400);
+    const paths = ((await res.json()) as { errors: { path: string }[] }).errors.map((e) => e.path);
+    expect(paths).toEqual(expect.arrayContaining(["lines.1.aux.number", "lines.1.aux.label"]));
+  });
+});

@@ -105,6 +105,24 @@ describe("posting", () => {
   });
 });
 
+describe("audit trail", () => {
+  it("an entry records who posted it (token subject and role) and the request id, outside its hash", async () => {
+    const { res, body } = await post(entry("2023-02-03", 321));
+    expect(res.status).toBe(201);
+    const createdBy = (body as unknown as { createdBy: { sub: string; role: string; requestId: string } }).createdBy;
+    expect(createdBy.role).toBe("tresorier");
+    expect(createdBy.sub).toMatch(/\S/);
+    expect(createdBy.requestId).toMatch(/\S/);
+    const again = (await (await stack.call("GET", `/v1/ledger/entries/${body.id}`, { role: "auditor" })).json()) as { createdBy: unknown };
+    expect(again.createdBy).toEqual(createdBy);
+    const reversal = (await (await stack.call("POST", `/v1/ledger/entries/${body.id}/reversal`)).json()) as { createdBy: { role: string; requestId: string } };
+    expect(reversal.createdBy.role).toBe("tresorier");
+    expect(reversal.createdBy.requestId).not.toBe(createdBy.requestId);
+    const integrity = (await (await stack.call("GET", "/v1/ledger/integrity", { role: "auditor" })).json()) as { ok: boolean };
+    expect(integrity.ok).toBe(true);
+  });
+});
+
 describe("idempotency", () => {
   it("a replay with the same key returns the first answer and writes nothing", async () => {
     const body = entry("2023-04-01", 777);

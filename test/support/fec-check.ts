@@ -1,7 +1,8 @@
 /**
  * A re-reader of FEC files that checks every rule of the reference (§2), as the official checker
  * would: name, header, separator, field count, dates, decimal commas, one side per line, balanced
- * entries, continuous numbering, opening entries first, ValidDate everywhere, no closing entries.
+ * entries, continuous numbering, opening entries first, ValidDate everywhere, no closing entries,
+ * an auxiliary account's number and label given together.
  */
 export const FEC_HEADER = "JournalCode JournalLib EcritureNum EcritureDate CompteNum CompteLib CompAuxNum CompAuxLib PieceRef PieceDate EcritureLib Debit Credit EcritureLet DateLet ValidDate Montantdevise Idevise".split(" ");
 const MAY_BE_BLANK = new Set(["CompAuxNum", "CompAuxLib", "EcritureLet", "DateLet", "Montantdevise", "Idevise"]);
@@ -10,6 +11,8 @@ export interface FecLine {
   journal: string;
   num: string;
   account: string;
+  auxNum: string;
+  auxLib: string;
   debit: number;
   credit: number;
 }
@@ -44,6 +47,7 @@ export function checkFec(fileName: string, text: string, siren: string, year: nu
     });
     for (const k of [3, 9, 15]) if (!realDate(f[k]!)) problems.push(`${at}: ${FEC_HEADER[k]} ${f[k]} is not AAAAMMJJ`);
     if (!/^\d{3}/.test(f[4]!)) problems.push(`${at}: CompteNum ${f[4]}`);
+    if ((f[6] === "") !== (f[7] === "")) problems.push(`${at}: CompAuxNum and CompAuxLib go together`);
     const debit = cents(f[11]!);
     const credit = cents(f[12]!);
     if (Number.isNaN(debit) || Number.isNaN(credit)) problems.push(`${at}: amounts ${f[11]} ${f[12]}`);
@@ -55,7 +59,7 @@ export function checkFec(fileName: string, text: string, siren: string, year: nu
       seen.push(num);
     }
     entryTotals.set(num, (entryTotals.get(num) ?? 0) + debit - credit);
-    lines.push({ journal: f[0]!, num, account: f[4]!, debit, credit });
+    lines.push({ journal: f[0]!, num, account: f[4]!, auxNum: f[6]!, auxLib: f[7]!, debit, credit });
   });
   for (const [num, total] of entryTotals) if (total !== 0) problems.push(`entry ${num} does not balance (${total})`);
   // Continuous numbering per journal, in order; AN first.

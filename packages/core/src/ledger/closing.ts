@@ -13,7 +13,7 @@ import { ConflictError } from "../errors.js";
 import { findAccount } from "./chart.js";
 import type { JournalCode } from "./journals.js";
 import { keys } from "./keys.js";
-import { entryView, type Line } from "./model.js";
+import { entryView, type Actor, type Line } from "./model.js";
 import { awaitValidation, writeDraft } from "./posting.js";
 import { MAX_LINES } from "./schemas.js";
 import { drain, hasPending } from "./sequencer.js";
@@ -83,7 +83,7 @@ async function drainAll(db: Db) {
   }
 }
 
-export async function closeYear(db: Db, year: number) {
+export async function closeYear(db: Db, year: number, opts: { actor?: Actor } = {}) {
   const years = await listYears(db);
   if (years.find((y) => y.year === year)?.status === "closed") throw new ConflictError(`The fiscal year ${year} is already closed.`, { year });
   const earlier = years.filter((y) => y.year < year && y.status !== "closed" && (y.entries ?? 0) > 0).map((y) => y.year);
@@ -101,7 +101,7 @@ export async function closeYear(db: Db, year: number) {
   const post = async (journal: JournalCode, date: string, label: string, parts: Line[][]) => {
     for (const [i, lines] of parts.entries()) {
       const id = `close-${year}-${journal}-${i + 1}`;
-      await writeDraft(db, { journal, date, label, pieceRef: `CLOTURE-${year}`, lines }, { system: true, id });
+      await writeDraft(db, { journal, date, label, pieceRef: `CLOTURE-${year}`, lines }, { system: true, id, actor: opts.actor });
       ids.push(id);
     }
   };

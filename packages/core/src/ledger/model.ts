@@ -2,12 +2,29 @@
 import { createHash } from "node:crypto";
 import type { JournalCode } from "./journals.js";
 
+/** An auxiliary (third-party) account under a general account: a supplier under 401, a donor under 411… */
+export interface AuxAccount {
+  /** The sub-ledger's own number (FEC `CompAuxNum`), e.g. `F-ACME` or a donor id. */
+  number: string;
+  /** Its name (FEC `CompAuxLib`). */
+  label: string;
+}
+
 /** One line: exactly one of debit/credit is positive, the other 0 (integer cents). */
 export interface Line {
   account: string;
   debit: number;
   credit: number;
   label?: string;
+  aux?: AuxAccount;
+}
+
+/** Who wrote an entry, and through which request (audit trail; kept outside the hashed content). */
+export interface Actor {
+  /** The token's subject (`sub`), or `system` for the sweep and the year closing's own work. */
+  sub: string;
+  role: string;
+  requestId: string;
 }
 
 export type EntryStatus = "draft" | "validated" | "rejected";
@@ -23,6 +40,8 @@ export interface Entry {
   lines: Line[];
   status: EntryStatus;
   createdAt: string;
+  /** Audit trail: not hashed, so entries written before it existed keep their hashes. */
+  createdBy?: Actor;
   reversalOf?: string;
   rejection?: string;
   /** Set at validation: number within (year, journal), position in the chain, validation date. */
@@ -35,7 +54,11 @@ export interface Entry {
 
 export const GENESIS_HASH = "0".repeat(64);
 
-/** The hashed content of a validated entry: every field an auditor relies on, in a fixed order. */
+/**
+ * The hashed content of a validated entry: every field an auditor relies on, in a fixed order. A
+ * line's auxiliary account is hashed only when the line has one, so every hash computed before
+ * auxiliary accounts existed is unchanged.
+ */
 export function entryHash(e: Entry, prevHash: string): string {
   const content = JSON.stringify([
     e.id,
@@ -49,7 +72,7 @@ export function entryHash(e: Entry, prevHash: string): string {
     e.pieceDate,
     e.validDate,
     e.reversalOf ?? null,
-    e.lines.map((l) => [l.account, l.debit, l.credit, l.label ?? null]),
+    e.lines.map((l) => (l.aux ? [l.account, l.debit, l.credit, l.label ?? null, l.aux.number, l.aux.label] : [l.account, l.debit, l.credit, l.label ?? null])),
   ]);
   return createHash("sha256").update(`${prevHash}\n${content}`).digest("hex");
 }
@@ -71,11 +94,18 @@ export function entryView(e: Entry) {
     label: e.label,
     pieceRef: e.pieceRef,
     pieceDate: e.pieceDate,
-    lines: e.lines.map((l) => ({ account: l.account, debit: l.debit, credit: l.credit, ...(l.label ? { label: l.label } : {}) })),
+    lines: e.lines.map((l) => ({
+      account: l.account,
+      debit: l.debit,
+      credit: l.credit,
+      ...(l.label ? { label: l.label } : {}),
+      ...(l.aux ? { aux: { number: l.aux.number, label: l.aux.label } } : {}),
+    })),
     validDate: e.validDate ?? null,
     hash: e.hash ?? null,
     ...(e.reversalOf ? { reversalOf: e.reversalOf } : {}),
     ...(e.rejection ? { rejection: e.rejection } : {}),
+    ...(e.createdBy ? { createdBy: { sub: e.createdBy.sub, role: e.createdBy.role, requestId: e.createdBy.requestId } } : {}),
   };
 }
 export type EntryView = ReturnType<typeof entryView>;

@@ -15,7 +15,7 @@ import { ConflictError, NotFoundError, ValidationError, type FieldError } from "
 import { findAccount } from "./chart.js";
 import { MANUAL_JOURNALS, type JournalCode } from "./journals.js";
 import { keys } from "./keys.js";
-import { entryView, type Entry, type EntryView, type Line } from "./model.js";
+import { entryView, type Actor, type Entry, type EntryView, type Line } from "./model.js";
 import type { PostEntryInput } from "./schemas.js";
 import { drain } from "./sequencer.js";
 
@@ -99,6 +99,8 @@ export interface DraftOptions {
   id?: string;
   /** More writes that must happen with the entry or not at all (a donation record…), each named. */
   extraItems?: NamedItem[];
+  /** Who asks (token subject and role) and the request id: kept on the entry, outside its hash. */
+  actor?: Actor;
 }
 
 /**
@@ -128,6 +130,7 @@ export async function writeDraft(
     lines: input.lines,
     status: "draft",
     createdAt: now,
+    ...(opts.actor ? { createdBy: { sub: opts.actor.sub, role: opts.actor.role, requestId: opts.actor.requestId } } : {}),
     ...(input.reversalOf ? { reversalOf: input.reversalOf } : {}),
   };
   const items: NamedItem[] = [
@@ -202,21 +205,27 @@ export async function writeDraft(
 }
 
 const toLines = (lines: PostEntryInput["lines"]): Line[] =>
-  lines.map((l) => ({ account: l.account, debit: l.debit ?? 0, credit: l.credit ?? 0, ...(l.label ? { label: l.label } : {}) }));
+  lines.map((l) => ({
+    account: l.account,
+    debit: l.debit ?? 0,
+    credit: l.credit ?? 0,
+    ...(l.label ? { label: l.label } : {}),
+    ...(l.aux ? { aux: { number: l.aux.number, label: l.aux.label } } : {}),
+  }));
 
 /** `POST /v1/ledger/entries`: validates, writes the draft, waits for its number. */
-export async function postEntry(db: Db, input: PostEntryInput, idem?: Idempotency): Promise<EntryView> {
+export async function postEntry(db: Db, input: PostEntryInput, idem?: Idempotency, actor?: Actor): Promise<EntryView> {
   if (idem) {
     const previous = await replay(db, idem);
     if (previous) return previous;
   }
-  const { id, existed } = await writeDraft(db, { ...input, lines: toLines(input.lines) }, { idempotency: idem });
+  const { id, existed } = await writeDraft(db, { ...input, lines: toLines(input.lines) }, { idempotency: idem, actor });
   if (existed && idem) return (await replay(db, idem))!;
   return answer(await awaitValidation(db, id));
 }
 
 /** `POST /v1/ledger/entries/{id}/reversal`: the mirror entry; a second reversal is refused. */
-export async function reverseEntry(db: Db, id: string, input: { date?: string; label?: string }, idem?: Idempotency): Promise<EntryView> {
+export async function reverseEntry(db: Db, id: string, input: { date?: string; label?: string }, idem?: Idempotency, actor?: Actor): Promise<EntryView> {
   if (idem) {
     const previous = await replay(db, idem);
     if (previous) return previous;
@@ -238,7 +247,7 @@ export async function reverseEntry(db: Db, id: string, input: { date?: string; l
       lines: original.lines.map((l) => ({ ...l, debit: l.credit, credit: l.debit })),
       reversalOf: id,
     },
-    { idempotency: idem },
+    { idempotency: idem, actor },
   );
   if (existed && idem) return (await replay(db, idem))!;
   return answer(await awaitValidation(db, newId));

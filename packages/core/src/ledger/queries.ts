@@ -119,6 +119,7 @@ export async function generalLedger(db: Db, q: { year: number; account: string; 
       pieceRef: i.pieceRef as string,
       debit: i.debit as number,
       credit: i.credit as number,
+      ...(i.aux ? { aux: i.aux as { number: string; label: string } } : {}),
       balance,
     };
   });

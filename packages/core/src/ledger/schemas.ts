@@ -11,12 +11,21 @@ export const Year = z.coerce.number().int().min(2000).max(2200);
 
 export const MAX_LINES = 48;
 
+/** An auxiliary (third-party) account: FEC `CompAuxNum` / `CompAuxLib`. */
+export const AuxInput = z
+  .strictObject({
+    number: z.string().regex(/^[A-Za-z0-9][A-Za-z0-9_.-]{0,39}$/, "must be 1 to 40 letters, digits, '_', '.' or '-'"),
+    label: z.string().trim().min(1).max(100),
+  })
+  .meta({ id: "AuxAccount" });
+
 export const LineInput = z
   .strictObject({
     account: AccountNumber,
     debit: Cents.optional(),
     credit: Cents.optional(),
     label: z.string().min(1).max(200).optional(),
+    aux: AuxInput.optional().describe("auxiliary account (supplier, donor…) under the line's account"),
   })
   .superRefine((l, ctx) => {
     if ((l.debit === undefined) === (l.credit === undefined))
@@ -48,7 +57,16 @@ export const ReversalInput = z
   })
   .meta({ id: "Reversal" });
 
-export const EntryLineSchema = z.object({ account: z.string(), debit: z.number().int(), credit: z.number().int(), label: z.string().optional() });
+export const EntryLineSchema = z.object({
+  account: z.string(),
+  debit: z.number().int(),
+  credit: z.number().int(),
+  label: z.string().optional(),
+  aux: z.object({ number: z.string(), label: z.string() }).optional(),
+});
+export const ActorSchema = z
+  .object({ sub: z.string(), role: z.string(), requestId: z.string() })
+  .describe("who wrote the entry (token subject and role) and the request it came with; not part of the hash");
 export const EntrySchema = z
   .object({
     id: z.string(),
@@ -66,6 +84,7 @@ export const EntrySchema = z
     hash: z.string().nullable(),
     reversalOf: z.string().optional(),
     rejection: z.string().optional(),
+    createdBy: ActorSchema.optional(),
   })
   .meta({ id: "Entry" });
 

@@ -193,6 +193,7 @@ async function validateBatch(db: Db, ids: string[]): Promise<Entry[]> {
             pieceRef: d.pieceRef,
             debit: l.debit,
             credit: l.credit,
+            ...(l.aux ? { aux: l.aux } : {}),
           },
         },
       });

@@ -6,7 +6,7 @@ import { withStoredAnswer } from "@asso/core/idempotency";
 import { chartOfAccounts } from "@asso/core/ledger/chart";
 import { closeYear } from "@asso/core/ledger/closing";
 import { exportFileName, exportLedger } from "@asso/core/ledger/fec";
-import { entryView } from "@asso/core/ledger/model";
+import { entryView, type Actor } from "@asso/core/ledger/model";
 import { getEntry, postEntry, requestHash, reverseEntry, type Idempotency } from "@asso/core/ledger/posting";
 import { generalLedger, listEntries, listYears, trialBalance, verifyChain } from "@asso/core/ledger/queries";
 import { drain, hasPending } from "@asso/core/ledger/sequencer";
@@ -16,20 +16,27 @@ import type { RouteDef } from "../route.js";
 const idempotency = (req: Request<RouteDef>, what: unknown): Idempotency | undefined =>
   req.idempotencyKey ? { operation: req.route.operationId, key: req.idempotencyKey, requestHash: requestHash(what) } : undefined;
 
+/** The audit trail of a write: the token's subject, the role it acts with, the request id. */
+const actorOf = (req: Request<RouteDef>): Actor => {
+  const allowed = req.route.auth === "public" ? [] : req.route.auth;
+  const role = req.principal?.roles.find((r) => allowed.includes(r)) ?? req.principal?.roles[0] ?? "public";
+  return { sub: req.principal?.subject ?? "anonymous", role, requestId: req.requestId };
+};
+
 const http = defineGroup("ledger", {
   listAccounts: async () => ({ items: chartOfAccounts }),
-  postEntry: async (req) => postEntry(dbFromEnv(), req.body, idempotency(req, req.body)),
+  postEntry: async (req) => postEntry(dbFromEnv(), req.body, idempotency(req, req.body), actorOf(req)),
   getEntry: async (req) => {
     const e = await getEntry(dbFromEnv(), req.params.id);
     if (!e) throw new NotFoundError(`No entry ${req.params.id}.`);
     return entryView(e);
   },
   listEntries: async (req) => listEntries(dbFromEnv(), req.query),
-  reverseEntry: async (req) => reverseEntry(dbFromEnv(), req.params.id, req.body, idempotency(req, { id: req.params.id, ...req.body })),
+  reverseEntry: async (req) => reverseEntry(dbFromEnv(), req.params.id, req.body, idempotency(req, { id: req.params.id, ...req.body }), actorOf(req)),
   listYears: async () => ({ items: (await listYears(dbFromEnv())).map(({ entries: _entries, ...y }) => y) }),
   closeYear: async (req) => {
     const db = dbFromEnv();
-    return withStoredAnswer(db, idempotency(req, req.params), () => closeYear(db, req.params.year));
+    return withStoredAnswer(db, idempotency(req, req.params), () => closeYear(db, req.params.year, { actor: actorOf(req) }));
   },
   trialBalance: async (req) => trialBalance(dbFromEnv(), req.query.year, { closing: req.query.closing }),
   generalLedger: async (req) => generalLedger(dbFromEnv(), req.query),

@@ -117,7 +117,7 @@ export const ledgerRoutes = [
         year: z.number().int(),
         account: z.string(),
         label: z.string(),
-        items: z.array(z.object({ date: z.string(), journal: z.string(), number: z.number().int(), ref: z.string().nullable(), entryId: z.string(), label: z.string(), pieceRef: z.string(), debit: z.number().int(), credit: z.number().int(), balance: z.number().int() })),
+        items: z.array(z.object({ date: z.string(), journal: z.string(), number: z.number().int(), ref: z.string().nullable(), entryId: z.string(), label: z.string(), pieceRef: z.string(), debit: z.number().int(), credit: z.number().int(), aux: z.object({ number: z.string(), label: z.string() }).optional(), balance: z.number().int() })),
         nextCursor: z.string().nullable(),
       }),
     },
