@@ -1,0 +1,64 @@
+/**
+ * Which accounts a funder's money goes through, by the funder's kind (ANC regulation 2018-06):
+ * public bodies give operating grants (74x, receivable 441, fonds dédiés 194); foundations,
+ * endowment funds and other associations give contributions financières (7551, 4687, 195);
+ * companies give mécénat (7542, 4687, 195). One table, read by every posting of this domain.
+ */
+export const FUNDER_KINDS = ["foundation", "endowment_fund", "public", "association", "company"] as const;
+export type FunderKind = (typeof FUNDER_KINDS)[number];
+
+export interface FunderAccounts {
+  /** The income accounts the kind may use; the first is the default. */
+  income: readonly [string, ...string[]];
+  /** Receivable debited at signature, settled by the installments received. */
+  receivable: readonly [string, ...string[]];
+  /** Fonds dédiés (liability, class 1). */
+  dedicated: string;
+  /** Report en fonds dédiés (charge, 689x): the unspent part moved out of the result. */
+  report: string;
+  /** Utilisation des fonds dédiés (income, 789x): released as the money is spent. */
+  release: string;
+}
+
+export const FUNDER_ACCOUNTS: Readonly<Record<FunderKind, FunderAccounts>> = {
+  public: { income: ["741", "742", "746"], receivable: ["441"], dedicated: "194", report: "6894", release: "7894" },
+  foundation: { income: ["7551"], receivable: ["4687"], dedicated: "195", report: "6895", release: "7895" },
+  endowment_fund: { income: ["7551"], receivable: ["4687"], dedicated: "195", report: "6895", release: "7895" },
+  association: { income: ["7551"], receivable: ["4687"], dedicated: "195", report: "6895", release: "7895" },
+  company: { income: ["7542"], receivable: ["4687", "411"], dedicated: "195", report: "6895", release: "7895" },
+};
+
+/** Advance income (produits constatés d'avance): the share of a grant that belongs to later years. */
+export const DEFERRED_INCOME = "487";
+/** Suppliers (with the supplier as auxiliary account), banks, cash. */
+export const SUPPLIERS = "401";
+export const BANK = "512";
+export const CASH = "530";
+
+/** The accounts a funder of `kind` uses; `income`/`receivable` pick among the kind's allowed ones. */
+export function accountsFor(kind: FunderKind, choice: { income?: string; receivable?: string } = {}) {
+  const t = FUNDER_ACCOUNTS[kind];
+  return {
+    income: choice.income ?? t.income[0],
+    receivable: choice.receivable ?? t.receivable[0],
+    dedicated: t.dedicated,
+    report: t.report,
+    release: t.release,
+  };
+}
+export type ChosenAccounts = ReturnType<typeof accountsFor>;
+
+/**
+ * An auxiliary account number (FEC CompAuxNum) from a name: a prefix (`F` supplier, `S` funder)
+ * and the name in capitals without accents, spaces or punctuation, 17 characters at most.
+ * "Camille Dupont (rédaction)" → `FCAMILLEDUPONTREDA`.
+ */
+export function auxNumber(prefix: string, name: string): string {
+  const slug = name
+    .normalize("NFD")
+    .replace(/[\u0300-\u036f]/g, "")
+    .toUpperCase()
+    .replace(/[^A-Z0-9]/g, "")
+    .slice(0, 17);
+  return `${prefix}${slug || "X"}`;
+}
