@@ -1,0 +1,22 @@
+/** French formatting for the report (Intl, fr-FR): narrow no-break spaces, decimal commas, €. */
+
+const eur = new Intl.NumberFormat("fr-FR", { style: "currency", currency: "EUR" });
+const eur0 = new Intl.NumberFormat("fr-FR", { style: "currency", currency: "EUR", maximumFractionDigits: 0, minimumFractionDigits: 0 });
+const pct = new Intl.NumberFormat("fr-FR", { style: "percent", minimumFractionDigits: 1, maximumFractionDigits: 1 });
+const int = new Intl.NumberFormat("fr-FR");
+
+/** 123456 cents → "1 234,56 €". */
+export const euros = (cents: number) => eur.format(cents / 100);
+/** 123456 cents → "1 235 €" (whole euros, for tables and charts). */
+export const eurosWhole = (cents: number) => eur0.format(Math.round(cents / 100));
+/** 0.078 → "7,8 %". */
+export const percent = (share: number) => pct.format(share);
+/** 5336 → "5 336". */
+export const count = (n: number) => int.format(n);
+
+const MONTHS = ["janvier", "février", "mars", "avril", "mai", "juin", "juillet", "août", "septembre", "octobre", "novembre", "décembre"];
+const SHORT = ["janv.", "févr.", "mars", "avr.", "mai", "juin", "juil.", "août", "sept.", "oct.", "nov.", "déc."];
+/** "2024-03" → "mars 2024". */
+export const monthName = (month: string) => `${MONTHS[Number(month.slice(5, 7)) - 1]} ${month.slice(0, 4)}`;
+/** "2024-03" → "mars". */
+export const monthShort = (month: string) => SHORT[Number(month.slice(5, 7)) - 1]!;
