@@ -4,19 +4,37 @@ import type { Group } from "./route.js";
 export interface GroupNeeds {
   /** Access to the one table. */
   table: "none" | "read" | "readwrite";
-  /** Reads the Stripe keys from Secrets Manager. */
-  stripe: boolean;
+  /**
+   * When set, the group may read and write only items whose partition key matches one of these
+   * patterns (IAM condition `dynamodb:LeadingKeys`, `*` a wildcard), and no index.
+   */
+  leadingKeys?: readonly string[];
+  /**
+   * Which Stripe key the group reads from Secrets Manager, each in its own secret: `checkout` (a
+   * restricted key that may create Checkout Sessions, for the public routes) or `webhook` (a
+   * restricted read key and the webhook signing secret).
+   */
+  stripe: false | "checkout" | "webhook";
+  /** Key prefixes of the files bucket the group reads / writes (`""` for the whole bucket). */
+  files?: { read?: readonly string[]; write?: readonly string[] };
+  /** The function invokes itself asynchronously (long jobs: large exports); env EXPORT_FUNCTION_NAME. */
+  selfInvoke?: boolean;
   memoryMb: number;
+  /** Lambda timeout; API Gateway answers 503 after 30 s whatever this is (long jobs run async). */
+  timeoutSeconds?: number;
 }
+
+/** The pk prefixes the public checkout writes: checkout records, public idempotency answers, rate buckets (payments/records.ts). */
+export const PUBLIC_LEADING_KEYS = ["CHECKOUT#*", "PUBIDEM#*", "RATE#*"] as const;
 
 export const GROUP_NEEDS: Record<Group, GroupNeeds> = {
   system: { table: "none", stripe: false, memoryMb: 256 },
-  ledger: { table: "readwrite", stripe: false, memoryMb: 1024 },
-  public: { table: "readwrite", stripe: true, memoryMb: 512 },
-  webhooks: { table: "readwrite", stripe: true, memoryMb: 1024 },
-  people: { table: "readwrite", stripe: false, memoryMb: 512 },
-  documents: { table: "read", stripe: false, memoryMb: 1024 },
-  grants: { table: "readwrite", stripe: false, memoryMb: 1024 },
+  ledger: { table: "readwrite", stripe: false, memoryMb: 1024, files: { read: ["exports/"], write: ["exports/"] }, selfInvoke: true, timeoutSeconds: 300 },
+  public: { table: "readwrite", leadingKeys: PUBLIC_LEADING_KEYS, stripe: "checkout", memoryMb: 512 },
+  webhooks: { table: "readwrite", stripe: "webhook", memoryMb: 1024, files: { read: ["receipts/"], write: ["receipts/"] } },
+  people: { table: "readwrite", stripe: false, memoryMb: 512, files: { read: ["receipts/"], write: ["receipts/"] } },
+  documents: { table: "read", stripe: false, memoryMb: 1024, files: { read: ["receipts/"], write: ["receipts/"] } },
+  grants: { table: "readwrite", stripe: false, memoryMb: 1024, files: { read: ["invoices/"], write: ["invoices/"] } },
   bank: { table: "readwrite", stripe: false, memoryMb: 1024 },
-  reports: { table: "readwrite", stripe: false, memoryMb: 1536 },
+  reports: { table: "readwrite", stripe: false, memoryMb: 1536, files: { read: [""] } },
 };

@@ -16,6 +16,9 @@ import {
   ValidationError,
   type FieldError,
 } from "@asso/core/errors";
+import { loadSecrets } from "@asso/core/secrets";
+import { timingSafeEqual } from "node:crypto";
+import { ORIGIN_VERIFY_HEADER } from "./headers.js";
 import { parseGroups, type Principal } from "./roles.js";
 import { routeKey, type Group, type RouteDef } from "./route.js";
 import { routes, type AppRoute } from "./routes.js";
@@ -71,12 +74,39 @@ export function problem(status: number, title: string, detail: string, slug: str
   };
 }
 
-/** The one mapping from errors to answers. Unknown errors are logged by name only and answered 500. */
-export function errorToResult(err: unknown, requestId: string): HttpResult {
+/**
+ * The stack frames of an error, without its message: a message may carry the input that caused it
+ * (an e-mail, a name, a body), which must never reach the logs.
+ */
+export function stackFrames(err: unknown): string[] {
+  const stack = err instanceof Error && typeof err.stack === "string" ? err.stack : "";
+  return stack
+    .split("\n")
+    .filter((line) => /^\s+at /.test(line))
+    .map((line) => line.trim())
+    .slice(0, 30);
+}
+
+/** The names of an error and of its causes (never their messages). */
+function errorNames(err: unknown): string[] {
+  const names: string[] = [];
+  for (let e: unknown = err, depth = 0; e !== undefined && e !== null && depth < 5; depth++) {
+    names.push(e instanceof Error ? e.name : typeof e);
+    e = e instanceof Error ? e.cause : undefined;
+  }
+  return names;
+}
+
+/**
+ * The one mapping from errors to answers. Unknown errors are logged (one JSON line: request id,
+ * route template, error name, causes' names and stack frames; no message, no input) and answered
+ * 500.
+ */
+export function errorToResult(err: unknown, requestId: string, route?: string): HttpResult {
   if (err instanceof ValidationError) return problem(400, err.title, err.message, err.slug, err.errors);
   if (err instanceof DomainError) return problem(err.status, err.title, err.message, err.slug);
-  const name = err instanceof Error ? err.name : typeof err;
-  console.error(JSON.stringify({ level: "error", requestId, error: name }));
+  const [error, ...causes] = errorNames(err);
+  console.error(JSON.stringify({ level: "error", requestId, ...(route ? { route } : {}), error, ...(causes.length ? { causes } : {}), stack: stackFrames(err) }));
   return problem(500, "Internal error", `Something went wrong; quote request ${requestId} to the maintainers.`, "internal");
 }
 
@@ -104,6 +134,20 @@ function principalOf(event: HttpEvent): Principal | undefined {
   const claims = event.requestContext.authorizer?.jwt?.claims;
   if (!claims) return undefined;
   return { subject: String(claims.sub ?? "unknown"), roles: parseGroups(claims["cognito:groups"]) };
+}
+
+/**
+ * In AWS the API is reached through CloudFront only: CloudFront adds a secret header
+ * (`x-origin-verify`) to what it forwards, and a request without it (someone calling the
+ * execute-api address directly) is refused. Locally `ORIGIN_VERIFY` is unset and nothing is checked.
+ */
+function checkOrigin(headers: Record<string, string>): void {
+  const expected = process.env.ORIGIN_VERIFY;
+  if (!expected) return;
+  const given = Buffer.from(headers[ORIGIN_VERIFY_HEADER] ?? "");
+  const want = Buffer.from(expected);
+  if (given.length !== want.length || !timingSafeEqual(given, want))
+    throw new ForbiddenError("This API is served through the association's site address only.");
 }
 
 function checkAccess(route: RouteDef, principal: Principal | undefined): void {
@@ -190,10 +234,12 @@ export function defineGroup<G extends Group>(group: G, ops: NoInfer<OpsOf<G>>) {
     const requestId = event.requestContext?.requestId ?? "unknown";
     const route = table.get(event.routeKey);
     try {
+      await loadSecrets();
+      const headers = lowerHeaders(event);
+      checkOrigin(headers);
       if (!route) throw new NotFoundError(`No route ${event.routeKey}.`);
       const principal = principalOf(event);
       checkAccess(route, principal);
-      const headers = lowerHeaders(event);
       const rawBody = rawBodyOf(event);
       const { params, query, body } = parseInputs(route, event, headers, rawBody);
       const key = headers["idempotency-key"];
@@ -203,7 +249,7 @@ export function defineGroup<G extends Group>(group: G, ops: NoInfer<OpsOf<G>>) {
       const out = await operations[route.operationId]!(req as Request<RouteDef>);
       return toResult(route, out);
     } catch (err) {
-      return errorToResult(err, requestId);
+      return errorToResult(err, requestId, route ? routeKey(route) : undefined);
     }
   };
 }
