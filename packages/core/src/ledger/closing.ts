@@ -6,18 +6,17 @@
  * Errors: ConflictError (already closed, an earlier year with entries still open).
  * Closing entries have fixed ids, so a closing interrupted half-way resumes without writing twice.
  */
-import { TransactWriteCommand, UpdateCommand } from "@aws-sdk/lib-dynamodb";
-import { ConditionalCheckFailedException } from "@aws-sdk/client-dynamodb";
 import type { Db } from "../db/client.js";
+import { fiscalYearBounds } from "../dates.js";
 import { ConflictError } from "../errors.js";
 import { findAccount } from "./chart.js";
 import type { JournalCode } from "./journals.js";
-import { keys } from "./keys.js";
 import { entryView, type Actor, type Line } from "./model.js";
 import { awaitValidation, writeDraft } from "./posting.js";
 import { MAX_LINES } from "./schemas.js";
 import { drain, hasPending } from "./sequencer.js";
 import { listYears, trialBalance } from "./queries.js";
+import { markYearClosed, markYearClosing, sealYear } from "./store.js";
 
 const classOf = (account: string) => Number(account[0]);
 
@@ -46,34 +45,6 @@ function chunk(lines: Line[], counterpart: string | null, label: string): Line[]
   return out;
 }
 
-function statusUpdate(db: Db, year: number, status: "closing" | "closed", extra: Record<string, unknown> = {}) {
-  const names: Record<string, string> = { "#s": "status", "#y": "year" };
-  const values: Record<string, unknown> = { ":s": status, ":y": year, ":k": "year", ":open": "open", ":closing": "closing" };
-  let set = "SET #s = :s, #y = :y, kind = :k";
-  for (const [k, v] of Object.entries(extra)) {
-    names[`#${k}`] = k;
-    values[`:${k}`] = v;
-    set += `, #${k} = :${k}`;
-  }
-  return {
-    TableName: db.tableName,
-    Key: keys.year(year),
-    UpdateExpression: set,
-    ConditionExpression: "attribute_not_exists(#s) OR #s IN (:open, :closing)",
-    ExpressionAttributeNames: names,
-    ExpressionAttributeValues: values,
-  };
-}
-
-async function markClosing(db: Db, year: number) {
-  try {
-    await db.doc.send(new UpdateCommand(statusUpdate(db, year, "closing")));
-  } catch (err) {
-    if (err instanceof ConditionalCheckFailedException) throw new ConflictError(`The fiscal year ${year} is already closed.`, { year });
-    throw err;
-  }
-}
-
 async function drainAll(db: Db) {
   // Until nothing is pending: drain() settles what it finds; another holder's batch is waited out.
   for (let i = 0; i < 400; i++) {
@@ -89,9 +60,12 @@ export async function closeYear(db: Db, year: number, opts: { actor?: Actor } = 
   const earlier = years.filter((y) => y.year < year && y.status !== "closed" && (y.entries ?? 0) > 0).map((y) => y.year);
   if (earlier.length) throw new ConflictError(`Close ${earlier.join(", ")} first: an earlier year with entries is still open.`, { years: earlier });
 
-  await markClosing(db, year);
+  if (!(await markYearClosing(db, year))) throw new ConflictError(`The fiscal year ${year} is already closed.`, { year });
   await drainAll(db);
+  // From here no entry but the closing's own is validated into the year: the result is final.
+  if (!(await sealYear(db, year, new Date().toISOString()))) throw new ConflictError(`The fiscal year ${year} is already closed.`, { year });
 
+  const bounds = fiscalYearBounds(year);
   const tb = await trialBalance(db, year, { closing: "exclude" });
   const incomeStatement = tb.accounts.filter((a) => (classOf(a.account) === 6 || classOf(a.account) === 7) && a.balance !== 0);
   const result = -incomeStatement.reduce((s, a) => s + a.balance, 0);
@@ -107,7 +81,7 @@ export async function closeYear(db: Db, year: number, opts: { actor?: Actor } = 
   };
 
   const clLabel = `Détermination du résultat ${year}`;
-  await post("CL", `${year}-12-31`, clLabel, chunk(incomeStatement.map((a) => settle(a.account, a.balance, clLabel)), resultAccount, clLabel));
+  await post("CL", bounds.end, clLabel, chunk(incomeStatement.map((a) => settle(a.account, a.balance, clLabel)), resultAccount, clLabel));
 
   const balances = new Map(tb.accounts.filter((a) => classOf(a.account) <= 5).map((a) => [a.account, a.balance]));
   balances.set(resultAccount, (balances.get(resultAccount) ?? 0) - result);
@@ -116,28 +90,12 @@ export async function closeYear(db: Db, year: number, opts: { actor?: Actor } = 
     .filter(([, b]) => b !== 0)
     .sort(([a], [b]) => a.localeCompare(b))
     .map(([account, b]) => open(account, b, findAccount(account)?.label ?? anLabel));
-  await post("AN", `${year + 1}-01-01`, anLabel, chunk(anLines, null, anLabel));
+  await post("AN", fiscalYearBounds(year + 1).start, anLabel, chunk(anLines, null, anLabel));
 
   const entries = [];
   for (const id of ids) entries.push(await awaitValidation(db, id));
   const closedAt = new Date().toISOString();
-  // The year's status and the "closed through" mark move together.
-  await db.doc.send(
-    new TransactWriteCommand({
-      TransactItems: [
-        { Update: statusUpdate(db, year, "closed", { closedAt, result }) },
-        {
-          Update: {
-            TableName: db.tableName,
-            Key: keys.closed,
-            UpdateExpression: "SET through = :y, kind = :k",
-            ConditionExpression: "attribute_not_exists(through) OR through < :y",
-            ExpressionAttributeValues: { ":y": year, ":k": "closed-through" },
-          },
-        },
-      ],
-    }),
-  );
+  if (!(await markYearClosed(db, year, { closedAt, result }))) throw new ConflictError(`The fiscal year ${year} is already closed.`, { year });
   return {
     year,
     status: "closed" as const,

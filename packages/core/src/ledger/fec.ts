@@ -4,12 +4,11 @@
  * large the year. Closing entries (journal CL) are not in the FEC, as the rules require.
  */
 import type { Db } from "../db/client.js";
-import { compactDate } from "../dates.js";
+import { compactDate, fiscalYearBounds } from "../dates.js";
 import { findAccount } from "./chart.js";
 import { FEC_JOURNALS, JOURNALS } from "./journals.js";
-import { keys } from "./keys.js";
 import { entryRef, type Entry } from "./model.js";
-import { queryPages } from "./queries.js";
+import { journalPages } from "./store.js";
 
 export const FEC_FIELDS = [
   "JournalCode", "JournalLib", "EcritureNum", "EcritureDate", "CompteNum", "CompteLib", "CompAuxNum", "CompAuxLib", "PieceRef",
@@ -26,7 +25,7 @@ export function frenchAmount(cents: number): string {
 export type ExportFormat = "fec" | "csv";
 
 export function exportFileName(siren: string, year: number, format: ExportFormat): string {
-  return format === "fec" ? `${siren}FEC${year}1231.txt` : `ecritures-${year}.csv`;
+  return format === "fec" ? `${siren}FEC${compactDate(fiscalYearBounds(year).end)}.txt` : `ecritures-${year}.csv`;
 }
 
 const clean = (s: string) => s.replace(/[\t\r\n|]+/g, " ").trim();
@@ -63,9 +62,9 @@ export async function* exportLedger(db: Db, year: number, format: ExportFormat):
   const line = (fields: readonly string[]) => (format === "fec" ? fields.join(sep) : fields.map(csvField).join(sep)) + "\r\n";
   yield (format === "csv" ? "\uFEFF" : "") + line(FEC_FIELDS);
   for (const journal of FEC_JOURNALS) {
-    for await (const page of queryPages(db, { IndexName: "gsi2", KeyConditionExpression: "gsi2pk = :p", ExpressionAttributeValues: { ":p": keys.journalIndex(year, journal) } })) {
+    for await (const page of journalPages(db, year, journal)) {
       let chunk = "";
-      for (const item of page) for (const r of rows(item as unknown as Entry, format)) chunk += line(r);
+      for (const e of page) for (const r of rows(e, format)) chunk += line(r);
       if (chunk) yield chunk;
     }
   }

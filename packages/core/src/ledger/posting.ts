@@ -8,16 +8,16 @@
  * reversed, entry not validated, idempotency key reused with another body), NotFoundError.
  */
 import { createHash, randomUUID } from "node:crypto";
-import { BatchGetCommand, GetCommand } from "@aws-sdk/lib-dynamodb";
-import { transact, TransactionFailed, withConflictRetry, type NamedItem } from "../db/store.js";
+import type { NamedItem } from "../db/store.js";
 import type { Db } from "../db/client.js";
+import { fiscalYearOf } from "../dates.js";
 import { ConflictError, NotFoundError, ValidationError, type FieldError } from "../errors.js";
 import { findAccount } from "./chart.js";
 import { MANUAL_JOURNALS, type JournalCode } from "./journals.js";
-import { keys } from "./keys.js";
 import { entryView, type Actor, type Entry, type EntryView, type Line } from "./model.js";
 import type { PostEntryInput } from "./schemas.js";
 import { drain } from "./sequencer.js";
+import { appendDraft, readEntry, readEntryAndLease, readIdempotency } from "./store.js";
 
 export interface Idempotency {
   operation: string;
@@ -28,17 +28,7 @@ export interface Idempotency {
 
 export const requestHash = (value: unknown) => createHash("sha256").update(JSON.stringify(value)).digest("hex");
 
-export const yearOf = (date: string) => Number(date.slice(0, 4));
-
-interface IdemMarker {
-  requestHash: string;
-  entryId: string;
-}
-
-export async function getEntry(db: Db, id: string): Promise<Entry | undefined> {
-  const r = await db.doc.send(new GetCommand({ TableName: db.tableName, Key: keys.entry(id), ConsistentRead: true }));
-  return r.Item as Entry | undefined;
-}
+export const getEntry = readEntry;
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
@@ -52,14 +42,7 @@ export async function awaitValidation(db: Db, id: string, timeoutMs = 20_000): P
   for (let attempt = 0; ; attempt++) {
     let e = settled.get(id);
     let leaseFree = false;
-    if (!e) {
-      // One read for both: is the entry settled, and is the sequencer free to take?
-      const r = await db.doc.send(new BatchGetCommand({ RequestItems: { [db.tableName]: { Keys: [keys.entry(id), keys.lease], ConsistentRead: true } } }));
-      const items = r.Responses?.[db.tableName] ?? [];
-      e = items.find((i) => i.sk === "ENTRY") as Entry | undefined;
-      const lease = items.find((i) => i.sk === keys.lease.sk);
-      leaseFree = !lease || (lease.expiresAt as number) < Date.now();
-    }
+    if (!e) ({ entry: e, leaseFree } = await readEntryAndLease(db, id));
     if (!e) throw new NotFoundError(`No entry ${id}.`);
     if (e.status !== "draft" || Date.now() > deadline) return e;
     // Another caller holds the sequencer and will validate this entry: back off, so that waiting
@@ -75,9 +58,8 @@ function answer(e: Entry): EntryView {
 }
 
 async function replay(db: Db, idem: Idempotency): Promise<EntryView | undefined> {
-  const r = await db.doc.send(new GetCommand({ TableName: db.tableName, Key: keys.idempotency(idem.operation, idem.key), ConsistentRead: true }));
-  const marker = r.Item as IdemMarker | undefined;
-  if (!marker) return undefined;
+  const marker = await readIdempotency(db, idem.operation, idem.key);
+  if (!marker?.entryId) return undefined;
   if (marker.requestHash !== idem.requestHash)
     throw new ConflictError("This Idempotency-Key was already used with a different request.", { key: idem.key });
   return answer(await awaitValidation(db, marker.entryId));
@@ -103,22 +85,28 @@ export interface DraftOptions {
   actor?: Actor;
 }
 
+/** What a draft is made of. */
+export interface DraftInput {
+  journal: JournalCode;
+  date: string;
+  label: string;
+  pieceRef: string;
+  pieceDate?: string;
+  lines: Line[];
+  reversalOf?: string;
+}
+
 /**
  * Writes a draft entry in one transaction with its markers; returns its id. Rejects a closed year;
  * on a lost race for the idempotency key, defers to the winner.
  */
-export async function writeDraft(
-  db: Db,
-  input: { journal: JournalCode; date: string; label: string; pieceRef: string; pieceDate?: string; lines: Line[]; reversalOf?: string },
-  opts: DraftOptions = {},
-): Promise<{ id: string; existed: boolean }> {
+export async function writeDraft(db: Db, input: DraftInput, opts: DraftOptions = {}): Promise<{ id: string; existed: boolean }> {
   if (!opts.system && !MANUAL_JOURNALS.includes(input.journal))
     throw new ValidationError([{ path: "journal", message: `journal ${input.journal} is written by the year closing only` }]);
   checkAccounts(input.lines);
-  const year = yearOf(input.date);
+  const year = fiscalYearOf(input.date);
 
   const id = opts.id ?? randomUUID();
-  const now = new Date().toISOString();
   const entry: Entry = {
     id,
     journal: input.journal,
@@ -129,78 +117,24 @@ export async function writeDraft(
     pieceDate: input.pieceDate ?? input.date,
     lines: input.lines,
     status: "draft",
-    createdAt: now,
+    createdAt: new Date().toISOString(),
     ...(opts.actor ? { createdBy: { sub: opts.actor.sub, role: opts.actor.role, requestId: opts.actor.requestId } } : {}),
     ...(input.reversalOf ? { reversalOf: input.reversalOf } : {}),
   };
-  const items: NamedItem[] = [
-    {
-      // The books are closed in order: no entry in a year up to the last closed one.
-      name: "closed-through",
-      item: {
-        ConditionCheck: {
-          Key: keys.closed,
-          ConditionExpression: "attribute_not_exists(pk) OR through < :y",
-          ExpressionAttributeValues: { ":y": year },
-        },
-      },
-    },
-    {
-      name: "year-open",
-      item: {
-        ConditionCheck: {
-          Key: keys.year(year),
-          ConditionExpression: "attribute_not_exists(pk) OR #s IN (:open, :closing)",
-          ExpressionAttributeNames: { "#s": "status" },
-          ExpressionAttributeValues: { ":open": "open", ":closing": opts.system ? "closing" : "open" },
-        },
-      },
-    },
-    {
-      name: "entry",
-      item: {
-        Put: {
-          Item: { ...keys.entry(id), kind: "entry", ...entry, gsi1pk: keys.pending, gsi1sk: `${now}#${id}` },
-          ConditionExpression: "attribute_not_exists(pk)",
-        },
-      },
-    },
-  ];
-  if (opts.idempotency)
-    items.push({
-      name: "idempotency",
-      item: {
-        Put: {
-          Item: { ...keys.idempotency(opts.idempotency.operation, opts.idempotency.key), kind: "idempotency", requestHash: opts.idempotency.requestHash, entryId: id, createdAt: now },
-          ConditionExpression: "attribute_not_exists(pk)",
-        },
-      },
-    });
-  if (input.reversalOf)
-    items.push({
-      name: "reversal",
-      item: {
-        Put: {
-          Item: { ...keys.reversal(input.reversalOf), kind: "reversal", reversalId: id, createdAt: now },
-          ConditionExpression: "attribute_not_exists(pk)",
-        },
-      },
-    });
-  items.push(...(opts.extraItems ?? []));
-
-  // A transaction that lost a race with another on the same item (the year, a marker) is retried;
-  // only a failed condition is an answer.
-  try {
-    await withConflictRetry(() => transact(db, items));
-    return { id, existed: false };
-  } catch (err) {
-    if (!(err instanceof TransactionFailed)) throw err;
-    if (err.has("closed-through") || err.has("year-open"))
-      throw new ConflictError(`The fiscal year ${year} is closed${err.has("year-open") ? " or being closed" : ""}: no entry may be dated in it.`, { year });
-    if (err.has("entry") && opts.id) return { id, existed: true };
-    if (err.has("idempotency")) return { id: "", existed: true };
-    if (err.has("reversal")) throw new ConflictError(`Entry ${input.reversalOf} is already reversed.`, { id: input.reversalOf });
-    throw err;
+  const outcome = await appendDraft(db, entry, { system: opts.system, idempotency: opts.idempotency, extraItems: opts.extraItems });
+  if (outcome.written) return { id, existed: false };
+  switch (outcome.refusal) {
+    case "books-closed":
+      throw new ConflictError(`The fiscal year ${year} is closed: no entry may be dated in it.`, { year });
+    case "year-closed":
+      throw new ConflictError(`The fiscal year ${year} is closed or being closed: no entry may be dated in it.`, { year });
+    case "entry-exists":
+      if (opts.id) return { id, existed: true };
+      throw new ConflictError(`Entry ${id} already exists.`, { id });
+    case "idempotency-used":
+      return { id: "", existed: true };
+    case "already-reversed":
+      throw new ConflictError(`Entry ${input.reversalOf} is already reversed.`, { id: input.reversalOf });
   }
 }
 
