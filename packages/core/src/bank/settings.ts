@@ -1,0 +1,84 @@
+/**
+ * The association's bank accounts: `BANK_ACCOUNTS`, a JSON list `[{ iban, account, label,
+ * currency? }]` read once and checked with zod. Each IBAN is booked on a ledger bank account (5xx).
+ * In development (STAGE unset or `dev…`) two demo accounts stand in.
+ */
+import * as z from "zod";
+import { findAccount } from "../ledger/chart.js";
+import { compactIban } from "./text.js";
+
+const BankAccount = z.object({
+  iban: z
+    .string()
+    .transform(compactIban)
+    .pipe(z.string().regex(/^[A-Z]{2}\d{2}[0-9A-Z]{11,30}$/, "is not an IBAN")),
+  account: z
+    .string()
+    .regex(/^5\d{2,7}$/, "is not a bank account of class 5")
+    .refine((a) => !!findAccount(a), "is not in the chart of accounts"),
+  label: z.string().min(1).max(100),
+  currency: z.string().length(3).default("EUR"),
+});
+export type BankAccount = z.output<typeof BankAccount>;
+
+const BankAccounts = z
+  .array(BankAccount)
+  .min(1)
+  .refine((l) => new Set(l.map((a) => a.iban)).size === l.length, "an IBAN is listed twice");
+
+export const DEMO_BANK_ACCOUNTS: BankAccount[] = [
+  { iban: "FR7642559100000801234567812", account: "512", label: "Compte courant (Crédit Coopératif)", currency: "EUR" },
+  { iban: "FR7642559100000808765432181", account: "5121", label: "Livret associatif (Crédit Coopératif)", currency: "EUR" },
+];
+
+let cached: { raw: string | undefined; stage: string | undefined; accounts: BankAccount[] } | undefined;
+
+/** The configured accounts; throws at start when `BANK_ACCOUNTS` is malformed or missing outside development. */
+export function loadBankAccounts(env: Record<string, string | undefined> = process.env): BankAccount[] {
+  if (cached && cached.raw === env.BANK_ACCOUNTS && cached.stage === env.STAGE) return cached.accounts;
+  let accounts: BankAccount[];
+  if (!env.BANK_ACCOUNTS) {
+    const dev = !env.STAGE || env.STAGE.startsWith("dev");
+    if (!dev) throw new Error("BANK_ACCOUNTS is not set: list the association's bank accounts as JSON [{ iban, account, label }]");
+    accounts = DEMO_BANK_ACCOUNTS;
+  } else {
+    let json: unknown;
+    try {
+      json = JSON.parse(env.BANK_ACCOUNTS);
+    } catch {
+      throw new Error("BANK_ACCOUNTS is not valid JSON");
+    }
+    const r = BankAccounts.safeParse(json);
+    if (!r.success) throw new Error(`BANK_ACCOUNTS: ${r.error.issues.map((i) => `${i.path.join(".") || "(list)"} ${i.message}`).join("; ")}`);
+    accounts = r.data;
+  }
+  cached = { raw: env.BANK_ACCOUNTS, stage: env.STAGE, accounts };
+  return accounts;
+}
+
+/**
+ * The configured account a statement names: by IBAN, or by the national account number (RIB or
+ * 11-character account number) that an IBAN contains.
+ */
+export function findBankAccount(accounts: BankAccount[], ref: { iban?: string; accountNumber?: string }): BankAccount | undefined {
+  if (ref.iban) return accounts.find((a) => a.iban === compactIban(ref.iban!));
+  const parts = (ref.accountNumber ?? "").toUpperCase().split(/\s+/).filter(Boolean);
+  if (!parts.length) return undefined;
+  const number = parts[parts.length - 1]!.replace(/[^0-9A-Z]/g, "");
+  const bank = parts.length > 1 ? parts[0] : undefined;
+  if (number.length < 7) return undefined;
+  return accounts.find((a) => {
+    const bban = a.iban.slice(4);
+    if (bank && !bban.startsWith(bank)) return false;
+    // A full RIB (23 characters), or the account number (11) possibly with its key.
+    return bban === number || bban.includes(number) || (number.length === 13 && bban.includes(number.slice(0, 11)));
+  });
+}
+
+/** The configured account named by a caller: an IBAN or a ledger account number (when one IBAN uses it). */
+export function accountByRef(accounts: BankAccount[], ref: string): BankAccount[] {
+  const c = compactIban(ref);
+  const byIban = accounts.filter((a) => a.iban === c);
+  if (byIban.length) return byIban;
+  return accounts.filter((a) => a.account === ref);
+}
