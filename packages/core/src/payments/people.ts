@@ -1,11 +1,19 @@
 /**
  * The donors and members registries, and the incidents the trésorier must see. The délégation
- * reads them without postal addresses.
+ * reads them without postal addresses. Listings are paged like the ledger: `limit` (at most 500),
+ * a signed `cursor` (db/cursor.ts), `{ items, nextCursor }`.
+ *
+ * Read with the shared storage helper (db/store.ts); these are read models of the giving domain's
+ * records, never written here.
  */
+import * as z from "zod";
 import type { Db } from "../db/client.js";
+import { decodeCursor, encodeCursor } from "../db/cursor.js";
+import { batchGet, queryPage, queryPages } from "../db/store.js";
 import { parisDate } from "../dates.js";
-import { queryPages } from "../ledger/queries.js";
-import { BatchGetCommand } from "@aws-sdk/lib-dynamodb";
+import { ValidationError } from "../errors.js";
+import { Year } from "../ledger/schemas.js";
+import { PageQuery, PostalAddress } from "../receipts/schemas.js";
 import { subscriptionKey, type Donation, type Incident, type Member } from "./records.js";
 
 const strip = <T extends { address?: unknown }>(o: T, withAddresses: boolean): T => {
@@ -14,15 +22,33 @@ const strip = <T extends { address?: unknown }>(o: T, withAddresses: boolean): T
   return rest as T;
 };
 
-/** Donors of a year, one row per email: total kept (net of refunds), gift count, monthly or not. */
-export async function listDonors(db: Db, year: number, opts: { withAddresses: boolean }) {
-  const rows = new Map<
-    string,
-    { email: string; firstName: string; lastName: string; address?: Donation["address"]; total: number; gifts: number; monthly: boolean; lastGift: string; subscription?: string; subscriptionId?: string }
-  >();
+const badCursor = (message: string) => new ValidationError([{ path: "cursor", message }]);
+
+export interface DonorRow {
+  email: string;
+  firstName: string;
+  lastName: string;
+  address?: Donation["address"];
+  total: number;
+  gifts: number;
+  monthly: boolean;
+  lastGift: string;
+  subscription?: string;
+}
+
+/**
+ * Donors of a year, one row per email in email order: total kept (net of refunds), gift count,
+ * monthly or not, and whether the subscription still runs. A row sums several gift records, so
+ * each page reads the year's gifts (one index query) and answers the rows after the cursor's email.
+ */
+export async function listDonors(db: Db, year: number, opts: { withAddresses: boolean; limit?: number; cursor?: string }) {
+  const limit = opts.limit ?? 100;
+  const c = decodeCursor<{ y: number; e: string }>(opts.cursor, "donors");
+  if (c && (c.y !== year || typeof c.e !== "string")) throw badCursor("belongs to another year's listing");
+  const rows = new Map<string, DonorRow & { subscriptionId?: string }>();
   for await (const page of queryPages(db, { IndexName: "gsi1", KeyConditionExpression: "gsi1pk = :p", ExpressionAttributeValues: { ":p": `DONATIONS#${year}` } }))
     for (const d of page as unknown as Donation[]) {
-      if (d.kind !== "donation") continue;
+      if (d.kind !== "donation" || (c && d.email <= c.e)) continue;
       const r = rows.get(d.email) ?? { email: d.email, firstName: d.firstName, lastName: d.lastName, total: 0, gifts: 0, monthly: false, lastGift: d.date };
       r.total += d.amount - (d.refunded ?? 0);
       r.gifts += 1;
@@ -34,31 +60,44 @@ export async function listDonors(db: Db, year: number, opts: { withAddresses: bo
       }
       rows.set(d.email, r);
     }
+  const sorted = [...rows.values()].sort((a, b) => (a.email < b.email ? -1 : a.email > b.email ? 1 : 0));
+  const page = sorted.slice(0, limit);
   // Monthly donors: is their subscription still running?
-  const subIds = [...new Set([...rows.values()].flatMap((r) => (r.subscriptionId ? [r.subscriptionId] : [])))];
+  const subIds = [...new Set(page.flatMap((r) => (r.subscriptionId ? [r.subscriptionId] : [])))];
   const status = new Map<string, string>();
-  for (let i = 0; i < subIds.length; i += 100) {
-    const got = await db.doc.send(new BatchGetCommand({ RequestItems: { [db.tableName]: { Keys: subIds.slice(i, i + 100).map(subscriptionKey) } } }));
-    for (const it of got.Responses?.[db.tableName] ?? []) status.set(String(it.pk).slice("SUBSCRIPTION#".length), it.status as string);
-  }
-  const items = [...rows.values()]
-    .sort((a, b) => a.email.localeCompare(b.email))
-    .map(({ subscriptionId, ...r }) => strip({ ...r, ...(subscriptionId ? { subscription: status.get(subscriptionId) ?? "active" } : {}) }, opts.withAddresses));
-  return { year, items };
+  for (const it of await batchGet(db, subIds.map(subscriptionKey), { consistent: false })) status.set(String(it.pk).slice("SUBSCRIPTION#".length), it.status as string);
+  const items = page.map(({ subscriptionId, ...r }) => strip({ ...r, ...(subscriptionId ? { subscription: status.get(subscriptionId) ?? "active" } : {}) }, opts.withAddresses));
+  const last = page.at(-1);
+  return { year, items, nextCursor: sorted.length > limit && last ? encodeCursor({ y: year, e: last.email }, "donors") : null };
 }
 
-/** Members with their status: active until the end of the calendar year they paid for. */
-export async function listMembers(db: Db, opts: { status?: "active" | "expired"; withAddresses: boolean; today?: string }) {
+/** Members in email order with their status: active until the end of the calendar year they paid for. */
+export async function listMembers(db: Db, opts: { status?: "active" | "expired"; withAddresses: boolean; today?: string; limit?: number; cursor?: string }) {
   const today = opts.today ?? parisDate(new Date());
-  const items = [];
-  for await (const page of queryPages(db, { IndexName: "gsi1", KeyConditionExpression: "gsi1pk = :p", ExpressionAttributeValues: { ":p": "MEMBERS" } }))
-    for (const m of page as unknown as Member[]) {
+  const limit = opts.limit ?? 100;
+  const purpose = `members:${opts.status ?? "all"}`;
+  let start = decodeCursor<Record<string, string>>(opts.cursor, purpose);
+  if (start && (start.gsi1pk !== "MEMBERS" || typeof start.gsi1sk !== "string" || typeof start.pk !== "string")) throw badCursor("is not a members cursor");
+  const items: Array<Member & { status: "active" | "expired" }> = [];
+  let lastKey: Record<string, unknown> | undefined;
+  do {
+    const r = await queryPage(db, {
+      IndexName: "gsi1",
+      KeyConditionExpression: "gsi1pk = :p",
+      ExpressionAttributeValues: { ":p": "MEMBERS" },
+      Limit: limit - items.length,
+      ...(start ? { ExclusiveStartKey: start } : {}),
+    });
+    for (const m of r.items as unknown as Member[]) {
       const status = m.validUntil >= today ? ("active" as const) : ("expired" as const);
       if (opts.status && opts.status !== status) continue;
       const { pk: _p, sk: _s, gsi1pk: _g, gsi1sk: _h, kind: _k, ...member } = m as Member & Record<string, unknown>;
       items.push(strip({ ...(member as unknown as Member), status }, opts.withAddresses));
     }
-  return { items };
+    lastKey = r.lastKey;
+    start = lastKey as Record<string, string> | undefined;
+  } while (items.length < limit && lastKey);
+  return { items, nextCursor: lastKey ? encodeCursor(lastKey, purpose) : null };
 }
 
 export async function listIncidents(db: Db, year: number) {
@@ -70,3 +109,44 @@ export async function listIncidents(db: Db, year: number) {
     }
   return { year, items };
 }
+
+// ---------------------------------------------------------------- route schemas
+
+const Address = PostalAddress;
+
+export const DonorListQuery = z.strictObject({ year: Year, ...PageQuery });
+export const DonorListSchema = z.object({
+  year: z.number().int(),
+  items: z.array(
+    z.object({
+      email: z.string(),
+      firstName: z.string(),
+      lastName: z.string(),
+      address: Address.optional().describe("absent for the délégation"),
+      total: z.number().int(),
+      gifts: z.number().int(),
+      monthly: z.boolean(),
+      lastGift: z.string(),
+      subscription: z.string().optional().describe("monthly donors: the subscription's status"),
+    }),
+  ),
+  nextCursor: z.string().nullable(),
+});
+
+export const MemberListQuery = z.strictObject({ status: z.enum(["active", "expired"]).optional(), ...PageQuery });
+export const MemberListSchema = z.object({
+  items: z.array(
+    z.object({
+      email: z.string(),
+      firstName: z.string(),
+      lastName: z.string(),
+      organisation: z.string().optional(),
+      address: Address.optional().describe("absent for the délégation"),
+      tierId: z.string(),
+      validUntil: z.string(),
+      lastPaymentOn: z.string(),
+      status: z.enum(["active", "expired"]),
+    }),
+  ),
+  nextCursor: z.string().nullable(),
+});

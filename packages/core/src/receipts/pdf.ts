@@ -1,10 +1,14 @@
 /**
- * The receipt as a PDF (pdf-lib), with every mention of CERFA 11580*05: the association (name,
- * address, purpose, category), the unique order number, the donor's name and address, the amount
- * in figures framed by asterisks, the date(s) of the gift, its form, nature and payment method,
- * the certification under articles 200, 238 bis and 978 of the CGI, and the printed signature.
- * DejaVu Sans renders French text and the euro sign. The same receipt always gives the same bytes:
- * dates in the document come from the receipt, never from the clock.
+ * The receipt as a PDF (pdf-lib), with every mention of CERFA 11580*05: the beneficiary (name,
+ * address, SIREN/RNA, object, quality), the unique order number, the donor's name and address, the
+ * amount in figures framed by asterisks and in words, the date(s) of the gift, its form, nature and
+ * payment method, the articles of the CGI as tick boxes (only those that apply ticked), and the
+ * signatory's name and quality.
+ *
+ * Everything printed comes from the receipt itself (its frozen `issuer`, its donor as cleaned when
+ * it was issued), never from the clock or today's settings: the same receipt always gives the same
+ * bytes. Text people typed is wrapped inside its field (continuation lines indented under the
+ * value, long words cut), and pages are added rather than running off the bottom.
  */
 import { existsSync, readFileSync } from "node:fs";
 import { createRequire } from "node:module";
@@ -12,8 +16,11 @@ import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
 import fontkit from "@pdf-lib/fontkit";
 import { PDFDocument, rgb, type PDFFont, type PDFPage } from "pdf-lib";
-import type { GivingSettings } from "../payments/settings.js";
-import type { Receipt } from "./receipts.js";
+import { amountInWords, euros, frenchDate } from "./money.js";
+import type { Receipt } from "./model.js";
+import { ARTICLES, loadReceiptSettings, type Issuer } from "./settings.js";
+
+export { euros } from "./money.js";
 
 const fonts = new Map<string, Uint8Array>();
 
@@ -29,58 +36,116 @@ export function loadFont(file: "DejaVuSans.ttf" | "DejaVuSans-Bold.ttf"): Uint8A
   return bytes;
 }
 
-/** 123456 → "1 234,56 €" (narrow no-break space as thousands separator). */
-export function euros(cents: number): string {
-  const whole = Math.floor(cents / 100)
-    .toString()
-    .replace(/\B(?=(\d{3})+(?!\d))/g, "\u202f");
-  return `${whole},${String(cents % 100).padStart(2, "0")} €`;
-}
-
-const frenchDate = (iso: string) => `${iso.slice(8, 10)}/${iso.slice(5, 7)}/${iso.slice(0, 4)}`;
+const PAGE = { width: 595.28, height: 841.89, left: 50, right: 50, top: 800, bottom: 60 };
+const INK = rgb(0.1, 0.1, 0.1);
 
 class Writer {
-  y = 800;
+  y = PAGE.top;
+  page: PDFPage;
   constructor(
-    readonly page: PDFPage,
+    readonly doc: PDFDocument,
     readonly regular: PDFFont,
     readonly bold: PDFFont,
-  ) {}
+  ) {
+    this.page = doc.addPage([PAGE.width, PAGE.height]);
+  }
+
+  private room(height: number) {
+    if (this.y - height >= PAGE.bottom) return;
+    this.page = this.doc.addPage([PAGE.width, PAGE.height]);
+    this.y = PAGE.top;
+  }
+
+  /** Lines of at most `width` points: broken at spaces, and inside a word longer than the line. */
+  wrap(s: string, font: PDFFont, size: number, width: number): string[] {
+    const out: string[] = [];
+    let line = "";
+    const fits = (t: string) => font.widthOfTextAtSize(t, size) <= width;
+    for (const word of s.split(" ")) {
+      const next = line ? `${line} ${word}` : word;
+      if (fits(next)) {
+        line = next;
+        continue;
+      }
+      if (line) out.push(line);
+      line = "";
+      let rest = word;
+      while (!fits(rest)) {
+        let cut = 1;
+        const chars = Array.from(rest);
+        while (cut < chars.length && fits(chars.slice(0, cut + 1).join(""))) cut++;
+        out.push(chars.slice(0, cut).join(""));
+        rest = chars.slice(cut).join("");
+      }
+      line = rest;
+    }
+    if (line || !out.length) out.push(line);
+    return out;
+  }
+
   text(s: string, opts: { size?: number; bold?: boolean; x?: number; gap?: number } = {}) {
     const size = opts.size ?? 10;
     const font = opts.bold ? this.bold : this.regular;
-    for (const line of this.wrap(s, font, size, 595 - 2 * 50 - ((opts.x ?? 50) - 50))) {
-      this.page.drawText(line, { x: opts.x ?? 50, y: this.y, size, font, color: rgb(0.1, 0.1, 0.1) });
+    const x = opts.x ?? PAGE.left;
+    for (const line of this.wrap(s, font, size, PAGE.width - PAGE.right - x)) {
+      this.room(size * 1.35);
+      this.page.drawText(line, { x, y: this.y, size, font, color: INK });
       this.y -= size * 1.35;
     }
     this.y -= opts.gap ?? 2;
   }
+
+  /** "Label : value", the value wrapped in its own column (a continuation line never starts at the margin). */
+  field(label: string, value: string, opts: { size?: number; gap?: number } = {}) {
+    const size = opts.size ?? 10;
+    const head = `${label} : `;
+    const x = PAGE.left + this.bold.widthOfTextAtSize(head, size);
+    const lines = this.wrap(value, this.regular, size, PAGE.width - PAGE.right - x);
+    lines.forEach((line, n) => {
+      this.room(size * 1.35);
+      if (n === 0) this.page.drawText(head, { x: PAGE.left, y: this.y, size, font: this.bold, color: INK });
+      this.page.drawText(line, { x, y: this.y, size, font: this.regular, color: INK });
+      this.y -= size * 1.35;
+    });
+    this.y -= opts.gap ?? 2;
+  }
+
   heading(s: string) {
     this.y -= 6;
-    this.page.drawRectangle({ x: 45, y: this.y - 4, width: 505, height: 16, color: rgb(0.92, 0.94, 0.9) });
+    this.room(40);
+    this.page.drawRectangle({ x: PAGE.left - 5, y: this.y - 4, width: PAGE.width - PAGE.left - PAGE.right + 10, height: 16, color: rgb(0.92, 0.94, 0.9) });
     this.text(s, { bold: true, size: 11, gap: 6 });
   }
-  private wrap(s: string, font: PDFFont, size: number, width: number): string[] {
-    const out: string[] = [];
-    let line = "";
-    for (const word of s.split(" ")) {
-      const next = line ? `${line} ${word}` : word;
-      if (font.widthOfTextAtSize(next, size) > width && line) {
-        out.push(line);
-        line = word;
-      } else line = next;
-    }
-    out.push(line);
-    return out;
+
+  /** The amount in figures, framed by asterisks and a box: nothing typed can be drawn inside it. */
+  amount(figures: string) {
+    const size = 16;
+    this.room(40);
+    const w = this.bold.widthOfTextAtSize(figures, size);
+    this.page.drawRectangle({ x: PAGE.left + 5, y: this.y - 7, width: w + 20, height: size + 12, borderColor: INK, borderWidth: 1 });
+    this.page.drawText(figures, { x: PAGE.left + 15, y: this.y, size, font: this.bold, color: INK });
+    this.y -= size + 16;
   }
 }
 
-export async function renderReceiptPdf(receipt: Receipt, settings: GivingSettings): Promise<Uint8Array> {
+const listFr = (xs: string[]) => (xs.length <= 1 ? (xs[0] ?? "") : `${xs.slice(0, -1).join(", ")} et ${xs.at(-1)}`);
+
+const addressLine = (a: NonNullable<Receipt["donor"]["address"]>) =>
+  `${[a.line1, a.line2].filter(Boolean).join(", ")}, ${a.postalCode} ${a.city}${a.country !== "FR" ? `, ${a.country}` : ""}`;
+
+/**
+ * The receipt's PDF. The issuer printed is the one frozen on the receipt; only a receipt issued
+ * before receipts were frozen has none, and is printed with today's settings (the second argument
+ * is no longer read).
+ */
+export async function renderReceiptPdf(receipt: Receipt, _legacySettings?: unknown): Promise<Uint8Array> {
+  const issuer: Issuer = receipt.issuer ?? loadReceiptSettings().issuer;
+  const a = issuer.association;
   const doc = await PDFDocument.create({ updateMetadata: false });
   doc.registerFontkit(fontkit);
   const issued = new Date(`${receipt.issuedOn}T12:00:00Z`);
   doc.setTitle(`Reçu fiscal n° ${receipt.id}`);
-  doc.setAuthor(settings.association.name);
+  doc.setAuthor(a.name);
   doc.setSubject("Reçu au titre des dons à certains organismes d'intérêt général (CERFA 11580*05)");
   doc.setCreator("asso-back-office");
   doc.setProducer("asso-back-office (pdf-lib)");
@@ -88,9 +153,8 @@ export async function renderReceiptPdf(receipt: Receipt, settings: GivingSetting
   doc.setModificationDate(receipt.cancelledOn ? new Date(`${receipt.cancelledOn}T12:00:00Z`) : issued);
   const regular = await doc.embedFont(loadFont("DejaVuSans.ttf"), { subset: true });
   const bold = await doc.embedFont(loadFont("DejaVuSans-Bold.ttf"), { subset: true });
-  const page = doc.addPage([595.28, 841.89]);
-  const w = new Writer(page, regular, bold);
-  const a = settings.association;
+  const w = new Writer(doc, regular, bold);
+  const first = w.page;
   const d = receipt.donor;
 
   w.text("Cerfa n° 11580*05", { size: 8 });
@@ -99,42 +163,47 @@ export async function renderReceiptPdf(receipt: Receipt, settings: GivingSetting
   w.text(`Numéro d'ordre du reçu : ${receipt.id}`, { bold: true, size: 12, gap: 8 });
 
   w.heading("Bénéficiaire des versements");
-  w.text(`Nom : ${a.name}`);
-  w.text(`Adresse : ${a.address}`);
-  w.text(`Objet : ${a.object}`);
-  w.text(`Qualité : ${a.category}`, { gap: 6 });
+  w.field("Nom", a.name);
+  w.field("Adresse", a.address);
+  if (a.siren) w.field("SIREN", a.siren);
+  if (a.rna) w.field("RNA", a.rna);
+  w.field("Objet", a.object);
+  w.field("Qualité", a.category, { gap: 6 });
 
   w.heading("Donateur");
-  w.text(`Nom : ${d.lastName.toUpperCase()} ${d.firstName}`);
-  const addr = d.address;
-  if (addr) w.text(`Adresse : ${[addr.line1, addr.line2].filter(Boolean).join(", ")}, ${addr.postalCode} ${addr.city}${addr.country !== "FR" ? `, ${addr.country}` : ""}`, { gap: 6 });
+  w.field("Nom", `${d.lastName.toUpperCase()} ${d.firstName}`.trim());
+  if (d.address) w.field("Adresse", addressLine(d.address), { gap: 6 });
 
   w.heading("Versement");
   w.text("Le bénéficiaire reconnaît avoir reçu au titre des dons et versements ouvrant droit à réduction d'impôt la somme de :");
   w.y -= 8;
-  w.text(`***${euros(receipt.amount)}***`, { bold: true, size: 16, x: 60, gap: 6 });
-  if (receipt.kind === "single") w.text(`Date du versement : ${frenchDate(receipt.gifts[0]!.date)}`);
+  w.amount(`***${euros(receipt.amount)}***`);
+  w.field("Somme en toutes lettres", amountInWords(receipt.amount), { gap: 6 });
+  if (receipt.kind === "single") w.field("Date du versement", frenchDate(receipt.gifts[0]!.date));
   else {
     w.text(`Versements de l'année ${receipt.year} (reçu récapitulatif des dons mensuels) :`);
     for (const g of receipt.gifts) w.text(`${frenchDate(g.date)} : ${euros(g.amount)}`, { x: 70, size: 9, gap: 0 });
     w.y -= 4;
   }
-  w.text("Forme du don : déclaration de don manuel");
-  w.text("Nature du don : numéraire");
-  w.text(`Mode de versement : ${receipt.method}`, { gap: 6 });
+  w.field("Forme du don", "déclaration de don manuel");
+  w.field("Nature du don", "numéraire");
+  w.field("Mode de versement", receipt.method, { gap: 6 });
 
   w.heading("Certification");
+  const ticked = issuer.articles;
   w.text(
-    "Le bénéficiaire certifie sur l'honneur que les dons et versements qu'il reçoit ouvrent droit à la réduction d'impôt prévue aux articles 200, 238 bis et 978 du code général des impôts.",
-    { gap: 10 },
+    `Le bénéficiaire certifie sur l'honneur que les dons et versements qu'il reçoit ouvrent droit à la réduction d'impôt prévue ${ticked.length > 1 ? "aux articles" : "à l'article"} ${listFr(ticked)} du code général des impôts :`,
+    { gap: 4 },
   );
-  w.text(`Fait le ${frenchDate(receipt.issuedOn)}`);
-  w.text(a.signatory, { bold: true });
+  for (const art of ARTICLES) w.text(`${issuer.articles.includes(art) ? "☒" : "☐"} Article ${art} du CGI`, { x: 60, gap: 1 });
+  w.y -= 10;
+  w.field("Fait le", frenchDate(receipt.issuedOn));
+  w.field("Signataire", `${issuer.signatory.name}, ${issuer.signatory.quality}`);
   w.text(`${a.name} (signature imprimée)`, { size: 9 });
   if (receipt.replaces) w.text(`Ce reçu remplace le reçu n° ${receipt.replaces}.`, { size: 9 });
 
   if (receipt.status === "cancelled") {
-    page.drawText("ANNULÉ", { x: 150, y: 380, size: 90, font: bold, color: rgb(0.8, 0.1, 0.1), opacity: 0.35 });
+    first.drawText("ANNULÉ", { x: 150, y: 380, size: 90, font: bold, color: rgb(0.8, 0.1, 0.1), opacity: 0.35 });
     w.text(`Reçu annulé le ${frenchDate(receipt.cancelledOn!)} : ${receipt.cancelReason ?? ""}${receipt.replacedBy ? ` (remplacé par le reçu n° ${receipt.replacedBy})` : ""}`, { bold: true });
   }
   return doc.save({ useObjectStreams: false });

@@ -1,193 +1,277 @@
 /**
- * Tax receipts (reçus fiscaux, CERFA 11580). A receipt has a unique sequential number per year
- * (`2024-000001`), is issued in one transaction with its counter and the link from the gift it
- * covers, and is never deleted: a refund cancels it (kept, marked cancelled) and, for a partial
- * refund, a new receipt is issued for the remainder. Monthly donors get one annual recap.
+ * Tax receipts (reçus fiscaux, CERFA 11580): the use cases. A receipt has a gapless number per
+ * calendar year (`2024-000001`) and is frozen when issued: every printed field (donor as cleaned,
+ * the association's identity, the signatory, the articles ticked: the settings of that day) is kept
+ * on the receipt, and its PDF is rendered once, stored in the files bucket
+ * (`receipts/<year>/<number>.pdf`) with its SHA-256 on the receipt. A later change of settings or
+ * of a donor's record never changes it; downloads answer those bytes.
  *
- * Errors: ConflictError (receipts disabled), NotFoundError.
+ * A receipt is never deleted: a refund cancels it (kept, marked) and, for a partial refund, a new
+ * receipt is issued for the remainder. Monthly donors get one recap per Stripe subscription and
+ * year, once the year has ended; a refund after it cancels and replaces it.
+ *
+ * Errors: ConflictError (receipts off, settings missing or wrong, year not ended), NotFoundError.
  */
-import { GetCommand, TransactWriteCommand } from "@aws-sdk/lib-dynamodb";
-import { TransactionCanceledException } from "@aws-sdk/client-dynamodb";
+import { createHash } from "node:crypto";
 import type { Db } from "../db/client.js";
+import { decodeCursor, encodeCursor } from "../db/cursor.js";
+import { TransactionFailed, backoff, batchGet } from "../db/store.js";
 import { parisDate } from "../dates.js";
-import { ConflictError } from "../errors.js";
-import { pad } from "../ledger/keys.js";
-/** Receipts still send their own transactions (moved to the giving storage module next). */
-type TransactItem = NonNullable<ConstructorParameters<typeof TransactWriteCommand>[0]["TransactItems"]>[number];
-import { queryPages } from "../ledger/queries.js";
-import type { Address } from "../payments/schemas.js";
-import type { GivingSettings } from "../payments/settings.js";
+import { ConflictError, NotFoundError, ValidationError } from "../errors.js";
+import { getObject, putObject } from "../files/s3.js";
 import { donationKey, type Donation } from "../payments/records.js";
+import {
+  giftYear,
+  kept,
+  methodLabel,
+  plan,
+  printedDonor,
+  receiptFile,
+  receiptNumber,
+  recapsOf,
+  wantsSingleReceipt,
+  yearHasEnded,
+  type Receipt,
+} from "./model.js";
+import { renderReceiptPdf } from "./pdf.js";
+import { issuerFor, loadReceiptSettings, type ReceiptSettings } from "./settings.js";
+import {
+  readAllReceipts,
+  readAnchored,
+  readDeclaration,
+  readGift,
+  readGiftsOfYear,
+  readNextNumber,
+  readReceipt,
+  readReceiptPage,
+  writeChange,
+  type Anchor,
+} from "./store.js";
 
-export interface Receipt {
-  id: string;
-  year: number;
-  kind: "single" | "annual";
-  status: "issued" | "cancelled";
-  issuedOn: string;
-  donor: { firstName: string; lastName: string; email: string; address: Address };
-  amount: number;
-  gifts: Array<{ date: string; amount: number; reference: string }>;
-  method: string;
-  replaces?: string;
-  replacedBy?: string;
-  cancelledOn?: string;
-  cancelReason?: string;
-}
+export type { Receipt } from "./model.js";
+export { methodLabel } from "./model.js";
+export { receiptKey } from "./store.js";
 
-export const receiptKey = (id: string) => ({ pk: `RECEIPT#${id}`, sk: "RECEIPT" });
-const counterKey = (year: number) => ({ pk: "RECEIPTS", sk: `COUNTER#${year}` });
-const annualKey = (year: number, email: string) => ({ pk: "RECEIPTS", sk: `ANNUAL#${year}#${email}` });
+const sha256 = (bytes: Uint8Array) => createHash("sha256").update(bytes).digest("hex");
 
-export const methodLabel = (method: string | undefined) =>
-  method === "sepa_debit" ? "Prélèvement SEPA" : method === "transfer" ? "Virement" : "Carte bancaire";
-
-async function nextNumber(db: Db, year: number): Promise<{ next: number; condition: TransactItem }> {
-  const r = await db.doc.send(new GetCommand({ TableName: db.tableName, Key: counterKey(year), ConsistentRead: true }));
-  const current = (r.Item?.next as number | undefined) ?? 0;
-  return {
-    next: current + 1,
-    condition: {
-      Put: {
-        TableName: db.tableName,
-        Item: { ...counterKey(year), kind: "receipt-counter", next: current + 1 },
-        ConditionExpression: current === 0 ? "attribute_not_exists(pk)" : "#n = :n",
-        ...(current === 0 ? {} : { ExpressionAttributeNames: { "#n": "next" }, ExpressionAttributeValues: { ":n": current } }),
-      },
-    },
-  };
-}
-
-const receiptItem = (db: Db, r: Receipt): TransactItem => ({
-  Put: {
-    TableName: db.tableName,
-    Item: { ...receiptKey(r.id), ...r, gsi2pk: `RECEIPTS#${r.year}`, gsi2sk: r.id },
-    ConditionExpression: "attribute_not_exists(pk)",
-  },
-});
-
-const cancelItem = (db: Db, id: string, reason: string, replacedBy?: string): TransactItem => ({
-  Update: {
-    TableName: db.tableName,
-    Key: receiptKey(id),
-    UpdateExpression: `SET #s = :c, cancelledOn = :d, cancelReason = :r${replacedBy ? ", replacedBy = :b" : ""}`,
-    ConditionExpression: "#s = :i",
-    ExpressionAttributeNames: { "#s": "status" },
-    ExpressionAttributeValues: { ":c": "cancelled", ":i": "issued", ":d": parisDate(new Date()), ":r": reason, ...(replacedBy ? { ":b": replacedBy } : {}) },
-  },
-});
-
-async function retrying<T>(run: () => Promise<T>): Promise<T> {
-  for (let i = 0; ; i++) {
+/** A transaction lost to another writer (or a stale read) is decided again from fresh reads. */
+async function decideAgain<T>(attempt: () => Promise<T>, max = 20): Promise<T> {
+  for (let n = 0; ; n++) {
     try {
-      return await run();
+      return await attempt();
     } catch (err) {
-      if (!(err instanceof TransactionCanceledException) || i >= 20) throw err;
-      await new Promise((r) => setTimeout(r, 5 + Math.random() * 20 * (i + 1)));
+      if (!(err instanceof TransactionFailed) || n + 1 >= max) throw err;
+      await backoff(n);
     }
   }
+}
+
+interface Draft {
+  year: number;
+  kind: Receipt["kind"];
+  donor: Receipt["donor"];
+  amount: number;
+  gifts: Receipt["gifts"];
+  method: string;
+  subscriptionId?: string;
+}
+
+/**
+ * Applies a decision for one anchor: issues, replaces or cancels, in one transaction; renders and
+ * stores the new receipt's PDF. Answers the receipt that stands afterwards (or the cancelled one).
+ */
+async function settle(
+  db: Db,
+  settings: ReceiptSettings,
+  anchor: Anchor,
+  current: Receipt | undefined,
+  draft: Draft,
+  gifts: Donation[],
+  reasons: { partial: string; full: string },
+): Promise<Receipt | undefined> {
+  const p = plan(current, draft.amount);
+  if (p.action === "keep") return current;
+  const today = parisDate(new Date());
+  let issued: Receipt | undefined;
+  let pdf: Uint8Array | undefined;
+  // A new receipt needs receipts on and complete settings (else 409); cancelling one never does.
+  // Receipts off: no new receipt (a replacement becomes a plain cancellation).
+  if (p.action === "issue" && !settings.enabled) return current;
+  if (p.action !== "cancel" && settings.enabled) {
+    const issuer = issuerFor(settings);
+    const id = receiptNumber(draft.year, await readNextNumber(db, draft.year));
+    issued = {
+      id,
+      year: draft.year,
+      kind: draft.kind,
+      status: "issued",
+      issuedOn: today,
+      donor: draft.donor,
+      amount: draft.amount,
+      gifts: draft.gifts,
+      method: draft.method,
+      ...(draft.subscriptionId ? { subscriptionId: draft.subscriptionId } : {}),
+      ...(current ? { replaces: current.id } : {}),
+      issuer,
+      file: receiptFile(id),
+    };
+    pdf = await renderReceiptPdf(issued);
+    issued.sha256 = sha256(pdf);
+  }
+  const cancel = current?.status === "issued" ? { on: today, reason: issued ? reasons.partial : reasons.full } : undefined;
+  if (!issued && !cancel) return current;
+  await writeChange(db, {
+    anchor,
+    ...(current ? { current } : {}),
+    ...(issued ? { issue: issued } : {}),
+    ...(cancel ? { cancel } : {}),
+    gifts: gifts.slice(0, 90).map((g) => ({ chargeId: g.chargeId, refunded: g.refunded ?? 0 })),
+  });
+  if (issued && pdf) await putObject(issued.file!, pdf, "application/pdf");
+  return issued ?? (current ? { ...current, status: "cancelled", cancelledOn: cancel!.on, cancelReason: cancel!.reason } : undefined);
 }
 
 /**
  * Brings the receipt of one gift in line with what was kept of it (amount − refunds): issues it,
- * or cancels it and issues the remainder. Safe to call any number of times, in any order.
+ * or cancels it and issues the remainder. For a monthly gift whose subscription already has its
+ * annual recap, the recap is cancelled and replaced. Safe to call any number of times, in any order.
+ * The second argument is not read (kept for existing callers): settings come from
+ * `loadReceiptSettings()` (or the fourth argument).
  */
-export async function reconcileReceipt(db: Db, settings: GivingSettings, chargeId: string): Promise<Receipt | undefined> {
-  if (!settings.receiptsEnabled) return undefined;
-  return retrying(async () => {
-    const d = (await db.doc.send(new GetCommand({ TableName: db.tableName, Key: donationKey(chargeId), ConsistentRead: true }))).Item as Donation | undefined;
-    if (!d?.amount || !d.receiptWanted || d.frequency !== "once" || !d.address) return undefined;
-    const net = d.amount - (d.refunded ?? 0);
-    const current = d.receiptId ? ((await db.doc.send(new GetCommand({ TableName: db.tableName, Key: receiptKey(d.receiptId), ConsistentRead: true }))).Item as Receipt) : undefined;
-    if (current && current.amount === net && current.status === "issued") return current;
-    if (!current && net <= 0) return undefined;
-    const items: TransactItem[] = [];
-    let issued: Receipt | undefined;
-    if (net > 0) {
-      const { next, condition } = await nextNumber(db, d.year);
-      issued = {
-        id: `${d.year}-${pad(next, 6)}`,
-        year: d.year,
+export async function reconcileReceipt(db: Db, _legacySettings: unknown, chargeId: string, settings: ReceiptSettings = loadReceiptSettings()): Promise<Receipt | undefined> {
+  return decideAgain(async () => {
+    const gift = await readGift(db, chargeId);
+    if (!gift?.amount) return undefined;
+    if (gift.frequency === "monthly" && gift.subscriptionId) return reconcileAnnual(db, settings, giftYear(gift.date), gift.subscriptionId, "update");
+    const anchor: Anchor = { kind: "gift", chargeId };
+    const current = await readAnchored(db, anchor);
+    if (!current && !wantsSingleReceipt(gift)) return undefined;
+    const amount = wantsSingleReceipt(gift) ? kept(gift) : 0;
+    return settle(
+      db,
+      settings,
+      anchor,
+      current,
+      {
+        year: giftYear(gift.date),
         kind: "single",
-        status: "issued",
-        issuedOn: parisDate(new Date()),
-        donor: { firstName: d.firstName, lastName: d.lastName, email: d.email, address: d.address },
-        amount: net,
-        gifts: [{ date: d.date, amount: net, reference: chargeId }],
-        method: methodLabel(d.method),
-        ...(current ? { replaces: current.id } : {}),
-      };
-      items.push(condition, receiptItem(db, issued));
-    }
-    if (current?.status === "issued") items.push(cancelItem(db, current.id, net > 0 ? "Remboursement partiel : remplacé" : "Don remboursé", issued?.id));
-    items.push({
-      Update: {
-        TableName: db.tableName,
-        Key: donationKey(chargeId),
-        UpdateExpression: issued ? "SET receiptId = :new" : "REMOVE receiptId",
-        ConditionExpression: `refunded = :seen AND ${d.receiptId ? "receiptId = :old" : "attribute_not_exists(receiptId)"}`,
-        ExpressionAttributeValues: { ":seen": d.refunded ?? 0, ...(d.receiptId ? { ":old": d.receiptId } : {}), ...(issued ? { ":new": issued.id } : {}) },
+        // A replacement keeps the identity printed on the receipt it replaces.
+        donor: current?.donor ?? printedDonor(gift),
+        amount,
+        gifts: [{ date: gift.date, amount, reference: chargeId }],
+        method: current?.method ?? methodLabel(gift.method),
       },
-    });
-    await db.doc.send(new TransactWriteCommand({ TransactItems: items }));
-    return issued ?? current;
+      [gift],
+      { partial: "Remboursement partiel : remplacé", full: "Don remboursé" },
+    );
   });
 }
 
-/** One recap receipt per monthly donor for the year; a donor who has one already is skipped. */
-export async function issueAnnualReceipts(db: Db, settings: GivingSettings, year: number) {
-  if (!settings.receiptsEnabled) throw new ConflictError("This association does not issue tax receipts (setting RECEIPTS_ENABLED).");
-  const byDonor = new Map<string, Donation[]>();
-  for await (const page of queryPages(db, { IndexName: "gsi1", KeyConditionExpression: "gsi1pk = :p", ExpressionAttributeValues: { ":p": `DONATIONS#${year}` } }))
-    for (const d of page as unknown as Donation[])
-      if (d.frequency === "monthly" && d.receiptWanted && d.address && d.amount - (d.refunded ?? 0) > 0) byDonor.set(d.email, [...(byDonor.get(d.email) ?? []), d]);
+/**
+ * The recap of one subscription's year. `create`: issue it unless it exists; `update`: only bring an
+ * existing one in line (a refund after it was issued). `preloaded`: the subscription's gifts, when
+ * the caller has read them already.
+ */
+async function reconcileAnnual(db: Db, settings: ReceiptSettings, year: number, subscriptionId: string, mode: "create" | "update", preloaded?: Donation[]) {
+  const anchor: Anchor = { kind: "annual", year, subscriptionId };
+  const current = await readAnchored(db, anchor);
+  if (mode === "create" ? !!current : !current) return mode === "create" ? undefined : current;
+  const gifts = preloaded
+    ? ((await batchGet(db, preloaded.map((g) => donationKey(g.chargeId)))) as unknown as Donation[])
+    : await readGiftsOfYear(db, year, (d) => d.subscriptionId === subscriptionId);
+  const recap = recapsOf(gifts).find((r) => r.subscriptionId === subscriptionId);
+  if (!recap && !current) return undefined;
+  const list = recap?.gifts ?? [];
+  const first = list[0];
+  const last = list.at(-1);
+  return settle(
+    db,
+    settings,
+    anchor,
+    current,
+    {
+      year,
+      kind: "annual",
+      // The identity given for this subscription (its checkout, copied on each of its gifts); a replacement keeps the one printed.
+      donor: current?.donor ?? printedDonor(first!),
+      amount: recap?.amount ?? 0,
+      gifts: list.filter((g) => kept(g) > 0).map((g) => ({ date: g.date, amount: kept(g), reference: g.chargeId })),
+      method: current?.method ?? methodLabel(last?.method),
+      subscriptionId,
+    },
+    list,
+    { partial: "Remboursement d'un don mensuel : remplacé", full: "Dons de l'année remboursés" },
+  );
+}
+
+/**
+ * One recap receipt per monthly subscription for a year that has ended (409 before, and 409 when
+ * receipts are off or settings are missing); a subscription that has one already is skipped.
+ * The second argument is not read (kept for existing callers).
+ */
+export async function issueAnnualReceipts(db: Db, _legacySettings: unknown, year: number, settings: ReceiptSettings = loadReceiptSettings()) {
+  issuerFor(settings);
+  if (!yearHasEnded(year)) throw new ConflictError(`The annual recap receipts of ${year} can be issued once the year has ended, from 1 January ${year + 1}.`);
+  const gifts = await readGiftsOfYear(db, year, (d) => d.frequency === "monthly" && d.kind === "donation");
   const issued: Receipt[] = [];
   let skipped = 0;
-  for (const [email, gifts] of byDonor) {
-    const done = await retrying(async () => {
-      const marker = await db.doc.send(new GetCommand({ TableName: db.tableName, Key: annualKey(year, email), ConsistentRead: true }));
-      if (marker.Item) return false;
-      gifts.sort((a, b) => a.date.localeCompare(b.date));
-      const last = gifts.at(-1)!;
-      const { next, condition } = await nextNumber(db, year);
-      const receipt: Receipt = {
-        id: `${year}-${pad(next, 6)}`,
-        year,
-        kind: "annual",
-        status: "issued",
-        issuedOn: parisDate(new Date()),
-        donor: { firstName: last.firstName, lastName: last.lastName, email, address: last.address! },
-        amount: gifts.reduce((s, g) => s + g.amount - (g.refunded ?? 0), 0),
-        gifts: gifts.map((g) => ({ date: g.date, amount: g.amount - (g.refunded ?? 0), reference: g.chargeId })),
-        method: methodLabel(last.method),
-      };
-      await db.doc.send(
-        new TransactWriteCommand({
-          TransactItems: [condition, receiptItem(db, receipt), { Put: { TableName: db.tableName, Item: { ...annualKey(year, email), kind: "annual-receipt", receiptId: receipt.id }, ConditionExpression: "attribute_not_exists(pk)" } }],
-        }),
-      );
-      issued.push(receipt);
-      return true;
-    });
-    if (!done) skipped++;
+  for (const recap of recapsOf(gifts)) {
+    const r = await decideAgain(() => reconcileAnnual(db, settings, year, recap.subscriptionId, "create", recap.gifts));
+    if (r) issued.push(r);
+    else skipped++;
   }
-  return { year, issued, skipped };
+  return { year, issued: issued.map((r) => listView(r, true)), skipped };
+}
+
+/** A receipt as listed: no frozen issuer or file location; no address unless asked. */
+function listView(r: Receipt, withAddresses: boolean) {
+  const { issuer: _i, file: _f, ...rest } = r;
+  if (withAddresses) return rest;
+  const { address: _a, ...donor } = rest.donor;
+  return { ...rest, donor };
 }
 
 export async function getReceipt(db: Db, id: string): Promise<Receipt | undefined> {
-  return (await db.doc.send(new GetCommand({ TableName: db.tableName, Key: receiptKey(id), ConsistentRead: true }))).Item as Receipt | undefined;
+  return readReceipt(db, id);
 }
 
-/** The year's receipts, and the two figures of the art. 222 bis declaration (issued ones only). */
-export async function listReceipts(db: Db, year: number, opts: { withAddresses: boolean }) {
-  const items: Receipt[] = [];
-  for await (const page of queryPages(db, { IndexName: "gsi2", KeyConditionExpression: "gsi2pk = :p", ExpressionAttributeValues: { ":p": `RECEIPTS#${year}` } }))
-    for (const i of page) {
-      const { pk: _pk, sk: _sk, gsi2pk: _a, gsi2sk: _b, ...r } = i as Receipt & Record<string, unknown>;
-      const receipt = r as unknown as Receipt;
-      items.push(opts.withAddresses ? receipt : { ...receipt, donor: { ...receipt.donor, address: undefined as unknown as Address } });
-    }
-  const valid = items.filter((r) => r.status === "issued");
-  return { year, items, declaration: { count: valid.length, total: valid.reduce((s, r) => s + r.amount, 0) } };
+/**
+ * A page of the year's receipts in number order (`limit`, signed `cursor`), with the two figures
+ * of the art. 222 bis declaration for the whole year (issued receipts only).
+ */
+export async function listReceipts(db: Db, year: number, opts: { withAddresses: boolean; limit?: number; cursor?: string }) {
+  const limit = opts.limit ?? 100;
+  const c = decodeCursor<{ y: number; a: string }>(opts.cursor, "receipts");
+  if (c && (c.y !== year || typeof c.a !== "string")) throw new ValidationError([{ path: "cursor", message: "belongs to another year's listing" }]);
+  const page = await readReceiptPage(db, year, limit, c?.a);
+  const last = page.items.at(-1);
+  let declaration = await readDeclaration(db, year);
+  if (!declaration) {
+    // Receipts issued before the totals were kept: count them once.
+    const all = (await readAllReceipts(db, year)).filter((r) => r.status === "issued");
+    declaration = { count: all.length, total: all.reduce((s, r) => s + r.amount, 0) };
+  }
+  return {
+    year,
+    items: page.items.map((r) => listView(r, opts.withAddresses)),
+    nextCursor: page.more && last ? encodeCursor({ y: year, a: last.id }, "receipts") : null,
+    declaration,
+  };
 }
 
+/**
+ * The receipt's PDF: the bytes stored when it was issued (checked against its SHA-256). A file lost
+ * before it was stored is rendered again from the frozen fields and kept, but only if it gives the
+ * same SHA-256. A cancelled receipt is printed from its frozen fields with its cancellation.
+ */
+export async function receiptPdf(db: Db, id: string): Promise<Uint8Array> {
+  const r = await readReceipt(db, id);
+  if (!r) throw new NotFoundError(`No receipt ${id}.`);
+  if (r.status === "cancelled" || !r.sha256 || !r.file) return renderReceiptPdf(r);
+  const stored = await getObject(r.file);
+  if (stored && sha256(stored) === r.sha256) return stored;
+  const again = await renderReceiptPdf(r);
+  if (sha256(again) !== r.sha256) throw new Error(`Receipt ${id}: the stored PDF is missing or altered and cannot be rebuilt identically`);
+  await putObject(r.file, again, "application/pdf");
+  return again;
+}

@@ -3,21 +3,21 @@ import { dbFromEnv } from "@asso/core/db/client";
 import { withStoredAnswer } from "@asso/core/idempotency";
 import { requestHash } from "@asso/core/ledger/posting";
 import { listDonors, listIncidents, listMembers } from "@asso/core/payments/people";
-import { loadGivingSettings } from "@asso/core/payments/settings";
 import { issueAnnualReceipts, listReceipts } from "@asso/core/receipts/receipts";
 import { defineGroup, type Request } from "../http.js";
 import type { RouteDef } from "../route.js";
 
 const withAddresses = (req: Request<RouteDef>) => !!req.principal?.roles.some((r) => r === "tresorier" || r === "auditor");
+const page = (q: { limit: number; cursor?: string | undefined }) => ({ limit: q.limit, ...(q.cursor ? { cursor: q.cursor } : {}) });
 
 export const handler = defineGroup("people", {
-  listDonors: async (req) => listDonors(dbFromEnv(), req.query.year, { withAddresses: withAddresses(req) }),
-  listMembers: async (req) => listMembers(dbFromEnv(), { ...(req.query.status ? { status: req.query.status } : {}), withAddresses: withAddresses(req) }),
-  listReceipts: async (req) => listReceipts(dbFromEnv(), req.query.year, { withAddresses: withAddresses(req) }),
+  listDonors: async (req) => listDonors(dbFromEnv(), req.query.year, { withAddresses: withAddresses(req), ...page(req.query) }),
+  listMembers: async (req) => listMembers(dbFromEnv(), { ...(req.query.status ? { status: req.query.status } : {}), withAddresses: withAddresses(req), ...page(req.query) }),
+  listReceipts: async (req) => listReceipts(dbFromEnv(), req.query.year, { withAddresses: withAddresses(req), ...page(req.query) }),
   listIncidents: async (req) => listIncidents(dbFromEnv(), req.query.year),
   annualReceipts: async (req) => {
     const db = dbFromEnv();
     const idem = req.idempotencyKey ? { operation: "annualReceipts", key: req.idempotencyKey, requestHash: requestHash(req.body) } : undefined;
-    return withStoredAnswer(db, idem, () => issueAnnualReceipts(db, loadGivingSettings(), req.body.year));
+    return withStoredAnswer(db, idem, () => issueAnnualReceipts(db, undefined, req.body.year));
   },
 });

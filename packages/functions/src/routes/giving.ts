@@ -3,6 +3,8 @@ import * as z from "zod";
 import { defineRoute, type RouteDef } from "../route.js";
 import { Year } from "@asso/core/ledger/schemas";
 import { CheckoutSchema, DonationCheckoutInput, MembershipCheckoutInput, TiersSchema, WebhookAnswer } from "@asso/core/payments/schemas";
+import { DonorListQuery, DonorListSchema, MemberListQuery, MemberListSchema } from "@asso/core/payments/people";
+import { AnnualReceiptsInput, AnnualReceiptsSchema, ReceiptFileParam, ReceiptListQuery, ReceiptListSchema } from "@asso/core/receipts/schemas";
 import { READERS, TRESORIER } from "./common.js";
 
 export const givingRoutes = [
@@ -50,44 +52,41 @@ export const givingRoutes = [
     path: "/v1/donors",
     group: "people",
     operationId: "listDonors",
-    summary: "Donors of a year: total kept, gift count, monthly or not (no addresses for the délégation).",
+    summary: "Donors of a year in email order, paged (limit ≤ 500, cursor): total kept, gift count, monthly or not (no addresses for the délégation).",
     auth: READERS,
-    query: z.strictObject({ year: Year }),
-    response: { status: 200, schema: z.object({ year: z.number().int(), items: z.array(z.record(z.string(), z.unknown())) }) },
+    query: DonorListQuery,
+    response: { status: 200, schema: DonorListSchema },
   }),
   defineRoute({
     method: "GET",
     path: "/v1/members",
     group: "people",
     operationId: "listMembers",
-    summary: "Members and their status (active until the end of the calendar year paid for).",
+    summary: "Members in email order, paged (limit ≤ 500, cursor), and their status (active until the end of the calendar year paid for).",
     auth: READERS,
-    query: z.strictObject({ status: z.enum(["active", "expired"]).optional() }),
-    response: { status: 200, schema: z.object({ items: z.array(z.record(z.string(), z.unknown())) }) },
+    query: MemberListQuery,
+    response: { status: 200, schema: MemberListSchema },
   }),
   defineRoute({
     method: "GET",
     path: "/v1/receipts",
     group: "people",
     operationId: "listReceipts",
-    summary: "The year's tax receipts, and their count and total for the art. 222 bis declaration.",
+    summary: "The year's tax receipts in number order, paged (limit ≤ 500, cursor), each with the SHA-256 of its PDF; and the year's count and total for the art. 222 bis declaration.",
     auth: READERS,
-    query: z.strictObject({ year: Year }),
-    response: {
-      status: 200,
-      schema: z.object({ year: z.number().int(), items: z.array(z.record(z.string(), z.unknown())), declaration: z.object({ count: z.number().int(), total: z.number().int() }) }),
-    },
+    query: ReceiptListQuery,
+    response: { status: 200, schema: ReceiptListSchema },
   }),
   defineRoute({
     method: "POST",
     path: "/v1/receipts/annual",
     group: "people",
     operationId: "annualReceipts",
-    summary: "Issues one recap receipt per monthly donor for the year (donors who have one are skipped).",
+    summary: "Issues one recap receipt per monthly subscription for a year that has ended (409 before); subscriptions that have one are skipped.",
     auth: TRESORIER,
-    body: z.strictObject({ year: z.number().int().min(2000).max(2200) }),
+    body: AnnualReceiptsInput,
     idempotent: true,
-    response: { status: 201, schema: z.object({ year: z.number().int(), issued: z.array(z.record(z.string(), z.unknown())), skipped: z.number().int() }) },
+    response: { status: 201, schema: AnnualReceiptsSchema },
   }),
   defineRoute({
     method: "GET",
@@ -104,9 +103,9 @@ export const givingRoutes = [
     path: "/v1/receipts/{file}",
     group: "documents",
     operationId: "receiptPdf",
-    summary: "A tax receipt as a PDF: GET /v1/receipts/{id}.pdf (CERFA 11580 content). Not for the délégation: it holds the address.",
+    summary: "A tax receipt as a PDF: GET /v1/receipts/{id}.pdf (CERFA 11580), the bytes frozen when it was issued. Not for the délégation: it holds the address.",
     auth: ["tresorier", "auditor"],
-    params: z.strictObject({ file: z.string().regex(/^\d{4}-\d{6}\.pdf$/, "must be <receipt number>.pdf") }),
+    params: ReceiptFileParam,
     response: { status: 200, contentType: "application/pdf" },
   }),
 ] as const satisfies readonly RouteDef[];
