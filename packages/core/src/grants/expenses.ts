@@ -1,0 +1,135 @@
+/**
+ * Expenses: a supplier's invoice booked in the purchases journal (6xx / 401, the supplier as the
+ * auxiliary account) and, when it is already paid, its payment (401 / 512, or 530 in cash). An
+ * expense tagged to a grant adds to the grant's and its funder's `spent` in the purchase's
+ * transaction.
+ *
+ * Errors: ValidationError (not a charge account of the chart), NotFoundError (grant),
+ * ConflictError (closed year, more spent on a grant than it awards, idempotency key reused).
+ */
+import type { Db } from "../db/client.js";
+import { decodeCursor, encodeCursor } from "../db/cursor.js";
+import { TransactionFailed, type NamedItem } from "../db/store.js";
+import { fiscalYearOf } from "../dates.js";
+import { ConflictError, NotFoundError, ValidationError } from "../errors.js";
+import { findAccount } from "../ledger/chart.js";
+import type { Actor, EntryView, Line } from "../ledger/model.js";
+import { writeDraft, type Idempotency } from "../ledger/posting.js";
+import { auxNumber, BANK, CASH, SUPPLIERS } from "./accounts.js";
+import { idempotentEntry, validated } from "./grants.js";
+import { idFor } from "./ids.js";
+import type { ExpenseInput } from "./schemas.js";
+import { expensePaidItem, funderTotalsItem, grantTotalsItem, listExpensePage, newExpenseItem, readExpense, readGrant, type Expense } from "./store.js";
+
+const purchaseId = (expenseId: string) => `${expenseId}-ha`;
+const paymentId = (expenseId: string) => `${expenseId}-rg`;
+
+/** A charge account (class 6) the chart knows. */
+async function checkChargeAccount(_db: Db, account: string): Promise<void> {
+  if (!account.startsWith("6") || !findAccount(account)) throw new ValidationError([{ path: "account", message: `${account} is not a charge account (class 6) of the chart` }]);
+}
+
+export const expenseView = (e: Expense) => ({ ...e, file: e.file ?? null });
+
+/** `POST /v1/expenses`: the purchase entry, and the payment entry when it is paid. */
+export async function createExpense(db: Db, input: ExpenseInput, idem?: Idempotency, actor?: Actor) {
+  const id = idFor(idem);
+  if (await idempotentEntry(db, idem)) return finish(db, id, actor);
+  await checkChargeAccount(db, input.account);
+
+  const aux = { number: auxNumber("F", input.supplier), label: input.supplier };
+  const year = fiscalYearOf(input.date);
+  const expense: Expense = {
+    id,
+    date: input.date,
+    year,
+    supplier: input.supplier,
+    supplierAux: aux.number,
+    account: input.account,
+    amount: input.amount,
+    label: input.label,
+    pieceRef: input.pieceRef,
+    grantId: input.grantId ?? null,
+    paid: input.paid ?? null,
+    purchaseEntryId: purchaseId(id),
+    paymentEntryId: null,
+    file: null,
+    createdAt: new Date().toISOString(),
+  };
+  const lines: Line[] = [
+    { account: input.account, debit: input.amount, credit: 0, label: input.label },
+    { account: SUPPLIERS, debit: 0, credit: input.amount, label: input.label, aux },
+  ];
+
+  for (let attempt = 0; ; attempt++) {
+    const extraItems: NamedItem[] = [newExpenseItem(expense)];
+    if (input.grantId) {
+      const g = await readGrant(db, input.grantId);
+      if (!g) throw new NotFoundError(`No grant ${input.grantId}.`);
+      const left = g.amount - g.spent;
+      if (input.amount > left)
+        throw new ConflictError(`The grant "${g.title}" awards ${g.amount} cents and ${g.spent} are already spent on it: ${left} can still be tagged to it. Book the rest without the grant.`, {
+          grantId: g.id,
+          left,
+        });
+      extraItems.push(grantTotalsItem(g.id, { year, spent: input.amount }, { version: g.version }), funderTotalsItem(g.funderId, { year, spent: input.amount }));
+    }
+    try {
+      const { existed } = await writeDraft(
+        db,
+        { journal: "HA", date: input.date, label: `${input.supplier} : ${input.label}`.slice(0, 200), pieceRef: input.pieceRef, lines },
+        { id: purchaseId(id), idempotency: idem, actor, extraItems },
+      );
+      if (existed && idem && !(await readExpense(db, id))) throw new ConflictError("This Idempotency-Key was already used for another operation.");
+      return finish(db, id, actor);
+    } catch (err) {
+      if (err instanceof TransactionFailed && err.has("grant") && attempt < 10) continue;
+      throw err;
+    }
+  }
+}
+
+/** Waits for the purchase entry, writes the payment entry if the expense is paid and it is missing. */
+async function finish(db: Db, id: string, actor?: Actor) {
+  const e = await readExpense(db, id);
+  if (!e) throw new ConflictError("This Idempotency-Key was already used for another operation.");
+  const entries: EntryView[] = [await validated(db, e.purchaseEntryId)];
+  if (e.paid) {
+    const account = e.paid.method === "cash" ? CASH : BANK;
+    const label = `Règlement ${e.supplier} : ${e.label}`.slice(0, 200);
+    await writeDraft(
+      db,
+      {
+        journal: e.paid.method === "cash" ? "OD" : "BQ",
+        date: e.paid.date,
+        label,
+        pieceRef: e.pieceRef,
+        pieceDate: e.date,
+        lines: [
+          { account: SUPPLIERS, debit: e.amount, credit: 0, label, aux: { number: e.supplierAux, label: e.supplier } },
+          { account, debit: 0, credit: e.amount, label },
+        ],
+      },
+      { id: paymentId(id), actor, extraItems: [expensePaidItem(id, paymentId(id))] },
+    ).catch((err) => {
+      // Written already (a retry), or the expense already names it: nothing more to write.
+      if (err instanceof TransactionFailed && err.has("expense-paid")) return;
+      throw err;
+    });
+    entries.push(await validated(db, paymentId(id)));
+  }
+  return { ...expenseView((await readExpense(db, id))!), entries };
+}
+
+export async function getExpense(db: Db, id: string) {
+  const e = await readExpense(db, id);
+  if (!e) throw new NotFoundError(`No expense ${id}.`);
+  return expenseView(e);
+}
+
+/** `GET /v1/expenses?year=`: the year's expenses in date order, a page at a time. */
+export async function listExpenses(db: Db, q: { year: number; limit: number; cursor?: string }) {
+  const start = decodeCursor<Record<string, unknown>>(q.cursor, `expenses-${q.year}`);
+  const page = await listExpensePage(db, q.year, q.limit, start);
+  return { items: page.items.map(expenseView), nextCursor: page.lastKey ? encodeCursor(page.lastKey, `expenses-${q.year}`) : null };
+}

@@ -1,0 +1,99 @@
+/**
+ * Funders: who gives the association money, and of which kind (the kind picks the accounts).
+ *
+ * Errors: ValidationError (schema), ConflictError (idempotency key reused with another body),
+ * NotFoundError (unknown funder).
+ */
+import type { Db } from "../db/client.js";
+import { decodeCursor, encodeCursor } from "../db/cursor.js";
+import { transact, TransactionFailed } from "../db/store.js";
+import { fiscalYearOf } from "../dates.js";
+import { currentYear, idFor } from "./ids.js";
+import { ConflictError, NotFoundError } from "../errors.js";
+import type { Idempotency } from "../ledger/posting.js";
+import { accountsFor, auxNumber } from "./accounts.js";
+import { dedicatedFundsTable } from "./dedicated.js";
+import { byYear, funderFigures } from "./figures.js";
+import { grantView, toFundsInput } from "./grants.js";
+import { listFunderPage, newFunderItem, readAllGrants, readFunder, readFunderGrants, type Funder } from "./store.js";
+import type { FunderInput } from "./schemas.js";
+
+export function funderView(f: Funder, grants: Parameters<typeof funderFigures>[1], asOfYear = currentYear()) {
+  return { id: f.id, name: f.name, kind: f.kind, accounts: f.accounts, aux: f.aux, createdAt: f.createdAt, ...funderFigures(f, grants, asOfYear), byYear: byYear(f.years) };
+}
+
+/** `POST /v1/funders`. */
+export async function createFunder(db: Db, input: FunderInput, idem?: Idempotency) {
+  const id = idFor(idem);
+  const funder = {
+    id,
+    name: input.name,
+    kind: input.kind,
+    accounts: accountsFor(input.kind, { income: input.incomeAccount, receivable: input.receivableAccount }),
+    aux: { number: auxNumber("S", input.name), label: input.name.slice(0, 100) },
+    createdAt: new Date().toISOString(),
+    ...(idem ? { requestHash: idem.requestHash } : {}),
+  };
+  try {
+    await transact(db, [newFunderItem(funder)]);
+  } catch (err) {
+    if (!(err instanceof TransactionFailed) || !err.has("funder") || !idem) throw err;
+    const existing = await readFunder(db, id);
+    if ((existing as unknown as { requestHash?: string } | undefined)?.requestHash !== idem.requestHash)
+      throw new ConflictError("This Idempotency-Key was already used with a different request.", { key: idem.key });
+    return funderView(existing!, []);
+  }
+  return funderView((await readFunder(db, id))!, []);
+}
+
+/** `GET /v1/funders`: by name, a page at a time. */
+export async function listFunders(db: Db, q: { limit: number; cursor?: string }) {
+  const start = decodeCursor<Record<string, unknown>>(q.cursor, "funders");
+  const page = await listFunderPage(db, q.limit, start);
+  return { items: page.items.map((f) => funderView(f, [])).map(({ unspentRestricted: _u, ...f }) => f), nextCursor: page.lastKey ? encodeCursor(page.lastKey, "funders") : null };
+}
+
+/**
+ * `GET /v1/funders/{id}`: the funder's five figures (from its running totals) and its grants with
+ * theirs. Two reads: the funder item and its grants (one query), whatever the number of expenses.
+ */
+export async function getFunder(db: Db, id: string, asOfYear = currentYear()) {
+  const [funder, grants] = await Promise.all([readFunder(db, id), readFunderGrants(db, id)]);
+  if (!funder) throw new NotFoundError(`No funder ${id}.`);
+  return { ...funderView(funder, grants, asOfYear), grants: grants.map((g) => grantView(g, asOfYear)) };
+}
+
+export interface FunderYearFigures {
+  funderId: string;
+  name: string;
+  kind: Funder["kind"];
+  /** Grants signed in the year. */
+  awarded: number;
+  /** Income recognised, money received, expenses tagged: in the year. */
+  recognised: number;
+  received: number;
+  spent: number;
+  /** Fonds dédiés of its restricted grants at the end of the year. */
+  dedicatedFunds: number;
+}
+
+/**
+ * Per funder, the figures of one fiscal year for the annual report (funders with nothing in the
+ * year and no fonds dédiés are left out), by name.
+ */
+export async function funderFiguresForYear(db: Db, year: number): Promise<FunderYearFigures[]> {
+  const grants = await readAllGrants(db);
+  const table = dedicatedFundsTable(grants.map(toFundsInput), year);
+  const out = new Map<string, FunderYearFigures>();
+  for (const g of grants) {
+    const f = out.get(g.funderId) ?? { funderId: g.funderId, name: g.funderName, kind: g.funderKind, awarded: 0, recognised: 0, received: 0, spent: 0, dedicatedFunds: 0 };
+    const y = g.years.get(year);
+    if (fiscalYearOf(g.agreementDate) === year) f.awarded += g.amount;
+    f.recognised += y?.recognised ?? 0;
+    f.received += y?.received ?? 0;
+    f.spent += y?.spent ?? 0;
+    f.dedicatedFunds += table.rows.find((r) => r.grantId === g.id)?.atEnd ?? 0;
+    out.set(g.funderId, f);
+  }
+  return [...out.values()].filter((f) => f.awarded || f.recognised || f.received || f.spent || f.dedicatedFunds).sort((a, b) => a.name.localeCompare(b.name));
+}

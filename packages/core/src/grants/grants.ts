@@ -1,0 +1,292 @@
+/**
+ * Grants received (recipient side). Signing books the income of the agreement's fiscal year against
+ * the funder's receivable, and the share of later years to 487; each later year's share comes back
+ * on the first day of that year (entries written at signature). Installments received settle the
+ * receivable. Every entry is written with the grant's and the funder's running totals in the same
+ * transaction.
+ *
+ * Errors: NotFoundError (funder, grant), ConflictError (closed year, over-payment of an installment
+ * or of the grant, a payment after the grant ended or before it was signed, a bank line already
+ * used, an idempotency key reused with another body).
+ */
+import { randomUUID } from "node:crypto";
+import type { Db } from "../db/client.js";
+import { getItem, TransactionFailed, type NamedItem } from "../db/store.js";
+import { fiscalYearBounds, fiscalYearOf } from "../dates.js";
+import { ConflictError, NotFoundError, ValidationError } from "../errors.js";
+import { keys } from "../ledger/keys.js";
+import { entryView, type Actor, type EntryView, type Line } from "../ledger/model.js";
+import { awaitValidation, writeDraft, type Idempotency } from "../ledger/posting.js";
+import { BANK, DEFERRED_INCOME } from "./accounts.js";
+import type { GrantForFunds } from "./dedicated.js";
+import { byYear, grantEnds, grantFigures } from "./figures.js";
+import { currentYear, idFor } from "./ids.js";
+import { recognitionSchedule } from "./recognition.js";
+import type { GrantInput, PaymentInput } from "./schemas.js";
+import {
+  bankLineItem,
+  funderTotalsItem,
+  grantTotalsItem,
+  newGrantItem,
+  paymentItem,
+  readAllGrants,
+  readFunder,
+  readGrant,
+  readPayment,
+  type Grant,
+  type Payment,
+} from "./store.js";
+
+export function grantView(g: Grant, asOfYear = currentYear(), today = new Date().toISOString().slice(0, 10)) {
+  return {
+    id: g.id,
+    funderId: g.funderId,
+    funderName: g.funderName,
+    title: g.title,
+    project: g.project,
+    agreementDate: g.agreementDate,
+    agreementRef: g.agreementRef,
+    amount: g.amount,
+    restricted: g.restricted,
+    startDate: g.startDate,
+    endDate: g.endDate,
+    status: grantEnds(g) < today ? ("ended" as const) : ("active" as const),
+    installments: g.installments,
+    reportingDeadlines: g.reportingDeadlines,
+    documents: g.documents,
+    accounts: g.accounts,
+    aux: g.aux,
+    recognition: g.recognition,
+    byYear: byYear(g.years),
+    createdAt: g.createdAt,
+    ...grantFigures(g, asOfYear),
+  };
+}
+export type GrantView = ReturnType<typeof grantView>;
+
+/** What the fonds dédiés computation needs of a grant. */
+export function toFundsInput(g: Grant): GrantForFunds {
+  return {
+    grantId: g.id,
+    title: g.title,
+    funderId: g.funderId,
+    funderName: g.funderName,
+    restricted: g.restricted,
+    accounts: g.accounts,
+    years: new Map([...g.years].map(([y, f]) => [y, { recognised: f.recognised, spent: f.spent }])),
+  };
+}
+
+/** A replay of an Idempotency-Key: the entry it wrote, or undefined; another body is a 409. */
+export async function idempotentEntry(db: Db, idem: Idempotency | undefined): Promise<string | undefined> {
+  if (!idem) return undefined;
+  const marker = await getItem(db, keys.idempotency(idem.operation, idem.key));
+  if (!marker) return undefined;
+  if (marker.requestHash !== idem.requestHash) throw new ConflictError("This Idempotency-Key was already used with a different request.", { key: idem.key });
+  return marker.entryId as string;
+}
+
+/** Waits for the entry's number; a rejected entry (its year closed meanwhile) is a 409. */
+export async function validated(db: Db, id: string): Promise<EntryView> {
+  const e = await awaitValidation(db, id);
+  if (e.status === "rejected") throw new ConflictError(e.rejection ?? "The entry was rejected.", { id });
+  return entryView(e);
+}
+
+const signatureId = (grantId: string) => `${grantId}-sig`;
+const repriseId = (grantId: string, year: number) => `${grantId}-pca${year}`;
+
+/**
+ * Writes the entries that bring each later year's share back from 487 (first day of the year);
+ * each with the running totals of its year, once (fixed ids: a retry writes nothing twice).
+ */
+async function postReprises(db: Db, g: Grant, actor?: Actor, onlyYear?: number): Promise<string[]> {
+  const ids: string[] = [];
+  for (const share of g.recognition.slice(1)) {
+    if (onlyYear !== undefined && share.year !== onlyYear) continue;
+    const label = `Subvention ${g.funderName} : quote-part ${share.year}`.slice(0, 200);
+    const lines: Line[] = [
+      { account: DEFERRED_INCOME, debit: share.amount, credit: 0, label },
+      { account: g.accounts.income, debit: 0, credit: share.amount, label },
+    ];
+    const { id } = await writeDraft(
+      db,
+      { journal: "OD", date: fiscalYearBounds(share.year).start, label, pieceRef: g.agreementRef ?? `CONV-${g.id.slice(0, 8)}`, pieceDate: g.agreementDate, lines },
+      {
+        id: share.entryId,
+        actor,
+        extraItems: [grantTotalsItem(g.id, { year: share.year, recognised: share.amount }), funderTotalsItem(g.funderId, { year: share.year, recognised: share.amount })],
+      },
+    );
+    ids.push(id);
+  }
+  return ids;
+}
+
+/** Makes sure the 487 reprise of `year` is written for every grant that has one (repairs a crash after signature). */
+export async function ensureReprises(db: Db, year: number, grants?: Grant[]): Promise<void> {
+  for (const g of grants ?? (await readAllGrants(db))) if (g.recognition.some((r, i) => i > 0 && r.year === year)) for (const id of await postReprises(db, g, undefined, year)) await validated(db, id);
+}
+
+/** `POST /v1/grants`: records the grant and books its recognition. */
+export async function createGrant(db: Db, input: GrantInput, idem?: Idempotency, actor?: Actor) {
+  const id = idFor(idem);
+  if (await idempotentEntry(db, idem)) return replayGrant(db, id, actor);
+
+  const funder = await readFunder(db, input.funderId);
+  if (!funder) throw new NotFoundError(`No funder ${input.funderId}.`);
+  const schedule = recognitionSchedule(input.amount, input.agreementDate, input.startDate, input.endDate);
+  const signedYear = schedule[0]!.year;
+  const atSignature = schedule[0]!.amount;
+  const deferred = input.amount - atSignature;
+  const grant: Omit<Grant, "received" | "spent" | "years" | "version"> = {
+    id,
+    funderId: funder.id,
+    funderName: funder.name,
+    funderKind: funder.kind,
+    title: input.title,
+    project: input.project ?? null,
+    agreementDate: input.agreementDate,
+    agreementRef: input.agreementRef ?? null,
+    amount: input.amount,
+    restricted: input.restricted,
+    startDate: input.startDate,
+    endDate: input.endDate,
+    installments: [...input.installments].sort((a, b) => a.dueDate.localeCompare(b.dueDate)).map((i) => ({ ...i, received: 0 })),
+    reportingDeadlines: input.reportingDeadlines,
+    documents: input.documents,
+    accounts: funder.accounts,
+    aux: funder.aux,
+    recognition: schedule.map((s, i) => ({ ...s, entryId: i === 0 ? signatureId(id) : repriseId(id, s.year) })),
+    createdAt: new Date().toISOString(),
+  };
+  const label = `Convention ${funder.name} : ${input.title}`.slice(0, 200);
+  const lines: Line[] = [{ account: funder.accounts.receivable, debit: input.amount, credit: 0, label, aux: funder.aux }];
+  if (atSignature > 0) lines.push({ account: funder.accounts.income, debit: 0, credit: atSignature, label });
+  if (deferred > 0) lines.push({ account: DEFERRED_INCOME, debit: 0, credit: deferred, label: `${label} (années suivantes)`.slice(0, 200) });
+
+  const record = newGrantItem(grant);
+  (record.item.Put!.Item as Record<string, unknown>)[`rec${signedYear}`] = atSignature;
+  const extraItems: NamedItem[] = [record, funderTotalsItem(funder.id, { year: signedYear, awarded: input.amount, recognised: atSignature })];
+  const { existed } = await writeDraft(
+    db,
+    { journal: "OD", date: input.agreementDate, label, pieceRef: input.agreementRef ?? `CONV-${id.slice(0, 8)}`, lines },
+    { id: signatureId(id), idempotency: idem, actor, extraItems },
+  );
+  if (existed) return replayGrant(db, id, actor);
+  const entries = [await validated(db, signatureId(id))];
+  const stored = (await readGrant(db, id))!;
+  for (const rid of await postReprises(db, stored, actor)) entries.push(await validated(db, rid));
+  return { ...grantView((await readGrant(db, id))!), entries };
+}
+
+async function replayGrant(db: Db, id: string, actor?: Actor) {
+  const g = await readGrant(db, id);
+  if (!g) throw new ConflictError("This Idempotency-Key was already used for another operation.");
+  const entries = [await validated(db, signatureId(id))];
+  for (const rid of await postReprises(db, g, actor)) entries.push(await validated(db, rid));
+  return { ...grantView((await readGrant(db, id))!), entries };
+}
+
+export async function getGrant(db: Db, id: string) {
+  const g = await readGrant(db, id);
+  if (!g) throw new NotFoundError(`No grant ${id}.`);
+  return grantView(g);
+}
+
+/** True when the grant concerns fiscal year `year`: signed, running, or with a figure in it. */
+function concerns(g: Grant, year: number): boolean {
+  const b = fiscalYearBounds(year);
+  return fiscalYearOf(g.agreementDate) === year || (g.startDate <= b.end && g.endDate >= b.start) || g.years.has(year);
+}
+
+/** `GET /v1/grants?year=`: the grants that concern the year (all when no year is given). */
+export async function listGrants(db: Db, year?: number) {
+  const grants = await readAllGrants(db);
+  return { items: grants.filter((g) => year === undefined || concerns(g, year)).map((g) => grantView(g)), nextCursor: null };
+}
+
+const euros = (cents: number) => `${(cents / 100).toFixed(2).replace(".", ",")} €`;
+
+/** Shares a payment among the installments: the one named, or the earliest with something due. */
+function allocate(g: Grant, input: PaymentInput): { index: number; amount: number }[] {
+  if (input.installment !== undefined) {
+    const inst = g.installments[input.installment - 1];
+    if (!inst) throw new ValidationError([{ path: "installment", message: `the grant has ${g.installments.length} installment(s)` }]);
+    const due = inst.amount - inst.received;
+    if (input.amount > due)
+      throw new ConflictError(`Over-payment of installment ${input.installment}: ${euros(due)} is due on it, ${euros(input.amount)} was given.`, { due, installment: input.installment });
+    return [{ index: input.installment, amount: input.amount }];
+  }
+  const out: { index: number; amount: number }[] = [];
+  let left = input.amount;
+  g.installments.forEach((inst, i) => {
+    const take = Math.min(left, inst.amount - inst.received);
+    if (take > 0) {
+      out.push({ index: i + 1, amount: take });
+      left -= take;
+    }
+  });
+  return out;
+}
+
+/** `POST /v1/grants/{id}/payments`: an installment received settles the receivable (512). */
+export async function recordPayment(db: Db, grantId: string, input: PaymentInput, idem?: Idempotency, actor?: Actor) {
+  const previous = await idempotentEntry(db, idem);
+  if (previous) return paymentView(db, grantId, previous);
+
+  for (let attempt = 0; ; attempt++) {
+    const g = await readGrant(db, grantId);
+    if (!g) throw new NotFoundError(`No grant ${grantId}.`);
+    const ends = grantEnds(g);
+    if (input.date > ends) throw new ConflictError(`The grant ended on ${ends}: a payment dated ${input.date} is refused.`, { grantId, endDate: ends });
+    if (input.date < g.agreementDate)
+      throw new ConflictError(`The grant was signed on ${g.agreementDate}: a payment dated ${input.date} comes before it.`, { grantId, agreementDate: g.agreementDate });
+    const shares = allocate(g, input);
+    const due = g.amount - g.received;
+    if (input.amount > due) throw new ConflictError(`Over-payment of the grant: ${euros(due)} is still due, ${euros(input.amount)} was given.`, { due });
+    const installments = g.installments.map((inst, i) => ({ ...inst, received: inst.received + (shares.find((s) => s.index === i + 1)?.amount ?? 0) }));
+
+    const entryId = randomUUID();
+    const year = fiscalYearOf(input.date);
+    const label = `Versement ${g.funderName} : ${g.title}`.slice(0, 200);
+    const payment: Payment = { grantId, entryId, date: input.date, amount: input.amount, bankLineId: input.bankLineId ?? null, installments: shares, createdAt: new Date().toISOString() };
+    const extraItems = [
+      grantTotalsItem(grantId, { year, received: input.amount }, { version: g.version, set: { installments } }),
+      funderTotalsItem(g.funderId, { year, received: input.amount }),
+      paymentItem(payment),
+      ...(input.bankLineId ? [bankLineItem(input.bankLineId, grantId, entryId)] : []),
+    ];
+    try {
+      const { existed } = await writeDraft(
+        db,
+        {
+          journal: "BQ",
+          date: input.date,
+          label,
+          pieceRef: (input.bankLineId ?? g.agreementRef ?? `CONV-${grantId.slice(0, 8)}`).slice(0, 60),
+          lines: [
+            { account: BANK, debit: input.amount, credit: 0, label },
+            { account: g.accounts.receivable, debit: 0, credit: input.amount, label, aux: g.aux },
+          ],
+        },
+        { id: entryId, idempotency: idem, actor, extraItems },
+      );
+      if (existed) return paymentView(db, grantId, (await idempotentEntry(db, idem))!);
+      return paymentView(db, grantId, entryId);
+    } catch (err) {
+      if (!(err instanceof TransactionFailed)) throw err;
+      if (err.has("bank-line")) throw new ConflictError(`Bank line ${input.bankLineId} already settles a payment.`, { bankLineId: input.bankLineId });
+      // Another payment or expense moved the grant since it was read: read it again and re-check.
+      if (err.has("grant") && attempt < 10) continue;
+      throw err;
+    }
+  }
+}
+
+async function paymentView(db: Db, grantId: string, entryId: string) {
+  const p = await readPayment(db, grantId, entryId);
+  if (!p) throw new ConflictError("This Idempotency-Key was already used for another operation.");
+  const entry = await validated(db, entryId);
+  return { ...p, entry, grant: grantView((await readGrant(db, grantId))!) };
+}

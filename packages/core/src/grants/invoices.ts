@@ -1,0 +1,92 @@
+/**
+ * Invoice files (justificatifs) of expenses, in the private files bucket. A file is accepted when
+ * its content is a PDF, JPEG or PNG (checked on its first bytes, not on what the client says) and
+ * at most 10 MiB; its SHA-256 is kept with the expense, so an auditor can prove the file shown is
+ * the one booked. An expense has one file: the same file again is accepted, another is refused.
+ *
+ * Two ways in: the body of `PUT /v1/expenses/{id}/invoice`, or a presigned PUT straight to the
+ * bucket followed by `POST /v1/expenses/{id}/invoice/confirm`, which reads the object back and
+ * checks it the same way.
+ *
+ * Errors: NotFoundError (expense, object), UnsupportedMediaTypeError (not PDF/JPEG/PNG),
+ * PayloadTooLargeError (over 10 MiB), ConflictError (another file is already booked).
+ */
+import { createHash, randomUUID } from "node:crypto";
+import type { Db } from "../db/client.js";
+import { transact, TransactionFailed } from "../db/store.js";
+import { ConflictError, NotFoundError, PayloadTooLargeError, UnsupportedMediaTypeError, ValidationError } from "../errors.js";
+import { getObject, presignGet, presignPut, putObject } from "../files/s3.js";
+import { expenseFileItem, readExpense, type InvoiceFile } from "./store.js";
+
+export const MAX_INVOICE_BYTES = 10 * 1024 * 1024;
+const LINK_SECONDS = 300;
+
+/** The file's type read from its first bytes: `%PDF-`, JPEG's SOI marker, PNG's signature; else undefined. */
+export function sniffInvoiceType(bytes: Uint8Array): "application/pdf" | "image/jpeg" | "image/png" | undefined {
+  const starts = (sig: number[]) => sig.every((b, i) => bytes[i] === b);
+  if (starts([0x25, 0x50, 0x44, 0x46, 0x2d])) return "application/pdf";
+  if (starts([0xff, 0xd8, 0xff])) return "image/jpeg";
+  if (starts([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a])) return "image/png";
+  return undefined;
+}
+
+const EXT = { "application/pdf": "pdf", "image/jpeg": "jpg", "image/png": "png" } as const;
+const sha256 = (b: Uint8Array) => createHash("sha256").update(b).digest("hex");
+const objectKey = (expenseId: string, hash: string, type: keyof typeof EXT) => `invoices/${expenseId}/${hash}.${EXT[type]}`;
+
+function check(bytes: Uint8Array): keyof typeof EXT {
+  if (bytes.length === 0) throw new ValidationError([{ path: "(body)", message: "the file is empty" }]);
+  if (bytes.length > MAX_INVOICE_BYTES) throw new PayloadTooLargeError(`The file is ${bytes.length} bytes; the limit is ${MAX_INVOICE_BYTES}.`);
+  const type = sniffInvoiceType(bytes);
+  if (!type) throw new UnsupportedMediaTypeError("An invoice is a PDF, JPEG or PNG file (its content says otherwise).");
+  return type;
+}
+
+async function record(db: Db, expenseId: string, file: InvoiceFile) {
+  try {
+    await transact(db, [expenseFileItem(expenseId, file)]);
+  } catch (err) {
+    if (!(err instanceof TransactionFailed) || !err.has("expense-file")) throw err;
+    const e = await readExpense(db, expenseId);
+    if (!e) throw new NotFoundError(`No expense ${expenseId}.`);
+    if (e.file?.sha256 !== file.sha256)
+      throw new ConflictError(`Expense ${expenseId} already has its invoice (sha256 ${e.file?.sha256}); a booked file is not replaced.`, { sha256: e.file?.sha256 });
+  }
+  return (await readExpense(db, expenseId))!.file!;
+}
+
+/** `PUT /v1/expenses/{id}/invoice`: the file as the request body. */
+export async function uploadInvoice(db: Db, expenseId: string, bytes: Buffer) {
+  if (!(await readExpense(db, expenseId))) throw new NotFoundError(`No expense ${expenseId}.`);
+  const type = check(bytes);
+  const hash = sha256(bytes);
+  const key = objectKey(expenseId, hash, type);
+  await putObject(key, bytes, type);
+  return record(db, expenseId, { key, sha256: hash, contentType: type, size: bytes.length, uploadedAt: new Date().toISOString() });
+}
+
+/** `POST /v1/expenses/{id}/invoice/upload-url`: a presigned PUT for the client to send the file itself. */
+export async function invoiceUploadUrl(db: Db, expenseId: string, contentType: keyof typeof EXT) {
+  if (!(await readExpense(db, expenseId))) throw new NotFoundError(`No expense ${expenseId}.`);
+  const key = `uploads/${expenseId}/${randomUUID()}.${EXT[contentType]}`;
+  return { url: await presignPut(key, contentType, LINK_SECONDS), key, contentType, expiresIn: LINK_SECONDS, maxBytes: MAX_INVOICE_BYTES };
+}
+
+/** `POST /v1/expenses/{id}/invoice/confirm`: checks the uploaded object and books it. */
+export async function confirmInvoiceUpload(db: Db, expenseId: string, key: string) {
+  if (!key.startsWith(`uploads/${expenseId}/`)) throw new ValidationError([{ path: "key", message: "is not an upload key given for this expense" }]);
+  if (!(await readExpense(db, expenseId))) throw new NotFoundError(`No expense ${expenseId}.`);
+  const bytes = await getObject(key);
+  if (!bytes) throw new NotFoundError(`Nothing was uploaded at ${key}.`);
+  const type = check(bytes);
+  return record(db, expenseId, { key, sha256: sha256(bytes), contentType: type, size: bytes.length, uploadedAt: new Date().toISOString() });
+}
+
+/** `GET /v1/expenses/{id}/invoice`: a presigned download link and the file's SHA-256. */
+export async function invoiceLink(db: Db, expenseId: string) {
+  const e = await readExpense(db, expenseId);
+  if (!e) throw new NotFoundError(`No expense ${expenseId}.`);
+  if (!e.file) throw new NotFoundError(`Expense ${expenseId} has no invoice file.`);
+  const name = `${e.pieceRef.replace(/[^\w.-]+/g, "_")}.${EXT[e.file.contentType as keyof typeof EXT]}`;
+  return { url: await presignGet(e.file.key, LINK_SECONDS, { fileName: name }), expiresIn: LINK_SECONDS, file: e.file };
+}

@@ -1,0 +1,200 @@
+/** Inputs and answers of funders, grants, expenses and fonds dédiés, parsed at the edge with zod. */
+import * as z from "zod";
+import { AccountNumber, CalendarDate, Cents, EntrySchema, Year } from "../ledger/schemas.js";
+import { FUNDER_ACCOUNTS, FUNDER_KINDS } from "./accounts.js";
+
+const Id = z.string().min(1).max(80).regex(/^[\w-]+$/, "is not an id");
+export const IdParam = z.strictObject({ id: Id });
+export const YearQuery = z.strictObject({ year: Year });
+export const PageQuery = z.strictObject({
+  limit: z.coerce.number().int().min(1).max(500).default(100),
+  cursor: z.string().max(2000).optional(),
+});
+export const YearPageQuery = PageQuery.extend({ year: Year });
+
+export const FunderInput = z
+  .strictObject({
+    name: z.string().trim().min(1).max(200),
+    kind: z.enum(FUNDER_KINDS),
+    incomeAccount: AccountNumber.optional().describe("public bodies: 741 (State, default), 742 (local authorities) or 746 (EU)"),
+    receivableAccount: AccountNumber.optional().describe("companies: 4687 (default) or 411"),
+  })
+  .superRefine((f, ctx) => {
+    const t = FUNDER_ACCOUNTS[f.kind];
+    if (f.incomeAccount && !t.income.includes(f.incomeAccount))
+      ctx.addIssue({ code: "custom", path: ["incomeAccount"], message: `a ${f.kind} funder's income goes to ${t.income.join(" or ")}` });
+    if (f.receivableAccount && !t.receivable.includes(f.receivableAccount))
+      ctx.addIssue({ code: "custom", path: ["receivableAccount"], message: `a ${f.kind} funder's receivable is ${t.receivable.join(" or ")}` });
+  })
+  .meta({ id: "FunderInput" });
+export type FunderInput = z.output<typeof FunderInput>;
+
+export const GrantInput = z
+  .strictObject({
+    funderId: Id,
+    title: z.string().trim().min(1).max(200),
+    project: z.string().trim().min(1).max(500).optional().describe("the funded project"),
+    agreementDate: CalendarDate.describe("the convention's signature: its fiscal year gets the income"),
+    agreementRef: z.string().trim().min(1).max(60).optional().describe("the convention's reference (the entry's piece reference)"),
+    amount: Cents,
+    restricted: z.boolean().describe("earmarked by the funder for a defined project: unspent money becomes fonds dédiés"),
+    startDate: CalendarDate,
+    endDate: CalendarDate,
+    installments: z.array(z.strictObject({ dueDate: CalendarDate, amount: Cents })).min(1).max(24),
+    reportingDeadlines: z
+      .array(z.strictObject({ kind: z.enum(["interim", "final"]), dueDate: CalendarDate, label: z.string().trim().min(1).max(200).optional() }))
+      .max(24)
+      .default([]),
+    documents: z.array(z.strictObject({ ref: z.string().trim().min(1).max(200), label: z.string().trim().min(1).max(200).optional() })).max(50).default([]),
+  })
+  .superRefine((g, ctx) => {
+    if (g.endDate < g.startDate) ctx.addIssue({ code: "custom", path: ["endDate"], message: "must not be before startDate" });
+    const sum = g.installments.reduce((s, i) => s + i.amount, 0);
+    if (sum !== g.amount) ctx.addIssue({ code: "custom", path: ["installments"], message: `the installments add up to ${sum}, not the amount ${g.amount}` });
+  })
+  .meta({ id: "GrantInput" });
+export type GrantInput = z.output<typeof GrantInput>;
+
+export const PaymentInput = z
+  .strictObject({
+    date: CalendarDate,
+    amount: Cents,
+    bankLineId: Id.optional().describe("the bank statement line this payment is (one payment per line)"),
+    installment: z.number().int().min(1).max(24).optional().describe("1-based; without it the payment settles the installments in due-date order"),
+  })
+  .meta({ id: "GrantPaymentInput" });
+export type PaymentInput = z.output<typeof PaymentInput>;
+
+export const PAYMENT_METHODS = ["bank", "card", "cash"] as const;
+export const ExpenseInput = z
+  .strictObject({
+    date: CalendarDate.describe("the invoice's date"),
+    supplier: z.string().trim().min(1).max(100),
+    account: AccountNumber.refine((a) => a.startsWith("6"), "must be a charge account (class 6)"),
+    amount: Cents,
+    label: z.string().trim().min(1).max(200),
+    pieceRef: z.string().trim().min(1).max(60).describe("the invoice number"),
+    grantId: Id.optional().describe("the grant this is spent on"),
+    paid: z.strictObject({ date: CalendarDate, method: z.enum(PAYMENT_METHODS) }).optional(),
+  })
+  .meta({ id: "ExpenseInput" });
+export type ExpenseInput = z.output<typeof ExpenseInput>;
+
+export const INVOICE_TYPES = ["application/pdf", "image/jpeg", "image/png"] as const;
+export const UploadUrlInput = z.strictObject({ contentType: z.enum(INVOICE_TYPES) }).meta({ id: "InvoiceUploadUrlInput" });
+export const ConfirmUploadInput = z.strictObject({ key: z.string().min(1).max(300) }).meta({ id: "InvoiceConfirmInput" });
+
+// ---------------------------------------------------------------- answers
+
+const Figures = z.object({
+  awarded: z.number().int(),
+  recognised: z.number().int().describe("income booked in fiscal years up to the current one"),
+  deferred: z.number().int().describe("awarded, for later fiscal years (487)"),
+  received: z.number().int(),
+  outstanding: z.number().int().describe("awarded − received: still to be paid by the funder"),
+  spent: z.number().int().describe("expenses tagged to the grant"),
+  unspentRestricted: z.number().int().describe("restricted grants: recognised − spent, not below 0 (the fonds dédiés to carry)"),
+});
+const ByYear = z.array(z.object({ year: z.number().int(), recognised: z.number().int(), received: z.number().int(), spent: z.number().int() }));
+const Accounts = z.object({ income: z.string(), receivable: z.string(), dedicated: z.string(), report: z.string(), release: z.string() });
+const Aux = z.object({ number: z.string(), label: z.string() });
+
+export const GrantSchema = z
+  .object({
+    id: z.string(),
+    funderId: z.string(),
+    funderName: z.string(),
+    title: z.string(),
+    project: z.string().nullable(),
+    agreementDate: z.string(),
+    agreementRef: z.string().nullable(),
+    amount: z.number().int(),
+    restricted: z.boolean(),
+    startDate: z.string(),
+    endDate: z.string(),
+    status: z.enum(["active", "ended"]),
+    installments: z.array(z.object({ dueDate: z.string(), amount: z.number().int(), received: z.number().int() })),
+    reportingDeadlines: z.array(z.object({ kind: z.enum(["interim", "final"]), dueDate: z.string(), label: z.string().optional() })),
+    documents: z.array(z.object({ ref: z.string(), label: z.string().optional() })),
+    accounts: Accounts,
+    aux: Aux,
+    recognition: z.array(z.object({ year: z.number().int(), amount: z.number().int(), entryId: z.string() })),
+    byYear: ByYear,
+    createdAt: z.string(),
+  })
+  .extend(Figures.shape)
+  .meta({ id: "Grant" });
+
+export const GrantCreatedSchema = GrantSchema.extend({ entries: z.array(EntrySchema) });
+
+export const FunderSchema = z
+  .object({ id: z.string(), name: z.string(), kind: z.enum(FUNDER_KINDS), accounts: Accounts, aux: Aux, createdAt: z.string() })
+  .extend(Figures.shape)
+  .extend({ byYear: ByYear })
+  .meta({ id: "Funder" });
+export const FunderDetailSchema = FunderSchema.extend({ grants: z.array(GrantSchema) });
+
+export const PaymentSchema = z
+  .object({
+    grantId: z.string(),
+    entryId: z.string(),
+    date: z.string(),
+    amount: z.number().int(),
+    bankLineId: z.string().nullable(),
+    installments: z.array(z.object({ index: z.number().int(), amount: z.number().int() })),
+    entry: EntrySchema,
+    grant: GrantSchema,
+  })
+  .meta({ id: "GrantPayment" });
+
+export const InvoiceFileSchema = z.object({ key: z.string(), sha256: z.string(), contentType: z.string(), size: z.number().int(), uploadedAt: z.string() });
+export const ExpenseSchema = z
+  .object({
+    id: z.string(),
+    date: z.string(),
+    year: z.number().int(),
+    supplier: z.string(),
+    supplierAux: z.string(),
+    account: z.string(),
+    amount: z.number().int(),
+    label: z.string(),
+    pieceRef: z.string(),
+    grantId: z.string().nullable(),
+    paid: z.object({ date: z.string(), method: z.enum(PAYMENT_METHODS) }).nullable(),
+    purchaseEntryId: z.string(),
+    paymentEntryId: z.string().nullable(),
+    file: InvoiceFileSchema.nullable(),
+    createdAt: z.string(),
+  })
+  .meta({ id: "Expense" });
+export const ExpenseCreatedSchema = ExpenseSchema.extend({ entries: z.array(EntrySchema) });
+export const InvoiceLinkSchema = z.object({ url: z.string(), expiresIn: z.number().int(), file: InvoiceFileSchema });
+export const UploadUrlSchema = z.object({ url: z.string(), key: z.string(), contentType: z.string(), expiresIn: z.number().int(), maxBytes: z.number().int() });
+
+export const DedicatedFundsRowSchema = z.object({
+  grantId: z.string(),
+  title: z.string(),
+  funderId: z.string(),
+  funderName: z.string(),
+  dedicatedAccount: z.string(),
+  reportAccount: z.string(),
+  releaseAccount: z.string(),
+  recognised: z.number().int(),
+  spent: z.number().int(),
+  atStart: z.number().int(),
+  new: z.number().int(),
+  used: z.number().int(),
+  atEnd: z.number().int(),
+  recognisedToDate: z.number().int(),
+  spentToDate: z.number().int(),
+  posted: z.boolean().describe("the ledger carries this row's figures for the year"),
+});
+export const DedicatedFundsSchema = z
+  .object({
+    year: z.number().int(),
+    rows: z.array(DedicatedFundsRowSchema),
+    totals: z.object({ atStart: z.number().int(), new: z.number().int(), used: z.number().int(), atEnd: z.number().int(), recognised: z.number().int(), spent: z.number().int() }),
+    pending: z.array(z.string()).describe("restricted grants whose year-end figure is not posted"),
+  })
+  .meta({ id: "DedicatedFunds" });
+export const DedicatedFundsPostedSchema = DedicatedFundsSchema.extend({ entries: z.array(EntrySchema) });

@@ -1,0 +1,452 @@
+/**
+ * The grants domain's storage: funders, grants, their payments and year-end marks, expenses. Written
+ * with `db/store.ts`; the domain calls these functions by intent and never the SDK.
+ *
+ * | item | pk | sk | gsi1 | gsi2 |
+ * | --- | --- | --- | --- | --- |
+ * | funder (with running totals) | `FUNDER#<id>` | `FUNDER` | `FUNDERS` / `<name>#<id>` | |
+ * | grant (with running totals) | `GRANT#<id>` | `GRANT` | `FUNDER#<funderId>#GRANTS` / `<agreementDate>#<id>` | `GRANTS` / `<agreementDate>#<id>` |
+ * | payment received | `GRANT#<id>` | `PAYMENT#<entryId>` | | |
+ * | fonds dédiés posted for a year | `GRANT#<id>` | `DF#<year>` | | |
+ * | bank line used by a payment | `GRANTBANKLINE#<bankLineId>` | `GRANTBANKLINE` | | |
+ * | expense | `EXPENSE#<id>` | `EXPENSE` | `EXPENSES#<year>` / `<date>#<id>` | `GRANT#<grantId>#EXPENSES` / `<date>#<id>` (tagged only) |
+ *
+ * Running totals are numbers on the funder and grant items, moved with `ADD` in the same transaction
+ * as the entry that changes them: `awarded`, `received`, `spent`, and per fiscal year `rec<YYYY>`
+ * (recognised), `recv<YYYY>` (received), `spent<YYYY>`. A grant also has a `version`: a payment or
+ * a tagged expense moves it by one under a condition, so two writers cannot both pass the checks.
+ */
+import { batchGet, getItem, queryAll, queryPage, type Item, type NamedItem } from "../db/store.js";
+import type { Db } from "../db/client.js";
+import type { ChosenAccounts, FunderKind } from "./accounts.js";
+
+export const grantKeys = {
+  funder: (id: string) => ({ pk: `FUNDER#${id}`, sk: "FUNDER" }),
+  grant: (id: string) => ({ pk: `GRANT#${id}`, sk: "GRANT" }),
+  payment: (grantId: string, entryId: string) => ({ pk: `GRANT#${grantId}`, sk: `PAYMENT#${entryId}` }),
+  yearEnd: (grantId: string, year: number) => ({ pk: `GRANT#${grantId}`, sk: `DF#${year}` }),
+  bankLine: (bankLineId: string) => ({ pk: `GRANTBANKLINE#${bankLineId}`, sk: "GRANTBANKLINE" }),
+  expense: (id: string) => ({ pk: `EXPENSE#${id}`, sk: "EXPENSE" }),
+  funders: "FUNDERS",
+  funderGrants: (funderId: string) => `FUNDER#${funderId}#GRANTS`,
+  grants: "GRANTS",
+  expenses: (year: number) => `EXPENSES#${year}`,
+  grantExpenses: (grantId: string) => `GRANT#${grantId}#EXPENSES`,
+};
+
+// ---------------------------------------------------------------- stored shapes
+
+export interface Funder {
+  id: string;
+  name: string;
+  kind: FunderKind;
+  accounts: ChosenAccounts;
+  aux: { number: string; label: string };
+  createdAt: string;
+  awarded: number;
+  received: number;
+  spent: number;
+  /** Per fiscal year: recognised, received, spent. */
+  years: Map<number, { recognised: number; received: number; spent: number }>;
+}
+
+export interface Installment {
+  dueDate: string;
+  amount: number;
+  received: number;
+}
+
+export interface Grant {
+  id: string;
+  funderId: string;
+  funderName: string;
+  funderKind: FunderKind;
+  title: string;
+  project: string | null;
+  agreementDate: string;
+  agreementRef: string | null;
+  amount: number;
+  restricted: boolean;
+  startDate: string;
+  endDate: string;
+  installments: Installment[];
+  reportingDeadlines: { kind: "interim" | "final"; dueDate: string; label?: string }[];
+  documents: { ref: string; label?: string }[];
+  accounts: ChosenAccounts;
+  aux: { number: string; label: string };
+  /** The income by fiscal year and the entry that books it (the signature, then one reprise a year). */
+  recognition: { year: number; amount: number; entryId: string }[];
+  createdAt: string;
+  version: number;
+  received: number;
+  spent: number;
+  years: Map<number, { recognised: number; received: number; spent: number }>;
+}
+
+export interface Payment {
+  grantId: string;
+  entryId: string;
+  date: string;
+  amount: number;
+  bankLineId: string | null;
+  installments: { index: number; amount: number }[];
+  createdAt: string;
+}
+
+export interface YearEndMark {
+  grantId: string;
+  year: number;
+  /** What the entries posted so far add up to, and the figures they were computed from. */
+  new: number;
+  used: number;
+  recognised: number;
+  spent: number;
+  atEnd: number;
+  entryIds: string[];
+  version: number;
+  postedAt: string;
+}
+
+export interface InvoiceFile {
+  key: string;
+  sha256: string;
+  contentType: string;
+  size: number;
+  uploadedAt: string;
+}
+
+export interface Expense {
+  id: string;
+  date: string;
+  year: number;
+  supplier: string;
+  supplierAux: string;
+  account: string;
+  amount: number;
+  label: string;
+  pieceRef: string;
+  grantId: string | null;
+  paid: { date: string; method: "bank" | "card" | "cash" } | null;
+  purchaseEntryId: string;
+  paymentEntryId: string | null;
+  file: InvoiceFile | null;
+  createdAt: string;
+}
+
+// ---------------------------------------------------------------- per-year figures
+
+const YEAR_FIELDS = { rec: "recognised", recv: "received", spent: "spent" } as const;
+type YearField = keyof typeof YEAR_FIELDS;
+const yearAttr = (field: YearField, year: number) => `${field}${year}`;
+
+function yearsOf(item: Item): Map<number, { recognised: number; received: number; spent: number }> {
+  const out = new Map<number, { recognised: number; received: number; spent: number }>();
+  for (const [k, v] of Object.entries(item)) {
+    const m = /^(rec|recv|spent)(\d{4})$/.exec(k);
+    if (!m) continue;
+    const y = Number(m[2]);
+    const f = out.get(y) ?? { recognised: 0, received: 0, spent: 0 };
+    f[YEAR_FIELDS[m[1] as YearField]] += v as number;
+    out.set(y, f);
+  }
+  return out;
+}
+
+/** `ADD` of running totals: top-level numbers (`awarded`, `rec2024`…), created at 0. */
+function addExpression(adds: Record<string, number>): { UpdateExpression: string; ExpressionAttributeNames: Record<string, string>; ExpressionAttributeValues: Record<string, number> } {
+  const names: Record<string, string> = {};
+  const values: Record<string, number> = {};
+  const parts: string[] = [];
+  Object.entries(adds)
+    .filter(([, v]) => v !== 0)
+    .forEach(([k, v], i) => {
+      names[`#a${i}`] = k;
+      values[`:a${i}`] = v;
+      parts.push(`#a${i} :a${i}`);
+    });
+  return { UpdateExpression: parts.length ? `ADD ${parts.join(", ")}` : "", ExpressionAttributeNames: names, ExpressionAttributeValues: values };
+}
+
+/** The running totals a movement adds: overall and in the fiscal year `year`. */
+export interface Movement {
+  year: number;
+  awarded?: number;
+  recognised?: number;
+  received?: number;
+  spent?: number;
+}
+function movementAdds(m: Movement): Record<string, number> {
+  return {
+    awarded: m.awarded ?? 0,
+    received: m.received ?? 0,
+    spent: m.spent ?? 0,
+    [yearAttr("rec", m.year)]: m.recognised ?? 0,
+    [yearAttr("recv", m.year)]: m.received ?? 0,
+    [yearAttr("spent", m.year)]: m.spent ?? 0,
+  };
+}
+
+// ---------------------------------------------------------------- transaction items
+
+/** The funder's running totals moved by `m` (the funder must exist). */
+export function funderTotalsItem(funderId: string, m: Movement): NamedItem {
+  const add = addExpression(movementAdds(m));
+  return {
+    name: "funder",
+    item: {
+      Update: {
+        Key: grantKeys.funder(funderId),
+        UpdateExpression: add.UpdateExpression,
+        ConditionExpression: "attribute_exists(pk)",
+        ExpressionAttributeNames: add.ExpressionAttributeNames,
+        ExpressionAttributeValues: add.ExpressionAttributeValues,
+      },
+    },
+  };
+}
+
+/**
+ * The grant's running totals moved by `m`, and (when `version` is given) its version moved by one
+ * under the condition that nobody moved it since it was read; `set` replaces stored fields too.
+ */
+export function grantTotalsItem(grantId: string, m: Movement, opts: { version?: number; set?: Record<string, unknown> } = {}): NamedItem {
+  const add = addExpression(movementAdds(m));
+  const names: Record<string, string> = { ...add.ExpressionAttributeNames };
+  const values: Record<string, unknown> = { ...add.ExpressionAttributeValues };
+  const sets: string[] = [];
+  Object.entries(opts.set ?? {}).forEach(([k, v], i) => {
+    names[`#s${i}`] = k;
+    values[`:s${i}`] = v;
+    sets.push(`#s${i} = :s${i}`);
+  });
+  let condition = "attribute_exists(pk)";
+  if (opts.version !== undefined) {
+    names["#v"] = "version";
+    values[":v"] = opts.version;
+    values[":v1"] = opts.version + 1;
+    sets.push("#v = :v1");
+    condition += " AND #v = :v";
+  }
+  const update = [sets.length ? `SET ${sets.join(", ")}` : "", add.UpdateExpression].filter(Boolean).join(" ");
+  return {
+    name: "grant",
+    item: {
+      Update: {
+        Key: grantKeys.grant(grantId),
+        UpdateExpression: update,
+        ConditionExpression: condition,
+        ExpressionAttributeNames: names,
+        ...(Object.keys(values).length ? { ExpressionAttributeValues: values } : {}),
+      },
+    },
+  };
+}
+
+export function newFunderItem(f: Omit<Funder, "awarded" | "received" | "spent" | "years">): NamedItem {
+  return {
+    name: "funder",
+    item: {
+      Put: {
+        Item: { ...f, ...grantKeys.funder(f.id), kind: "funder", funderKind: f.kind, awarded: 0, received: 0, spent: 0, gsi1pk: grantKeys.funders, gsi1sk: `${f.name.toLowerCase()}#${f.id}` },
+        ConditionExpression: "attribute_not_exists(pk)",
+      },
+    },
+  };
+}
+
+export function newGrantItem(g: Omit<Grant, "received" | "spent" | "years" | "version">): NamedItem {
+  return {
+    name: "grant-record",
+    item: {
+      Put: {
+        Item: {
+          ...grantKeys.grant(g.id),
+          kind: "grant",
+          ...g,
+          version: 0,
+          received: 0,
+          spent: 0,
+          gsi1pk: grantKeys.funderGrants(g.funderId),
+          gsi1sk: `${g.agreementDate}#${g.id}`,
+          gsi2pk: grantKeys.grants,
+          gsi2sk: `${g.agreementDate}#${g.id}`,
+        },
+        ConditionExpression: "attribute_not_exists(pk)",
+      },
+    },
+  };
+}
+
+export function paymentItem(p: Payment): NamedItem {
+  return { name: "payment", item: { Put: { Item: { ...grantKeys.payment(p.grantId, p.entryId), kind: "grant-payment", ...p }, ConditionExpression: "attribute_not_exists(pk)" } } };
+}
+
+/** A bank line settles one payment at most. */
+export function bankLineItem(bankLineId: string, grantId: string, entryId: string): NamedItem {
+  return {
+    name: "bank-line",
+    item: { Put: { Item: { ...grantKeys.bankLine(bankLineId), kind: "grant-bank-line", bankLineId, grantId, entryId }, ConditionExpression: "attribute_not_exists(pk)" } },
+  };
+}
+
+/** The year-end mark moved from `previousVersion` (0: none yet) to `mark`. */
+export function yearEndItem(mark: YearEndMark, previousVersion: number): NamedItem {
+  return {
+    name: "year-end",
+    item: {
+      Put: {
+        Item: { ...grantKeys.yearEnd(mark.grantId, mark.year), kind: "grant-year-end", ...mark },
+        ...(previousVersion === 0
+          ? { ConditionExpression: "attribute_not_exists(pk)" }
+          : { ConditionExpression: "version = :v", ExpressionAttributeValues: { ":v": previousVersion } }),
+      },
+    },
+  };
+}
+
+export function newExpenseItem(e: Expense): NamedItem {
+  return {
+    name: "expense",
+    item: {
+      Put: {
+        Item: {
+          ...grantKeys.expense(e.id),
+          kind: "expense",
+          ...e,
+          gsi1pk: grantKeys.expenses(e.year),
+          gsi1sk: `${e.date}#${e.id}`,
+          ...(e.grantId ? { gsi2pk: grantKeys.grantExpenses(e.grantId), gsi2sk: `${e.date}#${e.id}` } : {}),
+        },
+        ConditionExpression: "attribute_not_exists(pk)",
+      },
+    },
+  };
+}
+
+/** The expense's payment entry, recorded with that entry (once). */
+export function expensePaidItem(expenseId: string, entryId: string): NamedItem {
+  return {
+    name: "expense-paid",
+    item: {
+      Update: {
+        Key: grantKeys.expense(expenseId),
+        UpdateExpression: "SET paymentEntryId = :e",
+        ConditionExpression: "attribute_exists(pk) AND (attribute_not_exists(paymentEntryId) OR paymentEntryId = :null)",
+        ExpressionAttributeValues: { ":e": entryId, ":null": null },
+      },
+    },
+  };
+}
+
+// ---------------------------------------------------------------- reads
+
+const strip = (item: Item) => {
+  const { pk: _pk, sk: _sk, gsi1pk: _g1, gsi1sk: _g1s, gsi2pk: _g2, gsi2sk: _g2s, kind: _k, ...rest } = item;
+  return rest;
+};
+
+function toFunder(item: Item): Funder {
+  const r = strip(item) as Record<string, unknown>;
+  return {
+    id: r.id as string,
+    name: r.name as string,
+    kind: r.funderKind as FunderKind,
+    accounts: r.accounts as ChosenAccounts,
+    aux: r.aux as Funder["aux"],
+    createdAt: r.createdAt as string,
+    awarded: (r.awarded as number) ?? 0,
+    received: (r.received as number) ?? 0,
+    spent: (r.spent as number) ?? 0,
+    years: yearsOf(item),
+  };
+}
+
+function toGrant(item: Item): Grant {
+  const r = strip(item) as Record<string, unknown>;
+  for (const k of Object.keys(r)) if (/^(rec|recv|spent)\d{4}$/.test(k)) delete r[k];
+  return { ...(r as unknown as Grant), version: (r.version as number) ?? 0, received: (r.received as number) ?? 0, spent: (r.spent as number) ?? 0, years: yearsOf(item) };
+}
+
+export async function readFunder(db: Db, id: string): Promise<Funder | undefined> {
+  const item = await getItem(db, grantKeys.funder(id));
+  return item ? toFunder(item) : undefined;
+}
+
+export async function readFunders(db: Db, ids: readonly string[]): Promise<Funder[]> {
+  return (await batchGet(db, ids.map((id) => grantKeys.funder(id)))).map(toFunder);
+}
+
+export async function listFunderPage(db: Db, limit: number, start?: Record<string, unknown>) {
+  const page = await queryPage(db, {
+    IndexName: "gsi1",
+    KeyConditionExpression: "gsi1pk = :p",
+    ExpressionAttributeValues: { ":p": grantKeys.funders },
+    Limit: limit,
+    ...(start ? { ExclusiveStartKey: start } : {}),
+  });
+  return { items: page.items.map(toFunder), lastKey: page.lastKey };
+}
+
+export async function readGrant(db: Db, id: string): Promise<Grant | undefined> {
+  const item = await getItem(db, grantKeys.grant(id));
+  return item ? toGrant(item) : undefined;
+}
+
+/** A funder's grants (a bounded set), in agreement-date order. */
+export async function readFunderGrants(db: Db, funderId: string): Promise<Grant[]> {
+  return (await queryAll(db, { IndexName: "gsi1", KeyConditionExpression: "gsi1pk = :p", ExpressionAttributeValues: { ":p": grantKeys.funderGrants(funderId) } })).map(toGrant);
+}
+
+/** Every grant (a bounded set: an association has tens to hundreds), in agreement-date order. */
+export async function readAllGrants(db: Db): Promise<Grant[]> {
+  return (await queryAll(db, { IndexName: "gsi2", KeyConditionExpression: "gsi2pk = :p", ExpressionAttributeValues: { ":p": grantKeys.grants } })).map(toGrant);
+}
+
+export async function readPayments(db: Db, grantId: string): Promise<Payment[]> {
+  return (
+    await queryAll(db, { KeyConditionExpression: "pk = :p AND begins_with(sk, :s)", ExpressionAttributeValues: { ":p": `GRANT#${grantId}`, ":s": "PAYMENT#" }, ConsistentRead: true })
+  ).map((i) => strip(i) as unknown as Payment);
+}
+
+export async function readPayment(db: Db, grantId: string, entryId: string): Promise<Payment | undefined> {
+  const i = await getItem(db, grantKeys.payment(grantId, entryId));
+  return i ? (strip(i) as unknown as Payment) : undefined;
+}
+
+/** Every year-end mark of these grants for `year` (missing ones are left out). */
+export async function readYearEndMarks(db: Db, grantIds: readonly string[], year: number): Promise<Map<string, YearEndMark>> {
+  const items = await batchGet(db, grantIds.map((id) => grantKeys.yearEnd(id, year)));
+  return new Map(items.map((i) => [i.grantId as string, strip(i) as unknown as YearEndMark]));
+}
+
+export async function readExpense(db: Db, id: string): Promise<Expense | undefined> {
+  const item = await getItem(db, grantKeys.expense(id));
+  return item ? (strip(item) as unknown as Expense) : undefined;
+}
+
+export async function listExpensePage(db: Db, year: number, limit: number, start?: Record<string, unknown>) {
+  const page = await queryPage(db, {
+    IndexName: "gsi1",
+    KeyConditionExpression: "gsi1pk = :p",
+    ExpressionAttributeValues: { ":p": grantKeys.expenses(year) },
+    Limit: limit,
+    ...(start ? { ExclusiveStartKey: start } : {}),
+  });
+  return { items: page.items.map((i) => strip(i) as unknown as Expense), lastKey: page.lastKey };
+}
+
+/** Records the invoice file of an expense, once: a second, different file is refused by the condition. */
+export function expenseFileItem(expenseId: string, file: InvoiceFile): NamedItem {
+  return {
+    name: "expense-file",
+    item: {
+      Update: {
+        Key: grantKeys.expense(expenseId),
+        UpdateExpression: "SET #f = :f",
+        ConditionExpression: "attribute_exists(pk) AND (attribute_not_exists(#f) OR #f = :null)",
+        ExpressionAttributeNames: { "#f": "file" },
+        ExpressionAttributeValues: { ":f": file, ":null": null },
+      },
+    },
+  };
+}

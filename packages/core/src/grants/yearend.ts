@@ -1,0 +1,93 @@
+/**
+ * Fonds dédiés at year end. `dedicatedFunds` computes, per restricted grant, the year's figures
+ * (pure: `dedicatedFundsTable`); `postDedicatedFunds` books them (OD, last day of the year): the
+ * unspent part reported (689x / 19x) and the earlier funds used (19x / 789x), one entry per grant,
+ * with the grant's year-end mark in the same transaction. Posting again writes only what changed
+ * since (an expense booked in the year after the first posting): nothing when nothing changed.
+ * `pendingDedicatedFunds` names the grants whose year-end figure is not posted: the year closing
+ * refuses to run while there is one.
+ *
+ * Errors: ConflictError (closed year, the previous year's fonds dédiés not posted).
+ */
+import type { Db } from "../db/client.js";
+import { transact, TransactionFailed } from "../db/store.js";
+import { fiscalYearBounds } from "../dates.js";
+import { ConflictError } from "../errors.js";
+import type { Actor, EntryView } from "../ledger/model.js";
+import { writeDraft } from "../ledger/posting.js";
+import { dedicatedFundsLines, dedicatedFundsTable, type DedicatedFundsRow, type DedicatedFundsTable } from "./dedicated.js";
+import { ensureReprises, toFundsInput, validated } from "./grants.js";
+import { readAllGrants, readYearEndMarks, yearEndItem, type YearEndMark } from "./store.js";
+
+const isPosted = (row: DedicatedFundsRow, mark: YearEndMark | undefined) =>
+  mark !== undefined && mark.new === row.new && mark.used === row.used;
+
+async function load(db: Db, year: number): Promise<{ table: DedicatedFundsTable; marks: Map<string, YearEndMark> }> {
+  const grants = await readAllGrants(db);
+  const table = dedicatedFundsTable(grants.map(toFundsInput), year);
+  const marks = await readYearEndMarks(db, table.rows.map((r) => r.grantId), year);
+  return { table, marks };
+}
+
+/** `GET /v1/grants/dedicated-funds?year=`: the table, each row saying whether the ledger carries it. */
+export async function dedicatedFunds(db: Db, year: number) {
+  const { table, marks } = await load(db, year);
+  const rows = table.rows.map((r) => ({ ...r, posted: isPosted(r, marks.get(r.grantId)) }));
+  return { year, rows, totals: table.totals, pending: rows.filter((r) => !r.posted).map((r) => r.grantId) };
+}
+
+/** The restricted grants whose year-end figure for `year` is not (or no longer) what the ledger carries. */
+export async function pendingDedicatedFunds(db: Db, year: number): Promise<string[]> {
+  return (await dedicatedFunds(db, year)).pending;
+}
+
+/** `POST /v1/ledger/years/{year}/dedicated-funds`: books what is pending for the year. */
+export async function postDedicatedFunds(db: Db, year: number, actor?: Actor) {
+  const before = await pendingDedicatedFunds(db, year - 1);
+  if (before.length) throw new ConflictError(`Post the fonds dédiés of ${year - 1} first: ${before.length} grant(s) are pending.`, { year: year - 1, grants: before });
+  // The 487 reprise of the year is written at signature; a signature interrupted before it is repaired here.
+  await ensureReprises(db, year);
+
+  const { table, marks } = await load(db, year);
+  const date = fiscalYearBounds(year).end;
+  const entries: EntryView[] = [];
+  for (const row of table.rows) {
+    const mark = marks.get(row.grantId);
+    if (isPosted(row, mark)) continue;
+    const version = (mark?.version ?? 0) + 1;
+    const entryId = `df${year}-${row.grantId}-${version}`;
+    const next: YearEndMark = {
+      grantId: row.grantId,
+      year,
+      new: row.new,
+      used: row.used,
+      recognised: row.recognised,
+      spent: row.spent,
+      atEnd: row.atEnd,
+      entryIds: [...(mark?.entryIds ?? [])],
+      version,
+      postedAt: new Date().toISOString(),
+    };
+    const lines = dedicatedFundsLines(row, mark ?? { new: 0, used: 0 });
+    try {
+      if (!lines.length) {
+        await transact(db, [yearEndItem(next, mark?.version ?? 0)]);
+        continue;
+      }
+      next.entryIds.push(entryId);
+      const label = `Fonds dédiés ${year} : ${row.funderName}, ${row.title}`.slice(0, 200);
+      const { existed } = await writeDraft(
+        db,
+        { journal: "OD", date, label, pieceRef: `FD-${year}`, lines },
+        { id: entryId, actor, extraItems: [yearEndItem(next, mark?.version ?? 0)] },
+      );
+      entries.push(await validated(db, entryId));
+      void existed;
+    } catch (err) {
+      // Another posting of the same year won the race for this grant: its entry stands.
+      if (err instanceof TransactionFailed && err.has("year-end")) continue;
+      throw err;
+    }
+  }
+  return { ...(await dedicatedFunds(db, year)), entries };
+}
