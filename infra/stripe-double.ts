@@ -4,6 +4,7 @@
  * client talks to it unchanged; plus development routes that stand in for a customer paying and
  * for the Stripe dashboard. Events are signed with the webhook secret (Stripe-Signature
  * `t=…,v1=…`) and delivered to the webhook URL; failed deliveries are retried with backoff.
+ * It listens on 127.0.0.1 only, and its checkout page escapes everything it shows.
  */
 import { createHmac, randomBytes } from "node:crypto";
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from "node:http";
@@ -30,6 +31,10 @@ const FEE_FIXED = 25; // 0.25 EUR
 
 /** Stripe's standard EEA card price: 1.5 % + 0.25 EUR, in cents. */
 export const stripeFee = (amount: number) => Math.round((amount * FEE_PERCENT_TENTHS) / 1000) + FEE_FIXED;
+
+/** Text for HTML (element content and quoted attributes). */
+export const escapeHtml = (value: unknown) =>
+  String(value ?? "").replace(/[&<>"'`]/g, (c) => ({ "&": "&amp;", "<": "&lt;", ">": "&gt;", '"': "&quot;", "'": "&#39;", "`": "&#96;" })[c]!);
 
 const id = (prefix: string) => `${prefix}_test_${randomBytes(12).toString("hex")}`;
 
@@ -141,33 +146,33 @@ export function createStripeDouble(opts: StripeDoubleOptions) {
 
   // ------------------------------------------------------------ money movements
 
-  function balanceTransaction(amount: number, fee: number, type: string, source: string, created: number): Obj {
+  function balanceTransaction(amount: number, fee: number, type: string, source: string, created: number, currency = "eur"): Obj {
     return put({
       id: id("txn"),
       object: "balance_transaction",
       amount,
       fee,
       net: amount - fee,
-      currency: "eur",
+      currency,
       type,
       source,
       status: "available",
       created,
       available_on: created,
-      fee_details: fee ? [{ amount: fee, currency: "eur", type: "stripe_fee", description: "Stripe processing fees", application: null }] : [],
+      fee_details: fee ? [{ amount: fee, currency, type: "stripe_fee", description: "Stripe processing fees", application: null }] : [],
       reporting_category: type === "charge" ? "charge" : type,
       payout: null,
     });
   }
 
-  function charge(amount: number, customer: string, pi: string, metadata: unknown, created: number, method = "card"): Obj {
+  function charge(amount: number, customer: string, pi: string, metadata: unknown, created: number, method = "card", currency = "eur"): Obj {
     const ch = put({
       id: id("ch"),
       object: "charge",
       amount,
       amount_captured: amount,
       amount_refunded: 0,
-      currency: "eur",
+      currency,
       captured: true,
       paid: true,
       refunded: false,
@@ -181,16 +186,16 @@ export function createStripeDouble(opts: StripeDoubleOptions) {
       payment_method_details: { type: method },
       refunds: { object: "list", data: [], has_more: false },
     });
-    ch.balance_transaction = balanceTransaction(amount, stripeFee(amount), "charge", ch.id, created).id;
+    ch.balance_transaction = balanceTransaction(amount, stripeFee(amount), "charge", ch.id, created, currency).id;
     return ch;
   }
 
-  function paymentIntent(amount: number, customer: string, metadata: unknown, created: number, status = "succeeded"): Obj {
-    return put({ id: id("pi"), object: "payment_intent", amount, amount_received: status === "succeeded" ? amount : 0, currency: "eur", customer, metadata, created, status, latest_charge: null });
+  function paymentIntent(amount: number, customer: string, metadata: unknown, created: number, status = "succeeded", currency = "eur"): Obj {
+    return put({ id: id("pi"), object: "payment_intent", amount, amount_received: status === "succeeded" ? amount : 0, currency, customer, metadata, created, status, latest_charge: null });
   }
 
   function payIntent(pi: Obj, created: number, method = "card"): Obj {
-    const ch = charge(pi.amount as number, pi.customer as string, pi.id, pi.metadata, created, method);
+    const ch = charge(pi.amount as number, pi.customer as string, pi.id, pi.metadata, created, method, String(pi.currency ?? "eur"));
     pi.latest_charge = ch.id;
     pi.status = "succeeded";
     pi.amount_received = pi.amount;
@@ -236,12 +241,14 @@ export function createStripeDouble(opts: StripeDoubleOptions) {
     const items = (p.line_items as Array<Record<string, unknown>> | undefined) ?? [];
     if (!items.length) throw new StripeError(400, "Missing required param: line_items.");
     let amount = 0;
+    let currency = "eur";
     for (const li of items) {
       const pd = li.price_data as Record<string, unknown> | undefined;
       if (!pd?.unit_amount) throw new StripeError(400, "Missing required param: line_items[0][price_data][unit_amount].");
       if (mode === "subscription" && !(pd.recurring as Record<string, unknown> | undefined)?.interval)
         throw new StripeError(400, "Subscription mode needs a recurring price.");
       amount += Number(pd.unit_amount) * Number(li.quantity ?? 1);
+      currency = String(pd.currency ?? currency).toLowerCase();
     }
     if (!p.success_url) throw new StripeError(400, "Missing required param: success_url.");
     const s = put({
@@ -252,7 +259,7 @@ export function createStripeDouble(opts: StripeDoubleOptions) {
       payment_status: "unpaid",
       amount_total: amount,
       amount_subtotal: amount,
-      currency: String(p.currency ?? "eur"),
+      currency,
       customer: null,
       customer_email: p.customer_email ?? null,
       customer_details: null,
@@ -269,6 +276,7 @@ export function createStripeDouble(opts: StripeDoubleOptions) {
       url: "",
       __subscription_metadata: (p.subscription_data as Record<string, unknown> | undefined)?.metadata ?? {},
       __payment_metadata: (p.payment_intent_data as Record<string, unknown> | undefined)?.metadata ?? p.metadata ?? {},
+      __product: String(((items[0]!.price_data as Record<string, unknown>).product_data as Record<string, unknown> | undefined)?.name ?? ""),
     });
     s.url = `${baseUrl}/c/pay/${s.id}`;
     return s;
@@ -287,7 +295,7 @@ export function createStripeDouble(opts: StripeDoubleOptions) {
     s.customer_details = { email, name: null };
     s.status = "complete";
     if (s.mode === "payment") {
-      const pi = paymentIntent(s.amount_total as number, customer.id, s.__payment_metadata, created, asyncPayment ? "processing" : "succeeded");
+      const pi = paymentIntent(s.amount_total as number, customer.id, s.__payment_metadata, created, asyncPayment ? "processing" : "succeeded", String(s.currency));
       s.payment_intent = pi.id;
       if (!asyncPayment) payIntent(pi, created);
       s.payment_status = asyncPayment ? "unpaid" : "paid";
@@ -335,13 +343,47 @@ export function createStripeDouble(opts: StripeDoubleOptions) {
     return { object: "list", data, has_more: false, url };
   }
 
+  /** The customer's page: everything shown is escaped (names, e-mail, URLs come from callers). */
   function payPage(s: Obj): string {
     const euros = frenchAmount(s.amount_total as number);
+    const cancel = /^https?:\/\//i.test(String(s.cancel_url ?? "")) ? String(s.cancel_url) : "";
+    const currency = String(s.currency).toUpperCase();
     return `<!doctype html><html lang="fr"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width,initial-scale=1">
+<meta http-equiv="Content-Security-Policy" content="default-src 'none'; style-src 'unsafe-inline'; form-action 'self'">
 <title>Paiement (double de test Stripe)</title></head><body style="font-family:sans-serif;max-width:30rem;margin:2rem auto">
-<h1>Paiement de test</h1><p>Montant : <strong>${euros} €</strong>${s.mode === "subscription" ? " par mois" : ""}</p>
-<form method="post" action="/c/pay/${s.id}"><button type="submit" id="pay">Payer</button></form>
-${s.cancel_url ? `<p><a href="${s.cancel_url}">Annuler</a></p>` : ""}</body></html>`;
+<h1>Paiement de test</h1><p id="product">${escapeHtml(s.__product)}</p>
+<p>Montant : <strong>${escapeHtml(euros)} ${currency === "EUR" ? "€" : escapeHtml(currency)}</strong>${s.mode === "subscription" ? " par mois" : ""}</p>
+${s.customer_email ? `<p id="email">${escapeHtml(s.customer_email)}</p>` : ""}
+<form method="post" action="/c/pay/${escapeHtml(s.id)}"><button type="submit" id="pay">Payer</button></form>
+${cancel ? `<p><a href="${escapeHtml(cancel)}">Annuler</a></p>` : ""}</body></html>`;
+  }
+
+  /** A copy of `o` with the ids at each dotted path replaced by their objects (Stripe's `expand`). */
+  function expanded(o: Obj, paths: unknown): Obj {
+    const out = structuredClone(o);
+    for (const path of Array.isArray(paths) ? paths : paths ? [paths] : []) {
+      let node: Record<string, unknown> | undefined = out;
+      for (const seg of String(path).split(".")) {
+        if (!node || typeof node !== "object") break;
+        const v = node[seg];
+        if (typeof v === "string" && objects.has(v)) node[seg] = structuredClone(objects.get(v));
+        node = node[seg] as Record<string, unknown> | undefined;
+      }
+    }
+    return out;
+  }
+
+  /** The account's balance: every balance transaction's net, by currency (all available; nothing pending). */
+  function balance() {
+    const byCurrency = new Map<string, number>([["eur", 0]]);
+    for (const t of objects.values())
+      if (t.object === "balance_transaction") byCurrency.set(String(t.currency), (byCurrency.get(String(t.currency)) ?? 0) + (t.net as number));
+    return {
+      object: "balance",
+      livemode: false,
+      available: [...byCurrency].map(([currency, amount]) => ({ amount, currency, source_types: { card: amount } })),
+      pending: [...byCurrency.keys()].map((currency) => ({ amount: 0, currency, source_types: { card: 0 } })),
+    };
   }
 
   async function handle(req: IncomingMessage, res: ServerResponse) {
@@ -419,12 +461,32 @@ ${s.cancel_url ? `<p><a href="${s.cancel_url}">Annuler</a></p>` : ""}</body></ht
         await emit("payout.failed", po, p.at);
         return json(res, 200, po);
       }
+      if (method === "POST" && (m = /^\/__dev\/refunds\/(\w+)\/(succeed|fail)$/.exec(path))) {
+        const re = get(m[1]!, "refund");
+        const ch = get(String(re.charge), "charge");
+        const at = unix(p.at);
+        if (m[2] === "succeed") {
+          if (re.status !== "pending") throw new StripeError(400, `Refund ${re.id} is ${re.status}.`);
+          re.status = "succeeded";
+          re.balance_transaction = balanceTransaction(-(re.amount as number), 0, "refund", re.id, at, String(re.currency)).id;
+        } else {
+          if (re.status !== "pending" && re.status !== "succeeded") throw new StripeError(400, `Refund ${re.id} is ${re.status}.`);
+          // Money already taken from the balance comes back.
+          if (re.status === "succeeded") balanceTransaction(re.amount as number, 0, "refund_failure", re.id, at, String(re.currency));
+          re.status = "failed";
+          re.failure_reason = "expired_or_canceled_card";
+          ch.amount_refunded = (ch.amount_refunded as number) - (re.amount as number);
+          ch.refunded = false;
+        }
+        await emit("charge.refund.updated", re, p.at);
+        return json(res, 200, re);
+      }
       if (method === "POST" && (m = /^\/__dev\/charges\/(\w+)\/dispute$/.exec(path))) {
         const ch = get(m[1]!, "charge");
         ch.disputed = true;
         const created = unix(p.at);
         const dp = put({ id: id("dp"), object: "dispute", amount: ch.amount, currency: "eur", charge: ch.id, payment_intent: ch.payment_intent, status: "needs_response", reason: "fraudulent", created, balance_transactions: [] as Obj[] });
-        (dp.balance_transactions as Obj[]).push(balanceTransaction(-(ch.amount as number), 1500, "adjustment", dp.id, created));
+        (dp.balance_transactions as Obj[]).push(balanceTransaction(-(ch.amount as number), 1500, "adjustment", dp.id, created, String(ch.currency)));
         await emit("charge.dispute.created", dp, p.at);
         return json(res, 200, dp);
       }
@@ -461,7 +523,8 @@ ${s.cancel_url ? `<p><a href="${s.cancel_url}">Annuler</a></p>` : ""}</body></ht
       await emit("checkout.session.expired", publicView(s) as Obj);
       out = publicView(s);
     } else if (method === "GET" && (m = /^\/v1\/(payment_intents|charges|balance_transactions|invoices|subscriptions|payouts|refunds|disputes|customers)\/(\w+)$/.exec(path)))
-      out = get(m[2]!);
+      out = expanded(get(m[2]!), p.expand);
+    else if (method === "GET" && path === "/v1/balance") out = balance();
     else if (method === "GET" && path === "/v1/balance_transactions") {
       const payout = p.payout as string | undefined;
       out = list([...objects.values()].filter((o) => o.object === "balance_transaction" && (!payout || o.payout === payout || o.source === payout)), path);
@@ -473,8 +536,10 @@ ${s.cancel_url ? `<p><a href="${s.cancel_url}">Annuler</a></p>` : ""}</body></ht
       const amount = p.amount === undefined ? remaining : Number(p.amount);
       if (!(amount > 0) || amount > remaining) throw new StripeError(400, `Refund amount (${amount}) is greater than unrefunded amount on charge (${remaining}).`);
       const created = unix();
-      const re = put({ id: id("re"), object: "refund", amount, charge: ch.id, payment_intent: ch.payment_intent, currency: "eur", status: "succeeded", created, balance_transaction: "", reason: p.reason ?? null, metadata: p.metadata ?? {} });
-      re.balance_transaction = balanceTransaction(-amount, 0, "refund", re.id, created).id;
+      // A SEPA debit is refunded by transfer: the refund stays pending until it succeeds (or fails).
+      const pending = (ch.payment_method_details as { type?: string } | undefined)?.type === "sepa_debit";
+      const re = put({ id: id("re"), object: "refund", amount, charge: ch.id, payment_intent: ch.payment_intent, currency: String(ch.currency), status: pending ? "pending" : "succeeded", created, balance_transaction: "", reason: p.reason ?? null, failure_reason: null, metadata: p.metadata ?? {} });
+      if (!pending) re.balance_transaction = balanceTransaction(-amount, 0, "refund", re.id, created, String(ch.currency)).id;
       ch.amount_refunded = (ch.amount_refunded as number) + amount;
       ch.refunded = ch.amount_refunded === ch.amount;
       (ch.refunds as { data: Obj[] }).data.unshift(re);
@@ -504,7 +569,9 @@ ${s.cancel_url ? `<p><a href="${s.cancel_url}">Annuler</a></p>` : ""}</body></ht
     server,
     objects,
     events,
-    async listen(port = 12111, host = "127.0.0.1") {
+    /** Listens on 127.0.0.1 only: the double takes no key worth protecting, so it is never exposed. */
+    async listen(port = 12111) {
+      const host = "127.0.0.1";
       await new Promise<void>((ok, ko) => {
         server.once("error", ko);
         server.listen(port, host, () => ok());

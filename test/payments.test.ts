@@ -139,7 +139,7 @@ describe("refunds and receipts", () => {
 });
 
 describe("memberships", () => {
-  it("books 756, makes the member active for the calendar year; the délégation sees no address", async () => {
+  it("books the fee on 7561 (cotisation sans contrepartie), makes the member active for the calendar year; the délégation sees no address", async () => {
     const { sessionId } = await checkout(
       stack,
       { tierId: "individuel", member: { email: "adherent@example.org", firstName: "Ada", lastName: "Hérent", address: ADDRESS } },
@@ -147,7 +147,7 @@ describe("memberships", () => {
     );
     await pay(stack, sessionId);
     const year = new Date().getFullYear();
-    expect((await trialBalance(stack, Number(new Intl.DateTimeFormat("en", { timeZone: "Europe/Paris", year: "numeric" }).format(new Date()))))["756"]).toBe(-2000);
+    expect((await trialBalance(stack, Number(new Intl.DateTimeFormat("en", { timeZone: "Europe/Paris", year: "numeric" }).format(new Date()))))["7561"]).toBe(-2000);
     const members = (await (await stack.call("GET", "/v1/members?status=active", { role: "delegation" })).json()) as { items: Record<string, unknown>[] };
     const m = members.items.find((x) => x.email === "adherent@example.org")!;
     expect(m.status).toBe("active");

@@ -1,61 +1,23 @@
 /**
- * What the back-office keeps of the money that came in through Stripe: one donation record per
- * charge (donations and memberships), members, monthly subscriptions, and incidents the trésorier
- * must see (failed payments, disputes, failed payouts).
+ * Where the giving domain's items live in the single table (the storage module `store.ts` reads
+ * and writes them; the types are in `types.ts`, re-exported here for existing imports).
  *
- * | item | pk | sk | index |
- * | --- | --- | --- | --- |
- * | donation | `DONATION#<charge>` | `DONATION` | gsi1 `DONATIONS#<year>` / `<date>#<charge>` |
- * | member | `MEMBER#<email>` | `MEMBER` | gsi1 `MEMBERS` / email |
- * | subscription | `SUBSCRIPTION#<id>` | `SUBSCRIPTION` | |
- * | incident | `INCIDENT#<ref>` | `INCIDENT` | gsi1 `INCIDENTS#<year>` / `<date>#<ref>` |
+ * | item | pk | sk | index | ttl |
+ * | --- | --- | --- | --- | --- |
+ * | checkout | `CHECKOUT#<id>` | `CHECKOUT` | | 30 days after creation, removed once paid |
+ * | donation | `DONATION#<charge>` | `DONATION` | gsi1 `DONATIONS#<year>` / `<date>#<charge>` | |
+ * | member | `MEMBER#<email>` | `MEMBER` | gsi1 `MEMBERS` / email | |
+ * | subscription | `SUBSCRIPTION#<id>` | `SUBSCRIPTION` | | |
+ * | incident | `INCIDENT#<ref>` | `INCIDENT` | gsi1 `INCIDENTS#<year>` / `<date>#<ref>` | |
+ * | public idempotency | `PUBIDEM#<scope hash>` | `PUBIDEM` | | 24 h |
+ * | rate bucket | `RATE#<scope>` | `RATE` | | 1 h after last use |
  */
-import type { Address } from "./schemas.js";
+export type { CheckoutRecord, Donation, Incident, IncidentType, Kind, Member } from "./types.js";
 
-export interface Donation {
-  chargeId: string;
-  kind: "donation" | "membership";
-  frequency: "once" | "monthly";
-  amount: number;
-  fee: number;
-  refunded?: number;
-  date: string;
-  year: number;
-  email: string;
-  firstName: string;
-  lastName: string;
-  organisation?: string;
-  address?: Address;
-  receiptWanted: boolean;
-  receiptId?: string;
-  method: string;
-  checkoutId: string;
-  subscriptionId?: string;
-  invoiceId?: string;
-  tierId?: string;
-}
-
-export interface Member {
-  email: string;
-  firstName: string;
-  lastName: string;
-  organisation?: string;
-  address?: Address;
-  tierId: string;
-  validUntil: string;
-  lastPaymentOn: string;
-}
-
-export interface Incident {
-  ref: string;
-  type: "invoice_payment_failed" | "async_payment_failed" | "dispute_opened" | "dispute_won" | "dispute_lost" | "payout_failed";
-  date: string;
-  amount: number;
-  email?: string;
-  detail: string;
-}
-
+export const checkoutKey = (checkoutId: string) => ({ pk: `CHECKOUT#${checkoutId}`, sk: "CHECKOUT" });
 export const donationKey = (chargeId: string) => ({ pk: `DONATION#${chargeId}`, sk: "DONATION" });
 export const memberKey = (email: string) => ({ pk: `MEMBER#${email}`, sk: "MEMBER" });
 export const subscriptionKey = (id: string) => ({ pk: `SUBSCRIPTION#${id}`, sk: "SUBSCRIPTION" });
 export const incidentKey = (ref: string) => ({ pk: `INCIDENT#${ref}`, sk: "INCIDENT" });
+export const publicIdempotencyKey = (scoped: string) => ({ pk: `PUBIDEM#${scoped}`, sk: "PUBIDEM" });
+export const rateKey = (scope: string) => ({ pk: `RATE#${scope}`, sk: "RATE" });

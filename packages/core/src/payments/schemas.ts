@@ -16,7 +16,10 @@ const Person = {
   lastName: z.string().trim().min(1).max(100),
 };
 
+/** Checked against the configured public base URL by the checkout (anything else is a 400). */
 const ReturnUrl = z.url().max(500).optional();
+/** The CAPTCHA answer, required only when a CAPTCHA is configured (CAPTCHA_SECRET, CAPTCHA_VERIFY_URL). */
+const CaptchaToken = z.string().min(1).max(4096).optional();
 
 export const DonationCheckoutInput = z
   .strictObject({
@@ -26,6 +29,7 @@ export const DonationCheckoutInput = z
     receipt: z.boolean().default(true),
     successUrl: ReturnUrl,
     cancelUrl: ReturnUrl,
+    captchaToken: CaptchaToken,
   })
   .superRefine((v, ctx) => {
     if (v.receipt && !v.donor.address) ctx.addIssue({ code: "custom", path: ["donor", "address"], message: "a postal address is needed for a tax receipt" });
@@ -39,6 +43,7 @@ export const MembershipCheckoutInput = z
     member: z.strictObject({ ...Person, organisation: z.string().trim().max(200).optional(), address: Address.optional() }),
     successUrl: ReturnUrl,
     cancelUrl: ReturnUrl,
+    captchaToken: CaptchaToken,
   })
   .meta({ id: "MembershipCheckout" });
 export type MembershipCheckoutInput = z.output<typeof MembershipCheckoutInput>;
@@ -47,4 +52,8 @@ export const CheckoutSchema = z.object({ sessionId: z.string(), url: z.string() 
 export const TiersSchema = z.object({
   tiers: z.array(z.object({ id: z.string(), label: z.string(), amount: z.number().int(), period: z.string() })),
 });
+/** What the public page needs to show: the tax-reduction rate, whether receipts are issued, whether a CAPTCHA is asked. */
+export const PublicGivingSettingsSchema = z
+  .object({ taxReductionPercent: z.number(), receiptsEnabled: z.boolean(), captcha: z.boolean() })
+  .meta({ id: "PublicGivingSettings" });
 export const WebhookAnswer = z.object({ received: z.literal(true) });

@@ -1,3 +1,4 @@
+import * as z from "zod";
 import { loadConfig } from "../config.js";
 
 /**
@@ -13,6 +14,38 @@ export interface MembershipTier {
   period: "year";
   /** A membership fee without real counterpart may give a tax receipt. */
   receipt: boolean;
+  /** The fee buys a real counterpart (booked on 7562 instead of 7561). */
+  counterpart?: boolean;
+}
+
+/** `MEMBERSHIP_TIERS`, a JSON list, checked field by field. */
+export const MembershipTiersSchema = z
+  .array(
+    z.strictObject({
+      id: z.string().regex(/^[\w-]{1,40}$/, "must be 1 to 40 letters, digits, - or _"),
+      label: z.string().trim().min(1).max(100),
+      amount: z.number().int("must be a whole number of cents").min(100).max(10_000_000),
+      period: z.literal("year").default("year"),
+      receipt: z.boolean().default(false),
+      counterpart: z.boolean().default(false),
+    }),
+  )
+  .min(1, "must list at least one tier")
+  .refine((tiers) => new Set(tiers.map((t) => t.id)).size === tiers.length, "tier ids must be unique");
+
+/** Parses `MEMBERSHIP_TIERS`; a bad value stops the function at start with every bad field named. */
+export function parseTiers(raw: string | undefined): MembershipTier[] {
+  if (raw === undefined || raw.trim() === "") return DEFAULT_TIERS;
+  let json: unknown;
+  try {
+    json = JSON.parse(raw);
+  } catch {
+    throw new Error("MEMBERSHIP_TIERS is not valid JSON");
+  }
+  const r = MembershipTiersSchema.safeParse(json);
+  if (!r.success)
+    throw new Error(`MEMBERSHIP_TIERS is invalid: ${r.error.issues.map((i) => `${["MEMBERSHIP_TIERS", ...i.path.map((p) => (typeof p === "number" ? `[${p}]` : `.${String(p)}`))].join("").replace(/\.\[/g, "[")} ${i.message}`).join("; ")}`);
+  return r.data;
 }
 
 export interface GivingSettings {
@@ -33,7 +66,7 @@ export const DEFAULT_TIERS: MembershipTier[] = [
 export function loadGivingSettings(env: Record<string, string | undefined> = process.env): GivingSettings {
   const config = loadConfig(env);
   return {
-    tiers: env.MEMBERSHIP_TIERS ? (JSON.parse(env.MEMBERSHIP_TIERS) as MembershipTier[]) : DEFAULT_TIERS,
+    tiers: parseTiers(env.MEMBERSHIP_TIERS),
     receiptsEnabled: (env.RECEIPTS_ENABLED ?? "true") !== "false",
     taxReductionPercent: Number(env.TAX_REDUCTION_PERCENT ?? "66"),
     association: {
@@ -45,6 +78,3 @@ export function loadGivingSettings(env: Record<string, string | undefined> = pro
     },
   };
 }
-
-/** "50 € vous coûtent 17 € après réduction d'impôt": what the gift costs after the reduction, in cents. */
-export const costAfterReduction = (amount: number, percent = 66) => amount - Math.round((amount * percent) / 100);

@@ -2,8 +2,10 @@
  * The Stripe adapter: the official client, pointed at Stripe or, in dev and tests, at the Stripe
  * test double (`STRIPE_API_URL`). Keys come from the environment locally and from Secrets Manager
  * in AWS (`STRIPE_SECRET_ARN`, a JSON `{ secretKey, webhookSecret }`), read once per cold start.
+ * The `stripe` package is loaded on first use (dynamic import), so routes that never call Stripe
+ * (the membership tiers) do not pay for loading it.
  */
-import Stripe from "stripe";
+import type Stripe from "stripe";
 
 export interface StripeContext {
   client: Stripe;
@@ -23,9 +25,10 @@ async function keys(env: Record<string, string | undefined>): Promise<{ secretKe
   return { secretKey: parsed.secretKey, webhookSecret: parsed.webhookSecret };
 }
 
-export function makeStripe(secretKey: string, apiUrl?: string): Stripe {
+export async function makeStripe(secretKey: string, apiUrl?: string): Promise<Stripe> {
   const target = apiUrl ? new URL(apiUrl) : undefined;
-  return new Stripe(secretKey, {
+  const { default: StripeClient } = await import("stripe");
+  return new StripeClient(secretKey, {
     maxNetworkRetries: 2,
     timeout: 10_000,
     telemetry: false,
@@ -34,7 +37,7 @@ export function makeStripe(secretKey: string, apiUrl?: string): Stripe {
 }
 
 export function stripeFromEnv(env: Record<string, string | undefined> = process.env): Promise<StripeContext> {
-  cached ??= keys(env).then((k) => ({ client: makeStripe(k.secretKey, env.STRIPE_API_URL), webhookSecret: k.webhookSecret }));
+  cached ??= keys(env).then(async (k) => ({ client: await makeStripe(k.secretKey, env.STRIPE_API_URL), webhookSecret: k.webhookSecret }));
   cached.catch(() => (cached = undefined));
   return cached;
 }

@@ -2,7 +2,7 @@
 import * as z from "zod";
 import { defineRoute, type RouteDef } from "../route.js";
 import { Year } from "@asso/core/ledger/schemas";
-import { CheckoutSchema, DonationCheckoutInput, MembershipCheckoutInput, TiersSchema, WebhookAnswer } from "@asso/core/payments/schemas";
+import { CheckoutSchema, DonationCheckoutInput, MembershipCheckoutInput, PublicGivingSettingsSchema, TiersSchema, WebhookAnswer } from "@asso/core/payments/schemas";
 import { DonorListQuery, DonorListSchema, MemberListQuery, MemberListSchema } from "@asso/core/payments/people";
 import { AnnualReceiptsInput, AnnualReceiptsSchema, ReceiptFileParam, ReceiptListQuery, ReceiptListSchema } from "@asso/core/receipts/schemas";
 import { READERS, TRESORIER } from "./common.js";
@@ -18,13 +18,23 @@ export const givingRoutes = [
     response: { status: 200, schema: TiersSchema },
   }),
   defineRoute({
+    method: "GET",
+    path: "/v1/public/giving-settings",
+    group: "public",
+    operationId: "givingSettings",
+    summary: "What the giving page shows: the tax-reduction rate, whether receipts are issued, whether a CAPTCHA is asked.",
+    auth: "public",
+    response: { status: 200, schema: PublicGivingSettingsSchema },
+  }),
+  defineRoute({
     method: "POST",
     path: "/v1/public/donations/checkout",
     group: "public",
     operationId: "donationCheckout",
-    summary: "Starts a Stripe Checkout for a donation (once, or monthly as a subscription).",
+    summary: "Starts a Stripe Checkout for a donation (once, or monthly as a subscription). Rate-limited per address (429 with Retry-After); return URLs only on the public base URL.",
     auth: "public",
     body: DonationCheckoutInput,
+    idempotent: true,
     response: { status: 201, schema: CheckoutSchema },
   }),
   defineRoute({
@@ -32,9 +42,10 @@ export const givingRoutes = [
     path: "/v1/public/memberships/checkout",
     group: "public",
     operationId: "membershipCheckout",
-    summary: "Starts a Stripe Checkout for a membership fee (valid for the calendar year).",
+    summary: "Starts a Stripe Checkout for a membership fee (valid for the calendar year). Rate-limited like donations.",
     auth: "public",
     body: MembershipCheckoutInput,
+    idempotent: true,
     response: { status: 201, schema: CheckoutSchema },
   }),
   defineRoute({

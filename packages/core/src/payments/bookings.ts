@@ -1,0 +1,171 @@
+/**
+ * What the ledger and the receipts make of each payment fact: pure functions, no I/O. The webhook
+ * (`webhook.ts`) reads our records, calls these, and writes what they answer.
+ *
+ * Stripe journal (`ST`), Stripe's balance held on 4671:
+ * - a gift or fee paid: 4671 ← gross (7541, or 7561 / 7562 for membership fees), the Stripe fee 627;
+ * - a refund that succeeded: the revenue account back to 4671; a refund that fails after: reversed;
+ * - a dispute opened: the withdrawn amount (revenue → 4671) and the dispute fee (627 → 4671), as
+ *   Stripe's balance moves; won: the returned funds back to revenue; lost: nothing more (the gift
+ *   stays reversed);
+ * - a payout: 512 ← 4671; a payout that fails after it was paid: back to 4671.
+ */
+import { fiscalYearOf } from "../dates.js";
+import type { Line } from "../ledger/model.js";
+import { cleanText } from "../text.js";
+import type { MembershipTier } from "./settings.js";
+import type { CheckoutMetadata, CheckoutRecord, FactOf, IncidentType, Kind } from "./types.js";
+
+export const CLEARING = "4671";
+export const BANK = "512";
+export const FEES = "627";
+export const DONATIONS = "7541";
+export const FEES_WITHOUT_COUNTERPART = "7561";
+export const FEES_WITH_COUNTERPART = "7562";
+
+/** The account a payment's gross goes to: gifts 7541; membership fees 7561, or 7562 for a tier with a counterpart. */
+export function revenueAccount(kind: Kind, tier?: Pick<MembershipTier, "counterpart">): string {
+  if (kind === "donation") return DONATIONS;
+  return tier?.counterpart ? FEES_WITH_COUNTERPART : FEES_WITHOUT_COUNTERPART;
+}
+
+/** `amount` debited to one account and credited to another: the two lines of one movement. */
+export const pair = (debit: string, credit: string, amount: number, label?: string): Line[] => [
+  { account: debit, debit: amount, credit: 0, ...(label ? { label } : {}) },
+  { account: credit, debit: 0, credit: amount, ...(label ? { label } : {}) },
+];
+
+export interface EntryDraft {
+  date: string;
+  label: string;
+  pieceRef: string;
+  lines: Line[];
+}
+
+const label = (s: string) => cleanText(s, 200);
+
+// ---------------------------------------------------------------- is it ours?
+
+/**
+ * Only payments that come from this back-office's own checkout (a checkout id in the metadata that
+ * names a checkout record we wrote) and in EUR are booked as gifts or fees; anything else is an
+ * incident for the trésorier. Answers why not, or undefined when it is ours.
+ */
+export function whyNotOurs(p: { currency: string; metadata: CheckoutMetadata }, checkout: CheckoutRecord | undefined): string | undefined {
+  if (!p.metadata.checkoutId) return "paiement sans référence de notre formulaire de don (métadonnées absentes)";
+  if (!checkout) return `paiement dont la référence ${p.metadata.checkoutId} ne correspond à aucun passage par notre formulaire`;
+  if (p.currency !== "eur") return `paiement en ${p.currency.toUpperCase() || "devise inconnue"} : seuls les paiements en euros sont comptabilisés`;
+  return undefined;
+}
+
+// ---------------------------------------------------------------- entries
+
+/** The person a payment is from, one clean line. */
+export function payerName(checkout: Pick<CheckoutRecord, "firstName" | "lastName"> | undefined, billingName?: string): string {
+  return cleanText(checkout ? `${checkout.firstName} ${checkout.lastName}` : (billingName ?? "donateur"), 120) || "donateur";
+}
+
+export function giftEntry(fact: FactOf<"DonationPaid">, ctx: { kind: Kind; frequency: "once" | "monthly"; who: string; account: string }): EntryDraft {
+  const what = ctx.kind === "membership" ? `Cotisation ${ctx.who}` : `Don ${ctx.frequency === "monthly" ? "mensuel " : ""}${ctx.who}`;
+  return {
+    date: fact.date,
+    label: label(what),
+    pieceRef: fact.chargeId,
+    lines: [...pair(CLEARING, ctx.account, fact.amount), ...(fact.fee > 0 ? pair(FEES, CLEARING, fact.fee, "Frais Stripe") : [])],
+  };
+}
+
+const giftWord = (kind: Kind) => (kind === "membership" ? "de cotisation" : "de don");
+
+export function refundEntry(fact: FactOf<"RefundSucceeded">, kind: Kind, account: string): EntryDraft {
+  return { date: fact.date, label: label(`Remboursement ${giftWord(kind)} (${fact.chargeId})`), pieceRef: fact.refundId, lines: pair(account, CLEARING, fact.amount) };
+}
+
+/** A refund that failed after it was booked: the money is back on Stripe's balance. */
+export function refundFailedEntry(fact: FactOf<"RefundFailed">, kind: Kind, account: string): EntryDraft {
+  return { date: fact.date, label: label(`Remboursement ${giftWord(kind)} échoué (${fact.chargeId})`), pieceRef: fact.refundId, lines: pair(CLEARING, account, fact.amount) };
+}
+
+export function disputeOpenedEntry(fact: FactOf<"DisputeOpened">, account: string): EntryDraft {
+  return {
+    date: fact.date,
+    label: label(`Litige ouvert : fonds retirés (${fact.chargeId})`),
+    pieceRef: fact.disputeId,
+    lines: [...pair(account, CLEARING, fact.amount), ...(fact.fee > 0 ? pair(FEES, CLEARING, fact.fee, "Frais de litige") : [])],
+  };
+}
+
+/** A won dispute: the funds (and a returned fee, if any) come back. Undefined when nothing moved. */
+export function disputeWonEntry(fact: FactOf<"DisputeClosed">, account: string): EntryDraft | undefined {
+  if (fact.outcome !== "won" || fact.returned + fact.feeReturned <= 0) return undefined;
+  return {
+    date: fact.date,
+    label: label(`Litige gagné : fonds restitués (${fact.chargeId})`),
+    pieceRef: fact.disputeId,
+    lines: [...(fact.returned > 0 ? pair(CLEARING, account, fact.returned) : []), ...(fact.feeReturned > 0 ? pair(CLEARING, FEES, fact.feeReturned, "Frais de litige restitués") : [])],
+  };
+}
+
+export function payoutEntry(fact: FactOf<"PayoutPaid">): EntryDraft {
+  return { date: fact.date, label: "Virement Stripe vers la banque", pieceRef: fact.payoutId, lines: pair(BANK, CLEARING, fact.amount) };
+}
+
+export function payoutFailedEntry(fact: FactOf<"PayoutFailed">): EntryDraft {
+  return { date: fact.date, label: "Virement Stripe échoué : retour en attente", pieceRef: fact.payoutId, lines: pair(CLEARING, BANK, fact.amount) };
+}
+
+/** How much of the gift was taken back by a movement (positive) or given back (negative). */
+export function keptDelta(fact: FactOf<"RefundSucceeded" | "RefundFailed" | "DisputeOpened" | "DisputeClosed">): number {
+  switch (fact.type) {
+    case "RefundSucceeded":
+      return fact.amount;
+    case "RefundFailed":
+      return -fact.amount;
+    case "DisputeOpened":
+      return fact.amount;
+    case "DisputeClosed":
+      return -fact.returned;
+  }
+}
+
+// ---------------------------------------------------------------- closed years
+
+/** The French date `31/12/2023` of `2023-12-31`. */
+const frDate = (date: string) => `${date.slice(8, 10)}/${date.slice(5, 7)}/${date.slice(0, 4)}`;
+
+/**
+ * An entry whose date falls in a closed fiscal year, moved to the first open date with a label
+ * saying so (the piece keeps its own date).
+ */
+export function movedToOpenDate(entry: EntryDraft, openDate: string, startMonth?: number): EntryDraft & { pieceDate: string } {
+  const year = fiscalYearOf(entry.date, startMonth);
+  const suffix = ` (mouvement du ${frDate(entry.date)}, exercice ${year} clos)`;
+  return { ...entry, date: openDate, pieceDate: entry.date, label: `${cleanText(entry.label, 200 - suffix.length)}${suffix}` };
+}
+
+// ---------------------------------------------------------------- receipts and incidents
+
+/**
+ * Whether a fact may change the receipt of a gift: a one-off gift or fee whose donor asked for a
+ * receipt (membership tiers give one only when marked), any time money is taken or given back.
+ * The receipts module then brings the receipt in line (`reconcileReceipt`).
+ */
+export function receiptFollows(d: { frequency: "once" | "monthly"; receiptWanted: boolean } | undefined, receiptsEnabled: boolean): boolean {
+  return receiptsEnabled && !!d && d.receiptWanted && d.frequency === "once";
+}
+
+const eur = (cents: number) => `${(cents / 100).toFixed(2).replace(".", ",")} €`;
+
+/** The incident a dispute fact leaves for the trésorier. */
+export function disputeIncident(fact: FactOf<"DisputeOpened" | "DisputeClosed">, email?: string): { ref: string; type: IncidentType; date: string; amount: number; email?: string; detail: string } {
+  const type: IncidentType = fact.type === "DisputeOpened" ? "dispute_opened" : fact.outcome === "won" ? "dispute_won" : "dispute_lost";
+  const amount = fact.type === "DisputeOpened" ? fact.amount : fact.returned;
+  const what = fact.type === "DisputeOpened" ? `ouvert (${fact.reason}) : ${eur(fact.amount)} retirés, ${eur(fact.fee)} de frais` : fact.outcome === "won" ? "gagné : fonds restitués" : "perdu : le don reste annulé";
+  return { ref: fact.disputeId, type, date: fact.date, amount, ...(email ? { email } : {}), detail: `Litige sur ${fact.chargeId} ${what}` };
+}
+
+/** A membership is valid until the end of the calendar year it was paid in. */
+export const membershipValidUntil = (date: string) => `${fiscalYearOf(date, 1)}-12-31`;
+
+/** Tax receipts and the donors' registry follow the calendar year (income tax), whatever the fiscal year. */
+export const taxYearOf = (date: string) => fiscalYearOf(date, 1);

@@ -1,0 +1,243 @@
+/**
+ * The giving storage module: every DynamoDB read and write of payments (checkout records,
+ * donations, members, subscriptions, incidents, public idempotency answers, rate buckets), written
+ * with the shared helper `db/store.ts` and called by intent. The other payments files hold rules.
+ * Layout: `records.ts`. Reads, pages, batches and transactions go through `db/store.ts`; the two
+ * single-item conditional writes it lacks (put, update answering the new item) are here.
+ */
+import type { Db } from "../db/client.js";
+import { batchGet, getItem, queryPages, type Item, type NamedItem } from "../db/store.js";
+import { keys } from "../ledger/keys.js";
+import {
+  checkoutKey,
+  donationKey,
+  incidentKey,
+  memberKey,
+  publicIdempotencyKey,
+  rateKey,
+  subscriptionKey,
+} from "./records.js";
+import type { CheckoutRecord, Donation, Incident, Member } from "./types.js";
+import { fiscalYearOf } from "../dates.js";
+import { PutCommand, UpdateCommand } from "@aws-sdk/lib-dynamodb";
+import { ConditionalCheckFailedException } from "@aws-sdk/client-dynamodb";
+
+const DAY = 86_400;
+/** Abandoned checkouts' personal data is removed after 30 days (DynamoDB TTL, epoch seconds). */
+export const CHECKOUT_TTL_SECONDS = 30 * DAY;
+const epoch = (ms = Date.now()) => Math.floor(ms / 1000);
+
+const strip = (item: Item | undefined, ...more: string[]) => {
+  if (!item) return undefined;
+  const out: Item = { ...item };
+  for (const k of ["pk", "sk", "gsi1pk", "gsi1sk", "gsi2pk", "gsi2sk", "ttl", ...more]) delete out[k];
+  return out;
+};
+
+async function put(db: Db, item: Item, condition?: string): Promise<boolean> {
+  try {
+    await db.doc.send(new PutCommand({ TableName: db.tableName, Item: item, ...(condition ? { ConditionExpression: condition } : {}) }));
+    return true;
+  } catch (err) {
+    if (err instanceof ConditionalCheckFailedException) return false;
+    throw err;
+  }
+}
+
+async function update(db: Db, input: { Key: Record<string, string>; UpdateExpression: string; ConditionExpression?: string; ExpressionAttributeNames?: Record<string, string>; ExpressionAttributeValues?: Record<string, unknown> }): Promise<Item | undefined | false> {
+  try {
+    const r = await db.doc.send(new UpdateCommand({ TableName: db.tableName, ...input, ReturnValues: "ALL_NEW" }));
+    return r.Attributes as Item | undefined;
+  } catch (err) {
+    if (err instanceof ConditionalCheckFailedException) return false;
+    throw err;
+  }
+}
+
+// ---------------------------------------------------------------- checkouts
+
+/** Keeps a checkout's details before Stripe is called; they expire after 30 days unless paid. */
+export async function saveCheckout(db: Db, record: CheckoutRecord, now = Date.now()): Promise<void> {
+  await put(db, { ...checkoutKey(record.checkoutId), ...record, ttl: epoch(now) + CHECKOUT_TTL_SECONDS });
+}
+
+export async function setCheckoutSession(db: Db, checkoutId: string, sessionId: string): Promise<void> {
+  await update(db, { Key: checkoutKey(checkoutId), UpdateExpression: "SET sessionId = :s", ConditionExpression: "attribute_exists(pk)", ExpressionAttributeValues: { ":s": sessionId } });
+}
+
+export async function getCheckout(db: Db, checkoutId: string): Promise<CheckoutRecord | undefined> {
+  return strip(await getItem(db, checkoutKey(checkoutId)), "paidOn") as unknown as CheckoutRecord | undefined;
+}
+
+/** A paid checkout is kept (monthly renewals read it): its expiry is removed. */
+export async function markPaid(db: Db, checkoutId: string, date: string): Promise<void> {
+  await update(db, { Key: checkoutKey(checkoutId), UpdateExpression: "SET paidOn = if_not_exists(paidOn, :d) REMOVE #t", ConditionExpression: "attribute_exists(pk)", ExpressionAttributeNames: { "#t": "ttl" }, ExpressionAttributeValues: { ":d": date } });
+}
+
+// ---------------------------------------------------------------- donations
+
+export async function getDonation(db: Db, chargeId: string): Promise<Donation | undefined> {
+  return strip(await getItem(db, donationKey(chargeId))) as unknown as Donation | undefined;
+}
+
+/** The donation record, written in the same transaction as its ledger entry. */
+export function donationItem(donation: Omit<Donation, "refunded" | "receiptId">): NamedItem {
+  const names: Record<string, string> = { "#k": "kind" };
+  const values: Record<string, unknown> = { ":zero": 0, ":gp": `DONATIONS#${donation.year}`, ":gs": `${donation.date}#${donation.chargeId}` };
+  const sets = Object.entries(donation)
+    .filter(([, v]) => v !== undefined)
+    .map(([k, v], i) => {
+      names[`#f${i}`] = k;
+      values[`:v${i}`] = v;
+      return `#f${i} = :v${i}`;
+    });
+  // `kind` is the donation's own field (donation | membership): it is among the sets.
+  delete names["#k"];
+  return {
+    name: "donation",
+    item: {
+      Update: {
+        Key: donationKey(donation.chargeId),
+        UpdateExpression: `SET ${sets.join(", ")}, refunded = if_not_exists(refunded, :zero), gsi1pk = :gp, gsi1sk = :gs`,
+        ExpressionAttributeNames: names,
+        ExpressionAttributeValues: values,
+      },
+    },
+  };
+}
+
+/** Adds `delta` to what was taken back from a gift (refund, dispute; negative when it comes back). */
+export function refundedItem(chargeId: string, delta: number): NamedItem {
+  return { name: "donation", item: { Update: { Key: donationKey(chargeId), UpdateExpression: "ADD refunded :a", ExpressionAttributeValues: { ":a": delta } } } };
+}
+
+/** Every donation record of a year (gifts and membership fees), a page at a time. */
+export async function* donationsOfYear(db: Db, year: number): AsyncGenerator<Donation[]> {
+  for await (const page of queryPages(db, { IndexName: "gsi1", KeyConditionExpression: "gsi1pk = :p", ExpressionAttributeValues: { ":p": `DONATIONS#${year}` } }))
+    yield page as unknown as Donation[];
+}
+
+// ---------------------------------------------------------------- members and subscriptions
+
+export async function getMember(db: Db, email: string): Promise<Member | undefined> {
+  return strip(await getItem(db, memberKey(email)), "kind") as unknown as Member | undefined;
+}
+
+export async function saveMember(db: Db, member: Member): Promise<void> {
+  await put(db, { ...memberKey(member.email), kind: "member", ...member, gsi1pk: "MEMBERS", gsi1sk: member.email });
+}
+
+export async function* membersPages(db: Db): AsyncGenerator<Member[]> {
+  for await (const page of queryPages(db, { IndexName: "gsi1", KeyConditionExpression: "gsi1pk = :p", ExpressionAttributeValues: { ":p": "MEMBERS" } }))
+    yield page.map((i) => strip(i, "kind")) as unknown as Member[];
+}
+
+async function setSubscription(db: Db, id: string, set: string, values: Record<string, unknown>) {
+  await update(db, { Key: subscriptionKey(id), UpdateExpression: `SET ${set}, kind = :k`, ExpressionAttributeNames: { "#s": "status" }, ExpressionAttributeValues: { ...values, ":k": "subscription" } });
+}
+
+/** A subscription started (a cancellation that arrived first is kept). */
+export const subscriptionStarted = (db: Db, id: string, checkoutId: string) => setSubscription(db, id, "#s = if_not_exists(#s, :s), checkoutId = :c", { ":s": "active", ":c": checkoutId });
+export const subscriptionPaid = (db: Db, id: string, p: { email: string; amount: number; checkoutId: string }) =>
+  setSubscription(db, id, "#s = if_not_exists(#s, :s), email = :e, amount = :m, checkoutId = :c", { ":s": "active", ":e": p.email, ":m": p.amount, ":c": p.checkoutId });
+export const subscriptionCancelled = (db: Db, id: string, date: string) => setSubscription(db, id, "#s = :s, cancelledOn = :d", { ":s": "canceled", ":d": date });
+
+/** Status of each subscription (`active`, `canceled`) by id. */
+export async function subscriptionStatuses(db: Db, ids: readonly string[]): Promise<Map<string, string>> {
+  const out = new Map<string, string>();
+  for (const it of await batchGet(db, ids.map(subscriptionKey))) out.set(String(it.pk).slice("SUBSCRIPTION#".length), it.status as string);
+  return out;
+}
+
+// ---------------------------------------------------------------- incidents
+
+/** Records (or updates) what the trésorier must look at; listed under the fiscal year of its date. */
+export async function recordIncident(db: Db, incident: Incident): Promise<void> {
+  const year = fiscalYearOf(incident.date);
+  await put(db, { ...incidentKey(incident.ref), kind: "incident", ...incident, gsi1pk: `INCIDENTS#${year}`, gsi1sk: `${incident.date}#${incident.ref}` });
+}
+
+export async function getIncident(db: Db, ref: string): Promise<Incident | undefined> {
+  return strip(await getItem(db, incidentKey(ref)), "kind") as unknown as Incident | undefined;
+}
+
+export async function* incidentsOfYear(db: Db, year: number): AsyncGenerator<Incident[]> {
+  for await (const page of queryPages(db, { IndexName: "gsi1", KeyConditionExpression: "gsi1pk = :p", ExpressionAttributeValues: { ":p": `INCIDENTS#${year}` } }))
+    yield page.map((i) => strip(i, "kind")) as unknown as Incident[];
+}
+
+// ---------------------------------------------------------------- bookings
+
+/** True once the Stripe movement `ref` (charge:…, refund:…) has its ledger entry. */
+export async function isBooked(db: Db, ref: string): Promise<boolean> {
+  return !!(await getItem(db, keys.idempotency("stripe", ref)));
+}
+
+// ---------------------------------------------------------------- public idempotency
+
+export interface StoredAnswer {
+  requestHash: string;
+  answer: unknown;
+}
+
+export async function getPublicAnswer(db: Db, scoped: string): Promise<StoredAnswer | undefined> {
+  const it = await getItem(db, publicIdempotencyKey(scoped));
+  if (!it || (typeof it.ttl === "number" && it.ttl < epoch())) return undefined;
+  return { requestHash: it.requestHash as string, answer: JSON.parse(it.answer as string) };
+}
+
+/** Keeps the first answer for a scoped key for `ttlSeconds` (a concurrent first writer wins). */
+export async function savePublicAnswer(db: Db, scoped: string, stored: StoredAnswer, ttlSeconds: number): Promise<void> {
+  await put(
+    db,
+    { ...publicIdempotencyKey(scoped), kind: "public-idempotency", requestHash: stored.requestHash, answer: JSON.stringify(stored.answer), ttl: epoch() + ttlSeconds },
+    "attribute_not_exists(pk)",
+  );
+}
+
+// ---------------------------------------------------------------- rate buckets
+
+export interface BucketRule {
+  /** Requests allowed at once (the bucket's size). */
+  burst: number;
+  /** Sustained requests per second (the refill rate). */
+  perSecond: number;
+}
+
+/**
+ * Takes one token from the bucket `scope`, written as a generic cell rate algorithm: the item holds
+ * the theoretical arrival time `tat` (ms). A request is allowed when the new `tat` stays within
+ * `burst` intervals of now. Each step is one conditional single-item update (no read-modify-write
+ * race, so a burst from one address costs one write per request). Answers the seconds to wait
+ * when refused.
+ */
+export async function takeToken(db: Db, scope: string, rule: BucketRule, now = Date.now()): Promise<{ ok: true } | { ok: false; retryAfter: number }> {
+  const interval = 1000 / rule.perSecond;
+  const window = rule.burst * interval;
+  const key = rateKey(scope);
+  const ttl = epoch(now + window) + 3600;
+  // Busy bucket: tat in [now, now + window - interval] → tat += interval.
+  const busy = () =>
+    update(db, {
+      Key: key,
+      UpdateExpression: "SET tat = tat + :i, #t = :ttl",
+      ConditionExpression: "tat >= :now AND tat <= :max",
+      ExpressionAttributeNames: { "#t": "ttl" },
+      ExpressionAttributeValues: { ":i": interval, ":now": now, ":max": now + window - interval, ":ttl": ttl },
+    });
+  // Idle bucket (new, or tat in the past): tat = now + interval.
+  const idle = () =>
+    update(db, {
+      Key: key,
+      UpdateExpression: "SET tat = :n, #t = :ttl",
+      ConditionExpression: "attribute_not_exists(tat) OR tat < :now",
+      ExpressionAttributeNames: { "#t": "ttl" },
+      ExpressionAttributeValues: { ":n": now + interval, ":now": now, ":ttl": ttl },
+    });
+  for (let attempt = 0; attempt < 2; attempt++) {
+    if ((await busy()) !== false) return { ok: true };
+    if ((await idle()) !== false) return { ok: true };
+  }
+  const tat = ((await getItem(db, key, { consistent: false }))?.tat as number | undefined) ?? now;
+  return { ok: false, retryAfter: Math.max(1, Math.ceil((tat - (now + window - interval)) / 1000)) };
+}

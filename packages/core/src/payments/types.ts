@@ -1,0 +1,131 @@
+/**
+ * The giving domain's records and facts, as plain types: what payments keeps (checkouts, donations,
+ * members, incidents) and the neutral facts a Stripe event becomes. No I/O here, so receipts and
+ * any other domain can import these without importing the webhook.
+ */
+import type { Address } from "./schemas.js";
+
+export type { Address };
+export type Kind = "donation" | "membership";
+export type Frequency = "once" | "monthly";
+
+/** What we keep of a checkout until (and after) it is paid. Personal data expires with `ttl` unless paid. */
+export interface CheckoutRecord {
+  checkoutId: string;
+  kind: Kind;
+  frequency: Frequency;
+  amount: number;
+  email: string;
+  firstName: string;
+  lastName: string;
+  organisation?: string;
+  address?: Address;
+  receipt: boolean;
+  tierId?: string;
+  sessionId?: string;
+  createdAt: string;
+}
+
+export interface Donation {
+  chargeId: string;
+  kind: Kind;
+  frequency: Frequency;
+  amount: number;
+  fee: number;
+  refunded?: number;
+  date: string;
+  year: number;
+  email: string;
+  firstName: string;
+  lastName: string;
+  organisation?: string;
+  address?: Address;
+  receiptWanted: boolean;
+  receiptId?: string;
+  method: string;
+  checkoutId: string;
+  subscriptionId?: string;
+  invoiceId?: string;
+  tierId?: string;
+  /** The revenue account the gross was booked to (7541, 7561, 7562): refunds and disputes reverse that one. */
+  account?: string;
+}
+
+export interface Member {
+  email: string;
+  firstName: string;
+  lastName: string;
+  organisation?: string;
+  address?: Address;
+  tierId: string;
+  validUntil: string;
+  lastPaymentOn: string;
+}
+
+export type IncidentType =
+  | "invoice_payment_failed"
+  | "async_payment_failed"
+  | "dispute_opened"
+  | "dispute_won"
+  | "dispute_lost"
+  | "payout_failed"
+  | "refund_failed"
+  /** A payment that did not come from this back-office's checkout, or not in EUR: not booked. */
+  | "foreign_payment"
+  /** A movement dated in a closed fiscal year, booked at the first open date. */
+  | "closed_year";
+
+export interface Incident {
+  ref: string;
+  type: IncidentType;
+  date: string;
+  amount: number;
+  currency?: string;
+  email?: string;
+  detail: string;
+  /** The ledger entry it led to, when one was booked (closed year). */
+  entryId?: string;
+}
+
+// ---------------------------------------------------------------- facts
+
+/** What our checkout put in the session's, payment's and subscription's metadata. */
+export interface CheckoutMetadata {
+  checkoutId?: string;
+  kind?: string;
+  tierId?: string;
+  /** `asso-backoffice` when set by this back-office's checkout. */
+  source?: string;
+}
+
+/** A charge as the facts need it: money in cents, its fee, currency, Paris date. */
+export interface ChargeFacts {
+  chargeId: string;
+  amount: number;
+  fee: number;
+  currency: string;
+  /** Europe/Paris calendar date. */
+  date: string;
+  method: string;
+  metadata: CheckoutMetadata;
+  billingName?: string;
+  billingEmail?: string;
+}
+
+/** A Stripe event, translated once into what happened, with everything the bookings need. */
+export type PaymentFact =
+  | ({ type: "DonationPaid"; subscriptionId?: string; invoiceId?: string } & ChargeFacts)
+  | { type: "SubscriptionStarted"; subscriptionId: string; checkoutId?: string }
+  | { type: "SubscriptionCancelled"; subscriptionId: string; date: string }
+  | { type: "PaymentFailed"; kind: "invoice_payment_failed" | "async_payment_failed"; ref: string; amount: number; currency: string; date: string; metadata: CheckoutMetadata }
+  | { type: "RefundSucceeded"; refundId: string; chargeId: string; amount: number; currency: string; date: string; metadata: CheckoutMetadata }
+  | { type: "RefundFailed"; refundId: string; chargeId: string; amount: number; currency: string; date: string; metadata: CheckoutMetadata; reason?: string }
+  | { type: "DisputeOpened"; disputeId: string; chargeId: string; amount: number; fee: number; currency: string; date: string; reason: string; metadata: CheckoutMetadata }
+  | { type: "DisputeClosed"; disputeId: string; chargeId: string; outcome: "won" | "lost"; returned: number; feeReturned: number; currency: string; date: string; metadata: CheckoutMetadata }
+  | { type: "PayoutPaid"; payoutId: string; amount: number; currency: string; date: string }
+  | { type: "PayoutFailed"; payoutId: string; amount: number; currency: string; date: string; failureCode?: string };
+
+export type FactOf<T extends PaymentFact["type"]> = Extract<PaymentFact, { type: T }>;
+
+/** The marker our checkout writes in metadata, so that only its own payments are booked. */
+export const CHECKOUT_SOURCE = "asso-backoffice";
