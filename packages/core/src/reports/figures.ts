@@ -70,9 +70,9 @@ export const SOURCES = [
   ["individual_gifts", "Dons de particuliers", ["7541"]],
   ["company_giving", "Mécénat d'entreprises", ["7542"]],
   ["legacies", "Legs et donations", ["7543"]],
-  ["public_generosity_other", "Autres ressources de la générosité du public", ["754"]],
+  ["public_generosity_other", "Autres ressources de générosité", ["754"]],
   ["membership_fees", "Cotisations", ["756"]],
-  ["foundation_contributions", "Contributions de fondations et d'autres organismes", ["755"]],
+  ["foundation_contributions", "Fondations et autres organismes", ["755"]],
   ["public_subsidies", "Subventions publiques", ["74"]],
   ["sales", "Ventes et prestations", ["70"]],
   ["dedicated_funds_used", "Utilisations de fonds dédiés", ["789"]],
@@ -80,6 +80,19 @@ export const SOURCES = [
 ] as const;
 export type Source = (typeof SOURCES)[number][0];
 export const SOURCE_LABELS: Record<Source, string> = Object.fromEntries(SOURCES.map(([s, l]) => [s, l])) as Record<Source, string>;
+
+/** What the part of a split source that no funder explains is called. */
+const REST_LABELS: Partial<Record<Source, string>> = {
+  foundation_contributions: "Autres fondations et organismes",
+  public_subsidies: "Autres subventions publiques",
+  company_giving: "Autres mécènes",
+};
+
+/** How a line of income by source is named in the PDF and the CSV: the funder's name when split by funder. */
+export function sourceDisplay(s: { source: Source; label: string; funder?: string; funderId?: string }): string {
+  if (!s.funder) return s.label;
+  return s.funderId ? s.funder : (REST_LABELS[s.source] ?? `${s.label} (autres)`);
+}
 
 /** The source an income account belongs to: its longest matching prefix. */
 export function sourceOf(account: string): Source {
@@ -247,11 +260,13 @@ function commentary(f: Omit<YearFigures, "commentary">): string[] {
   const { income, expenses } = f;
   if (income.total > 0) {
     out.push(`Les dons de particuliers représentent ${percent(income.donorShare)} des produits.`);
-    const top = [...income.bySource].sort((a, b) => b.amount - a.amount)[0];
     const bySource = new Map<string, number>();
     for (const s of income.bySource) bySource.set(s.source, (bySource.get(s.source) ?? 0) + s.amount);
     const [mainSource, mainAmount] = [...bySource.entries()].sort((a, b) => b[1] - a[1])[0]!;
-    out.push(`La première source de produits est : ${SOURCE_LABELS[mainSource as Source].toLowerCase()} (${percent(share(mainAmount, income.total))} des produits${top?.funder && top.source === mainSource ? `, dont ${top.funder} pour ${eurosRounded(top.amount)}` : ""}).`);
+    const topFunder = income.bySource.filter((s) => s.source === mainSource && s.funderId).sort((a, b) => b.amount - a.amount)[0];
+    out.push(
+      `Première source de produits : ${SOURCE_LABELS[mainSource as Source].toLowerCase()}, ${percent(share(mainAmount, income.total))} des produits${topFunder ? ` (dont ${topFunder.funder} : ${eurosRounded(topFunder.amount)})` : ""}.`,
+    );
   }
   if (expenses.total > 0) {
     const topCat = [...expenses.byCategory].sort((a, b) => b.amount - a.amount)[0]!;

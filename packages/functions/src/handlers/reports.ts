@@ -1,4 +1,40 @@
 /** Lambda: the annual report, its figures and social metrics. */
+import { createHash } from "node:crypto";
+import { dbFromEnv } from "@asso/core/db/client";
+import { loadConfig } from "@asso/core/config";
+import { withStoredAnswer } from "@asso/core/idempotency";
+import { requestHash } from "@asso/core/ledger/posting";
+import { figuresCsv } from "@asso/core/reports/csv";
+import { reportFigures } from "@asso/core/reports/figures";
+import { renderAnnualReport } from "@asso/core/reports/pdf";
+import { loadReportInputs } from "@asso/core/reports/store";
+import { importSocialFile } from "@asso/core/social/imports";
+import { readSocialYear, saveSocialMonth } from "@asso/core/social/store";
 import { defineGroup } from "../http.js";
 
-export const handler = defineGroup("reports", {});
+const figures = async (year: number) => {
+  const { current, previous } = await loadReportInputs(dbFromEnv(), year);
+  return reportFigures(current, previous);
+};
+
+export const handler = defineGroup("reports", {
+  reportFigures: async (req) => figures(req.params.year),
+  reportFiguresCsv: async (req) => ({
+    body: figuresCsv(await figures(req.params.year)),
+    headers: { "content-type": "text/csv; charset=utf-8", "content-disposition": `attachment; filename="chiffres-${req.params.year}.csv"` },
+  }),
+  annualReportPdf: async (req) => {
+    const pdf = await renderAnnualReport(await figures(req.params.year), { association: loadConfig().name });
+    return { body: Buffer.from(pdf), headers: { "content-type": "application/pdf", "content-disposition": `inline; filename="rapport-financier-${req.params.year}.pdf"` } };
+  },
+  putSocialMetrics: async (req) =>
+    saveSocialMonth(dbFromEnv(), req.params.platform, req.params.month, req.body, { source: "manual", at: new Date().toISOString() }),
+  listSocialMetrics: async (req) => ({ year: req.query.year, items: await readSocialYear(dbFromEnv(), req.query.year) }),
+  importSocialMetrics: async (req) => {
+    const db = dbFromEnv();
+    const idem = req.idempotencyKey
+      ? { operation: req.route.operationId, key: req.idempotencyKey, requestHash: requestHash({ platform: req.params.platform, query: req.query, body: createHash("sha256").update(req.rawBody).digest("hex") }) }
+      : undefined;
+    return withStoredAnswer(db, idem, () => importSocialFile(db, req.params.platform, req.rawBody, req.query, new Date().toISOString()));
+  },
+});

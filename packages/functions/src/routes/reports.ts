@@ -1,4 +1,133 @@
 /** The annual report: figures, statements, social metrics, the PDF. */
-import { type RouteDef } from "../route.js";
+import * as z from "zod";
+import { defineRoute, type RouteDef } from "../route.js";
+import { YearParam } from "@asso/core/ledger/schemas";
+import { ImportAnswer, ImportParams, ImportQuery, SocialMetricsInput, SocialMonthSchema, SocialParams, SocialYearQuery } from "@asso/core/social/schemas";
+import { READERS } from "./common.js";
 
-export const reportRoutes = [] as const satisfies readonly RouteDef[];
+/** Who may write social statistics: the trésorier and the délégation générale (not the auditor). */
+export const SOCIAL_WRITERS = ["tresorier", "delegation"] as const;
+
+const Share = z.number().describe("a fraction: 0.078 is 7.8 %");
+const Money = z.number().int();
+const Line = z.object({ rubrique: z.string(), label: z.string(), side: z.string(), section: z.string(), amount: Money, accounts: z.array(z.object({ account: z.string(), label: z.string(), amount: Money })) });
+const Totals = z.object({ produits: Money, charges: Money, result: Money });
+const MetricsValue = z.number().int().nullable();
+const YearFiguresSchema = z.object({
+  year: z.number().int(),
+  income: z.object({
+    total: Money,
+    denominator: z.object({ label: z.string(), amount: Money }),
+    bySource: z.array(z.object({ source: z.string(), label: z.string(), funder: z.string().optional(), funderId: z.string().optional(), accounts: z.array(z.string()), amount: Money, share: Share })),
+    donorShare: Share,
+  }),
+  expenses: z.object({
+    total: Money,
+    denominator: z.object({ label: z.string(), amount: Money }),
+    byCategory: z.array(z.object({ category: z.string(), label: z.string(), accounts: z.array(z.string()), amount: Money, share: Share })),
+  }),
+  result: Money,
+  grants: z.array(
+    z.object({ funderId: z.string(), funder: z.string(), kind: z.string(), awarded: Money.nullable(), recognised: Money, received: Money.nullable(), spent: Money.nullable(), dedicatedFunds: Money.nullable() }),
+  ),
+  grantsSource: z.enum(["grants", "sub-accounts"]),
+  dedicatedFunds: z.object({ opening: Money, added: Money, used: Money, closing: Money }),
+  members: z.number().int(),
+  donations: z.object({ count: z.number().int(), total: Money, average: Money, donors: z.number().int(), monthlyDonors: z.number().int(), booked: Money }),
+  social: z.array(
+    z.object({
+      platform: z.string(),
+      followers: MetricsValue,
+      newFollowers: MetricsValue,
+      impressions: MetricsValue,
+      reactions: MetricsValue,
+      pageVisits: MetricsValue,
+      videosPublished: MetricsValue,
+      views: MetricsValue,
+      months: z.array(z.record(z.string(), z.union([z.string(), MetricsValue]))),
+    }),
+  ),
+  statements: z.object({
+    compteDeResultat: z.object({
+      lines: z.array(Line),
+      sections: z.object({ exploitation: Totals, financier: Totals, exceptionnel: Totals }),
+      impot: Money,
+      totals: z.object({ produits: Money, charges: Money }),
+      result: Money,
+      cvn: z.object({ ressources: Money, emplois: Money, lines: z.array(Line) }),
+    }),
+    bilan: z.object({ lines: z.array(Line), totals: z.object({ actif: Money, passif: Money, bySection: z.record(z.string(), Money) }), result: Money, difference: Money }),
+    unmapped: z.array(z.string()),
+  }),
+  commentary: z.array(z.string()),
+});
+export const FiguresSchema = YearFiguresSchema.extend({ previous: YearFiguresSchema }).meta({ id: "ReportFigures" });
+
+export const reportRoutes = [
+  defineRoute({
+    method: "GET",
+    path: "/v1/reports/{year}/figures",
+    group: "reports",
+    operationId: "reportFigures",
+    summary: "The annual report's figures (income by source, charges by ANC rubrique, result, grants, people, social), the statements, and year − 1.",
+    auth: READERS,
+    params: YearParam,
+    response: { status: 200, schema: FiguresSchema },
+  }),
+  defineRoute({
+    method: "GET",
+    path: "/v1/reports/{year}/figures.csv",
+    group: "reports",
+    operationId: "reportFiguresCsv",
+    summary: "The figures as a semicolon CSV (UTF-8 with BOM, decimal commas) for slides: year and year − 1 side by side.",
+    auth: READERS,
+    params: YearParam,
+    response: { status: 200, contentType: "text/csv; charset=utf-8" },
+  }),
+  defineRoute({
+    method: "GET",
+    path: "/v1/reports/{year}/annual-report.pdf",
+    group: "reports",
+    operationId: "annualReportPdf",
+    summary: "The Rapport financier as a PDF with charts (same bytes for the same data).",
+    auth: READERS,
+    params: YearParam,
+    response: { status: 200, contentType: "application/pdf" },
+  }),
+  defineRoute({
+    method: "PUT",
+    path: "/v1/social-metrics/{platform}/{month}",
+    group: "reports",
+    operationId: "putSocialMetrics",
+    summary: "Sets a platform's metrics for a month (YYYY-MM): the fields given are set, null clears one, the others are kept.",
+    auth: SOCIAL_WRITERS,
+    params: SocialParams,
+    body: SocialMetricsInput,
+    response: { status: 200, schema: SocialMonthSchema },
+  }),
+  defineRoute({
+    method: "GET",
+    path: "/v1/social-metrics",
+    group: "reports",
+    operationId: "listSocialMetrics",
+    summary: "Every platform's monthly metrics of a year.",
+    auth: READERS,
+    query: SocialYearQuery,
+    response: { status: 200, schema: z.object({ year: z.number().int(), items: z.array(SocialMonthSchema) }) },
+  }),
+  defineRoute({
+    method: "POST",
+    path: "/v1/social-metrics/{platform}/import",
+    group: "reports",
+    operationId: "importSocialMetrics",
+    summary:
+      "Imports a platform's own export, sent as the raw body: LinkedIn page analytics (content, followers or visitors file; XLS, XLSX or CSV; the followers file needs ?followers=<total>&followersAt=<date>) or YouTube Studio (the zip, or its Table data.csv / Chart data.csv / Totals.csv). All months or nothing.",
+    auth: SOCIAL_WRITERS,
+    params: ImportParams,
+    query: ImportQuery,
+    rawBody: true,
+    maxBodyBytes: 10 * 1024 * 1024,
+    idempotent: true,
+    response: { status: 201, schema: ImportAnswer },
+  }),
+] as const satisfies readonly RouteDef[];

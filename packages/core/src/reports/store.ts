@@ -1,0 +1,82 @@
+/**
+ * Loads what the report's pure functions need, from the other domains' own readers: the trial
+ * balance (before closing entries), funders' figures (grants domain; funders' sub-accounts of
+ * 755x/74x/7542 when no grant is recorded), donors and members (paged through), and the social
+ * statistics. Nothing is computed here.
+ */
+import type { Db } from "../db/client.js";
+import { funderFiguresForYear } from "../grants/funders.js";
+import { trialBalance } from "../ledger/queries.js";
+import { listDonors, listMembers } from "../payments/people.js";
+import { readSocialYear } from "../social/store.js";
+import { fundersFromBalances, type FunderFigures, type PeopleFigures, type YearInput } from "./figures.js";
+
+type Paged<T> = { items: T[]; nextCursor?: string | null };
+
+/** Every page of a listing that may or may not be paginated (`limit`/`cursor` → `nextCursor`). */
+async function allPages<T>(page: (cursor: string | undefined) => Promise<Paged<T>>): Promise<T[]> {
+  const out: T[] = [];
+  let cursor: string | undefined;
+  for (let n = 0; n < 10_000; n++) {
+    const r = await page(cursor);
+    out.push(...r.items);
+    if (!r.nextCursor) break;
+    cursor = r.nextCursor;
+  }
+  return out;
+}
+
+interface DonorRow {
+  total: number;
+  gifts: number;
+  monthly: boolean;
+}
+interface MemberRow {
+  validUntil: string;
+  lastPaymentOn: string;
+}
+
+/** Donors and members of a year, counted from the registries. */
+export async function loadPeople(db: Db, year: number): Promise<PeopleFigures> {
+  const donors = await allPages<DonorRow>((cursor) => {
+    const opts = { withAddresses: false, limit: 500, ...(cursor ? { cursor } : {}) };
+    return listDonors(db, year, opts) as Promise<Paged<DonorRow>>;
+  });
+  const members = await allPages<MemberRow>((cursor) => {
+    const opts = { withAddresses: false, limit: 500, ...(cursor ? { cursor } : {}) };
+    return listMembers(db, opts) as unknown as Promise<Paged<MemberRow>>;
+  });
+  const end = `${year}-12-31`;
+  return {
+    // A membership covers the calendar year paid for: paid on or before the year's end, valid through it.
+    members: members.filter((m) => m.validUntil >= end && m.lastPaymentOn <= end).length,
+    donors: donors.length,
+    monthlyDonors: donors.filter((d) => d.monthly).length,
+    gifts: { count: donors.reduce((s, d) => s + d.gifts, 0), total: donors.reduce((s, d) => s + d.total, 0) },
+  };
+}
+
+/** Funders' figures of the year from the grants domain; from funders' sub-accounts when it has none. */
+async function loadFunders(db: Db, year: number, balances: YearInput["balances"]): Promise<Pick<YearInput, "funders" | "fundersSource">> {
+  const fromGrants = await funderFiguresForYear(db, year);
+  if (fromGrants.length)
+    return {
+      fundersSource: "grants",
+      funders: fromGrants.map((f): FunderFigures => ({ funderId: f.funderId, name: f.name, kind: f.kind, awarded: f.awarded, recognised: f.recognised, received: f.received, spent: f.spent, dedicatedFunds: f.dedicatedFunds })),
+    };
+  return { fundersSource: "sub-accounts", funders: fundersFromBalances(balances) };
+}
+
+/** Everything one year's figures are computed from. */
+export async function loadYearInput(db: Db, year: number): Promise<YearInput> {
+  const tb = await trialBalance(db, year, { closing: "exclude" });
+  const [funders, people, social] = await Promise.all([loadFunders(db, year, tb.accounts), loadPeople(db, year), readSocialYear(db, year)]);
+  return { year, balances: tb.accounts, ...funders, people, social };
+}
+
+/** The year and the year before, loaded side by side. */
+export async function loadReportInputs(db: Db, year: number): Promise<{ current: YearInput; previous: YearInput }> {
+  const [current, previous] = await Promise.all([loadYearInput(db, year), loadYearInput(db, year - 1)]);
+  return { current, previous };
+}
+

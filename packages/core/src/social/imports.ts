@@ -1,0 +1,400 @@
+/**
+ * Imports of the platforms' own exports into monthly social statistics.
+ *
+ * - LinkedIn page analytics: the content (updates), followers and visitors files, as XLS/XLSX (read
+ *   with the `xlsx` package) or CSV; one row per day, dates MM/DD/YYYY, values that can be
+ *   negative, sometimes a note line above the header, English or French headers. The followers file
+ *   gives new followers per day, never the total: the caller states the total at a date
+ *   (`followers`, `followersAt`) and the month-end totals are worked out from the daily gains.
+ * - YouTube Studio: the zip it exports, or one of its files — `Table data.csv` (one row per video,
+ *   a "Total" row, the publish time), `Chart data.csv` (per day and video), `Totals.csv` (per day);
+ *   French headers and decimal commas.
+ *
+ * Parsing is pure (`parseSocialFile`); a file that is not what it claims is a ValidationError naming
+ * what was expected, and nothing is written. `importSocialFile` writes all the months at once.
+ */
+import { parse as parseCsv } from "csv-parse/sync";
+import { unzipSync } from "fflate";
+import * as XLSX from "xlsx";
+import type { Db } from "../db/client.js";
+import { ValidationError } from "../errors.js";
+import type { Metric, Platform } from "../reports/figures.js";
+import { saveSocialMonths, type MetricValues } from "./store.js";
+import type { ImportQuery } from "./schemas.js";
+
+export type ImportKind = "content" | "followers" | "visitors" | "youtube";
+
+export interface ParsedImport {
+  platform: Platform;
+  kind: ImportKind;
+  days: number;
+  from: string;
+  to: string;
+  months: Array<{ month: string; values: MetricValues }>;
+}
+
+type Cell = string | number | boolean | Date | null | undefined;
+type Table = { name: string; rows: Cell[][] };
+
+const bad = (message: string, path = "(body)") => new ValidationError([{ path, message }], message);
+
+/** Lower case, no accents, single spaces: "Réactions (totales)" → "reactions (totales)". */
+export const norm = (s: unknown) =>
+  String(s ?? "")
+    .normalize("NFD")
+    .replace(/[\u0300-\u036f]/g, "")
+    .replace(/[\u00a0\u202f\s]+/g, " ")
+    .trim()
+    .toLowerCase();
+
+// ---------------------------------------------------------------- reading bytes
+
+const isZip = (b: Buffer) => b.length > 4 && b[0] === 0x50 && b[1] === 0x4b && b[2] === 0x03 && b[3] === 0x04;
+const isOle = (b: Buffer) => b.length > 8 && b.readUInt32BE(0) === 0xd0cf11e0 && b.readUInt32BE(4) === 0xa1b11ae1;
+
+function decodeText(b: Buffer): string {
+  if (b[0] === 0xff && b[1] === 0xfe) return b.subarray(2).toString("utf16le");
+  const text = b.toString("utf8").replace(/^\ufeff/, "");
+  if (text.includes("\u0000") || /[\u0001-\u0008\u000e-\u001f]/.test(text.slice(0, 2000))) throw bad("the file is neither a spreadsheet (XLS, XLSX) nor a CSV, nor a zip");
+  return text;
+}
+
+function csvTable(text: string, name: string): Table {
+  const firstLines = text.split(/\r?\n/).slice(0, 6).join("\n");
+  const counts = [",", ";", "\t"].map((d) => [d, firstLines.split(d).length] as const).sort((a, b) => b[1] - a[1]);
+  const delimiter = counts[0]![0];
+  try {
+    const rows = parseCsv(text, { delimiter, relax_column_count: true, relax_quotes: true, skip_empty_lines: false, bom: true }) as string[][];
+    return { name, rows };
+  } catch {
+    throw bad(`${name}: the CSV cannot be read`);
+  }
+}
+
+function workbookTables(b: Buffer): Table[] {
+  let wb: XLSX.WorkBook;
+  try {
+    wb = XLSX.read(b, { type: "buffer", cellDates: false, dense: false });
+  } catch {
+    throw bad("the spreadsheet cannot be read");
+  }
+  return wb.SheetNames.map((name) => ({ name, rows: XLSX.utils.sheet_to_json<Cell[]>(wb.Sheets[name]!, { header: 1, raw: true, defval: null, blankrows: true }) }));
+}
+
+// ---------------------------------------------------------------- dates and numbers
+
+const pad = (n: number) => String(n).padStart(2, "0");
+function isoOf(y: number, m: number, d: number): string | undefined {
+  if (!(y >= 1990 && y <= 2200 && m >= 1 && m <= 12 && d >= 1 && d <= 31)) return undefined;
+  const dt = new Date(Date.UTC(y, m - 1, d));
+  if (dt.getUTCMonth() !== m - 1) return undefined;
+  return `${y}-${pad(m)}-${pad(d)}`;
+}
+
+/** LinkedIn's day: MM/DD/YYYY text, an ISO date, or a spreadsheet date serial. */
+function linkedinDate(v: Cell): string | undefined {
+  if (typeof v === "number") {
+    const p = XLSX.SSF.parse_date_code(v);
+    return p ? isoOf(p.y, p.m, p.d) : undefined;
+  }
+  if (v instanceof Date) return isoOf(v.getUTCFullYear(), v.getUTCMonth() + 1, v.getUTCDate());
+  const s = String(v ?? "").trim();
+  let m = /^(\d{1,2})\/(\d{1,2})\/(\d{4})$/.exec(s);
+  if (m) return isoOf(Number(m[3]), Number(m[1]), Number(m[2]));
+  m = /^(\d{4})-(\d{2})-(\d{2})$/.exec(s);
+  if (m) return isoOf(Number(m[1]), Number(m[2]), Number(m[3]));
+  return undefined;
+}
+
+const MONTHS: Record<string, number> = {
+  jan: 1, feb: 2, mar: 3, apr: 4, may: 5, jun: 6, jul: 7, aug: 8, sep: 9, sept: 9, oct: 10, nov: 11, dec: 12,
+  janv: 1, fevr: 2, fev: 2, mars: 3, avr: 4, mai: 5, juin: 6, juil: 7, aout: 8, octo: 10, dece: 12,
+  january: 1, february: 2, march: 3, april: 4, june: 6, july: 7, august: 8, september: 9, october: 10, november: 11, december: 12,
+  janvier: 1, fevrier: 2, avril: 4, juillet: 7, septembre: 9, octobre: 10, novembre: 11, decembre: 12,
+};
+
+/** YouTube's dates: ISO, "Mar 1, 2024", "1 mars 2024", "1 mars 2024 à 10:00". */
+function youtubeDate(v: Cell): string | undefined {
+  const s = norm(v).replace(/\./g, "");
+  let m = /^(\d{4})-(\d{2})-(\d{2})/.exec(s);
+  if (m) return isoOf(Number(m[1]), Number(m[2]), Number(m[3]));
+  m = /^([a-z]+) (\d{1,2}),? (\d{4})/.exec(s);
+  if (m && MONTHS[m[1]!]) return isoOf(Number(m[3]), MONTHS[m[1]!]!, Number(m[2]));
+  m = /^(\d{1,2}) ([a-z]+) (\d{4})/.exec(s);
+  if (m && MONTHS[m[2]!]) return isoOf(Number(m[3]), MONTHS[m[2]!]!, Number(m[1]));
+  m = /^(\d{1,2})\/(\d{1,2})\/(\d{4})/.exec(s);
+  if (m) return isoOf(Number(m[3]), Number(m[1]), Number(m[2]));
+  return undefined;
+}
+
+/** A count: a number cell, or text with thousands separators (English) or a decimal comma (French). */
+function numberOf(v: Cell, decimalComma: boolean): number | undefined {
+  if (typeof v === "number") return Number.isFinite(v) ? v : undefined;
+  if (v === null || v === undefined) return 0;
+  let s = String(v).replace(/[\u00a0\u202f\s]/g, "").replace(/\u2212/g, "-");
+  if (s === "" || s === "-") return 0;
+  s = decimalComma ? s.replace(/\./g, "").replace(",", ".") : s.replace(/,/g, "");
+  if (!/^-?\d+(\.\d+)?$/.test(s)) return undefined;
+  return Number(s);
+}
+
+// ---------------------------------------------------------------- LinkedIn
+
+interface LinkedinSpec {
+  kind: Exclude<ImportKind, "youtube">;
+  label: string;
+  /** Finds the value columns in the header; undefined when the header is not this kind's. */
+  columns(header: string[]): Partial<Record<Metric, number[]>> | undefined;
+}
+
+const find = (header: string[], test: (h: string) => boolean) => header.map((h, i) => (test(h) ? i : -1)).filter((i) => i >= 0);
+const isTotal = (h: string) => /\((total|totale|totales|totaux)\)$/.test(h) || /^total/.test(h);
+
+const LINKEDIN: LinkedinSpec[] = [
+  {
+    kind: "content",
+    label: "LinkedIn content (updates) file",
+    columns(h) {
+      const impressions = find(h, (x) => x.includes("impressions") && !x.includes("unique") && isTotal(x));
+      const reactions = find(h, (x) => x.includes("reactions") && isTotal(x));
+      if (!impressions.length) return undefined;
+      return { impressions: impressions.slice(0, 1), ...(reactions.length ? { reactions: reactions.slice(0, 1) } : {}) };
+    },
+  },
+  {
+    kind: "followers",
+    label: "LinkedIn followers file",
+    columns(h) {
+      const total = find(h, (x) => /(followers|abonnes)/.test(x) && isTotal(x));
+      if (total.length) return { newFollowers: total.slice(0, 1) };
+      const parts = find(h, (x) => /(followers|abonnes)/.test(x) && /(sponsored|sponsorises|organic|organiques|auto-invited|invites)/.test(x));
+      return parts.length ? { newFollowers: parts } : undefined;
+    },
+  },
+  {
+    kind: "visitors",
+    label: "LinkedIn visitors file",
+    columns(h) {
+      const views = (x: string) => /(page views|vues de (la )?page|pages vues|affichages de (la )?page)/.test(x);
+      const total = find(h, (x) => views(x) && /^total/.test(x) && isTotal(x.replace(/^total\S*/, "")));
+      const any = total.length ? total : find(h, (x) => views(x) && /^total/.test(x));
+      return any.length ? { pageVisits: any.slice(0, 1) } : undefined;
+    },
+  },
+];
+
+/** The header row: within the first rows (a note line may sit above it), its first cell "Date". */
+function headerRow(rows: Cell[][]): number {
+  for (let i = 0; i < Math.min(rows.length, 6); i++) if (["date", "date (utc)"].includes(norm(rows[i]?.[0]))) return i;
+  return -1;
+}
+
+function parseLinkedin(tables: Table[], query: ImportQuery): ParsedImport {
+  const wanted = query.kind && query.kind !== "youtube" ? query.kind : undefined;
+  const found: Array<{ spec: LinkedinSpec; table: Table; head: number; cols: Partial<Record<Metric, number[]>> }> = [];
+  for (const table of tables) {
+    const head = headerRow(table.rows);
+    if (head < 0) continue;
+    const header = (table.rows[head] ?? []).map(norm);
+    for (const spec of LINKEDIN) {
+      const cols = spec.columns(header);
+      if (cols) {
+        found.push({ spec, table, head, cols });
+        break;
+      }
+    }
+  }
+  const expected = wanted ? LINKEDIN.find((s) => s.kind === wanted)!.label : "LinkedIn page analytics file (content, followers or visitors)";
+  if (!found.length) throw bad(`this is not a ${expected}: no sheet has a Date column with the expected metrics`);
+  const pick = wanted ? found.find((f) => f.spec.kind === wanted) : found[0];
+  if (!pick) throw bad(`this is a ${found[0]!.spec.label}, not a ${expected}`, "kind");
+
+  const { spec, table, head, cols } = pick;
+  const days: Array<{ date: string; values: Partial<Record<Metric, number>> }> = [];
+  const seen = new Set<string>();
+  for (let i = head + 1; i < table.rows.length; i++) {
+    const row = table.rows[i] ?? [];
+    if (row.every((c) => c === null || c === undefined || String(c).trim() === "")) continue;
+    const date = linkedinDate(row[0] ?? null);
+    if (!date) throw bad(`${table.name}, row ${i + 1}: "${String(row[0] ?? "")}" is not a date written MM/DD/YYYY`);
+    if (seen.has(date)) throw bad(`${table.name}, row ${i + 1}: the day ${date} appears twice`);
+    seen.add(date);
+    const values: Partial<Record<Metric, number>> = {};
+    for (const [metric, idx] of Object.entries(cols) as Array<[Metric, number[]]>) {
+      let sum = 0;
+      for (const c of idx) {
+        const n = numberOf(row[c] ?? null, false);
+        if (n === undefined || !Number.isInteger(n)) throw bad(`${table.name}, row ${i + 1}: "${String(row[c])}" is not a whole number`);
+        sum += n;
+      }
+      values[metric] = sum;
+    }
+    days.push({ date, values });
+  }
+  if (!days.length) throw bad(`this ${spec.label} has no day in it`);
+  days.sort((a, b) => a.date.localeCompare(b.date));
+  const from = days[0]!.date;
+  const to = days[days.length - 1]!.date;
+
+  const months = new Map<string, MetricValues>();
+  for (const d of days) {
+    const m = months.get(d.date.slice(0, 7)) ?? {};
+    for (const [k, v] of Object.entries(d.values) as Array<[Metric, number]>) m[k] = ((m[k] as number | undefined) ?? 0) + v;
+    months.set(d.date.slice(0, 7), m);
+  }
+
+  if (spec.kind === "followers") {
+    const errors = [];
+    if (query.followers === undefined)
+      errors.push({ path: "followers", message: "LinkedIn's followers file gives new followers per day, not the total: send the follower total as ?followers=<n> (and ?followersAt=<YYYY-MM-DD>, default the file's last day)" });
+    const at = query.followersAt ?? to;
+    if (at < from || at > to) errors.push({ path: "followersAt", message: `must be a day the file covers, from ${from} to ${to}` });
+    if (errors.length) throw new ValidationError(errors);
+    const total = query.followers!;
+    // Followers at the end of day E = total − (gains after E up to `at`) + (gains after `at` up to E).
+    for (const [month, values] of months) {
+      const end = days.filter((d) => d.date.slice(0, 7) === month).at(-1)!.date;
+      let f = total;
+      for (const d of days) {
+        const g = d.values.newFollowers ?? 0;
+        if (d.date > end && d.date <= at) f -= g;
+        if (d.date > at && d.date <= end) f += g;
+      }
+      if (f < 0) throw bad(`the follower total ${total} at ${at} gives ${f} followers at ${end}: check the total and its date`, "followers");
+      values.followers = f;
+    }
+  }
+  return { platform: "linkedin", kind: spec.kind, days: days.length, from, to, months: [...months].sort(([a], [b]) => a.localeCompare(b)).map(([month, values]) => ({ month, values })) };
+}
+
+// ---------------------------------------------------------------- YouTube
+
+const YT = {
+  date: ["date"],
+  views: ["views", "vues"],
+  subscribers: ["subscribers", "abonnes"],
+  publish: ["video publish time", "heure de publication de la video", "date de publication de la video", "publish time"],
+  content: ["content", "contenu"],
+};
+const col = (header: string[], names: string[]) => header.findIndex((h) => names.includes(h));
+
+type YtFile = { kind: "table" | "chart" | "totals"; table: Table; header: string[]; french: boolean };
+
+function youtubeFile(table: Table): YtFile | undefined {
+  const header = (table.rows[0] ?? []).map(norm);
+  const french = header.some((h) => ["vues", "contenu", "titre de la video", "abonnes"].includes(h));
+  const hasDate = col(header, YT.date) >= 0;
+  const hasViews = col(header, YT.views) >= 0;
+  if (col(header, YT.publish) >= 0 && col(header, YT.content) >= 0) return { kind: "table", table, header, french };
+  if (hasDate && hasViews && col(header, YT.content) >= 0) return { kind: "chart", table, header, french };
+  if (hasDate && hasViews) return { kind: "totals", table, header, french };
+  return undefined;
+}
+
+function parseYoutube(tables: Table[]): ParsedImport {
+  const files = tables.map(youtubeFile).filter((f): f is YtFile => !!f);
+  if (!files.length) throw bad("this is not a YouTube Studio export: expected Table data.csv (Content, Video publish time, Views…), Chart data.csv or Totals.csv (Date, Views)");
+  const daily = new Map<string, { views: number; subscribers: number | undefined }>();
+  const daySource = files.find((f) => f.kind === "totals") ?? files.find((f) => f.kind === "chart");
+  if (daySource) {
+    const { header, table, french } = daySource;
+    const [d, v, s, c] = [col(header, YT.date), col(header, YT.views), col(header, YT.subscribers), col(header, YT.content)];
+    table.rows.slice(1).forEach((row, i) => {
+      if (row.every((x) => x === null || x === undefined || String(x).trim() === "")) return;
+      if (c >= 0 && norm(row[c]) === "total") return;
+      if (norm(row[d]) === "total") return;
+      const date = youtubeDate(row[d] ?? null);
+      if (!date) throw bad(`${table.name}, row ${i + 2}: "${String(row[d] ?? "")}" is not a date`);
+      const views = numberOf(row[v] ?? null, french);
+      if (views === undefined || !Number.isInteger(views)) throw bad(`${table.name}, row ${i + 2}: views "${String(row[v])}" is not a whole number`);
+      const subs = s >= 0 ? numberOf(row[s] ?? null, french) : undefined;
+      if (s >= 0 && (subs === undefined || !Number.isInteger(subs))) throw bad(`${table.name}, row ${i + 2}: subscribers "${String(row[s])}" is not a whole number`);
+      const cur = daily.get(date) ?? { views: 0, subscribers: s >= 0 ? 0 : undefined };
+      cur.views += views;
+      if (subs !== undefined) cur.subscribers = (cur.subscribers ?? 0) + subs;
+      daily.set(date, cur);
+    });
+  }
+  const published = new Map<string, number>();
+  const tableFile = files.find((f) => f.kind === "table");
+  if (tableFile) {
+    const { header, table } = tableFile;
+    const [p, c] = [col(header, YT.publish), col(header, YT.content)];
+    table.rows.slice(1).forEach((row, i) => {
+      if (row.every((x) => x === null || x === undefined || String(x).trim() === "")) return;
+      if (norm(row[c]) === "total") return;
+      const date = youtubeDate(row[p] ?? null);
+      if (!date) throw bad(`${table.name}, row ${i + 2}: publish time "${String(row[p] ?? "")}" is not a date`);
+      published.set(date.slice(0, 7), (published.get(date.slice(0, 7)) ?? 0) + 1);
+    });
+  }
+  const dates = [...daily.keys()].sort();
+  const pubMonths = [...published.keys()].sort();
+  const from = dates[0] ?? `${pubMonths[0]}-01`;
+  const to = dates.at(-1) ?? `${pubMonths.at(-1)}-01`;
+  if (!dates.length && !pubMonths.length) throw bad("this YouTube Studio export has no rows");
+  const months = new Map<string, MetricValues>();
+  for (const [date, d] of daily) {
+    const m = months.get(date.slice(0, 7)) ?? {};
+    m.views = ((m.views as number | undefined) ?? 0) + d.views;
+    if (d.subscribers !== undefined) m.newFollowers = ((m.newFollowers as number | undefined) ?? 0) + d.subscribers;
+    months.set(date.slice(0, 7), m);
+  }
+  if (tableFile) {
+    // Every month the export covers gets its count of videos published (0 included).
+    const first = (dates.length ? from : `${pubMonths[0]}-01`).slice(0, 7);
+    const last = (dates.length ? to : `${pubMonths.at(-1)}-01`).slice(0, 7);
+    for (let m = first; m <= last; m = nextMonth(m)) {
+      const v = months.get(m) ?? {};
+      v.videosPublished = published.get(m) ?? 0;
+      months.set(m, v);
+    }
+  }
+  return { platform: "youtube", kind: "youtube", days: dates.length, from, to, months: [...months].sort(([a], [b]) => a.localeCompare(b)).map(([month, values]) => ({ month, values })) };
+}
+
+const nextMonth = (m: string) => {
+  const y = Number(m.slice(0, 4));
+  const mo = Number(m.slice(5, 7));
+  return mo === 12 ? `${y + 1}-01` : `${y}-${pad(mo + 1)}`;
+};
+
+// ---------------------------------------------------------------- entry points
+
+/** Reads a platform's export into months of metrics. Pure: bytes in, months out. */
+export function parseSocialFile(platform: "linkedin" | "youtube", bytes: Buffer, query: ImportQuery = {}): ParsedImport {
+  if (!bytes.length) throw bad("the body is empty: send the exported file as the raw body");
+  if (platform === "youtube" && query.kind && query.kind !== "youtube") throw bad(`a YouTube import has no kind "${query.kind}"`, "kind");
+  if (platform === "linkedin" && query.kind === "youtube") throw bad('a LinkedIn import has kind "content", "followers" or "visitors"', "kind");
+  let tables: Table[];
+  if (isZip(bytes)) {
+    let entries: Record<string, Uint8Array>;
+    try {
+      entries = unzipSync(new Uint8Array(bytes));
+    } catch {
+      throw bad("the zip cannot be read");
+    }
+    const names = Object.keys(entries);
+    if (names.some((n) => n === "[Content_Types].xml" || n.startsWith("xl/"))) tables = workbookTables(bytes);
+    else
+      tables = names
+        .filter((n) => /\.csv$/i.test(n))
+        .map((n) => csvTable(decodeText(Buffer.from(entries[n]!)), n.split("/").at(-1)!));
+  } else if (isOle(bytes)) tables = workbookTables(bytes);
+  else tables = [csvTable(decodeText(bytes), "the CSV")];
+  return platform === "linkedin" ? parseLinkedin(tables, query) : parseYoutube(tables);
+}
+
+/** Parses the file and writes its months (all or nothing); answers what was written. */
+export async function importSocialFile(db: Db, platform: "linkedin" | "youtube", bytes: Buffer, query: ImportQuery, at: string) {
+  const parsed = parseSocialFile(platform, bytes, query);
+  await saveSocialMonths(db, platform, parsed.months, { source: `import:${parsed.kind}`, at });
+  return {
+    platform,
+    kind: parsed.kind,
+    days: parsed.days,
+    from: parsed.from,
+    to: parsed.to,
+    months: parsed.months.map((m) => ({ platform, month: m.month, ...Object.fromEntries(Object.entries(m.values).filter(([, v]) => v !== null)) })),
+  };
+}
