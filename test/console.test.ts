@@ -1,0 +1,245 @@
+/**
+ * The staff console end to end in real headless Chromium, one role at a time, against a full local
+ * stack with the demo year: the trésorier posts (French decimals, live balance) and reverses an
+ * entry and downloads the FEC; the délégation sees no write button and no postal address; the
+ * auditor exports the FEC. Screenshots of the main screens at 1280×800 go to /work/team/screens/
+ * (or CONSOLE_SCREENS), to be looked at.
+ */
+import { mkdirSync, readFileSync } from "node:fs";
+import { join } from "node:path";
+import { chromium, type Browser, type Page } from "playwright-core";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { seedDemo, seedGiving } from "../infra/demo.js";
+import { startTestStack, type TestStack } from "./support/stack.js";
+
+const SCREENS = process.env.CONSOLE_SCREENS ?? "/work/team/screens";
+const DEMO_ADDRESS = "3 place de la République";
+/** Buttons that write: none may be shown to a role the API refuses writes to. */
+const WRITE_BUTTONS = /Enregistrer|Extourner|Clôturer|Émettre|Importer|Rapprocher|Accepter|Rejeter|Créer|Ajouter|Enregistrer|Payer|Déposer/;
+
+let stack: TestStack;
+let browser: Browser;
+beforeAll(async () => {
+  stack = await startTestStack();
+  await seedDemo();
+  await seedGiving(stack.url, stack.stripeUrl);
+  browser = await chromium.launch({
+    executablePath: process.env.CHROMIUM_PATH ?? "/usr/bin/chromium",
+    args: ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update", "--disable-sync", "--no-first-run"],
+  });
+  mkdirSync(SCREENS, { recursive: true });
+}, 120_000);
+afterAll(async () => {
+  await browser?.close();
+  await stack?.close();
+});
+
+async function signIn(role: "tresorier" | "delegation" | "auditor", viewport = { width: 1280, height: 800 }): Promise<Page> {
+  const page = await browser.newPage({ viewport, locale: "fr-FR", timezoneId: "Europe/Paris", acceptDownloads: true });
+  page.setDefaultTimeout(10_000);
+  page.on("pageerror", (err) => console.error(`page error (${role}): ${err.message}`));
+  await page.goto(`${stack.url}/console/`);
+  const labels = { tresorier: "Trésorier", delegation: "Délégation générale", auditor: "Auditeur (commissaire aux comptes)" };
+  await page.getByLabel(labels[role]).check();
+  await page.getByRole("button", { name: "Se connecter" }).click();
+  await page.getByRole("navigation", { name: "Écrans" }).waitFor();
+  return page;
+}
+
+const shot = (page: Page, name: string) => page.screenshot({ path: join(SCREENS, `${name}.png`), fullPage: false });
+
+async function go(page: Page, hash: string, heading: string) {
+  await page.goto(`${stack.url}/console/#/${hash}`);
+  await page.getByRole("heading", { level: 1, name: heading }).waitFor();
+}
+
+describe("GET /v1/me and the local sign-in", () => {
+  it("lists exactly the operations of the route table each role may call", async () => {
+    const me = async (role: string) => (await (await stack.call("GET", "/v1/me", { role })).json()) as { roles: string[]; operations: { operationId: string }[] };
+    const t = await me("tresorier");
+    const d = await me("delegation");
+    const a = await me("auditor");
+    expect(t.roles).toEqual(["tresorier"]);
+    const ids = (m: typeof t) => m.operations.map((o) => o.operationId);
+    expect(ids(t)).toEqual(expect.arrayContaining(["postEntry", "reverseEntry", "closeYear", "exportLedger", "annualReceipts", "me"]));
+    for (const m of [d, a]) expect(ids(m)).not.toEqual(expect.arrayContaining(["postEntry"]));
+    expect(ids(d)).not.toContain("receiptPdf");
+    expect(ids(a)).toContain("receiptPdf");
+    expect((await stack.call("GET", "/v1/me", { role: null })).status).toBe(401);
+  });
+
+  it("signs a dev token the gateway accepts, for the known roles only", async () => {
+    const res = await fetch(`${stack.url}/console/dev-token/auditor`);
+    const { idToken } = (await res.json()) as { idToken: string };
+    const me = await fetch(`${stack.url}/v1/me`, { headers: { authorization: `Bearer ${idToken}` } });
+    expect(((await me.json()) as { roles: string[] }).roles).toEqual(["auditor"]);
+    expect((await fetch(`${stack.url}/console/dev-token/admin`)).status).toBe(404);
+    expect(await (await fetch(`${stack.url}/console/config.json`)).json()).toMatchObject({ auth: "local" });
+  });
+});
+
+describe("the trésorier", () => {
+  it("posts an entry typed in French decimals with live balance checking, then reverses it", { timeout: 90_000 }, async () => {
+    const page = await signIn("tresorier");
+    await go(page, "tableau-de-bord", "Tableau de bord");
+    await expect.poll(() => page.getByTestId("kpi-bank").textContent()).toMatch(/€/);
+    await page.locator("canvas").first().waitFor();
+    await shot(page, "tresorier-dashboard");
+
+    await go(page, "comptabilite/saisie", "Saisir une écriture");
+    await page.getByLabel("Journal").selectOption("OD");
+    await page.getByLabel("Date").fill("2025-06-15");
+    await page.getByLabel("Libellé", { exact: true }).fill("Don en nature console");
+    await page.getByLabel("Pièce justificative").fill("CONSOLE-1");
+    await page.getByLabel("Compte, ligne 1").fill("512");
+    await page.getByLabel("Débit, ligne 1").fill("1 234,56");
+    await page.getByLabel("Compte, ligne 2").fill("756");
+    await page.getByLabel("Crédit, ligne 2").fill("1 234,5");
+    // Live: 1 centime apart, the button is disabled and the gap is said.
+    await expect.poll(() => page.getByTestId("entry-balance").textContent()).toContain("Écart de 0,06");
+    expect(await page.getByRole("button", { name: "Enregistrer l'écriture" }).isDisabled()).toBe(true);
+    await page.getByLabel("Crédit, ligne 2").fill("1234,56");
+    await expect.poll(() => page.getByTestId("entry-balance").textContent()).toBe("Écriture équilibrée.");
+    await shot(page, "tresorier-post-entry");
+    await page.getByRole("button", { name: "Enregistrer l'écriture" }).click();
+    const status = page.getByRole("status").filter({ hasText: "enregistrée" });
+    await status.waitFor();
+    const ref = (await status.locator("strong").textContent())!;
+    expect(ref).toMatch(/^OD\d+$/);
+
+    // The API holds it in cents.
+    const list = (await (await stack.call("GET", "/v1/ledger/entries?from=2025-06-15&to=2025-06-15&journal=OD")).json()) as { items: { id: string; ref: string; lines: { account: string; debit: number; credit: number }[] }[] };
+    const posted = list.items.find((e) => e.ref === ref)!;
+    expect(posted.lines.map((l) => [l.account, l.debit, l.credit])).toEqual([["512", 123456, 0], ["756", 0, 123456]]);
+
+    // Reverse it from the entries list, through the confirmation dialog.
+    await go(page, "comptabilite/ecritures", "Écritures");
+    await page.getByLabel("Du").fill("2025-06-15");
+    await page.getByLabel("Au").fill("2025-06-15");
+    await page.getByRole("button", { name: "Filtrer" }).click();
+    const row = page.locator(`tr[data-entry="${ref}"]`);
+    await row.waitFor();
+    await row.getByRole("button", { name: "Lignes" }).click();
+    await shot(page, "tresorier-entries");
+    await row.getByRole("button", { name: `Extourner ${ref}` }).click();
+    const dialog = page.getByRole("dialog");
+    await dialog.waitFor();
+    await dialog.getByLabel("Date de l'extourne").fill("2025-06-16");
+    await shot(page, "tresorier-reverse-dialog");
+    await dialog.getByRole("button", { name: "Extourner" }).click();
+    await expect.poll(() => page.getByRole("status").filter({ hasText: "extournée" }).textContent()).toContain(`Écriture ${ref} extournée`);
+    const after = (await (await stack.call("GET", "/v1/ledger/entries?from=2025-06-16&to=2025-06-16&journal=OD")).json()) as { items: { id: string; reversalOf?: string; lines: { account: string; debit: number; credit: number }[] }[] };
+    const reversal = after.items.find((e) => e.reversalOf === posted.id)!;
+    expect(reversal.lines.map((l) => [l.account, l.debit, l.credit])).toEqual([["512", 0, 123456], ["756", 123456, 0]]);
+    await page.close();
+  });
+
+  it("sees the trial balance, the general ledger, the years and the chain check, and downloads the FEC", { timeout: 90_000 }, async () => {
+    const page = await signIn("tresorier");
+    await go(page, "comptabilite/balance", "Balance générale");
+    await page.getByLabel("Exercice").selectOption("2024");
+    await page.getByRole("cell", { name: "Fondation de France" }).or(page.getByRole("link", { name: "755" })).first().waitFor();
+    await shot(page, "tresorier-trial-balance");
+    await page.getByRole("link", { name: "512", exact: true }).click();
+    await page.getByRole("heading", { level: 1, name: "Grand livre" }).waitFor();
+    await page.getByRole("cell", { name: "Fondation de France, programme 2024" }).waitFor();
+    await shot(page, "tresorier-general-ledger");
+    await go(page, "comptabilite/exercices", "Exercices et clôture");
+    await page.getByRole("button", { name: "Clôturer 2024" }).waitFor();
+    await go(page, "comptabilite/integrite", "Intégrité du journal");
+    await page.getByRole("button", { name: "Vérifier la chaîne des écritures" }).click();
+    await expect.poll(() => page.getByRole("status").filter({ hasText: "Chaîne intacte" }).count()).toBe(1);
+
+    await go(page, "dons/recus", "Reçus fiscaux");
+    await page.getByLabel("Exercice").selectOption("2025");
+    await page.getByRole("cell", { name: /^2025-\d{6}$/ }).first().waitFor();
+    await shot(page, "tresorier-receipts");
+    const pdf = page.waitForEvent("download");
+    await page.getByRole("button", { name: /^PDF du reçu/ }).first().click();
+    const receipt = await pdf;
+    expect(receipt.suggestedFilename()).toMatch(/2025-\d{6}\.pdf$/);
+    expect(readFileSync((await receipt.path())!).subarray(0, 5).toString()).toBe("%PDF-");
+
+    await go(page, "exports", "Exports");
+    await page.getByLabel("Exercice").selectOption("2025");
+    const fec = page.waitForEvent("download");
+    await page.getByRole("button", { name: "Télécharger le FEC 2025" }).click();
+    const file = await fec;
+    expect(file.suggestedFilename()).toMatch(/FEC20251231\.txt$/);
+    const text = readFileSync((await file.path())!, "utf8");
+    expect(text.split("\n")[0]).toMatch(/^JournalCode\t/);
+    expect(text).toContain("Don en nature console");
+    await shot(page, "tresorier-exports");
+    await page.close();
+  });
+});
+
+describe("the délégation générale", () => {
+  it("sees no write button and no postal address on any screen", { timeout: 90_000 }, async () => {
+    const page = await signIn("delegation");
+    const screens: [string, string][] = [
+      ["tableau-de-bord", "Tableau de bord"],
+      ["comptabilite/ecritures", "Écritures"],
+      ["comptabilite/exercices", "Exercices et clôture"],
+      ["dons/donateurs", "Donateurs"],
+      ["dons/adherents", "Adhérents"],
+      ["dons/recus", "Reçus fiscaux"],
+      ["exports", "Exports"],
+    ];
+    for (const [hash, title] of screens) {
+      await go(page, hash, title);
+      if (hash.startsWith("dons/") && hash !== "dons/adherents") await page.getByLabel("Exercice").selectOption("2025");
+      await page.waitForLoadState("networkidle");
+      await expect.poll(() => page.locator(".loading").count()).toBe(0);
+      expect(await page.getByRole("button", { name: WRITE_BUTTONS }).count(), `write button on ${hash}`).toBe(0);
+      expect(await page.locator("body").textContent(), `address on ${hash}`).not.toContain(DEMO_ADDRESS);
+    }
+    // The data is there, only the addresses are not.
+    await go(page, "dons/donateurs", "Donateurs");
+    await page.getByLabel("Exercice").selectOption("2025");
+    await page.getByRole("cell", { name: "camille.martin@example.org" }).waitFor();
+    expect(await page.getByRole("columnheader", { name: "Adresse" }).count()).toBe(0);
+    await shot(page, "delegation-donors");
+    expect(await page.getByRole("link", { name: "Saisir une écriture" }).count()).toBe(0);
+    await page.close();
+  });
+
+  it("the trésorier, on the same screen, does see the addresses (the check above can fail)", { timeout: 90_000 }, async () => {
+    const page = await signIn("tresorier");
+    await go(page, "dons/donateurs", "Donateurs");
+    await page.getByLabel("Exercice").selectOption("2025");
+    await page.getByRole("cell", { name: "camille.martin@example.org" }).waitFor();
+    expect(await page.locator("body").textContent()).toContain(DEMO_ADDRESS);
+    await shot(page, "tresorier-donors");
+    await page.close();
+  });
+});
+
+describe("the auditor", () => {
+  it("exports the FEC and sees no write button", { timeout: 90_000 }, async () => {
+    const page = await signIn("auditor");
+    await go(page, "comptabilite/ecritures", "Écritures");
+    await page.waitForLoadState("networkidle");
+    expect(await page.getByRole("button", { name: WRITE_BUTTONS }).count()).toBe(0);
+    await go(page, "exports", "Exports");
+    await page.getByLabel("Exercice").selectOption("2024");
+    const fec = page.waitForEvent("download");
+    await page.getByRole("button", { name: "Télécharger le FEC 2024" }).click();
+    const file = await fec;
+    expect(file.suggestedFilename()).toMatch(/FEC20241231\.txt$/);
+    expect(readFileSync((await file.path())!, "utf8")).toContain("Fondation de France, programme 2024");
+    expect(await page.getByRole("button", { name: WRITE_BUTTONS }).count()).toBe(0);
+    await page.close();
+  });
+
+  it("works on a tablet (768×1024): the navigation wraps above the content", { timeout: 90_000 }, async () => {
+    const page = await signIn("auditor", { width: 768, height: 1024 });
+    await go(page, "comptabilite/ecritures", "Écritures");
+    const nav = await page.getByRole("navigation", { name: "Écrans" }).boundingBox();
+    const main = await page.locator("main").boundingBox();
+    expect(nav!.y + nav!.height).toBeLessThanOrEqual(main!.y + 1);
+    expect(await page.evaluate(() => document.documentElement.scrollWidth)).toBeLessThanOrEqual(768);
+    await page.screenshot({ path: join(SCREENS, "auditor-tablet-entries.png") });
+    await page.close();
+  });
+});

@@ -1,0 +1,101 @@
+/** The HTTP API as the console calls it: bearer token, JSON, problems as typed errors, downloads. */
+import { idToken, SignedOut } from "./auth.js";
+
+export interface Problem {
+  type?: string;
+  title: string;
+  status: number;
+  detail?: string;
+  errors?: { path: string; message: string }[];
+}
+
+export class ApiError extends Error {
+  constructor(readonly problem: Problem) {
+    super(problem.detail ?? problem.title);
+    this.name = "ApiError";
+  }
+}
+
+type Query = Record<string, string | number | undefined | null | false>;
+
+export interface CallOptions {
+  query?: Query;
+  body?: unknown;
+  /** A raw body (statement upload) sent with `contentType`. */
+  raw?: Blob | string;
+  contentType?: string;
+  /** Sent as `Idempotency-Key` on writes: a retry of the same action writes nothing twice. */
+  idempotencyKey?: string;
+}
+
+export function withQuery(path: string, query?: Query): string {
+  const q = new URLSearchParams();
+  for (const [k, v] of Object.entries(query ?? {})) if (v !== undefined && v !== null && v !== false && v !== "") q.set(k, String(v));
+  const s = q.toString();
+  return s ? `${path}?${s}` : path;
+}
+
+/** fetch with the bearer token; on a 401 the token is refreshed once and the call made again. */
+async function send(method: string, path: string, opts: CallOptions = {}, retry = true): Promise<Response> {
+  const headers: Record<string, string> = { authorization: `Bearer ${await idToken()}` };
+  let body: BodyInit | undefined;
+  if (opts.raw !== undefined) {
+    body = opts.raw;
+    headers["content-type"] = opts.contentType ?? "application/octet-stream";
+  } else if (opts.body !== undefined) {
+    body = JSON.stringify(opts.body);
+    headers["content-type"] = "application/json";
+  }
+  if (opts.idempotencyKey) headers["idempotency-key"] = opts.idempotencyKey;
+  const res = await fetch(withQuery(path, opts.query), { method, headers, body, cache: "no-store" });
+  if (res.status === 401 && retry) {
+    await idToken(true);
+    return send(method, path, opts, false);
+  }
+  if (res.status === 401) throw new SignedOut();
+  if (!res.ok) {
+    let problem: Problem = { title: `Erreur ${res.status}`, status: res.status };
+    try {
+      problem = { ...problem, ...((await res.json()) as Partial<Problem>) };
+    } catch {
+      /* not JSON: keep the status */
+    }
+    throw new ApiError(problem);
+  }
+  return res;
+}
+
+export async function api<T = unknown>(method: string, path: string, opts?: CallOptions): Promise<T> {
+  const res = await send(method, path, opts);
+  if (res.status === 204) return undefined as T;
+  return (await res.json()) as T;
+}
+
+export const get = <T = unknown>(path: string, query?: Query) => api<T>("GET", path, { query });
+
+/** The file name of a download, from `Content-Disposition`. */
+export function fileNameOf(disposition: string | null, fallback: string): string {
+  if (!disposition) return fallback;
+  const star = /filename\*=UTF-8''([^;]+)/i.exec(disposition);
+  if (star) return decodeURIComponent(star[1]!);
+  const plain = /filename="?([^";]+)"?/i.exec(disposition);
+  return plain ? plain[1]! : fallback;
+}
+
+/** Downloads a file the API answers (with the token: a plain link could not carry it); returns its name. */
+export async function download(path: string, query: Query | undefined, fallbackName: string): Promise<string> {
+  const res = await send("GET", path, { query });
+  const name = fileNameOf(res.headers.get("content-disposition"), fallbackName);
+  const url = URL.createObjectURL(await res.blob());
+  const a = document.createElement("a");
+  a.href = url;
+  a.download = name;
+  document.body.append(a);
+  a.click();
+  a.remove();
+  setTimeout(() => URL.revokeObjectURL(url), 30_000);
+  return name;
+}
+
+/** A fresh key for one user action (kept by the form until it succeeds). */
+export const newKey = (): string => crypto.randomUUID();

@@ -1,0 +1,154 @@
+/**
+ * The staff console: sign-in, then the screens the caller's roles allow (read from `GET /v1/me`,
+ * computed by the API from the route table). Routing lives in the hash (`#/ledger/entries`), so
+ * the same static files work under `/console/` locally and behind CloudFront.
+ */
+import { render } from "preact";
+import { useEffect, useState } from "preact/hooks";
+import { get } from "./api.js";
+import { completeCognitoRedirect, loadConfig, signedIn, SignedOut, signInCognito, signInLocal, signOut, type ConsoleConfig } from "./auth.js";
+import { can, getMe, html, ProblemView, ROLE_LABELS, setMe, type Me } from "./ui.js";
+import { Dashboard } from "./screens/dashboard.js";
+import { Ledger } from "./screens/ledger.js";
+import { Giving } from "./screens/giving.js";
+import { Exports } from "./screens/exports.js";
+import { Grants } from "./screens/grants.js";
+import { Expenses } from "./screens/expenses.js";
+import { Bank } from "./screens/bank.js";
+import { Report } from "./screens/report.js";
+
+interface Screen {
+  path: string;
+  label: string;
+  /** Shown when the caller may call this operation. */
+  needs: string;
+  view: (p: { sub: string }) => unknown;
+}
+
+const SCREENS: Screen[] = [
+  { path: "tableau-de-bord", label: "Tableau de bord", needs: "trialBalance", view: Dashboard },
+  { path: "comptabilite", label: "Comptabilité", needs: "listEntries", view: Ledger },
+  { path: "dons", label: "Dons et adhésions", needs: "listDonors", view: Giving },
+  { path: "subventions", label: "Financeurs et subventions", needs: "listFunders", view: Grants },
+  { path: "depenses", label: "Dépenses", needs: "listExpenses", view: Expenses },
+  { path: "banque", label: "Banque et rapprochement", needs: "listBankLines", view: Bank },
+  { path: "rapport", label: "Rapport annuel", needs: "reportFigures", view: Report },
+  { path: "exports", label: "Exports", needs: "exportLedger", view: Exports },
+];
+
+function useHash(): string {
+  const [hash, setHash] = useState(location.hash);
+  useEffect(() => {
+    const on = () => setHash(location.hash);
+    addEventListener("hashchange", on);
+    return () => removeEventListener("hashchange", on);
+  }, []);
+  return hash;
+}
+
+function Shell({ onSignOut }: { onSignOut: () => void }) {
+  const hash = useHash();
+  const visible = SCREENS.filter((s) => can(s.needs));
+  const [path = "", ...rest] = hash.replace(/^#\/?/, "").split("/");
+  const screen = visible.find((s) => s.path === path) ?? visible[0];
+  const me = getMe();
+  const roles = me.roles.map((r) => ROLE_LABELS[r] ?? r).join(", ");
+  return html`
+    <a class="skip" href="#main" onClick=${(e: Event) => (e.preventDefault(), document.getElementById("main")?.focus())}>Aller au contenu</a>
+    <header class="top">
+      <div class="brand">Console de gestion</div>
+      <div class="who"><span class="role-badge" data-testid="role">${roles}</span>
+        <button type="button" class="secondary small" onClick=${onSignOut}>Se déconnecter</button></div>
+    </header>
+    <div class="layout">
+      <nav class="side" aria-label="Écrans">
+        <ul>${visible.map((s) => html`<li><a href=${`#/${s.path}`} aria-current=${s === screen ? "page" : undefined}>${s.label}</a></li>`)}</ul>
+      </nav>
+      <main id="main" tabindex="-1">
+        ${screen ? html`<${screen.view} sub=${rest.join("/")} />` : html`<p>Aucun écran n'est ouvert à votre rôle.</p>`}
+      </main>
+    </div>`;
+}
+
+function LocalSignIn({ config, onDone }: { config: Extract<ConsoleConfig, { auth: "local" }>; onDone: () => void }) {
+  const [role, setRole] = useState(config.roles[0] ?? "tresorier");
+  const [error, setError] = useState<unknown>();
+  return html`<main class="signin" id="main">
+    <form class="card" onSubmit=${async (e: Event) => {
+      e.preventDefault();
+      try {
+        await signInLocal(role);
+        onDone();
+      } catch (err) {
+        setError(err);
+      }
+    }}>
+      <h1>Connexion à la console</h1>
+      <p class="hint">Environnement local : l'identité de développement délivre un jeton pour le rôle choisi. En production, la connexion passe par Cognito (avec double authentification).</p>
+      <fieldset>
+        <legend>Se connecter en tant que</legend>
+        ${config.roles.map((r) => html`<label class="radio"><input type="radio" name="role" value=${r} checked=${r === role} onChange=${() => setRole(r)} /> ${ROLE_LABELS[r] ?? r}</label>`)}
+      </fieldset>
+      <${ProblemView} error=${error} />
+      <button type="submit" class="primary">Se connecter</button>
+    </form>
+  </main>`;
+}
+
+function CognitoSignIn({ error }: { error?: unknown }) {
+  return html`<main class="signin" id="main"><div class="card">
+    <h1>Connexion à la console</h1>
+    <p>La connexion se fait sur la page sécurisée de l'association (identifiant, mot de passe et code de double authentification).</p>
+    <${ProblemView} error=${error} />
+    <button type="button" class="primary" onClick=${() => signInCognito()}>Se connecter</button>
+  </div></main>`;
+}
+
+function App({ config, initialError }: { config: ConsoleConfig; initialError?: unknown }) {
+  const [state, setState] = useState<"out" | "loading" | "in">(signedIn() ? "loading" : "out");
+  const [error, setError] = useState<unknown>(initialError);
+  const enter = async () => {
+    setState("loading");
+    try {
+      setMe(await get<Me>("/v1/me"));
+      setState("in");
+    } catch (err) {
+      setError(err);
+      setState("out");
+    }
+  };
+  useEffect(() => {
+    if (state === "loading") void enter();
+    const onUnhandled = (e: PromiseRejectionEvent) => {
+      if (e.reason instanceof SignedOut) setState("out");
+    };
+    addEventListener("unhandledrejection", onUnhandled);
+    return () => removeEventListener("unhandledrejection", onUnhandled);
+  }, []);
+  if (state === "in") return html`<${Shell} onSignOut=${() => (signOut(), setState("out"))} />`;
+  if (state === "loading") return html`<p class="boot" role="status">Connexion…</p>`;
+  return config.auth === "local" ? html`<${LocalSignIn} config=${config} onDone=${enter} />` : html`<${CognitoSignIn} error=${error} />`;
+}
+
+async function boot() {
+  const root = document.getElementById("app")!;
+  try {
+    const config = await loadConfig();
+    let initialError: unknown;
+    try {
+      await completeCognitoRedirect();
+    } catch (err) {
+      initialError = err;
+    }
+    root.replaceChildren();
+    render(html`<${App} config=${config} initialError=${initialError} />`, root);
+  } catch (err) {
+    root.innerHTML = "";
+    const p = document.createElement("p");
+    p.setAttribute("role", "alert");
+    p.textContent = `La console n'a pas pu démarrer : ${err instanceof Error ? err.message : String(err)}`;
+    root.append(p);
+  }
+}
+
+void boot();

@@ -1,0 +1,185 @@
+/** Giving: donors, members, receipts (PDF, annual recap receipts, the art. 222 bis figures), payment incidents. */
+import { useState } from "preact/hooks";
+import { api, download, newKey } from "../api.js";
+import { formatDate, formatEuros, formatInt } from "../money.js";
+import { get } from "../api.js";
+import { can, confirmDialog, html, Loading, Money, Page, ProblemView, Success, Tabs, useLoad, useYears, YearSelect } from "../ui.js";
+
+interface Address {
+  line1: string;
+  line2?: string;
+  postalCode: string;
+  city: string;
+  country: string;
+}
+const addressText = (a: Address | undefined) => (a ? [a.line1, a.line2, `${a.postalCode} ${a.city}`, a.country !== "FR" ? a.country : ""].filter(Boolean).join(", ") : "");
+
+export function Giving({ sub }: { sub: string }) {
+  const tabs = [
+    { id: "donateurs", label: "Donateurs", href: "#/dons/donateurs", show: can("listDonors") },
+    { id: "adherents", label: "Adhérents", href: "#/dons/adherents", show: can("listMembers") },
+    { id: "recus", label: "Reçus fiscaux", href: "#/dons/recus", show: can("listReceipts") },
+    { id: "incidents", label: "Incidents de paiement", href: "#/dons/incidents", show: can("listIncidents") },
+  ].filter((t) => t.show);
+  const current = tabs.find((t) => t.id === sub)?.id ?? tabs[0]?.id;
+  const { years, current: defaultYear } = useYears();
+  const [picked, setYear] = useState<number>();
+  const year = picked ?? defaultYear;
+  const title = { donateurs: "Donateurs", adherents: "Adhérents", recus: "Reçus fiscaux", incidents: "Incidents de paiement" }[current ?? "donateurs"]!;
+  return html`<${Page} title=${title} actions=${current !== "adherents" ? html`<${YearSelect} id="giving-year" value=${year} years=${years} onChange=${setYear} />` : null}>
+    <${Tabs} label="Dons et adhésions" items=${tabs} current=${current} />
+    ${current === "donateurs" ? html`<${Donors} year=${year} />` : null}
+    ${current === "adherents" ? html`<${Members} />` : null}
+    ${current === "recus" ? html`<${Receipts} year=${year} />` : null}
+    ${current === "incidents" ? html`<${Incidents} year=${year} />` : null}
+  <//>`;
+}
+
+interface Donor {
+  email: string;
+  firstName: string;
+  lastName: string;
+  address?: Address;
+  total: number;
+  gifts: number;
+  monthly: boolean;
+  lastGift: string;
+  subscription?: string;
+}
+
+function Donors({ year }: { year: number }) {
+  const r = useLoad(() => get<{ items: Donor[] }>("/v1/donors", { year }), [year]);
+  const withAddress = r.data?.items.some((d) => d.address);
+  return html`<${ProblemView} error=${r.error} />
+    ${r.data
+      ? html`<p class="summary">${formatInt(r.data.items.length)} donateurs, <${Money} cents=${r.data.items.reduce((s, d) => s + d.total, 0)} /> reçus en ${year}.</p>
+        <table>
+          <caption class="sr-only">Donateurs ${year}</caption>
+          <thead><tr><th scope="col">Nom</th><th scope="col">E-mail</th>${withAddress ? html`<th scope="col">Adresse</th>` : null}<th scope="col" class="num">Dons</th><th scope="col" class="num">Total</th><th scope="col">Mensuel</th><th scope="col">Dernier don</th></tr></thead>
+          <tbody>
+            ${r.data.items.length === 0 ? html`<tr><td colspan="7">Aucun don en ${year}.</td></tr>` : null}
+            ${r.data.items.map((d) => html`<tr>
+              <td>${d.lastName.toUpperCase()} ${d.firstName}</td><td>${d.email}</td>${withAddress ? html`<td>${addressText(d.address)}</td>` : null}
+              <td class="num">${d.gifts}</td><td class="num">${formatEuros(d.total)}</td>
+              <td>${d.monthly ? (d.subscription === "active" || !d.subscription ? "oui" : `oui (${d.subscription === "canceled" ? "arrêté" : d.subscription})`) : "non"}</td><td>${formatDate(d.lastGift)}</td></tr>`)}
+          </tbody>
+        </table>`
+      : html`<${Loading} />`}`;
+}
+
+interface MemberRow {
+  email: string;
+  firstName: string;
+  lastName: string;
+  organisation?: string;
+  address?: Address;
+  tierId: string;
+  validUntil: string;
+  status: "active" | "expired";
+}
+
+function Members() {
+  const [status, setStatus] = useState("");
+  const r = useLoad(() => get<{ items: MemberRow[] }>("/v1/members", { status }), [status]);
+  const withAddress = r.data?.items.some((m) => m.address);
+  return html`<div class="toolbar"><div class="field inline"><label for="m-status">Statut</label>
+      <select id="m-status" value=${status} onChange=${(e: Event) => setStatus((e.target as HTMLSelectElement).value)}>
+        <option value="">Tous</option><option value="active">À jour</option><option value="expired">Expirés</option>
+      </select></div></div>
+    <${ProblemView} error=${r.error} />
+    ${r.data
+      ? html`<table>
+          <caption class="sr-only">Adhérents</caption>
+          <thead><tr><th scope="col">Nom</th><th scope="col">E-mail</th><th scope="col">Organisation</th>${withAddress ? html`<th scope="col">Adresse</th>` : null}<th scope="col">Formule</th><th scope="col">Valable jusqu'au</th><th scope="col">Statut</th></tr></thead>
+          <tbody>
+            ${r.data.items.length === 0 ? html`<tr><td colspan="7">Aucun adhérent.</td></tr>` : null}
+            ${r.data.items.map((m) => html`<tr>
+              <td>${m.lastName.toUpperCase()} ${m.firstName}</td><td>${m.email}</td><td>${m.organisation ?? ""}</td>${withAddress ? html`<td>${addressText(m.address)}</td>` : null}
+              <td>${m.tierId}</td><td>${formatDate(m.validUntil)}</td><td><span class=${`tag ${m.status}`}>${m.status === "active" ? "à jour" : "expiré"}</span></td></tr>`)}
+          </tbody>
+        </table>`
+      : html`<${Loading} />`}`;
+}
+
+interface ReceiptRow {
+  id: string;
+  kind: "single" | "annual";
+  status: "issued" | "cancelled";
+  issuedOn: string;
+  donor: { firstName: string; lastName: string; email: string; address?: Address };
+  amount: number;
+  cancelReason?: string;
+}
+
+function Receipts({ year }: { year: number }) {
+  const r = useLoad(() => get<{ items: ReceiptRow[]; declaration: { count: number; total: number } }>("/v1/receipts", { year }), [year]);
+  const [error, setError] = useState<unknown>();
+  const [done, setDone] = useState<string>();
+  const [key] = useState(newKey);
+  const annual = async () => {
+    setError(undefined);
+    setDone(undefined);
+    const ok = await confirmDialog({
+      title: `Reçus récapitulatifs ${year}`,
+      body: html`<p>Un reçu récapitulatif sera émis pour chaque donateur mensuel de ${year} qui n'en a pas encore. Les reçus sont numérotés et ne peuvent pas être effacés.</p>`,
+      confirm: "Émettre les reçus",
+    });
+    if (!ok) return;
+    try {
+      const out = await api<{ issued: unknown[]; skipped: number }>("POST", "/v1/receipts/annual", { body: { year }, idempotencyKey: `${key}-${year}` });
+      setDone(`${out.issued.length} reçu(s) récapitulatif(s) émis, ${out.skipped} donateur(s) en avaient déjà un.`);
+      r.reload();
+    } catch (err) {
+      setError(err);
+    }
+  };
+  const pdf = async (id: string) => {
+    setError(undefined);
+    try {
+      await download(`/v1/receipts/${id}.pdf`, undefined, `recu-${id}.pdf`);
+    } catch (err) {
+      setError(err);
+    }
+  };
+  return html`${can("annualReceipts") ? html`<div class="toolbar"><button type="button" class="primary" onClick=${annual}>Émettre les reçus récapitulatifs ${year}</button></div>` : null}
+    ${done ? html`<${Success}>${done}<//>` : null}
+    <${ProblemView} error=${error ?? r.error} />
+    ${r.data
+      ? html`<p class="summary">Déclaration (art. 222 bis du CGI) : <strong>${formatInt(r.data.declaration.count)}</strong> reçus valides pour <strong>${formatEuros(r.data.declaration.total)}</strong>.</p>
+        <table>
+          <caption class="sr-only">Reçus fiscaux ${year}</caption>
+          <thead><tr><th scope="col">Numéro</th><th scope="col">Émis le</th><th scope="col">Donateur</th><th scope="col">Type</th><th scope="col" class="num">Montant</th><th scope="col">Statut</th><th scope="col"><span class="sr-only">PDF</span></th></tr></thead>
+          <tbody>
+            ${r.data.items.length === 0 ? html`<tr><td colspan="7">Aucun reçu en ${year}.</td></tr>` : null}
+            ${r.data.items.map((x) => html`<tr>
+              <td>${x.id}</td><td>${formatDate(x.issuedOn)}</td><td>${x.donor.lastName.toUpperCase()} ${x.donor.firstName}</td><td>${x.kind === "annual" ? "récapitulatif" : "don ponctuel"}</td>
+              <td class="num">${formatEuros(x.amount)}</td><td>${x.status === "issued" ? "valide" : html`<span title=${x.cancelReason}>annulé</span>`}</td>
+              <td>${can("receiptPdf") ? html`<button type="button" class="link" onClick=${() => pdf(x.id)}>PDF<span class="sr-only"> du reçu ${x.id}</span></button>` : null}</td></tr>`)}
+          </tbody>
+        </table>`
+      : html`<${Loading} />`}`;
+}
+
+const INCIDENTS: Record<string, string> = {
+  invoice_payment_failed: "Prélèvement mensuel échoué",
+  async_payment_failed: "Prélèvement SEPA échoué",
+  dispute_opened: "Contestation ouverte",
+  dispute_won: "Contestation gagnée",
+  dispute_lost: "Contestation perdue",
+  payout_failed: "Virement Stripe échoué",
+};
+
+function Incidents({ year }: { year: number }) {
+  const r = useLoad(() => get<{ items: { ref: string; type: string; date: string; amount: number; email?: string; detail: string }[] }>("/v1/payment-incidents", { year }), [year]);
+  return html`<${ProblemView} error=${r.error} />
+    ${r.data
+      ? html`<table>
+          <caption class="sr-only">Incidents de paiement ${year}</caption>
+          <thead><tr><th scope="col">Date</th><th scope="col">Incident</th><th scope="col">Donateur</th><th scope="col">Détail</th><th scope="col" class="num">Montant</th></tr></thead>
+          <tbody>
+            ${r.data.items.length === 0 ? html`<tr><td colspan="5">Aucun incident en ${year}.</td></tr>` : null}
+            ${r.data.items.map((i) => html`<tr><td>${formatDate(i.date)}</td><td>${INCIDENTS[i.type] ?? i.type}</td><td>${i.email ?? ""}</td><td>${i.detail}</td><td class="num">${formatEuros(i.amount)}</td></tr>`)}
+          </tbody>
+        </table>`
+      : html`<${Loading} />`}`;
+}

@@ -1,0 +1,396 @@
+/**
+ * The ledger: entries (filters, paging, reversal), posting an entry with live balance checking,
+ * the trial balance, the general ledger by account, the years and their closing, the hash chain check.
+ */
+import { useMemo, useState } from "preact/hooks";
+import { api, get, newKey } from "../api.js";
+import { formatDate, formatEuros, formatInt, formatPlain, parisToday, parseEuros } from "../money.js";
+import { ActionButton, can, confirmDialog, html, Loading, Money, Page, ProblemView, Success, Tabs, useLoad, useYears, YearSelect } from "../ui.js";
+import type { TrialBalance } from "./dashboard.js";
+
+export interface Entry {
+  id: string;
+  journal: string;
+  number: number | null;
+  ref: string | null;
+  status: string;
+  date: string;
+  year: number;
+  label: string;
+  pieceRef: string;
+  lines: { account: string; debit: number; credit: number; label?: string }[];
+  hash: string | null;
+  reversalOf?: string;
+}
+interface Account {
+  number: string;
+  label: string;
+  class: number;
+}
+
+const JOURNALS: Record<string, string> = { BQ: "Banque", ST: "Stripe", HA: "Achats", OD: "Opérations diverses", AN: "À-nouveaux", CL: "Clôture" };
+/** The journals a person may post to (AN and CL are written by the closing). */
+const POSTABLE = ["BQ", "HA", "OD", "ST"];
+
+function useAccounts() {
+  return useLoad(() => get<{ items: Account[] }>("/v1/ledger/accounts"), []);
+}
+
+export function Ledger({ sub }: { sub: string }) {
+  const tabs = [
+    { id: "ecritures", label: "Écritures", href: "#/comptabilite/ecritures", show: true },
+    { id: "saisie", label: "Saisir une écriture", href: "#/comptabilite/saisie", show: can("postEntry") },
+    { id: "balance", label: "Balance", href: "#/comptabilite/balance", show: can("trialBalance") },
+    { id: "grand-livre", label: "Grand livre", href: "#/comptabilite/grand-livre", show: can("generalLedger") },
+    { id: "exercices", label: "Exercices", href: "#/comptabilite/exercices", show: can("listYears") },
+    { id: "integrite", label: "Intégrité", href: "#/comptabilite/integrite", show: can("integrity") },
+  ].filter((t) => t.show);
+  const [tab, ...args] = sub.split("/");
+  const current = tabs.find((t) => t.id === tab)?.id ?? "ecritures";
+  const title = { ecritures: "Écritures", saisie: "Saisir une écriture", balance: "Balance générale", "grand-livre": "Grand livre", exercices: "Exercices et clôture", integrite: "Intégrité du journal" }[current]!;
+  return html`<${Page} title=${title}>
+    <${Tabs} label="Comptabilité" items=${tabs} current=${current} />
+    ${current === "ecritures" ? html`<${Entries} />` : null}
+    ${current === "saisie" ? html`<${PostEntry} />` : null}
+    ${current === "balance" ? html`<${TrialBalanceView} />` : null}
+    ${current === "grand-livre" ? html`<${GeneralLedger} account=${args[0]} year=${args[1] ? Number(args[1]) : undefined} />` : null}
+    ${current === "exercices" ? html`<${Years} />` : null}
+    ${current === "integrite" ? html`<${Integrity} />` : null}
+  <//>`;
+}
+
+// ------------------------------------------------------------------ entries
+
+const total = (e: Entry) => e.lines.reduce((s, l) => s + l.debit, 0);
+
+function Entries() {
+  const { current } = useYears();
+  const [filters, setFilters] = useState<{ from: string; to: string; journal: string; account: string }>({ from: "", to: "", journal: "", account: "" });
+  const [draft, setDraft] = useState(filters);
+  const [cursors, setCursors] = useState<(string | undefined)[]>([undefined]);
+  const [open, setOpen] = useState<string>();
+  const [message, setMessage] = useState<string>();
+  const [actionError, setActionError] = useState<unknown>();
+  const cursor = cursors[cursors.length - 1];
+  const from = filters.from || `${current}-01-01`;
+  const to = filters.to || `${current}-12-31`;
+  const page = useLoad(
+    () => get<{ items: Entry[]; nextCursor: string | null }>("/v1/ledger/entries", { from, to, journal: filters.journal, account: filters.account, limit: 50, cursor }),
+    [from, to, filters.journal, filters.account, cursor],
+  );
+  const reverse = async (e: Entry) => {
+    setMessage(undefined);
+    setActionError(undefined);
+    const ok = await confirmDialog({
+      title: `Extourner l'écriture ${e.ref ?? ""}`,
+      body: html`<p>Une écriture inverse de « ${e.label} » (${formatEuros(total(e))}) sera passée au journal ${e.journal}. L'écriture d'origine reste au journal : rien n'est effacé.</p>
+        <div class="field"><label for="reverse-date">Date de l'extourne</label><input id="reverse-date" name="date" type="date" value=${parisToday()} required /></div>`,
+      confirm: "Extourner",
+      danger: true,
+    });
+    if (!ok) return;
+    try {
+      const body = ok.date ? { date: ok.date } : {};
+      const rev = await api<Entry>("POST", `/v1/ledger/entries/${encodeURIComponent(e.id)}/reversal`, { body, idempotencyKey: `reverse-${e.id}-${ok.date ?? ""}` });
+      setMessage(`Écriture ${e.ref} extournée par l'écriture ${rev.ref}.`);
+      page.reload();
+    } catch (err) {
+      setActionError(err);
+    }
+  };
+  return html`
+    <form class="filters" onSubmit=${(ev: Event) => {
+      ev.preventDefault();
+      setFilters(draft);
+      setCursors([undefined]);
+    }}>
+      <div class="field"><label for="f-from">Du</label><input id="f-from" type="date" value=${draft.from || from} onInput=${(ev: Event) => setDraft({ ...draft, from: (ev.target as HTMLInputElement).value })} /></div>
+      <div class="field"><label for="f-to">Au</label><input id="f-to" type="date" value=${draft.to || to} onInput=${(ev: Event) => setDraft({ ...draft, to: (ev.target as HTMLInputElement).value })} /></div>
+      <div class="field"><label for="f-journal">Journal</label>
+        <select id="f-journal" value=${draft.journal} onChange=${(ev: Event) => setDraft({ ...draft, journal: (ev.target as HTMLSelectElement).value })}>
+          <option value="">Tous</option>${Object.entries(JOURNALS).map(([k, v]) => html`<option value=${k}>${k} — ${v}</option>`)}
+        </select></div>
+      <div class="field"><label for="f-account">Compte</label><input id="f-account" inputmode="numeric" pattern="[0-9]{3,10}" placeholder="ex. 512" value=${draft.account} onInput=${(ev: Event) => setDraft({ ...draft, account: (ev.target as HTMLInputElement).value.trim() })} /></div>
+      <button type="submit" class="secondary">Filtrer</button>
+    </form>
+    ${message ? html`<${Success}>${message}<//>` : null}
+    <${ProblemView} error=${actionError ?? page.error} />
+    ${page.loading && !page.data ? html`<${Loading} />` : null}
+    ${page.data
+      ? html`<table class="entries">
+          <caption class="sr-only">Écritures du ${formatDate(from)} au ${formatDate(to)}</caption>
+          <thead><tr><th scope="col">Date</th><th scope="col">N°</th><th scope="col">Libellé</th><th scope="col">Pièce</th><th scope="col" class="num">Montant</th><th scope="col"><span class="sr-only">Actions</span></th></tr></thead>
+          <tbody>
+            ${page.data.items.length === 0 ? html`<tr><td colspan="6">Aucune écriture pour ces critères.</td></tr>` : null}
+            ${page.data.items.map(
+              (e) => html`<tr class=${open === e.id ? "open" : ""} data-entry=${e.ref}>
+                  <td>${formatDate(e.date)}</td>
+                  <td><span class="journal" title=${JOURNALS[e.journal] ?? e.journal}>${e.ref ?? e.journal}</span></td>
+                  <td>${e.label}${e.reversalOf ? html` <span class="tag">extourne</span>` : null}</td>
+                  <td>${e.pieceRef}</td>
+                  <td class="num">${formatEuros(total(e))}</td>
+                  <td class="row-actions">
+                    <button type="button" class="link" aria-expanded=${open === e.id} aria-controls=${`lines-${e.id}`} onClick=${() => setOpen(open === e.id ? undefined : e.id)}>Lignes<span class="sr-only"> de ${e.ref}</span></button>
+                    ${can("reverseEntry") && !e.reversalOf && e.journal !== "AN" && e.journal !== "CL"
+                      ? html`<button type="button" class="secondary small" onClick=${() => reverse(e)}>Extourner<span class="sr-only"> ${e.ref}</span></button>`
+                      : null}
+                  </td>
+                </tr>
+                ${open === e.id
+                  ? html`<tr class="lines" id=${`lines-${e.id}`}><td colspan="6"><table class="compact">
+                      <thead><tr><th scope="col">Compte</th><th scope="col">Libellé</th><th scope="col" class="num">Débit</th><th scope="col" class="num">Crédit</th></tr></thead>
+                      <tbody>${e.lines.map((l) => html`<tr><td>${l.account}</td><td>${l.label ?? ""}</td><td class="num">${l.debit ? formatEuros(l.debit) : ""}</td><td class="num">${l.credit ? formatEuros(l.credit) : ""}</td></tr>`)}</tbody>
+                    </table><p class="hash">Empreinte : <code>${e.hash}</code></p></td></tr>`
+                  : null}`,
+            )}
+          </tbody>
+        </table>
+        <nav class="pager" aria-label="Pages d'écritures">
+          <button type="button" class="secondary" disabled=${cursors.length < 2} onClick=${() => setCursors(cursors.slice(0, -1))}>Page précédente</button>
+          <span>Page ${cursors.length}</span>
+          <button type="button" class="secondary" disabled=${!page.data.nextCursor} onClick=${() => setCursors([...cursors, page.data!.nextCursor!])}>Page suivante</button>
+        </nav>`
+      : null}`;
+}
+
+// ------------------------------------------------------------------ posting
+
+interface LineDraft {
+  key: number;
+  account: string;
+  debit: string;
+  credit: string;
+  label: string;
+}
+let lineKey = 0;
+const emptyLine = (): LineDraft => ({ key: ++lineKey, account: "", debit: "", credit: "", label: "" });
+
+/** The draft's figures, recomputed on every keystroke: totals, difference, and what blocks posting. */
+export function checkDraft(lines: LineDraft[], known: Set<string>) {
+  let debit = 0;
+  let credit = 0;
+  const problems: string[] = [];
+  lines.forEach((l, i) => {
+    const d = l.debit.trim() ? parseEuros(l.debit) : 0;
+    const c = l.credit.trim() ? parseEuros(l.credit) : 0;
+    const n = i + 1;
+    if (d === null) problems.push(`ligne ${n} : débit illisible`);
+    if (c === null) problems.push(`ligne ${n} : crédit illisible`);
+    if (d && c) problems.push(`ligne ${n} : un débit ou un crédit, pas les deux`);
+    if (!d && !c && d !== null && c !== null) problems.push(`ligne ${n} : montant manquant`);
+    if (!l.account) problems.push(`ligne ${n} : compte manquant`);
+    else if (known.size && !known.has(l.account)) problems.push(`ligne ${n} : compte ${l.account} inconnu`);
+    debit += d ?? 0;
+    credit += c ?? 0;
+  });
+  if (lines.length < 2) problems.push("au moins deux lignes");
+  if (debit !== credit) problems.push("débits et crédits différents");
+  return { debit, credit, difference: debit - credit, problems };
+}
+
+function PostEntry() {
+  const accounts = useAccounts();
+  const known = useMemo(() => new Set(accounts.data?.items.map((a) => a.number) ?? []), [accounts.data]);
+  const [head, setHead] = useState({ journal: "OD", date: parisToday(), label: "", pieceRef: "" });
+  const [lines, setLines] = useState<LineDraft[]>([emptyLine(), emptyLine()]);
+  const [key, setKey] = useState(newKey);
+  const [error, setError] = useState<unknown>();
+  const [posted, setPosted] = useState<Entry>();
+  const check = checkDraft(lines, known);
+  const ready = check.problems.length === 0 && head.label.trim() && head.pieceRef.trim() && head.date;
+  const set = (i: number, patch: Partial<LineDraft>) => setLines(lines.map((l, j) => (j === i ? { ...l, ...patch } : l)));
+  const labelOf = (n: string) => accounts.data?.items.find((a) => a.number === n)?.label;
+  const submit = async (ev: Event) => {
+    ev.preventDefault();
+    setError(undefined);
+    setPosted(undefined);
+    try {
+      const body = {
+        ...head,
+        label: head.label.trim(),
+        pieceRef: head.pieceRef.trim(),
+        lines: lines.map((l) => ({
+          account: l.account,
+          ...(l.debit.trim() ? { debit: parseEuros(l.debit)! } : { credit: parseEuros(l.credit)! }),
+          ...(l.label.trim() ? { label: l.label.trim() } : {}),
+        })),
+      };
+      const entry = await api<Entry>("POST", "/v1/ledger/entries", { body, idempotencyKey: key });
+      setPosted(entry);
+      setKey(newKey());
+      setHead({ ...head, label: "", pieceRef: "" });
+      setLines([emptyLine(), emptyLine()]);
+    } catch (err) {
+      setError(err);
+    }
+  };
+  return html`<form class="card entry-form" onSubmit=${submit} aria-describedby="entry-balance">
+    <datalist id="chart">${accounts.data?.items.map((a) => html`<option value=${a.number}>${a.number} — ${a.label}</option>`)}</datalist>
+    <div class="row">
+      <div class="field"><label for="e-journal">Journal</label>
+        <select id="e-journal" value=${head.journal} onChange=${(ev: Event) => setHead({ ...head, journal: (ev.target as HTMLSelectElement).value })}>
+          ${POSTABLE.map((j) => html`<option value=${j}>${j} — ${JOURNALS[j]}</option>`)}
+        </select></div>
+      <div class="field"><label for="e-date">Date</label><input id="e-date" type="date" required value=${head.date} onInput=${(ev: Event) => setHead({ ...head, date: (ev.target as HTMLInputElement).value })} /></div>
+      <div class="field grow"><label for="e-label">Libellé</label><input id="e-label" required maxlength="200" value=${head.label} onInput=${(ev: Event) => setHead({ ...head, label: (ev.target as HTMLInputElement).value })} /></div>
+      <div class="field"><label for="e-piece">Pièce justificative</label><input id="e-piece" required maxlength="60" value=${head.pieceRef} onInput=${(ev: Event) => setHead({ ...head, pieceRef: (ev.target as HTMLInputElement).value })} /></div>
+    </div>
+    <table class="lines-input">
+      <caption class="sr-only">Lignes de l'écriture</caption>
+      <thead><tr><th scope="col">Compte</th><th scope="col">Libellé de ligne (facultatif)</th><th scope="col" class="num">Débit (€)</th><th scope="col" class="num">Crédit (€)</th><th scope="col"><span class="sr-only">Retirer</span></th></tr></thead>
+      <tbody>
+        ${lines.map((l, i) => html`<tr key=${l.key}>
+          <td><input aria-label=${`Compte, ligne ${i + 1}`} list="chart" inputmode="numeric" value=${l.account}
+                aria-invalid=${l.account && known.size && !known.has(l.account) ? "true" : undefined}
+                onInput=${(ev: Event) => set(i, { account: (ev.target as HTMLInputElement).value.trim() })} />
+              <small class="account-label">${labelOf(l.account) ?? (l.account && known.size ? "compte inconnu" : "")}</small></td>
+          <td><input aria-label=${`Libellé, ligne ${i + 1}`} value=${l.label} maxlength="200" onInput=${(ev: Event) => set(i, { label: (ev.target as HTMLInputElement).value })} /></td>
+          <td><input aria-label=${`Débit, ligne ${i + 1}`} class="num" inputmode="decimal" placeholder="0,00" value=${l.debit}
+                aria-invalid=${l.debit.trim() && parseEuros(l.debit) === null ? "true" : undefined}
+                onInput=${(ev: Event) => set(i, { debit: (ev.target as HTMLInputElement).value })}
+                onBlur=${() => { const c = parseEuros(l.debit); if (c !== null) set(i, { debit: formatPlain(c) }); }} /></td>
+          <td><input aria-label=${`Crédit, ligne ${i + 1}`} class="num" inputmode="decimal" placeholder="0,00" value=${l.credit}
+                aria-invalid=${l.credit.trim() && parseEuros(l.credit) === null ? "true" : undefined}
+                onInput=${(ev: Event) => set(i, { credit: (ev.target as HTMLInputElement).value })}
+                onBlur=${() => { const c = parseEuros(l.credit); if (c !== null) set(i, { credit: formatPlain(c) }); }} /></td>
+          <td><button type="button" class="link" disabled=${lines.length <= 2} onClick=${() => setLines(lines.filter((_, j) => j !== i))}>Retirer<span class="sr-only"> la ligne ${i + 1}</span></button></td>
+        </tr>`)}
+      </tbody>
+      <tfoot><tr>
+        <th scope="row" colspan="2"><button type="button" class="secondary small" onClick=${() => setLines([...lines, emptyLine()])}>Ajouter une ligne</button> <span class="total-label">Totaux</span></th>
+        <td class="num" data-testid="total-debit">${formatEuros(check.debit)}</td><td class="num" data-testid="total-credit">${formatEuros(check.credit)}</td><td></td>
+      </tr></tfoot>
+    </table>
+    <p id="entry-balance" class=${check.difference === 0 && check.debit > 0 ? "balance ok" : "balance ko"} aria-live="polite" data-testid="entry-balance">
+      ${check.difference === 0 && check.debit > 0 ? "Écriture équilibrée." : check.difference !== 0 ? `Écart de ${formatEuros(Math.abs(check.difference))} (${check.difference > 0 ? "débit" : "crédit"} en trop).` : "Saisissez les montants."}
+    </p>
+    ${check.problems.length && (check.debit || check.credit) ? html`<ul class="hint-list">${check.problems.filter((p) => p !== "débits et crédits différents").map((p) => html`<li>${p}</li>`)}</ul>` : null}
+    <${ProblemView} error=${error ?? accounts.error} />
+    ${posted ? html`<${Success}>Écriture <strong>${posted.ref}</strong> enregistrée (${formatEuros(total(posted))}).<//>` : null}
+    <${ActionButton} type="submit" disabled=${!ready} busy="Enregistrement…">Enregistrer l'écriture<//>
+  </form>`;
+}
+
+// ------------------------------------------------------------------ trial balance, general ledger
+
+function TrialBalanceView() {
+  const { years, current } = useYears();
+  const [picked, setYear] = useState<number>();
+  const year = picked ?? current;
+  const tb = useLoad(() => get<TrialBalance>("/v1/ledger/trial-balance", { year }), [year]);
+  return html`<div class="toolbar"><${YearSelect} id="tb-year" value=${year} years=${years} onChange=${setYear} /></div>
+    <${ProblemView} error=${tb.error} />
+    ${tb.data
+      ? html`<table>
+          <caption class="sr-only">Balance générale ${year}</caption>
+          <thead><tr><th scope="col">Compte</th><th scope="col">Intitulé</th><th scope="col" class="num">Débit</th><th scope="col" class="num">Crédit</th><th scope="col" class="num">Solde</th></tr></thead>
+          <tbody>${tb.data.accounts.map((a) => html`<tr><td><a href=${`#/comptabilite/grand-livre/${a.account}/${year}`}>${a.account}</a></td><td>${a.label}</td><td class="num">${formatEuros(a.debit)}</td><td class="num">${formatEuros(a.credit)}</td><td class="num"><${Money} cents=${a.balance} signed /></td></tr>`)}</tbody>
+          <tfoot><tr><th scope="row" colspan="2">Totaux</th><td class="num">${formatEuros(tb.data.totals.debit)}</td><td class="num">${formatEuros(tb.data.totals.credit)}</td><td class="num"><${Money} cents=${tb.data.totals.debit - tb.data.totals.credit} /></td></tr></tfoot>
+        </table>`
+      : html`<${Loading} />`}`;
+}
+
+interface GlLine {
+  date: string;
+  ref: string | null;
+  journal: string;
+  label: string;
+  pieceRef: string;
+  debit: number;
+  credit: number;
+  balance: number;
+}
+
+function GeneralLedger(props: { account?: string; year?: number }) {
+  const { years, current } = useYears();
+  const accounts = useAccounts();
+  const [picked, setYear] = useState<number | undefined>(props.year);
+  const [account, setAccount] = useState(props.account && /^\d{3,10}$/.test(props.account) ? props.account : "512");
+  const [cursors, setCursors] = useState<(string | undefined)[]>([undefined]);
+  const year = picked ?? current;
+  const cursor = cursors[cursors.length - 1];
+  const gl = useLoad(() => get<{ label: string; items: GlLine[]; nextCursor: string | null }>("/v1/ledger/general-ledger", { year, account, limit: 100, cursor }), [year, account, cursor]);
+  return html`<div class="toolbar">
+      <${YearSelect} id="gl-year" value=${year} years=${years} onChange=${(y: number) => (setYear(y), setCursors([undefined]))} />
+      <div class="field inline"><label for="gl-account">Compte</label>
+        <select id="gl-account" value=${account} onChange=${(ev: Event) => (setAccount((ev.target as HTMLSelectElement).value), setCursors([undefined]))}>
+          ${(accounts.data?.items ?? [{ number: account, label: "", class: 0 }]).map((a) => html`<option value=${a.number}>${a.number} — ${a.label}</option>`)}
+        </select></div>
+    </div>
+    <${ProblemView} error=${gl.error} />
+    ${gl.data
+      ? html`<table>
+          <caption class="sr-only">Grand livre du compte ${account} ${gl.data.label}, ${year}</caption>
+          <thead><tr><th scope="col">Date</th><th scope="col">N°</th><th scope="col">Libellé</th><th scope="col">Pièce</th><th scope="col" class="num">Débit</th><th scope="col" class="num">Crédit</th><th scope="col" class="num">Solde</th></tr></thead>
+          <tbody>
+            ${gl.data.items.length === 0 ? html`<tr><td colspan="7">Aucun mouvement sur ce compte en ${year}.</td></tr>` : null}
+            ${gl.data.items.map((l) => html`<tr><td>${formatDate(l.date)}</td><td>${l.ref ?? l.journal}</td><td>${l.label}</td><td>${l.pieceRef}</td><td class="num">${l.debit ? formatEuros(l.debit) : ""}</td><td class="num">${l.credit ? formatEuros(l.credit) : ""}</td><td class="num"><${Money} cents=${l.balance} signed /></td></tr>`)}
+          </tbody>
+        </table>
+        <nav class="pager" aria-label="Pages du grand livre">
+          <button type="button" class="secondary" disabled=${cursors.length < 2} onClick=${() => setCursors(cursors.slice(0, -1))}>Page précédente</button>
+          <span>Page ${cursors.length}</span>
+          <button type="button" class="secondary" disabled=${!gl.data.nextCursor} onClick=${() => setCursors([...cursors, gl.data!.nextCursor!])}>Page suivante</button>
+        </nav>`
+      : html`<${Loading} />`}`;
+}
+
+// ------------------------------------------------------------------ years, integrity
+
+function Years() {
+  const years = useLoad(() => get<{ items: { year: number; status: string; closedAt?: string; result?: number }[] }>("/v1/ledger/years"), []);
+  const [error, setError] = useState<unknown>();
+  const [done, setDone] = useState<string>();
+  const close = async (year: number) => {
+    setError(undefined);
+    setDone(undefined);
+    const ok = await confirmDialog({
+      title: `Clôturer l'exercice ${year} ?`,
+      body: html`<p>Le résultat sera porté en 120 ou 129, les à-nouveaux des classes 1 à 5 écrits en ${year + 1}, et <strong>l'exercice ${year} sera verrouillé</strong> : plus aucune écriture ne pourra y être passée. C'est définitif.</p>`,
+      confirm: `Clôturer ${year}`,
+      danger: true,
+    });
+    if (!ok) return;
+    try {
+      const r = await api<{ result: number }>("POST", `/v1/ledger/years/${year}/close`, { idempotencyKey: `close-${year}` });
+      setDone(`Exercice ${year} clôturé ; résultat ${formatEuros(r.result)}.`);
+      years.reload();
+    } catch (err) {
+      setError(err);
+    }
+  };
+  const STATUS: Record<string, string> = { open: "ouvert", closing: "clôture en cours", closed: "clôturé" };
+  return html`${done ? html`<${Success}>${done}<//>` : null}<${ProblemView} error=${error ?? years.error} />
+    ${years.data
+      ? html`<table>
+          <caption class="sr-only">Exercices</caption>
+          <thead><tr><th scope="col">Exercice</th><th scope="col">Statut</th><th scope="col">Clôturé le</th><th scope="col" class="num">Résultat</th><th scope="col"><span class="sr-only">Actions</span></th></tr></thead>
+          <tbody>${years.data.items.map((y) => html`<tr>
+            <td>${y.year}</td><td>${STATUS[y.status] ?? y.status}</td><td>${y.closedAt ? formatDate(y.closedAt) : ""}</td><td class="num">${y.result !== undefined ? html`<${Money} cents=${y.result} signed />` : ""}</td>
+            <td>${y.status === "open" && can("closeYear") ? html`<button type="button" class="secondary small" onClick=${() => close(y.year)}>Clôturer ${y.year}</button>` : null}</td>
+          </tr>`)}</tbody>
+        </table>`
+      : html`<${Loading} />`}`;
+}
+
+function Integrity() {
+  const [result, setResult] = useState<{ ok: boolean; entries: number; head: string; firstBroken?: { ref: string | null; reason: string } }>();
+  const [error, setError] = useState<unknown>();
+  return html`<div class="card">
+    <p>Chaque écriture validée porte l'empreinte de la précédente. La vérification recalcule toute la chaîne.</p>
+    <${ActionButton} busy="Vérification…" onClick=${async () => {
+      setError(undefined);
+      try {
+        setResult(await get("/v1/ledger/integrity"));
+      } catch (err) {
+        setError(err);
+      }
+    }}>Vérifier la chaîne des écritures<//>
+    <${ProblemView} error=${error} />
+    ${result
+      ? result.ok
+        ? html`<${Success}>Chaîne intacte : ${formatInt(result.entries)} écritures vérifiées. Dernière empreinte <code>${result.head}</code>.<//>`
+        : html`<div class="alert error" role="alert">Chaîne rompue à l'écriture ${result.firstBroken?.ref ?? "?"} : ${result.firstBroken?.reason}.</div>`
+      : null}
+  </div>`;
+}
