@@ -87,3 +87,13 @@ export const cleanLabel = (s: string | undefined | null) => String(s ?? "").repl
 
 /** `FR76 3000 4000 …` → `FR7630004000…`. */
 export const compactIban = (s: string) => s.replace(/\s+/g, "").toUpperCase();
+
+/** 123456 → "1 234,56 €" (narrow no-break space between thousands), negative with a minus sign. */
+export function formatEuros(cents: number): string {
+  const sign = cents < 0 ? "−" : "";
+  const abs = Math.abs(cents);
+  const whole = Math.floor(abs / 100)
+    .toString()
+    .replace(/\B(?=(\d{3})+(?!\d))/g, "\u202f");
+  return `${sign}${whole},${String(abs % 100).padStart(2, "0")} €`;
+}

@@ -1,0 +1,108 @@
+/**
+ * The état de rapprochement of a bank account at a date: the bank's balance (the first imported
+ * statement's opening balance plus every imported line since), the books' balance, the items on
+ * one side that the other does not show yet, and the difference — 0 when everything is explained.
+ *
+ * Entries dated before the first imported statement are taken as part of its opening balance.
+ */
+import type { Db } from "../db/client.js";
+import { ValidationError } from "../errors.js";
+import { bookItems, bookBalance } from "./books.js";
+import type { BankLine, MatchGroup, StatementRecord } from "./model.js";
+import { accountByRef, type BankAccount } from "./settings.js";
+import { entryMatches, linesOfIban, readMatches, readStatements } from "./store.js";
+import { formatEuros } from "./text.js";
+
+export interface OutstandingItem {
+  kind: "bank" | "books";
+  id: string;
+  date: string;
+  amount: number;
+  label: string;
+  ref?: string | null;
+}
+
+export interface ReconciliationState {
+  account: string;
+  accountLabel: string;
+  ibans: string[];
+  date: string;
+  /** First day covered by the imported statements (null: nothing imported yet). */
+  since: string | null;
+  bankBalance: number | null;
+  ledgerBalance: number;
+  /** Lines on the statement that the books do not show yet (at the date). */
+  unmatchedBank: { count: number; total: number; items: OutstandingItem[] };
+  /** Entries in the books that the bank does not show yet (at the date). */
+  unmatchedBooks: { count: number; total: number; items: OutstandingItem[] };
+  /** Bank balance − bank-only items. */
+  adjustedBank: number | null;
+  /** Books balance − books-only items. */
+  adjustedBooks: number;
+  /** adjustedBank − adjustedBooks: 0 when the account is reconciled. */
+  difference: number | null;
+  warnings: string[];
+}
+
+/** A matched item is still outstanding at `date` when part of its group is dated after it. */
+const settledBy = (g: MatchGroup | undefined, date: string) => !!g && [...g.lineDates, ...g.entryDates].every((d) => d <= date);
+
+export async function reconciliationState(db: Db, accounts: BankAccount[], account: string, date: string): Promise<ReconciliationState> {
+  const ibans = accountByRef(accounts, account);
+  if (!ibans.length) throw new ValidationError([{ path: "account", message: `${account} is not a configured bank account` }]);
+  const ledgerAccount = ibans[0]!.account;
+  const warnings: string[] = [];
+
+  let bankBalance: number | null = null;
+  const starts: string[] = [];
+  const lines: BankLine[] = [];
+  for (const a of ibans) {
+    const statements = (await readStatements(db, a.iban)).filter((s) => s.opening).sort((x, y) => x.from.localeCompare(y.from));
+    const anchor: StatementRecord | undefined = statements[0];
+    if (!anchor) continue;
+    const ls = (await linesOfIban(db, a.iban, anchor.from, date)).filter((l) => l.date <= date);
+    lines.push(...ls);
+    bankBalance = (bankBalance ?? 0) + anchor.opening!.amount + ls.reduce((s, l) => s + l.amount, 0);
+    starts.push(anchor.from);
+    // Each later statement's closing balance must follow from the lines: otherwise a statement is missing.
+    const all = await linesOfIban(db, a.iban, anchor.from);
+    for (const st of statements.concat((await readStatements(db, a.iban)).filter((s) => !s.opening)))
+      if (st.closing && st.to <= date) {
+        const computed = anchor.opening!.amount + all.filter((l) => l.date <= st.to).reduce((s, l) => s + l.amount, 0);
+        if (computed !== st.closing.amount)
+          warnings.push(`${a.iban} : le relevé au ${st.to} annonce ${formatEuros(st.closing.amount)}, les lignes importées donnent ${formatEuros(computed)} (relevé manquant ?)`);
+      }
+  }
+  const since: string | null = starts.sort()[0] ?? null;
+  const ledgerBalance = await bookBalance(db, ledgerAccount, date);
+  const entries = since ? await bookItems(db, ledgerAccount, { from: since, to: date }) : [];
+  const markers = await entryMatches(db, entries.map((e) => e.entryId));
+  const groupIds = [...new Set([...lines.map((l) => l.matchId).filter((m): m is string => !!m), ...markers.values()])];
+  const groups = new Map((await readMatches(db, groupIds)).map((g) => [g.id, g]));
+
+  const bankItems: OutstandingItem[] = lines
+    .filter((l) => l.status !== "matched" || !settledBy(groups.get(l.matchId ?? ""), date))
+    .map((l) => ({ kind: "bank", id: l.id, date: l.date, amount: l.amount, label: l.label }));
+  const bookOnly: OutstandingItem[] = entries
+    .filter((e) => !settledBy(groups.get(markers.get(e.entryId) ?? ""), date))
+    .map((e) => ({ kind: "books", id: e.entryId, date: e.date, amount: e.amount, label: e.label, ref: e.ref }));
+  const total = (xs: OutstandingItem[]) => xs.reduce((s, x) => s + x.amount, 0);
+  const adjustedBank = bankBalance === null ? null : bankBalance - total(bankItems);
+  const adjustedBooks = ledgerBalance - total(bookOnly);
+  if (!since) warnings.push("Aucun relevé importé pour ce compte : le solde bancaire n'est pas connu.");
+  return {
+    account: ledgerAccount,
+    accountLabel: ibans.map((a) => a.label).join(", "),
+    ibans: ibans.map((a) => a.iban),
+    date,
+    since,
+    bankBalance,
+    ledgerBalance,
+    unmatchedBank: { count: bankItems.length, total: total(bankItems), items: bankItems },
+    unmatchedBooks: { count: bookOnly.length, total: total(bookOnly), items: bookOnly },
+    adjustedBank,
+    adjustedBooks,
+    difference: adjustedBank === null ? null : adjustedBank - adjustedBooks,
+    warnings,
+  };
+}

@@ -1,0 +1,181 @@
+/**
+ * Importing a statement file: parse, check every statement in it (known account, currency,
+ * opening + lines = closing), then write the lines not imported before. Nothing is written unless
+ * the whole file is accepted.
+ *
+ * Errors: ValidationError (unreadable file, account not named), StatementRefusedError 422
+ * (unknown account, wrong currency, figures that do not add up).
+ */
+import { createHash } from "node:crypto";
+import type { Db } from "../db/client.js";
+import { ValidationError } from "../errors.js";
+import { StatementRefusedError } from "./errors.js";
+import type { BankLine, ParsedStatement, StatementRecord } from "./model.js";
+import { parseStatementFile, type ParseOptions } from "./parse.js";
+import { accountByRef, findBankAccount, type BankAccount } from "./settings.js";
+import { existingLineIds, saveLines, saveStatements } from "./store.js";
+import { formatEuros as euros } from "./text.js";
+
+export interface ImportOptions extends ParseOptions {
+  /** The account the file is for (IBAN or ledger account), when the file does not say. */
+  account?: string;
+}
+
+export interface ImportResult {
+  imported: number;
+  duplicates: number;
+  format: string;
+  variant: string;
+  statements: Array<{
+    iban: string;
+    account: string;
+    from: string;
+    to: string;
+    lines: number;
+    imported: number;
+    duplicates: number;
+    opening: number | null;
+    closing: number | null;
+    /** True when the file gave both balances and they were checked against the lines. */
+    balanceChecked: boolean;
+  }>;
+}
+
+const sha = (s: string) => createHash("sha256").update(s).digest("hex");
+
+/** How a label takes part in a line's identity: spaces collapsed, upper case, accents kept. */
+export const labelKey = (label: string) => label.replace(/\s+/g, " ").trim().toUpperCase();
+
+/** The line's id: IBAN + booking date + amount + label + rank among identical lines that day. */
+export const lineId = (iban: string, date: string, amount: number, label: string, rank: number) =>
+  `bl_${sha(JSON.stringify([iban, date, amount, labelKey(label), rank])).slice(0, 24)}`;
+
+function resolveAccount(st: ParsedStatement, accounts: BankAccount[], asked: string | undefined, n: number): BankAccount {
+  const named = st.iban || st.accountNumber ? findBankAccount(accounts, st) : undefined;
+  const what = st.iban ?? st.accountNumber;
+  if ((st.iban || st.accountNumber) && !named)
+    throw new StatementRefusedError("unknown-bank-account", `Statement ${n}: the account ${what} is not one of the association's bank accounts (BANK_ACCOUNTS).`, { account: what });
+  if (asked) {
+    const chosen = accountByRef(accounts, asked);
+    if (!chosen.length) throw new ValidationError([{ path: "account", message: `${asked} is not a configured bank account (an IBAN or ledger account of BANK_ACCOUNTS)` }]);
+    if (named) {
+      if (!chosen.some((c) => c.iban === named.iban))
+        throw new StatementRefusedError("unknown-bank-account", `Statement ${n} is for ${named.iban} (${named.account}), not for ${asked}.`, { account: named.iban });
+      return named;
+    }
+    if (chosen.length > 1) throw new ValidationError([{ path: "account", message: `ledger account ${asked} has several IBANs: name the IBAN` }]);
+    return chosen[0]!;
+  }
+  if (named) return named;
+  throw new ValidationError([{ path: "account", message: "the file does not name its account: pass ?account=<IBAN or ledger account>" }]);
+}
+
+const sum = (ls: { amount: number }[]) => ls.reduce((s, l) => s + l.amount, 0);
+
+/** Checks one statement and turns it into the lines and the record to store. */
+function prepare(st: ParsedStatement, account: BankAccount, n: number, meta: { format: StatementRecord["format"]; variant: string; now: string }) {
+  const currency = (st.currency || account.currency).toUpperCase();
+  if (currency !== account.currency)
+    throw new StatementRefusedError("wrong-currency", `Statement ${n} is in ${currency}; the account ${account.iban} is kept in ${account.currency}.`, { currency });
+  const total = sum(st.lines);
+  let opening = st.opening ?? null;
+  let closing = st.closing ?? null;
+  const balanceChecked = !!(opening && closing);
+  if (opening && closing && opening.amount + total !== closing.amount) {
+    const diff = closing.amount - opening.amount - total;
+    throw new StatementRefusedError(
+      "statement-unbalanced",
+      `Statement ${n} (${account.iban}) does not add up: opening balance ${euros(opening.amount)} + lines ${euros(total)} = ${euros(opening.amount + total)}, but the closing balance is ${euros(closing.amount)} (difference ${euros(diff)}). Nothing was imported.`,
+      { opening: opening.amount, lines: total, closing: closing.amount, difference: diff },
+    );
+  }
+  const dates = st.lines.map((l) => l.date).sort();
+  if (!opening && closing) opening = { date: dates[0] ?? closing.date, amount: closing.amount - total };
+  if (opening && !closing) closing = { date: dates[dates.length - 1] ?? opening.date, amount: opening.amount + total };
+  const from = [st.from, dates[0]].filter((d): d is string => !!d).sort()[0] ?? opening?.date ?? closing?.date;
+  const to = [st.to, dates[dates.length - 1]].filter((d): d is string => !!d).sort().reverse()[0] ?? closing?.date ?? from;
+  if (!from || !to) throw new ValidationError([{ path: "(body)", message: `statement ${n} has neither lines nor dated balances` }]);
+
+  const ranks = new Map<string, number>();
+  const ids = st.lines.map((l) => {
+    const key = JSON.stringify([l.date, l.amount, labelKey(l.label)]);
+    const rank = ranks.get(key) ?? 0;
+    ranks.set(key, rank + 1);
+    return { id: lineId(account.iban, l.date, l.amount, l.label, rank), rank };
+  });
+  const statementId = `st_${sha(JSON.stringify([account.iban, from, to, ids.map((i) => i.id)])).slice(0, 20)}`;
+  const lines: BankLine[] = st.lines.map((l, i) => ({
+    id: ids[i]!.id,
+    account: account.account,
+    iban: account.iban,
+    date: l.date,
+    ...(l.valueDate ? { valueDate: l.valueDate } : {}),
+    amount: l.amount,
+    label: l.label.slice(0, 500),
+    ...(l.counterparty ? { counterparty: l.counterparty.slice(0, 140) } : {}),
+    ...(l.bankRef ? { bankRef: l.bankRef.slice(0, 100) } : {}),
+    ...(l.reference ? { reference: l.reference.slice(0, 140) } : {}),
+    rank: ids[i]!.rank,
+    status: "unmatched",
+    importedAt: meta.now,
+    statementId,
+  }));
+  const record: StatementRecord = {
+    id: statementId,
+    account: account.account,
+    iban: account.iban,
+    format: meta.format,
+    variant: meta.variant,
+    from,
+    to,
+    opening,
+    closing,
+    lines: lines.length,
+    imported: 0,
+    importedAt: meta.now,
+  };
+  return { lines, record, balanceChecked };
+}
+
+/** `POST /v1/bank/statements`. */
+export async function importStatementFile(db: Db, bytes: Buffer, accounts: BankAccount[], opts: ImportOptions = {}, now = new Date()): Promise<ImportResult> {
+  const file = parseStatementFile(bytes, opts);
+  const meta = { format: file.format, variant: file.variant, now: now.toISOString() };
+  const prepared = file.statements.map((st, i) => prepare(st, resolveAccount(st, accounts, opts.account, i + 1), i + 1, meta));
+
+  // Everything is checked: now write what is new.
+  const all = prepared.flatMap((p) => p.lines);
+  const existing = await existingLineIds(db, [...new Set(all.map((l) => l.id))]);
+  const seen = new Set<string>();
+  const fresh: BankLine[] = [];
+  for (const l of all) {
+    if (existing.has(l.id) || seen.has(l.id)) continue;
+    seen.add(l.id);
+    fresh.push(l);
+  }
+  const freshIds = new Set(fresh.map((l) => l.id));
+  const statements = prepared.map((p) => {
+    const imported = p.lines.filter((l) => freshIds.has(l.id)).length;
+    return { ...p, record: { ...p.record, imported } };
+  });
+  await saveLines(db, fresh);
+  await saveStatements(db, statements.map((s) => s.record));
+  return {
+    imported: fresh.length,
+    duplicates: all.length - fresh.length,
+    format: file.format,
+    variant: file.variant,
+    statements: statements.map((s) => ({
+      iban: s.record.iban,
+      account: s.record.account,
+      from: s.record.from,
+      to: s.record.to,
+      lines: s.lines.length,
+      imported: s.record.imported,
+      duplicates: s.lines.length - s.record.imported,
+      opening: s.record.opening?.amount ?? null,
+      closing: s.record.closing?.amount ?? null,
+      balanceChecked: s.balanceChecked,
+    })),
+  };
+}
