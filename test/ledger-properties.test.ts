@@ -40,16 +40,19 @@ describe("ledger properties", () => {
         };
         const posted: string[] = [];
         const reversed = new Set<string>();
+        const dates = new Map<string, string>();
         for (const op of ops) {
           if (op.kind === "post") {
             const e = await postEntry(db, op.entry);
             posted.push(e.id);
+            dates.set(e.id, e.date);
             add(e.lines);
           } else if (posted.length) {
             const target = posted[op.k % posted.length]!;
             if (reversed.has(target)) continue;
             reversed.add(target);
-            const r = await reverseEntry(db, target, {});
+            // Reversed on the original's date, so the property holds within one year.
+            const r = await reverseEntry(db, target, { date: dates.get(target)! });
             add(r.lines);
           }
         }

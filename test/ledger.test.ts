@@ -1,6 +1,7 @@
 /** The ledger through the real HTTP surface and DynamoDB Local. */
 import { UpdateCommand } from "@aws-sdk/lib-dynamodb";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { fiscalYearOf, parisDate } from "@asso/core";
 import { startTestStack, type TestStack } from "./support/stack.js";
 
 let stack: TestStack;
@@ -157,9 +158,22 @@ describe("reversal", () => {
       { account: "512", debit: 0, credit: 5000 },
       { account: "7542", debit: 5000, credit: 0 },
     ]);
-    expect(balanceOf(await trialBalance(2023), "7542")).toBe(0);
+    // Dated today (Europe/Paris), in the current year: the original year keeps its books.
+    const today = parisDate(new Date());
+    expect(reversal.date).toBe(today);
+    expect(balanceOf(await trialBalance(2023), "7542")).toBe(-5000);
+    expect(balanceOf(await trialBalance(fiscalYearOf(today)), "7542")).toBe(5000);
     const twice = await stack.call("POST", `/v1/ledger/entries/${original.id}/reversal`);
     expect(twice.status).toBe(409);
+  });
+  it("bug: a reversal was backdated to the reversed entry's date; a date given explicitly is kept", async () => {
+    const { body: original } = await post(entry("2023-05-03", 4100, "512", "7542"));
+    const byDefault = (await (await stack.call("POST", `/v1/ledger/entries/${original.id}/reversal`)).json()) as Entry;
+    expect(byDefault.date).toBe(parisDate(new Date()));
+    expect(byDefault.date).not.toBe(original.date);
+    const { body: other } = await post(entry("2023-05-04", 4200, "512", "7542"));
+    const explicit = (await (await stack.call("POST", `/v1/ledger/entries/${other.id}/reversal`, { body: { date: "2023-06-30" } })).json()) as Entry;
+    expect(explicit.date).toBe("2023-06-30");
   });
   it("an unknown entry → 404", async () => {
     const res = await stack.call("POST", "/v1/ledger/entries/does-not-exist/reversal");
@@ -309,6 +323,14 @@ describe("closing a year", () => {
     const { res } = await post(entry("2018-06-01", 5));
     expect(res.status).toBe(409);
     expect(await trialBalance(2018)).toEqual(before);
+  });
+  it("closing the current or a future fiscal year is refused with 409 (through HTTP)", async () => {
+    const current = fiscalYearOf(parisDate(new Date()));
+    for (const year of [current, current + 1]) {
+      const res = await stack.call("POST", `/v1/ledger/years/${year}/close`);
+      expect(res.status).toBe(409);
+      expect(((await res.json()) as { detail: string }).detail).toMatch(/may be closed only once/);
+    }
   });
   it("a replayed close with the same Idempotency-Key returns the first answer", async () => {
     const a = await stack.call("POST", "/v1/ledger/years/2020/close", { headers: { "idempotency-key": "close-2020" } });

@@ -3,11 +3,14 @@
  * journal CL, the opening entries (à-nouveaux) of classes 1–5 written into the next year in journal
  * AN (which therefore carry that journal's first numbers), then the year locked.
  *
- * Errors: ConflictError (already closed, an earlier year with entries still open).
+ * Errors: ConflictError (the year has not ended yet, already closed, an earlier year with entries
+ * still open). Closing marks the year "closing" (no new entry may be written into it), waits for the
+ * sequencer to validate what was written before, then seals it: from then on the sequencer
+ * validates only the closing's own entries into it, so the result it computes is final.
  * Closing entries have fixed ids, so a closing interrupted half-way resumes without writing twice.
  */
 import type { Db } from "../db/client.js";
-import { fiscalYearBounds } from "../dates.js";
+import { fiscalYearBounds, parisDate } from "../dates.js";
 import { ConflictError } from "../errors.js";
 import { findAccount } from "./chart.js";
 import type { JournalCode } from "./journals.js";
@@ -54,8 +57,12 @@ async function drainAll(db: Db) {
   }
 }
 
-export async function closeYear(db: Db, year: number, opts: { actor?: Actor } = {}) {
-  const years = await listYears(db);
+export async function closeYear(db: Db, year: number, opts: { actor?: Actor; today?: string } = {}) {
+  const today = opts.today ?? parisDate(new Date());
+  const bounds = fiscalYearBounds(year);
+  if (today <= bounds.end)
+    throw new ConflictError(`The fiscal year ${year} ends on ${bounds.end}: it may be closed only once that day has passed.`, { year, end: bounds.end });
+  const years = await listYears(db, today);
   if (years.find((y) => y.year === year)?.status === "closed") throw new ConflictError(`The fiscal year ${year} is already closed.`, { year });
   const earlier = years.filter((y) => y.year < year && y.status !== "closed" && (y.entries ?? 0) > 0).map((y) => y.year);
   if (earlier.length) throw new ConflictError(`Close ${earlier.join(", ")} first: an earlier year with entries is still open.`, { years: earlier });
@@ -65,7 +72,6 @@ export async function closeYear(db: Db, year: number, opts: { actor?: Actor } = 
   // From here no entry but the closing's own is validated into the year: the result is final.
   if (!(await sealYear(db, year, new Date().toISOString()))) throw new ConflictError(`The fiscal year ${year} is already closed.`, { year });
 
-  const bounds = fiscalYearBounds(year);
   const tb = await trialBalance(db, year, { closing: "exclude" });
   const incomeStatement = tb.accounts.filter((a) => (classOf(a.account) === 6 || classOf(a.account) === 7) && a.balance !== 0);
   const result = -incomeStatement.reduce((s, a) => s + a.balance, 0);

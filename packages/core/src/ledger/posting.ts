@@ -4,18 +4,18 @@
  * sequencer (sequencer.ts) validates it: number, chain hash, balances. The poster waits for that and
  * answers with the number.
  *
- * Errors: ValidationError (unknown account, reserved journal), ConflictError (closed year, already
+ * Errors: ValidationError (malformed entry, unknown account, reserved journal), ConflictError (closed year, already
  * reversed, entry not validated, idempotency key reused with another body), NotFoundError.
  */
 import { createHash, randomUUID } from "node:crypto";
 import type { NamedItem } from "../db/store.js";
 import type { Db } from "../db/client.js";
-import { fiscalYearOf } from "../dates.js";
+import { fiscalYearOf, isCalendarDate, parisDate } from "../dates.js";
 import { ConflictError, NotFoundError, ValidationError, type FieldError } from "../errors.js";
 import { findAccount } from "./chart.js";
 import { MANUAL_JOURNALS, type JournalCode } from "./journals.js";
 import { entryView, type Actor, type Entry, type EntryView, type Line } from "./model.js";
-import type { PostEntryInput } from "./schemas.js";
+import { MAX_LINES, type PostEntryInput } from "./schemas.js";
 import { drain } from "./sequencer.js";
 import { appendDraft, readEntry, readEntryAndLease, readIdempotency } from "./store.js";
 
@@ -65,11 +65,38 @@ async function replay(db: Db, idem: Idempotency): Promise<EntryView | undefined>
   return answer(await awaitValidation(db, marker.entryId));
 }
 
-function checkAccounts(lines: Line[]): void {
+const isCents = (n: unknown): n is number => typeof n === "number" && Number.isSafeInteger(n) && n >= 0;
+
+/**
+ * The rules every entry obeys whoever posts it (the HTTP schema checks them too, for the answer's
+ * sake): a real date, two lines or more and no more than a validation batch takes, one side per
+ * line in whole positive cents, debits equal to credits, known accounts. Every fault is named.
+ */
+export function checkEntry(input: Pick<DraftInput, "date" | "pieceDate" | "label" | "lines">): void {
   const errors: FieldError[] = [];
+  if (!isCalendarDate(input.date)) errors.push({ path: "date", message: "must be a real calendar date written YYYY-MM-DD" });
+  if (input.pieceDate !== undefined && !isCalendarDate(input.pieceDate)) errors.push({ path: "pieceDate", message: "must be a real calendar date written YYYY-MM-DD" });
+  if (!input.label?.trim()) errors.push({ path: "label", message: "must not be empty" });
+  const lines = Array.isArray(input.lines) ? input.lines : [];
+  if (lines.length < 2) errors.push({ path: "lines", message: "an entry has at least two lines" });
+  if (lines.length > MAX_LINES) errors.push({ path: "lines", message: `an entry has at most ${MAX_LINES} lines` });
+  let debit = 0;
+  let credit = 0;
+  let sided = true;
   lines.forEach((l, i) => {
+    for (const side of ["debit", "credit"] as const)
+      if (!isCents(l[side])) errors.push({ path: `lines.${i}.${side}`, message: "must be a whole, non-negative number of cents" });
+    if (isCents(l.debit) && isCents(l.credit)) {
+      if ((l.debit > 0) === (l.credit > 0)) {
+        sided = false;
+        errors.push({ path: `lines.${i}`, message: "a line has exactly one of debit or credit" });
+      }
+      debit += l.debit;
+      credit += l.credit;
+    } else sided = false;
     if (!findAccount(l.account)) errors.push({ path: `lines.${i}.account`, message: `unknown account ${l.account}` });
   });
+  if (sided && lines.length >= 2 && debit !== credit) errors.push({ path: "lines", message: `debits (${debit}) and credits (${credit}) must be equal` });
   if (errors.length) throw new ValidationError(errors);
 }
 
@@ -103,7 +130,7 @@ export interface DraftInput {
 export async function writeDraft(db: Db, input: DraftInput, opts: DraftOptions = {}): Promise<{ id: string; existed: boolean }> {
   if (!opts.system && !MANUAL_JOURNALS.includes(input.journal))
     throw new ValidationError([{ path: "journal", message: `journal ${input.journal} is written by the year closing only` }]);
-  checkAccounts(input.lines);
+  checkEntry(input);
   const year = fiscalYearOf(input.date);
 
   const id = opts.id ?? randomUUID();
@@ -169,7 +196,8 @@ export async function reverseEntry(db: Db, id: string, input: { date?: string; l
   if (original.journal === "AN" || original.journal === "CL")
     throw new ConflictError(`Entry ${id} belongs to the year closing (${original.journal}); it is not reversed by hand.`, { id });
   if (original.status !== "validated") throw new ConflictError(`Entry ${id} is not validated; only validated entries are reversed.`, { id });
-  const date = input.date ?? original.date;
+  // Dated the day it is written (Europe/Paris), unless a date is given: a correction is not backdated.
+  const date = input.date ?? parisDate(new Date());
   const { id: newId, existed } = await writeDraft(
     db,
     {

@@ -52,7 +52,7 @@ export type PostEntryInput = z.output<typeof PostEntryInput>;
 
 export const ReversalInput = z
   .strictObject({
-    date: CalendarDate.optional().describe("defaults to the reversed entry's date"),
+    date: CalendarDate.optional().describe("defaults to today (Europe/Paris): a correction is dated when it is made"),
     label: z.string().trim().min(1).max(200).optional(),
   })
   .meta({ id: "Reversal" });
