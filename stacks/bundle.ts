@@ -4,9 +4,10 @@
  * SDK v3 is left out: the Lambda Node.js runtime provides it.
  */
 import { buildSync, type BuildResult } from "esbuild";
-import { copyFileSync, statSync } from "node:fs";
+import { copyFileSync, existsSync, rmSync, statSync } from "node:fs";
 import { createRequire } from "node:module";
 import { basename, join, resolve } from "node:path";
+import { pathToFileURL } from "node:url";
 import { GROUPS, type Group } from "@asso/functions";
 
 export const ROOT = resolve(import.meta.dirname, "..");
@@ -54,6 +55,26 @@ export function bundleAll(outRoot = BUNDLE_DIR): Bundle[] {
   return GROUPS.map((g) => bundleGroup(g, outRoot));
 }
 
+/** The staff console's build script (web/console/build.ts, `buildConsole(outDir)`). */
+export const CONSOLE_BUILD = join(ROOT, "web", "console", "build.ts");
+/** Where the stack's copy of the console is built: `<dir>/console/…`, uploaded at the site bucket's root. */
+export const CONSOLE_SITE_DIR = join(ROOT, "dist", "console-site");
+
+/**
+ * Builds the staff console into `<outRoot>/console/` for the stack and returns `outRoot`; undefined
+ * when the console has no build script (the stack then serves no console files). The script is
+ * imported only here, so synthesizing does not load the console's dependencies otherwise.
+ */
+export async function buildConsoleForStack(outRoot = CONSOLE_SITE_DIR, script = CONSOLE_BUILD): Promise<string | undefined> {
+  if (!existsSync(script)) return undefined;
+  const { buildConsole } = (await import(pathToFileURL(script).href)) as { buildConsole: (outDir: string) => Promise<void> };
+  rmSync(outRoot, { recursive: true, force: true });
+  await buildConsole(join(outRoot, "console"));
+  return outRoot;
+}
+
 if (import.meta.url === `file://${process.argv[1]}`) {
   for (const b of bundleAll()) console.log(`${b.group.padEnd(10)} ${(b.bytes / 1024).toFixed(1)} KB  ${b.file}`);
+  const consoleDir = await buildConsoleForStack();
+  console.log(consoleDir ? `console    ${consoleDir}/console` : "console    no build script (web/console/build.ts): not built");
 }

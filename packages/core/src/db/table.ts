@@ -17,6 +17,8 @@ export interface TableDefinition {
   partitionKey: KeyAttribute;
   sortKey: KeyAttribute;
   globalSecondaryIndexes: IndexDefinition[];
+  /** DynamoDB TTL: an item whose attribute holds an epoch time in SECONDS in the past is deleted (within a day or two). */
+  timeToLiveAttribute: string;
 }
 
 export const tableDefinition: TableDefinition = {
@@ -28,6 +30,8 @@ export const tableDefinition: TableDefinition = {
     // Ledger: entries of a fiscal year in journal/number order (FEC, listings).
     { indexName: "gsi2", partitionKey: { name: "gsi2pk", type: "S" }, sortKey: { name: "gsi2sk", type: "S" } },
   ],
+  // Abandoned checkouts' personal data, public idempotency answers, rate buckets, export jobs.
+  timeToLiveAttribute: "ttl",
 };
 
 /** The CreateTable input for DynamoDB (local or tests); on-demand billing like the stack. */
