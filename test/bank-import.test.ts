@@ -1,0 +1,183 @@
+/**
+ * Importing statements through HTTP: every format and bank layout of test/fixtures/bank, the
+ * traps (batches, reused bank ids, several accounts, repeated days, Windows-1252), duplicates on
+ * re-import and on overlapping files, and files refused with nothing written.
+ */
+import { readFileSync } from "node:fs";
+import { join } from "node:path";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { startTestStack, type TestStack } from "./support/stack.js";
+
+const ACCOUNTS = [
+  { iban: "FR7642559100000801234567812", account: "512", label: "Crédit Coopératif" },
+  { iban: "FR7642559100000808765432181", account: "5121", label: "Livret" },
+  { iban: "FR7618206000109876543210116", account: "530", label: "Crédit Agricole" },
+  { iban: "FR7630003012340002000123476", account: "580", label: "Société Générale" },
+  { iban: "FR7630004008180000123456756", account: "5121", label: "BNP Paribas" },
+  { iban: "FR7610278060410002012340126", account: "5121", label: "Crédit Mutuel" },
+  { iban: "FR2720041000010123456X02054", account: "5121", label: "La Banque Postale" },
+];
+
+let stack: TestStack;
+beforeAll(async () => {
+  stack = await startTestStack({ BANK_ACCOUNTS: JSON.stringify(ACCOUNTS) });
+});
+afterAll(() => stack.close());
+
+export const fixture = (name: string) => readFileSync(join(__dirname, "fixtures/bank", name));
+
+export async function upload(s: TestStack, body: Buffer | string, query = "", contentType = "application/octet-stream", role = "tresorier") {
+  const token = await s.identity.token(role);
+  return fetch(`${s.url}/v1/bank/statements${query}`, { method: "POST", headers: { authorization: `Bearer ${token}`, "content-type": contentType }, body });
+}
+
+async function lines(query = "") {
+  const res = await stack.call("GET", `/v1/bank/lines?limit=500${query}`, { role: "auditor" });
+  expect(res.status).toBe(200);
+  return ((await res.json()) as { items: { id: string; iban: string; date: string; amount: number; label: string; rank: number; status: string }[] }).items;
+}
+
+describe("CAMT.053", () => {
+  it(".001.08 (UTF-8, application/xml): two accounts, a batch split per detail, pending entry left out; re-import writes nothing", async () => {
+    const file = fixture("november-2024.camt053.001.08.xml").toString("utf8").replaceAll("{{PO1}}", "po_test_fixture");
+    const res = await upload(stack, file, "", "application/xml");
+    expect(res.status).toBe(200);
+    const body = (await res.json()) as { imported: number; duplicates: number; statements: { account: string; imported: number; balanceChecked: boolean; opening: number; closing: number }[] };
+    expect(body).toMatchObject({ imported: 15, duplicates: 0, format: "camt053", variant: "camt.053.001.08" });
+    expect(body.statements.map((s) => [s.account, s.imported, s.balanceChecked, s.opening, s.closing])).toEqual([
+      ["512", 14, true, 1200000, 2546836],
+      ["5121", 1, true, 520000, 522500],
+    ]);
+    const again = await upload(stack, file, "", "application/xml");
+    expect(await again.json()).toMatchObject({ imported: 0, duplicates: 15 });
+    const mine = await lines("&account=FR7642559100000801234567812");
+    expect(mine).toHaveLength(14);
+    // The two identical fees of the 29th are two lines (ranks 0 and 1); the reused bank id is two lines too.
+    expect(mine.filter((l) => l.label === "COMMISSION VIREMENT SEPA").map((l) => l.rank).sort()).toEqual([0, 1]);
+    expect(mine.filter((l) => l.date === "2024-11-20").map((l) => l.amount)).toEqual([2000, 2000]);
+  });
+
+  it(".001.02 in Windows-1252 as application/octet-stream: accents intact, identical card payments both kept", async () => {
+    const res = await upload(stack, fixture("october-2024.camt053.001.02.xml"));
+    expect(res.status).toBe(200);
+    expect(await res.json()).toMatchObject({ imported: 7, duplicates: 0, variant: "camt.053.001.02" });
+    const oct = await lines("&from=2024-10-01&to=2024-10-31");
+    expect(oct.filter((l) => l.label.includes("L'ÉCUME DES PAGES"))).toHaveLength(2);
+    expect(oct.some((l) => l.label.includes("DÉVOLUTION"))).toBe(true);
+  });
+
+  it("a Windows-1252 file sent as text is refused rather than read with its accents lost", async () => {
+    const res = await upload(stack, fixture("october-2024.camt053.001.02.xml"), "", "application/xml");
+    expect(res.status).toBe(400);
+    expect(((await res.json()) as { errors: { message: string }[] }).errors[0]!.message).toMatch(/octet-stream/);
+  });
+});
+
+describe("refused files write nothing", () => {
+  const base = () => fixture("november-2024.camt053.001.08.xml").toString("utf8").replaceAll("{{PO1}}", "po_x");
+  it("a statement whose opening + lines ≠ closing → 422 with the figures", async () => {
+    const before = (await lines()).length;
+    const bad = base().replace("<Amt Ccy=\"EUR\">25468.36</Amt>", "<Amt Ccy=\"EUR\">25468.00</Amt>").replace("FR76 4255 9100 0008 0123 4567 812", "FR7642559100000801234567812").replace("2024-11-04", "2024-12-04");
+    const res = await upload(stack, bad, "", "application/xml");
+    expect(res.status).toBe(422);
+    const p = (await res.json()) as { type: string; detail: string };
+    expect(p.type).toBe("/problems/statement-unbalanced");
+    expect(p.detail).toContain("25\u202f468,00 €");
+    expect(p.detail).toContain("25\u202f468,36 €");
+    expect(p.detail).toContain("0,36 €");
+    expect((await lines()).length).toBe(before);
+  });
+  it("an unknown IBAN → 422, even when the file's other account is known", async () => {
+    const before = (await lines()).length;
+    const res = await upload(stack, base().replace("FR7642559100000808765432181", "FR7611111222223333333333344").replace(/2024-11-30<\/Dt><\/BookgDt>/g, "2024-12-30</Dt></BookgDt>"), "", "application/xml");
+    expect(res.status).toBe(422);
+    expect(((await res.json()) as { type: string }).type).toBe("/problems/unknown-bank-account");
+    expect((await lines()).length).toBe(before);
+  });
+  it("another currency → 422", async () => {
+    const res = await upload(stack, base().replaceAll('Ccy="EUR"', 'Ccy="CHF"').replaceAll("<Ccy>EUR</Ccy>", "<Ccy>CHF</Ccy>"), "", "application/xml");
+    expect(res.status).toBe(422);
+    expect(((await res.json()) as { type: string }).type).toBe("/problems/wrong-currency");
+  });
+  it("an unreadable file → 400 naming the problem; a wrong content type → 415; an empty one → 400", async () => {
+    const r1 = await upload(stack, "<Document><BkToCstmrStmt><Stmt><Ntry>", "", "application/xml");
+    expect(r1.status).toBe(400);
+    const r2 = await upload(stack, "not,a,statement\n1,2,3\n", "", "text/csv");
+    expect(r2.status).toBe(400);
+    const r3 = await upload(stack, "{}", "", "application/json");
+    expect(r3.status).toBe(415);
+    const r4 = await upload(stack, Buffer.alloc(0));
+    expect(r4.status).toBe(400);
+  });
+  it("a body over 10 MiB → 413; the délégation may not import (403)", async () => {
+    const big = await upload(stack, Buffer.alloc(10 * 1024 * 1024 + 10, 0x41));
+    expect(big.status).toBe(413);
+    const forbidden = await upload(stack, fixture("december-2024.ofx"), "", "application/x-ofx", "delegation");
+    expect(forbidden.status).toBe(403);
+  });
+});
+
+describe("OFX", () => {
+  it("1.x SGML in Windows-1252: the account found from BANKID/BRANCHID/ACCTID; identical fees with a reused FITID both kept", async () => {
+    const res = await upload(stack, fixture("december-2024.ofx"), "", "application/x-ofx");
+    expect(res.status).toBe(200);
+    expect(await res.json()).toMatchObject({ imported: 4, duplicates: 0, variant: "OFX 102", statements: [{ account: "530", balanceChecked: false, closing: 842980 }] });
+    const ls = await lines("&account=FR7618206000109876543210116");
+    expect(ls.map((l) => l.amount)).toEqual([-6420, 250000, -300, -300]);
+    expect(ls[0]!.label).toContain("ÉNERGIE COOPÉRATIVE");
+  });
+});
+
+describe("bank CSV", () => {
+  it("Crédit Agricole, then the next export repeating the last day: only the new lines come in", async () => {
+    const r1 = await upload(stack, fixture("credit-agricole-2025-01.csv"));
+    expect(await r1.json()).toMatchObject({ imported: 5, duplicates: 0, variant: "credit-agricole", statements: [{ account: "530", closing: 973160 }] });
+    const r2 = await upload(stack, fixture("credit-agricole-2025-02.csv"));
+    expect(await r2.json()).toMatchObject({ imported: 1, duplicates: 1 });
+    const jan = await lines("&account=FR7618206000109876543210116&from=2025-01-01&to=2025-02-28");
+    expect(jan.filter((l) => l.label === "FRAIS VIREMENT INSTANTANÉ")).toHaveLength(2);
+    expect(jan.filter((l) => l.label === "COTISATION CARTE BUSINESS")).toHaveLength(1);
+  });
+  it("Société Générale (RIB in the header)", async () => {
+    const res = await upload(stack, fixture("societe-generale-2025-01.csv"));
+    expect(await res.json()).toMatchObject({ imported: 5, variant: "societe-generale", statements: [{ account: "580", iban: "FR7630003012340002000123476" }] });
+  });
+  it("BNP Paribas (masked account): refused without ?account, imported with it", async () => {
+    const r0 = await upload(stack, fixture("bnp-paribas-2025-01.csv"));
+    expect(r0.status).toBe(400);
+    expect(((await r0.json()) as { errors: { path: string }[] }).errors[0]!.path).toBe("account");
+    const r1 = await upload(stack, fixture("bnp-paribas-2025-01.csv"), "?account=FR7630004008180000123456756&preset=bnp-paribas");
+    expect(await r1.json()).toMatchObject({ imported: 3, statements: [{ closing: 221630 }] });
+  });
+  it("Crédit Mutuel (ISO-8859-15, running balance checked): opening and closing from the balance column", async () => {
+    const res = await upload(stack, fixture("credit-mutuel-2025-01.csv"), "?account=FR7610278060410002012340126&encoding=iso-8859-15");
+    expect(await res.json()).toMatchObject({ imported: 4, variant: "credit-mutuel", statements: [{ opening: 400000, closing: 400570, balanceChecked: true }] });
+  });
+  it("La Banque Postale (account number in the header lines)", async () => {
+    const res = await upload(stack, fixture("banque-postale-2025-01.csv"));
+    expect(await res.json()).toMatchObject({ imported: 3, variant: "banque-postale", statements: [{ iban: "FR2720041000010123456X02054" }] });
+  });
+  it("a CSV naming an account other than ?account is refused", async () => {
+    const res = await upload(stack, fixture("banque-postale-2025-01.csv"), "?account=FR7642559100000801234567812");
+    expect(res.status).toBe(422);
+  });
+});
+
+describe("listing lines", () => {
+  it("pages with signed cursors, filters by status; a forged cursor is a 400", async () => {
+    const all = await lines();
+    const seen: string[] = [];
+    let cursor: string | null = null;
+    do {
+      const res = await stack.call("GET", `/v1/bank/lines?limit=7${cursor ? `&cursor=${encodeURIComponent(cursor)}` : ""}`, { role: "delegation" });
+      const page = (await res.json()) as { items: { id: string }[]; nextCursor: string | null };
+      seen.push(...page.items.map((i) => i.id));
+      cursor = page.nextCursor;
+    } while (cursor);
+    expect(seen).toEqual(all.map((l) => l.id));
+    expect(new Set(seen).size).toBe(seen.length);
+    expect((await lines("&status=matched")).length).toBe(0);
+    const forged = await stack.call("GET", "/v1/bank/lines?cursor=eyJrIjp7fX0.AAAAAAAAAAAAAAAAAAAAAA", { role: "auditor" });
+    expect(forged.status).toBe(400);
+  });
+});
