@@ -46,6 +46,8 @@ class Writer {
     readonly doc: PDFDocument,
     readonly regular: PDFFont,
     readonly bold: PDFFont,
+    /** Printed at the top of every page after the first ("Reçu n° … (suite)"). */
+    readonly continued: string,
   ) {
     this.page = doc.addPage([PAGE.width, PAGE.height]);
   }
@@ -53,7 +55,8 @@ class Writer {
   private room(height: number) {
     if (this.y - height >= PAGE.bottom) return;
     this.page = this.doc.addPage([PAGE.width, PAGE.height]);
-    this.y = PAGE.top;
+    this.page.drawText(this.continued, { x: PAGE.left, y: PAGE.top, size: 8, font: this.regular, color: INK });
+    this.y = PAGE.top - 24;
   }
 
   /** Lines of at most `width` points: broken at spaces, and inside a word longer than the line. */
@@ -153,11 +156,11 @@ export async function renderReceiptPdf(receipt: Receipt, _legacySettings?: unkno
   doc.setModificationDate(receipt.cancelledOn ? new Date(`${receipt.cancelledOn}T12:00:00Z`) : issued);
   const regular = await doc.embedFont(loadFont("DejaVuSans.ttf"), { subset: true });
   const bold = await doc.embedFont(loadFont("DejaVuSans-Bold.ttf"), { subset: true });
-  const w = new Writer(doc, regular, bold);
+  const w = new Writer(doc, regular, bold, `Cerfa n° 11580*05 — reçu n° ${receipt.id} (suite)`);
   const first = w.page;
   const d = receipt.donor;
 
-  w.text("Cerfa n° 11580*05", { size: 8 });
+  w.text("Cerfa n° 11580*05", { size: 8, gap: 6 });
   w.text("Reçu au titre des dons à certains organismes d'intérêt général", { bold: true, size: 14 });
   w.text("Articles 200, 238 bis et 978 du code général des impôts", { size: 9, gap: 8 });
   w.text(`Numéro d'ordre du reçu : ${receipt.id}`, { bold: true, size: 12, gap: 8 });
