@@ -285,9 +285,9 @@ function youtubeFile(table: Table): YtFile | undefined {
   const french = header.some((h) => ["vues", "contenu", "titre de la video", "abonnes"].includes(h));
   const hasDate = col(header, YT.date) >= 0;
   const hasViews = col(header, YT.views) >= 0;
-  if (col(header, YT.publish) >= 0 && col(header, YT.content) >= 0) return { kind: "table", table, header, french };
   if (hasDate && hasViews && col(header, YT.content) >= 0) return { kind: "chart", table, header, french };
   if (hasDate && hasViews) return { kind: "totals", table, header, french };
+  if (col(header, YT.publish) >= 0 && col(header, YT.content) >= 0 && hasViews) return { kind: "table", table, header, french };
   return undefined;
 }
 
