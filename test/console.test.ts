@@ -5,7 +5,8 @@
  * auditor exports the FEC. Screenshots of the main screens at 1280×800 go to /work/team/screens/
  * (or CONSOLE_SCREENS), to be looked at.
  */
-import { mkdirSync, readFileSync } from "node:fs";
+import { mkdirSync, readFileSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { chromium, type Browser, type Page } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
@@ -15,7 +16,7 @@ import { startTestStack, type TestStack } from "./support/stack.js";
 const SCREENS = process.env.CONSOLE_SCREENS ?? "/work/team/screens";
 const DEMO_ADDRESS = "3 place de la République";
 /** Buttons that write: none may be shown to a role the API refuses writes to. */
-const WRITE_BUTTONS = /Enregistrer|Extourner|Clôturer|Émettre|Importer|Rapprocher|Accepter|Rejeter|Créer|Ajouter|Enregistrer|Payer|Déposer/;
+const WRITE_BUTTONS = /Enregistrer|Extourner|Clôturer|Émettre|Importer|Proposer|Accepter|Rejeter|Créer|Ajouter|Nouvelle|Nouveau|Encaisser|Joindre/;
 
 let stack: TestStack;
 let browser: Browser;
@@ -174,7 +175,61 @@ describe("the trésorier", () => {
   });
 });
 
+describe("the trésorier at the bank", () => {
+  it("imports a statement, books the bank fees from a rule, accepts the proposed match, and reads the état de rapprochement", { timeout: 120_000 }, async () => {
+    const file = join(tmpdir(), `releve-console-${process.pid}.csv`);
+    writeFileSync(file, "Date;Libellé;Montant\n15/04/2024;VIR FONDATION DE FRANCE PROGRAMME 2024;100 000,00\n30/04/2024;FRAIS TENUE DE COMPTE;-2,50\n");
+    const page = await signIn("tresorier");
+    await go(page, "banque/lignes", "Relevés et lignes bancaires");
+    await page.getByLabel("Fichier de relevé (CAMT.053, OFX ou CSV)").setInputFiles(file);
+    await page.getByLabel("Présentation du CSV").selectOption("generic");
+    await page.getByRole("button", { name: "Importer le relevé" }).click();
+    await expect.poll(() => page.getByRole("status").filter({ hasText: "importée" }).textContent()).toContain("2 ligne(s) importée(s)");
+    await shot(page, "tresorier-bank-lines");
+
+    // The fees: an entry from the bank_fees rule (627), matched in the same transaction.
+    await page.getByRole("button", { name: "Créer l'écriture pour FRAIS TENUE DE COMPTE" }).click();
+    expect(await page.getByLabel("Règle").inputValue()).toBe("bank_fees");
+    await page.getByRole("button", { name: "Créer et rapprocher" }).click();
+    await expect.poll(() => page.getByRole("status").filter({ hasText: "rapprochée" }).count()).toBe(1);
+
+    // The grant received: proposed against the demo entry, accepted.
+    await go(page, "banque/propositions", "Rapprochement bancaire");
+    await page.getByRole("button", { name: "Proposer des rapprochements" }).click();
+    const proposal = page.locator("section.proposal").filter({ hasText: "Fondation de France, programme 2024" });
+    await proposal.waitFor();
+    await shot(page, "tresorier-bank-proposals");
+    await proposal.getByRole("button", { name: /^Accepter/ }).click();
+    await expect.poll(() => page.getByRole("status").filter({ hasText: "Rapprochement accepté" }).count()).toBe(1);
+
+    const left = (await (await stack.call("GET", "/v1/bank/lines?status=unmatched&account=512&from=2024-04-01&to=2024-04-30")).json()) as { items: unknown[] };
+    expect(left.items).toEqual([]);
+    const matched = (await (await stack.call("GET", "/v1/bank/lines?status=matched&account=512&from=2024-04-01&to=2024-04-30")).json()) as { items: { label: string }[] };
+    expect(matched.items.map((l) => l.label).sort()).toEqual(["FRAIS TENUE DE COMPTE", "VIR FONDATION DE FRANCE PROGRAMME 2024"]);
+
+    await go(page, "banque/etat", "État de rapprochement");
+    await page.getByLabel("Au").fill("2024-04-30");
+    await page.getByRole("table").filter({ hasText: "au 30/04/2024" }).waitFor();
+    await shot(page, "tresorier-bank-reconciliation");
+    await page.close();
+  });
+});
+
 describe("the délégation générale", () => {
+  it("downloads the annual report", { timeout: 90_000 }, async () => {
+    const page = await signIn("delegation");
+    await go(page, "rapport/chiffres", "Rapport annuel");
+    await page.getByLabel("Exercice").selectOption("2024");
+    await page.locator("section.kpis").waitFor();
+    await page.locator("canvas").first().waitFor();
+    await shot(page, "delegation-annual-report");
+    const pdf = page.waitForEvent("download");
+    await page.getByRole("button", { name: "Télécharger le rapport annuel 2024 (PDF)" }).click();
+    const file = await pdf;
+    expect(readFileSync((await file.path())!).subarray(0, 5).toString()).toBe("%PDF-");
+    await page.close();
+  });
+
   it("sees no write button and no postal address on any screen", { timeout: 90_000 }, async () => {
     const page = await signIn("delegation");
     const screens: [string, string][] = [
@@ -185,6 +240,12 @@ describe("the délégation générale", () => {
       ["dons/adherents", "Adhérents"],
       ["dons/recus", "Reçus fiscaux"],
       ["exports", "Exports"],
+      ["subventions/financeurs", "Financeurs"],
+      ["subventions/conventions", "Subventions"],
+      ["depenses", "Dépenses"],
+      ["banque/lignes", "Relevés et lignes bancaires"],
+      ["banque/etat", "État de rapprochement"],
+      ["rapport/chiffres", "Rapport annuel"],
     ];
     for (const [hash, title] of screens) {
       await go(page, hash, title);

@@ -1,6 +1,264 @@
-/** Banque et rapprochement: shown once its routes are in the table (see main.ts). */
-import { html, Page } from "../ui.js";
+/**
+ * The bank: statement import (CAMT.053, OFX, CSV), the lines to reconcile (create an entry from a
+ * rule), the proposals to accept or reject, and the état de rapprochement at a date (and its PDF).
+ */
+import { useState } from "preact/hooks";
+import { api, download, get, newKey } from "../api.js";
+import { formatDate, formatEuros, parisToday } from "../money.js";
+import { ActionButton, can, html, Loading, Money, Page, ProblemView, Success, Tabs, useLoad } from "../ui.js";
 
-export function Bank() {
-  return html`<${Page} title="Banque et rapprochement"><p>Écran en préparation.</p><//>`;
+interface BankAccount {
+  iban: string;
+  account: string;
+  label: string;
+}
+interface BankLine {
+  id: string;
+  account: string;
+  date: string;
+  amount: number;
+  label: string;
+  counterparty?: string;
+  reference?: string;
+  status: "unmatched" | "matched";
+}
+interface Proposal {
+  lineIds: string[];
+  entryIds: string[];
+  amount: number;
+  score: number;
+  kind: string;
+  reason: string;
+  lines: { id: string; date: string; amount: number; label: string }[];
+  entries: { entryId: string; date: string; amount: number; label: string; pieceRef: string; ref: string | null }[];
+}
+
+const PRESETS: Record<string, string> = {
+  "": "Détection automatique",
+  "credit-agricole": "Crédit Agricole",
+  "societe-generale": "Société Générale",
+  "bnp-paribas": "BNP Paribas",
+  "credit-mutuel": "Crédit Mutuel",
+  "banque-postale": "La Banque Postale",
+  generic: "Autre banque (colonnes Date, Libellé, Montant)",
+};
+const RULES: Record<string, string> = { bank_fees: "Frais bancaires (627)", interest: "Intérêts (768)", supplier: "Fournisseur (401)", account: "Autre compte" };
+
+const contentTypeOf = (name: string) => (/\.xml$/i.test(name) ? "application/xml" : /\.ofx$/i.test(name) ? "application/x-ofx" : /\.csv$/i.test(name) ? "text/csv" : "application/octet-stream");
+
+export function Bank({ sub }: { sub: string }) {
+  const accounts = useLoad(() => get<{ items: BankAccount[] }>("/v1/bank/accounts"), []);
+  const [account, setAccount] = useState("512");
+  const tabs = [
+    { id: "lignes", label: "Relevés et lignes", href: "#/banque/lignes" },
+    { id: "propositions", label: "Rapprochement", href: "#/banque/propositions", show: can("reconcileBank") },
+    { id: "etat", label: "État de rapprochement", href: "#/banque/etat", show: can("bankReconciliation") },
+  ].filter((t) => t.show !== false);
+  const current = tabs.find((t) => t.id === sub)?.id ?? "lignes";
+  const title = { lignes: "Relevés et lignes bancaires", propositions: "Rapprochement bancaire", etat: "État de rapprochement" }[current]!;
+  return html`<${Page} title=${title} actions=${html`<div class="field inline"><label for="bank-account">Compte</label>
+      <select id="bank-account" value=${account} onChange=${(e: Event) => setAccount((e.target as HTMLSelectElement).value)}>
+        ${(accounts.data?.items ?? [{ iban: "", account: "512", label: "Banque" }]).map((a) => html`<option value=${a.account}>${a.account} — ${a.label}</option>`)}
+      </select></div>`}>
+    <${Tabs} label="Banque" items=${tabs} current=${current} />
+    <${ProblemView} error=${accounts.error} />
+    ${current === "lignes" ? html`<${Lines} account=${account} />` : null}
+    ${current === "propositions" ? html`<${Proposals} account=${account} />` : null}
+    ${current === "etat" ? html`<${Statement} account=${account} />` : null}
+  <//>`;
+}
+
+function Import({ account, onDone }: { account: string; onDone: () => void }) {
+  const [file, setFile] = useState<File>();
+  const [preset, setPreset] = useState("");
+  const [result, setResult] = useState<{ imported: number; duplicates: number; statements: { from: string; to: string; closing: number | null; balanceChecked: boolean }[] }>();
+  const [error, setError] = useState<unknown>();
+  const [key, setKey] = useState(newKey);
+  const csv = file && /\.csv$/i.test(file.name);
+  return html`<form class="card" onSubmit=${(e: Event) => e.preventDefault()}>
+    <h2>Importer un relevé</h2>
+    <div class="row">
+      <div class="field grow"><label for="statement-file">Fichier de relevé (CAMT.053, OFX ou CSV)</label>
+        <input id="statement-file" type="file" accept=".xml,.ofx,.csv,.txt,application/xml,text/csv" onChange=${(e: Event) => (setFile((e.target as HTMLInputElement).files?.[0]), setResult(undefined), setKey(newKey()))} /></div>
+      ${csv
+        ? html`<div class="field"><label for="statement-preset">Présentation du CSV</label>
+            <select id="statement-preset" value=${preset} onChange=${(e: Event) => setPreset((e.target as HTMLSelectElement).value)}>
+              ${Object.entries(PRESETS).map(([k, v]) => html`<option value=${k}>${v}</option>`)}
+            </select></div>`
+        : null}
+      <${ActionButton} disabled=${!file} busy="Import…" onClick=${async () => {
+        setError(undefined);
+        setResult(undefined);
+        try {
+          const out = await api<typeof result>("POST", `/v1/bank/statements?${new URLSearchParams({ ...(csv ? { account } : {}), ...(csv && preset ? { preset } : {}) })}`, {
+            raw: file!,
+            contentType: contentTypeOf(file!.name),
+            idempotencyKey: key,
+          });
+          setResult(out);
+          onDone();
+        } catch (err) {
+          setError(err);
+        }
+      }}>Importer le relevé<//>
+    </div>
+    <${ProblemView} error=${error} />
+    ${result
+      ? html`<${Success}>${result.imported} ligne(s) importée(s), ${result.duplicates} déjà présente(s).
+          ${result.statements.map((s) => html` Relevé du ${formatDate(s.from)} au ${formatDate(s.to)}${s.closing !== null ? html`, solde final ${formatEuros(s.closing)}${s.balanceChecked ? " (soldes vérifiés)" : ""}` : null}.`)}<//>`
+      : null}
+  </form>`;
+}
+
+function Lines({ account }: { account: string }) {
+  const [status, setStatus] = useState("unmatched");
+  const lines = useLoad(() => get<{ items: BankLine[]; nextCursor: string | null }>("/v1/bank/lines", { status, account, limit: 200 }), [status, account]);
+  const [creating, setCreating] = useState<string>();
+  const [done, setDone] = useState<string>();
+  return html`${can("importStatement") ? html`<${Import} account=${account} onDone=${lines.reload} />` : null}
+    <div class="toolbar"><div class="field inline"><label for="line-status">Lignes</label>
+      <select id="line-status" value=${status} onChange=${(e: Event) => setStatus((e.target as HTMLSelectElement).value)}>
+        <option value="unmatched">à rapprocher</option><option value="matched">rapprochées</option><option value="">toutes</option>
+      </select></div></div>
+    ${done ? html`<${Success}>${done}<//>` : null}
+    <${ProblemView} error=${lines.error} />
+    ${lines.data
+      ? html`<table>
+          <caption class="sr-only">Lignes bancaires</caption>
+          <thead><tr><th scope="col">Date</th><th scope="col">Libellé</th><th scope="col" class="num">Montant</th><th scope="col">Statut</th><th scope="col"><span class="sr-only">Actions</span></th></tr></thead>
+          <tbody>
+            ${lines.data.items.length === 0 ? html`<tr><td colspan="5">Aucune ligne.</td></tr>` : null}
+            ${lines.data.items.map((l) => html`<tr data-line=${l.id}>
+              <td>${formatDate(l.date)}</td><td>${l.label}${l.counterparty ? html`<br /><small>${l.counterparty}</small>` : null}</td>
+              <td class="num"><${Money} cents=${l.amount} signed /></td>
+              <td>${l.status === "matched" ? html`<span class="tag active">rapprochée</span>` : html`<span class="tag">à rapprocher</span>`}</td>
+              <td class="row-actions">${l.status === "unmatched" && can("createBankLineEntry")
+                ? html`<button type="button" class="secondary small" aria-expanded=${creating === l.id} onClick=${() => setCreating(creating === l.id ? undefined : l.id)}>Créer l'écriture<span class="sr-only"> pour ${l.label}</span></button>`
+                : null}</td></tr>
+              ${creating === l.id ? html`<tr class="lines"><td colspan="5"><${RuleForm} line=${l} onDone=${(msg: string) => (setCreating(undefined), setDone(msg), lines.reload())} /></td></tr>` : null}`)}
+          </tbody>
+        </table>`
+      : html`<${Loading} />`}`;
+}
+
+function RuleForm({ line, onDone }: { line: BankLine; onDone: (msg: string) => void }) {
+  const [rule, setRule] = useState(line.amount < 0 ? "bank_fees" : "account");
+  const [account, setAccount] = useState("");
+  const [supplier, setSupplier] = useState(line.counterparty ?? "");
+  const [error, setError] = useState<unknown>();
+  const [key] = useState(newKey);
+  const id = `rule-${line.id}`;
+  return html`<div class="row">
+    <div class="field"><label for=${`${id}-rule`}>Règle</label>
+      <select id=${`${id}-rule`} value=${rule} onChange=${(e: Event) => setRule((e.target as HTMLSelectElement).value)}>
+        ${Object.entries(RULES).map(([k, v]) => html`<option value=${k}>${v}</option>`)}
+      </select></div>
+    ${rule === "account" ? html`<div class="field"><label for=${`${id}-account`}>Compte de contrepartie</label><input id=${`${id}-account`} inputmode="numeric" value=${account} onInput=${(e: Event) => setAccount((e.target as HTMLInputElement).value.trim())} /></div>` : null}
+    ${rule === "supplier" ? html`<div class="field"><label for=${`${id}-supplier`}>Fournisseur</label><input id=${`${id}-supplier`} value=${supplier} onInput=${(e: Event) => setSupplier((e.target as HTMLInputElement).value)} /></div>` : null}
+    <${ActionButton} busy="Création…" onClick=${async () => {
+      setError(undefined);
+      try {
+        const body = { rule, ...(rule === "account" ? { account } : {}), ...(rule === "supplier" ? { supplier } : {}) };
+        const out = await api<{ entry: { ref: string | null } }>("POST", `/v1/bank/lines/${encodeURIComponent(line.id)}/entry`, { body, idempotencyKey: key });
+        onDone(`Écriture ${out.entry.ref ?? ""} créée et rapprochée de la ligne « ${line.label} ».`);
+      } catch (err) {
+        setError(err);
+      }
+    }}>Créer et rapprocher<//>
+    <${ProblemView} error=${error} />
+  </div>`;
+}
+
+function Proposals({ account }: { account: string }) {
+  const [proposals, setProposals] = useState<Proposal[]>();
+  const [error, setError] = useState<unknown>();
+  const [done, setDone] = useState<string>();
+  const run = async () => {
+    setError(undefined);
+    setDone(undefined);
+    try {
+      const out = await api<{ proposals: Proposal[] }>("POST", "/v1/bank/reconcile", { body: { account, apply: false }, idempotencyKey: newKey() });
+      setProposals(out.proposals);
+    } catch (err) {
+      setError(err);
+    }
+  };
+  const accept = async (p: Proposal) => {
+    setError(undefined);
+    try {
+      const [first, ...rest] = p.lineIds;
+      await api("POST", `/v1/bank/lines/${encodeURIComponent(first!)}/match`, { body: { entryIds: p.entryIds, ...(rest.length ? { lineIds: rest } : {}) }, idempotencyKey: `match-${p.lineIds.join("-")}` });
+      setDone(`Rapprochement accepté : ${p.lines.map((l) => l.label).join(", ")} (${formatEuros(p.amount)}).`);
+      setProposals(proposals?.filter((x) => x !== p));
+    } catch (err) {
+      setError(err);
+    }
+  };
+  return html`<div class="toolbar"><${ActionButton} busy="Recherche…" onClick=${run}>Proposer des rapprochements<//></div>
+    ${done ? html`<${Success}>${done}<//>` : null}
+    <${ProblemView} error=${error} />
+    ${proposals && proposals.length === 0 ? html`<p>Aucune proposition : les lignes restantes se rapprochent à la main (Relevés et lignes).</p>` : null}
+    ${proposals?.map((p, i) => html`<section class="card proposal" aria-labelledby=${`prop-${i}`} data-proposal=${i}>
+      <h2 id=${`prop-${i}`}>${formatEuros(p.amount)} · confiance ${Math.round(p.score * 100)} %</h2>
+      <p class="hint">${p.reason}</p>
+      <div class="grid2">
+        <div><h3>Banque</h3><ul class="plain">${p.lines.map((l) => html`<li>${formatDate(l.date)} · ${l.label} · <${Money} cents=${l.amount} signed /></li>`)}</ul></div>
+        <div><h3>Comptabilité</h3><ul class="plain">${p.entries.map((e) => html`<li>${formatDate(e.date)} · ${e.ref ?? ""} ${e.label} · <${Money} cents=${e.amount} signed /></li>`)}</ul></div>
+      </div>
+      ${can("matchBankLine")
+        ? html`<div class="dialog-actions"><button type="button" class="secondary" onClick=${() => setProposals(proposals.filter((x) => x !== p))}>Rejeter<span class="sr-only"> la proposition ${i + 1}</span></button>
+            <${ActionButton} onClick=${() => accept(p)} ariaLabel=${`Accepter la proposition ${i + 1}`}>Accepter<//></div>`
+        : null}
+    </section>`)}`;
+}
+
+function Statement({ account }: { account: string }) {
+  const [date, setDate] = useState(parisToday());
+  const state = useLoad(
+    () =>
+      get<{
+        accountLabel: string;
+        bankBalance: number | null;
+        ledgerBalance: number;
+        unmatchedBank: { count: number; total: number; items: { id: string; date: string; amount: number; label: string }[] };
+        unmatchedBooks: { count: number; total: number; items: { id: string; date: string; amount: number; label: string; ref?: string | null }[] };
+        adjustedBank: number | null;
+        adjustedBooks: number;
+        difference: number | null;
+        warnings: string[];
+      }>("/v1/bank/reconciliation", { account, date }),
+    [account, date],
+  );
+  const [error, setError] = useState<unknown>();
+  const s = state.data;
+  return html`<div class="toolbar">
+      <div class="field inline"><label for="rec-date">Au</label><input id="rec-date" type="date" value=${date} onChange=${(e: Event) => setDate((e.target as HTMLInputElement).value)} /></div>
+      <${ActionButton} className="secondary" busy="Préparation…" onClick=${async () => {
+        setError(undefined);
+        try {
+          await download("/v1/bank/reconciliation.pdf", { account, date }, `rapprochement-${account}-${date}.pdf`);
+        } catch (err) {
+          setError(err);
+        }
+      }}>Télécharger l'état (PDF)<//>
+    </div>
+    <${ProblemView} error=${error ?? state.error} />
+    ${s
+      ? html`${s.warnings.map((w) => html`<div class="alert error" role="alert">${w}</div>`)}
+        <table class="statement">
+          <caption>État de rapprochement du compte ${account} ${s.accountLabel} au ${formatDate(date)}</caption>
+          <tbody>
+            <tr><th scope="row">Solde du relevé bancaire</th><td class="num"><${Money} cents=${s.bankBalance} signed /></td><th scope="row">Solde comptable</th><td class="num"><${Money} cents=${s.ledgerBalance} signed /></td></tr>
+            <tr><th scope="row">Écritures non encore passées en banque (${s.unmatchedBooks.count})</th><td class="num"><${Money} cents=${s.unmatchedBooks.total} signed /></td><th scope="row">Lignes bancaires non comptabilisées (${s.unmatchedBank.count})</th><td class="num"><${Money} cents=${s.unmatchedBank.total} signed /></td></tr>
+            <tr><th scope="row">Solde bancaire rectifié</th><td class="num"><${Money} cents=${s.adjustedBank} signed /></td><th scope="row">Solde comptable rectifié</th><td class="num"><${Money} cents=${s.adjustedBooks} signed /></td></tr>
+          </tbody>
+          <tfoot><tr><th scope="row" colspan="3">Écart</th><td class="num" data-testid="rec-difference"><${Money} cents=${s.difference} signed /></td></tr></tfoot>
+        </table>
+        <div class="grid2">
+          <section class="card"><h2>Lignes bancaires à comptabiliser</h2>
+            ${s.unmatchedBank.items.length ? html`<ul class="plain">${s.unmatchedBank.items.map((i) => html`<li>${formatDate(i.date)} · ${i.label} · <${Money} cents=${i.amount} signed /></li>`)}</ul>` : html`<p>Aucune.</p>`}</section>
+          <section class="card"><h2>Écritures en attente en banque</h2>
+            ${s.unmatchedBooks.items.length ? html`<ul class="plain">${s.unmatchedBooks.items.map((i) => html`<li>${formatDate(i.date)} · ${i.ref ?? ""} ${i.label} · <${Money} cents=${i.amount} signed /></li>`)}</ul>` : html`<p>Aucune.</p>`}</section>
+        </div>`
+      : html`<${Loading} />`}`;
 }

@@ -1,6 +1,174 @@
-/** Rapport annuel: shown once its routes are in the table (see main.ts). */
-import { html, Page } from "../ui.js";
+/** The annual report: the year's figures with charts, the social statistics (entry and import), the PDF and CSV. */
+import { useState } from "preact/hooks";
+import { api, download, get, newKey } from "../api.js";
+import { formatEuros, formatInt, formatPercent } from "../money.js";
+import { ActionButton, can, ChartView, html, Loading, Page, ProblemView, Success, Tabs, useLoad, useYears, YearSelect } from "../ui.js";
 
-export function Report() {
-  return html`<${Page} title="Rapport annuel"><p>Écran en préparation.</p><//>`;
+interface Figures {
+  year: number;
+  income: { total: number; bySource: { source: string; label: string; amount: number; share: number }[]; donorShare: number };
+  expenses: { total: number; byCategory: { category: string; label: string; amount: number; share: number }[] };
+  result: number;
+  grants: { funderId: string; funder: string; awarded: number | null; recognised: number; received: number | null; spent: number | null }[];
+  members: number;
+  donations: { count: number; total: number; average: number; donors: number; monthlyDonors: number };
+  commentary: string[];
+}
+
+const PLATFORMS: Record<string, string> = { linkedin: "LinkedIn", youtube: "YouTube", instagram: "Instagram", facebook: "Facebook", x: "X", mastodon: "Mastodon", bluesky: "Bluesky" };
+const METRICS: Record<string, string> = {
+  followers: "Abonnés (fin de mois)",
+  newFollowers: "Nouveaux abonnés",
+  impressions: "Impressions",
+  reactions: "Réactions",
+  pageVisits: "Visites de la page",
+  videosPublished: "Vidéos publiées",
+  views: "Vues",
+};
+
+export function Report({ sub }: { sub: string }) {
+  const { years, current } = useYears();
+  const [picked, setYear] = useState<number>();
+  const year = picked ?? current;
+  const tabs = [
+    { id: "chiffres", label: "Chiffres", href: "#/rapport/chiffres" },
+    { id: "reseaux", label: "Réseaux sociaux", href: "#/rapport/reseaux", show: can("listSocialMetrics") },
+  ].filter((t) => t.show !== false);
+  const tab = tabs.find((t) => t.id === sub)?.id ?? "chiffres";
+  return html`<${Page} title=${tab === "chiffres" ? "Rapport annuel" : "Statistiques des réseaux sociaux"} actions=${html`<${YearSelect} id="report-year" value=${year} years=${years} onChange=${setYear} />`}>
+    <${Tabs} label="Rapport annuel" items=${tabs} current=${tab} />
+    ${tab === "chiffres" ? html`<${FiguresView} year=${year} />` : html`<${Social} year=${year} />`}
+  <//>`;
+}
+
+function FiguresView({ year }: { year: number }) {
+  const figures = useLoad(() => get<Figures>(`/v1/reports/${year}/figures`), [year]);
+  const [error, setError] = useState<unknown>();
+  const [done, setDone] = useState<string>();
+  const f = figures.data;
+  const dl = (path: string, name: string) => async () => {
+    setError(undefined);
+    setDone(undefined);
+    try {
+      setDone(`Fichier « ${await download(path, undefined, name)} » téléchargé.`);
+    } catch (err) {
+      setError(err);
+    }
+  };
+  return html`<div class="toolbar">
+      ${can("annualReportPdf") ? html`<${ActionButton} busy="Préparation du PDF…" onClick=${dl(`/v1/reports/${year}/annual-report.pdf`, `rapport-${year}.pdf`)}>Télécharger le rapport annuel ${year} (PDF)<//>` : null}
+      ${can("reportFiguresCsv") ? html`<${ActionButton} className="secondary" busy="Préparation…" onClick=${dl(`/v1/reports/${year}/figures.csv`, `chiffres-${year}.csv`)}>Chiffres en CSV<//>` : null}
+    </div>
+    ${done ? html`<${Success}>${done}<//>` : null}
+    <${ProblemView} error=${error ?? figures.error} />
+    ${f
+      ? html`<section class="kpis" aria-label="Chiffres clés ${year}">
+          <div class="kpi"><h2>Produits</h2><p>${formatEuros(f.income.total)}</p></div>
+          <div class="kpi"><h2>Charges</h2><p>${formatEuros(f.expenses.total)}</p></div>
+          <div class="kpi"><h2>Résultat</h2><p class=${f.result < 0 ? "neg" : ""}>${formatEuros(f.result)}</p></div>
+          <div class="kpi"><h2>Dons des particuliers</h2><p>${formatPercent(f.income.donorShare)}</p><small>des produits · ${formatInt(f.donations.donors)} donateurs</small></div>
+          <div class="kpi"><h2>Adhérents</h2><p>${formatInt(f.members)}</p></div>
+        </section>
+        <div class="grid2">
+          <section class="card" aria-labelledby="r-income"><h2 id="r-income">Origine des ressources</h2>
+            <${ChartView} type="doughnut" label=${`Ressources ${year} par origine`} labels=${f.income.bySource.map((s) => s.label)} values=${f.income.bySource.map((s) => s.amount)} />
+            <${ShareTable} caption="Ressources par origine" rows=${f.income.bySource.map((s) => ({ label: s.label, amount: s.amount, share: s.share }))} /></section>
+          <section class="card" aria-labelledby="r-exp"><h2 id="r-exp">Emploi des ressources</h2>
+            <${ChartView} type="bar" label=${`Charges ${year} par nature`} labels=${f.expenses.byCategory.map((c) => c.label)} values=${f.expenses.byCategory.map((c) => c.amount)} />
+            <${ShareTable} caption="Charges par nature" rows=${f.expenses.byCategory.map((c) => ({ label: c.label, amount: c.amount, share: c.share }))} /></section>
+        </div>
+        ${f.grants.length
+          ? html`<section class="card"><h2>Financeurs</h2><table class="compact"><caption class="sr-only">Subventions par financeur</caption>
+              <thead><tr><th scope="col">Financeur</th><th scope="col" class="num">Accordé</th><th scope="col" class="num">Produit de l'exercice</th><th scope="col" class="num">Reçu</th><th scope="col" class="num">Dépensé</th></tr></thead>
+              <tbody>${f.grants.map((g) => html`<tr><td>${g.funder}</td><td class="num">${g.awarded === null ? "—" : formatEuros(g.awarded)}</td><td class="num">${formatEuros(g.recognised)}</td><td class="num">${g.received === null ? "—" : formatEuros(g.received)}</td><td class="num">${g.spent === null ? "—" : formatEuros(g.spent)}</td></tr>`)}</tbody></table></section>`
+          : null}
+        ${f.commentary?.length ? html`<section class="card"><h2>Commentaire</h2>${f.commentary.map((c) => html`<p>${c}</p>`)}</section>` : null}`
+      : html`<${Loading} />`}`;
+}
+
+const ShareTable = ({ caption, rows }: { caption: string; rows: { label: string; amount: number; share: number }[] }) =>
+  html`<table class="compact"><caption class="sr-only">${caption}</caption>
+    <thead><tr><th scope="col">Poste</th><th scope="col" class="num">Montant</th><th scope="col" class="num">Part</th></tr></thead>
+    <tbody>${rows.map((r) => html`<tr><td>${r.label}</td><td class="num">${formatEuros(r.amount)}</td><td class="num">${formatPercent(r.share)}</td></tr>`)}</tbody></table>`;
+
+type Month = { platform: string; month: string } & Partial<Record<keyof typeof METRICS, number>>;
+
+function Social({ year }: { year: number }) {
+  const list = useLoad(() => get<{ items: Month[] }>("/v1/social-metrics", { year }), [year]);
+  return html`<${ProblemView} error=${list.error} />
+    ${can("putSocialMetrics") ? html`<${SocialEntry} year=${year} onDone=${list.reload} />` : null}
+    ${can("importSocialMetrics") ? html`<${SocialImport} onDone=${list.reload} />` : null}
+    ${list.data
+      ? html`<table>
+          <caption class="sr-only">Statistiques mensuelles ${year}</caption>
+          <thead><tr><th scope="col">Réseau</th><th scope="col">Mois</th>${Object.values(METRICS).map((m) => html`<th scope="col" class="num">${m}</th>`)}</tr></thead>
+          <tbody>
+            ${list.data.items.length === 0 ? html`<tr><td colspan="9">Aucune statistique pour ${year}.</td></tr>` : null}
+            ${list.data.items.map((m) => html`<tr><td>${PLATFORMS[m.platform] ?? m.platform}</td><td>${m.month}</td>${Object.keys(METRICS).map((k) => html`<td class="num">${m[k as keyof typeof METRICS] === undefined ? "" : formatInt(m[k as keyof typeof METRICS]!)}</td>`)}</tr>`)}
+          </tbody>
+        </table>`
+      : html`<${Loading} />`}`;
+}
+
+function SocialEntry({ year, onDone }: { year: number; onDone: () => void }) {
+  const [platform, setPlatform] = useState("linkedin");
+  const [month, setMonth] = useState(`${year}-01`);
+  const [values, setValues] = useState<Record<string, string>>({});
+  const [error, setError] = useState<unknown>();
+  const [done, setDone] = useState<string>();
+  return html`<form class="card" onSubmit=${(e: Event) => e.preventDefault()}>
+    <h2>Saisir un mois</h2>
+    <div class="row">
+      <div class="field"><label for="s-platform">Réseau</label><select id="s-platform" value=${platform} onChange=${(e: Event) => setPlatform((e.target as HTMLSelectElement).value)}>
+        ${Object.entries(PLATFORMS).map(([k, v]) => html`<option value=${k}>${v}</option>`)}</select></div>
+      <div class="field"><label for="s-month">Mois</label><input id="s-month" type="month" value=${month} onInput=${(e: Event) => setMonth((e.target as HTMLInputElement).value)} /></div>
+      ${Object.entries(METRICS).map(([k, v]) => html`<div class="field"><label for=${`s-${k}`}>${v}</label><input id=${`s-${k}`} inputmode="numeric" size="8" value=${values[k] ?? ""} onInput=${(e: Event) => setValues({ ...values, [k]: (e.target as HTMLInputElement).value })} /></div>`)}
+      <${ActionButton} busy="Enregistrement…" onClick=${async () => {
+        setError(undefined);
+        setDone(undefined);
+        try {
+          const body = Object.fromEntries(Object.entries(values).filter(([, v]) => v.trim() !== "").map(([k, v]) => [k, Number(v.replace(/[\s\u00a0\u202f]/g, ""))]));
+          await api("PUT", `/v1/social-metrics/${platform}/${month}`, { body });
+          setDone(`${PLATFORMS[platform]} ${month} enregistré.`);
+          onDone();
+        } catch (err) {
+          setError(err);
+        }
+      }}>Enregistrer le mois<//>
+    </div>
+    ${done ? html`<${Success}>${done}<//>` : null}
+    <${ProblemView} error=${error} />
+  </form>`;
+}
+
+function SocialImport({ onDone }: { onDone: () => void }) {
+  const [platform, setPlatform] = useState("linkedin");
+  const [file, setFile] = useState<File>();
+  const [followers, setFollowers] = useState("");
+  const [error, setError] = useState<unknown>();
+  const [done, setDone] = useState<string>();
+  const [key, setKey] = useState(newKey);
+  return html`<form class="card" onSubmit=${(e: Event) => e.preventDefault()}>
+    <h2>Importer l'export d'une plateforme</h2>
+    <div class="row">
+      <div class="field"><label for="si-platform">Plateforme</label><select id="si-platform" value=${platform} onChange=${(e: Event) => setPlatform((e.target as HTMLSelectElement).value)}>
+        <option value="linkedin">LinkedIn (statistiques de page)</option><option value="youtube">YouTube Studio</option></select></div>
+      <div class="field grow"><label for="si-file">Fichier (XLS, XLSX, CSV ou ZIP)</label><input id="si-file" type="file" accept=".xls,.xlsx,.csv,.zip" onChange=${(e: Event) => (setFile((e.target as HTMLInputElement).files?.[0]), setKey(newKey()))} /></div>
+      ${platform === "linkedin" ? html`<div class="field"><label for="si-followers">Abonnés à la fin du fichier (fichier « followers »)</label><input id="si-followers" inputmode="numeric" value=${followers} onInput=${(e: Event) => setFollowers((e.target as HTMLInputElement).value)} /></div>` : null}
+      <${ActionButton} disabled=${!file} busy="Import…" onClick=${async () => {
+        setError(undefined);
+        setDone(undefined);
+        try {
+          const q = followers.trim() && platform === "linkedin" ? `?followers=${encodeURIComponent(followers.replace(/\s/g, ""))}` : "";
+          const out = await api<{ months: unknown[]; from: string; to: string }>("POST", `/v1/social-metrics/${platform}/import${q}`, { raw: file!, contentType: file!.type || "application/octet-stream", idempotencyKey: key });
+          setDone(`${out.months.length} mois importés (${out.from} → ${out.to}).`);
+          onDone();
+        } catch (err) {
+          setError(err);
+        }
+      }}>Importer le fichier<//>
+    </div>
+    ${done ? html`<${Success}>${done}<//>` : null}
+    <${ProblemView} error=${error} />
+  </form>`;
 }
