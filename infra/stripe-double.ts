@@ -77,6 +77,8 @@ export function createStripeDouble(opts: StripeDoubleOptions) {
   const objects = new Map<string, Obj>();
   const events: Array<Obj & { attempts: DeliveryAttempt[] }> = [];
   const idempotent = new Map<string, { status: number; body: string }>();
+  /** Every Idempotency-Key the API received, in order (tests check what clients send). */
+  const idempotencyKeys: string[] = [];
   const retryDelays = opts.retryDelaysMs ?? [1000, 2000, 4000, 8000, 16000, 32000];
   const timers = new Set<NodeJS.Timeout>();
   let closed = false;
@@ -505,6 +507,7 @@ ${cancel ? `<p><a href="${escapeHtml(cancel)}">Annuler</a></p>` : ""}</body></ht
     const key = auth.startsWith("Bearer ") ? auth.slice(7) : auth.startsWith("Basic ") ? Buffer.from(auth.slice(6), "base64").toString().split(":")[0] : "";
     if (key !== opts.secretKey) return json(res, 401, { error: { type: "invalid_request_error", message: "Invalid API Key provided." } });
     const idemKey = req.headers["idempotency-key"];
+    if (method === "POST" && typeof idemKey === "string") idempotencyKeys.push(idemKey);
     if (method === "POST" && typeof idemKey === "string") {
       const seen = idempotent.get(`${path}:${idemKey}`);
       if (seen) {
@@ -569,6 +572,7 @@ ${cancel ? `<p><a href="${escapeHtml(cancel)}">Annuler</a></p>` : ""}</body></ht
     server,
     objects,
     events,
+    idempotencyKeys,
     /** Listens on 127.0.0.1 only: the double takes no key worth protecting, so it is never exposed. */
     async listen(port = 12111) {
       const host = "127.0.0.1";

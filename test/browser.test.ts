@@ -14,7 +14,7 @@ import { pdfText } from "./support/pdf-text.js";
 let stack: TestStack;
 let browser: Browser;
 beforeAll(async () => {
-  stack = await startTestStack();
+  stack = await startTestStack({ RECEIPTS_ENABLED: "true", TAX_REDUCTION_PERCENT: "66" });
   browser = await chromium.launch({
     executablePath: process.env.CHROMIUM_PATH ?? "/usr/bin/chromium",
     args: ["--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run", "--disable-background-networking", "--disable-component-update", "--disable-sync"],

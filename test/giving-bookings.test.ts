@@ -15,7 +15,7 @@ const TIERS = [
   { id: "bienfaiteur", label: "Adhésion avec revue", amount: 6000, counterpart: true },
 ];
 beforeAll(async () => {
-  stack = await startTestStack({ MEMBERSHIP_TIERS: JSON.stringify(TIERS), RECEIPTS_ENABLED: "true" });
+  stack = await startTestStack({ MEMBERSHIP_TIERS: JSON.stringify(TIERS), RECEIPTS_ENABLED: "true", CHECKOUT_IP_BURST: "1000", CHECKOUT_IP_PER_MINUTE: "10000" });
 });
 afterAll(() => stack.close());
 

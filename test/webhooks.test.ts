@@ -12,7 +12,7 @@ import { chargeOf, checkout, dev, donation, pay, stripeApi, stripeEntries, strip
 
 let stack: TestStack;
 beforeAll(async () => {
-  stack = await startTestStack({}, { deliver: false });
+  stack = await startTestStack({ CHECKOUT_IP_BURST: "1000", CHECKOUT_IP_PER_MINUTE: "10000" }, { deliver: false });
 });
 afterAll(() => stack.close());
 

@@ -234,9 +234,20 @@ export async function takeToken(db: Db, scope: string, rule: BucketRule, now = D
       ExpressionAttributeNames: { "#t": "ttl" },
       ExpressionAttributeValues: { ":n": now + interval, ":now": now, ":ttl": ttl },
     });
+  // A `tat` beyond any the current rule allows was written under an older rule (the settings
+  // changed): start again from now rather than refuse for as long as the old rule said.
+  const stale = () =>
+    update(db, {
+      Key: key,
+      UpdateExpression: "SET tat = :n, #t = :ttl",
+      ConditionExpression: "tat > :stale",
+      ExpressionAttributeNames: { "#t": "ttl" },
+      ExpressionAttributeValues: { ":n": now + interval, ":stale": now + window + Math.max(interval, 1000), ":ttl": ttl },
+    });
   for (let attempt = 0; attempt < 2; attempt++) {
     if ((await busy()) !== false) return { ok: true };
     if ((await idle()) !== false) return { ok: true };
+    if ((await stale()) !== false) return { ok: true };
   }
   const tat = ((await getItem(db, key, { consistent: false }))?.tat as number | undefined) ?? now;
   return { ok: false, retryAfter: Math.max(1, Math.ceil((tat - (now + window - interval)) / 1000)) };
