@@ -81,7 +81,7 @@ export async function renderReconciliationPdf(state: ReconciliationState, associ
   y -= 20;
   text(`Compte ${state.account} — ${state.accountLabel}`, MARGIN, { size: 10 });
   y -= 14;
-  text(`IBAN ${state.ibans.join(", ")}`, MARGIN, { size: 9, color: rgb(0.3, 0.3, 0.3) });
+  text(`IBAN ${state.ibans.map((i) => i.replace(/(.{4})(?=.)/g, "$1 ")).join(", ")}`, MARGIN, { size: 9, color: rgb(0.3, 0.3, 0.3) });
   y -= 14;
   text(`Au ${frenchDate(state.date)}${state.since ? ` (relevés importés depuis le ${frenchDate(state.since)})` : ""}`, MARGIN, { size: 10 });
   y -= 28;
@@ -94,6 +94,7 @@ export async function renderReconciliationPdf(state: ReconciliationState, associ
   y -= 8;
   row("Solde bancaire rapproché (relevé − opérations non comptabilisées)", state.adjustedBank, bold);
   row("Solde comptable rapproché (grand livre − écritures non passées)", state.adjustedBooks, bold);
+  y -= 4;
   rule();
   ensure(20);
   text("Écart", MARGIN, { font: bold, size: 12, color: state.difference === 0 ? rgb(0, 0.45, 0) : rgb(0.75, 0, 0) });

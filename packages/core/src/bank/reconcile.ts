@@ -144,6 +144,8 @@ async function recordMatch(db: Db, account: string, lineIds: string[], entryIds:
     if (l.status !== "unmatched") throw new ConflictError(`Bank line ${l.id} is already matched.`, { lineId: l.id });
   }
   const entries = await readBankEntries(db, entryIds, account);
+  const already = await entryMatches(db, entryIds);
+  for (const id of entryIds) if (already.has(id)) throw new ConflictError(`Entry ${id} is already matched to other bank lines.`, { entryId: id });
   const lineTotal = lines.reduce((s, l) => s + l.amount, 0);
   const entryTotal = entries.reduce((s, e) => s + e.amount, 0);
   if (lineTotal !== entryTotal)
