@@ -249,7 +249,7 @@ export async function recordPayment(db: Db, grantId: string, input: PaymentInput
 
     const entryId = randomUUID();
     const year = fiscalYearOf(input.date);
-    const label = `Versement ${g.funderName} : ${g.title}`.slice(0, 200);
+    const label = input.label ?? `Versement ${g.funderName} : ${g.title}`.slice(0, 200);
     const payment: Payment = { grantId, entryId, date: input.date, amount: input.amount, bankLineId: input.bankLineId ?? null, installments: shares, createdAt: new Date().toISOString() };
     const extraItems = [
       grantTotalsItem(grantId, { year, received: input.amount }, { version: g.version, set: { installments } }),

@@ -61,6 +61,7 @@ export const PaymentInput = z
     amount: Cents,
     bankLineId: Id.optional().describe("the bank statement line this payment is (one payment per line)"),
     installment: z.number().int().min(1).max(24).optional().describe("1-based; without it the payment settles the installments in due-date order"),
+    label: z.string().trim().min(1).max(200).optional().describe("the entry's wording (default: Versement <funder> : <title>)"),
   })
   .meta({ id: "GrantPaymentInput" });
 export type PaymentInput = z.output<typeof PaymentInput>;
