@@ -179,7 +179,7 @@ class Layout {
 
 /** A pie (clockwise from 12 o'clock) with its legend to the right. */
 function pie(l: Layout, items: Array<{ label: string; amount: number; share: number }>, opts: { r?: number } = {}) {
-  const r = opts.r ?? 80;
+  const r = opts.r ?? 72;
   const height = Math.max(2 * r + 20, items.length * 16 + 10);
   l.ensure(height);
   const cx = M + r + 10;
@@ -201,11 +201,11 @@ function pie(l: Layout, items: Array<{ label: string; amount: number; share: num
   });
   // legend
   let y = l.y - 14;
-  const lx = cx + r + 30;
+  const lx = cx + r + 22;
   items.forEach((it, n) => {
     l.page.drawRectangle({ x: lx, y: y - 1, width: 9, height: 9, color: PALETTE[n % PALETTE.length]! });
-    l.text(it.label, lx + 14, y, { size: 8.5, maxWidth: W - M - lx - 14 - 110 });
-    l.text(eurosWhole(it.amount), W - M - 45, y, { size: 8.5, align: "right" });
+    l.text(it.label, lx + 14, y, { size: 8.5, maxWidth: W - M - lx - 14 - 100 });
+    l.text(eurosWhole(it.amount), W - M - 42, y, { size: 8.5, align: "right" });
     l.text(percent(it.share), W - M, y, { size: 8.5, align: "right", bold: true });
     y -= 16;
   });
@@ -481,12 +481,12 @@ export async function renderAnnualReport(f: ReportFigures, opts: ReportOptions):
     const dash = (n: number | null) => (n === null ? "—" : eurosWhole(n));
     l.table(
       [
-        { header: "Financeur", width: 160 },
-        { header: "Accordé", width: 67, align: "right" },
-        { header: "Produit", width: 67, align: "right" },
-        { header: "Reçu", width: 67, align: "right" },
-        { header: "Dépensé", width: 67, align: "right" },
-        { header: "Fonds dédiés", width: 67, align: "right" },
+        { header: "Financeur", width: 190 },
+        { header: "Accordé", width: 61, align: "right" },
+        { header: "Produit", width: 61, align: "right" },
+        { header: "Reçu", width: 61, align: "right" },
+        { header: "Dépensé", width: 61, align: "right" },
+        { header: "Fonds dédiés", width: 61, align: "right" },
       ],
       f.grants.map((g) => ({ cells: [g.funder, dash(g.awarded), eurosWhole(g.recognised), dash(g.received), dash(g.spent), dash(g.dedicatedFunds)] })),
     );

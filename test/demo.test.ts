@@ -1,0 +1,66 @@
+/**
+ * `npm run dev`'s demo year 2024 reproduces the activity report's figures: individual gifts 7.8 %
+ * of income, other purchases and external charges 62 % of charges, 5 336 LinkedIn followers (100 to
+ * 250 new a month), 266 662 impressions, 7 519 reactions, 23 286 page visits, 11 YouTube videos.
+ * The demo is seeded exactly as `npm run dev` does (infra/demo.ts, infra/demo-social.ts) against a
+ * test stack; the figures are read from the API and from the PDF's text. If the demo drifts, this fails.
+ */
+import { writeFileSync } from "node:fs";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { seedDemo, seedGiving } from "../infra/demo.js";
+import { DEMO_SOCIAL_2024, seedSocial } from "../infra/demo-social.js";
+import { pdfText } from "./support/pdf-text.js";
+import { startTestStack, type TestStack } from "./support/stack.js";
+
+let stack: TestStack;
+beforeAll(async () => {
+  stack = await startTestStack();
+  expect(await seedDemo()).toBe(true);
+  await seedGiving(stack.url, stack.stripeUrl);
+  await seedSocial(stack.url, await stack.identity.token("delegation"));
+}, 120_000);
+afterAll(() => stack.close());
+
+interface Figures {
+  income: { total: number; donorShare: number; bySource: Array<{ source: string; amount: number }> };
+  expenses: { total: number; byCategory: Array<{ category: string; amount: number; share: number }> };
+  result: number;
+  social: Array<{ platform: string; followers: number | null; newFollowers: number | null; impressions: number | null; reactions: number | null; pageVisits: number | null; videosPublished: number | null; months: Array<{ newFollowers: number | null }> }>;
+}
+
+describe("the demo year 2024", () => {
+  it("from the API: individual gifts 7.8 % of income, external charges 62 % of charges, income and charges almost equal", async () => {
+    const f = (await (await stack.call("GET", "/v1/reports/2024/figures", { role: "delegation" })).json()) as Figures;
+    const gifts = f.income.bySource.filter((s) => s.source === "individual_gifts").reduce((s, x) => s + x.amount, 0);
+    expect(Math.round((gifts / f.income.total) * 1000) / 10).toBe(7.8);
+    expect(Math.round(f.income.donorShare * 1000) / 10).toBe(7.8);
+    const ext = f.expenses.byCategory.find((c) => c.category === "charges-externes")!;
+    expect(Math.round((ext.amount / f.expenses.total) * 100)).toBe(62);
+    expect(Math.abs(f.result) / f.income.total).toBeLessThan(0.05);
+  });
+
+  it("from the API: LinkedIn and YouTube as the report gives them", async () => {
+    const f = (await (await stack.call("GET", "/v1/reports/2024/figures", { role: "auditor" })).json()) as Figures;
+    const li = f.social.find((s) => s.platform === "linkedin")!;
+    expect(li).toMatchObject({ followers: 5_336, impressions: 266_662, reactions: 7_519, pageVisits: 23_286 });
+    for (const m of li.months) {
+      expect(m.newFollowers).toBeGreaterThanOrEqual(100);
+      expect(m.newFollowers).toBeLessThanOrEqual(250);
+    }
+    expect(f.social.find((s) => s.platform === "youtube")!.videosPublished).toBe(DEMO_SOCIAL_2024.youtube.videos);
+  });
+
+  it("from the PDF's text", async () => {
+    const res = await stack.call("GET", "/v1/reports/2024/annual-report.pdf", { role: "delegation" });
+    expect(res.status).toBe(200);
+    const pdf = new Uint8Array(await res.arrayBuffer());
+    // REPORT_PDF_OUT=/tmp/demo.pdf keeps the file, to look at its pages (pdftoppm -png).
+    if (process.env.REPORT_PDF_OUT) writeFileSync(process.env.REPORT_PDF_OUT, pdf);
+    const text = (await pdfText(pdf)).replace(/[\u00a0\u202f]/g, " ").replace(/[ \t]+/g, " ");
+    expect(text).toContain("Les dons de particuliers représentent 7,8 % des produits.");
+    expect(text).toMatch(/autres achats et charges externes » représente 62,\d % des charges/);
+    expect(text).toContain("LinkedIn : 5 336 abonnés, 266 662 impressions");
+    expect(text).toContain("YouTube : 11 vidéos publiées");
+    for (const n of ["5 336", "266 662", "7 519", "23 286"]) expect(text).toContain(n);
+  });
+});
