@@ -9,7 +9,7 @@ import { mkdtempSync, readFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
-import { getObject } from "@asso/core/files/s3";
+import { getObject, putObject } from "@asso/core/files/s3";
 import { DonorListSchema, MemberListSchema } from "@asso/core/payments/people";
 import { reconcileReceipt } from "@asso/core/receipts/receipts";
 import { ReceiptListSchema } from "@asso/core/receipts/schemas";
@@ -166,12 +166,31 @@ describe("a receipt is frozen when issued", () => {
     const again = await download(r!.id);
     expect(sha256(again)).toBe(r!.sha256);
     expect(await pdfText(again)).not.toContain("Nouveau Nom");
+    // A stored file altered (or lost) is rebuilt from the frozen fields, identical, and kept again.
+    await putObject(`receipts/2022/${r!.id}.pdf`, "not the receipt", "application/pdf");
+    expect(sha256(await download(r!.id))).toBe(r!.sha256);
+    expect(sha256((await getObject(`receipts/2022/${r!.id}.pdf`))!)).toBe(r!.sha256);
     // A receipt issued now carries the new settings.
     await give(1000, { email: "frozen-after@example.org", firstName: "Après", lastName: "Coup" }, "2022-02-03T10:00:00Z");
     const [later] = await receiptsOf(2022, "frozen-after@example.org");
     const laterText = await pdfText(await download(later!.id));
     expect(laterText).toContain("Nouveau Nom");
     expect(laterText).toContain("Paul Martin, Président");
+  });
+  it("a receipt issued before links existed (named on the gift record) is still cancelled and replaced by a refund", async () => {
+    const sessionId = await give(6000, { email: "legacy@example.org", firstName: "Lé", lastName: "Gacy" }, "2022-03-03T10:00:00Z");
+    const [r] = await receiptsOf(2022, "legacy@example.org");
+    const s = await stripeApi("GET", `/v1/checkout/sessions/${sessionId}`);
+    const charge = (await stripeApi("GET", `/v1/payment_intents/${s.payment_intent as string}`)).latest_charge as string;
+    // As the previous version left it: no link item, the receipt named on the donation record.
+    const { DeleteCommand, UpdateCommand } = await import("@aws-sdk/lib-dynamodb");
+    await stack.db.doc.send(new DeleteCommand({ TableName: stack.tableName, Key: { pk: `RECEIPTLINK#${charge}`, sk: "LINK" } }));
+    await stack.db.doc.send(new UpdateCommand({ TableName: stack.tableName, Key: { pk: `DONATION#${charge}`, sk: "DONATION" }, UpdateExpression: "SET receiptId = :r", ExpressionAttributeValues: { ":r": r!.id } }));
+    await stripeApi("POST", "/v1/refunds", { charge, amount: "1000" });
+    expect((await receiptsOf(2022, "legacy@example.org")).map((x) => [x.amount, x.status, x.replaces ?? null])).toEqual([
+      [6000, "cancelled", null],
+      [5000, "issued", r!.id],
+    ]);
   });
 });
 

@@ -88,6 +88,7 @@ async function settle(
   draft: Draft,
   gifts: Donation[],
   reasons: { partial: string; full: string },
+  legacy = false,
 ): Promise<Receipt | undefined> {
   const p = plan(current, draft.amount);
   if (p.action === "keep") return current;
@@ -122,7 +123,7 @@ async function settle(
   if (!issued && !cancel) return current;
   await writeChange(db, {
     anchor,
-    ...(current ? { current } : {}),
+    ...(current ? { current, legacy } : {}),
     ...(issued ? { issue: issued } : {}),
     ...(cancel ? { cancel } : {}),
     gifts: gifts.slice(0, 90).map((g) => ({ chargeId: g.chargeId, refunded: g.refunded ?? 0 })),
@@ -144,7 +145,10 @@ export async function reconcileReceipt(db: Db, _legacySettings: unknown, chargeI
     if (!gift?.amount) return undefined;
     if (gift.frequency === "monthly" && gift.subscriptionId) return reconcileAnnual(db, settings, giftYear(gift.date), gift.subscriptionId, "update");
     const anchor: Anchor = { kind: "gift", chargeId };
-    const current = await readAnchored(db, anchor);
+    const linked = await readAnchored(db, anchor);
+    // Receipts issued before links existed are named on the gift record itself.
+    const legacy = !linked && gift.receiptId ? await readReceipt(db, gift.receiptId) : undefined;
+    const current = linked ?? legacy;
     if (!current && !wantsSingleReceipt(gift)) return undefined;
     const amount = wantsSingleReceipt(gift) ? kept(gift) : 0;
     return settle(
@@ -163,6 +167,7 @@ export async function reconcileReceipt(db: Db, _legacySettings: unknown, chargeI
       },
       [gift],
       { partial: "Remboursement partiel : remplacé", full: "Don remboursé" },
+      !!legacy,
     );
   });
 }

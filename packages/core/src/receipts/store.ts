@@ -91,6 +91,8 @@ export interface Change {
   anchor: Anchor;
   /** The receipt the anchor points at now (the transaction fails if another writer moved it). */
   current?: Receipt;
+  /** `current` was found through the gift record of a receipt issued before links existed (no link yet). */
+  legacy?: boolean;
   /** A new receipt, numbered `counter + 1` of its year. */
   issue?: Receipt;
   /** Cancel `current` (it must still be issued). */
@@ -141,8 +143,9 @@ export async function writeChange(db: Db, c: Change): Promise<void> {
     item: {
       Put: {
         Item: { ...anchorKey(c.anchor), itemKind: "receipt-link", ...(c.issue ? { receiptId: c.issue.id } : {}), ...(c.current && !c.issue ? { lastReceiptId: c.current.id } : {}) },
-        ConditionExpression: c.current ? "receiptId = :old" : "attribute_not_exists(receiptId)",
-        ...(c.current ? { ExpressionAttributeValues: { ":old": c.current.id } } : {}),
+        // A legacy receipt has no link yet: its cancellation (status must still be issued) is what makes the change exclusive.
+        ConditionExpression: c.current && !c.legacy ? "receiptId = :old" : "attribute_not_exists(receiptId)",
+        ...(c.current && !c.legacy ? { ExpressionAttributeValues: { ":old": c.current.id } } : {}),
       },
     },
   });
