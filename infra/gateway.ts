@@ -9,6 +9,7 @@ import { randomUUID } from "node:crypto";
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from "node:http";
 import type { Context } from "aws-lambda";
 import { routes, type Group, type HttpEvent, type HttpResult, type RouteDef } from "@asso/functions";
+import { securityHeaders, type HeaderKind } from "@asso/functions/headers";
 import type { Identity } from "./identity.js";
 
 /** API Gateway's own payload limit (10 MB); each route applies its smaller limit itself. */
@@ -46,8 +47,21 @@ export function isTextBody(contentType: string | undefined): boolean {
 const problemBody = (status: number, title: string, detail: string, slug: string) =>
   JSON.stringify({ type: `/problems/${slug}`, title, status, detail });
 
-function send(res: ServerResponse, status: number, headers: Record<string, string>, body?: Buffer | string) {
-  res.writeHead(status, headers);
+/**
+ * The security headers CloudFront's response headers policies add in AWS (same definitions):
+ * they replace whatever the answer carried. The console's presigned uploads go to the local S3.
+ */
+function edgeHeaders(kind: HeaderKind): Record<string, string> {
+  const s3 = process.env.S3_ENDPOINT ? new URL(process.env.S3_ENDPOINT).origin : undefined;
+  return securityHeaders(kind, kind === "console" && s3 ? { connect: [s3] } : {});
+}
+
+const kindOf = (path: string): HeaderKind => (path.startsWith("/v1/") ? "api" : path === "/console" || path.startsWith("/console/") ? "console" : "page");
+
+function send(res: ServerResponse, status: number, headers: Record<string, string>, body?: Buffer | string, kind: HeaderKind = "api") {
+  const out: Record<string, string> = {};
+  for (const [k, v] of Object.entries(headers)) out[k.toLowerCase()] = v;
+  res.writeHead(status, { ...out, ...edgeHeaders(kind) });
   res.end(body);
 }
 
@@ -93,7 +107,7 @@ export function createGateway(opts: GatewayOptions): Server {
       const url = new URL(req.url ?? "/", "http://localhost");
       const method = (req.method ?? "GET").toUpperCase();
       const extra = opts.staticRoutes?.[url.pathname];
-      if (extra && method === "GET") return send(res, 200, { "content-type": extra.contentType }, extra.body());
+      if (extra && method === "GET") return send(res, 200, { "content-type": extra.contentType }, extra.body(), kindOf(url.pathname));
 
       let match: { c: CompiledRoute; values: string[] } | undefined;
       for (const c of compiled) {

@@ -467,15 +467,17 @@ export function defineBackOffice(scope: Construct, props: BackOfficeProps) {
     sources.push(Source.asset(props.consoleDir));
   }
   sources.push(
+    // The shape web/console/src/auth.ts reads (ConsoleConfig, `auth: "cognito"`).
     Source.jsonData("console/config.json", {
-      stage,
-      region,
-      userPoolId: userPool.userPoolId,
+      auth: "cognito",
+      domain: `https://${authHost}`,
       clientId: client.userPoolClientId,
-      authDomain: `https://${authHost}`,
       redirectUri: `${consoleOrigin}/console/`,
       logoutUri: `${consoleOrigin}/console/`,
       scopes: ["openid", "email", "profile"],
+      stage,
+      region,
+      userPoolId: userPool.userPoolId,
     }),
   );
   // Short cache lifetimes instead of an invalidation: CDK grants invalidations on every distribution ("*").

@@ -6,6 +6,7 @@ import { request } from "node:http";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { ROLES, routes, type RouteDef } from "@asso/functions";
 import { createGateway, listen } from "../infra/gateway.js";
+import { securityHeaders } from "@asso/functions/headers";
 import { startTestStack, type TestStack } from "./support/stack.js";
 import { examplePath } from "./support/routes.js";
 
@@ -157,6 +158,35 @@ describe("health and the API description", () => {
     for (const n of ["512", "4671", "627", "7541", "756", "741", "120", "129", "194", "6894", "7894"]) expect(numbers).toContain(n);
     expect(numbers).not.toContain("757");
     expect(body.items.find((a) => a.number === "7541")).toEqual({ number: "7541", label: "Dons manuels", class: 7 });
+  });
+});
+
+describe("security headers, as CloudFront adds them in AWS (same definitions)", () => {
+  const expectHeaders = (res: Response, expected: Record<string, string>) => {
+    for (const [name, value] of Object.entries(expected)) expect(res.headers.get(name), name).toBe(value);
+  };
+  it("the giving page answers with CSP, HSTS, frame-ancestors 'none', no-referrer and nosniff (bug: no security headers)", async () => {
+    for (const path of ["/", "/merci", "/app.js"]) {
+      const res = await stack.call("GET", path, { role: null });
+      expect(res.status).toBe(200);
+      expectHeaders(res, securityHeaders("page"));
+    }
+    const csp = (await stack.call("GET", "/", { role: null })).headers.get("content-security-policy")!;
+    expect(csp).toContain("frame-ancestors 'none'");
+    expect(csp).toContain("script-src 'self'");
+    expect(csp).not.toContain("unsafe-inline");
+  });
+  it("the API's answers, problems included, carry the API's headers, whatever the handler set", async () => {
+    for (const [path, status] of [["/v1/health", 200], ["/v1/nothing-here", 404], ["/v1/ledger/accounts", 401]] as const) {
+      const res = await stack.call("GET", path, { role: null });
+      expect(res.status).toBe(status);
+      expectHeaders(res, securityHeaders("api"));
+    }
+  });
+  it("the console's files carry the console's headers, its uploads allowed to the local S3 only", async () => {
+    const res = await stack.call("GET", "/console/", { role: null });
+    expect(res.status).toBe(200);
+    expectHeaders(res, securityHeaders("console", { connect: [new URL(stack.s3.endpoint).origin] }));
   });
 });
 
