@@ -94,7 +94,8 @@ function prepare(st: ParsedStatement, account: BankAccount, n: number, meta: { f
   if (opening && !closing) closing = { date: dates[dates.length - 1] ?? opening.date, amount: opening.amount + total };
   const from = [st.from, dates[0]].filter((d): d is string => !!d).sort()[0] ?? opening?.date ?? closing?.date;
   const to = [st.to, dates[dates.length - 1]].filter((d): d is string => !!d).sort().reverse()[0] ?? closing?.date ?? from;
-  if (!from || !to) throw new ValidationError([{ path: "(body)", message: `statement ${n} has neither lines nor dated balances` }]);
+  // A table with no line and no balance (an empty export) imports nothing and records nothing.
+  const empty = !from || !to;
 
   const ranks = new Map<string, number>();
   const ids = st.lines.map((l) => {
@@ -126,15 +127,15 @@ function prepare(st: ParsedStatement, account: BankAccount, n: number, meta: { f
     iban: account.iban,
     format: meta.format,
     variant: meta.variant,
-    from,
-    to,
+    from: from ?? "",
+    to: to ?? "",
     opening,
     closing,
     lines: lines.length,
     imported: 0,
     importedAt: meta.now,
   };
-  return { lines, record, balanceChecked };
+  return { lines, record, balanceChecked, empty };
 }
 
 /** `POST /v1/bank/statements`. */
@@ -159,7 +160,7 @@ export async function importStatementFile(db: Db, bytes: Buffer, accounts: BankA
     return { ...p, record: { ...p.record, imported } };
   });
   await saveLines(db, fresh);
-  await saveStatements(db, statements.map((s) => s.record));
+  await saveStatements(db, statements.filter((s) => !s.empty).map((s) => s.record));
   return {
     imported: fresh.length,
     duplicates: all.length - fresh.length,
