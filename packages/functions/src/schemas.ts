@@ -14,7 +14,13 @@ export const ProblemSchema = z
 export const HealthSchema = z.object({ status: z.literal("ok"), time: z.string() }).meta({ id: "Health" });
 
 export const AccountSchema = z
-  .object({ number: z.string(), label: z.string(), class: z.number().int() })
+  .object({
+    number: z.string(),
+    label: z.string(),
+    class: z.number().int(),
+    custom: z.boolean().optional().describe("a sub-account the association added"),
+    parent: z.string().optional().describe("the account a sub-account extends"),
+  })
   .meta({ id: "Account" });
 
 export const AccountsSchema = z.object({ items: z.array(AccountSchema) });

@@ -1,13 +1,20 @@
 /**
  * The association chart of accounts (plan comptable des associations, ANC regulation 2018-06),
- * seeded from the project's reference notes. The treasurer may add sub-accounts later; a
- * sub-account belongs to the class of its first digit.
+ * seeded from the project's reference notes. The trésorier may add sub-accounts: a sub-account's
+ * number extends an existing account's number (6226 → 62261) and belongs to the class of its
+ * first digit. Pure: the custom accounts are read by `accounts.ts` and handed to `Chart`.
  */
+import { ConflictError, ValidationError } from "../errors.js";
+
 export interface Account {
   number: string;
   label: string;
   /** 1–8: the account's class (first digit). */
   class: number;
+  /** Added by the association (a sub-account), not part of the seeded chart. */
+  custom?: boolean;
+  /** The account it extends (custom accounts only). */
+  parent?: string;
 }
 
 const seed: Array<[string, string]> = [
@@ -122,6 +129,55 @@ export const chartOfAccounts: readonly Account[] = seed.map(([number, label]) =>
 
 const byNumber = new Map(chartOfAccounts.map((a) => [a.number, a]));
 
+/** A seeded account (custom accounts: `Chart.find`, or `accountExists` in accounts.ts). */
 export function findAccount(number: string): Account | undefined {
   return byNumber.get(number);
+}
+
+/** The classes of the chart: 1–7 (balance sheet and income statement), 8 (contributions in kind). */
+export const CLASSES = [1, 2, 3, 4, 5, 6, 7, 8] as const;
+
+/** The seeded chart with the association's own sub-accounts. */
+export class Chart {
+  private readonly accounts: Map<string, Account>;
+  constructor(custom: readonly Account[] = []) {
+    this.accounts = new Map(byNumber);
+    for (const a of custom) if (!this.accounts.has(a.number)) this.accounts.set(a.number, a);
+  }
+  find(number: string): Account | undefined {
+    return this.accounts.get(number);
+  }
+  /** The account's label, or its number when it is unknown. */
+  label(number: string): string {
+    return this.accounts.get(number)?.label ?? number;
+  }
+  /** Every account, by number. */
+  list(): Account[] {
+    return [...this.accounts.values()].sort((a, b) => a.number.localeCompare(b.number));
+  }
+  /** The account a new number extends: the longest existing account number it starts with. */
+  parentOf(number: string): Account | undefined {
+    for (let n = number.length - 1; n >= 3; n--) {
+      const parent = this.accounts.get(number.slice(0, n));
+      if (parent) return parent;
+    }
+    return undefined;
+  }
+}
+
+/**
+ * Checks a new sub-account against the chart and answers it: 400 when its class does not exist or
+ * it extends no account, 409 when the number is taken.
+ */
+export function newSubAccount(chart: Chart, number: string, label: string): Account {
+  const cls = Number(number[0]);
+  if (!/^\d{4,10}$/.test(number)) throw new ValidationError([{ path: "number", message: "must be 4 to 10 digits, extending an existing account" }]);
+  if (!(CLASSES as readonly number[]).includes(cls))
+    throw new ValidationError([{ path: "number", message: `class ${number[0]} does not exist in the association chart (classes 1 to 8)` }]);
+  const existing = chart.find(number);
+  if (existing) throw new ConflictError(`Account ${number} already exists (${existing.label}).`, { number });
+  const parent = chart.parentOf(number);
+  if (!parent)
+    throw new ValidationError([{ path: "number", message: `must extend an existing account of class ${cls} (for example 6226 → 62261); no account starts ${number}` }]);
+  return { number, label, class: cls, custom: true, parent: parent.number };
 }

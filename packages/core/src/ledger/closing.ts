@@ -12,7 +12,7 @@
 import type { Db } from "../db/client.js";
 import { fiscalYearBounds, parisDate } from "../dates.js";
 import { ConflictError } from "../errors.js";
-import { findAccount } from "./chart.js";
+import { loadChart } from "./accounts.js";
 import type { JournalCode } from "./journals.js";
 import { entryView, type Actor, type Line } from "./model.js";
 import { awaitValidation, writeDraft } from "./posting.js";
@@ -92,10 +92,11 @@ export async function closeYear(db: Db, year: number, opts: { actor?: Actor; tod
   const balances = new Map(tb.accounts.filter((a) => classOf(a.account) <= 5).map((a) => [a.account, a.balance]));
   balances.set(resultAccount, (balances.get(resultAccount) ?? 0) - result);
   const anLabel = `À-nouveaux ${year + 1}`;
+  const chart = await loadChart(db);
   const anLines = [...balances.entries()]
     .filter(([, b]) => b !== 0)
     .sort(([a], [b]) => a.localeCompare(b))
-    .map(([account, b]) => open(account, b, findAccount(account)?.label ?? anLabel));
+    .map(([account, b]) => open(account, b, chart.find(account)?.label ?? anLabel));
   await post("AN", fiscalYearBounds(year + 1).start, anLabel, chunk(anLines, null, anLabel));
 
   const entries = [];

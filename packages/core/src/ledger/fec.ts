@@ -5,7 +5,8 @@
  */
 import type { Db } from "../db/client.js";
 import { compactDate, fiscalYearBounds } from "../dates.js";
-import { findAccount } from "./chart.js";
+import { loadChart } from "./accounts.js";
+import type { Chart } from "./chart.js";
 import { FEC_JOURNALS, JOURNALS } from "./journals.js";
 import { entryRef, type Entry } from "./model.js";
 import { journalPages } from "./store.js";
@@ -32,7 +33,7 @@ const clean = (s: string) => s.replace(/[\t\r\n|]+/g, " ").trim();
 const isoToFrench = (d: string) => `${d.slice(8, 10)}/${d.slice(5, 7)}/${d.slice(0, 4)}`;
 const csvField = (s: string) => (/[;"\n\r]/.test(s) ? `"${s.replaceAll('"', '""')}"` : s);
 
-function rows(e: Entry, format: ExportFormat): string[][] {
+function rows(e: Entry, format: ExportFormat, chart: Chart): string[][] {
   const date = (d: string) => (format === "fec" ? compactDate(d) : isoToFrench(d));
   return e.lines.map((l) => [
     e.journal,
@@ -40,7 +41,7 @@ function rows(e: Entry, format: ExportFormat): string[][] {
     entryRef(e) ?? "",
     date(e.date),
     l.account,
-    clean(findAccount(l.account)?.label ?? l.account),
+    clean(chart.label(l.account)),
     l.aux ? clean(l.aux.number) : "",
     l.aux ? clean(l.aux.label) : "",
     clean(e.pieceRef),
@@ -60,11 +61,12 @@ function rows(e: Entry, format: ExportFormat): string[][] {
 export async function* exportLedger(db: Db, year: number, format: ExportFormat): AsyncGenerator<string> {
   const sep = format === "fec" ? "\t" : ";";
   const line = (fields: readonly string[]) => (format === "fec" ? fields.join(sep) : fields.map(csvField).join(sep)) + "\r\n";
+  const chart = await loadChart(db);
   yield (format === "csv" ? "\uFEFF" : "") + line(FEC_FIELDS);
   for (const journal of FEC_JOURNALS) {
     for await (const page of journalPages(db, year, journal)) {
       let chunk = "";
-      for (const e of page) for (const r of rows(e, format)) chunk += line(r);
+      for (const e of page) for (const r of rows(e, format, chart)) chunk += line(r);
       if (chunk) yield chunk;
     }
   }

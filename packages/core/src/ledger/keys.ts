@@ -13,6 +13,8 @@
  * | sequencer lease | `LEDGER` | `SEQUENCER` | |
  * | books closed through | `LEDGER` | `CLOSED` (`through`: last closed year) | |
  * | idempotency marker | `IDEM#<operation>#<key>` | `IDEM` | |
+ * | custom account (sub-account) | `CHART` | `ACCOUNT#<number>` | |
+ * | export job | `LEDGER#EXPORT` | `<id>` | |
  */
 export const pad = (n: number, width: number) => String(n).padStart(width, "0");
 
@@ -32,6 +34,9 @@ export const keys = {
   lease: { pk: "LEDGER", sk: "SEQUENCER" },
   closed: { pk: "LEDGER", sk: "CLOSED" },
   idempotency: (operation: string, key: string) => ({ pk: `IDEM#${operation}#${key}`, sk: "IDEM" }),
+  account: (number: string) => ({ pk: "CHART", sk: `ACCOUNT#${number}` }),
+  chartPartition: "CHART",
+  exportJob: (id: string) => ({ pk: "LEDGER#EXPORT", sk: id }),
   pending: "LEDGER#PENDING",
   chain: "LEDGER#CHAIN",
   journalIndex: (year: number, journal: string) => `JOURNAL#${year}#${journal}`,

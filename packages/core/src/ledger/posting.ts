@@ -12,7 +12,8 @@ import type { NamedItem } from "../db/store.js";
 import type { Db } from "../db/client.js";
 import { fiscalYearOf, isCalendarDate, parisDate } from "../dates.js";
 import { ConflictError, NotFoundError, ValidationError, type FieldError } from "../errors.js";
-import { findAccount } from "./chart.js";
+import { chartFor } from "./accounts.js";
+import { Chart } from "./chart.js";
 import { MANUAL_JOURNALS, type JournalCode } from "./journals.js";
 import { entryView, type Actor, type Entry, type EntryView, type Line } from "./model.js";
 import { MAX_LINES, type PostEntryInput } from "./schemas.js";
@@ -72,7 +73,7 @@ const isCents = (n: unknown): n is number => typeof n === "number" && Number.isS
  * sake): a real date, two lines or more and no more than a validation batch takes, one side per
  * line in whole positive cents, debits equal to credits, known accounts. Every fault is named.
  */
-export function checkEntry(input: Pick<DraftInput, "date" | "pieceDate" | "label" | "lines">): void {
+export function checkEntry(input: Pick<DraftInput, "date" | "pieceDate" | "label" | "lines">, chart: Chart = new Chart()): void {
   const errors: FieldError[] = [];
   if (!isCalendarDate(input.date)) errors.push({ path: "date", message: "must be a real calendar date written YYYY-MM-DD" });
   if (input.pieceDate !== undefined && !isCalendarDate(input.pieceDate)) errors.push({ path: "pieceDate", message: "must be a real calendar date written YYYY-MM-DD" });
@@ -94,7 +95,7 @@ export function checkEntry(input: Pick<DraftInput, "date" | "pieceDate" | "label
       debit += l.debit;
       credit += l.credit;
     } else sided = false;
-    if (!findAccount(l.account)) errors.push({ path: `lines.${i}.account`, message: `unknown account ${l.account}` });
+    if (!chart.find(l.account)) errors.push({ path: `lines.${i}.account`, message: `unknown account ${l.account}` });
   });
   if (sided && lines.length >= 2 && debit !== credit) errors.push({ path: "lines", message: `debits (${debit}) and credits (${credit}) must be equal` });
   if (errors.length) throw new ValidationError(errors);
@@ -130,7 +131,8 @@ export interface DraftInput {
 export async function writeDraft(db: Db, input: DraftInput, opts: DraftOptions = {}): Promise<{ id: string; existed: boolean }> {
   if (!opts.system && !MANUAL_JOURNALS.includes(input.journal))
     throw new ValidationError([{ path: "journal", message: `journal ${input.journal} is written by the year closing only` }]);
-  checkEntry(input);
+  const numbers = (Array.isArray(input.lines) ? input.lines : []).map((l) => l?.account).filter((a): a is string => typeof a === "string");
+  checkEntry(input, await chartFor(db, numbers));
   const year = fiscalYearOf(input.date);
 
   const id = opts.id ?? randomUUID();

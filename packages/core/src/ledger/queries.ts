@@ -7,7 +7,7 @@ import type { Db } from "../db/client.js";
 import { decodeCursor, encodeCursor } from "../db/cursor.js";
 import { fiscalYearBounds, fiscalYearOf, parisDate } from "../dates.js";
 import { ValidationError } from "../errors.js";
-import { findAccount } from "./chart.js";
+import { loadChart } from "./accounts.js";
 import { JOURNAL_CODES, type JournalCode } from "./journals.js";
 import { entryHash, entryRef, entryView, GENESIS_HASH, type EntryView } from "./model.js";
 import { chainPages, readAccountLines, readBalances, readChainHead, readEntries, readJournalIds, readYears, type ResumeKey } from "./store.js";
@@ -56,6 +56,7 @@ export interface AccountBalance {
 
 /** The trial balance of a year: per account, the sums of debits and credits. */
 export async function trialBalance(db: Db, year: number, opts: { closing?: "include" | "exclude" } = {}) {
+  const chart = await loadChart(db);
   const sums = new Map<string, { debit: number; credit: number }>();
   for (const b of await readBalances(db, year)) {
     if (opts.closing === "exclude" && b.bucket === "CL") continue;
@@ -67,7 +68,7 @@ export async function trialBalance(db: Db, year: number, opts: { closing?: "incl
   const accounts: AccountBalance[] = [...sums.entries()]
     .filter(([, s]) => s.debit !== 0 || s.credit !== 0)
     .sort(([a], [b]) => a.localeCompare(b))
-    .map(([account, s]) => ({ account, label: findAccount(account)?.label ?? account, debit: s.debit, credit: s.credit, balance: s.debit - s.credit }));
+    .map(([account, s]) => ({ account, label: chart.label(account), debit: s.debit, credit: s.credit, balance: s.debit - s.credit }));
   const totals = accounts.reduce((t, a) => ({ debit: t.debit + a.debit, credit: t.credit + a.credit }), { debit: 0, credit: 0 });
   return { year, accounts, totals };
 }
@@ -78,7 +79,7 @@ export async function trialBalance(db: Db, year: number, opts: { closing?: "incl
 export async function generalLedger(db: Db, q: { year: number; account: string; limit: number; cursor?: string }) {
   const c = decodeCursor<{ y: number; a: string; k: ResumeKey; b: number }>(q.cursor, GENERAL_LEDGER_CURSOR);
   if (c && (c.y !== q.year || c.a !== q.account)) throw new ValidationError([{ path: "cursor", message: "belongs to another year or account" }]);
-  const page = await readAccountLines(db, { year: q.year, account: q.account, limit: q.limit, start: c?.k });
+  const [page, chart] = await Promise.all([readAccountLines(db, { year: q.year, account: q.account, limit: q.limit, start: c?.k }), loadChart(db)]);
   let balance = c?.b ?? 0;
   const items = page.items.map((i) => {
     balance += i.debit - i.credit;
@@ -99,7 +100,7 @@ export async function generalLedger(db: Db, q: { year: number; account: string; 
   return {
     year: q.year,
     account: q.account,
-    label: findAccount(q.account)?.label ?? q.account,
+    label: chart.label(q.account),
     items,
     nextCursor: page.next ? encodeCursor({ y: q.year, a: q.account, k: page.next, b: balance }, GENERAL_LEDGER_CURSOR) : null,
   };

@@ -50,6 +50,13 @@ export const PostEntryInput = z
   .meta({ id: "PostEntry" });
 export type PostEntryInput = z.output<typeof PostEntryInput>;
 
+export const AccountInput = z
+  .strictObject({
+    number: z.string().regex(/^\d{4,10}$/, "must be 4 to 10 digits").describe("extends an existing account's number: 6226 → 62261"),
+    label: z.string().trim().min(1).max(100),
+  })
+  .meta({ id: "NewAccount" });
+
 export const ReversalInput = z
   .strictObject({
     date: CalendarDate.optional().describe("defaults to today (Europe/Paris): a correction is dated when it is made"),

@@ -6,8 +6,9 @@
  * Every transaction names its items, so a cancellation says which one failed.
  */
 import type { Db } from "../db/client.js";
-import { batchGet, getItem, queryAll, queryPage, queryPages, transact, TransactionFailed, withConflictRetry, type Item, type NamedItem } from "../db/store.js";
+import { batchGet, getItem, queryAll, queryPage, queryPages, queryPrefix, transact, TransactionFailed, withConflictRetry, type Item, type NamedItem } from "../db/store.js";
 import { keys, pad } from "./keys.js";
+import type { Account } from "./chart.js";
 import { GENESIS_HASH, type Entry, type Line } from "./model.js";
 
 // ---------------------------------------------------------------- entries
@@ -545,4 +546,42 @@ export async function readJournalIds(
 export async function* journalPages(db: Db, year: number, journal: string): AsyncGenerator<Entry[]> {
   for await (const page of queryPages(db, { IndexName: "gsi2", KeyConditionExpression: "gsi2pk = :p", ExpressionAttributeValues: { ":p": keys.journalIndex(year, journal) } }))
     yield page as unknown as Entry[];
+}
+
+// ---------------------------------------------------------------- the association's own accounts
+
+const toAccount = (i: Item): Account => ({ number: i.number as string, label: i.label as string, class: i.class as number, custom: true, parent: i.parent as string });
+
+/** Every sub-account the association added. */
+export async function readCustomAccounts(db: Db): Promise<Account[]> {
+  return (await queryPrefix(db, keys.chartPartition, "ACCOUNT#")).map(toAccount);
+}
+
+/** The sub-accounts among `numbers` (one batch read; seeded numbers need none). */
+export async function readCustomAccountsByNumber(db: Db, numbers: readonly string[]): Promise<Account[]> {
+  if (!numbers.length) return [];
+  return (await batchGet(db, numbers.map((n) => keys.account(n)))).map(toAccount);
+}
+
+/** Stores a new sub-account; false when its number is already taken. */
+export async function saveCustomAccount(db: Db, a: Account & { createdAt: string; createdBy?: unknown }): Promise<boolean> {
+  try {
+    await withConflictRetry(() =>
+      transact(db, [
+        {
+          name: "account",
+          item: {
+            Put: {
+              Item: { ...keys.account(a.number), kind: "account", number: a.number, label: a.label, class: a.class, parent: a.parent, createdAt: a.createdAt, ...(a.createdBy ? { createdBy: a.createdBy } : {}) },
+              ConditionExpression: "attribute_not_exists(pk)",
+            },
+          },
+        },
+      ]),
+    );
+    return true;
+  } catch (err) {
+    if (err instanceof TransactionFailed && err.has("account")) return false;
+    throw err;
+  }
 }

@@ -3,7 +3,7 @@ import { loadConfig } from "@asso/core/config";
 import { dbFromEnv } from "@asso/core/db/client";
 import { NotFoundError } from "@asso/core/errors";
 import { withStoredAnswer } from "@asso/core/idempotency";
-import { chartOfAccounts } from "@asso/core/ledger/chart";
+import { addAccount, listAccounts } from "@asso/core/ledger/accounts";
 import { closeYear } from "@asso/core/ledger/closing";
 import { exportFileName, exportLedger } from "@asso/core/ledger/fec";
 import { entryView, type Actor } from "@asso/core/ledger/model";
@@ -24,7 +24,11 @@ const actorOf = (req: Request<RouteDef>): Actor => {
 };
 
 const http = defineGroup("ledger", {
-  listAccounts: async () => ({ items: chartOfAccounts }),
+  listAccounts: async () => ({ items: await listAccounts(dbFromEnv()) }),
+  addAccount: async (req) => {
+    const db = dbFromEnv();
+    return withStoredAnswer(db, idempotency(req, req.body), () => addAccount(db, req.body, actorOf(req)));
+  },
   postEntry: async (req) => postEntry(dbFromEnv(), req.body, idempotency(req, req.body), actorOf(req)),
   getEntry: async (req) => {
     const e = await getEntry(dbFromEnv(), req.params.id);

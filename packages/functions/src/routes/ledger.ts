@@ -2,6 +2,7 @@
 import * as z from "zod";
 import { defineRoute, type RouteDef } from "../route.js";
 import {
+  AccountInput,
   EntryQuery,
   EntrySchema,
   ExportQuery,
@@ -16,7 +17,7 @@ import {
   YearParam,
   YearsSchema,
 } from "@asso/core/ledger/schemas";
-import { AccountsSchema } from "../schemas.js";
+import { AccountSchema, AccountsSchema } from "../schemas.js";
 import { Page, READERS, TRESORIER } from "./common.js";
 
 export const ledgerRoutes = [
@@ -25,9 +26,20 @@ export const ledgerRoutes = [
     path: "/v1/ledger/accounts",
     group: "ledger",
     operationId: "listAccounts",
-    summary: "The chart of accounts.",
+    summary: "The chart of accounts: the seeded chart and the association's sub-accounts.",
     auth: READERS,
     response: { status: 200, schema: AccountsSchema },
+  }),
+  defineRoute({
+    method: "POST",
+    path: "/v1/ledger/accounts",
+    group: "ledger",
+    operationId: "addAccount",
+    summary: "Adds a sub-account under an existing account (6226 → 62261).",
+    auth: TRESORIER,
+    body: AccountInput,
+    idempotent: true,
+    response: { status: 201, schema: AccountSchema },
   }),
   defineRoute({
     method: "POST",
