@@ -26,7 +26,7 @@ beforeAll(async () => {
   await seedGiving(stack.url, stack.stripeUrl);
   browser = await chromium.launch({
     executablePath: process.env.CHROMIUM_PATH ?? "/usr/bin/chromium",
-    args: ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update", "--disable-sync", "--no-first-run"],
+    args: ["--headless", "--lang=fr-FR", "--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update", "--disable-sync", "--no-first-run"],
   });
   mkdirSync(SCREENS, { recursive: true });
 }, 120_000);
@@ -299,7 +299,7 @@ describe("the auditor", () => {
     const nav = await page.getByRole("navigation", { name: "Écrans" }).boundingBox();
     const main = await page.locator("main").boundingBox();
     expect(nav!.y + nav!.height).toBeLessThanOrEqual(main!.y + 1);
-    expect(await page.evaluate(() => document.documentElement.scrollWidth)).toBeLessThanOrEqual(768);
+    expect(await page.evaluate<number>("document.documentElement.scrollWidth")).toBeLessThanOrEqual(768);
     await page.screenshot({ path: join(SCREENS, "auditor-tablet-entries.png") });
     await page.close();
   });

@@ -1,5 +1,8 @@
 /** The HTTP API as the console calls it: bearer token, JSON, problems as typed errors, downloads. */
 import { idToken, SignedOut } from "./auth.js";
+import { fileNameOf, withQuery } from "./query.js";
+
+export { fileNameOf, withQuery };
 
 export interface Problem {
   type?: string;
@@ -16,7 +19,7 @@ export class ApiError extends Error {
   }
 }
 
-type Query = Record<string, string | number | undefined | null | false>;
+type Query = Parameters<typeof withQuery>[1];
 
 export interface CallOptions {
   query?: Query;
@@ -26,13 +29,6 @@ export interface CallOptions {
   contentType?: string;
   /** Sent as `Idempotency-Key` on writes: a retry of the same action writes nothing twice. */
   idempotencyKey?: string;
-}
-
-export function withQuery(path: string, query?: Query): string {
-  const q = new URLSearchParams();
-  for (const [k, v] of Object.entries(query ?? {})) if (v !== undefined && v !== null && v !== false && v !== "") q.set(k, String(v));
-  const s = q.toString();
-  return s ? `${path}?${s}` : path;
 }
 
 /** fetch with the bearer token; on a 401 the token is refreshed once and the call made again. */
@@ -72,15 +68,6 @@ export async function api<T = unknown>(method: string, path: string, opts?: Call
 }
 
 export const get = <T = unknown>(path: string, query?: Query) => api<T>("GET", path, { query });
-
-/** The file name of a download, from `Content-Disposition`. */
-export function fileNameOf(disposition: string | null, fallback: string): string {
-  if (!disposition) return fallback;
-  const star = /filename\*=UTF-8''([^;]+)/i.exec(disposition);
-  if (star) return decodeURIComponent(star[1]!);
-  const plain = /filename="?([^";]+)"?/i.exec(disposition);
-  return plain ? plain[1]! : fallback;
-}
 
 /** Downloads a file the API answers (with the token: a plain link could not carry it); returns its name. */
 export async function download(path: string, query: Query | undefined, fallbackName: string): Promise<string> {

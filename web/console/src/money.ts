@@ -21,7 +21,7 @@ export function parseEuros(text: string): number | null {
   const m = /^(\d+)(?:[.,](\d{1,2}))?$/.exec(s);
   if (!m) return null;
   const whole = m[1]!.replace(/^0+(?=\d)/, "");
-  if (whole.length > 11) return null;
+  if (whole.length > 12) return null;
   const cents = Number(whole) * 100 + Number((m[2] ?? "").padEnd(2, "0"));
   return cents > MAX_CENTS ? null : cents;
 }

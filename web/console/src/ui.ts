@@ -75,6 +75,12 @@ export const Money = ({ cents, signed }: { cents: number | undefined | null; sig
     ? html`<span class="num">—</span>`
     : html`<span class=${`num${signed && cents < 0 ? " neg" : ""}`}>${formatEuros(cents)}</span>`;
 
+/** A balance as accountants read it: the amount, then D (débiteur) or C (créditeur). */
+export const Balance = ({ cents }: { cents: number }) =>
+  cents === 0
+    ? html`<span class="num">${formatEuros(0)}</span>`
+    : html`<span class="num">${formatEuros(Math.abs(cents))} <abbr title=${cents > 0 ? "débiteur" : "créditeur"}>${cents > 0 ? "D" : "C"}</abbr></span>`;
+
 /** A problem answered by the API (or any error), announced to screen readers. */
 export function ProblemView({ error }: { error: unknown }) {
   if (!error) return null;

@@ -244,7 +244,7 @@ function Statement({ account }: { account: string }) {
     </div>
     <${ProblemView} error=${error ?? state.error} />
     ${s
-      ? html`${s.warnings.map((w) => html`<div class="alert error" role="alert">${w}</div>`)}
+      ? html`${s.warnings.map((w) => html`<div class="alert warn" role="status">${w}</div>`)}
         <table class="statement">
           <caption>État de rapprochement du compte ${account} ${s.accountLabel} au ${formatDate(date)}</caption>
           <tbody>

@@ -5,7 +5,7 @@
 import { useMemo, useState } from "preact/hooks";
 import { api, get, newKey } from "../api.js";
 import { formatDate, formatEuros, formatInt, formatPlain, parisToday, parseEuros } from "../money.js";
-import { ActionButton, can, confirmDialog, html, Loading, Money, Page, ProblemView, Success, Tabs, useLoad, useYears, YearSelect } from "../ui.js";
+import { ActionButton, Balance, can, confirmDialog, html, Loading, Money, Page, ProblemView, Success, Tabs, useLoad, useYears, YearSelect } from "../ui.js";
 import type { TrialBalance } from "./dashboard.js";
 
 export interface Entry {
@@ -283,9 +283,10 @@ function TrialBalanceView() {
     ${tb.data
       ? html`<table>
           <caption class="sr-only">Balance générale ${year}</caption>
-          <thead><tr><th scope="col">Compte</th><th scope="col">Intitulé</th><th scope="col" class="num">Débit</th><th scope="col" class="num">Crédit</th><th scope="col" class="num">Solde</th></tr></thead>
-          <tbody>${tb.data.accounts.map((a) => html`<tr><td><a href=${`#/comptabilite/grand-livre/${a.account}/${year}`}>${a.account}</a></td><td>${a.label}</td><td class="num">${formatEuros(a.debit)}</td><td class="num">${formatEuros(a.credit)}</td><td class="num"><${Money} cents=${a.balance} signed /></td></tr>`)}</tbody>
-          <tfoot><tr><th scope="row" colspan="2">Totaux</th><td class="num">${formatEuros(tb.data.totals.debit)}</td><td class="num">${formatEuros(tb.data.totals.credit)}</td><td class="num"><${Money} cents=${tb.data.totals.debit - tb.data.totals.credit} /></td></tr></tfoot>
+          <thead><tr><th scope="col">Compte</th><th scope="col">Intitulé</th><th scope="col" class="num">Mouvements débit</th><th scope="col" class="num">Mouvements crédit</th><th scope="col" class="num">Solde débiteur</th><th scope="col" class="num">Solde créditeur</th></tr></thead>
+          <tbody>${tb.data.accounts.map((a) => html`<tr><td><a href=${`#/comptabilite/grand-livre/${a.account}/${year}`}>${a.account}</a></td><td>${a.label}</td><td class="num">${formatEuros(a.debit)}</td><td class="num">${formatEuros(a.credit)}</td><td class="num">${a.balance > 0 ? formatEuros(a.balance) : ""}</td><td class="num">${a.balance < 0 ? formatEuros(-a.balance) : ""}</td></tr>`)}</tbody>
+          <tfoot><tr><th scope="row" colspan="2">Totaux</th><td class="num">${formatEuros(tb.data.totals.debit)}</td><td class="num">${formatEuros(tb.data.totals.credit)}</td>
+            <td class="num">${formatEuros(tb.data.accounts.reduce((s, a) => s + Math.max(a.balance, 0), 0))}</td><td class="num">${formatEuros(tb.data.accounts.reduce((s, a) => s + Math.max(-a.balance, 0), 0))}</td></tr></tfoot>
         </table>`
       : html`<${Loading} />`}`;
 }
@@ -324,7 +325,7 @@ function GeneralLedger(props: { account?: string; year?: number }) {
           <thead><tr><th scope="col">Date</th><th scope="col">N°</th><th scope="col">Libellé</th><th scope="col">Pièce</th><th scope="col" class="num">Débit</th><th scope="col" class="num">Crédit</th><th scope="col" class="num">Solde</th></tr></thead>
           <tbody>
             ${gl.data.items.length === 0 ? html`<tr><td colspan="7">Aucun mouvement sur ce compte en ${year}.</td></tr>` : null}
-            ${gl.data.items.map((l) => html`<tr><td>${formatDate(l.date)}</td><td>${l.ref ?? l.journal}</td><td>${l.label}</td><td>${l.pieceRef}</td><td class="num">${l.debit ? formatEuros(l.debit) : ""}</td><td class="num">${l.credit ? formatEuros(l.credit) : ""}</td><td class="num"><${Money} cents=${l.balance} signed /></td></tr>`)}
+            ${gl.data.items.map((l) => html`<tr><td>${formatDate(l.date)}</td><td>${l.ref ?? l.journal}</td><td>${l.label}</td><td>${l.pieceRef}</td><td class="num">${l.debit ? formatEuros(l.debit) : ""}</td><td class="num">${l.credit ? formatEuros(l.credit) : ""}</td><td class="num"><${Balance} cents=${l.balance} /></td></tr>`)}
           </tbody>
         </table>
         <nav class="pager" aria-label="Pages du grand livre">
