@@ -52,6 +52,7 @@ const seeded = fresh
 console.log(`
 Back-office running locally
   Giving page    ${api}/
+  Staff console  ${api}/console/ (sign in locally as tresorier, delegation or auditor)
   API            ${api}/v1/health
   API description ${api}/v1/openapi.json
   DynamoDB Local ${dynamo.endpoint} (table ${DEV_TABLE}, data in .data/)
