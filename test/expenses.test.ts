@@ -51,6 +51,18 @@ describe("expenses", () => {
     expect(unpaid.paymentEntryId).toBeNull();
   });
 
+  it("a sub-account the association added (62261) is a charge account for expenses; an unknown one is refused", async () => {
+    expect((await call("POST", "/v1/expenses", { date: "2025-02-03", supplier: "Léa Petit", account: "62261", amount: 70_000, label: "Rédaction", pieceRef: "F-LP-1" })).status).toBe(400);
+    const added = await call("POST", "/v1/ledger/accounts", { number: "62261", label: "Honoraires de rédaction" });
+    expect(added.status).toBe(201);
+    const r = await call("POST", "/v1/expenses", { date: "2025-02-03", supplier: "Léa Petit", account: "62261", amount: 70_000, label: "Rédaction", pieceRef: "F-LP-1" });
+    expect(r.status).toBe(201);
+    expect(r.body.entries[0].lines.map((l: Json) => [l.account, l.debit, l.aux?.number ?? null])).toEqual([
+      ["62261", 70_000, null],
+      ["401", 0, "FLEAPETIT"],
+    ]);
+  });
+
   it("a replayed Idempotency-Key answers the same expense and writes nothing twice", async () => {
     const body = { date: "2025-02-04", supplier: "Data Lab", account: "604", amount: 90_000, label: "Analyse", pieceRef: "F-IDEM-1", paid: { date: "2025-02-05", method: "card" } };
     const headers = { "idempotency-key": "expense-idem-1" };

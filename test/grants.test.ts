@@ -113,16 +113,36 @@ describe("a grant signed in December 2024 over two years", () => {
     ]);
   });
 
-  it("the first installment settles the receivable (512 / 4687)", async () => {
-    const r = await call("POST", `/v1/grants/${grantId}/payments`, { date: "2024-12-20", amount: 6_000_000, bankLineId: "bl-2024-12-20-1" });
+  let bankLineId: string;
+  it("the first installment, named by its bank statement line, settles the receivable (512 / 4687) and is lettered with the line", async () => {
+    const token = await stack.identity.token("tresorier");
+    const imported = await fetch(`${stack.url}/v1/bank/statements?preset=generic&account=FR7642559100000801234567812`, {
+      method: "POST",
+      headers: { authorization: `Bearer ${token}`, "content-type": "text/csv" },
+      body: "Date;Libellé;Montant\n20/12/2024;VIR FONDATION EDUCATION POPULAIRE CONV-EP-2024;60 000,00\n21/12/2024;VIR AUTRE;12,00\n",
+    });
+    expect(imported.status).toBe(200);
+    const bankLines = (await call("GET", "/v1/bank/lines?status=unmatched&from=2024-12-01&to=2024-12-31", undefined, { role: "auditor" })).body.items as Json[];
+    bankLineId = bankLines.find((l) => l.amount === 6_000_000)!.id;
+    const otherLine = bankLines.find((l) => l.amount === 1_200)!.id;
+    const unknown = await call("POST", `/v1/grants/${grantId}/payments`, { date: "2024-12-20", amount: 6_000_000, bankLineId: "no-such-line" });
+    expect(unknown.status).toBe(404);
+    const wrongAmount = await call("POST", `/v1/grants/${grantId}/payments`, { date: "2024-12-20", amount: 6_000_000, bankLineId: otherLine });
+    expect(wrongAmount.status).toBe(400);
+    expect(wrongAmount.body.errors[0].path).toBe("amount");
+
+    const r = await call("POST", `/v1/grants/${grantId}/payments`, { date: "2024-12-20", amount: 6_000_000, bankLineId });
     expect(r.status).toBe(201);
+    expect(r.body.bankMatchId).toEqual(expect.any(String));
+    const line = (await call("GET", `/v1/bank/lines/${bankLineId}`, undefined, { role: "auditor" })).body;
+    expect(line.status).toBe("matched");
     expect(r.body.entry.journal).toBe("BQ");
     expect(lines(r.body.entry)).toEqual([
       ["512", 6_000_000, 0, null],
       ["4687", 0, 6_000_000, "SFONDATIONEDUCATIO"],
     ]);
     expect(r.body.installments).toEqual([{ index: 1, amount: 6_000_000 }]);
-    expect(r.body.bankLineId).toBe("bl-2024-12-20-1");
+    expect(r.body.bankLineId).toBe(bankLineId);
     expect(r.body.grant.installments.map((i: Json) => i.received)).toEqual([6_000_000, 0]);
   });
 
@@ -134,9 +154,10 @@ describe("a grant signed in December 2024 over two years", () => {
       [{ date: "2025-01-15", amount: 4_000_001 }, /Over-payment of the grant/],
       [{ date: "2027-01-05", amount: 100 }, /ended on 2026-11-30/],
       [{ date: "2024-12-01", amount: 100 }, /signed on 2024-12-10/],
-      [{ date: "2025-01-15", amount: 100, bankLineId: "bl-2024-12-20-1" }, /already settles a payment/],
+      [{ date: "2025-01-15", amount: 6_000_000, bankLineId: "BANKLINE" }, /already matched/],
     ];
-    for (const [body, message] of cases) {
+    for (const [template, message] of cases) {
+      const body = JSON.parse(JSON.stringify(template).replace("BANKLINE", bankLineId));
       const r = await call("POST", `/v1/grants/${grantId}/payments`, body);
       expect(r.status, JSON.stringify(body)).toBe(409);
       expect(r.type).toMatch(/^application\/problem\+json/);

@@ -12,7 +12,7 @@ import { decodeCursor, encodeCursor } from "../db/cursor.js";
 import { TransactionFailed, type NamedItem } from "../db/store.js";
 import { fiscalYearOf } from "../dates.js";
 import { ConflictError, NotFoundError, ValidationError } from "../errors.js";
-import { findAccount } from "../ledger/chart.js";
+import { accountExists } from "../ledger/accounts.js";
 import type { Actor, EntryView, Line } from "../ledger/model.js";
 import { writeDraft, type Idempotency } from "../ledger/posting.js";
 import { auxNumber, BANK, CASH, SUPPLIERS } from "./accounts.js";
@@ -24,9 +24,9 @@ import { expensePaidItem, funderTotalsItem, grantTotalsItem, listExpensePage, ne
 const purchaseId = (expenseId: string) => `${expenseId}-ha`;
 const paymentId = (expenseId: string) => `${expenseId}-rg`;
 
-/** A charge account (class 6) the chart knows. */
-async function checkChargeAccount(_db: Db, account: string): Promise<void> {
-  if (!account.startsWith("6") || !findAccount(account)) throw new ValidationError([{ path: "account", message: `${account} is not a charge account (class 6) of the chart` }]);
+/** A charge account (class 6) the chart knows, seeded or added by the association (`62261`). */
+async function checkChargeAccount(db: Db, account: string): Promise<void> {
+  if (!account.startsWith("6") || !(await accountExists(db, account))) throw new ValidationError([{ path: "account", message: `${account} is not a charge account (class 6) of the chart` }]);
 }
 
 export const expenseView = (e: Expense) => ({ ...e, file: e.file ?? null });

@@ -17,6 +17,8 @@ import { ConflictError, NotFoundError, ValidationError } from "../errors.js";
 import { keys } from "../ledger/keys.js";
 import { entryView, type Actor, type EntryView, type Line } from "../ledger/model.js";
 import { awaitValidation, writeDraft, type Idempotency } from "../ledger/posting.js";
+import { acceptMatch } from "../bank/reconcile.js";
+import { entryMatches, readLine } from "../bank/store.js";
 import { BANK, DEFERRED_INCOME } from "./accounts.js";
 import type { GrantForFunds } from "./dedicated.js";
 import { byYear, grantEnds, grantFigures } from "./figures.js";
@@ -242,6 +244,7 @@ export async function recordPayment(db: Db, grantId: string, input: PaymentInput
     if (input.date > ends) throw new ConflictError(`The grant ended on ${ends}: a payment dated ${input.date} is refused.`, { grantId, endDate: ends });
     if (input.date < g.agreementDate)
       throw new ConflictError(`The grant was signed on ${g.agreementDate}: a payment dated ${input.date} comes before it.`, { grantId, agreementDate: g.agreementDate });
+    const bankAccount = input.bankLineId ? await checkBankLine(db, input.bankLineId, input.amount) : BANK;
     const shares = allocate(g, input);
     const due = g.amount - g.received;
     if (input.amount > due) throw new ConflictError(`Over-payment of the grant: ${euros(due)} is still due, ${euros(input.amount)} was given.`, { due });
@@ -266,14 +269,16 @@ export async function recordPayment(db: Db, grantId: string, input: PaymentInput
           label,
           pieceRef: (input.bankLineId ?? g.agreementRef ?? `CONV-${grantId.slice(0, 8)}`).slice(0, 60),
           lines: [
-            { account: BANK, debit: input.amount, credit: 0, label },
+            { account: bankAccount, debit: input.amount, credit: 0, label },
             { account: g.accounts.receivable, debit: 0, credit: input.amount, label, aux: g.aux },
           ],
         },
         { id: entryId, idempotency: idem, actor, extraItems },
       );
       if (existed) return paymentView(db, grantId, (await idempotentEntry(db, idem))!);
-      return paymentView(db, grantId, entryId);
+      const view = await paymentView(db, grantId, entryId);
+      if (!input.bankLineId) return view;
+      return { ...view, bankMatchId: await matchBankLine(db, input.bankLineId, entryId, actor) };
     } catch (err) {
       if (!(err instanceof TransactionFailed)) throw err;
       if (err.has("bank-line")) throw new ConflictError(`Bank line ${input.bankLineId} already settles a payment.`, { bankLineId: input.bankLineId });
@@ -288,5 +293,31 @@ async function paymentView(db: Db, grantId: string, entryId: string) {
   const p = await readPayment(db, grantId, entryId);
   if (!p) throw new ConflictError("This Idempotency-Key was already used for another operation.");
   const entry = await validated(db, entryId);
-  return { ...p, entry, grant: grantView((await readGrant(db, grantId))!) };
+  const matches = p.bankLineId ? await entryMatches(db, [entryId]) : new Map<string, string>();
+  return { ...p, entry, bankMatchId: matches.get(entryId) ?? null, grant: grantView((await readGrant(db, grantId))!) };
+}
+
+/**
+ * The bank line a payment names: it must be imported, not matched yet, and of the payment's amount;
+ * the payment is booked on its bank account (512, 5121…).
+ */
+async function checkBankLine(db: Db, bankLineId: string, amount: number): Promise<string> {
+  const line = await readLine(db, bankLineId);
+  if (!line) throw new NotFoundError(`No bank line ${bankLineId}.`);
+  if (line.status !== "unmatched") throw new ConflictError(`Bank line ${bankLineId} is already matched.`, { bankLineId });
+  if (line.amount !== amount)
+    throw new ValidationError([{ path: "amount", message: `bank line ${bankLineId} is ${euros(line.amount)}, the payment ${euros(amount)}: they must be equal` }]);
+  return line.account;
+}
+
+/** Letters the payment's entry with its bank line (bank reconciliation); null when it could not be. */
+async function matchBankLine(db: Db, bankLineId: string, entryId: string, actor?: Actor): Promise<string | null> {
+  try {
+    const group = await acceptMatch(db, bankLineId, { entryIds: [entryId] }, actor ?? { sub: "system", role: "system", requestId: "grants" });
+    return group.id;
+  } catch (err) {
+    // Matched meanwhile by someone else: the payment stands, the trésorier letters it by hand.
+    if (err instanceof ConflictError || err instanceof ValidationError) return null;
+    throw err;
+  }
 }

@@ -142,6 +142,7 @@ export const PaymentSchema = z
     date: z.string(),
     amount: z.number().int(),
     bankLineId: z.string().nullable(),
+    bankMatchId: z.string().nullable().describe("the bank reconciliation group lettering this payment with its bank line"),
     installments: z.array(z.object({ index: z.number().int(), amount: z.number().int() })),
     entry: EntrySchema,
     grant: GrantSchema,
