@@ -68,13 +68,13 @@ export async function uploadInvoice(db: Db, expenseId: string, bytes: Buffer) {
 /** `POST /v1/expenses/{id}/invoice/upload-url`: a presigned PUT for the client to send the file itself. */
 export async function invoiceUploadUrl(db: Db, expenseId: string, contentType: keyof typeof EXT) {
   if (!(await readExpense(db, expenseId))) throw new NotFoundError(`No expense ${expenseId}.`);
-  const key = `uploads/${expenseId}/${randomUUID()}.${EXT[contentType]}`;
+  const key = `invoices/uploads/${expenseId}/${randomUUID()}.${EXT[contentType]}`;
   return { url: await presignPut(key, contentType, LINK_SECONDS), key, contentType, expiresIn: LINK_SECONDS, maxBytes: MAX_INVOICE_BYTES };
 }
 
 /** `POST /v1/expenses/{id}/invoice/confirm`: checks the uploaded object and books it. */
 export async function confirmInvoiceUpload(db: Db, expenseId: string, key: string) {
-  if (!key.startsWith(`uploads/${expenseId}/`)) throw new ValidationError([{ path: "key", message: "is not an upload key given for this expense" }]);
+  if (!key.startsWith(`invoices/uploads/${expenseId}/`)) throw new ValidationError([{ path: "key", message: "is not an upload key given for this expense" }]);
   if (!(await readExpense(db, expenseId))) throw new NotFoundError(`No expense ${expenseId}.`);
   const bytes = await getObject(key);
   if (!bytes) throw new NotFoundError(`Nothing was uploaded at ${key}.`);
