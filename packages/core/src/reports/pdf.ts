@@ -41,13 +41,19 @@ const PALETTE: RGB[] = [
 
 /**
  * fontkit with layout reduced to the font's character map: no shaping. pdf-lib only reads the
- * glyphs of a layout, and shaping DejaVu's OpenType tables for each string costs ~0.5 ms; it would
- * also turn "fi" into a ligature glyph that text extraction reads back as "ﬁ".
+ * glyphs of a layout (never their positions: no kerning), and shaping DejaVu's OpenType tables for
+ * each string cost about 0.5 ms, a second for a long report.
  */
+type KitFont = { layout: unknown; glyphsForString(s: string): unknown[] };
+/** Parsed once per font file and kept: each document makes its own subset of it (pdf-lib's `createSubset`). */
+const parsed = new WeakMap<Uint8Array, KitFont>();
 const plainFontkit = {
   create(bytes: Uint8Array) {
-    const font = (fontkit as unknown as { create(b: Uint8Array): { layout: unknown; glyphsForString(s: string): unknown[] } }).create(bytes);
+    const known = parsed.get(bytes);
+    if (known) return known;
+    const font = (fontkit as unknown as { create(b: Uint8Array): KitFont }).create(bytes);
     font.layout = (text: string) => ({ glyphs: font.glyphsForString(text), positions: [] });
+    parsed.set(bytes, font);
     return font;
   },
 } as unknown as typeof fontkit;
@@ -177,8 +183,17 @@ class Layout {
 
 // ---------------------------------------------------------------- charts
 
-/** A pie (clockwise from 12 o'clock) with its legend to the right. */
-function pie(l: Layout, items: Array<{ label: string; amount: number; share: number }>, opts: { r?: number } = {}) {
+/** At most `max` slices: the largest, then the rest summed as one "Autres" slice. */
+export function topSlices<T extends { label: string; amount: number; share: number }>(items: readonly T[], max = 8): Array<{ label: string; amount: number; share: number }> {
+  if (items.length <= max) return [...items];
+  const sorted = [...items].sort((a, b) => b.amount - a.amount);
+  const rest = sorted.slice(max - 1);
+  return [...sorted.slice(0, max - 1), { label: `Autres (${rest.length})`, amount: rest.reduce((s, x) => s + x.amount, 0), share: Math.round(rest.reduce((s, x) => s + x.share, 0) * 10_000) / 10_000 }];
+}
+
+/** A pie (clockwise from 12 o'clock) with its legend to the right; eight slices at most. */
+function pie(l: Layout, all: Array<{ label: string; amount: number; share: number }>, opts: { r?: number } = {}) {
+  const items = topSlices(all);
   const r = opts.r ?? 72;
   const height = Math.max(2 * r + 20, items.length * 16 + 10);
   l.ensure(height);
@@ -212,8 +227,9 @@ function pie(l: Layout, items: Array<{ label: string; amount: number; share: num
   l.y -= height + 6;
 }
 
-/** Horizontal bars, one per item, with the amount and share at the end. */
-function hbars(l: Layout, items: Array<{ label: string; amount: number; share: number }>) {
+/** Horizontal bars, one per item (twelve at most), with the amount and share at the end. */
+function hbars(l: Layout, all: Array<{ label: string; amount: number; share: number }>) {
+  const items = topSlices(all, 12);
   const barH = 13;
   const gap = 7;
   const labelW = 190;
