@@ -4,6 +4,8 @@
  * external charges 62 % of charges, income ≈ charges); the December 2024 convention is 2024 income.
  */
 import { afterAll, beforeAll, expect, it } from "vitest";
+import { funderFiguresForYear } from "@asso/core/grants/funders";
+import { dedicatedFunds } from "@asso/core/grants/yearend";
 import { seedDemo } from "../infra/demo.js";
 import { startTestStack, type TestStack } from "./support/stack.js";
 
@@ -63,4 +65,18 @@ it("2024 keeps the activity report's shape, with the foundation money booked as 
   expect(fec).toContain("Fondation de France, programme 2024");
   const auxOf401 = new Set(fec.split("\r\n").map((l) => l.split("\t")).filter((f) => f[4] === "401").map((f) => f[6]));
   expect([...auxOf401].sort()).toEqual(["FAGENCERELAISRESEA", "FATELIERSILLAGEGRA", "FBUREAUXPARTAGESPA", "FCLAIREMOREAUSTATI", "FJULIENLEROYREDACT", "FSTUDIOHORIZONVIDE"]);
+});
+
+it("the annual report's loaders: per funder the year's figures, and the fonds dédiés table", async () => {
+  const figures = await funderFiguresForYear(stack.db, 2024);
+  expect(figures.map((f) => [f.name, f.kind, f.awarded, f.recognised, f.received, f.spent, f.dedicatedFunds])).toEqual([
+    ["Association Finance Citoyenne (dissoute)", "association", 7_500_000, 7_500_000, 7_500_000, 0, 0],
+    ["Fondation Crédit Coopératif", "foundation", 3_000_000, 3_000_000, 0, 3_000_000, 0],
+    ["Fondation de France", "foundation", 10_000_000, 10_000_000, 10_000_000, 10_000_000, 0],
+    ["Fonds de dotation Yes Futur", "endowment_fund", 6_000_000, 6_000_000, 6_000_000, 0, 0],
+  ]);
+  const in2025 = await funderFiguresForYear(stack.db, 2025);
+  expect(in2025.map((f) => [f.name, f.awarded, f.received])).toEqual([["Fondation Crédit Coopératif", 0, 3_000_000]]);
+  const table = await dedicatedFunds(stack.db, 2024);
+  expect(table.totals).toEqual({ atStart: 0, new: 0, used: 0, atEnd: 0, recognised: 13_000_000, spent: 13_000_000 });
 });

@@ -348,3 +348,29 @@ describe("a grant signed in December 2024 over two years", () => {
     expect(f.awarded).toBe(GRANT + 50_000);
   });
 });
+
+describe("concurrent writers on one grant", () => {
+  it("two payments that each fit but together over-pay: exactly one is booked; the same for expenses over the award", async () => {
+    const f = await call("POST", "/v1/funders", { name: "Fonds de dotation Concurrence", kind: "endowment_fund" });
+    const g = await call("POST", "/v1/grants", {
+      funderId: f.body.id,
+      title: "Course",
+      agreementDate: "2025-02-01",
+      amount: 100_000,
+      restricted: true,
+      startDate: "2025-02-01",
+      endDate: "2025-12-31",
+      installments: [{ dueDate: "2025-03-01", amount: 100_000 }],
+    });
+    expect(g.status).toBe(201);
+    const pays = await Promise.all(Array.from({ length: 4 }, () => call("POST", `/v1/grants/${g.body.id}/payments`, { date: "2025-03-01", amount: 60_000 })));
+    expect(pays.map((r) => r.status).sort()).toEqual([201, 409, 409, 409]);
+    const spends = await Promise.all(
+      Array.from({ length: 4 }, (_, i) => call("POST", "/v1/expenses", { date: "2025-03-02", supplier: "Course", account: "604", amount: 40_000, label: "x", pieceRef: `F-C-${i}`, grantId: g.body.id })),
+    );
+    expect(spends.map((r) => r.status).sort()).toEqual([201, 201, 409, 409]);
+    const after = (await call("GET", `/v1/funders/${f.body.id}`, undefined, { role: "auditor" })).body;
+    expect(after).toMatchObject({ awarded: 100_000, received: 60_000, spent: 80_000 });
+    expect(after.grants[0]).toMatchObject({ received: 60_000, spent: 80_000 });
+  });
+});
