@@ -1,66 +1,128 @@
 /**
  * DynamoDB Local, the official emulator, as the embedded database for dev and tests. It ships in
  * the npm package `amplify-dynamodb-simulator` (folder `emulator/`); we fetch that package with
- * `npm pack` into a cache folder (never installing its dependency tree), check it against pinned
- * checksums, and run the jar with Java.
+ * `npm pack` into a cache folder (never installing its dependency tree), check EVERY file of the
+ * folder against a committed manifest of sha256 sums (infra/dynamodb-local/manifest.sha256: the
+ * jar, each library of DynamoDBLocal_lib/, the native sqlite libraries; a file missing, changed or
+ * added is refused) before each start, and run it with Java, listening on 127.0.0.1 only, telemetry
+ * off, from a working folder outside the checked one.
  */
 import { spawn, spawnSync, type ChildProcess } from "node:child_process";
 import { createHash } from "node:crypto";
-import { existsSync, mkdirSync, mkdtempSync, readFileSync, renameSync, rmSync, writeFileSync } from "node:fs";
+import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, renameSync, rmSync, statSync } from "node:fs";
 import { createServer } from "node:net";
 import { tmpdir } from "node:os";
-import { join, resolve } from "node:path";
-import { CreateTableCommand, DescribeTableCommand, DynamoDBClient, ResourceNotFoundException } from "@aws-sdk/client-dynamodb";
-import { createTableInput } from "@asso/core";
+import { join, relative, resolve, sep } from "node:path";
+import { CreateTableCommand, DescribeTableCommand, DynamoDBClient, ResourceNotFoundException, UpdateTimeToLiveCommand } from "@aws-sdk/client-dynamodb";
+import { createTableInput, tableDefinition } from "@asso/core";
 
 // Local tooling runs on Node 20; the Lambdas run Node 22. Keep the SDK's upgrade notice out of dev logs.
 process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED ??= "true";
 
 export const SIMULATOR_PACKAGE = "amplify-dynamodb-simulator";
 export const SIMULATOR_VERSION = "2.9.30";
-/** Content of the package's `emulator/sha256`: the checksum of the upstream DynamoDB Local archive. */
-export const UPSTREAM_ARCHIVE_SHA256 = "55b425a9a42cfc728436eaf0e4ae64d688b64d177c99c4f4c4d7e3dbb3ac6c09";
-/** sha256 of `emulator/DynamoDBLocal.jar` from that archive (DynamoDB Local 1.25.1). */
-export const JAR_SHA256 = "454305e9bc3e6ebcca5b62569869e31563b8d7e346474e94557b2600702146c7";
 
 export const ROOT = resolve(import.meta.dirname, "..");
 export const DEFAULT_CACHE = join(ROOT, ".cache", "dynamodb-local");
+/** `<sha256>  <path>` for every file of the emulator folder (DynamoDB Local 1.25.1). */
+export const MANIFEST = join(import.meta.dirname, "dynamodb-local", "manifest.sha256");
+/** Starts DynamoDB Local bound to 127.0.0.1 (it has no option for the address). */
+export const LOOPBACK_LAUNCHER = join(import.meta.dirname, "dynamodb-local", "DynamoDBLocalLoopback.java");
+
+const INSTALL_JAVA = "apt-get install -y openjdk-17-jdk-headless";
 
 export class JavaMissingError extends Error {
-  constructor() {
-    super(
-      "DynamoDB Local needs Java 17 or newer, and `java` was not found: install it (Debian: `apt-get install -y openjdk-17-jre-headless`) and run the command again.",
-    );
+  constructor(what = "`java` was not found") {
+    super(`DynamoDB Local needs Java 17 or newer with its compiler module (a JDK), and ${what}: install it (Debian: \`${INSTALL_JAVA}\`) and run the command again.`);
     this.name = "JavaMissingError";
   }
 }
 
-/** Throws JavaMissingError when no usable `java` is on the PATH. */
+/**
+ * Throws JavaMissingError when no usable `java` is on the PATH: version 17 or newer, with the
+ * `jdk.compiler` module, which runs the loopback launcher from its source.
+ */
 export function checkJava(): void {
   const r = spawnSync("java", ["-version"], { encoding: "utf8" });
   if (r.error || r.status !== 0) throw new JavaMissingError();
   const m = /version "(\d+)/.exec(`${r.stderr}${r.stdout}`);
-  if (m && Number(m[1]) < 17) throw new JavaMissingError();
+  if (m && Number(m[1]) < 17) throw new JavaMissingError(`the one found is Java ${m[1]}`);
+  const modules = spawnSync("java", ["--list-modules"], { encoding: "utf8" });
+  if (modules.status !== 0 || !/^jdk\.compiler@/m.test(modules.stdout)) throw new JavaMissingError("the one found is a JRE without the jdk.compiler module");
 }
 
 const sha256File = (path: string) => createHash("sha256").update(readFileSync(path)).digest("hex");
 
-/** Verifies an unpacked emulator folder against the pinned checksums; throws on any mismatch. */
-export function verifyEmulator(emulatorDir: string): void {
-  const recorded = readFileSync(join(emulatorDir, "sha256"), "utf8").trim().split(/\s+/)[0];
-  if (recorded !== UPSTREAM_ARCHIVE_SHA256)
-    throw new Error(`DynamoDB Local: emulator/sha256 says ${recorded}, expected ${UPSTREAM_ARCHIVE_SHA256}`);
-  const jar = sha256File(join(emulatorDir, "DynamoDBLocal.jar"));
-  if (jar !== JAR_SHA256) throw new Error(`DynamoDB Local: DynamoDBLocal.jar has sha256 ${jar}, expected ${JAR_SHA256}`);
+/** The marker earlier versions wrote beside the files (never run); ignored. */
+const LEGACY_MARKER = ".verified";
+
+/** Every regular file under `dir`, as paths relative to it with `/` separators, sorted. */
+function filesUnder(dir: string): string[] {
+  const out: string[] = [];
+  const walk = (d: string) => {
+    for (const name of readdirSync(d)) {
+      if (d === dir && name === LEGACY_MARKER) continue;
+      const full = join(d, name);
+      const st = statSync(full);
+      if (st.isDirectory()) walk(full);
+      else out.push(relative(dir, full).split(sep).join("/"));
+    }
+  };
+  walk(dir);
+  return out.sort();
+}
+
+/** The manifest of a folder: one `<sha256>  <path>` line per file (to pin a new emulator version). */
+export function manifestOf(dir: string): string {
+  return filesUnder(dir).map((f) => `${sha256File(join(dir, f))}  ${f}\n`).join("");
+}
+
+export function readManifest(text: string): Map<string, string> {
+  const out = new Map<string, string>();
+  for (const line of text.split("\n")) {
+    if (!line.trim() || line.startsWith("#")) continue;
+    const m = /^([0-9a-f]{64}) {2}(.+)$/.exec(line);
+    if (!m) throw new Error(`DynamoDB Local manifest: bad line ${JSON.stringify(line)}`);
+    out.set(m[2]!, m[1]!);
+  }
+  return out;
 }
 
 /**
- * Returns the folder holding DynamoDBLocal.jar, fetching and verifying it on first use. The fetch
- * goes through `npm pack`, so it uses the npm registry and npm's own integrity check.
+ * Verifies an emulator folder file by file against the manifest; throws naming every file that is
+ * missing, changed, or not in the manifest (a library dropped in DynamoDBLocal_lib/ would be on
+ * the class path).
+ */
+export function verifyEmulator(emulatorDir: string, manifestText = readFileSync(MANIFEST, "utf8")): void {
+  const expected = readManifest(manifestText);
+  const problems: string[] = [];
+  const present = new Set(filesUnder(emulatorDir));
+  for (const [file, sum] of expected) {
+    if (!present.has(file)) problems.push(`${file} is missing`);
+    else {
+      const actual = sha256File(join(emulatorDir, file));
+      if (actual !== sum) problems.push(`${file} has sha256 ${actual}, expected ${sum}`);
+    }
+  }
+  for (const file of present) if (!expected.has(file)) problems.push(`${file} is not in the manifest`);
+  if (problems.length) throw new Error(`DynamoDB Local in ${emulatorDir} does not match its manifest (${MANIFEST}): ${problems.join("; ")}`);
+}
+
+/**
+ * Returns the folder holding DynamoDBLocal.jar, fetching it on first use, and verifies every file
+ * on every call (a cached copy changed since is refused, not run). The fetch goes through
+ * `npm pack`, so it uses the npm registry and npm's own integrity check.
  */
 export function ensureEmulator(cacheDir = DEFAULT_CACHE): string {
   const target = join(cacheDir, SIMULATOR_VERSION, "emulator");
-  if (existsSync(join(target, ".verified"))) return target;
+  if (existsSync(target)) {
+    try {
+      verifyEmulator(target);
+    } catch (err) {
+      throw new Error(`${(err as Error).message}. Delete ${join(cacheDir, SIMULATOR_VERSION)} to fetch it again.`);
+    }
+    return target;
+  }
   mkdirSync(cacheDir, { recursive: true });
   const work = mkdtempSync(join(tmpdir(), "ddb-local-"));
   try {
@@ -73,7 +135,6 @@ export function ensureEmulator(cacheDir = DEFAULT_CACHE): string {
     if (untar.status !== 0) throw new Error(`could not unpack ${tgz}: ${untar.stderr.trim()}`);
     const unpacked = join(work, "package", "emulator");
     verifyEmulator(unpacked);
-    writeFileSync(join(unpacked, ".verified"), `${JAR_SHA256}\n`);
     rmSync(join(cacheDir, SIMULATOR_VERSION), { recursive: true, force: true });
     mkdirSync(join(cacheDir, SIMULATOR_VERSION), { recursive: true });
     renameSync(unpacked, target);
@@ -81,6 +142,33 @@ export function ensureEmulator(cacheDir = DEFAULT_CACHE): string {
   } finally {
     rmSync(work, { recursive: true, force: true });
   }
+}
+
+/**
+ * The command that runs DynamoDB Local: the loopback launcher (Java source-file mode) with the
+ * emulator's jars on the class path, telemetry off, CORS closed to other sites, and a working
+ * folder outside the verified one (DynamoDB Local writes its telemetry id file there).
+ */
+export function dynamoCommand(emulatorDir: string, port: number, opts: { dbPath?: string; workDir: string }) {
+  const storage = opts.dbPath ? ["-dbPath", opts.dbPath] : ["-inMemory"];
+  return {
+    command: "java",
+    args: [
+      "-Xmx1g",
+      `-Djava.library.path=${join(emulatorDir, "DynamoDBLocal_lib")}`,
+      "-cp",
+      `${join(emulatorDir, "DynamoDBLocal.jar")}:${join(emulatorDir, "DynamoDBLocal_lib", "*")}`,
+      LOOPBACK_LAUNCHER,
+      "-port",
+      String(port),
+      "-sharedDb",
+      "-disableTelemetry",
+      "-cors",
+      "http://127.0.0.1",
+      ...storage,
+    ],
+    cwd: opts.workDir,
+  };
 }
 
 export async function freePort(): Promise<number> {
@@ -114,13 +202,11 @@ export async function startDynamoDbLocal(opts: StartOptions = {}): Promise<Runni
   checkJava();
   const dir = ensureEmulator(opts.cacheDir);
   const port = opts.port ?? (await freePort());
-  const storage = opts.dbPath ? ["-dbPath", opts.dbPath] : ["-inMemory"];
   if (opts.dbPath) mkdirSync(opts.dbPath, { recursive: true });
-  const child = spawn(
-    "java",
-    ["-Xmx1g", `-Djava.library.path=${join(dir, "DynamoDBLocal_lib")}`, "-jar", join(dir, "DynamoDBLocal.jar"), "-port", String(port), "-sharedDb", ...storage],
-    { stdio: ["ignore", "pipe", "pipe"] },
-  );
+  const workDir = join(opts.cacheDir ?? DEFAULT_CACHE, "work");
+  mkdirSync(workDir, { recursive: true });
+  const cmd = dynamoCommand(dir, port, { dbPath: opts.dbPath, workDir });
+  const child = spawn(cmd.command, cmd.args, { cwd: cmd.cwd, stdio: ["ignore", "pipe", "pipe"] });
   let output = "";
   child.stdout?.on("data", (d) => (output += d));
   child.stderr?.on("data", (d) => (output += d));
@@ -165,9 +251,11 @@ export async function ensureTable(endpoint: string, tableName: string): Promise<
     await client.send(new CreateTableCommand(createTableInput(tableName)));
     for (;;) {
       const d = await client.send(new DescribeTableCommand({ TableName: tableName }));
-      if (d.Table?.TableStatus === "ACTIVE") return;
+      if (d.Table?.TableStatus === "ACTIVE") break;
       await new Promise((r) => setTimeout(r, 100));
     }
+    // Like the stack: items expire by their `ttl` attribute (epoch seconds).
+    await client.send(new UpdateTimeToLiveCommand({ TableName: tableName, TimeToLiveSpecification: { AttributeName: tableDefinition.timeToLiveAttribute, Enabled: true } }));
   } finally {
     client.destroy();
   }

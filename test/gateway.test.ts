@@ -251,6 +251,6 @@ describe("failures", () => {
     expect(r.status).toBe(1);
     const lines = r.stderr.trim().split("\n").filter((l) => l.includes("Java"));
     expect(lines).toHaveLength(1);
-    expect(lines[0]).toMatch(/Java 17.*apt-get install -y openjdk-17-jre-headless/);
+    expect(lines[0]).toMatch(/Java 17.*apt-get install -y openjdk-17-jdk-headless/);
   });
 });
