@@ -351,7 +351,7 @@ export function createStripeDouble(opts: StripeDoubleOptions) {
     const cancel = /^https?:\/\//i.test(String(s.cancel_url ?? "")) ? String(s.cancel_url) : "";
     const currency = String(s.currency).toUpperCase();
     return `<!doctype html><html lang="fr"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width,initial-scale=1">
-<meta http-equiv="Content-Security-Policy" content="default-src 'none'; style-src 'unsafe-inline'; form-action 'self'">
+<meta http-equiv="Content-Security-Policy" content="default-src 'none'; style-src 'unsafe-inline'">
 <title>Paiement (double de test Stripe)</title></head><body style="font-family:sans-serif;max-width:30rem;margin:2rem auto">
 <h1>Paiement de test</h1><p id="product">${escapeHtml(s.__product)}</p>
 <p>Montant : <strong>${escapeHtml(euros)} ${currency === "EUR" ? "€" : escapeHtml(currency)}</strong>${s.mode === "subscription" ? " par mois" : ""}</p>

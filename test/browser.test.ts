@@ -80,3 +80,16 @@ it("gives 50 € with a receipt from a phone-sized page, pays, and is booked and
   expect(text).toContain("***50,00 €***");
   expect(text).toContain(receipt.id);
 });
+
+it("the page shows the tax-reduction rate the API gives, not a hard-coded 66 %", async () => {
+  process.env.TAX_REDUCTION_PERCENT = "75";
+  try {
+    const page = await browser.newPage({ viewport: { width: 390, height: 844 }, locale: "fr-FR" });
+    await page.goto(`${stack.url}/`);
+    await expect.poll(() => page.locator("#cost").textContent()).toBe("50 € vous coûtent 12,50 € après réduction d'impôt");
+    expect(await page.locator("#reduction-lead").textContent()).toBe("Il ouvre droit à une réduction d'impôt de 75\u00a0% de son montant.");
+    await page.close();
+  } finally {
+    process.env.TAX_REDUCTION_PERCENT = "66";
+  }
+});

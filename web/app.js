@@ -1,7 +1,9 @@
 // The public giving page: a donation (once or monthly) or a membership, sent to Stripe Checkout.
 (function () {
   "use strict";
-  const REDUCTION = 0.66;
+  // The tax-reduction rate comes from the association's settings (GET /v1/public/giving-settings);
+  // until it is known, or when the association issues no receipts, no cost is shown.
+  let reduction = null;
   const euro = (cents) => (cents / 100).toLocaleString("fr-FR", { minimumFractionDigits: cents % 100 ? 2 : 0, maximumFractionDigits: 2 }) + " €";
   const $ = (sel, root = document) => root.querySelector(sel);
   const don = $("#panel-don");
@@ -38,7 +40,9 @@
     const cents = amountCents();
     const monthly = $('input[name="frequency"]:checked', don).value === "monthly";
     $("#cost").textContent =
-      cents >= 100 ? `${euro(cents)}${monthly ? " par mois" : ""} vous coûte${cents >= 200 ? "nt" : ""} ${euro(cents - Math.round(cents * REDUCTION))} après réduction d'impôt` : "";
+      reduction !== null && cents >= 100
+        ? `${euro(cents)}${monthly ? " par mois" : ""} vous coûte${cents >= 200 ? "nt" : ""} ${euro(cents - Math.round((cents * reduction) / 100))} après réduction d'impôt`
+        : "";
   }
   don.addEventListener("input", showCost);
   $("#amount-other").addEventListener("focus", () => ($('input[name="preset"][value="other"]', don).checked = true));
@@ -114,6 +118,24 @@
       member: { email: f.get("email"), firstName: f.get("firstName"), lastName: f.get("lastName"), ...(f.get("organisation") ? { organisation: f.get("organisation") } : {}) },
     });
   });
+
+  fetch("/v1/public/giving-settings")
+    .then((r) => (r.ok ? r.json() : null))
+    .then((settings) => {
+      if (!settings) return;
+      if (settings.receiptsEnabled) {
+        reduction = settings.taxReductionPercent;
+        $("#rate").textContent = String(reduction).replace(".", ",");
+        $("#reduction-lead").hidden = false;
+      } else {
+        // No tax receipts: no reduction to promise, no receipt to ask for.
+        $("#receipt").checked = false;
+        $("#receipt").closest("label").hidden = true;
+        $("#address").hidden = true;
+      }
+      showCost();
+    })
+    .catch(() => {});
 
   fetch("/v1/public/membership-tiers")
     .then((r) => r.json())

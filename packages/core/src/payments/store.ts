@@ -6,7 +6,7 @@
  * single-item conditional writes it lacks (put, update answering the new item) are here.
  */
 import type { Db } from "../db/client.js";
-import { batchGet, getItem, queryPages, type Item, type NamedItem } from "../db/store.js";
+import { backoff, batchGet, getItem, queryPages, type Item, type NamedItem } from "../db/store.js";
 import { keys } from "../ledger/keys.js";
 import {
   checkoutKey,
@@ -206,49 +206,45 @@ export interface BucketRule {
 
 /**
  * Takes one token from the bucket `scope`, written as a generic cell rate algorithm: the item holds
- * the theoretical arrival time `tat` (ms). A request is allowed when the new `tat` stays within
- * `burst` intervals of now. Each step is one conditional single-item update (no read-modify-write
- * race, so a burst from one address costs one write per request). Answers the seconds to wait
- * when refused.
+ * the theoretical arrival time `tat` (ms) and the rule it was written under. A request is allowed
+ * when the new `tat` stays within `burst` intervals of now. A refusal costs one read and no write;
+ * an acceptance one read and one conditional update that commutes with concurrent acceptances
+ * (`tat = tat + interval`), so a burst from one address does not turn into a storm of retries.
+ * Answers the seconds to wait when refused.
  */
 export async function takeToken(db: Db, scope: string, rule: BucketRule, now = Date.now()): Promise<{ ok: true } | { ok: false; retryAfter: number }> {
   const interval = 1000 / rule.perSecond;
   const window = rule.burst * interval;
+  const ruleId = `${rule.burst}/${rule.perSecond}`;
   const key = rateKey(scope);
   const ttl = epoch(now + window) + 3600;
-  // Busy bucket: tat in [now, now + window - interval] → tat += interval.
-  const busy = () =>
-    update(db, {
-      Key: key,
-      UpdateExpression: "SET tat = tat + :i, #t = :ttl",
-      ConditionExpression: "tat >= :now AND tat <= :max",
-      ExpressionAttributeNames: { "#t": "ttl" },
-      ExpressionAttributeValues: { ":i": interval, ":now": now, ":max": now + window - interval, ":ttl": ttl },
-    });
-  // Idle bucket (new, or tat in the past): tat = now + interval.
-  const idle = () =>
-    update(db, {
-      Key: key,
-      UpdateExpression: "SET tat = :n, #t = :ttl",
-      ConditionExpression: "attribute_not_exists(tat) OR tat < :now",
-      ExpressionAttributeNames: { "#t": "ttl" },
-      ExpressionAttributeValues: { ":n": now + interval, ":now": now, ":ttl": ttl },
-    });
-  // A `tat` beyond any the current rule allows was written under an older rule (the settings
-  // changed): start again from now rather than refuse for as long as the old rule said.
-  const stale = () =>
-    update(db, {
-      Key: key,
-      UpdateExpression: "SET tat = :n, #t = :ttl",
-      ConditionExpression: "tat > :stale",
-      ExpressionAttributeNames: { "#t": "ttl" },
-      ExpressionAttributeValues: { ":n": now + interval, ":stale": now + window + Math.max(interval, 1000), ":ttl": ttl },
-    });
-  for (let attempt = 0; attempt < 2; attempt++) {
-    if ((await busy()) !== false) return { ok: true };
-    if ((await idle()) !== false) return { ok: true };
-    if ((await stale()) !== false) return { ok: true };
+  for (let attempt = 0; attempt < 5; attempt++) {
+    const item = await getItem(db, key);
+    const tat = item?.tat as number | undefined;
+    if (item && item.rule === ruleId && tat !== undefined && tat >= now) {
+      // Busy bucket: room for one more while tat stays within the window.
+      if (tat > now + window - interval) return { ok: false, retryAfter: Math.max(1, Math.ceil((tat - (now + window - interval)) / 1000)) };
+      const r = await update(db, {
+        Key: key,
+        UpdateExpression: "SET tat = tat + :i, #t = :ttl",
+        ConditionExpression: "#r = :rule AND tat >= :now AND tat <= :max",
+        ExpressionAttributeNames: { "#t": "ttl", "#r": "rule" },
+        ExpressionAttributeValues: { ":i": interval, ":now": now, ":max": now + window - interval, ":ttl": ttl, ":rule": ruleId },
+      });
+      if (r !== false) return { ok: true };
+    } else {
+      // New or idle bucket, or one written under another rule (the settings changed): start from now.
+      const r = await update(db, {
+        Key: key,
+        UpdateExpression: "SET tat = :n, #r = :rule, #t = :ttl",
+        ConditionExpression: "attribute_not_exists(tat) OR #r <> :rule OR tat < :now",
+        ExpressionAttributeNames: { "#t": "ttl", "#r": "rule" },
+        ExpressionAttributeValues: { ":n": now + interval, ":now": now, ":ttl": ttl, ":rule": ruleId },
+      });
+      if (r !== false) return { ok: true };
+    }
+    await backoff(attempt, 50);
   }
-  const tat = ((await getItem(db, key, { consistent: false }))?.tat as number | undefined) ?? now;
-  return { ok: false, retryAfter: Math.max(1, Math.ceil((tat - (now + window - interval)) / 1000)) };
+  // Lost every race: the bucket is contended, which is itself a sign of a burst.
+  return { ok: false, retryAfter: 1 };
 }
