@@ -177,6 +177,18 @@ describe("a receipt is frozen when issued", () => {
     expect(laterText).toContain("Nouveau Nom");
     expect(laterText).toContain("Paul Martin, Président");
   });
+  it("a receipt whose issuer crashed before its PDF was stored gets it at the first download, from its frozen fields", async () => {
+    await give(3300, { email: "crash@example.org", firstName: "Cr", lastName: "Ash" }, "2022-04-04T10:00:00Z");
+    const [r] = await receiptsOf(2022, "crash@example.org");
+    const { UpdateCommand } = await import("@aws-sdk/lib-dynamodb");
+    await stack.db.doc.send(new UpdateCommand({ TableName: stack.tableName, Key: { pk: `RECEIPT#${r!.id}`, sk: "RECEIPT" }, UpdateExpression: "REMOVE sha256" }));
+    await putObject(`receipts/2022/${r!.id}.pdf`, "half written", "application/pdf");
+    process.env.ASSO_NAME = "Renamed Since";
+    const bytes = await download(r!.id);
+    expect(sha256(bytes)).toBe(r!.sha256);
+    expect((await receiptsOf(2022, "crash@example.org"))[0]!.sha256).toBe(r!.sha256);
+  });
+
   it("a receipt issued before links existed (named on the gift record) is still cancelled and replaced by a refund", async () => {
     const sessionId = await give(6000, { email: "legacy@example.org", firstName: "Lé", lastName: "Gacy" }, "2022-03-03T10:00:00Z");
     const [r] = await receiptsOf(2022, "legacy@example.org");
@@ -350,4 +362,40 @@ describe("donor, member and receipt lists are paged like the ledger", () => {
     const first = MemberListSchema.parse(await (await stack.call("GET", "/v1/members?status=expired&limit=1")).json());
     expect((await stack.call("GET", `/v1/members?status=active&cursor=${encodeURIComponent(first.nextCursor!)}`)).status).toBe(400);
   });
+});
+
+// ---------------------------------------------------------------- numbering under concurrency
+
+describe("receipt numbers", () => {
+  it("are gapless and unique when many gifts are reconciled at once, and each gift gets one receipt however often it is reconciled", async () => {
+    const { batchPut } = await import("@asso/core/db/store");
+    const gifts = Array.from({ length: 12 }, (_, i) => ({
+      pk: `DONATION#ch_conc_${i}`,
+      sk: "DONATION",
+      chargeId: `ch_conc_${i}`,
+      kind: "donation",
+      frequency: "once",
+      amount: 1000 + i,
+      fee: 40,
+      refunded: 0,
+      date: "2016-06-01",
+      year: 2016,
+      email: `conc-${i}@example.org`,
+      firstName: "Con",
+      lastName: `Current ${i}`,
+      address: ADDRESS,
+      receiptWanted: true,
+      method: "card",
+      checkoutId: `co_${i}`,
+      gsi1pk: "DONATIONS#2016",
+      gsi1sk: `2016-06-01#ch_conc_${i}`,
+    }));
+    await batchPut(stack.db, gifts);
+    // Every gift reconciled twice, all at once.
+    await Promise.all(gifts.flatMap((g) => [0, 1].map(() => reconcileReceipt(stack.db, undefined, g.chargeId))));
+    const list = await receipts(2016, "&limit=500");
+    expect(list.items.map((r) => r.id)).toEqual(Array.from({ length: 12 }, (_, i) => `2016-${String(i + 1).padStart(6, "0")}`));
+    expect(new Set(list.items.map((r) => r.gifts[0]!.reference)).size).toBe(12);
+    expect(list.declaration).toEqual({ count: 12, total: gifts.reduce((s, g) => s + g.amount, 0) });
+  }, 90_000);
 });

@@ -44,6 +44,7 @@ import {
   readNextNumber,
   readReceipt,
   readReceiptPage,
+  recordSha256,
   writeChange,
   type Anchor,
 } from "./store.js";
@@ -55,13 +56,13 @@ export { receiptKey } from "./store.js";
 const sha256 = (bytes: Uint8Array) => createHash("sha256").update(bytes).digest("hex");
 
 /** A transaction lost to another writer (or a stale read) is decided again from fresh reads. */
-async function decideAgain<T>(attempt: () => Promise<T>, max = 20): Promise<T> {
+async function decideAgain<T>(attempt: () => Promise<T>, max = 50): Promise<T> {
   for (let n = 0; ; n++) {
     try {
       return await attempt();
     } catch (err) {
       if (!(err instanceof TransactionFailed) || n + 1 >= max) throw err;
-      await backoff(n);
+      await backoff(Math.min(n, 5));
     }
   }
 }
@@ -94,7 +95,6 @@ async function settle(
   if (p.action === "keep") return current;
   const today = parisDate(new Date());
   let issued: Receipt | undefined;
-  let pdf: Uint8Array | undefined;
   // A new receipt needs receipts on and complete settings (else 409); cancelling one never does.
   // Receipts off: no new receipt (a replacement becomes a plain cancellation).
   if (p.action === "issue" && !settings.enabled) return current;
@@ -116,8 +116,6 @@ async function settle(
       issuer,
       file: receiptFile(id),
     };
-    pdf = await renderReceiptPdf(issued);
-    issued.sha256 = sha256(pdf);
   }
   const cancel = current?.status === "issued" ? { on: today, reason: issued ? reasons.partial : reasons.full } : undefined;
   if (!issued && !cancel) return current;
@@ -128,8 +126,10 @@ async function settle(
     ...(cancel ? { cancel } : {}),
     gifts: gifts.slice(0, 90).map((g) => ({ chargeId: g.chargeId, refunded: g.refunded ?? 0 })),
   });
-  if (issued && pdf) await putObject(issued.file!, pdf, "application/pdf");
-  return issued ?? (current ? { ...current, status: "cancelled", cancelledOn: cancel!.on, cancelReason: cancel!.reason } : undefined);
+  // Rendered once the number is won (a lost race renders nothing); the PDF is a function of the
+  // frozen fields only, so a crash before this point is completed by the first download.
+  if (issued) return { ...issued, sha256: await storePdf(db, issued) };
+  return current ? { ...current, status: "cancelled", cancelledOn: cancel!.on, cancelReason: cancel!.reason } : undefined;
 }
 
 /**
@@ -264,19 +264,31 @@ export async function listReceipts(db: Db, year: number, opts: { withAddresses: 
   };
 }
 
+/** Renders a frozen receipt, stores the PDF and records its SHA-256 on the receipt (once). */
+async function storePdf(db: Db, r: Receipt): Promise<string> {
+  const pdf = await renderReceiptPdf(r);
+  const sum = sha256(pdf);
+  await putObject(r.file!, pdf, "application/pdf");
+  const recorded = await recordSha256(db, r.id, sum);
+  if (recorded !== sum) throw new Error(`Receipt ${r.id}: rendered again with another SHA-256 than the one recorded`);
+  return sum;
+}
+
 /**
  * The receipt's PDF: the bytes stored when it was issued (checked against its SHA-256). A file lost
- * before it was stored is rendered again from the frozen fields and kept, but only if it gives the
- * same SHA-256. A cancelled receipt is printed from its frozen fields with its cancellation.
+ * or altered is rendered again from the frozen fields and kept, but only if it gives the same
+ * SHA-256. A cancelled receipt is printed from its frozen fields with its cancellation.
  */
 export async function receiptPdf(db: Db, id: string): Promise<Uint8Array> {
   const r = await readReceipt(db, id);
   if (!r) throw new NotFoundError(`No receipt ${id}.`);
-  if (r.status === "cancelled" || !r.sha256 || !r.file) return renderReceiptPdf(r);
+  if (r.status === "cancelled" || !r.issuer || !r.file) return renderReceiptPdf(r);
+  if (!r.sha256) await storePdf(db, r);
+  const sum = r.sha256 ?? (await readReceipt(db, id))!.sha256!;
   const stored = await getObject(r.file);
-  if (stored && sha256(stored) === r.sha256) return stored;
+  if (stored && sha256(stored) === sum) return stored;
   const again = await renderReceiptPdf(r);
-  if (sha256(again) !== r.sha256) throw new Error(`Receipt ${id}: the stored PDF is missing or altered and cannot be rebuilt identically`);
+  if (sha256(again) !== sum) throw new Error(`Receipt ${id}: the stored PDF is missing or altered and cannot be rebuilt identically`);
   await putObject(r.file, again, "application/pdf");
   return again;
 }

@@ -12,7 +12,7 @@
  * | a subscription's annual recap | `RECEIPTS` | `ANNUAL#<year>#<subscription>` (`receiptId`) | |
  */
 import type { Db } from "../db/client.js";
-import { batchGet, counterItem, getItem, queryPage, queryPages, readCounter, transact, type Item, type Key, type NamedItem } from "../db/store.js";
+import { TransactionFailed, batchGet, counterItem, getItem, queryPage, queryPages, readCounter, transact, type Item, type Key, type NamedItem } from "../db/store.js";
 import { donationKey, type Donation } from "../payments/records.js";
 import type { Receipt } from "./model.js";
 
@@ -167,4 +167,20 @@ export async function writeChange(db: Db, c: Change): Promise<void> {
         item: { Update: { Key: totalsKey(year), UpdateExpression: "ADD #c :c, #t :t SET itemKind = :k", ExpressionAttributeNames: { "#c": "count", "#t": "total" }, ExpressionAttributeValues: { ":c": t.count, ":t": t.total, ":k": "receipt-totals" } } },
       });
   await transact(db, items);
+}
+
+/**
+ * Records the SHA-256 of a receipt's PDF, once: answers the one recorded (this one, or the one a
+ * concurrent writer recorded first).
+ */
+export async function recordSha256(db: Db, id: string, sha256: string): Promise<string | undefined> {
+  try {
+    await transact(db, [
+      { name: "receipt", item: { Update: { Key: receiptKey(id), UpdateExpression: "SET sha256 = :s", ConditionExpression: "attribute_exists(pk) AND attribute_not_exists(sha256)", ExpressionAttributeValues: { ":s": sha256 } } } },
+    ]);
+    return sha256;
+  } catch (err) {
+    if (!(err instanceof TransactionFailed) || !err.has("receipt")) throw err;
+    return (await getItem(db, receiptKey(id)))?.sha256 as string | undefined;
+  }
 }
