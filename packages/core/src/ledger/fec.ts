@@ -29,11 +29,29 @@ export function exportFileName(siren: string, year: number, format: ExportFormat
   return format === "fec" ? `${siren}FEC${compactDate(fiscalYearBounds(year).end)}.txt` : `ecritures-${year}.csv`;
 }
 
-const clean = (s: string) => s.replace(/[\t\r\n|]+/g, " ").trim();
+/**
+ * FEC text: no separator, control character, line or paragraph separator or pipe inside a field
+ * (each becomes a space, runs of spaces one), no spaces around it.
+ */
+export const cleanText = (s: string) =>
+  s
+    .replace(/[\u0000-\u001f\u007f\u0085\u2028\u2029|]/g, " ")
+    .replace(/\s{2,}/g, " ")
+    .trim();
 const isoToFrench = (d: string) => `${d.slice(8, 10)}/${d.slice(5, 7)}/${d.slice(0, 4)}`;
-const csvField = (s: string) => (/[;"\n\r]/.test(s) ? `"${s.replaceAll('"', '""')}"` : s);
 
-function rows(e: Entry, format: ExportFormat, chart: Chart): string[][] {
+/**
+ * One CSV cell as a spreadsheet will read it: a cell that starts with `=`, `+`, `-`, `@`, a tab or a
+ * carriage return would be taken for a formula, so it is prefixed with `'` (OWASP's advice); then
+ * quoted when it holds the separator, a quote or a line break.
+ */
+export function csvCell(value: string): string {
+  const safe = /^[=+\-@\t\r]/.test(value) ? `'${value}` : value;
+  return /[;"\n\r]/.test(safe) ? `"${safe.replaceAll('"', '""')}"` : safe;
+}
+
+/** The 18 fields of each line of an entry, in FEC order; dates `AAAAMMJJ` (FEC) or `JJ/MM/AAAA` (CSV). */
+export function entryRows(e: Entry, format: ExportFormat, chart: Chart): string[][] {
   const date = (d: string) => (format === "fec" ? compactDate(d) : isoToFrench(d));
   return e.lines.map((l) => [
     e.journal,
@@ -41,12 +59,12 @@ function rows(e: Entry, format: ExportFormat, chart: Chart): string[][] {
     entryRef(e) ?? "",
     date(e.date),
     l.account,
-    clean(chart.label(l.account)),
-    l.aux ? clean(l.aux.number) : "",
-    l.aux ? clean(l.aux.label) : "",
-    clean(e.pieceRef),
+    cleanText(chart.label(l.account)),
+    l.aux ? cleanText(l.aux.number) : "",
+    l.aux ? cleanText(l.aux.label) : "",
+    cleanText(e.pieceRef),
     date(e.pieceDate),
-    clean(l.label ?? e.label),
+    cleanText(l.label ?? e.label),
     frenchAmount(l.debit),
     frenchAmount(l.credit),
     "",
@@ -57,16 +75,19 @@ function rows(e: Entry, format: ExportFormat, chart: Chart): string[][] {
   ]);
 }
 
+/** One line of the file: tab-separated for the FEC, `;` with neutralised cells for the CSV; CRLF. */
+export function formatLine(fields: readonly string[], format: ExportFormat): string {
+  return (format === "fec" ? fields.join("\t") : fields.map(csvCell).join(";")) + "\r\n";
+}
+
 /** The export of a year: header line first, then every validated entry's lines, journal by journal. */
 export async function* exportLedger(db: Db, year: number, format: ExportFormat): AsyncGenerator<string> {
-  const sep = format === "fec" ? "\t" : ";";
-  const line = (fields: readonly string[]) => (format === "fec" ? fields.join(sep) : fields.map(csvField).join(sep)) + "\r\n";
   const chart = await loadChart(db);
-  yield (format === "csv" ? "\uFEFF" : "") + line(FEC_FIELDS);
+  yield (format === "csv" ? "\uFEFF" : "") + formatLine(FEC_FIELDS, format);
   for (const journal of FEC_JOURNALS) {
     for await (const page of journalPages(db, year, journal)) {
       let chunk = "";
-      for (const e of page) for (const r of rows(e, format, chart)) chunk += line(r);
+      for (const e of page) for (const r of entryRows(e, format, chart)) chunk += formatLine(r, format);
       if (chunk) yield chunk;
     }
   }

@@ -1,0 +1,95 @@
+import fc from "fast-check";
+import { describe, expect, it } from "vitest";
+import { Chart } from "./chart.js";
+import { csvCell, entryRows, exportFileName, FEC_FIELDS, formatLine, frenchAmount } from "./fec.js";
+import type { Entry } from "./model.js";
+
+describe("money formatting", () => {
+  it("writes cents with a decimal comma and no thousands separator", () => {
+    expect(frenchAmount(0)).toBe("0,00");
+    expect(frenchAmount(5)).toBe("0,05");
+    expect(frenchAmount(50)).toBe("0,50");
+    expect(frenchAmount(123456)).toBe("1234,56");
+    expect(frenchAmount(100000000)).toBe("1000000,00");
+    expect(frenchAmount(-2550)).toBe("-25,50");
+  });
+  it("reads back to the same cents, for any amount", () => {
+    fc.assert(
+      fc.property(fc.integer({ min: -1e13, max: 1e13 }), (cents) => {
+        const m = /^(-?)(\d+),(\d{2})$/.exec(frenchAmount(cents))!;
+        expect(m).not.toBeNull();
+        expect((m[1] ? -1 : 1) * (Number(m[2]) * 100 + Number(m[3]))).toBe(cents);
+      }),
+    );
+  });
+});
+
+const entry: Entry = {
+  id: "e1",
+  journal: "HA",
+  year: 2024,
+  number: 12,
+  seq: 40,
+  date: "2024-03-05",
+  label: "Facture\tACME | mars\r\n",
+  pieceRef: " F-17 ",
+  pieceDate: "2024-03-01",
+  validDate: "2024-03-06",
+  status: "validated",
+  createdAt: "2024-03-06T10:00:00Z",
+  lines: [
+    { account: "6064", debit: 9000, credit: 0 },
+    { account: "401", debit: 0, credit: 9000, aux: { number: "F-ACME", label: "ACME\tImprimerie" } },
+  ],
+};
+
+describe("FEC lines", () => {
+  it("has the 18 fields in order, AAAAMMJJ dates, cleaned text, the auxiliary account", () => {
+    const [first, second] = entryRows(entry, "fec", new Chart());
+    expect(first).toEqual(["HA", "Achats", "HA000012", "20240305", "6064", "Fournitures administratives", "", "", "F-17", "20240301", "Facture ACME mars", "90,00", "0,00", "", "", "20240306", "", ""]);
+    expect(second!.slice(4, 8)).toEqual(["401", "Fournisseurs", "F-ACME", "ACME Imprimerie"]);
+    expect(second!.slice(11, 13)).toEqual(["0,00", "90,00"]);
+    expect(first).toHaveLength(FEC_FIELDS.length);
+  });
+  it("uses the association's label for a sub-account", () => {
+    const chart = new Chart([{ number: "60641", label: "Papeterie", class: 6, custom: true, parent: "6064" }]);
+    const [row] = entryRows({ ...entry, lines: [{ ...entry.lines[0]!, account: "60641" }, entry.lines[1]!] }, "fec", chart);
+    expect(row![5]).toBe("Papeterie");
+  });
+  it("cleans control characters, line and paragraph separators and pipes out of text fields", () => {
+    const [row] = entryRows({ ...entry, label: "Don\u2028Dupont\u0007 |\u2029x\u0085y" }, "fec", new Chart());
+    expect(row![10]).toBe("Don Dupont x y");
+  });
+  it("is tab separated with CRLF; no field holds a tab or a line break", () => {
+    const text = entryRows(entry, "fec", new Chart()).map((r) => formatLine(r, "fec")).join("");
+    for (const line of text.split("\r\n").filter(Boolean)) expect(line.split("\t")).toHaveLength(18);
+  });
+  it("the CSV writes JJ/MM/AAAA dates", () => {
+    expect(entryRows(entry, "csv", new Chart())[0]![3]).toBe("05/03/2024");
+  });
+  it("names the file after the SIREN and the closing date", () => {
+    expect(exportFileName("912345678", 2024, "fec")).toBe("912345678FEC20241231.txt");
+    expect(exportFileName("912345678", 2024, "csv")).toBe("ecritures-2024.csv");
+  });
+});
+
+describe("CSV cells", () => {
+  it("neutralises what a spreadsheet would run as a formula", () => {
+    for (const v of ["=1+1", "+33", "-2", "@SUM(A1)", "\t=1", "\r=1"]) expect(csvCell(v).replace(/^"/, "")).toMatch(/^'/);
+    expect(csvCell("Don")).toBe("Don");
+    expect(csvCell("12,50")).toBe("12,50");
+  });
+  it("quotes a cell with the separator, a quote or a line break", () => {
+    expect(csvCell('a;b"c')).toBe('"a;b""c"');
+    expect(csvCell("=a;b")).toBe(`"'=a;b"`);
+  });
+  it("never lets a cell start with a formula character, for any text", () => {
+    fc.assert(
+      fc.property(fc.string(), (s) => {
+        const cell = csvCell(s);
+        const unquoted = cell.startsWith('"') ? cell.slice(1, -1).replaceAll('""', '"') : cell;
+        expect(unquoted).not.toMatch(/^[=+\-@\t\r]/);
+      }),
+    );
+  });
+});
