@@ -2,6 +2,7 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { startTestStack, type TestStack } from "./support/stack.js";
 import { pdfText } from "./support/pdf-text.js";
+import { ADDRESS, checkout, donation, pay } from "./support/giving.js";
 
 let stack: TestStack;
 beforeAll(async () => {
@@ -93,6 +94,22 @@ describe("figures", () => {
     const res = await stack.call("GET", "/v1/reports/24/figures", { role: "tresorier" });
     expect(res.status).toBe(400);
     expect(((await res.json()) as { errors: Array<{ path: string }> }).errors[0]!.path).toBe("year");
+  });
+});
+
+describe("gifts and members from the registries", () => {
+  it("counts the year's gifts (count, total, average), donors, monthly donors and members, beside the gifts booked on 7541", async () => {
+    const give = async (body: unknown, at: string, path?: string) => pay(stack, (await checkout(stack, body, path)).sessionId, at);
+    await give(donation(5_000, { donor: { email: "a@example.org", firstName: "A", lastName: "A", address: ADDRESS } }), "2022-03-01T10:00:00Z");
+    await give(donation(15_000, { donor: { email: "b@example.org", firstName: "B", lastName: "B", address: ADDRESS } }), "2022-04-01T10:00:00Z");
+    await give(donation(1_000, { frequency: "monthly", donor: { email: "c@example.org", firstName: "C", lastName: "C", address: ADDRESS } }), "2022-05-01T10:00:00Z");
+    await give({ tierId: "individuel", member: { email: "m@example.org", firstName: "M", lastName: "M", address: ADDRESS } }, "2022-06-01T10:00:00Z", "/v1/public/memberships/checkout");
+    const f = (await (await stack.call("GET", "/v1/reports/2022/figures", { role: "delegation" })).json()) as { members: number; donations: Record<string, number> };
+    expect(f.donations).toEqual({ count: 3, total: 21_000, average: 7_000, donors: 3, monthlyDonors: 1, booked: 21_000 });
+    expect(f.members).toBe(1);
+    const next = (await (await stack.call("GET", "/v1/reports/2023/figures", { role: "delegation" })).json()) as { members: number; previous: { members: number } };
+    expect(next.members).toBe(0);
+    expect(next.previous.members).toBe(1);
   });
 });
 

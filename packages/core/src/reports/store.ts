@@ -13,7 +13,7 @@ import { fundersFromBalances, type FunderFigures, type PeopleFigures, type YearI
 
 type Paged<T> = { items: T[]; nextCursor?: string | null };
 
-/** Every page of a listing that may or may not be paginated (`limit`/`cursor` → `nextCursor`). */
+/** Every page of a paginated listing (`limit`/`cursor` → `nextCursor`). */
 async function allPages<T>(page: (cursor: string | undefined) => Promise<Paged<T>>): Promise<T[]> {
   const out: T[] = [];
   let cursor: string | undefined;
@@ -38,14 +38,8 @@ interface MemberRow {
 
 /** Donors and members of a year, counted from the registries. */
 export async function loadPeople(db: Db, year: number): Promise<PeopleFigures> {
-  const donors = await allPages<DonorRow>((cursor) => {
-    const opts = { withAddresses: false, limit: 500, ...(cursor ? { cursor } : {}) };
-    return listDonors(db, year, opts) as Promise<Paged<DonorRow>>;
-  });
-  const members = await allPages<MemberRow>((cursor) => {
-    const opts = { withAddresses: false, limit: 500, ...(cursor ? { cursor } : {}) };
-    return listMembers(db, opts) as unknown as Promise<Paged<MemberRow>>;
-  });
+  const donors = await allPages<DonorRow>((cursor) => listDonors(db, year, { withAddresses: false, limit: 500, ...(cursor ? { cursor } : {}) }));
+  const members = await allPages<MemberRow>((cursor) => listMembers(db, { withAddresses: false, limit: 500, ...(cursor ? { cursor } : {}) }));
   const end = `${year}-12-31`;
   return {
     // A membership covers the calendar year paid for: paid on or before the year's end, valid through it.
