@@ -19,6 +19,7 @@ const DEMO_ADDRESS = "3 place de la République";
 const WRITE_BUTTONS = /Enregistrer|Extourner|Clôturer|Émettre|Importer|Proposer|Accepter|Rejeter|Créer|Ajouter|Nouvelle|Nouveau|Encaisser|Joindre/;
 
 let stack: TestStack;
+let signInShot = false;
 let browser: Browser;
 beforeAll(async () => {
   stack = await startTestStack();
@@ -40,6 +41,11 @@ async function signIn(role: "tresorier" | "delegation" | "auditor", viewport = {
   page.setDefaultTimeout(10_000);
   page.on("pageerror", (err) => console.error(`page error (${role}): ${err.message}`));
   await page.goto(`${stack.url}/console/`);
+  await page.getByRole("heading", { level: 1, name: "Connexion à la console" }).waitFor();
+  if (!signInShot) {
+    signInShot = true;
+    await shot(page, "signin-local");
+  }
   const labels = { tresorier: "Trésorier", delegation: "Délégation générale", auditor: "Auditeur (commissaire aux comptes)" };
   await page.getByLabel(labels[role]).check();
   await page.getByRole("button", { name: "Se connecter" }).click();
@@ -171,6 +177,75 @@ describe("the trésorier", () => {
     expect(text.split("\n")[0]).toMatch(/^JournalCode\t/);
     expect(text).toContain("Don en nature console");
     await shot(page, "tresorier-exports");
+    await page.close();
+  });
+});
+
+describe("the trésorier with funders, grants and expenses", () => {
+  it("records a funder, a grant and its installments, a payment, an expense with its invoice; the funder shows its figures", { timeout: 120_000 }, async () => {
+    const page = await signIn("tresorier");
+    await go(page, "subventions/financeurs", "Financeurs");
+    await page.getByLabel("Nom", { exact: true }).fill("Fondation Console");
+    await page.getByLabel("Type", { exact: true }).selectOption("foundation");
+    await page.getByRole("button", { name: "Créer le financeur" }).click();
+    await page.getByRole("status").filter({ hasText: "Fondation Console" }).waitFor();
+
+    await go(page, "subventions/conventions", "Subventions");
+    await page.getByRole("button", { name: "Nouvelle subvention" }).click();
+    await page.getByLabel("Financeur", { exact: true }).selectOption({ label: "Fondation Console" });
+    await page.getByLabel("Objet", { exact: true }).fill("Projet console");
+    await page.getByLabel("Montant accordé (€)").fill("12 000");
+    await page.getByLabel("Signée le").fill("2025-03-01");
+    await page.getByLabel("Début", { exact: true }).fill("2025-03-01");
+    await page.getByLabel("Fin", { exact: true }).fill("2025-12-31");
+    await page.getByLabel("Affectée à un projet (fonds dédiés)").check();
+    await page.getByLabel("Date de l'échéance 1").fill("2025-03-15");
+    await page.getByLabel("Montant de l'échéance 1 (€)").fill("6 000");
+    await page.getByRole("button", { name: "Ajouter une échéance" }).click();
+    await page.getByLabel("Date de l'échéance 2").fill("2025-09-15");
+    await page.getByLabel("Montant de l'échéance 2 (€)").fill("6 000,00");
+    await expect.poll(() => page.getByText("Échéances :").textContent()).toMatch(/12\s000,00\s€ sur 12\s000,00\s€/);
+    await shot(page, "tresorier-new-grant");
+    await page.getByRole("button", { name: "Enregistrer la subvention" }).click();
+    await page.getByRole("status").filter({ hasText: "Projet console" }).waitFor();
+
+    await page.getByLabel("Exercice").selectOption("2025");
+    await page.getByRole("button", { name: "Encaisser Projet console" }).click();
+    await page.getByLabel("Date de réception").fill("2025-03-20");
+    await page.getByLabel("Montant reçu (€)").fill("6 000,00");
+    await page.getByRole("button", { name: "Enregistrer le versement" }).click();
+    await page.getByRole("status").filter({ hasText: "Versement de 6" }).waitFor();
+    await shot(page, "tresorier-grants");
+
+    await go(page, "depenses", "Dépenses");
+    await page.getByLabel("Exercice").selectOption("2025");
+    await page.getByRole("button", { name: "Nouvelle dépense" }).click();
+    await page.getByLabel("Date de la facture").fill("2025-04-02");
+    await page.getByLabel("Fournisseur", { exact: true }).fill("Studio Graphique");
+    await page.getByLabel("Facture n°").fill("F-CONSOLE-1");
+    await page.getByLabel("Libellé", { exact: true }).fill("Maquette du rapport");
+    await page.getByLabel("Compte de charge (classe 6)").fill("6226");
+    await page.getByLabel("Montant TTC (€)").fill("1 500");
+    await page.getByLabel("Subvention concernée").selectOption({ label: "Fondation Console — Projet console" });
+    await page.getByLabel("Déjà payée").check();
+    await page.getByLabel("Payée le").fill("2025-04-10");
+    await page.getByRole("button", { name: "Enregistrer la dépense" }).click();
+    await page.getByRole("status").filter({ hasText: "Maquette du rapport" }).waitFor();
+    await page.getByLabel("Joindre la facture F-CONSOLE-1").setInputFiles({ name: "facture.pdf", mimeType: "application/pdf", buffer: Buffer.from("%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n") });
+    await page.getByRole("status").filter({ hasText: "facture.pdf" }).waitFor();
+    await page.getByRole("button", { name: "Voir la facture F-CONSOLE-1" }).waitFor();
+    await shot(page, "tresorier-expenses");
+
+    await go(page, "subventions/financeurs", "Financeurs");
+    await page.getByRole("button", { name: "Détail de Fondation Console" }).click();
+    const figures = page.locator("dl.figures");
+    await figures.waitFor();
+    const figure = async (name: string) => (await figures.locator("div").filter({ has: page.getByText(name, { exact: true }) }).locator("dd").textContent())!.replace(/\s/g, " ");
+    expect(await figure("Accordé")).toBe("12 000,00 €");
+    expect(await figure("Reçu")).toBe("6 000,00 €");
+    expect(await figure("Reste à recevoir")).toBe("6 000,00 €");
+    expect(await figure("Dépensé")).toBe("1 500,00 €");
+    await shot(page, "tresorier-funders");
     await page.close();
   });
 });

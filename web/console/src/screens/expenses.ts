@@ -82,7 +82,7 @@ function NewExpense({ onDone }: { onDone: () => void }) {
   const [key, setKey] = useState(newKey);
   const cents = parseEuros(x.amount);
   const set = (p: Partial<typeof x>) => setX({ ...x, ...p });
-  if (!open) return html`<div class="toolbar"><button type="button" class="primary" onClick=${() => setOpen(true)}>Nouvelle dépense</button>${done ? html`<${Success}>${done}<//>` : null}</div>`;
+  if (!open) return html`<div class="toolbar"><button type="button" class="primary" onClick=${() => setOpen(true)}>Nouvelle dépense</button></div>${done ? html`<${Success}>${done}<//>` : null}`;
   return html`<form class="card" onSubmit=${(e: Event) => e.preventDefault()}>
     <h2>Nouvelle dépense</h2>
     <div class="row">

@@ -189,8 +189,8 @@ function NewGrant({ onDone }: { onDone: () => void }) {
     </div>
     <fieldset><legend>Échéancier</legend>
       ${installments.map((i, n) => html`<div class="row">
-        <div class="field"><label for=${`inst-date-${n}`}>Échéance ${n + 1}</label><input id=${`inst-date-${n}`} type="date" value=${i.dueDate} onInput=${(e: Event) => setInstallments(installments.map((x, j) => (j === n ? { ...x, dueDate: (e.target as HTMLInputElement).value } : x)))} /></div>
-        <div class="field"><label for=${`inst-amount-${n}`}>Montant (€)</label><input id=${`inst-amount-${n}`} class="num" inputmode="decimal" value=${i.amount} onInput=${(e: Event) => setInstallments(installments.map((x, j) => (j === n ? { ...x, amount: (e.target as HTMLInputElement).value } : x)))} /></div>
+        <div class="field"><label for=${`inst-date-${n}`}>Date de l'échéance ${n + 1}</label><input id=${`inst-date-${n}`} type="date" value=${i.dueDate} onInput=${(e: Event) => setInstallments(installments.map((x, j) => (j === n ? { ...x, dueDate: (e.target as HTMLInputElement).value } : x)))} /></div>
+        <div class="field"><label for=${`inst-amount-${n}`}>Montant de l'échéance ${n + 1} (€)</label><input id=${`inst-amount-${n}`} class="num" inputmode="decimal" value=${i.amount} onInput=${(e: Event) => setInstallments(installments.map((x, j) => (j === n ? { ...x, amount: (e.target as HTMLInputElement).value } : x)))} /></div>
       </div>`)}
       <button type="button" class="secondary small" onClick=${() => setInstallments([...installments, { dueDate: g.endDate, amount: "" }])}>Ajouter une échéance</button>
       <p aria-live="polite" class=${amount !== null && sum === amount ? "balance ok" : "balance ko"}>Échéances : ${formatEuros(sum)} sur ${amount !== null ? formatEuros(amount) : "—"}</p>
