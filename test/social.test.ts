@@ -108,6 +108,24 @@ describe("LinkedIn page analytics", () => {
     expect(monthsOf(p)).toEqual({ "2024-07": { impressions: 100, reactions: 5 }, "2024-08": { impressions: 320, reactions: 10 } });
   });
 
+  it("French followers and visitors headers (XLSX)", () => {
+    const followers = workbook({
+      "Nouveaux abonnés": [
+        ["Remarque : données agrégées par jour."],
+        ["Date", "Abonnés sponsorisés", "Abonnés organiques", "Abonnés invités automatiquement", "Total des abonnés"],
+        ["12/31/2024", 0, 12, 1, 13],
+      ],
+    });
+    expect(monthsOf(parseSocialFile("linkedin", followers, { followers: 5336 }))).toEqual({ "2024-12": { newFollowers: 13, followers: 5336 } });
+    const visitors = workbook({
+      "Indicateurs des visiteurs": [
+        ["Date", "Vues de la page Présentation (ordinateur)", "Vues de la page Présentation (total)", "Total des vues de page (ordinateur)", "Total des vues de page (mobile)", "Total des vues de page (total)", "Total des visiteurs uniques (total)"],
+        ["11/30/2024", 4, 9, 30, 12, 42, 20],
+      ],
+    });
+    expect(monthsOf(parseSocialFile("linkedin", visitors))).toEqual({ "2024-11": { pageVisits: 42 } });
+  });
+
   it("a file that is not what it claims: a clear problem", () => {
     expect(problemOf(() => parseSocialFile("linkedin", visitorsXlsx(), { kind: "followers" }))[0]!.message).toBe("this is a LinkedIn visitors file, not a LinkedIn followers file");
     expect(problemOf(() => parseSocialFile("linkedin", fixture("Totals.csv")))[0]!.message).toMatch(/not a LinkedIn page analytics file/);
