@@ -15,11 +15,11 @@
 import { createHash } from "node:crypto";
 import type { Db } from "../db/client.js";
 import { decodeCursor, encodeCursor } from "../db/cursor.js";
-import { TransactionFailed, backoff, batchGet } from "../db/store.js";
+import { TransactionFailed, backoff } from "../db/store.js";
 import { parisDate } from "../dates.js";
 import { ConflictError, NotFoundError, ValidationError } from "../errors.js";
 import { getObject, putObject } from "../files/s3.js";
-import { donationKey, type Donation } from "../payments/records.js";
+import type { Donation } from "../payments/records.js";
 import {
   giftYear,
   kept,
@@ -40,6 +40,7 @@ import {
   readAnchored,
   readDeclaration,
   readGift,
+  readGifts,
   readGiftsOfYear,
   readNextNumber,
   readReceipt,
@@ -182,7 +183,7 @@ async function reconcileAnnual(db: Db, settings: ReceiptSettings, year: number, 
   const current = await readAnchored(db, anchor);
   if (mode === "create" ? !!current : !current) return mode === "create" ? undefined : current;
   const gifts = preloaded
-    ? ((await batchGet(db, preloaded.map((g) => donationKey(g.chargeId)))) as unknown as Donation[])
+    ? await readGifts(db, preloaded.map((g) => g.chargeId))
     : await readGiftsOfYear(db, year, (d) => d.subscriptionId === subscriptionId);
   const recap = recapsOf(gifts).find((r) => r.subscriptionId === subscriptionId);
   if (!recap && !current) return undefined;

@@ -38,12 +38,17 @@ export async function readGift(db: Db, chargeId: string): Promise<Donation | und
   return (await getItem(db, donationKey(chargeId))) as Donation | undefined;
 }
 
+/** Gifts by charge, read again by key (consistent). */
+export async function readGifts(db: Db, chargeIds: readonly string[]): Promise<Donation[]> {
+  return (await batchGet(db, chargeIds.map(donationKey))) as unknown as Donation[];
+}
+
 /** The gifts of a calendar year, read again by key (consistent) after the index gave their charges. */
 export async function readGiftsOfYear(db: Db, year: number, keep: (d: Donation) => boolean): Promise<Donation[]> {
   const charges: string[] = [];
   for await (const page of queryPages(db, { IndexName: "gsi1", KeyConditionExpression: "gsi1pk = :p", ExpressionAttributeValues: { ":p": `DONATIONS#${year}` } }))
     for (const d of page as unknown as Donation[]) if (keep(d)) charges.push(d.chargeId);
-  return (await batchGet(db, charges.map(donationKey))) as unknown as Donation[];
+  return readGifts(db, charges);
 }
 
 // ---------------------------------------------------------------- receipts
