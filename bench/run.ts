@@ -247,7 +247,7 @@ async function benchWebhooks(): Promise<string[]> {
     });
     const port = await listen(gateway, 0);
     const db = makeDb("bench-hooks", dynamo.endpoint);
-    const stripe = makeStripe(secrets.secretKey, stripeUrl);
+    const stripe = await makeStripe(secrets.secretKey, stripeUrl);
     const paidEvents = async (n: number) => {
       for (let i = 0; i < n; i++) {
         const { sessionId } = await createDonationCheckout(db, stripe, { amount: 1000 + i, frequency: "once", receipt: false, donor: { email: `b${i}@example.org`, firstName: "B", lastName: String(i) } }, "http://127.0.0.1");
