@@ -84,18 +84,32 @@ export function needles(e: EntryIn): string[] {
 export function textScore(line: LineIn, entry: EntryIn, fuse?: Fuse<string>): number {
   const text = normalise([line.label, line.counterparty ?? "", line.reference ?? ""].join(" "));
   const f = fuse ?? lineFuse(line);
+  const words = new Set(text.split(/[\s_-]+/));
   let best = 0;
   for (const n of needles(entry)) {
     if (text.includes(n)) {
       best = Math.max(best, 1);
       continue;
     }
-    // Long needles are matched word group by word group (fuse's patterns are best under 32 characters).
+    // Fuzzy (fuse's patterns are best under 32 characters), and word by word: the words of the
+    // needle found in the text, whole or as the start of a longer word ("CONV" in "CONVENTION").
     const pattern = n.length > 32 ? n.slice(0, 32) : n;
     const r = f.search(pattern)[0];
     if (r && r.score !== undefined) best = Math.max(best, 1 - r.score);
+    best = Math.max(best, wordScore(n, words));
   }
   return best;
+}
+
+function wordScore(needle: string, words: Set<string>): number {
+  const parts = needle.split(/[\s_-]+/).filter((w) => w.length >= 2);
+  if (!parts.length) return 0;
+  let total = 0;
+  for (const w of parts) {
+    if (words.has(w)) total += 1;
+    else if (w.length >= 4 && [...words].some((x) => x.startsWith(w))) total += 0.8;
+  }
+  return total / parts.length;
 }
 
 function lineFuse(line: LineIn): Fuse<string> {

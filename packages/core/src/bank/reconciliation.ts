@@ -57,16 +57,16 @@ export async function reconciliationState(db: Db, accounts: BankAccount[], accou
   const starts: string[] = [];
   const lines: BankLine[] = [];
   for (const a of ibans) {
-    const statements = (await readStatements(db, a.iban)).filter((s) => s.opening).sort((x, y) => x.from.localeCompare(y.from));
-    const anchor: StatementRecord | undefined = statements[0];
+    const statements = (await readStatements(db, a.iban)).sort((x, y) => x.from.localeCompare(y.from));
+    const anchor: StatementRecord | undefined = statements.find((s) => s.opening);
     if (!anchor) continue;
-    const ls = (await linesOfIban(db, a.iban, anchor.from, date)).filter((l) => l.date <= date);
+    const all = await linesOfIban(db, a.iban, anchor.from);
+    const ls = all.filter((l) => l.date <= date);
     lines.push(...ls);
     bankBalance = (bankBalance ?? 0) + anchor.opening!.amount + ls.reduce((s, l) => s + l.amount, 0);
     starts.push(anchor.from);
-    // Each later statement's closing balance must follow from the lines: otherwise a statement is missing.
-    const all = await linesOfIban(db, a.iban, anchor.from);
-    for (const st of statements.concat((await readStatements(db, a.iban)).filter((s) => !s.opening)))
+    // Each statement's closing balance must follow from the lines: otherwise a statement is missing.
+    for (const st of statements)
       if (st.closing && st.to <= date) {
         const computed = anchor.opening!.amount + all.filter((l) => l.date <= st.to).reduce((s, l) => s + l.amount, 0);
         if (computed !== st.closing.amount)

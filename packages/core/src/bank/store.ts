@@ -40,8 +40,12 @@ const lineItem = (l: BankLine): Item => ({
 });
 
 /** The lines with these ids that exist (strongly consistent): what an import must not write again. */
-export async function existingLineIds(db: Db, ids: readonly string[]): Promise<Set<string>> {
-  const found = await batchGet(db, ids.map(bankKeys.line), { consistent: true });
+export async function existingLineIds(db: Db, ids: readonly string[], parallel = 6): Promise<Set<string>> {
+  const keys = ids.map(bankKeys.line);
+  const chunk = Math.max(100, Math.ceil(keys.length / parallel / 100) * 100);
+  const slices: (typeof keys)[] = [];
+  for (let i = 0; i < keys.length; i += chunk) slices.push(keys.slice(i, i + chunk));
+  const found = (await Promise.all(slices.map((s) => batchGet(db, s, { consistent: true })))).flat();
   return new Set(found.map((i) => i.id as string));
 }
 
