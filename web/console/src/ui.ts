@@ -59,6 +59,53 @@ export function useLoad<T>(load: () => Promise<T>, deps: unknown[]): Loaded<T> {
   return { data: state.data, error: state.error, loading: state.loading, reload };
 }
 
+export interface Paged<T, R> {
+  /** The rows loaded so far (the pages joined). */
+  items: T[];
+  /** The first page's whole answer (totals that come with a listing). */
+  first: R | undefined;
+  error: unknown;
+  loading: boolean;
+  /** Loads the next page; undefined when there is none. */
+  more: (() => void) | undefined;
+  reload: () => void;
+}
+
+/** A paginated listing (`{ items, nextCursor }`): the first page, then "Afficher plus" appends the next. */
+export function usePaged<T, R extends { items: T[]; nextCursor?: string | null } = { items: T[]; nextCursor?: string | null }>(
+  path: string,
+  query: Record<string, string | number | undefined>,
+  deps: unknown[],
+): Paged<T, R> {
+  const [pages, setPages] = useState<{ first?: R; items: T[]; next?: string | null; error?: unknown; loading: boolean }>({ items: [], loading: true });
+  const [tick, setTick] = useState(0);
+  useEffect(() => {
+    let live = true;
+    setPages({ items: [], loading: true });
+    get<R>(path, query).then(
+      (r) => live && setPages({ first: r, items: r.items, next: r.nextCursor, loading: false }),
+      (error) => live && setPages({ items: [], error, loading: false }),
+    );
+    return () => {
+      live = false;
+    };
+  }, [...deps, tick]);
+  const more = pages.next
+    ? () => {
+        const cursor = pages.next!;
+        setPages((p) => ({ ...p, loading: true, next: undefined }));
+        get<R>(path, { ...query, cursor }).then(
+          (r) => setPages((p) => ({ ...p, items: [...p.items, ...r.items], next: r.nextCursor, loading: false })),
+          (error) => setPages((p) => ({ ...p, error, loading: false })),
+        );
+      }
+    : undefined;
+  return { items: pages.items, first: pages.first, error: pages.error, loading: pages.loading, more, reload: () => setTick((t) => t + 1) };
+}
+
+export const MoreButton = ({ paged, what }: { paged: { more: (() => void) | undefined; loading: boolean }; what: string }) =>
+  paged.more ? html`<div class="pager"><button type="button" class="secondary" onClick=${paged.more}>Afficher plus de ${what}</button></div>` : paged.loading ? html`<${Loading} />` : null;
+
 /** The fiscal years known to the ledger (most recent first); the current calendar year when none. */
 export function useYears(): { years: number[]; current: number } {
   const { data } = useLoad(() => get<{ items: { year: number }[] }>("/v1/ledger/years"), []);

@@ -5,7 +5,7 @@
 import { useState } from "preact/hooks";
 import { api, download, get, newKey } from "../api.js";
 import { formatDate, formatEuros, parisToday } from "../money.js";
-import { ActionButton, can, html, Loading, Money, Page, ProblemView, Success, Tabs, useLoad } from "../ui.js";
+import { ActionButton, can, html, Loading, Money, MoreButton, Page, ProblemView, Success, Tabs, useLoad, usePaged } from "../ui.js";
 
 interface BankAccount {
   iban: string;
@@ -112,7 +112,7 @@ function Import({ account, onDone }: { account: string; onDone: () => void }) {
 
 function Lines({ account }: { account: string }) {
   const [status, setStatus] = useState("unmatched");
-  const lines = useLoad(() => get<{ items: BankLine[]; nextCursor: string | null }>("/v1/bank/lines", { status, account, limit: 200 }), [status, account]);
+  const lines = usePaged<BankLine>("/v1/bank/lines", { status: status || undefined, account, limit: 200 }, [status, account]);
   const [creating, setCreating] = useState<string>();
   const [done, setDone] = useState<string>();
   return html`${can("importStatement") ? html`<${Import} account=${account} onDone=${lines.reload} />` : null}
@@ -122,13 +122,13 @@ function Lines({ account }: { account: string }) {
       </select></div></div>
     ${done ? html`<${Success}>${done}<//>` : null}
     <${ProblemView} error=${lines.error} />
-    ${lines.data
+    ${lines.first
       ? html`<table>
           <caption class="sr-only">Lignes bancaires</caption>
           <thead><tr><th scope="col">Date</th><th scope="col">Libellé</th><th scope="col" class="num">Montant</th><th scope="col">Statut</th><th scope="col"><span class="sr-only">Actions</span></th></tr></thead>
           <tbody>
-            ${lines.data.items.length === 0 ? html`<tr><td colspan="5">Aucune ligne.</td></tr>` : null}
-            ${lines.data.items.map((l) => html`<tr data-line=${l.id}>
+            ${lines.items.length === 0 ? html`<tr><td colspan="5">Aucune ligne.</td></tr>` : null}
+            ${lines.items.map((l) => html`<tr data-line=${l.id}>
               <td>${formatDate(l.date)}</td><td>${l.label}${l.counterparty ? html`<br /><small>${l.counterparty}</small>` : null}</td>
               <td class="num"><${Money} cents=${l.amount} signed /></td>
               <td>${l.status === "matched" ? html`<span class="tag active">rapprochée</span>` : html`<span class="tag">à rapprocher</span>`}</td>
@@ -137,7 +137,7 @@ function Lines({ account }: { account: string }) {
                 : null}</td></tr>
               ${creating === l.id ? html`<tr class="lines"><td colspan="5"><${RuleForm} line=${l} onDone=${(msg: string) => (setCreating(undefined), setDone(msg), lines.reload())} /></td></tr>` : null}`)}
           </tbody>
-        </table>`
+        </table><${MoreButton} paged=${lines} what="lignes" />`
       : html`<${Loading} />`}`;
 }
 

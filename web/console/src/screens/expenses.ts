@@ -2,7 +2,7 @@
 import { useState } from "preact/hooks";
 import { api, get, newKey } from "../api.js";
 import { formatDate, formatEuros, parisToday, parseEuros } from "../money.js";
-import { ActionButton, can, html, Loading, Page, ProblemView, Success, useLoad, useYears, YearSelect } from "../ui.js";
+import { ActionButton, can, html, Loading, MoreButton, Page, ProblemView, Success, useLoad, usePaged, useYears, YearSelect } from "../ui.js";
 import type { Grant } from "./grants.js";
 
 interface Expense {
@@ -23,7 +23,7 @@ export function Expenses() {
   const { years, current } = useYears();
   const [picked, setYear] = useState<number>();
   const year = picked ?? current;
-  const list = useLoad(() => get<{ items: Expense[] }>("/v1/expenses", { year, limit: 500 }), [year]);
+  const list = usePaged<Expense>("/v1/expenses", { year, limit: 200 }, [year]);
   const [error, setError] = useState<unknown>();
   const [done, setDone] = useState<string>();
   const upload = async (e: Expense, file: File) => {
@@ -50,13 +50,13 @@ export function Expenses() {
     ${can("createExpense") ? html`<${NewExpense} onDone=${list.reload} />` : null}
     ${done ? html`<${Success}>${done}<//>` : null}
     <${ProblemView} error=${error ?? list.error} />
-    ${list.data
+    ${list.first
       ? html`<table>
           <caption class="sr-only">Dépenses ${year}</caption>
           <thead><tr><th scope="col">Date</th><th scope="col">Fournisseur</th><th scope="col">Libellé</th><th scope="col">Compte</th><th scope="col">Facture n°</th><th scope="col" class="num">Montant</th><th scope="col">Payée</th><th scope="col">Justificatif</th></tr></thead>
           <tbody>
-            ${list.data.items.length === 0 ? html`<tr><td colspan="8">Aucune dépense en ${year}.</td></tr>` : null}
-            ${list.data.items.map((e) => html`<tr>
+            ${list.items.length === 0 ? html`<tr><td colspan="8">Aucune dépense en ${year}.</td></tr>` : null}
+            ${list.items.map((e) => html`<tr>
               <td>${formatDate(e.date)}</td><td>${e.supplier}</td><td>${e.label}</td><td>${e.account}</td><td>${e.pieceRef}</td><td class="num">${formatEuros(e.amount)}</td>
               <td>${e.paid ? `${formatDate(e.paid.date)} (${METHODS[e.paid.method] ?? e.paid.method})` : "non"}</td>
               <td>${e.file
@@ -68,7 +68,7 @@ export function Expenses() {
                     }} /></label>`
                   : "—"}</td></tr>`)}
           </tbody>
-        </table>`
+        </table><${MoreButton} paged=${list} what="dépenses" />`
       : html`<${Loading} />`}
   <//>`;
 }
