@@ -58,7 +58,7 @@ import type { Construct } from "constructs";
 import { existsSync } from "node:fs";
 import { tableDefinition } from "@asso/core";
 import { GROUP_NEEDS, GROUPS, ROLES, routes, type Group, type RouteDef } from "@asso/functions";
-import { contentSecurityPolicy, HSTS_MAX_AGE_SECONDS, ORIGIN_VERIFY_HEADER, type HeaderKind } from "@asso/functions/headers";
+import { contentSecurityPolicy, HSTS_MAX_AGE_SECONDS, ORIGIN_VERIFY_HEADER, VIEWER_IP_HEADER, type HeaderKind } from "@asso/functions/headers";
 
 export interface BackOfficeProps {
   stage: string;
@@ -201,8 +201,8 @@ export function defineBackOffice(scope: Construct, props: BackOfficeProps) {
       description: 'Stripe restricted key for the public checkout (Checkout Sessions: write; nothing else): {"secretKey":"rk_live_…"}',
       removalPolicy: retain,
     }),
-    webhook: new Secret(scope, "StripeWebhookKeys", {
-      description: 'Stripe restricted read key and the webhook signing secret: {"secretKey":"rk_live_…","webhookSecret":"whsec_…"}',
+    read: new Secret(scope, "StripeReadKeys", {
+      description: 'Stripe restricted read key (webhook, payout matching) and the webhook signing secret: {"secretKey":"rk_live_…","webhookSecret":"whsec_…"}',
       removalPolicy: retain,
     }),
   };
@@ -276,6 +276,12 @@ export function defineBackOffice(scope: Construct, props: BackOfficeProps) {
     ),
     runtime: FunctionRuntime.JS_2_0,
   });
+  // API Gateway sees CloudFront's address, not the donor's: CloudFront tells the API who called
+  // (replacing any such header the client sent), for the per-address rate limits (http.ts clientIp).
+  const viewerIp = new CfFunction(scope, "ViewerIp", {
+    code: FunctionCode.fromInline(`function handler(event) { var r = event.request; r.headers['${VIEWER_IP_HEADER}'] = { value: event.viewer.ip }; return r; }`),
+    runtime: FunctionRuntime.JS_2_0,
+  });
   const distribution = new Distribution(scope, "Cdn", {
     defaultRootObject: "index.html",
     defaultBehavior: {
@@ -296,6 +302,7 @@ export function defineBackOffice(scope: Construct, props: BackOfficeProps) {
         cachePolicy: CachePolicy.CACHING_DISABLED,
         originRequestPolicy: OriginRequestPolicy.ALL_VIEWER_EXCEPT_HOST_HEADER,
         responseHeadersPolicy: apiHeaders,
+        functionAssociations: [{ function: viewerIp, eventType: FunctionEventType.VIEWER_REQUEST }],
       },
       "/console/*": {
         origin: siteOrigin,
@@ -496,7 +503,7 @@ export function defineBackOffice(scope: Construct, props: BackOfficeProps) {
   new CfnOutput(scope, "TableName", { value: table.tableName });
   new CfnOutput(scope, "FilesBucket", { value: files.bucketName });
   new CfnOutput(scope, "StripeCheckoutSecretArn", { value: stripeSecrets.checkout.secretArn });
-  new CfnOutput(scope, "StripeWebhookSecretArn", { value: stripeSecrets.webhook.secretArn });
+  new CfnOutput(scope, "StripeReadSecretArn", { value: stripeSecrets.read.secretArn });
   new CfnOutput(scope, "AlarmTopicArn", { value: alarms.topicArn, description: "Alarms are published here; subscribe to it (ALARM_EMAIL adds an e-mail subscription)" });
 
   return { table, api, userPool, client, functions, stripeSecrets, cursorSecret, originSecret, alarms, site, files, distribution, accessLogs };

@@ -98,10 +98,10 @@ describe("staff sign-in (Cognito)", () => {
 });
 
 describe("secrets and least privilege", () => {
-  it("gives the public function and the webhook each its own Stripe secret (bug: one full key shared by both)", () => {
+  it("gives the public function (checkout key) and the webhook (read key) each its own Stripe secret (bug: one full key shared by both)", () => {
     const secrets = ofType(prod, "AWS::SecretsManager::Secret").map(([id]) => id);
     const checkout = secrets.find((id) => id.startsWith("StripeCheckoutKey"))!;
-    const webhook = secrets.find((id) => id.startsWith("StripeWebhookKeys"))!;
+    const webhook = secrets.find((id) => id.startsWith("StripeReadKeys"))!;
     expect(checkout && webhook).toBeTruthy();
     expect(refersTo(fnOf(prod, "public").Environment.Variables.STRIPE_SECRET_ARN, checkout)).toBe(true);
     expect(refersTo(fnOf(prod, "webhooks").Environment.Variables.STRIPE_SECRET_ARN, webhook)).toBe(true);
@@ -110,7 +110,7 @@ describe("secrets and least privilege", () => {
       const readsCheckout = reads.some((s) => refersTo(s.Resource, checkout));
       const readsWebhook = reads.some((s) => refersTo(s.Resource, webhook));
       expect(readsCheckout, group).toBe(GROUP_NEEDS[group].stripe === "checkout");
-      expect(readsWebhook, group).toBe(GROUP_NEEDS[group].stripe === "webhook");
+      expect(readsWebhook, group).toBe(GROUP_NEEDS[group].stripe === "read");
     }
   });
   it("lets the public function touch only its own items (dynamodb:LeadingKeys), no index, so not the ledger (bug: full table read/write)", () => {
@@ -189,6 +189,14 @@ describe("the edge: security headers, origin check, alarms", () => {
     const header = apiOrigin.OriginCustomHeaders.find((h: { HeaderName: string }) => h.HeaderName === "x-origin-verify");
     expect(JSON.stringify(header.HeaderValue)).toMatch(/resolve:secretsmanager:/);
     expect(refersTo(header.HeaderValue, "OriginVerify")).toBe(true);
+  });
+  it("CloudFront tells the API the caller's address (x-viewer-ip), replacing any the client sent", () => {
+    const dist = one(prod, "AWS::CloudFront::Distribution").DistributionConfig;
+    const api = dist.CacheBehaviors.find((b: { PathPattern: string }) => b.PathPattern === "/v1/*");
+    const fnId = api.FunctionAssociations[0].FunctionARN["Fn::GetAtt"][0];
+    const handler = new Function(`${resources(prod)[fnId]!.Properties.FunctionCode}; return handler;`)() as (e: unknown) => { headers: Record<string, { value: string }> };
+    const out = handler({ viewer: { ip: "198.51.100.7" }, request: { uri: "/v1/public/donations/checkout", headers: { "x-viewer-ip": { value: "1.2.3.4" } } } });
+    expect(out.headers["x-viewer-ip"]).toEqual({ value: "198.51.100.7" });
   });
   it("always has an alarm topic, given as an output; e-mail only with ALARM_EMAIL (bug: alarms went nowhere without it)", () => {
     expect(ofType(prod, "AWS::SNS::Topic")).toHaveLength(1);

@@ -11,10 +11,10 @@ export interface GroupNeeds {
   leadingKeys?: readonly string[];
   /**
    * Which Stripe key the group reads from Secrets Manager, each in its own secret: `checkout` (a
-   * restricted key that may create Checkout Sessions, for the public routes) or `webhook` (a
-   * restricted read key and the webhook signing secret).
+   * restricted key that may create Checkout Sessions only, for the public routes) or `read` (a
+   * restricted read key and the webhook signing secret: the webhook, the bank's payout matching).
    */
-  stripe: false | "checkout" | "webhook";
+  stripe: false | "checkout" | "read";
   /** Key prefixes of the files bucket the group reads / writes (`""` for the whole bucket). */
   files?: { read?: readonly string[]; write?: readonly string[] };
   /** The function invokes itself asynchronously (long jobs: large exports); env EXPORT_FUNCTION_NAME. */
@@ -31,10 +31,10 @@ export const GROUP_NEEDS: Record<Group, GroupNeeds> = {
   system: { table: "none", stripe: false, memoryMb: 256 },
   ledger: { table: "readwrite", stripe: false, memoryMb: 1024, files: { read: ["exports/"], write: ["exports/"] }, selfInvoke: true, timeoutSeconds: 300 },
   public: { table: "readwrite", leadingKeys: PUBLIC_LEADING_KEYS, stripe: "checkout", memoryMb: 512 },
-  webhooks: { table: "readwrite", stripe: "webhook", memoryMb: 1024, files: { read: ["receipts/"], write: ["receipts/"] } },
+  webhooks: { table: "readwrite", stripe: "read", memoryMb: 1024, files: { read: ["receipts/"], write: ["receipts/"] } },
   people: { table: "readwrite", stripe: false, memoryMb: 512, files: { read: ["receipts/"], write: ["receipts/"] } },
   documents: { table: "read", stripe: false, memoryMb: 1024, files: { read: ["receipts/"], write: ["receipts/"] } },
   grants: { table: "readwrite", stripe: false, memoryMb: 1024, files: { read: ["invoices/"], write: ["invoices/"] } },
-  bank: { table: "readwrite", stripe: false, memoryMb: 1024 },
+  bank: { table: "readwrite", stripe: "read", memoryMb: 1024 },
   reports: { table: "readwrite", stripe: false, memoryMb: 1536, files: { read: [""] } },
 };

@@ -49,3 +49,6 @@ export function securityHeaders(kind: HeaderKind, opts: CspOptions = {}): Record
 
 /** The header CloudFront adds to every request it forwards to the API; the Lambdas refuse requests without it. */
 export const ORIGIN_VERIFY_HEADER = "x-origin-verify";
+
+/** The header CloudFront sets (a viewer-request function) to the caller's address, replacing any the client sent. */
+export const VIEWER_IP_HEADER = "x-viewer-ip";

@@ -1,7 +1,7 @@
 /** The HTTP edge: what a server error logs, and the CloudFront origin check. */
 import { afterEach, describe, expect, it, vi } from "vitest";
-import { defineGroup, type HttpEvent } from "./http.js";
-import { ORIGIN_VERIFY_HEADER } from "./headers.js";
+import { clientIp, defineGroup, type HttpEvent } from "./http.js";
+import { ORIGIN_VERIFY_HEADER, VIEWER_IP_HEADER } from "./headers.js";
 import type { RouteDef } from "./route.js";
 import { routes } from "./routes.js";
 
@@ -82,5 +82,15 @@ describe("the API answers only what CloudFront forwards (ORIGIN_VERIFY)", () => 
   it("checks nothing when ORIGIN_VERIFY is unset (local gateway)", async () => {
     const res = await systemGroup(async () => ({ status: "ok" }))(event());
     expect(res.statusCode).toBe(200);
+  });
+});
+
+describe("the caller's address behind CloudFront (clientIp)", () => {
+  it("is the viewer address CloudFront sets, trusted only with CloudFront's secret header; sourceIp otherwise", () => {
+    expect(clientIp(event({ [VIEWER_IP_HEADER]: "198.51.100.7" }))).toBe("203.0.113.9");
+    process.env.ORIGIN_VERIFY = "cf-secret-value";
+    expect(clientIp(event({ [VIEWER_IP_HEADER]: "198.51.100.7", [ORIGIN_VERIFY_HEADER]: "cf-secret-value" }))).toBe("198.51.100.7");
+    expect(clientIp(event({ [VIEWER_IP_HEADER]: "198.51.100.7" }))).toBe("203.0.113.9");
+    expect(clientIp(event({ [ORIGIN_VERIFY_HEADER]: "cf-secret-value" }))).toBe("203.0.113.9");
   });
 });

@@ -18,7 +18,7 @@ import {
 } from "@asso/core/errors";
 import { loadSecrets } from "@asso/core/secrets";
 import { timingSafeEqual } from "node:crypto";
-import { ORIGIN_VERIFY_HEADER } from "./headers.js";
+import { ORIGIN_VERIFY_HEADER, VIEWER_IP_HEADER } from "./headers.js";
 import { parseGroups, type Principal } from "./roles.js";
 import { routeKey, type Group, type RouteDef } from "./route.js";
 import { routes, type AppRoute } from "./routes.js";
@@ -148,6 +148,25 @@ function checkOrigin(headers: Record<string, string>): void {
   const want = Buffer.from(expected);
   if (given.length !== want.length || !timingSafeEqual(given, want))
     throw new ForbiddenError("This API is served through the association's site address only.");
+}
+
+/**
+ * The caller's address. Behind CloudFront (ORIGIN_VERIFY set) API Gateway's `sourceIp` is a
+ * CloudFront edge: the address is the `x-viewer-ip` header CloudFront sets, trusted only when the
+ * request carries CloudFront's secret header. Locally (or called directly) it is `sourceIp`.
+ */
+export function clientIp(event: Pick<HttpEvent, "headers" | "requestContext">): string {
+  const source = event.requestContext?.http?.sourceIp ?? "unknown";
+  const expected = process.env.ORIGIN_VERIFY;
+  if (!expected) return source;
+  const headers: Record<string, string> = {};
+  for (const [k, v] of Object.entries(event.headers ?? {})) if (v !== undefined) headers[k.toLowerCase()] = v;
+  try {
+    checkOrigin(headers);
+  } catch {
+    return source;
+  }
+  return headers[VIEWER_IP_HEADER]?.trim() || source;
 }
 
 function checkAccess(route: RouteDef, principal: Principal | undefined): void {
