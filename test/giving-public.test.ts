@@ -247,3 +247,19 @@ describe("the Stripe double", () => {
     expect(html).toContain('href="https://example.org/&quot;&gt;&lt;script&gt;');
   });
 });
+
+describe("declared answers", () => {
+  it("the public routes answer what the route table (and so the OpenAPI document) declares", async () => {
+    const { givingRoutes } = await import("../packages/functions/src/routes/giving.js");
+    const schemaOf = (operationId: string) => givingRoutes.find((r) => r.operationId === operationId)!.response.schema!;
+    const tiers = await stack.call("GET", "/v1/public/membership-tiers", { role: null });
+    expect(schemaOf("membershipTiers").safeParse(await tiers.json()).success).toBe(true);
+    const settings = await stack.call("GET", "/v1/public/giving-settings", { role: null });
+    expect(schemaOf("givingSettings").safeParse(await settings.json()).success).toBe(true);
+    const don = await fromIp("203.0.113.80", body("declared@example.org"));
+    expect(schemaOf("donationCheckout").safeParse(JSON.parse(don.body!)).success).toBe(true);
+    const member = await fromIp("203.0.113.81", { tierId: "individuel", member: { email: "declared.m@example.org", firstName: "D", lastName: "M" } }, {}, "/v1/public/memberships/checkout");
+    expect(member.statusCode).toBe(201);
+    expect(schemaOf("membershipCheckout").safeParse(JSON.parse(member.body!)).success).toBe(true);
+  });
+});
