@@ -62,3 +62,63 @@ export async function presignPut(key: string, contentType: string, seconds = 300
   const { getSignedUrl } = await import("@aws-sdk/s3-request-presigner");
   return getSignedUrl(await s3(), new PutObjectCommand({ Bucket: bucket, Key: key, ContentType: contentType }), { expiresIn: seconds });
 }
+
+/** S3's smallest part of a multipart upload (all but the last), 5 MiB. */
+export const MIN_PART_BYTES = 5 * 1024 * 1024;
+
+/**
+ * Streams text or bytes to S3 without holding the file: chunks are gathered into parts of
+ * `partBytes` (5 MiB at least) sent one at a time as a multipart upload, so memory stays about one
+ * part whatever the file's size; a file smaller than one part is a single PUT. An upload that fails
+ * half-way is aborted (no orphan parts are kept).
+ */
+export async function uploadStream(
+  key: string,
+  source: AsyncIterable<string | Uint8Array>,
+  contentType: string,
+  opts: { partBytes?: number; bucket?: string } = {},
+): Promise<{ bytes: number; parts: number }> {
+  const { CreateMultipartUploadCommand, UploadPartCommand, CompleteMultipartUploadCommand, AbortMultipartUploadCommand } = await import("@aws-sdk/client-s3");
+  const client = await s3();
+  const bucket = opts.bucket ?? filesBucket();
+  const partBytes = Math.max(opts.partBytes ?? 8 * 1024 * 1024, MIN_PART_BYTES);
+  const sse = process.env.S3_ENDPOINT ? undefined : ("AES256" as const);
+  let pending: Buffer[] = [];
+  let pendingBytes = 0;
+  let total = 0;
+  let uploadId: string | undefined;
+  const parts: { ETag: string; PartNumber: number }[] = [];
+
+  const flush = async () => {
+    const body = Buffer.concat(pending, pendingBytes);
+    pending = [];
+    pendingBytes = 0;
+    if (!uploadId) {
+      const created = await client.send(new CreateMultipartUploadCommand({ Bucket: bucket, Key: key, ContentType: contentType, ServerSideEncryption: sse }));
+      uploadId = created.UploadId!;
+    }
+    const n = parts.length + 1;
+    const r = await client.send(new UploadPartCommand({ Bucket: bucket, Key: key, UploadId: uploadId, PartNumber: n, Body: body, ContentLength: body.length }));
+    parts.push({ ETag: r.ETag!, PartNumber: n });
+  };
+
+  try {
+    for await (const chunk of source) {
+      const b = typeof chunk === "string" ? Buffer.from(chunk, "utf8") : Buffer.from(chunk.buffer, chunk.byteOffset, chunk.byteLength);
+      pending.push(b);
+      pendingBytes += b.length;
+      total += b.length;
+      if (pendingBytes >= partBytes) await flush();
+    }
+    if (!uploadId) {
+      await putObject(key, Buffer.concat(pending, pendingBytes), contentType, bucket);
+      return { bytes: total, parts: 1 };
+    }
+    if (pendingBytes > 0) await flush();
+    await client.send(new CompleteMultipartUploadCommand({ Bucket: bucket, Key: key, UploadId: uploadId, MultipartUpload: { Parts: parts } }));
+    return { bytes: total, parts: parts.length };
+  } catch (err) {
+    if (uploadId) await client.send(new AbortMultipartUploadCommand({ Bucket: bucket, Key: key, UploadId: uploadId })).catch(() => undefined);
+    throw err;
+  }
+}

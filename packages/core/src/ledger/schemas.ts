@@ -114,7 +114,30 @@ export const TrialBalanceQuery = z.strictObject({
   year: Year,
   closing: z.enum(["include", "exclude"]).default("include").describe("exclude: the balances before the closing entries"),
 });
-export const ExportQuery = z.strictObject({ year: Year, format: z.enum(["fec", "csv"]).default("fec") });
+export const ExportQuery = z.strictObject({
+  year: Year,
+  format: z.enum(["fec", "csv"]).default("fec"),
+  async: z
+    .enum(["true", "false"])
+    .optional()
+    .transform((v) => (v === undefined ? undefined : v === "true"))
+    .describe("true: run as a job (202); a year over 5 000 entries always does"),
+});
+export const ExportIdParam = z.strictObject({ id: z.uuid("is not an export id") });
+export const ExportJobSchema = z
+  .object({
+    id: z.string(),
+    status: z.enum(["pending", "running", "done", "failed"]),
+    year: z.number().int(),
+    format: z.enum(["fec", "csv"]),
+    fileName: z.string(),
+    createdAt: z.string(),
+    finishedAt: z.string().optional(),
+    bytes: z.number().int().optional(),
+    url: z.string().optional().describe("presigned download link (15 minutes), once done"),
+    error: z.string().optional(),
+  })
+  .meta({ id: "ExportJob" });
 export const IdParam = z.strictObject({ id: z.string().min(1).max(80).regex(/^[\w-]+$/, "is not an entry id") });
 export const YearParam = z.strictObject({ year: Year });
 

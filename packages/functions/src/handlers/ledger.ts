@@ -5,6 +5,7 @@ import { NotFoundError } from "@asso/core/errors";
 import { withStoredAnswer } from "@asso/core/idempotency";
 import { addAccount, listAccounts } from "@asso/core/ledger/accounts";
 import { closeYear } from "@asso/core/ledger/closing";
+import { contentTypeOf, exportRunsAsJob, getExportJob, runExportJob, startExportJob } from "@asso/core/ledger/exports";
 import { exportFileName, exportLedger } from "@asso/core/ledger/fec";
 import { entryView, type Actor } from "@asso/core/ledger/model";
 import { getEntry, postEntry, requestHash, reverseEntry, type Idempotency } from "@asso/core/ledger/posting";
@@ -46,16 +47,17 @@ const http = defineGroup("ledger", {
   generalLedger: async (req) => generalLedger(dbFromEnv(), req.query),
   exportLedger: async (req) => {
     const { year, format } = req.query;
+    const db = dbFromEnv();
+    const siren = loadConfig().siren;
+    if (await exportRunsAsJob(db, year, req.query.async)) {
+      const job = await startExportJob(db, { year, format, siren }, { actor: actorOf(req), dispatch: dispatchExport });
+      return { status: 202, body: { id: job.id, status: job.status }, headers: { location: `/v1/ledger/exports/${job.id}` } };
+    }
     let text = "";
-    for await (const chunk of exportLedger(dbFromEnv(), year, format)) text += chunk;
-    return {
-      body: text,
-      headers: {
-        "content-type": format === "fec" ? "text/plain; charset=utf-8" : "text/csv; charset=utf-8",
-        "content-disposition": `attachment; filename="${exportFileName(loadConfig().siren, year, format)}"`,
-      },
-    };
+    for await (const chunk of exportLedger(db, year, format)) text += chunk;
+    return { body: text, headers: { "content-type": contentTypeOf(format), "content-disposition": `attachment; filename="${exportFileName(siren, year, format)}"` } };
   },
+  getExport: async (req) => getExportJob(dbFromEnv(), req.params.id),
   integrity: async () => verifyChain(dbFromEnv()),
 });
 
@@ -66,7 +68,34 @@ interface ScheduledEvent {
 }
 const isScheduled = (e: unknown): e is ScheduledEvent => (e as { source?: string } | null)?.source === "aws.events";
 
-export async function handler(event: HttpEvent | ScheduledEvent): Promise<HttpResult | { validated: number; pending: boolean }> {
+/** The event the ledger Lambda sends itself (asynchronous invoke) to run an export job. */
+interface ExportEvent {
+  source: "asso.ledger-export";
+  id: string;
+}
+const EXPORT_SOURCE = "asso.ledger-export";
+const isExport = (e: unknown): e is ExportEvent => (e as { source?: string } | null)?.source === EXPORT_SOURCE;
+
+/**
+ * Runs an export job elsewhere than in the answering request. In AWS (`LEDGER_EXPORT_FUNCTION`,
+ * else this function's own name): an asynchronous invoke of the ledger Lambda, which needs
+ * `lambda:InvokeFunction` on itself. Locally: in the background of this process.
+ */
+async function dispatchExport(id: string): Promise<void> {
+  const target = process.env.LEDGER_EXPORT_FUNCTION || process.env.AWS_LAMBDA_FUNCTION_NAME;
+  if (target) {
+    const { LambdaClient, InvokeCommand } = await import("@aws-sdk/client-lambda");
+    const event: ExportEvent = { source: EXPORT_SOURCE, id };
+    await new LambdaClient({}).send(new InvokeCommand({ FunctionName: target, InvocationType: "Event", Payload: Buffer.from(JSON.stringify(event)) }));
+    return;
+  }
+  void runExportJob(dbFromEnv(), id).catch((err: unknown) =>
+    console.error(JSON.stringify({ level: "error", msg: "ledger export failed", id, error: err instanceof Error ? err.name : typeof err })),
+  );
+}
+
+export async function handler(event: HttpEvent | ScheduledEvent | ExportEvent): Promise<HttpResult | { validated: number; pending: boolean } | { id: string; status: string }> {
+  if (isExport(event)) return { id: event.id, status: await runExportJob(dbFromEnv(), event.id) };
   if (!isScheduled(event)) return http(event);
   const db = dbFromEnv();
   const settled = await drain(db);
