@@ -55,9 +55,16 @@ async function signIn(role: "tresorier" | "delegation" | "auditor", viewport = {
 
 const shot = (page: Page, name: string) => page.screenshot({ path: join(SCREENS, `${name}.png`), fullPage: false });
 
+/** Form controls with no accessible name (no <label>, aria-label or aria-labelledby): must be none. */
+const UNLABELLED = `[...document.querySelectorAll("input, select, textarea")]
+  .filter((el) => el.type !== "hidden" && !(el.labels && el.labels.length) && !el.getAttribute("aria-label") && !el.getAttribute("aria-labelledby"))
+  .map((el) => el.outerHTML.slice(0, 80))`;
+
 async function go(page: Page, hash: string, heading: string) {
   await page.goto(`${stack.url}/console/#/${hash}`);
   await page.getByRole("heading", { level: 1, name: heading }).waitFor();
+  await expect.poll(() => page.locator(".loading").count()).toBe(0);
+  expect(await page.evaluate<string[]>(UNLABELLED), `unlabelled controls on ${hash}`).toEqual([]);
 }
 
 describe("GET /v1/me and the local sign-in", () => {
@@ -91,6 +98,8 @@ describe("the trésorier", () => {
     await go(page, "tableau-de-bord", "Tableau de bord");
     await expect.poll(() => page.getByTestId("kpi-bank").textContent()).toMatch(/€/);
     await page.locator("canvas").first().waitFor();
+    await expect.poll(() => page.getByTestId("kpi-unmatched").textContent()).toMatch(/^\d+\+?$/);
+    await expect.poll(() => page.getByTestId("kpi-incidents").textContent()).toMatch(/^\d+$/);
     await shot(page, "tresorier-dashboard");
 
     await go(page, "comptabilite/saisie", "Saisir une écriture");
@@ -365,6 +374,24 @@ describe("the auditor", () => {
     expect(file.suggestedFilename()).toMatch(/FEC20241231\.txt$/);
     expect(readFileSync((await file.path())!, "utf8")).toContain("Fondation de France, programme 2024");
     expect(await page.getByRole("button", { name: WRITE_BUTTONS }).count()).toBe(0);
+    await page.close();
+  });
+
+  it("is usable from the keyboard: skip link, navigation, focus moved to each screen's title", { timeout: 90_000 }, async () => {
+    const page = await signIn("auditor");
+    // Signed in, focus is on the screen's title; the skip link comes first in the page and shows when focused.
+    await expect.poll(() => page.evaluate<string>("document.activeElement.tagName")).toBe("H1");
+    await page.locator("a.skip").focus();
+    expect((await page.locator("a.skip").boundingBox())!.x).toBeGreaterThanOrEqual(0);
+    await page.keyboard.press("Enter");
+    expect(await page.evaluate<string>("document.activeElement.id")).toBe("main");
+    // Through the header to the navigation, then open a screen with Enter.
+    await page.locator("nav.side a").first().focus();
+    for (let i = 0; i < 8 && (await page.evaluate<string>("document.activeElement.textContent")) !== "Exports"; i++) await page.keyboard.press("Tab");
+    expect(await page.evaluate<string>("document.activeElement.textContent")).toBe("Exports");
+    await page.keyboard.press("Enter");
+    await page.getByRole("heading", { level: 1, name: "Exports" }).waitFor();
+    await expect.poll(() => page.evaluate<string>("document.activeElement.tagName + ' ' + document.activeElement.textContent")).toBe("H1 Exports");
     await page.close();
   });
 

@@ -46,11 +46,11 @@ export function Dashboard() {
           <div class="kpi"><h2>Résultat ${year} à date</h2><p data-testid="kpi-result"><${Money} cents=${result} signed /></p>
             <small>${result !== undefined && result >= 0 ? "excédent" : "déficit"} (produits − charges)</small></div>
           ${can("listBankLines")
-            ? html`<div class="kpi"><h2>Lignes bancaires à rapprocher</h2><p data-testid="kpi-unmatched">${unmatched.data ? `${unmatched.data.items.length}${unmatched.data.nextCursor ? "+" : ""}` : "…"}</p>
+            ? html`<div class="kpi"><h2>Lignes bancaires à rapprocher</h2><p data-testid="kpi-unmatched">${unmatched.data ? `${unmatched.data.items.length}${unmatched.data.nextCursor ? "+" : ""}` : unmatched.error ? "—" : "…"}</p>
                 <a href="#/banque">Rapprocher</a></div>`
             : null}
           ${can("listIncidents")
-            ? html`<div class="kpi"><h2>Incidents de paiement</h2><p data-testid="kpi-incidents">${incidents.data ? incidents.data.items.length : "…"}</p>
+            ? html`<div class="kpi"><h2>Incidents de paiement</h2><p data-testid="kpi-incidents">${incidents.data ? incidents.data.items.length : incidents.error ? "—" : "…"}</p>
                 <a href="#/dons/incidents">Voir</a></div>`
             : null}
         </section>
