@@ -312,3 +312,17 @@ describe("Stripe: 4671 equals Stripe's balance", () => {
     expect(st.items.filter((e) => e.pieceRef === "txn_billing_2024_11")).toHaveLength(1);
   });
 });
+
+describe("a closed year keeps its lettrage", () => {
+  it("unmatching a line of a closed year is refused (409); the état still reads", async () => {
+    const close = await stack.call("POST", "/v1/ledger/years/2024/close");
+    expect(close.status).toBe(201);
+    const line = (await linesOf()).find((l) => l.amount === 1500000)!;
+    const res = await stack.call("DELETE", `/v1/bank/lines/${line.id}/match`);
+    expect(res.status).toBe(409);
+    expect(((await res.json()) as { detail: string }).detail).toContain("2024");
+    expect((await linesOf()).find((l) => l.id === line.id)!.status).toBe("matched");
+    // The opening entries (AN) of 2025 restate 2024: the balance is not counted twice.
+    expect(await state("2025-01-15")).toMatchObject({ bankBalance: 2546836, ledgerBalance: 2546836, difference: 0 });
+  });
+});
