@@ -11,6 +11,7 @@ import { createExpense } from "@asso/core/grants/expenses";
 import { createFunder, getFunder } from "@asso/core/grants/funders";
 import { createGrant } from "@asso/core/grants/grants";
 import { dedicatedFunds } from "@asso/core/grants/yearend";
+import { handler } from "@asso/functions/handlers/grants";
 import { ensureTable, startDynamoDbLocal } from "../infra/dynamodb-local.js";
 
 const GRANTS = Number(process.env.BENCH_GRANTS ?? 200);
@@ -87,9 +88,28 @@ try {
   const view = await getFunder(db, funderId);
   const funderView = await time(30, () => getFunder(db, funderId));
   const funds = await time(30, () => dedicatedFunds(db, 2025));
+  // The same read through the Lambda handler: route, roles, parsing, the JSON answer.
+  Object.assign(process.env, { TABLE_NAME: "bench-grants", DYNAMODB_ENDPOINT: dynamo.endpoint });
+  const event = {
+    version: "2.0",
+    routeKey: "GET /v1/funders/{id}",
+    rawPath: `/v1/funders/${funderId}`,
+    rawQueryString: "",
+    headers: {},
+    pathParameters: { id: funderId },
+    requestContext: { requestId: "bench", http: { method: "GET", path: `/v1/funders/${funderId}` }, authorizer: { jwt: { claims: { sub: "bench", "cognito:groups": "[auditor]" }, scopes: null } } },
+    isBase64Encoded: false,
+  } as unknown as Parameters<typeof handler>[0];
+  let bytes = 0;
+  const http = await time(30, async () => {
+    const r = await handler(event);
+    if (r.statusCode !== 200) throw new Error(`funder view answered ${r.statusCode}`);
+    bytes = (r.body ?? "").length;
+  });
   console.log(`| ${GRANTS} grants (${view.grants.length} of one funder), ${EXPENSES.toLocaleString("en")} expenses, DynamoDB Local | median | p95 |`);
   console.log("| --- | --- | --- |");
   console.log(`| funder view, GET /v1/funders/{id} (getFunder) | ${funderView.median.toFixed(1)} ms | ${funderView.p95.toFixed(1)} ms |`);
+  console.log(`| funder view through the Lambda handler (answer ${(bytes / 1024).toFixed(0)} KB) | ${http.median.toFixed(1)} ms | ${http.p95.toFixed(1)} ms |`);
   console.log(`| fonds dédiés of a year, GET /v1/grants/dedicated-funds (dedicatedFunds) | ${funds.median.toFixed(1)} ms | ${funds.p95.toFixed(1)} ms |`);
   console.log(`\nfunder figures: awarded ${view.awarded}, received ${view.received}, spent ${view.spent}, unspentRestricted ${view.unspentRestricted}`);
   db.doc.destroy();
