@@ -98,6 +98,13 @@ export const SETTINGS = [
   "RECEIPTS_ENABLED",
   "MEMBERSHIP_TIERS",
   "TAX_REDUCTION_PERCENT",
+  "FISCAL_YEAR_START_MONTH",
+  "BANK_ACCOUNTS",
+  "CHECKOUT_IP_PER_MINUTE",
+  "CHECKOUT_IP_BURST",
+  "CHECKOUT_GLOBAL_PER_SECOND",
+  "CHECKOUT_GLOBAL_BURST",
+  "CAPTCHA_VERIFY_URL",
 ] as const;
 type Settings = NonNullable<BackOfficeProps["settings"]>;
 
@@ -216,6 +223,11 @@ export function defineBackOffice(scope: Construct, props: BackOfficeProps) {
     generateSecretString: { passwordLength: 48, excludePunctuation: true },
     removalPolicy: retain,
   });
+
+  // With a CAPTCHA (CAPTCHA_VERIFY_URL), its secret key: put the provider's secret in it after the first deploy.
+  const captchaSecret = props.settings?.CAPTCHA_VERIFY_URL
+    ? new Secret(scope, "CaptchaSecret", { description: "The CAPTCHA provider's secret key (public checkout); replace the generated value", removalPolicy: retain })
+    : undefined;
 
   const alarms = new Topic(scope, "Alarms", { displayName: `Association back-office alarms (${stage})` });
   if (props.alarmEmail) alarms.addSubscription(new EmailSubscription(props.alarmEmail));
@@ -381,9 +393,14 @@ export function defineBackOffice(scope: Construct, props: BackOfficeProps) {
       else allow(actions, [table.tableArn, `${table.tableArn}/index/*`]);
     }
     const stripeSecret = needs.stripe ? stripeSecrets[needs.stripe] : undefined;
-    allow(["secretsmanager:GetSecretValue"], [cursorSecret.secretArn, originSecret.secretArn, ...(stripeSecret ? [stripeSecret.secretArn] : [])]);
+    allow(["secretsmanager:GetSecretValue"], [
+      cursorSecret.secretArn,
+      originSecret.secretArn,
+      ...(stripeSecret ? [stripeSecret.secretArn] : []),
+      ...(captchaSecret && group === "public" ? [captchaSecret.secretArn] : []),
+    ]);
     if (needs.files?.read?.length) allow(["s3:GetObject"], needs.files.read.map((p) => files.arnForObjects(`${p}*`)));
-    if (needs.files?.write?.length) allow(["s3:PutObject"], needs.files.write.map((p) => files.arnForObjects(`${p}*`)));
+    if (needs.files?.write?.length) allow(["s3:PutObject", "s3:AbortMultipartUpload"], needs.files.write.map((p) => files.arnForObjects(`${p}*`)));
     // A physical name, so the function can name itself (a Ref to itself would be a cycle).
     const functionName = needs.selfInvoke ? `${stack.stackName.slice(0, 50)}-${group}` : undefined;
     if (functionName)
@@ -408,7 +425,8 @@ export function defineBackOffice(scope: Construct, props: BackOfficeProps) {
         ...(needs.table !== "none" ? { TABLE_NAME: table.tableName } : {}),
         ...(stripeSecret ? { STRIPE_SECRET_ARN: stripeSecret.secretArn, PUBLIC_BASE_URL: publicBaseUrl } : {}),
         ...(needs.files ? { FILES_BUCKET: files.bucketName } : {}),
-        ...(functionName ? { EXPORT_FUNCTION_NAME: functionName } : {}),
+        ...(functionName ? { EXPORT_FUNCTION_NAME: functionName, LEDGER_EXPORT_FUNCTION: functionName } : {}),
+        ...(captchaSecret && group === "public" ? { CAPTCHA_SECRET_ARN: captchaSecret.secretArn } : {}),
         ...settings,
       },
     });
@@ -504,6 +522,7 @@ export function defineBackOffice(scope: Construct, props: BackOfficeProps) {
   new CfnOutput(scope, "FilesBucket", { value: files.bucketName });
   new CfnOutput(scope, "StripeCheckoutSecretArn", { value: stripeSecrets.checkout.secretArn });
   new CfnOutput(scope, "StripeReadSecretArn", { value: stripeSecrets.read.secretArn });
+  if (captchaSecret) new CfnOutput(scope, "CaptchaSecretArn", { value: captchaSecret.secretArn });
   new CfnOutput(scope, "AlarmTopicArn", { value: alarms.topicArn, description: "Alarms are published here; subscribe to it (ALARM_EMAIL adds an e-mail subscription)" });
 
   return { table, api, userPool, client, functions, stripeSecrets, cursorSecret, originSecret, alarms, site, files, distribution, accessLogs };

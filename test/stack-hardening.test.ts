@@ -125,6 +125,15 @@ describe("secrets and least privilege", () => {
       expect(matches(pk), pk).toBe(false);
     expect(matches("CHECKOUT#abc")).toBe(true);
   });
+  it("with a CAPTCHA, its secret key is a secret only the public function reads", () => {
+    const t = synth("prod", { settings: { ...IDENTITY, CAPTCHA_VERIFY_URL: "https://captcha.example/verify" } });
+    const id = ofType(t, "AWS::SecretsManager::Secret").find(([i]) => i.startsWith("CaptchaSecret"))![0];
+    for (const group of GROUPS) {
+      expect(refersTo(fnOf(t, group).Environment.Variables.CAPTCHA_SECRET_ARN ?? null, id), group).toBe(group === "public");
+      expect(statementsOf(t, group).some((s) => refersTo(s.Resource, id)), group).toBe(group === "public");
+    }
+    expect(ofType(prod, "AWS::SecretsManager::Secret").some(([i]) => i.startsWith("CaptchaSecret"))).toBe(false);
+  });
   it("keeps the cursor key and the origin header value in generated secrets, passed by ARN (never the value)", () => {
     for (const id of ["CursorKey", "OriginVerify"]) {
       const [, secret] = ofType(prod, "AWS::SecretsManager::Secret").find(([i]) => i.startsWith(id))!;
@@ -254,6 +263,7 @@ describe("the files bucket", () => {
   it("lets the ledger invoke itself for large exports (EXPORT_FUNCTION_NAME), and no one else", () => {
     const ledger = fnOf(prod, "ledger");
     expect(ledger.Environment.Variables.EXPORT_FUNCTION_NAME).toBe(ledger.FunctionName);
+    expect(ledger.Environment.Variables.LEDGER_EXPORT_FUNCTION).toBe(ledger.FunctionName);
     const invoke = statementsOf(prod, "ledger").filter((s) => actions(s).includes("lambda:InvokeFunction"));
     expect(invoke).toHaveLength(1);
     expect(JSON.stringify(invoke[0]!.Resource)).toContain(`:function:${ledger.FunctionName}`);

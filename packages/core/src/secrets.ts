@@ -2,12 +2,12 @@
  * Secrets read once per cold start from Secrets Manager in AWS: for each setting `X` the stack
  * passes `X_ARN` (never the value, so it is not shown in the function's configuration), and
  * `loadSecrets` puts the value in `process.env.X`, where the code reads it like any setting
- * (`CURSOR_SECRET` in db/cursor.ts, `ORIGIN_VERIFY` in the HTTP edge). Locally no ARN is set and
+ * (`CURSOR_SECRET` in db/cursor.ts, `ORIGIN_VERIFY` in the HTTP edge, `CAPTCHA_SECRET` in payments/abuse.ts). Locally no ARN is set and
  * nothing is fetched: the environment (or the development defaults) stands.
  *
  * Errors: a secret that cannot be read or is empty rejects; the next call tries again.
  */
-export const SECRET_SETTINGS = ["CURSOR_SECRET", "ORIGIN_VERIFY"] as const;
+export const SECRET_SETTINGS = ["CURSOR_SECRET", "ORIGIN_VERIFY", "CAPTCHA_SECRET"] as const;
 export type SecretSetting = (typeof SECRET_SETTINGS)[number];
 
 /** Reads a secret's string by ARN. */
