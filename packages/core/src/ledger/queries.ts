@@ -12,9 +12,6 @@ import { JOURNAL_CODES, type JournalCode } from "./journals.js";
 import { entryHash, entryRef, entryView, GENESIS_HASH, type EntryView } from "./model.js";
 import { chainPages, readAccountLines, readBalances, readChainHead, readEntries, readJournalIds, readYears, type ResumeKey } from "./store.js";
 
-/** @deprecated Kept for modules not yet moved to their own storage module: use `db/store.ts`. */
-export { queryPages } from "../db/store.js";
-
 const ENTRIES_CURSOR = "ledger.entries";
 const GENERAL_LEDGER_CURSOR = "ledger.general-ledger";
 
