@@ -108,10 +108,15 @@ export const SETTINGS = [
 ] as const;
 type Settings = NonNullable<BackOfficeProps["settings"]>;
 
-/** API Gateway throttling: the stage's default, and the public checkout routes' (POST, public group). */
+/**
+ * API Gateway throttling: the stage's default, and the public checkout routes' (POST, public
+ * group). The checkout's own buckets (per address, and global: 20/s by default, payments/abuse.ts)
+ * answer first, with problem+json and Retry-After; this is the backstop that keeps a flood from
+ * reaching the function at all (API Gateway answers 429 itself).
+ */
 export const THROTTLE = {
   stage: { rateLimit: 50, burstLimit: 100 },
-  publicCheckout: { rateLimit: 5, burstLimit: 10 },
+  publicCheckout: { rateLimit: 25, burstLimit: 50 },
 } as const;
 export const PUBLIC_CONCURRENCY = 10;
 
