@@ -12,6 +12,9 @@ import { createGateway, listen } from "../infra/gateway.js";
 import { webRoutes } from "../infra/web.js";
 import { startTestStack, type TestStack } from "./support/stack.js";
 
+/** Waits for what the browser shows (the machine is shared: allow time). */
+const poll = <T>(fn: () => T | Promise<T>) => expect.poll(fn, { timeout: 15_000, interval: 100 });
+
 const CLIENT_ID = "console-client";
 let stack: TestStack;
 let browser: Browser;
@@ -115,7 +118,7 @@ it("signs in through the hosted UI with PKCE, keeps tokens in memory only, refre
   await new Promise((r) => setTimeout(r, 1500));
   await page.getByRole("link", { name: "Exports" }).click();
   await page.getByRole("heading", { level: 1, name: "Exports" }).waitFor();
-  await expect.poll(() => seen.refreshes).toBeGreaterThan(0);
+  await poll(() => seen.refreshes).toBeGreaterThan(0);
 
   await page.getByRole("button", { name: "Se déconnecter" }).click();
   await page.waitForURL(`${consoleUrl}/console/index.html`);
@@ -130,7 +133,7 @@ it("refuses a redirect it did not ask for (forged code and state)", { timeout: 6
   page.setDefaultTimeout(10_000);
   const before = seen.exchanges;
   await page.goto(`${consoleUrl}/console/index.html?code=stolen&state=forged`);
-  await expect.poll(() => page.getByRole("alert").textContent()).toContain("ne correspond à aucune demande");
+  await poll(() => page.getByRole("alert").textContent()).toContain("ne correspond à aucune demande");
   expect(seen.exchanges).toBe(before);
   expect(await page.getByRole("navigation", { name: "Écrans" }).count()).toBe(0);
   await page.close();

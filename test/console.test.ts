@@ -13,10 +13,13 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { seedDemo, seedGiving } from "../infra/demo.js";
 import { startTestStack, type TestStack } from "./support/stack.js";
 
+/** Waits for what the browser shows (the machine is shared: allow time). */
+const poll = <T>(fn: () => T | Promise<T>) => expect.poll(fn, { timeout: 15_000, interval: 100 });
+
 const SCREENS = process.env.CONSOLE_SCREENS ?? "/work/team/screens";
 const DEMO_ADDRESS = "3 place de la République";
 /** Buttons that write: none may be shown to a role the API refuses writes to. */
-const WRITE_BUTTONS = /Enregistrer|Extourner|Clôturer|Émettre|Importer|Proposer|Accepter|Rejeter|Créer|Ajouter|Nouvelle|Nouveau|Encaisser|Joindre/;
+const WRITE_BUTTONS = /Enregistrer|Extourner|Clôturer|Émettre|Importer|Proposer|Accepter|Rejeter|Créer|Ajouter|Nouvelle|Nouveau|Encaisser|Joindre|Défaire/;
 
 let stack: TestStack;
 let signInShot = false;
@@ -63,7 +66,7 @@ const UNLABELLED = `[...document.querySelectorAll("input, select, textarea")]
 async function go(page: Page, hash: string, heading: string) {
   await page.goto(`${stack.url}/console/#/${hash}`);
   await page.getByRole("heading", { level: 1, name: heading }).waitFor();
-  await expect.poll(() => page.locator(".loading").count()).toBe(0);
+  await poll(() => page.locator(".loading").count()).toBe(0);
   expect(await page.evaluate<string[]>(UNLABELLED), `unlabelled controls on ${hash}`).toEqual([]);
 }
 
@@ -96,10 +99,10 @@ describe("the trésorier", () => {
   it("posts an entry typed in French decimals with live balance checking, then reverses it", { timeout: 90_000 }, async () => {
     const page = await signIn("tresorier");
     await go(page, "tableau-de-bord", "Tableau de bord");
-    await expect.poll(() => page.getByTestId("kpi-bank").textContent()).toMatch(/€/);
+    await poll(() => page.getByTestId("kpi-bank").textContent()).toMatch(/€/);
     await page.locator("canvas").first().waitFor();
-    await expect.poll(() => page.getByTestId("kpi-unmatched").textContent()).toMatch(/^\d+\+?$/);
-    await expect.poll(() => page.getByTestId("kpi-incidents").textContent()).toMatch(/^\d+$/);
+    await poll(() => page.getByTestId("kpi-unmatched").textContent()).toMatch(/^\d+\+?$/);
+    await poll(() => page.getByTestId("kpi-incidents").textContent()).toMatch(/^\d+$/);
     await shot(page, "tresorier-dashboard");
 
     await go(page, "comptabilite/saisie", "Saisir une écriture");
@@ -112,10 +115,10 @@ describe("the trésorier", () => {
     await page.getByLabel("Compte, ligne 2").fill("756");
     await page.getByLabel("Crédit, ligne 2").fill("1 234,5");
     // Live: 1 centime apart, the button is disabled and the gap is said.
-    await expect.poll(() => page.getByTestId("entry-balance").textContent()).toContain("Écart de 0,06");
+    await poll(() => page.getByTestId("entry-balance").textContent()).toContain("Écart de 0,06");
     expect(await page.getByRole("button", { name: "Enregistrer l'écriture" }).isDisabled()).toBe(true);
     await page.getByLabel("Crédit, ligne 2").fill("1234,56");
-    await expect.poll(() => page.getByTestId("entry-balance").textContent()).toBe("Écriture équilibrée.");
+    await poll(() => page.getByTestId("entry-balance").textContent()).toBe("Écriture équilibrée.");
     await shot(page, "tresorier-post-entry");
     await page.getByRole("button", { name: "Enregistrer l'écriture" }).click();
     const status = page.getByRole("status").filter({ hasText: "enregistrée" });
@@ -143,7 +146,7 @@ describe("the trésorier", () => {
     await dialog.getByLabel("Date de l'extourne").fill("2025-06-16");
     await shot(page, "tresorier-reverse-dialog");
     await dialog.getByRole("button", { name: "Extourner" }).click();
-    await expect.poll(() => page.getByRole("status").filter({ hasText: "extournée" }).textContent()).toContain(`Écriture ${ref} extournée`);
+    await poll(() => page.getByRole("status").filter({ hasText: "extournée" }).textContent()).toContain(`Écriture ${ref} extournée`);
     const after = (await (await stack.call("GET", "/v1/ledger/entries?from=2025-06-16&to=2025-06-16&journal=OD")).json()) as { items: { id: string; reversalOf?: string; lines: { account: string; debit: number; credit: number }[] }[] };
     const reversal = after.items.find((e) => e.reversalOf === posted.id)!;
     expect(reversal.lines.map((l) => [l.account, l.debit, l.credit])).toEqual([["512", 0, 123456], ["756", 123456, 0]]);
@@ -164,7 +167,7 @@ describe("the trésorier", () => {
     await page.getByRole("button", { name: "Clôturer 2024" }).waitFor();
     await go(page, "comptabilite/integrite", "Intégrité du journal");
     await page.getByRole("button", { name: "Vérifier la chaîne des écritures" }).click();
-    await expect.poll(() => page.getByRole("status").filter({ hasText: "Chaîne intacte" }).count()).toBe(1);
+    await poll(() => page.getByRole("status").filter({ hasText: "Chaîne intacte" }).count()).toBe(1);
 
     await go(page, "dons/recus", "Reçus fiscaux");
     await page.getByLabel("Exercice").selectOption("2025");
@@ -213,7 +216,7 @@ describe("the trésorier with funders, grants and expenses", () => {
     await page.getByRole("button", { name: "Ajouter une échéance" }).click();
     await page.getByLabel("Date de l'échéance 2").fill("2025-09-15");
     await page.getByLabel("Montant de l'échéance 2 (€)").fill("6 000,00");
-    await expect.poll(() => page.getByText("Échéances :").textContent()).toMatch(/12\s000,00\s€ sur 12\s000,00\s€/);
+    await poll(() => page.getByText("Échéances :").textContent()).toMatch(/12\s000,00\s€ sur 12\s000,00\s€/);
     await shot(page, "tresorier-new-grant");
     await page.getByRole("button", { name: "Enregistrer la subvention" }).click();
     await page.getByRole("status").filter({ hasText: "Projet console" }).waitFor();
@@ -268,14 +271,14 @@ describe("the trésorier at the bank", () => {
     await page.getByLabel("Fichier de relevé (CAMT.053, OFX ou CSV)").setInputFiles(file);
     await page.getByLabel("Présentation du CSV").selectOption("generic");
     await page.getByRole("button", { name: "Importer le relevé" }).click();
-    await expect.poll(() => page.getByRole("status").filter({ hasText: "importée" }).textContent()).toContain("2 ligne(s) importée(s)");
+    await poll(() => page.getByRole("status").filter({ hasText: "importée" }).textContent()).toContain("2 ligne(s) importée(s)");
     await shot(page, "tresorier-bank-lines");
 
     // The fees: an entry from the bank_fees rule (627), matched in the same transaction.
     await page.getByRole("button", { name: "Créer l'écriture pour FRAIS TENUE DE COMPTE" }).click();
     expect(await page.getByLabel("Règle").inputValue()).toBe("bank_fees");
     await page.getByRole("button", { name: "Créer et rapprocher" }).click();
-    await expect.poll(() => page.getByRole("status").filter({ hasText: "rapprochée" }).count()).toBe(1);
+    await poll(() => page.getByRole("status").filter({ hasText: "rapprochée" }).count()).toBe(1);
 
     // The grant received: proposed against the demo entry, accepted.
     await go(page, "banque/propositions", "Rapprochement bancaire");
@@ -284,7 +287,7 @@ describe("the trésorier at the bank", () => {
     await proposal.waitFor();
     await shot(page, "tresorier-bank-proposals");
     await proposal.getByRole("button", { name: /^Accepter/ }).click();
-    await expect.poll(() => page.getByRole("status").filter({ hasText: "Rapprochement accepté" }).count()).toBe(1);
+    await poll(() => page.getByRole("status").filter({ hasText: "Rapprochement accepté" }).count()).toBe(1);
 
     const left = (await (await stack.call("GET", "/v1/bank/lines?status=unmatched&account=512&from=2024-04-01&to=2024-04-30")).json()) as { items: unknown[] };
     expect(left.items).toEqual([]);
@@ -311,6 +314,22 @@ describe("the délégation générale", () => {
     await page.getByRole("button", { name: "Télécharger le rapport annuel 2024 (PDF)" }).click();
     const file = await pdf;
     expect(readFileSync((await file.path())!).subarray(0, 5).toString()).toBe("%PDF-");
+
+    // Social statistics are the one thing the délégation writes (the contract lets it).
+    await go(page, "rapport/reseaux", "Statistiques des réseaux sociaux");
+    await page.getByLabel("Exercice").selectOption("2024");
+    await page.getByLabel("Réseau", { exact: true }).selectOption("mastodon");
+    await page.getByLabel("Mois", { exact: true }).fill("2024-03");
+    await page.getByLabel("Abonnés (fin de mois)").fill("1 234");
+    await page.getByLabel("Vues", { exact: true }).fill("beaucoup");
+    await page.getByRole("button", { name: "Enregistrer le mois" }).click();
+    await poll(() => page.getByRole("alert").textContent()).toContain("Nombre entier attendu : Vues");
+    await page.getByLabel("Vues", { exact: true }).fill("5678");
+    await page.getByRole("button", { name: "Enregistrer le mois" }).click();
+    await page.getByRole("status").filter({ hasText: "Mastodon 2024-03 enregistré" }).waitFor();
+    const row = page.getByRole("row").filter({ hasText: "Mastodon" });
+    await poll(() => row.textContent()).toMatch(/2024-03.*1\s234/);
+    await shot(page, "delegation-social");
     await page.close();
   });
 
@@ -335,7 +354,7 @@ describe("the délégation générale", () => {
       await go(page, hash, title);
       if (hash.startsWith("dons/") && hash !== "dons/adherents") await page.getByLabel("Exercice").selectOption("2025");
       await page.waitForLoadState("networkidle");
-      await expect.poll(() => page.locator(".loading").count()).toBe(0);
+      await poll(() => page.locator(".loading").count()).toBe(0);
       expect(await page.getByRole("button", { name: WRITE_BUTTONS }).count(), `write button on ${hash}`).toBe(0);
       expect(await page.locator("body").textContent(), `address on ${hash}`).not.toContain(DEMO_ADDRESS);
     }
@@ -374,13 +393,16 @@ describe("the auditor", () => {
     expect(file.suggestedFilename()).toMatch(/FEC20241231\.txt$/);
     expect(readFileSync((await file.path())!, "utf8")).toContain("Fondation de France, programme 2024");
     expect(await page.getByRole("button", { name: WRITE_BUTTONS }).count()).toBe(0);
+    // Nor the social statistics the délégation may enter.
+    await go(page, "rapport/reseaux", "Statistiques des réseaux sociaux");
+    expect(await page.getByRole("button", { name: WRITE_BUTTONS }).count()).toBe(0);
     await page.close();
   });
 
   it("is usable from the keyboard: skip link, navigation, focus moved to each screen's title", { timeout: 90_000 }, async () => {
     const page = await signIn("auditor");
     // Signed in, focus is on the screen's title; the skip link comes first in the page and shows when focused.
-    await expect.poll(() => page.evaluate<string>("document.activeElement.tagName")).toBe("H1");
+    await poll(() => page.evaluate<string>("document.activeElement.tagName")).toBe("H1");
     await page.locator("a.skip").focus();
     expect((await page.locator("a.skip").boundingBox())!.x).toBeGreaterThanOrEqual(0);
     await page.keyboard.press("Enter");
@@ -391,7 +413,7 @@ describe("the auditor", () => {
     expect(await page.evaluate<string>("document.activeElement.textContent")).toBe("Exports");
     await page.keyboard.press("Enter");
     await page.getByRole("heading", { level: 1, name: "Exports" }).waitFor();
-    await expect.poll(() => page.evaluate<string>("document.activeElement.tagName + ' ' + document.activeElement.textContent")).toBe("H1 Exports");
+    await poll(() => page.evaluate<string>("document.activeElement.tagName + ' ' + document.activeElement.textContent")).toBe("H1 Exports");
     await page.close();
   });
 

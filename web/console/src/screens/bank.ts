@@ -5,7 +5,7 @@
 import { useState } from "preact/hooks";
 import { api, download, get, newKey } from "../api.js";
 import { formatDate, formatEuros, parisToday } from "../money.js";
-import { ActionButton, can, html, Loading, Money, MoreButton, Page, ProblemView, Success, Tabs, useLoad, usePaged } from "../ui.js";
+import { ActionButton, can, confirmDialog, html, Loading, Money, MoreButton, Page, ProblemView, Success, Tabs, useLoad, usePaged } from "../ui.js";
 
 interface BankAccount {
   iban: string;
@@ -115,13 +115,31 @@ function Lines({ account }: { account: string }) {
   const lines = usePaged<BankLine>("/v1/bank/lines", { status: status || undefined, account, limit: 200 }, [status, account]);
   const [creating, setCreating] = useState<string>();
   const [done, setDone] = useState<string>();
+  const [error, setError] = useState<unknown>();
+  const unmatch = async (l: BankLine) => {
+    setError(undefined);
+    setDone(undefined);
+    const ok = await confirmDialog({
+      title: "Défaire le rapprochement ?",
+      body: html`<p>La ligne « ${l.label} » (${formatEuros(l.amount)}) et les écritures rapprochées avec elle redeviennent à rapprocher. Les écritures restent au journal.</p>`,
+      confirm: "Défaire",
+    });
+    if (!ok) return;
+    try {
+      await api("DELETE", `/v1/bank/lines/${encodeURIComponent(l.id)}/match`);
+      setDone(`Rapprochement de « ${l.label} » défait.`);
+      lines.reload();
+    } catch (err) {
+      setError(err);
+    }
+  };
   return html`${can("importStatement") ? html`<${Import} account=${account} onDone=${lines.reload} />` : null}
     <div class="toolbar"><div class="field inline"><label for="line-status">Lignes</label>
       <select id="line-status" value=${status} onChange=${(e: Event) => setStatus((e.target as HTMLSelectElement).value)}>
         <option value="unmatched">à rapprocher</option><option value="matched">rapprochées</option><option value="">toutes</option>
       </select></div></div>
     ${done ? html`<${Success}>${done}<//>` : null}
-    <${ProblemView} error=${lines.error} />
+    <${ProblemView} error=${error ?? lines.error} />
     ${lines.first
       ? html`<table>
           <caption class="sr-only">Lignes bancaires</caption>
@@ -134,7 +152,9 @@ function Lines({ account }: { account: string }) {
               <td>${l.status === "matched" ? html`<span class="tag active">rapprochée</span>` : html`<span class="tag">à rapprocher</span>`}</td>
               <td class="row-actions">${l.status === "unmatched" && can("createBankLineEntry")
                 ? html`<button type="button" class="secondary small" aria-expanded=${creating === l.id} onClick=${() => setCreating(creating === l.id ? undefined : l.id)}>Créer l'écriture<span class="sr-only"> pour ${l.label}</span></button>`
-                : null}</td></tr>
+                : l.status === "matched" && can("unmatchBankLine")
+                  ? html`<button type="button" class="link" onClick=${() => unmatch(l)}>Défaire<span class="sr-only"> le rapprochement de ${l.label}</span></button>`
+                  : null}</td></tr>
               ${creating === l.id ? html`<tr class="lines"><td colspan="5"><${RuleForm} line=${l} onDone=${(msg: string) => (setCreating(undefined), setDone(msg), lines.reload())} /></td></tr>` : null}`)}
           </tbody>
         </table><${MoreButton} paged=${lines} what="lignes" />`

@@ -127,7 +127,14 @@ function SocialEntry({ year, onDone }: { year: number; onDone: () => void }) {
         setError(undefined);
         setDone(undefined);
         try {
-          const body = Object.fromEntries(Object.entries(values).filter(([, v]) => v.trim() !== "").map(([k, v]) => [k, Number(v.replace(/[\s\u00a0\u202f]/g, ""))]));
+          const given = Object.entries(values).map(([k, v]) => [k, v.replace(/[\s\u00a0\u202f]/g, "")] as const).filter(([, v]) => v !== "");
+          const bad = given.filter(([k, v]) => !(k === "newFollowers" ? /^-?\d{1,12}$/ : /^\d{1,12}$/).test(v));
+          if (bad.length) {
+            setError(new Error(`Nombre entier attendu : ${bad.map(([k]) => METRICS[k]).join(", ")}.`));
+            return;
+          }
+          // A field left empty is not sent (the month keeps its value); only whole numbers go out.
+          const body = Object.fromEntries(given.map(([k, v]) => [k, Number(v)]));
           await api("PUT", `/v1/social-metrics/${platform}/${month}`, { body });
           setDone(`${PLATFORMS[platform]} ${month} enregistré.`);
           onDone();
