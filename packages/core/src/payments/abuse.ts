@@ -10,6 +10,7 @@
  * Errors: TooManyRequestsError (429, with the seconds to wait), ValidationError (CAPTCHA missing or
  * refused).
  */
+import { isIPv4, isIPv6 } from "node:net";
 import * as z from "zod";
 import type { Db } from "../db/client.js";
 import { DomainError, ValidationError } from "../errors.js";
@@ -56,9 +57,25 @@ export function loadAbuseSettings(env: Record<string, string | undefined> = proc
   };
 }
 
+/**
+ * The bucket an address counts against: an IPv4 address itself (an IPv4-mapped IPv6 one too), an
+ * IPv6 address its /64 (one subscriber's network: rotating addresses inside it buys nothing).
+ */
+export function callerBucket(ip: string): string {
+  const mapped = /^::ffff:(\d+\.\d+\.\d+\.\d+)$/i.exec(ip);
+  if (mapped && isIPv4(mapped[1]!)) return mapped[1]!;
+  if (isIPv4(ip)) return ip;
+  if (!isIPv6(ip)) return ip.slice(0, 64);
+  const [head, tail = ""] = ip.toLowerCase().split("::");
+  const left = head ? head.split(":") : [];
+  const right = tail ? tail.split(":") : [];
+  const groups = ip.includes("::") ? [...left, ...Array(8 - left.length - right.length).fill("0"), ...right] : left;
+  return `${groups.slice(0, 4).map((g) => g.replace(/^0+(?=.)/, "")).join(":")}::/64`;
+}
+
 /** Takes a token from the caller's bucket, then from the global one; refuses with 429 when either is empty. */
 export async function checkRate(db: Db, settings: AbuseSettings, ip: string, now = Date.now()): Promise<void> {
-  const mine = await takeToken(db, `checkout:ip:${ip}`, settings.perIp, now);
+  const mine = await takeToken(db, `checkout:ip:${callerBucket(ip)}`, settings.perIp, now);
   if (!mine.ok) throw new TooManyRequestsError("Too many checkout requests from this address; try again later.", mine.retryAfter);
   const all = await takeToken(db, "checkout:global", settings.global, now);
   if (!all.ok) throw new TooManyRequestsError("Too many checkout requests right now; try again in a moment.", all.retryAfter);

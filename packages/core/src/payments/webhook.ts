@@ -190,7 +190,8 @@ async function bookedGift(db: Db, fact: GiftMovement): Promise<Donation | undefi
   return undefined;
 }
 
-const accountOf = (settings: GivingSettings, d: Donation) => d.account ?? revenueAccount(d.kind, settings.tiers.find((t) => t.id === d.tierId));
+/** The account the gift was booked to; records written before it was kept were booked on 7541 or 756. */
+const accountOf = (d: Donation) => d.account ?? (d.kind === "membership" ? "756" : "7541");
 
 async function refundSucceeded(db: Db, settings: GivingSettings, fact: FactOf<"RefundSucceeded">, actor: Actor) {
   const d = await bookedGift(db, fact);
@@ -198,7 +199,7 @@ async function refundSucceeded(db: Db, settings: GivingSettings, fact: FactOf<"R
   // A refund known to have failed before it was booked is not booked at all.
   const failed = await getIncident(db, `refund:${fact.refundId}`);
   if (failed?.type === "refund_failed" && !(await isBooked(db, `refund:${fact.refundId}`))) return;
-  await book(db, `refund:${fact.refundId}`, refundEntry(fact, d.kind, accountOf(settings, d)), [refundedItem(fact.chargeId, keptDelta(fact))], actor);
+  await book(db, `refund:${fact.refundId}`, refundEntry(fact, d.kind, accountOf(d)), [refundedItem(fact.chargeId, keptDelta(fact))], actor);
   await followReceipt(db, settings, d);
 }
 
@@ -215,7 +216,7 @@ async function refundFailed(db: Db, settings: GivingSettings, fact: FactOf<"Refu
     detail: `Remboursement ${fact.refundId} de ${fact.chargeId} échoué${fact.reason ? ` (${fact.reason})` : ""}${wasBooked ? " : écriture de remboursement contre-passée" : " : rien n'avait été comptabilisé"}`,
   });
   if (!wasBooked) return;
-  await book(db, `refund-failed:${fact.refundId}`, refundFailedEntry(fact, d.kind, accountOf(settings, d)), [refundedItem(fact.chargeId, keptDelta(fact))], actor);
+  await book(db, `refund-failed:${fact.refundId}`, refundFailedEntry(fact, d.kind, accountOf(d)), [refundedItem(fact.chargeId, keptDelta(fact))], actor);
   await followReceipt(db, settings, d);
 }
 
@@ -224,7 +225,7 @@ async function disputeOpened(db: Db, settings: GivingSettings, fact: FactOf<"Dis
   if (!d) return;
   const known = await getIncident(db, fact.disputeId);
   if (!known || known.type === "dispute_opened") await recordIncident(db, disputeIncident(fact, d.email));
-  await book(db, `dispute:${fact.disputeId}`, disputeOpenedEntry(fact, accountOf(settings, d)), [refundedItem(fact.chargeId, keptDelta(fact))], actor);
+  await book(db, `dispute:${fact.disputeId}`, disputeOpenedEntry(fact, accountOf(d)), [refundedItem(fact.chargeId, keptDelta(fact))], actor);
   await followReceipt(db, settings, d);
 }
 
@@ -232,7 +233,7 @@ async function disputeClosed(db: Db, settings: GivingSettings, fact: FactOf<"Dis
   const d = await bookedGift(db, fact);
   if (!d) return;
   await recordIncident(db, disputeIncident(fact, d.email));
-  const entry = disputeWonEntry(fact, accountOf(settings, d));
+  const entry = disputeWonEntry(fact, accountOf(d));
   if (!entry) return; // lost: the withdrawal booked when it opened stays
   await book(db, `dispute-won:${fact.disputeId}`, entry, [refundedItem(fact.chargeId, keptDelta(fact))], actor);
   await followReceipt(db, settings, d);
