@@ -5,7 +5,10 @@
  */
 import { readFileSync } from "node:fs";
 import { join } from "node:path";
+import { randomUUID } from "node:crypto";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { lineMatchItems } from "@asso/core/bank/link";
+import { awaitValidation, writeDraft } from "@asso/core/ledger/posting";
 import { startTestStack, type TestStack } from "./support/stack.js";
 
 const ACCOUNTS = [
@@ -163,6 +166,36 @@ describe("bank CSV", () => {
   });
 });
 
+describe("another domain books a bank line itself (lineMatchItems)", () => {
+  it("the entry and its lettrage are written together; a second booking of the line is refused", async () => {
+    const line = (await lines("&account=FR7618206000109876543210116")).find((l) => l.amount === 250000)!;
+    const id = randomUUID();
+    const { items } = await lineMatchItems(stack.db, { lineId: line.id, entryId: id, entryDate: "2024-12-10", amount: 250000, account: "530", by: "test" });
+    const entry = { journal: "BQ" as const, date: "2024-12-10", label: "Subvention Mairie de Lyon", pieceRef: "LYON-2024", lines: [{ account: "530", debit: 250000, credit: 0 }, { account: "742", debit: 0, credit: 250000 }] };
+    await writeDraft(stack.db, entry, { id, extraItems: items });
+    expect((await awaitValidation(stack.db, id)).status).toBe("validated");
+    const shown = (await (await stack.call("GET", `/v1/bank/lines/${line.id}`, { role: "auditor" })).json()) as { status: string; match: { entryIds: string[] } };
+    expect(shown).toMatchObject({ status: "matched", match: { entryIds: [id] } });
+    await expect(lineMatchItems(stack.db, { lineId: line.id, entryId: randomUUID(), entryDate: "2024-12-10", amount: 250000, by: "test" })).rejects.toThrow(/already matched/);
+    await expect(lineMatchItems(stack.db, { lineId: (await lines("&status=unmatched"))[0]!.id, entryId: randomUUID(), entryDate: "2024-12-10", amount: 1, by: "test" })).rejects.toMatchObject({ errors: [{ path: "bankLineId", message: expect.stringMatching(/amount/) }] });
+  });
+});
+
+describe("idempotency", () => {
+  it("a replay with the same Idempotency-Key answers the first answer; another file under the same key is a 409", async () => {
+    const token = await stack.identity.token("tresorier");
+    const send = (body: Buffer) =>
+      fetch(`${stack.url}/v1/bank/statements`, { method: "POST", headers: { authorization: `Bearer ${token}`, "content-type": "application/octet-stream", "idempotency-key": "import-lbp-1" }, body });
+    const file = fixture("banque-postale-2025-01.csv");
+    const first = (await (await send(file)).json()) as { imported: number; duplicates: number };
+    const replay = await send(file);
+    expect(replay.status).toBe(200);
+    expect(await replay.json()).toEqual(first);
+    const other = await send(fixture("credit-mutuel-2025-01.csv"));
+    expect(other.status).toBe(409);
+  });
+});
+
 describe("listing lines", () => {
   it("pages with signed cursors, filters by status; a forged cursor is a 400", async () => {
     const all = await lines();
@@ -176,7 +209,8 @@ describe("listing lines", () => {
     } while (cursor);
     expect(seen).toEqual(all.map((l) => l.id));
     expect(new Set(seen).size).toBe(seen.length);
-    expect((await lines("&status=matched")).length).toBe(0);
+    expect((await lines("&status=matched")).length).toBe(1); // the line booked through lineMatchItems
+    expect((await lines("&status=unmatched")).length).toBe(all.length - 1);
     const forged = await stack.call("GET", "/v1/bank/lines?cursor=eyJrIjp7fX0.AAAAAAAAAAAAAAAAAAAAAA", { role: "auditor" });
     expect(forged.status).toBe(400);
   });
