@@ -4,7 +4,6 @@
  * `store.ts` loads the inputs, the PDF and CSV renderers only draw the result.
  */
 import { buildStatements, type Balance, type Statements } from "./statements.js";
-import { rubriqueOf } from "./rubriques.js";
 import { findAccount } from "../ledger/chart.js";
 import { percent } from "./format.js";
 
@@ -337,5 +336,3 @@ export function reportFigures(current: YearInput, previous: YearInput): ReportFi
   return { ...yearFigures(current), previous: yearFigures(previous) };
 }
 
-/** Re-exported for callers that only need to know where an account goes. */
-export { rubriqueOf };

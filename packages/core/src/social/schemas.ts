@@ -40,7 +40,9 @@ export const SocialYearQuery = z.strictObject({ year: z.coerce.number().int().mi
 export const ImportParams = z.strictObject({ platform: z.enum(["linkedin", "youtube"], "imports exist for linkedin and youtube") });
 export const ImportQuery = z.strictObject({
   kind: z.enum(["content", "followers", "visitors", "youtube"]).optional().describe("the file's kind; found from its columns when absent"),
-  followers: z.coerce.number().int().min(0).max(1e12).optional().describe("LinkedIn followers file: the follower total at `followersAt`"),
+  followers: z
+    .preprocess((v) => (v === "" ? undefined : v), z.coerce.number().int("must be a whole number").min(0).max(1e12).optional())
+    .describe("LinkedIn followers file: the follower total at `followersAt`"),
   followersAt: z
     .string()
     .regex(/^\d{4}-\d{2}-\d{2}$/, "must be a date written YYYY-MM-DD")
