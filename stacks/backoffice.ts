@@ -57,6 +57,7 @@ import { BucketDeployment, CacheControl, Source, type ISource } from "aws-cdk-li
 import type { Construct } from "constructs";
 import { existsSync } from "node:fs";
 import { tableDefinition } from "@asso/core";
+import { loadReceiptSettings } from "@asso/core/receipts/settings";
 import { GROUP_NEEDS, GROUPS, ROLES, routes, type Group, type RouteDef } from "@asso/functions";
 import { contentSecurityPolicy, HSTS_MAX_AGE_SECONDS, ORIGIN_VERIFY_HEADER, VIEWER_IP_HEADER, type HeaderKind } from "@asso/functions/headers";
 
@@ -129,20 +130,15 @@ const TABLE_WRITE = ["dynamodb:PutItem", "dynamodb:UpdateItem", "dynamodb:Delete
 /** Development stages may be torn down; every other stage keeps its data. */
 export const isDevStage = (stage: string) => stage === "dev" || stage.startsWith("dev-") || stage === "local";
 
-const given = (v: string | undefined) => v !== undefined && v.trim() !== "";
-
 /**
- * The identity a tax receipt prints has no demonstration value outside dev: the settings missing
- * for `stage`, by name (empty in a dev stage). Same rules as packages/core/src/receipts/settings.ts.
+ * The identity a tax receipt prints has no demonstration value outside dev: what is missing or
+ * wrong in the settings for `stage`, each named (nothing in a dev stage). The rules are the
+ * receipts' own (packages/core/src/receipts/settings.ts), so synth and run time cannot disagree.
  */
-export function missingIdentity(stage: string, settings: Settings = {}): string[] {
+export function identityProblems(stage: string, settings: Settings = {}): string[] {
   if (isDevStage(stage)) return [];
-  const missing: string[] = [];
-  for (const k of ["ASSO_NAME", "ASSO_ADDRESS", "ASSO_OBJECT"] as const) if (!given(settings[k])) missing.push(k);
-  if (!given(settings.ASSO_SIREN) && !given(settings.ASSO_RNA)) missing.push("ASSO_SIREN or ASSO_RNA");
-  if (!given(settings.ASSO_SIGNATORY_NAME)) missing.push("ASSO_SIGNATORY_NAME");
-  if (!given(settings.ASSO_SIGNATORY_QUALITY) && !given(settings.ASSO_SIGNATORY)) missing.push("ASSO_SIGNATORY_QUALITY");
-  return missing;
+  const r = loadReceiptSettings({ ...settings, STAGE: stage });
+  return [...r.missing, ...r.invalid.map((i) => `${i.setting} (${i.message})`)];
 }
 
 /** The JSON line API Gateway writes per request: who, what, how it went; no token, no body, no query string. */
@@ -183,10 +179,10 @@ export function defineBackOffice(scope: Construct, props: BackOfficeProps) {
   const stack = Stack.of(scope);
   const retain = dev ? RemovalPolicy.DESTROY : RemovalPolicy.RETAIN;
 
-  const missing = missingIdentity(stage, props.settings);
-  if (missing.length)
+  const problems = identityProblems(stage, props.settings);
+  if (problems.length)
     throw new Error(
-      `Stage "${stage}" cannot be synthesized without the association's identity (printed on tax receipts, no demonstration value outside dev): set ${missing.join(", ")}.`,
+      `Stage "${stage}" cannot be synthesized without the association's identity (printed on tax receipts and in the FEC, no demonstration value outside dev): set ${problems.join(", ")}.`,
     );
 
   // ------------------------------------------------------------------ data

@@ -1,7 +1,8 @@
 /**
  * `npm run synth`: bundles the functions, builds the staff console, and writes the CloudFormation
  * templates to `cdk.out/`, offline, with no AWS account. The stage comes from `STAGE` (default
- * `dev`); a non-dev stage needs the association's identity in the environment (stacks/settings.ts).
+ * `dev`); a non-dev stage needs the association's identity in the environment (see stacks/backoffice.ts
+ * `identityProblems`; the other variables in stacks/settings.ts).
  */
 import { App, Stack } from "aws-cdk-lib";
 import { join } from "node:path";

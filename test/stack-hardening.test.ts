@@ -284,6 +284,7 @@ describe("the association's identity at synth (issue 11)", () => {
     for (const name of ["ASSO_ADDRESS", "ASSO_OBJECT", "ASSO_SIREN or ASSO_RNA", "ASSO_SIGNATORY_NAME", "ASSO_SIGNATORY_QUALITY"]) expect(message).toContain(name);
     expect(message).not.toContain("ASSO_NAME,");
     expect(() => synth("prod", { settings: {} })).toThrow(/ASSO_NAME/);
+    expect(() => synth("prod", { settings: { ...IDENTITY, ASSO_SIREN: "12345" } })).toThrow(/ASSO_SIREN \(must be 9 digits\)/);
   });
   it("an RNA number stands for the SIREN; a dev stage keeps its demonstration identity", () => {
     const { ASSO_SIREN: _, ...noSiren } = IDENTITY;

@@ -12,7 +12,7 @@ import { bundleAll } from "../stacks/bundle.js";
 
 let bundleDir: string;
 /** A complete identity: a non-dev stage does not synthesize without one (stack-hardening.test.ts). */
-export const IDENTITY = {
+const IDENTITY = {
   ASSO_NAME: "Les Amis du Canal",
   ASSO_ADDRESS: "3 quai de Valmy, 75010 Paris",
   ASSO_OBJECT: "Faire vivre les berges du canal",
