@@ -309,6 +309,19 @@ function keyTiles(l: Layout, tiles: Array<{ label: string; value: string; sub?: 
 
 const vsPrevious = (cur: number, prev: number, fmt: (n: number) => string, year: number) => (prev === 0 && cur !== 0 ? `${year - 1} : —` : `${year - 1} : ${fmt(prev)}`);
 
+/** The "dont" lines the ANC model shows under a rubrique. */
+const DETAILS: Record<string, Array<[prefix: string, label: string]>> = {
+  generosite: [
+    ["7541", "dont dons manuels"],
+    ["7542", "dont mécénats"],
+    ["7543", "dont legs, donations et assurances-vie"],
+  ],
+  cotisations: [
+    ["7561", "dont cotisations sans contrepartie"],
+    ["7562", "dont cotisations avec contrepartie"],
+  ],
+};
+
 function statementRows(cur: StatementLine[], prev: StatementLine[], side: Rubrique["side"], sections: string[], totalLabel: string): TableRow[] {
   const rows: TableRow[] = [];
   const prevOf = (id: string) => prev.find((l) => l.rubrique === id)?.amount ?? 0;
@@ -322,6 +335,10 @@ function statementRows(cur: StatementLine[], prev: StatementLine[], side: Rubriq
     let sp = 0;
     for (const l of lines) {
       rows.push({ cells: [l.label, euros(l.amount), euros(prevOf(l.rubrique))], indent: 8 });
+      for (const [prefix, label] of DETAILS[l.rubrique] ?? []) {
+        const of = (ls: StatementLine[]) => ls.find((x) => x.rubrique === l.rubrique)?.accounts.filter((a) => a.account.startsWith(prefix)).reduce((t, a) => t + a.amount, 0) ?? 0;
+        if (of(cur) !== 0 || of(prev) !== 0) rows.push({ cells: [label, euros(of(cur)), euros(of(prev))], indent: 20, muted: true });
+      }
       s += l.amount;
       sp += prevOf(l.rubrique);
     }
