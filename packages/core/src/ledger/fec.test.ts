@@ -60,6 +60,11 @@ describe("FEC lines", () => {
     const [row] = entryRows({ ...entry, label: "Don\u2028Dupont\u0007 |\u2029x\u0085y" }, "fec", new Chart());
     expect(row![10]).toBe("Don Dupont x y");
   });
+  it("never leaves a mandatory field blank, even when the text was only invisible characters", () => {
+    const [row] = entryRows({ ...entry, label: "\u0007\u200b", pieceRef: "\u202e" }, "fec", new Chart());
+    expect(row![8]).toBe("-");
+    expect(row![10]).toBe("-");
+  });
   it("is tab separated with CRLF; no field holds a tab or a line break", () => {
     const text = entryRows(entry, "fec", new Chart()).map((r) => formatLine(r, "fec")).join("");
     for (const line of text.split("\r\n").filter(Boolean)) expect(line.split("\t")).toHaveLength(18);

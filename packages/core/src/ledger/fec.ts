@@ -5,6 +5,7 @@
  */
 import type { Db } from "../db/client.js";
 import { compactDate, fiscalYearBounds } from "../dates.js";
+import { cleanText } from "../text.js";
 import { loadChart } from "./accounts.js";
 import type { Chart } from "./chart.js";
 import { FEC_JOURNALS, JOURNALS } from "./journals.js";
@@ -30,14 +31,12 @@ export function exportFileName(siren: string, year: number, format: ExportFormat
 }
 
 /**
- * FEC text: no separator, control character, line or paragraph separator or pipe inside a field
- * (each becomes a space, runs of spaces one), no spaces around it.
+ * FEC text: the shared cleaning of typed text (one visible line: controls, tabs, line and paragraph
+ * separators, bidi overrides gone), with no pipe either (some readers take it for a separator).
  */
-export const cleanText = (s: string) =>
-  s
-    .replace(/[\u0000-\u001f\u007f\u0085\u2028\u2029|]/g, " ")
-    .replace(/\s{2,}/g, " ")
-    .trim();
+export const fecText = (s: string) => cleanText(s.replaceAll("|", " "), 1000);
+/** A field the FEC may not leave blank: a text made only of invisible characters becomes "-". */
+const required = (s: string) => fecText(s) || "-";
 const isoToFrench = (d: string) => `${d.slice(8, 10)}/${d.slice(5, 7)}/${d.slice(0, 4)}`;
 
 /**
@@ -59,12 +58,12 @@ export function entryRows(e: Entry, format: ExportFormat, chart: Chart): string[
     entryRef(e) ?? "",
     date(e.date),
     l.account,
-    cleanText(chart.label(l.account)),
-    l.aux ? cleanText(l.aux.number) : "",
-    l.aux ? cleanText(l.aux.label) : "",
-    cleanText(e.pieceRef),
+    required(chart.label(l.account)),
+    l.aux ? fecText(l.aux.number) : "",
+    l.aux ? fecText(l.aux.label) : "",
+    required(e.pieceRef),
     date(e.pieceDate),
-    cleanText(l.label ?? e.label),
+    required(l.label ?? e.label),
     frenchAmount(l.debit),
     frenchAmount(l.credit),
     "",

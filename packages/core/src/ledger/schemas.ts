@@ -103,7 +103,6 @@ export const EntryQuery = z.strictObject({
   limit: z.coerce.number().int().min(1).max(500).default(100),
   cursor: z.string().max(2000).optional(),
 });
-export const YearQuery = z.strictObject({ year: Year });
 export const GeneralLedgerQuery = z.strictObject({
   year: Year,
   account: AccountNumber,
