@@ -108,6 +108,11 @@ describe("LinkedIn page analytics", () => {
     expect(monthsOf(p)).toEqual({ "2024-07": { impressions: 100, reactions: 5 }, "2024-08": { impressions: 320, reactions: 10 } });
   });
 
+  it("followers without a total column: sponsored, organic and auto-invited are summed", () => {
+    const csv = Buffer.from("Date,Sponsored followers,Organic followers,Auto-invited followers\n06/01/2024,1,-4,2\n06/02/2024,0,7,0\n");
+    expect(monthsOf(parseSocialFile("linkedin", csv, { followers: 100 }))).toEqual({ "2024-06": { newFollowers: 6, followers: 100 } });
+  });
+
   it("French followers and visitors headers (XLSX)", () => {
     const followers = workbook({
       "Nouveaux abonnés": [
