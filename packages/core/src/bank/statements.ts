@@ -13,7 +13,7 @@ import { StatementRefusedError } from "./errors.js";
 import type { BankLine, ParsedStatement, StatementRecord } from "./model.js";
 import { parseStatementFile, type ParseOptions } from "./parse.js";
 import { accountByRef, findBankAccount, type BankAccount } from "./settings.js";
-import { existingLineIds, saveLines, saveStatements } from "./store.js";
+import { existingLineIds, knownStatementIds, saveLines, saveStatements } from "./store.js";
 import { formatEuros as euros } from "./text.js";
 
 export interface ImportOptions extends ParseOptions {
@@ -146,7 +146,11 @@ export async function importStatementFile(db: Db, bytes: Buffer, accounts: BankA
 
   // Everything is checked: now write what is new.
   const all = prepared.flatMap((p) => p.lines);
-  const existing = await existingLineIds(db, [...new Set(all.map((l) => l.id))]);
+  // A statement recorded before had every one of its lines written first: no need to look them up.
+  const known = await knownStatementIds(db, prepared.filter((p) => !p.empty).map((p) => p.record));
+  const toCheck = prepared.filter((p) => !known.has(p.record.id)).flatMap((p) => p.lines);
+  const existing = await existingLineIds(db, [...new Set(toCheck.map((l) => l.id))]);
+  for (const p of prepared) if (known.has(p.record.id)) for (const l of p.lines) existing.add(l.id);
   const seen = new Set<string>();
   const fresh: BankLine[] = [];
   for (const l of all) {
@@ -160,7 +164,7 @@ export async function importStatementFile(db: Db, bytes: Buffer, accounts: BankA
     return { ...p, record: { ...p.record, imported } };
   });
   await saveLines(db, fresh);
-  await saveStatements(db, statements.filter((s) => !s.empty).map((s) => s.record));
+  await saveStatements(db, statements.filter((s) => !s.empty && !known.has(s.record.id)).map((s) => s.record));
   return {
     imported: fresh.length,
     duplicates: all.length - fresh.length,
