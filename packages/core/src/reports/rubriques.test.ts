@@ -57,6 +57,14 @@ describe("account → rubrique mapping", () => {
     expect(rubriqueOf("64511")!.id).toBe("charges-sociales");
     expect(rubriqueOf("2805")!.id).toBe("immobilisations-incorporelles");
   });
+
+  it("a sub-account of any chart account goes where its parent goes (property)", () => {
+    fc.assert(
+      fc.property(fc.constantFrom(...chartOfAccounts.map((a) => a.number)), fc.stringMatching(/^[0-9]{1,5}$/), fc.integer({ min: -1e9, max: 1e9 }), (parent, suffix, balance) => {
+        expect(rubriqueOf(parent + suffix, balance)).toEqual(rubriqueOf(parent, balance));
+      }),
+    );
+  });
 });
 
 /** A random balanced trial balance over the chart (and some sub-accounts), before closing. */
