@@ -16,6 +16,8 @@ interface Figures {
 }
 
 const PLATFORMS: Record<string, string> = { linkedin: "LinkedIn", youtube: "YouTube", instagram: "Instagram", facebook: "Facebook", x: "X", mastodon: "Mastodon", bluesky: "Bluesky" };
+/** Column headings of the monthly table (the form keeps the long names). */
+const SHORT: Record<string, string> = { followers: "Abonnés", newFollowers: "Nouveaux", impressions: "Impressions", reactions: "Réactions", pageVisits: "Visites", videosPublished: "Vidéos", views: "Vues" };
 const METRICS: Record<string, string> = {
   followers: "Abonnés (fin de mois)",
   newFollowers: "Nouveaux abonnés",
@@ -99,14 +101,14 @@ function Social({ year }: { year: number }) {
     ${can("putSocialMetrics") ? html`<${SocialEntry} year=${year} onDone=${list.reload} />` : null}
     ${can("importSocialMetrics") ? html`<${SocialImport} onDone=${list.reload} />` : null}
     ${list.data
-      ? html`<table>
+      ? html`<div class="scroll"><table>
           <caption class="sr-only">Statistiques mensuelles ${year}</caption>
-          <thead><tr><th scope="col">Réseau</th><th scope="col">Mois</th>${Object.values(METRICS).map((m) => html`<th scope="col" class="num">${m}</th>`)}</tr></thead>
+          <thead><tr><th scope="col">Réseau</th><th scope="col">Mois</th>${Object.entries(METRICS).map(([k, m]) => html`<th scope="col" class="num"><abbr title=${m}>${SHORT[k]}</abbr></th>`)}</tr></thead>
           <tbody>
             ${list.data.items.length === 0 ? html`<tr><td colspan="9">Aucune statistique pour ${year}.</td></tr>` : null}
-            ${list.data.items.map((m) => html`<tr><td>${PLATFORMS[m.platform] ?? m.platform}</td><td>${m.month}</td>${Object.keys(METRICS).map((k) => html`<td class="num">${m[k as keyof typeof METRICS] === undefined ? "" : formatInt(m[k as keyof typeof METRICS]!)}</td>`)}</tr>`)}
+            ${list.data.items.map((m) => html`<tr><td>${PLATFORMS[m.platform] ?? m.platform}</td><td class="nowrap">${m.month}</td>${Object.keys(METRICS).map((k) => html`<td class="num">${m[k as keyof typeof METRICS] === undefined ? "" : formatInt(m[k as keyof typeof METRICS]!)}</td>`)}</tr>`)}
           </tbody>
-        </table>`
+        </table></div>`
       : html`<${Loading} />`}`;
 }
 
