@@ -76,6 +76,17 @@ describe("CAMT.053", () => {
   });
 });
 
+describe("statements that do not follow each other", () => {
+  it("the état names the statement whose closing balance the imported lines do not give (a missing statement)", async () => {
+    // October closes at 10 900,00 but November opens at 12 000,00: something between them is missing.
+    const res = await stack.call("GET", "/v1/bank/reconciliation?account=FR7642559100000801234567812&date=2024-11-30", { role: "auditor" });
+    const s = (await res.json()) as { since: string; bankBalance: number; warnings: string[] };
+    expect(s.since).toBe("2024-10-01");
+    expect(s.bankBalance).toBe(1090000 + 1346836);
+    expect(s.warnings).toEqual([expect.stringContaining("le relevé au 30/11/2024 annonce 25\u202f468,36 €, les lignes importées donnent 24\u202f368,36 €")]);
+  });
+});
+
 describe("refused files write nothing", () => {
   const base = () => fixture("november-2024.camt053.001.08.xml").toString("utf8").replaceAll("{{PO1}}", "po_x");
   it("a statement whose opening + lines ≠ closing → 422 with the figures", async () => {

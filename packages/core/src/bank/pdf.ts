@@ -51,7 +51,7 @@ export async function renderReconciliationPdf(state: ReconciliationState, associ
     y -= 16;
   };
   const rule = () => {
-    page.drawLine({ start: { x: MARGIN, y: y + 10 }, end: { x: right, y: y + 10 }, thickness: 0.5, color: rgb(0.6, 0.6, 0.6) });
+    page.drawLine({ start: { x: MARGIN, y: y + 11 }, end: { x: right, y: y + 11 }, thickness: 0.5, color: rgb(0.6, 0.6, 0.6) });
   };
   const table = (title: string, items: OutstandingItem[], total: number) => {
     ensure(40);
@@ -101,8 +101,19 @@ export async function renderReconciliationPdf(state: ReconciliationState, associ
   amountAt(state.difference, right, bold, 12);
   y -= 24;
   for (const w of state.warnings) {
+    // Word-wrapped to the page's width.
+    let lineText = "⚠";
+    for (const word of w.split(" ")) {
+      if (regular.widthOfTextAtSize(`${lineText} ${word}`, 9) > right - MARGIN) {
+        ensure(14);
+        text(lineText, MARGIN, { size: 9, color: rgb(0.6, 0.3, 0) });
+        y -= 13;
+        lineText = "  ";
+      }
+      lineText = `${lineText} ${word}`;
+    }
     ensure(14);
-    text(fit(`⚠ ${w}`, regular, 9, right - MARGIN), MARGIN, { size: 9, color: rgb(0.6, 0.3, 0) });
+    text(lineText, MARGIN, { size: 9, color: rgb(0.6, 0.3, 0) });
     y -= 13;
   }
   return doc.save();

@@ -70,7 +70,7 @@ export async function reconciliationState(db: Db, accounts: BankAccount[], accou
       if (st.closing && st.to <= date) {
         const computed = anchor.opening!.amount + all.filter((l) => l.date <= st.to).reduce((s, l) => s + l.amount, 0);
         if (computed !== st.closing.amount)
-          warnings.push(`${a.iban} : le relevé au ${st.to} annonce ${formatEuros(st.closing.amount)}, les lignes importées donnent ${formatEuros(computed)} (relevé manquant ?)`);
+          warnings.push(`${a.iban} : le relevé au ${st.to.split("-").reverse().join("/")} annonce ${formatEuros(st.closing.amount)}, les lignes importées donnent ${formatEuros(computed)} (relevé manquant ?)`);
       }
   }
   const since: string | null = starts.sort()[0] ?? null;

@@ -92,7 +92,7 @@ function prepare(st: ParsedStatement, account: BankAccount, n: number, meta: { f
   const dates = st.lines.map((l) => l.date).sort();
   if (!opening && closing) opening = { date: dates[0] ?? closing.date, amount: closing.amount - total };
   if (opening && !closing) closing = { date: dates[dates.length - 1] ?? opening.date, amount: opening.amount + total };
-  const from = [st.from, dates[0]].filter((d): d is string => !!d).sort()[0] ?? opening?.date ?? closing?.date;
+  const from = [st.from, dates[0], st.opening?.date].filter((d): d is string => !!d).sort()[0] ?? opening?.date ?? closing?.date;
   const to = [st.to, dates[dates.length - 1]].filter((d): d is string => !!d).sort().reverse()[0] ?? closing?.date ?? from;
   // A table with no line and no balance (an empty export) imports nothing and records nothing.
   const empty = !from || !to;
