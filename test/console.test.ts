@@ -23,6 +23,8 @@ const WRITE_BUTTONS = /Enregistrer|Extourner|Clôturer|Émettre|Importer|Propose
 
 let stack: TestStack;
 let signInShot = false;
+/** Script errors and CSP violations seen on any page (the console runs under a strict CSP: no inline style or script). */
+const pageErrors: string[] = [];
 let browser: Browser;
 beforeAll(async () => {
   stack = await startTestStack();
@@ -42,7 +44,10 @@ afterAll(async () => {
 async function signIn(role: "tresorier" | "delegation" | "auditor", viewport = { width: 1280, height: 800 }): Promise<Page> {
   const page = await browser.newPage({ viewport, locale: "fr-FR", timezoneId: "Europe/Paris", acceptDownloads: true });
   page.setDefaultTimeout(10_000);
-  page.on("pageerror", (err) => console.error(`page error (${role}): ${err.message}`));
+  page.on("pageerror", (err) => pageErrors.push(`${role}: ${err.message}`));
+  page.on("console", (msg) => {
+    if (msg.type() === "error" && /Content.Security.Policy/i.test(msg.text())) pageErrors.push(`${role}: ${msg.text()}`);
+  });
   await page.goto(`${stack.url}/console/`);
   await page.getByRole("heading", { level: 1, name: "Connexion à la console" }).waitFor();
   if (!signInShot) {
@@ -427,4 +432,8 @@ describe("the auditor", () => {
     await page.screenshot({ path: join(SCREENS, "auditor-tablet-entries.png") });
     await page.close();
   });
+});
+
+it("raised no script error and no CSP violation on any page above", () => {
+  expect(pageErrors).toEqual([]);
 });
