@@ -12,7 +12,7 @@
 import { randomUUID } from "node:crypto";
 import type { Db } from "../db/client.js";
 import { getItem, TransactionFailed, type NamedItem } from "../db/store.js";
-import { fiscalYearBounds, fiscalYearOf } from "../dates.js";
+import { fiscalYearBounds, fiscalYearOf, parisDate } from "../dates.js";
 import { ConflictError, NotFoundError, ValidationError } from "../errors.js";
 import { keys } from "../ledger/keys.js";
 import { entryView, type Actor, type EntryView, type Line } from "../ledger/model.js";
@@ -39,7 +39,7 @@ import {
   type Payment,
 } from "./store.js";
 
-export function grantView(g: Grant, asOfYear = currentYear(), today = new Date().toISOString().slice(0, 10)) {
+export function grantView(g: Grant, asOfYear = currentYear(), today = parisDate(new Date())) {
   return {
     id: g.id,
     funderId: g.funderId,
