@@ -39,6 +39,19 @@ describe("recognition at signature", () => {
     );
   });
 
+  it("follows the association's fiscal year when it does not start in January (September to August)", () => {
+    const before = process.env.FISCAL_YEAR_START_MONTH;
+    process.env.FISCAL_YEAR_START_MONTH = "9";
+    try {
+      // Fiscal 2024 runs 2024-09-01 → 2025-08-31: a grant signed in December 2024 for 2025 is all fiscal-2024 income.
+      expect(recognitionSchedule(120_000, "2024-12-10", "2025-01-01", "2025-08-31")).toEqual([{ year: 2024, amount: 120_000 }]);
+      expect(daysByFiscalYear("2025-08-01", "2025-09-30")).toEqual(new Map([[2024, 31], [2025, 30]]));
+    } finally {
+      if (before === undefined) delete process.env.FISCAL_YEAR_START_MONTH;
+      else process.env.FISCAL_YEAR_START_MONTH = before;
+    }
+  });
+
   it("largest remainder sharing", () => {
     expect(shareByWeights(100, [1, 1, 1])).toEqual([34, 33, 33]);
     expect(shareByWeights(7, [0, 0])).toEqual([7, 0]);
