@@ -40,11 +40,11 @@ const PALETTE: RGB[] = [
 ];
 
 /**
- * fontkit with layout reduced to the font's character map: no shaping. pdf-lib only reads the
+ * fontkit with layout reduced to the font's character map (glyphs kept per code point): no shaping. pdf-lib only reads the
  * glyphs of a layout (never their positions: no kerning), and shaping DejaVu's OpenType tables for
  * each string cost about 0.5 ms, a second for a long report.
  */
-type KitFont = { layout: unknown; glyphsForString(s: string): unknown[] };
+type KitFont = { layout: unknown; glyphForCodePoint(c: number): unknown };
 /** Parsed once per font file and kept: each document makes its own subset of it (pdf-lib's `createSubset`). */
 const parsed = new WeakMap<Uint8Array, KitFont>();
 const plainFontkit = {
@@ -52,7 +52,13 @@ const plainFontkit = {
     const known = parsed.get(bytes);
     if (known) return known;
     const font = (fontkit as unknown as { create(b: Uint8Array): KitFont }).create(bytes);
-    font.layout = (text: string) => ({ glyphs: font.glyphsForString(text), positions: [] });
+    const glyphs = new Map<number, unknown>();
+    const glyph = (c: number) => {
+      let g = glyphs.get(c);
+      if (g === undefined) glyphs.set(c, (g = font.glyphForCodePoint(c)));
+      return g;
+    };
+    font.layout = (text: string) => ({ glyphs: Array.from(text, (ch) => glyph(ch.codePointAt(0)!)), positions: [] });
     parsed.set(bytes, font);
     return font;
   },
