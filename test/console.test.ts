@@ -434,6 +434,30 @@ describe("the auditor", () => {
   });
 });
 
+describe("the trésorier closes a year (last: it locks 2024)", () => {
+  it("asks for confirmation, does nothing when cancelled, closes when confirmed", { timeout: 120_000 }, async () => {
+    const page = await signIn("tresorier");
+    await go(page, "comptabilite/exercices", "Exercices et clôture");
+    await page.getByRole("button", { name: "Clôturer 2024" }).click();
+    const dialog = page.getByRole("dialog", { name: "Clôturer l'exercice 2024 ?" });
+    await dialog.waitFor();
+    await shot(page, "tresorier-close-dialog");
+    await page.keyboard.press("Escape");
+    await poll(() => page.getByRole("dialog").count()).toBe(0);
+    const years = async () => ((await (await stack.call("GET", "/v1/ledger/years")).json()) as { items: { year: number; status: string }[] }).items.find((y) => y.year === 2024)!.status;
+    expect(await years()).toBe("open");
+
+    await page.getByRole("button", { name: "Clôturer 2024" }).click();
+    await page.getByRole("dialog").getByRole("button", { name: "Clôturer 2024" }).click();
+    await poll(() => page.getByRole("status").filter({ hasText: "Exercice 2024 clôturé" }).count()).toBe(1);
+    expect(await years()).toBe("closed");
+    await poll(() => page.getByRole("row").filter({ hasText: "clôturé" }).count()).toBeGreaterThan(0);
+    expect(await page.getByRole("button", { name: "Clôturer 2024" }).count()).toBe(0);
+    await shot(page, "tresorier-years");
+    await page.close();
+  });
+});
+
 it("raised no script error and no CSP violation on any page above", () => {
   expect(pageErrors).toEqual([]);
 });
