@@ -106,6 +106,21 @@ describe("which years may be closed", () => {
   });
 });
 
+describe("closing guards", () => {
+  it("a guard that refuses (another domain's year-end work not done) stops the closing before anything is written", async () => {
+    const db = await freshDb("g");
+    await postEntry(db, { journal: "BQ", date: "2022-05-01", label: "Don", pieceRef: "P1", lines: [{ account: "512", debit: 100 }, { account: "7541", credit: 100 }] });
+    const guard = async (year: number) => {
+      throw new ConflictError(`Post the fonds dédiés of ${year} first.`);
+    };
+    await expect(closeYear(db, 2022, { guard })).rejects.toThrow(/fonds dédiés of 2022/);
+    expect((await listYears(db)).find((y) => y.year === 2022)?.status).toBe("open");
+    await postEntry(db, { journal: "BQ", date: "2022-05-02", label: "Don", pieceRef: "P2", lines: [{ account: "512", debit: 100 }, { account: "7541", credit: 100 }] });
+    expect((await closeYear(db, 2022, { guard: async () => undefined })).result).toBe(200);
+    db.doc.destroy();
+  });
+});
+
 describe("closing and the sequencer", () => {
   it("bug: a draft the closing's sequencer could not see yet (index lag) was validated into the year after its result was computed", async () => {
     const db = await freshDb("c");

@@ -57,7 +57,18 @@ async function drainAll(db: Db) {
   }
 }
 
-export async function closeYear(db: Db, year: number, opts: { actor?: Actor; today?: string } = {}) {
+export interface CloseOptions {
+  actor?: Actor;
+  /** The day it is (Europe/Paris); a year closes only after its last day. */
+  today?: string;
+  /**
+   * What other domains require before a year closes (the grants' year-end fonds dédiés posted…):
+   * throws a ConflictError to refuse. Runs before anything is written.
+   */
+  guard?: (year: number) => Promise<void>;
+}
+
+export async function closeYear(db: Db, year: number, opts: CloseOptions = {}) {
   const today = opts.today ?? parisDate(new Date());
   const bounds = fiscalYearBounds(year);
   if (today <= bounds.end)
@@ -66,6 +77,7 @@ export async function closeYear(db: Db, year: number, opts: { actor?: Actor; tod
   if (years.find((y) => y.year === year)?.status === "closed") throw new ConflictError(`The fiscal year ${year} is already closed.`, { year });
   const earlier = years.filter((y) => y.year < year && y.status !== "closed" && (y.entries ?? 0) > 0).map((y) => y.year);
   if (earlier.length) throw new ConflictError(`Close ${earlier.join(", ")} first: an earlier year with entries is still open.`, { years: earlier });
+  await opts.guard?.(year);
 
   if (!(await markYearClosing(db, year))) throw new ConflictError(`The fiscal year ${year} is already closed.`, { year });
   await drainAll(db);

@@ -1,7 +1,8 @@
 /** Lambda: the ledger routes. Each operation calls one use case of @asso/core. */
 import { loadConfig } from "@asso/core/config";
 import { dbFromEnv } from "@asso/core/db/client";
-import { NotFoundError } from "@asso/core/errors";
+import { ConflictError, NotFoundError } from "@asso/core/errors";
+import { pendingDedicatedFunds } from "@asso/core/grants/yearend";
 import { withStoredAnswer } from "@asso/core/idempotency";
 import { addAccount, listAccounts } from "@asso/core/ledger/accounts";
 import { closeYear } from "@asso/core/ledger/closing";
@@ -16,6 +17,13 @@ import type { RouteDef } from "../route.js";
 
 const idempotency = (req: Request<RouteDef>, what: unknown): Idempotency | undefined =>
   req.idempotencyKey ? { operation: req.route.operationId, key: req.idempotencyKey, requestHash: requestHash(what) } : undefined;
+
+/** Issue 7: a year does not close while a restricted grant's year-end fonds dédiés are not posted. */
+async function dedicatedFundsPosted(db: ReturnType<typeof dbFromEnv>, year: number): Promise<void> {
+  const pending = await pendingDedicatedFunds(db, year);
+  if (pending.length)
+    throw new ConflictError(`Post the fonds dédiés of ${year} first (POST /v1/ledger/years/${year}/dedicated-funds): ${pending.length} restricted grant(s) pending.`, { year, grants: pending });
+}
 
 /** The audit trail of a write: the token's subject, the role it acts with, the request id. */
 const actorOf = (req: Request<RouteDef>): Actor => {
@@ -41,7 +49,7 @@ const http = defineGroup("ledger", {
   listYears: async () => ({ items: (await listYears(dbFromEnv())).map(({ entries: _entries, ...y }) => y) }),
   closeYear: async (req) => {
     const db = dbFromEnv();
-    return withStoredAnswer(db, idempotency(req, req.params), () => closeYear(db, req.params.year, { actor: actorOf(req) }));
+    return withStoredAnswer(db, idempotency(req, req.params), () => closeYear(db, req.params.year, { actor: actorOf(req), guard: (year) => dedicatedFundsPosted(db, year) }));
   },
   trialBalance: async (req) => trialBalance(dbFromEnv(), req.query.year, { closing: req.query.closing }),
   generalLedger: async (req) => generalLedger(dbFromEnv(), req.query),
