@@ -85,12 +85,12 @@ const EXPORT_SOURCE = "asso.ledger-export";
 const isExport = (e: unknown): e is ExportEvent => (e as { source?: string } | null)?.source === EXPORT_SOURCE;
 
 /**
- * Runs an export job elsewhere than in the answering request. In AWS (`LEDGER_EXPORT_FUNCTION`,
- * else this function's own name): an asynchronous invoke of the ledger Lambda, which needs
- * `lambda:InvokeFunction` on itself. Locally: in the background of this process.
+ * Runs an export job elsewhere than in the answering request. In AWS (`LEDGER_EXPORT_FUNCTION` or
+ * `EXPORT_FUNCTION_NAME`, else this function's own name): an asynchronous invoke of the ledger
+ * Lambda, which needs `lambda:InvokeFunction` on itself. Locally: in the background of this process.
  */
 async function dispatchExport(id: string): Promise<void> {
-  const target = process.env.LEDGER_EXPORT_FUNCTION || process.env.AWS_LAMBDA_FUNCTION_NAME;
+  const target = process.env.LEDGER_EXPORT_FUNCTION || process.env.EXPORT_FUNCTION_NAME || process.env.AWS_LAMBDA_FUNCTION_NAME;
   if (target) {
     const { LambdaClient, InvokeCommand } = await import("@aws-sdk/client-lambda");
     const event: ExportEvent = { source: EXPORT_SOURCE, id };
