@@ -9,6 +9,7 @@ import { DEV_DB_DIR, DEV_KEY_FILE, DEV_PORT, DEV_STRIPE, DEV_TABLE, STRIPE_PORT 
 import { createStripeDouble } from "./stripe-double.js";
 import { webRoutes } from "./web.js";
 import { seedDemo, seedGiving } from "./demo.js";
+import { seedSocial } from "./demo-social.js";
 import { startS3Local } from "./s3-local.js";
 import { join } from "node:path";
 import { DATA_DIR } from "./paths.js";
@@ -44,7 +45,10 @@ const fresh = await seedDemo();
 const identity = await createIdentity(DEV_KEY_FILE);
 const gateway = createGateway({ identity, staticRoutes: webRoutes() });
 await listen(gateway, port);
-if (fresh) await seedGiving(api, stripeUrl);
+if (fresh) {
+  await seedGiving(api, stripeUrl);
+  await seedSocial(api, await identity.token("delegation"));
+}
 const seeded = fresh
   ? "fiscal year 2024 shaped like the activity report; 2025 gifts, a monthly donor and a member paid through Stripe"
   : "kept from the previous run (.data/)";
