@@ -5,7 +5,7 @@
 import { useMemo, useState } from "preact/hooks";
 import { api, get, newKey } from "../api.js";
 import { formatDate, formatEuros, formatInt, formatPlain, parisToday, parseEuros } from "../money.js";
-import { ActionButton, Balance, can, confirmDialog, html, Loading, Money, Page, ProblemView, Success, Tabs, useLoad, useYears, YearSelect } from "../ui.js";
+import { ActionButton, Balance, can, confirmDialog, html, ROLE_LABELS, Loading, Money, Page, ProblemView, Success, Tabs, useLoad, useYears, YearSelect } from "../ui.js";
 import type { TrialBalance } from "./dashboard.js";
 
 export interface Entry {
@@ -21,6 +21,8 @@ export interface Entry {
   lines: { account: string; debit: number; credit: number; label?: string }[];
   hash: string | null;
   reversalOf?: string;
+  validDate?: string | null;
+  createdBy?: { sub: string; role?: string };
 }
 interface Account {
   number: string;
@@ -140,7 +142,7 @@ function Entries() {
                   ? html`<tr class="lines" id=${`lines-${e.id}`}><td colspan="6"><table class="compact">
                       <thead><tr><th scope="col">Compte</th><th scope="col">Libellé</th><th scope="col" class="num">Débit</th><th scope="col" class="num">Crédit</th></tr></thead>
                       <tbody>${e.lines.map((l) => html`<tr><td>${l.account}</td><td>${l.label ?? ""}</td><td class="num">${l.debit ? formatEuros(l.debit) : ""}</td><td class="num">${l.credit ? formatEuros(l.credit) : ""}</td></tr>`)}</tbody>
-                    </table><p class="hash">Empreinte : <code>${e.hash}</code></p></td></tr>`
+                    </table><p class="hash">${e.createdBy ? html`Saisie par ${ROLE_LABELS[e.createdBy.role ?? ""] ?? e.createdBy.role ?? "?"} (${e.createdBy.sub})${e.validDate ? `, validée le ${formatDate(e.validDate)}` : ""}. ` : null}Empreinte : <code>${e.hash}</code></p></td></tr>`
                   : null}`,
             )}
           </tbody>
