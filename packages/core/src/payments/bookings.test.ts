@@ -11,7 +11,7 @@ import {
   payerName,
   payoutEntry,
   payoutFailedEntry,
-  receiptFollows,
+  receiptToReconcile,
   refundEntry,
   refundFailedEntry,
   revenueAccount,
@@ -127,12 +127,13 @@ describe("closed years", () => {
 });
 
 describe("receipt decisions", () => {
-  it("a receipt follows one-off gifts whose donor asked for one, when receipts are enabled", () => {
-    expect(receiptFollows({ frequency: "once", receiptWanted: true }, true)).toBe(true);
-    expect(receiptFollows({ frequency: "once", receiptWanted: true }, false)).toBe(false);
-    expect(receiptFollows({ frequency: "monthly", receiptWanted: true }, true)).toBe(false);
-    expect(receiptFollows({ frequency: "once", receiptWanted: false }, true)).toBe(false);
-    expect(receiptFollows(undefined, true)).toBe(false);
+  it("a receipt is reconciled for every fact that changes what was kept of a gift, and only those", () => {
+    expect(receiptToReconcile(paid(5000, 100))).toBe("ch_1");
+    expect(receiptToReconcile({ type: "RefundSucceeded", refundId: "re", chargeId: "ch_2", amount: 1, currency: "eur", date: "2024-01-01", metadata: meta })).toBe("ch_2");
+    expect(receiptToReconcile({ type: "RefundFailed", refundId: "re", chargeId: "ch_3", amount: 1, currency: "eur", date: "2024-01-01", metadata: meta })).toBe("ch_3");
+    expect(receiptToReconcile({ type: "DisputeClosed", disputeId: "d", chargeId: "ch_4", outcome: "won", returned: 1, feeReturned: 0, currency: "eur", date: "2024-01-01", metadata: meta })).toBe("ch_4");
+    expect(receiptToReconcile({ type: "PayoutPaid", payoutId: "po", amount: 1, currency: "eur", date: "2024-01-01" })).toBeUndefined();
+    expect(receiptToReconcile({ type: "SubscriptionCancelled", subscriptionId: "sub", date: "2024-01-01" })).toBeUndefined();
   });
   it("a membership runs to the end of the calendar year it was paid in", () => {
     expect(membershipValidUntil("2024-01-01")).toBe("2024-12-31");

@@ -14,7 +14,7 @@ import { fiscalYearOf } from "../dates.js";
 import type { Line } from "../ledger/model.js";
 import { cleanText } from "../text.js";
 import type { MembershipTier } from "./settings.js";
-import type { CheckoutMetadata, CheckoutRecord, FactOf, IncidentType, Kind } from "./types.js";
+import type { CheckoutMetadata, CheckoutRecord, FactOf, IncidentType, Kind, PaymentFact } from "./types.js";
 
 export const CLEARING = "4671";
 export const BANK = "512";
@@ -146,12 +146,22 @@ export function movedToOpenDate(entry: EntryDraft, openDate: string, startMonth?
 // ---------------------------------------------------------------- receipts and incidents
 
 /**
- * Whether a fact may change the receipt of a gift: a one-off gift or fee whose donor asked for a
- * receipt (membership tiers give one only when marked), any time money is taken or given back.
- * The receipts module then brings the receipt in line (`reconcileReceipt`).
+ * The gift whose receipt a fact may change: a gift or fee paid, or money of it taken or given back
+ * (refund, failed refund, dispute). The receipts module then brings that receipt in line
+ * (`reconcileReceipt`): it decides whether one is due (settings, donor's wish, one-off gift or
+ * monthly recap, membership tiers marked), so payments never second-guesses it.
  */
-export function receiptFollows(d: { frequency: "once" | "monthly"; receiptWanted: boolean } | undefined, receiptsEnabled: boolean): boolean {
-  return receiptsEnabled && !!d && d.receiptWanted && d.frequency === "once";
+export function receiptToReconcile(fact: PaymentFact): string | undefined {
+  switch (fact.type) {
+    case "DonationPaid":
+    case "RefundSucceeded":
+    case "RefundFailed":
+    case "DisputeOpened":
+    case "DisputeClosed":
+      return fact.chargeId;
+    default:
+      return undefined;
+  }
 }
 
 const eur = (cents: number) => `${(cents / 100).toFixed(2).replace(".", ",")} €`;

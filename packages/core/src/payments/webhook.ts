@@ -34,7 +34,7 @@ import {
   payerName,
   payoutEntry,
   payoutFailedEntry,
-  receiptFollows,
+  receiptToReconcile,
   refundEntry,
   refundFailedEntry,
   revenueAccount,
@@ -99,8 +99,10 @@ async function book(db: Db, ref: string, entry: EntryDraft, extra: NamedItem[], 
   }
 }
 
-async function followReceipt(db: Db, settings: GivingSettings, d: Pick<Donation, "chargeId" | "frequency" | "receiptWanted"> | undefined) {
-  if (d && receiptFollows(d, settings.receiptsEnabled)) await reconcileReceipt(db, settings, d.chargeId);
+/** The receipt follows the money: the receipts module decides whether one is due and brings it in line. */
+async function followReceipt(db: Db, settings: GivingSettings, fact: PaymentFact) {
+  const chargeId = receiptToReconcile(fact);
+  if (chargeId) await reconcileReceipt(db, settings, chargeId);
 }
 
 async function donationPaid(db: Db, settings: GivingSettings, fact: FactOf<"DonationPaid">, actor: Actor) {
@@ -162,7 +164,7 @@ async function donationPaid(db: Db, settings: GivingSettings, fact: FactOf<"Dona
     await saveMember(db, member);
   }
   if (fact.subscriptionId) await subscriptionPaid(db, fact.subscriptionId, { email: c.email, amount: fact.amount, checkoutId: c.checkoutId });
-  await followReceipt(db, settings, donation);
+  await followReceipt(db, settings, fact);
 }
 
 type GiftMovement = FactOf<"RefundSucceeded" | "RefundFailed" | "DisputeOpened" | "DisputeClosed">;
@@ -200,7 +202,7 @@ async function refundSucceeded(db: Db, settings: GivingSettings, fact: FactOf<"R
   const failed = await getIncident(db, `refund:${fact.refundId}`);
   if (failed?.type === "refund_failed" && !(await isBooked(db, `refund:${fact.refundId}`))) return;
   await book(db, `refund:${fact.refundId}`, refundEntry(fact, d.kind, accountOf(d)), [refundedItem(fact.chargeId, keptDelta(fact))], actor);
-  await followReceipt(db, settings, d);
+  await followReceipt(db, settings, fact);
 }
 
 async function refundFailed(db: Db, settings: GivingSettings, fact: FactOf<"RefundFailed">, actor: Actor) {
@@ -217,7 +219,7 @@ async function refundFailed(db: Db, settings: GivingSettings, fact: FactOf<"Refu
   });
   if (!wasBooked) return;
   await book(db, `refund-failed:${fact.refundId}`, refundFailedEntry(fact, d.kind, accountOf(d)), [refundedItem(fact.chargeId, keptDelta(fact))], actor);
-  await followReceipt(db, settings, d);
+  await followReceipt(db, settings, fact);
 }
 
 async function disputeOpened(db: Db, settings: GivingSettings, fact: FactOf<"DisputeOpened">, actor: Actor) {
@@ -226,7 +228,7 @@ async function disputeOpened(db: Db, settings: GivingSettings, fact: FactOf<"Dis
   const known = await getIncident(db, fact.disputeId);
   if (!known || known.type === "dispute_opened") await recordIncident(db, disputeIncident(fact, d.email));
   await book(db, `dispute:${fact.disputeId}`, disputeOpenedEntry(fact, accountOf(d)), [refundedItem(fact.chargeId, keptDelta(fact))], actor);
-  await followReceipt(db, settings, d);
+  await followReceipt(db, settings, fact);
 }
 
 async function disputeClosed(db: Db, settings: GivingSettings, fact: FactOf<"DisputeClosed">, actor: Actor) {
@@ -236,7 +238,7 @@ async function disputeClosed(db: Db, settings: GivingSettings, fact: FactOf<"Dis
   const entry = disputeWonEntry(fact, accountOf(d));
   if (!entry) return; // lost: the withdrawal booked when it opened stays
   await book(db, `dispute-won:${fact.disputeId}`, entry, [refundedItem(fact.chargeId, keptDelta(fact))], actor);
-  await followReceipt(db, settings, d);
+  await followReceipt(db, settings, fact);
 }
 
 async function payoutPaid(db: Db, fact: FactOf<"PayoutPaid">, actor: Actor) {
