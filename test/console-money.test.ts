@@ -2,7 +2,7 @@
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
 import { formatEuros, formatPlain, parseEuros, MAX_CENTS } from "../web/console/src/money.js";
-import { fileNameOf, withQuery } from "../web/console/src/query.js";
+import { fileNameOf, keyKeeper, withQuery } from "../web/console/src/query.js";
 
 describe("parseEuros", () => {
   it.each([
@@ -62,5 +62,15 @@ describe("the console's API helpers", () => {
 
   it("leaves empty filters out of the query", () => {
     expect(withQuery("/v1/ledger/entries", { from: "2024-01-01", journal: "", account: undefined, limit: 50, cursor: null })).toBe("/v1/ledger/entries?from=2024-01-01&limit=50");
+  });
+
+  it("keeps one Idempotency-Key for the same request, a new one for a corrected request or after a success", () => {
+    const keys = keyKeeper();
+    const first = keys.for({ amount: 100, label: "a" });
+    expect(keys.for({ amount: 100, label: "a" })).toBe(first); // a retry, a double click
+    const corrected = keys.for({ amount: 120, label: "a" });
+    expect(corrected).not.toBe(first); // the API refuses a key reused for another body
+    keys.reset(); // after a success, the same figures again are a second write
+    expect(keys.for({ amount: 120, label: "a" })).not.toBe(corrected);
   });
 });

@@ -1,6 +1,6 @@
 /** The HTTP API as the console calls it: bearer token, JSON, problems as typed errors, downloads. */
 import { idToken, SignedOut } from "./auth.js";
-import { fileNameOf, withQuery } from "./query.js";
+import { fileNameOf, keyKeeper, newKey, withQuery } from "./query.js";
 
 export { fileNameOf, withQuery };
 
@@ -84,5 +84,4 @@ export async function download(path: string, query: Query | undefined, fallbackN
   return name;
 }
 
-/** A fresh key for one user action (kept by the form until it succeeds). */
-export const newKey = (): string => crypto.randomUUID();
+export { keyKeeper, newKey };

@@ -18,3 +18,26 @@ export function fileNameOf(disposition: string | null, fallback: string): string
   const plain = /filename="?([^";]+)"?/i.exec(disposition);
   return plain ? plain[1]! : fallback;
 }
+
+/** A fresh key for one user action. */
+export const newKey = (): string => crypto.randomUUID();
+
+/**
+ * The `Idempotency-Key` of a form: the same request sent again (a retry after a network failure,
+ * a double click) carries the same key, so the API writes once; a corrected request gets a new key
+ * (the API refuses a key reused for another body). `reset()` after a success, so that the same
+ * figures entered again on purpose make a second write.
+ */
+export function keyKeeper(): { for(request: unknown): string; reset(): void } {
+  let last: { sig: string; key: string } | undefined;
+  return {
+    for(request) {
+      const sig = JSON.stringify(request);
+      if (!last || last.sig !== sig) last = { sig, key: newKey() };
+      return last.key;
+    },
+    reset() {
+      last = undefined;
+    },
+  };
+}

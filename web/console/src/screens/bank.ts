@@ -3,7 +3,7 @@
  * rule), the proposals to accept or reject, and the état de rapprochement at a date (and its PDF).
  */
 import { useState } from "preact/hooks";
-import { api, download, get, newKey } from "../api.js";
+import { api, download, get, keyKeeper, newKey } from "../api.js";
 import { formatDate, formatEuros, parisToday } from "../money.js";
 import { ActionButton, can, confirmDialog, html, Loading, Money, MoreButton, Page, ProblemView, Success, Tabs, useLoad, usePaged } from "../ui.js";
 
@@ -73,13 +73,13 @@ function Import({ account, onDone }: { account: string; onDone: () => void }) {
   const [preset, setPreset] = useState("");
   const [result, setResult] = useState<{ imported: number; duplicates: number; statements: { from: string; to: string; closing: number | null; balanceChecked: boolean }[] }>();
   const [error, setError] = useState<unknown>();
-  const [key, setKey] = useState(newKey);
+  const [keys] = useState(keyKeeper);
   const csv = file && /\.csv$/i.test(file.name);
   return html`<form class="card" onSubmit=${(e: Event) => e.preventDefault()}>
     <h2>Importer un relevé</h2>
     <div class="row">
       <div class="field grow"><label for="statement-file">Fichier de relevé (CAMT.053, OFX ou CSV)</label>
-        <input id="statement-file" type="file" accept=".xml,.ofx,.csv,.txt,application/xml,text/csv" onChange=${(e: Event) => (setFile((e.target as HTMLInputElement).files?.[0]), setResult(undefined), setKey(newKey()))} /></div>
+        <input id="statement-file" type="file" accept=".xml,.ofx,.csv,.txt,application/xml,text/csv" onChange=${(e: Event) => (setFile((e.target as HTMLInputElement).files?.[0]), setResult(undefined))} /></div>
       ${csv
         ? html`<div class="field"><label for="statement-preset">Présentation du CSV</label>
             <select id="statement-preset" value=${preset} onChange=${(e: Event) => setPreset((e.target as HTMLSelectElement).value)}>
@@ -93,9 +93,10 @@ function Import({ account, onDone }: { account: string; onDone: () => void }) {
           const out = await api<typeof result>("POST", `/v1/bank/statements?${new URLSearchParams({ ...(csv ? { account } : {}), ...(csv && preset ? { preset } : {}) })}`, {
             raw: file!,
             contentType: contentTypeOf(file!.name),
-            idempotencyKey: key,
+            idempotencyKey: keys.for({ name: file!.name, size: file!.size, modified: file!.lastModified, account, preset }),
           });
           setResult(out);
+          keys.reset();
           onDone();
         } catch (err) {
           setError(err);
@@ -166,7 +167,7 @@ function RuleForm({ line, onDone }: { line: BankLine; onDone: (msg: string) => v
   const [account, setAccount] = useState("");
   const [supplier, setSupplier] = useState(line.counterparty ?? "");
   const [error, setError] = useState<unknown>();
-  const [key] = useState(newKey);
+  const [keys] = useState(keyKeeper);
   const id = `rule-${line.id}`;
   return html`<div class="row">
     <div class="field"><label for=${`${id}-rule`}>Règle</label>
@@ -179,7 +180,7 @@ function RuleForm({ line, onDone }: { line: BankLine; onDone: (msg: string) => v
       setError(undefined);
       try {
         const body = { rule, ...(rule === "account" ? { account } : {}), ...(rule === "supplier" ? { supplier } : {}) };
-        const out = await api<{ entry: { ref: string | null } }>("POST", `/v1/bank/lines/${encodeURIComponent(line.id)}/entry`, { body, idempotencyKey: key });
+        const out = await api<{ entry: { ref: string | null } }>("POST", `/v1/bank/lines/${encodeURIComponent(line.id)}/entry`, { body, idempotencyKey: keys.for(body) });
         onDone(`Écriture ${out.entry.ref ?? ""} créée et rapprochée de la ligne « ${line.label} ».`);
       } catch (err) {
         setError(err);

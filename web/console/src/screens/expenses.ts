@@ -1,6 +1,6 @@
 /** Expenses: the year's purchases, a new expense (booked in HA, paid or not), the invoice file (upload, download). */
 import { useState } from "preact/hooks";
-import { api, get, newKey } from "../api.js";
+import { api, get, keyKeeper } from "../api.js";
 import { formatDate, formatEuros, parisToday, parseEuros } from "../money.js";
 import { ActionButton, can, html, Loading, MoreButton, Page, ProblemView, Success, useLoad, usePaged, useYears, YearSelect } from "../ui.js";
 import type { Grant } from "./grants.js";
@@ -79,7 +79,7 @@ function NewExpense({ onDone }: { onDone: () => void }) {
   const [x, setX] = useState({ date: parisToday(), supplier: "", account: "6226", amount: "", label: "", pieceRef: "", grantId: "", paid: false, paidDate: parisToday(), method: "bank" });
   const [error, setError] = useState<unknown>();
   const [done, setDone] = useState<string>();
-  const [key, setKey] = useState(newKey);
+  const [keys] = useState(keyKeeper);
   const cents = parseEuros(x.amount);
   const set = (p: Partial<typeof x>) => setX({ ...x, ...p });
   if (!open) return html`<div class="toolbar"><button type="button" class="primary" onClick=${() => setOpen(true)}>Nouvelle dépense</button></div>${done ? html`<${Success}>${done}<//>` : null}`;
@@ -118,9 +118,9 @@ function NewExpense({ onDone }: { onDone: () => void }) {
           ...(x.grantId ? { grantId: x.grantId } : {}),
           ...(x.paid ? { paid: { date: x.paidDate, method: x.method } } : {}),
         };
-        await api("POST", "/v1/expenses", { body, idempotencyKey: key });
+        await api("POST", "/v1/expenses", { body, idempotencyKey: keys.for(body) });
         setDone(`Dépense « ${x.label} » enregistrée (${formatEuros(cents!)}).`);
-        setKey(newKey());
+        keys.reset();
         setOpen(false);
         onDone();
       } catch (err) {

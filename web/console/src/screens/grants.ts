@@ -1,6 +1,6 @@
 /** Funders and grants: each funder's five figures, its grants, new funders and grants, payments received. */
 import { useState } from "preact/hooks";
-import { api, get, newKey } from "../api.js";
+import { api, get, keyKeeper } from "../api.js";
 import { formatDate, formatEuros, parisToday, parseEuros } from "../money.js";
 import { ActionButton, can, html, Loading, Page, ProblemView, Success, Tabs, useLoad, useYears, YearSelect } from "../ui.js";
 
@@ -87,7 +87,7 @@ function NewFunder({ onDone }: { onDone: () => void }) {
   const [kind, setKind] = useState("foundation");
   const [error, setError] = useState<unknown>();
   const [done, setDone] = useState<string>();
-  const [key, setKey] = useState(newKey);
+  const [keys] = useState(keyKeeper);
   return html`<form class="card" onSubmit=${(e: Event) => e.preventDefault()}>
     <h2>Nouveau financeur</h2>
     <div class="row">
@@ -97,10 +97,11 @@ function NewFunder({ onDone }: { onDone: () => void }) {
       <${ActionButton} disabled=${!name.trim()} busy="Création…" onClick=${async () => {
         setError(undefined);
         try {
-          const f = await api<Funder>("POST", "/v1/funders", { body: { name: name.trim(), kind }, idempotencyKey: key });
+          const body = { name: name.trim(), kind };
+          const f = await api<Funder>("POST", "/v1/funders", { body, idempotencyKey: keys.for(body) });
           setDone(`Financeur « ${f.name} » créé.`);
           setName("");
-          setKey(newKey());
+          keys.reset();
           onDone();
         } catch (err) {
           setError(err);
@@ -143,7 +144,7 @@ function Payment({ grant, onDone }: { grant: Grant; onDone: (m: string) => void 
   const [date, setDate] = useState(parisToday());
   const [amount, setAmount] = useState("");
   const [error, setError] = useState<unknown>();
-  const [key] = useState(newKey);
+  const [keys] = useState(keyKeeper);
   const cents = parseEuros(amount);
   return html`<div class="row">
     <div class="field"><label for=${`pay-date-${grant.id}`}>Date de réception</label><input id=${`pay-date-${grant.id}`} type="date" value=${date} onInput=${(e: Event) => setDate((e.target as HTMLInputElement).value)} /></div>
@@ -151,7 +152,7 @@ function Payment({ grant, onDone }: { grant: Grant; onDone: (m: string) => void 
     <${ActionButton} disabled=${!cents} busy="Enregistrement…" onClick=${async () => {
       setError(undefined);
       try {
-        await api("POST", `/v1/grants/${encodeURIComponent(grant.id)}/payments`, { body: { date, amount: cents }, idempotencyKey: key });
+        await api("POST", `/v1/grants/${encodeURIComponent(grant.id)}/payments`, { body: { date, amount: cents }, idempotencyKey: keys.for({ date, amount: cents }) });
         onDone(`Versement de ${formatEuros(cents!)} enregistré pour « ${grant.title} ».`);
       } catch (err) {
         setError(err);
@@ -167,7 +168,7 @@ function NewGrant({ onDone }: { onDone: () => void }) {
   const [installments, setInstallments] = useState<{ dueDate: string; amount: string }[]>([{ dueDate: parisToday(), amount: "" }]);
   const [error, setError] = useState<unknown>();
   const [done, setDone] = useState<string>();
-  const [key, setKey] = useState(newKey);
+  const [keys] = useState(keyKeeper);
   const [open, setOpen] = useState(false);
   const amount = parseEuros(g.amount);
   const sum = installments.reduce((s, i) => s + (parseEuros(i.amount) ?? 0), 0);
@@ -199,9 +200,9 @@ function NewGrant({ onDone }: { onDone: () => void }) {
       setError(undefined);
       try {
         const body = { ...g, title: g.title.trim(), amount, installments: installments.map((i) => ({ dueDate: i.dueDate, amount: parseEuros(i.amount) })) };
-        await api("POST", "/v1/grants", { body, idempotencyKey: key });
+        await api("POST", "/v1/grants", { body, idempotencyKey: keys.for(body) });
         setDone(`Subvention « ${g.title} » enregistrée.`);
-        setKey(newKey());
+        keys.reset();
         onDone();
       } catch (err) {
         setError(err);

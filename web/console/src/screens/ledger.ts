@@ -3,7 +3,7 @@
  * the trial balance, the general ledger by account, the years and their closing, the hash chain check.
  */
 import { useMemo, useState } from "preact/hooks";
-import { api, get, newKey } from "../api.js";
+import { api, get, keyKeeper } from "../api.js";
 import { formatDate, formatEuros, formatInt, formatPlain, parisToday, parseEuros } from "../money.js";
 import { ActionButton, Balance, can, confirmDialog, html, ROLE_LABELS, Loading, Money, Page, ProblemView, Success, Tabs, useLoad, useYears, YearSelect } from "../ui.js";
 import type { TrialBalance } from "./dashboard.js";
@@ -195,7 +195,7 @@ function PostEntry() {
   const known = useMemo(() => new Set(accounts.data?.items.map((a) => a.number) ?? []), [accounts.data]);
   const [head, setHead] = useState({ journal: "OD", date: parisToday(), label: "", pieceRef: "" });
   const [lines, setLines] = useState<LineDraft[]>([emptyLine(), emptyLine()]);
-  const [key, setKey] = useState(newKey);
+  const [keys] = useState(keyKeeper);
   const [error, setError] = useState<unknown>();
   const [posted, setPosted] = useState<Entry>();
   const check = checkDraft(lines, known);
@@ -217,9 +217,9 @@ function PostEntry() {
           ...(l.label.trim() ? { label: l.label.trim() } : {}),
         })),
       };
-      const entry = await api<Entry>("POST", "/v1/ledger/entries", { body, idempotencyKey: key });
+      const entry = await api<Entry>("POST", "/v1/ledger/entries", { body, idempotencyKey: keys.for(body) });
       setPosted(entry);
-      setKey(newKey());
+      keys.reset();
       setHead({ ...head, label: "", pieceRef: "" });
       setLines([emptyLine(), emptyLine()]);
     } catch (err) {
@@ -279,8 +279,10 @@ function TrialBalanceView() {
   const { years, current } = useYears();
   const [picked, setYear] = useState<number>();
   const year = picked ?? current;
-  const tb = useLoad(() => get<TrialBalance>("/v1/ledger/trial-balance", { year }), [year]);
-  return html`<div class="toolbar"><${YearSelect} id="tb-year" value=${year} years=${years} onChange=${setYear} /></div>
+  const [beforeClosing, setBeforeClosing] = useState(false);
+  const tb = useLoad(() => get<TrialBalance>("/v1/ledger/trial-balance", { year, closing: beforeClosing ? "exclude" : "include" }), [year, beforeClosing]);
+  return html`<div class="toolbar"><${YearSelect} id="tb-year" value=${year} years=${years} onChange=${setYear} />
+      <label class="radio"><input type="checkbox" checked=${beforeClosing} onChange=${(e: Event) => setBeforeClosing((e.target as HTMLInputElement).checked)} /> Avant les écritures de clôture</label></div>
     <${ProblemView} error=${tb.error} />
     ${tb.data
       ? html`<table>

@@ -1,6 +1,6 @@
 /** The annual report: the year's figures with charts, the social statistics (entry and import), the PDF and CSV. */
 import { useState } from "preact/hooks";
-import { api, download, get, newKey } from "../api.js";
+import { api, download, get, keyKeeper } from "../api.js";
 import { formatEuros, formatInt, formatPercent } from "../money.js";
 import { ActionButton, can, ChartView, html, Loading, Page, ProblemView, Success, Tabs, useLoad, useYears, YearSelect } from "../ui.js";
 
@@ -156,21 +156,22 @@ function SocialImport({ onDone }: { onDone: () => void }) {
   const [followers, setFollowers] = useState("");
   const [error, setError] = useState<unknown>();
   const [done, setDone] = useState<string>();
-  const [key, setKey] = useState(newKey);
+  const [keys] = useState(keyKeeper);
   return html`<form class="card" onSubmit=${(e: Event) => e.preventDefault()}>
     <h2>Importer l'export d'une plateforme</h2>
     <div class="row">
       <div class="field"><label for="si-platform">Plateforme</label><select id="si-platform" value=${platform} onChange=${(e: Event) => setPlatform((e.target as HTMLSelectElement).value)}>
         <option value="linkedin">LinkedIn (statistiques de page)</option><option value="youtube">YouTube Studio</option></select></div>
-      <div class="field grow"><label for="si-file">Fichier (XLS, XLSX, CSV ou ZIP)</label><input id="si-file" type="file" accept=".xls,.xlsx,.csv,.zip" onChange=${(e: Event) => (setFile((e.target as HTMLInputElement).files?.[0]), setKey(newKey()))} /></div>
+      <div class="field grow"><label for="si-file">Fichier (XLS, XLSX, CSV ou ZIP)</label><input id="si-file" type="file" accept=".xls,.xlsx,.csv,.zip" onChange=${(e: Event) => setFile((e.target as HTMLInputElement).files?.[0])} /></div>
       ${platform === "linkedin" ? html`<div class="field"><label for="si-followers">Abonnés à la fin du fichier (fichier « followers »)</label><input id="si-followers" inputmode="numeric" value=${followers} onInput=${(e: Event) => setFollowers((e.target as HTMLInputElement).value)} /></div>` : null}
       <${ActionButton} disabled=${!file} busy="Import…" onClick=${async () => {
         setError(undefined);
         setDone(undefined);
         try {
           const q = followers.trim() && platform === "linkedin" ? `?followers=${encodeURIComponent(followers.replace(/\s/g, ""))}` : "";
-          const out = await api<{ months: unknown[]; from: string; to: string }>("POST", `/v1/social-metrics/${platform}/import${q}`, { raw: file!, contentType: file!.type || "application/octet-stream", idempotencyKey: key });
+          const out = await api<{ months: unknown[]; from: string; to: string }>("POST", `/v1/social-metrics/${platform}/import${q}`, { raw: file!, contentType: file!.type || "application/octet-stream", idempotencyKey: keys.for({ platform, name: file!.name, size: file!.size, modified: file!.lastModified, q }) });
           setDone(`${out.months.length} mois importés (${out.from} → ${out.to}).`);
+          keys.reset();
           onDone();
         } catch (err) {
           setError(err);
