@@ -9,6 +9,7 @@ import { checkCaptcha, checkRate, loadAbuseSettings, TooManyRequestsError } from
 import { createDonationCheckout, createMembershipCheckout } from "@asso/core/payments/checkout";
 import { loadGivingSettings } from "@asso/core/payments/settings";
 import { stripeFromEnv } from "@asso/core/payments/stripe";
+import { loadReceiptSettings } from "@asso/core/receipts/settings";
 import { defineGroup, type HttpEvent, type Reply, type Request } from "../http.js";
 import type { RouteDef } from "../route.js";
 
@@ -45,9 +46,10 @@ async function guarded(captchaToken: string | undefined, run: (ip: string) => Pr
 
 const inner = defineGroup("public", {
   membershipTiers: async () => ({ tiers: loadGivingSettings().tiers.map(({ id, label, amount, period }) => ({ id, label, amount, period })) }),
+  // The receipts module's own settings: whether receipts are issued, and the rate they certify.
   givingSettings: async () => {
-    const s = loadGivingSettings();
-    return { taxReductionPercent: s.taxReductionPercent, receiptsEnabled: s.receiptsEnabled, captcha: !!loadAbuseSettings().captcha };
+    const s = loadReceiptSettings();
+    return { taxReductionPercent: s.reductionRate, receiptsEnabled: s.enabled, captcha: !!loadAbuseSettings().captcha };
   },
   donationCheckout: async (req) =>
     guarded(req.body.captchaToken, async (ip) => {
