@@ -86,8 +86,8 @@ try {
   const db = makeDb("bench-grants", dynamo.endpoint);
   const funderId = await load(db);
   const view = await getFunder(db, funderId);
-  const funderView = await time(30, () => getFunder(db, funderId));
-  const funds = await time(30, () => dedicatedFunds(db, 2025));
+  const funderView = await time(50, () => getFunder(db, funderId));
+  const funds = await time(50, () => dedicatedFunds(db, 2025));
   // The same read through the Lambda handler: route, roles, parsing, the JSON answer.
   Object.assign(process.env, { TABLE_NAME: "bench-grants", DYNAMODB_ENDPOINT: dynamo.endpoint });
   const event = {
@@ -101,7 +101,7 @@ try {
     isBase64Encoded: false,
   } as unknown as Parameters<typeof handler>[0];
   let bytes = 0;
-  const http = await time(30, async () => {
+  const http = await time(50, async () => {
     const r = await handler(event);
     if (r.statusCode !== 200) throw new Error(`funder view answered ${r.statusCode}`);
     bytes = (r.body ?? "").length;
