@@ -263,6 +263,16 @@ describe("the trésorier with funders, grants and expenses", () => {
     expect(await figure("Reste à recevoir")).toBe("6 000,00 €");
     expect(await figure("Dépensé")).toBe("1 500,00 €");
     await shot(page, "tresorier-funders");
+
+    // Year end: the unspent part of the restricted grant becomes fonds dédiés, booked from the screen.
+    await go(page, "subventions/fonds-dedies", "Fonds dédiés");
+    await page.getByLabel("Exercice").selectOption("2025");
+    const row = page.getByRole("row").filter({ hasText: "Projet console" });
+    await poll(() => row.textContent()).toMatch(/10\s500,00\s€.*non/);
+    await page.getByRole("button", { name: "Comptabiliser les fonds dédiés 2025" }).click();
+    await page.getByRole("status").filter({ hasText: "Fonds dédiés 2025 comptabilisés" }).waitFor();
+    await poll(() => row.textContent()).toMatch(/oui$/);
+    await shot(page, "tresorier-dedicated-funds");
     await page.close();
   });
 });
@@ -350,6 +360,7 @@ describe("the délégation générale", () => {
       ["exports", "Exports"],
       ["subventions/financeurs", "Financeurs"],
       ["subventions/conventions", "Subventions"],
+      ["subventions/fonds-dedies", "Fonds dédiés"],
       ["depenses", "Dépenses"],
       ["banque/lignes", "Relevés et lignes bancaires"],
       ["banque/etat", "État de rapprochement"],

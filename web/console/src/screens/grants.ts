@@ -41,11 +41,13 @@ export function Grants({ sub }: { sub: string }) {
   const tabs = [
     { id: "financeurs", label: "Financeurs", href: "#/subventions/financeurs" },
     { id: "conventions", label: "Subventions", href: "#/subventions/conventions", show: can("listGrants") },
+    { id: "fonds-dedies", label: "Fonds dédiés", href: "#/subventions/fonds-dedies", show: can("dedicatedFunds") },
   ].filter((t) => t.show !== false);
   const tab = tabs.find((t) => t.id === sub)?.id ?? "financeurs";
-  return html`<${Page} title=${tab === "financeurs" ? "Financeurs" : "Subventions"}>
+  const title = { financeurs: "Financeurs", conventions: "Subventions", "fonds-dedies": "Fonds dédiés" }[tab]!;
+  return html`<${Page} title=${title}>
     <${Tabs} label="Financeurs et subventions" items=${tabs} current=${tab} />
-    ${tab === "financeurs" ? html`<${Funders} />` : html`<${GrantList} />`}
+    ${tab === "financeurs" ? html`<${Funders} />` : tab === "conventions" ? html`<${GrantList} />` : html`<${DedicatedFunds} />`}
   <//>`;
 }
 
@@ -213,3 +215,58 @@ function NewGrant({ onDone }: { onDone: () => void }) {
 }
 
 
+
+interface DedicatedRow {
+  grantId: string;
+  title: string;
+  funderName: string;
+  recognised: number;
+  spent: number;
+  atStart: number;
+  new: number;
+  used: number;
+  atEnd: number;
+  posted: boolean;
+}
+
+/** The year's fonds dédiés per restricted grant, and booking them before the closing. */
+function DedicatedFunds() {
+  const { years, current } = useYears();
+  const [picked, setYear] = useState<number>();
+  const year = picked ?? current;
+  const funds = useLoad(() => get<{ rows: DedicatedRow[]; totals: { atStart: number; new: number; used: number; atEnd: number }; pending: string[] }>("/v1/grants/dedicated-funds", { year }), [year]);
+  const [error, setError] = useState<unknown>();
+  const [done, setDone] = useState<string>();
+  const [keys] = useState(keyKeeper);
+  const f = funds.data;
+  return html`<div class="toolbar"><${YearSelect} id="df-year" value=${year} years=${years} onChange=${setYear} />
+      ${can("postDedicatedFunds") && f?.pending.length
+        ? html`<${ActionButton} busy="Comptabilisation…" onClick=${async () => {
+            setError(undefined);
+            setDone(undefined);
+            try {
+              const out = await api<{ entries: unknown[] }>("POST", `/v1/ledger/years/${year}/dedicated-funds`, { idempotencyKey: keys.for({ year, pending: f.pending }) });
+              setDone(`Fonds dédiés ${year} comptabilisés (${out.entries.length} écriture(s)).`);
+              keys.reset();
+              funds.reload();
+            } catch (err) {
+              setError(err);
+            }
+          }}>Comptabiliser les fonds dédiés ${year}<//>`
+        : null}
+    </div>
+    <p class="hint">Part des subventions affectées reçue mais non encore dépensée, reportée sur l'exercice suivant (comptes 689/19x/789). À comptabiliser avant la clôture.</p>
+    ${done ? html`<${Success}>${done}<//>` : null}
+    <${ProblemView} error=${error ?? funds.error} />
+    ${f
+      ? html`<table>
+          <caption class="sr-only">Fonds dédiés ${year}</caption>
+          <thead><tr><th scope="col">Subvention</th><th scope="col" class="num">Au début</th><th scope="col" class="num">Reportés</th><th scope="col" class="num">Utilisés</th><th scope="col" class="num">À la fin</th><th scope="col">Comptabilisé</th></tr></thead>
+          <tbody>
+            ${f.rows.length === 0 ? html`<tr><td colspan="6">Aucune subvention affectée en ${year}.</td></tr>` : null}
+            ${f.rows.map((r) => html`<tr><td>${r.funderName} — ${r.title}</td><td class="num">${formatEuros(r.atStart)}</td><td class="num">${formatEuros(r.new)}</td><td class="num">${formatEuros(r.used)}</td><td class="num">${formatEuros(r.atEnd)}</td><td>${r.posted ? "oui" : html`<strong>non</strong>`}</td></tr>`)}
+          </tbody>
+          <tfoot><tr><th scope="row">Totaux</th><td class="num">${formatEuros(f.totals.atStart)}</td><td class="num">${formatEuros(f.totals.new)}</td><td class="num">${formatEuros(f.totals.used)}</td><td class="num">${formatEuros(f.totals.atEnd)}</td><td></td></tr></tfoot>
+        </table>`
+      : html`<${Loading} />`}`;
+}
