@@ -218,6 +218,12 @@ describe("a grant signed in December 2024 over two years", () => {
     expect(df.body.rows[0]).toMatchObject({ grantId, recognised: 424_658, spent: 300_000, atStart: 0, new: 124_658, used: 0, atEnd: 124_658, posted: false });
     expect(df.body.pending).toEqual([grantId]);
 
+    // The closing refuses while a restricted grant's year-end figure is not posted.
+    const early = await call("POST", "/v1/ledger/years/2024/close");
+    expect(early.status).toBe(409);
+    expect(early.body.detail).toMatch(/fonds dédiés of 2024/);
+    expect((await call("GET", "/v1/ledger/years", undefined, { role: "auditor" })).body.items.find((y: Json) => y.year === 2024).status).toBe("open");
+
     const forbidden = await call("POST", "/v1/ledger/years/2024/dedicated-funds", undefined, { role: "delegation" });
     expect(forbidden.status).toBe(403);
     const p = await call("POST", "/v1/ledger/years/2024/dedicated-funds");
