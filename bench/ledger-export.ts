@@ -71,6 +71,11 @@ async function seed(db: Db, from: number, to: number, chain: { hash: string }): 
     if (batch.length === 500) await flush();
   }
   await flush();
+  // The journal's counter and the chain head, as the sequencer keeps them.
+  await batchPut(db, [
+    { ...keys.counter(YEAR, "OD"), kind: "counter", next: to },
+    { ...keys.head, kind: "head", seq: to, hash: chain.hash },
+  ]);
 }
 
 async function main() {

@@ -383,9 +383,29 @@ export async function readChainHead(db: Db): Promise<{ seq: number; hash: string
   return { seq: (item?.seq as number | undefined) ?? 0, hash: (item?.hash as string | undefined) ?? GENESIS_HASH };
 }
 
+/**
+ * Reads an index partition in ranges of its sort key (numbers 1..`last`, 2 000 at a time), each
+ * range paged. DynamoDB pages in constant time either way; DynamoDB Local makes each page cost in
+ * proportion to its offset (30 000 items: 10.9 s paged through, 0.9 s by ranges), so ranges keep
+ * local exports and checks of large years linear.
+ */
+async function* rangePages(db: Db, index: "gsi1" | "gsi2", pk: string, last: number, width: number): AsyncGenerator<Item[]> {
+  const RANGE = 2000;
+  const [p, s] = index === "gsi1" ? ["gsi1pk", "gsi1sk"] : ["gsi2pk", "gsi2sk"];
+  for (let a = 1; a <= last; a += RANGE)
+    yield* queryPages(db, {
+      IndexName: index,
+      KeyConditionExpression: `${p} = :p AND ${s} BETWEEN :a AND :b`,
+      ExpressionAttributeValues: { ":p": pk, ":a": pad(a, width), ":b": pad(Math.min(a + RANGE - 1, last), width) },
+    });
+}
+
 /** The validated entries in chain order, a page at a time. */
 export async function* chainPages(db: Db): AsyncGenerator<Entry[]> {
-  for await (const page of queryPages(db, { IndexName: "gsi1", KeyConditionExpression: "gsi1pk = :c", ExpressionAttributeValues: { ":c": keys.chain } }))
+  const { seq } = await readChainHead(db);
+  for await (const page of rangePages(db, "gsi1", keys.chain, seq, 12)) yield page as unknown as Entry[];
+  // Anything past the head (there should be nothing) is read too, so the check can name it.
+  for await (const page of queryPages(db, { IndexName: "gsi1", KeyConditionExpression: "gsi1pk = :p AND gsi1sk > :s", ExpressionAttributeValues: { ":p": keys.chain, ":s": pad(seq, 12) } }))
     yield page as unknown as Entry[];
 }
 
@@ -544,8 +564,9 @@ export async function readJournalIds(
 
 /** A journal's validated entries of a year in number order, a page (at most 1 MB) at a time. */
 export async function* journalPages(db: Db, year: number, journal: string): AsyncGenerator<Entry[]> {
-  for await (const page of queryPages(db, { IndexName: "gsi2", KeyConditionExpression: "gsi2pk = :p", ExpressionAttributeValues: { ":p": keys.journalIndex(year, journal) } }))
-    yield page as unknown as Entry[];
+  // Numbers are gapless from 1: the journal's counter says how far to read.
+  const last = ((await getItem(db, keys.counter(year, journal)))?.next as number | undefined) ?? 0;
+  for await (const page of rangePages(db, "gsi2", keys.journalIndex(year, journal), last, 8)) yield page as unknown as Entry[];
 }
 
 // ---------------------------------------------------------------- the association's own accounts
