@@ -313,6 +313,11 @@ describe("the trésorier at the bank", () => {
     await page.getByLabel("Au").fill("2024-04-30");
     await page.getByRole("table").filter({ hasText: "au 30/04/2024" }).waitFor();
     await shot(page, "tresorier-bank-reconciliation");
+
+    // Stripe: 4671 against the Stripe double's balance.
+    await go(page, "banque/stripe", "Fonds chez Stripe");
+    await poll(() => page.getByTestId("stripe-difference").textContent()).toMatch(/€/);
+    await shot(page, "tresorier-stripe-balance");
     await page.close();
   });
 });
@@ -364,6 +369,7 @@ describe("the délégation générale", () => {
       ["depenses", "Dépenses"],
       ["banque/lignes", "Relevés et lignes bancaires"],
       ["banque/etat", "État de rapprochement"],
+      ["banque/stripe", "Fonds chez Stripe"],
       ["rapport/chiffres", "Rapport annuel"],
     ];
     for (const [hash, title] of screens) {

@@ -53,10 +53,11 @@ export function Bank({ sub }: { sub: string }) {
     { id: "lignes", label: "Relevés et lignes", href: "#/banque/lignes" },
     { id: "propositions", label: "Rapprochement", href: "#/banque/propositions", show: can("reconcileBank") },
     { id: "etat", label: "État de rapprochement", href: "#/banque/etat", show: can("bankReconciliation") },
+    { id: "stripe", label: "Stripe", href: "#/banque/stripe", show: can("stripeBalance") },
   ].filter((t) => t.show !== false);
   const current = tabs.find((t) => t.id === sub)?.id ?? "lignes";
-  const title = { lignes: "Relevés et lignes bancaires", propositions: "Rapprochement bancaire", etat: "État de rapprochement" }[current]!;
-  return html`<${Page} title=${title} actions=${html`<div class="field inline"><label for="bank-account">Compte</label>
+  const title = { lignes: "Relevés et lignes bancaires", propositions: "Rapprochement bancaire", etat: "État de rapprochement", stripe: "Fonds chez Stripe" }[current]!;
+  return html`<${Page} title=${title} actions=${current === "stripe" ? null : html`<div class="field inline"><label for="bank-account">Compte</label>
       <select id="bank-account" value=${account} onChange=${(e: Event) => setAccount((e.target as HTMLSelectElement).value)}>
         ${(accounts.data?.items ?? [{ iban: "", account: "512", label: "Banque" }]).map((a) => html`<option value=${a.account}>${a.account} — ${a.label}</option>`)}
       </select></div>`}>
@@ -65,6 +66,7 @@ export function Bank({ sub }: { sub: string }) {
     ${current === "lignes" ? html`<${Lines} account=${account} />` : null}
     ${current === "propositions" ? html`<${Proposals} account=${account} />` : null}
     ${current === "etat" ? html`<${Statement} account=${account} />` : null}
+    ${current === "stripe" ? html`<${StripeBalance} />` : null}
   <//>`;
 }
 
@@ -280,6 +282,58 @@ function Statement({ account }: { account: string }) {
             ${s.unmatchedBank.items.length ? html`<ul class="plain">${s.unmatchedBank.items.map((i) => html`<li>${formatDate(i.date)} · ${i.label} · <${Money} cents=${i.amount} signed /></li>`)}</ul>` : html`<p>Aucune.</p>`}</section>
           <section class="card"><h2>Écritures en attente en banque</h2>
             ${s.unmatchedBooks.items.length ? html`<ul class="plain">${s.unmatchedBooks.items.map((i) => html`<li>${formatDate(i.date)} · ${i.ref ?? ""} ${i.label} · <${Money} cents=${i.amount} signed /></li>`)}</ul>` : html`<p>Aucune.</p>`}</section>
+        </div>`
+      : html`<${Loading} />`}`;
+}
+
+interface BalanceTx {
+  id: string;
+  type: string;
+  date: string;
+  net: number;
+  description: string | null;
+}
+
+/** Account 4671 against Stripe's own balance at a date, and booking what Stripe deducted that no webhook books. */
+function StripeBalance() {
+  const [date, setDate] = useState(parisToday());
+  const state = useLoad(() => get<{ ledger: number; stripe: number; difference: number; toBook: BalanceTx[]; awaitingWebhook: BalanceTx[] }>("/v1/bank/stripe-balance", { date }), [date]);
+  const [error, setError] = useState<unknown>();
+  const [done, setDone] = useState<string>();
+  const [keys] = useState(keyKeeper);
+  const s = state.data;
+  const list = (items: BalanceTx[]) =>
+    items.length ? html`<ul class="plain">${items.map((t) => html`<li>${formatDate(t.date)} · ${t.description ?? t.type} · <${Money} cents=${t.net} signed /></li>`)}</ul>` : html`<p>Aucun.</p>`;
+  return html`<div class="toolbar">
+      <div class="field inline"><label for="stripe-date">Au</label><input id="stripe-date" type="date" value=${date} onChange=${(e: Event) => setDate((e.target as HTMLInputElement).value)} /></div>
+      ${can("bookStripeDeductions") && s?.toBook.length
+        ? html`<${ActionButton} busy="Comptabilisation…" onClick=${async () => {
+            setError(undefined);
+            setDone(undefined);
+            try {
+              const out = await api<{ booked: unknown[] }>("POST", "/v1/bank/stripe-balance/book", { body: { date }, idempotencyKey: keys.for({ date, n: s.toBook.length }) });
+              setDone(`${out.booked.length} prélèvement(s) Stripe comptabilisé(s).`);
+              keys.reset();
+              state.reload();
+            } catch (err) {
+              setError(err);
+            }
+          }}>Comptabiliser les prélèvements Stripe<//>`
+        : null}
+    </div>
+    ${done ? html`<${Success}>${done}<//>` : null}
+    <${ProblemView} error=${error ?? state.error} />
+    ${s
+      ? html`<table class="statement"><caption>Compte 4671 (fonds Stripe en transit) au ${formatDate(date)}</caption>
+          <tbody>
+            <tr><th scope="row">Solde comptable (4671)</th><td class="num"><${Money} cents=${s.ledger} signed /></td></tr>
+            <tr><th scope="row">Solde chez Stripe</th><td class="num"><${Money} cents=${s.stripe} signed /></td></tr>
+          </tbody>
+          <tfoot><tr><th scope="row">Écart</th><td class="num" data-testid="stripe-difference"><${Money} cents=${s.difference} signed /></td></tr></tfoot>
+        </table>
+        <div class="grid2">
+          <section class="card"><h2>Prélevé par Stripe, à comptabiliser</h2>${list(s.toBook)}</section>
+          <section class="card"><h2>En attente d'un webhook</h2>${list(s.awaitingWebhook)}</section>
         </div>`
       : html`<${Loading} />`}`;
 }
