@@ -135,6 +135,29 @@ describe("order", () => {
   });
 });
 
+describe("dispute events out of order", () => {
+  it("a close delivered before its opening books the withdrawal once (the opening then writes nothing)", async () => {
+    const { sessionId, payload } = await paidDonation(6100, "2025-03-03T10:00:00Z");
+    expect((await deliver(payload)).status).toBe(200);
+    const charge = await chargeOf(stack, sessionId);
+    const dp = await dev(stack, `/__dev/charges/${charge.id}/dispute`, { at: "2025-03-10T10:00:00Z" });
+    await dev(stack, `/__dev/disputes/${dp.id as string}/close`, { status: "lost", at: "2025-03-20T10:00:00Z" });
+    const all = await events();
+    const created = all.find((e) => e.type === "charge.dispute.created" && e.data.object.id === dp.id)!;
+    const closed = all.find((e) => e.type === "charge.dispute.closed" && e.data.object.id === dp.id)!;
+    const before = await trialBalance(stack, 2025);
+    expect((await deliver(JSON.stringify(closed))).status).toBe(200);
+    expect((await deliver(JSON.stringify(created))).status).toBe(200);
+    expect((await deliver(JSON.stringify(closed))).status).toBe(200);
+    const after = await trialBalance(stack, 2025);
+    expect(after["7541"]! - before["7541"]!).toBe(6100);
+    expect((after["627"] ?? 0) - (before["627"] ?? 0)).toBe(1500);
+    expect((after["4671"] ?? 0) - (before["4671"] ?? 0)).toBe(-7600);
+    const incidents = (await (await stack.call("GET", "/v1/payment-incidents?year=2025")).json()) as { items: { ref: string; type: string }[] };
+    expect(incidents.items.find((i) => i.ref === dp.id)?.type).toBe("dispute_lost");
+  });
+});
+
 describe("the Stripe double", () => {
   it("retries a failed delivery with backoff until it is accepted", async () => {
     let calls = 0;

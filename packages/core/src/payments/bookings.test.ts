@@ -8,6 +8,7 @@ import {
   keptDelta,
   membershipValidUntil,
   movedToOpenDate,
+  openingOf,
   payerName,
   payoutEntry,
   payoutFailedEntry,
@@ -67,7 +68,7 @@ describe("gift entries", () => {
       fc.property(fc.integer({ min: 100, max: 10_000_000 }), fc.integer({ min: 0, max: 5000 }), fc.integer({ min: 0, max: 3000 }), (amount, fee, disputeFee) => {
         const gift = giftEntry(paid(amount, fee), { kind: "donation", frequency: "once", who: "x", account: "7541" });
         const opened = disputeOpenedEntry({ type: "DisputeOpened", disputeId: "dp", chargeId: "ch_1", amount, fee: disputeFee, currency: "eur", date: "2024-04-01", reason: "fraudulent", metadata: meta }, "7541");
-        const won = disputeWonEntry({ type: "DisputeClosed", disputeId: "dp", chargeId: "ch_1", outcome: "won", returned: amount, feeReturned: 0, currency: "eur", date: "2024-05-01", metadata: meta }, "7541")!;
+        const won = disputeWonEntry({ type: "DisputeClosed", disputeId: "dp", chargeId: "ch_1", outcome: "won", returned: amount, feeReturned: 0, withdrawn: amount, withdrawalFee: disputeFee, openedOn: "2024-04-01", reason: "fraudulent", currency: "eur", date: "2024-05-01", metadata: meta }, "7541")!;
         for (const e of [gift, opened, won]) expect(balanced(e.lines)).toBe(true);
         // Stripe: +amount −fee, then −amount −disputeFee, then +amount.
         expect(effect(gift.lines)["4671"] ?? 0).toBe(amount - fee);
@@ -90,12 +91,17 @@ describe("refunds, disputes, payouts", () => {
   it("a dispute withdraws the amount and its fee; a lost one books nothing more", () => {
     const opened = disputeOpenedEntry({ type: "DisputeOpened", disputeId: "dp_1", chargeId: "ch_1", amount: 8000, fee: 1500, currency: "eur", date: "2023-09-10", reason: "fraudulent", metadata: meta }, "7541");
     expect(effect(opened.lines)).toEqual({ "7541": 8000, "627": 1500, "4671": -9500 });
-    expect(disputeWonEntry({ type: "DisputeClosed", disputeId: "dp_1", chargeId: "ch_1", outcome: "lost", returned: 0, feeReturned: 0, currency: "eur", date: "2023-09-20", metadata: meta }, "7541")).toBeUndefined();
+    expect(disputeWonEntry({ type: "DisputeClosed", disputeId: "dp_1", chargeId: "ch_1", outcome: "lost", returned: 0, feeReturned: 0, withdrawn: 8000, withdrawalFee: 1500, openedOn: "2023-09-10", reason: "fraudulent", currency: "eur", date: "2023-09-20", metadata: meta }, "7541")).toBeUndefined();
+  });
+  it("a close implies its opening: the same withdrawal and fee, dated when it opened", () => {
+    const closed: FactOf<"DisputeClosed"> = { type: "DisputeClosed", disputeId: "dp_9", chargeId: "ch_9", outcome: "lost", returned: 0, feeReturned: 0, withdrawn: 8000, withdrawalFee: 1500, openedOn: "2023-09-10", reason: "fraudulent", currency: "eur", date: "2023-09-20", metadata: meta };
+    expect(effect(disputeOpenedEntry(openingOf(closed), "7541").lines)).toEqual({ "7541": 8000, "627": 1500, "4671": -9500 });
+    expect(disputeOpenedEntry(openingOf(closed), "7541")).toMatchObject({ date: "2023-09-10", pieceRef: "dp_9" });
   });
   it("what a movement takes from the gift kept", () => {
     expect(keptDelta({ type: "RefundSucceeded", ...refund })).toBe(3000);
     expect(keptDelta({ type: "RefundFailed", ...refund })).toBe(-3000);
-    expect(keptDelta({ type: "DisputeClosed", disputeId: "d", chargeId: "c", outcome: "won", returned: 8000, feeReturned: 0, currency: "eur", date: "2024-01-01", metadata: meta })).toBe(-8000);
+    expect(keptDelta({ type: "DisputeClosed", disputeId: "d", chargeId: "c", outcome: "won", returned: 8000, feeReturned: 0, withdrawn: 8000, withdrawalFee: 1500, openedOn: "2023-12-01", reason: "fraudulent", currency: "eur", date: "2024-01-01", metadata: meta })).toBe(-8000);
   });
   it("a payout moves 4671 to 512; a failed one moves it back", () => {
     expect(effect(payoutEntry({ type: "PayoutPaid", payoutId: "po", amount: 900, currency: "eur", date: "2024-01-02" }).lines)).toEqual({ "512": 900, "4671": -900 });
@@ -131,7 +137,7 @@ describe("receipt decisions", () => {
     expect(receiptToReconcile(paid(5000, 100))).toBe("ch_1");
     expect(receiptToReconcile({ type: "RefundSucceeded", refundId: "re", chargeId: "ch_2", amount: 1, currency: "eur", date: "2024-01-01", metadata: meta })).toBe("ch_2");
     expect(receiptToReconcile({ type: "RefundFailed", refundId: "re", chargeId: "ch_3", amount: 1, currency: "eur", date: "2024-01-01", metadata: meta })).toBe("ch_3");
-    expect(receiptToReconcile({ type: "DisputeClosed", disputeId: "d", chargeId: "ch_4", outcome: "won", returned: 1, feeReturned: 0, currency: "eur", date: "2024-01-01", metadata: meta })).toBe("ch_4");
+    expect(receiptToReconcile({ type: "DisputeClosed", disputeId: "d", chargeId: "ch_4", outcome: "won", returned: 1, feeReturned: 0, withdrawn: 1, withdrawalFee: 0, openedOn: "2024-01-01", reason: "x", currency: "eur", date: "2024-01-01", metadata: meta })).toBe("ch_4");
     expect(receiptToReconcile({ type: "PayoutPaid", payoutId: "po", amount: 1, currency: "eur", date: "2024-01-01" })).toBeUndefined();
     expect(receiptToReconcile({ type: "SubscriptionCancelled", subscriptionId: "sub", date: "2024-01-01" })).toBeUndefined();
   });

@@ -95,6 +95,11 @@ export function disputeOpenedEntry(fact: FactOf<"DisputeOpened">, account: strin
   };
 }
 
+/** The opening a dispute's close implies (booked by the close when the opening was never booked). */
+export function openingOf(fact: FactOf<"DisputeClosed">): FactOf<"DisputeOpened"> {
+  return { type: "DisputeOpened", disputeId: fact.disputeId, chargeId: fact.chargeId, amount: fact.withdrawn, fee: fact.withdrawalFee, currency: fact.currency, date: fact.openedOn, reason: fact.reason, metadata: fact.metadata };
+}
+
 /** A won dispute: the funds (and a returned fee, if any) come back. Undefined when nothing moved. */
 export function disputeWonEntry(fact: FactOf<"DisputeClosed">, account: string): EntryDraft | undefined {
   if (fact.outcome !== "won" || fact.returned + fact.feeReturned <= 0) return undefined;

@@ -146,12 +146,12 @@ export async function translate(stripe: Stripe, event: Stripe.Event): Promise<Pa
       const { metadata } = await chargeMetadata(stripe, chargeId);
       const txns = ((o.balance_transactions as Loose[] | undefined) ?? []).filter((t) => typeof t === "object");
       const currency = String(o.currency ?? "eur").toLowerCase();
-      if (type === "charge.dispute.created") {
-        const out = txns.filter((t) => (t.amount as number) < 0);
-        const withdrawn = out.length ? -out.reduce((s, t) => s + (t.amount as number), 0) : (o.amount as number);
-        const fee = out.reduce((s, t) => s + Math.max(0, (t.fee as number | undefined) ?? 0), 0);
-        return [{ type: "DisputeOpened", disputeId: o.id, chargeId, amount: withdrawn, fee, currency, date: dateOf(o.created ?? event.created), reason: String(o.reason ?? "inconnu"), metadata }];
-      }
+      const out = txns.filter((t) => (t.amount as number) < 0);
+      const withdrawn = out.length ? -out.reduce((s, t) => s + (t.amount as number), 0) : (o.amount as number);
+      const fee = out.reduce((s, t) => s + Math.max(0, (t.fee as number | undefined) ?? 0), 0);
+      const openedOn = dateOf(o.created ?? event.created);
+      const reason = String(o.reason ?? "inconnu");
+      if (type === "charge.dispute.created") return [{ type: "DisputeOpened", disputeId: o.id, chargeId, amount: withdrawn, fee, currency, date: openedOn, reason, metadata }];
       if (o.status !== "won" && o.status !== "lost") return []; // inquiries (warning_closed): no money moved
       const back = txns.filter((t) => (t.amount as number) > 0);
       return [
@@ -162,6 +162,10 @@ export async function translate(stripe: Stripe, event: Stripe.Event): Promise<Pa
           outcome: o.status,
           returned: o.status === "won" ? back.reduce((s, t) => s + (t.amount as number), 0) : 0,
           feeReturned: o.status === "won" ? back.reduce((s, t) => s + Math.max(0, -((t.fee as number | undefined) ?? 0)), 0) : 0,
+          withdrawn,
+          withdrawalFee: fee,
+          openedOn,
+          reason,
           currency,
           date: dateOf(event.created),
           metadata,

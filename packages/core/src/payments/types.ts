@@ -121,7 +121,22 @@ export type PaymentFact =
   | { type: "RefundSucceeded"; refundId: string; chargeId: string; amount: number; currency: string; date: string; metadata: CheckoutMetadata }
   | { type: "RefundFailed"; refundId: string; chargeId: string; amount: number; currency: string; date: string; metadata: CheckoutMetadata; reason?: string }
   | { type: "DisputeOpened"; disputeId: string; chargeId: string; amount: number; fee: number; currency: string; date: string; reason: string; metadata: CheckoutMetadata }
-  | { type: "DisputeClosed"; disputeId: string; chargeId: string; outcome: "won" | "lost"; returned: number; feeReturned: number; currency: string; date: string; metadata: CheckoutMetadata }
+  | {
+      type: "DisputeClosed";
+      disputeId: string;
+      chargeId: string;
+      outcome: "won" | "lost";
+      returned: number;
+      feeReturned: number;
+      /** What was withdrawn when it opened (so a close that arrives first, or after a dispute opened before this was deployed, books it too). */
+      withdrawn: number;
+      withdrawalFee: number;
+      openedOn: string;
+      reason: string;
+      currency: string;
+      date: string;
+      metadata: CheckoutMetadata;
+    }
   | { type: "PayoutPaid"; payoutId: string; amount: number; currency: string; date: string }
   | { type: "PayoutFailed"; payoutId: string; amount: number; currency: string; date: string; failureCode?: string };
 

@@ -31,6 +31,7 @@ import {
   keptDelta,
   membershipValidUntil,
   movedToOpenDate,
+  openingOf,
   payerName,
   payoutEntry,
   payoutFailedEntry,
@@ -222,12 +223,16 @@ async function refundFailed(db: Db, settings: GivingSettings, fact: FactOf<"Refu
   await followReceipt(db, settings, fact);
 }
 
+/** Books a dispute's withdrawal once (keyed by the dispute), from its opening or from its close. */
+const bookWithdrawal = (db: Db, d: Donation, fact: FactOf<"DisputeOpened">, actor: Actor) =>
+  book(db, `dispute:${fact.disputeId}`, disputeOpenedEntry(fact, accountOf(d)), [refundedItem(fact.chargeId, keptDelta(fact))], actor);
+
 async function disputeOpened(db: Db, settings: GivingSettings, fact: FactOf<"DisputeOpened">, actor: Actor) {
   const d = await bookedGift(db, fact);
   if (!d) return;
   const known = await getIncident(db, fact.disputeId);
   if (!known || known.type === "dispute_opened") await recordIncident(db, disputeIncident(fact, d.email));
-  await book(db, `dispute:${fact.disputeId}`, disputeOpenedEntry(fact, accountOf(d)), [refundedItem(fact.chargeId, keptDelta(fact))], actor);
+  await bookWithdrawal(db, d, fact, actor);
   await followReceipt(db, settings, fact);
 }
 
@@ -235,6 +240,8 @@ async function disputeClosed(db: Db, settings: GivingSettings, fact: FactOf<"Dis
   const d = await bookedGift(db, fact);
   if (!d) return;
   await recordIncident(db, disputeIncident(fact, d.email));
+  // The close arrived first, or the dispute opened before its withdrawal was booked: book it now.
+  if (!(await isBooked(db, `dispute:${fact.disputeId}`))) await bookWithdrawal(db, d, openingOf(fact), actor);
   const entry = disputeWonEntry(fact, accountOf(d));
   if (!entry) return; // lost: the withdrawal booked when it opened stays
   await book(db, `dispute-won:${fact.disputeId}`, entry, [refundedItem(fact.chargeId, keptDelta(fact))], actor);
