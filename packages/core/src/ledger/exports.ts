@@ -43,7 +43,12 @@ export interface ExportJobView {
   error?: string;
 }
 
-async function view(job: ExportJob): Promise<ExportJobView> {
+/** A job still "running" this long after it started lost its runner (the function timed out or died). */
+const STALE_MS = 15 * 60 * 1000;
+
+async function view(job: ExportJob, now = Date.now()): Promise<ExportJobView> {
+  if (job.status === "running" && job.startedAt && now - Date.parse(job.startedAt) > STALE_MS)
+    job = { ...job, status: "failed", error: "The export was interrupted; ask for it again." };
   return {
     id: job.id,
     status: job.status,
