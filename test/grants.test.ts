@@ -298,6 +298,16 @@ describe("a grant signed in December 2024 over two years", () => {
     const f = (await call("GET", `/v1/funders/${funderId}`, undefined, { role: "delegation" })).body;
     expect(f).toMatchObject({ awarded: GRANT, recognised: GRANT, deferred: 0, received: GRANT, outstanding: 0, spent: 5_500_000, unspentRestricted: 4_500_000 });
     expect(f.grants).toHaveLength(1);
+    const g = (await call("GET", `/v1/grants/${grantId}`, undefined, { role: "auditor" })).body;
+    expect(g.payments.map((p: Json) => [p.date, p.amount, p.installments])).toEqual([
+      ["2024-12-20", 6_000_000, [{ index: 1, amount: 6_000_000 }]],
+      ["2025-09-30", 4_000_000, [{ index: 2, amount: 4_000_000 }]],
+    ]);
+    const spentOn = (await call("GET", `/v1/grants/${grantId}/expenses?limit=1`, undefined, { role: "delegation" })).body;
+    expect(spentOn.items.map((e: Json) => e.pieceRef)).toEqual(["F-2024-017"]);
+    const rest = (await call("GET", `/v1/grants/${grantId}/expenses?cursor=${encodeURIComponent(spentOn.nextCursor)}`, undefined, { role: "delegation" })).body;
+    expect(rest.items.map((e: Json) => [e.pieceRef, e.amount])).toEqual([["F-2025-003", 5_200_000]]);
+    expect(spentOn.items[0].amount + rest.items[0].amount).toBe(f.spent);
     expect(f.grants[0]).toMatchObject({ id: grantId, awarded: GRANT, received: GRANT, spent: 5_500_000, unspentRestricted: 4_500_000 });
     const y = new Map<number, Json>(f.byYear.map((b: Json) => [b.year, b]));
 

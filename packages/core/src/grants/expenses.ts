@@ -19,7 +19,7 @@ import { auxNumber, BANK, CASH, SUPPLIERS } from "./accounts.js";
 import { idempotentEntry, validated } from "./grants.js";
 import { idFor } from "./ids.js";
 import type { ExpenseInput } from "./schemas.js";
-import { expensePaidItem, funderTotalsItem, grantTotalsItem, listExpensePage, newExpenseItem, readExpense, readGrant, type Expense } from "./store.js";
+import { expensePaidItem, funderTotalsItem, grantTotalsItem, listExpensePage, listGrantExpensePage, newExpenseItem, readExpense, readGrant, type Expense } from "./store.js";
 
 const purchaseId = (expenseId: string) => `${expenseId}-ha`;
 const paymentId = (expenseId: string) => `${expenseId}-rg`;
@@ -132,4 +132,12 @@ export async function listExpenses(db: Db, q: { year: number; limit: number; cur
   const start = decodeCursor<Record<string, unknown>>(q.cursor, `expenses-${q.year}`);
   const page = await listExpensePage(db, q.year, q.limit, start);
   return { items: page.items.map(expenseView), nextCursor: page.lastKey ? encodeCursor(page.lastKey, `expenses-${q.year}`) : null };
+}
+
+/** `GET /v1/grants/{id}/expenses`: what was spent on a grant, in date order (the funder's compte d'emploi). */
+export async function listGrantExpenses(db: Db, grantId: string, q: { limit: number; cursor?: string }) {
+  if (!(await readGrant(db, grantId))) throw new NotFoundError(`No grant ${grantId}.`);
+  const purpose = `grant-expenses-${grantId}`;
+  const page = await listGrantExpensePage(db, grantId, q.limit, decodeCursor<Record<string, unknown>>(q.cursor, purpose));
+  return { items: page.items.map(expenseView), nextCursor: page.lastKey ? encodeCursor(page.lastKey, purpose) : null };
 }

@@ -35,6 +35,7 @@ import {
   readFunder,
   readGrant,
   readPayment,
+  readPayments,
   type Grant,
   type Payment,
 } from "./store.js";
@@ -190,10 +191,11 @@ async function replayGrant(db: Db, id: string, actor?: Actor) {
   return { ...grantView((await readGrant(db, id))!), entries };
 }
 
+/** `GET /v1/grants/{id}`: the grant, its figures, and the payments received. */
 export async function getGrant(db: Db, id: string) {
-  const g = await readGrant(db, id);
+  const [g, payments] = await Promise.all([readGrant(db, id), readPayments(db, id)]);
   if (!g) throw new NotFoundError(`No grant ${id}.`);
-  return grantView(g);
+  return { ...grantView(g), payments: payments.sort((a, b) => a.date.localeCompare(b.date) || a.createdAt.localeCompare(b.createdAt)) };
 }
 
 /** True when the grant concerns fiscal year `year`: signed, running, or with a figure in it. */

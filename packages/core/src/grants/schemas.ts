@@ -127,6 +127,18 @@ export const GrantSchema = z
   .meta({ id: "Grant" });
 
 export const GrantCreatedSchema = GrantSchema.extend({ entries: z.array(EntrySchema) });
+export const GrantDetailSchema = GrantSchema.extend({
+  payments: z.array(
+    z.object({
+      entryId: z.string(),
+      date: z.string(),
+      amount: z.number().int(),
+      bankLineId: z.string().nullable(),
+      installments: z.array(z.object({ index: z.number().int(), amount: z.number().int() })),
+      createdAt: z.string(),
+    }),
+  ),
+});
 
 export const FunderSchema = z
   .object({ id: z.string(), name: z.string(), kind: z.enum(FUNDER_KINDS), accounts: Accounts, aux: Aux, createdAt: z.string() })

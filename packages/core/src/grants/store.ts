@@ -435,6 +435,18 @@ export async function listExpensePage(db: Db, year: number, limit: number, start
   return { items: page.items.map((i) => strip(i) as unknown as Expense), lastKey: page.lastKey };
 }
 
+/** A grant's expenses in date order, a page at a time. */
+export async function listGrantExpensePage(db: Db, grantId: string, limit: number, start?: Record<string, unknown>) {
+  const page = await queryPage(db, {
+    IndexName: "gsi2",
+    KeyConditionExpression: "gsi2pk = :p",
+    ExpressionAttributeValues: { ":p": grantKeys.grantExpenses(grantId) },
+    Limit: limit,
+    ...(start ? { ExclusiveStartKey: start } : {}),
+  });
+  return { items: page.items.map((i) => strip(i) as unknown as Expense), lastKey: page.lastKey };
+}
+
 /** Records the invoice file of an expense, once: a second, different file is refused by the condition. */
 export function expenseFileItem(expenseId: string, file: InvoiceFile): NamedItem {
   return {

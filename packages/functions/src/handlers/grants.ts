@@ -1,6 +1,6 @@
 /** Lambda: funders, grants, expenses with their invoice files, fonds dédiés. Each operation calls one use case. */
 import { dbFromEnv } from "@asso/core/db/client";
-import { createExpense, getExpense, listExpenses } from "@asso/core/grants/expenses";
+import { createExpense, getExpense, listExpenses, listGrantExpenses } from "@asso/core/grants/expenses";
 import { createFunder, getFunder, listFunders } from "@asso/core/grants/funders";
 import { createGrant, getGrant, listGrants, recordPayment } from "@asso/core/grants/grants";
 import { confirmInvoiceUpload, invoiceLink, invoiceUploadUrl, uploadInvoice } from "@asso/core/grants/invoices";
@@ -29,6 +29,7 @@ export const handler = defineGroup("grants", {
   listGrants: async (req) => listGrants(dbFromEnv(), req.query.year),
   dedicatedFunds: async (req) => dedicatedFunds(dbFromEnv(), req.query.year),
   getGrant: async (req) => getGrant(dbFromEnv(), req.params.id),
+  listGrantExpenses: async (req) => listGrantExpenses(dbFromEnv(), req.params.id, req.query),
   recordGrantPayment: async (req) => recordPayment(dbFromEnv(), req.params.id, req.body, idempotency(req, { id: req.params.id, ...req.body }), actorOf(req)),
   postDedicatedFunds: async (req) => {
     const db = dbFromEnv();
