@@ -4,6 +4,9 @@
   // The tax-reduction rate comes from the association's settings (GET /v1/public/giving-settings);
   // until it is known, or when the association issues no receipts, no cost is shown.
   let reduction = null;
+  // When the association turns a CAPTCHA on, the page asks the widget it embeds for a token:
+  // `window.assoCaptcha()` (a function answering a promise of the token) is that hook.
+  let captcha = false;
   const euro = (cents) => (cents / 100).toLocaleString("fr-FR", { minimumFractionDigits: cents % 100 ? 2 : 0, maximumFractionDigits: 2 }) + " €";
   const $ = (sel, root = document) => root.querySelector(sel);
   const don = $("#panel-don");
@@ -76,6 +79,7 @@
     const button = $(".pay", form);
     button.disabled = true;
     try {
+      if (captcha && typeof window.assoCaptcha === "function") body = { ...body, captchaToken: await window.assoCaptcha() };
       const res = await fetch(path, { method: "POST", headers: { "content-type": "application/json" }, body: JSON.stringify(body) });
       const data = await res.json();
       if (res.ok && data.url) return location.assign(data.url);
@@ -123,6 +127,7 @@
     .then((r) => (r.ok ? r.json() : null))
     .then((settings) => {
       if (!settings) return;
+      captcha = !!settings.captcha;
       if (settings.receiptsEnabled) {
         reduction = settings.taxReductionPercent;
         $("#rate").textContent = String(reduction).replace(".", ",");
