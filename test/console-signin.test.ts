@@ -26,6 +26,8 @@ const codes = new Map<string, { challenge: string; redirectUri: string }>();
 const seen = { exchanges: 0, badVerifier: 0, refreshes: 0, logouts: 0 };
 /** Seconds the hosted UI says a token lives: short, so the console must refresh. */
 let expiresIn = 3600;
+/** When true, the hosted UI refuses refresh tokens (revoked by an administrator). */
+let refreshRevoked = false;
 
 const b64url = (b: Buffer) => b.toString("base64url");
 
@@ -59,7 +61,7 @@ beforeAll(async () => {
           return void res.writeHead(400, cors).end('{"error":"invalid_grant"}');
         }
         seen.exchanges++;
-      } else if (form.get("grant_type") === "refresh_token" && form.get("refresh_token") === "refresh-1") seen.refreshes++;
+      } else if (form.get("grant_type") === "refresh_token" && form.get("refresh_token") === "refresh-1" && !refreshRevoked) seen.refreshes++;
       else return void res.writeHead(400, cors).end('{"error":"invalid_grant"}');
       const idToken = await stack.identity.token("tresorier", { subject: "cognito-user-1" });
       res.writeHead(200, { ...cors, "content-type": "application/json" }).end(
@@ -125,6 +127,24 @@ it("signs in through the hosted UI with PKCE, keeps tokens in memory only, refre
   await page.getByRole("button", { name: "Se connecter" }).waitFor();
   expect(seen.logouts).toBe(1);
   expect(await page.getByRole("navigation", { name: "Écrans" }).count()).toBe(0);
+  await page.close();
+});
+
+it("goes back to the sign-in page when the refresh token is refused", { timeout: 90_000 }, async () => {
+  expiresIn = 61;
+  refreshRevoked = false;
+  const page = await browser.newPage({ viewport: { width: 1280, height: 800 }, locale: "fr-FR", bypassCSP: true });
+  page.setDefaultTimeout(10_000);
+  await page.goto(`${consoleUrl}/console/index.html`);
+  await page.getByRole("button", { name: "Se connecter" }).click();
+  await page.getByRole("navigation", { name: "Écrans" }).waitFor();
+  refreshRevoked = true;
+  await new Promise((r) => setTimeout(r, 1500));
+  await page.getByRole("link", { name: "Exports" }).click();
+  await page.getByRole("button", { name: "Se connecter" }).waitFor();
+  await poll(() => page.getByRole("alert").textContent()).toContain("Session terminée");
+  expect(await page.getByRole("navigation", { name: "Écrans" }).count()).toBe(0);
+  refreshRevoked = false;
   await page.close();
 });
 

@@ -33,6 +33,19 @@ export interface CallOptions {
 
 /** fetch with the bearer token; on a 401 the token is refreshed once and the call made again. */
 async function send(method: string, path: string, opts: CallOptions = {}, retry = true): Promise<Response> {
+  try {
+    return await sendOnce(method, path, opts, retry);
+  } catch (err) {
+    // The session is over (refresh refused or expired): the app goes back to its sign-in page.
+    if (err instanceof SignedOut) dispatchEvent(new CustomEvent(SIGNED_OUT_EVENT));
+    throw err;
+  }
+}
+
+/** Sent on `window` when a call finds the session over. */
+export const SIGNED_OUT_EVENT = "console:signed-out";
+
+async function sendOnce(method: string, path: string, opts: CallOptions, retry: boolean): Promise<Response> {
   const headers: Record<string, string> = { authorization: `Bearer ${await idToken()}` };
   let body: BodyInit | undefined;
   if (opts.raw !== undefined) {
@@ -46,7 +59,7 @@ async function send(method: string, path: string, opts: CallOptions = {}, retry 
   const res = await fetch(withQuery(path, opts.query), { method, headers, body, cache: "no-store" });
   if (res.status === 401 && retry) {
     await idToken(true);
-    return send(method, path, opts, false);
+    return sendOnce(method, path, opts, false);
   }
   if (res.status === 401) throw new SignedOut();
   if (!res.ok) {

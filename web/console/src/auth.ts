@@ -96,9 +96,12 @@ export async function completeCognitoRedirect(): Promise<boolean> {
 export async function idToken(force = false): Promise<string> {
   if (!session) throw new SignedOut();
   if (force || session.expiresAt - 60_000 < Date.now()) {
-    if (config?.auth === "local" && session.role) await signInLocal(session.role);
-    else if (config?.auth === "cognito" && session.refreshToken) await tokenRequest({ grant_type: "refresh_token", refresh_token: session.refreshToken });
-    else {
+    try {
+      if (config?.auth === "local" && session.role) await signInLocal(session.role);
+      else if (config?.auth === "cognito" && session.refreshToken) await tokenRequest({ grant_type: "refresh_token", refresh_token: session.refreshToken });
+      else throw new SignedOut();
+    } catch {
+      // Refresh refused (revoked, expired) or impossible: the session is over.
       session = undefined;
       throw new SignedOut();
     }

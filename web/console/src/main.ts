@@ -5,7 +5,7 @@
  */
 import { render } from "preact";
 import { useEffect, useState } from "preact/hooks";
-import { get } from "./api.js";
+import { get, SIGNED_OUT_EVENT } from "./api.js";
 import { completeCognitoRedirect, loadConfig, signedIn, SignedOut, signInCognito, signInLocal, signOut, type ConsoleConfig } from "./auth.js";
 import { can, getMe, html, ProblemView, ROLE_LABELS, setMe, type Me } from "./ui.js";
 import { Dashboard } from "./screens/dashboard.js";
@@ -70,9 +70,9 @@ function Shell({ onSignOut }: { onSignOut: () => void }) {
     </div>`;
 }
 
-function LocalSignIn({ config, onDone }: { config: Extract<ConsoleConfig, { auth: "local" }>; onDone: () => void }) {
+function LocalSignIn({ config, onDone, initialError }: { config: Extract<ConsoleConfig, { auth: "local" }>; onDone: () => void; initialError?: unknown }) {
   const [role, setRole] = useState(config.roles[0] ?? "tresorier");
-  const [error, setError] = useState<unknown>();
+  const [error, setError] = useState<unknown>(initialError);
   return html`<main class="signin" id="main">
     <form class="card" onSubmit=${async (e: Event) => {
       e.preventDefault();
@@ -119,15 +119,16 @@ function App({ config, initialError }: { config: ConsoleConfig; initialError?: u
   };
   useEffect(() => {
     if (state === "loading") void enter();
-    const onUnhandled = (e: PromiseRejectionEvent) => {
-      if (e.reason instanceof SignedOut) setState("out");
+    const onSignedOut = () => {
+      setError(new SignedOut());
+      setState("out");
     };
-    addEventListener("unhandledrejection", onUnhandled);
-    return () => removeEventListener("unhandledrejection", onUnhandled);
+    addEventListener(SIGNED_OUT_EVENT, onSignedOut);
+    return () => removeEventListener(SIGNED_OUT_EVENT, onSignedOut);
   }, []);
   if (state === "in") return html`<${Shell} onSignOut=${() => (signOut(), setState("out"))} />`;
   if (state === "loading") return html`<p class="boot" role="status">Connexion…</p>`;
-  return config.auth === "local" ? html`<${LocalSignIn} config=${config} onDone=${enter} />` : html`<${CognitoSignIn} error=${error} />`;
+  return config.auth === "local" ? html`<${LocalSignIn} config=${config} onDone=${enter} initialError=${error} />` : html`<${CognitoSignIn} error=${error} />`;
 }
 
 async function boot() {
