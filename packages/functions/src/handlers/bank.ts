@@ -16,6 +16,9 @@ import { bookStripeDeductions, explainPayout, stripeBalance } from "@asso/core/b
 import { defineGroup, type Request } from "../http.js";
 import type { RouteDef } from "../route.js";
 
+// BANK_ACCOUNTS is checked at start: a bad value stops the function with the bad field named.
+loadBankAccounts();
+
 const idempotency = (req: Request<RouteDef>, what: unknown): Idempotency | undefined =>
   req.idempotencyKey ? { operation: `bank:${req.route.operationId}`, key: req.idempotencyKey, requestHash: requestHash(what) } : undefined;
 
