@@ -136,7 +136,9 @@ describe("invoice files", () => {
     expect(wrongKey.status).toBe(400);
     const c = await call("POST", `/v1/expenses/${e.id}/invoice/confirm`, { key: u.body.key });
     expect(c.status).toBe(200);
-    expect(c.body).toMatchObject({ sha256: sha256(PNG), contentType: "image/png", size: PNG.length, key: u.body.key });
+    expect(c.body).toMatchObject({ sha256: sha256(PNG), contentType: "image/png", size: PNG.length, key: `invoices/${e.id}/${sha256(PNG)}.png` });
+    const link = await call("GET", `/v1/expenses/${e.id}/invoice`, undefined, { role: "auditor" });
+    expect(sha256(Buffer.from(await (await fetch(link.body.url)).arrayBuffer()))).toBe(sha256(PNG));
 
     // A presigned upload of something else is refused at confirmation.
     const e2 = await expense("F-PNG-2");

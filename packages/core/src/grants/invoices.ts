@@ -79,7 +79,12 @@ export async function confirmInvoiceUpload(db: Db, expenseId: string, key: strin
   const bytes = await getObject(key);
   if (!bytes) throw new NotFoundError(`Nothing was uploaded at ${key}.`);
   const type = check(bytes);
-  return record(db, expenseId, { key, sha256: sha256(bytes), contentType: type, size: bytes.length, uploadedAt: new Date().toISOString() });
+  // Booked under its final key (expense and hash), like a direct upload: the upload area
+  // (`invoices/uploads/`) holds only unconfirmed files, which a bucket lifecycle rule may expire.
+  const hash = sha256(bytes);
+  const finalKey = objectKey(expenseId, hash, type);
+  await putObject(finalKey, bytes, type);
+  return record(db, expenseId, { key: finalKey, sha256: hash, contentType: type, size: bytes.length, uploadedAt: new Date().toISOString() });
 }
 
 /** `GET /v1/expenses/{id}/invoice`: a presigned download link and the file's SHA-256. */
