@@ -4,7 +4,8 @@
  * against DynamoDB Local. Both read running totals kept on the grant and funder items; neither
  * reads an expense. Prints a Markdown table for BENCHMARKS.md.
  *
- * BENCH_GRANTS (default 200) and BENCH_EXPENSES (default 20000) set the sizes.
+ * BENCH_GRANTS (default 200) and BENCH_EXPENSES (default 20000) set the sizes; BENCH_CONCURRENCY
+ * (default 4) the writers loading the expenses (through createExpense: each one a real entry).
  */
 import { makeDb, type Db } from "@asso/core";
 import { createExpense } from "@asso/core/grants/expenses";
