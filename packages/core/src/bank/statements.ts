@@ -158,16 +158,15 @@ export async function importStatementFile(db: Db, bytes: Buffer, accounts: BankA
     seen.add(l.id);
     fresh.push(l);
   }
-  const freshIds = new Set(fresh.map((l) => l.id));
+  const freshIds = await saveLines(db, fresh);
   const statements = prepared.map((p) => {
     const imported = p.lines.filter((l) => freshIds.has(l.id)).length;
     return { ...p, record: { ...p.record, imported } };
   });
-  await saveLines(db, fresh);
   await saveStatements(db, statements.filter((s) => !s.empty && !known.has(s.record.id)).map((s) => s.record));
   return {
-    imported: fresh.length,
-    duplicates: all.length - fresh.length,
+    imported: freshIds.size,
+    duplicates: all.length - freshIds.size,
     format: file.format,
     variant: file.variant,
     statements: statements.map((s) => ({

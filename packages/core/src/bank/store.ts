@@ -49,13 +49,18 @@ export async function existingLineIds(db: Db, ids: readonly string[], parallel =
   return new Set(found.map((i) => i.id as string));
 }
 
-/** Writes new lines, 25 an API call, a few calls at a time. */
-export async function saveLines(db: Db, lines: readonly BankLine[], parallel = 6): Promise<void> {
+/**
+ * Writes new lines, 25 an API call, a few calls at a time (a transaction per 100 lines costs
+ * DynamoDB Local about twice the work). The caller has checked that they do not exist: a line
+ * written again is the same item, never a second one.
+ */
+export async function saveLines(db: Db, lines: readonly BankLine[], parallel = 6): Promise<Set<string>> {
   const items = lines.map(lineItem);
   const chunk = Math.max(25, Math.ceil(items.length / parallel / 25) * 25);
   const slices: Item[][] = [];
   for (let i = 0; i < items.length; i += chunk) slices.push(items.slice(i, i + chunk));
   await Promise.all(slices.map((s) => batchPut(db, s)));
+  return new Set(lines.map((l) => l.id));
 }
 
 export async function saveStatements(db: Db, statements: readonly StatementRecord[]): Promise<void> {
