@@ -12,6 +12,7 @@ import { makeDb, type Db } from "@asso/core";
 import { createStripeDouble, type StripeDouble } from "../../infra/stripe-double.js";
 import { webRoutes } from "../../infra/web.js";
 import { startS3Local, type RunningS3 } from "../../infra/s3-local.js";
+import { checkDeclared } from "./declared.js";
 
 export interface TestStack {
   url: string;
@@ -73,7 +74,9 @@ export async function startTestStack(env: Record<string, string> = {}, opts: { r
         body = typeof opts.body === "string" ? opts.body : JSON.stringify(opts.body);
         headers["content-type"] ??= "application/json";
       }
-      return fetch(`${url}${path}`, { method, headers, body });
+      const res = await fetch(`${url}${path}`, { method, headers, body });
+      await checkDeclared(method, path, res);
+      return res;
     },
     stripe,
     stripeUrl,
