@@ -257,6 +257,17 @@ describe("a month reconciled", () => {
     expect((await state()).unmatchedBank.count).toBe(0);
   });
 
+  it("a rule entry whose lettrage was undone is lettered again by the same call, no second entry (bug: the answer claimed a match it had not recorded)", async () => {
+    const interest = (await linesOf()).find((l) => l.amount === 345)!;
+    const first = (await json<{ match: { entryIds: string[] } }>(await stack.call("GET", `/v1/bank/lines/${interest.id}`, { role: "auditor" }), 200)).match.entryIds;
+    expect((await stack.call("DELETE", `/v1/bank/lines/${interest.id}/match`)).status).toBe(200);
+    const again = await json<{ entry: { id: string }; match: { lineIds: string[] } }>(await stack.call("POST", `/v1/bank/lines/${interest.id}/entry`), 201);
+    expect(again.entry.id).toBe(first[0]);
+    const shown = await json<{ status: string; match: { entryIds: string[] } }>(await stack.call("GET", `/v1/bank/lines/${interest.id}`, { role: "auditor" }), 200);
+    expect(shown).toMatchObject({ status: "matched", match: { entryIds: first } });
+    expect((await state()).difference).toBe(0);
+  });
+
   it("a match whose amounts differ is refused (400) and writes nothing", async () => {
     const fee = (await linesOf()).find((l) => l.amount === -1250)!;
     const res = await stack.call("DELETE", `/v1/bank/lines/${fee.id}/match`);

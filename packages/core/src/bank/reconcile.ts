@@ -327,5 +327,16 @@ export async function entryFromRule(db: Db, lineId: string, input: RuleInput, wh
   }
   const entry = await awaitValidation(db, entryId);
   if (entry.status === "rejected") throw new ConflictError(entry.rejection ?? "The entry was rejected.", { id: entryId });
-  return { entry: entryView(entry), match: written.existed ? ((await readMatch(db, group.id)) ?? group) : group };
+  if (written.existed) {
+    // The line's rule entry was written before and its lettrage undone since: letter them again.
+    const recorded = await readMatch(db, group.id);
+    if (recorded) return { entry: entryView(entry), match: recorded };
+    try {
+      await withConflictRetry(() => transact(db, matchItems(group)));
+    } catch (err) {
+      if (err instanceof TransactionFailed && err.failed.length) throw conflictOf(err, group);
+      throw err;
+    }
+  }
+  return { entry: entryView(entry), match: group };
 }
