@@ -23,8 +23,14 @@ export interface Bundle {
 }
 
 /** Files a group reads at run time, copied beside its bundle (the receipt fonts). */
+const FONTS = ["dejavu-fonts-ttf/ttf/DejaVuSans.ttf", "dejavu-fonts-ttf/ttf/DejaVuSans-Bold.ttf"];
+/** Every group that renders a PDF (receipts, recaps, the état de rapprochement, the annual report) ships the fonts. */
 const ASSETS: Partial<Record<Group, string[]>> = {
-  documents: ["dejavu-fonts-ttf/ttf/DejaVuSans.ttf", "dejavu-fonts-ttf/ttf/DejaVuSans-Bold.ttf"],
+  documents: FONTS,
+  webhooks: FONTS,
+  people: FONTS,
+  bank: FONTS,
+  reports: FONTS,
 };
 
 export function bundleGroup(group: Group, outRoot = BUNDLE_DIR): Bundle {
