@@ -6,7 +6,8 @@
  */
 import type Stripe from "stripe";
 import type { Db } from "../db/client.js";
-import { parisDate } from "../dates.js";
+import { TZDate } from "@date-fns/tz";
+import { parisDate, TIME_ZONE } from "../dates.js";
 import type { Line } from "../ledger/model.js";
 import { awaitValidation, writeDraft } from "../ledger/posting.js";
 import { bookItems } from "./books.js";
@@ -86,7 +87,10 @@ const bookedHere = (t: Bt) => !isCharge(t) && !isRefund(t) && !isDispute(t) && t
 
 /** `GET /v1/bank/stripe-balance?date=`: the books' 4671 against Stripe's balance at the end of the day. */
 export async function stripeBalance(db: Db, stripe: Stripe, date: string) {
-  const bts = (await listBts(stripe, {})).filter((t) => dayOf(t) <= date);
+  // Up to the end of that day in Paris (Stripe filters by instant; the day is checked again here).
+  const [y, m, d] = date.split("-").map(Number) as [number, number, number];
+  const endOfDay = Math.floor(new TZDate(y, m - 1, d + 1, 0, 0, 0, TIME_ZONE).getTime() / 1000) - 1;
+  const bts = (await listBts(stripe, { created: { lte: endOfDay } })).filter((t) => dayOf(t) <= date);
   const stripeTotal = bts.reduce((s, t) => s + t.net, 0);
   const items = await bookItems(db, CLEARING, { to: date });
   const ledger = items.reduce((s, i) => s + i.amount, 0);
