@@ -268,12 +268,19 @@ describe("a month reconciled", () => {
     expect((await state()).difference).toBe(0);
   });
 
-  it("a match whose amounts differ is refused (400) and writes nothing", async () => {
+  it("a match with an entry already lettered (409) or whose amounts differ (400) is refused and writes nothing", async () => {
     const fee = (await linesOf()).find((l) => l.amount === -1250)!;
     const res = await stack.call("DELETE", `/v1/bank/lines/${fee.id}/match`);
     expect(res.status).toBe(200);
+    const taken = await stack.call("POST", `/v1/bank/lines/${fee.id}/match`, { body: { entryIds: [ids["Électricité octobre EDF"]] } });
+    expect(taken.status).toBe(409); // the EDF entry is lettered with its own line
+    const edf = (await linesOf()).find((l) => l.amount === -8990)!;
+    expect((await stack.call("DELETE", `/v1/bank/lines/${edf.id}/match`)).status).toBe(200);
     const bad = await stack.call("POST", `/v1/bank/lines/${fee.id}/match`, { body: { entryIds: [ids["Électricité octobre EDF"]] } });
-    expect([400, 409]).toContain(bad.status);
+    expect(bad.status).toBe(400);
+    expect(((await bad.json()) as { errors: { message: string }[] }).errors[0]!.message).toContain("-1250 cents");
+    expect((await linesOf()).find((l) => l.id === fee.id)!.status).toBe("unmatched");
+    expect((await stack.call("POST", `/v1/bank/lines/${edf.id}/match`, { body: { entryId: ids["Électricité octobre EDF"] } })).status).toBe(201);
     // The rule entry is still there: matching the line to it again settles the account.
     const ruleEntry = ((await json<{ match: { entryIds: string[] } | null }>(await stack.call("GET", `/v1/bank/lines/${fee.id}`, { role: "auditor" }), 200)).match);
     expect(ruleEntry).toBeNull();
