@@ -157,6 +157,27 @@ describe("memberships", () => {
     const expired = (await (await stack.call("GET", "/v1/members?status=expired", { role: "auditor" })).json()) as { items: unknown[] };
     expect(expired.items).toHaveLength(0);
   });
+
+  // Bug: a membership paid under an existing member's email with another name overwrote the member's name and address.
+  it("a payment under an existing member's email never overwrites the member's record; the trésorier sees an incident", async () => {
+    const email = "titulaire@example.org";
+    const first = await checkout(stack, { tierId: "individuel", member: { email, firstName: "Claire", lastName: "Titulaire", address: ADDRESS } }, "/v1/public/memberships/checkout");
+    await pay(stack, first.sessionId);
+    const other = await checkout(
+      stack,
+      { tierId: "individuel", member: { email, firstName: "Mallory", lastName: "Usurpe", address: { line1: "1 rue Ailleurs", postalCode: "13001", city: "Marseille", country: "FR" } } },
+      "/v1/public/memberships/checkout",
+    );
+    await pay(stack, other.sessionId);
+    const members = (await (await stack.call("GET", "/v1/members", { role: "tresorier" })).json()) as { items: Record<string, unknown>[] };
+    const m = members.items.find((x) => x.email === email)!;
+    expect(m).toMatchObject({ firstName: "Claire", lastName: "Titulaire", address: ADDRESS });
+    const year = Number(new Intl.DateTimeFormat("en", { timeZone: "Europe/Paris", year: "numeric" }).format(new Date()));
+    const incidents = (await (await stack.call("GET", `/v1/payment-incidents?year=${year}`, { role: "tresorier" })).json()) as { items: { type: string; email?: string; detail: string }[] };
+    const mismatch = incidents.items.find((i) => i.type === "member_identity_mismatch");
+    expect(mismatch?.email).toBe(email);
+    expect(mismatch?.detail).toContain("Mallory Usurpe");
+  });
 });
 
 describe("payouts and disputes", () => {

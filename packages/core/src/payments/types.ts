@@ -73,7 +73,9 @@ export type IncidentType =
   /** A payment that did not come from this back-office's checkout, or not in EUR: not booked. */
   | "foreign_payment"
   /** A movement dated in a closed fiscal year, booked at the first open date. */
-  | "closed_year";
+  | "closed_year"
+  /** A membership paid under an existing member's email with another name: the record was kept. */
+  | "member_identity_mismatch";
 
 export interface Incident {
   ref: string;

@@ -15,6 +15,7 @@
  * Errors: ValidationError (bad signature), RetryLaterError (an event that depends on data not yet
  * available, such as a refund ahead of its payment: answered 503 so that Stripe retries).
  */
+import { cleanText } from "../text.js";
 import type Stripe from "stripe";
 import type { Db } from "../db/client.js";
 import { fiscalYearBounds, fiscalYearOf } from "../dates.js";
@@ -152,21 +153,39 @@ async function donationPaid(db: Db, settings: GivingSettings, fact: FactOf<"Dona
   if (c.kind === "membership") {
     const existing = await getMember(db, c.email);
     const validUntil = membershipValidUntil(fact.date);
+    // The email on a checkout is not verified: a payment never rewrites an existing member's
+    // identity (name, organisation, address). It extends the membership; a different name is an
+    // incident for the trésorier, who decides.
     const member: Member = {
-      email: c.email,
-      firstName: c.firstName,
-      lastName: c.lastName,
-      ...(c.organisation ? { organisation: c.organisation } : {}),
-      ...(c.address ? { address: c.address } : {}),
-      tierId: c.tierId ?? "individuel",
+      ...(existing ?? {
+        email: c.email,
+        firstName: c.firstName,
+        lastName: c.lastName,
+        ...(c.organisation ? { organisation: c.organisation } : {}),
+        ...(c.address ? { address: c.address } : {}),
+      }),
+      tierId: c.tierId ?? existing?.tierId ?? "individuel",
       validUntil: existing && existing.validUntil > validUntil ? existing.validUntil : validUntil,
       lastPaymentOn: existing && existing.lastPaymentOn > fact.date ? existing.lastPaymentOn : fact.date,
     };
     await saveMember(db, member);
+    if (existing && !sameIdentity(existing, c))
+      await recordIncident(db, {
+        ref: `member:${fact.chargeId}`,
+        type: "member_identity_mismatch",
+        date: fact.date,
+        amount: fact.amount,
+        email: c.email,
+        detail: `Cotisation payée sous l'adresse d'un adhérent existant avec un autre nom (${cleanText(`${c.firstName} ${c.lastName}`, 120)}) : la fiche de l'adhérent n'a pas été modifiée.`,
+      });
   }
   if (fact.subscriptionId) await subscriptionPaid(db, fact.subscriptionId, { email: c.email, amount: fact.amount, checkoutId: c.checkoutId });
   await followReceipt(db, settings, fact);
 }
+
+const norm = (v: string | undefined) => (v ?? "").normalize("NFC").trim().toLocaleLowerCase("fr");
+/** Same person as the record: same first and last name (case and spacing aside). */
+const sameIdentity = (m: Member, c: { firstName: string; lastName: string }) => norm(m.firstName) === norm(c.firstName) && norm(m.lastName) === norm(c.lastName);
 
 type GiftMovement = FactOf<"RefundSucceeded" | "RefundFailed" | "DisputeOpened" | "DisputeClosed">;
 const movementRef = (f: GiftMovement) => ("refundId" in f ? f.refundId : f.disputeId);
