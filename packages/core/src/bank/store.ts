@@ -3,7 +3,7 @@
  *
  * | item | pk | sk | indexes |
  * | --- | --- | --- | --- |
- * | bank line | `BANKLINE#<id>` | `LINE` | gsi1 `BANKLINES`/`<date>#<id>` (every line, by date); gsi2 `BANKIBAN#<iban>`/`<date>#<id>` |
+ * | bank line | `BANKLINE#<id>` | `LINE` | gsi1 `BANKLINES`/`<date>#<id>` (every line, by date) |
  * | statement | `BANKSTMT#<iban>` | `<from>#<id>` | |
  * | lettrage group | `BANKMATCH#<id>` | `MATCH` | |
  * | entry's lettrage | `BANKENTRY#<entryId>` | `MATCH` | |
@@ -21,7 +21,6 @@ export const bankKeys = {
   match: (id: string) => ({ pk: `BANKMATCH#${id}`, sk: "MATCH" }),
   entryMatch: (entryId: string) => ({ pk: `BANKENTRY#${entryId}`, sk: "MATCH" }),
   allLines: "BANKLINES",
-  ibanLines: (iban: string) => `BANKIBAN#${iban}`,
 };
 
 const strip = <T>(i: Item): T => {
@@ -35,8 +34,6 @@ const lineItem = (l: BankLine): Item => ({
   ...l,
   gsi1pk: bankKeys.allLines,
   gsi1sk: `${l.date}#${l.id}`,
-  gsi2pk: bankKeys.ibanLines(l.iban),
-  gsi2sk: `${l.date}#${l.id}`,
 });
 
 /** The lines with these ids that exist (strongly consistent): what an import must not write again. */
@@ -92,10 +89,13 @@ export async function readLines(db: Db, ids: readonly string[]): Promise<BankLin
 
 /** Every line of an IBAN between two dates (inclusive), in date order. */
 export async function linesOfIban(db: Db, iban: string, from = "0000-00-00", to = "9999-99-99"): Promise<BankLine[]> {
+  // One index for every line (by date): an association keeps a few accounts, and each line written
+  // costs one index entry instead of two.
   const items = await queryAll(db, {
-    IndexName: "gsi2",
-    KeyConditionExpression: "gsi2pk = :p AND gsi2sk BETWEEN :a AND :b",
-    ExpressionAttributeValues: { ":p": bankKeys.ibanLines(iban), ":a": from, ":b": `${to}#~` },
+    IndexName: "gsi1",
+    KeyConditionExpression: "gsi1pk = :p AND gsi1sk BETWEEN :a AND :b",
+    FilterExpression: "iban = :i",
+    ExpressionAttributeValues: { ":p": bankKeys.allLines, ":a": from, ":b": `${to}#~`, ":i": iban },
   });
   return items.map((i) => strip<BankLine>(i));
 }
