@@ -44,25 +44,27 @@ const ms = (n: number) => `${n.toFixed(1)} ms`;
 // ---------------------------------------------------------------- 1. bundles and first requests
 
 /** The first request each bundle answers, and the status it must give. */
-type FirstRequest = { routeKey: string; path?: string; status: number; body?: string };
-/** Groups not listed yet have no route to call (they are being built): they are skipped. */
-const FIRST_REQUEST: Partial<Record<Group, FirstRequest>> & { system: FirstRequest } = {
+type FirstRequest = { routeKey: string; path?: string; params?: Record<string, string>; query?: string; status: number; body?: string };
+const FIRST_REQUEST: Record<Group, FirstRequest> = {
   system: { routeKey: "GET /v1/health", status: 200 },
   ledger: { routeKey: "GET /v1/ledger/accounts", status: 200 },
   public: { routeKey: "GET /v1/public/membership-tiers", status: 200 },
   webhooks: { routeKey: "POST /v1/webhooks/stripe", status: 400, body: "{}" },
   people: { routeKey: "GET /v1/members", status: 200 },
-  documents: { routeKey: "GET /v1/receipts/{file}", path: "/v1/receipts/2024-000001.pdf", status: 200 },
+  documents: { routeKey: "GET /v1/receipts/{file}", path: "/v1/receipts/2024-000001.pdf", params: { file: "2024-000001.pdf" }, status: 200 },
+  grants: { routeKey: "GET /v1/funders", status: 200 },
+  bank: { routeKey: "GET /v1/bank/lines", status: 200 },
+  reports: { routeKey: "GET /v1/reports/{year}/figures", path: "/v1/reports/2024/figures", params: { year: "2024" }, status: 200 },
 };
 
 function coldStart(file: string, first: FirstRequest, env: Record<string, string>): number {
   const { routeKey, status } = first;
   const method = routeKey.split(" ")[0]!;
   const path = first.path ?? routeKey.split(" ")[1]!;
-  const pathParameters = first.path ? { file: path.split("/").pop() } : undefined;
+  const pathParameters = first.params;
   const script = `
     const { handler } = await import(${JSON.stringify(file)});
-    const r = await handler({ version: "2.0", routeKey: ${JSON.stringify(routeKey)}, rawPath: ${JSON.stringify(path)}, rawQueryString: "",
+    const r = await handler({ version: "2.0", routeKey: ${JSON.stringify(routeKey)}, rawPath: ${JSON.stringify(path)}, rawQueryString: ${JSON.stringify(first.query ?? "")},
       headers: { "content-type": "application/json", "stripe-signature": "t=1,v1=00" }, pathParameters: ${JSON.stringify(pathParameters)},
       body: ${JSON.stringify(first.body)},
       requestContext: { requestId: "bench", http: { method: ${JSON.stringify(method)}, path: ${JSON.stringify(path)} },
@@ -119,7 +121,6 @@ function runBundles(env: Record<string, string>): string[] {
   rows.push(`| (empty handler) | — | ${ms(empty)} | 1.0 |`);
   for (const g of GROUPS) {
     const first = FIRST_REQUEST[g];
-    if (!first) continue;
     const b = bundleGroup(g, dir);
     const t = median(Array.from({ length: RUNS }, () => coldStart(b.file, first, env)));
     rows.push(`| ${g} (${first.routeKey} → ${first.status}) | ${(b.bytes / 1024).toFixed(1)} KB | ${ms(t)} | ${(t / empty).toFixed(2)} |`);
@@ -298,9 +299,30 @@ const started = new Date().toISOString();
 console.log(`# npm run bench (${started}, node ${process.version}, ${RUNS} cold starts, up to ${MAX_ENTRIES} entries)\n`);
 console.log("## Handler bundles\n");
 console.log((await benchBundles()).join("\n"));
-console.log("\n## Webhooks and receipts\n");
-console.log((await benchWebhooks()).join("\n"));
+if (process.env.BENCH_WEBHOOKS !== "0") {
+  console.log("\n## Webhooks and receipts\n");
+  console.log((await benchWebhooks()).join("\n"));
+}
 if (MAX_ENTRIES > 0) {
   console.log("\n## Ledger\n");
   console.log((await benchLedger()).join("\n"));
+}
+
+// The domains' own benchmarks, each in its own process (its own DynamoDB Local): BENCH_ONLY=a,b
+// runs some of them, BENCH_DOMAINS=0 none.
+const DOMAIN_BENCHES = [
+  ["Grants: the funder view and the fonds dédiés", "grants.ts"],
+  ["Bank statements: import, re-import, proposals, état", "bank.ts"],
+  ["Annual report: figures and the PDF", "reports.ts"],
+  ["Ledger export jobs (FEC to S3)", "ledger-export.ts"],
+  ["Giving under a burst of checkout requests", "giving-burst.ts"],
+] as const;
+if (process.env.BENCH_DOMAINS !== "0") {
+  const only = process.env.BENCH_ONLY?.split(",");
+  for (const [title, file] of DOMAIN_BENCHES) {
+    if (only && !only.some((o) => file.startsWith(o))) continue;
+    console.log(`\n## ${title}\n`);
+    const r = spawnSync(process.execPath, ["--import", "tsx", join(ROOT, "bench", file)], { stdio: ["ignore", "inherit", "inherit"], env: process.env });
+    if (r.status !== 0) console.log(`(bench/${file} failed with status ${r.status})`);
+  }
 }
