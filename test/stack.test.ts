@@ -1,7 +1,7 @@
 /** The AWS stack, synthesized offline and asserted (aws-cdk-lib assertions). */
 import { App, Stack } from "aws-cdk-lib";
 import { Match, Template } from "aws-cdk-lib/assertions";
-import { existsSync, mkdtempSync, readFileSync } from "node:fs";
+import { existsSync, mkdtempSync, readdirSync, readFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { beforeAll, describe, expect, it } from "vitest";
@@ -43,7 +43,8 @@ const statements = (t: Template): Statement[] =>
 describe("the bundles", () => {
   // Bug: the reports, bank, webhooks and people groups render PDFs but shipped without their fonts.
   it("every group that renders a PDF ships the fonts beside its bundle (a PDF route without them fails in Lambda)", () => {
-    const renderers = GROUPS.filter((g) => readFileSync(join(bundleDir, g, "index.mjs"), "utf8").includes("DejaVuSans.ttf"));
+    const code = (g: string) => readdirSync(join(bundleDir, g)).filter((f) => f.endsWith(".mjs")).map((f) => readFileSync(join(bundleDir, g, f), "utf8")).join("\n");
+    const renderers = GROUPS.filter((g) => code(g).includes("DejaVuSans.ttf"));
     expect(renderers).toEqual(expect.arrayContaining(["documents", "reports", "bank"]));
     for (const g of renderers) for (const f of ["DejaVuSans.ttf", "DejaVuSans-Bold.ttf"]) expect(existsSync(join(bundleDir, g, f)), `${g}/${f}`).toBe(true);
   });

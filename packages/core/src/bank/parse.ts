@@ -7,7 +7,7 @@ import { parseCamt } from "./camt.js";
 import { parseCsv, type CsvOptions } from "./csv.js";
 import type { ParsedFile, StatementFormat } from "./model.js";
 import { ofxCharset, parseOfx } from "./ofx.js";
-import { decode } from "./text.js";
+import { decode } from "./decode.js";
 
 export interface ParseOptions extends CsvOptions {
   format?: StatementFormat;

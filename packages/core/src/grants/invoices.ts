@@ -18,7 +18,8 @@ import { ConflictError, NotFoundError, PayloadTooLargeError, UnsupportedMediaTyp
 import { getObject, presignGet, presignPut, putObject } from "../files/s3.js";
 import { expenseFileItem, readExpense, type InvoiceFile } from "./store.js";
 
-export const MAX_INVOICE_BYTES = 10 * 1024 * 1024;
+import { MAX_INVOICE_BYTES } from "./schemas.js";
+export { MAX_INVOICE_BYTES };
 const LINK_SECONDS = 300;
 
 /** The file's type read from its first bytes: `%PDF-`, JPEG's SOI marker, PNG's signature; else undefined. */

@@ -212,3 +212,5 @@ export const DedicatedFundsSchema = z
   })
   .meta({ id: "DedicatedFunds" });
 export const DedicatedFundsPostedSchema = DedicatedFundsSchema.extend({ entries: z.array(EntrySchema) });
+
+export const MAX_INVOICE_BYTES = 10 * 1024 * 1024;

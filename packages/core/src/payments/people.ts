@@ -110,43 +110,4 @@ export async function listIncidents(db: Db, year: number) {
   return { year, items };
 }
 
-// ---------------------------------------------------------------- route schemas
-
-const Address = PostalAddress;
-
-export const DonorListQuery = z.strictObject({ year: Year, ...PageQuery });
-export const DonorListSchema = z.object({
-  year: z.number().int(),
-  items: z.array(
-    z.object({
-      email: z.string(),
-      firstName: z.string(),
-      lastName: z.string(),
-      address: Address.optional().describe("absent for the délégation"),
-      total: z.number().int(),
-      gifts: z.number().int(),
-      monthly: z.boolean(),
-      lastGift: z.string(),
-      subscription: z.string().optional().describe("monthly donors: the subscription's status"),
-    }),
-  ),
-  nextCursor: z.string().nullable(),
-});
-
-export const MemberListQuery = z.strictObject({ status: z.enum(["active", "expired"]).optional(), ...PageQuery });
-export const MemberListSchema = z.object({
-  items: z.array(
-    z.object({
-      email: z.string(),
-      firstName: z.string(),
-      lastName: z.string(),
-      organisation: z.string().optional(),
-      address: Address.optional().describe("absent for the délégation"),
-      tierId: z.string(),
-      validUntil: z.string(),
-      lastPaymentOn: z.string(),
-      status: z.enum(["active", "expired"]),
-    }),
-  ),
-  nextCursor: z.string().nullable(),
-});
+export { DonorListQuery, DonorListSchema, MemberListQuery, MemberListSchema } from "./people-schemas.js";

@@ -33,7 +33,6 @@ import {
   yearHasEnded,
   type Receipt,
 } from "./model.js";
-import { renderReceiptPdf } from "./pdf.js";
 import { issuerFor, loadReceiptSettings, type ReceiptSettings } from "./settings.js";
 import {
   readAllReceipts,
@@ -267,6 +266,7 @@ export async function listReceipts(db: Db, year: number, opts: { withAddresses: 
 
 /** Renders a frozen receipt, stores the PDF and records its SHA-256 on the receipt (once). */
 async function storePdf(db: Db, r: Receipt): Promise<string> {
+  const { renderReceiptPdf } = await import("./pdf.js");
   const pdf = await renderReceiptPdf(r);
   const sum = sha256(pdf);
   await putObject(r.file!, pdf, "application/pdf");
@@ -281,6 +281,7 @@ async function storePdf(db: Db, r: Receipt): Promise<string> {
  * SHA-256. A cancelled receipt is printed from its frozen fields with its cancellation.
  */
 export async function receiptPdf(db: Db, id: string): Promise<Uint8Array> {
+  const { renderReceiptPdf } = await import("./pdf.js");
   const r = await readReceipt(db, id);
   if (!r) throw new NotFoundError(`No receipt ${id}.`);
   if (r.status === "cancelled" || !r.issuer || !r.file) return renderReceiptPdf(r);

@@ -6,11 +6,9 @@ import { withStoredAnswer } from "@asso/core/idempotency";
 import { requestHash, type Idempotency } from "@asso/core/ledger/posting";
 import { stripeFromEnv } from "@asso/core/payments/stripe";
 import { listLines } from "@asso/core/bank/lines";
-import { renderReconciliationPdf } from "@asso/core/bank/pdf";
 import { acceptMatch, entryFromRule, reconcile, unmatch, type Who } from "@asso/core/bank/reconcile";
 import { reconciliationState } from "@asso/core/bank/reconciliation";
 import { loadBankAccounts } from "@asso/core/bank/settings";
-import { importStatementFile } from "@asso/core/bank/statements";
 import { readLine, readMatch } from "@asso/core/bank/store";
 import { bookStripeDeductions, explainPayout, stripeBalance } from "@asso/core/bank/stripe";
 import { defineGroup, type Request } from "../http.js";
@@ -48,8 +46,8 @@ export const handler = defineGroup("bank", {
       ? { date: q.dateColumn, label: q.labelColumn, amount: q.amountColumn, debit: q.debitColumn, credit: q.creditColumn, valueDate: q.valueDateColumn }
       : undefined;
     const db = dbFromEnv();
-    const run = () =>
-      importStatementFile(db, bytes, loadBankAccounts(), {
+    const run = async () =>
+      (await import("@asso/core/bank/statements")).importStatementFile(db, bytes, loadBankAccounts(), {
         ...(q.format ? { format: q.format } : {}),
         ...(q.preset ? { preset: q.preset } : {}),
         ...(q.account ? { account: q.account } : {}),
@@ -86,6 +84,8 @@ export const handler = defineGroup("bank", {
   bankReconciliation: async (req) => reconciliationState(dbFromEnv(), loadBankAccounts(), req.query.account, req.query.date),
   bankReconciliationPdf: async (req) => {
     const state = await reconciliationState(dbFromEnv(), loadBankAccounts(), req.query.account, req.query.date);
+    // The PDF renderer (pdf-lib, fonts) and the statement parsers load on first use only.
+    const { renderReconciliationPdf } = await import("@asso/core/bank/pdf");
     const pdf = await renderReconciliationPdf(state, loadConfig());
     return {
       body: Buffer.from(pdf),

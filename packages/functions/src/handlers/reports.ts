@@ -6,9 +6,7 @@ import { withStoredAnswer } from "@asso/core/idempotency";
 import { requestHash } from "@asso/core/ledger/posting";
 import { figuresCsv } from "@asso/core/reports/csv";
 import { reportFigures } from "@asso/core/reports/figures";
-import { renderAnnualReport } from "@asso/core/reports/pdf";
 import { loadReportInputs } from "@asso/core/reports/store";
-import { importSocialFile } from "@asso/core/social/imports";
 import { readSocialYear, saveSocialMonth } from "@asso/core/social/store";
 import { defineGroup } from "../http.js";
 
@@ -24,6 +22,8 @@ export const handler = defineGroup("reports", {
     headers: { "content-type": "text/csv; charset=utf-8", "content-disposition": `attachment; filename="chiffres-${req.params.year}.csv"` },
   }),
   annualReportPdf: async (req) => {
+    // The PDF renderer and the spreadsheet/zip readers load on first use only.
+    const { renderAnnualReport } = await import("@asso/core/reports/pdf");
     const pdf = await renderAnnualReport(await figures(req.params.year), { association: loadConfig().name });
     return { body: Buffer.from(pdf), headers: { "content-type": "application/pdf", "content-disposition": `inline; filename="rapport-financier-${req.params.year}.pdf"` } };
   },
@@ -35,6 +35,6 @@ export const handler = defineGroup("reports", {
     const idem = req.idempotencyKey
       ? { operation: req.route.operationId, key: req.idempotencyKey, requestHash: requestHash({ platform: req.params.platform, query: req.query, body: createHash("sha256").update(req.rawBody).digest("hex") }) }
       : undefined;
-    return withStoredAnswer(db, idem, () => importSocialFile(db, req.params.platform, req.rawBody, req.query, new Date().toISOString()));
+    return withStoredAnswer(db, idem, async () => (await import("@asso/core/social/imports")).importSocialFile(db, req.params.platform, req.rawBody, req.query, new Date().toISOString()));
   },
 });

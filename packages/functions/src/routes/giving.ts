@@ -3,7 +3,7 @@ import * as z from "zod";
 import { defineRoute, type RouteDef } from "../route.js";
 import { Year } from "@asso/core/ledger/schemas";
 import { CheckoutSchema, DonationCheckoutInput, MembershipCheckoutInput, PublicGivingSettingsSchema, TiersSchema, WebhookAnswer } from "@asso/core/payments/schemas";
-import { DonorListQuery, DonorListSchema, MemberListQuery, MemberListSchema } from "@asso/core/payments/people";
+import { DonorListQuery, DonorListSchema, MemberListQuery, MemberListSchema } from "@asso/core/payments/people-schemas";
 import { AnnualReceiptsInput, AnnualReceiptsSchema, ReceiptFileParam, ReceiptListQuery, ReceiptListSchema } from "@asso/core/receipts/schemas";
 import { READERS, TRESORIER } from "./common.js";
 

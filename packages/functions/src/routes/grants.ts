@@ -26,7 +26,7 @@ import {
   YearPageQuery,
   YearQuery,
 } from "@asso/core/grants/schemas";
-import { MAX_INVOICE_BYTES } from "@asso/core/grants/invoices";
+import { MAX_INVOICE_BYTES } from "@asso/core/grants/schemas";
 import { Year } from "@asso/core/ledger/schemas";
 import { Page, READERS, TRESORIER } from "./common.js";
 
