@@ -6,7 +6,7 @@
  * Errors: NotFoundError (line, entry), ValidationError (amounts, accounts, rule), ConflictError
  * (already matched, closed year).
  */
-import { createHash, randomUUID } from "node:crypto";
+import { randomUUID } from "node:crypto";
 import Fuse from "fuse.js";
 import type { Db } from "../db/client.js";
 import { transact, TransactionFailed, withConflictRetry } from "../db/store.js";
@@ -22,6 +22,7 @@ import type { BankLine, MatchGroup } from "./model.js";
 import { normalise, propose, type Proposal } from "./match.js";
 import { accountByRef, type BankAccount } from "./settings.js";
 import { entryMatches, linesOfIban, matchItems, readLine, readLines, readMatch, unmatchItems } from "./store.js";
+import { sha256Hex } from "../hash.js";
 
 export interface Who {
   sub: string;
@@ -29,7 +30,7 @@ export interface Who {
   requestId: string;
 }
 
-const sha = (s: string) => createHash("sha256").update(s).digest("hex");
+const sha = sha256Hex;
 
 function ibansOf(accounts: BankAccount[], account: string): BankAccount[] {
   const found = accountByRef(accounts, account);

@@ -6,7 +6,6 @@
  * Errors: ValidationError (unreadable file, account not named), StatementRefusedError 422
  * (unknown account, wrong currency, figures that do not add up).
  */
-import { createHash } from "node:crypto";
 import type { Db } from "../db/client.js";
 import { ValidationError } from "../errors.js";
 import { StatementRefusedError } from "./errors.js";
@@ -15,6 +14,7 @@ import { parseStatementFile, type ParseOptions } from "./parse.js";
 import { accountByRef, findBankAccount, type BankAccount } from "./settings.js";
 import { existingLineIds, knownStatementIds, saveLines, saveStatements } from "./store.js";
 import { formatEuros as euros } from "./text.js";
+import { sha256Hex } from "../hash.js";
 
 export interface ImportOptions extends ParseOptions {
   /** The account the file is for (IBAN or ledger account), when the file does not say. */
@@ -41,7 +41,7 @@ export interface ImportResult {
   }>;
 }
 
-const sha = (s: string) => createHash("sha256").update(s).digest("hex");
+const sha = sha256Hex;
 
 /** How a label takes part in a line's identity: spaces collapsed, upper case, accents kept. */
 export const labelKey = (label: string) => label.replace(/\s+/g, " ").trim().toUpperCase();

@@ -11,7 +11,7 @@
  * Errors: NotFoundError (expense, object), UnsupportedMediaTypeError (not PDF/JPEG/PNG),
  * PayloadTooLargeError (over 10 MiB), ConflictError (another file is already booked).
  */
-import { createHash, randomUUID } from "node:crypto";
+import { randomUUID } from "node:crypto";
 import type { Db } from "../db/client.js";
 import { transact, TransactionFailed } from "../db/store.js";
 import { ConflictError, NotFoundError, PayloadTooLargeError, UnsupportedMediaTypeError, ValidationError } from "../errors.js";
@@ -19,6 +19,7 @@ import { getObject, presignGet, presignPut, putObject } from "../files/s3.js";
 import { expenseFileItem, readExpense, type InvoiceFile } from "./store.js";
 
 import { MAX_INVOICE_BYTES } from "./schemas.js";
+import { sha256Hex } from "../hash.js";
 export { MAX_INVOICE_BYTES };
 const LINK_SECONDS = 300;
 
@@ -32,7 +33,7 @@ export function sniffInvoiceType(bytes: Uint8Array): "application/pdf" | "image/
 }
 
 const EXT = { "application/pdf": "pdf", "image/jpeg": "jpg", "image/png": "png" } as const;
-const sha256 = (b: Uint8Array) => createHash("sha256").update(b).digest("hex");
+const sha256 = sha256Hex;
 const objectKey = (expenseId: string, hash: string, type: keyof typeof EXT) => `invoices/${expenseId}/${hash}.${EXT[type]}`;
 
 function check(bytes: Uint8Array): keyof typeof EXT {

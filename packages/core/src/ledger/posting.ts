@@ -27,7 +27,7 @@ export interface Idempotency {
   requestHash: string;
 }
 
-export const requestHash = (value: unknown) => createHash("sha256").update(JSON.stringify(value)).digest("hex");
+export { requestHash } from "../hash.js";
 
 export const getEntry = readEntry;
 

@@ -3,27 +3,22 @@ import { loadConfig } from "@asso/core/config";
 import { dbFromEnv } from "@asso/core/db/client";
 import { NotFoundError, UnsupportedMediaTypeError, ValidationError } from "@asso/core/errors";
 import { withStoredAnswer } from "@asso/core/idempotency";
-import { requestHash, type Idempotency } from "@asso/core/ledger/posting";
+import { requestHash } from "@asso/core/hash";
 import { stripeFromEnv } from "@asso/core/payments/stripe";
 import { listLines } from "@asso/core/bank/lines";
-import { acceptMatch, entryFromRule, reconcile, unmatch, type Who } from "@asso/core/bank/reconcile";
+import { acceptMatch, entryFromRule, reconcile, unmatch } from "@asso/core/bank/reconcile";
 import { reconciliationState } from "@asso/core/bank/reconciliation";
 import { loadBankAccounts } from "@asso/core/bank/settings";
 import { readLine, readMatch } from "@asso/core/bank/store";
 import { bookStripeDeductions, explainPayout, stripeBalance } from "@asso/core/bank/stripe";
+import { actorOf, idempotencyOf } from "../audit.js";
 import { defineGroup, type Request } from "../http.js";
 import type { RouteDef } from "../route.js";
 
 // BANK_ACCOUNTS is checked at start: a bad value stops the function with the bad field named.
 loadBankAccounts();
 
-const idempotency = (req: Request<RouteDef>, what: unknown): Idempotency | undefined =>
-  req.idempotencyKey ? { operation: `bank:${req.route.operationId}`, key: req.idempotencyKey, requestHash: requestHash(what) } : undefined;
-
-const whoOf = (req: Request<RouteDef>): Who => {
-  const allowed = req.route.auth === "public" ? [] : req.route.auth;
-  return { sub: req.principal?.subject ?? "anonymous", role: req.principal?.roles.find((r) => allowed.includes(r)) ?? "tresorier", requestId: req.requestId };
-};
+const idempotency = (req: Request<RouteDef>, what: unknown) => idempotencyOf(req, what, `bank:${req.route.operationId}`);
 
 const STATEMENT_TYPES = /^(text\/csv|text\/plain|application\/(xml|x-ofx|ofx|octet-stream|vnd\.ms-excel)|text\/xml)\b/i;
 
@@ -68,18 +63,18 @@ export const handler = defineGroup("bank", {
     const db = dbFromEnv();
     const entryIds = req.body.entryIds ?? [req.body.entryId!];
     return withStoredAnswer(db, idempotency(req, { id: req.params.id, ...req.body }), () =>
-      acceptMatch(db, req.params.id, { entryIds, ...(req.body.lineIds ? { lineIds: req.body.lineIds } : {}) }, whoOf(req)),
+      acceptMatch(db, req.params.id, { entryIds, ...(req.body.lineIds ? { lineIds: req.body.lineIds } : {}) }, actorOf(req)),
     );
   },
   unmatchBankLine: async (req) => unmatch(dbFromEnv(), req.params.id),
   createBankLineEntry: async (req) => {
     const db = dbFromEnv();
-    return withStoredAnswer(db, idempotency(req, { id: req.params.id, ...req.body }), () => entryFromRule(db, req.params.id, req.body, whoOf(req)));
+    return withStoredAnswer(db, idempotency(req, { id: req.params.id, ...req.body }), () => entryFromRule(db, req.params.id, req.body, actorOf(req)));
   },
   reconcileBank: async (req) => {
     const db = dbFromEnv();
     const explain = async (payoutId: string) => explainPayout((await stripeFromEnv()).client, payoutId);
-    return withStoredAnswer(db, req.body.apply ? idempotency(req, req.body) : undefined, () => reconcile(db, loadBankAccounts(), req.body, whoOf(req), explain));
+    return withStoredAnswer(db, req.body.apply ? idempotency(req, req.body) : undefined, () => reconcile(db, loadBankAccounts(), req.body, actorOf(req), explain));
   },
   bankReconciliation: async (req) => reconciliationState(dbFromEnv(), loadBankAccounts(), req.query.account, req.query.date),
   bankReconciliationPdf: async (req) => {
@@ -96,6 +91,6 @@ export const handler = defineGroup("bank", {
   bookStripeDeductions: async (req) => {
     const db = dbFromEnv();
     const stripe = (await stripeFromEnv()).client;
-    return withStoredAnswer(db, idempotency(req, req.body), () => bookStripeDeductions(db, stripe, req.body.date, whoOf(req)));
+    return withStoredAnswer(db, idempotency(req, req.body), () => bookStripeDeductions(db, stripe, req.body.date, actorOf(req)));
   },
 });

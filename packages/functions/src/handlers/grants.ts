@@ -6,42 +6,30 @@ import { createGrant, getGrant, listGrants, recordPayment } from "@asso/core/gra
 import { confirmInvoiceUpload, invoiceLink, invoiceUploadUrl, uploadInvoice } from "@asso/core/grants/invoices";
 import { dedicatedFunds, postDedicatedFunds } from "@asso/core/grants/yearend";
 import { withStoredAnswer } from "@asso/core/idempotency";
-import type { Actor } from "@asso/core/ledger/model";
-import { requestHash, type Idempotency } from "@asso/core/ledger/posting";
-import { defineGroup, type Request } from "../http.js";
-import type { RouteDef } from "../route.js";
-
-const idempotency = (req: Request<RouteDef>, what: unknown): Idempotency | undefined =>
-  req.idempotencyKey ? { operation: req.route.operationId, key: req.idempotencyKey, requestHash: requestHash(what) } : undefined;
-
-/** The audit trail of a write: the token's subject, the role it acts with, the request id. */
-const actorOf = (req: Request<RouteDef>): Actor => {
-  const allowed = req.route.auth === "public" ? [] : req.route.auth;
-  const role = req.principal?.roles.find((r) => allowed.includes(r)) ?? req.principal?.roles[0] ?? "public";
-  return { sub: req.principal?.subject ?? "anonymous", role, requestId: req.requestId };
-};
+import { actorOf, idempotencyOf } from "../audit.js";
+import { defineGroup } from "../http.js";
 
 export const handler = defineGroup("grants", {
-  createFunder: async (req) => createFunder(dbFromEnv(), req.body, idempotency(req, req.body)),
+  createFunder: async (req) => createFunder(dbFromEnv(), req.body, idempotencyOf(req, req.body)),
   listFunders: async (req) => listFunders(dbFromEnv(), req.query),
   getFunder: async (req) => getFunder(dbFromEnv(), req.params.id),
-  createGrant: async (req) => createGrant(dbFromEnv(), req.body, idempotency(req, req.body), actorOf(req)),
+  createGrant: async (req) => createGrant(dbFromEnv(), req.body, idempotencyOf(req, req.body), actorOf(req)),
   listGrants: async (req) => listGrants(dbFromEnv(), req.query.year),
   dedicatedFunds: async (req) => dedicatedFunds(dbFromEnv(), req.query.year),
   getGrant: async (req) => getGrant(dbFromEnv(), req.params.id),
   listGrantExpenses: async (req) => listGrantExpenses(dbFromEnv(), req.params.id, req.query),
-  recordGrantPayment: async (req) => recordPayment(dbFromEnv(), req.params.id, req.body, idempotency(req, { id: req.params.id, ...req.body }), actorOf(req)),
+  recordGrantPayment: async (req) => recordPayment(dbFromEnv(), req.params.id, req.body, idempotencyOf(req, { id: req.params.id, ...req.body }), actorOf(req)),
   postDedicatedFunds: async (req) => {
     const db = dbFromEnv();
-    return withStoredAnswer(db, idempotency(req, req.params), () => postDedicatedFunds(db, req.params.year, actorOf(req)));
+    return withStoredAnswer(db, idempotencyOf(req, req.params), () => postDedicatedFunds(db, req.params.year, actorOf(req)));
   },
-  createExpense: async (req) => createExpense(dbFromEnv(), req.body, idempotency(req, req.body), actorOf(req)),
+  createExpense: async (req) => createExpense(dbFromEnv(), req.body, idempotencyOf(req, req.body), actorOf(req)),
   listExpenses: async (req) => listExpenses(dbFromEnv(), req.query),
   getExpense: async (req) => getExpense(dbFromEnv(), req.params.id),
   uploadInvoice: async (req) => uploadInvoice(dbFromEnv(), req.params.id, req.rawBody),
   invoiceUploadUrl: async (req) => {
     const db = dbFromEnv();
-    return withStoredAnswer(db, idempotency(req, { id: req.params.id, ...req.body }), () => invoiceUploadUrl(db, req.params.id, req.body.contentType));
+    return withStoredAnswer(db, idempotencyOf(req, { id: req.params.id, ...req.body }), () => invoiceUploadUrl(db, req.params.id, req.body.contentType));
   },
   confirmInvoiceUpload: async (req) => confirmInvoiceUpload(dbFromEnv(), req.params.id, req.body.key),
   invoiceLink: async (req) => invoiceLink(dbFromEnv(), req.params.id),

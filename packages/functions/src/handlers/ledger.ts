@@ -8,15 +8,12 @@ import { addAccount, listAccounts } from "@asso/core/ledger/accounts";
 import { closeYear } from "@asso/core/ledger/closing";
 import { contentTypeOf, exportRunsAsJob, getExportJob, runExportJob, startExportJob } from "@asso/core/ledger/exports";
 import { exportFileName, exportLedger } from "@asso/core/ledger/fec";
-import { entryView, type Actor } from "@asso/core/ledger/model";
-import { getEntry, postEntry, requestHash, reverseEntry, type Idempotency } from "@asso/core/ledger/posting";
+import { entryView } from "@asso/core/ledger/model";
+import { getEntry, postEntry, reverseEntry } from "@asso/core/ledger/posting";
 import { generalLedger, listEntries, listYears, trialBalance, verifyChain } from "@asso/core/ledger/queries";
 import { drain, hasPending } from "@asso/core/ledger/sequencer";
-import { defineGroup, type HttpEvent, type HttpResult, type Request } from "../http.js";
-import type { RouteDef } from "../route.js";
-
-const idempotency = (req: Request<RouteDef>, what: unknown): Idempotency | undefined =>
-  req.idempotencyKey ? { operation: req.route.operationId, key: req.idempotencyKey, requestHash: requestHash(what) } : undefined;
+import { actorOf, idempotencyOf } from "../audit.js";
+import { defineGroup, type HttpEvent, type HttpResult } from "../http.js";
 
 /** Issue 7: a year does not close while a restricted grant's year-end fonds dédiés are not posted. */
 async function dedicatedFundsPosted(db: ReturnType<typeof dbFromEnv>, year: number): Promise<void> {
@@ -25,31 +22,24 @@ async function dedicatedFundsPosted(db: ReturnType<typeof dbFromEnv>, year: numb
     throw new ConflictError(`Post the fonds dédiés of ${year} first (POST /v1/ledger/years/${year}/dedicated-funds): ${pending.length} restricted grant(s) pending.`, { year, grants: pending });
 }
 
-/** The audit trail of a write: the token's subject, the role it acts with, the request id. */
-const actorOf = (req: Request<RouteDef>): Actor => {
-  const allowed = req.route.auth === "public" ? [] : req.route.auth;
-  const role = req.principal?.roles.find((r) => allowed.includes(r)) ?? req.principal?.roles[0] ?? "public";
-  return { sub: req.principal?.subject ?? "anonymous", role, requestId: req.requestId };
-};
-
 const http = defineGroup("ledger", {
   listAccounts: async () => ({ items: await listAccounts(dbFromEnv()) }),
   addAccount: async (req) => {
     const db = dbFromEnv();
-    return withStoredAnswer(db, idempotency(req, req.body), () => addAccount(db, req.body, actorOf(req)));
+    return withStoredAnswer(db, idempotencyOf(req, req.body), () => addAccount(db, req.body, actorOf(req)));
   },
-  postEntry: async (req) => postEntry(dbFromEnv(), req.body, idempotency(req, req.body), actorOf(req)),
+  postEntry: async (req) => postEntry(dbFromEnv(), req.body, idempotencyOf(req, req.body), actorOf(req)),
   getEntry: async (req) => {
     const e = await getEntry(dbFromEnv(), req.params.id);
     if (!e) throw new NotFoundError(`No entry ${req.params.id}.`);
     return entryView(e);
   },
   listEntries: async (req) => listEntries(dbFromEnv(), req.query),
-  reverseEntry: async (req) => reverseEntry(dbFromEnv(), req.params.id, req.body, idempotency(req, { id: req.params.id, ...req.body }), actorOf(req)),
+  reverseEntry: async (req) => reverseEntry(dbFromEnv(), req.params.id, req.body, idempotencyOf(req, { id: req.params.id, ...req.body }), actorOf(req)),
   listYears: async () => ({ items: (await listYears(dbFromEnv())).map(({ entries: _entries, ...y }) => y) }),
   closeYear: async (req) => {
     const db = dbFromEnv();
-    return withStoredAnswer(db, idempotency(req, req.params), () => closeYear(db, req.params.year, { actor: actorOf(req), guard: (year) => dedicatedFundsPosted(db, year) }));
+    return withStoredAnswer(db, idempotencyOf(req, req.params), () => closeYear(db, req.params.year, { actor: actorOf(req), guard: (year) => dedicatedFundsPosted(db, year) }));
   },
   trialBalance: async (req) => trialBalance(dbFromEnv(), req.query.year, { closing: req.query.closing }),
   generalLedger: async (req) => generalLedger(dbFromEnv(), req.query),

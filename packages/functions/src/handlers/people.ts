@@ -1,9 +1,9 @@
 /** Lambda: donors, members, receipts and payment incidents. The délégation sees no postal address. */
 import { dbFromEnv } from "@asso/core/db/client";
 import { withStoredAnswer } from "@asso/core/idempotency";
-import { requestHash } from "@asso/core/ledger/posting";
 import { listDonors, listIncidents, listMembers } from "@asso/core/payments/people";
 import { issueAnnualReceipts, listReceipts } from "@asso/core/receipts/receipts";
+import { idempotencyOf } from "../audit.js";
 import { defineGroup, type Request } from "../http.js";
 import type { RouteDef } from "../route.js";
 
@@ -17,7 +17,6 @@ export const handler = defineGroup("people", {
   listIncidents: async (req) => listIncidents(dbFromEnv(), req.query.year),
   annualReceipts: async (req) => {
     const db = dbFromEnv();
-    const idem = req.idempotencyKey ? { operation: "annualReceipts", key: req.idempotencyKey, requestHash: requestHash(req.body) } : undefined;
-    return withStoredAnswer(db, idem, () => issueAnnualReceipts(db, undefined, req.body.year));
+    return withStoredAnswer(db, idempotencyOf(req, req.body), () => issueAnnualReceipts(db, undefined, req.body.year));
   },
 });

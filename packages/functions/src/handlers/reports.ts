@@ -1,13 +1,13 @@
 /** Lambda: the annual report, its figures and social metrics. */
-import { createHash } from "node:crypto";
 import { dbFromEnv } from "@asso/core/db/client";
 import { loadConfig } from "@asso/core/config";
 import { withStoredAnswer } from "@asso/core/idempotency";
-import { requestHash } from "@asso/core/ledger/posting";
+import { sha256Hex } from "@asso/core/hash";
 import { figuresCsv } from "@asso/core/reports/csv";
 import { reportFigures } from "@asso/core/reports/figures";
 import { loadReportInputs } from "@asso/core/reports/store";
 import { readSocialYear, saveSocialMonth } from "@asso/core/social/store";
+import { idempotencyOf } from "../audit.js";
 import { defineGroup } from "../http.js";
 
 const figures = async (year: number) => {
@@ -32,9 +32,7 @@ export const handler = defineGroup("reports", {
   listSocialMetrics: async (req) => ({ year: req.query.year, items: await readSocialYear(dbFromEnv(), req.query.year) }),
   importSocialMetrics: async (req) => {
     const db = dbFromEnv();
-    const idem = req.idempotencyKey
-      ? { operation: req.route.operationId, key: req.idempotencyKey, requestHash: requestHash({ platform: req.params.platform, query: req.query, body: createHash("sha256").update(req.rawBody).digest("hex") }) }
-      : undefined;
+    const idem = idempotencyOf(req, { platform: req.params.platform, query: req.query, body: sha256Hex(req.rawBody) });
     return withStoredAnswer(db, idem, async () => (await import("@asso/core/social/imports")).importSocialFile(db, req.params.platform, req.rawBody, req.query, new Date().toISOString()));
   },
 });
