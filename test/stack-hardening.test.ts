@@ -14,15 +14,8 @@ import { GROUP_NEEDS, GROUPS, PUBLIC_LEADING_KEYS, routes, type Group, type Rout
 import { contentSecurityPolicy } from "@asso/functions/headers";
 import { ACCESS_LOG_FORMAT, defineBackOffice, THROTTLE, TOKEN_LIFETIME, type BackOfficeProps } from "../stacks/backoffice.js";
 import { bundleAll } from "../stacks/bundle.js";
+import { IDENTITY } from "./support/identity.js";
 
-const IDENTITY = {
-  ASSO_NAME: "Les Amis du Canal",
-  ASSO_ADDRESS: "3 quai de Valmy, 75010 Paris",
-  ASSO_OBJECT: "Faire vivre les berges du canal",
-  ASSO_SIREN: "912345678",
-  ASSO_SIGNATORY_NAME: "Camille Martin",
-  ASSO_SIGNATORY_QUALITY: "Trésorière",
-};
 const WEB = join(import.meta.dirname, "..", "web");
 
 let bundleDir: string;

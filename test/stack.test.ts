@@ -9,17 +9,9 @@ import { tableDefinition } from "@asso/core";
 import { GROUP_NEEDS, GROUPS, routes, type RouteDef } from "@asso/functions";
 import { defineBackOffice } from "../stacks/backoffice.js";
 import { bundleAll } from "../stacks/bundle.js";
+import { IDENTITY } from "./support/identity.js";
 
 let bundleDir: string;
-/** A complete identity: a non-dev stage does not synthesize without one (stack-hardening.test.ts). */
-const IDENTITY = {
-  ASSO_NAME: "Les Amis du Canal",
-  ASSO_ADDRESS: "3 quai de Valmy, 75010 Paris",
-  ASSO_OBJECT: "Faire vivre les berges du canal",
-  ASSO_SIREN: "912345678",
-  ASSO_SIGNATORY_NAME: "Camille Martin",
-  ASSO_SIGNATORY_QUALITY: "Trésorière",
-};
 const synth = (stage: string) => {
   const app = new App({ outdir: mkdtempSync(join(tmpdir(), "cdk-")) });
   const stack = new Stack(app, `test-${stage}`, { env: { region: "eu-west-3" } });

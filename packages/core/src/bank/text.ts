@@ -56,11 +56,4 @@ export const cleanLabel = (s: string | undefined | null) => String(s ?? "").repl
 export const compactIban = (s: string) => s.replace(/\s+/g, "").toUpperCase();
 
 /** 123456 → "1 234,56 €" (narrow no-break space between thousands), negative with a minus sign. */
-export function formatEuros(cents: number): string {
-  const sign = cents < 0 ? "−" : "";
-  const abs = Math.abs(cents);
-  const whole = Math.floor(abs / 100)
-    .toString()
-    .replace(/\B(?=(\d{3})+(?!\d))/g, "\u202f");
-  return `${sign}${whole},${String(abs % 100).padStart(2, "0")} €`;
-}
+export { euros as formatEuros } from "../receipts/money.js";

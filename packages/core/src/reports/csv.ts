@@ -3,6 +3,7 @@
  * BOM, decimal commas, amounts in euros; one row per figure with the year and year − 1 side by side.
  */
 import { platformName, sourceDisplay, type ReportFigures, type YearFigures } from "./figures.js";
+import { SOCIAL_METRICS } from "./format.js";
 
 const cell = (v: string | number | null) => {
   if (v === null) return "";
@@ -54,17 +55,8 @@ export function figuresCsv(f: ReportFigures): string {
   money("Dons", "Don moyen", (y) => y.donations.average);
   money("Dons", "Dons de particuliers comptabilisés", (y) => y.donations.booked);
   const platforms = [...new Set([...f.social, ...p.social].map((s) => s.platform))];
-  const metrics = [
-    ["followers", "Abonnés (fin d'année)"],
-    ["newFollowers", "Nouveaux abonnés"],
-    ["impressions", "Impressions"],
-    ["reactions", "Réactions"],
-    ["pageVisits", "Visites de la page"],
-    ["videosPublished", "Vidéos publiées"],
-    ["views", "Vues"],
-  ] as const;
   for (const pl of platforms)
-    for (const [m, label] of metrics) {
+    for (const [m, label] of SOCIAL_METRICS) {
       const v = (y: YearFigures) => y.social.find((s) => s.platform === pl)?.[m] ?? null;
       if (v(f) !== null || v(p) !== null) num("Réseaux sociaux", `${platformName(pl)} — ${label}`, v);
     }

@@ -20,3 +20,14 @@ const SHORT = ["janv.", "févr.", "mars", "avr.", "mai", "juin", "juil.", "août
 export const monthName = (month: string) => `${MONTHS[Number(month.slice(5, 7)) - 1]} ${month.slice(0, 4)}`;
 /** "2024-03" → "mars". */
 export const monthShort = (month: string) => SHORT[Number(month.slice(5, 7)) - 1]!;
+
+/** The social statistics a report shows, with their French labels, in this order. */
+export const SOCIAL_METRICS = [
+  ["followers", "Abonnés en fin d'année"],
+  ["newFollowers", "Nouveaux abonnés"],
+  ["impressions", "Impressions"],
+  ["reactions", "Réactions"],
+  ["pageVisits", "Visites de la page"],
+  ["videosPublished", "Vidéos publiées"],
+  ["views", "Vues"],
+] as const;

@@ -11,7 +11,7 @@ import fontkit from "@pdf-lib/fontkit";
 import { PDFDocument, rgb, type PDFFont, type PDFPage, type RGB } from "pdf-lib";
 import { loadFont } from "../receipts/pdf.js";
 import { platformName, sourceDisplay, type ReportFigures, type SocialPlatform, type YearFigures } from "./figures.js";
-import { count, euros, eurosWhole, monthShort, percent } from "./format.js";
+import { count, euros, eurosWhole, monthShort, percent, SOCIAL_METRICS } from "./format.js";
 import { SECTION_LABELS, type Rubrique } from "./rubriques.js";
 import type { StatementLine } from "./statements.js";
 
@@ -358,15 +358,7 @@ function statementRows(cur: StatementLine[], prev: StatementLine[], side: Rubriq
 
 function socialRows(f: YearFigures, p: YearFigures): TableRow[] {
   const rows: TableRow[] = [];
-  const metrics = [
-    ["followers", "Abonnés en fin d'année"],
-    ["newFollowers", "Nouveaux abonnés"],
-    ["impressions", "Impressions"],
-    ["reactions", "Réactions"],
-    ["pageVisits", "Visites de la page"],
-    ["videosPublished", "Vidéos publiées"],
-    ["views", "Vues"],
-  ] as const;
+  const metrics = SOCIAL_METRICS;
   const platforms = [...new Set([...f.social, ...p.social].map((s) => s.platform))];
   for (const pl of platforms) {
     const c = f.social.find((s) => s.platform === pl);
