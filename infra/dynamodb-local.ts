@@ -145,20 +145,45 @@ export function ensureEmulator(cacheDir = DEFAULT_CACHE): string {
 }
 
 /**
+ * The loopback launcher compiled once into the cache (keyed by its source's sha256), so later
+ * starts skip Java's source-file mode (several seconds a start). Undefined when `javac` is not
+ * there: the launcher then runs from its source, as Java 17 allows.
+ */
+export function compiledLauncher(emulatorDir: string, cacheDir = DEFAULT_CACHE): string | undefined {
+  const source = readFileSync(LOOPBACK_LAUNCHER);
+  const classDir = join(cacheDir, "launcher", createHash("sha256").update(source).digest("hex").slice(0, 16));
+  if (existsSync(join(classDir, "DynamoDBLocalLoopback.class"))) return classDir;
+  const tmp = `${classDir}.tmp-${process.pid}`;
+  rmSync(tmp, { recursive: true, force: true });
+  mkdirSync(tmp, { recursive: true });
+  const r = spawnSync("javac", ["-nowarn", "-d", tmp, "-cp", classPath(emulatorDir), LOOPBACK_LAUNCHER], { encoding: "utf8" });
+  if (r.error || r.status !== 0 || !existsSync(join(tmp, "DynamoDBLocalLoopback.class"))) {
+    rmSync(tmp, { recursive: true, force: true });
+    return undefined;
+  }
+  rmSync(classDir, { recursive: true, force: true });
+  renameSync(tmp, classDir);
+  return classDir;
+}
+
+const classPath = (emulatorDir: string) => `${join(emulatorDir, "DynamoDBLocal.jar")}:${join(emulatorDir, "DynamoDBLocal_lib", "*")}`;
+
+/**
  * The command that runs DynamoDB Local: the loopback launcher (Java source-file mode) with the
  * emulator's jars on the class path, telemetry off, CORS closed to other sites, and a working
  * folder outside the verified one (DynamoDB Local writes its telemetry id file there).
  */
-export function dynamoCommand(emulatorDir: string, port: number, opts: { dbPath?: string; workDir: string }) {
+export function dynamoCommand(emulatorDir: string, port: number, opts: { dbPath?: string; workDir: string; launcherClassDir?: string }) {
   const storage = opts.dbPath ? ["-dbPath", opts.dbPath] : ["-inMemory"];
+  const launcher = opts.launcherClassDir
+    ? ["-cp", `${classPath(emulatorDir)}:${opts.launcherClassDir}`, "DynamoDBLocalLoopback"]
+    : ["-cp", classPath(emulatorDir), LOOPBACK_LAUNCHER];
   return {
     command: "java",
     args: [
       "-Xmx1g",
       `-Djava.library.path=${join(emulatorDir, "DynamoDBLocal_lib")}`,
-      "-cp",
-      `${join(emulatorDir, "DynamoDBLocal.jar")}:${join(emulatorDir, "DynamoDBLocal_lib", "*")}`,
-      LOOPBACK_LAUNCHER,
+      ...launcher,
       "-port",
       String(port),
       "-sharedDb",
@@ -205,7 +230,8 @@ export async function startDynamoDbLocal(opts: StartOptions = {}): Promise<Runni
   if (opts.dbPath) mkdirSync(opts.dbPath, { recursive: true });
   const workDir = join(opts.cacheDir ?? DEFAULT_CACHE, "work");
   mkdirSync(workDir, { recursive: true });
-  const cmd = dynamoCommand(dir, port, { dbPath: opts.dbPath, workDir });
+  const launcherClassDir = compiledLauncher(dir, opts.cacheDir);
+  const cmd = dynamoCommand(dir, port, { dbPath: opts.dbPath, workDir, ...(launcherClassDir ? { launcherClassDir } : {}) });
   const child = spawn(cmd.command, cmd.args, { cwd: cmd.cwd, stdio: ["ignore", "pipe", "pipe"] });
   let output = "";
   child.stdout?.on("data", (d) => (output += d));

@@ -7,7 +7,7 @@ import { appendFileSync, cpSync, existsSync, mkdirSync, mkdtempSync, readFileSyn
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { describe, expect, inject, it } from "vitest";
-import { DEFAULT_CACHE, dynamoCommand, ensureEmulator, manifestOf, MANIFEST, readManifest, ROOT, SIMULATOR_VERSION, verifyEmulator } from "../infra/dynamodb-local.js";
+import { compiledLauncher, DEFAULT_CACHE, dynamoCommand, ensureEmulator, manifestOf, MANIFEST, readManifest, ROOT, SIMULATOR_VERSION, verifyEmulator } from "../infra/dynamodb-local.js";
 
 /** A small emulator-like folder and its manifest. */
 function fakeEmulator() {
@@ -82,5 +82,16 @@ describe("DynamoDB Local runs closed to the network", () => {
     expect(cmd.args).not.toContain("-jar");
     expect(cmd.cwd.startsWith(emulator)).toBe(false);
     expect(cmd.cwd).not.toBe(ROOT);
+  });
+
+  it("compiles the loopback launcher once into the cache and runs the class, not the source, at later starts", () => {
+    const emulator = join(DEFAULT_CACHE, SIMULATOR_VERSION, "emulator");
+    const classDir = compiledLauncher(emulator);
+    expect(classDir, "javac is part of the JDK these machines have").toBeDefined();
+    expect(compiledLauncher(emulator)).toBe(classDir);
+    const cmd = dynamoCommand(emulator, 8000, { workDir: join(DEFAULT_CACHE, "work"), launcherClassDir: classDir! });
+    expect(cmd.args).toContain("DynamoDBLocalLoopback");
+    expect(cmd.args.some((a) => a.endsWith(".java"))).toBe(false);
+    expect(cmd.args[cmd.args.indexOf("-cp") + 1]!.endsWith(`:${classDir}`)).toBe(true);
   });
 });
