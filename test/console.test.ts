@@ -329,6 +329,8 @@ describe("the délégation générale", () => {
     await page.getByLabel("Exercice").selectOption("2024");
     await page.locator("section.kpis").waitFor();
     await page.locator("canvas").first().waitFor();
+    // Bug: every foundation was listed as "Fondations et autres organismes"; each funder is named.
+    await page.getByRole("cell", { name: "Fondation Crédit Coopératif" }).first().waitFor();
     await shot(page, "delegation-annual-report");
     const pdf = page.waitForEvent("download");
     await page.getByRole("button", { name: "Télécharger le rapport annuel 2024 (PDF)" }).click();

@@ -6,7 +6,7 @@ import { ActionButton, can, ChartView, html, Loading, Page, ProblemView, Success
 
 interface Figures {
   year: number;
-  income: { total: number; bySource: { source: string; label: string; amount: number; share: number }[]; donorShare: number };
+  income: { total: number; bySource: { source: string; label: string; funder?: string; amount: number; share: number }[]; donorShare: number };
   expenses: { total: number; byCategory: { category: string; label: string; amount: number; share: number }[] };
   result: number;
   grants: { funderId: string; funder: string; awarded: number | null; recognised: number; received: number | null; spent: number | null }[];
@@ -28,6 +28,9 @@ const METRICS: Record<string, string> = {
   views: "Vues",
 };
 
+
+/** A source of income as the report names it: the funder when the source is one funder’s contribution. */
+const sourceName = (s: { label: string; funder?: string }) => s.funder ?? s.label;
 export function Report({ sub }: { sub: string }) {
   const { years, current } = useYears();
   const [picked, setYear] = useState<number>();
@@ -73,8 +76,8 @@ function FiguresView({ year }: { year: number }) {
         </section>
         <div class="grid2">
           <section class="card" aria-labelledby="r-income"><h2 id="r-income">Origine des ressources</h2>
-            <${ChartView} type="doughnut" label=${`Ressources ${year} par origine`} labels=${f.income.bySource.map((s) => s.label)} values=${f.income.bySource.map((s) => s.amount)} />
-            <${ShareTable} caption="Ressources par origine" rows=${f.income.bySource.map((s) => ({ label: s.label, amount: s.amount, share: s.share }))} /></section>
+            <${ChartView} type="doughnut" label=${`Ressources ${year} par origine`} labels=${f.income.bySource.map(sourceName)} values=${f.income.bySource.map((s) => s.amount)} />
+            <${ShareTable} caption="Ressources par origine" rows=${f.income.bySource.map((s) => ({ label: sourceName(s), amount: s.amount, share: s.share }))} /></section>
           <section class="card" aria-labelledby="r-exp"><h2 id="r-exp">Emploi des ressources</h2>
             <${ChartView} type="bar" label=${`Charges ${year} par nature`} labels=${f.expenses.byCategory.map((c) => c.label)} values=${f.expenses.byCategory.map((c) => c.amount)} />
             <${ShareTable} caption="Charges par nature" rows=${f.expenses.byCategory.map((c) => ({ label: c.label, amount: c.amount, share: c.share }))} /></section>
