@@ -4,7 +4,7 @@ import { beforeAll, describe, expect, it } from "vitest";
 import { inject } from "vitest";
 import { ensureTable } from "../infra/dynamodb-local.js";
 import { makeDb, type Db } from "@asso/core";
-import { batchGet, batchPut, counterItem, increment, queryAll, queryPages, readCounter, transact, TooManyItems, TransactionFailed, withConflictRetry, type NamedItem } from "@asso/core/db/store";
+import { batchGet, batchPut, counterItem, getItem, increment, putItem, queryAll, queryPages, readCounter, transact, TooManyItems, TransactionFailed, updateItem, withConflictRetry, type NamedItem } from "@asso/core/db/store";
 
 let db: Db;
 beforeAll(async () => {
@@ -63,6 +63,17 @@ describe("transactions", () => {
     expect([...got].sort((a, b) => a - b)).toEqual(Array.from({ length: 12 }, (_, i) => i + 1));
     expect(await increment(db, { pk: "C", sk: "PLAIN" }, 5)).toBe(5);
     expect(await increment(db, { pk: "C", sk: "PLAIN" })).toBe(6);
+  });
+});
+
+describe("single writes", () => {
+  it("a conditional put or update that fails answers false and writes nothing", async () => {
+    const key = { pk: "S", sk: "one" };
+    expect(await putItem(db, { ...key, v: 1 }, { expression: "attribute_not_exists(pk)" })).toBe(true);
+    expect(await putItem(db, { ...key, v: 2 }, { expression: "attribute_not_exists(pk)" })).toBe(false);
+    expect((await getItem(db, key))?.v).toBe(1);
+    expect(await updateItem(db, { Key: key, UpdateExpression: "SET v = :n", ConditionExpression: "v = :c", ExpressionAttributeValues: { ":n": 3, ":c": 9 } })).toBe(false);
+    expect(await updateItem(db, { Key: key, UpdateExpression: "SET v = :n", ConditionExpression: "v = :c", ExpressionAttributeValues: { ":n": 3, ":c": 1 } })).toMatchObject({ v: 3 });
   });
 });
 

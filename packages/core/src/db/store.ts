@@ -11,12 +11,13 @@ import {
   BatchGetCommand,
   BatchWriteCommand,
   GetCommand,
+  PutCommand,
   QueryCommand,
   TransactWriteCommand,
   UpdateCommand,
   type QueryCommandInput,
 } from "@aws-sdk/lib-dynamodb";
-import { TransactionCanceledException } from "@aws-sdk/client-dynamodb";
+import { ConditionalCheckFailedException, TransactionCanceledException } from "@aws-sdk/client-dynamodb";
 import type { Db } from "./client.js";
 
 export type Item = Record<string, unknown>;
@@ -110,6 +111,41 @@ export async function batchPut(db: Db, items: readonly Item[]): Promise<void> {
       const r = await db.doc.send(new BatchWriteCommand({ RequestItems: { [db.tableName]: pending } }));
       pending = (r.UnprocessedItems?.[db.tableName] ?? []) as typeof pending;
     }
+  }
+}
+
+// ---------------------------------------------------------------- single writes
+
+/** Puts one item; with a condition, answers false (writing nothing) when the condition fails. */
+export async function putItem(db: Db, item: Item, condition?: { expression: string; names?: Record<string, string>; values?: Record<string, unknown> }): Promise<boolean> {
+  try {
+    await db.doc.send(
+      new PutCommand({
+        TableName: db.tableName,
+        Item: item,
+        ...(condition
+          ? { ConditionExpression: condition.expression, ...(condition.names ? { ExpressionAttributeNames: condition.names } : {}), ...(condition.values ? { ExpressionAttributeValues: condition.values } : {}) }
+          : {}),
+      }),
+    );
+    return true;
+  } catch (err) {
+    if (err instanceof ConditionalCheckFailedException) return false;
+    throw err;
+  }
+}
+
+/** Updates one item and answers it as written; false (nothing written) when its condition fails. */
+export async function updateItem(
+  db: Db,
+  input: { Key: Key; UpdateExpression: string; ConditionExpression?: string; ExpressionAttributeNames?: Record<string, string>; ExpressionAttributeValues?: Record<string, unknown> },
+): Promise<Item | undefined | false> {
+  try {
+    const r = await db.doc.send(new UpdateCommand({ TableName: db.tableName, ...input, ReturnValues: "ALL_NEW" }));
+    return r.Attributes as Item | undefined;
+  } catch (err) {
+    if (err instanceof ConditionalCheckFailedException) return false;
+    throw err;
   }
 }
 

@@ -6,7 +6,7 @@
  * single-item conditional writes it lacks (put, update answering the new item) are here.
  */
 import type { Db } from "../db/client.js";
-import { backoff, batchGet, getItem, queryPages, type Item, type NamedItem } from "../db/store.js";
+import { backoff, batchGet, getItem, putItem, queryPages, updateItem, type Item, type NamedItem } from "../db/store.js";
 import { keys } from "../ledger/keys.js";
 import {
   checkoutKey,
@@ -19,8 +19,6 @@ import {
 } from "./records.js";
 import type { CheckoutRecord, Donation, Incident, Member } from "./types.js";
 import { fiscalYearOf } from "../dates.js";
-import { PutCommand, UpdateCommand } from "@aws-sdk/lib-dynamodb";
-import { ConditionalCheckFailedException } from "@aws-sdk/client-dynamodb";
 
 const DAY = 86_400;
 /** Abandoned checkouts' personal data is removed after 30 days (DynamoDB TTL, epoch seconds). */
@@ -34,25 +32,8 @@ const strip = (item: Item | undefined, ...more: string[]) => {
   return out;
 };
 
-async function put(db: Db, item: Item, condition?: string): Promise<boolean> {
-  try {
-    await db.doc.send(new PutCommand({ TableName: db.tableName, Item: item, ...(condition ? { ConditionExpression: condition } : {}) }));
-    return true;
-  } catch (err) {
-    if (err instanceof ConditionalCheckFailedException) return false;
-    throw err;
-  }
-}
-
-async function update(db: Db, input: { Key: Record<string, string>; UpdateExpression: string; ConditionExpression?: string; ExpressionAttributeNames?: Record<string, string>; ExpressionAttributeValues?: Record<string, unknown> }): Promise<Item | undefined | false> {
-  try {
-    const r = await db.doc.send(new UpdateCommand({ TableName: db.tableName, ...input, ReturnValues: "ALL_NEW" }));
-    return r.Attributes as Item | undefined;
-  } catch (err) {
-    if (err instanceof ConditionalCheckFailedException) return false;
-    throw err;
-  }
-}
+const put = (db: Db, item: Item, condition?: string) => putItem(db, item, condition ? { expression: condition } : undefined);
+const update = updateItem;
 
 // ---------------------------------------------------------------- checkouts
 
