@@ -7,6 +7,7 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { startTestStack, type TestStack } from "./support/stack.js";
 import { balancesOf, checkFec } from "./support/fec-check.js";
+import type { EntryView } from "@asso/core/ledger/model";
 
 const SIREN = "912345678";
 let stack: TestStack;
@@ -21,13 +22,8 @@ interface Line {
   credit: number;
   aux?: { number: string; label: string };
 }
-interface Entry {
-  id: string;
-  journal: string;
-  date: string;
-  status: string;
-  lines: Line[];
-}
+/** An entry as the API answers it (the core's view type). */
+type Entry = EntryView;
 type Json = Record<string, any>;
 
 async function call(method: string, path: string, body?: unknown, opts: { role?: string; headers?: Record<string, string> } = {}) {

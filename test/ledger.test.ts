@@ -3,6 +3,7 @@ import { UpdateCommand } from "@aws-sdk/lib-dynamodb";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { fiscalYearOf, parisDate } from "@asso/core";
 import { startTestStack, type TestStack } from "./support/stack.js";
+import type { EntryView } from "@asso/core/ledger/model";
 
 let stack: TestStack;
 beforeAll(async () => {
@@ -10,17 +11,8 @@ beforeAll(async () => {
 });
 afterAll(() => stack.close());
 
-interface Entry {
-  id: string;
-  journal: string;
-  number: number;
-  ref: string;
-  status: string;
-  date: string;
-  lines: { account: string; debit: number; credit: number }[];
-  hash: string;
-  validDate: string;
-}
+/** An entry as the API answers it (the core's view type). */
+type Entry = EntryView;
 interface TrialBalance {
   accounts: { account: string; debit: number; credit: number; balance: number }[];
   totals: { debit: number; credit: number };
@@ -199,7 +191,7 @@ describe("numbering under concurrency", () => {
         results.push(b.body);
       }
     }
-    const numbers = results.map((r) => r.number).sort((a, b) => a - b);
+    const numbers = results.map((r) => r.number!).sort((a, b) => a - b);
     expect(numbers).toEqual(Array.from({ length: 200 }, (_, i) => i + 1));
     const tb = await trialBalance(2022);
     const total = amounts.reduce((s, a) => s + a, 0);

@@ -1,5 +1,6 @@
 /** Helpers for the giving tests: checkouts through the API, the customer paying at the Stripe double. */
 import { expect } from "vitest";
+import type { EntryView } from "@asso/core/ledger/model";
 import type { TestStack } from "./stack.js";
 
 export const ADDRESS = { line1: "12 rue des Lilas", postalCode: "69003", city: "Lyon", country: "FR" };
@@ -44,14 +45,8 @@ export async function trialBalance(stack: TestStack, year: number) {
   return Object.fromEntries(body.accounts.map((a) => [a.account, a.balance])) as Record<string, number>;
 }
 
-export interface EntryView {
-  id: string;
-  journal: string;
-  date: string;
-  pieceRef: string;
-  label: string;
-  lines: { account: string; debit: number; credit: number }[];
-}
+/** An entry as the API answers it: the core's own view type, not a copy. */
+export type { EntryView };
 
 export async function stripeEntries(stack: TestStack, from: string, to: string): Promise<EntryView[]> {
   const res = await stack.call("GET", `/v1/ledger/entries?journal=ST&from=${from}&to=${to}&limit=500`, { role: "auditor" });
