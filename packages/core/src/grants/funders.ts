@@ -11,6 +11,7 @@ import { fiscalYearOf } from "../dates.js";
 import { currentYear, idFor } from "./ids.js";
 import { ConflictError, NotFoundError } from "../errors.js";
 import type { Idempotency } from "../ledger/posting.js";
+import type { Actor } from "../ledger/model.js";
 import { accountsFor, auxNumber } from "./accounts.js";
 import { dedicatedFundsTable } from "./dedicated.js";
 import { byYear, funderFigures } from "./figures.js";
@@ -23,7 +24,7 @@ export function funderView(f: Funder, grants: Parameters<typeof funderFigures>[1
 }
 
 /** `POST /v1/funders`. */
-export async function createFunder(db: Db, input: FunderInput, idem?: Idempotency) {
+export async function createFunder(db: Db, input: FunderInput, idem?: Idempotency, actor?: Actor) {
   const id = idFor(idem);
   const funder = {
     id,
@@ -32,6 +33,7 @@ export async function createFunder(db: Db, input: FunderInput, idem?: Idempotenc
     accounts: accountsFor(input.kind, { income: input.incomeAccount, receivable: input.receivableAccount }),
     aux: { number: auxNumber("S", input.name), label: input.name.slice(0, 100) },
     createdAt: new Date().toISOString(),
+    ...(actor ? { createdBy: actor } : {}),
     ...(idem ? { requestHash: idem.requestHash } : {}),
   };
   try {

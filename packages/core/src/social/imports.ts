@@ -20,6 +20,7 @@ import type { Db } from "../db/client.js";
 import { ValidationError } from "../errors.js";
 import type { Metric, Platform } from "../reports/figures.js";
 import { saveSocialMonths, type MetricValues } from "./store.js";
+import type { Actor } from "../ledger/model.js";
 import type { ImportQuery } from "./schemas.js";
 
 export type ImportKind = "content" | "followers" | "visitors" | "youtube";
@@ -386,9 +387,9 @@ export function parseSocialFile(platform: "linkedin" | "youtube", bytes: Buffer,
 }
 
 /** Parses the file and writes its months (all or nothing); answers what was written. */
-export async function importSocialFile(db: Db, platform: "linkedin" | "youtube", bytes: Buffer, query: ImportQuery, at: string) {
+export async function importSocialFile(db: Db, platform: "linkedin" | "youtube", bytes: Buffer, query: ImportQuery, at: string, by?: Actor) {
   const parsed = parseSocialFile(platform, bytes, query);
-  await saveSocialMonths(db, platform, parsed.months, { source: `import:${parsed.kind}`, at });
+  await saveSocialMonths(db, platform, parsed.months, { source: `import:${parsed.kind}`, at, ...(by ? { by } : {}) });
   return {
     platform,
     kind: parsed.kind,

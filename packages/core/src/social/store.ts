@@ -12,6 +12,7 @@
 import type { Db } from "../db/client.js";
 import { getItem, queryAll, transact, type NamedItem } from "../db/store.js";
 import { ValidationError } from "../errors.js";
+import type { Actor } from "../ledger/model.js";
 import { METRICS, type Metric, type Platform, type SocialMonth } from "../reports/figures.js";
 
 export const socialKey = (platform: Platform, month: string) => ({ pk: `SOCIAL#${month.slice(0, 4)}`, sk: `${platform}#${month}` });
@@ -23,10 +24,22 @@ export interface StoredSocialMonth extends SocialMonth {
   updatedAt?: string;
 }
 
-function updateItem(platform: Platform, month: string, values: MetricValues, meta: { source: string; at: string }): NamedItem {
+/** Where a month's figures came from, and who wrote them (kept for the audit trail). */
+export interface WriteMeta {
+  source: string;
+  at: string;
+  by?: Actor;
+}
+
+function updateItem(platform: Platform, month: string, values: MetricValues, meta: WriteMeta): NamedItem {
   const names: Record<string, string> = { "#platform": "platform", "#month": "month", "#source": "source", "#at": "updatedAt" };
   const vals: Record<string, unknown> = { ":platform": platform, ":month": month, ":source": meta.source, ":at": meta.at };
   const set = ["#platform = :platform", "#month = :month", "#source = :source", "#at = :at"];
+  if (meta.by) {
+    names["#by"] = "updatedBy";
+    vals[":by"] = meta.by;
+    set.push("#by = :by");
+  }
   const remove: string[] = [];
   for (const m of METRICS) {
     const v = values[m];
@@ -60,13 +73,13 @@ const view = (i: Record<string, unknown>): StoredSocialMonth => {
 };
 
 /** Sets one month's metrics (null clears one) and answers the month as stored. */
-export async function saveSocialMonth(db: Db, platform: Platform, month: string, values: MetricValues, meta: { source: string; at: string }): Promise<StoredSocialMonth> {
+export async function saveSocialMonth(db: Db, platform: Platform, month: string, values: MetricValues, meta: WriteMeta): Promise<StoredSocialMonth> {
   await transact(db, [updateItem(platform, month, values, meta)]);
   return view((await getItem(db, socialKey(platform, month)))!);
 }
 
 /** Many months at once, in one transaction (at most 100 months: a file over eight years is refused). */
-export async function saveSocialMonths(db: Db, platform: Platform, months: ReadonlyArray<{ month: string; values: MetricValues }>, meta: { source: string; at: string }): Promise<void> {
+export async function saveSocialMonths(db: Db, platform: Platform, months: ReadonlyArray<{ month: string; values: MetricValues }>, meta: WriteMeta): Promise<void> {
   if (months.length > 100) throw new ValidationError([{ path: "(body)", message: `the file spans ${months.length} months; import at most 100 months at a time` }]);
   await transact(db, months.map((m) => updateItem(platform, m.month, m.values, meta)));
 }

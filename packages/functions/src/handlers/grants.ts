@@ -10,7 +10,7 @@ import { actorOf, idempotencyOf } from "../audit.js";
 import { defineGroup } from "../http.js";
 
 export const handler = defineGroup("grants", {
-  createFunder: async (req) => createFunder(dbFromEnv(), req.body, idempotencyOf(req, req.body)),
+  createFunder: async (req) => createFunder(dbFromEnv(), req.body, idempotencyOf(req, req.body), actorOf(req)),
   listFunders: async (req) => listFunders(dbFromEnv(), req.query),
   getFunder: async (req) => getFunder(dbFromEnv(), req.params.id),
   createGrant: async (req) => createGrant(dbFromEnv(), req.body, idempotencyOf(req, req.body), actorOf(req)),

@@ -7,7 +7,7 @@ import { figuresCsv } from "@asso/core/reports/csv";
 import { reportFigures } from "@asso/core/reports/figures";
 import { loadReportInputs } from "@asso/core/reports/store";
 import { readSocialYear, saveSocialMonth } from "@asso/core/social/store";
-import { idempotencyOf } from "../audit.js";
+import { actorOf, idempotencyOf } from "../audit.js";
 import { defineGroup } from "../http.js";
 
 const figures = async (year: number) => {
@@ -28,11 +28,11 @@ export const handler = defineGroup("reports", {
     return { body: Buffer.from(pdf), headers: { "content-type": "application/pdf", "content-disposition": `inline; filename="rapport-financier-${req.params.year}.pdf"` } };
   },
   putSocialMetrics: async (req) =>
-    saveSocialMonth(dbFromEnv(), req.params.platform, req.params.month, req.body, { source: "manual", at: new Date().toISOString() }),
+    saveSocialMonth(dbFromEnv(), req.params.platform, req.params.month, req.body, { source: "manual", at: new Date().toISOString(), by: actorOf(req) }),
   listSocialMetrics: async (req) => ({ year: req.query.year, items: await readSocialYear(dbFromEnv(), req.query.year) }),
   importSocialMetrics: async (req) => {
     const db = dbFromEnv();
     const idem = idempotencyOf(req, { platform: req.params.platform, query: req.query, body: sha256Hex(req.rawBody) });
-    return withStoredAnswer(db, idem, async () => (await import("@asso/core/social/imports")).importSocialFile(db, req.params.platform, req.rawBody, req.query, new Date().toISOString()));
+    return withStoredAnswer(db, idem, async () => (await import("@asso/core/social/imports")).importSocialFile(db, req.params.platform, req.rawBody, req.query, new Date().toISOString(), actorOf(req)));
   },
 });
