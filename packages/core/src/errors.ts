@@ -80,3 +80,16 @@ export class RetryLaterError extends DomainError {
   readonly title = "Retry later";
   readonly slug = "retry-later";
 }
+
+/** Too many requests from this caller, or for everyone at once (429, with the seconds to wait). */
+export class TooManyRequestsError extends DomainError {
+  readonly status = 429;
+  readonly title = "Too many requests";
+  readonly slug = "too-many-requests";
+  constructor(
+    message: string,
+    readonly retryAfter: number,
+  ) {
+    super(message, { retryAfter });
+  }
+}

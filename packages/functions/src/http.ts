@@ -12,6 +12,7 @@ import {
   NotFoundError,
   PayloadTooLargeError,
   UnauthorizedError,
+  TooManyRequestsError,
   UnsupportedMediaTypeError,
   ValidationError,
   type FieldError,
@@ -104,6 +105,10 @@ function errorNames(err: unknown): string[] {
  */
 export function errorToResult(err: unknown, requestId: string, route?: string): HttpResult {
   if (err instanceof ValidationError) return problem(400, err.title, err.message, err.slug, err.errors);
+  if (err instanceof TooManyRequestsError) {
+    const r = problem(429, err.title, err.message, err.slug);
+    return { ...r, headers: { ...r.headers, "retry-after": String(err.retryAfter) } };
+  }
   if (err instanceof DomainError) return problem(err.status, err.title, err.message, err.slug);
   const [error, ...causes] = errorNames(err);
   console.error(JSON.stringify({ level: "error", requestId, ...(route ? { route } : {}), error, ...(causes.length ? { causes } : {}), stack: stackFrames(err) }));

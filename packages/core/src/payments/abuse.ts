@@ -13,21 +13,10 @@
 import { isIPv4, isIPv6 } from "node:net";
 import * as z from "zod";
 import type { Db } from "../db/client.js";
-import { DomainError, ValidationError } from "../errors.js";
+import { TooManyRequestsError, ValidationError } from "../errors.js";
 import { takeToken, type BucketRule } from "./store.js";
 
-/** Too many requests from this caller, or for everyone at once (429). */
-export class TooManyRequestsError extends DomainError {
-  readonly status = 429;
-  readonly title = "Too many requests";
-  readonly slug = "too-many-requests";
-  constructor(
-    message: string,
-    readonly retryAfter: number,
-  ) {
-    super(message, { retryAfter });
-  }
-}
+export { TooManyRequestsError };
 
 export interface AbuseSettings {
   perIp: BucketRule;

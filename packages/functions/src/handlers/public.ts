@@ -5,12 +5,12 @@
  */
 import { AsyncLocalStorage } from "node:async_hooks";
 import { dbFromEnv } from "@asso/core/db/client";
-import { checkCaptcha, checkRate, loadAbuseSettings, TooManyRequestsError } from "@asso/core/payments/abuse";
+import { checkCaptcha, checkRate, loadAbuseSettings } from "@asso/core/payments/abuse";
 import { createDonationCheckout, createMembershipCheckout } from "@asso/core/payments/checkout";
 import { loadGivingSettings } from "@asso/core/payments/settings";
 import { stripeFromEnv } from "@asso/core/payments/stripe";
 import { loadReceiptSettings } from "@asso/core/receipts/settings";
-import { defineGroup, type HttpEvent, type Reply, type Request } from "../http.js";
+import { defineGroup, type HttpEvent, type Request } from "../http.js";
 import type { RouteDef } from "../route.js";
 
 // Settings are checked at start: a bad MEMBERSHIP_TIERS or rate setting stops the function with a clear message.
@@ -30,16 +30,7 @@ const publicBase = (req: Request<RouteDef>) => process.env.PUBLIC_BASE_URL || `h
 async function guarded(captchaToken: string | undefined, run: (ip: string) => Promise<unknown>): Promise<unknown> {
   const ip = caller.getStore() ?? "unknown";
   const settings = loadAbuseSettings();
-  try {
-    await checkRate(dbFromEnv(), settings, ip);
-  } catch (err) {
-    if (!(err instanceof TooManyRequestsError)) throw err;
-    return {
-      status: 429,
-      headers: { "content-type": "application/problem+json", "retry-after": String(err.retryAfter) },
-      body: { type: `/problems/${err.slug}`, title: err.title, status: 429, detail: err.message },
-    } satisfies Reply;
-  }
+  await checkRate(dbFromEnv(), settings, ip);
   await checkCaptcha(settings, captchaToken, ip);
   return run(ip);
 }
