@@ -10,6 +10,7 @@ import { createStripeDouble } from "./stripe-double.js";
 import { webRoutes } from "./web.js";
 import { seedDemo, seedGiving } from "./demo.js";
 import { seedSocial } from "./demo-social.js";
+import { seedBank } from "./demo-bank.js";
 import { startS3Local } from "./s3-local.js";
 import { join } from "node:path";
 import { DATA_DIR } from "./paths.js";
@@ -48,6 +49,7 @@ await listen(gateway, port);
 if (fresh) {
   await seedGiving(api, stripeUrl);
   await seedSocial(api, await identity.token("delegation"));
+  await seedBank(api, await identity.token("tresorier"));
 }
 const seeded = fresh
   ? "fiscal year 2024 shaped like the activity report; 2025 gifts, a monthly donor and a member paid through Stripe"

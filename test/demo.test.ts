@@ -9,6 +9,7 @@ import { writeFileSync } from "node:fs";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { seedDemo, seedGiving } from "../infra/demo.js";
 import { DEMO_SOCIAL_2024, seedSocial } from "../infra/demo-social.js";
+import { seedBank } from "../infra/demo-bank.js";
 import { pdfText } from "./support/pdf-text.js";
 import { startTestStack, type TestStack } from "./support/stack.js";
 
@@ -18,7 +19,9 @@ beforeAll(async () => {
   expect(await seedDemo()).toBe(true);
   await seedGiving(stack.url, stack.stripeUrl);
   await seedSocial(stack.url, await stack.identity.token("delegation"));
+  bankImport = await seedBank(stack.url, await stack.identity.token("tresorier"));
 }, 120_000);
+let bankImport: { imported: number; duplicates: number };
 afterAll(() => stack.close());
 
 interface Figures {
@@ -64,3 +67,18 @@ describe("the demo year 2024", () => {
     for (const n of ["5 336", "266 662", "7 519", "23 286"]) expect(text).toContain(n);
   });
 });
+
+describe("the demo bank statement (January 2025)", () => {
+  it("imports, is proposed against the grant installment, and reconciles to 0 once the bank fee is booked from its rule", async () => {
+    expect(bankImport).toMatchObject({ imported: 2, duplicates: 0 });
+    const lines = (await (await stack.call("GET", "/v1/bank/lines?status=unmatched")).json()) as { items: { id: string; amount: number }[] };
+    const fee = lines.items.find((l) => l.amount === -1240)!;
+    expect((await stack.call("POST", `/v1/bank/lines/${fee.id}/entry`, { body: { rule: "bank_fees" } })).status).toBe(201);
+    const rec = (await (await stack.call("POST", "/v1/bank/reconcile", { body: { account: "512", apply: true } })).json()) as { applied: unknown[] };
+    expect(rec.applied).toHaveLength(1);
+    const etat = (await (await stack.call("GET", "/v1/bank/reconciliation?account=512&date=2025-01-31")).json()) as { difference: number; bankBalance: number; ledgerBalance: number };
+    expect(etat.difference).toBe(0);
+    expect(etat.bankBalance).toBe(etat.ledgerBalance);
+  });
+});
+
