@@ -371,6 +371,8 @@ export function defineBackOffice(scope: Construct, props: BackOfficeProps) {
     ],
     lifecycleRules: [
       { id: "exports-expire", prefix: "exports/", expiration: Duration.days(7), noncurrentVersionExpiration: Duration.days(1) },
+      // Invoices uploaded through a presigned link but never confirmed (never booked).
+      { id: "unconfirmed-invoices-expire", prefix: "invoices/uploads/", expiration: Duration.days(2), noncurrentVersionExpiration: Duration.days(1) },
       { id: "abort-incomplete-uploads", abortIncompleteMultipartUploadAfter: Duration.days(1) },
     ],
     removalPolicy: retain,

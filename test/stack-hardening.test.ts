@@ -236,6 +236,8 @@ describe("the files bucket", () => {
     expect(cors[0].AllowedMethods).toContain("PUT");
     expect(refersTo(cors[0].AllowedOrigins, "Cdn")).toBe(true);
     expect(p.LifecycleConfiguration.Rules).toEqual(expect.arrayContaining([expect.objectContaining({ Prefix: "exports/", ExpirationInDays: 7, Status: "Enabled" })]));
+    // Presigned uploads never confirmed are not kept (a confirmed invoice is moved out of uploads/).
+    expect(p.LifecycleConfiguration.Rules).toEqual(expect.arrayContaining([expect.objectContaining({ Prefix: "invoices/uploads/", ExpirationInDays: 2, Status: "Enabled" })]));
     const policy = ofType(prod, "AWS::S3::BucketPolicy").find(([, r]) => refersTo(r.Properties.Bucket, id))![1];
     expect(JSON.stringify(policy.Properties.PolicyDocument)).toMatch(/"aws:SecureTransport":"false"/);
   });
