@@ -115,7 +115,7 @@ it("received ≤ awarded and the ledger's fonds dédiés = recognised − spent 
       let income = 0;
       for (let y = base; y <= base + 3; y++) {
         const tb = (await call("GET", `/v1/ledger/trial-balance?year=${y}`, undefined, "auditor")).body.accounts as { account: string; balance: number }[];
-        ledger -= tb.filter((a) => a.account === "194" || a.account === "195").reduce((s, a) => s + a.balance, 0);
+        ledger -= tb.filter((a) => ["194", "195", "196"].includes(a.account)).reduce((s, a) => s + a.balance, 0);
         income -= tb.filter((a) => ["741", "7551", "7542"].includes(a.account)).reduce((s, a) => s + a.balance, 0);
       }
       const expected = model.filter((g) => g.restricted).reduce((s, g) => s + Math.max(0, g.recognised - g.spent), 0);

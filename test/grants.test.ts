@@ -92,6 +92,10 @@ describe("a grant signed in December 2024 over two years", () => {
       ["7551", 0, 424_658, null],
       ["487", 0, 9_575_342, null],
     ]);
+    // Bug: a grant's entries could be reversed by hand, leaving its totals and fonds dédiés wrong.
+    const byHand = await call("POST", `/v1/ledger/entries/${sig!.id}/reversal`, {});
+    expect(byHand.status).toBe(409);
+    expect(byHand.body.detail).toMatch(/grants and expenses/);
     expect(r2025!.date).toBe("2025-01-01");
     expect(lines(r2025!)).toEqual([
       ["487", 5_000_000, 0, null],

@@ -320,7 +320,7 @@ export async function entryFromRule(db: Db, lineId: string, input: RuleInput, wh
     written = await writeDraft(
       db,
       { journal: "BQ", date: line.date, label: (input.label ?? label).slice(0, 200), pieceRef: (line.bankRef ?? lineId).slice(0, 60), lines: [out ? counter : bankLine, out ? bankLine : counter] },
-      { id: entryId, extraItems: matchItems(group), actor: who as Actor },
+      { id: entryId, extraItems: matchItems(group), actor: who as Actor, owner: "bank" },
     );
   } catch (err) {
     if (err instanceof TransactionFailed && err.failed.length) throw conflictOf(err, group);

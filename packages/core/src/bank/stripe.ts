@@ -131,7 +131,7 @@ export async function bookStripeDeductions(db: Db, stripe: Stripe, date: string,
     const { id, existed } = await writeDraft(
       db,
       { journal: "ST", date: t.date, label, pieceRef: t.id, lines },
-      { idempotency: { operation: "bank-stripe-bt", key: t.id, requestHash: "bt" }, ...(actor ? { actor } : {}) },
+      { idempotency: { operation: "bank-stripe-bt", key: t.id, requestHash: "bt" }, owner: "bank", ...(actor ? { actor } : {}) },
     );
     if (existed) continue;
     await awaitValidation(db, id);

@@ -23,7 +23,8 @@ describe("the funder-kind → accounts table", () => {
     expect(accountsFor("public")).toEqual({ income: "741", receivable: "441", dedicated: "194", report: "6894", release: "7894" });
     for (const k of ["foundation", "endowment_fund", "association"] as const)
       expect(accountsFor(k)).toEqual({ income: "7551", receivable: "4687", dedicated: "195", report: "6895", release: "7895" });
-    expect(accountsFor("company")).toMatchObject({ income: "7542", receivable: "4687", dedicated: "195" });
+    // Bug: company mécénat (754x, public generosity) was carried in 195 (other bodies' contributions).
+    expect(accountsFor("company")).toMatchObject({ income: "7542", receivable: "4687", dedicated: "196", report: "6896", release: "7896" });
     for (const k of FUNDER_KINDS) if (k !== "public") expect(FUNDER_ACCOUNTS[k].income.some((a) => a.startsWith("74"))).toBe(false);
   });
 });

@@ -25,7 +25,8 @@ export const FUNDER_ACCOUNTS: Readonly<Record<FunderKind, FunderAccounts>> = {
   foundation: { income: ["7551"], receivable: ["4687"], dedicated: "195", report: "6895", release: "7895" },
   endowment_fund: { income: ["7551"], receivable: ["4687"], dedicated: "195", report: "6895", release: "7895" },
   association: { income: ["7551"], receivable: ["4687"], dedicated: "195", report: "6895", release: "7895" },
-  company: { income: ["7542"], receivable: ["4687", "411"], dedicated: "195", report: "6895", release: "7895" },
+  // Mécénat is a resource from public generosity (754x): its fonds dédiés are 196/6896/7896.
+  company: { income: ["7542"], receivable: ["4687"], dedicated: "196", report: "6896", release: "7896" },
 };
 
 /** Advance income (produits constatés d'avance): the share of a grant that belongs to later years. */

@@ -78,7 +78,7 @@ export async function createExpense(db: Db, input: ExpenseInput, idem?: Idempote
       const { existed } = await writeDraft(
         db,
         { journal: "HA", date: input.date, label: `${input.supplier} : ${input.label}`.slice(0, 200), pieceRef: input.pieceRef, lines },
-        { id: purchaseId(id), idempotency: idem, actor, extraItems },
+        { id: purchaseId(id), idempotency: idem, actor, extraItems, owner: "grants" },
       );
       if (existed && idem && !(await readExpense(db, id))) throw new ConflictError("This Idempotency-Key was already used for another operation.");
       return finish(db, id, actor);
@@ -110,7 +110,7 @@ async function finish(db: Db, id: string, actor?: Actor) {
           { account, debit: 0, credit: e.amount, label },
         ],
       },
-      { id: paymentId(id), actor, extraItems: [expensePaidItem(id, paymentId(id))] },
+      { id: paymentId(id), actor, owner: "grants", extraItems: [expensePaidItem(id, paymentId(id))] },
     ).catch((err) => {
       // Written already (a retry), or the expense already names it: nothing more to write.
       if (err instanceof TransactionFailed && err.has("expense-paid")) return;

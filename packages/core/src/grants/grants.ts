@@ -118,6 +118,7 @@ async function postReprises(db: Db, g: Grant, actor?: Actor, onlyYear?: number):
       {
         id: share.entryId,
         actor,
+        owner: "grants",
         extraItems: [grantTotalsItem(g.id, { year: share.year, recognised: share.amount }), funderTotalsItem(g.funderId, { year: share.year, recognised: share.amount })],
       },
     );
@@ -174,7 +175,7 @@ export async function createGrant(db: Db, input: GrantInput, idem?: Idempotency,
   const { existed } = await writeDraft(
     db,
     { journal: "OD", date: input.agreementDate, label, pieceRef: input.agreementRef ?? `CONV-${id.slice(0, 8)}`, lines },
-    { id: signatureId(id), idempotency: idem, actor, extraItems },
+    { id: signatureId(id), idempotency: idem, actor, extraItems, owner: "grants" },
   );
   if (existed) return replayGrant(db, id, actor);
   const entries = [await validated(db, signatureId(id))];
@@ -275,7 +276,7 @@ export async function recordPayment(db: Db, grantId: string, input: PaymentInput
             { account: g.accounts.receivable, debit: 0, credit: input.amount, label, aux: g.aux },
           ],
         },
-        { id: entryId, idempotency: idem, actor, extraItems },
+        { id: entryId, idempotency: idem, actor, extraItems, owner: "grants" },
       );
       if (existed) return paymentView(db, grantId, (await idempotentEntry(db, idem))!);
       const view = await paymentView(db, grantId, entryId);

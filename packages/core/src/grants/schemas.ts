@@ -17,7 +17,7 @@ export const FunderInput = z
     name: z.string().trim().min(1).max(200),
     kind: z.enum(FUNDER_KINDS),
     incomeAccount: AccountNumber.optional().describe("public bodies: 741 (State, default), 742 (local authorities) or 746 (EU)"),
-    receivableAccount: AccountNumber.optional().describe("companies: 4687 (default) or 411"),
+    receivableAccount: AccountNumber.optional().describe("the receivable the funder kind allows (441 public, 4687 others)"),
   })
   .superRefine((f, ctx) => {
     const t = FUNDER_ACCOUNTS[f.kind];

@@ -79,7 +79,7 @@ export async function postDedicatedFunds(db: Db, year: number, actor?: Actor) {
       const { existed } = await writeDraft(
         db,
         { journal: "OD", date, label, pieceRef: `FD-${year}`, lines },
-        { id: entryId, actor, extraItems: [yearEndItem(next, mark?.version ?? 0)] },
+        { id: entryId, actor, owner: "grants", extraItems: [yearEndItem(next, mark?.version ?? 0)] },
       );
       entries.push(await validated(db, entryId));
       void existed;

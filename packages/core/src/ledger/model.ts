@@ -29,6 +29,9 @@ export interface Actor {
 
 export type EntryStatus = "draft" | "validated" | "rejected";
 
+/** The domains that write entries together with records of their own. */
+export type EntryOwner = "grants" | "giving" | "bank";
+
 export interface Entry {
   id: string;
   journal: JournalCode;
@@ -42,6 +45,12 @@ export interface Entry {
   createdAt: string;
   /** Audit trail: not hashed, so entries written before it existed keep their hashes. */
   createdBy?: Actor;
+  /**
+   * The domain that wrote the entry with records of its own (grants, giving, bank): such an entry
+   * is corrected through that domain, never reversed by hand, or its records would disagree with
+   * the books. Not hashed.
+   */
+  owner?: EntryOwner;
   reversalOf?: string;
   rejection?: string;
   /** Set at validation: number within (year, journal), position in the chain, validation date. */

@@ -15,7 +15,7 @@ import { ConflictError, NotFoundError, ValidationError, type FieldError } from "
 import { chartFor } from "./accounts.js";
 import { Chart } from "./chart.js";
 import { MANUAL_JOURNALS, type JournalCode } from "./journals.js";
-import { entryView, type Actor, type Entry, type EntryView, type Line } from "./model.js";
+import { entryView, type Actor, type Entry, type EntryOwner, type EntryView, type Line } from "./model.js";
 import { MAX_LINES, type PostEntryInput } from "./schemas.js";
 import { drain } from "./sequencer.js";
 import { appendDraft, readEntry, readEntryAndLease, readIdempotency } from "./store.js";
@@ -111,6 +111,8 @@ export interface DraftOptions {
   extraItems?: NamedItem[];
   /** Who asks (token subject and role) and the request id: kept on the entry, outside its hash. */
   actor?: Actor;
+  /** The domain writing the entry with records of its own: the entry is then not reversed by hand. */
+  owner?: EntryOwner;
 }
 
 /** What a draft is made of. */
@@ -148,6 +150,7 @@ export async function writeDraft(db: Db, input: DraftInput, opts: DraftOptions =
     status: "draft",
     createdAt: new Date().toISOString(),
     ...(opts.actor ? { createdBy: { sub: opts.actor.sub, role: opts.actor.role, requestId: opts.actor.requestId } } : {}),
+    ...(opts.owner ? { owner: opts.owner } : {}),
     ...(input.reversalOf ? { reversalOf: input.reversalOf } : {}),
   };
   const outcome = await appendDraft(db, entry, { system: opts.system, idempotency: opts.idempotency, extraItems: opts.extraItems });
@@ -187,6 +190,8 @@ export async function postEntry(db: Db, input: PostEntryInput, idem?: Idempotenc
   return answer(await awaitValidation(db, id));
 }
 
+const OWNER_NAMES: Record<EntryOwner, string> = { grants: "the grants and expenses", giving: "the Stripe bookings", bank: "the bank reconciliation" };
+
 /** `POST /v1/ledger/entries/{id}/reversal`: the mirror entry; a second reversal is refused. */
 export async function reverseEntry(db: Db, id: string, input: { date?: string; label?: string }, idem?: Idempotency, actor?: Actor): Promise<EntryView> {
   if (idem) {
@@ -197,6 +202,11 @@ export async function reverseEntry(db: Db, id: string, input: { date?: string; l
   if (!original) throw new NotFoundError(`No entry ${id}.`);
   if (original.journal === "AN" || original.journal === "CL")
     throw new ConflictError(`Entry ${id} belongs to the year closing (${original.journal}); it is not reversed by hand.`, { id });
+  if (original.owner)
+    throw new ConflictError(
+      `Entry ${id} was written by ${OWNER_NAMES[original.owner]} with records of its own (totals, fonds dédiés, lettrage); it is corrected there, not reversed by hand.`,
+      { id, owner: original.owner },
+    );
   if (original.status !== "validated") throw new ConflictError(`Entry ${id} is not validated; only validated entries are reversed.`, { id });
   // Dated the day it is written (Europe/Paris), unless a date is given: a correction is not backdated.
   const date = input.date ?? parisDate(new Date());

@@ -82,7 +82,7 @@ async function book(db: Db, ref: string, entry: EntryDraft, extra: NamedItem[], 
   let draft: EntryDraft & { pieceDate?: string } = entry;
   for (let attempt = 0; ; attempt++) {
     try {
-      const { id, existed } = await writeDraft(db, { journal: "ST", ...draft }, { idempotency: { operation: "stripe", key: ref, requestHash: "stripe" }, extraItems: extra, actor });
+      const { id, existed } = await writeDraft(db, { journal: "ST", ...draft }, { idempotency: { operation: "stripe", key: ref, requestHash: "stripe" }, extraItems: extra, actor, owner: "giving" });
       if (!existed) await awaitValidation(db, id);
       return;
     } catch (err) {
