@@ -243,6 +243,16 @@ describe("a grant signed in December 2024 over two years", () => {
   it("2024 closes; a grant, an expense or a payment dated in the closed year → 409, nothing written", async () => {
     const close = await call("POST", "/v1/ledger/years/2024/close");
     expect(close.status).toBe(201);
+    // Bug: the à-nouveaux carried 4687 and 401 without their funder and supplier sub-accounts.
+    const anLines = (close.body.openingEntries as Entry[]).flatMap((e) => e.lines);
+    const receivable = anLines.filter((l) => l.account === "4687");
+    expect(receivable.length).toBeGreaterThan(0);
+    expect(receivable.every((l) => l.aux?.number.startsWith("S"))).toBe(true);
+    const tb2024 = (await call("GET", "/v1/ledger/trial-balance?year=2024&closing=exclude", undefined, { role: "auditor" })).body.accounts as { account: string; balance: number }[];
+    for (const account of ["4687", "401"]) {
+      const carried = anLines.filter((l) => l.account === account).reduce((s, l) => s + l.debit - l.credit, 0);
+      expect(carried).toBe(tb2024.find((a) => a.account === account)?.balance ?? 0);
+    }
     const before = await entryCount();
     const g = await call("POST", "/v1/grants", {
       funderId,

@@ -19,7 +19,7 @@ import { awaitValidation, writeDraft } from "./posting.js";
 import { MAX_LINES } from "./schemas.js";
 import { drain, hasPending } from "./sequencer.js";
 import { listYears, trialBalance } from "./queries.js";
-import { markYearClosed, markYearClosing, sealYear } from "./store.js";
+import { markYearClosed, markYearClosing, readAccountLines, sealYear } from "./store.js";
 
 const classOf = (account: string) => Number(account[0]);
 
@@ -27,8 +27,32 @@ const classOf = (account: string) => Number(account[0]);
 const settle = (account: string, balance: number, label: string): Line =>
   balance > 0 ? { account, debit: 0, credit: balance, label } : { account, debit: -balance, credit: 0, label };
 /** A line that opens `balance` (debit − credit). */
-const open = (account: string, balance: number, label: string): Line =>
-  balance > 0 ? { account, debit: balance, credit: 0, label } : { account, debit: 0, credit: -balance, label };
+const open = (account: string, balance: number, label: string, aux?: Line["aux"]): Line => ({
+  ...(balance > 0 ? { account, debit: balance, credit: 0, label } : { account, debit: 0, credit: -balance, label }),
+  ...(aux ? { aux } : {}),
+});
+
+/**
+ * A third-party account's balance split by auxiliary account (a supplier on 401, a funder on 4687
+ * or 441), as its lines of the year carry them (its opening lines included): the à-nouveaux keep
+ * the sub-ledger, so each supplier's and funder's balance carries into the next year. What no
+ * auxiliary account carries stays on the general account.
+ */
+async function auxBalances(db: Db, year: number, account: string): Promise<Array<{ aux?: Line["aux"]; balance: number }>> {
+  const by = new Map<string, { aux?: Line["aux"]; balance: number }>();
+  let start;
+  do {
+    const page = await readAccountLines(db, { year, account, limit: 1000, ...(start ? { start } : {}) });
+    for (const l of page.items) {
+      const key = l.aux?.number ?? "";
+      const part = by.get(key) ?? { ...(l.aux ? { aux: { number: l.aux.number, label: l.aux.label } } : {}), balance: 0 };
+      part.balance += l.debit - l.credit;
+      by.set(key, part);
+    }
+    start = page.next;
+  } while (start);
+  return [...by.values()].filter((p) => p.balance !== 0);
+}
 
 const net = (lines: Line[]) => lines.reduce((s, l) => s + l.debit - l.credit, 0);
 
@@ -105,10 +129,14 @@ export async function closeYear(db: Db, year: number, opts: CloseOptions = {}) {
   balances.set(resultAccount, (balances.get(resultAccount) ?? 0) - result);
   const anLabel = `À-nouveaux ${year + 1}`;
   const chart = await loadChart(db);
-  const anLines = [...balances.entries()]
-    .filter(([, b]) => b !== 0)
-    .sort(([a], [b]) => a.localeCompare(b))
-    .map(([account, b]) => open(account, b, chart.find(account)?.label ?? anLabel));
+  const anLines: Line[] = [];
+  for (const [account, b] of [...balances.entries()].filter(([, b]) => b !== 0).sort(([a], [b]) => a.localeCompare(b))) {
+    const label = chart.find(account)?.label ?? anLabel;
+    const parts = classOf(account) === 4 ? await auxBalances(db, year, account) : [];
+    // Split only when the parts account for the whole balance (they always should).
+    if (parts.some((p) => p.aux) && parts.reduce((s, p) => s + p.balance, 0) === b) for (const p of parts) anLines.push(open(account, p.balance, label, p.aux));
+    else anLines.push(open(account, b, label));
+  }
   await post("AN", fiscalYearBounds(year + 1).start, anLabel, chunk(anLines, null, anLabel));
 
   const entries = [];
