@@ -19,7 +19,7 @@ import { awaitValidation, writeDraft } from "./posting.js";
 import { MAX_LINES } from "./schemas.js";
 import { drain, hasPending } from "./sequencer.js";
 import { listYears, trialBalance } from "./queries.js";
-import { markYearClosed, markYearClosing, readAccountLines, sealYear } from "./store.js";
+import { markYearClosed, markYearClosing, readAccountLines, reopenYear, sealYear } from "./store.js";
 
 const classOf = (account: string) => Number(account[0]);
 
@@ -87,7 +87,8 @@ export interface CloseOptions {
   today?: string;
   /**
    * What other domains require before a year closes (the grants' year-end fonds dédiés posted…):
-   * throws a ConflictError to refuse. Runs before anything is written.
+   * throws a ConflictError to refuse. Runs once the year is being closed and every draft written
+   * before is validated, so nothing can change what it checked; a refusal gives the year back open.
    */
   guard?: (year: number) => Promise<void>;
 }
@@ -101,10 +102,15 @@ export async function closeYear(db: Db, year: number, opts: CloseOptions = {}) {
   if (years.find((y) => y.year === year)?.status === "closed") throw new ConflictError(`The fiscal year ${year} is already closed.`, { year });
   const earlier = years.filter((y) => y.year < year && y.status !== "closed" && (y.entries ?? 0) > 0).map((y) => y.year);
   if (earlier.length) throw new ConflictError(`Close ${earlier.join(", ")} first: an earlier year with entries is still open.`, { years: earlier });
-  await opts.guard?.(year);
-
   if (!(await markYearClosing(db, year))) throw new ConflictError(`The fiscal year ${year} is already closed.`, { year });
   await drainAll(db);
+  // From markYearClosing on, only the closing may write into the year: what the guard checks stays true.
+  try {
+    await opts.guard?.(year);
+  } catch (err) {
+    await reopenYear(db, year);
+    throw err;
+  }
   // From here no entry but the closing's own is validated into the year: the result is final.
   if (!(await sealYear(db, year, new Date().toISOString()))) throw new ConflictError(`The fiscal year ${year} is already closed.`, { year });
 

@@ -445,6 +445,19 @@ export function markYearClosing(db: Db, year: number): Promise<boolean> {
   });
 }
 
+/** A closing refused before its seal gives the year back (being closed → open); false otherwise. */
+export function reopenYear(db: Db, year: number): Promise<boolean> {
+  return conditional(db, {
+    Update: {
+      Key: keys.year(year),
+      UpdateExpression: "SET #s = :open",
+      ConditionExpression: "#s = :closing AND attribute_not_exists(sealedAt)",
+      ExpressionAttributeNames: { "#s": "status" },
+      ExpressionAttributeValues: { ":closing": "closing", ":open": "open" },
+    },
+  });
+}
+
 /**
  * Seals a year being closed: from now on the sequencer validates only the closing's own entries
  * into it (a validation batch that read the year unsealed fails its condition and is retried).
