@@ -7,8 +7,9 @@
  * matched: the reconciliation screen proposes it.
  */
 import { DEMO_BANK_ACCOUNTS } from "@asso/core/bank/settings";
+import { decimalAmount } from "@asso/core/money";
 
-const amount = (cents: number) => (Math.abs(cents) / 100).toFixed(2);
+const amount = (cents: number) => decimalAmount(Math.abs(cents));
 
 interface Movement {
   date: string;

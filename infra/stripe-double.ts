@@ -8,7 +8,7 @@
  */
 import { createHmac, randomBytes } from "node:crypto";
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from "node:http";
-import { frenchAmount } from "@asso/core/ledger/fec";
+import { frenchAmount } from "@asso/core/money";
 
 type Obj = Record<string, unknown> & { id: string; object: string };
 

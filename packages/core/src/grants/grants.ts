@@ -39,6 +39,7 @@ import {
   type Grant,
   type Payment,
 } from "./store.js";
+import { plainEuros } from "../money.js";
 
 export function grantView(g: Grant, asOfYear = currentYear(), today = parisDate(new Date())) {
   return {
@@ -211,7 +212,7 @@ export async function listGrants(db: Db, year?: number) {
   return { items: grants.filter((g) => year === undefined || concerns(g, year)).map((g) => grantView(g)), nextCursor: null };
 }
 
-const euros = (cents: number) => `${(cents / 100).toFixed(2).replace(".", ",")} €`;
+const euros = plainEuros;
 
 /** Shares a payment among the installments: the one named, or the earliest with something due. */
 function allocate(g: Grant, input: PaymentInput): { index: number; amount: number }[] {

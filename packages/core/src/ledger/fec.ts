@@ -5,6 +5,7 @@
  */
 import type { Db } from "../db/client.js";
 import { compactDate, fiscalYearBounds } from "../dates.js";
+import { frenchAmount } from "../money.js";
 import { cleanText } from "../text.js";
 import { loadChart } from "./accounts.js";
 import type { Chart } from "./chart.js";
@@ -18,11 +19,7 @@ export const FEC_FIELDS = [
 ] as const;
 
 /** 123456 cents → "1234,56": decimal comma, no thousands separator. */
-export function frenchAmount(cents: number): string {
-  const sign = cents < 0 ? "-" : "";
-  const abs = Math.abs(cents);
-  return `${sign}${Math.floor(abs / 100)},${String(abs % 100).padStart(2, "0")}`;
-}
+export { frenchAmount } from "../money.js";
 
 export type ExportFormat = "fec" | "csv";
 

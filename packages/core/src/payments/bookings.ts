@@ -15,6 +15,7 @@ import type { Line } from "../ledger/model.js";
 import { cleanText } from "../text.js";
 import type { MembershipTier } from "./settings.js";
 import type { CheckoutMetadata, CheckoutRecord, FactOf, IncidentType, Kind, PaymentFact } from "./types.js";
+import { plainEuros } from "../money.js";
 
 export const CLEARING = "4671";
 export const BANK = "512";
@@ -169,7 +170,7 @@ export function receiptToReconcile(fact: PaymentFact): string | undefined {
   }
 }
 
-const eur = (cents: number) => `${(cents / 100).toFixed(2).replace(".", ",")} €`;
+const eur = plainEuros;
 
 /** The incident a dispute fact leaves for the trésorier. */
 export function disputeIncident(fact: FactOf<"DisputeOpened" | "DisputeClosed">, email?: string): { ref: string; type: IncidentType; date: string; amount: number; email?: string; detail: string } {

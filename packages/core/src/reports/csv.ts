@@ -4,13 +4,14 @@
  */
 import { platformName, sourceDisplay, type ReportFigures, type YearFigures } from "./figures.js";
 import { SOCIAL_METRICS } from "./format.js";
+import { frenchAmount } from "../money.js";
 
 const cell = (v: string | number | null) => {
   if (v === null) return "";
   const s = typeof v === "number" ? String(v).replace(".", ",") : v;
   return /[";\n\r]/.test(s) ? `"${s.replace(/"/g, '""')}"` : s;
 };
-const eurosCell = (cents: number | null | undefined) => (cents === null || cents === undefined ? null : (cents / 100).toFixed(2).replace(".", ","));
+const eurosCell = (cents: number | null | undefined) => (cents === null || cents === undefined ? null : frenchAmount(cents));
 const pctCell = (share: number | null | undefined) => (share === null || share === undefined ? null : (Math.round(share * 1000) / 10).toFixed(1).replace(".", ","));
 
 type Row = [section: string, label: string, unit: string, current: string | number | null, previous: string | number | null];
