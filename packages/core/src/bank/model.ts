@@ -50,19 +50,12 @@ export interface ParsedFile {
   statements: ParsedStatement[];
 }
 
-/** An imported line, as stored and shown. */
-export interface BankLine {
+/** An imported line, as stored and shown: the parsed line with its identity and state. */
+export interface BankLine extends ParsedLine {
   id: string;
   /** The ledger account of the bank account (`512`). */
   account: string;
   iban: string;
-  date: string;
-  valueDate?: string;
-  amount: number;
-  label: string;
-  counterparty?: string;
-  bankRef?: string;
-  reference?: string;
   /** Rank among identical lines (same account, day, amount and label) of that day. */
   rank: number;
   status: "unmatched" | "matched";
