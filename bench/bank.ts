@@ -23,7 +23,14 @@ function cpuOf(pid: number): number {
 const LINES = Number(process.env.BENCH_BANK_LINES ?? 10_000);
 const IBAN = "FR7642559100000801234567812";
 
-const LABELS = ["PRLV SEPA ÉNERGIE COOPÉRATIVE", "VIR SEPA DON MENSUEL", "CARTE X1234 LIBRAIRIE", "COMMISSION VIREMENT", "VIR SEPA FONDATION DE FRANCE", "REMISE CHEQUES"];
+const LABELS = [
+  "PRLV SEPA ÉNERGIE COOPÉRATIVE",
+  "VIR SEPA DON MENSUEL",
+  "CARTE X1234 LIBRAIRIE",
+  "COMMISSION VIREMENT",
+  "VIR SEPA FONDATION DE FRANCE",
+  "REMISE CHEQUES",
+];
 
 /** A CAMT.053.001.08 statement of `n` booked lines over a year, with repeated identical lines. */
 function statement(n: number): string {
@@ -73,12 +80,16 @@ async function main() {
     const again = await call("POST", "/v1/bank/statements", file, "application/xml");
     console.log(`  same file again   ${(again.ms / 1000).toFixed(2)} s   imported ${again.json.imported}, duplicates ${again.json.duplicates} ${cpu(again)}`);
     const proposals = await call("POST", "/v1/bank/reconcile", JSON.stringify({ account: "512" }));
-    console.log(`  reconcile         ${(proposals.ms / 1000).toFixed(2)} s   ${proposals.json.lines} unmatched lines, ${(proposals.json.proposals as unknown[]).length} proposals ${cpu(proposals)}`);
+    console.log(
+      `  reconcile         ${(proposals.ms / 1000).toFixed(2)} s   ${proposals.json.lines} unmatched lines, ${(proposals.json.proposals as unknown[]).length} proposals ${cpu(proposals)}`,
+    );
     const state = await call("GET", "/v1/bank/reconciliation?account=512&date=2025-12-31");
     console.log(`  état de rappro.   ${(state.ms / 1000).toFixed(2)} s   bank ${state.json.bankBalance}, difference ${state.json.difference}`);
     const page = await call("GET", "/v1/bank/lines?status=unmatched&limit=500");
     console.log(`  one page of 500   ${page.ms.toFixed(0)} ms`);
-    console.log(`  (load average ${readFileSync("/proc/loadavg", "utf8").split(" ").slice(0, 3).join(" ")} on ${(await import("node:os")).cpus().length} cores)`);
+    console.log(
+      `  (load average ${readFileSync("/proc/loadavg", "utf8").split(" ").slice(0, 3).join(" ")} on ${(await import("node:os")).cpus().length} cores)`,
+    );
     if (first.ms > 10_000) process.exitCode = 1;
   } finally {
     await new Promise<void>((ok) => server.close(() => ok()));

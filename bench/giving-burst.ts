@@ -36,7 +36,9 @@ Object.assign(process.env, {
   PUBLIC_BASE_URL: api,
   RECEIPTS_ENABLED: "false",
 });
-const { handler } = (await import("../packages/functions/src/handlers/public.js")) as { handler: (e: HttpEvent) => Promise<{ statusCode?: number; body?: string }> };
+const { handler } = (await import("../packages/functions/src/handlers/public.js")) as {
+  handler: (e: HttpEvent) => Promise<{ statusCode?: number; body?: string }>;
+};
 
 /** A real donor's checkout, from the donor's own address. */
 async function realCheckout(i: number): Promise<string> {
@@ -48,7 +50,12 @@ async function realCheckout(i: number): Promise<string> {
     rawQueryString: "",
     headers: { "content-type": "application/json" },
     requestContext: { requestId: randomUUID(), http: { method: "POST", path, sourceIp: `100.64.1.${i + 1}` } },
-    body: JSON.stringify({ amount: 2000 + i, frequency: "once", receipt: false, donor: { email: `real${i}@example.org`, firstName: "Real", lastName: `Donor${i}` } }),
+    body: JSON.stringify({
+      amount: 2000 + i,
+      frequency: "once",
+      receipt: false,
+      donor: { email: `real${i}@example.org`, firstName: "Real", lastName: `Donor${i}` },
+    }),
     isBase64Encoded: false,
   } as unknown as HttpEvent);
   if (r.statusCode !== 201) throw new Error(`real checkout ${i}: ${r.statusCode} ${r.body}`);
@@ -71,7 +78,11 @@ try {
       sent++;
       const s = performance.now();
       try {
-        const r = await fetch(`${api}/v1/public/donations/checkout`, { method: "POST", headers: { "content-type": "application/json" }, body: JSON.stringify(junk) });
+        const r = await fetch(`${api}/v1/public/donations/checkout`, {
+          method: "POST",
+          headers: { "content-type": "application/json" },
+          body: JSON.stringify(junk),
+        });
         await r.arrayBuffer();
         answersOut.push({ status: r.status, ms: performance.now() - s });
       } catch {
@@ -85,7 +96,11 @@ try {
     sessions.map(async (id, i) => {
       await new Promise((r) => setTimeout(r, i * 20));
       const s = performance.now();
-      const res = await fetch(`${stripeUrl}/__dev/checkout/sessions/${id}/complete`, { method: "POST", headers: { "content-type": "application/json" }, body: "{}" });
+      const res = await fetch(`${stripeUrl}/__dev/checkout/sessions/${id}/complete`, {
+        method: "POST",
+        headers: { "content-type": "application/json" },
+        body: "{}",
+      });
       await res.arrayBuffer();
       return performance.now() - s;
     }),
@@ -99,7 +114,11 @@ try {
   const { queryAll } = await import("@asso/core/db/store");
   let booked = 0;
   while (Date.now() < deadline) {
-    const items = await queryAll(db, { IndexName: "gsi1", KeyConditionExpression: "gsi1pk = :p", ExpressionAttributeValues: { ":p": `DONATIONS#${new Date().getFullYear()}` } });
+    const items = await queryAll(db, {
+      IndexName: "gsi1",
+      KeyConditionExpression: "gsi1pk = :p",
+      ExpressionAttributeValues: { ":p": `DONATIONS#${new Date().getFullYear()}` },
+    });
     booked = items.filter((i) => String(i.email).startsWith("real")).length;
     if (booked >= PAYMENTS) break;
     await new Promise((r) => setTimeout(r, 200));
@@ -113,7 +132,9 @@ try {
   console.log(`| burst wall time | ${burstMs.toFixed(0)} ms |`);
   console.log(`| answers 201 / 429 / other | ${by(201)} / ${by(429)} / ${answers.length - by(201) - by(429)} |`);
   console.log(`| burst answer p50 / p95 / max | ${pct(lat, 50).toFixed(0)} / ${pct(lat, 95).toFixed(0)} / ${Math.max(...lat).toFixed(0)} ms |`);
-  console.log(`| payment + webhook booking p50 / p95 / max | ${pct(payMs, 50).toFixed(0)} / ${pct(payMs, 95).toFixed(0)} / ${Math.max(...payMs).toFixed(0)} ms |`);
+  console.log(
+    `| payment + webhook booking p50 / p95 / max | ${pct(payMs, 50).toFixed(0)} / ${pct(payMs, 95).toFixed(0)} / ${Math.max(...payMs).toFixed(0)} ms |`,
+  );
   console.log(`| webhook deliveries accepted on first try | ${firstTry} / ${attempts.length} |`);
   console.log(`| real payments booked | ${booked} / ${PAYMENTS} |`);
   console.log(`| Stripe sessions created by the burst | ${by(201)} |`);

@@ -8,7 +8,7 @@
  * (default 4) the writers loading the expenses (through createExpense: each one a real entry).
  */
 import { makeDb, type Db } from "@asso/core";
-import { createExpense } from "@asso/core/grants/expenses";
+import { createExpense } from "@asso/core/spending/expenses";
 import { createFunder, getFunder } from "@asso/core/grants/funders";
 import { createGrant } from "@asso/core/grants/grants";
 import { dedicatedFunds } from "@asso/core/grants/yearend";
@@ -98,7 +98,11 @@ try {
     rawQueryString: "",
     headers: {},
     pathParameters: { id: funderId },
-    requestContext: { requestId: "bench", http: { method: "GET", path: `/v1/funders/${funderId}` }, authorizer: { jwt: { claims: { sub: "bench", "cognito:groups": "[auditor]" }, scopes: null } } },
+    requestContext: {
+      requestId: "bench",
+      http: { method: "GET", path: `/v1/funders/${funderId}` },
+      authorizer: { jwt: { claims: { sub: "bench", "cognito:groups": "[auditor]" }, scopes: null } },
+    },
     isBase64Encoded: false,
   } as unknown as Parameters<typeof handler>[0];
   let bytes = 0;

@@ -25,14 +25,20 @@ import { checkFec } from "../test/support/fec-check.js";
 const YEAR = 2024;
 const SIREN = "912345678";
 
-
 async function startS3Child(): Promise<{ env: Record<string, string>; stop: () => void }> {
   const child = spawn(process.execPath, [...process.execArgv, process.argv[1]!, "--s3-child"], { stdio: ["ignore", "pipe", "inherit"] });
   const line = await new Promise<string>((ok) => createInterface({ input: child.stdout! }).once("line", ok));
   return { env: JSON.parse(line) as Record<string, string>, stop: () => child.kill("SIGTERM") };
 }
 
-const ACCOUNTS: Array<[string, string]> = [["512", "7541"], ["6226", "512"], ["4671", "7541"], ["627", "4671"], ["512", "756"], ["6064", "401"]];
+const ACCOUNTS: Array<[string, string]> = [
+  ["512", "7541"],
+  ["6226", "512"],
+  ["4671", "7541"],
+  ["627", "4671"],
+  ["512", "756"],
+  ["6064", "401"],
+];
 
 /** Writes entries `from`..`to` (exclusive) of journal OD, validated and chained, as the sequencer would. */
 async function seed(db: Db, from: number, to: number, chain: { hash: string }): Promise<void> {
@@ -67,7 +73,15 @@ async function seed(db: Db, from: number, to: number, chain: { hash: string }): 
     };
     e.hash = entryHash(e, chain.hash);
     chain.hash = e.hash;
-    batch.push({ ...keys.entry(e.id), kind: "entry", ...e, gsi1pk: keys.chain, gsi1sk: pad(e.seq!, 12), gsi2pk: keys.journalIndex(YEAR, "OD"), gsi2sk: pad(e.number!, 8) });
+    batch.push({
+      ...keys.entry(e.id),
+      kind: "entry",
+      ...e,
+      gsi1pk: keys.chain,
+      gsi1sk: pad(e.seq!, 12),
+      gsi2pk: keys.journalIndex(YEAR, "OD"),
+      gsi2sk: pad(e.number!, 8),
+    });
     if (batch.length === 500) await flush();
   }
   await flush();

@@ -7,7 +7,7 @@
 import { reportFigures, type FunderFigures, type SocialMonth, type YearInput } from "../packages/core/src/reports/figures.js";
 import { renderAnnualReport } from "../packages/core/src/reports/pdf.js";
 import { chartOfAccounts } from "../packages/core/src/ledger/chart.js";
-import type { Balance } from "../packages/core/src/reports/statements.js";
+import type { Balance } from "../packages/core/src/reports/financial-statements.js";
 import { PLATFORMS } from "../packages/core/src/reports/figures.js";
 
 /** A deterministic pseudo-random generator (mulberry32), so runs compare. */
@@ -21,7 +21,11 @@ function rng(seed: number) {
   };
 }
 
-const accounts = [...chartOfAccounts.map((a) => a.number).filter((n) => !n.startsWith("8")), ...Array.from({ length: 120 }, (_, i) => `6226${String(i).padStart(3, "0")}`), ...Array.from({ length: 80 }, (_, i) => `7551${String(i).padStart(3, "0")}`)];
+const accounts = [
+  ...chartOfAccounts.map((a) => a.number).filter((n) => !n.startsWith("8")),
+  ...Array.from({ length: 120 }, (_, i) => `6226${String(i).padStart(3, "0")}`),
+  ...Array.from({ length: 80 }, (_, i) => `7551${String(i).padStart(3, "0")}`),
+];
 
 const charges = accounts.filter((a) => a.startsWith("6"));
 const income = accounts.filter((a) => a.startsWith("7"));
@@ -35,7 +39,8 @@ function entries(n: number, seed: number) {
   for (let i = 0; i < n; i++) {
     const amount = 100 + Math.floor(r() * 200_000);
     const kind = r();
-    const [debit, credit] = kind < 0.48 ? [pick(charges), r() < 0.5 ? "401" : "512"] : kind < 0.96 ? ["512", pick(income)] : [pick(balanceSheet), pick(balanceSheet)];
+    const [debit, credit] =
+      kind < 0.48 ? [pick(charges), r() < 0.5 ? "401" : "512"] : kind < 0.96 ? ["512", pick(income)] : [pick(balanceSheet), pick(balanceSheet)];
     const part = Math.floor(amount / 3);
     out.push(
       r() < 0.7
@@ -69,12 +74,31 @@ function social(year: number): SocialMonth[] {
   const out: SocialMonth[] = [];
   for (const platform of PLATFORMS)
     for (let m = 1; m <= 12; m++)
-      out.push({ platform, month: `${year}-${String(m).padStart(2, "0")}`, followers: 1000 + m * 150, newFollowers: 100 + ((m * 37) % 150), impressions: 20_000 + m * 321, reactions: 600 + m, pageVisits: 1900 + m * 7, videosPublished: m % 3, views: 300 + m * 41 });
+      out.push({
+        platform,
+        month: `${year}-${String(m).padStart(2, "0")}`,
+        followers: 1000 + m * 150,
+        newFollowers: 100 + ((m * 37) % 150),
+        impressions: 20_000 + m * 321,
+        reactions: 600 + m,
+        pageVisits: 1900 + m * 7,
+        videosPublished: m % 3,
+        views: 300 + m * 41,
+      });
   return out;
 }
 
 function funders(n: number): FunderFigures[] {
-  return Array.from({ length: n }, (_, i) => ({ funderId: `f${i}`, name: `Fondation n° ${i + 1} pour l’œuvre commune`, kind: "foundation" as const, awarded: 1_000_000 + i, recognised: 10_000 + i, received: 9_000, spent: 8_000, dedicatedFunds: 2_000 }));
+  return Array.from({ length: n }, (_, i) => ({
+    funderId: `f${i}`,
+    name: `Fondation n° ${i + 1} pour l’œuvre commune`,
+    kind: "foundation" as const,
+    awarded: 1_000_000 + i,
+    recognised: 10_000 + i,
+    received: 9_000,
+    spent: 8_000,
+    dedicatedFunds: 2_000,
+  }));
 }
 
 const people = { members: 120, donors: 800, monthlyDonors: 60, gifts: { count: 2_400, total: 22_600_000 } };
@@ -92,7 +116,14 @@ async function main() {
     const cur = fold(es);
     const before = fold(prev);
     const t1 = performance.now();
-    const input = (year: number, balances: Balance[]): YearInput => ({ year, balances, funders: funders(40), fundersSource: "grants", people, social: social(year) });
+    const input = (year: number, balances: Balance[]): YearInput => ({
+      year,
+      balances,
+      funders: funders(40),
+      fundersSource: "grants",
+      people,
+      social: social(year),
+    });
     last = reportFigures(input(2024, cur), input(2023, before));
     const t2 = performance.now();
     foldTimes.push(t1 - t0);
@@ -116,10 +147,16 @@ async function main() {
     const pdf = await renderAnnualReport(long, { association: "Association de démonstration" });
     pdfTimes.push(performance.now() - t0);
     if (process.env.REPORT_PDF_OUT) (await import("node:fs")).writeFileSync(process.env.REPORT_PDF_OUT, pdf);
-    pages = (Buffer.from(pdf).toString("latin1").match(/\/Type \/Page\b/g) ?? []).length;
+    pages = (
+      Buffer.from(pdf)
+        .toString("latin1")
+        .match(/\/Type \/Page\b/g) ?? []
+    ).length;
     size = pdf.length;
   }
-  console.log(`PDF: ${pages} pages, ${(size / 1024).toFixed(0)} KiB, first ${pdfTimes[0]!.toFixed(0)} ms, median ${median(pdfTimes.slice(1)).toFixed(0)} ms (target < 1 s)`);
+  console.log(
+    `PDF: ${pages} pages, ${(size / 1024).toFixed(0)} KiB, first ${pdfTimes[0]!.toFixed(0)} ms, median ${median(pdfTimes.slice(1)).toFixed(0)} ms (target < 1 s)`,
+  );
   if (!last) throw new Error("no figures");
 }
 

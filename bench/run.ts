@@ -102,7 +102,12 @@ const SAMPLE_RECEIPT: Receipt = {
   kind: "single",
   status: "issued",
   issuedOn: "2024-03-06",
-  donor: { firstName: "Camille", lastName: "Martin", email: "camille@example.org", address: { line1: "12 rue des Lilas", postalCode: "69003", city: "Lyon", country: "FR" } },
+  donor: {
+    firstName: "Camille",
+    lastName: "Martin",
+    email: "camille@example.org",
+    address: { line1: "12 rue des Lilas", postalCode: "69003", city: "Lyon", country: "FR" },
+  },
   amount: 5000,
   gifts: [{ date: "2024-03-05", amount: 5000, reference: "ch_bench" }],
   method: "Carte bancaire",
@@ -117,7 +122,7 @@ function runBundles(env: Record<string, string>): string[] {
   const emptyOut = join(dir, "empty", "index.mjs");
   buildSync({ entryPoints: [emptySrc], outfile: emptyOut, bundle: true, minify: true, platform: "node", target: "node22", format: "esm", logLevel: "error" });
   const empty = median(Array.from({ length: RUNS }, () => coldStart(emptyOut, FIRST_REQUEST.system, env)));
-  const rows = ["| bundle | size (minified) | fresh Node process: load + first answer, median of " + RUNS + " | × empty handler |", "| --- | --- | --- | --- |"];
+  const rows = [`| bundle | size (minified) | fresh Node process: load + first answer, median of ${RUNS} | × empty handler |`, "| --- | --- | --- | --- |"];
   rows.push(`| (empty handler) | — | ${ms(empty)} | 1.0 |`);
   for (const g of GROUPS) {
     const first = FIRST_REQUEST[g];
@@ -130,7 +135,14 @@ function runBundles(env: Record<string, string>): string[] {
 
 // ---------------------------------------------------------------- 2. the ledger
 
-const ACCOUNTS: Array<[string, string]> = [["512", "7541"], ["4671", "7541"], ["627", "4671"], ["6226", "401"], ["401", "512"], ["512", "756"]];
+const ACCOUNTS: Array<[string, string]> = [
+  ["512", "7541"],
+  ["4671", "7541"],
+  ["627", "4671"],
+  ["6226", "401"],
+  ["401", "512"],
+  ["512", "756"],
+];
 let counter = 0;
 function nextEntry(year: number): PostEntryInput {
   const i = counter++;
@@ -138,7 +150,16 @@ function nextEntry(year: number): PostEntryInput {
   const day = String(1 + (i % 28)).padStart(2, "0");
   const month = String(1 + (Math.floor(i / 28) % 12)).padStart(2, "0");
   const amount = 100 + (i % 9973);
-  return { journal: "OD", date: `${year}-${month}-${day}`, label: `Écriture ${i}`, pieceRef: `B${i}`, lines: [{ account: d, debit: amount }, { account: c, credit: amount }] };
+  return {
+    journal: "OD",
+    date: `${year}-${month}-${day}`,
+    label: `Écriture ${i}`,
+    pieceRef: `B${i}`,
+    lines: [
+      { account: d, debit: amount },
+      { account: c, credit: amount },
+    ],
+  };
 }
 
 async function postMany(db: Db, year: number, total: number, concurrency: number): Promise<number> {
@@ -176,7 +197,10 @@ async function benchLedger(): Promise<string[]> {
     rows.push("| posting (through the sequencer, DynamoDB Local) | entries/s |", "| --- | --- |");
     rows.push(`| 1 client | ${one.toFixed(0)} |`, `| 25 concurrent clients | ${many.toFixed(0)} |`, "");
 
-    rows.push("| entries in the year | trial balance, median of 5 | FEC export time | FEC size | peak heap during export | RSS growth during export |", "| --- | --- | --- | --- | --- | --- |");
+    rows.push(
+      "| entries in the year | trial balance, median of 5 | FEC export time | FEC size | peak heap during export | RSS growth during export |",
+      "| --- | --- | --- | --- | --- | --- |",
+    );
     let posted = 0;
     for (const size of [1_000, 10_000, 100_000].filter((s) => s <= MAX_ENTRIES)) {
       const t0 = performance.now();
@@ -244,14 +268,26 @@ async function benchWebhooks(): Promise<string[]> {
     const stripeUrl = (await double.listen(0)).url;
     const gateway = createGateway({
       identity: await createIdentity(),
-      env: { TABLE_NAME: "bench-hooks", DYNAMODB_ENDPOINT: dynamo.endpoint, STRIPE_SECRET_KEY: secrets.secretKey, STRIPE_WEBHOOK_SECRET: secrets.webhookSecret, STRIPE_API_URL: stripeUrl, PUBLIC_BASE_URL: "http://127.0.0.1" },
+      env: {
+        TABLE_NAME: "bench-hooks",
+        DYNAMODB_ENDPOINT: dynamo.endpoint,
+        STRIPE_SECRET_KEY: secrets.secretKey,
+        STRIPE_WEBHOOK_SECRET: secrets.webhookSecret,
+        STRIPE_API_URL: stripeUrl,
+        PUBLIC_BASE_URL: "http://127.0.0.1",
+      },
     });
     const port = await listen(gateway, 0);
     const db = makeDb("bench-hooks", dynamo.endpoint);
     const stripe = await makeStripe(secrets.secretKey, stripeUrl);
     const paidEvents = async (n: number) => {
       for (let i = 0; i < n; i++) {
-        const { sessionId } = await createDonationCheckout(db, stripe, { amount: 1000 + i, frequency: "once", receipt: false, donor: { email: `b${i}@example.org`, firstName: "B", lastName: String(i) } }, "http://127.0.0.1");
+        const { sessionId } = await createDonationCheckout(
+          db,
+          stripe,
+          { amount: 1000 + i, frequency: "once", receipt: false, donor: { email: `b${i}@example.org`, firstName: "B", lastName: String(i) } },
+          "http://127.0.0.1",
+        );
         await fetch(`${stripeUrl}/__dev/checkout/sessions/${sessionId}/complete`, { method: "POST" });
       }
       const all = double.events.filter((e) => e.type === "checkout.session.completed").splice(0, n);
@@ -265,7 +301,8 @@ async function benchWebhooks(): Promise<string[]> {
     const b = await deliverAll(url, burst, 25, secrets.webhookSecret);
     const tb = await trialBalance(db, Number(new Date().getFullYear()));
     const booked = tb.accounts.find((a) => a.account === "7541")?.credit ?? 0;
-    const expected = Array.from({ length: 200 }, (_, i) => 1000 + i).reduce((x, y) => x + y, 0) + Array.from({ length: 400 }, (_, i) => 1000 + i).reduce((x, y) => x + y, 0);
+    const expected =
+      Array.from({ length: 200 }, (_, i) => 1000 + i).reduce((x, y) => x + y, 0) + Array.from({ length: 400 }, (_, i) => 1000 + i).reduce((x, y) => x + y, 0);
     gateway.close();
     db.doc.destroy();
 

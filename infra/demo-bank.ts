@@ -42,14 +42,22 @@ ${movements.map(entry).join("\n")}
 /** Imports the January 2025 demo statement; answers the import's `{ imported, duplicates }`. */
 export async function seedBank(api: string, token: string): Promise<{ imported: number; duplicates: number }> {
   const headers = { authorization: `Bearer ${token}` };
-  const tb = (await (await fetch(`${api}/v1/ledger/trial-balance?year=2024&closing=exclude`, { headers })).json()) as { accounts: { account: string; balance: number }[] };
+  const tb = (await (await fetch(`${api}/v1/ledger/trial-balance?year=2024&closing=exclude`, { headers })).json()) as {
+    accounts: { account: string; balance: number }[];
+  };
   const opening = tb.accounts.find((a) => a.account === "512")?.balance ?? 0;
   const gl = (await (await fetch(`${api}/v1/ledger/general-ledger?year=2025&account=512&limit=500`, { headers })).json()) as {
     items: { date: string; label: string; debit: number; credit: number; pieceRef: string }[];
   };
   const january = gl.items.filter((i) => i.date <= "2025-01-31");
   const movements: Movement[] = [
-    ...january.map((i, n) => ({ date: i.date, cents: i.debit - i.credit, ref: `DEMO-${n + 1}`, label: `VIR ${i.label} ${i.pieceRef}`.toUpperCase().slice(0, 140), party: i.label.split(",")[0]!.slice(0, 70) })),
+    ...january.map((i, n) => ({
+      date: i.date,
+      cents: i.debit - i.credit,
+      ref: `DEMO-${n + 1}`,
+      label: `VIR ${i.label} ${i.pieceRef}`.toUpperCase().slice(0, 140),
+      party: i.label.split(",")[0]!.slice(0, 70),
+    })),
     { date: "2025-01-31", cents: -1240, ref: "DEMO-FRAIS", label: "FRAIS TENUE DE COMPTE JANVIER" },
   ];
   const xml = camtStatement(DEMO_BANK_ACCOUNTS[0]!.iban, "2025-01-01", "2025-01-31", opening, movements);

@@ -11,10 +11,10 @@
  */
 import { PDFDocument, StandardFonts } from "pdf-lib";
 import type { Db } from "@asso/core";
-import { createExpense } from "@asso/core/grants/expenses";
+import { createExpense } from "@asso/core/spending/expenses";
 import { createFunder } from "@asso/core/grants/funders";
 import { createGrant, recordPayment } from "@asso/core/grants/grants";
-import { uploadInvoice } from "@asso/core/grants/invoices";
+import { uploadInvoice } from "@asso/core/spending/invoices";
 import type { ExpenseInput, GrantInput } from "@asso/core/grants/schemas";
 import { postDedicatedFunds } from "@asso/core/grants/yearend";
 
@@ -32,8 +32,10 @@ async function invoicePdf(lines: string[]): Promise<Buffer> {
 }
 
 export async function seedGrants2024(db: Db): Promise<void> {
-  const grant = (funderId: string, g: Omit<GrantInput, "funderId" | "reportingDeadlines" | "documents"> & Partial<Pick<GrantInput, "reportingDeadlines" | "documents">>) =>
-    createGrant(db, { reportingDeadlines: [], documents: [], ...g, funderId });
+  const grant = (
+    funderId: string,
+    g: Omit<GrantInput, "funderId" | "reportingDeadlines" | "documents"> & Partial<Pick<GrantInput, "reportingDeadlines" | "documents">>,
+  ) => createGrant(db, { reportingDeadlines: [], documents: [], ...g, funderId });
 
   // Funders: the kind picks the accounts (7551 / 4687 / 195 for all four).
   const dissolved = await createFunder(db, { name: "Association Finance Citoyenne (dissoute)", kind: "association" });
@@ -111,16 +113,64 @@ export async function seedGrants2024(db: Db): Promise<void> {
     grantId: programme.id,
     paidOn: "2024-11-15",
   });
-  await expense({ date: "2024-11-30", supplier: "Julien Leroy, rédacteur", account: "6226", amount: eur(75_000), label: "Rédaction : recensement de 830 organisations", pieceRef: "F-JL-2024-11", grantId: programme.id, paidOn: "2024-12-20" });
-  await expense({ date: "2024-11-30", supplier: "Atelier Sillage, graphisme", account: "6226", amount: eur(25_000), label: "Graphisme et mise en page", pieceRef: "F-AS-2024-07", paidOn: "2024-12-20" });
-  await expense({ date: "2024-12-15", supplier: "Studio Horizon, vidéo", account: "623", amount: eur(30_000), label: "Vidéos des masterclasses d'éducation populaire", pieceRef: "F-SH-2024-12", grantId: education.id, paidOn: "2024-12-20" });
-  await expense({ date: "2024-12-15", supplier: "Agence Relais, réseaux sociaux", account: "623", amount: eur(15_000), label: "Communication sur les réseaux sociaux", pieceRef: "F-AR-2024-12", paidOn: "2024-12-20" });
-  await expense({ date: "2024-12-31", supplier: "Bureaux Partagés Paris", account: "613", amount: eur(8_500), label: "Loyer et déplacements 2024", pieceRef: "F-DIV-2024", paidOn: "2024-12-31" });
+  await expense({
+    date: "2024-11-30",
+    supplier: "Julien Leroy, rédacteur",
+    account: "6226",
+    amount: eur(75_000),
+    label: "Rédaction : recensement de 830 organisations",
+    pieceRef: "F-JL-2024-11",
+    grantId: programme.id,
+    paidOn: "2024-12-20",
+  });
+  await expense({
+    date: "2024-11-30",
+    supplier: "Atelier Sillage, graphisme",
+    account: "6226",
+    amount: eur(25_000),
+    label: "Graphisme et mise en page",
+    pieceRef: "F-AS-2024-07",
+    paidOn: "2024-12-20",
+  });
+  await expense({
+    date: "2024-12-15",
+    supplier: "Studio Horizon, vidéo",
+    account: "623",
+    amount: eur(30_000),
+    label: "Vidéos des masterclasses d'éducation populaire",
+    pieceRef: "F-SH-2024-12",
+    grantId: education.id,
+    paidOn: "2024-12-20",
+  });
+  await expense({
+    date: "2024-12-15",
+    supplier: "Agence Relais, réseaux sociaux",
+    account: "623",
+    amount: eur(15_000),
+    label: "Communication sur les réseaux sociaux",
+    pieceRef: "F-AR-2024-12",
+    paidOn: "2024-12-20",
+  });
+  await expense({
+    date: "2024-12-31",
+    supplier: "Bureaux Partagés Paris",
+    account: "613",
+    amount: eur(8_500),
+    label: "Loyer et déplacements 2024",
+    pieceRef: "F-DIV-2024",
+    paidOn: "2024-12-31",
+  });
 
   await uploadInvoice(
     db,
     survey.id,
-    await invoicePdf(["Facture F-STAT-2024", "Claire Moreau, statisticienne", "Enquête auprès de 1 130 épargnants", "Montant : 25 000,00 EUR (TVA non applicable, art. 293 B du CGI)", "Date : 31 octobre 2024"]),
+    await invoicePdf([
+      "Facture F-STAT-2024",
+      "Claire Moreau, statisticienne",
+      "Enquête auprès de 1 130 épargnants",
+      "Montant : 25 000,00 EUR (TVA non applicable, art. 293 B du CGI)",
+      "Date : 31 octobre 2024",
+    ]),
   );
 
   // Both restricted grants were spent in full in 2024: the year end carries nothing, and says so.

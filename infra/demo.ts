@@ -6,7 +6,15 @@
 import { chainHead, dbFromEnv, postEntry, type PostEntryInput } from "@asso/core";
 import { seedGrants2024 } from "./demo-grants.js";
 
-const e = (journal: PostEntryInput["journal"], date: string, label: string, pieceRef: string, debit: string, credit: string, euros: number): PostEntryInput => ({
+const e = (
+  journal: PostEntryInput["journal"],
+  date: string,
+  label: string,
+  pieceRef: string,
+  debit: string,
+  credit: string,
+  euros: number,
+): PostEntryInput => ({
   journal,
   date,
   label,
@@ -57,9 +65,25 @@ export async function seedGiving(api: string, stripeUrl: string): Promise<void> 
     const { sessionId } = await post(`${api}${path}`, body);
     return post(`${stripeUrl}/__dev/checkout/sessions/${sessionId}/complete`, { at });
   };
-  await give("/v1/public/donations/checkout", { amount: 5000, frequency: "once", donor: { email: "camille.martin@example.org", firstName: "Camille", lastName: "Martin", address: ADDRESS } }, "2025-03-05T10:00:00Z");
-  await give("/v1/public/donations/checkout", { amount: 15000, frequency: "once", donor: { email: "leo.bernard@example.org", firstName: "Léo", lastName: "Bernard", address: ADDRESS } }, "2025-04-12T18:30:00Z");
-  const monthly = await give("/v1/public/donations/checkout", { amount: 1000, frequency: "monthly", donor: { email: "ines.petit@example.org", firstName: "Inès", lastName: "Petit", address: ADDRESS } }, "2025-01-10T09:00:00Z");
+  await give(
+    "/v1/public/donations/checkout",
+    { amount: 5000, frequency: "once", donor: { email: "camille.martin@example.org", firstName: "Camille", lastName: "Martin", address: ADDRESS } },
+    "2025-03-05T10:00:00Z",
+  );
+  await give(
+    "/v1/public/donations/checkout",
+    { amount: 15000, frequency: "once", donor: { email: "leo.bernard@example.org", firstName: "Léo", lastName: "Bernard", address: ADDRESS } },
+    "2025-04-12T18:30:00Z",
+  );
+  const monthly = await give(
+    "/v1/public/donations/checkout",
+    { amount: 1000, frequency: "monthly", donor: { email: "ines.petit@example.org", firstName: "Inès", lastName: "Petit", address: ADDRESS } },
+    "2025-01-10T09:00:00Z",
+  );
   await post(`${stripeUrl}/__dev/subscriptions/${monthly.subscription}/renew`, { at: "2025-02-10T09:00:00Z" });
-  await give("/v1/public/memberships/checkout", { tierId: "individuel", member: { email: "ada.lovelace@example.org", firstName: "Ada", lastName: "Lovelace", address: ADDRESS } }, new Date().toISOString());
+  await give(
+    "/v1/public/memberships/checkout",
+    { tierId: "individuel", member: { email: "ada.lovelace@example.org", firstName: "Ada", lastName: "Lovelace", address: ADDRESS } },
+    new Date().toISOString(),
+  );
 }

@@ -15,7 +15,7 @@ import { startS3Local } from "./s3-local.js";
 import { join } from "node:path";
 import { DATA_DIR } from "./paths.js";
 
-let dynamo;
+let dynamo: Awaited<ReturnType<typeof startDynamoDbLocal>>;
 try {
   dynamo = await startDynamoDbLocal({ dbPath: DEV_DB_DIR });
 } catch (err) {

@@ -33,7 +33,9 @@ const INSTALL_JAVA = "apt-get install -y openjdk-17-jdk-headless";
 
 export class JavaMissingError extends Error {
   constructor(what = "`java` was not found") {
-    super(`DynamoDB Local needs Java 17 or newer with its compiler module (a JDK), and ${what}: install it (Debian: \`${INSTALL_JAVA}\`) and run the command again.`);
+    super(
+      `DynamoDB Local needs Java 17 or newer with its compiler module (a JDK), and ${what}: install it (Debian: \`${INSTALL_JAVA}\`) and run the command again.`,
+    );
     this.name = "JavaMissingError";
   }
 }
@@ -74,7 +76,9 @@ function filesUnder(dir: string): string[] {
 
 /** The manifest of a folder: one `<sha256>  <path>` line per file (to pin a new emulator version). */
 export function manifestOf(dir: string): string {
-  return filesUnder(dir).map((f) => `${sha256File(join(dir, f))}  ${f}\n`).join("");
+  return filesUnder(dir)
+    .map((f) => `${sha256File(join(dir, f))}  ${f}\n`)
+    .join("");
 }
 
 export function readManifest(text: string): Map<string, string> {
@@ -281,7 +285,9 @@ export async function ensureTable(endpoint: string, tableName: string): Promise<
       await new Promise((r) => setTimeout(r, 100));
     }
     // Like the stack: items expire by their `ttl` attribute (epoch seconds).
-    await client.send(new UpdateTimeToLiveCommand({ TableName: tableName, TimeToLiveSpecification: { AttributeName: tableDefinition.timeToLiveAttribute, Enabled: true } }));
+    await client.send(
+      new UpdateTimeToLiveCommand({ TableName: tableName, TimeToLiveSpecification: { AttributeName: tableDefinition.timeToLiveAttribute, Enabled: true } }),
+    );
   } finally {
     client.destroy();
   }

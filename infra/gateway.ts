@@ -44,8 +44,7 @@ export function isTextBody(contentType: string | undefined): boolean {
   return !!contentType && TEXT_TYPES.test(contentType);
 }
 
-const problemBody = (status: number, title: string, detail: string, slug: string) =>
-  JSON.stringify({ type: `/problems/${slug}`, title, status, detail });
+const problemBody = (status: number, title: string, detail: string, slug: string) => JSON.stringify({ type: `/problems/${slug}`, title, status, detail });
 
 /**
  * The security headers CloudFront's response headers policies add in AWS (same definitions):
@@ -122,8 +121,7 @@ export function createGateway(opts: GatewayOptions): Server {
       const { route } = match.c;
 
       const body = await readBody(req, GATEWAY_MAX_BODY);
-      if (body === "too-large")
-        return sendProblem(res, 413, "Payload too large", `The body is over ${GATEWAY_MAX_BODY} bytes.`, "payload-too-large");
+      if (body === "too-large") return sendProblem(res, 413, "Payload too large", `The body is over ${GATEWAY_MAX_BODY} bytes.`, "payload-too-large");
 
       const headers: Record<string, string> = {};
       for (const [k, v] of Object.entries(req.headers)) if (v !== undefined) headers[k] = Array.isArray(v) ? v.join(",") : v;

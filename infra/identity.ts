@@ -56,7 +56,12 @@ export async function createIdentity(keyFile?: string): Promise<Identity> {
   const nodeKey = createPrivateKey({ key: stored.privateJwk as NodeJwk, format: "jwk" });
   const jwks = { keys: [stored.publicJwk] };
   const keySet = createLocalJWKSet(jwks);
-  const claimsFor = (list: string[], subject: string | undefined) => ({ "cognito:groups": list, token_use: "id", email: `${list[0] ?? "user"}@asso.localhost`, sub: subject ?? `dev-${list.join("-") || "nobody"}` });
+  const claimsFor = (list: string[], subject: string | undefined) => ({
+    "cognito:groups": list,
+    token_use: "id",
+    email: `${list[0] ?? "user"}@asso.localhost`,
+    sub: subject ?? `dev-${list.join("-") || "nobody"}`,
+  });
   const identity: Identity = {
     issuer: DEV_ISSUER,
     audience: DEV_AUDIENCE,
@@ -81,7 +86,9 @@ export async function createIdentity(keyFile?: string): Promise<Identity> {
       const list = Array.isArray(groups) ? groups : [groups];
       const now = Math.floor(Date.now() / 1000);
       const header = b64url(JSON.stringify({ alg: "RS256", kid: stored.kid, typ: "JWT" }));
-      const payload = b64url(JSON.stringify({ ...claimsFor(list, opts.subject), iss: DEV_ISSUER, aud: DEV_AUDIENCE, iat: now, exp: now + (opts.ttlSeconds ?? 3600) }));
+      const payload = b64url(
+        JSON.stringify({ ...claimsFor(list, opts.subject), iss: DEV_ISSUER, aud: DEV_AUDIENCE, iat: now, exp: now + (opts.ttlSeconds ?? 3600) }),
+      );
       return `${header}.${payload}.${b64url(rsaSign("sha256", Buffer.from(`${header}.${payload}`), nodeKey))}`;
     },
   };

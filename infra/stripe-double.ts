@@ -105,7 +105,11 @@ export function createStripeDouble(opts: StripeDoubleOptions) {
     try {
       const res = await fetch(opts.webhookUrl, {
         method: "POST",
-        headers: { "content-type": "application/json; charset=utf-8", "stripe-signature": sign(payload, Math.floor(Date.now() / 1000)), "user-agent": "Stripe/1.0 (+https://stripe.com/docs/webhooks)" },
+        headers: {
+          "content-type": "application/json; charset=utf-8",
+          "stripe-signature": sign(payload, Math.floor(Date.now() / 1000)),
+          "user-agent": "Stripe/1.0 (+https://stripe.com/docs/webhooks)",
+        },
         body: payload,
       });
       status = res.status;
@@ -193,7 +197,18 @@ export function createStripeDouble(opts: StripeDoubleOptions) {
   }
 
   function paymentIntent(amount: number, customer: string, metadata: unknown, created: number, status = "succeeded", currency = "eur"): Obj {
-    return put({ id: id("pi"), object: "payment_intent", amount, amount_received: status === "succeeded" ? amount : 0, currency, customer, metadata, created, status, latest_charge: null });
+    return put({
+      id: id("pi"),
+      object: "payment_intent",
+      amount,
+      amount_received: status === "succeeded" ? amount : 0,
+      currency,
+      customer,
+      metadata,
+      created,
+      status,
+      latest_charge: null,
+    });
   }
 
   function payIntent(pi: Obj, created: number, method = "card"): Obj {
@@ -223,7 +238,11 @@ export function createStripeDouble(opts: StripeDoubleOptions) {
       parent: { type: "subscription_details", subscription_details: { subscription: sub.id, metadata: sub.metadata } },
       charge: ch?.id ?? null,
       payment_intent: pi.id,
-      payments: { object: "list", data: ch ? [{ object: "invoice_payment", payment: { type: "charge", charge: ch.id, payment_intent: pi.id } }] : [], has_more: false },
+      payments: {
+        object: "list",
+        data: ch ? [{ object: "invoice_payment", payment: { type: "charge", charge: ch.id, payment_intent: pi.id } }] : [],
+        has_more: false,
+      },
       billing_reason: reason,
       created,
       period_start: created,
@@ -297,7 +316,14 @@ export function createStripeDouble(opts: StripeDoubleOptions) {
     s.customer_details = { email, name: null };
     s.status = "complete";
     if (s.mode === "payment") {
-      const pi = paymentIntent(s.amount_total as number, customer.id, s.__payment_metadata, created, asyncPayment ? "processing" : "succeeded", String(s.currency));
+      const pi = paymentIntent(
+        s.amount_total as number,
+        customer.id,
+        s.__payment_metadata,
+        created,
+        asyncPayment ? "processing" : "succeeded",
+        String(s.currency),
+      );
       s.payment_intent = pi.id;
       if (!asyncPayment) payIntent(pi, created);
       s.payment_status = asyncPayment ? "unpaid" : "paid";
@@ -450,7 +476,18 @@ ${cancel ? `<p><a href="${escapeHtml(cancel)}">Annuler</a></p>` : ""}</body></ht
         const amount = txns.reduce((s, t) => s + (t.net as number), 0);
         if (amount <= 0) throw new StripeError(400, "Nothing to pay out.");
         const created = unix(p.at);
-        const po = put({ id: id("po"), object: "payout", amount, currency: "eur", status: "paid", arrival_date: created, created, balance_transaction: "", failure_code: null, method: "standard" });
+        const po = put({
+          id: id("po"),
+          object: "payout",
+          amount,
+          currency: "eur",
+          status: "paid",
+          arrival_date: created,
+          created,
+          balance_transaction: "",
+          failure_code: null,
+          method: "standard",
+        });
         po.balance_transaction = balanceTransaction(-amount, 0, "payout", po.id, created).id;
         for (const t of txns) t.payout = po.id;
         await emit("payout.paid", po, p.at);
@@ -487,7 +524,18 @@ ${cancel ? `<p><a href="${escapeHtml(cancel)}">Annuler</a></p>` : ""}</body></ht
         const ch = get(m[1]!, "charge");
         ch.disputed = true;
         const created = unix(p.at);
-        const dp = put({ id: id("dp"), object: "dispute", amount: ch.amount, currency: "eur", charge: ch.id, payment_intent: ch.payment_intent, status: "needs_response", reason: "fraudulent", created, balance_transactions: [] as Obj[] });
+        const dp = put({
+          id: id("dp"),
+          object: "dispute",
+          amount: ch.amount,
+          currency: "eur",
+          charge: ch.id,
+          payment_intent: ch.payment_intent,
+          status: "needs_response",
+          reason: "fraudulent",
+          created,
+          balance_transactions: [] as Obj[],
+        });
         (dp.balance_transactions as Obj[]).push(balanceTransaction(-(ch.amount as number), 1500, "adjustment", dp.id, created, String(ch.currency)));
         await emit("charge.dispute.created", dp, p.at);
         return json(res, 200, dp);
@@ -517,7 +565,7 @@ ${cancel ? `<p><a href="${escapeHtml(cancel)}">Annuler</a></p>` : ""}</body></ht
     }
     const p = method === "POST" ? parseForm(body) : parseForm(url.search.slice(1));
     let out: unknown;
-    let status = 200;
+    const status = 200;
     if (method === "POST" && path === "/v1/checkout/sessions") out = publicView(createSession(p));
     else if (method === "GET" && (m = /^\/v1\/checkout\/sessions\/(\w+)$/.exec(path))) out = publicView(get(m[1]!, "checkout.session"));
     else if (method === "POST" && (m = /^\/v1\/checkout\/sessions\/(\w+)\/expire$/.exec(path))) {
@@ -525,30 +573,56 @@ ${cancel ? `<p><a href="${escapeHtml(cancel)}">Annuler</a></p>` : ""}</body></ht
       s.status = "expired";
       await emit("checkout.session.expired", publicView(s) as Obj);
       out = publicView(s);
-    } else if (method === "GET" && (m = /^\/v1\/(payment_intents|charges|balance_transactions|invoices|subscriptions|payouts|refunds|disputes|customers)\/(\w+)$/.exec(path)))
+    } else if (
+      method === "GET" &&
+      (m = /^\/v1\/(payment_intents|charges|balance_transactions|invoices|subscriptions|payouts|refunds|disputes|customers)\/(\w+)$/.exec(path))
+    )
       out = expanded(get(m[2]!), p.expand);
     else if (method === "GET" && path === "/v1/balance") out = balance();
     else if (method === "GET" && path === "/v1/balance_transactions") {
       const payout = p.payout as string | undefined;
-      out = list([...objects.values()].filter((o) => o.object === "balance_transaction" && (!payout || o.payout === payout || o.source === payout)), path);
+      out = list(
+        [...objects.values()].filter((o) => o.object === "balance_transaction" && (!payout || o.payout === payout || o.source === payout)),
+        path,
+      );
     } else if (method === "GET" && path === "/v1/refunds") {
-      out = list([...objects.values()].filter((o) => o.object === "refund" && (!p.charge || o.charge === p.charge)), path);
+      out = list(
+        [...objects.values()].filter((o) => o.object === "refund" && (!p.charge || o.charge === p.charge)),
+        path,
+      );
     } else if (method === "POST" && path === "/v1/refunds") {
       const ch = get(String(p.charge ?? ""), "charge");
       const remaining = (ch.amount as number) - (ch.amount_refunded as number);
       const amount = p.amount === undefined ? remaining : Number(p.amount);
-      if (!(amount > 0) || amount > remaining) throw new StripeError(400, `Refund amount (${amount}) is greater than unrefunded amount on charge (${remaining}).`);
+      if (!(amount > 0) || amount > remaining)
+        throw new StripeError(400, `Refund amount (${amount}) is greater than unrefunded amount on charge (${remaining}).`);
       const created = unix();
       // A SEPA debit is refunded by transfer: the refund stays pending until it succeeds (or fails).
       const pending = (ch.payment_method_details as { type?: string } | undefined)?.type === "sepa_debit";
-      const re = put({ id: id("re"), object: "refund", amount, charge: ch.id, payment_intent: ch.payment_intent, currency: String(ch.currency), status: pending ? "pending" : "succeeded", created, balance_transaction: "", reason: p.reason ?? null, failure_reason: null, metadata: p.metadata ?? {} });
+      const re = put({
+        id: id("re"),
+        object: "refund",
+        amount,
+        charge: ch.id,
+        payment_intent: ch.payment_intent,
+        currency: String(ch.currency),
+        status: pending ? "pending" : "succeeded",
+        created,
+        balance_transaction: "",
+        reason: p.reason ?? null,
+        failure_reason: null,
+        metadata: p.metadata ?? {},
+      });
       if (!pending) re.balance_transaction = balanceTransaction(-amount, 0, "refund", re.id, created, String(ch.currency)).id;
       ch.amount_refunded = (ch.amount_refunded as number) + amount;
       ch.refunded = ch.amount_refunded === ch.amount;
       (ch.refunds as { data: Obj[] }).data.unshift(re);
       await emit("charge.refunded", ch, undefined);
       out = re;
-    } else if ((method === "DELETE" && (m = /^\/v1\/subscriptions\/(\w+)$/.exec(path))) || (method === "POST" && (m = /^\/v1\/subscriptions\/(\w+)\/cancel$/.exec(path)))) {
+    } else if (
+      (method === "DELETE" && (m = /^\/v1\/subscriptions\/(\w+)$/.exec(path))) ||
+      (method === "POST" && (m = /^\/v1\/subscriptions\/(\w+)\/cancel$/.exec(path)))
+    ) {
       const sub = get(m[1]!, "subscription");
       sub.status = "canceled";
       sub.canceled_at = unix();

@@ -14,22 +14,14 @@
  * computed from the stack name and account, not read from the resources.
  */
 import { ArnFormat, CfnOutput, Duration, RemovalPolicy, Stack } from "aws-cdk-lib";
-import { CfnStage, HttpApi, HttpMethod, type HttpRoute } from "aws-cdk-lib/aws-apigatewayv2";
+import { type CfnStage, HttpApi, HttpMethod, type HttpRoute } from "aws-cdk-lib/aws-apigatewayv2";
 import { HttpJwtAuthorizer } from "aws-cdk-lib/aws-apigatewayv2-authorizers";
 import { HttpLambdaIntegration } from "aws-cdk-lib/aws-apigatewayv2-integrations";
 import { Rule, Schedule } from "aws-cdk-lib/aws-events";
 import { LambdaFunction as LambdaTarget } from "aws-cdk-lib/aws-events-targets";
 import { Alarm, ComparisonOperator, Metric, TreatMissingData } from "aws-cdk-lib/aws-cloudwatch";
 import { SnsAction } from "aws-cdk-lib/aws-cloudwatch-actions";
-import {
-  AccountRecovery,
-  CfnUserPoolGroup,
-  Mfa,
-  OAuthScope,
-  UserPool,
-  UserPoolClient,
-  UserPoolClientIdentityProvider,
-} from "aws-cdk-lib/aws-cognito";
+import { AccountRecovery, CfnUserPoolGroup, Mfa, OAuthScope, UserPool, UserPoolClient, UserPoolClientIdentityProvider } from "aws-cdk-lib/aws-cognito";
 import { AttributeType, BillingMode, Table } from "aws-cdk-lib/aws-dynamodb";
 import { Effect, PolicyStatement, Role, ServicePrincipal } from "aws-cdk-lib/aws-iam";
 import { Architecture, Code, Function as LambdaFunction, Runtime } from "aws-cdk-lib/aws-lambda";
@@ -227,7 +219,10 @@ export function defineBackOffice(scope: Construct, props: BackOfficeProps) {
 
   // With a CAPTCHA (CAPTCHA_VERIFY_URL), its secret key: put the provider's secret in it after the first deploy.
   const captchaSecret = props.settings?.CAPTCHA_VERIFY_URL
-    ? new Secret(scope, "CaptchaSecret", { description: "The CAPTCHA provider's secret key (public checkout); replace the generated value", removalPolicy: retain })
+    ? new Secret(scope, "CaptchaSecret", {
+        description: "The CAPTCHA provider's secret key (public checkout); replace the generated value",
+        removalPolicy: retain,
+      })
     : undefined;
 
   const alarms = new Topic(scope, "Alarms", { displayName: `Association back-office alarms (${stage})` });
@@ -241,12 +236,19 @@ export function defineBackOffice(scope: Construct, props: BackOfficeProps) {
     mfa: Mfa.REQUIRED,
     mfaSecondFactor: { otp: true, sms: false },
     accountRecovery: AccountRecovery.EMAIL_ONLY,
-    passwordPolicy: { minLength: 12, requireLowercase: true, requireUppercase: true, requireDigits: true, requireSymbols: false, tempPasswordValidity: Duration.days(3) },
+    passwordPolicy: {
+      minLength: 12,
+      requireLowercase: true,
+      requireUppercase: true,
+      requireDigits: true,
+      requireSymbols: false,
+      tempPasswordValidity: Duration.days(3),
+    },
     removalPolicy: retain,
   });
   for (const role of ROLES) new CfnUserPoolGroup(scope, `Group-${role}`, { userPoolId: userPool.userPoolId, groupName: role });
   const authDomainPrefix = props.authDomainPrefix ?? `${slug(stack.stackName, 36)}-${stack.account}`;
-  const authDomain = userPool.addDomain("HostedUi", { cognitoDomain: { domainPrefix: authDomainPrefix } });
+  const _authDomain = userPool.addDomain("HostedUi", { cognitoDomain: { domainPrefix: authDomainPrefix } });
   const authHost = `${authDomainPrefix}.auth.${region}.amazoncognito.com`;
 
   // ------------------------------------------------------------------ API (routes come after the client)
@@ -292,7 +294,9 @@ export function defineBackOffice(scope: Construct, props: BackOfficeProps) {
   // API Gateway sees CloudFront's address, not the donor's: CloudFront tells the API who called
   // (replacing any such header the client sent), for the per-address rate limits (http.ts clientIp).
   const viewerIp = new CfFunction(scope, "ViewerIp", {
-    code: FunctionCode.fromInline(`function handler(event) { var r = event.request; r.headers['${VIEWER_IP_HEADER}'] = { value: event.viewer.ip }; return r; }`),
+    code: FunctionCode.fromInline(
+      `function handler(event) { var r = event.request; r.headers['${VIEWER_IP_HEADER}'] = { value: event.viewer.ip }; return r; }`,
+    ),
     runtime: FunctionRuntime.JS_2_0,
   });
   const distribution = new Distribution(scope, "Cdn", {
@@ -396,18 +400,32 @@ export function defineBackOffice(scope: Construct, props: BackOfficeProps) {
       else allow(actions, [table.tableArn, `${table.tableArn}/index/*`]);
     }
     const stripeSecret = needs.stripe ? stripeSecrets[needs.stripe] : undefined;
-    allow(["secretsmanager:GetSecretValue"], [
-      cursorSecret.secretArn,
-      originSecret.secretArn,
-      ...(stripeSecret ? [stripeSecret.secretArn] : []),
-      ...(captchaSecret && group === "public" ? [captchaSecret.secretArn] : []),
-    ]);
-    if (needs.files?.read?.length) allow(["s3:GetObject"], needs.files.read.map((p) => files.arnForObjects(`${p}*`)));
-    if (needs.files?.write?.length) allow(["s3:PutObject", "s3:AbortMultipartUpload"], needs.files.write.map((p) => files.arnForObjects(`${p}*`)));
+    allow(
+      ["secretsmanager:GetSecretValue"],
+      [
+        cursorSecret.secretArn,
+        originSecret.secretArn,
+        ...(stripeSecret ? [stripeSecret.secretArn] : []),
+        ...(captchaSecret && group === "public" ? [captchaSecret.secretArn] : []),
+      ],
+    );
+    if (needs.files?.read?.length)
+      allow(
+        ["s3:GetObject"],
+        needs.files.read.map((p) => files.arnForObjects(`${p}*`)),
+      );
+    if (needs.files?.write?.length)
+      allow(
+        ["s3:PutObject", "s3:AbortMultipartUpload"],
+        needs.files.write.map((p) => files.arnForObjects(`${p}*`)),
+      );
     // A physical name, so the function can name itself (a Ref to itself would be a cycle).
     const functionName = needs.selfInvoke ? `${stack.stackName.slice(0, 50)}-${group}` : undefined;
     if (functionName)
-      allow(["lambda:InvokeFunction"], [stack.formatArn({ service: "lambda", resource: "function", resourceName: functionName, arnFormat: ArnFormat.COLON_RESOURCE_NAME })]);
+      allow(
+        ["lambda:InvokeFunction"],
+        [stack.formatArn({ service: "lambda", resource: "function", resourceName: functionName, arnFormat: ArnFormat.COLON_RESOURCE_NAME })],
+      );
 
     const fn = new LambdaFunction(scope, `Fn-${group}`, {
       ...(functionName ? { functionName } : {}),
@@ -526,7 +544,10 @@ export function defineBackOffice(scope: Construct, props: BackOfficeProps) {
   new CfnOutput(scope, "StripeCheckoutSecretArn", { value: stripeSecrets.checkout.secretArn });
   new CfnOutput(scope, "StripeReadSecretArn", { value: stripeSecrets.read.secretArn });
   if (captchaSecret) new CfnOutput(scope, "CaptchaSecretArn", { value: captchaSecret.secretArn });
-  new CfnOutput(scope, "AlarmTopicArn", { value: alarms.topicArn, description: "Alarms are published here; subscribe to it (ALARM_EMAIL adds an e-mail subscription)" });
+  new CfnOutput(scope, "AlarmTopicArn", {
+    value: alarms.topicArn,
+    description: "Alarms are published here; subscribe to it (ALARM_EMAIL adds an e-mail subscription)",
+  });
 
   return { table, api, userPool, client, functions, stripeSecrets, cursorSecret, originSecret, alarms, site, files, distribution, accessLogs };
 }

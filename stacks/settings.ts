@@ -14,7 +14,8 @@ import { SETTINGS, type BackOfficeProps } from "./backoffice.js";
 
 export function propsFromEnv(env: Record<string, string | undefined> = process.env): Omit<BackOfficeProps, "stage" | "bundleDir" | "webDir" | "consoleDir"> {
   const concurrency = env.PUBLIC_CONCURRENCY?.trim();
-  if (concurrency && concurrency !== "none" && !/^[1-9]\d*$/.test(concurrency)) throw new Error(`PUBLIC_CONCURRENCY must be a positive whole number or "none", not ${JSON.stringify(concurrency)}`);
+  if (concurrency && concurrency !== "none" && !/^[1-9]\d*$/.test(concurrency))
+    throw new Error(`PUBLIC_CONCURRENCY must be a positive whole number or "none", not ${JSON.stringify(concurrency)}`);
   return {
     settings: Object.fromEntries(SETTINGS.map((k) => [k, env[k]])),
     ...(env.PUBLIC_BASE_URL ? { publicBaseUrl: env.PUBLIC_BASE_URL } : {}),

@@ -16,7 +16,16 @@ const who = (role: string) => ({ sub: `dev-${role}`, role, requestId: expect.any
 
 it("an entry, a funder and a month of social statistics each keep who wrote them and the request id", async () => {
   const entry = await stack.call("POST", "/v1/ledger/entries", {
-    body: { journal: "OD", date: "2025-03-01", label: "Audit", pieceRef: "A-1", lines: [{ account: "471", debit: 100 }, { account: "512", credit: 100 }] },
+    body: {
+      journal: "OD",
+      date: "2025-03-01",
+      label: "Audit",
+      pieceRef: "A-1",
+      lines: [
+        { account: "471", debit: 100 },
+        { account: "512", credit: 100 },
+      ],
+    },
   });
   expect(entry.status).toBe(201);
   const { id, createdBy } = (await entry.json()) as { id: string; createdBy: unknown };

@@ -27,9 +27,9 @@ beforeAll(async () => {
 });
 afterAll(() => stack.close());
 
-export const fixture = (name: string) => readFileSync(join(__dirname, "fixtures/bank", name));
+const fixture = (name: string) => readFileSync(join(__dirname, "fixtures/bank", name));
 
-export async function upload(s: TestStack, body: Buffer | string, query = "", contentType = "application/octet-stream", role = "tresorier") {
+async function upload(s: TestStack, body: Buffer | string, query = "", contentType = "application/octet-stream", role = "tresorier") {
   const token = await s.identity.token(role);
   return fetch(`${s.url}/v1/bank/statements${query}`, { method: "POST", headers: { authorization: `Bearer ${token}`, "content-type": contentType }, body });
 }
@@ -45,7 +45,11 @@ describe("CAMT.053", () => {
     const file = fixture("november-2024.camt053.001.08.xml").toString("utf8").replaceAll("{{PO1}}", "po_test_fixture");
     const res = await upload(stack, file, "", "application/xml");
     expect(res.status).toBe(200);
-    const body = (await res.json()) as { imported: number; duplicates: number; statements: { account: string; imported: number; balanceChecked: boolean; opening: number; closing: number }[] };
+    const body = (await res.json()) as {
+      imported: number;
+      duplicates: number;
+      statements: { account: string; imported: number; balanceChecked: boolean; opening: number; closing: number }[];
+    };
     expect(body).toMatchObject({ imported: 15, duplicates: 0, format: "camt053", variant: "camt.053.001.08" });
     expect(body.statements.map((s) => [s.account, s.imported, s.balanceChecked, s.opening, s.closing])).toEqual([
       ["512", 14, true, 1200000, 2546836],
@@ -56,7 +60,12 @@ describe("CAMT.053", () => {
     const mine = await lines("&account=FR7642559100000801234567812");
     expect(mine).toHaveLength(14);
     // The two identical fees of the 29th are two lines (ranks 0 and 1); the reused bank id is two lines too.
-    expect(mine.filter((l) => l.label === "COMMISSION VIREMENT SEPA").map((l) => l.rank).sort()).toEqual([0, 1]);
+    expect(
+      mine
+        .filter((l) => l.label === "COMMISSION VIREMENT SEPA")
+        .map((l) => l.rank)
+        .sort(),
+    ).toEqual([0, 1]);
     expect(mine.filter((l) => l.date === "2024-11-20").map((l) => l.amount)).toEqual([2000, 2000]);
   });
 
@@ -91,7 +100,10 @@ describe("refused files write nothing", () => {
   const base = () => fixture("november-2024.camt053.001.08.xml").toString("utf8").replaceAll("{{PO1}}", "po_x");
   it("a statement whose opening + lines ≠ closing → 422 with the figures", async () => {
     const before = (await lines()).length;
-    const bad = base().replace("<Amt Ccy=\"EUR\">25468.36</Amt>", "<Amt Ccy=\"EUR\">25468.00</Amt>").replace("FR76 4255 9100 0008 0123 4567 812", "FR7642559100000801234567812").replace("2024-11-04", "2024-12-04");
+    const bad = base()
+      .replace('<Amt Ccy="EUR">25468.36</Amt>', '<Amt Ccy="EUR">25468.00</Amt>')
+      .replace("FR76 4255 9100 0008 0123 4567 812", "FR7642559100000801234567812")
+      .replace("2024-11-04", "2024-12-04");
     const res = await upload(stack, bad, "", "application/xml");
     expect(res.status).toBe(422);
     const p = (await res.json()) as { type: string; detail: string };
@@ -103,7 +115,14 @@ describe("refused files write nothing", () => {
   });
   it("an unknown IBAN → 422, even when the file's other account is known", async () => {
     const before = (await lines()).length;
-    const res = await upload(stack, base().replace("FR7642559100000808765432181", "FR7611111222223333333333344").replace(/2024-11-30<\/Dt><\/BookgDt>/g, "2024-12-30</Dt></BookgDt>"), "", "application/xml");
+    const res = await upload(
+      stack,
+      base()
+        .replace("FR7642559100000808765432181", "FR7611111222223333333333344")
+        .replace(/2024-11-30<\/Dt><\/BookgDt>/g, "2024-12-30</Dt></BookgDt>"),
+      "",
+      "application/xml",
+    );
     expect(res.status).toBe(422);
     expect(((await res.json()) as { type: string }).type).toBe("/problems/unknown-bank-account");
     expect((await lines()).length).toBe(before);
@@ -135,7 +154,12 @@ describe("OFX", () => {
   it("1.x SGML in Windows-1252: the account found from BANKID/BRANCHID/ACCTID; identical fees with a reused FITID both kept", async () => {
     const res = await upload(stack, fixture("december-2024.ofx"), "", "application/x-ofx");
     expect(res.status).toBe(200);
-    expect(await res.json()).toMatchObject({ imported: 4, duplicates: 0, variant: "OFX 102", statements: [{ account: "530", balanceChecked: false, closing: 842980 }] });
+    expect(await res.json()).toMatchObject({
+      imported: 4,
+      duplicates: 0,
+      variant: "OFX 102",
+      statements: [{ account: "530", balanceChecked: false, closing: 842980 }],
+    });
     const ls = await lines("&account=FR7618206000109876543210116");
     expect(ls.map((l) => l.amount)).toEqual([-6420, 250000, -300, -300]);
     expect(ls[0]!.label).toContain("ÉNERGIE COOPÉRATIVE");
@@ -182,13 +206,29 @@ describe("another domain books a bank line itself (lineMatchItems)", () => {
     const line = (await lines("&account=FR7618206000109876543210116")).find((l) => l.amount === 250000)!;
     const id = randomUUID();
     const { items } = await lineMatchItems(stack.db, { lineId: line.id, entryId: id, entryDate: "2024-12-10", amount: 250000, account: "530", by: "test" });
-    const entry = { journal: "BQ" as const, date: "2024-12-10", label: "Subvention Mairie de Lyon", pieceRef: "LYON-2024", lines: [{ account: "530", debit: 250000, credit: 0 }, { account: "742", debit: 0, credit: 250000 }] };
+    const entry = {
+      journal: "BQ" as const,
+      date: "2024-12-10",
+      label: "Subvention Mairie de Lyon",
+      pieceRef: "LYON-2024",
+      lines: [
+        { account: "530", debit: 250000, credit: 0 },
+        { account: "742", debit: 0, credit: 250000 },
+      ],
+    };
     await writeDraft(stack.db, entry, { id, extraItems: items });
     expect((await awaitValidation(stack.db, id)).status).toBe("validated");
-    const shown = (await (await stack.call("GET", `/v1/bank/lines/${line.id}`, { role: "auditor" })).json()) as { status: string; match: { entryIds: string[] } };
+    const shown = (await (await stack.call("GET", `/v1/bank/lines/${line.id}`, { role: "auditor" })).json()) as {
+      status: string;
+      match: { entryIds: string[] };
+    };
     expect(shown).toMatchObject({ status: "matched", match: { entryIds: [id] } });
-    await expect(lineMatchItems(stack.db, { lineId: line.id, entryId: randomUUID(), entryDate: "2024-12-10", amount: 250000, by: "test" })).rejects.toThrow(/already matched/);
-    await expect(lineMatchItems(stack.db, { lineId: (await lines("&status=unmatched"))[0]!.id, entryId: randomUUID(), entryDate: "2024-12-10", amount: 1, by: "test" })).rejects.toMatchObject({ errors: [{ path: "bankLineId", message: expect.stringMatching(/amount/) }] });
+    await expect(lineMatchItems(stack.db, { lineId: line.id, entryId: randomUUID(), entryDate: "2024-12-10", amount: 250000, by: "test" })).rejects.toThrow(
+      /already matched/,
+    );
+    await expect(
+      lineMatchItems(stack.db, { lineId: (await lines("&status=unmatched"))[0]!.id, entryId: randomUUID(), entryDate: "2024-12-10", amount: 1, by: "test" }),
+    ).rejects.toMatchObject({ errors: [{ path: "bankLineId", message: expect.stringMatching(/amount/) }] });
   });
 });
 
@@ -196,7 +236,11 @@ describe("idempotency", () => {
   it("a replay with the same Idempotency-Key answers the first answer; another file under the same key is a 409", async () => {
     const token = await stack.identity.token("tresorier");
     const send = (body: Buffer) =>
-      fetch(`${stack.url}/v1/bank/statements`, { method: "POST", headers: { authorization: `Bearer ${token}`, "content-type": "application/octet-stream", "idempotency-key": "import-lbp-1" }, body });
+      fetch(`${stack.url}/v1/bank/statements`, {
+        method: "POST",
+        headers: { authorization: `Bearer ${token}`, "content-type": "application/octet-stream", "idempotency-key": "import-lbp-1" },
+        body,
+      });
     const file = fixture("banque-postale-2025-01.csv");
     const first = (await (await send(file)).json()) as { imported: number; duplicates: number };
     const replay = await send(file);

@@ -22,7 +22,10 @@ interface L {
 /** A day's lines: few labels and amounts, so that identical lines on one day are frequent. */
 const dayLines = fc.array(
   fc.record({
-    amount: fc.oneof(fc.constantFrom(-50, -1250, 2000), fc.integer({ min: -500000, max: 500000 }).filter((n) => n !== 0)),
+    amount: fc.oneof(
+      fc.constantFrom(-50, -1250, 2000),
+      fc.integer({ min: -500000, max: 500000 }).filter((n) => n !== 0),
+    ),
     label: fc.constantFrom("COMMISSION VIREMENT", "PRLV SEPA ÉNERGIE", "VIR SEPA DON", "CARTE X1234 LIBRAIRIE L'ÉCUME", "FRAIS"),
   }),
   { minLength: 0, maxLength: 5 },
@@ -42,12 +45,17 @@ function camt(days: Array<{ date: string; lines: L[] }>, opening: number): strin
 }
 
 function csv(days: Array<{ date: string; lines: L[] }>): string {
-  const rows = days.flatMap((d) => d.lines.map((l) => `${d.date.split("-").reverse().join("/")};"${l.label}";${(l.amount / 100).toFixed(2).replace(".", ",")}`));
+  const rows = days.flatMap((d) =>
+    d.lines.map((l) => `${d.date.split("-").reverse().join("/")};"${l.label}";${(l.amount / 100).toFixed(2).replace(".", ",")}`),
+  );
   return ["Relevé de compte", "", "Date;Libellé;Montant", ...rows].join("\r\n");
 }
 
 async function upload(body: string, format: "camt" | "csv") {
-  const res = await stack.call("POST", `/v1/bank/statements${format === "csv" ? `?account=${IBAN}` : ""}`, { body, headers: { "content-type": format === "csv" ? "text/csv" : "application/xml" } });
+  const res = await stack.call("POST", `/v1/bank/statements${format === "csv" ? `?account=${IBAN}` : ""}`, {
+    body,
+    headers: { "content-type": format === "csv" ? "text/csv" : "application/xml" },
+  });
   const json = (await res.json()) as { imported: number; duplicates: number };
   if (res.status !== 200) throw new Error(`${res.status} ${JSON.stringify(json)}`);
   return json;

@@ -48,13 +48,22 @@ async function post(label: string, date: string, journal: string, pieceRef: stri
 }
 
 const monthFile = () => readFileSync(join(__dirname, "fixtures/bank/november-2024.camt053.001.08.xml"), "utf8").replaceAll("{{PO1}}", po[0]!);
-const importMonth = async () => json<{ imported: number; duplicates: number }>(await stack.call("POST", "/v1/bank/statements", { body: monthFile(), headers: { "content-type": "application/xml" } }), 200);
-const linesOf = async (q = "") => (await json<{ items: Line[] }>(await stack.call("GET", `/v1/bank/lines?account=512&limit=500${q}`, { role: "auditor" }), 200)).items;
-const state = async (date = "2024-11-30") =>
-  json<{ bankBalance: number; ledgerBalance: number; difference: number; unmatchedBank: { count: number; total: number }; unmatchedBooks: { count: number; total: number }; warnings: string[] }>(
-    await stack.call("GET", `/v1/bank/reconciliation?account=512&date=${date}`, { role: "auditor" }),
+const importMonth = async () =>
+  json<{ imported: number; duplicates: number }>(
+    await stack.call("POST", "/v1/bank/statements", { body: monthFile(), headers: { "content-type": "application/xml" } }),
     200,
   );
+const linesOf = async (q = "") =>
+  (await json<{ items: Line[] }>(await stack.call("GET", `/v1/bank/lines?account=512&limit=500${q}`, { role: "auditor" }), 200)).items;
+const state = async (date = "2024-11-30") =>
+  json<{
+    bankBalance: number;
+    ledgerBalance: number;
+    difference: number;
+    unmatchedBank: { count: number; total: number };
+    unmatchedBooks: { count: number; total: number };
+    warnings: string[];
+  }>(await stack.call("GET", `/v1/bank/reconciliation?account=512&date=${date}`, { role: "auditor" }), 200);
 const unix = (iso: string) => Math.floor(new Date(iso).getTime() / 1000);
 
 beforeAll(async () => {
@@ -181,7 +190,10 @@ describe("a month reconciled", () => {
   });
 
   it("applies the sure proposals when asked, then the trésorier accepts the grouped ones", async () => {
-    const r = await json<{ proposals: Proposal[]; applied: { lineIds: string[] }[] }>(await stack.call("POST", "/v1/bank/reconcile", { body: { apply: true, minScore: 0.9 } }), 200);
+    const r = await json<{ proposals: Proposal[]; applied: { lineIds: string[] }[] }>(
+      await stack.call("POST", "/v1/bank/reconcile", { body: { apply: true, minScore: 0.9 } }),
+      200,
+    );
     expect(r.applied.length).toBeGreaterThanOrEqual(5);
     const rest = (await json<{ proposals: Proposal[] }>(await stack.call("POST", "/v1/bank/reconcile", { body: {} }), 200)).proposals;
     expect(rest.map((p) => p.kind).sort()).toEqual(["grouped-entries", "grouped-lines"]);
@@ -221,7 +233,14 @@ describe("a month reconciled", () => {
 
   it("the état de rapprochement at the month's end: nothing outstanding, difference 0, balances equal", async () => {
     const s = await state();
-    expect(s).toMatchObject({ bankBalance: 2546836, ledgerBalance: 2546836, difference: 0, unmatchedBank: { count: 0, total: 0 }, unmatchedBooks: { count: 0, total: 0 }, warnings: [] });
+    expect(s).toMatchObject({
+      bankBalance: 2546836,
+      ledgerBalance: 2546836,
+      difference: 0,
+      unmatchedBank: { count: 0, total: 0 },
+      unmatchedBooks: { count: 0, total: 0 },
+      warnings: [],
+    });
     expect((await linesOf("&status=unmatched")).length).toBe(0);
     const integrity = await json<{ ok: boolean }>(await stack.call("GET", "/v1/ledger/integrity", { role: "auditor" }), 200);
     expect(integrity.ok).toBe(true);
@@ -259,11 +278,15 @@ describe("a month reconciled", () => {
 
   it("a rule entry whose lettrage was undone is lettered again by the same call, no second entry (bug: the answer claimed a match it had not recorded)", async () => {
     const interest = (await linesOf()).find((l) => l.amount === 345)!;
-    const first = (await json<{ match: { entryIds: string[] } }>(await stack.call("GET", `/v1/bank/lines/${interest.id}`, { role: "auditor" }), 200)).match.entryIds;
+    const first = (await json<{ match: { entryIds: string[] } }>(await stack.call("GET", `/v1/bank/lines/${interest.id}`, { role: "auditor" }), 200)).match
+      .entryIds;
     expect((await stack.call("DELETE", `/v1/bank/lines/${interest.id}/match`)).status).toBe(200);
     const again = await json<{ entry: { id: string }; match: { lineIds: string[] } }>(await stack.call("POST", `/v1/bank/lines/${interest.id}/entry`), 201);
     expect(again.entry.id).toBe(first[0]);
-    const shown = await json<{ status: string; match: { entryIds: string[] } }>(await stack.call("GET", `/v1/bank/lines/${interest.id}`, { role: "auditor" }), 200);
+    const shown = await json<{ status: string; match: { entryIds: string[] } }>(
+      await stack.call("GET", `/v1/bank/lines/${interest.id}`, { role: "auditor" }),
+      200,
+    );
     expect(shown).toMatchObject({ status: "matched", match: { entryIds: first } });
     expect((await state()).difference).toBe(0);
   });
@@ -282,7 +305,8 @@ describe("a month reconciled", () => {
     expect((await linesOf()).find((l) => l.id === fee.id)!.status).toBe("unmatched");
     expect((await stack.call("POST", `/v1/bank/lines/${edf.id}/match`, { body: { entryId: ids["Électricité octobre EDF"] } })).status).toBe(201);
     // The rule entry is still there: matching the line to it again settles the account.
-    const ruleEntry = ((await json<{ match: { entryIds: string[] } | null }>(await stack.call("GET", `/v1/bank/lines/${fee.id}`, { role: "auditor" }), 200)).match);
+    const ruleEntry = (await json<{ match: { entryIds: string[] } | null }>(await stack.call("GET", `/v1/bank/lines/${fee.id}`, { role: "auditor" }), 200))
+      .match;
     expect(ruleEntry).toBeNull();
     const r = await json<{ proposals: Proposal[] }>(await stack.call("POST", "/v1/bank/reconcile", { body: {} }), 200);
     const p = r.proposals.find((x) => x.lineIds.includes(fee.id))!;
@@ -310,11 +334,20 @@ describe("a month reconciled", () => {
 
 describe("Stripe: 4671 equals Stripe's balance", () => {
   it("shows the billing fee Stripe deducted and no webhook booked, books it once, and the difference becomes 0", async () => {
-    const before = await json<{ ledger: number; stripe: number; difference: number; toBook: { id: string }[] }>(await stack.call("GET", "/v1/bank/stripe-balance?date=2024-11-30", { role: "auditor" }), 200);
+    const before = await json<{ ledger: number; stripe: number; difference: number; toBook: { id: string }[] }>(
+      await stack.call("GET", "/v1/bank/stripe-balance?date=2024-11-30", { role: "auditor" }),
+      200,
+    );
     expect(before).toMatchObject({ stripe: 0, ledger: 500, difference: -500, toBook: [{ id: "txn_billing_2024_11" }] });
-    const mid = await json<{ stripe: number; difference: number }>(await stack.call("GET", "/v1/bank/stripe-balance?date=2024-11-21", { role: "auditor" }), 200);
+    const mid = await json<{ stripe: number; difference: number }>(
+      await stack.call("GET", "/v1/bank/stripe-balance?date=2024-11-21", { role: "auditor" }),
+      200,
+    );
     expect(mid).toMatchObject({ stripe: 19175, difference: -500 });
-    const booked = await json<{ booked: { balanceTransaction: string }[]; balance: { difference: number } }>(await stack.call("POST", "/v1/bank/stripe-balance/book", { body: { date: "2024-11-30" } }), 201);
+    const booked = await json<{ booked: { balanceTransaction: string }[]; balance: { difference: number } }>(
+      await stack.call("POST", "/v1/bank/stripe-balance/book", { body: { date: "2024-11-30" } }),
+      201,
+    );
     expect(booked.booked.map((b) => b.balanceTransaction)).toEqual(["txn_billing_2024_11"]);
     expect(booked.balance.difference).toBe(0);
     const again = await json<{ booked: unknown[] }>(await stack.call("POST", "/v1/bank/stripe-balance/book", { body: { date: "2024-11-30" } }), 201);

@@ -61,7 +61,9 @@ describe("the console's API helpers", () => {
   });
 
   it("leaves empty filters out of the query", () => {
-    expect(withQuery("/v1/ledger/entries", { from: "2024-01-01", journal: "", account: undefined, limit: 50, cursor: null })).toBe("/v1/ledger/entries?from=2024-01-01&limit=50");
+    expect(withQuery("/v1/ledger/entries", { from: "2024-01-01", journal: "", account: undefined, limit: 50, cursor: null })).toBe(
+      "/v1/ledger/entries?from=2024-01-01&limit=50",
+    );
   });
 
   it("keeps one Idempotency-Key for the same request, a new one for a corrected request or after a success", () => {

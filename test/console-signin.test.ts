@@ -65,7 +65,13 @@ beforeAll(async () => {
       else return void res.writeHead(400, cors).end('{"error":"invalid_grant"}');
       const idToken = await stack.identity.token("tresorier", { subject: "cognito-user-1" });
       res.writeHead(200, { ...cors, "content-type": "application/json" }).end(
-        JSON.stringify({ id_token: idToken, access_token: "opaque", ...(form.get("grant_type") === "authorization_code" ? { refresh_token: "refresh-1" } : {}), expires_in: expiresIn, token_type: "Bearer" }),
+        JSON.stringify({
+          id_token: idToken,
+          access_token: "opaque",
+          ...(form.get("grant_type") === "authorization_code" ? { refresh_token: "refresh-1" } : {}),
+          expires_in: expiresIn,
+          token_type: "Bearer",
+        }),
       );
       return;
     }
@@ -84,14 +90,30 @@ beforeAll(async () => {
       ...webRoutes(stack.identity),
       "/console/config.json": {
         contentType: "application/json",
-        body: () => JSON.stringify({ auth: "cognito", domain: hostedUrl, clientId: CLIENT_ID, redirectUri: `${consoleUrl}/console/index.html`, logoutUri: `${consoleUrl}/console/index.html` }),
+        body: () =>
+          JSON.stringify({
+            auth: "cognito",
+            domain: hostedUrl,
+            clientId: CLIENT_ID,
+            redirectUri: `${consoleUrl}/console/index.html`,
+            logoutUri: `${consoleUrl}/console/index.html`,
+          }),
       },
     },
   });
   consoleUrl = `http://127.0.0.1:${await listen(consoleServer, 0)}`;
   browser = await chromium.launch({
     executablePath: process.env.CHROMIUM_PATH ?? "/usr/bin/chromium",
-    args: ["--headless", "--lang=fr-FR", "--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update", "--disable-sync", "--no-first-run"],
+    args: [
+      "--headless",
+      "--lang=fr-FR",
+      "--no-sandbox",
+      "--disable-gpu",
+      "--disable-background-networking",
+      "--disable-component-update",
+      "--disable-sync",
+      "--no-first-run",
+    ],
   });
 }, 120_000);
 afterAll(async () => {

@@ -32,7 +32,16 @@ beforeAll(async () => {
   await seedGiving(stack.url, stack.stripeUrl);
   browser = await chromium.launch({
     executablePath: process.env.CHROMIUM_PATH ?? "/usr/bin/chromium",
-    args: ["--headless", "--lang=fr-FR", "--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update", "--disable-sync", "--no-first-run"],
+    args: [
+      "--headless",
+      "--lang=fr-FR",
+      "--no-sandbox",
+      "--disable-gpu",
+      "--disable-background-networking",
+      "--disable-component-update",
+      "--disable-sync",
+      "--no-first-run",
+    ],
   });
   mkdirSync(SCREENS, { recursive: true });
 }, 120_000);
@@ -77,7 +86,8 @@ async function go(page: Page, hash: string, heading: string) {
 
 describe("GET /v1/me and the local sign-in", () => {
   it("lists exactly the operations of the route table each role may call", async () => {
-    const me = async (role: string) => (await (await stack.call("GET", "/v1/me", { role })).json()) as { roles: string[]; operations: { operationId: string }[] };
+    const me = async (role: string) =>
+      (await (await stack.call("GET", "/v1/me", { role })).json()) as { roles: string[]; operations: { operationId: string }[] };
     const t = await me("tresorier");
     const d = await me("delegation");
     const a = await me("auditor");
@@ -132,9 +142,14 @@ describe("the trésorier", () => {
     expect(ref).toMatch(/^OD\d+$/);
 
     // The API holds it in cents.
-    const list = (await (await stack.call("GET", "/v1/ledger/entries?from=2025-06-15&to=2025-06-15&journal=OD")).json()) as { items: { id: string; ref: string; lines: { account: string; debit: number; credit: number }[] }[] };
+    const list = (await (await stack.call("GET", "/v1/ledger/entries?from=2025-06-15&to=2025-06-15&journal=OD")).json()) as {
+      items: { id: string; ref: string; lines: { account: string; debit: number; credit: number }[] }[];
+    };
     const posted = list.items.find((e) => e.ref === ref)!;
-    expect(posted.lines.map((l) => [l.account, l.debit, l.credit])).toEqual([["512", 123456, 0], ["756", 0, 123456]]);
+    expect(posted.lines.map((l) => [l.account, l.debit, l.credit])).toEqual([
+      ["512", 123456, 0],
+      ["756", 0, 123456],
+    ]);
 
     // Reverse it from the entries list, through the confirmation dialog.
     await go(page, "comptabilite/ecritures", "Écritures");
@@ -152,9 +167,14 @@ describe("the trésorier", () => {
     await shot(page, "tresorier-reverse-dialog");
     await dialog.getByRole("button", { name: "Extourner" }).click();
     await poll(() => page.getByRole("status").filter({ hasText: "extournée" }).textContent()).toContain(`Écriture ${ref} extournée`);
-    const after = (await (await stack.call("GET", "/v1/ledger/entries?from=2025-06-16&to=2025-06-16&journal=OD")).json()) as { items: { id: string; reversalOf?: string; lines: { account: string; debit: number; credit: number }[] }[] };
+    const after = (await (await stack.call("GET", "/v1/ledger/entries?from=2025-06-16&to=2025-06-16&journal=OD")).json()) as {
+      items: { id: string; reversalOf?: string; lines: { account: string; debit: number; credit: number }[] }[];
+    };
     const reversal = after.items.find((e) => e.reversalOf === posted.id)!;
-    expect(reversal.lines.map((l) => [l.account, l.debit, l.credit])).toEqual([["512", 0, 123456], ["756", 123456, 0]]);
+    expect(reversal.lines.map((l) => [l.account, l.debit, l.credit])).toEqual([
+      ["512", 0, 123456],
+      ["756", 123456, 0],
+    ]);
     await page.close();
   });
 
@@ -162,7 +182,11 @@ describe("the trésorier", () => {
     const page = await signIn("tresorier");
     await go(page, "comptabilite/balance", "Balance générale");
     await page.getByLabel("Exercice").selectOption("2024");
-    await page.getByRole("cell", { name: "Fondation de France" }).or(page.getByRole("link", { name: "755" })).first().waitFor();
+    await page
+      .getByRole("cell", { name: "Fondation de France" })
+      .or(page.getByRole("link", { name: "755" }))
+      .first()
+      .waitFor();
     await shot(page, "tresorier-trial-balance");
     await page.getByRole("link", { name: "512", exact: true }).click();
     await page.getByRole("heading", { level: 1, name: "Grand livre" }).waitFor();
@@ -176,13 +200,23 @@ describe("the trésorier", () => {
 
     await go(page, "dons/recus", "Reçus fiscaux");
     await page.getByLabel("Exercice").selectOption("2025");
-    await page.getByRole("cell", { name: /^2025-\d{6}$/ }).first().waitFor();
+    await page
+      .getByRole("cell", { name: /^2025-\d{6}$/ })
+      .first()
+      .waitFor();
     await shot(page, "tresorier-receipts");
     const pdf = page.waitForEvent("download");
-    await page.getByRole("button", { name: /^PDF du reçu/ }).first().click();
+    await page
+      .getByRole("button", { name: /^PDF du reçu/ })
+      .first()
+      .click();
     const receipt = await pdf;
     expect(receipt.suggestedFilename()).toMatch(/2025-\d{6}\.pdf$/);
-    expect(readFileSync((await receipt.path())!).subarray(0, 5).toString()).toBe("%PDF-");
+    expect(
+      readFileSync((await receipt.path())!)
+        .subarray(0, 5)
+        .toString(),
+    ).toBe("%PDF-");
 
     await go(page, "exports", "Exports");
     await page.getByLabel("Exercice").selectOption("2025");
@@ -248,7 +282,9 @@ describe("the trésorier with funders, grants and expenses", () => {
     await page.getByLabel("Payée le").fill("2025-04-10");
     await page.getByRole("button", { name: "Enregistrer la dépense" }).click();
     await page.getByRole("status").filter({ hasText: "Maquette du rapport" }).waitFor();
-    await page.getByLabel("Joindre la facture F-CONSOLE-1").setInputFiles({ name: "facture.pdf", mimeType: "application/pdf", buffer: Buffer.from("%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n") });
+    await page
+      .getByLabel("Joindre la facture F-CONSOLE-1")
+      .setInputFiles({ name: "facture.pdf", mimeType: "application/pdf", buffer: Buffer.from("%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n") });
     await page.getByRole("status").filter({ hasText: "facture.pdf" }).waitFor();
     await page.getByRole("button", { name: "Voir la facture F-CONSOLE-1" }).waitFor();
     await shot(page, "tresorier-expenses");
@@ -257,7 +293,12 @@ describe("the trésorier with funders, grants and expenses", () => {
     await page.getByRole("button", { name: "Détail de Fondation Console" }).click();
     const figures = page.locator("dl.figures");
     await figures.waitFor();
-    const figure = async (name: string) => (await figures.locator("div").filter({ has: page.getByText(name, { exact: true }) }).locator("dd").textContent())!.replace(/\s/g, " ");
+    const figure = async (name: string) =>
+      (await figures
+        .locator("div")
+        .filter({ has: page.getByText(name, { exact: true }) })
+        .locator("dd")
+        .textContent())!.replace(/\s/g, " ");
     expect(await figure("Accordé")).toBe("12 000,00 €");
     expect(await figure("Reçu")).toBe("6 000,00 €");
     expect(await figure("Reste à recevoir")).toBe("6 000,00 €");
@@ -278,7 +319,9 @@ describe("the trésorier with funders, grants and expenses", () => {
 });
 
 describe("the trésorier at the bank", () => {
-  it("imports a statement, books the bank fees from a rule, accepts the proposed match, and reads the état de rapprochement", { timeout: 120_000 }, async () => {
+  it("imports a statement, books the bank fees from a rule, accepts the proposed match, and reads the état de rapprochement", {
+    timeout: 120_000,
+  }, async () => {
     const file = join(tmpdir(), `releve-console-${process.pid}.csv`);
     writeFileSync(file, "Date;Libellé;Montant\n15/04/2024;VIR FONDATION DE FRANCE PROGRAMME 2024;100 000,00\n30/04/2024;FRAIS TENUE DE COMPTE;-2,50\n");
     const page = await signIn("tresorier");
@@ -306,7 +349,9 @@ describe("the trésorier at the bank", () => {
 
     const left = (await (await stack.call("GET", "/v1/bank/lines?status=unmatched&account=512&from=2024-04-01&to=2024-04-30")).json()) as { items: unknown[] };
     expect(left.items).toEqual([]);
-    const matched = (await (await stack.call("GET", "/v1/bank/lines?status=matched&account=512&from=2024-04-01&to=2024-04-30")).json()) as { items: { label: string }[] };
+    const matched = (await (await stack.call("GET", "/v1/bank/lines?status=matched&account=512&from=2024-04-01&to=2024-04-30")).json()) as {
+      items: { label: string }[];
+    };
     expect(matched.items.map((l) => l.label).sort()).toEqual(["FRAIS TENUE DE COMPTE", "VIR FONDATION DE FRANCE PROGRAMME 2024"]);
 
     await go(page, "banque/etat", "État de rapprochement");
@@ -335,7 +380,11 @@ describe("the délégation générale", () => {
     const pdf = page.waitForEvent("download");
     await page.getByRole("button", { name: "Télécharger le rapport annuel 2024 (PDF)" }).click();
     const file = await pdf;
-    expect(readFileSync((await file.path())!).subarray(0, 5).toString()).toBe("%PDF-");
+    expect(
+      readFileSync((await file.path())!)
+        .subarray(0, 5)
+        .toString(),
+    ).toBe("%PDF-");
 
     // Social statistics are the one thing the délégation writes (the contract lets it).
     await go(page, "rapport/reseaux", "Statistiques des réseaux sociaux");
@@ -463,7 +512,9 @@ describe("the trésorier closes a year (last: it locks 2024)", () => {
     await shot(page, "tresorier-close-dialog");
     await page.keyboard.press("Escape");
     await poll(() => page.getByRole("dialog").count()).toBe(0);
-    const years = async () => ((await (await stack.call("GET", "/v1/ledger/years")).json()) as { items: { year: number; status: string }[] }).items.find((y) => y.year === 2024)!.status;
+    const years = async () =>
+      ((await (await stack.call("GET", "/v1/ledger/years")).json()) as { items: { year: number; status: string }[] }).items.find((y) => y.year === 2024)!
+        .status;
     expect(await years()).toBe("open");
 
     await page.getByRole("button", { name: "Clôturer 2024" }).click();

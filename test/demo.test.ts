@@ -28,7 +28,16 @@ interface Figures {
   income: { total: number; donorShare: number; bySource: Array<{ source: string; amount: number }> };
   expenses: { total: number; byCategory: Array<{ category: string; amount: number; share: number }> };
   result: number;
-  social: Array<{ platform: string; followers: number | null; newFollowers: number | null; impressions: number | null; reactions: number | null; pageVisits: number | null; videosPublished: number | null; months: Array<{ newFollowers: number | null }> }>;
+  social: Array<{
+    platform: string;
+    followers: number | null;
+    newFollowers: number | null;
+    impressions: number | null;
+    reactions: number | null;
+    pageVisits: number | null;
+    videosPublished: number | null;
+    months: Array<{ newFollowers: number | null }>;
+  }>;
 }
 
 describe("the demo year 2024", () => {
@@ -76,9 +85,12 @@ describe("the demo bank statement (January 2025)", () => {
     expect((await stack.call("POST", `/v1/bank/lines/${fee.id}/entry`, { body: { rule: "bank_fees" } })).status).toBe(201);
     const rec = (await (await stack.call("POST", "/v1/bank/reconcile", { body: { account: "512", apply: true } })).json()) as { applied: unknown[] };
     expect(rec.applied).toHaveLength(1);
-    const etat = (await (await stack.call("GET", "/v1/bank/reconciliation?account=512&date=2025-01-31")).json()) as { difference: number; bankBalance: number; ledgerBalance: number };
+    const etat = (await (await stack.call("GET", "/v1/bank/reconciliation?account=512&date=2025-01-31")).json()) as {
+      difference: number;
+      bankBalance: number;
+      ledgerBalance: number;
+    };
     expect(etat.difference).toBe(0);
     expect(etat.bankBalance).toBe(etat.ledgerBalance);
   });
 });
-

@@ -32,7 +32,15 @@ const PNG = Buffer.concat([Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a
 const JPEG = Buffer.concat([Buffer.from([0xff, 0xd8, 0xff, 0xe0]), Buffer.from("JFIF fake jpeg body")]);
 
 async function expense(pieceRef: string, extra: Json = {}) {
-  const r = await call("POST", "/v1/expenses", { date: "2025-02-03", supplier: "Studio Graphique Lumen", account: "623", amount: 180_000, label: "Affiches", pieceRef, ...extra });
+  const r = await call("POST", "/v1/expenses", {
+    date: "2025-02-03",
+    supplier: "Studio Graphique Lumen",
+    account: "623",
+    amount: 180_000,
+    label: "Affiches",
+    pieceRef,
+    ...extra,
+  });
   expect(r.status).toBe(201);
   return r.body;
 }
@@ -52,10 +60,28 @@ describe("expenses", () => {
   });
 
   it("a sub-account the association added (62261) is a charge account for expenses; an unknown one is refused", async () => {
-    expect((await call("POST", "/v1/expenses", { date: "2025-02-03", supplier: "Léa Petit", account: "62261", amount: 70_000, label: "Rédaction", pieceRef: "F-LP-1" })).status).toBe(400);
+    expect(
+      (
+        await call("POST", "/v1/expenses", {
+          date: "2025-02-03",
+          supplier: "Léa Petit",
+          account: "62261",
+          amount: 70_000,
+          label: "Rédaction",
+          pieceRef: "F-LP-1",
+        })
+      ).status,
+    ).toBe(400);
     const added = await call("POST", "/v1/ledger/accounts", { number: "62261", label: "Honoraires de rédaction" });
     expect(added.status).toBe(201);
-    const r = await call("POST", "/v1/expenses", { date: "2025-02-03", supplier: "Léa Petit", account: "62261", amount: 70_000, label: "Rédaction", pieceRef: "F-LP-1" });
+    const r = await call("POST", "/v1/expenses", {
+      date: "2025-02-03",
+      supplier: "Léa Petit",
+      account: "62261",
+      amount: 70_000,
+      label: "Rédaction",
+      pieceRef: "F-LP-1",
+    });
     expect(r.status).toBe(201);
     expect(r.body.entries[0].lines.map((l: Json) => [l.account, l.debit, l.aux?.number ?? null])).toEqual([
       ["62261", 70_000, null],
@@ -64,7 +90,15 @@ describe("expenses", () => {
   });
 
   it("a replayed Idempotency-Key answers the same expense and writes nothing twice", async () => {
-    const body = { date: "2025-02-04", supplier: "Data Lab", account: "604", amount: 90_000, label: "Analyse", pieceRef: "F-IDEM-1", paid: { date: "2025-02-05", method: "card" } };
+    const body = {
+      date: "2025-02-04",
+      supplier: "Data Lab",
+      account: "604",
+      amount: 90_000,
+      label: "Analyse",
+      pieceRef: "F-IDEM-1",
+      paid: { date: "2025-02-05", method: "card" },
+    };
     const headers = { "idempotency-key": "expense-idem-1" };
     const a = await call("POST", "/v1/expenses", body, { headers });
     const b = await call("POST", "/v1/expenses", body, { headers });

@@ -27,9 +27,37 @@ const download = async (year: number, format: "fec" | "csv") => {
 
 describe("FEC", () => {
   beforeAll(async () => {
-    await post({ journal: "BQ", date: "2024-01-15", label: "Cotisation Dupont", pieceRef: "P1", lines: [{ account: "512", debit: 2000 }, { account: "756", credit: 2000 }] });
-    await post({ journal: "OD", date: "2024-02-01", label: "Honoraires rédacteur", pieceRef: "F-12", lines: [{ account: "6226", debit: 150000 }, { account: "401", credit: 150000 }] });
-    await post({ journal: "BQ", date: "2024-02-10", label: "Règlement F-12", pieceRef: "F-12", pieceDate: "2024-02-01", lines: [{ account: "401", debit: 150000 }, { account: "512", credit: 150000 }] });
+    await post({
+      journal: "BQ",
+      date: "2024-01-15",
+      label: "Cotisation Dupont",
+      pieceRef: "P1",
+      lines: [
+        { account: "512", debit: 2000 },
+        { account: "756", credit: 2000 },
+      ],
+    });
+    await post({
+      journal: "OD",
+      date: "2024-02-01",
+      label: "Honoraires rédacteur",
+      pieceRef: "F-12",
+      lines: [
+        { account: "6226", debit: 150000 },
+        { account: "401", credit: 150000 },
+      ],
+    });
+    await post({
+      journal: "BQ",
+      date: "2024-02-10",
+      label: "Règlement F-12",
+      pieceRef: "F-12",
+      pieceDate: "2024-02-01",
+      lines: [
+        { account: "401", debit: 150000 },
+        { account: "512", credit: 150000 },
+      ],
+    });
   });
 
   it("matches the golden file for a small fixed journal", async () => {
@@ -49,10 +77,28 @@ describe("FEC", () => {
   });
 
   it("follows every rule of the reference, and stays valid after the year is closed", async () => {
-    await post({ journal: "BQ", date: "2024-12-31", label: "Don tardif", pieceRef: "P9", lines: [{ account: "512", debit: 123456 }, { account: "7541", credit: 123456 }] });
+    await post({
+      journal: "BQ",
+      date: "2024-12-31",
+      label: "Don tardif",
+      pieceRef: "P9",
+      lines: [
+        { account: "512", debit: 123456 },
+        { account: "7541", credit: 123456 },
+      ],
+    });
     const close = await stack.call("POST", "/v1/ledger/years/2024/close");
     expect(close.status).toBe(201);
-    await post({ journal: "BQ", date: "2025-01-05", label: "Don de janvier", pieceRef: "P10", lines: [{ account: "512", debit: 5000 }, { account: "7541", credit: 5000 }] });
+    await post({
+      journal: "BQ",
+      date: "2025-01-05",
+      label: "Don de janvier",
+      pieceRef: "P10",
+      lines: [
+        { account: "512", debit: 5000 },
+        { account: "7541", credit: 5000 },
+      ],
+    });
 
     for (const year of [2024, 2025]) {
       const { name, text } = await download(year, "fec");
@@ -64,7 +110,9 @@ describe("FEC", () => {
     const { text } = await download(2025, "fec");
     expect(text.split("\r\n")[1]!.split("\t")[2]).toBe("AN000001");
     // The FEC's balances are the ledger's (before closing for a closed year).
-    const tb = (await (await stack.call("GET", "/v1/ledger/trial-balance?year=2024&closing=exclude", { role: "auditor" })).json()) as { accounts: { account: string; balance: number }[] };
+    const tb = (await (await stack.call("GET", "/v1/ledger/trial-balance?year=2024&closing=exclude", { role: "auditor" })).json()) as {
+      accounts: { account: string; balance: number }[];
+    };
     const fec = balancesOf(checkFec(`${SIREN}FEC20241231.txt`, (await download(2024, "fec")).text, SIREN, 2024).lines);
     for (const a of tb.accounts) expect(fec.get(a.account) ?? 0).toBe(a.balance);
   });
@@ -87,7 +135,16 @@ describe("auxiliary accounts", () => {
   it("a supplier under 401 is carried in CompAuxNum/CompAuxLib, in the FEC and the CSV", async () => {
     const aux = { number: "F-ACME", label: "ACME Imprimerie" };
     const invoice = await stack.call("POST", "/v1/ledger/entries", {
-      body: { journal: "HA", date: "2026-03-02", label: "Facture ACME 17", pieceRef: "ACME-17", lines: [{ account: "6064", debit: 9000 }, { account: "401", credit: 9000, aux }] },
+      body: {
+        journal: "HA",
+        date: "2026-03-02",
+        label: "Facture ACME 17",
+        pieceRef: "ACME-17",
+        lines: [
+          { account: "6064", debit: 9000 },
+          { account: "401", credit: 9000, aux },
+        ],
+      },
     });
     expect(invoice.status).toBe(201);
     const posted = (await invoice.json()) as { lines: { account: string; aux?: unknown }[] };
@@ -100,13 +157,26 @@ describe("auxiliary accounts", () => {
     expect(lines.find((l) => l.account === "401")).toMatchObject({ auxNum: "F-ACME", auxLib: "ACME Imprimerie", credit: 9000 });
     expect(lines.find((l) => l.account === "6064")).toMatchObject({ auxNum: "", auxLib: "" });
 
-    const csv = (await download(2026, "csv")).text.slice(1).split("\r\n").filter(Boolean).map((r) => r.split(";"));
+    const csv = (await download(2026, "csv")).text
+      .slice(1)
+      .split("\r\n")
+      .filter(Boolean)
+      .map((r) => r.split(";"));
     const row = csv.find((r) => r[4] === "401")!;
     expect([row[6], row[7]]).toEqual(["F-ACME", "ACME Imprimerie"]);
   });
   it("an auxiliary account with a bad number or no label is refused", async () => {
     const res = await stack.call("POST", "/v1/ledger/entries", {
-      body: { journal: "HA", date: "2026-03-02", label: "x", pieceRef: "x", lines: [{ account: "6064", debit: 1 }, { account: "401", credit: 1, aux: { number: "a b\t", label: "" } }] },
+      body: {
+        journal: "HA",
+        date: "2026-03-02",
+        label: "x",
+        pieceRef: "x",
+        lines: [
+          { account: "6064", debit: 1 },
+          { account: "401", credit: 1, aux: { number: "a b\t", label: "" } },
+        ],
+      },
     });
     expect(res.status).toBe(400);
     const paths = ((await res.json()) as { errors: { path: string }[] }).errors.map((e) => e.path);

@@ -19,9 +19,17 @@ it("stores a file and gives it back byte for byte, directly and through presigne
 
   const got = await fetch(await presignGet("invoices/a.pdf", 60, { fileName: "facture.pdf" }));
   expect(got.status).toBe(200);
-  expect(createHash("sha256").update(Buffer.from(await got.arrayBuffer())).digest("hex")).toBe(createHash("sha256").update(bytes).digest("hex"));
+  expect(
+    createHash("sha256")
+      .update(Buffer.from(await got.arrayBuffer()))
+      .digest("hex"),
+  ).toBe(createHash("sha256").update(bytes).digest("hex"));
 
-  const up = await fetch(await presignPut("invoices/b.png", "image/png", 60), { method: "PUT", body: new Uint8Array([0x89, 0x50, 0x4e, 0x47]), headers: { "content-type": "image/png" } });
+  const up = await fetch(await presignPut("invoices/b.png", "image/png", 60), {
+    method: "PUT",
+    body: new Uint8Array([0x89, 0x50, 0x4e, 0x47]),
+    headers: { "content-type": "image/png" },
+  });
   expect(up.status).toBe(200);
   expect((await getObject("invoices/b.png"))?.length).toBe(4);
 });

@@ -128,7 +128,7 @@ describe("health and the API description", () => {
     expect(res.status).toBe(200);
     expect(((await res.json()) as { status: string }).status).toBe("ok");
   });
-  it("GET /v1/openapi.json lists every route with its security (bug: its \$refs pointed at #/\$defs, absent from the document)", async () => {
+  it("GET /v1/openapi.json lists every route with its security (bug: its $refs pointed at #/$defs, absent from the document)", async () => {
     const res = await stack.call("GET", "/v1/openapi.json", { role: null });
     const doc = (await res.json()) as { openapi: string; paths: Record<string, Record<string, { security?: unknown; operationId: string }>> };
     expect(doc.openapi).toBe("3.1.0");
@@ -177,7 +177,11 @@ describe("security headers, as CloudFront adds them in AWS (same definitions)", 
     expect(csp).not.toContain("unsafe-inline");
   });
   it("the API's answers, problems included, carry the API's headers, whatever the handler set", async () => {
-    for (const [path, status] of [["/v1/health", 200], ["/v1/nothing-here", 404], ["/v1/ledger/accounts", 401]] as const) {
+    for (const [path, status] of [
+      ["/v1/health", 200],
+      ["/v1/nothing-here", 404],
+      ["/v1/ledger/accounts", 401],
+    ] as const) {
       const res = await stack.call("GET", path, { role: null });
       expect(res.status).toBe(status);
       expectHeaders(res, securityHeaders("api"));
@@ -249,7 +253,10 @@ describe("failures", () => {
       timeout: 60_000,
     });
     expect(r.status).toBe(1);
-    const lines = r.stderr.trim().split("\n").filter((l) => l.includes("Java"));
+    const lines = r.stderr
+      .trim()
+      .split("\n")
+      .filter((l) => l.includes("Java"));
     expect(lines).toHaveLength(1);
     expect(lines[0]).toMatch(/Java 17.*apt-get install -y openjdk-17-jdk-headless/);
   });

@@ -15,7 +15,12 @@ const TIERS = [
   { id: "bienfaiteur", label: "Adhésion avec revue", amount: 6000, counterpart: true },
 ];
 beforeAll(async () => {
-  stack = await startTestStack({ MEMBERSHIP_TIERS: JSON.stringify(TIERS), RECEIPTS_ENABLED: "true", CHECKOUT_IP_BURST: "1000", CHECKOUT_IP_PER_MINUTE: "10000" });
+  stack = await startTestStack({
+    MEMBERSHIP_TIERS: JSON.stringify(TIERS),
+    RECEIPTS_ENABLED: "true",
+    CHECKOUT_IP_BURST: "1000",
+    CHECKOUT_IP_PER_MINUTE: "10000",
+  });
 });
 afterAll(() => stack.close());
 
@@ -32,7 +37,8 @@ async function stripeBalance(): Promise<number> {
 }
 const expectClearingIsStripeBalance = async (step: string) => expect(await clearing(), step).toBe(await stripeBalance());
 const incidents = async (year: number) =>
-  ((await (await stack.call("GET", `/v1/payment-incidents?year=${year}`)).json()) as { items: { type: string; ref: string; detail: string; amount: number }[] }).items;
+  ((await (await stack.call("GET", `/v1/payment-incidents?year=${year}`)).json()) as { items: { type: string; ref: string; detail: string; amount: number }[] })
+    .items;
 /** Every delivery of every event so far was answered 2xx (no endless retries). */
 const allDelivered = () => stack.stripe.events.every((e) => e.attempts.length > 0 && e.attempts.every((a) => typeof a.status === "number" && a.status < 300));
 
@@ -81,12 +87,19 @@ describe("disputes: 4671 equals Stripe's balance at every step", () => {
 
 describe("pending (SEPA) refunds", () => {
   it("are booked when they succeed and reversed if they fail; the receipt follows", async () => {
-    const { sessionId } = await checkout(stack, donation(10000, { donor: { email: "sepa.refund@example.org", firstName: "Sé", lastName: "Pa", address: ADDRESS } }));
+    const { sessionId } = await checkout(
+      stack,
+      donation(10000, { donor: { email: "sepa.refund@example.org", firstName: "Sé", lastName: "Pa", address: ADDRESS } }),
+    );
     await dev(stack, `/__dev/checkout/sessions/${sessionId}/complete`, { at: "2024-02-01T10:00:00Z", async: true });
     await dev(stack, `/__dev/checkout/sessions/${sessionId}/async`, { succeeded: true, at: "2024-02-05T10:00:00Z" });
     const charge = await chargeOf(stack, sessionId);
     const receipts = async () =>
-      ((await (await stack.call("GET", "/v1/receipts?year=2024")).json()) as { items: { id: string; amount: number; status: string; donor: { email: string } }[] }).items
+      (
+        (await (await stack.call("GET", "/v1/receipts?year=2024")).json()) as {
+          items: { id: string; amount: number; status: string; donor: { email: string } }[];
+        }
+      ).items
         .filter((r) => r.donor.email === "sepa.refund@example.org")
         .map((r) => [r.amount, r.status]);
     expect(await receipts()).toEqual([[10000, "issued"]]);
@@ -117,7 +130,8 @@ describe("pending (SEPA) refunds", () => {
     expect((await incidents(new Date().getFullYear())).find((i) => i.ref === `refund:${refund.id as string}`)?.type).toBe("refund_failed");
     // Redelivering every event changes nothing.
     const tb = await trialBalance(stack, new Date().getFullYear());
-    for (const e of stack.stripe.events.filter((x) => JSON.stringify(x.data).includes(charge.id))) await fetch(`${stack.stripeUrl}/__dev/events/${e.id}/redeliver`, { method: "POST" });
+    for (const e of stack.stripe.events.filter((x) => JSON.stringify(x.data).includes(charge.id)))
+      await fetch(`${stack.stripeUrl}/__dev/events/${e.id}/redeliver`, { method: "POST" });
     expect(await trialBalance(stack, new Date().getFullYear())).toEqual(tb);
   });
 
@@ -167,7 +181,12 @@ describe("only our own EUR checkouts are booked", () => {
     const session = await stripeApi(stack, "GET", `/v1/checkout/sessions/${ours.sessionId}`);
     const checkoutId = (session.metadata as { checkout: string }).checkout;
     const before = await trialBalance(stack, 2024);
-    const s = await foreignSession({ "line_items[0][price_data][currency]": "usd", "metadata[checkout]": checkoutId, "metadata[kind]": "donation", "payment_intent_data[metadata][checkout]": checkoutId });
+    const s = await foreignSession({
+      "line_items[0][price_data][currency]": "usd",
+      "metadata[checkout]": checkoutId,
+      "metadata[kind]": "donation",
+      "payment_intent_data[metadata][checkout]": checkoutId,
+    });
     await pay(stack, s.id as string, "2024-07-02T10:00:00Z");
     expect(await trialBalance(stack, 2024)).toEqual(before);
     const charge = await chargeOf(stack, s.id as string);
@@ -178,9 +197,17 @@ describe("only our own EUR checkouts are booked", () => {
 
 describe("membership fees", () => {
   it("go to 7561 (no counterpart) or 7562 for a tier marked as having one", async () => {
-    const a = await checkout(stack, { tierId: "individuel", member: { email: "m1@example.org", firstName: "M", lastName: "Un" } }, "/v1/public/memberships/checkout");
+    const a = await checkout(
+      stack,
+      { tierId: "individuel", member: { email: "m1@example.org", firstName: "M", lastName: "Un" } },
+      "/v1/public/memberships/checkout",
+    );
     await pay(stack, a.sessionId, "2024-05-01T10:00:00Z");
-    const b = await checkout(stack, { tierId: "bienfaiteur", member: { email: "m2@example.org", firstName: "M", lastName: "Deux" } }, "/v1/public/memberships/checkout");
+    const b = await checkout(
+      stack,
+      { tierId: "bienfaiteur", member: { email: "m2@example.org", firstName: "M", lastName: "Deux" } },
+      "/v1/public/memberships/checkout",
+    );
     await pay(stack, b.sessionId, "2024-05-02T10:00:00Z");
     const tb = await trialBalance(stack, 2024);
     expect(tb["7561"]).toBe(-2000);

@@ -29,7 +29,9 @@ it("an event dated in a closed year is booked at the first open date, labelled, 
   expect(entry.label).toBe("Don En Retard (mouvement du 15/12/2019, exercice 2019 clos)");
   expect((await trialBalance(stack, 2020))["7541"]).toBe(-4200);
 
-  const incidents = (await (await stack.call("GET", "/v1/payment-incidents?year=2020", { role: "tresorier" })).json()) as { items: { type: string; ref: string; date: string; detail: string }[] };
+  const incidents = (await (await stack.call("GET", "/v1/payment-incidents?year=2020", { role: "tresorier" })).json()) as {
+    items: { type: string; ref: string; date: string; detail: string }[];
+  };
   expect(incidents.items).toContainEqual(expect.objectContaining({ type: "closed_year", ref: `closed:charge:${charge.id}`, date: "2020-01-01" }));
 
   // Stripe retries: nothing twice.

@@ -23,7 +23,8 @@ beforeAll(async () => {
 afterAll(() => stack.close());
 
 const DONATE = "/v1/public/donations/checkout";
-const body = (email = "pub@example.org", extra: Record<string, unknown> = {}) => donation(2500, { receipt: false, donor: { email, firstName: "Pu", lastName: "Blic" }, ...extra });
+const body = (email = "pub@example.org", extra: Record<string, unknown> = {}) =>
+  donation(2500, { receipt: false, donor: { email, firstName: "Pu", lastName: "Blic" }, ...extra });
 
 /** The public Lambda called as API Gateway would, from the address `ip`. */
 function fromIp(ip: string, payload: unknown, headers: Record<string, string> = {}, path = DONATE) {
@@ -57,8 +58,9 @@ async function withEnv<T>(env: Record<string, string>, run: () => Promise<T>): P
   try {
     return await run();
   } finally {
-    for (const [k, v] of Object.entries(saved)) if (v === undefined) delete process.env[k];
-    else process.env[k] = v;
+    for (const [k, v] of Object.entries(saved))
+      if (v === undefined) delete process.env[k];
+      else process.env[k] = v;
   }
 }
 
@@ -118,10 +120,12 @@ describe("public Idempotency-Key", () => {
   });
 
   it("expires: its stored answer carries a TTL (epoch seconds, about 24 h)", async () => {
-    const { scopedKey } = await import("@asso/core/payments/checkout");
+    const { scopedKey } = await import("@asso/core/giving/checkout");
     const key = `ttl-${randomUUID()}`;
     expect((await fromIp("198.51.100.9", body("ttl@example.org"), { "idempotency-key": key })).statusCode).toBe(201);
-    const item = (await stack.db.doc.send(new GetCommand({ TableName: stack.tableName, Key: { pk: `PUBIDEM#${scopedKey("ip:198.51.100.9", key)}`, sk: "PUBIDEM" } }))).Item!;
+    const item = (
+      await stack.db.doc.send(new GetCommand({ TableName: stack.tableName, Key: { pk: `PUBIDEM#${scopedKey("ip:198.51.100.9", key)}`, sk: "PUBIDEM" } }))
+    ).Item!;
     expect(item.ttl).toBeGreaterThan(Date.now() / 1000 + 23 * 3600);
     expect(item.ttl).toBeLessThan(Date.now() / 1000 + 25 * 3600);
   });
@@ -170,17 +174,27 @@ describe("rate limits", () => {
       // Real donors checked out before the burst, from their own addresses; they pay during it.
       const real = [];
       for (let i = 0; i < 5; i++) {
-        const r = await fromIp(`100.64.0.${i + 1}`, donation(3000 + i, { receipt: false, donor: { email: `real${i}@example.org`, firstName: "Vrai", lastName: `Donateur${i}` } }));
+        const r = await fromIp(
+          `100.64.0.${i + 1}`,
+          donation(3000 + i, { receipt: false, donor: { email: `real${i}@example.org`, firstName: "Vrai", lastName: `Donateur${i}` } }),
+        );
         expect(r.statusCode).toBe(201);
         real.push(JSON.parse(r.body!) as { sessionId: string });
       }
-      const burst = Promise.all(Array.from({ length: 200 }, (_, i) => stack.call("POST", DONATE, { role: null, body: body(`junk${i}@example.org`) }).then((r) => r.status)));
+      const burst = Promise.all(
+        Array.from({ length: 200 }, (_, i) => stack.call("POST", DONATE, { role: null, body: body(`junk${i}@example.org`) }).then((r) => r.status)),
+      );
       const payments = Promise.all(real.map((r) => pay(stack, r.sessionId, "2024-08-08T10:00:00Z")));
       const [codes] = await Promise.all([burst, payments]);
       expect(codes.filter((c) => c === 429).length).toBeGreaterThanOrEqual(180);
       expect(codes.every((c) => c === 201 || c === 429)).toBe(true);
       const entries = await stripeEntries(stack, "2024-08-08", "2024-08-08");
-      expect(entries.filter((e) => e.label.startsWith("Don Vrai Donateur")).map((e) => e.lines[0]!.debit).sort()).toEqual([3000, 3001, 3002, 3003, 3004]);
+      expect(
+        entries
+          .filter((e) => e.label.startsWith("Don Vrai Donateur"))
+          .map((e) => e.lines[0]!.debit)
+          .sort(),
+      ).toEqual([3000, 3001, 3002, 3003, 3004]);
     }));
 });
 
@@ -202,7 +216,8 @@ describe("CAPTCHA hook", () => {
   afterAll(() => verifier.close());
 
   it("is off by default, and when configured requires a token the service accepts", async () => {
-    const settings = async () => (await (await stack.call("GET", "/v1/public/giving-settings", { role: null })).json()) as { captcha: boolean; taxReductionPercent: number };
+    const settings = async () =>
+      (await (await stack.call("GET", "/v1/public/giving-settings", { role: null })).json()) as { captcha: boolean; taxReductionPercent: number };
     expect((await settings()).captcha).toBe(false);
     await withEnv({ CAPTCHA_SECRET: "captcha-secret", CAPTCHA_VERIFY_URL: verifyUrl }, async () => {
       expect((await settings()).captcha).toBe(true);
@@ -260,7 +275,12 @@ describe("declared answers", () => {
     expect(schemaOf("givingSettings").safeParse(await settings.json()).success).toBe(true);
     const don = await fromIp("203.0.113.80", body("declared@example.org"));
     expect(schemaOf("donationCheckout").safeParse(JSON.parse(don.body!)).success).toBe(true);
-    const member = await fromIp("203.0.113.81", { tierId: "individuel", member: { email: "declared.m@example.org", firstName: "D", lastName: "M" } }, {}, "/v1/public/memberships/checkout");
+    const member = await fromIp(
+      "203.0.113.81",
+      { tierId: "individuel", member: { email: "declared.m@example.org", firstName: "D", lastName: "M" } },
+      {},
+      "/v1/public/memberships/checkout",
+    );
     expect(member.statusCode).toBe(201);
     expect(schemaOf("membershipCheckout").safeParse(JSON.parse(member.body!)).success).toBe(true);
   });

@@ -63,8 +63,21 @@ it("2024 keeps the activity report's shape, with the foundation money booked as 
 
   const fec = await (await stack.call("GET", "/v1/ledger/export?year=2024&format=fec", { role: "auditor" })).text();
   expect(fec).toContain("Fondation de France, programme 2024");
-  const auxOf401 = new Set(fec.split("\r\n").map((l) => l.split("\t")).filter((f) => f[4] === "401").map((f) => f[6]));
-  expect([...auxOf401].sort()).toEqual(["FAGENCERELAISRESEA", "FATELIERSILLAGEGRA", "FBUREAUXPARTAGESPA", "FCLAIREMOREAUSTATI", "FJULIENLEROYREDACT", "FSTUDIOHORIZONVIDE"]);
+  const auxOf401 = new Set(
+    fec
+      .split("\r\n")
+      .map((l) => l.split("\t"))
+      .filter((f) => f[4] === "401")
+      .map((f) => f[6]),
+  );
+  expect([...auxOf401].sort()).toEqual([
+    "FAGENCERELAISRESEA",
+    "FATELIERSILLAGEGRA",
+    "FBUREAUXPARTAGESPA",
+    "FCLAIREMOREAUSTATI",
+    "FJULIENLEROYREDACT",
+    "FSTUDIOHORIZONVIDE",
+  ]);
 });
 
 it("the annual report's loaders: per funder the year's figures, and the fonds dédiés table", async () => {

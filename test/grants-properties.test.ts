@@ -33,8 +33,20 @@ const grantArb = fc.record({
   parts: fc.integer({ min: 1, max: 3 }),
 });
 const opArb = fc.oneof(
-  fc.record({ op: fc.constant("pay" as const), grant: fc.nat(), amount: fc.integer({ min: 1, max: 3_000_000 }), at: fc.double({ min: 0, max: 1, noNaN: true }), installment: fc.option(fc.integer({ min: 1, max: 3 }), { nil: undefined }) }),
-  fc.record({ op: fc.constant("spend" as const), grant: fc.nat(), amount: fc.integer({ min: 1, max: 3_000_000 }), yearOffset: fc.integer({ min: 0, max: 2 }), day: fc.integer({ min: 0, max: 360 }) }),
+  fc.record({
+    op: fc.constant("pay" as const),
+    grant: fc.nat(),
+    amount: fc.integer({ min: 1, max: 3_000_000 }),
+    at: fc.double({ min: 0, max: 1, noNaN: true }),
+    installment: fc.option(fc.integer({ min: 1, max: 3 }), { nil: undefined }),
+  }),
+  fc.record({
+    op: fc.constant("spend" as const),
+    grant: fc.nat(),
+    amount: fc.integer({ min: 1, max: 3_000_000 }),
+    yearOffset: fc.integer({ min: 0, max: 2 }),
+    day: fc.integer({ min: 0, max: 360 }),
+  }),
 );
 
 let run = 0;
@@ -43,7 +55,18 @@ it("received ≤ awarded and the ledger's fonds dédiés = recognised − spent 
   await fc.assert(
     fc.asyncProperty(fc.array(grantArb, { minLength: 1, maxLength: 3 }), fc.array(opArb, { minLength: 1, maxLength: 10 }), async (grantSpecs, ops) => {
       const base = 2030 + 4 * run++;
-      const model: { id: string; funderId: string; amount: number; restricted: boolean; agreementDate: string; end: string; installments: { amount: number; received: number }[]; received: number; spent: number; recognised: number }[] = [];
+      const model: {
+        id: string;
+        funderId: string;
+        amount: number;
+        restricted: boolean;
+        agreementDate: string;
+        end: string;
+        installments: { amount: number; received: number }[];
+        received: number;
+        spent: number;
+        recognised: number;
+      }[] = [];
       for (const [i, g] of grantSpecs.entries()) {
         const f = await call("POST", "/v1/funders", { name: `Financeur ${base}-${i}`, kind: g.kind });
         expect(f.status).toBe(201);
@@ -62,7 +85,18 @@ it("received ≤ awarded and the ledger's fonds dédiés = recognised − spent 
         });
         expect(r.status).toBe(201);
         expect(r.body.recognition.reduce((s: number, x: Json) => s + x.amount, 0)).toBe(g.amount);
-        model.push({ id: r.body.id, funderId: f.body.id, amount: g.amount, restricted: g.restricted, agreementDate, end, installments: parts.map((amount) => ({ amount, received: 0 })), received: 0, spent: 0, recognised: g.amount });
+        model.push({
+          id: r.body.id,
+          funderId: f.body.id,
+          amount: g.amount,
+          restricted: g.restricted,
+          agreementDate,
+          end,
+          installments: parts.map((amount) => ({ amount, received: 0 })),
+          received: 0,
+          spent: 0,
+          recognised: g.amount,
+        });
       }
 
       for (const op of ops) {
@@ -89,7 +123,15 @@ it("received ≤ awarded and the ledger's fonds dédiés = recognised − spent 
             }
           }
         } else {
-          const r = await call("POST", "/v1/expenses", { date: day(base + op.yearOffset, op.day), supplier: "Prestataire", account: "6226", amount: op.amount, label: "Prestation", pieceRef: "F-PROP", grantId: g.id });
+          const r = await call("POST", "/v1/expenses", {
+            date: day(base + op.yearOffset, op.day),
+            supplier: "Prestataire",
+            account: "6226",
+            amount: op.amount,
+            label: "Prestation",
+            pieceRef: "F-PROP",
+            grantId: g.id,
+          });
           const ok = g.spent + op.amount <= g.amount;
           expect(r.status).toBe(ok ? 201 : 409);
           if (ok) g.spent += op.amount;

@@ -16,12 +16,6 @@ beforeAll(async () => {
 });
 afterAll(() => stack.close());
 
-interface Line {
-  account: string;
-  debit: number;
-  credit: number;
-  aux?: { number: string; label: string };
-}
 /** An entry as the API answers it (the core's view type). */
 type Entry = EntryView;
 type Json = Record<string, any>;
@@ -248,7 +242,10 @@ describe("a grant signed in December 2024 over two years", () => {
     const receivable = anLines.filter((l) => l.account === "4687");
     expect(receivable.length).toBeGreaterThan(0);
     expect(receivable.every((l) => l.aux?.number.startsWith("S"))).toBe(true);
-    const tb2024 = (await call("GET", "/v1/ledger/trial-balance?year=2024&closing=exclude", undefined, { role: "auditor" })).body.accounts as { account: string; balance: number }[];
+    const tb2024 = (await call("GET", "/v1/ledger/trial-balance?year=2024&closing=exclude", undefined, { role: "auditor" })).body.accounts as {
+      account: string;
+      balance: number;
+    }[];
     for (const account of ["4687", "401"]) {
       const carried = anLines.filter((l) => l.account === account).reduce((s, l) => s + l.debit - l.credit, 0);
       expect(carried).toBe(tb2024.find((a) => a.account === account)?.balance ?? 0);
@@ -306,7 +303,15 @@ describe("a grant signed in December 2024 over two years", () => {
 
   it("the trial balances, the FEC and the funder's five figures agree to the cent", async () => {
     const f = (await call("GET", `/v1/funders/${funderId}`, undefined, { role: "delegation" })).body;
-    expect(f).toMatchObject({ awarded: GRANT, recognised: GRANT, deferred: 0, received: GRANT, outstanding: 0, spent: 5_500_000, unspentRestricted: 4_500_000 });
+    expect(f).toMatchObject({
+      awarded: GRANT,
+      recognised: GRANT,
+      deferred: 0,
+      received: GRANT,
+      outstanding: 0,
+      spent: 5_500_000,
+      unspentRestricted: 4_500_000,
+    });
     expect(f.grants).toHaveLength(1);
     const g = (await call("GET", `/v1/grants/${grantId}`, undefined, { role: "auditor" })).body;
     expect(g.payments.map((p: Json) => [p.date, p.amount, p.installments])).toEqual([
@@ -358,7 +363,16 @@ describe("a grant signed in December 2024 over two years", () => {
   });
 
   it("a replayed Idempotency-Key returns the first grant and writes nothing twice; another body with it → 409", async () => {
-    const body = { funderId, title: "Rejouée", agreementDate: "2025-05-02", amount: 50_000, restricted: false, startDate: "2025-05-01", endDate: "2025-12-31", installments: [{ dueDate: "2025-06-01", amount: 50_000 }] };
+    const body = {
+      funderId,
+      title: "Rejouée",
+      agreementDate: "2025-05-02",
+      amount: 50_000,
+      restricted: false,
+      startDate: "2025-05-01",
+      endDate: "2025-12-31",
+      installments: [{ dueDate: "2025-06-01", amount: 50_000 }],
+    };
     const headers = { "idempotency-key": "grant-replay-1" };
     const first = await call("POST", "/v1/grants", body, { headers });
     expect(first.status).toBe(201);
@@ -392,7 +406,17 @@ describe("concurrent writers on one grant", () => {
     const pays = await Promise.all(Array.from({ length: 4 }, () => call("POST", `/v1/grants/${g.body.id}/payments`, { date: "2025-03-01", amount: 60_000 })));
     expect(pays.map((r) => r.status).sort()).toEqual([201, 409, 409, 409]);
     const spends = await Promise.all(
-      Array.from({ length: 4 }, (_, i) => call("POST", "/v1/expenses", { date: "2025-03-02", supplier: "Course", account: "604", amount: 40_000, label: "x", pieceRef: `F-C-${i}`, grantId: g.body.id })),
+      Array.from({ length: 4 }, (_, i) =>
+        call("POST", "/v1/expenses", {
+          date: "2025-03-02",
+          supplier: "Course",
+          account: "604",
+          amount: 40_000,
+          label: "x",
+          pieceRef: `F-C-${i}`,
+          grantId: g.body.id,
+        }),
+      ),
     );
     expect(spends.map((r) => r.status).sort()).toEqual([201, 201, 409, 409]);
     const after = (await call("GET", `/v1/funders/${f.body.id}`, undefined, { role: "auditor" })).body;

@@ -35,10 +35,21 @@ describe("sub-accounts", () => {
     expect(all.map((a) => a.number)).toEqual([...all.map((a) => a.number)].sort());
 
     const post = await stack.call("POST", "/v1/ledger/entries", {
-      body: { journal: "HA", date: "2024-03-10", label: "Avocat", pieceRef: "AV-1", lines: [{ account: "62261", debit: 60000 }, { account: "401", credit: 60000, aux: { number: "F-AVOCAT", label: "Cabinet Martin" } }] },
+      body: {
+        journal: "HA",
+        date: "2024-03-10",
+        label: "Avocat",
+        pieceRef: "AV-1",
+        lines: [
+          { account: "62261", debit: 60000 },
+          { account: "401", credit: 60000, aux: { number: "F-AVOCAT", label: "Cabinet Martin" } },
+        ],
+      },
     });
     expect(post.status).toBe(201);
-    const tb = (await (await stack.call("GET", "/v1/ledger/trial-balance?year=2024", { role: "auditor" })).json()) as { accounts: { account: string; label: string; balance: number }[] };
+    const tb = (await (await stack.call("GET", "/v1/ledger/trial-balance?year=2024", { role: "auditor" })).json()) as {
+      accounts: { account: string; label: string; balance: number }[];
+    };
     expect(tb.accounts.find((a) => a.account === "62261")).toMatchObject({ label: "Honoraires juridiques", balance: 60000 });
     const gl = (await (await stack.call("GET", "/v1/ledger/general-ledger?year=2024&account=62261", { role: "auditor" })).json()) as { label: string };
     expect(gl.label).toBe("Honoraires juridiques");
@@ -48,7 +59,10 @@ describe("sub-accounts", () => {
     const res = await stack.call("GET", "/v1/ledger/export?year=2024&format=fec", { role: "auditor" });
     const text = await res.text();
     expect(checkFec(`${SIREN}FEC20241231.txt`, text, SIREN, 2024).problems).toEqual([]);
-    const row = text.split("\r\n").map((r) => r.split("\t")).find((f) => f[4] === "62261")!;
+    const row = text
+      .split("\r\n")
+      .map((r) => r.split("\t"))
+      .find((f) => f[4] === "62261")!;
     expect(row[5]).toBe("Honoraires juridiques");
   });
 
@@ -60,7 +74,16 @@ describe("sub-accounts", () => {
 
   it("an account not added is still refused at posting", async () => {
     const post = await stack.call("POST", "/v1/ledger/entries", {
-      body: { journal: "HA", date: "2024-03-11", label: "x", pieceRef: "x", lines: [{ account: "62262", debit: 1 }, { account: "401", credit: 1 }] },
+      body: {
+        journal: "HA",
+        date: "2024-03-11",
+        label: "x",
+        pieceRef: "x",
+        lines: [
+          { account: "62262", debit: 1 },
+          { account: "401", credit: 1 },
+        ],
+      },
     });
     expect(post.status).toBe(400);
     expect(((await post.json()) as { errors: { path: string }[] }).errors.map((e) => e.path)).toEqual(["lines.0.account"]);

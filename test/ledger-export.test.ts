@@ -14,9 +14,22 @@ const SIREN = "912345678";
 let stack: TestStack;
 beforeAll(async () => {
   stack = await startTestStack({ ASSO_SIREN: SIREN });
-  for (const [date, amount] of [["2024-01-15", 2000], ["2024-02-01", 150000], ["2024-03-03", 4999]] as const) {
+  for (const [date, amount] of [
+    ["2024-01-15", 2000],
+    ["2024-02-01", 150000],
+    ["2024-03-03", 4999],
+  ] as const) {
     const res = await stack.call("POST", "/v1/ledger/entries", {
-      body: { journal: "BQ", date, label: `Opération ${date}`, pieceRef: `P-${date}`, lines: [{ account: "512", debit: amount }, { account: "7541", credit: amount, aux: { number: "D-1", label: "Donatrice" } }] },
+      body: {
+        journal: "BQ",
+        date,
+        label: `Opération ${date}`,
+        pieceRef: `P-${date}`,
+        lines: [
+          { account: "512", debit: amount },
+          { account: "7541", credit: amount, aux: { number: "D-1", label: "Donatrice" } },
+        ],
+      },
     });
     expect(res.status).toBe(201);
   }
@@ -70,12 +83,26 @@ describe("export jobs", () => {
 
   it("a year over 5 000 entries runs as a job without being asked", async () => {
     // The year's entry count is what decides; set it as the sequencer would have after 5 001 entries.
-    await stack.db.doc.send(new UpdateCommand({ TableName: stack.tableName, Key: { pk: "LEDGER", sk: "YEAR#2024" }, UpdateExpression: "SET entries = :n", ExpressionAttributeValues: { ":n": 5001 } }));
+    await stack.db.doc.send(
+      new UpdateCommand({
+        TableName: stack.tableName,
+        Key: { pk: "LEDGER", sk: "YEAR#2024" },
+        UpdateExpression: "SET entries = :n",
+        ExpressionAttributeValues: { ":n": 5001 },
+      }),
+    );
     const res = await stack.call("GET", "/v1/ledger/export?year=2024&format=fec", { role: "auditor" });
     expect(res.status).toBe(202);
     const job = await waitDone(((await res.json()) as Job).id);
     expect(job.status).toBe("done");
-    await stack.db.doc.send(new UpdateCommand({ TableName: stack.tableName, Key: { pk: "LEDGER", sk: "YEAR#2024" }, UpdateExpression: "SET entries = :n", ExpressionAttributeValues: { ":n": 3 } }));
+    await stack.db.doc.send(
+      new UpdateCommand({
+        TableName: stack.tableName,
+        Key: { pk: "LEDGER", sk: "YEAR#2024" },
+        UpdateExpression: "SET entries = :n",
+        ExpressionAttributeValues: { ":n": 3 },
+      }),
+    );
     expect((await stack.call("GET", "/v1/ledger/export?year=2024&format=fec", { role: "auditor" })).status).toBe(200);
   });
 
@@ -109,7 +136,14 @@ describe("streaming upload to S3", () => {
     expect(createHash("sha256").update(stored).digest("hex")).toBe(hash.digest("hex"));
   });
   it("a small file is a single PUT", async () => {
-    const { parts } = await uploadStream("exports/test/small.txt", (async function* () { yield "a"; yield "b"; })(), "text/plain");
+    const { parts } = await uploadStream(
+      "exports/test/small.txt",
+      (async function* () {
+        yield "a";
+        yield "b";
+      })(),
+      "text/plain",
+    );
     expect(parts).toBe(1);
     expect((await getObject("exports/test/small.txt"))!.toString()).toBe("ab");
   });

@@ -49,7 +49,16 @@ it("a draft left by a poster that died is validated by the scheduled sweep", asy
   await ensureTable(inject("dynamoEndpoint"), table);
   const db = makeDb(table, inject("dynamoEndpoint"));
   // The poster wrote its draft, then died before validating it.
-  const { id } = await writeDraft(db, { journal: "OD", date: "2024-06-01", label: "Orpheline", pieceRef: "P9", lines: [{ account: "512", debit: 700, credit: 0 }, { account: "756", debit: 0, credit: 700 }] });
+  const { id } = await writeDraft(db, {
+    journal: "OD",
+    date: "2024-06-01",
+    label: "Orpheline",
+    pieceRef: "P9",
+    lines: [
+      { account: "512", debit: 700, credit: 0 },
+      { account: "756", debit: 0, credit: 700 },
+    ],
+  });
   expect((await getEntry(db, id))?.status).toBe("draft");
   Object.assign(process.env, { TABLE_NAME: table, DYNAMODB_ENDPOINT: inject("dynamoEndpoint") });
   const { handler } = await import("../packages/functions/src/handlers/ledger.js");

@@ -13,7 +13,11 @@ const ACCOUNTS = ["512", "4671", "627", "7541", "756", "6226", "401", "741"];
 
 const lineArb = fc.record({ account: fc.constantFrom(...ACCOUNTS), amount: fc.integer({ min: 1, max: 5_000_000 }), side: fc.boolean() });
 const postArb = fc
-  .record({ day: fc.integer({ min: 0, max: 364 }), lines: fc.array(lineArb, { minLength: 1, maxLength: 4 }), journal: fc.constantFrom("BQ", "ST", "OD", "HA" as const) })
+  .record({
+    day: fc.integer({ min: 0, max: 364 }),
+    lines: fc.array(lineArb, { minLength: 1, maxLength: 4 }),
+    journal: fc.constantFrom("BQ", "ST", "OD", "HA" as const),
+  })
   .map(({ day, lines, journal }) => {
     // Balance the entry with one counterpart line on 512/7541.
     const net = lines.reduce((s, l) => s + (l.side ? l.amount : -l.amount), 0);

@@ -40,14 +40,58 @@ const pair = (amount: number, debit = "512", credit = "7541"): Line[] => [
 describe("writeDraft refuses a malformed entry itself", () => {
   const base = { journal: "OD" as const, date: "2024-03-01", label: "Test", pieceRef: "P1" };
   const cases: Array<[string, Line[], string]> = [
-    ["an unbalanced entry", [{ account: "512", debit: 100, credit: 0 }, { account: "7541", debit: 0, credit: 90 }], "lines"],
+    [
+      "an unbalanced entry",
+      [
+        { account: "512", debit: 100, credit: 0 },
+        { account: "7541", debit: 0, credit: 90 },
+      ],
+      "lines",
+    ],
     ["fewer than two lines", [{ account: "512", debit: 100, credit: 0 }], "lines"],
     ["no lines", [], "lines"],
-    ["a line with both debit and credit", [{ account: "512", debit: 100, credit: 100 }, { account: "7541", debit: 0, credit: 100 }, { account: "756", debit: 100, credit: 0 }], "lines.0"],
-    ["a line with neither debit nor credit", [{ account: "512", debit: 100, credit: 0 }, { account: "7541", debit: 0, credit: 100 }, { account: "756", debit: 0, credit: 0 }], "lines.2"],
-    ["non-integer cents", [{ account: "512", debit: 10.5, credit: 0 }, { account: "7541", debit: 0, credit: 10.5 }], "lines.0.debit"],
-    ["a negative amount", [{ account: "512", debit: -5, credit: 0 }, { account: "7541", debit: 0, credit: -5 }], "lines.0.debit"],
-    ["an amount that is not a number", [{ account: "512", debit: Number.NaN, credit: 0 }, { account: "7541", debit: 0, credit: Number.NaN }], "lines.0.debit"],
+    [
+      "a line with both debit and credit",
+      [
+        { account: "512", debit: 100, credit: 100 },
+        { account: "7541", debit: 0, credit: 100 },
+        { account: "756", debit: 100, credit: 0 },
+      ],
+      "lines.0",
+    ],
+    [
+      "a line with neither debit nor credit",
+      [
+        { account: "512", debit: 100, credit: 0 },
+        { account: "7541", debit: 0, credit: 100 },
+        { account: "756", debit: 0, credit: 0 },
+      ],
+      "lines.2",
+    ],
+    [
+      "non-integer cents",
+      [
+        { account: "512", debit: 10.5, credit: 0 },
+        { account: "7541", debit: 0, credit: 10.5 },
+      ],
+      "lines.0.debit",
+    ],
+    [
+      "a negative amount",
+      [
+        { account: "512", debit: -5, credit: 0 },
+        { account: "7541", debit: 0, credit: -5 },
+      ],
+      "lines.0.debit",
+    ],
+    [
+      "an amount that is not a number",
+      [
+        { account: "512", debit: Number.NaN, credit: 0 },
+        { account: "7541", debit: 0, credit: Number.NaN },
+      ],
+      "lines.0.debit",
+    ],
   ];
   for (const [name, lines, path] of cases)
     it(`bug: writeDraft accepted ${name} (only the HTTP schema refused it)`, async () => {
@@ -84,22 +128,52 @@ describe("which years may be closed", () => {
     const db = await freshDb("y");
     const today = parisDate(new Date());
     const current = fiscalYearOf(today);
-    await postEntry(db, { journal: "BQ", date: today, label: "Don du jour", pieceRef: "P1", lines: [{ account: "512", debit: 100 }, { account: "7541", credit: 100 }] });
+    await postEntry(db, {
+      journal: "BQ",
+      date: today,
+      label: "Don du jour",
+      pieceRef: "P1",
+      lines: [
+        { account: "512", debit: 100 },
+        { account: "7541", credit: 100 },
+      ],
+    });
     for (const year of [current, current + 1]) {
-      const err = await closeYear(db, year).then(() => undefined, (e: unknown) => e);
+      const err = await closeYear(db, year).then(
+        () => undefined,
+        (e: unknown) => e,
+      );
       expect(err).toBeInstanceOf(ConflictError);
       expect((err as Error).message).toMatch(/end/);
     }
     expect((await listYears(db)).find((y) => y.year === current)?.status).toBe("open");
     // Posting in the current year still works.
-    await postEntry(db, { journal: "BQ", date: today, label: "Encore", pieceRef: "P2", lines: [{ account: "512", debit: 100 }, { account: "7541", credit: 100 }] });
+    await postEntry(db, {
+      journal: "BQ",
+      date: today,
+      label: "Encore",
+      pieceRef: "P2",
+      lines: [
+        { account: "512", debit: 100 },
+        { account: "7541", credit: 100 },
+      ],
+    });
     db.doc.destroy();
   });
   it("a year may be closed once its last day has passed, not on it", async () => {
     const db = await freshDb("y");
     const last = fiscalYearOf(parisDate(new Date())) - 1;
     const { end } = fiscalYearBounds(last);
-    await postEntry(db, { journal: "BQ", date: end, label: "Don", pieceRef: "P1", lines: [{ account: "512", debit: 100 }, { account: "7541", credit: 100 }] });
+    await postEntry(db, {
+      journal: "BQ",
+      date: end,
+      label: "Don",
+      pieceRef: "P1",
+      lines: [
+        { account: "512", debit: 100 },
+        { account: "7541", credit: 100 },
+      ],
+    });
     await expect(closeYear(db, last, { today: end })).rejects.toBeInstanceOf(ConflictError);
     expect((await closeYear(db, last)).result).toBe(100);
     db.doc.destroy();
@@ -109,13 +183,31 @@ describe("which years may be closed", () => {
 describe("closing guards", () => {
   it("a guard that refuses (another domain's year-end work not done) stops the closing before anything is written", async () => {
     const db = await freshDb("g");
-    await postEntry(db, { journal: "BQ", date: "2022-05-01", label: "Don", pieceRef: "P1", lines: [{ account: "512", debit: 100 }, { account: "7541", credit: 100 }] });
+    await postEntry(db, {
+      journal: "BQ",
+      date: "2022-05-01",
+      label: "Don",
+      pieceRef: "P1",
+      lines: [
+        { account: "512", debit: 100 },
+        { account: "7541", credit: 100 },
+      ],
+    });
     const guard = async (year: number) => {
       throw new ConflictError(`Post the fonds dédiés of ${year} first.`);
     };
     await expect(closeYear(db, 2022, { guard })).rejects.toThrow(/fonds dédiés of 2022/);
     expect((await listYears(db)).find((y) => y.year === 2022)?.status).toBe("open");
-    await postEntry(db, { journal: "BQ", date: "2022-05-02", label: "Don", pieceRef: "P2", lines: [{ account: "512", debit: 100 }, { account: "7541", credit: 100 }] });
+    await postEntry(db, {
+      journal: "BQ",
+      date: "2022-05-02",
+      label: "Don",
+      pieceRef: "P2",
+      lines: [
+        { account: "512", debit: 100 },
+        { account: "7541", credit: 100 },
+      ],
+    });
     expect((await closeYear(db, 2022, { guard: async () => undefined })).result).toBe(200);
     db.doc.destroy();
   });
@@ -124,8 +216,26 @@ describe("closing guards", () => {
 describe("closing and the sequencer", () => {
   it("bug: a draft the closing's sequencer could not see yet (index lag) was validated into the year after its result was computed", async () => {
     const db = await freshDb("c");
-    await postEntry(db, { journal: "BQ", date: "2021-03-01", label: "Don", pieceRef: "P1", lines: [{ account: "512", debit: 10_000 }, { account: "7541", credit: 10_000 }] });
-    await postEntry(db, { journal: "BQ", date: "2021-04-01", label: "Honoraires", pieceRef: "P2", lines: [{ account: "6226", debit: 2_500 }, { account: "512", credit: 2_500 }] });
+    await postEntry(db, {
+      journal: "BQ",
+      date: "2021-03-01",
+      label: "Don",
+      pieceRef: "P1",
+      lines: [
+        { account: "512", debit: 10_000 },
+        { account: "7541", credit: 10_000 },
+      ],
+    });
+    await postEntry(db, {
+      journal: "BQ",
+      date: "2021-04-01",
+      label: "Honoraires",
+      pieceRef: "P2",
+      lines: [
+        { account: "6226", debit: 2_500 },
+        { account: "512", credit: 2_500 },
+      ],
+    });
     // A poster wrote its draft, and is slow to come back for it.
     const { id: straggler } = await writeDraft(db, { journal: "BQ", date: "2021-12-30", label: "Don tardif", pieceRef: "P3", lines: pair(777) });
 
@@ -163,7 +273,16 @@ describe("closing and the sequencer", () => {
 
   it("posts racing the closing each land before the result is computed or get 409; the books tie to the cent", async () => {
     const db = await freshDb("c");
-    await postEntry(db, { journal: "BQ", date: "2021-02-01", label: "Subvention", pieceRef: "S1", lines: [{ account: "512", debit: 50_000 }, { account: "741", credit: 50_000 }] });
+    await postEntry(db, {
+      journal: "BQ",
+      date: "2021-02-01",
+      label: "Subvention",
+      pieceRef: "S1",
+      lines: [
+        { account: "512", debit: 50_000 },
+        { account: "741", credit: 50_000 },
+      ],
+    });
     const amounts = Array.from({ length: 30 }, (_, i) => 101 + i);
     const racers = amounts.map(async (amount, i) => {
       await new Promise((r) => setTimeout(r, i * 10));
@@ -171,7 +290,15 @@ describe("closing and the sequencer", () => {
       try {
         // Two gifts for one fee paid: income raises the result, the charge lowers it.
         const gift = i % 3 !== 0;
-        const lines = gift ? [{ account: "512", debit: amount }, { account: "7541", credit: amount }] : [{ account: "6226", debit: amount }, { account: "512", credit: amount }];
+        const lines = gift
+          ? [
+              { account: "512", debit: amount },
+              { account: "7541", credit: amount },
+            ]
+          : [
+              { account: "6226", debit: amount },
+              { account: "512", credit: amount },
+            ];
         const e = await postEntry(poster, { journal: i % 2 ? "BQ" : "OD", date: "2021-11-15", label: `Course ${i}`, pieceRef: `R${i}`, lines });
         return { amount: gift ? amount : -amount, id: e.id, landed: true as const };
       } catch (err) {

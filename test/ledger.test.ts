@@ -55,12 +55,62 @@ describe("posting", () => {
   });
 
   const bad: Array<[string, unknown, string]> = [
-    ["unbalanced", { ...entry("2023-03-01", 100), lines: [{ account: "512", debit: 100 }, { account: "7541", credit: 90 }] }, "lines"],
+    [
+      "unbalanced",
+      {
+        ...entry("2023-03-01", 100),
+        lines: [
+          { account: "512", debit: 100 },
+          { account: "7541", credit: 90 },
+        ],
+      },
+      "lines",
+    ],
     ["single line", { ...entry("2023-03-01", 100), lines: [{ account: "512", debit: 100 }] }, "lines"],
-    ["zero amount", { ...entry("2023-03-01", 100), lines: [{ account: "512", debit: 0 }, { account: "7541", credit: 0 }] }, "lines.0.debit"],
-    ["negative amount", { ...entry("2023-03-01", 100), lines: [{ account: "512", debit: -5 }, { account: "7541", credit: -5 }] }, "lines.0.debit"],
-    ["fractional cents", { ...entry("2023-03-01", 100), lines: [{ account: "512", debit: 10.5 }, { account: "7541", credit: 10.5 }] }, "lines.0.debit"],
-    ["both debit and credit", { ...entry("2023-03-01", 100), lines: [{ account: "512", debit: 100, credit: 100 }, { account: "7541", credit: 100 }] }, "lines.0"],
+    [
+      "zero amount",
+      {
+        ...entry("2023-03-01", 100),
+        lines: [
+          { account: "512", debit: 0 },
+          { account: "7541", credit: 0 },
+        ],
+      },
+      "lines.0.debit",
+    ],
+    [
+      "negative amount",
+      {
+        ...entry("2023-03-01", 100),
+        lines: [
+          { account: "512", debit: -5 },
+          { account: "7541", credit: -5 },
+        ],
+      },
+      "lines.0.debit",
+    ],
+    [
+      "fractional cents",
+      {
+        ...entry("2023-03-01", 100),
+        lines: [
+          { account: "512", debit: 10.5 },
+          { account: "7541", credit: 10.5 },
+        ],
+      },
+      "lines.0.debit",
+    ],
+    [
+      "both debit and credit",
+      {
+        ...entry("2023-03-01", 100),
+        lines: [
+          { account: "512", debit: 100, credit: 100 },
+          { account: "7541", credit: 100 },
+        ],
+      },
+      "lines.0",
+    ],
     ["unknown account", entry("2023-03-01", 100, "999"), "lines.0.account"],
     ["impossible date", entry("2023-02-30", 100), "date"],
     ["extra field number", { ...entry("2023-03-01", 100), number: 7 }, "number"],
@@ -87,7 +137,10 @@ describe("posting", () => {
   it("refuses malformed JSON and a wrong content type", async () => {
     const malformed = await stack.call("POST", "/v1/ledger/entries", { body: "{not json", headers: { "content-type": "application/json" } });
     expect(malformed.status).toBe(400);
-    const wrongType = await stack.call("POST", "/v1/ledger/entries", { body: JSON.stringify(entry("2023-03-01", 1)), headers: { "content-type": "text/plain" } });
+    const wrongType = await stack.call("POST", "/v1/ledger/entries", {
+      body: JSON.stringify(entry("2023-03-01", 1)),
+      headers: { "content-type": "text/plain" },
+    });
     expect(wrongType.status).toBe(415);
     expect(wrongType.headers.get("content-type")).toMatch(/problem\+json/);
   });
@@ -203,13 +256,20 @@ describe("numbering under concurrency", () => {
 
 describe("general ledger and listings", () => {
   it("pages through an account's lines with the running balance", async () => {
-    for (const [d, a] of [["2021-01-10", 1000], ["2021-01-20", 250], ["2021-02-05", 3000]] as const) await post(entry(d, a, "530", "756"));
+    for (const [d, a] of [
+      ["2021-01-10", 1000],
+      ["2021-01-20", 250],
+      ["2021-02-05", 3000],
+    ] as const)
+      await post(entry(d, a, "530", "756"));
     const first = (await (await stack.call("GET", "/v1/ledger/general-ledger?year=2021&account=530&limit=2", { role: "auditor" })).json()) as {
       items: { balance: number; debit: number }[];
       nextCursor: string;
     };
     expect(first.items.map((i) => i.balance)).toEqual([1000, 1250]);
-    const second = (await (await stack.call("GET", `/v1/ledger/general-ledger?year=2021&account=530&limit=2&cursor=${first.nextCursor}`, { role: "auditor" })).json()) as {
+    const second = (await (
+      await stack.call("GET", `/v1/ledger/general-ledger?year=2021&account=530&limit=2&cursor=${first.nextCursor}`, { role: "auditor" })
+    ).json()) as {
       items: { balance: number }[];
       nextCursor: string | null;
     };
@@ -233,7 +293,9 @@ describe("general ledger and listings", () => {
     const body = (await res.json()) as { items: Entry[]; nextCursor: string | null };
     expect(body.items).toHaveLength(200);
     expect(new Set(body.items.map((e) => e.id)).size).toBe(200);
-    const all = (await (await stack.call("GET", "/v1/ledger/entries?from=2022-01-01&to=2022-12-31&limit=500", { role: "auditor" })).json()) as { items: Entry[] };
+    const all = (await (await stack.call("GET", "/v1/ledger/entries?from=2022-01-01&to=2022-12-31&limit=500", { role: "auditor" })).json()) as {
+      items: Entry[];
+    };
     expect(all.items.map((e) => e.ref)).toEqual(Array.from({ length: 200 }, (_, i) => `ST${String(i + 1).padStart(6, "0")}`));
   });
   it("pages through entries with signed cursors, every entry once", async () => {
@@ -250,12 +312,16 @@ describe("general ledger and listings", () => {
     expect(new Set(ids).size).toBe(200);
   });
   it("a forged or tampered cursor is a 400, on entries and on the general ledger", async () => {
-    const first = (await (await stack.call("GET", "/v1/ledger/entries?from=2022-01-01&to=2022-12-31&limit=10", { role: "auditor" })).json()) as { nextCursor: string };
+    const first = (await (await stack.call("GET", "/v1/ledger/entries?from=2022-01-01&to=2022-12-31&limit=10", { role: "auditor" })).json()) as {
+      nextCursor: string;
+    };
     const [payload, mac] = first.nextCursor.split(".");
     const forgedPayload = Buffer.from(JSON.stringify({ f: "x", y: 1900, j: 0 })).toString("base64url");
     const unsigned = Buffer.from(JSON.stringify({ y: 2022, j: 0 })).toString("base64url");
     for (const cursor of [`${forgedPayload}.${mac}`, unsigned, `${payload}.AAAA${mac!.slice(4)}`, "%%%"]) {
-      const res = await stack.call("GET", `/v1/ledger/entries?from=2022-01-01&to=2022-12-31&limit=10&cursor=${encodeURIComponent(cursor)}`, { role: "auditor" });
+      const res = await stack.call("GET", `/v1/ledger/entries?from=2022-01-01&to=2022-12-31&limit=10&cursor=${encodeURIComponent(cursor)}`, {
+        role: "auditor",
+      });
       expect(res.status).toBe(400);
       expect(((await res.json()) as { errors: { path: string }[] }).errors[0]!.path).toBe("cursor");
     }
@@ -349,7 +415,10 @@ describe("integrity", () => {
         ExpressionAttributeValues: { ":d": 9 },
       }),
     );
-    const broken = (await (await stack.call("GET", "/v1/ledger/integrity", { role: "auditor" })).json()) as { ok: boolean; firstBroken: { id: string; reason: string } };
+    const broken = (await (await stack.call("GET", "/v1/ledger/integrity", { role: "auditor" })).json()) as {
+      ok: boolean;
+      firstBroken: { id: string; reason: string };
+    };
     expect(broken.ok).toBe(false);
     expect(broken.firstBroken.id).toBe(victim.id);
   });

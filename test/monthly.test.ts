@@ -38,8 +38,12 @@ it("a monthly donor: subscription, two renewals, a failed renewal, cancellation,
 
   // No receipt per monthly payment; one recap for the year.
   expect(((await (await stack.call("GET", "/v1/receipts?year=2024")).json()) as { items: unknown[] }).items).toHaveLength(0);
-  const donors = (await (await stack.call("GET", "/v1/donors?year=2024")).json()) as { items: { email: string; total: number; gifts: number; monthly: boolean }[] };
-  expect(donors.items).toContainEqual(expect.objectContaining({ email: "mensuel@example.org", total: 4500, gifts: 3, monthly: true, subscription: "canceled" }));
+  const donors = (await (await stack.call("GET", "/v1/donors?year=2024")).json()) as {
+    items: { email: string; total: number; gifts: number; monthly: boolean }[];
+  };
+  expect(donors.items).toContainEqual(
+    expect.objectContaining({ email: "mensuel@example.org", total: 4500, gifts: 3, monthly: true, subscription: "canceled" }),
+  );
 
   const res = await stack.call("POST", "/v1/receipts/annual", { body: { year: 2024 } });
   expect(res.status).toBe(201);
@@ -60,7 +64,11 @@ it("a monthly donor: subscription, two renewals, a failed renewal, cancellation,
 it("issues no receipt at all when the association's status does not allow it", async () => {
   process.env.RECEIPTS_ENABLED = "false";
   try {
-    const { sessionId } = await checkout(stack, { amount: 3000, frequency: "once", donor: { email: "norec@example.org", firstName: "No", lastName: "Rec", address: ADDRESS } });
+    const { sessionId } = await checkout(stack, {
+      amount: 3000,
+      frequency: "once",
+      donor: { email: "norec@example.org", firstName: "No", lastName: "Rec", address: ADDRESS },
+    });
     await pay(stack, sessionId, "2023-05-05T10:00:00Z");
     const body = (await (await stack.call("GET", "/v1/receipts?year=2023")).json()) as { items: unknown[] };
     expect(body.items).toHaveLength(0);

@@ -43,13 +43,20 @@ describe("public checkout", () => {
     });
 
   it("refuses an unknown membership tier", async () => {
-    const res = await stack.call("POST", "/v1/public/memberships/checkout", { role: null, body: { tierId: "gold", member: { email: "a@b.fr", firstName: "A", lastName: "B" } } });
+    const res = await stack.call("POST", "/v1/public/memberships/checkout", {
+      role: null,
+      body: { tierId: "gold", member: { email: "a@b.fr", firstName: "A", lastName: "B" } },
+    });
     expect(res.status).toBe(400);
     expect(((await res.json()) as { errors: { path: string }[] }).errors[0]!.path).toBe("tierId");
   });
 
   it("accepts a donation without receipt and without address", async () => {
-    const { sessionId, url } = await checkout(stack, { ...donation(2500), receipt: false, donor: { email: "anon@example.org", firstName: "Ano", lastName: "Nyme" } });
+    const { sessionId, url } = await checkout(stack, {
+      ...donation(2500),
+      receipt: false,
+      donor: { email: "anon@example.org", firstName: "Ano", lastName: "Nyme" },
+    });
     expect(sessionId).toMatch(/^cs_/);
     expect(url).toContain(`/c/pay/${sessionId}`);
   });
@@ -83,7 +90,17 @@ describe("a one-off donation", () => {
     expect(a.subarray(0, 5).toString()).toBe("%PDF-");
     expect(a.equals(b)).toBe(true);
     const text = await pdfText(a);
-    for (const s of ["MARTIN Camille", "12 rue des Lilas", "***50,00 €***", receipt.id, "05/03/2024", "déclaration de don manuel", "numéraire", "Carte bancaire", "200, 238 bis et 978"])
+    for (const s of [
+      "MARTIN Camille",
+      "12 rue des Lilas",
+      "***50,00 €***",
+      receipt.id,
+      "05/03/2024",
+      "déclaration de don manuel",
+      "numéraire",
+      "Carte bancaire",
+      "200, 238 bis et 978",
+    ])
       expect(text).toContain(s);
   });
 
@@ -106,13 +123,18 @@ describe("a one-off donation", () => {
 
 describe("refunds and receipts", () => {
   it("a partial refund cancels the receipt (kept) and re-issues one for the remainder; a full refund cancels it", async () => {
-    const { sessionId } = await checkout(stack, donation(10000, { donor: { email: "refund@example.org", firstName: "Rémi", lastName: "Boursé", address: ADDRESS } }));
+    const { sessionId } = await checkout(
+      stack,
+      donation(10000, { donor: { email: "refund@example.org", firstName: "Rémi", lastName: "Boursé", address: ADDRESS } }),
+    );
     await pay(stack, sessionId, "2024-05-10T09:00:00Z");
     const charge = await chargeOf(stack, sessionId);
     const receipts = async () =>
-      ((await (await stack.call("GET", "/v1/receipts?year=2024")).json()) as { items: { id: string; amount: number; status: string; replaces?: string; donor: { email: string } }[] }).items.filter(
-        (r) => r.donor.email === "refund@example.org",
-      );
+      (
+        (await (await stack.call("GET", "/v1/receipts?year=2024")).json()) as {
+          items: { id: string; amount: number; status: string; replaces?: string; donor: { email: string } }[];
+        }
+      ).items.filter((r) => r.donor.email === "refund@example.org");
     expect((await receipts()).map((r) => [r.amount, r.status])).toEqual([[10000, "issued"]]);
 
     await stripeApi(stack, "POST", "/v1/refunds", { charge: charge.id, amount: "3000" });
@@ -132,7 +154,10 @@ describe("refunds and receipts", () => {
   });
 
   it("the receipts list gives the count and total of valid receipts for the art. 222 bis declaration", async () => {
-    const body = (await (await stack.call("GET", "/v1/receipts?year=2024")).json()) as { items: { amount: number; status: string }[]; declaration: { count: number; total: number } };
+    const body = (await (await stack.call("GET", "/v1/receipts?year=2024")).json()) as {
+      items: { amount: number; status: string }[];
+      declaration: { count: number; total: number };
+    };
     const valid = body.items.filter((r) => r.status === "issued");
     expect(body.declaration).toEqual({ count: valid.length, total: valid.reduce((s, r) => s + r.amount, 0) });
     expect(body.declaration.count).toBeGreaterThan(0);
@@ -148,7 +173,9 @@ describe("memberships", () => {
     );
     await pay(stack, sessionId);
     const year = new Date().getFullYear();
-    expect((await trialBalance(stack, Number(new Intl.DateTimeFormat("en", { timeZone: "Europe/Paris", year: "numeric" }).format(new Date()))))["7561"]).toBe(-2000);
+    expect((await trialBalance(stack, Number(new Intl.DateTimeFormat("en", { timeZone: "Europe/Paris", year: "numeric" }).format(new Date()))))["7561"]).toBe(
+      -2000,
+    );
     const members = (await (await stack.call("GET", "/v1/members?status=active", { role: "delegation" })).json()) as { items: Record<string, unknown>[] };
     const m = members.items.find((x) => x.email === "adherent@example.org")!;
     expect(m.status).toBe("active");
@@ -161,11 +188,23 @@ describe("memberships", () => {
   // Bug: a membership paid under an existing member's email with another name overwrote the member's name and address.
   it("a payment under an existing member's email never overwrites the member's record; the trésorier sees an incident", async () => {
     const email = "titulaire@example.org";
-    const first = await checkout(stack, { tierId: "individuel", member: { email, firstName: "Claire", lastName: "Titulaire", address: ADDRESS } }, "/v1/public/memberships/checkout");
+    const first = await checkout(
+      stack,
+      { tierId: "individuel", member: { email, firstName: "Claire", lastName: "Titulaire", address: ADDRESS } },
+      "/v1/public/memberships/checkout",
+    );
     await pay(stack, first.sessionId);
     const other = await checkout(
       stack,
-      { tierId: "individuel", member: { email, firstName: "Mallory", lastName: "Usurpe", address: { line1: "1 rue Ailleurs", postalCode: "13001", city: "Marseille", country: "FR" } } },
+      {
+        tierId: "individuel",
+        member: {
+          email,
+          firstName: "Mallory",
+          lastName: "Usurpe",
+          address: { line1: "1 rue Ailleurs", postalCode: "13001", city: "Marseille", country: "FR" },
+        },
+      },
       "/v1/public/memberships/checkout",
     );
     await pay(stack, other.sessionId);
@@ -173,7 +212,9 @@ describe("memberships", () => {
     const m = members.items.find((x) => x.email === email)!;
     expect(m).toMatchObject({ firstName: "Claire", lastName: "Titulaire", address: ADDRESS });
     const year = Number(new Intl.DateTimeFormat("en", { timeZone: "Europe/Paris", year: "numeric" }).format(new Date()));
-    const incidents = (await (await stack.call("GET", `/v1/payment-incidents?year=${year}`, { role: "tresorier" })).json()) as { items: { type: string; email?: string; detail: string }[] };
+    const incidents = (await (await stack.call("GET", `/v1/payment-incidents?year=${year}`, { role: "tresorier" })).json()) as {
+      items: { type: string; email?: string; detail: string }[];
+    };
     const mismatch = incidents.items.find((i) => i.type === "member_identity_mismatch");
     expect(mismatch?.email).toBe(email);
     expect(mismatch?.detail).toContain("Mallory Usurpe");
@@ -182,7 +223,10 @@ describe("memberships", () => {
 
 describe("payouts and disputes", () => {
   it("a payout moves the money from 4671 to 512; a lost dispute reverses the gift and books its fee", async () => {
-    const { sessionId } = await checkout(stack, donation(8000, { receipt: false, donor: { email: "dispute@example.org", firstName: "Dis", lastName: "Pute" } }));
+    const { sessionId } = await checkout(
+      stack,
+      donation(8000, { receipt: false, donor: { email: "dispute@example.org", firstName: "Dis", lastName: "Pute" } }),
+    );
     await pay(stack, sessionId, "2023-09-01T10:00:00Z");
     const before = await trialBalance(stack, 2023);
     const charge = await chargeOf(stack, sessionId);
@@ -191,7 +235,9 @@ describe("payouts and disputes", () => {
     const after = await trialBalance(stack, 2023);
     expect(after["7541"]! - before["7541"]!).toBe(8000);
     expect(after["627"]! - before["627"]!).toBe(1500);
-    const incidents = (await (await stack.call("GET", "/v1/payment-incidents?year=2023", { role: "tresorier" })).json()) as { items: { type: string; ref: string }[] };
+    const incidents = (await (await stack.call("GET", "/v1/payment-incidents?year=2023", { role: "tresorier" })).json()) as {
+      items: { type: string; ref: string }[];
+    };
     expect(incidents.items.find((i) => i.ref === dp.id)?.type).toBe("dispute_lost");
 
     const po = await dev(stack, "/__dev/payouts", { at: "2023-09-30T08:00:00Z" });
@@ -229,9 +275,15 @@ describe("SEPA debits, failed payouts, expired memberships", () => {
   });
 
   it("a membership paid for an earlier year is expired", async () => {
-    const { sessionId } = await checkout(stack, { tierId: "reduit", member: { email: "ancien@example.org", firstName: "An", lastName: "Cien" } }, "/v1/public/memberships/checkout");
+    const { sessionId } = await checkout(
+      stack,
+      { tierId: "reduit", member: { email: "ancien@example.org", firstName: "An", lastName: "Cien" } },
+      "/v1/public/memberships/checkout",
+    );
     await pay(stack, sessionId, "2022-04-01T10:00:00Z");
-    const expired = (await (await stack.call("GET", "/v1/members?status=expired")).json()) as { items: { email: string; validUntil: string; status: string }[] };
+    const expired = (await (await stack.call("GET", "/v1/members?status=expired")).json()) as {
+      items: { email: string; validUntil: string; status: string }[];
+    };
     expect(expired.items).toContainEqual(expect.objectContaining({ email: "ancien@example.org", validUntil: "2022-12-31", status: "expired" }));
   });
 });

@@ -10,7 +10,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
 import { getObject, putObject } from "@asso/core/files/s3";
-import { DonorListSchema, MemberListSchema } from "@asso/core/payments/people";
+import { DonorListSchema, MemberListSchema } from "@asso/core/giving/people";
 import { reconcileReceipt } from "@asso/core/receipts/receipts";
 import { ReceiptListSchema } from "@asso/core/receipts/schemas";
 import { startTestStack, type TestStack } from "./support/stack.js";
@@ -20,7 +20,13 @@ let stack: TestStack;
 const ENV = { ...process.env };
 beforeAll(async () => {
   // Many checkouts from one address: the public rate limit is raised for this file.
-  stack = await startTestStack({ ASSO_SIGNATORY_NAME: "Jeanne Dubois", ASSO_SIGNATORY_QUALITY: "Trésorière", CHECKOUT_IP_BURST: "1000", CHECKOUT_IP_PER_MINUTE: "10000", CHECKOUT_GLOBAL_BURST: "1000" });
+  stack = await startTestStack({
+    ASSO_SIGNATORY_NAME: "Jeanne Dubois",
+    ASSO_SIGNATORY_QUALITY: "Trésorière",
+    CHECKOUT_IP_BURST: "1000",
+    CHECKOUT_IP_PER_MINUTE: "10000",
+    CHECKOUT_GLOBAL_BURST: "1000",
+  });
   Object.assign(ENV, process.env);
 });
 afterAll(() => stack.close());
@@ -60,7 +66,18 @@ async function give(amount: number, donor: Json, at: string, frequency: "once" |
   return sessionId;
 }
 
-type ReceiptView = { id: string; amount: number; status: string; kind: string; sha256?: string; replaces?: string; replacedBy?: string; subscriptionId?: string; donor: { email: string; firstName: string; lastName: string; address?: Json }; gifts: { reference: string; amount: number }[] };
+type ReceiptView = {
+  id: string;
+  amount: number;
+  status: string;
+  kind: string;
+  sha256?: string;
+  replaces?: string;
+  replacedBy?: string;
+  subscriptionId?: string;
+  donor: { email: string; firstName: string; lastName: string; address?: Json };
+  gifts: { reference: string; amount: number }[];
+};
 
 async function receipts(year: number, query = ""): Promise<{ items: ReceiptView[]; nextCursor: string | null; declaration: { count: number; total: number } }> {
   const res = await stack.call("GET", `/v1/receipts?year=${year}${query}`);
@@ -119,14 +136,24 @@ describe("CERFA 11580 mentions", () => {
 
 describe("no demonstration identity outside dev", () => {
   it("a non-dev stage without the association's identity refuses to issue (409 naming every missing setting)", async () => {
-    for (const k of ["ASSO_NAME", "ASSO_ADDRESS", "ASSO_OBJECT", "ASSO_SIREN", "ASSO_RNA", "ASSO_SIGNATORY_NAME", "ASSO_SIGNATORY_QUALITY", "ASSO_SIGNATORY"]) delete process.env[k];
+    for (const k of ["ASSO_NAME", "ASSO_ADDRESS", "ASSO_OBJECT", "ASSO_SIREN", "ASSO_RNA", "ASSO_SIGNATORY_NAME", "ASSO_SIGNATORY_QUALITY", "ASSO_SIGNATORY"])
+      delete process.env[k];
     Object.assign(process.env, { STAGE: "prod", RECEIPTS_ENABLED: "true" });
     const res = await stack.call("POST", "/v1/receipts/annual", { body: { year: 2023 } });
     expect(res.status).toBe(409);
     const problem = (await res.json()) as { detail: string };
-    for (const s of ["ASSO_NAME", "ASSO_ADDRESS", "ASSO_OBJECT", "ASSO_SIREN or ASSO_RNA", "ASSO_SIGNATORY_NAME", "ASSO_SIGNATORY_QUALITY"]) expect(problem.detail).toContain(s);
+    for (const s of ["ASSO_NAME", "ASSO_ADDRESS", "ASSO_OBJECT", "ASSO_SIREN or ASSO_RNA", "ASSO_SIGNATORY_NAME", "ASSO_SIGNATORY_QUALITY"])
+      expect(problem.detail).toContain(s);
     // 238 bis is for company receipts, not built: refused too.
-    Object.assign(process.env, { ASSO_NAME: "A", ASSO_ADDRESS: "B", ASSO_OBJECT: "C", ASSO_RNA: "W751234567", ASSO_SIGNATORY_NAME: "D", ASSO_SIGNATORY_QUALITY: "E", RECEIPT_ARTICLES: "200,238 bis" });
+    Object.assign(process.env, {
+      ASSO_NAME: "A",
+      ASSO_ADDRESS: "B",
+      ASSO_OBJECT: "C",
+      ASSO_RNA: "W751234567",
+      ASSO_SIGNATORY_NAME: "D",
+      ASSO_SIGNATORY_QUALITY: "E",
+      RECEIPT_ARTICLES: "200,238 bis",
+    });
     const bis = await stack.call("POST", "/v1/receipts/annual", { body: { year: 2023 } });
     expect(bis.status).toBe(409);
     expect(((await bis.json()) as { detail: string }).detail).toContain("238 bis");
@@ -157,11 +184,24 @@ describe("a receipt is frozen when issued", () => {
     expect(await pdfText(first)).toContain("Jeanne Dubois, Trésorière");
 
     // The association renames itself, a new signatory, another article; the donor's record changes.
-    Object.assign(process.env, { ASSO_NAME: "Nouveau Nom", ASSO_SIGNATORY_NAME: "Paul Martin", ASSO_SIGNATORY_QUALITY: "Président", RECEIPT_ARTICLES: "200,978", ASSO_ART978_ORGANISM: "fondation-rup" });
+    Object.assign(process.env, {
+      ASSO_NAME: "Nouveau Nom",
+      ASSO_SIGNATORY_NAME: "Paul Martin",
+      ASSO_SIGNATORY_QUALITY: "Président",
+      RECEIPT_ARTICLES: "200,978",
+      ASSO_ART978_ORGANISM: "fondation-rup",
+    });
     const s = await stripeApi("GET", `/v1/checkout/sessions/${sessionId}`);
     const pi = await stripeApi("GET", `/v1/payment_intents/${s.payment_intent as string}`);
     const { UpdateCommand } = await import("@aws-sdk/lib-dynamodb");
-    await stack.db.doc.send(new UpdateCommand({ TableName: stack.tableName, Key: { pk: `DONATION#${pi.latest_charge as string}`, sk: "DONATION" }, UpdateExpression: "SET lastName = :n", ExpressionAttributeValues: { ":n": "Autre" } }));
+    await stack.db.doc.send(
+      new UpdateCommand({
+        TableName: stack.tableName,
+        Key: { pk: `DONATION#${pi.latest_charge as string}`, sk: "DONATION" },
+        UpdateExpression: "SET lastName = :n",
+        ExpressionAttributeValues: { ":n": "Autre" },
+      }),
+    );
 
     const again = await download(r!.id);
     expect(sha256(again)).toBe(r!.sha256);
@@ -181,7 +221,9 @@ describe("a receipt is frozen when issued", () => {
     await give(3300, { email: "crash@example.org", firstName: "Cr", lastName: "Ash" }, "2022-04-04T10:00:00Z");
     const [r] = await receiptsOf(2022, "crash@example.org");
     const { UpdateCommand } = await import("@aws-sdk/lib-dynamodb");
-    await stack.db.doc.send(new UpdateCommand({ TableName: stack.tableName, Key: { pk: `RECEIPT#${r!.id}`, sk: "RECEIPT" }, UpdateExpression: "REMOVE sha256" }));
+    await stack.db.doc.send(
+      new UpdateCommand({ TableName: stack.tableName, Key: { pk: `RECEIPT#${r!.id}`, sk: "RECEIPT" }, UpdateExpression: "REMOVE sha256" }),
+    );
     await putObject(`receipts/2022/${r!.id}.pdf`, "half written", "application/pdf");
     process.env.ASSO_NAME = "Renamed Since";
     const bytes = await download(r!.id);
@@ -197,7 +239,14 @@ describe("a receipt is frozen when issued", () => {
     // As the previous version left it: no link item, the receipt named on the donation record.
     const { DeleteCommand, UpdateCommand } = await import("@aws-sdk/lib-dynamodb");
     await stack.db.doc.send(new DeleteCommand({ TableName: stack.tableName, Key: { pk: `RECEIPTLINK#${charge}`, sk: "LINK" } }));
-    await stack.db.doc.send(new UpdateCommand({ TableName: stack.tableName, Key: { pk: `DONATION#${charge}`, sk: "DONATION" }, UpdateExpression: "SET receiptId = :r", ExpressionAttributeValues: { ":r": r!.id } }));
+    await stack.db.doc.send(
+      new UpdateCommand({
+        TableName: stack.tableName,
+        Key: { pk: `DONATION#${charge}`, sk: "DONATION" },
+        UpdateExpression: "SET receiptId = :r",
+        ExpressionAttributeValues: { ":r": r!.id },
+      }),
+    );
     await stripeApi("POST", "/v1/refunds", { charge, amount: "1000" });
     expect((await receiptsOf(2022, "legacy@example.org")).map((x) => [x.amount, x.status, x.replaces ?? null])).toEqual([
       [6000, "cancelled", null],
@@ -211,7 +260,17 @@ describe("a receipt is frozen when issued", () => {
 describe("annual recaps", () => {
   it("are keyed on the Stripe subscription: giving monthly under someone else's email neither redirects nor merges their recap", async () => {
     await give(1500, { email: "victim@example.org", firstName: "Vic", lastName: "Time" }, "2021-01-10T10:00:00Z", "monthly");
-    await give(100, { email: "victim@example.org", firstName: "Mallory", lastName: "Usurpe", address: { line1: "666 rue Ailleurs", postalCode: "13001", city: "Marseille", country: "FR" } }, "2021-11-10T10:00:00Z", "monthly");
+    await give(
+      100,
+      {
+        email: "victim@example.org",
+        firstName: "Mallory",
+        lastName: "Usurpe",
+        address: { line1: "666 rue Ailleurs", postalCode: "13001", city: "Marseille", country: "FR" },
+      },
+      "2021-11-10T10:00:00Z",
+      "monthly",
+    );
     const res = await stack.call("POST", "/v1/receipts/annual", { body: { year: 2021 } });
     expect(res.status).toBe(201);
     const recaps = await receiptsOf(2021, "victim@example.org");
@@ -266,7 +325,13 @@ describe("names and addresses are cleaned and wrapped", () => {
       email: "hostile@example.org",
       firstName: "Camille\u2028***1 000 000,00 €***\u2029",
       lastName: "X".repeat(100),
-      address: { line1: `1 rue ${"Longue".repeat(30)}`, line2: "\u0007\u001b[2J\u202eBâtiment B", postalCode: "69003", city: "Lyon\r\n***999,00 €***", country: "FR" },
+      address: {
+        line1: `1 rue ${"Longue".repeat(30)}`,
+        line2: "\u0007\u001b[2J\u202eBâtiment B",
+        postalCode: "69003",
+        city: "Lyon\r\n***999,00 €***",
+        country: "FR",
+      },
     };
     await give(3000, hostile, "2019-05-05T10:00:00Z");
     const [r] = await receiptsOf(2019, "hostile@example.org");
@@ -315,7 +380,7 @@ describe("donor, member and receipt lists are paged like the ledger", () => {
   });
 
   it("a forged or foreign cursor is 400, a limit over 500 is 400", async () => {
-    const forged = Buffer.from(JSON.stringify({ y: 2018, a: "2018-000001" })).toString("base64url") + ".AAAAAAAAAAAAAAAAAAAAAA";
+    const forged = `${Buffer.from(JSON.stringify({ y: 2018, a: "2018-000001" })).toString("base64url")}.AAAAAAAAAAAAAAAAAAAAAA`;
     expect((await stack.call("GET", `/v1/receipts?year=2018&cursor=${forged}`)).status).toBe(400);
     const first = await receipts(2018, "&limit=1");
     expect((await stack.call("GET", `/v1/receipts?year=2017&cursor=${encodeURIComponent(first.nextCursor!)}`)).status).toBe(400);
@@ -340,7 +405,10 @@ describe("donor, member and receipt lists are paged like the ledger", () => {
 
   it("members: limit and cursor, status filter kept across pages", async () => {
     for (let i = 0; i < 3; i++) {
-      const res = await stack.call("POST", "/v1/public/memberships/checkout", { role: null, body: { tierId: "individuel", member: { email: `m${i}@example.org`, firstName: "Mem", lastName: String(i) } } });
+      const res = await stack.call("POST", "/v1/public/memberships/checkout", {
+        role: null,
+        body: { tierId: "individuel", member: { email: `m${i}@example.org`, firstName: "Mem", lastName: String(i) } },
+      });
       expect(res.status).toBe(201);
       const { sessionId } = (await res.json()) as { sessionId: string };
       await stripeDev(`/__dev/checkout/sessions/${sessionId}/complete`, { at: "2017-06-01T10:00:00Z" });

@@ -23,7 +23,16 @@ beforeAll(async () => {
   ];
   for (const [journal, date, debit, credit, amount] of book) {
     const res = await stack.call("POST", "/v1/ledger/entries", {
-      body: { journal, date, label: `Écriture ${debit}/${credit}`, pieceRef: `P-${date}`, lines: [{ account: debit, debit: amount }, { account: credit, credit: amount }] },
+      body: {
+        journal,
+        date,
+        label: `Écriture ${debit}/${credit}`,
+        pieceRef: `P-${date}`,
+        lines: [
+          { account: debit, debit: amount },
+          { account: credit, credit: amount },
+        ],
+      },
     });
     expect(res.status).toBe(201);
   }
@@ -32,7 +41,12 @@ afterAll(() => stack.close());
 
 interface Figures {
   year: number;
-  income: { total: number; denominator: { label: string; amount: number }; bySource: Array<{ source: string; amount: number; share: number }>; donorShare: number };
+  income: {
+    total: number;
+    denominator: { label: string; amount: number };
+    bySource: Array<{ source: string; amount: number; share: number }>;
+    donorShare: number;
+  };
   expenses: { total: number; byCategory: Array<{ category: string; accounts: string[]; amount: number; share: number }> };
   result: number;
   dedicatedFunds: { closing: number };
@@ -73,7 +87,9 @@ describe("figures", () => {
 
   it("the statements tie to the trial balance to the cent", async () => {
     const f = await figures(2024, "auditor");
-    const tb = (await (await stack.call("GET", "/v1/ledger/trial-balance?year=2024&closing=exclude", { role: "auditor" })).json()) as { accounts: Array<{ account: string; balance: number }> };
+    const tb = (await (await stack.call("GET", "/v1/ledger/trial-balance?year=2024&closing=exclude", { role: "auditor" })).json()) as {
+      accounts: Array<{ account: string; balance: number }>;
+    };
     const sum = (cls: string) => tb.accounts.filter((a) => a.account.startsWith(cls)).reduce((s, a) => s + a.balance, 0);
     expect(f.statements.compteDeResultat.totals.produits).toBe(-sum("7"));
     expect(f.statements.compteDeResultat.totals.charges).toBe(sum("6"));
@@ -102,12 +118,25 @@ describe("gifts and members from the registries", () => {
     const give = async (body: unknown, at: string, path?: string) => pay(stack, (await checkout(stack, body, path)).sessionId, at);
     await give(donation(5_000, { donor: { email: "a@example.org", firstName: "A", lastName: "A", address: ADDRESS } }), "2022-03-01T10:00:00Z");
     await give(donation(15_000, { donor: { email: "b@example.org", firstName: "B", lastName: "B", address: ADDRESS } }), "2022-04-01T10:00:00Z");
-    await give(donation(1_000, { frequency: "monthly", donor: { email: "c@example.org", firstName: "C", lastName: "C", address: ADDRESS } }), "2022-05-01T10:00:00Z");
-    await give({ tierId: "individuel", member: { email: "m@example.org", firstName: "M", lastName: "M", address: ADDRESS } }, "2022-06-01T10:00:00Z", "/v1/public/memberships/checkout");
-    const f = (await (await stack.call("GET", "/v1/reports/2022/figures", { role: "delegation" })).json()) as { members: number; donations: Record<string, number> };
+    await give(
+      donation(1_000, { frequency: "monthly", donor: { email: "c@example.org", firstName: "C", lastName: "C", address: ADDRESS } }),
+      "2022-05-01T10:00:00Z",
+    );
+    await give(
+      { tierId: "individuel", member: { email: "m@example.org", firstName: "M", lastName: "M", address: ADDRESS } },
+      "2022-06-01T10:00:00Z",
+      "/v1/public/memberships/checkout",
+    );
+    const f = (await (await stack.call("GET", "/v1/reports/2022/figures", { role: "delegation" })).json()) as {
+      members: number;
+      donations: Record<string, number>;
+    };
     expect(f.donations).toEqual({ count: 3, total: 21_000, average: 7_000, donors: 3, monthlyDonors: 1, booked: 21_000 });
     expect(f.members).toBe(1);
-    const next = (await (await stack.call("GET", "/v1/reports/2023/figures", { role: "delegation" })).json()) as { members: number; previous: { members: number } };
+    const next = (await (await stack.call("GET", "/v1/reports/2023/figures", { role: "delegation" })).json()) as {
+      members: number;
+      previous: { members: number };
+    };
     expect(next.members).toBe(0);
     expect(next.previous.members).toBe(1);
   });
@@ -115,15 +144,27 @@ describe("gifts and members from the registries", () => {
 
 describe("social metrics", () => {
   it("the délégation writes a month; fields not sent are kept, null clears one; the year lists it", async () => {
-    let res = await stack.call("PUT", "/v1/social-metrics/linkedin/2024-03", { role: "delegation", body: { followers: 5000, newFollowers: 150, impressions: 20000 } });
+    let res = await stack.call("PUT", "/v1/social-metrics/linkedin/2024-03", {
+      role: "delegation",
+      body: { followers: 5000, newFollowers: 150, impressions: 20000 },
+    });
     expect(res.status).toBe(200);
-    expect(await res.json()).toMatchObject({ platform: "linkedin", month: "2024-03", followers: 5000, newFollowers: 150, impressions: 20000, source: "manual" });
+    expect(await res.json()).toMatchObject({
+      platform: "linkedin",
+      month: "2024-03",
+      followers: 5000,
+      newFollowers: 150,
+      impressions: 20000,
+      source: "manual",
+    });
     res = await stack.call("PUT", "/v1/social-metrics/linkedin/2024-03", { role: "tresorier", body: { reactions: 700, impressions: null } });
     const month = (await res.json()) as Record<string, unknown>;
     expect(month).toMatchObject({ followers: 5000, newFollowers: 150, reactions: 700 });
     expect(month.impressions).toBeUndefined();
     await stack.call("PUT", "/v1/social-metrics/youtube/2024-05", { role: "delegation", body: { videosPublished: 2, views: 300 } });
-    const list = (await (await stack.call("GET", "/v1/social-metrics?year=2024", { role: "auditor" })).json()) as { items: Array<{ platform: string; month: string }> };
+    const list = (await (await stack.call("GET", "/v1/social-metrics?year=2024", { role: "auditor" })).json()) as {
+      items: Array<{ platform: string; month: string }>;
+    };
     expect(list.items.map((i) => `${i.platform} ${i.month}`)).toEqual(["linkedin 2024-03", "youtube 2024-05"]);
     const f = await figures(2024);
     expect(f.social.map((s) => s.platform)).toEqual(["linkedin", "youtube"]);

@@ -46,7 +46,10 @@ const visitorsXlsx = () =>
       ["05/31/2024", 12, 18, 30, 5, 6, 11, 0, 0, 41, 30, 71, 22],
       ["06/01/2024", 1, 2, 3, 1, 1, 2, 0, 0, 5, 4, 9, 3],
     ],
-    Location: [["Location", "Total views"], ["Paris", 100]],
+    Location: [
+      ["Location", "Total views"],
+      ["Paris", 100],
+    ],
   });
 
 const monthsOf = (p: ReturnType<typeof parseSocialFile>) => Object.fromEntries(p.months.map((m) => [m.month, m.values]));
@@ -77,7 +80,9 @@ describe("LinkedIn page analytics", () => {
 
   it("followers: without the total it asks for it (the export has no total); a date outside the file is refused", () => {
     expect(problemOf(() => parseSocialFile("linkedin", fixture("linkedin-followers.csv"), {})).map((e) => e.path)).toEqual(["followers"]);
-    expect(problemOf(() => parseSocialFile("linkedin", fixture("linkedin-followers.csv"), { followers: 10, followersAt: "2024-03-01" })).map((e) => e.path)).toEqual(["followersAt"]);
+    expect(
+      problemOf(() => parseSocialFile("linkedin", fixture("linkedin-followers.csv"), { followers: 10, followersAt: "2024-03-01" })).map((e) => e.path),
+    ).toEqual(["followersAt"]);
   });
 
   it("content CSV with French headers: impressions and reactions (totals) per month, English thousands", () => {
@@ -96,7 +101,16 @@ describe("LinkedIn page analytics", () => {
     const xls = workbook(
       {
         Metrics: [
-          ["Date", "Impressions (organic)", "Impressions (sponsored)", "Impressions (total)", "Unique impressions (organic)", "Reactions (organic)", "Reactions (sponsored)", "Reactions (total)"],
+          [
+            "Date",
+            "Impressions (organic)",
+            "Impressions (sponsored)",
+            "Impressions (total)",
+            "Unique impressions (organic)",
+            "Reactions (organic)",
+            "Reactions (sponsored)",
+            "Reactions (total)",
+          ],
           [new Date(Date.UTC(2024, 6, 31)), 100, 0, 100, 80, 5, 0, 5],
           [new Date(Date.UTC(2024, 7, 1)), 300, 20, 320, 200, 9, 1, 10],
         ],
@@ -124,7 +138,15 @@ describe("LinkedIn page analytics", () => {
     expect(monthsOf(parseSocialFile("linkedin", followers, { followers: 5336 }))).toEqual({ "2024-12": { newFollowers: 13, followers: 5336 } });
     const visitors = workbook({
       "Indicateurs des visiteurs": [
-        ["Date", "Vues de la page Présentation (ordinateur)", "Vues de la page Présentation (total)", "Total des vues de page (ordinateur)", "Total des vues de page (mobile)", "Total des vues de page (total)", "Total des visiteurs uniques (total)"],
+        [
+          "Date",
+          "Vues de la page Présentation (ordinateur)",
+          "Vues de la page Présentation (total)",
+          "Total des vues de page (ordinateur)",
+          "Total des vues de page (mobile)",
+          "Total des vues de page (total)",
+          "Total des visiteurs uniques (total)",
+        ],
         ["11/30/2024", 4, 9, 30, 12, 42, 20],
       ],
     });
@@ -132,17 +154,27 @@ describe("LinkedIn page analytics", () => {
   });
 
   it("a file that is not what it claims: a clear problem", () => {
-    expect(problemOf(() => parseSocialFile("linkedin", visitorsXlsx(), { kind: "followers" }))[0]!.message).toBe("this is a LinkedIn visitors file, not a LinkedIn followers file");
+    expect(problemOf(() => parseSocialFile("linkedin", visitorsXlsx(), { kind: "followers" }))[0]!.message).toBe(
+      "this is a LinkedIn visitors file, not a LinkedIn followers file",
+    );
     expect(problemOf(() => parseSocialFile("linkedin", fixture("Totals.csv")))[0]!.message).toMatch(/not a LinkedIn page analytics file/);
     expect(problemOf(() => parseSocialFile("linkedin", Buffer.from("%PDF-1.7\n\u0000\u0001binary")))[0]!.message).toMatch(/neither a spreadsheet/);
     expect(problemOf(() => parseSocialFile("linkedin", Buffer.alloc(0)))[0]!.message).toMatch(/empty/);
     const badDate = Buffer.from("Date,Total followers\n2024/13/45,3\n");
-    expect(problemOf(() => parseSocialFile("linkedin", badDate, { followers: 3 }))[0]!.message).toMatch(/row 2: "2024\/13\/45" is not a date written MM\/DD\/YYYY/);
+    expect(problemOf(() => parseSocialFile("linkedin", badDate, { followers: 3 }))[0]!.message).toMatch(
+      /row 2: "2024\/13\/45" is not a date written MM\/DD\/YYYY/,
+    );
   });
 });
 
 describe("YouTube Studio", () => {
-  const zip = () => Buffer.from(zipSync({ "Contenu 2024-03-01_2024-05-31/Table data.csv": new Uint8Array(fixture("Table data.csv")), "Contenu 2024-03-01_2024-05-31/Totals.csv": new Uint8Array(fixture("Totals.csv")) }));
+  const zip = () =>
+    Buffer.from(
+      zipSync({
+        "Contenu 2024-03-01_2024-05-31/Table data.csv": new Uint8Array(fixture("Table data.csv")),
+        "Contenu 2024-03-01_2024-05-31/Totals.csv": new Uint8Array(fixture("Totals.csv")),
+      }),
+    );
 
   it("the zip (French headers, the Total row, decimal commas): views, subscribers and videos published per month", () => {
     const p = parseSocialFile("youtube", zip());
@@ -155,17 +187,27 @@ describe("YouTube Studio", () => {
   });
 
   it("Table data.csv alone: videos by publish month, the Total row left out", () => {
-    expect(monthsOf(parseSocialFile("youtube", fixture("Table data.csv")))).toEqual({ "2024-03": { videosPublished: 2 }, "2024-04": { videosPublished: 0 }, "2024-05": { videosPublished: 1 } });
+    expect(monthsOf(parseSocialFile("youtube", fixture("Table data.csv")))).toEqual({
+      "2024-03": { videosPublished: 2 },
+      "2024-04": { videosPublished: 0 },
+      "2024-05": { videosPublished: 1 },
+    });
   });
 
   it("Chart data.csv (English, per day and video) and Totals.csv alone: views per month", () => {
     expect(monthsOf(parseSocialFile("youtube", fixture("Chart data.csv")))).toEqual({ "2024-03": { views: 1300 }, "2024-04": { views: 412 } });
-    expect(monthsOf(parseSocialFile("youtube", fixture("Totals.csv")))).toEqual({ "2024-03": { views: 600, newFollowers: 8 }, "2024-04": { views: 412, newFollowers: -1 }, "2024-05": { views: 500, newFollowers: 30 } });
+    expect(monthsOf(parseSocialFile("youtube", fixture("Totals.csv")))).toEqual({
+      "2024-03": { views: 600, newFollowers: 8 },
+      "2024-04": { views: 412, newFollowers: -1 },
+      "2024-05": { views: 500, newFollowers: 30 },
+    });
   });
 
   it("a LinkedIn file or a zip of something else is refused", () => {
     expect(problemOf(() => parseSocialFile("youtube", fixture("linkedin-followers.csv")))[0]!.message).toMatch(/not a YouTube Studio export/);
-    expect(problemOf(() => parseSocialFile("youtube", Buffer.from(zipSync({ "notes.txt": strToU8("hello") }))))[0]!.message).toMatch(/not a YouTube Studio export/);
+    expect(problemOf(() => parseSocialFile("youtube", Buffer.from(zipSync({ "notes.txt": strToU8("hello") }))))[0]!.message).toMatch(
+      /not a YouTube Studio export/,
+    );
   });
 });
 
@@ -177,23 +219,50 @@ describe("POST /v1/social-metrics/{platform}/import", () => {
   afterAll(() => stack.close());
 
   const upload = async (path: string, body: Buffer, role = "delegation", headers: Record<string, string> = {}) =>
-    fetch(`${stack.url}${path}`, { method: "POST", headers: { authorization: `Bearer ${await stack.identity.token(role)}`, "content-type": "application/octet-stream", ...headers }, body });
-  const months = async () => ((await (await stack.call("GET", "/v1/social-metrics?year=2024", { role: "auditor" })).json()) as { items: Array<Record<string, unknown>> }).items;
+    fetch(`${stack.url}${path}`, {
+      method: "POST",
+      headers: { authorization: `Bearer ${await stack.identity.token(role)}`, "content-type": "application/octet-stream", ...headers },
+      body,
+    });
+  const months = async () =>
+    ((await (await stack.call("GET", "/v1/social-metrics?year=2024", { role: "auditor" })).json()) as { items: Array<Record<string, unknown>> }).items;
 
   it("imports the LinkedIn followers, content and visitors files (each keeps the others' metrics of a month), and the YouTube zip", async () => {
-    let res = await upload("/v1/social-metrics/linkedin/import?followers=5336&followersAt=2024-02-02", fixture("linkedin-followers.csv"), "delegation", { "content-type": "text/csv" });
+    let res = await upload("/v1/social-metrics/linkedin/import?followers=5336&followersAt=2024-02-02", fixture("linkedin-followers.csv"), "delegation", {
+      "content-type": "text/csv",
+    });
     expect(res.status).toBe(201);
-    expect(await res.json()).toMatchObject({ platform: "linkedin", kind: "followers", days: 4, months: [{ month: "2024-01", followers: 5328, newFollowers: 12 }, { month: "2024-02", followers: 5336, newFollowers: 8 }] });
+    expect(await res.json()).toMatchObject({
+      platform: "linkedin",
+      kind: "followers",
+      days: 4,
+      months: [
+        { month: "2024-01", followers: 5328, newFollowers: 12 },
+        { month: "2024-02", followers: 5336, newFollowers: 8 },
+      ],
+    });
     res = await upload("/v1/social-metrics/linkedin/import", fixture("linkedin-content-fr.csv"), "tresorier");
     expect(res.status).toBe(201);
-    res = await upload("/v1/social-metrics/youtube/import", Buffer.from(zipSync({ "Table data.csv": new Uint8Array(fixture("Table data.csv")), "Totals.csv": new Uint8Array(fixture("Totals.csv")) })), "delegation", { "content-type": "application/zip" });
+    res = await upload(
+      "/v1/social-metrics/youtube/import",
+      Buffer.from(zipSync({ "Table data.csv": new Uint8Array(fixture("Table data.csv")), "Totals.csv": new Uint8Array(fixture("Totals.csv")) })),
+      "delegation",
+      { "content-type": "application/zip" },
+    );
     expect(res.status).toBe(201);
-    res = await upload("/v1/social-metrics/linkedin/import", visitorsXlsx(), "delegation", { "content-type": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet" });
+    res = await upload("/v1/social-metrics/linkedin/import", visitorsXlsx(), "delegation", {
+      "content-type": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+    });
     expect(res.status).toBe(201);
     await stack.call("PUT", "/v1/social-metrics/linkedin/2024-03", { role: "delegation", body: { pageVisits: 77 } });
     res = await upload("/v1/social-metrics/linkedin/import", fixture("linkedin-content-fr.csv"), "tresorier");
     const all = await months();
-    expect(all.find((m) => m.platform === "linkedin" && m.month === "2024-03")).toMatchObject({ impressions: 2200, reactions: 57, pageVisits: 77, source: "import:content" });
+    expect(all.find((m) => m.platform === "linkedin" && m.month === "2024-03")).toMatchObject({
+      impressions: 2200,
+      reactions: 57,
+      pageVisits: 77,
+      source: "import:content",
+    });
     expect(all.find((m) => m.platform === "linkedin" && m.month === "2024-01")).toMatchObject({ followers: 5328, newFollowers: 12 });
     expect(all.find((m) => m.platform === "linkedin" && m.month === "2024-05")).toMatchObject({ pageVisits: 136, source: "import:visitors" });
     expect(all.find((m) => m.platform === "youtube" && m.month === "2024-04")).toMatchObject({ views: 412, newFollowers: -1, videosPublished: 0 });

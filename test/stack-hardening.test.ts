@@ -4,7 +4,7 @@
  * bucket, the identity check at synth, the console behind CloudFront, and no dependency cycle.
  */
 import { App, Stack } from "aws-cdk-lib";
-import { Match, Template } from "aws-cdk-lib/assertions";
+import { Template } from "aws-cdk-lib/assertions";
 import { mkdirSync, mkdtempSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
@@ -114,7 +114,13 @@ describe("secrets and least privilege", () => {
     expect(JSON.stringify(s.Resource)).not.toMatch(/index/);
     // What IAM would match: none of the ledger's partitions.
     const matches = (pk: string) => PUBLIC_LEADING_KEYS.some((p) => new RegExp(`^${p.replace(/[.+?^${}()|[\]\\]/g, "\\$&").replace(/\*/g, ".*")}$`).test(pk));
-    for (const pk of [keys.entry("e1").pk, keys.line(2025, "512", "2025-01-01", 1, 0).pk, keys.balance(2025, "512", "01").pk, keys.head.pk, keys.idempotency("post", "k").pk])
+    for (const pk of [
+      keys.entry("e1").pk,
+      keys.line(2025, "512", "2025-01-01", 1, 0).pk,
+      keys.balance(2025, "512", "01").pk,
+      keys.head.pk,
+      keys.idempotency("post", "k").pk,
+    ])
       expect(matches(pk), pk).toBe(false);
     expect(matches("CHECKOUT#abc")).toBe(true);
   });
@@ -123,7 +129,10 @@ describe("secrets and least privilege", () => {
     const id = ofType(t, "AWS::SecretsManager::Secret").find(([i]) => i.startsWith("CaptchaSecret"))![0];
     for (const group of GROUPS) {
       expect(refersTo(fnOf(t, group).Environment.Variables.CAPTCHA_SECRET_ARN ?? null, id), group).toBe(group === "public");
-      expect(statementsOf(t, group).some((s) => refersTo(s.Resource, id)), group).toBe(group === "public");
+      expect(
+        statementsOf(t, group).some((s) => refersTo(s.Resource, id)),
+        group,
+      ).toBe(group === "public");
     }
     expect(ofType(prod, "AWS::SecretsManager::Secret").some(([i]) => i.startsWith("CaptchaSecret"))).toBe(false);
   });
@@ -145,13 +154,21 @@ describe("secrets and least privilege", () => {
 describe("abuse limits", () => {
   it("throttles the API stage, tighter on the public checkout routes, which exist before the stage names them (bug: no throttling)", () => {
     const [[stageId, stage]] = ofType(prod, "AWS::ApiGatewayV2::Stage") as [[string, Res]];
-    expect(stage.Properties.DefaultRouteSettings).toMatchObject({ ThrottlingRateLimit: THROTTLE.stage.rateLimit, ThrottlingBurstLimit: THROTTLE.stage.burstLimit });
+    expect(stage.Properties.DefaultRouteSettings).toMatchObject({
+      ThrottlingRateLimit: THROTTLE.stage.rateLimit,
+      ThrottlingBurstLimit: THROTTLE.stage.burstLimit,
+    });
     const checkout = (routes as readonly RouteDef[]).filter((r) => r.group === "public" && r.method === "POST");
     expect(checkout.length).toBeGreaterThanOrEqual(2);
     for (const r of checkout)
-      expect(stage.Properties.RouteSettings[`${r.method} ${r.path}`], r.path).toEqual({ ThrottlingRateLimit: THROTTLE.publicCheckout.rateLimit, ThrottlingBurstLimit: THROTTLE.publicCheckout.burstLimit });
+      expect(stage.Properties.RouteSettings[`${r.method} ${r.path}`], r.path).toEqual({
+        ThrottlingRateLimit: THROTTLE.publicCheckout.rateLimit,
+        ThrottlingBurstLimit: THROTTLE.publicCheckout.burstLimit,
+      });
     expect(THROTTLE.publicCheckout.rateLimit).toBeLessThan(THROTTLE.stage.rateLimit);
-    const routeIds = ofType(prod, "AWS::ApiGatewayV2::Route").filter(([, r]) => checkout.some((c) => r.Properties.RouteKey === `${c.method} ${c.path}`)).map(([id]) => id);
+    const routeIds = ofType(prod, "AWS::ApiGatewayV2::Route")
+      .filter(([, r]) => checkout.some((c) => r.Properties.RouteKey === `${c.method} ${c.path}`))
+      .map(([id]) => id);
     expect(routeIds).toHaveLength(checkout.length);
     for (const id of routeIds) expect(resources(prod)[stageId]!.DependsOn ?? []).toContain(id);
   });
@@ -167,10 +184,16 @@ describe("abuse limits", () => {
 
 describe("the edge: security headers, origin check, alarms", () => {
   it("answers the page, the console and the API with security headers through CloudFront (bug: none)", () => {
-    const policies = Object.fromEntries(ofType(prod, "AWS::CloudFront::ResponseHeadersPolicy").map(([id, r]) => [id, r.Properties.ResponseHeadersPolicyConfig]));
+    const policies = Object.fromEntries(
+      ofType(prod, "AWS::CloudFront::ResponseHeadersPolicy").map(([id, r]) => [id, r.Properties.ResponseHeadersPolicyConfig]),
+    );
     const dist = one(prod, "AWS::CloudFront::Distribution").DistributionConfig;
     const policyOf = (behavior: { ResponseHeadersPolicyId?: { Ref: string } }) => policies[behavior.ResponseHeadersPolicyId!.Ref]!;
-    const behaviors = { page: dist.DefaultCacheBehavior, api: dist.CacheBehaviors.find((b: { PathPattern: string }) => b.PathPattern === "/v1/*"), console: dist.CacheBehaviors.find((b: { PathPattern: string }) => b.PathPattern === "/console/*") };
+    const behaviors = {
+      page: dist.DefaultCacheBehavior,
+      api: dist.CacheBehaviors.find((b: { PathPattern: string }) => b.PathPattern === "/v1/*"),
+      console: dist.CacheBehaviors.find((b: { PathPattern: string }) => b.PathPattern === "/console/*"),
+    };
     for (const [kind, behavior] of Object.entries(behaviors)) {
       const h = policyOf(behavior).SecurityHeadersConfig;
       expect(h.StrictTransportSecurity, kind).toMatchObject({ AccessControlMaxAgeSec: 31536000, IncludeSubdomains: true, Override: true });
@@ -196,8 +219,13 @@ describe("the edge: security headers, origin check, alarms", () => {
     const dist = one(prod, "AWS::CloudFront::Distribution").DistributionConfig;
     const api = dist.CacheBehaviors.find((b: { PathPattern: string }) => b.PathPattern === "/v1/*");
     const fnId = api.FunctionAssociations[0].FunctionARN["Fn::GetAtt"][0];
-    const handler = new Function(`${resources(prod)[fnId]!.Properties.FunctionCode}; return handler;`)() as (e: unknown) => { headers: Record<string, { value: string }> };
-    const out = handler({ viewer: { ip: "198.51.100.7" }, request: { uri: "/v1/public/donations/checkout", headers: { "x-viewer-ip": { value: "1.2.3.4" } } } });
+    const handler = new Function(`${resources(prod)[fnId]!.Properties.FunctionCode}; return handler;`)() as (e: unknown) => {
+      headers: Record<string, { value: string }>;
+    };
+    const out = handler({
+      viewer: { ip: "198.51.100.7" },
+      request: { uri: "/v1/public/donations/checkout", headers: { "x-viewer-ip": { value: "1.2.3.4" } } },
+    });
     expect(out.headers["x-viewer-ip"]).toEqual({ value: "198.51.100.7" });
   });
   it("always has an alarm topic, given as an output; e-mail only with ALARM_EMAIL (bug: alarms went nowhere without it)", () => {
@@ -235,9 +263,13 @@ describe("the files bucket", () => {
     expect(cors).toHaveLength(1);
     expect(cors[0].AllowedMethods).toContain("PUT");
     expect(refersTo(cors[0].AllowedOrigins, "Cdn")).toBe(true);
-    expect(p.LifecycleConfiguration.Rules).toEqual(expect.arrayContaining([expect.objectContaining({ Prefix: "exports/", ExpirationInDays: 7, Status: "Enabled" })]));
+    expect(p.LifecycleConfiguration.Rules).toEqual(
+      expect.arrayContaining([expect.objectContaining({ Prefix: "exports/", ExpirationInDays: 7, Status: "Enabled" })]),
+    );
     // Presigned uploads never confirmed are not kept (a confirmed invoice is moved out of uploads/).
-    expect(p.LifecycleConfiguration.Rules).toEqual(expect.arrayContaining([expect.objectContaining({ Prefix: "invoices/uploads/", ExpirationInDays: 2, Status: "Enabled" })]));
+    expect(p.LifecycleConfiguration.Rules).toEqual(
+      expect.arrayContaining([expect.objectContaining({ Prefix: "invoices/uploads/", ExpirationInDays: 2, Status: "Enabled" })]),
+    );
     const policy = ofType(prod, "AWS::S3::BucketPolicy").find(([, r]) => refersTo(r.Properties.Bucket, id))![1];
     expect(JSON.stringify(policy.Properties.PolicyDocument)).toMatch(/"aws:SecureTransport":"false"/);
   });
@@ -263,7 +295,10 @@ describe("the files bucket", () => {
     expect(invoke).toHaveLength(1);
     expect(JSON.stringify(invoke[0]!.Resource)).toContain(`:function:${ledger.FunctionName}`);
     for (const group of GROUPS.filter((g) => g !== "ledger"))
-      expect(statementsOf(prod, group).some((s) => actions(s).includes("lambda:InvokeFunction")), group).toBe(false);
+      expect(
+        statementsOf(prod, group).some((s) => actions(s).includes("lambda:InvokeFunction")),
+        group,
+      ).toBe(false);
   });
 });
 
@@ -276,7 +311,8 @@ describe("the association's identity at synth (issue 11)", () => {
       message = (err as Error).message;
     }
     expect(message).toMatch(/prod/);
-    for (const name of ["ASSO_ADDRESS", "ASSO_OBJECT", "ASSO_SIREN or ASSO_RNA", "ASSO_SIGNATORY_NAME", "ASSO_SIGNATORY_QUALITY"]) expect(message).toContain(name);
+    for (const name of ["ASSO_ADDRESS", "ASSO_OBJECT", "ASSO_SIREN or ASSO_RNA", "ASSO_SIGNATORY_NAME", "ASSO_SIGNATORY_QUALITY"])
+      expect(message).toContain(name);
     expect(message).not.toContain("ASSO_NAME,");
     expect(() => synth("prod", { settings: {} })).toThrow(/ASSO_NAME/);
     expect(() => synth("prod", { settings: { ...IDENTITY, ASSO_SIREN: "12345" } })).toThrow(/ASSO_SIREN \(must be 9 digits\)/);

@@ -7,7 +7,18 @@ import { appendFileSync, cpSync, existsSync, mkdirSync, mkdtempSync, readFileSyn
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { describe, expect, inject, it } from "vitest";
-import { compiledLauncher, DEFAULT_CACHE, dynamoCommand, ensureEmulator, manifestOf, MANIFEST, readManifest, ROOT, SIMULATOR_VERSION, verifyEmulator } from "../infra/dynamodb-local.js";
+import {
+  compiledLauncher,
+  DEFAULT_CACHE,
+  dynamoCommand,
+  ensureEmulator,
+  manifestOf,
+  MANIFEST,
+  readManifest,
+  ROOT,
+  SIMULATOR_VERSION,
+  verifyEmulator,
+} from "../infra/dynamodb-local.js";
 
 /** A small emulator-like folder and its manifest. */
 function fakeEmulator() {

@@ -30,12 +30,18 @@ beforeAll(() => {
 
 type Statement = { Action: string | string[]; Resource: unknown; Effect: string };
 const statements = (t: Template): Statement[] =>
-  Object.values(t.findResources("AWS::IAM::Policy")).flatMap((p) => (p as { Properties: { PolicyDocument: { Statement: Statement[] } } }).Properties.PolicyDocument.Statement);
+  Object.values(t.findResources("AWS::IAM::Policy")).flatMap(
+    (p) => (p as { Properties: { PolicyDocument: { Statement: Statement[] } } }).Properties.PolicyDocument.Statement,
+  );
 
 describe("the bundles", () => {
   // Bug: the reports, bank, webhooks and people groups render PDFs but shipped without their fonts.
   it("every group that renders a PDF ships the fonts beside its bundle (a PDF route without them fails in Lambda)", () => {
-    const code = (g: string) => readdirSync(join(bundleDir, g)).filter((f) => f.endsWith(".mjs")).map((f) => readFileSync(join(bundleDir, g, f), "utf8")).join("\n");
+    const code = (g: string) =>
+      readdirSync(join(bundleDir, g))
+        .filter((f) => f.endsWith(".mjs"))
+        .map((f) => readFileSync(join(bundleDir, g, f), "utf8"))
+        .join("\n");
     const renderers = GROUPS.filter((g) => code(g).includes("DejaVuSans.ttf"));
     expect(renderers).toEqual(expect.arrayContaining(["documents", "reports", "bank"]));
     for (const g of renderers) for (const f of ["DejaVuSans.ttf", "DejaVuSans-Bold.ttf"]) expect(existsSync(join(bundleDir, g, f)), `${g}/${f}`).toBe(true);
@@ -45,7 +51,12 @@ describe("the bundles", () => {
 describe("the HTTP API", () => {
   it("has every route of the route table, with the JWT authorizer on staff routes only", () => {
     const found = prod.findResources("AWS::ApiGatewayV2::Route");
-    const byKey = new Map(Object.values(found).map((r) => [(r as { Properties: { RouteKey: string } }).Properties.RouteKey, (r as { Properties: { AuthorizationType?: string } }).Properties]));
+    const byKey = new Map(
+      Object.values(found).map((r) => [
+        (r as { Properties: { RouteKey: string } }).Properties.RouteKey,
+        (r as { Properties: { AuthorizationType?: string } }).Properties,
+      ]),
+    );
     expect(byKey.size).toBe(routes.length);
     for (const route of routes as readonly RouteDef[]) {
       const props = byKey.get(`${route.method} ${route.path}`);
@@ -115,8 +126,7 @@ describe("the functions", () => {
       for (const r of resources) expect(r).not.toBe("*");
     }
     for (const [id, role] of Object.entries(prod.findResources("AWS::IAM::Role")))
-      if (id.startsWith("Role"))
-        expect((role as { Properties: { ManagedPolicyArns?: unknown } }).Properties.ManagedPolicyArns, id).toBeUndefined();
+      if (id.startsWith("Role")) expect((role as { Properties: { ManagedPolicyArns?: unknown } }).Properties.ManagedPolicyArns, id).toBeUndefined();
   });
   it("give table access only to the groups that need it", () => {
     const tableStatements = statements(prod).filter((s) => ([] as string[]).concat(s.Action).some((a) => a.startsWith("dynamodb:")));
@@ -124,19 +134,27 @@ describe("the functions", () => {
   });
   it("get the association's settings from the deploy", () => {
     for (const [id, f] of Object.entries(prod.findResources("AWS::Lambda::Function")))
-      if (id.startsWith("Fn")) expect((f as { Properties: { Environment: { Variables: Record<string, unknown> } } }).Properties.Environment.Variables).toMatchObject({ ASSO_SIREN: "912345678", RECEIPTS_ENABLED: "false" });
+      if (id.startsWith("Fn"))
+        expect((f as { Properties: { Environment: { Variables: Record<string, unknown> } } }).Properties.Environment.Variables).toMatchObject({
+          ASSO_SIREN: "912345678",
+          RECEIPTS_ENABLED: "false",
+        });
   });
   it("keep the Stripe keys in Secrets Manager, readable only by the groups that call Stripe", () => {
     const stripeSecrets = Object.keys(prod.findResources("AWS::SecretsManager::Secret")).filter((id) => id.startsWith("Stripe"));
     expect(stripeSecrets).toHaveLength(2);
-    const readers = statements(prod).filter((s) => ([] as unknown[]).concat(s.Resource).some((r) => stripeSecrets.some((id) => JSON.stringify(r).includes(id))));
+    const readers = statements(prod).filter((s) =>
+      ([] as unknown[]).concat(s.Resource).some((r) => stripeSecrets.some((id) => JSON.stringify(r).includes(id))),
+    );
     expect(readers).toHaveLength(GROUPS.filter((g) => GROUP_NEEDS[g].stripe).length);
   });
 });
 
 describe("the public page", () => {
   it("is served from a private bucket through CloudFront, which forwards /v1/* to the API", () => {
-    prod.hasResourceProperties("AWS::S3::Bucket", { PublicAccessBlockConfiguration: { BlockPublicAcls: true, BlockPublicPolicy: true, IgnorePublicAcls: true, RestrictPublicBuckets: true } });
+    prod.hasResourceProperties("AWS::S3::Bucket", {
+      PublicAccessBlockConfiguration: { BlockPublicAcls: true, BlockPublicPolicy: true, IgnorePublicAcls: true, RestrictPublicBuckets: true },
+    });
     prod.hasResourceProperties("AWS::CloudFront::Distribution", {
       DistributionConfig: Match.objectLike({
         DefaultRootObject: "index.html",
@@ -149,7 +167,9 @@ describe("the public page", () => {
 
 describe("the ledger sweep", () => {
   it("invokes the ledger function every 5 minutes", () => {
-    const rules = Object.values(prod.findResources("AWS::Events::Rule")) as { Properties: { ScheduleExpression: string; Targets: { Arn: { "Fn::GetAtt": string[] } }[] } }[];
+    const rules = Object.values(prod.findResources("AWS::Events::Rule")) as {
+      Properties: { ScheduleExpression: string; Targets: { Arn: { "Fn::GetAtt": string[] } }[] };
+    }[];
     expect(rules).toHaveLength(1);
     expect(rules[0]!.Properties.ScheduleExpression).toBe("rate(5 minutes)");
     expect(rules[0]!.Properties.Targets[0]!.Arn["Fn::GetAtt"][0]).toMatch(/^Fnledger/);
@@ -159,7 +179,9 @@ describe("the ledger sweep", () => {
 describe("alarms", () => {
   it("watch API 5xx answers and each function's errors", () => {
     prod.hasResourceProperties("AWS::CloudWatch::Alarm", { MetricName: "5xx", Namespace: "AWS/ApiGateway" });
-    const errorAlarms = Object.values(prod.findResources("AWS::CloudWatch::Alarm")).filter((a) => (a as { Properties: { MetricName: string } }).Properties.MetricName === "Errors");
+    const errorAlarms = Object.values(prod.findResources("AWS::CloudWatch::Alarm")).filter(
+      (a) => (a as { Properties: { MetricName: string } }).Properties.MetricName === "Errors",
+    );
     expect(errorAlarms).toHaveLength(GROUPS.length);
   });
 });

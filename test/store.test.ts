@@ -4,7 +4,23 @@ import { beforeAll, describe, expect, it } from "vitest";
 import { inject } from "vitest";
 import { ensureTable } from "../infra/dynamodb-local.js";
 import { makeDb, type Db } from "@asso/core";
-import { batchGet, batchPut, counterItem, getItem, increment, putItem, queryAll, queryPages, readCounter, transact, TooManyItems, TransactionFailed, updateItem, withConflictRetry, type NamedItem } from "@asso/core/db/store";
+import {
+  batchGet,
+  batchPut,
+  counterItem,
+  getItem,
+  increment,
+  putItem,
+  queryAll,
+  queryPages,
+  readCounter,
+  transact,
+  TooManyItems,
+  TransactionFailed,
+  updateItem,
+  withConflictRetry,
+  type NamedItem,
+} from "@asso/core/db/store";
 
 let db: Db;
 beforeAll(async () => {
@@ -14,11 +30,17 @@ beforeAll(async () => {
   db = makeDb(tableName, endpoint);
 });
 
-const put = (pk: string, sk: string, extra: Record<string, unknown> = {}): NamedItem => ({ name: `${pk}/${sk}`, item: { Put: { Item: { pk, sk, ...extra } } } });
+const put = (pk: string, sk: string, extra: Record<string, unknown> = {}): NamedItem => ({
+  name: `${pk}/${sk}`,
+  item: { Put: { Item: { pk, sk, ...extra } } },
+});
 
 describe("batch reads", () => {
   it.each([101, 500])("reads %i keys (DynamoDB takes 100 a call), in the order asked", async (n) => {
-    await batchPut(db, Array.from({ length: n }, (_, i) => ({ pk: `B${n}`, sk: String(i).padStart(4, "0"), i })));
+    await batchPut(
+      db,
+      Array.from({ length: n }, (_, i) => ({ pk: `B${n}`, sk: String(i).padStart(4, "0"), i })),
+    );
     const keys = Array.from({ length: n }, (_, i) => ({ pk: `B${n}`, sk: String(n - 1 - i).padStart(4, "0") }));
     const items = await batchGet(db, [...keys, { pk: `B${n}`, sk: "missing" }]);
     expect(items).toHaveLength(n);
@@ -28,16 +50,32 @@ describe("batch reads", () => {
 
 describe("transactions", () => {
   it("writes 26 and 100 items in one transaction, refuses 101 before sending", async () => {
-    await transact(db, Array.from({ length: 26 }, (_, i) => put("T26", String(i))));
+    await transact(
+      db,
+      Array.from({ length: 26 }, (_, i) => put("T26", String(i))),
+    );
     expect(await queryAll(db, { KeyConditionExpression: "pk = :p", ExpressionAttributeValues: { ":p": "T26" } })).toHaveLength(26);
-    await transact(db, Array.from({ length: 100 }, (_, i) => put("T100", String(i))));
+    await transact(
+      db,
+      Array.from({ length: 100 }, (_, i) => put("T100", String(i))),
+    );
     expect(await queryAll(db, { KeyConditionExpression: "pk = :p", ExpressionAttributeValues: { ":p": "T100" } })).toHaveLength(100);
-    await expect(transact(db, Array.from({ length: 101 }, (_, i) => put("T101", String(i))))).rejects.toBeInstanceOf(TooManyItems);
+    await expect(
+      transact(
+        db,
+        Array.from({ length: 101 }, (_, i) => put("T101", String(i))),
+      ),
+    ).rejects.toBeInstanceOf(TooManyItems);
   });
 
   it("names the item whose condition failed, whatever its position, and writes nothing", async () => {
     await transact(db, [put("N", "taken")]);
-    const items = [put("N", "a"), put("N", "b"), { name: "marker", item: { Put: { Item: { pk: "N", sk: "taken" }, ConditionExpression: "attribute_not_exists(pk)" } } }, put("N", "c")];
+    const items = [
+      put("N", "a"),
+      put("N", "b"),
+      { name: "marker", item: { Put: { Item: { pk: "N", sk: "taken" }, ConditionExpression: "attribute_not_exists(pk)" } } },
+      put("N", "c"),
+    ];
     const err = await transact(db, items).catch((e: unknown) => e);
     expect(err).toBeInstanceOf(TransactionFailed);
     expect((err as TransactionFailed).failed).toEqual(["marker"]);
@@ -72,15 +110,22 @@ describe("single writes", () => {
     expect(await putItem(db, { ...key, v: 1 }, { expression: "attribute_not_exists(pk)" })).toBe(true);
     expect(await putItem(db, { ...key, v: 2 }, { expression: "attribute_not_exists(pk)" })).toBe(false);
     expect((await getItem(db, key))?.v).toBe(1);
-    expect(await updateItem(db, { Key: key, UpdateExpression: "SET v = :n", ConditionExpression: "v = :c", ExpressionAttributeValues: { ":n": 3, ":c": 9 } })).toBe(false);
-    expect(await updateItem(db, { Key: key, UpdateExpression: "SET v = :n", ConditionExpression: "v = :c", ExpressionAttributeValues: { ":n": 3, ":c": 1 } })).toMatchObject({ v: 3 });
+    expect(
+      await updateItem(db, { Key: key, UpdateExpression: "SET v = :n", ConditionExpression: "v = :c", ExpressionAttributeValues: { ":n": 3, ":c": 9 } }),
+    ).toBe(false);
+    expect(
+      await updateItem(db, { Key: key, UpdateExpression: "SET v = :n", ConditionExpression: "v = :c", ExpressionAttributeValues: { ":n": 3, ":c": 1 } }),
+    ).toMatchObject({ v: 3 });
   });
 });
 
 describe("paging", () => {
   it("reads a partition past 1 MB across pages", async () => {
     const blob = "x".repeat(100_000);
-    await batchPut(db, Array.from({ length: 14 }, (_, i) => ({ pk: "BIG", sk: String(i).padStart(2, "0"), blob })));
+    await batchPut(
+      db,
+      Array.from({ length: 14 }, (_, i) => ({ pk: "BIG", sk: String(i).padStart(2, "0"), blob })),
+    );
     let pages = 0;
     let count = 0;
     for await (const page of queryPages(db, { KeyConditionExpression: "pk = :p", ExpressionAttributeValues: { ":p": "BIG" } })) {

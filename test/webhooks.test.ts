@@ -17,7 +17,10 @@ beforeAll(async () => {
 afterAll(() => stack.close());
 
 type StripeEvent = { id: string; type: string; data: { object: Record<string, unknown> } };
-const events = async () => ((await (await fetch(`${stack.stripeUrl}/__dev/events`)).json()) as { data: (StripeEvent & { attempts: unknown })[] }).data.map(({ attempts: _a, ...e }) => e as StripeEvent);
+const events = async () =>
+  ((await (await fetch(`${stack.stripeUrl}/__dev/events`)).json()) as { data: (StripeEvent & { attempts: unknown })[] }).data.map(
+    ({ attempts: _a, ...e }) => e as StripeEvent,
+  );
 const sign = (payload: string, secret = TEST_STRIPE.webhookSecret, t = Math.floor(Date.now() / 1000)) =>
   `t=${t},v1=${createHmac("sha256", secret).update(`${t}.${payload}`).digest("hex")}`;
 
@@ -29,7 +32,10 @@ function deliver(payload: string, opts: { signature?: string | null; contentType
 
 /** A paid one-off donation whose events the double has kept, undelivered. */
 async function paidDonation(amount: number, at: string) {
-  const { sessionId } = await checkout(stack, donation(amount, { receipt: false, donor: { email: `d${amount}@example.org`, firstName: "D", lastName: String(amount) } }));
+  const { sessionId } = await checkout(
+    stack,
+    donation(amount, { receipt: false, donor: { email: `d${amount}@example.org`, firstName: "D", lastName: String(amount) } }),
+  );
   await pay(stack, sessionId, at);
   const event = (await events()).find((e) => e.type === "checkout.session.completed" && e.data.object.id === sessionId)!;
   return { sessionId, event, payload: JSON.stringify(event, null, 2) };
@@ -74,7 +80,13 @@ describe("signatures", () => {
 
   it("answers 200 to an unknown event type and writes nothing", async () => {
     const before = await trialBalance(stack, 2024);
-    const payload = JSON.stringify({ id: "evt_unknown", object: "event", type: "customer.created", created: 1, data: { object: { id: "cus_1", object: "customer" } } });
+    const payload = JSON.stringify({
+      id: "evt_unknown",
+      object: "event",
+      type: "customer.created",
+      created: 1,
+      data: { object: { id: "cus_1", object: "customer" } },
+    });
     const res = await deliver(payload);
     expect(res.status).toBe(200);
     expect(await trialBalance(stack, 2024)).toEqual(before);
@@ -106,11 +118,23 @@ describe("order", () => {
     const payment = all.find((e) => e.type === "checkout.session.completed" && e.data.object.id === sessionId)!;
     const refund = all.find((e) => e.type === "charge.refunded" && e.data.object.id === charge.id)!;
     const payout = all.find((e) => e.type === "payout.paid" && e.data.object.id === po.id)!;
-    const checkoutItem = await stack.db.doc.send(new GetCommand({ TableName: stack.tableName, Key: { pk: `CHECKOUT#${(payment.data.object.metadata as { checkout: string }).checkout}`, sk: "CHECKOUT" } }));
+    const checkoutItem = await stack.db.doc.send(
+      new GetCommand({
+        TableName: stack.tableName,
+        Key: { pk: `CHECKOUT#${(payment.data.object.metadata as { checkout: string }).checkout}`, sk: "CHECKOUT" },
+      }),
+    );
 
     // The payout sweeps the whole Stripe balance (earlier gifts too), so 4671 keeps the difference.
     const expected = { "4671": 20000 - stripeFee(20000) - 5000 - (po.amount as number), "512": po.amount as number, "627": stripeFee(20000), "7541": -15000 };
-    const orders = [[payment, refund, payout], [payment, payout, refund], [refund, payment, payout], [refund, payout, payment], [payout, payment, refund], [payout, refund, payment]];
+    const orders = [
+      [payment, refund, payout],
+      [payment, payout, refund],
+      [refund, payment, payout],
+      [refund, payout, payment],
+      [payout, payment, refund],
+      [payout, refund, payment],
+    ];
     for (const order of orders) {
       // A fresh ledger for each order, knowing the same checkout.
       const table = `order-${Math.random().toString(36).slice(2, 8)}`;

@@ -1,13 +1,12 @@
 // The public giving page: a donation (once or monthly) or a membership, sent to Stripe Checkout.
-(function () {
-  "use strict";
+(() => {
   // The tax-reduction rate comes from the association's settings (GET /v1/public/giving-settings);
   // until it is known, or when the association issues no receipts, no cost is shown.
   let reduction = null;
   // When the association turns a CAPTCHA on, the page asks the widget it embeds for a token:
   // `window.assoCaptcha()` (a function answering a promise of the token) is that hook.
   let captcha = false;
-  const euro = (cents) => (cents / 100).toLocaleString("fr-FR", { minimumFractionDigits: cents % 100 ? 2 : 0, maximumFractionDigits: 2 }) + " €";
+  const euro = (cents) => `${(cents / 100).toLocaleString("fr-FR", { minimumFractionDigits: cents % 100 ? 2 : 0, maximumFractionDigits: 2 })} €`;
   const $ = (sel, root = document) => root.querySelector(sel);
   const don = $("#panel-don");
   const adhesion = $("#panel-adhesion");
@@ -53,8 +52,31 @@
   showCost();
 
   // Errors: the API answers problem+json with every bad field.
-  const FIELD = { "donor.email": "email", "donor.firstName": "firstName", "donor.lastName": "lastName", "donor.address": "line1", "donor.address.line1": "line1", "donor.address.postalCode": "postalCode", "donor.address.city": "city", amount: "amount-other", "member.email": "m-email", "member.firstName": "m-firstName", "member.lastName": "m-lastName" };
-  const LABEL = { email: "Adresse e-mail", firstName: "Prénom", lastName: "Nom", line1: "Adresse", postalCode: "Code postal", city: "Ville", "amount-other": "Montant", "m-email": "Adresse e-mail", "m-firstName": "Prénom", "m-lastName": "Nom" };
+  const FIELD = {
+    "donor.email": "email",
+    "donor.firstName": "firstName",
+    "donor.lastName": "lastName",
+    "donor.address": "line1",
+    "donor.address.line1": "line1",
+    "donor.address.postalCode": "postalCode",
+    "donor.address.city": "city",
+    amount: "amount-other",
+    "member.email": "m-email",
+    "member.firstName": "m-firstName",
+    "member.lastName": "m-lastName",
+  };
+  const LABEL = {
+    email: "Adresse e-mail",
+    firstName: "Prénom",
+    lastName: "Nom",
+    line1: "Adresse",
+    postalCode: "Code postal",
+    city: "Ville",
+    "amount-other": "Montant",
+    "m-email": "Adresse e-mail",
+    "m-firstName": "Prénom",
+    "m-lastName": "Nom",
+  };
   function showErrors(form, list) {
     const box = $(".errors", form);
     form.querySelectorAll("[aria-invalid]").forEach((el) => el.removeAttribute("aria-invalid"));
@@ -73,7 +95,7 @@
   }
 
   // A corrected field is no longer marked invalid.
-  for (const form of [don, adhesion]) form.addEventListener("input", (e) => e.target.removeAttribute && e.target.removeAttribute("aria-invalid"));
+  for (const form of [don, adhesion]) form.addEventListener("input", (e) => e.target.removeAttribute?.("aria-invalid"));
 
   async function send(form, path, body) {
     const button = $(".pay", form);
@@ -83,7 +105,13 @@
       const res = await fetch(path, { method: "POST", headers: { "content-type": "application/json" }, body: JSON.stringify(body) });
       const data = await res.json();
       if (res.ok && data.url) return location.assign(data.url);
-      showErrors(form, (data.errors || [{ path: "", message: data.detail || "Une erreur est survenue." }]).map((e) => ({ field: FIELD[e.path] || e.path, message: e.message })));
+      showErrors(
+        form,
+        (data.errors || [{ path: "", message: data.detail || "Une erreur est survenue." }]).map((e) => ({
+          field: FIELD[e.path] || e.path,
+          message: e.message,
+        })),
+      );
     } catch {
       showErrors(form, [{ field: "", message: "Le service ne répond pas. Réessayez dans un instant." }]);
     } finally {
@@ -99,9 +127,19 @@
     if (!(amount >= 100 && amount <= 10000000)) local.push({ field: "amount-other", message: "indiquez un montant entre 1 € et 100 000 €" });
     for (const id of ["firstName", "lastName", "email"]) if (!String(f.get(id) || "").trim()) local.push({ field: id, message: "à renseigner" });
     const receipt = $("#receipt").checked;
-    if (receipt) for (const id of ["line1", "postalCode", "city"]) if (!String(f.get(id) || "").trim()) local.push({ field: id, message: "à renseigner pour le reçu fiscal" });
+    if (receipt)
+      for (const id of ["line1", "postalCode", "city"])
+        if (!String(f.get(id) || "").trim()) local.push({ field: id, message: "à renseigner pour le reçu fiscal" });
     if (local.length) return showErrors(don, local);
-    const address = receipt ? { line1: f.get("line1"), ...(f.get("line2") ? { line2: f.get("line2") } : {}), postalCode: f.get("postalCode"), city: f.get("city"), country: f.get("country") } : undefined;
+    const address = receipt
+      ? {
+          line1: f.get("line1"),
+          ...(f.get("line2") ? { line2: f.get("line2") } : {}),
+          postalCode: f.get("postalCode"),
+          city: f.get("city"),
+          country: f.get("country"),
+        }
+      : undefined;
     send(don, "/v1/public/donations/checkout", {
       amount,
       frequency: f.get("frequency"),
@@ -119,7 +157,12 @@
     if (local.length) return showErrors(adhesion, local);
     send(adhesion, "/v1/public/memberships/checkout", {
       tierId: f.get("tierId"),
-      member: { email: f.get("email"), firstName: f.get("firstName"), lastName: f.get("lastName"), ...(f.get("organisation") ? { organisation: f.get("organisation") } : {}) },
+      member: {
+        email: f.get("email"),
+        firstName: f.get("firstName"),
+        lastName: f.get("lastName"),
+        ...(f.get("organisation") ? { organisation: f.get("organisation") } : {}),
+      },
     });
   });
 

@@ -4,7 +4,10 @@
  * entries, continuous numbering, opening entries first, ValidDate everywhere, no closing entries,
  * an auxiliary account's number and label given together.
  */
-export const FEC_HEADER = "JournalCode JournalLib EcritureNum EcritureDate CompteNum CompteLib CompAuxNum CompAuxLib PieceRef PieceDate EcritureLib Debit Credit EcritureLet DateLet ValidDate Montantdevise Idevise".split(" ");
+export const FEC_HEADER =
+  "JournalCode JournalLib EcritureNum EcritureDate CompteNum CompteLib CompAuxNum CompAuxLib PieceRef PieceDate EcritureLib Debit Credit EcritureLet DateLet ValidDate Montantdevise Idevise".split(
+    " ",
+  );
 const MAY_BE_BLANK = new Set(["CompAuxNum", "CompAuxLib", "EcritureLet", "DateLet", "Montantdevise", "Idevise"]);
 
 export interface FecLine {
@@ -51,7 +54,7 @@ export function checkFec(fileName: string, text: string, siren: string, year: nu
     const debit = cents(f[11]!);
     const credit = cents(f[12]!);
     if (Number.isNaN(debit) || Number.isNaN(credit)) problems.push(`${at}: amounts ${f[11]} ${f[12]}`);
-    if ((debit > 0) === (credit > 0)) problems.push(`${at}: needs exactly one of debit or credit`);
+    if (debit > 0 === credit > 0) problems.push(`${at}: needs exactly one of debit or credit`);
     if (f[0] === "CL") problems.push(`${at}: closing entry in the FEC`);
     const num = f[2]!;
     if (seen.at(-1) !== num) {

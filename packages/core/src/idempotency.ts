@@ -13,8 +13,7 @@ export async function withStoredAnswer<T>(db: Db, idem: Idempotency | undefined,
   const stored = async () => {
     const found = await readIdempotency(db, idem.operation, idem.key);
     if (!found) return undefined;
-    if (found.requestHash !== idem.requestHash)
-      throw new ConflictError("This Idempotency-Key was already used with a different request.", { key: idem.key });
+    if (found.requestHash !== idem.requestHash) throw new ConflictError("This Idempotency-Key was already used with a different request.", { key: idem.key });
     return { answer: JSON.parse(found.answer ?? "null") as T };
   };
   const first = await stored();

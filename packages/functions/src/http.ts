@@ -111,7 +111,9 @@ export function errorToResult(err: unknown, requestId: string, route?: string): 
   }
   if (err instanceof DomainError) return problem(err.status, err.title, err.message, err.slug);
   const [error, ...causes] = errorNames(err);
-  console.error(JSON.stringify({ level: "error", requestId, ...(route ? { route } : {}), error, ...(causes.length ? { causes } : {}), stack: stackFrames(err) }));
+  console.error(
+    JSON.stringify({ level: "error", requestId, ...(route ? { route } : {}), error, ...(causes.length ? { causes } : {}), stack: stackFrames(err) }),
+  );
   return problem(500, "Internal error", `Something went wrong; quote request ${requestId} to the maintainers.`, "internal");
 }
 
@@ -178,8 +180,7 @@ function checkAccess(route: RouteDef, principal: Principal | undefined): void {
   if (route.auth === "public") return;
   if (!principal) throw new UnauthorizedError("A bearer token is required.");
   const allowed = route.auth;
-  if (!principal.roles.some((r) => allowed.includes(r)))
-    throw new ForbiddenError(`This route needs one of the roles: ${allowed.join(", ")}.`);
+  if (!principal.roles.some((r) => allowed.includes(r))) throw new ForbiddenError(`This route needs one of the roles: ${allowed.join(", ")}.`);
 }
 
 const isJsonType = (ct: string) => /^application\/([\w.+-]+\+)?json\b/i.test(ct);
@@ -251,8 +252,7 @@ export function defineGroup<G extends Group>(group: G, ops: NoInfer<OpsOf<G>>) {
   const table = new Map<string, RouteDef>();
   for (const r of routes as readonly RouteDef[]) if (r.group === group) table.set(routeKey(r), r);
   const operations = ops as unknown as Record<string, Operation<RouteDef>>;
-  for (const r of table.values())
-    if (!operations[r.operationId]) throw new Error(`group ${group}: no operation for ${r.operationId}`);
+  for (const r of table.values()) if (!operations[r.operationId]) throw new Error(`group ${group}: no operation for ${r.operationId}`);
 
   return async function handler(event: HttpEvent): Promise<HttpResult> {
     const requestId = event.requestContext?.requestId ?? "unknown";

@@ -28,8 +28,7 @@ function hoist(node: unknown): unknown {
   return out;
 }
 
-const schemaOf = (s: z.ZodType, io: "input" | "output"): Json =>
-  hoist(z.toJSONSchema(s, { io, unrepresentable: "any", target: "draft-2020-12" })) as Json;
+const schemaOf = (s: z.ZodType, io: "input" | "output"): Json => hoist(z.toJSONSchema(s, { io, unrepresentable: "any", target: "draft-2020-12" })) as Json;
 
 function parameters(route: RouteDef): Json[] {
   const out: Json[] = [];
@@ -77,8 +76,7 @@ export function buildOpenApi(serverUrl = "/"): Json {
       op.security = [{ bearer: [] }];
       op["x-roles"] = route.auth;
     }
-    if (route.body)
-      op.requestBody = { required: true, content: { "application/json": { schema: schemaOf(route.body, "input") } } };
+    if (route.body) op.requestBody = { required: true, content: { "application/json": { schema: schemaOf(route.body, "input") } } };
     (paths[route.path] ??= {})[route.method.toLowerCase()] = op;
   }
   return {

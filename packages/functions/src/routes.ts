@@ -12,8 +12,14 @@ import { ledgerRoutes } from "./routes/ledger.js";
 import { reportRoutes } from "./routes/reports.js";
 import { systemRoutes } from "./routes/system.js";
 
-export const routes = [...systemRoutes, ...ledgerRoutes, ...givingRoutes, ...grantRoutes, ...bankRoutes, ...reportRoutes] as const satisfies readonly RouteDef[];
-
+export const routes = [
+  ...systemRoutes,
+  ...ledgerRoutes,
+  ...givingRoutes,
+  ...grantRoutes,
+  ...bankRoutes,
+  ...reportRoutes,
+] as const satisfies readonly RouteDef[];
 
 export type AppRoute = (typeof routes)[number];
 export type OperationId = AppRoute["operationId"];

@@ -33,7 +33,10 @@ export async function loadConfig(): Promise<ConsoleConfig> {
 export const signedIn = (): boolean => !!session;
 
 const b64url = (bytes: ArrayBuffer | Uint8Array) =>
-  btoa(String.fromCharCode(...new Uint8Array(bytes))).replace(/\+/g, "-").replace(/\//g, "_").replace(/=+$/, "");
+  btoa(String.fromCharCode(...new Uint8Array(bytes)))
+    .replace(/\+/g, "-")
+    .replace(/\//g, "_")
+    .replace(/=+$/, "");
 const randomString = (n = 32) => b64url(crypto.getRandomValues(new Uint8Array(n)));
 const origin = (domain: string) => (/^https?:\/\//.test(domain) ? domain.replace(/\/$/, "") : `https://${domain}`);
 

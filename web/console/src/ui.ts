@@ -107,7 +107,11 @@ export function usePaged<T, R extends { items: T[]; nextCursor?: string | null }
 }
 
 export const MoreButton = ({ paged, what }: { paged: { more: (() => void) | undefined; loading: boolean }; what: string }) =>
-  paged.more ? html`<div class="pager"><button type="button" class="secondary" onClick=${paged.more}>Afficher plus de ${what}</button></div>` : paged.loading ? html`<${Loading} />` : null;
+  paged.more
+    ? html`<div class="pager"><button type="button" class="secondary" onClick=${paged.more}>Afficher plus de ${what}</button></div>`
+    : paged.loading
+      ? html`<${Loading} />`
+      : null;
 
 /** The fiscal years known to the ledger (most recent first); the current calendar year when none. */
 export function useYears(): { years: number[]; current: number } {
@@ -160,7 +164,19 @@ export const Success = ({ children }: { children: ComponentChildren }) => html`<
 
 export const Loading = ({ what = "Chargement" }: { what?: string }) => html`<p class="loading" role="status">${what}…</p>`;
 
-export function YearSelect({ id, value, years, onChange, label = "Exercice" }: { id: string; value: number; years: number[]; onChange: (y: number) => void; label?: string }) {
+export function YearSelect({
+  id,
+  value,
+  years,
+  onChange,
+  label = "Exercice",
+}: {
+  id: string;
+  value: number;
+  years: number[];
+  onChange: (y: number) => void;
+  label?: string;
+}) {
   return html`<div class="field inline">
     <label for=${id}>${label}</label>
     <select id=${id} value=${value} onChange=${(e: Event) => onChange(Number((e.target as HTMLSelectElement).value))}>
@@ -223,13 +239,28 @@ export function confirmDialog(opts: { title: string; body: ComponentChildren; co
 }
 
 /** A chart.js chart with its accessible name; the figures are also given as a table next to it. */
-export function ChartView({ type, labels, values, label, money = true }: { type: "doughnut" | "bar"; labels: string[]; values: number[]; label: string; money?: boolean }) {
+export function ChartView({
+  type,
+  labels,
+  values,
+  label,
+  money = true,
+}: {
+  type: "doughnut" | "bar";
+  labels: string[];
+  values: number[];
+  label: string;
+  money?: boolean;
+}) {
   const canvas = useRef<HTMLCanvasElement>(null);
   useEffect(() => {
     if (!canvas.current) return;
     const chart = new Chart(canvas.current, {
       type,
-      data: { labels, datasets: [{ label, data: values.map((v) => (money ? v / 100 : v)), backgroundColor: PALETTE, borderWidth: type === "doughnut" ? 2 : 0 }] },
+      data: {
+        labels,
+        datasets: [{ label, data: values.map((v) => (money ? v / 100 : v)), backgroundColor: PALETTE, borderWidth: type === "doughnut" ? 2 : 0 }],
+      },
       options: {
         responsive: true,
         maintainAspectRatio: false,
@@ -238,7 +269,9 @@ export function ChartView({ type, labels, values, label, money = true }: { type:
           legend: { display: type === "doughnut", position: "bottom", labels: { boxWidth: 14 } },
           tooltip: { callbacks: { label: (c) => `${c.label} : ${money ? formatEuros(Math.round(Number(c.raw) * 100)) : String(c.raw)}` } },
         },
-        ...(type === "bar" ? { indexAxis: "y" as const, scales: { x: { ticks: { callback: (v: string | number) => (money ? `${Number(v).toLocaleString("fr-FR")} €` : v) } } } } : {}),
+        ...(type === "bar"
+          ? { indexAxis: "y" as const, scales: { x: { ticks: { callback: (v: string | number) => (money ? `${Number(v).toLocaleString("fr-FR")} €` : v) } } } }
+          : {}),
       },
     });
     return () => chart.destroy();
@@ -250,7 +283,15 @@ export function ChartView({ type, labels, values, label, money = true }: { type:
 export const PALETTE = ["#1d4e89", "#d1495b", "#2e8540", "#edae49", "#6a4c93", "#00798c", "#8c564b", "#5c5c5c"];
 
 /** A button that runs an async action once at a time, with its own busy label. */
-export function ActionButton({ onClick, children, busy, className = "primary", disabled, type = "button", ariaLabel }: {
+export function ActionButton({
+  onClick,
+  children,
+  busy,
+  className = "primary",
+  disabled,
+  type = "button",
+  ariaLabel,
+}: {
   onClick?: () => Promise<void> | void;
   children: ComponentChildren;
   busy?: string;
@@ -261,12 +302,16 @@ export function ActionButton({ onClick, children, busy, className = "primary", d
 }) {
   const [running, setRunning] = useState(false);
   return html`<button type=${type} class=${className} disabled=${disabled || running} aria-busy=${running ? "true" : undefined} aria-label=${ariaLabel}
-    onClick=${onClick ? async () => {
-      setRunning(true);
-      try {
-        await onClick();
-      } finally {
-        setRunning(false);
-      }
-    } : undefined}>${running && busy ? busy : children}</button>`;
+    onClick=${
+      onClick
+        ? async () => {
+            setRunning(true);
+            try {
+              await onClick();
+            } finally {
+              setRunning(false);
+            }
+          }
+        : undefined
+    }>${running && busy ? busy : children}</button>`;
 }

@@ -37,7 +37,16 @@ export async function bookItems(db: Db, account: string, opts: { from?: string; 
       const page = await generalLedger(db, { year, account, limit: 500, ...(cursor ? { cursor } : {}) });
       for (const l of page.items) {
         if (l.journal === "AN" || l.date < from || l.date > to) continue;
-        const item = byEntry.get(l.entryId) ?? { entryId: l.entryId, date: l.date, journal: l.journal, ref: l.ref, label: l.label, pieceRef: l.pieceRef, amount: 0, names: [] };
+        const item = byEntry.get(l.entryId) ?? {
+          entryId: l.entryId,
+          date: l.date,
+          journal: l.journal,
+          ref: l.ref,
+          label: l.label,
+          pieceRef: l.pieceRef,
+          amount: 0,
+          names: [],
+        };
         item.amount += l.debit - l.credit;
         const aux = (l as { aux?: { label: string } }).aux;
         if (aux && !item.names.includes(aux.label)) item.names.push(aux.label);

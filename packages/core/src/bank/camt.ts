@@ -81,14 +81,21 @@ function linesOfEntry(ntry: X, where: string, currency: string): ParsedLine[] {
   if (!date) throw unreadable(`${where}: no booking date (BookgDt)`);
   const valueDate = dateOf(ntry.ValDt);
   const bankRef = text(ntry.AcctSvcrRef);
-  const info = cleanLabel(list(ntry.AddtlNtryInf).map((x) => text(x) ?? "").join(" "));
+  const info = cleanLabel(
+    list(ntry.AddtlNtryInf)
+      .map((x) => text(x) ?? "")
+      .join(" "),
+  );
   const details = list(ntry.NtryDtls).flatMap((d) => list(d.TxDtls));
 
   const lineOf = (tx: X | undefined, amt: number): ParsedLine => {
     const credit = amt > 0;
     const party = partyName(at(tx, "RltdPties", credit ? "Dbtr" : "Cdtr")) ?? partyName(at(tx, "RltdPties", credit ? "Cdtr" : "Dbtr"));
     const rmt = remittance(tx);
-    const label = cleanLabel([info, party && !info.includes(party) ? party : "", rmt].filter(Boolean).join(" ")) || cleanLabel(text(at(tx, "AddtlTxInf"))) || "(sans libellé)";
+    const label =
+      cleanLabel([info, party && !info.includes(party) ? party : "", rmt].filter(Boolean).join(" ")) ||
+      cleanLabel(text(at(tx, "AddtlTxInf"))) ||
+      "(sans libellé)";
     const reference = text(at(tx, "Refs", "EndToEndId"));
     const txRef = text(at(tx, "Refs", "AcctSvcrRef"));
     return {
@@ -97,7 +104,7 @@ function linesOfEntry(ntry: X, where: string, currency: string): ParsedLine[] {
       amount: amt,
       label,
       ...(party ? { counterparty: cleanLabel(party) } : {}),
-      ...(txRef ?? bankRef ? { bankRef: (txRef ?? bankRef)! } : {}),
+      ...((txRef ?? bankRef) ? { bankRef: (txRef ?? bankRef)! } : {}),
       ...(reference && reference !== "NOTPROVIDED" ? { reference } : {}),
     };
   };

@@ -61,7 +61,10 @@ function dateThenAmount(header: string[][]): { date: string; amount: number } | 
   for (const row of header) {
     const i = row.findIndex((c) => parseDate(c));
     if (i >= 0) {
-      const amount = row.slice(i + 1).map((c) => parseAmount(c)).find((a) => a !== undefined);
+      const amount = row
+        .slice(i + 1)
+        .map((c) => parseAmount(c))
+        .find((a) => a !== undefined);
       if (amount !== undefined) return { date: parseDate(row[i])!, amount };
     }
   }
@@ -98,7 +101,14 @@ export const CSV_PRESETS: CsvPreset[] = [
   {
     id: "credit-mutuel",
     bank: "Crédit Mutuel / CIC",
-    columns: { date: ["date", "date d operation"], valueDate: ["date de valeur"], label: ["libelle"], debit: ["debit"], credit: ["credit"], balance: ["solde"] },
+    columns: {
+      date: ["date", "date d operation"],
+      valueDate: ["date de valeur"],
+      label: ["libelle"],
+      debit: ["debit"],
+      credit: ["credit"],
+      balance: ["solde"],
+    },
   },
   {
     id: "banque-postale",
@@ -161,7 +171,9 @@ function accountIn(header: string[][]): string | undefined {
   if (iban) return iban.replace(/\s/g, "");
   const rib = /="?(\d{23})"?/.exec(text)?.[1] ?? /\b(\d{5}\s?\d{5}\s?[0-9A-Z]{11}\s?\d{2})\b/.exec(text)?.[1];
   if (rib) return rib.replace(/\s/g, "");
-  const n = /n(?:°|o|umero)\.?\s*(?:de\s+)?(?:compte\s*)?:?\s*([0-9]{7,11}[A-Z]?[0-9]{0,3})\b/i.exec(text)?.[1] ?? /compte\s*;?\s*:?\s*;?\s*([0-9]{7}[A-Z][0-9]{3})\b/i.exec(text)?.[1];
+  const n =
+    /n(?:°|o|umero)\.?\s*(?:de\s+)?(?:compte\s*)?:?\s*([0-9]{7,11}[A-Z]?[0-9]{0,3})\b/i.exec(text)?.[1] ??
+    /compte\s*;?\s*:?\s*;?\s*([0-9]{7}[A-Z][0-9]{3})\b/i.exec(text)?.[1];
   return n;
 }
 

@@ -32,4 +32,3 @@ export function normaliseEncoding(name: string | undefined): Encoding | undefine
   if (["iso-8859-15", "latin-9", "latin9"].includes(n)) return "iso-8859-15";
   return undefined;
 }
-

@@ -24,8 +24,10 @@ export async function lineMatchItems(
   const line = await readLine(db, q.lineId);
   if (!line) throw new NotFoundError(`No bank line ${q.lineId}.`);
   if (line.status !== "unmatched") throw new ConflictError(`Bank line ${q.lineId} is already matched.`, { lineId: q.lineId });
-  if (q.account && line.account !== q.account) throw new ValidationError([{ path: "bankLineId", message: `the line is on account ${line.account}, not ${q.account}` }]);
-  if (line.amount !== q.amount) throw new ValidationError([{ path: "bankLineId", message: `the line's amount is ${line.amount} cents, the entry's ${q.amount}` }]);
+  if (q.account && line.account !== q.account)
+    throw new ValidationError([{ path: "bankLineId", message: `the line is on account ${line.account}, not ${q.account}` }]);
+  if (line.amount !== q.amount)
+    throw new ValidationError([{ path: "bankLineId", message: `the line's amount is ${line.amount} cents, the entry's ${q.amount}` }]);
   const group: MatchGroup = {
     id: `m_${createHash("sha256").update(`${q.lineId}|${q.entryId}`).digest("hex").slice(0, 24)}`,
     account: line.account,

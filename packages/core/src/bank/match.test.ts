@@ -4,7 +4,14 @@ import { describe, expect, it } from "vitest";
 import { candidates, needles, propose, textScore, type EntryIn, type LineIn } from "./match.js";
 
 const line = (id: string, date: string, amount: number, label: string, extra: Partial<LineIn> = {}): LineIn => ({ id, date, amount, label, ...extra });
-const entry = (entryId: string, date: string, amount: number, label: string, pieceRef = "P", names: string[] = []): EntryIn => ({ entryId, date, amount, label, pieceRef, names });
+const entry = (entryId: string, date: string, amount: number, label: string, pieceRef = "P", names: string[] = []): EntryIn => ({
+  entryId,
+  date,
+  amount,
+  label,
+  pieceRef,
+  names,
+});
 
 describe("proposals", () => {
   it("an exact amount within ±5 days; the closer label wins between two same amounts", () => {
@@ -21,20 +28,36 @@ describe("proposals", () => {
     expect(p[0]).toMatchObject({ kind: "reference", entryIds: ["e2"] });
   });
   it("a Stripe payout id in the label is certain", () => {
-    const p = propose([line("l1", "2024-11-04", 17655, "VIR STRIPE po_test_abc")], [entry("e1", "2024-11-03", 17655, "Virement Stripe vers la banque", "po_test_abc")], { windowDays: 5 }).proposals;
+    const p = propose(
+      [line("l1", "2024-11-04", 17655, "VIR STRIPE po_test_abc")],
+      [entry("e1", "2024-11-03", 17655, "Virement Stripe vers la banque", "po_test_abc")],
+      { windowDays: 5 },
+    ).proposals;
     expect(p[0]).toMatchObject({ kind: "payout-id", score: 1 });
   });
   it("one line for two invoices, two lines for one entry", () => {
     const p = propose(
-      [line("l1", "2024-11-18", -60000, "VIR IMPRIMERIE DUPONT FAC-1187 FAC-1192"), line("r1", "2024-11-08", -70000, "LOYER 1/2"), line("r2", "2024-11-09", -50000, "LOYER 2/2")],
-      [entry("a", "2024-11-18", -42000, "Règlement", "FAC-1187", ["Imprimerie Dupont"]), entry("b", "2024-11-18", -18000, "Règlement", "FAC-1192", ["Imprimerie Dupont"]), entry("rent", "2024-11-08", -120000, "Loyer novembre")],
+      [
+        line("l1", "2024-11-18", -60000, "VIR IMPRIMERIE DUPONT FAC-1187 FAC-1192"),
+        line("r1", "2024-11-08", -70000, "LOYER 1/2"),
+        line("r2", "2024-11-09", -50000, "LOYER 2/2"),
+      ],
+      [
+        entry("a", "2024-11-18", -42000, "Règlement", "FAC-1187", ["Imprimerie Dupont"]),
+        entry("b", "2024-11-18", -18000, "Règlement", "FAC-1192", ["Imprimerie Dupont"]),
+        entry("rent", "2024-11-08", -120000, "Loyer novembre"),
+      ],
       { windowDays: 5 },
     ).proposals;
     expect(p.find((x) => x.kind === "grouped-entries")!.entryIds.sort()).toEqual(["a", "b"]);
     expect(p.find((x) => x.kind === "grouped-lines")).toMatchObject({ lineIds: ["r1", "r2"], entryIds: ["rent"] });
   });
   it("needles: names, piece reference, telling words; Stripe for payouts", () => {
-    expect(needles(entry("e", "2024-01-01", 1, "Règlement Imprimerie Dupont FAC-1187", "FAC-1187", ["Imprimerie Dupont"]))).toEqual(["IMPRIMERIE DUPONT", "FAC-1187", "IMPRIMERIE DUPONT FAC-1187"]);
+    expect(needles(entry("e", "2024-01-01", 1, "Règlement Imprimerie Dupont FAC-1187", "FAC-1187", ["Imprimerie Dupont"]))).toEqual([
+      "IMPRIMERIE DUPONT",
+      "FAC-1187",
+      "IMPRIMERIE DUPONT FAC-1187",
+    ]);
     expect(needles(entry("e", "2024-01-01", 1, "Virement Stripe vers la banque", "po_1"))).toContain("STRIPE");
     expect(textScore(line("l", "2024-01-01", 1, "VIR IMPRIMERIE DUPOND"), entry("e", "2024-01-01", 1, "x", "y", ["Imprimerie Dupont"]))).toBeGreaterThan(0.7);
   });

@@ -61,8 +61,9 @@ const PAYOUT_ID = /\bpo_[A-Za-z0-9_]+/;
 
 /** Words that say nothing about who paid whom. */
 const NOISE = new Set(
-  "DE DU DES LA LE LES ET A AU AUX EN POUR PAR SUR REGLEMENT PAIEMENT FACTURE VIREMENT VIR SEPA PRLV PRELEVEMENT RECU EMIS DON COTISATION VERSEMENT ACOMPTE SOLDE NOVEMBRE DECEMBRE JANVIER FEVRIER MARS AVRIL MAI JUIN JUILLET AOUT SEPTEMBRE OCTOBRE FRAIS"
-    .split(" "),
+  "DE DU DES LA LE LES ET A AU AUX EN POUR PAR SUR REGLEMENT PAIEMENT FACTURE VIREMENT VIR SEPA PRLV PRELEVEMENT RECU EMIS DON COTISATION VERSEMENT ACOMPTE SOLDE NOVEMBRE DECEMBRE JANVIER FEVRIER MARS AVRIL MAI JUIN JUILLET AOUT SEPTEMBRE OCTOBRE FRAIS".split(
+    " ",
+  ),
 );
 
 /** What an entry is looked for by in a bank label: its names, its piece reference, its label's telling words. */
@@ -157,7 +158,14 @@ export function candidates(lines: LineIn[], entries: EntryIn[], opts: MatchOptio
     if (payoutId) {
       const e = entries.find((x) => x.pieceRef === payoutId);
       if (e && e.amount === line.amount) {
-        out.push({ lineIds: [line.id], entryIds: [e.entryId], amount: line.amount, score: 1, kind: "payout-id", reason: `Virement Stripe ${payoutId} : même identifiant, même montant` });
+        out.push({
+          lineIds: [line.id],
+          entryIds: [e.entryId],
+          amount: line.amount,
+          score: 1,
+          kind: "payout-id",
+          reason: `Virement Stripe ${payoutId} : même identifiant, même montant`,
+        });
         explained.add(line.id);
         continue;
       }
@@ -179,7 +187,14 @@ export function candidates(lines: LineIn[], entries: EntryIn[], opts: MatchOptio
         });
       } else if (d <= refDays && t >= 0.6) {
         found = true;
-        out.push({ lineIds: [line.id], entryIds: [e.entryId], amount: line.amount, score: round(0.4 + 0.3 * t), kind: "reference", reason: `Montant exact et libellé proche (${Math.round(t * 100)} %), ${d} jours d'écart` });
+        out.push({
+          lineIds: [line.id],
+          entryIds: [e.entryId],
+          amount: line.amount,
+          score: round(0.4 + 0.3 * t),
+          kind: "reference",
+          reason: `Montant exact et libellé proche (${Math.round(t * 100)} %), ${d} jours d'écart`,
+        });
       }
     }
     if (found) explained.add(line.id);
@@ -212,7 +227,10 @@ export function candidates(lines: LineIn[], entries: EntryIn[], opts: MatchOptio
   for (const e of entries) {
     if (entryExplained.has(e.entryId)) continue;
     const near = lines
-      .filter((l) => !lineExplained.has(l.id) && Math.sign(l.amount) === Math.sign(e.amount) && Math.abs(l.amount) < Math.abs(e.amount) && days(l.date, e.date) <= win)
+      .filter(
+        (l) =>
+          !lineExplained.has(l.id) && Math.sign(l.amount) === Math.sign(e.amount) && Math.abs(l.amount) < Math.abs(e.amount) && days(l.date, e.date) <= win,
+      )
       .map((l) => ({ ...l, t: textScore(l, e) }))
       .sort((a, b) => b.t - a.t || a.date.localeCompare(b.date));
     for (const group of subsetsSumming(near, e.amount, maxGroup)) {

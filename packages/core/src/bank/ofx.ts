@@ -19,7 +19,11 @@ const parser = new XMLParser({
 
 const unreadable = (message: string) => new ValidationError([{ path: "(body)", message }], "The statement file cannot be read.");
 
-const escapeXml = (s: string) => s.replace(/&(?!(amp|lt|gt|quot|apos|#\d+|#x[0-9a-f]+);)/gi, "&amp;").replace(/</g, "&lt;").replace(/>/g, "&gt;");
+const escapeXml = (s: string) =>
+  s
+    .replace(/&(?!(amp|lt|gt|quot|apos|#\d+|#x[0-9a-f]+);)/gi, "&amp;")
+    .replace(/</g, "&lt;")
+    .replace(/>/g, "&gt;");
 
 /**
  * OFX 1.x SGML → XML: `<TRNAMT>-12,50` becomes `<TRNAMT>-12,50</TRNAMT>`. An element followed by
@@ -95,7 +99,15 @@ export function parseOfx(textIn: string): ParsedFile {
       const label = cleanLabel([name, memo && memo !== name ? memo : ""].join(" ")) || "(sans libellé)";
       const fitid = str(t.FITID);
       const ref = str(t.REFNUM) ?? str(t.CHECKNUM);
-      return { date, ...(valueDate ? { valueDate } : {}), amount, label, ...(name ? { counterparty: name } : {}), ...(fitid ? { bankRef: fitid } : {}), ...(ref ? { reference: ref } : {}) };
+      return {
+        date,
+        ...(valueDate ? { valueDate } : {}),
+        amount,
+        label,
+        ...(name ? { counterparty: name } : {}),
+        ...(fitid ? { bankRef: fitid } : {}),
+        ...(ref ? { reference: ref } : {}),
+      };
     });
     const balAmt = parseAmount(str(at(st, "LEDGERBAL", "BALAMT")));
     const balDate = parseDate(str(at(st, "LEDGERBAL", "DTASOF")));

@@ -69,8 +69,12 @@ describe("CAMT.053", () => {
   });
 
   it("refuses a document that is not a statement, naming the problem", () => {
-    expect(() => parseStatementFile(Buffer.from(`<?xml version="1.0"?><Document xmlns="urn:iso:std:iso:20022:tech:xsd:pain.001.001.03"><CstmrCdtTrfInitn/></Document>`))).toThrow(ValidationError);
-    expect(() => parseStatementFile(Buffer.from(`<?xml version="1.0"?><Document><BkToCstmrStmt><Stmt><Ntry><Amt Ccy="EUR">1,2,3</Amt>`))).toThrow(ValidationError);
+    expect(() =>
+      parseStatementFile(Buffer.from(`<?xml version="1.0"?><Document xmlns="urn:iso:std:iso:20022:tech:xsd:pain.001.001.03"><CstmrCdtTrfInitn/></Document>`)),
+    ).toThrow(ValidationError);
+    expect(() => parseStatementFile(Buffer.from(`<?xml version="1.0"?><Document><BkToCstmrStmt><Stmt><Ntry><Amt Ccy="EUR">1,2,3</Amt>`))).toThrow(
+      ValidationError,
+    );
   });
 });
 

@@ -25,7 +25,8 @@ export function sniffFormat(bytes: Buffer): StatementFormat {
 
 export function parseStatementFile(bytes: Buffer, opts: ParseOptions = {}): ParsedFile {
   if (!bytes.length) throw new ValidationError([{ path: "(body)", message: "the file is empty" }], "The statement file cannot be read.");
-  if (bytes.includes(0)) throw new ValidationError([{ path: "(body)", message: "a binary file, not a statement (CAMT.053, OFX or CSV)" }], "The statement file cannot be read.");
+  if (bytes.includes(0))
+    throw new ValidationError([{ path: "(body)", message: "a binary file, not a statement (CAMT.053, OFX or CSV)" }], "The statement file cannot be read.");
   const format = opts.format ?? sniffFormat(bytes);
   const head = bytes.subarray(0, 1024).toString("latin1");
   switch (format) {

@@ -6,7 +6,7 @@
 import fontkit from "@pdf-lib/fontkit";
 import { PDFDocument, rgb, type PDFFont, type PDFPage } from "pdf-lib";
 import { loadFont } from "../receipts/pdf.js";
-import type { OutstandingItem, ReconciliationState } from "./reconciliation.js";
+import type { OutstandingItem, ReconciliationState } from "./etat-rapprochement.js";
 import { formatEuros } from "./text.js";
 
 const A4: [number, number] = [595.28, 841.89];

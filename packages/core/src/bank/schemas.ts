@@ -3,7 +3,11 @@ import * as z from "zod";
 import { isCalendarDate } from "../dates.js";
 
 const CalendarDate = z.string().refine(isCalendarDate, "is not a calendar date YYYY-MM-DD");
-const AccountRef = z.string().min(3).max(40).regex(/^[0-9A-Za-z ]+$/, "is an IBAN or a ledger account number");
+const AccountRef = z
+  .string()
+  .min(3)
+  .max(40)
+  .regex(/^[0-9A-Za-z ]+$/, "is an IBAN or a ledger account number");
 const Column = z.string().min(1).max(60);
 
 export const StatementQuery = z.strictObject({
@@ -41,7 +45,13 @@ export const ImportSchema = z.object({
   ),
 });
 
-export const LineIdParam = z.strictObject({ id: z.string().min(1).max(80).regex(/^[\w-]+$/, "is not a bank line id") });
+export const LineIdParam = z.strictObject({
+  id: z
+    .string()
+    .min(1)
+    .max(80)
+    .regex(/^[\w-]+$/, "is not a bank line id"),
+});
 
 export const LinesQuery = z.strictObject({
   status: z.enum(["unmatched", "matched"]).optional(),
@@ -83,20 +93,36 @@ export const MatchSchema = z.object({
   how: z.enum(["manual", "rule", "proposal"]),
 });
 
-const EntryId = z.string().min(1).max(80).regex(/^[\w-]+$/, "is not an entry id");
+const EntryId = z
+  .string()
+  .min(1)
+  .max(80)
+  .regex(/^[\w-]+$/, "is not an entry id");
 export const MatchInput = z
   .strictObject({
     entryIds: z.array(EntryId).min(1).max(40).optional(),
     /** The contract's form: one entry. */
     entryId: EntryId.optional(),
     /** More bank lines explained by the same entries (several lines, one entry). */
-    lineIds: z.array(z.string().min(1).max(80).regex(/^[\w-]+$/)).max(40).optional(),
+    lineIds: z
+      .array(
+        z
+          .string()
+          .min(1)
+          .max(80)
+          .regex(/^[\w-]+$/),
+      )
+      .max(40)
+      .optional(),
   })
   .refine((b) => !!b.entryIds?.length !== !!b.entryId, { message: "give entryIds (or entryId), one of the two", path: ["entryIds"] });
 
 export const RuleBody = z.strictObject({
   rule: z.enum(["bank_fees", "interest", "supplier", "account"]).optional(),
-  account: z.string().regex(/^\d{3,8}$/, "is not an account number").optional(),
+  account: z
+    .string()
+    .regex(/^\d{3,8}$/, "is not an account number")
+    .optional(),
   supplier: z.string().min(1).max(100).optional(),
   label: z.string().min(1).max(200).optional(),
 });
@@ -126,7 +152,9 @@ export const ReconcileSchema = z.object({
   proposals: z.array(
     Proposal.extend({
       lines: z.array(z.object({ id: z.string(), date: z.string(), amount: z.number().int(), label: z.string() })),
-      entries: z.array(z.object({ entryId: z.string(), date: z.string(), amount: z.number().int(), label: z.string(), pieceRef: z.string(), ref: z.string().nullable() })),
+      entries: z.array(
+        z.object({ entryId: z.string(), date: z.string(), amount: z.number().int(), label: z.string(), pieceRef: z.string(), ref: z.string().nullable() }),
+      ),
       alternatives: z.array(Proposal),
       stripe: z.unknown().optional(),
     }),
@@ -139,7 +167,14 @@ export const ReconciliationQuery = z.strictObject({
   date: CalendarDate,
 });
 
-const Outstanding = z.object({ kind: z.enum(["bank", "books"]), id: z.string(), date: z.string(), amount: z.number().int(), label: z.string(), ref: z.string().nullable().optional() });
+const Outstanding = z.object({
+  kind: z.enum(["bank", "books"]),
+  id: z.string(),
+  date: z.string(),
+  amount: z.number().int(),
+  label: z.string(),
+  ref: z.string().nullable().optional(),
+});
 export const ReconciliationSchema = z.object({
   account: z.string(),
   accountLabel: z.string(),
@@ -159,7 +194,14 @@ export const ReconciliationSchema = z.object({
 export const StripeBalanceQuery = z.strictObject({ date: CalendarDate });
 export const StripeBookInput = z.strictObject({ date: CalendarDate });
 
-const Bt = z.object({ id: z.string(), type: z.string(), date: z.string(), net: z.number().int(), source: z.string().nullable(), description: z.string().nullable() });
+const Bt = z.object({
+  id: z.string(),
+  type: z.string(),
+  date: z.string(),
+  net: z.number().int(),
+  source: z.string().nullable(),
+  description: z.string().nullable(),
+});
 export const StripeBalanceSchema = z.object({
   date: z.string(),
   account: z.string(),

@@ -10,7 +10,9 @@ describe("BANK_ACCOUNTS", () => {
   });
   it("names every bad field", () => {
     const bad = JSON.stringify([{ iban: "nope", account: "627", label: "" }]);
-    expect(() => loadBankAccounts({ STAGE: "prod", BANK_ACCOUNTS: bad })).toThrow(/0\.iban is not an IBAN.*0\.account is not a bank account of class 5.*0\.label/);
+    expect(() => loadBankAccounts({ STAGE: "prod", BANK_ACCOUNTS: bad })).toThrow(
+      /0\.iban is not an IBAN.*0\.account is not a bank account of class 5.*0\.label/,
+    );
     expect(() => loadBankAccounts({ BANK_ACCOUNTS: "{" })).toThrow(/not valid JSON/);
     const twice = JSON.stringify([DEMO_BANK_ACCOUNTS[0], DEMO_BANK_ACCOUNTS[0]]);
     expect(() => loadBankAccounts({ BANK_ACCOUNTS: twice })).toThrow(/listed twice/);

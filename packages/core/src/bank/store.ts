@@ -69,7 +69,10 @@ export async function saveStatements(db: Db, statements: readonly StatementRecor
 
 /** Statements already recorded (a statement is recorded once all its lines are written). */
 export async function knownStatementIds(db: Db, statements: readonly Pick<StatementRecord, "iban" | "from" | "id">[]): Promise<Set<string>> {
-  const found = await batchGet(db, statements.map((s) => ({ pk: bankKeys.statementPartition(s.iban), sk: `${s.from}#${s.id}` })));
+  const found = await batchGet(
+    db,
+    statements.map((s) => ({ pk: bankKeys.statementPartition(s.iban), sk: `${s.from}#${s.id}` })),
+  );
   return new Set(found.map((i) => i.id as string));
 }
 

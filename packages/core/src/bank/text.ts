@@ -11,7 +11,10 @@ import { isCalendarDate } from "../dates.js";
  */
 export function parseAmount(raw: string | number | undefined | null): number | undefined {
   if (raw === undefined || raw === null) return undefined;
-  let s = String(raw).trim().replace(/[\s\u00a0\u202f]/g, "").replace(/(EUR|€)$/i, "");
+  let s = String(raw)
+    .trim()
+    .replace(/[\s\u00a0\u202f]/g, "")
+    .replace(/(EUR|€)$/i, "");
   if (!s) return undefined;
   let sign = 1;
   if (/^\(.*\)$/.test(s)) {
@@ -50,7 +53,10 @@ export function parseDate(raw: string | undefined | null): string | undefined {
 }
 
 /** Whitespace collapsed, trimmed: how a label is stored and compared. */
-export const cleanLabel = (s: string | undefined | null) => String(s ?? "").replace(/\s+/g, " ").trim();
+export const cleanLabel = (s: string | undefined | null) =>
+  String(s ?? "")
+    .replace(/\s+/g, " ")
+    .trim();
 
 /** `FR76 3000 4000 …` → `FR7630004000…`. */
 export const compactIban = (s: string) => s.replace(/\s+/g, "").toUpperCase();

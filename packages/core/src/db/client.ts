@@ -14,9 +14,7 @@ let cached: Db | undefined;
 
 export function makeDb(tableName: string, endpoint?: string): Db {
   const client = new DynamoDBClient(
-    endpoint
-      ? { endpoint, region: "eu-west-3", credentials: { accessKeyId: "local", secretAccessKey: "local" }, maxAttempts: 6 }
-      : { maxAttempts: 6 },
+    endpoint ? { endpoint, region: "eu-west-3", credentials: { accessKeyId: "local", secretAccessKey: "local" }, maxAttempts: 6 } : { maxAttempts: 6 },
   );
   const doc = DynamoDBDocumentClient.from(client, {
     marshallOptions: { removeUndefinedValues: true },

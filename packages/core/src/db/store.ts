@@ -60,10 +60,7 @@ export async function queryAll(db: Db, input: Omit<QueryCommandInput, "TableName
 }
 
 /** One page of a query, with DynamoDB's own resume key (for API cursors, see `cursor.ts`). */
-export async function queryPage(
-  db: Db,
-  input: Omit<QueryCommandInput, "TableName">,
-): Promise<{ items: Item[]; lastKey: Record<string, unknown> | undefined }> {
+export async function queryPage(db: Db, input: Omit<QueryCommandInput, "TableName">): Promise<{ items: Item[]; lastKey: Record<string, unknown> | undefined }> {
   const r = await db.doc.send(new QueryCommand({ TableName: db.tableName, ...input }));
   return { items: (r.Items ?? []) as Item[], lastKey: r.LastEvaluatedKey };
 }
@@ -91,9 +88,7 @@ export async function batchGet(db: Db, keyList: readonly Key[], opts: { consiste
     for (let attempt = 0; pending.length; attempt++) {
       if (attempt > 0) await backoff(attempt, 1000);
       if (attempt > 12) throw new Error(`BatchGetItem left ${pending.length} keys unprocessed after ${attempt} attempts`);
-      const r = await db.doc.send(
-        new BatchGetCommand({ RequestItems: { [db.tableName]: { Keys: pending, ConsistentRead: opts.consistent ?? true } } }),
-      );
+      const r = await db.doc.send(new BatchGetCommand({ RequestItems: { [db.tableName]: { Keys: pending, ConsistentRead: opts.consistent ?? true } } }));
       for (const item of (r.Responses?.[db.tableName] ?? []) as Item[]) found.set(`${item.pk}\u0000${item.sk}`, item);
       pending = (r.UnprocessedKeys?.[db.tableName]?.Keys ?? []) as Key[];
     }
@@ -117,14 +112,22 @@ export async function batchPut(db: Db, items: readonly Item[]): Promise<void> {
 // ---------------------------------------------------------------- single writes
 
 /** Puts one item; with a condition, answers false (writing nothing) when the condition fails. */
-export async function putItem(db: Db, item: Item, condition?: { expression: string; names?: Record<string, string>; values?: Record<string, unknown> }): Promise<boolean> {
+export async function putItem(
+  db: Db,
+  item: Item,
+  condition?: { expression: string; names?: Record<string, string>; values?: Record<string, unknown> },
+): Promise<boolean> {
   try {
     await db.doc.send(
       new PutCommand({
         TableName: db.tableName,
         Item: item,
         ...(condition
-          ? { ConditionExpression: condition.expression, ...(condition.names ? { ExpressionAttributeNames: condition.names } : {}), ...(condition.values ? { ExpressionAttributeValues: condition.values } : {}) }
+          ? {
+              ConditionExpression: condition.expression,
+              ...(condition.names ? { ExpressionAttributeNames: condition.names } : {}),
+              ...(condition.values ? { ExpressionAttributeValues: condition.values } : {}),
+            }
           : {}),
       }),
     );
@@ -138,7 +141,13 @@ export async function putItem(db: Db, item: Item, condition?: { expression: stri
 /** Updates one item and answers it as written; false (nothing written) when its condition fails. */
 export async function updateItem(
   db: Db,
-  input: { Key: Key; UpdateExpression: string; ConditionExpression?: string; ExpressionAttributeNames?: Record<string, string>; ExpressionAttributeValues?: Record<string, unknown> },
+  input: {
+    Key: Key;
+    UpdateExpression: string;
+    ConditionExpression?: string;
+    ExpressionAttributeNames?: Record<string, string>;
+    ExpressionAttributeValues?: Record<string, unknown>;
+  },
 ): Promise<Item | undefined | false> {
   try {
     const r = await db.doc.send(new UpdateCommand({ TableName: db.tableName, ...input, ReturnValues: "ALL_NEW" }));

@@ -14,9 +14,7 @@ async function s3(): Promise<S3Client> {
   if (client && clientEndpoint === endpoint) return client;
   const { S3Client } = await import("@aws-sdk/client-s3");
   client = new S3Client(
-    endpoint
-      ? { endpoint, region: "eu-west-3", forcePathStyle: true, credentials: { accessKeyId: "S3RVER", secretAccessKey: "S3RVER" } }
-      : {},
+    endpoint ? { endpoint, region: "eu-west-3", forcePathStyle: true, credentials: { accessKeyId: "S3RVER", secretAccessKey: "S3RVER" } } : {},
   );
   clientEndpoint = endpoint;
   return client;
@@ -30,7 +28,15 @@ export function filesBucket(env: Record<string, string | undefined> = process.en
 
 export async function putObject(key: string, body: Buffer | Uint8Array | string | Readable, contentType: string, bucket = filesBucket()): Promise<void> {
   const { PutObjectCommand } = await import("@aws-sdk/client-s3");
-  await (await s3()).send(new PutObjectCommand({ Bucket: bucket, Key: key, Body: body, ContentType: contentType, ServerSideEncryption: process.env.S3_ENDPOINT ? undefined : "AES256" }));
+  await (await s3()).send(
+    new PutObjectCommand({
+      Bucket: bucket,
+      Key: key,
+      Body: body,
+      ContentType: contentType,
+      ServerSideEncryption: process.env.S3_ENDPOINT ? undefined : "AES256",
+    }),
+  );
 }
 
 /** The object's bytes, or undefined when there is none. */
@@ -51,7 +57,11 @@ export async function presignGet(key: string, seconds = 300, opts: { fileName?: 
   const { getSignedUrl } = await import("@aws-sdk/s3-request-presigner");
   return getSignedUrl(
     await s3(),
-    new GetObjectCommand({ Bucket: opts.bucket ?? filesBucket(), Key: key, ...(opts.fileName ? { ResponseContentDisposition: `attachment; filename="${opts.fileName}"` } : {}) }),
+    new GetObjectCommand({
+      Bucket: opts.bucket ?? filesBucket(),
+      Key: key,
+      ...(opts.fileName ? { ResponseContentDisposition: `attachment; filename="${opts.fileName}"` } : {}),
+    }),
     { expiresIn: seconds },
   );
 }

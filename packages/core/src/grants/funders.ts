@@ -20,7 +20,16 @@ import { listFunderPage, newFunderItem, readAllGrants, readFunder, readFunderGra
 import type { FunderInput } from "./schemas.js";
 
 export function funderView(f: Funder, grants: Parameters<typeof funderFigures>[1], asOfYear = currentYear()) {
-  return { id: f.id, name: f.name, kind: f.kind, accounts: f.accounts, aux: f.aux, createdAt: f.createdAt, ...funderFigures(f, grants, asOfYear), byYear: byYear(f.years) };
+  return {
+    id: f.id,
+    name: f.name,
+    kind: f.kind,
+    accounts: f.accounts,
+    aux: f.aux,
+    createdAt: f.createdAt,
+    ...funderFigures(f, grants, asOfYear),
+    byYear: byYear(f.years),
+  };
 }
 
 /** `POST /v1/funders`. */
@@ -52,7 +61,10 @@ export async function createFunder(db: Db, input: FunderInput, idem?: Idempotenc
 export async function listFunders(db: Db, q: { limit: number; cursor?: string }) {
   const start = decodeCursor<Record<string, unknown>>(q.cursor, "funders");
   const page = await listFunderPage(db, q.limit, start);
-  return { items: page.items.map((f) => funderView(f, [])).map(({ unspentRestricted: _u, ...f }) => f), nextCursor: page.lastKey ? encodeCursor(page.lastKey, "funders") : null };
+  return {
+    items: page.items.map((f) => funderView(f, [])).map(({ unspentRestricted: _u, ...f }) => f),
+    nextCursor: page.lastKey ? encodeCursor(page.lastKey, "funders") : null,
+  };
 }
 
 /**
@@ -88,7 +100,16 @@ export async function funderFiguresForYear(db: Db, year: number): Promise<Funder
   const table = dedicatedFundsTable(grants.map(toFundsInput), year);
   const out = new Map<string, FunderYearFigures>();
   for (const g of grants) {
-    const f = out.get(g.funderId) ?? { funderId: g.funderId, name: g.funderName, kind: g.funderKind, awarded: 0, recognised: 0, received: 0, spent: 0, dedicatedFunds: 0 };
+    const f = out.get(g.funderId) ?? {
+      funderId: g.funderId,
+      name: g.funderName,
+      kind: g.funderKind,
+      awarded: 0,
+      recognised: 0,
+      received: 0,
+      spent: 0,
+      dedicatedFunds: 0,
+    };
     const y = g.years.get(year);
     if (fiscalYearOf(g.agreementDate) === year) f.awarded += g.amount;
     f.recognised += y?.recognised ?? 0;

@@ -17,7 +17,7 @@ import { ConflictError, NotFoundError, ValidationError } from "../errors.js";
 import { keys } from "../ledger/keys.js";
 import { entryView, type Actor, type EntryView, type Line } from "../ledger/model.js";
 import { awaitValidation, writeDraft, type Idempotency } from "../ledger/posting.js";
-import { acceptMatch } from "../bank/reconcile.js";
+import { acceptMatch } from "../bank/matching.js";
 import { entryMatches, readLine } from "../bank/store.js";
 import { BANK, DEFERRED_INCOME } from "./accounts.js";
 import type { GrantForFunds } from "./dedicated.js";
@@ -115,12 +115,22 @@ async function postReprises(db: Db, g: Grant, actor?: Actor, onlyYear?: number):
     ];
     const { id } = await writeDraft(
       db,
-      { journal: "OD", date: fiscalYearBounds(share.year).start, label, pieceRef: g.agreementRef ?? `CONV-${g.id.slice(0, 8)}`, pieceDate: g.agreementDate, lines },
+      {
+        journal: "OD",
+        date: fiscalYearBounds(share.year).start,
+        label,
+        pieceRef: g.agreementRef ?? `CONV-${g.id.slice(0, 8)}`,
+        pieceDate: g.agreementDate,
+        lines,
+      },
       {
         id: share.entryId,
         actor,
         owner: "grants",
-        extraItems: [grantTotalsItem(g.id, { year: share.year, recognised: share.amount }), funderTotalsItem(g.funderId, { year: share.year, recognised: share.amount })],
+        extraItems: [
+          grantTotalsItem(g.id, { year: share.year, recognised: share.amount }),
+          funderTotalsItem(g.funderId, { year: share.year, recognised: share.amount }),
+        ],
       },
     );
     ids.push(id);
@@ -130,7 +140,8 @@ async function postReprises(db: Db, g: Grant, actor?: Actor, onlyYear?: number):
 
 /** Makes sure the 487 reprise of `year` is written for every grant that has one (repairs a crash after signature). */
 export async function ensureReprises(db: Db, year: number, grants?: Grant[]): Promise<void> {
-  for (const g of grants ?? (await readAllGrants(db))) if (g.recognition.some((r, i) => i > 0 && r.year === year)) for (const id of await postReprises(db, g, undefined, year)) await validated(db, id);
+  for (const g of grants ?? (await readAllGrants(db)))
+    if (g.recognition.some((r, i) => i > 0 && r.year === year)) for (const id of await postReprises(db, g, undefined, year)) await validated(db, id);
 }
 
 /** `POST /v1/grants`: records the grant and books its recognition. */
@@ -221,7 +232,10 @@ function allocate(g: Grant, input: PaymentInput): { index: number; amount: numbe
     if (!inst) throw new ValidationError([{ path: "installment", message: `the grant has ${g.installments.length} installment(s)` }]);
     const due = inst.amount - inst.received;
     if (input.amount > due)
-      throw new ConflictError(`Over-payment of installment ${input.installment}: ${euros(due)} is due on it, ${euros(input.amount)} was given.`, { due, installment: input.installment });
+      throw new ConflictError(`Over-payment of installment ${input.installment}: ${euros(due)} is due on it, ${euros(input.amount)} was given.`, {
+        due,
+        installment: input.installment,
+      });
     return [{ index: input.installment, amount: input.amount }];
   }
   const out: { index: number; amount: number }[] = [];
@@ -247,7 +261,10 @@ export async function recordPayment(db: Db, grantId: string, input: PaymentInput
     const ends = grantEnds(g);
     if (input.date > ends) throw new ConflictError(`The grant ended on ${ends}: a payment dated ${input.date} is refused.`, { grantId, endDate: ends });
     if (input.date < g.agreementDate)
-      throw new ConflictError(`The grant was signed on ${g.agreementDate}: a payment dated ${input.date} comes before it.`, { grantId, agreementDate: g.agreementDate });
+      throw new ConflictError(`The grant was signed on ${g.agreementDate}: a payment dated ${input.date} comes before it.`, {
+        grantId,
+        agreementDate: g.agreementDate,
+      });
     const bankAccount = input.bankLineId ? await checkBankLine(db, input.bankLineId, input.amount) : BANK;
     const shares = allocate(g, input);
     const due = g.amount - g.received;
@@ -257,7 +274,15 @@ export async function recordPayment(db: Db, grantId: string, input: PaymentInput
     const entryId = randomUUID();
     const year = fiscalYearOf(input.date);
     const label = input.label ?? `Versement ${g.funderName} : ${g.title}`.slice(0, 200);
-    const payment: Payment = { grantId, entryId, date: input.date, amount: input.amount, bankLineId: input.bankLineId ?? null, installments: shares, createdAt: new Date().toISOString() };
+    const payment: Payment = {
+      grantId,
+      entryId,
+      date: input.date,
+      amount: input.amount,
+      bankLineId: input.bankLineId ?? null,
+      installments: shares,
+      createdAt: new Date().toISOString(),
+    };
     const extraItems = [
       grantTotalsItem(grantId, { year, received: input.amount }, { version: g.version, set: { installments } }),
       funderTotalsItem(g.funderId, { year, received: input.amount }),
@@ -310,7 +335,9 @@ async function checkBankLine(db: Db, bankLineId: string, amount: number): Promis
   if (!line) throw new NotFoundError(`No bank line ${bankLineId}.`);
   if (line.status !== "unmatched") throw new ConflictError(`Bank line ${bankLineId} is already matched.`, { bankLineId });
   if (line.amount !== amount)
-    throw new ValidationError([{ path: "amount", message: `bank line ${bankLineId} is ${euros(line.amount)}, the payment ${euros(amount)}: they must be equal` }]);
+    throw new ValidationError([
+      { path: "amount", message: `bank line ${bankLineId} is ${euros(line.amount)}, the payment ${euros(amount)}: they must be equal` },
+    ]);
   return line.account;
 }
 

@@ -5,7 +5,13 @@ import { daysByFiscalYear, recognitionSchedule, shareByWeights } from "./recogni
 describe("recognition at signature", () => {
   it("a grant signed in December over two years: the signature year gets its days, the rest comes back in later years", () => {
     // 2024-12-01 → 2026-11-30: 31 days in 2024, 365 in 2025, 334 in 2026 (730 days).
-    expect(daysByFiscalYear("2024-12-01", "2026-11-30")).toEqual(new Map([[2024, 31], [2025, 365], [2026, 334]]));
+    expect(daysByFiscalYear("2024-12-01", "2026-11-30")).toEqual(
+      new Map([
+        [2024, 31],
+        [2025, 365],
+        [2026, 334],
+      ]),
+    );
     const s = recognitionSchedule(10_000_000, "2024-12-10", "2024-12-01", "2026-11-30");
     expect(s).toEqual([
       { year: 2024, amount: 424_658 },
@@ -45,7 +51,12 @@ describe("recognition at signature", () => {
     try {
       // Fiscal 2024 runs 2024-09-01 → 2025-08-31: a grant signed in December 2024 for 2025 is all fiscal-2024 income.
       expect(recognitionSchedule(120_000, "2024-12-10", "2025-01-01", "2025-08-31")).toEqual([{ year: 2024, amount: 120_000 }]);
-      expect(daysByFiscalYear("2025-08-01", "2025-09-30")).toEqual(new Map([[2024, 31], [2025, 30]]));
+      expect(daysByFiscalYear("2025-08-01", "2025-09-30")).toEqual(
+        new Map([
+          [2024, 31],
+          [2025, 30],
+        ]),
+      );
     } finally {
       if (before === undefined) delete process.env.FISCAL_YEAR_START_MONTH;
       else process.env.FISCAL_YEAR_START_MONTH = before;

@@ -57,6 +57,9 @@ export function recognitionSchedule(amount: number, agreementDate: string, start
   const weights = new Map<number, number>([[signed, 0]]);
   for (const [y, d] of days) weights.set(Math.max(y, signed), (weights.get(Math.max(y, signed)) ?? 0) + d);
   const years = [...weights.keys()].sort((a, b) => a - b);
-  const shares = shareByWeights(amount, years.map((y) => weights.get(y)!));
+  const shares = shareByWeights(
+    amount,
+    years.map((y) => weights.get(y)!),
+  );
   return years.map((year, i) => ({ year, amount: shares[i]! })).filter((s, i) => i === 0 || s.amount > 0);
 }

@@ -3,7 +3,11 @@ import * as z from "zod";
 import { AccountNumber, CalendarDate, Cents, EntrySchema, Year } from "../ledger/schemas.js";
 import { FUNDER_ACCOUNTS, FUNDER_KINDS } from "./accounts.js";
 
-const Id = z.string().min(1).max(80).regex(/^[\w-]+$/, "is not an id");
+const Id = z
+  .string()
+  .min(1)
+  .max(80)
+  .regex(/^[\w-]+$/, "is not an id");
 export const IdParam = z.strictObject({ id: Id });
 export const YearQuery = z.strictObject({ year: Year });
 export const PageQuery = z.strictObject({
@@ -40,12 +44,18 @@ export const GrantInput = z
     restricted: z.boolean().describe("earmarked by the funder for a defined project: unspent money becomes fonds dédiés"),
     startDate: CalendarDate,
     endDate: CalendarDate,
-    installments: z.array(z.strictObject({ dueDate: CalendarDate, amount: Cents })).min(1).max(24),
+    installments: z
+      .array(z.strictObject({ dueDate: CalendarDate, amount: Cents }))
+      .min(1)
+      .max(24),
     reportingDeadlines: z
       .array(z.strictObject({ kind: z.enum(["interim", "final"]), dueDate: CalendarDate, label: z.string().trim().min(1).max(200).optional() }))
       .max(24)
       .default([]),
-    documents: z.array(z.strictObject({ ref: z.string().trim().min(1).max(200), label: z.string().trim().min(1).max(200).optional() })).max(50).default([]),
+    documents: z
+      .array(z.strictObject({ ref: z.string().trim().min(1).max(200), label: z.string().trim().min(1).max(200).optional() }))
+      .max(50)
+      .default([]),
   })
   .superRefine((g, ctx) => {
     if (g.endDate < g.startDate) ctx.addIssue({ code: "custom", path: ["endDate"], message: "must not be before startDate" });
@@ -207,7 +217,14 @@ export const DedicatedFundsSchema = z
   .object({
     year: z.number().int(),
     rows: z.array(DedicatedFundsRowSchema),
-    totals: z.object({ atStart: z.number().int(), new: z.number().int(), used: z.number().int(), atEnd: z.number().int(), recognised: z.number().int(), spent: z.number().int() }),
+    totals: z.object({
+      atStart: z.number().int(),
+      new: z.number().int(),
+      used: z.number().int(),
+      atEnd: z.number().int(),
+      recognised: z.number().int(),
+      spent: z.number().int(),
+    }),
     pending: z.array(z.string()).describe("restricted grants whose year-end figure is not posted"),
   })
   .meta({ id: "DedicatedFunds" });

@@ -153,7 +153,11 @@ function yearsOf(item: Item): Map<number, { recognised: number; received: number
 }
 
 /** `ADD` of running totals: top-level numbers (`awarded`, `rec2024`…), created at 0. */
-function addExpression(adds: Record<string, number>): { UpdateExpression: string; ExpressionAttributeNames: Record<string, string>; ExpressionAttributeValues: Record<string, number> } {
+function addExpression(adds: Record<string, number>): {
+  UpdateExpression: string;
+  ExpressionAttributeNames: Record<string, string>;
+  ExpressionAttributeValues: Record<string, number>;
+} {
   const names: Record<string, string> = {};
   const values: Record<string, number> = {};
   const parts: string[] = [];
@@ -247,7 +251,17 @@ export function newFunderItem(f: Omit<Funder, "awarded" | "received" | "spent" |
     name: "funder",
     item: {
       Put: {
-        Item: { ...f, ...grantKeys.funder(f.id), kind: "funder", funderKind: f.kind, awarded: 0, received: 0, spent: 0, gsi1pk: grantKeys.funders, gsi1sk: `${f.name.toLowerCase()}#${f.id}` },
+        Item: {
+          ...f,
+          ...grantKeys.funder(f.id),
+          kind: "funder",
+          funderKind: f.kind,
+          awarded: 0,
+          received: 0,
+          spent: 0,
+          gsi1pk: grantKeys.funders,
+          gsi1sk: `${f.name.toLowerCase()}#${f.id}`,
+        },
         ConditionExpression: "attribute_not_exists(pk)",
       },
     },
@@ -278,14 +292,22 @@ export function newGrantItem(g: Omit<Grant, "received" | "spent" | "years" | "ve
 }
 
 export function paymentItem(p: Payment): NamedItem {
-  return { name: "payment", item: { Put: { Item: { ...grantKeys.payment(p.grantId, p.entryId), kind: "grant-payment", ...p }, ConditionExpression: "attribute_not_exists(pk)" } } };
+  return {
+    name: "payment",
+    item: { Put: { Item: { ...grantKeys.payment(p.grantId, p.entryId), kind: "grant-payment", ...p }, ConditionExpression: "attribute_not_exists(pk)" } },
+  };
 }
 
 /** A bank line settles one payment at most. */
 export function bankLineItem(bankLineId: string, grantId: string, entryId: string): NamedItem {
   return {
     name: "bank-line",
-    item: { Put: { Item: { ...grantKeys.bankLine(bankLineId), kind: "grant-bank-line", bankLineId, grantId, entryId }, ConditionExpression: "attribute_not_exists(pk)" } },
+    item: {
+      Put: {
+        Item: { ...grantKeys.bankLine(bankLineId), kind: "grant-bank-line", bankLineId, grantId, entryId },
+        ConditionExpression: "attribute_not_exists(pk)",
+      },
+    },
   };
 }
 
@@ -364,7 +386,13 @@ function toFunder(item: Item): Funder {
 function toGrant(item: Item): Grant {
   const r = strip(item) as Record<string, unknown>;
   for (const k of Object.keys(r)) if (/^(rec|recv|spent)\d{4}$/.test(k)) delete r[k];
-  return { ...(r as unknown as Grant), version: (r.version as number) ?? 0, received: (r.received as number) ?? 0, spent: (r.spent as number) ?? 0, years: yearsOf(item) };
+  return {
+    ...(r as unknown as Grant),
+    version: (r.version as number) ?? 0,
+    received: (r.received as number) ?? 0,
+    spent: (r.spent as number) ?? 0,
+    years: yearsOf(item),
+  };
 }
 
 export async function readFunder(db: Db, id: string): Promise<Funder | undefined> {
@@ -373,7 +401,12 @@ export async function readFunder(db: Db, id: string): Promise<Funder | undefined
 }
 
 export async function readFunders(db: Db, ids: readonly string[]): Promise<Funder[]> {
-  return (await batchGet(db, ids.map((id) => grantKeys.funder(id)))).map(toFunder);
+  return (
+    await batchGet(
+      db,
+      ids.map((id) => grantKeys.funder(id)),
+    )
+  ).map(toFunder);
 }
 
 export async function listFunderPage(db: Db, limit: number, start?: Record<string, unknown>) {
@@ -394,7 +427,9 @@ export async function readGrant(db: Db, id: string): Promise<Grant | undefined> 
 
 /** A funder's grants (a bounded set), in agreement-date order. */
 export async function readFunderGrants(db: Db, funderId: string): Promise<Grant[]> {
-  return (await queryAll(db, { IndexName: "gsi1", KeyConditionExpression: "gsi1pk = :p", ExpressionAttributeValues: { ":p": grantKeys.funderGrants(funderId) } })).map(toGrant);
+  return (
+    await queryAll(db, { IndexName: "gsi1", KeyConditionExpression: "gsi1pk = :p", ExpressionAttributeValues: { ":p": grantKeys.funderGrants(funderId) } })
+  ).map(toGrant);
 }
 
 /** Every grant (a bounded set: an association has tens to hundreds), in agreement-date order. */
@@ -404,7 +439,11 @@ export async function readAllGrants(db: Db): Promise<Grant[]> {
 
 export async function readPayments(db: Db, grantId: string): Promise<Payment[]> {
   return (
-    await queryAll(db, { KeyConditionExpression: "pk = :p AND begins_with(sk, :s)", ExpressionAttributeValues: { ":p": `GRANT#${grantId}`, ":s": "PAYMENT#" }, ConsistentRead: true })
+    await queryAll(db, {
+      KeyConditionExpression: "pk = :p AND begins_with(sk, :s)",
+      ExpressionAttributeValues: { ":p": `GRANT#${grantId}`, ":s": "PAYMENT#" },
+      ConsistentRead: true,
+    })
   ).map((i) => strip(i) as unknown as Payment);
 }
 
@@ -415,7 +454,10 @@ export async function readPayment(db: Db, grantId: string, entryId: string): Pro
 
 /** Every year-end mark of these grants for `year` (missing ones are left out). */
 export async function readYearEndMarks(db: Db, grantIds: readonly string[], year: number): Promise<Map<string, YearEndMark>> {
-  const items = await batchGet(db, grantIds.map((id) => grantKeys.yearEnd(id, year)));
+  const items = await batchGet(
+    db,
+    grantIds.map((id) => grantKeys.yearEnd(id, year)),
+  );
   return new Map(items.map((i) => [i.grantId as string, strip(i) as unknown as YearEndMark]));
 }
 

@@ -19,13 +19,16 @@ import { dedicatedFundsLines, dedicatedFundsTable, type DedicatedFundsRow, type 
 import { ensureReprises, toFundsInput, validated } from "./grants.js";
 import { readAllGrants, readYearEndMarks, yearEndItem, type YearEndMark } from "./store.js";
 
-const isPosted = (row: DedicatedFundsRow, mark: YearEndMark | undefined) =>
-  mark !== undefined && mark.new === row.new && mark.used === row.used;
+const isPosted = (row: DedicatedFundsRow, mark: YearEndMark | undefined) => mark !== undefined && mark.new === row.new && mark.used === row.used;
 
 async function load(db: Db, year: number): Promise<{ table: DedicatedFundsTable; marks: Map<string, YearEndMark> }> {
   const grants = await readAllGrants(db);
   const table = dedicatedFundsTable(grants.map(toFundsInput), year);
-  const marks = await readYearEndMarks(db, table.rows.map((r) => r.grantId), year);
+  const marks = await readYearEndMarks(
+    db,
+    table.rows.map((r) => r.grantId),
+    year,
+  );
   return { table, marks };
 }
 
@@ -44,7 +47,8 @@ export async function pendingDedicatedFunds(db: Db, year: number): Promise<strin
 /** `POST /v1/ledger/years/{year}/dedicated-funds`: books what is pending for the year. */
 export async function postDedicatedFunds(db: Db, year: number, actor?: Actor) {
   const before = await pendingDedicatedFunds(db, year - 1);
-  if (before.length) throw new ConflictError(`Post the fonds dédiés of ${year - 1} first: ${before.length} grant(s) are pending.`, { year: year - 1, grants: before });
+  if (before.length)
+    throw new ConflictError(`Post the fonds dédiés of ${year - 1} first: ${before.length} grant(s) are pending.`, { year: year - 1, grants: before });
   // The 487 reprise of the year is written at signature; a signature interrupted before it is repaired here.
   await ensureReprises(db, year);
 

@@ -43,5 +43,7 @@ export async function addAccount(db: Db, input: { number: string; label: string 
  * sub-accounts (with `custom: true` and their `parent`), by number.
  */
 export async function listAccounts(db: Db): Promise<Account[]> {
-  return (await loadChart(db)).list().map((a) => ({ number: a.number, label: a.label, class: a.class, ...(a.custom ? { custom: true, parent: a.parent } : {}) }));
+  return (await loadChart(db))
+    .list()
+    .map((a) => ({ number: a.number, label: a.label, class: a.class, ...(a.custom ? { custom: true, parent: a.parent } : {}) }));
 }

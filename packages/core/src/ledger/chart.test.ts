@@ -20,7 +20,8 @@ describe("the seeded chart", () => {
     expect(findAccount("4671")).toBeDefined();
   });
   it("has the accounts a real association needs", () => {
-    for (const n of ["2183", "28183", "6811", "471", "437", "4421", "657", "768", "5121", "6894", "6895", "7894", "7895", "194", "195"]) expect(findAccount(n), n).toBeDefined();
+    for (const n of ["2183", "28183", "6811", "471", "437", "4421", "657", "768", "5121", "6894", "6895", "7894", "7895", "194", "195"])
+      expect(findAccount(n), n).toBeDefined();
   });
 });
 

@@ -178,6 +178,8 @@ export function newSubAccount(chart: Chart, number: string, label: string): Acco
   if (existing) throw new ConflictError(`Account ${number} already exists (${existing.label}).`, { number });
   const parent = chart.parentOf(number);
   if (!parent)
-    throw new ValidationError([{ path: "number", message: `must extend an existing account of class ${cls} (for example 6226 → 62261); no account starts ${number}` }]);
+    throw new ValidationError([
+      { path: "number", message: `must extend an existing account of class ${cls} (for example 6226 → 62261); no account starts ${number}` },
+    ]);
   return { number, label, class: cls, custom: true, parent: parent.number };
 }

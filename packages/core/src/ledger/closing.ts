@@ -40,7 +40,7 @@ const open = (account: string, balance: number, label: string, aux?: Line["aux"]
  */
 async function auxBalances(db: Db, year: number, account: string): Promise<Array<{ aux?: Line["aux"]; balance: number }>> {
   const by = new Map<string, { aux?: Line["aux"]; balance: number }>();
-  let start;
+  let start: Parameters<typeof readAccountLines>[1]["start"];
   do {
     const page = await readAccountLines(db, { year, account, limit: 1000, ...(start ? { start } : {}) });
     for (const l of page.items) {
@@ -129,7 +129,16 @@ export async function closeYear(db: Db, year: number, opts: CloseOptions = {}) {
   };
 
   const clLabel = `Détermination du résultat ${year}`;
-  await post("CL", bounds.end, clLabel, chunk(incomeStatement.map((a) => settle(a.account, a.balance, clLabel)), resultAccount, clLabel));
+  await post(
+    "CL",
+    bounds.end,
+    clLabel,
+    chunk(
+      incomeStatement.map((a) => settle(a.account, a.balance, clLabel)),
+      resultAccount,
+      clLabel,
+    ),
+  );
 
   const balances = new Map(tb.accounts.filter((a) => classOf(a.account) <= 5).map((a) => [a.account, a.balance]));
   balances.set(resultAccount, (balances.get(resultAccount) ?? 0) - result);

@@ -46,7 +46,26 @@ const entry: Entry = {
 describe("FEC lines", () => {
   it("has the 18 fields in order, AAAAMMJJ dates, cleaned text, the auxiliary account", () => {
     const [first, second] = entryRows(entry, "fec", new Chart());
-    expect(first).toEqual(["HA", "Achats", "HA000012", "20240305", "6064", "Fournitures administratives", "", "", "F-17", "20240301", "Facture ACME mars", "90,00", "0,00", "", "", "20240306", "", ""]);
+    expect(first).toEqual([
+      "HA",
+      "Achats",
+      "HA000012",
+      "20240305",
+      "6064",
+      "Fournitures administratives",
+      "",
+      "",
+      "F-17",
+      "20240301",
+      "Facture ACME mars",
+      "90,00",
+      "0,00",
+      "",
+      "",
+      "20240306",
+      "",
+      "",
+    ]);
     expect(second!.slice(4, 8)).toEqual(["401", "Fournisseurs", "F-ACME", "ACME Imprimerie"]);
     expect(second!.slice(11, 13)).toEqual(["0,00", "90,00"]);
     expect(first).toHaveLength(FEC_FIELDS.length);
@@ -66,7 +85,9 @@ describe("FEC lines", () => {
     expect(row![10]).toBe("-");
   });
   it("is tab separated with CRLF; no field holds a tab or a line break", () => {
-    const text = entryRows(entry, "fec", new Chart()).map((r) => formatLine(r, "fec")).join("");
+    const text = entryRows(entry, "fec", new Chart())
+      .map((r) => formatLine(r, "fec"))
+      .join("");
     for (const line of text.split("\r\n").filter(Boolean)) expect(line.split("\t")).toHaveLength(18);
   });
   it("the CSV writes JJ/MM/AAAA dates", () => {

@@ -14,8 +14,24 @@ import { entryRef, type Entry } from "./model.js";
 import { journalPages } from "./store.js";
 
 export const FEC_FIELDS = [
-  "JournalCode", "JournalLib", "EcritureNum", "EcritureDate", "CompteNum", "CompteLib", "CompAuxNum", "CompAuxLib", "PieceRef",
-  "PieceDate", "EcritureLib", "Debit", "Credit", "EcritureLet", "DateLet", "ValidDate", "Montantdevise", "Idevise",
+  "JournalCode",
+  "JournalLib",
+  "EcritureNum",
+  "EcritureDate",
+  "CompteNum",
+  "CompteLib",
+  "CompAuxNum",
+  "CompAuxLib",
+  "PieceRef",
+  "PieceDate",
+  "EcritureLib",
+  "Debit",
+  "Credit",
+  "EcritureLet",
+  "DateLet",
+  "ValidDate",
+  "Montantdevise",
+  "Idevise",
 ] as const;
 
 /** 123456 cents → "1234,56": decimal comma, no thousands separator. */
@@ -73,7 +89,7 @@ export function entryRows(e: Entry, format: ExportFormat, chart: Chart): string[
 
 /** One line of the file: tab-separated for the FEC, `;` with neutralised cells for the CSV; CRLF. */
 export function formatLine(fields: readonly string[], format: ExportFormat): string {
-  return (format === "fec" ? fields.join("\t") : fields.map(csvCell).join(";")) + "\r\n";
+  return `${format === "fec" ? fields.join("\t") : fields.map(csvCell).join(";")}\r\n`;
 }
 
 /** The export of a year: header line first, then every validated entry's lines, journal by journal. */

@@ -87,8 +87,7 @@ export function entryHash(e: Entry, prevHash: string): string {
 }
 
 /** `BQ000012`: the entry's reference, unique within a fiscal year (FEC `EcritureNum`). */
-export const entryRef = (e: Pick<Entry, "journal" | "number">) =>
-  e.number === undefined ? null : `${e.journal}${String(e.number).padStart(6, "0")}`;
+export const entryRef = (e: Pick<Entry, "journal" | "number">) => (e.number === undefined ? null : `${e.journal}${String(e.number).padStart(6, "0")}`);
 
 /** The entry as the API shows it. */
 export function entryView(e: Entry) {

@@ -7,7 +7,7 @@
  * Errors: ValidationError (malformed entry, unknown account, reserved journal), ConflictError (closed year, already
  * reversed, entry not validated, idempotency key reused with another body), NotFoundError.
  */
-import { createHash, randomUUID } from "node:crypto";
+import { randomUUID } from "node:crypto";
 import type { NamedItem } from "../db/store.js";
 import type { Db } from "../db/client.js";
 import { fiscalYearOf, isCalendarDate, parisDate } from "../dates.js";
@@ -61,8 +61,7 @@ function answer(e: Entry): EntryView {
 async function replay(db: Db, idem: Idempotency): Promise<EntryView | undefined> {
   const marker = await readIdempotency(db, idem.operation, idem.key);
   if (!marker?.entryId) return undefined;
-  if (marker.requestHash !== idem.requestHash)
-    throw new ConflictError("This Idempotency-Key was already used with a different request.", { key: idem.key });
+  if (marker.requestHash !== idem.requestHash) throw new ConflictError("This Idempotency-Key was already used with a different request.", { key: idem.key });
   return answer(await awaitValidation(db, marker.entryId));
 }
 
@@ -76,7 +75,8 @@ const isCents = (n: unknown): n is number => typeof n === "number" && Number.isS
 export function checkEntry(input: Pick<DraftInput, "date" | "pieceDate" | "label" | "lines">, chart: Chart = new Chart()): void {
   const errors: FieldError[] = [];
   if (!isCalendarDate(input.date)) errors.push({ path: "date", message: "must be a real calendar date written YYYY-MM-DD" });
-  if (input.pieceDate !== undefined && !isCalendarDate(input.pieceDate)) errors.push({ path: "pieceDate", message: "must be a real calendar date written YYYY-MM-DD" });
+  if (input.pieceDate !== undefined && !isCalendarDate(input.pieceDate))
+    errors.push({ path: "pieceDate", message: "must be a real calendar date written YYYY-MM-DD" });
   if (!input.label?.trim()) errors.push({ path: "label", message: "must not be empty" });
   const lines = Array.isArray(input.lines) ? input.lines : [];
   if (lines.length < 2) errors.push({ path: "lines", message: "an entry has at least two lines" });
@@ -88,7 +88,7 @@ export function checkEntry(input: Pick<DraftInput, "date" | "pieceDate" | "label
     for (const side of ["debit", "credit"] as const)
       if (!isCents(l[side])) errors.push({ path: `lines.${i}.${side}`, message: "must be a whole, non-negative number of cents" });
     if (isCents(l.debit) && isCents(l.credit)) {
-      if ((l.debit > 0) === (l.credit > 0)) {
+      if (l.debit > 0 === l.credit > 0) {
         sided = false;
         errors.push({ path: `lines.${i}`, message: "a line has exactly one of debit or credit" });
       }

@@ -138,7 +138,10 @@ export async function listEntries(
   while (y <= lastYear && items.length < q.limit) {
     const want = q.limit - items.length;
     const page = q.account
-      ? await readAccountLines(db, { year: y, account: q.account, limit: want, start, from, to }).then((p) => ({ ids: [...new Set(p.items.map((i) => i.entryId))], next: p.next }))
+      ? await readAccountLines(db, { year: y, account: q.account, limit: want, start, from, to }).then((p) => ({
+          ids: [...new Set(p.items.map((i) => i.entryId))],
+          next: p.next,
+        }))
       : await readJournalIds(db, { year: y, journal: journals[j]!, limit: want, start, from, to });
     for (const e of await readEntries(db, page.ids, { consistent: false }))
       if (!seen.has(e.id) && (!q.journal || e.journal === q.journal)) {
@@ -168,7 +171,12 @@ export async function verifyChain(db: Db) {
   let count = 0;
   for await (const page of chainPages(db)) {
     for (const e of page) {
-      const broken = (reason: string) => ({ ok: false, entries: head.seq, head: head.hash, firstBroken: { seq: e.seq ?? expected, id: e.id, ref: entryRef(e), reason } });
+      const broken = (reason: string) => ({
+        ok: false,
+        entries: head.seq,
+        head: head.hash,
+        firstBroken: { seq: e.seq ?? expected, id: e.id, ref: entryRef(e), reason },
+      });
       if (e.seq !== expected) return broken(`expected position ${expected}, found ${e.seq}`);
       if (e.prevHash !== prev) return broken("does not link to the previous entry's hash");
       if (entryHash(e, prev) !== e.hash) return broken("its content does not match its hash");
@@ -177,7 +185,14 @@ export async function verifyChain(db: Db) {
       count++;
     }
   }
-  if (count !== head.seq) return { ok: false, entries: head.seq, head: head.hash, firstBroken: { seq: count + 1, id: "", ref: null, reason: `the chain has ${count} entries, the head says ${head.seq}` } };
-  if (prev !== head.hash) return { ok: false, entries: head.seq, head: head.hash, firstBroken: { seq: count, id: "", ref: null, reason: "the last entry's hash is not the head's" } };
+  if (count !== head.seq)
+    return {
+      ok: false,
+      entries: head.seq,
+      head: head.hash,
+      firstBroken: { seq: count + 1, id: "", ref: null, reason: `the chain has ${count} entries, the head says ${head.seq}` },
+    };
+  if (prev !== head.hash)
+    return { ok: false, entries: head.seq, head: head.hash, firstBroken: { seq: count, id: "", ref: null, reason: "the last entry's hash is not the head's" } };
   return { ok: true, entries: count, head: head.hash };
 }

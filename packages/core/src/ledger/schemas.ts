@@ -52,7 +52,10 @@ export type PostEntryInput = z.output<typeof PostEntryInput>;
 
 export const AccountInput = z
   .strictObject({
-    number: z.string().regex(/^\d{4,10}$/, "must be 4 to 10 digits").describe("extends an existing account's number: 6226 → 62261"),
+    number: z
+      .string()
+      .regex(/^\d{4,10}$/, "must be 4 to 10 digits")
+      .describe("extends an existing account's number: 6226 → 62261"),
     label: z.string().trim().min(1).max(100),
   })
   .meta({ id: "NewAccount" });
@@ -137,7 +140,13 @@ export const ExportJobSchema = z
     error: z.string().optional(),
   })
   .meta({ id: "ExportJob" });
-export const IdParam = z.strictObject({ id: z.string().min(1).max(80).regex(/^[\w-]+$/, "is not an entry id") });
+export const IdParam = z.strictObject({
+  id: z
+    .string()
+    .min(1)
+    .max(80)
+    .regex(/^[\w-]+$/, "is not an entry id"),
+});
 export const YearParam = z.strictObject({ year: Year });
 
 export const TrialBalanceSchema = z
@@ -148,7 +157,9 @@ export const TrialBalanceSchema = z
   })
   .meta({ id: "TrialBalance" });
 export const YearsSchema = z.object({
-  items: z.array(z.object({ year: z.number().int(), status: z.enum(["open", "closing", "closed"]), closedAt: z.string().optional(), result: z.number().int().optional() })),
+  items: z.array(
+    z.object({ year: z.number().int(), status: z.enum(["open", "closing", "closed"]), closedAt: z.string().optional(), result: z.number().int().optional() }),
+  ),
 });
 export const IntegritySchema = z.object({
   ok: z.boolean(),

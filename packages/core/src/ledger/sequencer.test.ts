@@ -62,8 +62,18 @@ describe("planBatch", () => {
 
   it("rejects drafts of a closed year, and of a sealed year unless they are the closing's own", () => {
     const plan = planBatch(
-      [draft("old", { year: 2022, date: "2022-05-05" }), draft("late"), draft("cl", { journal: "CL", date: "2024-12-31" }), draft("next", { year: 2025, date: "2025-01-02" })],
-      state({ years: new Map([[2022, { status: "closed", sealed: true }], [2024, { status: "closing", sealed: true }]]) }),
+      [
+        draft("old", { year: 2022, date: "2022-05-05" }),
+        draft("late"),
+        draft("cl", { journal: "CL", date: "2024-12-31" }),
+        draft("next", { year: 2025, date: "2025-01-02" }),
+      ],
+      state({
+        years: new Map([
+          [2022, { status: "closed", sealed: true }],
+          [2024, { status: "closing", sealed: true }],
+        ]),
+      }),
       "2025-01-05",
     );
     expect(plan.rejected.map((r) => r.id)).toEqual(["old", "late"]);

@@ -47,7 +47,15 @@ export function planBatch(drafts: readonly Entry[], state: SequencerState, valid
   const balances = new Map<string, BatchPlan["balances"][number]>();
   const counters = new Map<string, { year: number; journal: string; from: number; to: number }>();
   const years = new Map<number, { year: number; count: number; ordinary: boolean }>();
-  const count = () => planItemCount({ validated, rejected, balances: [...balances.values()], counters: [...counters.values()], years: [...years.values()], head: { from: 0, seq: 0, hash: "" } });
+  const count = () =>
+    planItemCount({
+      validated,
+      rejected,
+      balances: [...balances.values()],
+      counters: [...counters.values()],
+      years: [...years.values()],
+      head: { from: 0, seq: 0, hash: "" },
+    });
 
   for (const d of drafts) {
     const year = state.years.get(d.year) ?? { status: "open", sealed: false };

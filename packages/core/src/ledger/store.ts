@@ -6,7 +6,19 @@
  * Every transaction names its items, so a cancellation says which one failed.
  */
 import type { Db } from "../db/client.js";
-import { batchGet, getItem, queryAll, queryPage, queryPages, queryPrefix, transact, TransactionFailed, withConflictRetry, type Item, type NamedItem } from "../db/store.js";
+import {
+  batchGet,
+  getItem,
+  queryAll,
+  queryPage,
+  queryPages,
+  queryPrefix,
+  transact,
+  TransactionFailed,
+  withConflictRetry,
+  type Item,
+  type NamedItem,
+} from "../db/store.js";
 import { keys, pad } from "./keys.js";
 import type { Account } from "./chart.js";
 import { GENESIS_HASH, type Entry, type Line } from "./model.js";
@@ -20,7 +32,11 @@ export async function readEntry(db: Db, id: string): Promise<Entry | undefined> 
 /** Entries by id, in the order asked (missing ones left out): 100 keys a call, whatever the count. */
 export async function readEntries(db: Db, ids: readonly string[], opts: { consistent?: boolean } = {}): Promise<Entry[]> {
   if (!ids.length) return [];
-  return (await batchGet(db, ids.map((id) => keys.entry(id)), opts)) as unknown as Entry[];
+  return (await batchGet(
+    db,
+    ids.map((id) => keys.entry(id)),
+    opts,
+  )) as unknown as Entry[];
 }
 
 /** One read for both: the entry, and whether the sequencer's lease is free to take. */
@@ -92,7 +108,13 @@ export async function appendDraft(
       name: "idempotency",
       item: {
         Put: {
-          Item: { ...keys.idempotency(opts.idempotency.operation, opts.idempotency.key), kind: "idempotency", requestHash: opts.idempotency.requestHash, entryId: entry.id, createdAt: now },
+          Item: {
+            ...keys.idempotency(opts.idempotency.operation, opts.idempotency.key),
+            kind: "idempotency",
+            requestHash: opts.idempotency.requestHash,
+            entryId: entry.id,
+            createdAt: now,
+          },
           ConditionExpression: "attribute_not_exists(pk)",
         },
       },
@@ -144,7 +166,13 @@ export async function saveIdempotentAnswer(db: Db, idem: IdempotencyRecord, answ
           name: "idempotency",
           item: {
             Put: {
-              Item: { ...keys.idempotency(idem.operation, idem.key), kind: "idempotency", requestHash: idem.requestHash, answer, createdAt: new Date().toISOString() },
+              Item: {
+                ...keys.idempotency(idem.operation, idem.key),
+                kind: "idempotency",
+                requestHash: idem.requestHash,
+                answer,
+                createdAt: new Date().toISOString(),
+              },
               ConditionExpression: "attribute_not_exists(pk)",
             },
           },
@@ -255,7 +283,12 @@ export interface BatchPlan {
 /** How many transaction items a plan takes (DynamoDB allows 100). */
 export function planItemCount(plan: Pick<BatchPlan, "validated" | "rejected" | "balances" | "counters" | "years" | "head">): number {
   return (
-    plan.validated.reduce((n, e) => n + 1 + e.lines.length, 0) + plan.rejected.length + plan.balances.length + plan.counters.length + plan.years.length + (plan.head ? 1 : 0)
+    plan.validated.reduce((n, e) => n + 1 + e.lines.length, 0) +
+    plan.rejected.length +
+    plan.balances.length +
+    plan.counters.length +
+    plan.years.length +
+    (plan.head ? 1 : 0)
   );
 }
 
@@ -358,7 +391,9 @@ export async function commitBatch(db: Db, plan: BatchPlan): Promise<void> {
           Key: keys.year(y.year),
           UpdateExpression: "SET #y = :y, #s = if_not_exists(#s, :open), kind = :k ADD entries :n",
           // Once the closing has computed the result, only its own entries go into the year.
-          ConditionExpression: y.ordinary ? "(attribute_not_exists(#s) OR #s <> :closed) AND attribute_not_exists(sealedAt)" : "attribute_not_exists(#s) OR #s <> :closed",
+          ConditionExpression: y.ordinary
+            ? "(attribute_not_exists(#s) OR #s <> :closed) AND attribute_not_exists(sealedAt)"
+            : "attribute_not_exists(#s) OR #s <> :closed",
           ExpressionAttributeNames: { "#s": "status", "#y": "year" },
           ExpressionAttributeValues: { ":y": y.year, ":open": "open", ":closed": "closed", ":k": "year", ":n": y.count },
         },
@@ -370,7 +405,9 @@ export async function commitBatch(db: Db, plan: BatchPlan): Promise<void> {
       item: {
         Put: {
           Item: { ...keys.head, kind: "head", seq: plan.head.seq, hash: plan.head.hash },
-          ...(plan.head.from === 0 ? { ConditionExpression: "attribute_not_exists(pk)" } : { ConditionExpression: "seq = :s", ExpressionAttributeValues: { ":s": plan.head.from } }),
+          ...(plan.head.from === 0
+            ? { ConditionExpression: "attribute_not_exists(pk)" }
+            : { ConditionExpression: "seq = :s", ExpressionAttributeValues: { ":s": plan.head.from } }),
         },
       },
     });
@@ -405,7 +442,11 @@ export async function* chainPages(db: Db): AsyncGenerator<Entry[]> {
   const { seq } = await readChainHead(db);
   for await (const page of rangePages(db, "gsi1", keys.chain, seq, 12)) yield page as unknown as Entry[];
   // Anything past the head (there should be nothing) is read too, so the check can name it.
-  for await (const page of queryPages(db, { IndexName: "gsi1", KeyConditionExpression: "gsi1pk = :p AND gsi1sk > :s", ExpressionAttributeValues: { ":p": keys.chain, ":s": pad(seq, 12) } }))
+  for await (const page of queryPages(db, {
+    IndexName: "gsi1",
+    KeyConditionExpression: "gsi1pk = :p AND gsi1sk > :s",
+    ExpressionAttributeValues: { ":p": keys.chain, ":s": pad(seq, 12) },
+  }))
     yield page as unknown as Entry[];
 }
 
@@ -421,7 +462,11 @@ export interface YearRecord {
 }
 
 export async function readYears(db: Db): Promise<YearRecord[]> {
-  const items = await queryAll(db, { KeyConditionExpression: "pk = :p AND begins_with(sk, :y)", ExpressionAttributeValues: { ":p": "LEDGER", ":y": "YEAR#" }, ConsistentRead: true });
+  const items = await queryAll(db, {
+    KeyConditionExpression: "pk = :p AND begins_with(sk, :y)",
+    ExpressionAttributeValues: { ":p": "LEDGER", ":y": "YEAR#" },
+    ConsistentRead: true,
+  });
   return items.map((i) => ({
     year: Number(String(i.sk).slice("YEAR#".length)),
     status: (i.status as YearRecord["status"] | undefined) ?? "open",
@@ -523,7 +568,11 @@ export interface BalanceRecord {
 
 /** A year's monthly balance items (accounts × months), every page. */
 export async function readBalances(db: Db, year: number): Promise<BalanceRecord[]> {
-  const items = await queryAll(db, { KeyConditionExpression: "pk = :p", ExpressionAttributeValues: { ":p": keys.balancePartition(year) }, ConsistentRead: true });
+  const items = await queryAll(db, {
+    KeyConditionExpression: "pk = :p",
+    ExpressionAttributeValues: { ":p": keys.balancePartition(year) },
+    ConsistentRead: true,
+  });
   return items.map((i) => ({ account: i.account as string, bucket: i.bucket as string, debit: i.debit as number, credit: i.credit as number }));
 }
 
@@ -584,7 +633,13 @@ export async function* journalPages(db: Db, year: number, journal: string): Asyn
 
 // ---------------------------------------------------------------- the association's own accounts
 
-const toAccount = (i: Item): Account => ({ number: i.number as string, label: i.label as string, class: i.class as number, custom: true, parent: i.parent as string });
+const toAccount = (i: Item): Account => ({
+  number: i.number as string,
+  label: i.label as string,
+  class: i.class as number,
+  custom: true,
+  parent: i.parent as string,
+});
 
 /** Every sub-account the association added. */
 export async function readCustomAccounts(db: Db): Promise<Account[]> {
@@ -594,7 +649,12 @@ export async function readCustomAccounts(db: Db): Promise<Account[]> {
 /** The sub-accounts among `numbers` (one batch read; seeded numbers need none). */
 export async function readCustomAccountsByNumber(db: Db, numbers: readonly string[]): Promise<Account[]> {
   if (!numbers.length) return [];
-  return (await batchGet(db, numbers.map((n) => keys.account(n)))).map(toAccount);
+  return (
+    await batchGet(
+      db,
+      numbers.map((n) => keys.account(n)),
+    )
+  ).map(toAccount);
 }
 
 /** Stores a new sub-account; false when its number is already taken. */
@@ -606,7 +666,16 @@ export async function saveCustomAccount(db: Db, a: Account & { createdAt: string
           name: "account",
           item: {
             Put: {
-              Item: { ...keys.account(a.number), kind: "account", number: a.number, label: a.label, class: a.class, parent: a.parent, createdAt: a.createdAt, ...(a.createdBy ? { createdBy: a.createdBy } : {}) },
+              Item: {
+                ...keys.account(a.number),
+                kind: "account",
+                number: a.number,
+                label: a.label,
+                class: a.class,
+                parent: a.parent,
+                createdAt: a.createdAt,
+                ...(a.createdBy ? { createdBy: a.createdBy } : {}),
+              },
               ConditionExpression: "attribute_not_exists(pk)",
             },
           },
@@ -666,7 +735,12 @@ export async function readExportJob(db: Db, id: string): Promise<ExportJob | und
  * Moves a job on: `running` only from `pending` (so two runners never both run it), `done` or
  * `failed` only from `running`. False when the job was not in the expected state.
  */
-export function moveExportJob(db: Db, id: string, to: "running" | "done" | "failed", fields: Partial<Pick<ExportJob, "startedAt" | "finishedAt" | "bytes" | "error">> = {}): Promise<boolean> {
+export function moveExportJob(
+  db: Db,
+  id: string,
+  to: "running" | "done" | "failed",
+  fields: Partial<Pick<ExportJob, "startedAt" | "finishedAt" | "bytes" | "error">> = {},
+): Promise<boolean> {
   const names: Record<string, string> = { "#s": "status" };
   const values: Record<string, unknown> = { ":to": to, ":from": to === "running" ? "pending" : "running" };
   let set = "SET #s = :to";
@@ -677,7 +751,13 @@ export function moveExportJob(db: Db, id: string, to: "running" | "done" | "fail
     set += `, #${k} = :${k}`;
   }
   return conditional(db, {
-    Update: { Key: keys.exportJob(id), UpdateExpression: set, ConditionExpression: "#s = :from", ExpressionAttributeNames: names, ExpressionAttributeValues: values },
+    Update: {
+      Key: keys.exportJob(id),
+      UpdateExpression: set,
+      ConditionExpression: "#s = :from",
+      ExpressionAttributeNames: names,
+      ExpressionAttributeValues: values,
+    },
   });
 }
 

@@ -1,6 +1,6 @@
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
-import type { Donation } from "../payments/records.js";
+import type { Donation } from "../giving/records.js";
 import { parseReceiptNumber, plan, printable, printedDonor, receiptFile, receiptNumber, recapsOf, yearHasEnded } from "./model.js";
 
 const gift = (over: Partial<Donation>): Donation => ({
@@ -55,7 +55,9 @@ describe("the year has ended (Paris time)", () => {
 describe("printed text", () => {
   it("a name cannot carry a line break or asterisks that frame an amount", () => {
     expect(printable("Camille\u2028***1 000 000,00 €***", 100)).toBe("Camille 1 000 000,00 €");
-    const d = printedDonor(gift({ firstName: "A".repeat(500), lastName: "B\nC", address: { line1: "x\u2029y", postalCode: "75003\r\n", city: "Paris", country: "fr" } }));
+    const d = printedDonor(
+      gift({ firstName: "A".repeat(500), lastName: "B\nC", address: { line1: "x\u2029y", postalCode: "75003\r\n", city: "Paris", country: "fr" } }),
+    );
     expect(d.firstName).toHaveLength(100);
     expect(d.lastName).toBe("B C");
     expect(d.address).toEqual({ line1: "x y", postalCode: "75003", city: "Paris", country: "FR" });
@@ -80,7 +82,13 @@ describe("annual recaps", () => {
       gift({ chargeId: "ch_2", date: "2024-02-10", refunded: 500 }),
       gift({ chargeId: "ch_1", date: "2024-01-10" }),
       // Someone else giving monthly under the same email: a recap of their own, with their identity.
-      gift({ chargeId: "ch_9", subscriptionId: "sub_2", firstName: "Mallory", lastName: "Usurpe", address: { line1: "1 rue Ailleurs", postalCode: "13001", city: "Marseille", country: "FR" } }),
+      gift({
+        chargeId: "ch_9",
+        subscriptionId: "sub_2",
+        firstName: "Mallory",
+        lastName: "Usurpe",
+        address: { line1: "1 rue Ailleurs", postalCode: "13001", city: "Marseille", country: "FR" },
+      }),
       gift({ chargeId: "ch_5", frequency: "once", subscriptionId: undefined }),
       gift({ chargeId: "ch_6", receiptWanted: false, subscriptionId: "sub_3" }),
       gift({ chargeId: "ch_7", kind: "membership", subscriptionId: "sub_4" }),

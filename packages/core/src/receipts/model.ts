@@ -4,8 +4,8 @@
  * (the storage is `store.ts`, the use cases `receipts.ts`).
  */
 import { fiscalYearOf, parisDate } from "../dates.js";
-import type { Donation } from "../payments/records.js";
-import type { Address } from "../payments/schemas.js";
+import type { Donation } from "../giving/records.js";
+import type { Address } from "../giving/schemas.js";
 import { cleanText } from "../text.js";
 import type { Issuer } from "./settings.js";
 
@@ -114,11 +114,7 @@ export const wantsSingleReceipt = (g: Donation | undefined): g is Donation =>
 export const countsForRecap = (g: Donation | undefined): g is Donation & { subscriptionId: string } =>
   !!g && g.kind === "donation" && g.frequency === "monthly" && g.receiptWanted === true && !!g.address && !!g.subscriptionId;
 
-export type Plan =
-  | { action: "keep" }
-  | { action: "issue"; amount: number }
-  | { action: "replace"; amount: number }
-  | { action: "cancel" };
+export type Plan = { action: "keep" } | { action: "issue"; amount: number } | { action: "replace"; amount: number } | { action: "cancel" };
 
 /**
  * Brings a receipt in line with what is kept of the gifts it covers: nothing to do, issue one,

@@ -207,7 +207,10 @@ export async function renderReceiptPdf(receipt: Receipt, _legacySettings?: unkno
 
   if (receipt.status === "cancelled") {
     first.drawText("ANNULÉ", { x: 150, y: 380, size: 90, font: bold, color: rgb(0.8, 0.1, 0.1), opacity: 0.35 });
-    w.text(`Reçu annulé le ${frenchDate(receipt.cancelledOn!)} : ${receipt.cancelReason ?? ""}${receipt.replacedBy ? ` (remplacé par le reçu n° ${receipt.replacedBy})` : ""}`, { bold: true });
+    w.text(
+      `Reçu annulé le ${frenchDate(receipt.cancelledOn!)} : ${receipt.cancelReason ?? ""}${receipt.replacedBy ? ` (remplacé par le reçu n° ${receipt.replacedBy})` : ""}`,
+      { bold: true },
+    );
   }
   return doc.save({ useObjectStreams: false });
 }

@@ -19,7 +19,7 @@ import { TransactionFailed, backoff } from "../db/store.js";
 import { parisDate } from "../dates.js";
 import { ConflictError, NotFoundError, ValidationError } from "../errors.js";
 import { getObject, putObject } from "../files/s3.js";
-import type { Donation } from "../payments/records.js";
+import type { Donation } from "../giving/records.js";
 import {
   giftYear,
   kept,
@@ -139,7 +139,12 @@ async function settle(
  * The second argument is not read (kept for existing callers): settings come from
  * `loadReceiptSettings()` (or the fourth argument).
  */
-export async function reconcileReceipt(db: Db, _legacySettings: unknown, chargeId: string, settings: ReceiptSettings = loadReceiptSettings()): Promise<Receipt | undefined> {
+export async function reconcileReceipt(
+  db: Db,
+  _legacySettings: unknown,
+  chargeId: string,
+  settings: ReceiptSettings = loadReceiptSettings(),
+): Promise<Receipt | undefined> {
   return decideAgain(async () => {
     const gift = await readGift(db, chargeId);
     if (!gift?.amount) return undefined;
@@ -182,7 +187,10 @@ async function reconcileAnnual(db: Db, settings: ReceiptSettings, year: number, 
   const current = await readAnchored(db, anchor);
   if (mode === "create" ? !!current : !current) return mode === "create" ? undefined : current;
   const gifts = preloaded
-    ? await readGifts(db, preloaded.map((g) => g.chargeId))
+    ? await readGifts(
+        db,
+        preloaded.map((g) => g.chargeId),
+      )
     : await readGiftsOfYear(db, year, (d) => d.subscriptionId === subscriptionId);
   const recap = recapsOf(gifts).find((r) => r.subscriptionId === subscriptionId);
   if (!recap && !current) return undefined;

@@ -7,7 +7,9 @@ export const PageQuery = {
   cursor: z.string().max(2000).optional(),
 };
 
-export const PostalAddress = z.object({ line1: z.string(), line2: z.string().optional(), postalCode: z.string(), city: z.string(), country: z.string() }).meta({ id: "PostalAddress" });
+export const PostalAddress = z
+  .object({ line1: z.string(), line2: z.string().optional(), postalCode: z.string(), city: z.string(), country: z.string() })
+  .meta({ id: "PostalAddress" });
 
 export const ReceiptSchema = z
   .object({
@@ -16,7 +18,12 @@ export const ReceiptSchema = z
     kind: z.enum(["single", "annual"]),
     status: z.enum(["issued", "cancelled"]),
     issuedOn: z.string(),
-    donor: z.object({ firstName: z.string(), lastName: z.string(), email: z.string(), address: PostalAddress.optional().describe("absent for the délégation") }),
+    donor: z.object({
+      firstName: z.string(),
+      lastName: z.string(),
+      email: z.string(),
+      address: PostalAddress.optional().describe("absent for the délégation"),
+    }),
     amount: z.number().int(),
     gifts: z.array(z.object({ date: z.string(), amount: z.number().int(), reference: z.string() })),
     method: z.string(),
@@ -25,7 +32,11 @@ export const ReceiptSchema = z
     replacedBy: z.string().optional(),
     cancelledOn: z.string().optional(),
     cancelReason: z.string().optional(),
-    sha256: z.string().regex(/^[0-9a-f]{64}$/).optional().describe("SHA-256 of the PDF as issued (receipts issued before freezing have none)"),
+    sha256: z
+      .string()
+      .regex(/^[0-9a-f]{64}$/)
+      .optional()
+      .describe("SHA-256 of the PDF as issued (receipts issued before freezing have none)"),
   })
   .meta({ id: "Receipt" });
 

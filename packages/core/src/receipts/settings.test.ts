@@ -36,7 +36,13 @@ describe("receipt settings", () => {
     const complete = loadReceiptSettings(COMPLETE);
     expect(complete.missing).toEqual([]);
     expect(issuerFor(complete)).toEqual({
-      association: { name: "Les Amis du Canal", address: "4 quai de Jemmapes, 75010 Paris", object: "Faire vivre les berges", category: "Œuvre ou organisme d'intérêt général", rna: "W751234567" },
+      association: {
+        name: "Les Amis du Canal",
+        address: "4 quai de Jemmapes, 75010 Paris",
+        object: "Faire vivre les berges",
+        category: "Œuvre ou organisme d'intérêt général",
+        rna: "W751234567",
+      },
       signatory: { name: "Jeanne Dubois", quality: "Présidente" },
       articles: ["200"],
     });
@@ -45,7 +51,10 @@ describe("receipt settings", () => {
   it("238 bis is refused (company receipts are not built); 978 only with the organism it names", () => {
     expect(() => issuerFor(loadReceiptSettings({ ...COMPLETE, RECEIPT_ARTICLES: "200,238 bis" }))).toThrow(/238 bis/);
     expect(() => issuerFor(loadReceiptSettings({ ...COMPLETE, RECEIPT_ARTICLES: "200,978" }))).toThrow(/ASSO_ART978_ORGANISM/);
-    expect(issuerFor(loadReceiptSettings({ ...COMPLETE, RECEIPT_ARTICLES: "978, 200", ASSO_ART978_ORGANISM: "fondation-rup" })).articles).toEqual(["200", "978"]);
+    expect(issuerFor(loadReceiptSettings({ ...COMPLETE, RECEIPT_ARTICLES: "978, 200", ASSO_ART978_ORGANISM: "fondation-rup" })).articles).toEqual([
+      "200",
+      "978",
+    ]);
     expect(() => issuerFor(loadReceiptSettings({ ...COMPLETE, RECEIPT_ARTICLES: "" }))).not.toThrow();
     expect(() => issuerFor(loadReceiptSettings({ ...COMPLETE, RECEIPT_ARTICLES: "201" }))).toThrow(/unknown article/);
   });

@@ -82,7 +82,8 @@ export function loadReceiptSettings(env: Record<string, string | undefined> = pr
   };
 
   const enabledRaw = given(env.RECEIPTS_ENABLED);
-  if (enabledRaw !== undefined && enabledRaw !== "true" && enabledRaw !== "false") invalid.push({ setting: "RECEIPTS_ENABLED", message: "must be true or false" });
+  if (enabledRaw !== undefined && enabledRaw !== "true" && enabledRaw !== "false")
+    invalid.push({ setting: "RECEIPTS_ENABLED", message: "must be true or false" });
   const enabled = enabledRaw === undefined ? dev : enabledRaw === "true";
 
   const rateRaw = given(env.TAX_REDUCTION_PERCENT) ?? "66";
@@ -108,7 +109,10 @@ export function loadReceiptSettings(env: Record<string, string | undefined> = pr
 
   const articles: Article[] = [];
   for (const raw of (given(env.RECEIPT_ARTICLES) ?? "200").split(",")) {
-    const a = raw.trim().replace(/\s+/g, " ").replace(/^238bis$/i, "238 bis");
+    const a = raw
+      .trim()
+      .replace(/\s+/g, " ")
+      .replace(/^238bis$/i, "238 bis");
     if (!a) continue;
     if (a === "238 bis") invalid.push({ setting: "RECEIPT_ARTICLES", message: "238 bis is for gifts from companies (CERFA 16216), which are not issued here" });
     else if (a !== "200" && a !== "978") invalid.push({ setting: "RECEIPT_ARTICLES", message: `unknown article ${JSON.stringify(a)}; use 200 and/or 978` });
@@ -118,7 +122,10 @@ export function loadReceiptSettings(env: Record<string, string | undefined> = pr
   if (articles.includes("978")) {
     const organism = given(env.ASSO_ART978_ORGANISM);
     if (!organism || !(organism in ART978_ORGANISMS))
-      invalid.push({ setting: "ASSO_ART978_ORGANISM", message: `article 978 applies only to the organisms it names; set one of ${Object.keys(ART978_ORGANISMS).join(", ")}` });
+      invalid.push({
+        setting: "ASSO_ART978_ORGANISM",
+        message: `article 978 applies only to the organisms it names; set one of ${Object.keys(ART978_ORGANISMS).join(", ")}`,
+      });
   }
   articles.sort((a, b) => ARTICLES.indexOf(a) - ARTICLES.indexOf(b));
 

@@ -12,8 +12,20 @@
  * | a subscription's annual recap | `RECEIPTS` | `ANNUAL#<year>#<subscription>` (`receiptId`) | |
  */
 import type { Db } from "../db/client.js";
-import { TransactionFailed, batchGet, counterItem, getItem, queryPage, queryPages, readCounter, transact, type Item, type Key, type NamedItem } from "../db/store.js";
-import { donationKey, type Donation } from "../payments/records.js";
+import {
+  TransactionFailed,
+  batchGet,
+  counterItem,
+  getItem,
+  queryPage,
+  queryPages,
+  readCounter,
+  transact,
+  type Item,
+  type Key,
+  type NamedItem,
+} from "../db/store.js";
+import { donationKey, type Donation } from "../giving/records.js";
 import type { Receipt } from "./model.js";
 
 export const receiptKey = (id: string): Key => ({ pk: `RECEIPT#${id}`, sk: "RECEIPT" });
@@ -46,7 +58,11 @@ export async function readGifts(db: Db, chargeIds: readonly string[]): Promise<D
 /** The gifts of a calendar year, read again by key (consistent) after the index gave their charges. */
 export async function readGiftsOfYear(db: Db, year: number, keep: (d: Donation) => boolean): Promise<Donation[]> {
   const charges: string[] = [];
-  for await (const page of queryPages(db, { IndexName: "gsi1", KeyConditionExpression: "gsi1pk = :p", ExpressionAttributeValues: { ":p": `DONATIONS#${year}` } }))
+  for await (const page of queryPages(db, {
+    IndexName: "gsi1",
+    KeyConditionExpression: "gsi1pk = :p",
+    ExpressionAttributeValues: { ":p": `DONATIONS#${year}` },
+  }))
     for (const d of page as unknown as Donation[]) if (keep(d)) charges.push(d.chargeId);
   return readGifts(db, charges);
 }
@@ -87,7 +103,11 @@ export async function readDeclaration(db: Db, year: number): Promise<{ count: nu
 /** Every receipt of a year (for totals kept before the totals item existed). */
 export async function readAllReceipts(db: Db, year: number): Promise<Receipt[]> {
   const out: Receipt[] = [];
-  for await (const page of queryPages(db, { IndexName: "gsi2", KeyConditionExpression: "gsi2pk = :p", ExpressionAttributeValues: { ":p": `RECEIPTS#${year}` } }))
+  for await (const page of queryPages(db, {
+    IndexName: "gsi2",
+    KeyConditionExpression: "gsi2pk = :p",
+    ExpressionAttributeValues: { ":p": `RECEIPTS#${year}` },
+  }))
     out.push(...page.map(strip));
   return out;
 }
@@ -124,7 +144,12 @@ export async function writeChange(db: Db, c: Change): Promise<void> {
     items.push({ name: "counter", item: counterItem(counterKey(c.issue.year), n - 1, n, { itemKind: "receipt-counter" }) });
     items.push({
       name: "receipt",
-      item: { Put: { Item: { ...receiptKey(c.issue.id), ...c.issue, itemKind: "receipt", gsi2pk: `RECEIPTS#${c.issue.year}`, gsi2sk: c.issue.id }, ConditionExpression: "attribute_not_exists(pk)" } },
+      item: {
+        Put: {
+          Item: { ...receiptKey(c.issue.id), ...c.issue, itemKind: "receipt", gsi2pk: `RECEIPTS#${c.issue.year}`, gsi2sk: c.issue.id },
+          ConditionExpression: "attribute_not_exists(pk)",
+        },
+      },
     });
     add(c.issue.year, 1, c.issue.amount);
   }
@@ -147,7 +172,12 @@ export async function writeChange(db: Db, c: Change): Promise<void> {
     name: "anchor",
     item: {
       Put: {
-        Item: { ...anchorKey(c.anchor), itemKind: "receipt-link", ...(c.issue ? { receiptId: c.issue.id } : {}), ...(c.current && !c.issue ? { lastReceiptId: c.current.id } : {}) },
+        Item: {
+          ...anchorKey(c.anchor),
+          itemKind: "receipt-link",
+          ...(c.issue ? { receiptId: c.issue.id } : {}),
+          ...(c.current && !c.issue ? { lastReceiptId: c.current.id } : {}),
+        },
         // A legacy receipt has no link yet: its cancellation (status must still be issued) is what makes the change exclusive.
         ConditionExpression: c.current && !c.legacy ? "receiptId = :old" : "attribute_not_exists(receiptId)",
         ...(c.current && !c.legacy ? { ExpressionAttributeValues: { ":old": c.current.id } } : {}),
@@ -169,7 +199,14 @@ export async function writeChange(db: Db, c: Change): Promise<void> {
     if (t.count || t.total)
       items.push({
         name: `totals:${year}`,
-        item: { Update: { Key: totalsKey(year), UpdateExpression: "ADD #c :c, #t :t SET itemKind = :k", ExpressionAttributeNames: { "#c": "count", "#t": "total" }, ExpressionAttributeValues: { ":c": t.count, ":t": t.total, ":k": "receipt-totals" } } },
+        item: {
+          Update: {
+            Key: totalsKey(year),
+            UpdateExpression: "ADD #c :c, #t :t SET itemKind = :k",
+            ExpressionAttributeNames: { "#c": "count", "#t": "total" },
+            ExpressionAttributeValues: { ":c": t.count, ":t": t.total, ":k": "receipt-totals" },
+          },
+        },
       });
   await transact(db, items);
 }
@@ -181,7 +218,17 @@ export async function writeChange(db: Db, c: Change): Promise<void> {
 export async function recordSha256(db: Db, id: string, sha256: string): Promise<string | undefined> {
   try {
     await transact(db, [
-      { name: "receipt", item: { Update: { Key: receiptKey(id), UpdateExpression: "SET sha256 = :s", ConditionExpression: "attribute_exists(pk) AND attribute_not_exists(sha256)", ExpressionAttributeValues: { ":s": sha256 } } } },
+      {
+        name: "receipt",
+        item: {
+          Update: {
+            Key: receiptKey(id),
+            UpdateExpression: "SET sha256 = :s",
+            ConditionExpression: "attribute_exists(pk) AND attribute_not_exists(sha256)",
+            ExpressionAttributeValues: { ":s": sha256 },
+          },
+        },
+      },
     ]);
     return sha256;
   } catch (err) {

@@ -12,16 +12,20 @@ const cell = (v: string | number | null) => {
   return /[";\n\r]/.test(s) ? `"${s.replace(/"/g, '""')}"` : s;
 };
 const eurosCell = (cents: number | null | undefined) => (cents === null || cents === undefined ? null : frenchAmount(cents));
-const pctCell = (share: number | null | undefined) => (share === null || share === undefined ? null : (Math.round(share * 1000) / 10).toFixed(1).replace(".", ","));
+const pctCell = (share: number | null | undefined) =>
+  share === null || share === undefined ? null : (Math.round(share * 1000) / 10).toFixed(1).replace(".", ",");
 
 type Row = [section: string, label: string, unit: string, current: string | number | null, previous: string | number | null];
 
 export function figuresCsv(f: ReportFigures): string {
   const p = f.previous;
   const rows: Row[] = [];
-  const money = (section: string, label: string, get: (y: YearFigures) => number | null | undefined) => rows.push([section, label, "€", eurosCell(get(f)), eurosCell(get(p))]);
-  const pct = (section: string, label: string, get: (y: YearFigures) => number | null | undefined) => rows.push([section, label, "%", pctCell(get(f)), pctCell(get(p))]);
-  const num = (section: string, label: string, get: (y: YearFigures) => number | null | undefined) => rows.push([section, label, "", get(f) ?? null, get(p) ?? null]);
+  const money = (section: string, label: string, get: (y: YearFigures) => number | null | undefined) =>
+    rows.push([section, label, "€", eurosCell(get(f)), eurosCell(get(p))]);
+  const pct = (section: string, label: string, get: (y: YearFigures) => number | null | undefined) =>
+    rows.push([section, label, "%", pctCell(get(f)), pctCell(get(p))]);
+  const num = (section: string, label: string, get: (y: YearFigures) => number | null | undefined) =>
+    rows.push([section, label, "", get(f) ?? null, get(p) ?? null]);
 
   money("Résultat", "Total des produits", (y) => y.income.total);
   money("Résultat", "Total des charges", (y) => y.expenses.total);

@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { reportFigures, share, socialFigures, sourceOf, yearFigures, fundersFromBalances, type YearInput } from "./figures.js";
-import type { Balance } from "./statements.js";
+import type { Balance } from "./financial-statements.js";
 
 /** Balances from [debit account, credit account, euros] movements. */
 export function book(moves: Array<[string, string, number]>, labels: Record<string, string> = {}): Balance[] {
@@ -37,7 +37,15 @@ export const DEMO_2024: Array<[string, string, number]> = [
 ];
 
 const people = { members: 3, donors: 2, monthlyDonors: 1, gifts: { count: 4, total: 10_000 } };
-const input = (balances: Balance[], over: Partial<YearInput> = {}): YearInput => ({ year: 2024, balances, funders: [], fundersSource: "sub-accounts", people, social: [], ...over });
+const input = (balances: Balance[], over: Partial<YearInput> = {}): YearInput => ({
+  year: 2024,
+  balances,
+  funders: [],
+  fundersSource: "sub-accounts",
+  people,
+  social: [],
+  ...over,
+});
 
 describe("figures", () => {
   it("income by source with shares over the stated denominator; donorShare; charges by ANC rubrique", () => {
@@ -65,8 +73,26 @@ describe("figures", () => {
 
   it("splits foundation contributions by funder when funders' figures are given, the rest under 'Autres'", () => {
     const funders = [
-      { funderId: "f1", name: "Fondation de France", kind: "foundation" as const, awarded: 10_000_000, recognised: 10_000_000, received: 10_000_000, spent: 8_000_000, dedicatedFunds: 2_000_000 },
-      { funderId: "f2", name: "Fonds de dotation Yes Futur", kind: "endowment_fund" as const, awarded: 6_000_000, recognised: 6_000_000, received: 3_000_000, spent: 6_000_000, dedicatedFunds: 0 },
+      {
+        funderId: "f1",
+        name: "Fondation de France",
+        kind: "foundation" as const,
+        awarded: 10_000_000,
+        recognised: 10_000_000,
+        received: 10_000_000,
+        spent: 8_000_000,
+        dedicatedFunds: 2_000_000,
+      },
+      {
+        funderId: "f2",
+        name: "Fonds de dotation Yes Futur",
+        kind: "endowment_fund" as const,
+        awarded: 6_000_000,
+        recognised: 6_000_000,
+        received: 3_000_000,
+        spent: 6_000_000,
+        dedicatedFunds: 0,
+      },
     ];
     const f = yearFigures(input(book(DEMO_2024), { funders, fundersSource: "grants" }));
     const fc = f.income.bySource.filter((s) => s.source === "foundation_contributions");
@@ -76,17 +102,32 @@ describe("figures", () => {
       ["Autres", 10_500_000],
     ]);
     expect(f.income.bySource.reduce((s, x) => s + x.amount, 0)).toBe(f.income.total);
-    expect(f.grants[0]).toMatchObject({ funder: "Fondation de France", awarded: 10_000_000, received: 10_000_000, spent: 8_000_000, dedicatedFunds: 2_000_000 });
+    expect(f.grants[0]).toMatchObject({
+      funder: "Fondation de France",
+      awarded: 10_000_000,
+      received: 10_000_000,
+      spent: 8_000_000,
+      dedicatedFunds: 2_000_000,
+    });
   });
 
   it("does not split when funders claim more than the account holds (the books win)", () => {
-    const funders = [{ funderId: "f1", name: "Trop", kind: "foundation" as const, awarded: null, recognised: 999_999_999, received: null, spent: null, dedicatedFunds: null }];
+    const funders = [
+      { funderId: "f1", name: "Trop", kind: "foundation" as const, awarded: null, recognised: 999_999_999, received: null, spent: null, dedicatedFunds: null },
+    ];
     const f = yearFigures(input(book(DEMO_2024), { funders }));
     expect(f.income.bySource.filter((s) => s.source === "foundation_contributions")).toHaveLength(1);
   });
 
   it("reads funders off sub-accounts the chart does not have", () => {
-    const balances = book([["512", "75511", 1000], ["512", "7411", 500], ["512", "7551", 10]], { "75511": "Fondation de France", "7411": "Région" });
+    const balances = book(
+      [
+        ["512", "75511", 1000],
+        ["512", "7411", 500],
+        ["512", "7551", 10],
+      ],
+      { "75511": "Fondation de France", "7411": "Région" },
+    );
     expect(fundersFromBalances(balances).map((f) => [f.name, f.kind, f.recognised])).toEqual([
       ["Fondation de France", "foundation", 100_000],
       ["Région", "public", 50_000],
@@ -94,7 +135,15 @@ describe("figures", () => {
   });
 
   it("fonds dédiés: opening, added (689), used (789), closing (19x)", () => {
-    const f = yearFigures(input(book([["512", "7551", 1000], ["6895", "195", 400], ["195", "7895", 100]])));
+    const f = yearFigures(
+      input(
+        book([
+          ["512", "7551", 1000],
+          ["6895", "195", 400],
+          ["195", "7895", 100],
+        ]),
+      ),
+    );
     expect(f.dedicatedFunds).toEqual({ opening: 0, added: 40_000, used: 10_000, closing: 30_000 });
   });
 

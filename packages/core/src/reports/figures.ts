@@ -3,7 +3,7 @@
  * the people registries' counts, the social metrics), for the year and the year before. No I/O:
  * `store.ts` loads the inputs, the PDF and CSV renderers only draw the result.
  */
-import { buildStatements, type Balance, type Statements } from "./statements.js";
+import { buildStatements, type Balance, type Statements } from "./financial-statements.js";
 import { findAccount } from "../ledger/chart.js";
 import { percent } from "./format.js";
 
@@ -143,7 +143,16 @@ export interface YearFigures {
     byCategory: Array<{ category: string; label: string; accounts: string[]; amount: number; share: number }>;
   };
   result: number;
-  grants: Array<{ funderId: string; funder: string; kind: FunderKind; awarded: number | null; recognised: number; received: number | null; spent: number | null; dedicatedFunds: number | null }>;
+  grants: Array<{
+    funderId: string;
+    funder: string;
+    kind: FunderKind;
+    awarded: number | null;
+    recognised: number;
+    received: number | null;
+    spent: number | null;
+    dedicatedFunds: number | null;
+  }>;
   grantsSource: YearInput["fundersSource"];
   dedicatedFunds: { opening: number; added: number; used: number; closing: number };
   members: number;
@@ -215,9 +224,24 @@ export function fundersFromBalances(balances: readonly Balance[]): FunderFigures
   const out: FunderFigures[] = [];
   for (const b of balances) {
     if (b.balance === 0 || findAccount(b.account)) continue;
-    const kind: FunderKind | undefined = b.account.startsWith("755") ? "foundation" : b.account.startsWith("74") ? "public" : b.account.startsWith("7542") ? "company" : undefined;
+    const kind: FunderKind | undefined = b.account.startsWith("755")
+      ? "foundation"
+      : b.account.startsWith("74")
+        ? "public"
+        : b.account.startsWith("7542")
+          ? "company"
+          : undefined;
     if (!kind) continue;
-    out.push({ funderId: b.account, name: b.label && b.label !== b.account ? b.label : `Compte ${b.account}`, kind, awarded: null, recognised: -b.balance, received: null, spent: null, dedicatedFunds: null });
+    out.push({
+      funderId: b.account,
+      name: b.label && b.label !== b.account ? b.label : `Compte ${b.account}`,
+      kind,
+      awarded: null,
+      recognised: -b.balance,
+      received: null,
+      spent: null,
+      dedicatedFunds: null,
+    });
   }
   return out;
 }
@@ -248,7 +272,15 @@ export function socialFigures(year: number, rows: readonly SocialMonth[]): Socia
   });
 }
 
-const PLATFORM_NAMES: Record<Platform, string> = { linkedin: "LinkedIn", youtube: "YouTube", instagram: "Instagram", facebook: "Facebook", x: "X", mastodon: "Mastodon", bluesky: "Bluesky" };
+const PLATFORM_NAMES: Record<Platform, string> = {
+  linkedin: "LinkedIn",
+  youtube: "YouTube",
+  instagram: "Instagram",
+  facebook: "Facebook",
+  x: "X",
+  mastodon: "Mastodon",
+  bluesky: "Bluesky",
+};
 export const platformName = (p: Platform) => PLATFORM_NAMES[p];
 
 const nf = new Intl.NumberFormat("fr-FR");
@@ -313,7 +345,16 @@ export function yearFigures(input: YearInput): YearFigures {
     result: cr.result,
     grants: [...input.funders]
       .sort((a, b) => b.recognised - a.recognised || a.name.localeCompare(b.name))
-      .map((f) => ({ funderId: f.funderId, funder: f.name, kind: f.kind, awarded: f.awarded, recognised: f.recognised, received: f.received, spent: f.spent, dedicatedFunds: f.dedicatedFunds })),
+      .map((f) => ({
+        funderId: f.funderId,
+        funder: f.name,
+        kind: f.kind,
+        awarded: f.awarded,
+        recognised: f.recognised,
+        received: f.received,
+        spent: f.spent,
+        dedicatedFunds: f.dedicatedFunds,
+      })),
     grantsSource: input.fundersSource,
     dedicatedFunds: dedicatedFunds(input.balances),
     members: input.people.members,
@@ -335,4 +376,3 @@ export function yearFigures(input: YearInput): YearFigures {
 export function reportFigures(current: YearInput, previous: YearInput): ReportFigures {
   return { ...yearFigures(current), previous: yearFigures(previous) };
 }
-

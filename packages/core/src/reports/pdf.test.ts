@@ -2,7 +2,7 @@ import { describe, expect, it } from "vitest";
 import { pdfText } from "../../../../test/support/pdf-text.js";
 import { reportFigures, type FunderFigures, type YearInput } from "./figures.js";
 import { axis, renderAnnualReport, topSlices } from "./pdf.js";
-import type { Balance } from "./statements.js";
+import type { Balance } from "./financial-statements.js";
 
 function book(moves: Array<[string, string, number]>): Balance[] {
   const m = new Map<string, { debit: number; credit: number }>();
@@ -18,7 +18,16 @@ function book(moves: Array<[string, string, number]>): Balance[] {
 }
 
 const funders = (n: number): FunderFigures[] =>
-  Array.from({ length: n }, (_, i) => ({ funderId: `f${i}`, name: `Fondation n° ${i + 1} — l’œuvre`, kind: "foundation", awarded: 100_000, recognised: 100_000, received: 50_000, spent: 40_000, dedicatedFunds: 60_000 }));
+  Array.from({ length: n }, (_, i) => ({
+    funderId: `f${i}`,
+    name: `Fondation n° ${i + 1} — l’œuvre`,
+    kind: "foundation",
+    awarded: 100_000,
+    recognised: 100_000,
+    received: 50_000,
+    spent: 40_000,
+    dedicatedFunds: 60_000,
+  }));
 
 const input = (year: number, n: number): YearInput => ({
   year,
@@ -31,7 +40,13 @@ const input = (year: number, n: number): YearInput => ({
   funders: funders(n),
   fundersSource: "grants",
   people: { members: 12, donors: 30, monthlyDonors: 4, gifts: { count: 50, total: 780_000 } },
-  social: Array.from({ length: 12 }, (_, i) => ({ platform: "linkedin" as const, month: `${year}-${String(i + 1).padStart(2, "0")}`, followers: 1000 + i * 100, newFollowers: 100, impressions: 20_000 + i })),
+  social: Array.from({ length: 12 }, (_, i) => ({
+    platform: "linkedin" as const,
+    month: `${year}-${String(i + 1).padStart(2, "0")}`,
+    followers: 1000 + i * 100,
+    newFollowers: 100,
+    impressions: 20_000 + i,
+  })),
 });
 
 describe("the Rapport financier PDF", () => {

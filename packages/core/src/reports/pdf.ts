@@ -13,7 +13,7 @@ import { loadFont } from "../receipts/pdf.js";
 import { platformName, sourceDisplay, type ReportFigures, type SocialPlatform, type YearFigures } from "./figures.js";
 import { count, euros, eurosWhole, monthShort, percent, SOCIAL_METRICS } from "./format.js";
 import { SECTION_LABELS, type Rubrique } from "./rubriques.js";
-import type { StatementLine } from "./statements.js";
+import type { StatementLine } from "./financial-statements.js";
 
 const W = 595.28;
 const H = 841.89;
@@ -154,7 +154,13 @@ class Layout {
       this.ensure(rowH * 2);
       let x = M;
       for (const c of columns) {
-        this.text(c.header, c.align === "right" ? x + c.width - 4 : x + 4, this.y - size - 2, { size: size - 0.5, bold: true, color: MUTED, align: c.align ?? "left", maxWidth: c.width - 6 });
+        this.text(c.header, c.align === "right" ? x + c.width - 4 : x + 4, this.y - size - 2, {
+          size: size - 0.5,
+          bold: true,
+          color: MUTED,
+          align: c.align ?? "left",
+          maxWidth: c.width - 6,
+        });
         x += c.width;
       }
       this.y -= rowH;
@@ -190,11 +196,21 @@ class Layout {
 // ---------------------------------------------------------------- charts
 
 /** At most `max` slices: the largest, then the rest summed as one "Autres" slice. */
-export function topSlices<T extends { label: string; amount: number; share: number }>(items: readonly T[], max = 8): Array<{ label: string; amount: number; share: number }> {
+export function topSlices<T extends { label: string; amount: number; share: number }>(
+  items: readonly T[],
+  max = 8,
+): Array<{ label: string; amount: number; share: number }> {
   if (items.length <= max) return [...items];
   const sorted = [...items].sort((a, b) => b.amount - a.amount);
   const rest = sorted.slice(max - 1);
-  return [...sorted.slice(0, max - 1), { label: `Autres (${rest.length})`, amount: rest.reduce((s, x) => s + x.amount, 0), share: Math.round(rest.reduce((s, x) => s + x.share, 0) * 10_000) / 10_000 }];
+  return [
+    ...sorted.slice(0, max - 1),
+    {
+      label: `Autres (${rest.length})`,
+      amount: rest.reduce((s, x) => s + x.amount, 0),
+      share: Math.round(rest.reduce((s, x) => s + x.share, 0) * 10_000) / 10_000,
+    },
+  ];
 }
 
 /** A pie (clockwise from 12 o'clock) with its legend to the right; eight slices at most. */
@@ -313,7 +329,8 @@ function keyTiles(l: Layout, tiles: Array<{ label: string; value: string; sub?: 
 
 // ---------------------------------------------------------------- sections
 
-const vsPrevious = (cur: number, prev: number, fmt: (n: number) => string, year: number) => (prev === 0 && cur !== 0 ? `${year - 1} : —` : `${year - 1} : ${fmt(prev)}`);
+const vsPrevious = (cur: number, prev: number, fmt: (n: number) => string, year: number) =>
+  prev === 0 && cur !== 0 ? `${year - 1} : —` : `${year - 1} : ${fmt(prev)}`;
 
 /** The "dont" lines the ANC model shows under a rubrique. */
 const DETAILS: Record<string, Array<[prefix: string, label: string]>> = {
@@ -342,7 +359,11 @@ function statementRows(cur: StatementLine[], prev: StatementLine[], side: Rubriq
     for (const l of lines) {
       rows.push({ cells: [l.label, euros(l.amount), euros(prevOf(l.rubrique))], indent: 8 });
       for (const [prefix, label] of DETAILS[l.rubrique] ?? []) {
-        const of = (ls: StatementLine[]) => ls.find((x) => x.rubrique === l.rubrique)?.accounts.filter((a) => a.account.startsWith(prefix)).reduce((t, a) => t + a.amount, 0) ?? 0;
+        const of = (ls: StatementLine[]) =>
+          ls
+            .find((x) => x.rubrique === l.rubrique)
+            ?.accounts.filter((a) => a.account.startsWith(prefix))
+            .reduce((t, a) => t + a.amount, 0) ?? 0;
         if (of(cur) !== 0 || of(prev) !== 0) rows.push({ cells: [label, euros(of(cur)), euros(of(prev))], indent: 20, muted: true });
       }
       s += l.amount;
@@ -417,20 +438,33 @@ export async function renderAnnualReport(f: ReportFigures, opts: ReportOptions):
   l.y -= 22;
   l.page.drawText(`Rapport financier ${Y}`, { x: M, y: l.y - 26, size: 26, font: bold, color: ACCENT });
   l.y -= 40;
-  l.paragraph(`Exercice du 1er janvier au 31 décembre ${Y}, comparé à ${Y - 1}. Comptes présentés selon le règlement ANC n° 2018-06 ; montants en euros.`, { size: 9.5, color: MUTED, gap: 14 });
+  l.paragraph(`Exercice du 1er janvier au 31 décembre ${Y}, comparé à ${Y - 1}. Comptes présentés selon le règlement ANC n° 2018-06 ; montants en euros.`, {
+    size: 9.5,
+    color: MUTED,
+    gap: 14,
+  });
   l.heading("Chiffres clés");
   keyTiles(l, [
     { label: "Total des produits", value: eurosWhole(f.income.total), sub: vsPrevious(f.income.total, p.income.total, eurosWhole, Y) },
     { label: "Total des charges", value: eurosWhole(f.expenses.total), sub: vsPrevious(f.expenses.total, p.expenses.total, eurosWhole, Y) },
     { label: f.result >= 0 ? "Excédent" : "Déficit", value: eurosWhole(Math.abs(f.result)), sub: vsPrevious(f.result, p.result, eurosWhole, Y) },
     { label: "Part des dons de particuliers", value: percent(f.income.donorShare), sub: `${eurosWhole(f.donations.booked)} de dons` },
-    { label: "Fonds dédiés en fin d'exercice", value: eurosWhole(f.dedicatedFunds.closing), sub: vsPrevious(f.dedicatedFunds.closing, p.dedicatedFunds.closing, eurosWhole, Y) },
-    { label: "Adhérents · donateurs", value: `${count(f.members)} · ${count(f.donations.donors)}`, sub: `${count(f.donations.monthlyDonors)} donateur(s) mensuel(s)` },
+    {
+      label: "Fonds dédiés en fin d'exercice",
+      value: eurosWhole(f.dedicatedFunds.closing),
+      sub: vsPrevious(f.dedicatedFunds.closing, p.dedicatedFunds.closing, eurosWhole, Y),
+    },
+    {
+      label: "Adhérents · donateurs",
+      value: `${count(f.members)} · ${count(f.donations.donors)}`,
+      sub: `${count(f.donations.monthlyDonors)} donateur(s) mensuel(s)`,
+    },
   ]);
   l.y -= 6;
   l.heading("L’essentiel");
   for (const c of f.commentary) l.paragraph(`•  ${c}`, { size: 10, gap: 3 });
-  if (f.statements.unmapped.length) l.paragraph(`Comptes sans rubrique (à classer) : ${f.statements.unmapped.join(", ")}.`, { size: 9, color: rgb(0.7, 0.1, 0.1) });
+  if (f.statements.unmapped.length)
+    l.paragraph(`Comptes sans rubrique (à classer) : ${f.statements.unmapped.join(", ")}.`, { size: 9, color: rgb(0.7, 0.1, 0.1) });
 
   // 2. Income
   l.newPage();
@@ -438,7 +472,10 @@ export async function renderAnnualReport(f: ReportFigures, opts: ReportOptions):
   const sources = f.income.bySource.map((s) => ({ label: sourceDisplay(s), amount: s.amount, share: s.share }));
   if (sources.length) pie(l, sources);
   else l.paragraph("Aucun produit enregistré pour l'exercice.", { color: MUTED });
-  l.paragraph(`Parts calculées sur le ${f.income.denominator.label.charAt(0).toLowerCase()}${f.income.denominator.label.slice(1)} : ${euros(f.income.denominator.amount)}.`, { size: 8.5, color: MUTED, gap: 10 });
+  l.paragraph(
+    `Parts calculées sur le ${f.income.denominator.label.charAt(0).toLowerCase()}${f.income.denominator.label.slice(1)} : ${euros(f.income.denominator.amount)}.`,
+    { size: 8.5, color: MUTED, gap: 10 },
+  );
   const srcKey = sourceDisplay;
   const allSources = [...new Set([...f.income.bySource.map(srcKey), ...p.income.bySource.map(srcKey)])];
   l.table(
@@ -455,7 +492,11 @@ export async function renderAnnualReport(f: ReportFigures, opts: ReportOptions):
         const b = p.income.bySource.find((s) => srcKey(s) === k);
         return { cells: [k, euros(a?.amount ?? 0), percent(a?.share ?? 0), euros(b?.amount ?? 0), b ? percent(b.share) : "—"] };
       }),
-      { cells: ["Total des produits", euros(f.income.total), f.income.total ? percent(1) : "—", euros(p.income.total), p.income.total ? percent(1) : "—"], bold: true, band: true },
+      {
+        cells: ["Total des produits", euros(f.income.total), f.income.total ? percent(1) : "—", euros(p.income.total), p.income.total ? percent(1) : "—"],
+        bold: true,
+        band: true,
+      },
     ],
   );
 
@@ -464,10 +505,15 @@ export async function renderAnnualReport(f: ReportFigures, opts: ReportOptions):
   const cats = f.expenses.byCategory.map((c) => ({ label: c.label, amount: c.amount, share: c.share }));
   if (cats.length) hbars(l, cats);
   else l.paragraph("Aucune charge enregistrée pour l'exercice.", { color: MUTED });
-  l.paragraph(`Parts calculées sur le ${f.expenses.denominator.label.charAt(0).toLowerCase()}${f.expenses.denominator.label.slice(1)} : ${euros(f.expenses.denominator.amount)}.`, { size: 8.5, color: MUTED, gap: 10 });
+  l.paragraph(
+    `Parts calculées sur le ${f.expenses.denominator.label.charAt(0).toLowerCase()}${f.expenses.denominator.label.slice(1)} : ${euros(f.expenses.denominator.amount)}.`,
+    { size: 8.5, color: MUTED, gap: 10 },
+  );
   const allCats = [...new Set([...f.expenses.byCategory.map((c) => c.label), ...p.expenses.byCategory.map((c) => c.label)])];
   l.table(money3, [
-    ...allCats.map((k) => ({ cells: [k, euros(f.expenses.byCategory.find((c) => c.label === k)?.amount ?? 0), euros(p.expenses.byCategory.find((c) => c.label === k)?.amount ?? 0)] })),
+    ...allCats.map((k) => ({
+      cells: [k, euros(f.expenses.byCategory.find((c) => c.label === k)?.amount ?? 0), euros(p.expenses.byCategory.find((c) => c.label === k)?.amount ?? 0)],
+    })),
     { cells: ["Total des charges", euros(f.expenses.total), euros(p.expenses.total)], bold: true, band: true },
   ]);
 
@@ -503,7 +549,8 @@ export async function renderAnnualReport(f: ReportFigures, opts: ReportOptions):
   l.table(money3, statementRows(bN.lines, bP.lines, "actif", ["actif-immobilise", "actif-circulant"], "Total de l'actif"));
   l.heading("Passif");
   l.table(money3, statementRows(bN.lines, bP.lines, "passif", ["fonds-propres", "fonds-reportes-dedies", "provisions", "dettes"], "Total du passif"));
-  if (bN.difference !== 0) l.paragraph(`Écart actif − passif : ${euros(bN.difference)} (contributions en nature non soldées).`, { size: 9, color: rgb(0.7, 0.1, 0.1) });
+  if (bN.difference !== 0)
+    l.paragraph(`Écart actif − passif : ${euros(bN.difference)} (contributions en nature non soldées).`, { size: 9, color: rgb(0.7, 0.1, 0.1) });
 
   // 6. Funders and fonds dédiés
   l.newPage();
@@ -521,7 +568,8 @@ export async function renderAnnualReport(f: ReportFigures, opts: ReportOptions):
       ],
       f.grants.map((g) => ({ cells: [g.funder, dash(g.awarded), eurosWhole(g.recognised), dash(g.received), dash(g.spent), dash(g.dedicatedFunds)] })),
     );
-    if (f.grantsSource === "sub-accounts") l.paragraph("Financeurs lus sur les sous-comptes de produits ; montants accordés, reçus et dépensés non suivis.", { size: 8.5, color: MUTED });
+    if (f.grantsSource === "sub-accounts")
+      l.paragraph("Financeurs lus sur les sous-comptes de produits ; montants accordés, reçus et dépensés non suivis.", { size: 8.5, color: MUTED });
   } else l.paragraph("Aucun financeur enregistré pour l'exercice.", { color: MUTED, gap: 10 });
   l.heading("Fonds dédiés");
   l.table(money3, [
@@ -557,7 +605,13 @@ export async function renderAnnualReport(f: ReportFigures, opts: ReportOptions):
       srows,
     );
     f.social.forEach((pl, n) => {
-      for (const s of monthlySeries(pl)) monthlyColumns(l, s.title, pl.months.map((m) => ({ month: m.month, value: m[s.metric] as number | null })), PALETTE[n % PALETTE.length]!);
+      for (const s of monthlySeries(pl))
+        monthlyColumns(
+          l,
+          s.title,
+          pl.months.map((m) => ({ month: m.month, value: m[s.metric] as number | null })),
+          PALETTE[n % PALETTE.length]!,
+        );
     });
   } else l.paragraph("Aucune statistique enregistrée pour l'exercice.", { color: MUTED });
 

@@ -2,7 +2,7 @@ import { describe, expect, it } from "vitest";
 import fc from "fast-check";
 import { chartOfAccounts } from "../ledger/chart.js";
 import { ACCOUNT_MAP, RUBRIQUES, rubriqueOf, targetOf } from "./rubriques.js";
-import { buildStatements, type Balance } from "./statements.js";
+import { buildStatements, type Balance } from "./financial-statements.js";
 
 const expectedStatement = (cls: number) => (cls <= 5 ? "bilan" : cls <= 7 ? "resultat" : "cvn");
 
@@ -60,9 +60,14 @@ describe("account → rubrique mapping", () => {
 
   it("a sub-account of any chart account goes where its parent goes (property)", () => {
     fc.assert(
-      fc.property(fc.constantFrom(...chartOfAccounts.map((a) => a.number)), fc.stringMatching(/^[0-9]{1,5}$/), fc.integer({ min: -1e9, max: 1e9 }), (parent, suffix, balance) => {
-        expect(rubriqueOf(parent + suffix, balance)).toEqual(rubriqueOf(parent, balance));
-      }),
+      fc.property(
+        fc.constantFrom(...chartOfAccounts.map((a) => a.number)),
+        fc.stringMatching(/^[0-9]{1,5}$/),
+        fc.integer({ min: -1e9, max: 1e9 }),
+        (parent, suffix, balance) => {
+          expect(rubriqueOf(parent + suffix, balance)).toEqual(rubriqueOf(parent, balance));
+        },
+      ),
     );
   });
 });
@@ -105,7 +110,12 @@ describe("statements tie to the trial balance to the cent", () => {
         expect(s.bilan.difference).toBe(0);
         // every non-zero balance lands in exactly one line
         const placed = [...s.compteDeResultat.lines, ...s.bilan.lines, ...s.compteDeResultat.cvn.lines].flatMap((l) => l.accounts.map((a) => a.account));
-        expect(placed.sort()).toEqual(balances.filter((b) => b.balance !== 0).map((b) => b.account).sort());
+        expect(placed.sort()).toEqual(
+          balances
+            .filter((b) => b.balance !== 0)
+            .map((b) => b.account)
+            .sort(),
+        );
       }),
       { numRuns: 200 },
     );

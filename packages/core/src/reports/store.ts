@@ -7,7 +7,7 @@
 import type { Db } from "../db/client.js";
 import { funderFiguresForYear } from "../grants/funders.js";
 import { trialBalance } from "../ledger/queries.js";
-import { listDonors, listMembers } from "../payments/people.js";
+import { listDonors, listMembers } from "../giving/people.js";
 import { readSocialYear } from "../social/store.js";
 import { fundersFromBalances, type FunderFigures, type PeopleFigures, type YearInput } from "./figures.js";
 
@@ -56,7 +56,18 @@ async function loadFunders(db: Db, year: number, balances: YearInput["balances"]
   if (fromGrants.length)
     return {
       fundersSource: "grants",
-      funders: fromGrants.map((f): FunderFigures => ({ funderId: f.funderId, name: f.name, kind: f.kind, awarded: f.awarded, recognised: f.recognised, received: f.received, spent: f.spent, dedicatedFunds: f.dedicatedFunds })),
+      funders: fromGrants.map(
+        (f): FunderFigures => ({
+          funderId: f.funderId,
+          name: f.name,
+          kind: f.kind,
+          awarded: f.awarded,
+          recognised: f.recognised,
+          received: f.received,
+          spent: f.spent,
+          dedicatedFunds: f.dedicatedFunds,
+        }),
+      ),
     };
   return { fundersSource: "sub-accounts", funders: fundersFromBalances(balances) };
 }
@@ -73,4 +84,3 @@ export async function loadReportInputs(db: Db, year: number): Promise<{ current:
   const [current, previous] = await Promise.all([loadYearInput(db, year), loadYearInput(db, year - 1)]);
   return { current, previous };
 }
-

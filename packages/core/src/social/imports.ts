@@ -56,7 +56,8 @@ const isOle = (b: Buffer) => b.length > 8 && b.readUInt32BE(0) === 0xd0cf11e0 &&
 function decodeText(b: Buffer): string {
   if (b[0] === 0xff && b[1] === 0xfe) return b.subarray(2).toString("utf16le");
   const text = b.toString("utf8").replace(/^\ufeff/, "");
-  if (text.includes("\u0000") || /[\u0001-\u0008\u000e-\u001f]/.test(text.slice(0, 2000))) throw bad("the file is neither a spreadsheet (XLS, XLSX) nor a CSV, nor a zip");
+  if (text.includes("\u0000") || /[\u0001-\u0008\u000e-\u001f]/.test(text.slice(0, 2000)))
+    throw bad("the file is neither a spreadsheet (XLS, XLSX) nor a CSV, nor a zip");
   return text;
 }
 
@@ -79,7 +80,10 @@ function workbookTables(b: Buffer): Table[] {
   } catch {
     throw bad("the spreadsheet cannot be read");
   }
-  return wb.SheetNames.map((name) => ({ name, rows: XLSX.utils.sheet_to_json<Cell[]>(wb.Sheets[name]!, { header: 1, raw: true, defval: null, blankrows: true }) }));
+  return wb.SheetNames.map((name) => ({
+    name,
+    rows: XLSX.utils.sheet_to_json<Cell[]>(wb.Sheets[name]!, { header: 1, raw: true, defval: null, blankrows: true }),
+  }));
 }
 
 // ---------------------------------------------------------------- dates and numbers
@@ -108,10 +112,49 @@ function linkedinDate(v: Cell): string | undefined {
 }
 
 const MONTHS: Record<string, number> = {
-  jan: 1, feb: 2, mar: 3, apr: 4, may: 5, jun: 6, jul: 7, aug: 8, sep: 9, sept: 9, oct: 10, nov: 11, dec: 12,
-  janv: 1, fevr: 2, fev: 2, mars: 3, avr: 4, mai: 5, juin: 6, juil: 7, aout: 8, octo: 10, dece: 12,
-  january: 1, february: 2, march: 3, april: 4, june: 6, july: 7, august: 8, september: 9, october: 10, november: 11, december: 12,
-  janvier: 1, fevrier: 2, avril: 4, juillet: 7, septembre: 9, octobre: 10, novembre: 11, decembre: 12,
+  jan: 1,
+  feb: 2,
+  mar: 3,
+  apr: 4,
+  may: 5,
+  jun: 6,
+  jul: 7,
+  aug: 8,
+  sep: 9,
+  sept: 9,
+  oct: 10,
+  nov: 11,
+  dec: 12,
+  janv: 1,
+  fevr: 2,
+  fev: 2,
+  mars: 3,
+  avr: 4,
+  mai: 5,
+  juin: 6,
+  juil: 7,
+  aout: 8,
+  octo: 10,
+  dece: 12,
+  january: 1,
+  february: 2,
+  march: 3,
+  april: 4,
+  june: 6,
+  july: 7,
+  august: 8,
+  september: 9,
+  october: 10,
+  november: 11,
+  december: 12,
+  janvier: 1,
+  fevrier: 2,
+  avril: 4,
+  juillet: 7,
+  septembre: 9,
+  octobre: 10,
+  novembre: 11,
+  decembre: 12,
 };
 
 /** YouTube's dates: ISO, "Mar 1, 2024", "1 mars 2024", "1 mars 2024 à 10:00". */
@@ -132,7 +175,9 @@ function youtubeDate(v: Cell): string | undefined {
 function numberOf(v: Cell, decimalComma: boolean): number | undefined {
   if (typeof v === "number") return Number.isFinite(v) ? v : undefined;
   if (v === null || v === undefined) return 0;
-  let s = String(v).replace(/[\u00a0\u202f\s]/g, "").replace(/\u2212/g, "-");
+  let s = String(v)
+    .replace(/[\u00a0\u202f\s]/g, "")
+    .replace(/\u2212/g, "-");
   if (s === "" || s === "-") return 0;
   s = decimalComma ? s.replace(/\./g, "").replace(",", ".") : s.replace(/,/g, "");
   if (!/^-?\d+(\.\d+)?$/.test(s)) return undefined;
@@ -247,7 +292,11 @@ function parseLinkedin(tables: Table[], query: ImportQuery): ParsedImport {
   if (spec.kind === "followers") {
     const errors = [];
     if (query.followers === undefined)
-      errors.push({ path: "followers", message: "LinkedIn's followers file gives new followers per day, not the total: send the follower total as ?followers=<n> (and ?followersAt=<YYYY-MM-DD>, default the file's last day)" });
+      errors.push({
+        path: "followers",
+        message:
+          "LinkedIn's followers file gives new followers per day, not the total: send the follower total as ?followers=<n> (and ?followersAt=<YYYY-MM-DD>, default the file's last day)",
+      });
     const at = query.followersAt ?? to;
     if (at < from || at > to) errors.push({ path: "followersAt", message: `must be a day the file covers, from ${from} to ${to}` });
     if (errors.length) throw new ValidationError(errors);
@@ -265,7 +314,14 @@ function parseLinkedin(tables: Table[], query: ImportQuery): ParsedImport {
       values.followers = f;
     }
   }
-  return { platform: "linkedin", kind: spec.kind, days: days.length, from, to, months: [...months].sort(([a], [b]) => a.localeCompare(b)).map(([month, values]) => ({ month, values })) };
+  return {
+    platform: "linkedin",
+    kind: spec.kind,
+    days: days.length,
+    from,
+    to,
+    months: [...months].sort(([a], [b]) => a.localeCompare(b)).map(([month, values]) => ({ month, values })),
+  };
 }
 
 // ---------------------------------------------------------------- YouTube
@@ -294,7 +350,8 @@ function youtubeFile(table: Table): YtFile | undefined {
 
 function parseYoutube(tables: Table[]): ParsedImport {
   const files = tables.map(youtubeFile).filter((f): f is YtFile => !!f);
-  if (!files.length) throw bad("this is not a YouTube Studio export: expected Table data.csv (Content, Video publish time, Views…), Chart data.csv or Totals.csv (Date, Views)");
+  if (!files.length)
+    throw bad("this is not a YouTube Studio export: expected Table data.csv (Content, Video publish time, Views…), Chart data.csv or Totals.csv (Date, Views)");
   const daily = new Map<string, { views: number; subscribers: number | undefined }>();
   const daySource = files.find((f) => f.kind === "totals") ?? files.find((f) => f.kind === "chart");
   if (daySource) {
@@ -309,7 +366,8 @@ function parseYoutube(tables: Table[]): ParsedImport {
       const views = numberOf(row[v] ?? null, french);
       if (views === undefined || !Number.isInteger(views)) throw bad(`${table.name}, row ${i + 2}: views "${String(row[v])}" is not a whole number`);
       const subs = s >= 0 ? numberOf(row[s] ?? null, french) : undefined;
-      if (s >= 0 && (subs === undefined || !Number.isInteger(subs))) throw bad(`${table.name}, row ${i + 2}: subscribers "${String(row[s])}" is not a whole number`);
+      if (s >= 0 && (subs === undefined || !Number.isInteger(subs)))
+        throw bad(`${table.name}, row ${i + 2}: subscribers "${String(row[s])}" is not a whole number`);
       const cur = daily.get(date) ?? { views: 0, subscribers: s >= 0 ? 0 : undefined };
       cur.views += views;
       if (subs !== undefined) cur.subscribers = (cur.subscribers ?? 0) + subs;
@@ -351,7 +409,14 @@ function parseYoutube(tables: Table[]): ParsedImport {
       months.set(m, v);
     }
   }
-  return { platform: "youtube", kind: "youtube", days: dates.length, from, to, months: [...months].sort(([a], [b]) => a.localeCompare(b)).map(([month, values]) => ({ month, values })) };
+  return {
+    platform: "youtube",
+    kind: "youtube",
+    days: dates.length,
+    from,
+    to,
+    months: [...months].sort(([a], [b]) => a.localeCompare(b)).map(([month, values]) => ({ month, values })),
+  };
 }
 
 const nextMonth = (m: string) => {
@@ -377,10 +442,7 @@ export function parseSocialFile(platform: "linkedin" | "youtube", bytes: Buffer,
     }
     const names = Object.keys(entries);
     if (names.some((n) => n === "[Content_Types].xml" || n.startsWith("xl/"))) tables = workbookTables(bytes);
-    else
-      tables = names
-        .filter((n) => /\.csv$/i.test(n))
-        .map((n) => csvTable(decodeText(Buffer.from(entries[n]!)), n.split("/").at(-1)!));
+    else tables = names.filter((n) => /\.csv$/i.test(n)).map((n) => csvTable(decodeText(Buffer.from(entries[n]!)), n.split("/").at(-1)!));
   } else if (isOle(bytes)) tables = workbookTables(bytes);
   else tables = [csvTable(decodeText(bytes), "the CSV")];
   return platform === "linkedin" ? parseLinkedin(tables, query) : parseYoutube(tables);

@@ -79,9 +79,18 @@ export async function saveSocialMonth(db: Db, platform: Platform, month: string,
 }
 
 /** Many months at once, in one transaction (at most 100 months: a file over eight years is refused). */
-export async function saveSocialMonths(db: Db, platform: Platform, months: ReadonlyArray<{ month: string; values: MetricValues }>, meta: WriteMeta): Promise<void> {
-  if (months.length > 100) throw new ValidationError([{ path: "(body)", message: `the file spans ${months.length} months; import at most 100 months at a time` }]);
-  await transact(db, months.map((m) => updateItem(platform, m.month, m.values, meta)));
+export async function saveSocialMonths(
+  db: Db,
+  platform: Platform,
+  months: ReadonlyArray<{ month: string; values: MetricValues }>,
+  meta: WriteMeta,
+): Promise<void> {
+  if (months.length > 100)
+    throw new ValidationError([{ path: "(body)", message: `the file spans ${months.length} months; import at most 100 months at a time` }]);
+  await transact(
+    db,
+    months.map((m) => updateItem(platform, m.month, m.values, meta)),
+  );
 }
 
 /** Every platform's months of a year, by platform then month. */

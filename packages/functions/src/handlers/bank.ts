@@ -4,10 +4,10 @@ import { dbFromEnv } from "@asso/core/db/client";
 import { NotFoundError, UnsupportedMediaTypeError, ValidationError } from "@asso/core/errors";
 import { withStoredAnswer } from "@asso/core/idempotency";
 import { requestHash } from "@asso/core/hash";
-import { stripeFromEnv } from "@asso/core/payments/stripe";
+import { stripeFromEnv } from "@asso/core/giving/stripe";
 import { listLines } from "@asso/core/bank/lines";
-import { acceptMatch, entryFromRule, reconcile, unmatch } from "@asso/core/bank/reconcile";
-import { reconciliationState } from "@asso/core/bank/reconciliation";
+import { acceptMatch, entryFromRule, reconcile, unmatch } from "@asso/core/bank/matching";
+import { reconciliationState } from "@asso/core/bank/etat-rapprochement";
 import { loadBankAccounts } from "@asso/core/bank/settings";
 import { readLine, readMatch } from "@asso/core/bank/store";
 import { bookStripeDeductions, explainPayout, stripeBalance } from "@asso/core/bank/stripe";
@@ -25,10 +25,19 @@ const STATEMENT_TYPES = /^(text\/csv|text\/plain|application\/(xml|x-ofx|ofx|oct
 /** The gateway hands text types as UTF-8 strings: bytes of another encoding arrive as U+FFFD. */
 function checkUpload(req: Request<RouteDef>): Buffer {
   const ct = req.headers["content-type"] ?? "";
-  if (!STATEMENT_TYPES.test(ct)) throw new UnsupportedMediaTypeError("Send the statement as text/csv, application/xml, application/x-ofx or application/octet-stream.");
+  if (!STATEMENT_TYPES.test(ct))
+    throw new UnsupportedMediaTypeError("Send the statement as text/csv, application/xml, application/x-ofx or application/octet-stream.");
   if (!req.rawBody.length) throw new ValidationError([{ path: "(body)", message: "the file is empty" }]);
   if (req.rawBody.includes(Buffer.from([0xef, 0xbf, 0xbd])))
-    throw new ValidationError([{ path: "(body)", message: "the file's bytes were altered on the way (not UTF-8 sent as text): send Windows-1252 or ISO-8859-15 files as application/octet-stream" }], "The statement file cannot be read.");
+    throw new ValidationError(
+      [
+        {
+          path: "(body)",
+          message: "the file's bytes were altered on the way (not UTF-8 sent as text): send Windows-1252 or ISO-8859-15 files as application/octet-stream",
+        },
+      ],
+      "The statement file cannot be read.",
+    );
   return req.rawBody;
 }
 
@@ -42,7 +51,7 @@ export const handler = defineGroup("bank", {
       : undefined;
     const db = dbFromEnv();
     const run = async () =>
-      (await import("@asso/core/bank/statements")).importStatementFile(db, bytes, loadBankAccounts(), {
+      (await import("@asso/core/bank/statement-import")).importStatementFile(db, bytes, loadBankAccounts(), {
         ...(q.format ? { format: q.format } : {}),
         ...(q.preset ? { preset: q.preset } : {}),
         ...(q.account ? { account: q.account } : {}),
@@ -74,7 +83,9 @@ export const handler = defineGroup("bank", {
   reconcileBank: async (req) => {
     const db = dbFromEnv();
     const explain = async (payoutId: string) => explainPayout((await stripeFromEnv()).client, payoutId);
-    return withStoredAnswer(db, req.body.apply ? idempotency(req, req.body) : undefined, () => reconcile(db, loadBankAccounts(), req.body, actorOf(req), explain));
+    return withStoredAnswer(db, req.body.apply ? idempotency(req, req.body) : undefined, () =>
+      reconcile(db, loadBankAccounts(), req.body, actorOf(req), explain),
+    );
   },
   bankReconciliation: async (req) => reconciliationState(dbFromEnv(), loadBankAccounts(), req.query.account, req.query.date),
   bankReconciliationPdf: async (req) => {

@@ -1,9 +1,9 @@
 /** Lambda: funders, grants, expenses with their invoice files, fonds dédiés. Each operation calls one use case. */
 import { dbFromEnv } from "@asso/core/db/client";
-import { createExpense, getExpense, listExpenses, listGrantExpenses } from "@asso/core/grants/expenses";
+import { createExpense, getExpense, listExpenses, listGrantExpenses } from "@asso/core/spending/expenses";
 import { createFunder, getFunder, listFunders } from "@asso/core/grants/funders";
 import { createGrant, getGrant, listGrants, recordPayment } from "@asso/core/grants/grants";
-import { confirmInvoiceUpload, invoiceLink, invoiceUploadUrl, uploadInvoice } from "@asso/core/grants/invoices";
+import { confirmInvoiceUpload, invoiceLink, invoiceUploadUrl, uploadInvoice } from "@asso/core/spending/invoices";
 import { dedicatedFunds, postDedicatedFunds } from "@asso/core/grants/yearend";
 import { withStoredAnswer } from "@asso/core/idempotency";
 import { actorOf, idempotencyOf } from "../audit.js";

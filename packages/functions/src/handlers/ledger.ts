@@ -19,7 +19,10 @@ import { defineGroup, type HttpEvent, type HttpResult } from "../http.js";
 async function dedicatedFundsPosted(db: ReturnType<typeof dbFromEnv>, year: number): Promise<void> {
   const pending = await pendingDedicatedFunds(db, year);
   if (pending.length)
-    throw new ConflictError(`Post the fonds dédiés of ${year} first (POST /v1/ledger/years/${year}/dedicated-funds): ${pending.length} restricted grant(s) pending.`, { year, grants: pending });
+    throw new ConflictError(
+      `Post the fonds dédiés of ${year} first (POST /v1/ledger/years/${year}/dedicated-funds): ${pending.length} restricted grant(s) pending.`,
+      { year, grants: pending },
+    );
 }
 
 const http = defineGroup("ledger", {
@@ -39,7 +42,9 @@ const http = defineGroup("ledger", {
   listYears: async () => ({ items: (await listYears(dbFromEnv())).map(({ entries: _entries, ...y }) => y) }),
   closeYear: async (req) => {
     const db = dbFromEnv();
-    return withStoredAnswer(db, idempotencyOf(req, req.params), () => closeYear(db, req.params.year, { actor: actorOf(req), guard: (year) => dedicatedFundsPosted(db, year) }));
+    return withStoredAnswer(db, idempotencyOf(req, req.params), () =>
+      closeYear(db, req.params.year, { actor: actorOf(req), guard: (year) => dedicatedFundsPosted(db, year) }),
+    );
   },
   trialBalance: async (req) => trialBalance(dbFromEnv(), req.query.year, { closing: req.query.closing }),
   generalLedger: async (req) => generalLedger(dbFromEnv(), req.query),
@@ -53,7 +58,10 @@ const http = defineGroup("ledger", {
     }
     let text = "";
     for await (const chunk of exportLedger(db, year, format)) text += chunk;
-    return { body: text, headers: { "content-type": contentTypeOf(format), "content-disposition": `attachment; filename="${exportFileName(siren, year, format)}"` } };
+    return {
+      body: text,
+      headers: { "content-type": contentTypeOf(format), "content-disposition": `attachment; filename="${exportFileName(siren, year, format)}"` },
+    };
   },
   getExport: async (req) => getExportJob(dbFromEnv(), req.params.id),
   integrity: async () => verifyChain(dbFromEnv()),
@@ -92,7 +100,9 @@ async function dispatchExport(id: string): Promise<void> {
   );
 }
 
-export async function handler(event: HttpEvent | ScheduledEvent | ExportEvent): Promise<HttpResult | { validated: number; pending: boolean } | { id: string; status: string }> {
+export async function handler(
+  event: HttpEvent | ScheduledEvent | ExportEvent,
+): Promise<HttpResult | { validated: number; pending: boolean } | { id: string; status: string }> {
   if (isExport(event)) return { id: event.id, status: await runExportJob(dbFromEnv(), event.id) };
   if (!isScheduled(event)) return http(event);
   const db = dbFromEnv();

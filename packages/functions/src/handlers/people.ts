@@ -1,7 +1,7 @@
 /** Lambda: donors, members, receipts and payment incidents. The délégation sees no postal address. */
 import { dbFromEnv } from "@asso/core/db/client";
 import { withStoredAnswer } from "@asso/core/idempotency";
-import { listDonors, listIncidents, listMembers } from "@asso/core/payments/people";
+import { listDonors, listIncidents, listMembers } from "@asso/core/giving/people";
 import { issueAnnualReceipts, listReceipts } from "@asso/core/receipts/receipts";
 import { idempotencyOf } from "../audit.js";
 import { defineGroup, type Request } from "../http.js";
@@ -12,7 +12,8 @@ const page = (q: { limit: number; cursor?: string | undefined }) => ({ limit: q.
 
 export const handler = defineGroup("people", {
   listDonors: async (req) => listDonors(dbFromEnv(), req.query.year, { withAddresses: withAddresses(req), ...page(req.query) }),
-  listMembers: async (req) => listMembers(dbFromEnv(), { ...(req.query.status ? { status: req.query.status } : {}), withAddresses: withAddresses(req), ...page(req.query) }),
+  listMembers: async (req) =>
+    listMembers(dbFromEnv(), { ...(req.query.status ? { status: req.query.status } : {}), withAddresses: withAddresses(req), ...page(req.query) }),
   listReceipts: async (req) => listReceipts(dbFromEnv(), req.query.year, { withAddresses: withAddresses(req), ...page(req.query) }),
   listIncidents: async (req) => listIncidents(dbFromEnv(), req.query.year),
   annualReceipts: async (req) => {

@@ -5,10 +5,10 @@
  */
 import { AsyncLocalStorage } from "node:async_hooks";
 import { dbFromEnv } from "@asso/core/db/client";
-import { checkCaptcha, checkRate, loadAbuseSettings } from "@asso/core/payments/abuse";
-import { createDonationCheckout, createMembershipCheckout } from "@asso/core/payments/checkout";
-import { loadGivingSettings } from "@asso/core/payments/settings";
-import { stripeFromEnv } from "@asso/core/payments/stripe";
+import { checkCaptcha, checkRate, loadAbuseSettings } from "@asso/core/giving/abuse";
+import { createDonationCheckout, createMembershipCheckout } from "@asso/core/giving/checkout";
+import { loadGivingSettings } from "@asso/core/giving/settings";
+import { stripeFromEnv } from "@asso/core/giving/stripe";
 import { loadReceiptSettings } from "@asso/core/receipts/settings";
 import { defineGroup, type HttpEvent, type Request } from "../http.js";
 import type { RouteDef } from "../route.js";

@@ -25,7 +25,10 @@ export const handler = defineGroup("reports", {
     // The PDF renderer and the spreadsheet/zip readers load on first use only.
     const { renderAnnualReport } = await import("@asso/core/reports/pdf");
     const pdf = await renderAnnualReport(await figures(req.params.year), { association: loadConfig().name });
-    return { body: Buffer.from(pdf), headers: { "content-type": "application/pdf", "content-disposition": `inline; filename="rapport-financier-${req.params.year}.pdf"` } };
+    return {
+      body: Buffer.from(pdf),
+      headers: { "content-type": "application/pdf", "content-disposition": `inline; filename="rapport-financier-${req.params.year}.pdf"` },
+    };
   },
   putSocialMetrics: async (req) =>
     saveSocialMonth(dbFromEnv(), req.params.platform, req.params.month, req.body, { source: "manual", at: new Date().toISOString(), by: actorOf(req) }),
@@ -33,6 +36,8 @@ export const handler = defineGroup("reports", {
   importSocialMetrics: async (req) => {
     const db = dbFromEnv();
     const idem = idempotencyOf(req, { platform: req.params.platform, query: req.query, body: sha256Hex(req.rawBody) });
-    return withStoredAnswer(db, idem, async () => (await import("@asso/core/social/imports")).importSocialFile(db, req.params.platform, req.rawBody, req.query, new Date().toISOString(), actorOf(req)));
+    return withStoredAnswer(db, idem, async () =>
+      (await import("@asso/core/social/imports")).importSocialFile(db, req.params.platform, req.rawBody, req.query, new Date().toISOString(), actorOf(req)),
+    );
   },
 });

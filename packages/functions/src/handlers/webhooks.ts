@@ -1,8 +1,8 @@
 /** Lambda: Stripe webhooks. Verify, translate into facts, book; unknown types are ignored (logged). */
 import { dbFromEnv } from "@asso/core/db/client";
-import { loadGivingSettings } from "@asso/core/payments/settings";
-import { stripeFromEnv } from "@asso/core/payments/stripe";
-import { handleStripeEvent, verifyStripeEvent } from "@asso/core/payments/webhook";
+import { loadGivingSettings } from "@asso/core/giving/settings";
+import { stripeFromEnv } from "@asso/core/giving/stripe";
+import { handleStripeEvent, verifyStripeEvent } from "@asso/core/giving/webhook";
 import { defineGroup } from "../http.js";
 
 // A bad MEMBERSHIP_TIERS stops the function at start, with the bad field named.

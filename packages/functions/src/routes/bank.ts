@@ -93,7 +93,8 @@ export const bankRoutes = [
     path: "/v1/bank/lines/{id}/entry",
     group: "bank",
     operationId: "createBankLineEntry",
-    summary: "Creates an unmatched line's entry (journal BQ) from a rule — bank_fees 627, interest 768, supplier 401 (auxiliary account), account — matched in the same transaction.",
+    summary:
+      "Creates an unmatched line's entry (journal BQ) from a rule — bank_fees 627, interest 768, supplier 401 (auxiliary account), account — matched in the same transaction.",
     auth: TRESORIER,
     params: LineIdParam,
     body: RuleBody,
@@ -106,7 +107,8 @@ export const bankRoutes = [
     path: "/v1/bank/reconcile",
     group: "bank",
     operationId: "reconcileBank",
-    summary: "Proposes matches for the unmatched lines (exact amount within ±windowDays, then references, grouped payments, Stripe payouts explained); records them only with apply: true.",
+    summary:
+      "Proposes matches for the unmatched lines (exact amount within ±windowDays, then references, grouped payments, Stripe payouts explained); records them only with apply: true.",
     auth: TRESORIER,
     body: ReconcileInput,
     bodyOptional: true,
@@ -152,6 +154,12 @@ export const bankRoutes = [
     auth: TRESORIER,
     body: StripeBookInput,
     idempotent: true,
-    response: { status: 201, schema: z.object({ booked: z.array(z.object({ balanceTransaction: z.string(), entryId: z.string(), amount: z.number().int() })), balance: StripeBalanceSchema }) },
+    response: {
+      status: 201,
+      schema: z.object({
+        booked: z.array(z.object({ balanceTransaction: z.string(), entryId: z.string(), amount: z.number().int() })),
+        balance: StripeBalanceSchema,
+      }),
+    },
   }),
 ] as const satisfies readonly RouteDef[];

@@ -2,8 +2,15 @@
 import * as z from "zod";
 import { defineRoute, type RouteDef } from "../route.js";
 import { Year } from "@asso/core/ledger/schemas";
-import { CheckoutSchema, DonationCheckoutInput, MembershipCheckoutInput, PublicGivingSettingsSchema, TiersSchema, WebhookAnswer } from "@asso/core/payments/schemas";
-import { DonorListQuery, DonorListSchema, MemberListQuery, MemberListSchema } from "@asso/core/payments/people-schemas";
+import {
+  CheckoutSchema,
+  DonationCheckoutInput,
+  MembershipCheckoutInput,
+  PublicGivingSettingsSchema,
+  TiersSchema,
+  WebhookAnswer,
+} from "@asso/core/giving/schemas";
+import { DonorListQuery, DonorListSchema, MemberListQuery, MemberListSchema } from "@asso/core/giving/people-schemas";
 import { AnnualReceiptsInput, AnnualReceiptsSchema, ReceiptFileParam, ReceiptListQuery, ReceiptListSchema } from "@asso/core/receipts/schemas";
 import { READERS, TRESORIER } from "./common.js";
 
@@ -31,7 +38,8 @@ export const givingRoutes = [
     path: "/v1/public/donations/checkout",
     group: "public",
     operationId: "donationCheckout",
-    summary: "Starts a Stripe Checkout for a donation (once, or monthly as a subscription). Rate-limited per address (429 with Retry-After); return URLs only on the public base URL.",
+    summary:
+      "Starts a Stripe Checkout for a donation (once, or monthly as a subscription). Rate-limited per address (429 with Retry-After); return URLs only on the public base URL.",
     auth: "public",
     body: DonationCheckoutInput,
     idempotent: true,
@@ -83,7 +91,8 @@ export const givingRoutes = [
     path: "/v1/receipts",
     group: "people",
     operationId: "listReceipts",
-    summary: "The year's tax receipts in number order, paged (limit ≤ 500, cursor), each with the SHA-256 of its PDF; and the year's count and total for the art. 222 bis declaration.",
+    summary:
+      "The year's tax receipts in number order, paged (limit ≤ 500, cursor), each with the SHA-256 of its PDF; and the year's count and total for the art. 222 bis declaration.",
     auth: READERS,
     query: ReceiptListQuery,
     response: { status: 200, schema: ReceiptListSchema },
@@ -114,7 +123,8 @@ export const givingRoutes = [
     path: "/v1/receipts/{file}",
     group: "documents",
     operationId: "receiptPdf",
-    summary: "A tax receipt as a PDF: GET /v1/receipts/{id}.pdf (CERFA 11580), the bytes frozen when it was issued. Not for the délégation: it holds the address.",
+    summary:
+      "A tax receipt as a PDF: GET /v1/receipts/{id}.pdf (CERFA 11580), the bytes frozen when it was issued. Not for the délégation: it holds the address.",
     auth: ["tresorier", "auditor"],
     params: ReceiptFileParam,
     response: { status: 200, contentType: "application/pdf" },

@@ -10,7 +10,14 @@ export const SOCIAL_WRITERS = ["tresorier", "delegation"] as const;
 
 const Share = z.number().describe("a fraction: 0.078 is 7.8 %");
 const Money = z.number().int();
-const Line = z.object({ rubrique: z.string(), label: z.string(), side: z.string(), section: z.string(), amount: Money, accounts: z.array(z.object({ account: z.string(), label: z.string(), amount: Money })) });
+const Line = z.object({
+  rubrique: z.string(),
+  label: z.string(),
+  side: z.string(),
+  section: z.string(),
+  amount: Money,
+  accounts: z.array(z.object({ account: z.string(), label: z.string(), amount: Money })),
+});
 const Totals = z.object({ produits: Money, charges: Money, result: Money });
 const MetricsValue = z.number().int().nullable();
 const YearFiguresSchema = z.object({
@@ -18,7 +25,17 @@ const YearFiguresSchema = z.object({
   income: z.object({
     total: Money,
     denominator: z.object({ label: z.string(), amount: Money }),
-    bySource: z.array(z.object({ source: z.string(), label: z.string(), funder: z.string().optional(), funderId: z.string().optional(), accounts: z.array(z.string()), amount: Money, share: Share })),
+    bySource: z.array(
+      z.object({
+        source: z.string(),
+        label: z.string(),
+        funder: z.string().optional(),
+        funderId: z.string().optional(),
+        accounts: z.array(z.string()),
+        amount: Money,
+        share: Share,
+      }),
+    ),
     donorShare: Share,
   }),
   expenses: z.object({
@@ -28,7 +45,16 @@ const YearFiguresSchema = z.object({
   }),
   result: Money,
   grants: z.array(
-    z.object({ funderId: z.string(), funder: z.string(), kind: z.string(), awarded: Money.nullable(), recognised: Money, received: Money.nullable(), spent: Money.nullable(), dedicatedFunds: Money.nullable() }),
+    z.object({
+      funderId: z.string(),
+      funder: z.string(),
+      kind: z.string(),
+      awarded: Money.nullable(),
+      recognised: Money,
+      received: Money.nullable(),
+      spent: Money.nullable(),
+      dedicatedFunds: Money.nullable(),
+    }),
   ),
   grantsSource: z.enum(["grants", "sub-accounts"]),
   dedicatedFunds: z.object({ opening: Money, added: Money, used: Money, closing: Money }),
@@ -56,7 +82,12 @@ const YearFiguresSchema = z.object({
       result: Money,
       cvn: z.object({ ressources: Money, emplois: Money, lines: z.array(Line) }),
     }),
-    bilan: z.object({ lines: z.array(Line), totals: z.object({ actif: Money, passif: Money, bySection: z.record(z.string(), Money) }), result: Money, difference: Money }),
+    bilan: z.object({
+      lines: z.array(Line),
+      totals: z.object({ actif: Money, passif: Money, bySection: z.record(z.string(), Money) }),
+      result: Money,
+      difference: Money,
+    }),
     unmapped: z.array(z.string()),
   }),
   commentary: z.array(z.string()),

@@ -8,7 +8,9 @@ export const MeSchema = z
   .object({
     sub: z.string(),
     roles: z.array(z.string()),
-    operations: z.array(z.object({ operationId: z.string(), method: z.string(), path: z.string() })).describe("every route of the table the caller's roles may call"),
+    operations: z
+      .array(z.object({ operationId: z.string(), method: z.string(), path: z.string() }))
+      .describe("every route of the table the caller's roles may call"),
   })
   .meta({ id: "Me" });
 

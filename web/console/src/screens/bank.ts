@@ -42,9 +42,15 @@ const PRESETS: Record<string, string> = {
   "banque-postale": "La Banque Postale",
   generic: "Autre banque (colonnes Date, Libellé, Montant)",
 };
-const RULES: Record<string, string> = { bank_fees: "Frais bancaires (627)", interest: "Intérêts (768)", supplier: "Fournisseur (401)", account: "Autre compte" };
+const RULES: Record<string, string> = {
+  bank_fees: "Frais bancaires (627)",
+  interest: "Intérêts (768)",
+  supplier: "Fournisseur (401)",
+  account: "Autre compte",
+};
 
-const contentTypeOf = (name: string) => (/\.xml$/i.test(name) ? "application/xml" : /\.ofx$/i.test(name) ? "application/x-ofx" : /\.csv$/i.test(name) ? "text/csv" : "application/octet-stream");
+const contentTypeOf = (name: string) =>
+  /\.xml$/i.test(name) ? "application/xml" : /\.ofx$/i.test(name) ? "application/x-ofx" : /\.csv$/i.test(name) ? "text/csv" : "application/octet-stream";
 
 export function Bank({ sub }: { sub: string }) {
   const accounts = useLoad(() => get<{ items: BankAccount[] }>("/v1/bank/accounts"), []);
@@ -56,11 +62,17 @@ export function Bank({ sub }: { sub: string }) {
     { id: "stripe", label: "Stripe", href: "#/banque/stripe", show: can("stripeBalance") },
   ].filter((t) => t.show !== false);
   const current = tabs.find((t) => t.id === sub)?.id ?? "lignes";
-  const title = { lignes: "Relevés et lignes bancaires", propositions: "Rapprochement bancaire", etat: "État de rapprochement", stripe: "Fonds chez Stripe" }[current]!;
-  return html`<${Page} title=${title} actions=${current === "stripe" ? null : html`<div class="field inline"><label for="bank-account">Compte</label>
+  const title = { lignes: "Relevés et lignes bancaires", propositions: "Rapprochement bancaire", etat: "État de rapprochement", stripe: "Fonds chez Stripe" }[
+    current
+  ]!;
+  return html`<${Page} title=${title} actions=${
+    current === "stripe"
+      ? null
+      : html`<div class="field inline"><label for="bank-account">Compte</label>
       <select id="bank-account" value=${account} onChange=${(e: Event) => setAccount((e.target as HTMLSelectElement).value)}>
         ${(accounts.data?.items ?? [{ iban: "", account: "512", label: "Banque" }]).map((a) => html`<option value=${a.account}>${a.account} — ${a.label}</option>`)}
-      </select></div>`}>
+      </select></div>`
+  }>
     <${Tabs} label="Banque" items=${tabs} current=${current} />
     <${ProblemView} error=${accounts.error} />
     ${current === "lignes" ? html`<${Lines} account=${account} />` : null}
@@ -73,7 +85,11 @@ export function Bank({ sub }: { sub: string }) {
 function Import({ account, onDone }: { account: string; onDone: () => void }) {
   const [file, setFile] = useState<File>();
   const [preset, setPreset] = useState("");
-  const [result, setResult] = useState<{ imported: number; duplicates: number; statements: { from: string; to: string; closing: number | null; balanceChecked: boolean }[] }>();
+  const [result, setResult] = useState<{
+    imported: number;
+    duplicates: number;
+    statements: { from: string; to: string; closing: number | null; balanceChecked: boolean }[];
+  }>();
   const [error, setError] = useState<unknown>();
   const [keys] = useState(keyKeeper);
   const csv = file && /\.csv$/i.test(file.name);
@@ -82,21 +98,27 @@ function Import({ account, onDone }: { account: string; onDone: () => void }) {
     <div class="row">
       <div class="field grow"><label for="statement-file">Fichier de relevé (CAMT.053, OFX ou CSV)</label>
         <input id="statement-file" type="file" accept=".xml,.ofx,.csv,.txt,application/xml,text/csv" onChange=${(e: Event) => (setFile((e.target as HTMLInputElement).files?.[0]), setResult(undefined))} /></div>
-      ${csv
-        ? html`<div class="field"><label for="statement-preset">Présentation du CSV</label>
+      ${
+        csv
+          ? html`<div class="field"><label for="statement-preset">Présentation du CSV</label>
             <select id="statement-preset" value=${preset} onChange=${(e: Event) => setPreset((e.target as HTMLSelectElement).value)}>
               ${Object.entries(PRESETS).map(([k, v]) => html`<option value=${k}>${v}</option>`)}
             </select></div>`
-        : null}
+          : null
+      }
       <${ActionButton} disabled=${!file} busy="Import…" onClick=${async () => {
         setError(undefined);
         setResult(undefined);
         try {
-          const out = await api<typeof result>("POST", `/v1/bank/statements?${new URLSearchParams({ ...(csv ? { account } : {}), ...(csv && preset ? { preset } : {}) })}`, {
-            raw: file!,
-            contentType: contentTypeOf(file!.name),
-            idempotencyKey: keys.for({ name: file!.name, size: file!.size, modified: file!.lastModified, account, preset }),
-          });
+          const out = await api<typeof result>(
+            "POST",
+            `/v1/bank/statements?${new URLSearchParams({ ...(csv ? { account } : {}), ...(csv && preset ? { preset } : {}) })}`,
+            {
+              raw: file!,
+              contentType: contentTypeOf(file!.name),
+              idempotencyKey: keys.for({ name: file!.name, size: file!.size, modified: file!.lastModified, account, preset }),
+            },
+          );
           setResult(out);
           keys.reset();
           onDone();
@@ -106,10 +128,12 @@ function Import({ account, onDone }: { account: string; onDone: () => void }) {
       }}>Importer le relevé<//>
     </div>
     <${ProblemView} error=${error} />
-    ${result
-      ? html`<${Success}>${result.imported} ligne(s) importée(s), ${result.duplicates} déjà présente(s).
+    ${
+      result
+        ? html`<${Success}>${result.imported} ligne(s) importée(s), ${result.duplicates} déjà présente(s).
           ${result.statements.map((s) => html` Relevé du ${formatDate(s.from)} au ${formatDate(s.to)}${s.closing !== null ? html`, solde final ${formatEuros(s.closing)}${s.balanceChecked ? " (soldes vérifiés)" : ""}` : null}.`)}<//>`
-      : null}
+        : null
+    }
   </form>`;
 }
 
@@ -143,25 +167,31 @@ function Lines({ account }: { account: string }) {
       </select></div></div>
     ${done ? html`<${Success}>${done}<//>` : null}
     <${ProblemView} error=${error ?? lines.error} />
-    ${lines.first
-      ? html`<table>
+    ${
+      lines.first
+        ? html`<table>
           <caption class="sr-only">Lignes bancaires</caption>
           <thead><tr><th scope="col">Date</th><th scope="col">Libellé</th><th scope="col" class="num">Montant</th><th scope="col">Statut</th><th scope="col"><span class="sr-only">Actions</span></th></tr></thead>
           <tbody>
             ${lines.items.length === 0 ? html`<tr><td colspan="5">Aucune ligne.</td></tr>` : null}
-            ${lines.items.map((l) => html`<tr data-line=${l.id}>
+            ${lines.items.map(
+              (l) => html`<tr data-line=${l.id}>
               <td>${formatDate(l.date)}</td><td>${l.label}${l.counterparty ? html`<br /><small>${l.counterparty}</small>` : null}</td>
               <td class="num"><${Money} cents=${l.amount} signed /></td>
               <td>${l.status === "matched" ? html`<span class="tag active">rapprochée</span>` : html`<span class="tag">à rapprocher</span>`}</td>
-              <td class="row-actions">${l.status === "unmatched" && can("createBankLineEntry")
-                ? html`<button type="button" class="secondary small" aria-expanded=${creating === l.id} onClick=${() => setCreating(creating === l.id ? undefined : l.id)}>Créer l'écriture<span class="sr-only"> pour ${l.label}</span></button>`
-                : l.status === "matched" && can("unmatchBankLine")
-                  ? html`<button type="button" class="link" onClick=${() => unmatch(l)}>Défaire<span class="sr-only"> le rapprochement de ${l.label}</span></button>`
-                  : null}</td></tr>
-              ${creating === l.id ? html`<tr class="lines"><td colspan="5"><${RuleForm} line=${l} onDone=${(msg: string) => (setCreating(undefined), setDone(msg), lines.reload())} /></td></tr>` : null}`)}
+              <td class="row-actions">${
+                l.status === "unmatched" && can("createBankLineEntry")
+                  ? html`<button type="button" class="secondary small" aria-expanded=${creating === l.id} onClick=${() => setCreating(creating === l.id ? undefined : l.id)}>Créer l'écriture<span class="sr-only"> pour ${l.label}</span></button>`
+                  : l.status === "matched" && can("unmatchBankLine")
+                    ? html`<button type="button" class="link" onClick=${() => unmatch(l)}>Défaire<span class="sr-only"> le rapprochement de ${l.label}</span></button>`
+                    : null
+              }</td></tr>
+              ${creating === l.id ? html`<tr class="lines"><td colspan="5"><${RuleForm} line=${l} onDone=${(msg: string) => (setCreating(undefined), setDone(msg), lines.reload())} /></td></tr>` : null}`,
+            )}
           </tbody>
         </table><${MoreButton} paged=${lines} what="lignes" />`
-      : html`<${Loading} />`}`;
+        : html`<${Loading} />`
+    }`;
 }
 
 function RuleForm({ line, onDone }: { line: BankLine; onDone: (msg: string) => void }) {
@@ -182,7 +212,10 @@ function RuleForm({ line, onDone }: { line: BankLine; onDone: (msg: string) => v
       setError(undefined);
       try {
         const body = { rule, ...(rule === "account" ? { account } : {}), ...(rule === "supplier" ? { supplier } : {}) };
-        const out = await api<{ entry: { ref: string | null } }>("POST", `/v1/bank/lines/${encodeURIComponent(line.id)}/entry`, { body, idempotencyKey: keys.for(body) });
+        const out = await api<{ entry: { ref: string | null } }>("POST", `/v1/bank/lines/${encodeURIComponent(line.id)}/entry`, {
+          body,
+          idempotencyKey: keys.for(body),
+        });
         onDone(`Écriture ${out.entry.ref ?? ""} créée et rapprochée de la ligne « ${line.label} ».`);
       } catch (err) {
         setError(err);
@@ -210,7 +243,10 @@ function Proposals({ account }: { account: string }) {
     setError(undefined);
     try {
       const [first, ...rest] = p.lineIds;
-      await api("POST", `/v1/bank/lines/${encodeURIComponent(first!)}/match`, { body: { entryIds: p.entryIds, ...(rest.length ? { lineIds: rest } : {}) }, idempotencyKey: `match-${p.lineIds.join("-")}` });
+      await api("POST", `/v1/bank/lines/${encodeURIComponent(first!)}/match`, {
+        body: { entryIds: p.entryIds, ...(rest.length ? { lineIds: rest } : {}) },
+        idempotencyKey: `match-${p.lineIds.join("-")}`,
+      });
       setDone(`Rapprochement accepté : ${p.lines.map((l) => l.label).join(", ")} (${formatEuros(p.amount)}).`);
       setProposals(proposals?.filter((x) => x !== p));
     } catch (err) {
@@ -221,18 +257,22 @@ function Proposals({ account }: { account: string }) {
     ${done ? html`<${Success}>${done}<//>` : null}
     <${ProblemView} error=${error} />
     ${proposals && proposals.length === 0 ? html`<p>Aucune proposition : les lignes restantes se rapprochent à la main (Relevés et lignes).</p>` : null}
-    ${proposals?.map((p, i) => html`<section class="card proposal" aria-labelledby=${`prop-${i}`} data-proposal=${i}>
+    ${proposals?.map(
+      (p, i) => html`<section class="card proposal" aria-labelledby=${`prop-${i}`} data-proposal=${i}>
       <h2 id=${`prop-${i}`}>${formatEuros(p.amount)} · confiance ${Math.round(p.score * 100)} %</h2>
       <p class="hint">${p.reason}</p>
       <div class="grid2">
         <div><h3>Banque</h3><ul class="plain">${p.lines.map((l) => html`<li>${formatDate(l.date)} · ${l.label} · <${Money} cents=${l.amount} signed /></li>`)}</ul></div>
         <div><h3>Comptabilité</h3><ul class="plain">${p.entries.map((e) => html`<li>${formatDate(e.date)} · ${e.ref ?? ""} ${e.label} · <${Money} cents=${e.amount} signed /></li>`)}</ul></div>
       </div>
-      ${can("matchBankLine")
-        ? html`<div class="dialog-actions"><button type="button" class="secondary" onClick=${() => setProposals(proposals.filter((x) => x !== p))}>Rejeter<span class="sr-only"> la proposition ${i + 1}</span></button>
+      ${
+        can("matchBankLine")
+          ? html`<div class="dialog-actions"><button type="button" class="secondary" onClick=${() => setProposals(proposals.filter((x) => x !== p))}>Rejeter<span class="sr-only"> la proposition ${i + 1}</span></button>
             <${ActionButton} onClick=${() => accept(p)} ariaLabel=${`Accepter la proposition ${i + 1}`}>Accepter<//></div>`
-        : null}
-    </section>`)}`;
+          : null
+      }
+    </section>`,
+    )}`;
 }
 
 function Statement({ account }: { account: string }) {
@@ -266,8 +306,9 @@ function Statement({ account }: { account: string }) {
       }}>Télécharger l'état (PDF)<//>
     </div>
     <${ProblemView} error=${error ?? state.error} />
-    ${s
-      ? html`${s.warnings.map((w) => html`<div class="alert warn" role="status">${w}</div>`)}
+    ${
+      s
+        ? html`${s.warnings.map((w) => html`<div class="alert warn" role="status">${w}</div>`)}
         <table class="statement">
           <caption>État de rapprochement du compte ${account} ${s.accountLabel} au ${formatDate(date)}</caption>
           <tbody>
@@ -283,7 +324,8 @@ function Statement({ account }: { account: string }) {
           <section class="card"><h2>Écritures en attente en banque</h2>
             ${s.unmatchedBooks.items.length ? html`<ul class="plain">${s.unmatchedBooks.items.map((i) => html`<li>${formatDate(i.date)} · ${i.ref ?? ""} ${i.label} · <${Money} cents=${i.amount} signed /></li>`)}</ul>` : html`<p>Aucune.</p>`}</section>
         </div>`
-      : html`<${Loading} />`}`;
+        : html`<${Loading} />`
+    }`;
 }
 
 interface BalanceTx {
@@ -297,34 +339,45 @@ interface BalanceTx {
 /** Account 4671 against Stripe's own balance at a date, and booking what Stripe deducted that no webhook books. */
 function StripeBalance() {
   const [date, setDate] = useState(parisToday());
-  const state = useLoad(() => get<{ ledger: number; stripe: number; difference: number; toBook: BalanceTx[]; awaitingWebhook: BalanceTx[] }>("/v1/bank/stripe-balance", { date }), [date]);
+  const state = useLoad(
+    () => get<{ ledger: number; stripe: number; difference: number; toBook: BalanceTx[]; awaitingWebhook: BalanceTx[] }>("/v1/bank/stripe-balance", { date }),
+    [date],
+  );
   const [error, setError] = useState<unknown>();
   const [done, setDone] = useState<string>();
   const [keys] = useState(keyKeeper);
   const s = state.data;
   const list = (items: BalanceTx[]) =>
-    items.length ? html`<ul class="plain">${items.map((t) => html`<li>${formatDate(t.date)} · ${t.description ?? t.type} · <${Money} cents=${t.net} signed /></li>`)}</ul>` : html`<p>Aucun.</p>`;
+    items.length
+      ? html`<ul class="plain">${items.map((t) => html`<li>${formatDate(t.date)} · ${t.description ?? t.type} · <${Money} cents=${t.net} signed /></li>`)}</ul>`
+      : html`<p>Aucun.</p>`;
   return html`<div class="toolbar">
       <div class="field inline"><label for="stripe-date">Au</label><input id="stripe-date" type="date" value=${date} onChange=${(e: Event) => setDate((e.target as HTMLInputElement).value)} /></div>
-      ${can("bookStripeDeductions") && s?.toBook.length
-        ? html`<${ActionButton} busy="Comptabilisation…" onClick=${async () => {
-            setError(undefined);
-            setDone(undefined);
-            try {
-              const out = await api<{ booked: unknown[] }>("POST", "/v1/bank/stripe-balance/book", { body: { date }, idempotencyKey: keys.for({ date, n: s.toBook.length }) });
-              setDone(`${out.booked.length} prélèvement(s) Stripe comptabilisé(s).`);
-              keys.reset();
-              state.reload();
-            } catch (err) {
-              setError(err);
-            }
-          }}>Comptabiliser les prélèvements Stripe<//>`
-        : null}
+      ${
+        can("bookStripeDeductions") && s?.toBook.length
+          ? html`<${ActionButton} busy="Comptabilisation…" onClick=${async () => {
+              setError(undefined);
+              setDone(undefined);
+              try {
+                const out = await api<{ booked: unknown[] }>("POST", "/v1/bank/stripe-balance/book", {
+                  body: { date },
+                  idempotencyKey: keys.for({ date, n: s.toBook.length }),
+                });
+                setDone(`${out.booked.length} prélèvement(s) Stripe comptabilisé(s).`);
+                keys.reset();
+                state.reload();
+              } catch (err) {
+                setError(err);
+              }
+            }}>Comptabiliser les prélèvements Stripe<//>`
+          : null
+      }
     </div>
     ${done ? html`<${Success}>${done}<//>` : null}
     <${ProblemView} error=${error ?? state.error} />
-    ${s
-      ? html`<table class="statement"><caption>Compte 4671 (fonds Stripe en transit) au ${formatDate(date)}</caption>
+    ${
+      s
+        ? html`<table class="statement"><caption>Compte 4671 (fonds Stripe en transit) au ${formatDate(date)}</caption>
           <tbody>
             <tr><th scope="row">Solde comptable (4671)</th><td class="num"><${Money} cents=${s.ledger} signed /></td></tr>
             <tr><th scope="row">Solde chez Stripe</th><td class="num"><${Money} cents=${s.stripe} signed /></td></tr>
@@ -335,5 +388,6 @@ function StripeBalance() {
           <section class="card"><h2>Prélevé par Stripe, à comptabiliser</h2>${list(s.toBook)}</section>
           <section class="card"><h2>En attente d'un webhook</h2>${list(s.awaitingWebhook)}</section>
         </div>`
-      : html`<${Loading} />`}`;
+        : html`<${Loading} />`
+    }`;
 }

@@ -26,11 +26,17 @@ export function Dashboard() {
   const year = picked ?? current;
   const tb = useLoad(() => get<TrialBalance>("/v1/ledger/trial-balance", { year, closing: "exclude" }), [year]);
   const incidents = useLoad(
-    () => (can("listIncidents") ? get<{ items: { ref: string; type: string; date: string; amount: number; detail: string }[] }>("/v1/payment-incidents", { year }) : Promise.resolve(undefined)),
+    () =>
+      can("listIncidents")
+        ? get<{ items: { ref: string; type: string; date: string; amount: number; detail: string }[] }>("/v1/payment-incidents", { year })
+        : Promise.resolve(undefined),
     [year],
   );
   const unmatched = useLoad(
-    () => (can("listBankLines") ? get<{ items: unknown[]; nextCursor?: string | null }>("/v1/bank/lines", { status: "unmatched", limit: 500 }) : Promise.resolve(undefined)),
+    () =>
+      can("listBankLines")
+        ? get<{ items: unknown[]; nextCursor?: string | null }>("/v1/bank/lines", { status: "unmatched", limit: 500 })
+        : Promise.resolve(undefined),
     [],
   );
   const data = tb.data;
@@ -39,42 +45,57 @@ export function Dashboard() {
   return html`<${Page} title="Tableau de bord" actions=${html`<${YearSelect} id="dash-year" value=${year} years=${years} onChange=${setYear} />`}>
     <${ProblemView} error=${tb.error} />
     ${tb.loading && !data ? html`<${Loading} />` : null}
-    ${data
-      ? html`<section class="kpis" aria-label="Chiffres clés">
+    ${
+      data
+        ? html`<section class="kpis" aria-label="Chiffres clés">
           <div class="kpi"><h2>Banque (512)</h2><p data-testid="kpi-bank"><${Money} cents=${balanceOf(data, "512")} signed /></p></div>
           <div class="kpi"><h2>Stripe (4671)</h2><p data-testid="kpi-stripe"><${Money} cents=${balanceOf(data, "4671")} signed /></p></div>
           <div class="kpi"><h2>Résultat ${year} à date</h2><p data-testid="kpi-result"><${Money} cents=${result} signed /></p>
             <small>${result !== undefined && result >= 0 ? "excédent" : "déficit"} (produits − charges)</small></div>
-          ${can("listBankLines")
-            ? html`<div class="kpi"><h2>Lignes bancaires à rapprocher</h2><p data-testid="kpi-unmatched">${unmatched.data ? `${unmatched.data.items.length}${unmatched.data.nextCursor ? "+" : ""}` : unmatched.error ? "—" : "…"}</p>
+          ${
+            can("listBankLines")
+              ? html`<div class="kpi"><h2>Lignes bancaires à rapprocher</h2><p data-testid="kpi-unmatched">${unmatched.data ? `${unmatched.data.items.length}${unmatched.data.nextCursor ? "+" : ""}` : unmatched.error ? "—" : "…"}</p>
                 <a href="#/banque">Rapprocher</a></div>`
-            : null}
-          ${can("listIncidents")
-            ? html`<div class="kpi"><h2>Incidents de paiement</h2><p data-testid="kpi-incidents">${incidents.data ? incidents.data.items.length : incidents.error ? "—" : "…"}</p>
+              : null
+          }
+          ${
+            can("listIncidents")
+              ? html`<div class="kpi"><h2>Incidents de paiement</h2><p data-testid="kpi-incidents">${incidents.data ? incidents.data.items.length : incidents.error ? "—" : "…"}</p>
                 <a href="#/dons/incidents">Voir</a></div>`
-            : null}
+              : null
+          }
         </section>
         <div class="grid2">
           <section class="card" aria-labelledby="income-title">
             <h2 id="income-title">Produits par origine (${year})</h2>
-            ${income.length
-              ? html`<${ChartView} type="doughnut" label=${`Produits ${year} par origine`} labels=${income.map((i) => i.label)} values=${income.map((i) => i.amount)} />
+            ${
+              income.length
+                ? html`<${ChartView} type="doughnut" label=${`Produits ${year} par origine`} labels=${income.map((i) => i.label)} values=${income.map((i) => i.amount)} />
                   <table class="compact"><caption class="sr-only">Produits par origine</caption>
                     <thead><tr><th scope="col">Origine</th><th scope="col" class="num">Montant</th></tr></thead>
                     <tbody>${income.map((i) => html`<tr><td>${i.label}</td><td class="num">${formatEuros(i.amount)}</td></tr>`)}</tbody>
                   </table>`
-              : html`<p>Aucun produit enregistré pour ${year}.</p>`}
+                : html`<p>Aucun produit enregistré pour ${year}.</p>`
+            }
           </section>
-          ${can("listIncidents")
-            ? html`<section class="card" aria-labelledby="inc-title">
+          ${
+            can("listIncidents")
+              ? html`<section class="card" aria-labelledby="inc-title">
                 <h2 id="inc-title">Derniers incidents de paiement</h2>
                 <${ProblemView} error=${incidents.error} />
-                ${incidents.data?.items.length
-                  ? html`<ul class="plain">${incidents.data.items.slice(-6).reverse().map((i) => html`<li><strong>${formatDate(i.date)}</strong> · ${i.detail} · <${Money} cents=${i.amount} /></li>`)}</ul>`
-                  : html`<p>Aucun incident en ${year}.</p>`}
+                ${
+                  incidents.data?.items.length
+                    ? html`<ul class="plain">${incidents.data.items
+                        .slice(-6)
+                        .reverse()
+                        .map((i) => html`<li><strong>${formatDate(i.date)}</strong> · ${i.detail} · <${Money} cents=${i.amount} /></li>`)}</ul>`
+                    : html`<p>Aucun incident en ${year}.</p>`
+                }
               </section>`
-            : null}
+              : null
+          }
         </div>`
-      : null}
+        : null
+    }
   <//>`;
 }

@@ -50,39 +50,59 @@ export function Expenses() {
     ${can("createExpense") ? html`<${NewExpense} onDone=${list.reload} />` : null}
     ${done ? html`<${Success}>${done}<//>` : null}
     <${ProblemView} error=${error ?? list.error} />
-    ${list.first
-      ? html`<table>
+    ${
+      list.first
+        ? html`<table>
           <caption class="sr-only">Dépenses ${year}</caption>
           <thead><tr><th scope="col">Date</th><th scope="col">Fournisseur</th><th scope="col">Libellé</th><th scope="col">Compte</th><th scope="col">Facture n°</th><th scope="col" class="num">Montant</th><th scope="col">Payée</th><th scope="col">Justificatif</th></tr></thead>
           <tbody>
             ${list.items.length === 0 ? html`<tr><td colspan="8">Aucune dépense en ${year}.</td></tr>` : null}
-            ${list.items.map((e) => html`<tr>
+            ${list.items.map(
+              (e) => html`<tr>
               <td>${formatDate(e.date)}</td><td>${e.supplier}</td><td>${e.label}</td><td>${e.account}</td><td>${e.pieceRef}</td><td class="num">${formatEuros(e.amount)}</td>
               <td>${e.paid ? `${formatDate(e.paid.date)} (${METHODS[e.paid.method] ?? e.paid.method})` : "non"}</td>
-              <td>${e.file
-                ? html`<button type="button" class="link" onClick=${() => open(e)}>Voir<span class="sr-only"> la facture ${e.pieceRef}</span></button>`
-                : can("uploadInvoice")
-                  ? html`<label class="file-button">Joindre<span class="sr-only"> la facture ${e.pieceRef}</span><input type="file" class="sr-only" accept="application/pdf,image/jpeg,image/png" onChange=${(ev: Event) => {
-                      const f = (ev.target as HTMLInputElement).files?.[0];
-                      if (f) void upload(e, f);
-                    }} /></label>`
-                  : "—"}</td></tr>`)}
+              <td>${
+                e.file
+                  ? html`<button type="button" class="link" onClick=${() => open(e)}>Voir<span class="sr-only"> la facture ${e.pieceRef}</span></button>`
+                  : can("uploadInvoice")
+                    ? html`<label class="file-button">Joindre<span class="sr-only"> la facture ${e.pieceRef}</span><input type="file" class="sr-only" accept="application/pdf,image/jpeg,image/png" onChange=${(
+                        ev: Event,
+                      ) => {
+                        const f = (ev.target as HTMLInputElement).files?.[0];
+                        if (f) void upload(e, f);
+                      }} /></label>`
+                    : "—"
+              }</td></tr>`,
+            )}
           </tbody>
         </table><${MoreButton} paged=${list} what="dépenses" />`
-      : html`<${Loading} />`}
+        : html`<${Loading} />`
+    }
   <//>`;
 }
 
 function NewExpense({ onDone }: { onDone: () => void }) {
   const grants = useLoad(() => (can("listGrants") ? get<{ items: Grant[] }>("/v1/grants") : Promise.resolve({ items: [] as Grant[] })), []);
   const [open, setOpen] = useState(false);
-  const [x, setX] = useState({ date: parisToday(), supplier: "", account: "6226", amount: "", label: "", pieceRef: "", grantId: "", paid: false, paidDate: parisToday(), method: "bank" });
+  const [x, setX] = useState({
+    date: parisToday(),
+    supplier: "",
+    account: "6226",
+    amount: "",
+    label: "",
+    pieceRef: "",
+    grantId: "",
+    paid: false,
+    paidDate: parisToday(),
+    method: "bank",
+  });
   const [error, setError] = useState<unknown>();
   const [done, setDone] = useState<string>();
   const [keys] = useState(keyKeeper);
   const cents = parseEuros(x.amount);
   const set = (p: Partial<typeof x>) => setX({ ...x, ...p });
-  if (!open) return html`<div class="toolbar"><button type="button" class="primary" onClick=${() => setOpen(true)}>Nouvelle dépense</button></div>${done ? html`<${Success}>${done}<//>` : null}`;
+  if (!open)
+    return html`<div class="toolbar"><button type="button" class="primary" onClick=${() => setOpen(true)}>Nouvelle dépense</button></div>${done ? html`<${Success}>${done}<//>` : null}`;
   return html`<form class="card" onSubmit=${(e: Event) => e.preventDefault()}>
     <h2>Nouvelle dépense</h2>
     <div class="row">
@@ -99,11 +119,13 @@ function NewExpense({ onDone }: { onDone: () => void }) {
     </div>
     <div class="row">
       <label class="radio"><input type="checkbox" checked=${x.paid} onChange=${(e: Event) => set({ paid: (e.target as HTMLInputElement).checked })} /> Déjà payée</label>
-      ${x.paid
-        ? html`<div class="field"><label for="x-paid-date">Payée le</label><input id="x-paid-date" type="date" value=${x.paidDate} onInput=${(e: Event) => set({ paidDate: (e.target as HTMLInputElement).value })} /></div>
+      ${
+        x.paid
+          ? html`<div class="field"><label for="x-paid-date">Payée le</label><input id="x-paid-date" type="date" value=${x.paidDate} onInput=${(e: Event) => set({ paidDate: (e.target as HTMLInputElement).value })} /></div>
             <div class="field"><label for="x-method">Moyen</label><select id="x-method" value=${x.method} onChange=${(e: Event) => set({ method: (e.target as HTMLSelectElement).value })}>
               ${Object.entries(METHODS).map(([k, v]) => html`<option value=${k}>${v}</option>`)}</select></div>`
-        : null}
+          : null
+      }
     </div>
     <${ActionButton} disabled=${!cents || !x.supplier.trim() || !x.label.trim() || !x.pieceRef.trim()} busy="Enregistrement…" onClick=${async () => {
       setError(undefined);

@@ -12,7 +12,8 @@ interface Address {
   city: string;
   country: string;
 }
-const addressText = (a: Address | undefined) => (a ? [a.line1, a.line2, `${a.postalCode} ${a.city}`, a.country !== "FR" ? a.country : ""].filter(Boolean).join(", ") : "");
+const addressText = (a: Address | undefined) =>
+  a ? [a.line1, a.line2, `${a.postalCode} ${a.city}`, a.country !== "FR" ? a.country : ""].filter(Boolean).join(", ") : "";
 
 export function Giving({ sub }: { sub: string }) {
   const tabs = [
@@ -51,20 +52,24 @@ function Donors({ year }: { year: number }) {
   const r = usePaged<Donor>("/v1/donors", { year, limit: 200 }, [year]);
   const withAddress = r.items.some((d) => d.address);
   return html`<${ProblemView} error=${r.error} />
-    ${r.first
-      ? html`<p class="summary">${formatInt(r.items.length)} donateurs${r.more ? " affichés" : ""}, <${Money} cents=${r.items.reduce((s, d) => s + d.total, 0)} /> reçus en ${year}.</p>
+    ${
+      r.first
+        ? html`<p class="summary">${formatInt(r.items.length)} donateurs${r.more ? " affichés" : ""}, <${Money} cents=${r.items.reduce((s, d) => s + d.total, 0)} /> reçus en ${year}.</p>
         <table>
           <caption class="sr-only">Donateurs ${year}</caption>
           <thead><tr><th scope="col">Nom</th><th scope="col">E-mail</th>${withAddress ? html`<th scope="col">Adresse</th>` : null}<th scope="col" class="num">Dons</th><th scope="col" class="num">Total</th><th scope="col">Mensuel</th><th scope="col">Dernier don</th></tr></thead>
           <tbody>
             ${r.items.length === 0 ? html`<tr><td colspan="7">Aucun don en ${year}.</td></tr>` : null}
-            ${r.items.map((d) => html`<tr>
+            ${r.items.map(
+              (d) => html`<tr>
               <td>${d.lastName.toUpperCase()} ${d.firstName}</td><td>${d.email}</td>${withAddress ? html`<td>${addressText(d.address)}</td>` : null}
               <td class="num">${d.gifts}</td><td class="num">${formatEuros(d.total)}</td>
-              <td>${d.monthly ? (d.subscription === "active" || !d.subscription ? "oui" : `oui (${d.subscription === "canceled" ? "arrêté" : d.subscription})`) : "non"}</td><td>${formatDate(d.lastGift)}</td></tr>`)}
+              <td>${d.monthly ? (d.subscription === "active" || !d.subscription ? "oui" : `oui (${d.subscription === "canceled" ? "arrêté" : d.subscription})`) : "non"}</td><td>${formatDate(d.lastGift)}</td></tr>`,
+            )}
           </tbody>
         </table><${MoreButton} paged=${r} what="donateurs" />`
-      : html`<${Loading} />`}`;
+        : html`<${Loading} />`
+    }`;
 }
 
 interface MemberRow {
@@ -87,18 +92,22 @@ function Members() {
         <option value="">Tous</option><option value="active">À jour</option><option value="expired">Expirés</option>
       </select></div></div>
     <${ProblemView} error=${r.error} />
-    ${r.first
-      ? html`<table>
+    ${
+      r.first
+        ? html`<table>
           <caption class="sr-only">Adhérents</caption>
           <thead><tr><th scope="col">Nom</th><th scope="col">E-mail</th><th scope="col">Organisation</th>${withAddress ? html`<th scope="col">Adresse</th>` : null}<th scope="col">Formule</th><th scope="col">Valable jusqu'au</th><th scope="col">Statut</th></tr></thead>
           <tbody>
             ${r.items.length === 0 ? html`<tr><td colspan="7">Aucun adhérent.</td></tr>` : null}
-            ${r.items.map((m) => html`<tr>
+            ${r.items.map(
+              (m) => html`<tr>
               <td>${m.lastName.toUpperCase()} ${m.firstName}</td><td>${m.email}</td><td>${m.organisation ?? ""}</td>${withAddress ? html`<td>${addressText(m.address)}</td>` : null}
-              <td>${m.tierId}</td><td>${formatDate(m.validUntil)}</td><td><span class=${`tag ${m.status}`}>${m.status === "active" ? "à jour" : "expiré"}</span></td></tr>`)}
+              <td>${m.tierId}</td><td>${formatDate(m.validUntil)}</td><td><span class=${`tag ${m.status}`}>${m.status === "active" ? "à jour" : "expiré"}</span></td></tr>`,
+            )}
           </tbody>
         </table><${MoreButton} paged=${r} what="adhérents" />`
-      : html`<${Loading} />`}`;
+        : html`<${Loading} />`
+    }`;
 }
 
 interface ReceiptRow {
@@ -112,7 +121,11 @@ interface ReceiptRow {
 }
 
 function Receipts({ year }: { year: number }) {
-  const r = usePaged<ReceiptRow, { items: ReceiptRow[]; nextCursor: string | null; declaration: { count: number; total: number } }>("/v1/receipts", { year, limit: 200 }, [year]);
+  const r = usePaged<ReceiptRow, { items: ReceiptRow[]; nextCursor: string | null; declaration: { count: number; total: number } }>(
+    "/v1/receipts",
+    { year, limit: 200 },
+    [year],
+  );
   const [error, setError] = useState<unknown>();
   const [done, setDone] = useState<string>();
   const [key] = useState(newKey);
@@ -144,20 +157,24 @@ function Receipts({ year }: { year: number }) {
   return html`${can("annualReceipts") ? html`<div class="toolbar"><button type="button" class="primary" onClick=${annual}>Émettre les reçus récapitulatifs ${year}</button></div>` : null}
     ${done ? html`<${Success}>${done}<//>` : null}
     <${ProblemView} error=${error ?? r.error} />
-    ${r.first
-      ? html`<p class="summary">Déclaration (art. 222 bis du CGI) : <strong>${formatInt(r.first.declaration.count)}</strong> reçus valides pour <strong>${formatEuros(r.first.declaration.total)}</strong>.</p>
+    ${
+      r.first
+        ? html`<p class="summary">Déclaration (art. 222 bis du CGI) : <strong>${formatInt(r.first.declaration.count)}</strong> reçus valides pour <strong>${formatEuros(r.first.declaration.total)}</strong>.</p>
         <table>
           <caption class="sr-only">Reçus fiscaux ${year}</caption>
           <thead><tr><th scope="col">Numéro</th><th scope="col">Émis le</th><th scope="col">Donateur</th><th scope="col">Type</th><th scope="col" class="num">Montant</th><th scope="col">Statut</th><th scope="col"><span class="sr-only">PDF</span></th></tr></thead>
           <tbody>
             ${r.items.length === 0 ? html`<tr><td colspan="7">Aucun reçu en ${year}.</td></tr>` : null}
-            ${r.items.map((x) => html`<tr>
+            ${r.items.map(
+              (x) => html`<tr>
               <td>${x.id}</td><td>${formatDate(x.issuedOn)}</td><td>${x.donor.lastName.toUpperCase()} ${x.donor.firstName}</td><td>${x.kind === "annual" ? "récapitulatif" : "don ponctuel"}</td>
               <td class="num">${formatEuros(x.amount)}</td><td>${x.status === "issued" ? "valide" : html`<span title=${x.cancelReason}>annulé</span>`}</td>
-              <td>${can("receiptPdf") ? html`<button type="button" class="link" onClick=${() => pdf(x.id)}>PDF<span class="sr-only"> du reçu ${x.id}</span></button>` : null}</td></tr>`)}
+              <td>${can("receiptPdf") ? html`<button type="button" class="link" onClick=${() => pdf(x.id)}>PDF<span class="sr-only"> du reçu ${x.id}</span></button>` : null}</td></tr>`,
+            )}
           </tbody>
         </table><${MoreButton} paged=${r} what="reçus" />`
-      : html`<${Loading} />`}`;
+        : html`<${Loading} />`
+    }`;
 }
 
 const INCIDENTS: Record<string, string> = {
@@ -170,10 +187,14 @@ const INCIDENTS: Record<string, string> = {
 };
 
 function Incidents({ year }: { year: number }) {
-  const r = useLoad(() => get<{ items: { ref: string; type: string; date: string; amount: number; email?: string; detail: string }[] }>("/v1/payment-incidents", { year }), [year]);
+  const r = useLoad(
+    () => get<{ items: { ref: string; type: string; date: string; amount: number; email?: string; detail: string }[] }>("/v1/payment-incidents", { year }),
+    [year],
+  );
   return html`<${ProblemView} error=${r.error} />
-    ${r.data
-      ? html`<table>
+    ${
+      r.data
+        ? html`<table>
           <caption class="sr-only">Incidents de paiement ${year}</caption>
           <thead><tr><th scope="col">Date</th><th scope="col">Incident</th><th scope="col">Donateur</th><th scope="col">Détail</th><th scope="col" class="num">Montant</th></tr></thead>
           <tbody>
@@ -181,5 +202,6 @@ function Incidents({ year }: { year: number }) {
             ${r.data.items.map((i) => html`<tr><td>${formatDate(i.date)}</td><td>${INCIDENTS[i.type] ?? i.type}</td><td>${i.email ?? ""}</td><td>${i.detail}</td><td class="num">${formatEuros(i.amount)}</td></tr>`)}
           </tbody>
         </table>`
-      : html`<${Loading} />`}`;
+        : html`<${Loading} />`
+    }`;
 }

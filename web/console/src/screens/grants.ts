@@ -57,18 +57,21 @@ function Funders() {
   const detail = useLoad(() => (open ? get<Funder & { grants: Grant[] }>(`/v1/funders/${encodeURIComponent(open)}`) : Promise.resolve(undefined)), [open]);
   return html`${can("createFunder") ? html`<${NewFunder} onDone=${list.reload} />` : null}
     <${ProblemView} error=${list.error ?? detail.error} />
-    ${list.data
-      ? html`<table>
+    ${
+      list.data
+        ? html`<table>
           <caption class="sr-only">Financeurs et leurs chiffres</caption>
           <thead><tr><th scope="col">Financeur</th><th scope="col">Type</th><th scope="col" class="num">Accordé</th><th scope="col" class="num">Reçu</th><th scope="col" class="num">Reste à recevoir</th><th scope="col" class="num">Dépensé</th><th scope="col"><span class="sr-only">Détail</span></th></tr></thead>
           <tbody>
             ${list.data.items.length === 0 ? html`<tr><td colspan="7">Aucun financeur.</td></tr>` : null}
-            ${list.data.items.map((f) => html`<tr>
+            ${list.data.items.map(
+              (f) => html`<tr>
               <td>${f.name}</td><td>${FUNDER_KINDS[f.kind] ?? f.kind}</td><td class="num">${formatEuros(f.awarded)}</td><td class="num">${formatEuros(f.received)}</td>
               <td class="num">${formatEuros(f.outstanding)}</td><td class="num">${formatEuros(f.spent)}</td>
               <td><button type="button" class="link" aria-expanded=${open === f.id} onClick=${() => setOpen(open === f.id ? undefined : f.id)}>Détail<span class="sr-only"> de ${f.name}</span></button></td></tr>
-              ${open === f.id && detail.data
-                ? html`<tr class="lines"><td colspan="7">
+              ${
+                open === f.id && detail.data
+                  ? html`<tr class="lines"><td colspan="7">
                     <dl class="figures">
                       <div><dt>Accordé</dt><dd>${formatEuros(detail.data.awarded)}</dd></div>
                       <div><dt>Reçu</dt><dd>${formatEuros(detail.data.received)}</dd></div>
@@ -78,10 +81,13 @@ function Funders() {
                     </dl>
                     ${detail.data.grants.length ? html`<ul class="plain">${detail.data.grants.map((g) => html`<li>${g.title} · signée le ${formatDate(g.agreementDate)} · ${formatEuros(g.amount)}${g.restricted ? " · affectée" : ""}</li>`)}</ul>` : html`<p>Aucune subvention.</p>`}
                   </td></tr>`
-                : null}`)}
+                  : null
+              }`,
+            )}
           </tbody>
         </table>`
-      : html`<${Loading} />`}`;
+        : html`<${Loading} />`
+    }`;
 }
 
 function NewFunder({ onDone }: { onDone: () => void }) {
@@ -125,21 +131,25 @@ function GrantList() {
     ${can("createGrant") ? html`<${NewGrant} onDone=${list.reload} />` : null}
     ${done ? html`<${Success}>${done}<//>` : null}
     <${ProblemView} error=${list.error} />
-    ${list.data
-      ? html`<table>
+    ${
+      list.data
+        ? html`<table>
           <caption class="sr-only">Subventions ${year}</caption>
           <thead><tr><th scope="col">Financeur</th><th scope="col">Objet</th><th scope="col">Signée le</th><th scope="col">Période</th><th scope="col" class="num">Montant</th><th scope="col" class="num">Reçu</th><th scope="col"><span class="sr-only">Actions</span></th></tr></thead>
           <tbody>
             ${list.data.items.length === 0 ? html`<tr><td colspan="7">Aucune subvention pour ${year}.</td></tr>` : null}
-            ${list.data.items.map((g) => html`<tr>
+            ${list.data.items.map(
+              (g) => html`<tr>
               <td>${g.funderName}</td><td>${g.title}${g.restricted ? html` <span class="tag">affectée</span>` : null}</td><td>${formatDate(g.agreementDate)}</td>
               <td>${formatDate(g.startDate)} – ${formatDate(g.endDate)}</td><td class="num">${formatEuros(g.amount)}</td>
               <td class="num">${formatEuros(g.installments.reduce((s, i) => s + i.received, 0))}</td>
               <td>${can("recordGrantPayment") ? html`<button type="button" class="secondary small" aria-expanded=${paying === g.id} onClick=${() => setPaying(paying === g.id ? undefined : g.id)}>Encaisser<span class="sr-only"> ${g.title}</span></button>` : null}</td></tr>
-              ${paying === g.id ? html`<tr class="lines"><td colspan="7"><${Payment} grant=${g} onDone=${(m: string) => (setPaying(undefined), setDone(m), list.reload())} /></td></tr>` : null}`)}
+              ${paying === g.id ? html`<tr class="lines"><td colspan="7"><${Payment} grant=${g} onDone=${(m: string) => (setPaying(undefined), setDone(m), list.reload())} /></td></tr>` : null}`,
+            )}
           </tbody>
         </table>`
-      : html`<${Loading} />`}`;
+        : html`<${Loading} />`
+    }`;
 }
 
 function Payment({ grant, onDone }: { grant: Grant; onDone: (m: string) => void }) {
@@ -154,7 +164,10 @@ function Payment({ grant, onDone }: { grant: Grant; onDone: (m: string) => void 
     <${ActionButton} disabled=${!cents} busy="Enregistrement…" onClick=${async () => {
       setError(undefined);
       try {
-        await api("POST", `/v1/grants/${encodeURIComponent(grant.id)}/payments`, { body: { date, amount: cents }, idempotencyKey: keys.for({ date, amount: cents }) });
+        await api("POST", `/v1/grants/${encodeURIComponent(grant.id)}/payments`, {
+          body: { date, amount: cents },
+          idempotencyKey: keys.for({ date, amount: cents }),
+        });
         onDone(`Versement de ${formatEuros(cents!)} enregistré pour « ${grant.title} ».`);
       } catch (err) {
         setError(err);
@@ -166,7 +179,15 @@ function Payment({ grant, onDone }: { grant: Grant; onDone: (m: string) => void 
 
 function NewGrant({ onDone }: { onDone: () => void }) {
   const funders = useLoad(() => get<{ items: Funder[] }>("/v1/funders", { limit: 500 }), []);
-  const [g, setG] = useState({ funderId: "", title: "", agreementDate: parisToday(), amount: "", restricted: false, startDate: parisToday(), endDate: parisToday() });
+  const [g, setG] = useState({
+    funderId: "",
+    title: "",
+    agreementDate: parisToday(),
+    amount: "",
+    restricted: false,
+    startDate: parisToday(),
+    endDate: parisToday(),
+  });
   const [installments, setInstallments] = useState<{ dueDate: string; amount: string }[]>([{ dueDate: parisToday(), amount: "" }]);
   const [error, setError] = useState<unknown>();
   const [done, setDone] = useState<string>();
@@ -191,10 +212,12 @@ function NewGrant({ onDone }: { onDone: () => void }) {
       <label class="radio"><input type="checkbox" checked=${g.restricted} onChange=${(e: Event) => set({ restricted: (e.target as HTMLInputElement).checked })} /> Affectée à un projet (fonds dédiés)</label>
     </div>
     <fieldset><legend>Échéancier</legend>
-      ${installments.map((i, n) => html`<div class="row">
+      ${installments.map(
+        (i, n) => html`<div class="row">
         <div class="field"><label for=${`inst-date-${n}`}>Date de l'échéance ${n + 1}</label><input id=${`inst-date-${n}`} type="date" value=${i.dueDate} onInput=${(e: Event) => setInstallments(installments.map((x, j) => (j === n ? { ...x, dueDate: (e.target as HTMLInputElement).value } : x)))} /></div>
         <div class="field"><label for=${`inst-amount-${n}`}>Montant de l'échéance ${n + 1} (€)</label><input id=${`inst-amount-${n}`} class="num" inputmode="decimal" value=${i.amount} onInput=${(e: Event) => setInstallments(installments.map((x, j) => (j === n ? { ...x, amount: (e.target as HTMLInputElement).value } : x)))} /></div>
-      </div>`)}
+      </div>`,
+      )}
       <button type="button" class="secondary small" onClick=${() => setInstallments([...installments, { dueDate: g.endDate, amount: "" }])}>Ajouter une échéance</button>
       <p aria-live="polite" class=${amount !== null && sum === amount ? "balance ok" : "balance ko"}>Échéances : ${formatEuros(sum)} sur ${amount !== null ? formatEuros(amount) : "—"}</p>
     </fieldset>
@@ -214,8 +237,6 @@ function NewGrant({ onDone }: { onDone: () => void }) {
   </form>`;
 }
 
-
-
 interface DedicatedRow {
   grantId: string;
   title: string;
@@ -234,32 +255,43 @@ function DedicatedFunds() {
   const { years, current } = useYears();
   const [picked, setYear] = useState<number>();
   const year = picked ?? current;
-  const funds = useLoad(() => get<{ rows: DedicatedRow[]; totals: { atStart: number; new: number; used: number; atEnd: number }; pending: string[] }>("/v1/grants/dedicated-funds", { year }), [year]);
+  const funds = useLoad(
+    () =>
+      get<{ rows: DedicatedRow[]; totals: { atStart: number; new: number; used: number; atEnd: number }; pending: string[] }>("/v1/grants/dedicated-funds", {
+        year,
+      }),
+    [year],
+  );
   const [error, setError] = useState<unknown>();
   const [done, setDone] = useState<string>();
   const [keys] = useState(keyKeeper);
   const f = funds.data;
   return html`<div class="toolbar"><${YearSelect} id="df-year" value=${year} years=${years} onChange=${setYear} />
-      ${can("postDedicatedFunds") && f?.pending.length
-        ? html`<${ActionButton} busy="Comptabilisation…" onClick=${async () => {
-            setError(undefined);
-            setDone(undefined);
-            try {
-              const out = await api<{ entries: unknown[] }>("POST", `/v1/ledger/years/${year}/dedicated-funds`, { idempotencyKey: keys.for({ year, pending: f.pending }) });
-              setDone(`Fonds dédiés ${year} comptabilisés (${out.entries.length} écriture(s)).`);
-              keys.reset();
-              funds.reload();
-            } catch (err) {
-              setError(err);
-            }
-          }}>Comptabiliser les fonds dédiés ${year}<//>`
-        : null}
+      ${
+        can("postDedicatedFunds") && f?.pending.length
+          ? html`<${ActionButton} busy="Comptabilisation…" onClick=${async () => {
+              setError(undefined);
+              setDone(undefined);
+              try {
+                const out = await api<{ entries: unknown[] }>("POST", `/v1/ledger/years/${year}/dedicated-funds`, {
+                  idempotencyKey: keys.for({ year, pending: f.pending }),
+                });
+                setDone(`Fonds dédiés ${year} comptabilisés (${out.entries.length} écriture(s)).`);
+                keys.reset();
+                funds.reload();
+              } catch (err) {
+                setError(err);
+              }
+            }}>Comptabiliser les fonds dédiés ${year}<//>`
+          : null
+      }
     </div>
     <p class="hint">Part des subventions affectées reçue mais non encore dépensée, reportée sur l'exercice suivant (comptes 689/19x/789). À comptabiliser avant la clôture.</p>
     ${done ? html`<${Success}>${done}<//>` : null}
     <${ProblemView} error=${error ?? funds.error} />
-    ${f
-      ? html`<table>
+    ${
+      f
+        ? html`<table>
           <caption class="sr-only">Fonds dédiés ${year}</caption>
           <thead><tr><th scope="col">Subvention</th><th scope="col" class="num">Au début</th><th scope="col" class="num">Reportés</th><th scope="col" class="num">Utilisés</th><th scope="col" class="num">À la fin</th><th scope="col">Comptabilisé</th></tr></thead>
           <tbody>
@@ -268,5 +300,6 @@ function DedicatedFunds() {
           </tbody>
           <tfoot><tr><th scope="row">Totaux</th><td class="num">${formatEuros(f.totals.atStart)}</td><td class="num">${formatEuros(f.totals.new)}</td><td class="num">${formatEuros(f.totals.used)}</td><td class="num">${formatEuros(f.totals.atEnd)}</td><td></td></tr></tfoot>
         </table>`
-      : html`<${Loading} />`}`;
+        : html`<${Loading} />`
+    }`;
 }

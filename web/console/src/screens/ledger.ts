@@ -5,7 +5,23 @@
 import { useMemo, useState } from "preact/hooks";
 import { api, get, keyKeeper } from "../api.js";
 import { formatDate, formatEuros, formatInt, formatPlain, parisToday, parseEuros } from "../money.js";
-import { ActionButton, Balance, can, confirmDialog, html, ROLE_LABELS, Loading, Money, Page, ProblemView, Success, Tabs, useLoad, useYears, YearSelect } from "../ui.js";
+import {
+  ActionButton,
+  Balance,
+  can,
+  confirmDialog,
+  html,
+  ROLE_LABELS,
+  Loading,
+  Money,
+  Page,
+  ProblemView,
+  Success,
+  Tabs,
+  useLoad,
+  useYears,
+  YearSelect,
+} from "../ui.js";
 import type { TrialBalance } from "./dashboard.js";
 
 export interface Entry {
@@ -49,7 +65,14 @@ export function Ledger({ sub }: { sub: string }) {
   ].filter((t) => t.show);
   const [tab, ...args] = sub.split("/");
   const current = tabs.find((t) => t.id === tab)?.id ?? "ecritures";
-  const title = { ecritures: "Écritures", saisie: "Saisir une écriture", balance: "Balance générale", "grand-livre": "Grand livre", exercices: "Exercices et clôture", integrite: "Intégrité du journal" }[current]!;
+  const title = {
+    ecritures: "Écritures",
+    saisie: "Saisir une écriture",
+    balance: "Balance générale",
+    "grand-livre": "Grand livre",
+    exercices: "Exercices et clôture",
+    integrite: "Intégrité du journal",
+  }[current]!;
   return html`<${Page} title=${title}>
     <${Tabs} label="Comptabilité" items=${tabs} current=${current} />
     ${current === "ecritures" ? html`<${Entries} />` : null}
@@ -77,7 +100,15 @@ function Entries() {
   const from = filters.from || `${current}-01-01`;
   const to = filters.to || `${current}-12-31`;
   const page = useLoad(
-    () => get<{ items: Entry[]; nextCursor: string | null }>("/v1/ledger/entries", { from, to, journal: filters.journal, account: filters.account, limit: 50, cursor }),
+    () =>
+      get<{ items: Entry[]; nextCursor: string | null }>("/v1/ledger/entries", {
+        from,
+        to,
+        journal: filters.journal,
+        account: filters.account,
+        limit: 50,
+        cursor,
+      }),
     [from, to, filters.journal, filters.account, cursor],
   );
   const reverse = async (e: Entry) => {
@@ -93,7 +124,10 @@ function Entries() {
     if (!ok) return;
     try {
       const body = ok.date ? { date: ok.date } : {};
-      const rev = await api<Entry>("POST", `/v1/ledger/entries/${encodeURIComponent(e.id)}/reversal`, { body, idempotencyKey: `reverse-${e.id}-${ok.date ?? ""}` });
+      const rev = await api<Entry>("POST", `/v1/ledger/entries/${encodeURIComponent(e.id)}/reversal`, {
+        body,
+        idempotencyKey: `reverse-${e.id}-${ok.date ?? ""}`,
+      });
       setMessage(`Écriture ${e.ref} extournée par l'écriture ${rev.ref}.`);
       page.reload();
     } catch (err) {
@@ -118,8 +152,9 @@ function Entries() {
     ${message ? html`<${Success}>${message}<//>` : null}
     <${ProblemView} error=${actionError ?? page.error} />
     ${page.loading && !page.data ? html`<${Loading} />` : null}
-    ${page.data
-      ? html`<table class="entries">
+    ${
+      page.data
+        ? html`<table class="entries">
           <caption class="sr-only">Écritures du ${formatDate(from)} au ${formatDate(to)}</caption>
           <thead><tr><th scope="col">Date</th><th scope="col">N°</th><th scope="col">Libellé</th><th scope="col">Pièce</th><th scope="col" class="num">Montant</th><th scope="col"><span class="sr-only">Actions</span></th></tr></thead>
           <tbody>
@@ -133,17 +168,21 @@ function Entries() {
                   <td class="num">${formatEuros(total(e))}</td>
                   <td class="row-actions">
                     <button type="button" class="link" aria-expanded=${open === e.id} aria-controls=${`lines-${e.id}`} onClick=${() => setOpen(open === e.id ? undefined : e.id)}>Lignes<span class="sr-only"> de ${e.ref}</span></button>
-                    ${can("reverseEntry") && !e.reversalOf && e.journal !== "AN" && e.journal !== "CL"
-                      ? html`<button type="button" class="secondary small" onClick=${() => reverse(e)}>Extourner<span class="sr-only"> ${e.ref}</span></button>`
-                      : null}
+                    ${
+                      can("reverseEntry") && !e.reversalOf && e.journal !== "AN" && e.journal !== "CL"
+                        ? html`<button type="button" class="secondary small" onClick=${() => reverse(e)}>Extourner<span class="sr-only"> ${e.ref}</span></button>`
+                        : null
+                    }
                   </td>
                 </tr>
-                ${open === e.id
-                  ? html`<tr class="lines" id=${`lines-${e.id}`}><td colspan="6"><table class="compact">
+                ${
+                  open === e.id
+                    ? html`<tr class="lines" id=${`lines-${e.id}`}><td colspan="6"><table class="compact">
                       <thead><tr><th scope="col">Compte</th><th scope="col">Libellé</th><th scope="col" class="num">Débit</th><th scope="col" class="num">Crédit</th></tr></thead>
                       <tbody>${e.lines.map((l) => html`<tr><td>${l.account}</td><td>${l.label ?? ""}</td><td class="num">${l.debit ? formatEuros(l.debit) : ""}</td><td class="num">${l.credit ? formatEuros(l.credit) : ""}</td></tr>`)}</tbody>
                     </table><p class="hash">${e.createdBy ? html`Saisie par ${ROLE_LABELS[e.createdBy.role ?? ""] ?? e.createdBy.role ?? "?"} (${e.createdBy.sub})${e.validDate ? `, validée le ${formatDate(e.validDate)}` : ""}. ` : null}Empreinte : <code>${e.hash}</code></p></td></tr>`
-                  : null}`,
+                    : null
+                }`,
             )}
           </tbody>
         </table>
@@ -152,7 +191,8 @@ function Entries() {
           <span>Page ${cursors.length}</span>
           <button type="button" class="secondary" disabled=${!page.data.nextCursor} onClick=${() => setCursors([...cursors, page.data!.nextCursor!])}>Page suivante</button>
         </nav>`
-      : null}`;
+        : null
+    }`;
 }
 
 // ------------------------------------------------------------------ posting
@@ -241,7 +281,8 @@ function PostEntry() {
       <caption class="sr-only">Lignes de l'écriture</caption>
       <thead><tr><th scope="col">Compte</th><th scope="col">Libellé de ligne (facultatif)</th><th scope="col" class="num">Débit (€)</th><th scope="col" class="num">Crédit (€)</th><th scope="col"><span class="sr-only">Retirer</span></th></tr></thead>
       <tbody>
-        ${lines.map((l, i) => html`<tr key=${l.key}>
+        ${lines.map(
+          (l, i) => html`<tr key=${l.key}>
           <td><input aria-label=${`Compte, ligne ${i + 1}`} list="chart" inputmode="numeric" value=${l.account}
                 aria-invalid=${l.account && known.size && !known.has(l.account) ? "true" : undefined}
                 onInput=${(ev: Event) => set(i, { account: (ev.target as HTMLInputElement).value.trim() })} />
@@ -250,13 +291,20 @@ function PostEntry() {
           <td><input aria-label=${`Débit, ligne ${i + 1}`} class="num" inputmode="decimal" placeholder="0,00" value=${l.debit}
                 aria-invalid=${l.debit.trim() && parseEuros(l.debit) === null ? "true" : undefined}
                 onInput=${(ev: Event) => set(i, { debit: (ev.target as HTMLInputElement).value })}
-                onBlur=${() => { const c = parseEuros(l.debit); if (c !== null) set(i, { debit: formatPlain(c) }); }} /></td>
+                onBlur=${() => {
+                  const c = parseEuros(l.debit);
+                  if (c !== null) set(i, { debit: formatPlain(c) });
+                }} /></td>
           <td><input aria-label=${`Crédit, ligne ${i + 1}`} class="num" inputmode="decimal" placeholder="0,00" value=${l.credit}
                 aria-invalid=${l.credit.trim() && parseEuros(l.credit) === null ? "true" : undefined}
                 onInput=${(ev: Event) => set(i, { credit: (ev.target as HTMLInputElement).value })}
-                onBlur=${() => { const c = parseEuros(l.credit); if (c !== null) set(i, { credit: formatPlain(c) }); }} /></td>
+                onBlur=${() => {
+                  const c = parseEuros(l.credit);
+                  if (c !== null) set(i, { credit: formatPlain(c) });
+                }} /></td>
           <td><button type="button" class="link" disabled=${lines.length <= 2} onClick=${() => setLines(lines.filter((_, j) => j !== i))}>Retirer<span class="sr-only"> la ligne ${i + 1}</span></button></td>
-        </tr>`)}
+        </tr>`,
+        )}
       </tbody>
       <tfoot><tr>
         <th scope="row" colspan="2"><button type="button" class="secondary small" onClick=${() => setLines([...lines, emptyLine()])}>Ajouter une ligne</button> <span class="total-label">Totaux</span></th>
@@ -284,15 +332,17 @@ function TrialBalanceView() {
   return html`<div class="toolbar"><${YearSelect} id="tb-year" value=${year} years=${years} onChange=${setYear} />
       <label class="radio"><input type="checkbox" checked=${beforeClosing} onChange=${(e: Event) => setBeforeClosing((e.target as HTMLInputElement).checked)} /> Avant les écritures de clôture</label></div>
     <${ProblemView} error=${tb.error} />
-    ${tb.data
-      ? html`<table>
+    ${
+      tb.data
+        ? html`<table>
           <caption class="sr-only">Balance générale ${year}</caption>
           <thead><tr><th scope="col">Compte</th><th scope="col">Intitulé</th><th scope="col" class="num">Mouvements débit</th><th scope="col" class="num">Mouvements crédit</th><th scope="col" class="num">Solde débiteur</th><th scope="col" class="num">Solde créditeur</th></tr></thead>
           <tbody>${tb.data.accounts.map((a) => html`<tr><td><a href=${`#/comptabilite/grand-livre/${a.account}/${year}`}>${a.account}</a></td><td>${a.label}</td><td class="num">${formatEuros(a.debit)}</td><td class="num">${formatEuros(a.credit)}</td><td class="num">${a.balance > 0 ? formatEuros(a.balance) : ""}</td><td class="num">${a.balance < 0 ? formatEuros(-a.balance) : ""}</td></tr>`)}</tbody>
           <tfoot><tr><th scope="row" colspan="2">Totaux</th><td class="num">${formatEuros(tb.data.totals.debit)}</td><td class="num">${formatEuros(tb.data.totals.credit)}</td>
             <td class="num">${formatEuros(tb.data.accounts.reduce((s, a) => s + Math.max(a.balance, 0), 0))}</td><td class="num">${formatEuros(tb.data.accounts.reduce((s, a) => s + Math.max(-a.balance, 0), 0))}</td></tr></tfoot>
         </table>`
-      : html`<${Loading} />`}`;
+        : html`<${Loading} />`
+    }`;
 }
 
 interface GlLine {
@@ -314,7 +364,10 @@ function GeneralLedger(props: { account?: string; year?: number }) {
   const [cursors, setCursors] = useState<(string | undefined)[]>([undefined]);
   const year = picked ?? current;
   const cursor = cursors[cursors.length - 1];
-  const gl = useLoad(() => get<{ label: string; items: GlLine[]; nextCursor: string | null }>("/v1/ledger/general-ledger", { year, account, limit: 100, cursor }), [year, account, cursor]);
+  const gl = useLoad(
+    () => get<{ label: string; items: GlLine[]; nextCursor: string | null }>("/v1/ledger/general-ledger", { year, account, limit: 100, cursor }),
+    [year, account, cursor],
+  );
   return html`<div class="toolbar">
       <${YearSelect} id="gl-year" value=${year} years=${years} onChange=${(y: number) => (setYear(y), setCursors([undefined]))} />
       <div class="field inline"><label for="gl-account">Compte</label>
@@ -323,8 +376,9 @@ function GeneralLedger(props: { account?: string; year?: number }) {
         </select></div>
     </div>
     <${ProblemView} error=${gl.error} />
-    ${gl.data
-      ? html`<table>
+    ${
+      gl.data
+        ? html`<table>
           <caption class="sr-only">Grand livre du compte ${account} ${gl.data.label}, ${year}</caption>
           <thead><tr><th scope="col">Date</th><th scope="col">N°</th><th scope="col">Libellé</th><th scope="col">Pièce</th><th scope="col" class="num">Débit</th><th scope="col" class="num">Crédit</th><th scope="col" class="num">Solde</th></tr></thead>
           <tbody>
@@ -337,7 +391,8 @@ function GeneralLedger(props: { account?: string; year?: number }) {
           <span>Page ${cursors.length}</span>
           <button type="button" class="secondary" disabled=${!gl.data.nextCursor} onClick=${() => setCursors([...cursors, gl.data!.nextCursor!])}>Page suivante</button>
         </nav>`
-      : html`<${Loading} />`}`;
+        : html`<${Loading} />`
+    }`;
 }
 
 // ------------------------------------------------------------------ years, integrity
@@ -366,16 +421,20 @@ function Years() {
   };
   const STATUS: Record<string, string> = { open: "ouvert", closing: "clôture en cours", closed: "clôturé" };
   return html`${done ? html`<${Success}>${done}<//>` : null}<${ProblemView} error=${error ?? years.error} />
-    ${years.data
-      ? html`<table>
+    ${
+      years.data
+        ? html`<table>
           <caption class="sr-only">Exercices</caption>
           <thead><tr><th scope="col">Exercice</th><th scope="col">Statut</th><th scope="col">Clôturé le</th><th scope="col" class="num">Résultat</th><th scope="col"><span class="sr-only">Actions</span></th></tr></thead>
-          <tbody>${years.data.items.map((y) => html`<tr>
+          <tbody>${years.data.items.map(
+            (y) => html`<tr>
             <td>${y.year}</td><td>${STATUS[y.status] ?? y.status}</td><td>${y.closedAt ? formatDate(y.closedAt) : ""}</td><td class="num">${y.result !== undefined ? html`<${Money} cents=${y.result} signed />` : ""}</td>
             <td>${y.status === "open" && can("closeYear") ? html`<button type="button" class="secondary small" onClick=${() => close(y.year)}>Clôturer ${y.year}</button>` : null}</td>
-          </tr>`)}</tbody>
+          </tr>`,
+          )}</tbody>
         </table>`
-      : html`<${Loading} />`}`;
+        : html`<${Loading} />`
+    }`;
 }
 
 function Integrity() {
@@ -392,10 +451,12 @@ function Integrity() {
       }
     }}>Vérifier la chaîne des écritures<//>
     <${ProblemView} error=${error} />
-    ${result
-      ? result.ok
-        ? html`<${Success}>Chaîne intacte : ${formatInt(result.entries)} écritures vérifiées. Dernière empreinte <code>${result.head}</code>.<//>`
-        : html`<div class="alert error" role="alert">Chaîne rompue à l'écriture ${result.firstBroken?.ref ?? "?"} : ${result.firstBroken?.reason}.</div>`
-      : null}
+    ${
+      result
+        ? result.ok
+          ? html`<${Success}>Chaîne intacte : ${formatInt(result.entries)} écritures vérifiées. Dernière empreinte <code>${result.head}</code>.<//>`
+          : html`<div class="alert error" role="alert">Chaîne rompue à l'écriture ${result.firstBroken?.ref ?? "?"} : ${result.firstBroken?.reason}.</div>`
+        : null
+    }
   </div>`;
 }

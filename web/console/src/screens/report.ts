@@ -15,9 +15,25 @@ interface Figures {
   commentary: string[];
 }
 
-const PLATFORMS: Record<string, string> = { linkedin: "LinkedIn", youtube: "YouTube", instagram: "Instagram", facebook: "Facebook", x: "X", mastodon: "Mastodon", bluesky: "Bluesky" };
+const PLATFORMS: Record<string, string> = {
+  linkedin: "LinkedIn",
+  youtube: "YouTube",
+  instagram: "Instagram",
+  facebook: "Facebook",
+  x: "X",
+  mastodon: "Mastodon",
+  bluesky: "Bluesky",
+};
 /** Column headings of the monthly table (the form keeps the long names). */
-const SHORT: Record<string, string> = { followers: "Abonnés", newFollowers: "Nouveaux", impressions: "Impressions", reactions: "Réactions", pageVisits: "Visites", videosPublished: "Vidéos", views: "Vues" };
+const SHORT: Record<string, string> = {
+  followers: "Abonnés",
+  newFollowers: "Nouveaux",
+  impressions: "Impressions",
+  reactions: "Réactions",
+  pageVisits: "Visites",
+  videosPublished: "Vidéos",
+  views: "Vues",
+};
 const METRICS: Record<string, string> = {
   followers: "Abonnés (fin de mois)",
   newFollowers: "Nouveaux abonnés",
@@ -27,7 +43,6 @@ const METRICS: Record<string, string> = {
   videosPublished: "Vidéos publiées",
   views: "Vues",
 };
-
 
 /** A source of income as the report names it: the funder when the source is one funder’s contribution. */
 const sourceName = (s: { label: string; funder?: string }) => s.funder ?? s.label;
@@ -66,8 +81,9 @@ function FiguresView({ year }: { year: number }) {
     </div>
     ${done ? html`<${Success}>${done}<//>` : null}
     <${ProblemView} error=${error ?? figures.error} />
-    ${f
-      ? html`<section class="kpis" aria-label="Chiffres clés ${year}">
+    ${
+      f
+        ? html`<section class="kpis" aria-label="Chiffres clés ${year}">
           <div class="kpi"><h2>Produits</h2><p>${formatEuros(f.income.total)}</p></div>
           <div class="kpi"><h2>Charges</h2><p>${formatEuros(f.expenses.total)}</p></div>
           <div class="kpi"><h2>Résultat</h2><p class=${f.result < 0 ? "neg" : ""}>${formatEuros(f.result)}</p></div>
@@ -82,13 +98,16 @@ function FiguresView({ year }: { year: number }) {
             <${ChartView} type="bar" label=${`Charges ${year} par nature`} labels=${f.expenses.byCategory.map((c) => c.label)} values=${f.expenses.byCategory.map((c) => c.amount)} />
             <${ShareTable} caption="Charges par nature" rows=${f.expenses.byCategory.map((c) => ({ label: c.label, amount: c.amount, share: c.share }))} /></section>
         </div>
-        ${f.grants.length
-          ? html`<section class="card"><h2>Financeurs</h2><table class="compact"><caption class="sr-only">Subventions par financeur</caption>
+        ${
+          f.grants.length
+            ? html`<section class="card"><h2>Financeurs</h2><table class="compact"><caption class="sr-only">Subventions par financeur</caption>
               <thead><tr><th scope="col">Financeur</th><th scope="col" class="num">Accordé</th><th scope="col" class="num">Produit de l'exercice</th><th scope="col" class="num">Reçu</th><th scope="col" class="num">Dépensé</th></tr></thead>
               <tbody>${f.grants.map((g) => html`<tr><td>${g.funder}</td><td class="num">${g.awarded === null ? "—" : formatEuros(g.awarded)}</td><td class="num">${formatEuros(g.recognised)}</td><td class="num">${g.received === null ? "—" : formatEuros(g.received)}</td><td class="num">${g.spent === null ? "—" : formatEuros(g.spent)}</td></tr>`)}</tbody></table></section>`
-          : null}
+            : null
+        }
         ${f.commentary?.length ? html`<section class="card"><h2>Commentaire</h2>${f.commentary.map((c) => html`<p>${c}</p>`)}</section>` : null}`
-      : html`<${Loading} />`}`;
+        : html`<${Loading} />`
+    }`;
 }
 
 const ShareTable = ({ caption, rows }: { caption: string; rows: { label: string; amount: number; share: number }[] }) =>
@@ -103,8 +122,9 @@ function Social({ year }: { year: number }) {
   return html`<${ProblemView} error=${list.error} />
     ${can("putSocialMetrics") ? html`<${SocialEntry} year=${year} onDone=${list.reload} />` : null}
     ${can("importSocialMetrics") ? html`<${SocialImport} onDone=${list.reload} />` : null}
-    ${list.data
-      ? html`<div class="scroll"><table>
+    ${
+      list.data
+        ? html`<div class="scroll"><table>
           <caption class="sr-only">Statistiques mensuelles ${year}</caption>
           <thead><tr><th scope="col">Réseau</th><th scope="col">Mois</th>${Object.entries(METRICS).map(([k, m]) => html`<th scope="col" class="num"><abbr title=${m}>${SHORT[k]}</abbr></th>`)}</tr></thead>
           <tbody>
@@ -112,7 +132,8 @@ function Social({ year }: { year: number }) {
             ${list.data.items.map((m) => html`<tr><td>${PLATFORMS[m.platform] ?? m.platform}</td><td class="nowrap">${m.month}</td>${Object.keys(METRICS).map((k) => html`<td class="num">${m[k as keyof typeof METRICS] === undefined ? "" : formatInt(m[k as keyof typeof METRICS]!)}</td>`)}</tr>`)}
           </tbody>
         </table></div>`
-      : html`<${Loading} />`}`;
+        : html`<${Loading} />`
+    }`;
 }
 
 function SocialEntry({ year, onDone }: { year: number; onDone: () => void }) {
@@ -132,7 +153,9 @@ function SocialEntry({ year, onDone }: { year: number; onDone: () => void }) {
         setError(undefined);
         setDone(undefined);
         try {
-          const given = Object.entries(values).map(([k, v]) => [k, v.replace(/[\s\u00a0\u202f]/g, "")] as const).filter(([, v]) => v !== "");
+          const given = Object.entries(values)
+            .map(([k, v]) => [k, v.replace(/[\s\u00a0\u202f]/g, "")] as const)
+            .filter(([, v]) => v !== "");
           const bad = given.filter(([k, v]) => !(k === "newFollowers" ? /^-?\d{1,12}$/ : /^\d{1,12}$/).test(v));
           if (bad.length) {
             setError(new Error(`Nombre entier attendu : ${bad.map(([k]) => METRICS[k]).join(", ")}.`));
@@ -172,7 +195,11 @@ function SocialImport({ onDone }: { onDone: () => void }) {
         setDone(undefined);
         try {
           const q = followers.trim() && platform === "linkedin" ? `?followers=${encodeURIComponent(followers.replace(/\s/g, ""))}` : "";
-          const out = await api<{ months: unknown[]; from: string; to: string }>("POST", `/v1/social-metrics/${platform}/import${q}`, { raw: file!, contentType: file!.type || "application/octet-stream", idempotencyKey: keys.for({ platform, name: file!.name, size: file!.size, modified: file!.lastModified, q }) });
+          const out = await api<{ months: unknown[]; from: string; to: string }>("POST", `/v1/social-metrics/${platform}/import${q}`, {
+            raw: file!,
+            contentType: file!.type || "application/octet-stream",
+            idempotencyKey: keys.for({ platform, name: file!.name, size: file!.size, modified: file!.lastModified, q }),
+          });
           setDone(`${out.months.length} mois importés (${out.from} → ${out.to}).`);
           keys.reset();
           onDone();

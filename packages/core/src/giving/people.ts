@@ -1,19 +1,8 @@
-/**
- * The donors and members registries, and the incidents the trésorier must see. The délégation
- * reads them without postal addresses. Listings are paged like the ledger: `limit` (at most 500),
- * a signed `cursor` (db/cursor.ts), `{ items, nextCursor }`.
- *
- * Read with the shared storage helper (db/store.ts); these are read models of the giving domain's
- * records, never written here.
- */
-import * as z from "zod";
 import type { Db } from "../db/client.js";
 import { decodeCursor, encodeCursor } from "../db/cursor.js";
 import { batchGet, queryPage, queryPages } from "../db/store.js";
 import { parisDate } from "../dates.js";
 import { ValidationError } from "../errors.js";
-import { Year } from "../ledger/schemas.js";
-import { PageQuery, PostalAddress } from "../receipts/schemas.js";
 import { subscriptionKey, type Donation, type Incident, type Member } from "./records.js";
 
 const strip = <T extends { address?: unknown }>(o: T, withAddresses: boolean): T => {
@@ -46,7 +35,11 @@ export async function listDonors(db: Db, year: number, opts: { withAddresses: bo
   const c = decodeCursor<{ y: number; e: string }>(opts.cursor, "donors");
   if (c && (c.y !== year || typeof c.e !== "string")) throw badCursor("belongs to another year's listing");
   const rows = new Map<string, DonorRow & { subscriptionId?: string }>();
-  for await (const page of queryPages(db, { IndexName: "gsi1", KeyConditionExpression: "gsi1pk = :p", ExpressionAttributeValues: { ":p": `DONATIONS#${year}` } }))
+  for await (const page of queryPages(db, {
+    IndexName: "gsi1",
+    KeyConditionExpression: "gsi1pk = :p",
+    ExpressionAttributeValues: { ":p": `DONATIONS#${year}` },
+  }))
     for (const d of page as unknown as Donation[]) {
       if (d.kind !== "donation" || (c && d.email <= c.e)) continue;
       const r = rows.get(d.email) ?? { email: d.email, firstName: d.firstName, lastName: d.lastName, total: 0, gifts: 0, monthly: false, lastGift: d.date };
@@ -65,8 +58,11 @@ export async function listDonors(db: Db, year: number, opts: { withAddresses: bo
   // Monthly donors: is their subscription still running?
   const subIds = [...new Set(page.flatMap((r) => (r.subscriptionId ? [r.subscriptionId] : [])))];
   const status = new Map<string, string>();
-  for (const it of await batchGet(db, subIds.map(subscriptionKey), { consistent: false })) status.set(String(it.pk).slice("SUBSCRIPTION#".length), it.status as string);
-  const items = page.map(({ subscriptionId, ...r }) => strip({ ...r, ...(subscriptionId ? { subscription: status.get(subscriptionId) ?? "active" } : {}) }, opts.withAddresses));
+  for (const it of await batchGet(db, subIds.map(subscriptionKey), { consistent: false }))
+    status.set(String(it.pk).slice("SUBSCRIPTION#".length), it.status as string);
+  const items = page.map(({ subscriptionId, ...r }) =>
+    strip({ ...r, ...(subscriptionId ? { subscription: status.get(subscriptionId) ?? "active" } : {}) }, opts.withAddresses),
+  );
   const last = page.at(-1);
   return { year, items, nextCursor: sorted.length > limit && last ? encodeCursor({ y: year, e: last.email }, "donors") : null };
 }
@@ -102,7 +98,11 @@ export async function listMembers(db: Db, opts: { status?: "active" | "expired";
 
 export async function listIncidents(db: Db, year: number) {
   const items: Incident[] = [];
-  for await (const page of queryPages(db, { IndexName: "gsi1", KeyConditionExpression: "gsi1pk = :p", ExpressionAttributeValues: { ":p": `INCIDENTS#${year}` } }))
+  for await (const page of queryPages(db, {
+    IndexName: "gsi1",
+    KeyConditionExpression: "gsi1pk = :p",
+    ExpressionAttributeValues: { ":p": `INCIDENTS#${year}` },
+  }))
     for (const i of page) {
       const { pk: _p, sk: _s, gsi1pk: _g, gsi1sk: _h, kind: _k, ...incident } = i;
       items.push(incident as unknown as Incident);

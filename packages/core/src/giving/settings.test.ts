@@ -12,7 +12,14 @@ describe("MEMBERSHIP_TIERS", () => {
     ]);
   });
   it("names the bad field", () => {
-    expect(() => parseTiers(JSON.stringify([{ id: "a", label: "A", amount: 1000 }, { id: "b", label: "B", amount: 12.5 }]))).toThrow(/MEMBERSHIP_TIERS\[1\]\.amount/);
+    expect(() =>
+      parseTiers(
+        JSON.stringify([
+          { id: "a", label: "A", amount: 1000 },
+          { id: "b", label: "B", amount: 12.5 },
+        ]),
+      ),
+    ).toThrow(/MEMBERSHIP_TIERS\[1\]\.amount/);
     expect(() => parseTiers(JSON.stringify([{ id: "a", label: "A", amount: 1000, colour: "red" }]))).toThrow(/MEMBERSHIP_TIERS\[0\].*colour/);
     expect(() => parseTiers("{not json")).toThrow(/MEMBERSHIP_TIERS is not valid JSON/);
     expect(() => parseTiers("[]")).toThrow(/at least one tier/);

@@ -15,18 +15,29 @@ import { ConflictError, NotFoundError, ValidationError } from "../errors.js";
 import { accountExists } from "../ledger/accounts.js";
 import type { Actor, EntryView, Line } from "../ledger/model.js";
 import { writeDraft, type Idempotency } from "../ledger/posting.js";
-import { auxNumber, BANK, CASH, SUPPLIERS } from "./accounts.js";
-import { idempotentEntry, validated } from "./grants.js";
-import { idFor } from "./ids.js";
-import type { ExpenseInput } from "./schemas.js";
-import { expensePaidItem, funderTotalsItem, grantTotalsItem, listExpensePage, listGrantExpensePage, newExpenseItem, readExpense, readGrant, type Expense } from "./store.js";
+import { auxNumber, BANK, CASH, SUPPLIERS } from "../grants/accounts.js";
+import { idempotentEntry, validated } from "../grants/grants.js";
+import { idFor } from "../grants/ids.js";
+import type { ExpenseInput } from "../grants/schemas.js";
+import {
+  expensePaidItem,
+  funderTotalsItem,
+  grantTotalsItem,
+  listExpensePage,
+  listGrantExpensePage,
+  newExpenseItem,
+  readExpense,
+  readGrant,
+  type Expense,
+} from "../grants/store.js";
 
 const purchaseId = (expenseId: string) => `${expenseId}-ha`;
 const paymentId = (expenseId: string) => `${expenseId}-rg`;
 
 /** A charge account (class 6) the chart knows, seeded or added by the association (`62261`). */
 async function checkChargeAccount(db: Db, account: string): Promise<void> {
-  if (!account.startsWith("6") || !(await accountExists(db, account))) throw new ValidationError([{ path: "account", message: `${account} is not a charge account (class 6) of the chart` }]);
+  if (!account.startsWith("6") || !(await accountExists(db, account)))
+    throw new ValidationError([{ path: "account", message: `${account} is not a charge account (class 6) of the chart` }]);
 }
 
 export const expenseView = (e: Expense) => ({ ...e, file: e.file ?? null });
@@ -68,11 +79,17 @@ export async function createExpense(db: Db, input: ExpenseInput, idem?: Idempote
       if (!g) throw new NotFoundError(`No grant ${input.grantId}.`);
       const left = g.amount - g.spent;
       if (input.amount > left)
-        throw new ConflictError(`The grant "${g.title}" awards ${g.amount} cents and ${g.spent} are already spent on it: ${left} can still be tagged to it. Book the rest without the grant.`, {
-          grantId: g.id,
-          left,
-        });
-      extraItems.push(grantTotalsItem(g.id, { year, spent: input.amount }, { version: g.version }), funderTotalsItem(g.funderId, { year, spent: input.amount }));
+        throw new ConflictError(
+          `The grant "${g.title}" awards ${g.amount} cents and ${g.spent} are already spent on it: ${left} can still be tagged to it. Book the rest without the grant.`,
+          {
+            grantId: g.id,
+            left,
+          },
+        );
+      extraItems.push(
+        grantTotalsItem(g.id, { year, spent: input.amount }, { version: g.version }),
+        funderTotalsItem(g.funderId, { year, spent: input.amount }),
+      );
     }
     try {
       const { existed } = await writeDraft(

@@ -54,13 +54,20 @@ function resolveAccount(st: ParsedStatement, accounts: BankAccount[], asked: str
   const named = st.iban || st.accountNumber ? findBankAccount(accounts, st) : undefined;
   const what = st.iban ?? st.accountNumber;
   if ((st.iban || st.accountNumber) && !named)
-    throw new StatementRefusedError("unknown-bank-account", `Statement ${n}: the account ${what} is not one of the association's bank accounts (BANK_ACCOUNTS).`, { account: what });
+    throw new StatementRefusedError(
+      "unknown-bank-account",
+      `Statement ${n}: the account ${what} is not one of the association's bank accounts (BANK_ACCOUNTS).`,
+      { account: what },
+    );
   if (asked) {
     const chosen = accountByRef(accounts, asked);
-    if (!chosen.length) throw new ValidationError([{ path: "account", message: `${asked} is not a configured bank account (an IBAN or ledger account of BANK_ACCOUNTS)` }]);
+    if (!chosen.length)
+      throw new ValidationError([{ path: "account", message: `${asked} is not a configured bank account (an IBAN or ledger account of BANK_ACCOUNTS)` }]);
     if (named) {
       if (!chosen.some((c) => c.iban === named.iban))
-        throw new StatementRefusedError("unknown-bank-account", `Statement ${n} is for ${named.iban} (${named.account}), not for ${asked}.`, { account: named.iban });
+        throw new StatementRefusedError("unknown-bank-account", `Statement ${n} is for ${named.iban} (${named.account}), not for ${asked}.`, {
+          account: named.iban,
+        });
       return named;
     }
     if (chosen.length > 1) throw new ValidationError([{ path: "account", message: `ledger account ${asked} has several IBANs: name the IBAN` }]);
@@ -76,7 +83,9 @@ const sum = (ls: { amount: number }[]) => ls.reduce((s, l) => s + l.amount, 0);
 function prepare(st: ParsedStatement, account: BankAccount, n: number, meta: { format: StatementRecord["format"]; variant: string; now: string }) {
   const currency = (st.currency || account.currency).toUpperCase();
   if (currency !== account.currency)
-    throw new StatementRefusedError("wrong-currency", `Statement ${n} is in ${currency}; the account ${account.iban} is kept in ${account.currency}.`, { currency });
+    throw new StatementRefusedError("wrong-currency", `Statement ${n} is in ${currency}; the account ${account.iban} is kept in ${account.currency}.`, {
+      currency,
+    });
   const total = sum(st.lines);
   let opening = st.opening ?? null;
   let closing = st.closing ?? null;
@@ -93,7 +102,13 @@ function prepare(st: ParsedStatement, account: BankAccount, n: number, meta: { f
   if (!opening && closing) opening = { date: dates[0] ?? closing.date, amount: closing.amount - total };
   if (opening && !closing) closing = { date: dates[dates.length - 1] ?? opening.date, amount: opening.amount + total };
   const from = [st.from, dates[0], st.opening?.date].filter((d): d is string => !!d).sort()[0] ?? opening?.date ?? closing?.date;
-  const to = [st.to, dates[dates.length - 1]].filter((d): d is string => !!d).sort().reverse()[0] ?? closing?.date ?? from;
+  const to =
+    [st.to, dates[dates.length - 1]]
+      .filter((d): d is string => !!d)
+      .sort()
+      .reverse()[0] ??
+    closing?.date ??
+    from;
   // A table with no line and no balance (an empty export) imports nothing and records nothing.
   const empty = !from || !to;
 
@@ -147,7 +162,10 @@ export async function importStatementFile(db: Db, bytes: Buffer, accounts: BankA
   // Everything is checked: now write what is new.
   const all = prepared.flatMap((p) => p.lines);
   // A statement recorded before had every one of its lines written first: no need to look them up.
-  const known = await knownStatementIds(db, prepared.filter((p) => !p.empty).map((p) => p.record));
+  const known = await knownStatementIds(
+    db,
+    prepared.filter((p) => !p.empty).map((p) => p.record),
+  );
   const toCheck = prepared.filter((p) => !known.has(p.record.id)).flatMap((p) => p.lines);
   const existing = await existingLineIds(db, [...new Set(toCheck.map((l) => l.id))]);
   for (const p of prepared) if (known.has(p.record.id)) for (const l of p.lines) existing.add(l.id);
@@ -163,7 +181,10 @@ export async function importStatementFile(db: Db, bytes: Buffer, accounts: BankA
     const imported = p.lines.filter((l) => freshIds.has(l.id)).length;
     return { ...p, record: { ...p.record, imported } };
   });
-  await saveStatements(db, statements.filter((s) => !s.empty && !known.has(s.record.id)).map((s) => s.record));
+  await saveStatements(
+    db,
+    statements.filter((s) => !s.empty && !known.has(s.record.id)).map((s) => s.record),
+  );
   return {
     imported: freshIds.size,
     duplicates: all.length - freshIds.size,

@@ -6,7 +6,10 @@ import { returnUrls, scopedKey, stripeKeyOf } from "./checkout.js";
 describe("return URLs", () => {
   const base = "https://don.example.org/soutenir";
   it("defaults under the public base URL", () => {
-    expect(returnUrls(base, {})).toEqual({ successUrl: "https://don.example.org/soutenir/merci?session_id={CHECKOUT_SESSION_ID}", cancelUrl: "https://don.example.org/soutenir/?annule=1" });
+    expect(returnUrls(base, {})).toEqual({
+      successUrl: "https://don.example.org/soutenir/merci?session_id={CHECKOUT_SESSION_ID}",
+      cancelUrl: "https://don.example.org/soutenir/?annule=1",
+    });
   });
   it("accepts the base and its paths", () => {
     for (const u of ["https://don.example.org/soutenir", "https://don.example.org/soutenir/", "https://don.example.org/soutenir/merci?x=1#y"])
@@ -25,7 +28,10 @@ describe("return URLs", () => {
       "javascript:alert(1)",
       "//evil.example",
     ];
-    for (const u of bad) expect(() => returnUrls(base, { cancelUrl: u }), u).toThrow(expect.objectContaining({ errors: [{ path: "cancelUrl", message: "must be an address on https://don.example.org/soutenir/" }] }));
+    for (const u of bad)
+      expect(() => returnUrls(base, { cancelUrl: u }), u).toThrow(
+        expect.objectContaining({ errors: [{ path: "cancelUrl", message: "must be an address on https://don.example.org/soutenir/" }] }),
+      );
   });
 });
 

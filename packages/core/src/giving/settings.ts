@@ -44,7 +44,9 @@ export function parseTiers(raw: string | undefined): MembershipTier[] {
   }
   const r = MembershipTiersSchema.safeParse(json);
   if (!r.success)
-    throw new Error(`MEMBERSHIP_TIERS is invalid: ${r.error.issues.map((i) => `${["MEMBERSHIP_TIERS", ...i.path.map((p) => (typeof p === "number" ? `[${p}]` : `.${String(p)}`))].join("").replace(/\.\[/g, "[")} ${i.message}`).join("; ")}`);
+    throw new Error(
+      `MEMBERSHIP_TIERS is invalid: ${r.error.issues.map((i) => `${["MEMBERSHIP_TIERS", ...i.path.map((p) => (typeof p === "number" ? `[${p}]` : `.${String(p)}`))].join("").replace(/\.\[/g, "[")} ${i.message}`).join("; ")}`,
+    );
   return r.data;
 }
 

@@ -53,7 +53,10 @@ async function unmatchedLines(db: Db, ibans: BankAccount[], from?: string, to?: 
 /** Entries touching the ledger account with no lettrage yet. */
 async function unmatchedBookItems(db: Db, account: string, from: string, to: string): Promise<BookItem[]> {
   const items = await bookItems(db, account, { from, to });
-  const matched = await entryMatches(db, items.map((i) => i.entryId));
+  const matched = await entryMatches(
+    db,
+    items.map((i) => i.entryId),
+  );
   return items.filter((i) => !matched.has(i.entryId));
 }
 
@@ -91,7 +94,9 @@ export async function reconcile(
     const view: ProposalView = {
       ...p,
       lines: p.lineIds.map((id) => lineById.get(id)!).map((l) => ({ id: l.id, date: l.date, amount: l.amount, label: l.label })),
-      entries: p.entryIds.map((id) => entryById.get(id)!).map((e) => ({ entryId: e.entryId, date: e.date, amount: e.amount, label: e.label, pieceRef: e.pieceRef, ref: e.ref })),
+      entries: p.entryIds
+        .map((id) => entryById.get(id)!)
+        .map((e) => ({ entryId: e.entryId, date: e.date, amount: e.amount, label: e.label, pieceRef: e.pieceRef, ref: e.ref })),
     };
     const payout = view.entries.find((e) => e.pieceRef.startsWith("po_"));
     if (payout && explain) {
@@ -122,7 +127,8 @@ async function readBankEntries(db: Db, ids: string[], account: string): Promise<
     if (!e) throw new NotFoundError(`No entry ${id}.`);
     if (e.status !== "validated") throw new ConflictError(`Entry ${id} is not validated yet.`, { id });
     const amount = e.lines.filter((l) => l.account === account).reduce((s, l) => s + l.debit - l.credit, 0);
-    if (!e.lines.some((l) => l.account === account)) throw new ValidationError([{ path: "entryIds", message: `entry ${id} does not touch account ${account}` }]);
+    if (!e.lines.some((l) => l.account === account))
+      throw new ValidationError([{ path: "entryIds", message: `entry ${id} does not touch account ${account}` }]);
     out.push({ entry: e, amount });
   }
   return out;
@@ -150,7 +156,9 @@ async function recordMatch(db: Db, account: string, lineIds: string[], entryIds:
   const lineTotal = lines.reduce((s, l) => s + l.amount, 0);
   const entryTotal = entries.reduce((s, e) => s + e.amount, 0);
   if (lineTotal !== entryTotal)
-    throw new ValidationError([{ path: "entryIds", message: `the lines add up to ${lineTotal} cents and the entries to ${entryTotal} cents on ${account}: they must be equal` }]);
+    throw new ValidationError([
+      { path: "entryIds", message: `the lines add up to ${lineTotal} cents and the entries to ${entryTotal} cents on ${account}: they must be equal` },
+    ]);
   const group: MatchGroup = {
     id: `m_${randomUUID()}`,
     account,
@@ -319,7 +327,13 @@ export async function entryFromRule(db: Db, lineId: string, input: RuleInput, wh
   try {
     written = await writeDraft(
       db,
-      { journal: "BQ", date: line.date, label: (input.label ?? label).slice(0, 200), pieceRef: (line.bankRef ?? lineId).slice(0, 60), lines: [out ? counter : bankLine, out ? bankLine : counter] },
+      {
+        journal: "BQ",
+        date: line.date,
+        label: (input.label ?? label).slice(0, 200),
+        pieceRef: (line.bankRef ?? lineId).slice(0, 60),
+        lines: [out ? counter : bankLine, out ? bankLine : counter],
+      },
       { id: entryId, extraItems: matchItems(group), actor: who as Actor, owner: "bank" },
     );
   } catch (err) {

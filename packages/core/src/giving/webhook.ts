@@ -82,7 +82,11 @@ async function book(db: Db, ref: string, entry: EntryDraft, extra: NamedItem[], 
   let draft: EntryDraft & { pieceDate?: string } = entry;
   for (let attempt = 0; ; attempt++) {
     try {
-      const { id, existed } = await writeDraft(db, { journal: "ST", ...draft }, { idempotency: { operation: "stripe", key: ref, requestHash: "stripe" }, extraItems: extra, actor, owner: "giving" });
+      const { id, existed } = await writeDraft(
+        db,
+        { journal: "ST", ...draft },
+        { idempotency: { operation: "stripe", key: ref, requestHash: "stripe" }, extraItems: extra, actor, owner: "giving" },
+      );
       if (!existed) await awaitValidation(db, id);
       return;
     } catch (err) {
@@ -185,7 +189,8 @@ async function donationPaid(db: Db, settings: GivingSettings, fact: FactOf<"Dona
 
 const norm = (v: string | undefined) => (v ?? "").normalize("NFC").trim().toLocaleLowerCase("fr");
 /** Same person as the record: same first and last name (case and spacing aside). */
-const sameIdentity = (m: Member, c: { firstName: string; lastName: string }) => norm(m.firstName) === norm(c.firstName) && norm(m.lastName) === norm(c.lastName);
+const sameIdentity = (m: Member, c: { firstName: string; lastName: string }) =>
+  norm(m.firstName) === norm(c.firstName) && norm(m.lastName) === norm(c.lastName);
 
 type GiftMovement = FactOf<"RefundSucceeded" | "RefundFailed" | "DisputeOpened" | "DisputeClosed">;
 const movementRef = (f: GiftMovement) => ("refundId" in f ? f.refundId : f.disputeId);
@@ -198,7 +203,8 @@ async function bookedGift(db: Db, fact: GiftMovement): Promise<Donation | undefi
   const d = await getDonation(db, fact.chargeId);
   if (d?.kind) return d;
   const c = fact.metadata.checkoutId ? await getCheckout(db, fact.metadata.checkoutId) : undefined;
-  const why = whyNotOurs(fact, c) ?? ((await getIncident(db, `foreign:${fact.chargeId}`)) ? "paiement non comptabilisé (voir l'incident du paiement)" : undefined);
+  const why =
+    whyNotOurs(fact, c) ?? ((await getIncident(db, `foreign:${fact.chargeId}`)) ? "paiement non comptabilisé (voir l'incident du paiement)" : undefined);
   if (!why) throw new RetryLaterError(`Charge ${fact.chargeId} is not booked yet; its payment event will come first.`);
   const ref = movementRef(fact);
   await recordIncident(db, {
@@ -275,7 +281,13 @@ async function payoutPaid(db: Db, fact: FactOf<"PayoutPaid">, actor: Actor) {
 }
 
 async function payoutFailed(db: Db, fact: FactOf<"PayoutFailed">, actor: Actor) {
-  await recordIncident(db, { ref: fact.payoutId, type: "payout_failed", date: fact.date, amount: fact.amount, detail: `Virement Stripe échoué (${fact.failureCode ?? "inconnu"})` });
+  await recordIncident(db, {
+    ref: fact.payoutId,
+    type: "payout_failed",
+    date: fact.date,
+    amount: fact.amount,
+    detail: `Virement Stripe échoué (${fact.failureCode ?? "inconnu"})`,
+  });
   if (await isBooked(db, `payout:${fact.payoutId}`)) await book(db, `payout-failed:${fact.payoutId}`, payoutFailedEntry(fact), [], actor);
 }
 

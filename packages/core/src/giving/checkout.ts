@@ -99,7 +99,17 @@ async function create(db: Db, stripe: Stripe, record: CheckoutRecord, label: str
       customer_email: record.email,
       client_reference_id: record.checkoutId,
       metadata,
-      line_items: [{ quantity: 1, price_data: { currency: "eur", unit_amount: record.amount, product_data: { name: label }, ...(recurring ? { recurring: { interval: "month" } } : {}) } }],
+      line_items: [
+        {
+          quantity: 1,
+          price_data: {
+            currency: "eur",
+            unit_amount: record.amount,
+            product_data: { name: label },
+            ...(recurring ? { recurring: { interval: "month" } } : {}),
+          },
+        },
+      ],
       ...(recurring ? { subscription_data: { metadata } } : { payment_intent_data: { metadata } }),
       success_url: urls.successUrl,
       cancel_url: urls.cancelUrl,
@@ -119,7 +129,8 @@ async function once(
   run: (ids: { checkoutId: string; stripeKey: string }) => Promise<{ sessionId: string; url: string }>,
 ) {
   if (key === undefined) return run({ checkoutId: randomUUID(), stripeKey: `checkout-${randomUUID()}` });
-  if (key.length === 0 || key.length > PUBLIC_IDEMPOTENCY_MAX) throw new ValidationError([{ path: "Idempotency-Key", message: `must be 1 to ${PUBLIC_IDEMPOTENCY_MAX} characters` }]);
+  if (key.length === 0 || key.length > PUBLIC_IDEMPOTENCY_MAX)
+    throw new ValidationError([{ path: "Idempotency-Key", message: `must be 1 to ${PUBLIC_IDEMPOTENCY_MAX} characters` }]);
   const scoped = scopedKey(opts.scope ?? "anonymous", key);
   const requestHash = createHash("sha256").update(JSON.stringify(input)).digest("hex");
   const stored = await getPublicAnswer(db, scoped);
@@ -132,7 +143,14 @@ async function once(
   return answer;
 }
 
-export async function createDonationCheckout(db: Db, stripe: Stripe, input: DonationCheckoutInput, publicBase: string, idempotencyKey?: string, opts: CheckoutOptions = {}) {
+export async function createDonationCheckout(
+  db: Db,
+  stripe: Stripe,
+  input: DonationCheckoutInput,
+  publicBase: string,
+  idempotencyKey?: string,
+  opts: CheckoutOptions = {},
+) {
   const urls = returnUrls(publicBase, input);
   const { captchaToken: _c, ...request } = input as DonationCheckoutInput & { captchaToken?: string };
   return once(db, request, idempotencyKey, opts, ({ checkoutId, stripeKey }) => {

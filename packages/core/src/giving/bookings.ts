@@ -79,12 +79,22 @@ export function giftEntry(fact: FactOf<"DonationPaid">, ctx: { kind: Kind; frequ
 const giftWord = (kind: Kind) => (kind === "membership" ? "de cotisation" : "de don");
 
 export function refundEntry(fact: FactOf<"RefundSucceeded">, kind: Kind, account: string): EntryDraft {
-  return { date: fact.date, label: label(`Remboursement ${giftWord(kind)} (${fact.chargeId})`), pieceRef: fact.refundId, lines: pair(account, CLEARING, fact.amount) };
+  return {
+    date: fact.date,
+    label: label(`Remboursement ${giftWord(kind)} (${fact.chargeId})`),
+    pieceRef: fact.refundId,
+    lines: pair(account, CLEARING, fact.amount),
+  };
 }
 
 /** A refund that failed after it was booked: the money is back on Stripe's balance. */
 export function refundFailedEntry(fact: FactOf<"RefundFailed">, kind: Kind, account: string): EntryDraft {
-  return { date: fact.date, label: label(`Remboursement ${giftWord(kind)} échoué (${fact.chargeId})`), pieceRef: fact.refundId, lines: pair(CLEARING, account, fact.amount) };
+  return {
+    date: fact.date,
+    label: label(`Remboursement ${giftWord(kind)} échoué (${fact.chargeId})`),
+    pieceRef: fact.refundId,
+    lines: pair(CLEARING, account, fact.amount),
+  };
 }
 
 export function disputeOpenedEntry(fact: FactOf<"DisputeOpened">, account: string): EntryDraft {
@@ -98,7 +108,17 @@ export function disputeOpenedEntry(fact: FactOf<"DisputeOpened">, account: strin
 
 /** The opening a dispute's close implies (booked by the close when the opening was never booked). */
 export function openingOf(fact: FactOf<"DisputeClosed">): FactOf<"DisputeOpened"> {
-  return { type: "DisputeOpened", disputeId: fact.disputeId, chargeId: fact.chargeId, amount: fact.withdrawn, fee: fact.withdrawalFee, currency: fact.currency, date: fact.openedOn, reason: fact.reason, metadata: fact.metadata };
+  return {
+    type: "DisputeOpened",
+    disputeId: fact.disputeId,
+    chargeId: fact.chargeId,
+    amount: fact.withdrawn,
+    fee: fact.withdrawalFee,
+    currency: fact.currency,
+    date: fact.openedOn,
+    reason: fact.reason,
+    metadata: fact.metadata,
+  };
 }
 
 /** A won dispute: the funds (and a returned fee, if any) come back. Undefined when nothing moved. */
@@ -108,7 +128,10 @@ export function disputeWonEntry(fact: FactOf<"DisputeClosed">, account: string):
     date: fact.date,
     label: label(`Litige gagné : fonds restitués (${fact.chargeId})`),
     pieceRef: fact.disputeId,
-    lines: [...(fact.returned > 0 ? pair(CLEARING, account, fact.returned) : []), ...(fact.feeReturned > 0 ? pair(CLEARING, FEES, fact.feeReturned, "Frais de litige restitués") : [])],
+    lines: [
+      ...(fact.returned > 0 ? pair(CLEARING, account, fact.returned) : []),
+      ...(fact.feeReturned > 0 ? pair(CLEARING, FEES, fact.feeReturned, "Frais de litige restitués") : []),
+    ],
   };
 }
 
@@ -173,10 +196,18 @@ export function receiptToReconcile(fact: PaymentFact): string | undefined {
 const eur = plainEuros;
 
 /** The incident a dispute fact leaves for the trésorier. */
-export function disputeIncident(fact: FactOf<"DisputeOpened" | "DisputeClosed">, email?: string): { ref: string; type: IncidentType; date: string; amount: number; email?: string; detail: string } {
+export function disputeIncident(
+  fact: FactOf<"DisputeOpened" | "DisputeClosed">,
+  email?: string,
+): { ref: string; type: IncidentType; date: string; amount: number; email?: string; detail: string } {
   const type: IncidentType = fact.type === "DisputeOpened" ? "dispute_opened" : fact.outcome === "won" ? "dispute_won" : "dispute_lost";
   const amount = fact.type === "DisputeOpened" ? fact.amount : fact.returned;
-  const what = fact.type === "DisputeOpened" ? `ouvert (${fact.reason}) : ${eur(fact.amount)} retirés, ${eur(fact.fee)} de frais` : fact.outcome === "won" ? "gagné : fonds restitués" : "perdu : le don reste annulé";
+  const what =
+    fact.type === "DisputeOpened"
+      ? `ouvert (${fact.reason}) : ${eur(fact.amount)} retirés, ${eur(fact.fee)} de frais`
+      : fact.outcome === "won"
+        ? "gagné : fonds restitués"
+        : "perdu : le don reste annulé";
   return { ref: fact.disputeId, type, date: fact.date, amount, ...(email ? { email } : {}), detail: `Litige sur ${fact.chargeId} ${what}` };
 }
 

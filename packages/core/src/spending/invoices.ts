@@ -16,9 +16,9 @@ import type { Db } from "../db/client.js";
 import { transact, TransactionFailed } from "../db/store.js";
 import { ConflictError, NotFoundError, PayloadTooLargeError, UnsupportedMediaTypeError, ValidationError } from "../errors.js";
 import { getObject, presignGet, presignPut, putObject } from "../files/s3.js";
-import { expenseFileItem, readExpense, type InvoiceFile } from "./store.js";
+import { expenseFileItem, readExpense, type InvoiceFile } from "../grants/store.js";
 
-import { MAX_INVOICE_BYTES } from "./schemas.js";
+import { MAX_INVOICE_BYTES } from "../grants/schemas.js";
 import { sha256Hex } from "../hash.js";
 export { MAX_INVOICE_BYTES };
 const LINK_SECONDS = 300;
@@ -52,7 +52,9 @@ async function record(db: Db, expenseId: string, file: InvoiceFile) {
     const e = await readExpense(db, expenseId);
     if (!e) throw new NotFoundError(`No expense ${expenseId}.`);
     if (e.file?.sha256 !== file.sha256)
-      throw new ConflictError(`Expense ${expenseId} already has its invoice (sha256 ${e.file?.sha256}); a booked file is not replaced.`, { sha256: e.file?.sha256 });
+      throw new ConflictError(`Expense ${expenseId} already has its invoice (sha256 ${e.file?.sha256}); a booked file is not replaced.`, {
+        sha256: e.file?.sha256,
+      });
   }
   return (await readExpense(db, expenseId))!.file!;
 }

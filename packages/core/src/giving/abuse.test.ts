@@ -21,7 +21,10 @@ describe("loadAbuseSettings", () => {
   });
   it("turns the CAPTCHA on only with both settings", () => {
     expect(loadAbuseSettings({ CAPTCHA_SECRET: "s" }).captcha).toBeUndefined();
-    expect(loadAbuseSettings({ CAPTCHA_SECRET: "s", CAPTCHA_VERIFY_URL: "https://challenges.example/siteverify" }).captcha).toEqual({ secret: "s", verifyUrl: "https://challenges.example/siteverify" });
+    expect(loadAbuseSettings({ CAPTCHA_SECRET: "s", CAPTCHA_VERIFY_URL: "https://challenges.example/siteverify" }).captcha).toEqual({
+      secret: "s",
+      verifyUrl: "https://challenges.example/siteverify",
+    });
   });
   it("names a bad setting", () => {
     expect(() => loadAbuseSettings({ CHECKOUT_IP_BURST: "lots" })).toThrow(/CHECKOUT_IP_BURST/);

@@ -119,10 +119,28 @@ export type PaymentFact =
   | ({ type: "DonationPaid"; subscriptionId?: string; invoiceId?: string } & ChargeFacts)
   | { type: "SubscriptionStarted"; subscriptionId: string; checkoutId?: string }
   | { type: "SubscriptionCancelled"; subscriptionId: string; date: string }
-  | { type: "PaymentFailed"; kind: "invoice_payment_failed" | "async_payment_failed"; ref: string; amount: number; currency: string; date: string; metadata: CheckoutMetadata }
+  | {
+      type: "PaymentFailed";
+      kind: "invoice_payment_failed" | "async_payment_failed";
+      ref: string;
+      amount: number;
+      currency: string;
+      date: string;
+      metadata: CheckoutMetadata;
+    }
   | { type: "RefundSucceeded"; refundId: string; chargeId: string; amount: number; currency: string; date: string; metadata: CheckoutMetadata }
   | { type: "RefundFailed"; refundId: string; chargeId: string; amount: number; currency: string; date: string; metadata: CheckoutMetadata; reason?: string }
-  | { type: "DisputeOpened"; disputeId: string; chargeId: string; amount: number; fee: number; currency: string; date: string; reason: string; metadata: CheckoutMetadata }
+  | {
+      type: "DisputeOpened";
+      disputeId: string;
+      chargeId: string;
+      amount: number;
+      fee: number;
+      currency: string;
+      date: string;
+      reason: string;
+      metadata: CheckoutMetadata;
+    }
   | {
       type: "DisputeClosed";
       disputeId: string;

@@ -8,15 +8,7 @@
 import type { Db } from "../db/client.js";
 import { backoff, batchGet, getItem, putItem, queryPages, updateItem, type Item, type NamedItem } from "../db/store.js";
 import { keys } from "../ledger/keys.js";
-import {
-  checkoutKey,
-  donationKey,
-  incidentKey,
-  memberKey,
-  publicIdempotencyKey,
-  rateKey,
-  subscriptionKey,
-} from "./records.js";
+import { checkoutKey, donationKey, incidentKey, memberKey, publicIdempotencyKey, rateKey, subscriptionKey } from "./records.js";
 import type { CheckoutRecord, Donation, Incident, Member } from "./types.js";
 import { fiscalYearOf } from "../dates.js";
 
@@ -43,7 +35,12 @@ export async function saveCheckout(db: Db, record: CheckoutRecord, now = Date.no
 }
 
 export async function setCheckoutSession(db: Db, checkoutId: string, sessionId: string): Promise<void> {
-  await update(db, { Key: checkoutKey(checkoutId), UpdateExpression: "SET sessionId = :s", ConditionExpression: "attribute_exists(pk)", ExpressionAttributeValues: { ":s": sessionId } });
+  await update(db, {
+    Key: checkoutKey(checkoutId),
+    UpdateExpression: "SET sessionId = :s",
+    ConditionExpression: "attribute_exists(pk)",
+    ExpressionAttributeValues: { ":s": sessionId },
+  });
 }
 
 export async function getCheckout(db: Db, checkoutId: string): Promise<CheckoutRecord | undefined> {
@@ -52,7 +49,13 @@ export async function getCheckout(db: Db, checkoutId: string): Promise<CheckoutR
 
 /** A paid checkout is kept (monthly renewals read it): its expiry is removed. */
 export async function markPaid(db: Db, checkoutId: string, date: string): Promise<void> {
-  await update(db, { Key: checkoutKey(checkoutId), UpdateExpression: "SET paidOn = if_not_exists(paidOn, :d) REMOVE #t", ConditionExpression: "attribute_exists(pk)", ExpressionAttributeNames: { "#t": "ttl" }, ExpressionAttributeValues: { ":d": date } });
+  await update(db, {
+    Key: checkoutKey(checkoutId),
+    UpdateExpression: "SET paidOn = if_not_exists(paidOn, :d) REMOVE #t",
+    ConditionExpression: "attribute_exists(pk)",
+    ExpressionAttributeNames: { "#t": "ttl" },
+    ExpressionAttributeValues: { ":d": date },
+  });
 }
 
 // ---------------------------------------------------------------- donations
@@ -89,12 +92,19 @@ export function donationItem(donation: Omit<Donation, "refunded" | "receiptId">)
 
 /** Adds `delta` to what was taken back from a gift (refund, dispute; negative when it comes back). */
 export function refundedItem(chargeId: string, delta: number): NamedItem {
-  return { name: "donation", item: { Update: { Key: donationKey(chargeId), UpdateExpression: "ADD refunded :a", ExpressionAttributeValues: { ":a": delta } } } };
+  return {
+    name: "donation",
+    item: { Update: { Key: donationKey(chargeId), UpdateExpression: "ADD refunded :a", ExpressionAttributeValues: { ":a": delta } } },
+  };
 }
 
 /** Every donation record of a year (gifts and membership fees), a page at a time. */
 export async function* donationsOfYear(db: Db, year: number): AsyncGenerator<Donation[]> {
-  for await (const page of queryPages(db, { IndexName: "gsi1", KeyConditionExpression: "gsi1pk = :p", ExpressionAttributeValues: { ":p": `DONATIONS#${year}` } }))
+  for await (const page of queryPages(db, {
+    IndexName: "gsi1",
+    KeyConditionExpression: "gsi1pk = :p",
+    ExpressionAttributeValues: { ":p": `DONATIONS#${year}` },
+  }))
     yield page as unknown as Donation[];
 }
 
@@ -114,14 +124,26 @@ export async function* membersPages(db: Db): AsyncGenerator<Member[]> {
 }
 
 async function setSubscription(db: Db, id: string, set: string, values: Record<string, unknown>) {
-  await update(db, { Key: subscriptionKey(id), UpdateExpression: `SET ${set}, kind = :k`, ExpressionAttributeNames: { "#s": "status" }, ExpressionAttributeValues: { ...values, ":k": "subscription" } });
+  await update(db, {
+    Key: subscriptionKey(id),
+    UpdateExpression: `SET ${set}, kind = :k`,
+    ExpressionAttributeNames: { "#s": "status" },
+    ExpressionAttributeValues: { ...values, ":k": "subscription" },
+  });
 }
 
 /** A subscription started (a cancellation that arrived first is kept). */
-export const subscriptionStarted = (db: Db, id: string, checkoutId: string) => setSubscription(db, id, "#s = if_not_exists(#s, :s), checkoutId = :c", { ":s": "active", ":c": checkoutId });
+export const subscriptionStarted = (db: Db, id: string, checkoutId: string) =>
+  setSubscription(db, id, "#s = if_not_exists(#s, :s), checkoutId = :c", { ":s": "active", ":c": checkoutId });
 export const subscriptionPaid = (db: Db, id: string, p: { email: string; amount: number; checkoutId: string }) =>
-  setSubscription(db, id, "#s = if_not_exists(#s, :s), email = :e, amount = :m, checkoutId = :c", { ":s": "active", ":e": p.email, ":m": p.amount, ":c": p.checkoutId });
-export const subscriptionCancelled = (db: Db, id: string, date: string) => setSubscription(db, id, "#s = :s, cancelledOn = :d", { ":s": "canceled", ":d": date });
+  setSubscription(db, id, "#s = if_not_exists(#s, :s), email = :e, amount = :m, checkoutId = :c", {
+    ":s": "active",
+    ":e": p.email,
+    ":m": p.amount,
+    ":c": p.checkoutId,
+  });
+export const subscriptionCancelled = (db: Db, id: string, date: string) =>
+  setSubscription(db, id, "#s = :s, cancelledOn = :d", { ":s": "canceled", ":d": date });
 
 /** Status of each subscription (`active`, `canceled`) by id. */
 export async function subscriptionStatuses(db: Db, ids: readonly string[]): Promise<Map<string, string>> {
@@ -143,7 +165,11 @@ export async function getIncident(db: Db, ref: string): Promise<Incident | undef
 }
 
 export async function* incidentsOfYear(db: Db, year: number): AsyncGenerator<Incident[]> {
-  for await (const page of queryPages(db, { IndexName: "gsi1", KeyConditionExpression: "gsi1pk = :p", ExpressionAttributeValues: { ":p": `INCIDENTS#${year}` } }))
+  for await (const page of queryPages(db, {
+    IndexName: "gsi1",
+    KeyConditionExpression: "gsi1pk = :p",
+    ExpressionAttributeValues: { ":p": `INCIDENTS#${year}` },
+  }))
     yield page.map((i) => strip(i, "kind")) as unknown as Incident[];
 }
 
@@ -171,7 +197,13 @@ export async function getPublicAnswer(db: Db, scoped: string): Promise<StoredAns
 export async function savePublicAnswer(db: Db, scoped: string, stored: StoredAnswer, ttlSeconds: number): Promise<void> {
   await put(
     db,
-    { ...publicIdempotencyKey(scoped), kind: "public-idempotency", requestHash: stored.requestHash, answer: JSON.stringify(stored.answer), ttl: epoch() + ttlSeconds },
+    {
+      ...publicIdempotencyKey(scoped),
+      kind: "public-idempotency",
+      requestHash: stored.requestHash,
+      answer: JSON.stringify(stored.answer),
+      ttl: epoch() + ttlSeconds,
+    },
     "attribute_not_exists(pk)",
   );
 }

@@ -35,7 +35,9 @@ const Env = z.object({
 });
 
 export function loadAbuseSettings(env: Record<string, string | undefined> = process.env): AbuseSettings {
-  const clean = Object.fromEntries(Object.entries(env).filter(([k, v]) => (k.startsWith("CHECKOUT_") || k.startsWith("CAPTCHA_")) && v !== undefined && v !== ""));
+  const clean = Object.fromEntries(
+    Object.entries(env).filter(([k, v]) => (k.startsWith("CHECKOUT_") || k.startsWith("CAPTCHA_")) && v !== undefined && v !== ""),
+  );
   const r = Env.safeParse(clean);
   if (!r.success) throw new Error(`Checkout abuse settings are invalid: ${r.error.issues.map((i) => `${i.path.join(".")} ${i.message}`).join("; ")}`);
   const e = r.data;
@@ -59,7 +61,10 @@ export function callerBucket(ip: string): string {
   const left = head ? head.split(":") : [];
   const right = tail ? tail.split(":") : [];
   const groups = ip.includes("::") ? [...left, ...Array(8 - left.length - right.length).fill("0"), ...right] : left;
-  return `${groups.slice(0, 4).map((g) => g.replace(/^0+(?=.)/, "")).join(":")}::/64`;
+  return `${groups
+    .slice(0, 4)
+    .map((g) => g.replace(/^0+(?=.)/, ""))
+    .join(":")}::/64`;
 }
 
 /** Takes a token from the caller's bucket, then from the global one; refuses with 429 when either is empty. */

@@ -16,6 +16,7 @@ import type { ChargeFacts, CheckoutMetadata, PaymentFact } from "./types.js";
 
 /** Stripe objects as they arrive; fields differ between API versions, so they are read with care. */
 // eslint-disable-next-line @typescript-eslint/no-explicit-any
+// biome-ignore lint/suspicious/noExplicitAny: Stripe objects arrive loosely typed (API versions differ); each field read is checked where it is used
 type Loose = Record<string, any>;
 
 /** Verifies `Stripe-Signature` on the raw bytes and returns the event. */
@@ -95,14 +96,27 @@ export async function translate(stripe: Stripe, event: Stripe.Event): Promise<Pa
     case "checkout.session.completed":
     case "checkout.session.async_payment_succeeded": {
       const metadata = metadataOf(o.metadata, o.client_reference_id as string | undefined);
-      if (o.mode === "subscription") return o.subscription ? [{ type: "SubscriptionStarted", subscriptionId: idOf(o.subscription)!, ...(metadata.checkoutId ? { checkoutId: metadata.checkoutId } : {}) }] : [];
+      if (o.mode === "subscription")
+        return o.subscription
+          ? [{ type: "SubscriptionStarted", subscriptionId: idOf(o.subscription)!, ...(metadata.checkoutId ? { checkoutId: metadata.checkoutId } : {}) }]
+          : [];
       if (o.payment_status !== "paid") return []; // SEPA: paid days later (async_payment_succeeded)
       const charge = await chargeOfIntent(stripe, o.payment_intent);
       if (!charge) throw new RetryLaterError(`Session ${o.id} is paid but its charge is not visible yet.`);
       return [{ type: "DonationPaid", ...chargeFacts(charge, metadata.checkoutId ? metadata : metadataOf(charge.metadata)) }];
     }
     case "checkout.session.async_payment_failed":
-      return [{ type: "PaymentFailed", kind: "async_payment_failed", ref: o.id, amount: o.amount_total ?? 0, currency: String(o.currency ?? "eur"), date: dateOf(event.created), metadata: metadataOf(o.metadata, o.client_reference_id) }];
+      return [
+        {
+          type: "PaymentFailed",
+          kind: "async_payment_failed",
+          ref: o.id,
+          amount: o.amount_total ?? 0,
+          currency: String(o.currency ?? "eur"),
+          date: dateOf(event.created),
+          metadata: metadataOf(o.metadata, o.client_reference_id),
+        },
+      ];
     case "invoice.paid": {
       if (!o.amount_paid) return [];
       const subscriptionId = idOf(o.subscription) ?? idOf(o.parent?.subscription_details?.subscription);
@@ -118,13 +132,25 @@ export async function translate(stripe: Stripe, event: Stripe.Event): Promise<Pa
       return [{ type: "DonationPaid", ...chargeFacts(charge, metadataOf(m)), ...(subscriptionId ? { subscriptionId } : {}), invoiceId: o.id }];
     }
     case "invoice.payment_failed":
-      return [{ type: "PaymentFailed", kind: "invoice_payment_failed", ref: o.id, amount: o.amount_due ?? 0, currency: String(o.currency ?? "eur"), date: dateOf(event.created), metadata: metadataOf(o.parent?.subscription_details?.metadata ?? o.subscription_details?.metadata) }];
+      return [
+        {
+          type: "PaymentFailed",
+          kind: "invoice_payment_failed",
+          ref: o.id,
+          amount: o.amount_due ?? 0,
+          currency: String(o.currency ?? "eur"),
+          date: dateOf(event.created),
+          metadata: metadataOf(o.parent?.subscription_details?.metadata ?? o.subscription_details?.metadata),
+        },
+      ];
     case "customer.subscription.deleted":
       return [{ type: "SubscriptionCancelled", subscriptionId: o.id, date: dateOf((o.canceled_at as number | null) ?? event.created) }];
     case "charge.refunded": {
       const embedded = o.refunds as Loose | undefined;
       const refunds: Loose[] =
-        embedded?.data && !embedded.has_more ? (embedded.data as Loose[]) : ((await stripe.refunds.list({ charge: o.id, limit: 100 })).data as unknown as Loose[]);
+        embedded?.data && !embedded.has_more
+          ? (embedded.data as Loose[])
+          : ((await stripe.refunds.list({ charge: o.id, limit: 100 })).data as unknown as Loose[]);
       let metadata = metadataOf(o.metadata);
       if (!metadata.checkoutId && idOf(o.payment_intent) && typeof o.payment_intent === "object") metadata = metadataOf((o.payment_intent as Loose).metadata);
       return refunds.flatMap((r) => refundFact(r, o.id as string, metadata, event.created) ?? []);
@@ -151,7 +177,8 @@ export async function translate(stripe: Stripe, event: Stripe.Event): Promise<Pa
       const fee = out.reduce((s, t) => s + Math.max(0, (t.fee as number | undefined) ?? 0), 0);
       const openedOn = dateOf(o.created ?? event.created);
       const reason = String(o.reason ?? "inconnu");
-      if (type === "charge.dispute.created") return [{ type: "DisputeOpened", disputeId: o.id, chargeId, amount: withdrawn, fee, currency, date: openedOn, reason, metadata }];
+      if (type === "charge.dispute.created")
+        return [{ type: "DisputeOpened", disputeId: o.id, chargeId, amount: withdrawn, fee, currency, date: openedOn, reason, metadata }];
       if (o.status !== "won" && o.status !== "lost") return []; // inquiries (warning_closed): no money moved
       const back = txns.filter((t) => (t.amount as number) > 0);
       return [
@@ -175,7 +202,16 @@ export async function translate(stripe: Stripe, event: Stripe.Event): Promise<Pa
     case "payout.paid":
       return [{ type: "PayoutPaid", payoutId: o.id, amount: o.amount, currency: String(o.currency ?? "eur"), date: dateOf(o.arrival_date ?? o.created) }];
     case "payout.failed":
-      return [{ type: "PayoutFailed", payoutId: o.id, amount: o.amount, currency: String(o.currency ?? "eur"), date: dateOf(event.created), ...(o.failure_code ? { failureCode: String(o.failure_code) } : {}) }];
+      return [
+        {
+          type: "PayoutFailed",
+          payoutId: o.id,
+          amount: o.amount,
+          currency: String(o.currency ?? "eur"),
+          date: dateOf(event.created),
+          ...(o.failure_code ? { failureCode: String(o.failure_code) } : {}),
+        },
+      ];
     default:
       return [];
   }

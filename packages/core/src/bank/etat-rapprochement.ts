@@ -70,13 +70,18 @@ export async function reconciliationState(db: Db, accounts: BankAccount[], accou
       if (st.closing && st.to <= date) {
         const computed = anchor.opening!.amount + all.filter((l) => l.date <= st.to).reduce((s, l) => s + l.amount, 0);
         if (computed !== st.closing.amount)
-          warnings.push(`${a.iban} : le relevé au ${st.to.split("-").reverse().join("/")} annonce ${formatEuros(st.closing.amount)}, les lignes importées donnent ${formatEuros(computed)} (relevé manquant ?)`);
+          warnings.push(
+            `${a.iban} : le relevé au ${st.to.split("-").reverse().join("/")} annonce ${formatEuros(st.closing.amount)}, les lignes importées donnent ${formatEuros(computed)} (relevé manquant ?)`,
+          );
       }
   }
   const since: string | null = starts.sort()[0] ?? null;
   const ledgerBalance = await bookBalance(db, ledgerAccount, date);
   const entries = since ? await bookItems(db, ledgerAccount, { from: since, to: date }) : [];
-  const markers = await entryMatches(db, entries.map((e) => e.entryId));
+  const markers = await entryMatches(
+    db,
+    entries.map((e) => e.entryId),
+  );
   const groupIds = [...new Set([...lines.map((l) => l.matchId).filter((m): m is string => !!m), ...markers.values()])];
   const groups = new Map((await readMatches(db, groupIds)).map((g) => [g.id, g]));
 
