@@ -1,10 +1,10 @@
 /**
  * Money at the console's edge: typed as French decimals ("1 234,56", "1234.5", "12 €"), sent as
- * integer cents, shown with Intl.NumberFormat('fr-FR'). Never a float on the way in.
+ * integer cents, shown by the core's money formatter (integers only). Never a float on the way in.
  */
 
-const EUR = new Intl.NumberFormat("fr-FR", { style: "currency", currency: "EUR" });
-const PLAIN = new Intl.NumberFormat("fr-FR", { minimumFractionDigits: 2, maximumFractionDigits: 2 });
+import { euros, formatCents } from "../../../packages/core/src/money.js";
+
 const INT = new Intl.NumberFormat("fr-FR");
 const PCT = new Intl.NumberFormat("fr-FR", { style: "percent", maximumFractionDigits: 1 });
 
@@ -26,10 +26,10 @@ export function parseEuros(text: string): number | null {
   return cents > MAX_CENTS ? null : cents;
 }
 
-/** 123456 → "1 234,56 €" (fr-FR, with its no-break spaces). */
-export const formatEuros = (cents: number): string => EUR.format(cents / 100);
+/** 123456 → "1 234,56 €" (fr-FR, with its no-break spaces): the core's one money formatter. */
+export const formatEuros = (cents: number): string => euros(cents);
 /** 123456 → "1 234,56" (for an input's value). */
-export const formatPlain = (cents: number): string => PLAIN.format(cents / 100);
+export const formatPlain = (cents: number): string => formatCents(cents, { group: "\u202f" });
 export const formatInt = (n: number): string => INT.format(n);
 export const formatPercent = (share: number): string => PCT.format(share);
 

@@ -5,16 +5,8 @@
  */
 import { toCardinal } from "n2words/fr-FR";
 
-/** 123456 → "1 234,56 €" (narrow no-break space as thousands separator). */
-export function euros(cents: number): string {
-  if (!Number.isSafeInteger(cents)) throw new RangeError(`an amount is a whole number of cents, not ${cents}`);
-  const sign = cents < 0 ? "−" : "";
-  const abs = Math.abs(cents);
-  const whole = Math.floor(abs / 100)
-    .toString()
-    .replace(/\B(?=(\d{3})+(?!\d))/g, "\u202f");
-  return `${sign}${whole},${String(abs % 100).padStart(2, "0")} €`;
-}
+/** 123456 → "1 234,56 €" (narrow no-break space as thousands separator): the receipt's form, from the one formatter. */
+export { receiptEuros as euros } from "../money.js";
 
 /**
  * "deux millions" + "euros" → "deux millions d'euros": French puts "de" between a noun of quantity

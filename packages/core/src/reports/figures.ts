@@ -5,6 +5,7 @@
  */
 import { buildStatements, type Balance, type Statements } from "./financial-statements.js";
 import { findAccount } from "../ledger/chart.js";
+import { eurosRoundedText } from "../money.js";
 import { percent } from "./format.js";
 
 // ---------------------------------------------------------------- inputs
@@ -284,7 +285,7 @@ const PLATFORM_NAMES: Record<Platform, string> = {
 export const platformName = (p: Platform) => PLATFORM_NAMES[p];
 
 const nf = new Intl.NumberFormat("fr-FR");
-const eurosRounded = (cents: number) => `${nf.format(Math.round(cents / 100))} €`;
+const eurosRounded = eurosRoundedText;
 
 function commentary(f: Omit<YearFigures, "commentary">): string[] {
   const out: string[] = [];

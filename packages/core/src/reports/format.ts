@@ -1,14 +1,9 @@
-/** French formatting for the report (Intl, fr-FR): narrow no-break spaces, decimal commas, €. */
+/** French formatting for the report: money through the one formatter (core/money.ts), shares and counts through Intl fr-FR. */
+export { euros, eurosWhole } from "../money.js";
 
-const eur = new Intl.NumberFormat("fr-FR", { style: "currency", currency: "EUR" });
-const eur0 = new Intl.NumberFormat("fr-FR", { style: "currency", currency: "EUR", maximumFractionDigits: 0, minimumFractionDigits: 0 });
 const pct = new Intl.NumberFormat("fr-FR", { style: "percent", minimumFractionDigits: 1, maximumFractionDigits: 1 });
 const int = new Intl.NumberFormat("fr-FR");
 
-/** 123456 cents → "1 234,56 €". */
-export const euros = (cents: number) => eur.format(cents / 100);
-/** 123456 cents → "1 235 €" (whole euros, for tables and charts). */
-export const eurosWhole = (cents: number) => eur0.format(Math.round(cents / 100));
 /** 0.078 → "7,8 %". */
 export const percent = (share: number) => pct.format(share);
 /** 5336 → "5 336". */
