@@ -10,6 +10,7 @@ import type { NamedItem } from "../db/store.js";
 import { ConflictError, NotFoundError, ValidationError } from "../errors.js";
 import type { MatchGroup } from "./model.js";
 import { matchItems, readLine } from "./store.js";
+import { nowIso } from "../clock.js";
 
 /**
  * Reads the line, checks it is unmatched, on `account` and of `amount` (the entry's net effect on
@@ -36,7 +37,7 @@ export async function lineMatchItems(
     amount: line.amount,
     lineDates: [line.date],
     entryDates: [q.entryDate],
-    matchedAt: new Date().toISOString(),
+    matchedAt: nowIso(),
     matchedBy: q.by,
     how: "manual",
   };

@@ -23,6 +23,7 @@ import { normalise, propose, type Proposal } from "./match.js";
 import { accountByRef, type BankAccount } from "./settings.js";
 import { entryMatches, linesOfIban, matchItems, readLine, readLines, readMatch, unmatchItems } from "./store.js";
 import { sha256Hex } from "../hash.js";
+import { nowIso } from "../clock.js";
 
 export interface Who {
   sub: string;
@@ -167,7 +168,7 @@ async function recordMatch(db: Db, account: string, lineIds: string[], entryIds:
     amount: lineTotal,
     lineDates: lines.map((l) => l.date),
     entryDates: entries.map((e) => e.entry.date),
-    matchedAt: new Date().toISOString(),
+    matchedAt: nowIso(),
     matchedBy: who.sub,
     how,
   };
@@ -319,7 +320,7 @@ export async function entryFromRule(db: Db, lineId: string, input: RuleInput, wh
     amount: line.amount,
     lineDates: [line.date],
     entryDates: [line.date],
-    matchedAt: new Date().toISOString(),
+    matchedAt: nowIso(),
     matchedBy: who.sub,
     how: "rule",
   };

@@ -15,6 +15,7 @@ import { accountByRef, findBankAccount, type BankAccount } from "./settings.js";
 import { existingLineIds, knownStatementIds, saveLines, saveStatements } from "./store.js";
 import { formatEuros as euros } from "./text.js";
 import { sha256Hex } from "../hash.js";
+import { now as clockNow } from "../clock.js";
 
 export interface ImportOptions extends ParseOptions {
   /** The account the file is for (IBAN or ledger account), when the file does not say. */
@@ -154,7 +155,7 @@ function prepare(st: ParsedStatement, account: BankAccount, n: number, meta: { f
 }
 
 /** `POST /v1/bank/statements`. */
-export async function importStatementFile(db: Db, bytes: Buffer, accounts: BankAccount[], opts: ImportOptions = {}, now = new Date()): Promise<ImportResult> {
+export async function importStatementFile(db: Db, bytes: Buffer, accounts: BankAccount[], opts: ImportOptions = {}, now = clockNow()): Promise<ImportResult> {
   const file = parseStatementFile(bytes, opts);
   const meta = { format: file.format, variant: file.variant, now: now.toISOString() };
   const prepared = file.statements.map((st, i) => prepare(st, resolveAccount(st, accounts, opts.account, i + 1), i + 1, meta));

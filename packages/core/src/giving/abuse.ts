@@ -15,6 +15,7 @@ import * as z from "zod";
 import type { Db } from "../db/client.js";
 import { TooManyRequestsError, ValidationError } from "../errors.js";
 import { takeToken, type BucketRule } from "./store.js";
+import { nowMs } from "../clock.js";
 
 export { TooManyRequestsError };
 
@@ -68,7 +69,7 @@ export function callerBucket(ip: string): string {
 }
 
 /** Takes a token from the caller's bucket, then from the global one; refuses with 429 when either is empty. */
-export async function checkRate(db: Db, settings: AbuseSettings, ip: string, now = Date.now()): Promise<void> {
+export async function checkRate(db: Db, settings: AbuseSettings, ip: string, now = nowMs()): Promise<void> {
   const mine = await takeToken(db, `checkout:ip:${callerBucket(ip)}`, settings.perIp, now);
   if (!mine.ok) throw new TooManyRequestsError("Too many checkout requests from this address; try again later.", mine.retryAfter);
   const all = await takeToken(db, "checkout:global", settings.global, now);

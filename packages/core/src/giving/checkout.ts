@@ -19,6 +19,7 @@ import type { DonationCheckoutInput, MembershipCheckoutInput } from "./schemas.j
 import type { GivingSettings } from "./settings.js";
 import { getPublicAnswer, saveCheckout, savePublicAnswer, setCheckoutSession } from "./store.js";
 import { CHECKOUT_SOURCE, type CheckoutRecord } from "./types.js";
+import { nowIso } from "../clock.js";
 
 export type { CheckoutRecord, Kind } from "./types.js";
 export { checkoutKey } from "./records.js";
@@ -164,7 +165,7 @@ export async function createDonationCheckout(
       lastName: input.donor.lastName,
       ...(input.donor.address ? { address: input.donor.address } : {}),
       receipt: input.receipt,
-      createdAt: new Date().toISOString(),
+      createdAt: nowIso(),
     };
     return create(db, stripe, record, input.frequency === "monthly" ? "Don mensuel" : "Don", urls, stripeKey);
   });
@@ -196,7 +197,7 @@ export async function createMembershipCheckout(
       ...(input.member.address ? { address: input.member.address } : {}),
       receipt: tier.receipt && !!input.member.address,
       tierId: tier.id,
-      createdAt: new Date().toISOString(),
+      createdAt: nowIso(),
     };
     return create(db, stripe, record, tier.label, urls, stripeKey);
   });

@@ -4,6 +4,7 @@ import { batchGet, queryPage, queryPages } from "../db/store.js";
 import { parisDate } from "../dates.js";
 import { ValidationError } from "../errors.js";
 import { subscriptionKey, type Donation, type Incident, type Member } from "./records.js";
+import { now } from "../clock.js";
 
 const strip = <T extends { address?: unknown }>(o: T, withAddresses: boolean): T => {
   if (withAddresses) return o;
@@ -69,7 +70,7 @@ export async function listDonors(db: Db, year: number, opts: { withAddresses: bo
 
 /** Members in email order with their status: active until the end of the calendar year they paid for. */
 export async function listMembers(db: Db, opts: { status?: "active" | "expired"; withAddresses: boolean; today?: string; limit?: number; cursor?: string }) {
-  const today = opts.today ?? parisDate(new Date());
+  const today = opts.today ?? parisDate(now());
   const limit = opts.limit ?? 100;
   const purpose = `members:${opts.status ?? "all"}`;
   let start = decodeCursor<Record<string, string>>(opts.cursor, purpose);

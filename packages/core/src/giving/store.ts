@@ -11,11 +11,12 @@ import { keys } from "../ledger/keys.js";
 import { checkoutKey, donationKey, incidentKey, memberKey, publicIdempotencyKey, rateKey, subscriptionKey } from "./records.js";
 import type { CheckoutRecord, Donation, Incident, Member } from "./types.js";
 import { fiscalYearOf } from "../dates.js";
+import { nowMs } from "../clock.js";
 
 const DAY = 86_400;
 /** Abandoned checkouts' personal data is removed after 30 days (DynamoDB TTL, epoch seconds). */
 export const CHECKOUT_TTL_SECONDS = 30 * DAY;
-const epoch = (ms = Date.now()) => Math.floor(ms / 1000);
+const epoch = (ms = nowMs()) => Math.floor(ms / 1000);
 
 const strip = (item: Item | undefined, ...more: string[]) => {
   if (!item) return undefined;
@@ -30,7 +31,7 @@ const update = updateItem;
 // ---------------------------------------------------------------- checkouts
 
 /** Keeps a checkout's details before Stripe is called; they expire after 30 days unless paid. */
-export async function saveCheckout(db: Db, record: CheckoutRecord, now = Date.now()): Promise<void> {
+export async function saveCheckout(db: Db, record: CheckoutRecord, now = nowMs()): Promise<void> {
   await put(db, { ...checkoutKey(record.checkoutId), ...record, ttl: epoch(now) + CHECKOUT_TTL_SECONDS });
 }
 
@@ -225,7 +226,7 @@ export interface BucketRule {
  * (`tat = tat + interval`), so a burst from one address does not turn into a storm of retries.
  * Answers the seconds to wait when refused.
  */
-export async function takeToken(db: Db, scope: string, rule: BucketRule, now = Date.now()): Promise<{ ok: true } | { ok: false; retryAfter: number }> {
+export async function takeToken(db: Db, scope: string, rule: BucketRule, now = nowMs()): Promise<{ ok: true } | { ok: false; retryAfter: number }> {
   const interval = 1000 / rule.perSecond;
   const window = rule.burst * interval;
   const ruleId = `${rule.burst}/${rule.perSecond}`;

@@ -18,6 +18,7 @@ import { byYear, funderFigures } from "./figures.js";
 import { grantView, toFundsInput } from "./grants.js";
 import { listFunderPage, newFunderItem, readAllGrants, readFunder, readFunderGrants, type Funder } from "./store.js";
 import type { FunderInput } from "./schemas.js";
+import { nowIso } from "../clock.js";
 
 export function funderView(f: Funder, grants: Parameters<typeof funderFigures>[1], asOfYear = currentYear()) {
   return {
@@ -41,7 +42,7 @@ export async function createFunder(db: Db, input: FunderInput, idem?: Idempotenc
     kind: input.kind,
     accounts: accountsFor(input.kind, { income: input.incomeAccount, receivable: input.receivableAccount }),
     aux: { number: auxNumber("S", input.name), label: input.name.slice(0, 100) },
-    createdAt: new Date().toISOString(),
+    createdAt: nowIso(),
     ...(actor ? { createdBy: actor } : {}),
     ...(idem ? { requestHash: idem.requestHash } : {}),
   };

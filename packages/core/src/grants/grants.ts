@@ -40,8 +40,9 @@ import {
   type Payment,
 } from "./store.js";
 import { plainEuros } from "../money.js";
+import { now, nowIso } from "../clock.js";
 
-export function grantView(g: Grant, asOfYear = currentYear(), today = parisDate(new Date())) {
+export function grantView(g: Grant, asOfYear = currentYear(), today = parisDate(now())) {
   return {
     id: g.id,
     funderId: g.funderId,
@@ -174,7 +175,7 @@ export async function createGrant(db: Db, input: GrantInput, idem?: Idempotency,
     accounts: funder.accounts,
     aux: funder.aux,
     recognition: schedule.map((s, i) => ({ ...s, entryId: i === 0 ? signatureId(id) : repriseId(id, s.year) })),
-    createdAt: new Date().toISOString(),
+    createdAt: nowIso(),
   };
   const label = `Convention ${funder.name} : ${input.title}`.slice(0, 200);
   const lines: Line[] = [{ account: funder.accounts.receivable, debit: input.amount, credit: 0, label, aux: funder.aux }];
@@ -281,7 +282,7 @@ export async function recordPayment(db: Db, grantId: string, input: PaymentInput
       amount: input.amount,
       bankLineId: input.bankLineId ?? null,
       installments: shares,
-      createdAt: new Date().toISOString(),
+      createdAt: nowIso(),
     };
     const extraItems = [
       grantTotalsItem(grantId, { year, received: input.amount }, { version: g.version, set: { installments } }),

@@ -2,6 +2,7 @@
 import { createHash, randomUUID } from "node:crypto";
 import { fiscalYearOf, parisDate } from "../dates.js";
 import type { Idempotency } from "../ledger/posting.js";
+import { now } from "../clock.js";
 
 /** A new record's id: derived from the Idempotency-Key (a retry finds the same record), else random. */
 export function idFor(idem: Idempotency | undefined): string {
@@ -11,4 +12,4 @@ export function idFor(idem: Idempotency | undefined): string {
 }
 
 /** The fiscal year of today (Paris). */
-export const currentYear = () => fiscalYearOf(parisDate(new Date()));
+export const currentYear = () => fiscalYearOf(parisDate(now()));

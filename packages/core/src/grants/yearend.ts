@@ -18,6 +18,7 @@ import { writeDraft } from "../ledger/posting.js";
 import { dedicatedFundsLines, dedicatedFundsTable, type DedicatedFundsRow, type DedicatedFundsTable } from "./dedicated.js";
 import { ensureReprises, toFundsInput, validated } from "./grants.js";
 import { readAllGrants, readYearEndMarks, yearEndItem, type YearEndMark } from "./store.js";
+import { nowIso } from "../clock.js";
 
 const isPosted = (row: DedicatedFundsRow, mark: YearEndMark | undefined) => mark !== undefined && mark.new === row.new && mark.used === row.used;
 
@@ -70,7 +71,7 @@ export async function postDedicatedFunds(db: Db, year: number, actor?: Actor) {
       atEnd: row.atEnd,
       entryIds: [...(mark?.entryIds ?? [])],
       version,
-      postedAt: new Date().toISOString(),
+      postedAt: nowIso(),
     };
     const lines = dedicatedFundsLines(row, mark ?? { new: 0, used: 0 });
     try {

@@ -10,6 +10,7 @@ import { ConflictError } from "../errors.js";
 import { Chart, findAccount, newSubAccount, type Account } from "./chart.js";
 import type { Actor } from "./model.js";
 import { readCustomAccounts, readCustomAccountsByNumber, saveCustomAccount } from "./store.js";
+import { nowIso } from "../clock.js";
 
 /** The seeded chart with every sub-account the association added (one query). */
 export async function loadChart(db: Db): Promise<Chart> {
@@ -33,7 +34,7 @@ export async function accountExists(db: Db, number: string): Promise<boolean> {
 /** `POST /v1/ledger/accounts`: adds a sub-account under an existing account. */
 export async function addAccount(db: Db, input: { number: string; label: string }, actor?: Actor): Promise<Account> {
   const account = newSubAccount(await loadChart(db), input.number, input.label);
-  const saved = await saveCustomAccount(db, { ...account, createdAt: new Date().toISOString(), ...(actor ? { createdBy: actor } : {}) });
+  const saved = await saveCustomAccount(db, { ...account, createdAt: nowIso(), ...(actor ? { createdBy: actor } : {}) });
   if (!saved) throw new ConflictError(`Account ${input.number} already exists.`, { number: input.number });
   return account;
 }

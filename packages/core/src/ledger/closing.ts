@@ -20,6 +20,7 @@ import { MAX_LINES } from "./schemas.js";
 import { drain, hasPending } from "./sequencer.js";
 import { listYears, trialBalance } from "./queries.js";
 import { markYearClosed, markYearClosing, readAccountLines, reopenYear, sealYear } from "./store.js";
+import { now, nowIso } from "../clock.js";
 
 const classOf = (account: string) => Number(account[0]);
 
@@ -94,7 +95,7 @@ export interface CloseOptions {
 }
 
 export async function closeYear(db: Db, year: number, opts: CloseOptions = {}) {
-  const today = opts.today ?? parisDate(new Date());
+  const today = opts.today ?? parisDate(now());
   const bounds = fiscalYearBounds(year);
   if (today <= bounds.end)
     throw new ConflictError(`The fiscal year ${year} ends on ${bounds.end}: it may be closed only once that day has passed.`, { year, end: bounds.end });
@@ -112,7 +113,7 @@ export async function closeYear(db: Db, year: number, opts: CloseOptions = {}) {
     throw err;
   }
   // From here no entry but the closing's own is validated into the year: the result is final.
-  if (!(await sealYear(db, year, new Date().toISOString()))) throw new ConflictError(`The fiscal year ${year} is already closed.`, { year });
+  if (!(await sealYear(db, year, nowIso()))) throw new ConflictError(`The fiscal year ${year} is already closed.`, { year });
 
   const tb = await trialBalance(db, year, { closing: "exclude" });
   const incomeStatement = tb.accounts.filter((a) => (classOf(a.account) === 6 || classOf(a.account) === 7) && a.balance !== 0);
@@ -156,7 +157,7 @@ export async function closeYear(db: Db, year: number, opts: CloseOptions = {}) {
 
   const entries = [];
   for (const id of ids) entries.push(await awaitValidation(db, id));
-  const closedAt = new Date().toISOString();
+  const closedAt = nowIso();
   if (!(await markYearClosed(db, year, { closedAt, result }))) throw new ConflictError(`The fiscal year ${year} is already closed.`, { year });
   return {
     year,

@@ -16,6 +16,7 @@ import { presignGet, uploadStream } from "../files/s3.js";
 import { exportFileName, exportLedger, type ExportFormat } from "./fec.js";
 import type { Actor } from "./model.js";
 import { moveExportJob, readExportJob, readYearEntryCount, saveExportJob, type ExportJob } from "./store.js";
+import { nowMs, nowIso } from "../clock.js";
 
 /** Above this many entries in the year, an export always runs as a job. */
 export const ASYNC_EXPORT_THRESHOLD = 5_000;
@@ -46,7 +47,7 @@ export interface ExportJobView {
 /** A job still "running" this long after it started lost its runner (the function timed out or died). */
 const STALE_MS = 15 * 60 * 1000;
 
-async function view(job: ExportJob, now = Date.now()): Promise<ExportJobView> {
+async function view(job: ExportJob, now = nowMs()): Promise<ExportJobView> {
   if (job.status === "running" && job.startedAt && now - Date.parse(job.startedAt) > STALE_MS)
     job = { ...job, status: "failed", error: "The export was interrupted; ask for it again." };
   return {
@@ -78,7 +79,7 @@ export async function startExportJob(
     status: "pending",
     fileName,
     objectKey: `exports/ledger/${q.year}/${id}/${fileName}`,
-    createdAt: new Date().toISOString(),
+    createdAt: nowIso(),
     ...(opts.actor ? { createdBy: opts.actor } : {}),
   };
   await saveExportJob(db, job);
@@ -93,14 +94,14 @@ export async function startExportJob(
 export async function runExportJob(db: Db, id: string): Promise<ExportJob["status"] | "taken"> {
   const job = await readExportJob(db, id);
   if (!job) throw new NotFoundError(`No export ${id}.`);
-  if (!(await moveExportJob(db, id, "running", { startedAt: new Date().toISOString() }))) return "taken";
+  if (!(await moveExportJob(db, id, "running", { startedAt: nowIso() }))) return "taken";
   try {
     const { bytes } = await uploadStream(job.objectKey, exportLedger(db, job.year, job.format), contentTypeOf(job.format));
-    await moveExportJob(db, id, "done", { finishedAt: new Date().toISOString(), bytes });
+    await moveExportJob(db, id, "done", { finishedAt: nowIso(), bytes });
     return "done";
   } catch (err) {
     console.error(JSON.stringify({ level: "error", msg: "ledger export failed", id, error: err instanceof Error ? err.name : typeof err }));
-    await moveExportJob(db, id, "failed", { finishedAt: new Date().toISOString(), error: "The export could not be written; ask for it again." });
+    await moveExportJob(db, id, "failed", { finishedAt: nowIso(), error: "The export could not be written; ask for it again." });
     return "failed";
   }
 }

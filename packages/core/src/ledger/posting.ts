@@ -19,12 +19,15 @@ import { entryView, type Actor, type Entry, type EntryOwner, type EntryView, typ
 import { MAX_LINES, type PostEntryInput } from "./schemas.js";
 import { drain } from "./sequencer.js";
 import { appendDraft, readEntry, readEntryAndLease, readIdempotency } from "./store.js";
+import { now, nowMs, nowIso } from "../clock.js";
 
 export interface Idempotency {
   operation: string;
   key: string;
   /** sha256 of what the request asked for; a replay with another body is refused. */
   requestHash: string;
+  /** When the marker expires (epoch seconds): the edge's claim's `ttl` (core/idempotency.ts). */
+  ttl?: number;
 }
 
 export { requestHash } from "../hash.js";
@@ -38,14 +41,14 @@ const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
  * sequencer's lease validates every pending entry; the others wait for it.
  */
 export async function awaitValidation(db: Db, id: string, timeoutMs = 20_000): Promise<Entry> {
-  const deadline = Date.now() + timeoutMs;
+  const deadline = nowMs() + timeoutMs;
   let settled = await drain(db);
   for (let attempt = 0; ; attempt++) {
     let e = settled.get(id);
     let leaseFree = false;
     if (!e) ({ entry: e, leaseFree } = await readEntryAndLease(db, id));
     if (!e) throw new NotFoundError(`No entry ${id}.`);
-    if (e.status !== "draft" || Date.now() > deadline) return e;
+    if (e.status !== "draft" || nowMs() > deadline) return e;
     // Another caller holds the sequencer and will validate this entry: back off, so that waiting
     // clients do not crowd the table, and take the sequencer only once it is free.
     if (!leaseFree) await sleep(Math.min(20 * 2 ** attempt, 200) * (0.5 + Math.random()));
@@ -148,7 +151,7 @@ export async function writeDraft(db: Db, input: DraftInput, opts: DraftOptions =
     pieceDate: input.pieceDate ?? input.date,
     lines: input.lines,
     status: "draft",
-    createdAt: new Date().toISOString(),
+    createdAt: nowIso(),
     ...(opts.actor ? { createdBy: { sub: opts.actor.sub, role: opts.actor.role, requestId: opts.actor.requestId } } : {}),
     ...(opts.owner ? { owner: opts.owner } : {}),
     ...(input.reversalOf ? { reversalOf: input.reversalOf } : {}),
@@ -209,7 +212,7 @@ export async function reverseEntry(db: Db, id: string, input: { date?: string; l
     );
   if (original.status !== "validated") throw new ConflictError(`Entry ${id} is not validated; only validated entries are reversed.`, { id });
   // Dated the day it is written (Europe/Paris), unless a date is given: a correction is not backdated.
-  const date = input.date ?? parisDate(new Date());
+  const date = input.date ?? parisDate(now());
   const { id: newId, existed } = await writeDraft(
     db,
     {

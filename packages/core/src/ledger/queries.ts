@@ -11,6 +11,7 @@ import { loadChart } from "./accounts.js";
 import { JOURNAL_CODES, type JournalCode } from "./journals.js";
 import { entryHash, entryRef, entryView, GENESIS_HASH, type EntryView } from "./model.js";
 import { chainPages, readAccountLines, readBalances, readChainHead, readEntries, readJournalIds, readYears, type ResumeKey } from "./store.js";
+import { now } from "../clock.js";
 
 const ENTRIES_CURSOR = "ledger.entries";
 const GENERAL_LEDGER_CURSOR = "ledger.general-ledger";
@@ -26,7 +27,7 @@ export interface YearInfo {
 }
 
 /** The fiscal years with entries or a status, and the current one. */
-export async function listYears(db: Db, today = parisDate(new Date())): Promise<YearInfo[]> {
+export async function listYears(db: Db, today = parisDate(now())): Promise<YearInfo[]> {
   const out = new Map<number, YearInfo>();
   for (const y of await readYears(db))
     out.set(y.year, {
@@ -120,7 +121,7 @@ interface EntriesCursor {
 export async function listEntries(
   db: Db,
   q: { from?: string; to?: string; journal?: JournalCode; account?: string; limit: number; cursor?: string },
-  today = parisDate(new Date()),
+  today = parisDate(now()),
 ): Promise<{ items: EntryView[]; nextCursor: string | null }> {
   const from = q.from ?? fiscalYearBounds(fiscalYearOf(q.to ?? today)).start;
   const to = q.to ?? fiscalYearBounds(fiscalYearOf(from)).end;

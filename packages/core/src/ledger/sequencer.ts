@@ -27,6 +27,7 @@ import {
   type BatchPlan,
   type SequencerState,
 } from "./store.js";
+import { now } from "../clock.js";
 
 const LEASE_MS = 15_000;
 const PENDING_PAGE = 100;
@@ -115,7 +116,7 @@ async function validateBatch(db: Db, ids: string[]): Promise<Entry[]> {
   const years = [...new Set(drafts.map((d) => d.year))];
   const counters = [...new Map(drafts.map((d) => [counterId(d.year, d.journal), { year: d.year, journal: d.journal }])).values()];
   const state = await readSequencerState(db, years, counters);
-  const plan = planBatch(drafts, state, parisDate(new Date()));
+  const plan = planBatch(drafts, state, parisDate(now()));
   if (!plan.validated.length && !plan.rejected.length) return [];
   await commitBatch(db, plan);
   const rejected = new Map(plan.rejected.map((r) => [r.id, r.reason]));

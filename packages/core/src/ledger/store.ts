@@ -22,6 +22,7 @@ import {
 import { keys, pad } from "./keys.js";
 import type { Account } from "./chart.js";
 import { GENESIS_HASH, type Entry, type Line } from "./model.js";
+import { nowMs, nowIso } from "../clock.js";
 
 // ---------------------------------------------------------------- entries
 
@@ -44,7 +45,7 @@ export async function readEntryAndLease(db: Db, id: string): Promise<{ entry: En
   const items = await batchGet(db, [keys.entry(id), keys.lease]);
   const entry = items.find((i) => i.sk === "ENTRY") as Entry | undefined;
   const lease = items.find((i) => i.sk === keys.lease.sk);
-  return { entry, leaseFree: !lease || (lease.expiresAt as number) < Date.now() };
+  return { entry, leaseFree: !lease || (lease.expiresAt as number) < nowMs() };
 }
 
 // ---------------------------------------------------------------- drafts
@@ -53,6 +54,7 @@ export interface IdempotencyRecord {
   operation: string;
   key: string;
   requestHash: string;
+  ttl?: number;
 }
 
 /** Why a draft was not written. */
@@ -113,6 +115,7 @@ export async function appendDraft(
             kind: "idempotency",
             requestHash: opts.idempotency.requestHash,
             entryId: entry.id,
+            ...(opts.idempotency.ttl ? { ttl: opts.idempotency.ttl } : {}),
             createdAt: now,
           },
           ConditionExpression: "attribute_not_exists(pk)",
@@ -171,7 +174,7 @@ export async function saveIdempotentAnswer(db: Db, idem: IdempotencyRecord, answ
                 kind: "idempotency",
                 requestHash: idem.requestHash,
                 answer,
-                createdAt: new Date().toISOString(),
+                createdAt: nowIso(),
               },
               ConditionExpression: "attribute_not_exists(pk)",
             },
@@ -201,7 +204,7 @@ async function conditional(db: Db, item: NamedItem["item"]): Promise<boolean> {
 
 /** Takes the sequencer's lease (free or expired) or renews it (still ours); false when another holds it. */
 export function holdLease(db: Db, owner: string, mode: "take" | "renew", ms: number): Promise<boolean> {
-  const now = Date.now();
+  const now = nowMs();
   return conditional(db, {
     Update: {
       Key: keys.lease,
@@ -716,7 +719,7 @@ export async function saveExportJob(db: Db, job: ExportJob): Promise<void> {
       name: "job",
       item: {
         Put: {
-          Item: { ...keys.exportJob(job.id), kind: "export-job", ...job, ttl: Math.floor(Date.now() / 1000) + EXPORT_TTL_SECONDS },
+          Item: { ...keys.exportJob(job.id), kind: "export-job", ...job, ttl: Math.floor(nowMs() / 1000) + EXPORT_TTL_SECONDS },
           ConditionExpression: "attribute_not_exists(pk)",
         },
       },

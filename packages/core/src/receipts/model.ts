@@ -8,6 +8,7 @@ import type { Donation } from "../giving/records.js";
 import type { Address } from "../giving/schemas.js";
 import { cleanText } from "../text.js";
 import type { Issuer } from "./settings.js";
+import { now as clockNow } from "../clock.js";
 
 export interface PrintedDonor {
   firstName: string;
@@ -65,7 +66,7 @@ export const receiptFile = (id: string) => `receipts/${id.slice(0, 4)}/${id}.pdf
 export const giftYear = (date: string) => fiscalYearOf(date, 1);
 
 /** True once the calendar year is over in Paris: an annual recap may be issued. */
-export const yearHasEnded = (year: number, now: Date = new Date()) => parisDate(now) > `${year}-12-31`;
+export const yearHasEnded = (year: number, now: Date = clockNow()) => parisDate(now) > `${year}-12-31`;
 
 export const methodLabel = (method: string | undefined) =>
   method === "sepa_debit" ? "Prélèvement SEPA" : method === "transfer" ? "Virement" : "Carte bancaire";

@@ -48,6 +48,7 @@ import {
   writeChange,
   type Anchor,
 } from "./store.js";
+import { now } from "../clock.js";
 
 export type { Receipt } from "./model.js";
 export { methodLabel } from "./model.js";
@@ -93,7 +94,7 @@ async function settle(
 ): Promise<Receipt | undefined> {
   const p = plan(current, draft.amount);
   if (p.action === "keep") return current;
-  const today = parisDate(new Date());
+  const today = parisDate(now());
   let issued: Receipt | undefined;
   // A new receipt needs receipts on and complete settings (else 409); cancelling one never does.
   // Receipts off: no new receipt (a replacement becomes a plain cancellation).

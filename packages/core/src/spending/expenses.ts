@@ -30,6 +30,7 @@ import {
   readGrant,
   type Expense,
 } from "../grants/store.js";
+import { nowIso } from "../clock.js";
 
 const purchaseId = (expenseId: string) => `${expenseId}-ha`;
 const paymentId = (expenseId: string) => `${expenseId}-rg`;
@@ -65,7 +66,7 @@ export async function createExpense(db: Db, input: ExpenseInput, idem?: Idempote
     purchaseEntryId: purchaseId(id),
     paymentEntryId: null,
     file: null,
-    createdAt: new Date().toISOString(),
+    createdAt: nowIso(),
   };
   const lines: Line[] = [
     { account: input.account, debit: input.amount, credit: 0, label: input.label },

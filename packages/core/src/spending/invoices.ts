@@ -20,6 +20,7 @@ import { expenseFileItem, readExpense, type InvoiceFile } from "../grants/store.
 
 import { MAX_INVOICE_BYTES } from "../grants/schemas.js";
 import { sha256Hex } from "../hash.js";
+import { nowIso } from "../clock.js";
 export { MAX_INVOICE_BYTES };
 const LINK_SECONDS = 300;
 
@@ -66,7 +67,7 @@ export async function uploadInvoice(db: Db, expenseId: string, bytes: Buffer) {
   const hash = sha256(bytes);
   const key = objectKey(expenseId, hash, type);
   await putObject(key, bytes, type);
-  return record(db, expenseId, { key, sha256: hash, contentType: type, size: bytes.length, uploadedAt: new Date().toISOString() });
+  return record(db, expenseId, { key, sha256: hash, contentType: type, size: bytes.length, uploadedAt: nowIso() });
 }
 
 /** `POST /v1/expenses/{id}/invoice/upload-url`: a presigned PUT for the client to send the file itself. */
@@ -88,7 +89,7 @@ export async function confirmInvoiceUpload(db: Db, expenseId: string, key: strin
   const hash = sha256(bytes);
   const finalKey = objectKey(expenseId, hash, type);
   await putObject(finalKey, bytes, type);
-  return record(db, expenseId, { key: finalKey, sha256: hash, contentType: type, size: bytes.length, uploadedAt: new Date().toISOString() });
+  return record(db, expenseId, { key: finalKey, sha256: hash, contentType: type, size: bytes.length, uploadedAt: nowIso() });
 }
 
 /** `GET /v1/expenses/{id}/invoice`: a presigned download link and the file's SHA-256. */
