@@ -6,6 +6,7 @@
 import type { Db } from "../db/client.js";
 import { compactDate, fiscalYearBounds } from "../dates.js";
 import { frenchAmount } from "../money.js";
+import { csvLine } from "../csv.js";
 import { cleanText } from "../text.js";
 import { loadChart } from "./accounts.js";
 import type { Chart } from "./chart.js";
@@ -52,15 +53,8 @@ export const fecText = (s: string) => cleanText(s.replaceAll("|", " "), 1000);
 const required = (s: string) => fecText(s) || "-";
 const isoToFrench = (d: string) => `${d.slice(8, 10)}/${d.slice(5, 7)}/${d.slice(0, 4)}`;
 
-/**
- * One CSV cell as a spreadsheet will read it: a cell that starts with `=`, `+`, `-`, `@`, a tab or a
- * carriage return would be taken for a formula, so it is prefixed with `'` (OWASP's advice); then
- * quoted when it holds the separator, a quote or a line break.
- */
-export function csvCell(value: string): string {
-  const safe = /^[=+\-@\t\r]/.test(value) ? `'${value}` : value;
-  return /[;"\n\r]/.test(safe) ? `"${safe.replaceAll('"', '""')}"` : safe;
-}
+/** One CSV cell, through the project's one cell writer (`../csv.ts`: formula guard, quoting). */
+export { csvCell } from "../csv.js";
 
 /** The 18 fields of each line of an entry, in FEC order; dates `AAAAMMJJ` (FEC) or `JJ/MM/AAAA` (CSV). */
 export function entryRows(e: Entry, format: ExportFormat, chart: Chart): string[][] {
@@ -89,7 +83,7 @@ export function entryRows(e: Entry, format: ExportFormat, chart: Chart): string[
 
 /** One line of the file: tab-separated for the FEC, `;` with neutralised cells for the CSV; CRLF. */
 export function formatLine(fields: readonly string[], format: ExportFormat): string {
-  return `${format === "fec" ? fields.join("\t") : fields.map(csvCell).join(";")}\r\n`;
+  return format === "fec" ? `${fields.join("\t")}\r\n` : csvLine(fields);
 }
 
 /** The export of a year: header line first, then every validated entry's lines, journal by journal. */

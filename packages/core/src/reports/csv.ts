@@ -1,21 +1,19 @@
 /**
  * The figures as a spreadsheet CSV for the délégation's slides: semicolon separated, UTF-8 with a
  * BOM, decimal commas, amounts in euros; one row per figure with the year and year − 1 side by side.
+ * Every cell goes through the one cell writer (`../csv.ts`): a funder's or a platform's name that
+ * starts like a formula is neutralised; figures stay numbers.
  */
 import { platformName, sourceDisplay, type ReportFigures, type YearFigures } from "./figures.js";
 import { SOCIAL_METRICS } from "./format.js";
 import { frenchAmount } from "../money.js";
+import { CSV_BOM, csvFigure, csvLine, type CsvValue } from "../csv.js";
 
-const cell = (v: string | number | null) => {
-  if (v === null) return "";
-  const s = typeof v === "number" ? String(v).replace(".", ",") : v;
-  return /[";\n\r]/.test(s) ? `"${s.replace(/"/g, '""')}"` : s;
-};
-const eurosCell = (cents: number | null | undefined) => (cents === null || cents === undefined ? null : frenchAmount(cents));
+const eurosCell = (cents: number | null | undefined) => (cents === null || cents === undefined ? null : csvFigure(frenchAmount(cents)));
 const pctCell = (share: number | null | undefined) =>
-  share === null || share === undefined ? null : (Math.round(share * 1000) / 10).toFixed(1).replace(".", ",");
+  share === null || share === undefined ? null : csvFigure((Math.round(share * 1000) / 10).toFixed(1).replace(".", ","));
 
-type Row = [section: string, label: string, unit: string, current: string | number | null, previous: string | number | null];
+type Row = [section: string, label: string, unit: string, current: CsvValue, previous: CsvValue];
 
 export function figuresCsv(f: ReportFigures): string {
   const p = f.previous;
@@ -66,5 +64,5 @@ export function figuresCsv(f: ReportFigures): string {
       if (v(f) !== null || v(p) !== null) num("Réseaux sociaux", `${platformName(pl)} — ${label}`, v);
     }
   const head: Row = ["Rubrique", "Libellé", "Unité", String(f.year), String(p.year)];
-  return `\ufeff${[head, ...rows].map((r) => r.map(cell).join(";")).join("\r\n")}\r\n`;
+  return CSV_BOM + [head, ...rows].map(csvLine).join("");
 }
