@@ -1,0 +1,156 @@
+/**
+ * The edge: CloudFront in front of everything (the giving page and the console from a private
+ * bucket, the API under /v1/*), with the security headers of packages/functions/src/headers.ts,
+ * the origin secret header the functions require, and the viewer's address passed to the API; then
+ * the one deployment of the site files (page, console, the console's config.json).
+ */
+import { Duration, RemovalPolicy } from "aws-cdk-lib";
+import type { HttpApi } from "aws-cdk-lib/aws-apigatewayv2";
+import {
+  AllowedMethods,
+  CachePolicy,
+  Distribution,
+  Function as CfFunction,
+  FunctionCode,
+  FunctionEventType,
+  FunctionRuntime,
+  HeadersFrameOption,
+  HeadersReferrerPolicy,
+  OriginRequestPolicy,
+  ResponseHeadersPolicy,
+  ViewerProtocolPolicy,
+} from "aws-cdk-lib/aws-cloudfront";
+import { HttpOrigin, S3BucketOrigin } from "aws-cdk-lib/aws-cloudfront-origins";
+import type { UserPool, UserPoolClient } from "aws-cdk-lib/aws-cognito";
+import { BlockPublicAccess, Bucket, BucketEncryption } from "aws-cdk-lib/aws-s3";
+import { BucketDeployment, CacheControl, type ISource, Source } from "aws-cdk-lib/aws-s3-deployment";
+import type { Secret } from "aws-cdk-lib/aws-secretsmanager";
+import { existsSync } from "node:fs";
+import { contentSecurityPolicy, HSTS_MAX_AGE_SECONDS, type HeaderKind, ORIGIN_VERIFY_HEADER, VIEWER_IP_HEADER } from "@asso/functions/headers";
+import type { StackContext } from "./context.js";
+
+export interface EdgeInputs {
+  api: HttpApi;
+  originSecret: Secret;
+  /** The hosted UI's host, and the files bucket's name: the console's CSP names both. */
+  authHost: string;
+  filesBucketName: string;
+}
+
+export function defineEdge(ctx: StackContext, { api, originSecret, authHost, filesBucketName }: EdgeInputs) {
+  const { scope, region } = ctx;
+  const site = new Bucket(scope, "Site", {
+    blockPublicAccess: BlockPublicAccess.BLOCK_ALL,
+    encryption: BucketEncryption.S3_MANAGED,
+    enforceSSL: true,
+    removalPolicy: RemovalPolicy.DESTROY,
+    autoDeleteObjects: false,
+  });
+  const headersPolicy = (kind: HeaderKind, connect: string[] = []) =>
+    new ResponseHeadersPolicy(scope, `Headers-${kind}`, {
+      comment: `Security headers: ${kind} (packages/functions/src/headers.ts)`,
+      securityHeadersBehavior: {
+        contentSecurityPolicy: { contentSecurityPolicy: contentSecurityPolicy(kind, { connect }), override: true },
+        strictTransportSecurity: { accessControlMaxAge: Duration.seconds(HSTS_MAX_AGE_SECONDS), includeSubdomains: true, override: true },
+        frameOptions: { frameOption: HeadersFrameOption.DENY, override: true },
+        referrerPolicy: { referrerPolicy: HeadersReferrerPolicy.NO_REFERRER, override: true },
+        contentTypeOptions: { override: true },
+      },
+    });
+  const pageHeaders = headersPolicy("page");
+  const apiHeaders = headersPolicy("api");
+  const consoleHeaders = headersPolicy("console", [`https://${authHost}`, `https://${filesBucketName}.s3.${region}.amazonaws.com`]);
+
+  const siteOrigin = S3BucketOrigin.withOriginAccessControl(site);
+  const prettyUrls = new CfFunction(scope, "PrettyUrls", {
+    code: FunctionCode.fromInline(
+      "function handler(event) { var r = event.request; if (r.uri === '/console') return { statusCode: 302, statusDescription: 'Found', headers: { location: { value: '/console/' } } }; if (r.uri !== '/' && r.uri.indexOf('.') < 0) r.uri += '.html'; return r; }",
+    ),
+    runtime: FunctionRuntime.JS_2_0,
+  });
+  // The console is a single-page app: any path without a file extension is its index.html.
+  const consoleFallback = new CfFunction(scope, "ConsoleFallback", {
+    code: FunctionCode.fromInline(
+      "function handler(event) { var r = event.request; var u = r.uri; if (u.lastIndexOf('.') < u.lastIndexOf('/') + 1) r.uri = '/console/index.html'; return r; }",
+    ),
+    runtime: FunctionRuntime.JS_2_0,
+  });
+  // API Gateway sees CloudFront's address, not the donor's: CloudFront tells the API who called
+  // (replacing any such header the client sent), for the per-address rate limits (http.ts clientIp).
+  const viewerIp = new CfFunction(scope, "ViewerIp", {
+    code: FunctionCode.fromInline(
+      `function handler(event) { var r = event.request; r.headers['${VIEWER_IP_HEADER}'] = { value: event.viewer.ip }; return r; }`,
+    ),
+    runtime: FunctionRuntime.JS_2_0,
+  });
+  const distribution = new Distribution(scope, "Cdn", {
+    defaultRootObject: "index.html",
+    defaultBehavior: {
+      origin: siteOrigin,
+      viewerProtocolPolicy: ViewerProtocolPolicy.REDIRECT_TO_HTTPS,
+      responseHeadersPolicy: pageHeaders,
+      functionAssociations: [{ function: prettyUrls, eventType: FunctionEventType.VIEWER_REQUEST }],
+    },
+    additionalBehaviors: {
+      "/v1/*": {
+        // The execute-api address stays reachable (a custom domain would be needed to turn it off),
+        // but every function refuses what does not carry CloudFront's secret header.
+        origin: new HttpOrigin(`${api.apiId}.execute-api.${region}.amazonaws.com`, {
+          customHeaders: { [ORIGIN_VERIFY_HEADER]: originSecret.secretValue.unsafeUnwrap() },
+        }),
+        viewerProtocolPolicy: ViewerProtocolPolicy.HTTPS_ONLY,
+        allowedMethods: AllowedMethods.ALLOW_ALL,
+        cachePolicy: CachePolicy.CACHING_DISABLED,
+        originRequestPolicy: OriginRequestPolicy.ALL_VIEWER_EXCEPT_HOST_HEADER,
+        responseHeadersPolicy: apiHeaders,
+        functionAssociations: [{ function: viewerIp, eventType: FunctionEventType.VIEWER_REQUEST }],
+      },
+      "/console/*": {
+        origin: siteOrigin,
+        viewerProtocolPolicy: ViewerProtocolPolicy.REDIRECT_TO_HTTPS,
+        responseHeadersPolicy: consoleHeaders,
+        functionAssociations: [{ function: consoleFallback, eventType: FunctionEventType.VIEWER_REQUEST }],
+      },
+    },
+  });
+  return { site, distribution, siteUrl: `https://${distribution.distributionDomainName}` };
+}
+
+export interface SiteFilesInputs {
+  site: Bucket;
+  webDir: string;
+  consoleDir?: string;
+  userPool: UserPool;
+  client: UserPoolClient;
+  authHost: string;
+  consoleOrigin: string;
+}
+
+/**
+ * One deployment for the whole bucket (two would prune each other's files): the page, and the
+ * console with the config.json it reads (client id, hosted UI) written at deploy time.
+ */
+export function deploySiteFiles({ scope, stage, region }: StackContext, i: SiteFilesInputs) {
+  const sources: ISource[] = [Source.asset(i.webDir, { exclude: ["console", "console/**"] })];
+  if (i.consoleDir && existsSync(i.consoleDir)) sources.push(Source.asset(i.consoleDir));
+  sources.push(
+    // The shape web/console/src/auth.ts reads (ConsoleConfig, `auth: "cognito"`).
+    Source.jsonData("console/config.json", {
+      auth: "cognito",
+      domain: `https://${i.authHost}`,
+      clientId: i.client.userPoolClientId,
+      redirectUri: `${i.consoleOrigin}/console/`,
+      logoutUri: `${i.consoleOrigin}/console/`,
+      scopes: ["openid", "email", "profile"],
+      stage,
+      region,
+      userPoolId: i.userPool.userPoolId,
+    }),
+  );
+  // Short cache lifetimes instead of an invalidation: CDK grants invalidations on every distribution ("*").
+  return new BucketDeployment(scope, "SiteFiles", {
+    sources,
+    destinationBucket: i.site,
+    cacheControl: [CacheControl.maxAge(Duration.minutes(5))],
+  });
+}
