@@ -407,36 +407,23 @@ function monthlySeries(p: SocialPlatform): Array<{ title: string; metric: keyof 
 
 // ---------------------------------------------------------------- the document
 
-export async function renderAnnualReport(f: ReportFigures, opts: ReportOptions): Promise<Uint8Array> {
-  const doc = await PDFDocument.create({ updateMetadata: false });
-  doc.registerFontkit(plainFontkit);
-  const regular = await doc.embedFont(loadFont("DejaVuSans.ttf"), { subset: true });
-  const bold = await doc.embedFont(loadFont("DejaVuSans-Bold.ttf"), { subset: true });
-  const fixed = new Date(Date.UTC(f.year, 11, 31, 12, 0, 0));
-  doc.setTitle(`Rapport financier ${f.year} — ${opts.association}`);
-  doc.setAuthor(opts.association);
-  doc.setSubject(`Rapport financier de l'exercice ${f.year}`);
-  doc.setLanguage("fr-FR");
-  doc.setCreator("asso-back-office");
-  doc.setProducer("asso-back-office (pdf-lib)");
-  doc.setCreationDate(fixed);
-  doc.setModificationDate(fixed);
+/** What every page-drawing step of the report gets. */
+interface Page {
+  l: Layout;
+  f: ReportFigures;
+  p: ReportFigures["previous"];
+  Y: number;
+  money3: Column[];
+  opts: ReportOptions;
+}
 
-  const l = new Layout(doc, regular, bold);
-  const p = f.previous;
-  const Y = f.year;
-  const money3: Column[] = [
-    { header: "", width: 295 },
-    { header: String(Y), width: 100, align: "right" },
-    { header: String(Y - 1), width: 100, align: "right" },
-  ];
-
-  // 1. Key figures and commentary
+/** Page 1: the key figures and the commentary. */
+function keyFiguresPage({ l, f, p, Y, opts }: Page): void {
   l.newPage();
   l.y -= 10;
   l.text(opts.association, M, l.y - 12, { size: 12, color: MUTED });
   l.y -= 22;
-  l.page.drawText(`Rapport financier ${Y}`, { x: M, y: l.y - 26, size: 26, font: bold, color: ACCENT });
+  l.page.drawText(`Rapport financier ${Y}`, { x: M, y: l.y - 26, size: 26, font: l.bold, color: ACCENT });
   l.y -= 40;
   l.paragraph(`Exercice du 1er janvier au 31 décembre ${Y}, comparé à ${Y - 1}. Comptes présentés selon le règlement ANC n° 2018-06 ; montants en euros.`, {
     size: 9.5,
@@ -465,8 +452,10 @@ export async function renderAnnualReport(f: ReportFigures, opts: ReportOptions):
   for (const c of f.commentary) l.paragraph(`•  ${c}`, { size: 10, gap: 3 });
   if (f.statements.unmapped.length)
     l.paragraph(`Comptes sans rubrique (à classer) : ${f.statements.unmapped.join(", ")}.`, { size: 9, color: rgb(0.7, 0.1, 0.1) });
+}
 
-  // 2. Income
+/** The income: a pie of the sources and their table. */
+function incomeSection({ l, f, p, Y }: Page): void {
   l.newPage();
   l.title("Les produits");
   const sources = f.income.bySource.map((s) => ({ label: sourceDisplay(s), amount: s.amount, share: s.share }));
@@ -499,8 +488,10 @@ export async function renderAnnualReport(f: ReportFigures, opts: ReportOptions):
       },
     ],
   );
+}
 
-  // 3. Charges
+/** The charges: bars by category and their table. */
+function chargesSection({ l, f, p, money3 }: Page): void {
   l.title("Les charges");
   const cats = f.expenses.byCategory.map((c) => ({ label: c.label, amount: c.amount, share: c.share }));
   if (cats.length) hbars(l, cats);
@@ -516,8 +507,10 @@ export async function renderAnnualReport(f: ReportFigures, opts: ReportOptions):
     })),
     { cells: ["Total des charges", euros(f.expenses.total), euros(p.expenses.total)], bold: true, band: true },
   ]);
+}
 
-  // 4. Compte de résultat
+/** The compte de résultat, with the contributions volontaires en nature when there are any. */
+function compteDeResultatPage({ l, f, p, money3 }: Page): void {
   l.newPage();
   l.title("Compte de résultat");
   const crN = f.statements.compteDeResultat;
@@ -539,8 +532,10 @@ export async function renderAnnualReport(f: ReportFigures, opts: ReportOptions):
       { cells: ["Emplois (secours, mises à disposition, personnel bénévole)", euros(crN.cvn.emplois), euros(crP.cvn.emplois)] },
     ]);
   }
+}
 
-  // 5. Bilan
+/** The bilan at the year end. */
+function bilanPage({ l, f, p, Y, money3 }: Page): void {
   l.newPage();
   l.title(`Bilan au 31 décembre ${Y}`);
   const bN = f.statements.bilan;
@@ -551,8 +546,10 @@ export async function renderAnnualReport(f: ReportFigures, opts: ReportOptions):
   l.table(money3, statementRows(bN.lines, bP.lines, "passif", ["fonds-propres", "fonds-reportes-dedies", "provisions", "dettes"], "Total du passif"));
   if (bN.difference !== 0)
     l.paragraph(`Écart actif − passif : ${euros(bN.difference)} (contributions en nature non soldées).`, { size: 9, color: rgb(0.7, 0.1, 0.1) });
+}
 
-  // 6. Funders and fonds dédiés
+/** The funders and the fonds dédiés. */
+function fundersPage({ l, f, p, money3 }: Page): void {
   l.newPage();
   l.title("Financeurs et fonds dédiés");
   if (f.grants.length) {
@@ -578,8 +575,10 @@ export async function renderAnnualReport(f: ReportFigures, opts: ReportOptions):
     { cells: ["Utilisations de fonds dédiés", euros(f.dedicatedFunds.used), euros(p.dedicatedFunds.used)] },
     { cells: ["Fonds dédiés à la clôture", euros(f.dedicatedFunds.closing), euros(p.dedicatedFunds.closing)], bold: true, band: true },
   ]);
+}
 
-  // 7. Gifts and members
+/** Gifts and memberships. */
+function giftsSection({ l, f, p, money3 }: Page): void {
   l.title("Dons et adhésions");
   l.table(money3, [
     { cells: ["Dons de particuliers comptabilisés (compte 7541)", euros(f.donations.booked), euros(p.donations.booked)] },
@@ -590,8 +589,10 @@ export async function renderAnnualReport(f: ReportFigures, opts: ReportOptions):
     { cells: ["dont donateurs mensuels", count(f.donations.monthlyDonors), count(p.donations.monthlyDonors)], indent: 8 },
     { cells: ["Adhérents", count(f.members), count(p.members)] },
   ]);
+}
 
-  // 8. Social statistics
+/** The social statistics, with a monthly chart per platform and metric. */
+function socialPage({ l, f, p, Y }: Page): void {
   l.newPage();
   l.title("Réseaux sociaux");
   const srows = socialRows(f, p);
@@ -614,18 +615,52 @@ export async function renderAnnualReport(f: ReportFigures, opts: ReportOptions):
         );
     });
   } else l.paragraph("Aucune statistique enregistrée pour l'exercice.", { color: MUTED });
+}
 
-  // Running header and footer on every page.
+/** The running header and footer of every page: the association, the year, the page number. */
+function runningHeaders(l: Layout, regular: PDFFont, association: string, Y: number): void {
   const n = l.pages.length;
   l.pages.forEach((page, i) => {
-    page.drawText(opts.association, { x: M, y: H - 40, size: 8, font: regular, color: MUTED });
+    page.drawText(association, { x: M, y: H - 40, size: 8, font: regular, color: MUTED });
     const right = `Rapport financier ${Y}`;
     page.drawText(right, { x: W - M - regular.widthOfTextAtSize(right, 8), y: H - 40, size: 8, font: regular, color: MUTED });
     page.drawLine({ start: { x: M, y: H - 48 }, end: { x: W - M, y: H - 48 }, thickness: 0.5, color: RULE });
     page.drawLine({ start: { x: M, y: 42 }, end: { x: W - M, y: 42 }, thickness: 0.5, color: RULE });
     const foot = `Page ${i + 1} sur ${n}`;
     page.drawText(foot, { x: W - M - regular.widthOfTextAtSize(foot, 8), y: 28, size: 8, font: regular, color: MUTED });
-    page.drawText(`${opts.association} — exercice ${Y}`, { x: M, y: 28, size: 8, font: regular, color: MUTED });
+    page.drawText(`${association} — exercice ${Y}`, { x: M, y: 28, size: 8, font: regular, color: MUTED });
   });
+}
+
+/** A new report document with its metadata fixed to the year's last day, so the same figures give the same bytes. */
+async function reportDocument(f: ReportFigures, opts: ReportOptions): Promise<{ doc: PDFDocument; regular: PDFFont; bold: PDFFont }> {
+  const doc = await PDFDocument.create({ updateMetadata: false });
+  doc.registerFontkit(plainFontkit);
+  const regular = await doc.embedFont(loadFont("DejaVuSans.ttf"), { subset: true });
+  const bold = await doc.embedFont(loadFont("DejaVuSans-Bold.ttf"), { subset: true });
+  const fixed = new Date(Date.UTC(f.year, 11, 31, 12, 0, 0));
+  doc.setTitle(`Rapport financier ${f.year} — ${opts.association}`);
+  doc.setAuthor(opts.association);
+  doc.setSubject(`Rapport financier de l'exercice ${f.year}`);
+  doc.setLanguage("fr-FR");
+  doc.setCreator("asso-back-office");
+  doc.setProducer("asso-back-office (pdf-lib)");
+  doc.setCreationDate(fixed);
+  doc.setModificationDate(fixed);
+  return { doc, regular, bold };
+}
+
+export async function renderAnnualReport(f: ReportFigures, opts: ReportOptions): Promise<Uint8Array> {
+  const { doc, regular, bold } = await reportDocument(f, opts);
+  const l = new Layout(doc, regular, bold);
+  const Y = f.year;
+  const money3: Column[] = [
+    { header: "", width: 295 },
+    { header: String(Y), width: 100, align: "right" },
+    { header: String(Y - 1), width: 100, align: "right" },
+  ];
+  const page: Page = { l, f, p: f.previous, Y, money3, opts };
+  for (const draw of [keyFiguresPage, incomeSection, chargesSection, compteDeResultatPage, bilanPage, fundersPage, giftsSection, socialPage]) draw(page);
+  runningHeaders(l, regular, opts.association, Y);
   return doc.save({ useObjectStreams: false });
 }
