@@ -7,8 +7,8 @@ import { readFileSync } from "node:fs";
 import { join } from "node:path";
 import { randomUUID } from "node:crypto";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { lineMatchItems } from "@asso/core/bank/link";
-import { awaitValidation, writeDraft } from "@asso/core/ledger/posting";
+import { lineMatchItems } from "@asso/core/bank";
+import { awaitValidation, writeDraft } from "@asso/core/ledger";
 import { startTestStack, type TestStack } from "./support/stack.js";
 
 const ACCOUNTS = [
@@ -19,6 +19,10 @@ const ACCOUNTS = [
   { iban: "FR7630004008180000123456756", account: "5121", label: "BNP Paribas" },
   { iban: "FR7610278060410002012340126", account: "5121", label: "Crédit Mutuel" },
   { iban: "FR2720041000010123456X02054", account: "5121", label: "La Banque Postale" },
+  // A payment card whose statements (OFX CCSTMTRS, the number masked but for 4242) are booked on 5121.
+  { iban: "FR7630004000031234567890143", account: "5121", label: "Carte Visa Business", numbers: ["4242"] },
+  // Boursorama names its accounts by its own number in the export's account column.
+  { iban: "FR7640618802650004012345678", account: "512", label: "Boursorama", numbers: ["00041234"] },
 ];
 
 let stack: TestStack;
@@ -113,18 +117,20 @@ describe("refused files write nothing", () => {
     expect(p.detail).toContain("0,36 €");
     expect((await lines()).length).toBe(before);
   });
-  it("an unknown IBAN → 422, even when the file's other account is known", async () => {
+  it("a file whose only account is unknown → 422 naming it, nothing written", async () => {
     const before = (await lines()).length;
     const res = await upload(
       stack,
-      base()
-        .replace("FR7642559100000808765432181", "FR7611111222223333333333344")
-        .replace(/2024-11-30<\/Dt><\/BookgDt>/g, "2024-12-30</Dt></BookgDt>"),
+      fixture("decimals-offsets.camt053.001.02.xml").toString("utf8").replaceAll("FR7642559100000808765432181", "FR7611111222223333333333344"),
       "",
       "application/xml",
     );
     expect(res.status).toBe(422);
-    expect(((await res.json()) as { type: string }).type).toBe("/problems/unknown-bank-account");
+    const p = (await res.json()) as { type: string; detail: string };
+    expect(p.type).toBe("/problems/unknown-bank-account");
+    expect(p.detail).toBe(
+      "Rien n'a été importé. Relevé 1 : le compte FR7611111222223333333333344 n'est pas un compte bancaire de l'association (BANK_ACCOUNTS) ; ses 2 opérations n'ont pas été importées.",
+    );
     expect((await lines()).length).toBe(before);
   });
   it("another currency → 422", async () => {
@@ -268,5 +274,156 @@ describe("listing lines", () => {
     expect((await lines("&status=unmatched")).length).toBe(all.length - 1);
     const forged = await stack.call("GET", "/v1/bank/lines?cursor=eyJrIjp7fX0.AAAAAAAAAAAAAAAAAAAAAA", { role: "auditor" });
     expect(forged.status).toBe(400);
+  });
+});
+
+type Answer = {
+  imported: number;
+  duplicates: number;
+  variant: string;
+  statements: { iban: string; account: string; lines: number; imported: number; opening: number | null; closing: number | null; balanceChecked: boolean }[];
+  skipped: { statement: number; account: string; reason: string; message: string; lines: number }[];
+};
+const answer = async (res: Response) => {
+  expect(res.status).toBe(200);
+  return (await res.json()) as Answer;
+};
+const problem = async (res: Response, status: number) => {
+  expect(res.status).toBe(status);
+  return (await res.json()) as { type: string; detail: string; errors?: { path: string; message: string }[] };
+};
+
+describe("amounts and dates read by the format's own rule (issue 18)", () => {
+  it("CAMT amounts with three and five decimals (18.150 is 18,15 €) and dates with an offset import, their balances checked", async () => {
+    const body = await answer(await upload(stack, fixture("decimals-offsets.camt053.001.02.xml"), "", "application/xml"));
+    expect(body).toMatchObject({ imported: 2, skipped: [] });
+    expect(body.statements).toEqual([expect.objectContaining({ account: "5121", opening: 1815, closing: 124000, balanceChecked: true })]);
+    const dec = await lines("&account=FR7642559100000808765432181&from=2024-12-01&to=2024-12-31");
+    expect(dec.map((l) => [l.date, l.amount])).toEqual([
+      ["2024-12-05", 125000],
+      ["2024-12-20", -2815],
+    ]);
+  });
+  it("a sub-cent digit is refused with the entry and the figure, in French; nothing written", async () => {
+    const before = (await lines()).length;
+    const xml = fixture("decimals-offsets.camt053.001.02.xml").toString("utf8").replace("28.15000", "28.15500").replaceAll("2024-12", "2023-12");
+    const p = await problem(await upload(stack, xml, "", "application/xml"), 400);
+    expect(p.detail).toBe(
+      "Le fichier de relevé ne peut pas être lu. Relevé 1, écriture 2 : le montant 28.15500 a des fractions de centime non nulles, que la comptabilité ne peut pas tenir.",
+    );
+    expect((await lines()).length).toBe(before);
+  });
+});
+
+describe("statements without an account block, and files of several accounts (issue 18)", () => {
+  it("no account block nor balances: refused without ?account= (several accounts configured), imported with it in the account's currency", async () => {
+    const p = await problem(await upload(stack, fixture("no-account.camt053.001.08.xml"), "", "application/xml"), 400);
+    expect(p.errors).toEqual([{ path: "account", message: expect.stringContaining("ne nomme pas son compte") }]);
+    const body = await answer(await upload(stack, fixture("no-account.camt053.001.08.xml"), "?account=FR7630003012340002000123476", "application/xml"));
+    expect(body).toMatchObject({ imported: 2, statements: [{ account: "580", lines: 2, opening: null, closing: null, balanceChecked: false }] });
+  });
+  it("no account block, one account configured: the file goes to that account", async () => {
+    const { importStatementFile } = await import("@asso/core/bank");
+    const only = [{ iban: "FR7612548029980000000150086", account: "512", label: "Seul compte", currency: "EUR" }];
+    const r = await importStatementFile(stack.db, fixture("no-account.camt053.001.08.xml"), only);
+    expect(r).toMatchObject({ imported: 2, statements: [{ iban: "FR7612548029980000000150086", account: "512" }], skipped: [] });
+  });
+  it("two accounts, one not configured: the configured one imports and the answer says which was skipped and why", async () => {
+    const file = fixture("november-2024.camt053.001.08.xml")
+      .toString("utf8")
+      .replaceAll("{{PO1}}", "po_skip")
+      .replaceAll("2024-11", "2022-11")
+      .replaceAll("2024-10-31", "2022-10-31")
+      .replace("FR7642559100000808765432181", "FR7611111222223333333333344");
+    const body = await answer(await upload(stack, file, "", "application/xml"));
+    expect(body.statements.map((s) => [s.account, s.imported])).toEqual([["512", 14]]);
+    expect(body.skipped).toEqual([
+      {
+        statement: 2,
+        account: "FR7611111222223333333333344",
+        reason: "not-configured",
+        lines: 1,
+        message:
+          "Relevé 2 : le compte FR7611111222223333333333344 n'est pas un compte bancaire de l'association (BANK_ACCOUNTS) ; ses 1 opérations n'ont pas été importées.",
+      },
+    ]);
+  });
+  it("?account= picks one account of a file of two", async () => {
+    const file = fixture("november-2024.camt053.001.08.xml")
+      .toString("utf8")
+      .replaceAll("{{PO1}}", "po_pick")
+      .replaceAll("2024-11", "2021-11")
+      .replaceAll("2024-10-31", "2021-10-31");
+    const body = await answer(await upload(stack, file, "?account=5121", "application/xml"));
+    expect(body.statements.map((s) => [s.iban, s.imported])).toEqual([["FR7642559100000808765432181", 1]]);
+    expect(body.skipped).toEqual([expect.objectContaining({ statement: 1, reason: "not-asked", account: "FR7642559100000801234567812", lines: 14 })]);
+    expect(body.skipped[0]!.message).toContain("pas celui demandé (5121)");
+  });
+  it("a CSV's account column splits it: the configured account (by its Boursorama number) imports, the other is skipped", async () => {
+    const body = await answer(await upload(stack, fixture("boursorama-2025-02.csv")));
+    expect(body).toMatchObject({ variant: "boursorama", imported: 3 });
+    expect(body.statements.map((s) => [s.iban, s.lines])).toEqual([["FR7640618802650004012345678", 3]]);
+    expect(body.skipped).toEqual([expect.objectContaining({ account: "00047777", reason: "not-configured", lines: 1 })]);
+  });
+});
+
+describe("OFX as banks write it (issue 18)", () => {
+  it("1.x SGML with empty elements and two BANKTRANLIST; UTF-8 bytes declared 1252 read as UTF-8; the corrected Windows-1252 file finds the same lines", async () => {
+    const first = await answer(await upload(stack, fixture("empty-elements-utf8.ofx"), "", "application/x-ofx"));
+    expect(first).toMatchObject({ imported: 2, statements: [{ account: "5121", iban: "FR7642559100000808765432181" }] });
+    const feb = await lines("&account=FR7642559100000808765432181&from=2025-02-01&to=2025-02-28");
+    expect(feb.map((l) => l.label)).toEqual(["VIR DON N° 2025-031 Mme Chloé Bérard", "INTÉRÊTS LIVRET FÉVRIER"]);
+    const again = await answer(await upload(stack, fixture("empty-elements-1252.ofx")));
+    expect(again).toMatchObject({ imported: 0, duplicates: 2 });
+  });
+  it("a label written with decomposed accents (NFD) is the same line as with composed ones", async () => {
+    const nfd = fixture("empty-elements-utf8.ofx").toString("utf8").normalize("NFD");
+    expect(await answer(await upload(stack, Buffer.from(nfd, "utf8")))).toMatchObject({ imported: 0, duplicates: 2 });
+  });
+  it("a credit-card statement (CCSTMTRS) goes to the configured card account (class 5)", async () => {
+    const body = await answer(await upload(stack, fixture("credit-card.ofx"), "", "application/x-ofx"));
+    expect(body).toMatchObject({ imported: 2, statements: [{ account: "5121", iban: "FR7630004000031234567890143", closing: -10230 }], skipped: [] });
+  });
+  it("a malformed OFX amount is refused naming the transaction, in French", async () => {
+    const bad = fixture("credit-card.ofx").toString("utf8").replace("<TRNAMT>-12.40", "<TRNAMT>-12.40 EUR");
+    const p = await problem(await upload(stack, bad, "", "application/x-ofx"), 400);
+    expect(p.detail).toContain('Relevé 1, opération 2 (FITID CB-0219-1) : le montant TRNAMT "-12.40 EUR" n\'est pas un nombre décimal');
+  });
+});
+
+describe("bank CSV presets from the corpus (issue 18)", () => {
+  const cases: Array<[string, string, number, string]> = [
+    ["bnp-paribas-sans-entete-2025-02.csv", "bnp-paribas-sans-entete", 3, "?account=FR7630004008180000123456756"],
+    ["caisse-epargne-2025-02.csv", "caisse-epargne", 2, "?account=FR7630004008180000123456756"],
+    ["fortuneo-2025-02.csv", "fortuneo", 3, "?account=FR7630004008180000123456756"],
+    ["lcl-2025-02.csv", "lcl", 3, "?account=FR7630004008180000123456756"],
+    ["qonto-2025-02.csv", "qonto", 2, "?account=FR7630004008180000123456756"],
+    ["shine-2025-02.csv", "shine", 2, "?account=FR7630004008180000123456756"],
+  ];
+  for (const [name, variant, n, query] of cases)
+    it(`${variant}: detected by its header (or first rows), sent as bytes`, async () => {
+      expect(await answer(await upload(stack, fixture(name), query))).toMatchObject({ variant, imported: n });
+    });
+  it("Caisse d'Épargne lines are dated by the booking date; BNP's header-less export gives its closing balance", async () => {
+    const mar = await lines("&account=FR7630004008180000123456756&from=2025-03-03&to=2025-03-03");
+    expect(mar.map((l) => [l.amount, l.label])).toEqual([[250000, "VIR MAIRIE DE VANNES SUBVENTION"]]);
+    const r = await stack.call("GET", "/v1/bank/reconciliation?account=FR7630004008180000123456756&date=2025-02-28", { role: "auditor" });
+    expect(r.status).toBe(200);
+  });
+  it("a preset named through ?preset= that does not fit answers in French", async () => {
+    const p = await problem(await upload(stack, fixture("lcl-2025-02.csv"), "?account=FR7630004008180000123456756&preset=qonto"), 400);
+    expect(p.detail).toContain("n'a pas la mise en page Qonto");
+  });
+});
+
+describe("XML bombs (issue 18)", () => {
+  it("an entity expansion (billion laughs) is refused with 400 within a second, the process staying under 300 MB", async () => {
+    const defs = Array.from({ length: 10 }, (_, i) => `<!ENTITY e${i + 1} "${`&e${i};`.repeat(10)}">`).join("");
+    const bomb = `<?xml version="1.0"?><!DOCTYPE Document [<!ENTITY e0 "ha">${defs}]><Document xmlns="urn:iso:std:iso:20022:tech:xsd:camt.053.001.02"><BkToCstmrStmt><Stmt><Ntry><AddtlNtryInf>&e10;</AddtlNtryInf></Ntry></Stmt></BkToCstmrStmt></Document>`;
+    const t0 = performance.now();
+    const p = await problem(await upload(stack, bomb, "", "application/xml"), 400);
+    expect(performance.now() - t0).toBeLessThan(1000);
+    expect(p.detail).toContain("DOCTYPE ou des entités XML");
+    expect(process.memoryUsage().rss).toBeLessThan(300 * 1024 * 1024);
   });
 });

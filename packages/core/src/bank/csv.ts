@@ -7,9 +7,11 @@
  */
 import { parse } from "csv-parse/sync";
 import { ValidationError } from "../errors.js";
-import { StatementRefusedError } from "./errors.js";
+import { StatementRefusedError, unreadable } from "./errors.js";
 import type { ParsedFile, ParsedLine, ParsedStatement } from "./model.js";
-import { cleanLabel, parseAmount, parseDate } from "./text.js";
+import { cleanLabel, formatEuros as euros, parseAmount, parseDate } from "./text.js";
+
+const frDate = (d: string) => `${d.slice(8, 10)}/${d.slice(5, 7)}/${d.slice(0, 4)}`;
 
 export interface ColumnNames {
   date: string[];
@@ -23,12 +25,20 @@ export interface ColumnNames {
   /** Running balance after each line (Crédit Mutuel). */
   balance?: string[];
   currency?: string[];
+  /** The account of each line, when one export holds several accounts (Boursorama): one statement per account. */
+  account?: string[];
+  /** A line's status (Qonto): lines whose status is pending or declined are left out. */
+  status?: string[];
 }
 
 export interface CsvPreset {
   id: string;
   bank: string;
   columns: ColumnNames;
+  /** Columns the header must also have to be this bank's (they tell apart layouts sharing names). */
+  also?: string[];
+  /** A layout with no header row: fixed column positions, recognised by its first rows. */
+  headerless?: { detect: (rows: string[][]) => boolean; first: number; idx: Partial<Record<keyof ColumnNames, number>> };
   /** How the file's header lines give the closing balance: a date and an amount. */
   closing?: (header: string[][]) => { date: string; amount: number } | undefined;
 }
@@ -41,6 +51,24 @@ export const norm = (s: string) =>
     .toLowerCase()
     .replace(/[^a-z0-9()]+/g, " ")
     .trim();
+
+/**
+ * A header cell against a column name: equal once normalised, where a character the bank's export
+ * lost (U+FFFD, `Date op\ufffdration`) stands for one letter.
+ */
+function sameName(cell: string, name: string): boolean {
+  const n = norm(name);
+  if (!cell.includes("\ufffd")) return norm(cell) === n;
+  const key = cell
+    .normalize("NFD")
+    .replace(/[\u0300-\u036f]/g, "")
+    .toLowerCase()
+    .replace(/\ufffd+/g, "\u0001")
+    .replace(/[^a-z0-9()\u0001]+/g, " ")
+    .trim();
+  const re = new RegExp(`^${key.replace(/[()]/g, "\\$&").replace(/\u0001/g, "[a-z]{0,2}")}$`);
+  return re.test(n);
+}
 
 /** "Solde au 30/11/2024 4 321,09 €" anywhere in a header line (one cell or spread over two). */
 function soldeAu(header: string[][]): { date: string; amount: number } | undefined {
@@ -79,6 +107,12 @@ function labelledLines(header: string[][]): { date: string; amount: number } | u
   return date && amount !== undefined ? { date, amount } : undefined;
 }
 
+/** BNP Paribas' export without a header row: `label;label;****1234;31/01/2025;;2 216,30`, then `date;;;label;amount`. */
+const bnpHeaderless = (rows: string[][]) => {
+  const [a, b] = rows;
+  return !!a && !!b && !!parseDate(a[3]?.trim()) && parseAmount(a.at(-1)) !== undefined && !!parseDate(b[0]?.trim()) && parseAmount(b[4]) !== undefined;
+};
+
 export const CSV_PRESETS: CsvPreset[] = [
   {
     id: "credit-agricole",
@@ -97,6 +131,64 @@ export const CSV_PRESETS: CsvPreset[] = [
     bank: "BNP Paribas",
     columns: { date: ["date operation"], label: ["libelle operation"], amount: ["montant operation"] },
     closing: dateThenAmount,
+  },
+  {
+    id: "bnp-paribas-sans-entete",
+    bank: "BNP Paribas (export sans en-tête)",
+    columns: { date: [], label: [], amount: [] },
+    headerless: { detect: bnpHeaderless, first: 1, idx: { date: 0, label: 3, amount: 4 } },
+    closing: (header) => {
+      const row = header[0];
+      const date = parseDate(row?.[3]?.trim());
+      const amount = parseAmount(row?.at(-1));
+      return date && amount !== undefined ? { date, amount } : undefined;
+    },
+  },
+  {
+    id: "caisse-epargne",
+    bank: "Caisse d'Épargne",
+    // The booking date ("date de comptabilisation") dates the line, not the operation's.
+    columns: {
+      date: ["date de comptabilisation"],
+      valueDate: ["date de valeur"],
+      label: ["libelle operation"],
+      debit: ["debit"],
+      credit: ["credit"],
+    },
+  },
+  {
+    id: "boursorama",
+    bank: "Boursorama Banque",
+    columns: { date: ["dateop"], valueDate: ["dateval"], label: ["label"], amount: ["amount"], account: ["accountnum"] },
+  },
+  {
+    id: "fortuneo",
+    bank: "Fortuneo",
+    columns: { date: ["date operation"], valueDate: ["date valeur"], label: ["libelle"], debit: ["debit"], credit: ["credit"] },
+  },
+  {
+    id: "lcl",
+    bank: "LCL",
+    columns: { date: ["date"], label: ["libelle"], detail: ["reference"], amount: ["montant"] },
+    also: ["type"],
+  },
+  {
+    id: "qonto",
+    bank: "Qonto",
+    columns: {
+      date: ["settlement date (utc)", "date de reglement (utc)"],
+      valueDate: ["operation date (utc)", "date de l operation (utc)"],
+      label: ["counterparty name", "nom de la contrepartie"],
+      detail: ["reference"],
+      amount: ["total amount (incl vat)", "montant total (ttc)"],
+      currency: ["currency", "devise"],
+      status: ["status", "statut"],
+    },
+  },
+  {
+    id: "shine",
+    bank: "Shine",
+    columns: { date: ["date de la transaction"], label: ["libelle"], debit: ["debit"], credit: ["credit"] },
   },
   {
     id: "credit-mutuel",
@@ -128,6 +220,7 @@ const GENERIC: ColumnNames = {
   credit: ["credit", "credit euros", "credit (eur)"],
   balance: ["solde"],
   currency: ["devise", "currency"],
+  account: ["numero de compte", "n de compte", "account number", "accountnum", "compte"],
 };
 
 export interface CsvOptions {
@@ -137,11 +230,11 @@ export interface CsvOptions {
   delimiter?: string;
 }
 
-const unreadable = (message: string) => new ValidationError([{ path: "(body)", message }], "The statement file cannot be read.");
+type Columns = Record<keyof ColumnNames, number>;
 
-function findColumns(header: string[], names: ColumnNames): Record<keyof ColumnNames, number> | undefined {
-  const cells = header.map(norm);
-  const find = (cands?: string[]) => (cands ? cells.findIndex((c) => cands.map(norm).includes(c)) : -1);
+function findColumns(header: string[], names: ColumnNames, also: string[] = []): Columns | undefined {
+  const find = (cands?: string[]) => (cands?.length ? header.findIndex((c) => cands.some((k) => sameName(c, k))) : -1);
+  if (also.some((a) => find([a]) < 0)) return undefined;
   const idx = {
     date: find(names.date),
     valueDate: find(names.valueDate),
@@ -152,6 +245,8 @@ function findColumns(header: string[], names: ColumnNames): Record<keyof ColumnN
     credit: find(names.credit),
     balance: find(names.balance),
     currency: find(names.currency),
+    account: find(names.account),
+    status: find(names.status),
   };
   if (idx.date < 0 || idx.label < 0) return undefined;
   if (idx.amount < 0 && (idx.debit < 0 || idx.credit < 0)) return undefined;
@@ -183,11 +278,12 @@ export function parseCsv(text: string, opts: CsvOptions = {}): ParsedFile {
   try {
     rows = parse(text, { delimiter, relax_column_count: true, relax_quotes: true, skip_empty_lines: false, bom: true, trim: false }) as string[][];
   } catch (err) {
-    throw unreadable(`the CSV cannot be read (${(err as Error).message.split("\n")[0]})`);
+    throw unreadable(`le CSV ne peut pas être lu (${(err as Error).message.split("\n")[0]})`);
   }
-  const presets = opts.preset && opts.preset !== "generic" ? CSV_PRESETS.filter((p) => p.id === opts.preset) : CSV_PRESETS;
-  if (opts.preset && opts.preset !== "generic" && !presets.length)
-    throw new ValidationError([{ path: "preset", message: `unknown preset; one of ${[...CSV_PRESETS.map((p) => p.id), "generic"].join(", ")}` }]);
+  const named = opts.preset && opts.preset !== "generic";
+  const presets = named ? CSV_PRESETS.filter((p) => p.id === opts.preset) : CSV_PRESETS;
+  if (named && !presets.length)
+    throw new ValidationError([{ path: "preset", message: `modèle inconnu ; l'un de ${[...CSV_PRESETS.map((p) => p.id), "generic"].join(", ")}` }]);
   const custom: ColumnNames | undefined = opts.columns?.date
     ? {
         date: [opts.columns.date],
@@ -197,47 +293,64 @@ export function parseCsv(text: string, opts: CsvOptions = {}): ParsedFile {
         ...(opts.columns.credit ? { credit: [opts.columns.credit] } : {}),
         ...(opts.columns.valueDate ? { valueDate: [opts.columns.valueDate] } : {}),
         ...(opts.columns.balance ? { balance: [opts.columns.balance] } : {}),
+        ...(opts.columns.account ? { account: [opts.columns.account] } : { account: GENERIC.account! }),
       }
     : undefined;
 
-  // The table starts at the first row a layout recognises as its header.
-  let found: { preset: CsvPreset | undefined; row: number; idx: Record<keyof ColumnNames, number> } | undefined;
+  // The table starts at the first row a layout recognises as its header (or a header-less layout's first row).
+  let found: { preset: CsvPreset | undefined; row: number; idx: Columns; headerRow: boolean } | undefined;
+  if (!custom && opts.preset !== "generic")
+    for (const p of presets)
+      if (p.headerless?.detect(rows)) {
+        const idx = Object.fromEntries(
+          ["date", "valueDate", "label", "detail", "amount", "debit", "credit", "balance", "currency", "account", "status"].map((k) => [k, -1]),
+        ) as Columns;
+        found = { preset: p, row: p.headerless.first, idx: { ...idx, ...p.headerless.idx }, headerRow: false };
+        break;
+      }
   for (let r = 0; r < Math.min(rows.length, 60) && !found; r++) {
     const row = rows[r]!;
     if (custom) {
       const idx = findColumns(row, custom);
-      if (idx) found = { preset: undefined, row: r, idx };
+      if (idx) found = { preset: undefined, row: r, idx, headerRow: true };
       continue;
     }
     for (const p of opts.preset === "generic" ? [] : presets) {
-      const idx = findColumns(row, p.columns);
+      if (p.headerless) continue;
+      const idx = findColumns(row, p.columns, p.also);
       if (idx) {
-        found = { preset: p, row: r, idx };
+        found = { preset: p, row: r, idx, headerRow: true };
         break;
       }
     }
-    if (!found && (!opts.preset || opts.preset === "generic")) {
+    if (!found && !named) {
       const idx = findColumns(row, GENERIC);
-      if (idx) found = { preset: undefined, row: r, idx };
+      if (idx) found = { preset: undefined, row: r, idx, headerRow: true };
     }
   }
-  if (!found) throw unreadable("no table header found (a date, a label and an amount or debit/credit columns)");
+  if (!found)
+    throw unreadable(
+      named
+        ? `ce fichier n'a pas la mise en page ${presets[0]!.bank} (modèle ${opts.preset}) : pas de ligne d'en-tête reconnue`
+        : "pas de ligne d'en-tête reconnue (une colonne de date, un libellé et un montant ou des colonnes débit et crédit) ; nommez le modèle de la banque (?preset=) ou les colonnes (?dateColumn=…)",
+    );
   const { preset, idx } = found;
   const header = rows.slice(0, found.row);
   const cell = (row: string[], i: number) => (i >= 0 ? (row[i] ?? "").trim() : "");
+  const firstLine = found.row + (found.headerRow ? 1 : 0);
 
-  const lines: ParsedLine[] = [];
-  const balances: number[] = [];
-  let currency = "EUR";
-  rows.slice(found.row + 1).forEach((row, n) => {
+  // One statement per account of the account column (one statement when there is none).
+  const groups = new Map<string, { lines: ParsedLine[]; balances: number[]; currency: string }>();
+  rows.slice(firstLine).forEach((row, n) => {
     if (row.every((c) => !c.trim())) return;
-    const where = `line ${found!.row + n + 2}`;
+    const where = `ligne ${firstLine + n + 1}`;
     const date = parseDate(cell(row, idx.date));
     if (!date) {
       // Footer lines ("Total", "Solde final") end the table; anything else is unreadable.
       if (/^(total|solde|fin)/i.test(norm(row.join(" ")))) return;
-      throw unreadable(`${where}: ${JSON.stringify(cell(row, idx.date))} is not a date`);
+      throw unreadable(`${where} : ${JSON.stringify(cell(row, idx.date))} n'est pas une date (colonne ${idx.date + 1})`);
     }
+    if (idx.status >= 0 && /^(pending|declined|reversed|en attente|refusee?|annulee?)$/.test(norm(cell(row, idx.status)))) return;
     let amount: number | undefined;
     if (idx.amount >= 0) amount = parseAmount(cell(row, idx.amount));
     else {
@@ -247,32 +360,45 @@ export function parseCsv(text: string, opts: CsvOptions = {}): ParsedFile {
       const credit = c ? parseAmount(c) : 0;
       if (debit !== undefined && credit !== undefined) amount = Math.abs(credit) - Math.abs(debit);
     }
-    if (amount === undefined) throw unreadable(`${where}: the amount is not a decimal amount`);
+    if (amount === undefined) {
+      const raw = idx.amount >= 0 ? cell(row, idx.amount) : [cell(row, idx.debit), cell(row, idx.credit)].filter(Boolean).join(" / ");
+      throw unreadable(`${where} : le montant ${JSON.stringify(raw)} n'est pas un montant décimal`);
+    }
     const valueDate = parseDate(cell(row, idx.valueDate));
     const label = cleanLabel([cell(row, idx.label), cell(row, idx.detail)].filter(Boolean).join(" ")) || "(sans libellé)";
-    const ccy = cell(row, idx.currency);
+    const key = cell(row, idx.account);
+    const group = groups.get(key) ?? { lines: [], balances: [], currency: "" };
+    groups.set(key, group);
+    const ccy = cell(row, idx.currency).toUpperCase();
     if (ccy) {
-      if (currency !== "EUR" && ccy !== currency) throw unreadable(`${where}: two currencies in one file`);
-      currency = ccy.toUpperCase();
+      if (group.currency && ccy !== group.currency)
+        throw unreadable(`${where} : un montant en ${ccy} dans un relevé en ${group.currency} (deux devises pour un compte)`);
+      group.currency = ccy;
     }
     if (idx.balance >= 0) {
       const b = parseAmount(cell(row, idx.balance));
-      if (b === undefined) throw unreadable(`${where}: the running balance is not an amount`);
-      balances.push(b);
+      if (b === undefined) throw unreadable(`${where} : le solde ${JSON.stringify(cell(row, idx.balance))} n'est pas un montant`);
+      group.balances.push(b);
     }
-    lines.push({ date, ...(valueDate ? { valueDate } : {}), amount, label });
+    group.lines.push({ date, ...(valueDate && valueDate !== date ? { valueDate } : {}), amount, label });
   });
+  if (!groups.size) groups.set("", { lines: [], balances: [], currency: "" });
 
-  const statement: ParsedStatement = { currency, lines };
-  const account = accountIn(header);
-  if (account) {
-    if (/^[A-Z]{2}\d{2}/.test(account)) statement.iban = account;
-    else statement.accountNumber = account;
-  }
-  const closing = preset?.closing?.(header);
-  if (closing) statement.closing = closing;
-  if (balances.length === lines.length && lines.length) runningBalances(statement, balances);
-  return { format: "csv", variant: preset?.id ?? "generic", statements: [statement] };
+  const headerAccount = accountIn(header);
+  const statements: ParsedStatement[] = [...groups].map(([key, g]) => {
+    const statement: ParsedStatement = { currency: g.currency || "EUR", lines: g.lines };
+    const account = key ? key.replace(/\s/g, "") : headerAccount;
+    if (account && !/^[*Xx]+\d{0,4}$/.test(account)) {
+      if (/^[A-Z]{2}\d{2}[0-9A-Z]{11,30}$/.test(account)) statement.iban = account;
+      else statement.accountNumber = account;
+    }
+    // Header lines speak of the file's one account; a file of several accounts has no such balance.
+    const closing = groups.size === 1 ? preset?.closing?.(header) : undefined;
+    if (closing) statement.closing = closing;
+    if (g.balances.length === g.lines.length && g.lines.length) runningBalances(statement, g.balances);
+    return statement;
+  });
+  return { format: "csv", variant: preset?.id ?? "generic", statements };
 }
 
 /**
@@ -290,7 +416,7 @@ function runningBalances(st: ParsedStatement, balances: number[]) {
       const i = st.lines.findIndex((l, n) => n > 0 && balances[n - 1]! + l.amount !== balances[n]);
       throw new StatementRefusedError(
         "running-balance",
-        `The running balance does not follow the amounts: line ${i + 1} (${st.lines[i]!.date}, ${st.lines[i]!.amount} cents) takes ${balances[i - 1]} to ${balances[i]}, not ${balances[i - 1]! + st.lines[i]!.amount}.`,
+        `Le solde de la colonne « solde » ne suit pas les montants : l'opération ${i + 1} du ${frDate(st.lines[i]!.date)} (${euros(st.lines[i]!.amount)}) fait passer le solde de ${euros(balances[i - 1]!)} à ${euros(balances[i]!)}, au lieu de ${euros(balances[i - 1]! + st.lines[i]!.amount)}. Rien n'a été importé.`,
       );
     }
   }

@@ -14,14 +14,18 @@ export function isUtf8(bytes: Buffer): boolean {
 }
 
 /**
- * Decodes a file: a BOM or valid UTF-8 means UTF-8; otherwise the named encoding (from the file's
- * own declaration or the caller), Windows-1252 by default (what French banks export).
+ * Decodes a file. A BOM means UTF-8; the caller's `override` (`?encoding=`) is obeyed; otherwise
+ * bytes that are valid UTF-8 are read as UTF-8 whatever the file declares (a header saying
+ * Windows-1252 over UTF-8 bytes would turn `N°` into `NÂ°`), and only bytes that are not valid
+ * UTF-8 are read in the declared encoding, Windows-1252 by default (what French banks export).
  */
-export function decode(bytes: Buffer, declared?: string): string {
+export function decode(bytes: Buffer, declared?: string, override?: string): string {
   if (bytes.length >= 3 && bytes[0] === 0xef && bytes[1] === 0xbb && bytes[2] === 0xbf) return bytes.subarray(3).toString("utf8");
+  const forced = normaliseEncoding(override);
+  if (forced) return forced === "utf-8" ? bytes.toString("utf8") : iconv.decode(bytes, forced);
+  if (isUtf8(bytes)) return bytes.toString("utf8");
   const named = normaliseEncoding(declared);
-  if (named === "utf-8" || (!named && isUtf8(bytes))) return bytes.toString("utf8");
-  return iconv.decode(bytes, named ?? "windows-1252");
+  return iconv.decode(bytes, named && named !== "utf-8" ? named : "windows-1252");
 }
 
 export function normaliseEncoding(name: string | undefined): Encoding | undefined {

@@ -32,6 +32,8 @@ export interface ParsedStatement {
   iban?: string;
   /** French RIB parts (OFX `BANKID`/`BRANCHID`/`ACCTID`, a CSV header's account number). */
   accountNumber?: string;
+  /** A credit-card statement's card number (OFX `CCACCTFROM/ACCTID`), often masked. */
+  card?: string;
   currency: string;
   opening?: ParsedBalance;
   closing?: ParsedBalance;
@@ -39,6 +41,23 @@ export interface ParsedStatement {
   from?: string;
   to?: string;
   lines: ParsedLine[];
+  /**
+   * Why this statement of the file cannot be read (a bad amount, a missing date): raised only if
+   * the statement is to be imported, so that a file's unconfigured account does not refuse the rest.
+   */
+  unreadable?: Error;
+}
+
+/** A statement of the file that was not imported, and why (the answer's `skipped`). */
+export interface SkippedStatement {
+  /** The statement's rank in the file, from 1. */
+  statement: number;
+  /** The account as the file names it (IBAN, account or card number). */
+  account: string;
+  reason: "not-configured" | "not-asked";
+  /** The reason in French, as the trésorier reads it. */
+  message: string;
+  lines: number;
 }
 
 export type StatementFormat = "camt053" | "ofx" | "csv";

@@ -4,9 +4,9 @@ import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import { ValidationError } from "../errors.js";
 import { StatementRefusedError } from "./errors.js";
-import { sgmlToXml } from "./ofx.js";
+import { ofxTree } from "./ofx.js";
 import { parseStatementFile, sniffFormat } from "./parse.js";
-import { parseAmount, parseDate } from "./text.js";
+import { parseAmount, parseDate, parseDecimalAmount } from "./text.js";
 
 const fixture = (name: string) => readFileSync(join(__dirname, "../../../../test/fixtures/bank", name));
 const sum = (ls: { amount: number }[]) => ls.reduce((s, l) => s + l.amount, 0);
@@ -24,7 +24,23 @@ describe("amounts and dates as banks write them", () => {
     expect(parseAmount("abc")).toBeUndefined();
     expect(parseAmount("1,2,3")).toBeUndefined();
   });
+  it("ISO and OFX decimals: a point (OFX also a comma), up to five decimals, never thousands; sub-cent digits must be zero", () => {
+    expect(parseDecimalAmount("18.150")).toBe(1815); // not eighteen thousand one hundred and fifty
+    expect(parseDecimalAmount("5442.09000")).toBe(544209);
+    expect(parseDecimalAmount("0.5")).toBe(50);
+    expect(parseDecimalAmount("-12")).toBe(-1200);
+    expect(parseDecimalAmount("+999.99")).toBe(99999);
+    expect(parseDecimalAmount("18.155")).toBe("sub-cent");
+    expect(parseDecimalAmount("1.000001")).toBeUndefined(); // six decimals
+    expect(parseDecimalAmount("1,234.56")).toBeUndefined();
+    expect(parseDecimalAmount("12,50")).toBeUndefined();
+    expect(parseDecimalAmount("12,50", { comma: true })).toBe(1250);
+    expect(parseDecimalAmount("$120", { comma: true })).toBeUndefined();
+  });
   it("reads French, ISO and compact dates, and refuses impossible ones", () => {
+    expect(parseDate("2017-04-01+02:00")).toBe("2017-04-01");
+    expect(parseDate("2017-04-01Z")).toBe("2017-04-01");
+    expect(parseDate("03-02-2025 09:12:44")).toBe("2025-02-03");
     expect(parseDate("05/11/2024")).toBe("2024-11-05");
     expect(parseDate("20241105120000[+1:CET]")).toBe("2024-11-05");
     expect(parseDate("2024-11-05T10:00:00+01:00")).toBe("2024-11-05");
@@ -103,8 +119,47 @@ describe("OFX", () => {
     expect(f.statements[0]!.lines).toEqual([expect.objectContaining({ date: "2024-12-02", amount: 4200, label: "DON M. ÉLIE" })]);
   });
 
-  it("the SGML normaliser closes leaves and leaves aggregates and closed leaves alone", () => {
-    expect(sgmlToXml("<A><B>1<C>x & y</C><D>\n</D></A>")).toBe("<A><B>1</B><C>x &amp; y</C><D></D></A>");
+  it("the tree builder closes leaves and empty elements: <TRNUID> followed by a tag does not swallow the rest", () => {
+    const tree = ofxTree("<A><TRNUID><STATUS><CODE>0</STATUS><B>1<C>x &amp; y</C><D>\n</D></A>");
+    const a = tree.children[0]!;
+    expect(a.children.map((c) => [c.name, c.text ?? null, c.children.length])).toEqual([
+      ["TRNUID", null, 0],
+      ["STATUS", null, 1],
+      ["B", "1", 0],
+      ["C", "x & y", 0],
+      ["D", null, 0],
+    ]);
+  });
+  it("1.x with empty elements, two BANKTRANLIST, an empty BALAMT, a line with DTUSER only; UTF-8 bytes declared CHARSET:1252", () => {
+    const [st] = parseStatementFile(fixture("empty-elements-utf8.ofx")).statements;
+    expect(st).toMatchObject({ accountNumber: "42559 10000 08087654321", currency: "EUR", from: "2025-02-01", to: "2025-02-28" });
+    expect(st!.closing).toBeUndefined();
+    expect(st!.lines.map((l) => [l.date, l.amount, l.label])).toEqual([
+      ["2025-02-03", 15000, "VIR DON N° 2025-031 Mme Chloé Bérard"],
+      ["2025-02-28", 325, "INTÉRÊTS LIVRET FÉVRIER"],
+    ]);
+    // The same file really in Windows-1252 reads the same.
+    expect(parseStatementFile(fixture("empty-elements-1252.ofx")).statements[0]!.lines).toEqual(st!.lines);
+  });
+  it("a credit-card statement (CCSTMTRS): the card number, the lines and the balance", () => {
+    const [st] = parseStatementFile(fixture("credit-card.ofx")).statements;
+    expect(st).toMatchObject({ card: "XXXXXXXXXXXX4242", currency: "EUR", closing: { date: "2025-02-28", amount: -10230 } });
+    expect(st!.lines.map((l) => l.amount)).toEqual([-8990, -1240]);
+  });
+  it("an OFX amount with a currency sign, or a missing amount, makes its statement unreadable, naming the transaction", () => {
+    const ofx = (amt: string) =>
+      `OFXHEADER:100\nDATA:OFXSGML\nVERSION:102\n\n<OFX><BANKMSGSRSV1><STMTTRNRS><STMTRS><CURDEF>EUR<BANKACCTFROM><BANKID>42559<BRANCHID>10000<ACCTID>08087654321</BANKACCTFROM><BANKTRANLIST><STMTTRN><DTPOSTED>20250203${amt}<FITID>F1</STMTTRN></BANKTRANLIST></STMTRS></STMTTRNRS></BANKMSGSRSV1></OFX>`;
+    const bad = parseStatementFile(Buffer.from(ofx("<TRNAMT>$120"))).statements[0]!.unreadable as ValidationError;
+    expect(bad.errors[0]!.message).toBe(
+      'relevé 1, opération 1 (FITID F1) : le montant TRNAMT "$120" n\'est pas un nombre décimal (point ou virgule, sans séparateur de milliers)',
+    );
+    const none = parseStatementFile(Buffer.from(ofx(""))).statements[0]!.unreadable as ValidationError;
+    expect(none.errors[0]!.message).toBe("relevé 1, opération 1 (FITID F1) : pas de montant TRNAMT");
+  });
+  it("a DOCTYPE or an entity declaration is refused before any parsing (CAMT and OFX)", () => {
+    const bomb = `<?xml version="1.0"?><!DOCTYPE d [<!ENTITY a "aaaaaaaaaa"><!ENTITY b "&a;&a;&a;&a;&a;">]><Document><BkToCstmrStmt><Stmt>&b;</Stmt></BkToCstmrStmt></Document>`;
+    expect(() => parseStatementFile(Buffer.from(bomb))).toThrow(/DOCTYPE ou des entités XML/);
+    expect(() => parseStatementFile(Buffer.from(`<?xml version="1.0"?><!DOCTYPE OFX><?OFX OFXHEADER="200"?><OFX></OFX>`))).toThrow(/DOCTYPE/);
   });
 });
 
@@ -165,6 +220,88 @@ describe("bank CSV presets", () => {
   });
   it("a table without a date column is unreadable", () => {
     expect(() => parseStatementFile(Buffer.from("a;b;c\n1;2;3\n"))).toThrow(ValidationError);
+  });
+});
+
+describe("CAMT.053 as ISO 20022 writes it", () => {
+  it("amounts with three and five decimals, dates with an offset", () => {
+    const [st] = parseStatementFile(fixture("decimals-offsets.camt053.001.02.xml")).statements;
+    expect(st!.opening).toEqual({ date: "2024-12-01", amount: 1815 });
+    expect(st!.closing).toEqual({ date: "2024-12-31", amount: 124000 });
+    expect(st!.lines.map((l) => [l.date, l.amount])).toEqual([
+      ["2024-12-05", 125000],
+      ["2024-12-20", -2815],
+    ]);
+  });
+  it("a sub-cent digit makes the statement unreadable, naming the entry and the figure", () => {
+    const xml = fixture("decimals-offsets.camt053.001.02.xml").toString("utf8").replace("28.15000", "28.15500");
+    const err = parseStatementFile(Buffer.from(xml)).statements[0]!.unreadable as ValidationError;
+    expect(err.errors[0]!.message).toBe(
+      "relevé 1, écriture 2 : le montant 28.15500 a des fractions de centime non nulles, que la comptabilité ne peut pas tenir",
+    );
+  });
+  it("a statement with no account block nor balances: no account, the currency from its amounts", () => {
+    const [st] = parseStatementFile(fixture("no-account.camt053.001.08.xml")).statements;
+    expect(st).toMatchObject({ currency: "EUR" });
+    expect(st!.iban).toBeUndefined();
+    expect(st!.lines.map((l) => l.amount)).toEqual([6000, -4590]);
+  });
+});
+
+describe("more bank CSV layouts, found by their header (or their first rows)", () => {
+  const layout = (name: string, opts = {}) => parseStatementFile(fixture(name), opts);
+  it("BNP Paribas without a header row: the balance on the first row, date;;;label;amount", () => {
+    const f = layout("bnp-paribas-sans-entete-2025-02.csv");
+    expect(f.variant).toBe("bnp-paribas-sans-entete");
+    expect(f.statements[0]!.closing).toEqual({ date: "2025-02-28", amount: 341630 });
+    expect(f.statements[0]!.lines.map((l) => l.amount)).toEqual([120000, -8430, -570]);
+    expect(f.statements[0]!.lines[0]!.label).toContain("SÈTE");
+  });
+  it("Caisse d'Épargne: the line is dated by its booking date, not the operation date", () => {
+    const f = layout("caisse-epargne-2025-02.csv");
+    expect(f.variant).toBe("caisse-epargne");
+    expect(f.statements[0]!.lines.map((l) => [l.date, l.valueDate ?? null, l.amount])).toEqual([
+      ["2025-02-28", null, -6420],
+      ["2025-03-03", null, 250000],
+    ]);
+  });
+  it("Boursorama: the account column splits the export into one statement per account", () => {
+    const f = layout("boursorama-2025-02.csv");
+    expect(f.variant).toBe("boursorama");
+    expect(f.statements.map((s) => [s.accountNumber, s.lines.map((l) => l.amount)])).toEqual([
+      ["00041234", [5000, -2345, -20000]],
+      ["00047777", [20000]],
+    ]);
+  });
+  it("Fortuneo, whose header lost its accents (U+FFFD): debit and credit columns", () => {
+    const f = layout("fortuneo-2025-02.csv");
+    expect(f.variant).toBe("fortuneo");
+    expect(f.statements[0]!.lines.map((l) => [l.date, l.amount])).toEqual([
+      ["2025-02-18", -3250],
+      ["2025-02-10", 4000],
+      ["2025-02-03", -1999],
+    ]);
+  });
+  it("LCL, Qonto (declined lines left out, dates with a time), Shine", () => {
+    expect(layout("lcl-2025-02.csv").statements[0]!.lines.map((l) => l.amount)).toEqual([-4500, 30000, -125000]);
+    const q = layout("qonto-2025-02.csv");
+    expect(q.variant).toBe("qonto");
+    expect(q.statements[0]!.lines.map((l) => [l.date, l.valueDate ?? null, l.amount])).toEqual([
+      ["2025-02-03", "2025-02-02", -1890],
+      ["2025-02-10", null, 125000],
+    ]);
+    const sh = layout("shine-2025-02.csv");
+    expect(sh.variant).toBe("shine");
+    expect(sh.statements[0]!.lines.map((l) => l.amount)).toEqual([-2419, 15000]);
+  });
+  it("a named preset that does not fit the file says so, in French", () => {
+    expect(() => layout("lcl-2025-02.csv", { preset: "qonto" })).toThrow(/n'a pas la mise en page Qonto/);
+  });
+  it("a CSV line that is not a date names the line", () => {
+    const csv = "Date;Libellé;Montant\n01/02/2025;A;1,00\n3 février;B;2,00\n";
+    expect(() => parseStatementFile(Buffer.from(csv))).toThrow(
+      expect.objectContaining({ errors: [{ path: "(body)", message: 'ligne 3 : "3 février" n\'est pas une date (colonne 1)' }] }),
+    );
   });
 });
 

@@ -2,12 +2,12 @@
  * One entry point for every statement format: finds the format from the bytes (or the caller's
  * `format`), decodes the text in the file's encoding, and hands it to its parser.
  */
-import { ValidationError } from "../errors.js";
 import { parseCamt } from "./camt.js";
 import { parseCsv, type CsvOptions } from "./csv.js";
 import type { ParsedFile, StatementFormat } from "./model.js";
 import { ofxCharset, parseOfx } from "./ofx.js";
 import { decode } from "./decode.js";
+import { unreadable } from "./errors.js";
 
 export interface ParseOptions extends CsvOptions {
   format?: StatementFormat;
@@ -24,17 +24,16 @@ export function sniffFormat(bytes: Buffer): StatementFormat {
 }
 
 export function parseStatementFile(bytes: Buffer, opts: ParseOptions = {}): ParsedFile {
-  if (!bytes.length) throw new ValidationError([{ path: "(body)", message: "the file is empty" }], "The statement file cannot be read.");
-  if (bytes.includes(0))
-    throw new ValidationError([{ path: "(body)", message: "a binary file, not a statement (CAMT.053, OFX or CSV)" }], "The statement file cannot be read.");
+  if (!bytes.length) throw unreadable("le fichier est vide");
+  if (bytes.includes(0)) throw unreadable("un fichier binaire, pas un relevé (CAMT.053, OFX ou CSV)");
   const format = opts.format ?? sniffFormat(bytes);
   const head = bytes.subarray(0, 1024).toString("latin1");
   switch (format) {
     case "camt053":
-      return parseCamt(decode(bytes, opts.encoding ?? /<\?xml[^>]*encoding=["']([^"']+)["']/i.exec(head)?.[1]));
+      return parseCamt(decode(bytes, /<\?xml[^>]*encoding=["']([^"']+)["']/i.exec(head)?.[1], opts.encoding));
     case "ofx":
-      return parseOfx(decode(bytes, opts.encoding ?? ofxCharset(head)));
+      return parseOfx(decode(bytes, ofxCharset(head), opts.encoding));
     case "csv":
-      return parseCsv(decode(bytes, opts.encoding), opts);
+      return parseCsv(decode(bytes, undefined, opts.encoding), opts);
   }
 }

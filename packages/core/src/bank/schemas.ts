@@ -12,7 +12,23 @@ const Column = z.string().min(1).max(60);
 
 export const StatementQuery = z.strictObject({
   format: z.enum(["camt053", "ofx", "csv"]).optional(),
-  preset: z.enum(["credit-agricole", "societe-generale", "bnp-paribas", "credit-mutuel", "banque-postale", "generic"]).optional(),
+  preset: z
+    .enum([
+      "credit-agricole",
+      "societe-generale",
+      "bnp-paribas",
+      "bnp-paribas-sans-entete",
+      "caisse-epargne",
+      "boursorama",
+      "fortuneo",
+      "lcl",
+      "qonto",
+      "shine",
+      "credit-mutuel",
+      "banque-postale",
+      "generic",
+    ])
+    .optional(),
   account: AccountRef.optional(),
   encoding: z.enum(["utf-8", "windows-1252", "iso-8859-15"]).optional(),
   delimiter: z.enum([";", ",", "\t", "|"]).optional(),
@@ -22,6 +38,8 @@ export const StatementQuery = z.strictObject({
   amountColumn: Column.optional(),
   debitColumn: Column.optional(),
   creditColumn: Column.optional(),
+  /** The column giving each line's account, when one CSV holds several accounts. */
+  accountColumn: Column.optional(),
 });
 
 export const ImportSchema = z.object({
@@ -41,6 +59,16 @@ export const ImportSchema = z.object({
       opening: z.number().int().nullable(),
       closing: z.number().int().nullable(),
       balanceChecked: z.boolean(),
+    }),
+  ),
+  /** The file's statements left out: an account not configured (BANK_ACCOUNTS) or not the one asked for (?account=). */
+  skipped: z.array(
+    z.object({
+      statement: z.number().int(),
+      account: z.string(),
+      reason: z.enum(["not-configured", "not-asked"]),
+      message: z.string(),
+      lines: z.number().int(),
     }),
   ),
 });
@@ -210,6 +238,10 @@ export const StripeBalanceSchema = z.object({
   difference: z.number().int(),
   toBook: z.array(Bt),
   awaitingWebhook: z.array(Bt),
+  notBooked: z.array(Bt.extend({ incident: z.string(), reason: z.string() })).describe("movements the webhook did not book (see the payment incidents)"),
+  otherCurrencies: z
+    .array(z.object({ currency: z.string(), net: z.number().int(), transactions: z.number().int() }))
+    .describe("balance transactions in another currency than EUR, not added to `stripe`"),
 });
 
 export const BankAccountsSchema = z.object({

@@ -4,7 +4,7 @@
  * In development (STAGE unset or `dev…`) two demo accounts stand in.
  */
 import * as z from "zod";
-import { findAccount } from "../ledger/chart.js";
+import { findAccount } from "../ledger/index.js";
 import { compactIban } from "./text.js";
 
 const BankAccount = z.object({
@@ -18,6 +18,12 @@ const BankAccount = z.object({
     .refine((a) => !!findAccount(a), "is not in the chart of accounts"),
   label: z.string().min(1).max(100),
   currency: z.string().length(3).default("EUR"),
+  /**
+   * Other numbers the bank's files give this account: a payment card whose statements (OFX
+   * `CCSTMTRS`) are booked on it (the full number, or its last four digits when files mask it), or
+   * the account number of an export's account column.
+   */
+  numbers: z.array(z.string().trim().min(4).max(40)).max(20).optional(),
 });
 export type BankAccount = z.output<typeof BankAccount>;
 
@@ -57,11 +63,20 @@ export function loadBankAccounts(env: Record<string, string | undefined> = proce
 }
 
 /**
- * The configured account a statement names: by IBAN, or by the national account number (RIB or
- * 11-character account number) that an IBAN contains.
+ * The configured account a statement names: by IBAN, by one of the account's other `numbers` (a
+ * card, an export's account number), or by the national account number (RIB or 11-character
+ * account number) that an IBAN contains.
  */
-export function findBankAccount(accounts: BankAccount[], ref: { iban?: string; accountNumber?: string }): BankAccount | undefined {
+export function findBankAccount(accounts: BankAccount[], ref: { iban?: string; accountNumber?: string; card?: string }): BankAccount | undefined {
   if (ref.iban) return accounts.find((a) => a.iban === compactIban(ref.iban!));
+  const key = (s: string) => s.replace(/[\s-]/g, "").toUpperCase();
+  for (const raw of [ref.card, ref.accountNumber]) {
+    if (!raw) continue;
+    const k = key(raw);
+    const masked = /[X*]/.test(k);
+    const byNumber = accounts.find((a) => (a.numbers ?? []).some((n) => key(n) === k || (masked && /^\d{4,}$/.test(key(n)) && k.endsWith(key(n)))));
+    if (byNumber) return byNumber;
+  }
   const parts = (ref.accountNumber ?? "").toUpperCase().split(/\s+/).filter(Boolean);
   if (!parts.length) return undefined;
   const number = parts[parts.length - 1]!.replace(/[^0-9A-Z]/g, "");

@@ -9,7 +9,7 @@
 import type { Db } from "../db/client.js";
 import { ValidationError } from "../errors.js";
 import { StatementRefusedError } from "./errors.js";
-import type { BankLine, ParsedStatement, StatementRecord } from "./model.js";
+import type { BankLine, ParsedStatement, SkippedStatement, StatementRecord } from "./model.js";
 import { parseStatementFile, type ParseOptions } from "./parse.js";
 import { accountByRef, findBankAccount, type BankAccount } from "./settings.js";
 import { existingLineIds, knownStatementIds, saveLines, saveStatements } from "./store.js";
@@ -40,42 +40,80 @@ export interface ImportResult {
     /** True when the file gave both balances and they were checked against the lines. */
     balanceChecked: boolean;
   }>;
+  /** The file's statements not imported: an account not configured, or not the one asked for. */
+  skipped: SkippedStatement[];
 }
 
 const sha = sha256Hex;
 
-/** How a label takes part in a line's identity: spaces collapsed, upper case, accents kept. */
-export const labelKey = (label: string) => label.replace(/\s+/g, " ").trim().toUpperCase();
+/**
+ * How a label takes part in a line's identity: the decoded text in Unicode NFC, spaces collapsed,
+ * upper case, accents kept; so a file re-sent in its right encoding, or with composed accents where
+ * the first had decomposed ones, finds its lines again.
+ */
+export const labelKey = (label: string) => label.normalize("NFC").replace(/\s+/g, " ").trim().toUpperCase();
 
 /** The line's id: IBAN + booking date + amount + label + rank among identical lines that day. */
 export const lineId = (iban: string, date: string, amount: number, label: string, rank: number) =>
   `bl_${sha(JSON.stringify([iban, date, amount, labelKey(label), rank])).slice(0, 24)}`;
 
-function resolveAccount(st: ParsedStatement, accounts: BankAccount[], asked: string | undefined, n: number): BankAccount {
-  const named = st.iban || st.accountNumber ? findBankAccount(accounts, st) : undefined;
-  const what = st.iban ?? st.accountNumber;
-  if ((st.iban || st.accountNumber) && !named)
-    throw new StatementRefusedError(
-      "unknown-bank-account",
-      `Statement ${n}: the account ${what} is not one of the association's bank accounts (BANK_ACCOUNTS).`,
-      { account: what },
-    );
-  if (asked) {
-    const chosen = accountByRef(accounts, asked);
-    if (!chosen.length)
-      throw new ValidationError([{ path: "account", message: `${asked} is not a configured bank account (an IBAN or ledger account of BANK_ACCOUNTS)` }]);
-    if (named) {
-      if (!chosen.some((c) => c.iban === named.iban))
-        throw new StatementRefusedError("unknown-bank-account", `Statement ${n} is for ${named.iban} (${named.account}), not for ${asked}.`, {
-          account: named.iban,
+/** What the file says of a statement's account, as the trésorier reads it. */
+const nameOf = (st: ParsedStatement) => (st.card ? `la carte ${st.card}` : `le compte ${st.iban ?? st.accountNumber}`);
+
+/**
+ * Which configured account each statement of the file goes to. A statement naming an account not
+ * configured, or not the one asked for (`?account=`), is skipped and said so; one naming none goes
+ * to the account asked for, or to the only configured account. Nothing to import at all is a 422.
+ */
+function resolveAccounts(statements: ParsedStatement[], accounts: BankAccount[], asked: string | undefined) {
+  const chosen = asked ? accountByRef(accounts, asked) : undefined;
+  if (asked && !chosen!.length)
+    throw new ValidationError([
+      { path: "account", message: `${asked} n'est pas un compte bancaire de l'association (un IBAN ou un compte du plan de BANK_ACCOUNTS)` },
+    ]);
+  const targets: Array<{ st: ParsedStatement; account: BankAccount; n: number }> = [];
+  const skipped: SkippedStatement[] = [];
+  statements.forEach((st, i) => {
+    const n = i + 1;
+    if (st.iban || st.accountNumber || st.card) {
+      const named = findBankAccount(accounts, st);
+      const what = st.card ?? st.iban ?? st.accountNumber!;
+      if (!named) {
+        skipped.push({
+          statement: n,
+          account: what,
+          reason: "not-configured",
+          message: `Relevé ${n} : ${nameOf(st)} n'est pas un compte bancaire de l'association (BANK_ACCOUNTS) ; ses ${st.lines.length} opérations n'ont pas été importées.`,
+          lines: st.lines.length,
         });
-      return named;
+      } else if (chosen && !chosen.some((c) => c.iban === named.iban)) {
+        skipped.push({
+          statement: n,
+          account: what,
+          reason: "not-asked",
+          message: `Relevé ${n} : ${nameOf(st)} est le compte ${named.account} (${named.label}), pas celui demandé (${asked}) ; ses ${st.lines.length} opérations n'ont pas été importées.`,
+          lines: st.lines.length,
+        });
+      } else targets.push({ st, account: named, n });
+      return;
     }
-    if (chosen.length > 1) throw new ValidationError([{ path: "account", message: `ledger account ${asked} has several IBANs: name the IBAN` }]);
-    return chosen[0]!;
-  }
-  if (named) return named;
-  throw new ValidationError([{ path: "account", message: "the file does not name its account: pass ?account=<IBAN or ledger account>" }]);
+    if (chosen) {
+      if (chosen.length > 1)
+        throw new ValidationError([{ path: "account", message: `le compte ${asked} a plusieurs IBAN dans BANK_ACCOUNTS : indiquez l'IBAN` }]);
+      targets.push({ st, account: chosen[0]!, n });
+    } else if (accounts.length === 1) targets.push({ st, account: accounts[0]!, n });
+    else
+      throw new ValidationError([
+        { path: "account", message: `le relevé ${n} ne nomme pas son compte : indiquez-le avec ?account=<IBAN ou compte du plan, par exemple 512>` },
+      ]);
+  });
+  if (!targets.length)
+    throw new StatementRefusedError("unknown-bank-account", `Rien n'a été importé. ${skipped.map((s) => s.message).join(" ")}`, {
+      account: skipped[0]?.account,
+      skipped,
+    });
+  for (const t of targets) if (t.st.unreadable) throw t.st.unreadable;
+  return { targets, skipped };
 }
 
 const sum = (ls: { amount: number }[]) => ls.reduce((s, l) => s + l.amount, 0);
@@ -84,9 +122,11 @@ const sum = (ls: { amount: number }[]) => ls.reduce((s, l) => s + l.amount, 0);
 function prepare(st: ParsedStatement, account: BankAccount, n: number, meta: { format: StatementRecord["format"]; variant: string; now: string }) {
   const currency = (st.currency || account.currency).toUpperCase();
   if (currency !== account.currency)
-    throw new StatementRefusedError("wrong-currency", `Statement ${n} is in ${currency}; the account ${account.iban} is kept in ${account.currency}.`, {
-      currency,
-    });
+    throw new StatementRefusedError(
+      "wrong-currency",
+      `Le relevé ${n} est en ${currency} ; le compte ${account.account} (${account.label}, ${account.iban}) est tenu en ${account.currency}. Rien n'a été importé.`,
+      { currency },
+    );
   const total = sum(st.lines);
   let opening = st.opening ?? null;
   let closing = st.closing ?? null;
@@ -95,7 +135,7 @@ function prepare(st: ParsedStatement, account: BankAccount, n: number, meta: { f
     const diff = closing.amount - opening.amount - total;
     throw new StatementRefusedError(
       "statement-unbalanced",
-      `Statement ${n} (${account.iban}) does not add up: opening balance ${euros(opening.amount)} + lines ${euros(total)} = ${euros(opening.amount + total)}, but the closing balance is ${euros(closing.amount)} (difference ${euros(diff)}). Nothing was imported.`,
+      `Le relevé ${n} (${account.iban}) ne s'équilibre pas : solde d'ouverture ${euros(opening.amount)} + opérations ${euros(total)} = ${euros(opening.amount + total)}, mais le solde de clôture est ${euros(closing.amount)} (écart ${euros(diff)}). Rien n'a été importé.`,
       { opening: opening.amount, lines: total, closing: closing.amount, difference: diff },
     );
   }
@@ -158,7 +198,8 @@ function prepare(st: ParsedStatement, account: BankAccount, n: number, meta: { f
 export async function importStatementFile(db: Db, bytes: Buffer, accounts: BankAccount[], opts: ImportOptions = {}, now = clockNow()): Promise<ImportResult> {
   const file = parseStatementFile(bytes, opts);
   const meta = { format: file.format, variant: file.variant, now: now.toISOString() };
-  const prepared = file.statements.map((st, i) => prepare(st, resolveAccount(st, accounts, opts.account, i + 1), i + 1, meta));
+  const { targets, skipped } = resolveAccounts(file.statements, accounts, opts.account);
+  const prepared = targets.map((t) => prepare(t.st, t.account, t.n, meta));
 
   // Everything is checked: now write what is new.
   const all = prepared.flatMap((p) => p.lines);
@@ -203,5 +244,6 @@ export async function importStatementFile(db: Db, bytes: Buffer, accounts: BankA
       closing: s.record.closing?.amount ?? null,
       balanceChecked: s.balanceChecked,
     })),
+    skipped,
   };
 }

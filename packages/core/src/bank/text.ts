@@ -1,12 +1,32 @@
 /**
- * Bank notations to numbers: amounts with a decimal comma or point and spaces between thousands;
- * dates as `DD/MM/YYYY`, `YYYY-MM-DD` or `YYYYMMDD`. Decoding a file's bytes is in `decode.ts` (it
+ * Bank notations to numbers: ISO/OFX decimals (`parseDecimalAmount`), CSV amounts with a decimal
+ * comma or point and spaces between thousands (`parseAmount`); dates as `DD/MM/YYYY`, `YYYY-MM-DD`
+ * (with or without an offset) or `YYYYMMDD`. Decoding a file's bytes is in `decode.ts` (it
  * loads iconv-lite, which only the statement import needs).
  */
 import { isCalendarDate } from "../dates.js";
 
 /**
- * A decimal amount as banks write it → integer cents, or undefined when it is not one.
+ * A decimal as ISO 20022 (CAMT) and OFX write it → integer cents: one decimal point (OFX 1.x also a
+ * comma), no thousands separator, up to five fraction digits. `"sub-cent"` when a digit after the
+ * cents is not zero (a figure the books cannot hold), undefined when it is not such a decimal.
+ * Never guesses thousands: `18.150` is eighteen euros fifteen.
+ */
+export function parseDecimalAmount(raw: string | undefined | null, opts: { comma?: boolean } = {}): number | "sub-cent" | undefined {
+  if (raw === undefined || raw === null) return undefined;
+  const s = String(raw).trim();
+  const m = (opts.comma ? /^([+-]?)(\d+)?(?:[.,](\d{0,5}))?$/ : /^([+-]?)(\d+)?(?:\.(\d{0,5}))?$/).exec(s);
+  if (!m || (!m[2] && !m[3])) return undefined;
+  const frac = (m[3] ?? "").padEnd(5, "0");
+  if (frac.slice(2) !== "000") return "sub-cent";
+  const value = Number(m[2] ?? "0") * 100 + Number(frac.slice(0, 2));
+  if (!Number.isSafeInteger(value)) return undefined;
+  return m[1] === "-" && value !== 0 ? -value : value;
+}
+
+/**
+ * A decimal amount as banks write it in their CSV exports → integer cents, or undefined when it is
+ * not one (thousands groups guessed: only for CSV tables, never CAMT or OFX).
  * `1 234,56`, `-1234.56`, `+12,5`, `1.234,56`, `12,50 €`, `(12,50)`.
  */
 export function parseAmount(raw: string | number | undefined | null): number | undefined {
@@ -41,9 +61,10 @@ export function parseDate(raw: string | undefined | null): string | undefined {
   const s = String(raw).trim();
   let y: string | undefined, mo: string | undefined, d: string | undefined;
   let m: RegExpExecArray | null;
-  if ((m = /^(\d{4})-(\d{2})-(\d{2})(?:$|[T ])/.exec(s))) [, y, mo, d] = m;
+  // An ISO date may carry its offset (`2017-04-01+02:00`, `2017-04-01Z`): the bank's calendar day is kept.
+  if ((m = /^(\d{4})-(\d{2})-(\d{2})(?:$|[T ]|Z$|[+-]\d{2}:?\d{2}$)/.exec(s))) [, y, mo, d] = m;
   else if ((m = /^(\d{4})(\d{2})(\d{2})(?:$|\d|\[|\.)/.exec(s))) [, y, mo, d] = m;
-  else if ((m = /^(\d{1,2})[/.-](\d{1,2})[/.-](\d{2}|\d{4})$/.exec(s))) {
+  else if ((m = /^(\d{1,2})[/.-](\d{1,2})[/.-](\d{2}|\d{4})(?:$|\s+\d{1,2}:\d{2}(?::\d{2})?$)/.exec(s))) {
     [, d, mo, y] = m;
     if (y!.length === 2) y = `20${y}`;
   }
@@ -52,9 +73,10 @@ export function parseDate(raw: string | undefined | null): string | undefined {
   return isCalendarDate(date) ? date : undefined;
 }
 
-/** Whitespace collapsed, trimmed: how a label is stored and compared. */
+/** Unicode NFC, whitespace collapsed, trimmed: how a label is stored and compared. */
 export const cleanLabel = (s: string | undefined | null) =>
   String(s ?? "")
+    .normalize("NFC")
     .replace(/\s+/g, " ")
     .trim();
 
@@ -62,4 +84,4 @@ export const cleanLabel = (s: string | undefined | null) =>
 export const compactIban = (s: string) => s.replace(/\s+/g, "").toUpperCase();
 
 /** 123456 → "1 234,56 €" (narrow no-break space between thousands), negative with a minus sign. */
-export { euros as formatEuros } from "../receipts/money.js";
+export { receiptEuros as formatEuros } from "../money.js";

@@ -38,7 +38,14 @@ const PRESETS: Record<string, string> = {
   "credit-agricole": "Crédit Agricole",
   "societe-generale": "Société Générale",
   "bnp-paribas": "BNP Paribas",
-  "credit-mutuel": "Crédit Mutuel",
+  "bnp-paribas-sans-entete": "BNP Paribas (sans en-tête)",
+  "caisse-epargne": "Caisse d'Épargne",
+  boursorama: "Boursorama",
+  fortuneo: "Fortuneo",
+  lcl: "LCL",
+  qonto: "Qonto",
+  shine: "Shine",
+  "credit-mutuel": "Crédit Mutuel / CIC",
   "banque-postale": "La Banque Postale",
   generic: "Autre banque (colonnes Date, Libellé, Montant)",
 };
@@ -49,8 +56,11 @@ const RULES: Record<string, string> = {
   account: "Autre compte",
 };
 
-const contentTypeOf = (name: string) =>
-  /\.xml$/i.test(name) ? "application/xml" : /\.ofx$/i.test(name) ? "application/x-ofx" : /\.csv$/i.test(name) ? "text/csv" : "application/octet-stream";
+/**
+ * Statement files go up as bytes: sent as text/csv, a Windows-1252 export would reach the API as
+ * altered UTF-8 text; as application/octet-stream every bank's export arrives as it was saved.
+ */
+const STATEMENT_CONTENT_TYPE = "application/octet-stream";
 
 export function Bank({ sub }: { sub: string }) {
   const accounts = useLoad(() => get<{ items: BankAccount[] }>("/v1/bank/accounts"), []);
@@ -89,6 +99,7 @@ function Import({ account, onDone }: { account: string; onDone: () => void }) {
     imported: number;
     duplicates: number;
     statements: { from: string; to: string; closing: number | null; balanceChecked: boolean }[];
+    skipped?: { message: string }[];
   }>();
   const [error, setError] = useState<unknown>();
   const [keys] = useState(keyKeeper);
@@ -97,7 +108,7 @@ function Import({ account, onDone }: { account: string; onDone: () => void }) {
     <h2>Importer un relevé</h2>
     <div class="row">
       <div class="field grow"><label for="statement-file">Fichier de relevé (CAMT.053, OFX ou CSV)</label>
-        <input id="statement-file" type="file" accept=".xml,.ofx,.csv,.txt,application/xml,text/csv" onChange=${(e: Event) => (setFile((e.target as HTMLInputElement).files?.[0]), setResult(undefined))} /></div>
+        <input id="statement-file" type="file" accept=".xml,.ofx,.ofc,.csv,.txt,application/xml,text/csv" onChange=${(e: Event) => (setFile((e.target as HTMLInputElement).files?.[0]), setResult(undefined))} /></div>
       ${
         csv
           ? html`<div class="field"><label for="statement-preset">Présentation du CSV</label>
@@ -115,7 +126,7 @@ function Import({ account, onDone }: { account: string; onDone: () => void }) {
             `/v1/bank/statements?${new URLSearchParams({ ...(csv ? { account } : {}), ...(csv && preset ? { preset } : {}) })}`,
             {
               raw: file!,
-              contentType: contentTypeOf(file!.name),
+              contentType: STATEMENT_CONTENT_TYPE,
               idempotencyKey: keys.for({ name: file!.name, size: file!.size, modified: file!.lastModified, account, preset }),
             },
           );
@@ -131,7 +142,8 @@ function Import({ account, onDone }: { account: string; onDone: () => void }) {
     ${
       result
         ? html`<${Success}>${result.imported} ligne(s) importée(s), ${result.duplicates} déjà présente(s).
-          ${result.statements.map((s) => html` Relevé du ${formatDate(s.from)} au ${formatDate(s.to)}${s.closing !== null ? html`, solde final ${formatEuros(s.closing)}${s.balanceChecked ? " (soldes vérifiés)" : ""}` : null}.`)}<//>`
+          ${result.statements.map((s) => html` Relevé du ${formatDate(s.from)} au ${formatDate(s.to)}${s.closing !== null ? html`, solde final ${formatEuros(s.closing)}${s.balanceChecked ? " (soldes vérifiés)" : ""}` : null}.`)}
+          ${result.skipped?.length ? html`<ul class="skipped">${result.skipped.map((k) => html`<li>${k.message}</li>`)}</ul>` : null}<//>`
         : null
     }
   </form>`;
