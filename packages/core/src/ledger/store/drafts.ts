@@ -15,16 +15,10 @@ export interface IdempotencyRecord {
 /** Why a draft was not written. */
 export type DraftRefusal = "books-closed" | "year-closed" | "entry-exists" | "idempotency-used" | "already-reversed";
 
-/**
- * Writes a draft entry in one transaction with: the check that its year is open (and not before
- * the last closed year), its idempotency marker, its reversal marker, and the caller's own items.
- * A lost race (transaction conflict) is retried; a failed condition is answered as a refusal.
- */
-export async function appendDraft(
-  db: Db,
-  entry: Entry,
-  opts: { system?: boolean; idempotency?: IdempotencyRecord; extraItems?: readonly NamedItem[] },
-): Promise<{ written: true } | { written: false; refusal: DraftRefusal }> {
+type DraftOptions = { system?: boolean; idempotency?: IdempotencyRecord; extraItems?: readonly NamedItem[] };
+
+/** The items of a draft's transaction: the closed-year checks, the entry, its idempotency marker, its reversal marker. */
+function draftItems(entry: Entry, opts: DraftOptions): NamedItem[] {
   const now = entry.createdAt;
   const items: NamedItem[] = [
     {
@@ -87,23 +81,37 @@ export async function appendDraft(
         },
       },
     });
-  items.push(...(opts.extraItems ?? []));
+  return [...items, ...(opts.extraItems ?? [])];
+}
+
+/** Which of the draft's own conditions refused it (undefined: another item's, the caller's to decode). */
+function refusalOf(err: TransactionFailed): DraftRefusal | undefined {
+  return err.has("closed-through")
+    ? "books-closed"
+    : err.has("year-open")
+      ? "year-closed"
+      : err.has("entry")
+        ? "entry-exists"
+        : err.has("idempotency")
+          ? "idempotency-used"
+          : err.has("reversal")
+            ? "already-reversed"
+            : undefined;
+}
+
+/**
+ * Writes a draft entry in one transaction with: the check that its year is open (and not before
+ * the last closed year), its idempotency marker, its reversal marker, and the caller's own items.
+ * A lost race (transaction conflict) is retried; a failed condition is answered as a refusal.
+ */
+export async function appendDraft(db: Db, entry: Entry, opts: DraftOptions): Promise<{ written: true } | { written: false; refusal: DraftRefusal }> {
+  const items = draftItems(entry, opts);
   try {
     await withConflictRetry(() => transact(db, items));
     return { written: true };
   } catch (err) {
     if (!(err instanceof TransactionFailed)) throw err;
-    const refusal: DraftRefusal | undefined = err.has("closed-through")
-      ? "books-closed"
-      : err.has("year-open")
-        ? "year-closed"
-        : err.has("entry")
-          ? "entry-exists"
-          : err.has("idempotency")
-            ? "idempotency-used"
-            : err.has("reversal")
-              ? "already-reversed"
-              : undefined;
+    const refusal = refusalOf(err);
     if (!refusal) throw err;
     return { written: false, refusal };
   }
