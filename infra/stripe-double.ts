@@ -79,6 +79,8 @@ export function createStripeDouble(opts: StripeDoubleOptions) {
   const idempotent = new Map<string, { status: number; body: string }>();
   /** Every Idempotency-Key the API received, in order (tests check what clients send). */
   const idempotencyKeys: string[] = [];
+  /** API calls told to fail (`POST /__dev/failures`), first match by method and path prefix. */
+  const failures: Array<{ method: string; path: string; status: number; type: string; code?: string; remaining: number }> = [];
   const retryDelays = opts.retryDelaysMs ?? [1000, 2000, 4000, 8000, 16000, 32000];
   const timers = new Set<NodeJS.Timeout>();
   let closed = false;
@@ -437,6 +439,24 @@ ${cancel ? `<p><a href="${escapeHtml(cancel)}">Annuler</a></p>` : ""}</body></ht
     if (path.startsWith("/__dev/")) {
       const p = body ? (JSON.parse(body) as Record<string, unknown>) : {};
       if (method === "GET" && path === "/__dev/events") return json(res, 200, { data: events });
+      // Makes API calls fail as Stripe would (a key lacking a permission, a missing object, an outage).
+      if (method === "POST" && path === "/__dev/failures") {
+        const f = {
+          method: String(p.method ?? "GET").toUpperCase(),
+          path: String(p.path ?? ""),
+          status: Number(p.status ?? 403),
+          type: String(p.type ?? (Number(p.status ?? 403) === 403 ? "invalid_request_error" : "api_error")),
+          ...(p.code ? { code: String(p.code) } : {}),
+          remaining: Number(p.times ?? Number.POSITIVE_INFINITY),
+        };
+        if (!f.path.startsWith("/v1/")) throw new StripeError(400, "path must start with /v1/");
+        failures.push(f);
+        return json(res, 200, { failures: failures.length });
+      }
+      if (method === "POST" && path === "/__dev/failures/clear") {
+        failures.length = 0;
+        return json(res, 200, { failures: 0 });
+      }
       if (method === "POST" && (m = /^\/__dev\/events\/(\w+)\/redeliver$/.exec(path))) {
         const e = events.find((x) => x.id === m![1]);
         if (!e) throw new StripeError(404, `No such event: ${m[1]}`);
@@ -472,7 +492,10 @@ ${cancel ? `<p><a href="${escapeHtml(cancel)}">Annuler</a></p>` : ""}</body></ht
         return json(res, 200, invoice);
       }
       if (method === "POST" && path === "/__dev/payouts") {
-        const txns = [...objects.values()].filter((o) => o.object === "balance_transaction" && o.type !== "payout" && !o.payout);
+        const payoutCurrency = String(p.currency ?? "eur").toLowerCase();
+        const txns = [...objects.values()].filter(
+          (o) => o.object === "balance_transaction" && o.type !== "payout" && !o.payout && String(o.currency) === payoutCurrency,
+        );
         const amount = txns.reduce((s, t) => s + (t.net as number), 0);
         if (amount <= 0) throw new StripeError(400, "Nothing to pay out.");
         const created = unix(p.at);
@@ -480,7 +503,7 @@ ${cancel ? `<p><a href="${escapeHtml(cancel)}">Annuler</a></p>` : ""}</body></ht
           id: id("po"),
           object: "payout",
           amount,
-          currency: "eur",
+          currency: payoutCurrency,
           status: "paid",
           arrival_date: created,
           created,
@@ -488,7 +511,7 @@ ${cancel ? `<p><a href="${escapeHtml(cancel)}">Annuler</a></p>` : ""}</body></ht
           failure_code: null,
           method: "standard",
         });
-        po.balance_transaction = balanceTransaction(-amount, 0, "payout", po.id, created).id;
+        po.balance_transaction = balanceTransaction(-amount, 0, "payout", po.id, created, payoutCurrency).id;
         for (const t of txns) t.payout = po.id;
         await emit("payout.paid", po, p.at);
         return json(res, 200, po);
@@ -554,6 +577,17 @@ ${cancel ? `<p><a href="${escapeHtml(cancel)}">Annuler</a></p>` : ""}</body></ht
     const auth = req.headers.authorization ?? "";
     const key = auth.startsWith("Bearer ") ? auth.slice(7) : auth.startsWith("Basic ") ? Buffer.from(auth.slice(6), "base64").toString().split(":")[0] : "";
     if (key !== opts.secretKey) return json(res, 401, { error: { type: "invalid_request_error", message: "Invalid API Key provided." } });
+    const failure = failures.find((f) => f.remaining > 0 && f.method === method && path.startsWith(f.path));
+    if (failure) {
+      failure.remaining--;
+      const message =
+        failure.status === 403
+          ? `The provided key '${key.slice(0, 8)}…' does not have the required permissions for this endpoint (${method} ${path}).`
+          : failure.status === 404
+            ? `No such object: '${path.split("/").at(-1)}'`
+            : "The Stripe test double was told to fail this request.";
+      return json(res, failure.status, { error: { type: failure.type, message, ...(failure.code ? { code: failure.code } : {}) } });
+    }
     const idemKey = req.headers["idempotency-key"];
     if (method === "POST" && typeof idemKey === "string") idempotencyKeys.push(idemKey);
     if (method === "POST" && typeof idemKey === "string") {
@@ -579,7 +613,19 @@ ${cancel ? `<p><a href="${escapeHtml(cancel)}">Annuler</a></p>` : ""}</body></ht
     )
       out = expanded(get(m[2]!), p.expand);
     else if (method === "GET" && path === "/v1/balance") out = balance();
-    else if (method === "GET" && path === "/v1/balance_transactions") {
+    else if (method === "GET" && (m = /^\/v1\/(payment_intents|charges|payouts|disputes|subscriptions|invoices|customers)$/.exec(path))) {
+      const object = {
+        payment_intents: "payment_intent",
+        charges: "charge",
+        payouts: "payout",
+        disputes: "dispute",
+        subscriptions: "subscription",
+        invoices: "invoice",
+        customers: "customer",
+      }[m[1]!];
+      const limit = Math.min(100, Number(p.limit ?? 10) || 10);
+      out = list([...objects.values()].filter((o) => o.object === object).slice(0, limit), path);
+    } else if (method === "GET" && path === "/v1/balance_transactions") {
       const payout = p.payout as string | undefined;
       out = list(
         [...objects.values()].filter((o) => o.object === "balance_transaction" && (!payout || o.payout === payout || o.source === payout)),

@@ -10,6 +10,7 @@ import { TZDate } from "@date-fns/tz";
 import { parisDate, TIME_ZONE } from "../dates.js";
 import type { Line } from "../ledger/model.js";
 import { awaitValidation, writeDraft } from "../ledger/posting.js";
+import { unbookedMovements } from "../giving/index.js";
 import { bookItems } from "./books.js";
 
 export const CLEARING = "4671";
@@ -23,6 +24,7 @@ interface Bt {
   created: number;
   source: string | null;
   description?: string | null;
+  currency: string;
   payout?: string | null;
 }
 
@@ -36,6 +38,7 @@ const asBt = (t: Stripe.BalanceTransaction): Bt => {
     net: t.net,
     created: t.created,
     source: typeof src === "string" ? src : ((src as { id?: string } | null)?.id ?? null),
+    currency: String(t.currency ?? "").toLowerCase(),
     description: t.description ?? null,
   };
 };
@@ -85,17 +88,37 @@ const dayOf = (t: Bt) => parisDate(new Date(t.created * 1000));
  */
 const bookedHere = (t: Bt) => !isCharge(t) && !isRefund(t) && !isDispute(t) && t.type !== "payout" && t.net !== 0;
 
-/** `GET /v1/bank/stripe-balance?date=`: the books' 4671 against Stripe's balance at the end of the day. */
+/**
+ * `GET /v1/bank/stripe-balance?date=`: the books' 4671 against Stripe's balance at the end of the
+ * day. The books hold euros, so only EUR balance transactions are added up; another currency's are
+ * totalled apart (`otherCurrencies`). A movement the webhook decided not to book (a payment not
+ * ours or not its checkout's, a payout in another currency: an incident says why) is listed in
+ * `notBooked`, not as awaiting a webhook that has already come.
+ */
 export async function stripeBalance(db: Db, stripe: Stripe, date: string) {
   // Up to the end of that day in Paris (Stripe filters by instant; the day is checked again here).
   const [y, m, d] = date.split("-").map(Number) as [number, number, number];
   const endOfDay = Math.floor(new TZDate(y, m - 1, d + 1, 0, 0, 0, TIME_ZONE).getTime() / 1000) - 1;
-  const bts = (await listBts(stripe, { created: { lte: endOfDay } })).filter((t) => dayOf(t) <= date);
+  const all = (await listBts(stripe, { created: { lte: endOfDay } })).filter((t) => dayOf(t) <= date);
+  const bts = all.filter((t) => t.currency === "eur");
+  const others = new Map<string, { currency: string; net: number; transactions: number }>();
+  for (const t of all)
+    if (t.currency !== "eur") {
+      const o = others.get(t.currency) ?? { currency: t.currency, net: 0, transactions: 0 };
+      o.net += t.net;
+      o.transactions += 1;
+      others.set(t.currency, o);
+    }
   const stripeTotal = bts.reduce((s, t) => s + t.net, 0);
   const items = await bookItems(db, CLEARING, { to: date });
   const ledger = items.reduce((s, i) => s + i.amount, 0);
   const booked = new Set(items.map((i) => i.pieceRef));
+  const refused = await unbookedMovements(
+    db,
+    unbooked.flatMap((t) => (t.source && !bookedHere(t) ? [t.source] : [])),
+  );
   const unbooked = bts.filter((t) => !booked.has(t.id) && !(t.source && booked.has(t.source)));
+  const webhookBooks = unbooked.filter((t) => !bookedHere(t) && t.net !== 0);
   const view = (t: Bt) => ({ id: t.id, type: t.type, date: dayOf(t), net: t.net, source: t.source, description: t.description ?? null });
   return {
     date,
@@ -106,7 +129,13 @@ export async function stripeBalance(db: Db, stripe: Stripe, date: string) {
     /** Deductions the bank domain books (POST /v1/bank/stripe-balance/book). */
     toBook: unbooked.filter(bookedHere).map(view),
     /** Movements the webhook books when their event arrives (or a dispute still open). */
-    awaitingWebhook: unbooked.filter((t) => !bookedHere(t) && t.net !== 0).map(view),
+    awaitingWebhook: webhookBooks.filter((t) => !(t.source && refused.has(t.source))).map(view),
+    /** Movements the webhook will not book, each with its incident's reason: for the trésorier to examine. */
+    notBooked: webhookBooks
+      .filter((t) => t.source && refused.has(t.source))
+      .map((t) => ({ ...view(t), incident: refused.get(t.source!)!.type, reason: refused.get(t.source!)!.detail })),
+    /** Balance transactions in another currency than EUR, not added to `stripe`. */
+    otherCurrencies: [...others.values()].sort((a, b) => a.currency.localeCompare(b.currency)),
   };
 }
 

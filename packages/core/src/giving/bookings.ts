@@ -59,6 +59,21 @@ export function whyNotOurs(p: { currency: string; metadata: CheckoutMetadata }, 
   return undefined;
 }
 
+/**
+ * A payment that names one of our checkouts must be that checkout's: the amount asked, in EUR,
+ * and (a one-off payment) in the Checkout Session made for it. A session made elsewhere that
+ * carries a checkout's id (7 777 € under a 1 € checkout's reference) is not that checkout's gift.
+ * Answers why not, or undefined when it matches.
+ */
+export function whyNotThisCheckout(p: FactOf<"DonationPaid">, checkout: CheckoutRecord): string | undefined {
+  if (p.currency !== "eur") return `paiement en ${p.currency.toUpperCase() || "devise inconnue"} : seuls les paiements en euros sont comptabilisés`;
+  if (p.amount !== checkout.amount)
+    return `montant payé ${plainEuros(p.amount)} différent des ${plainEuros(checkout.amount)} demandés par notre formulaire (référence ${checkout.checkoutId})`;
+  if (p.sessionId && checkout.sessionId && p.sessionId !== checkout.sessionId)
+    return `payé dans la session ${p.sessionId}, qui n'est pas celle créée pour la référence ${checkout.checkoutId} (${checkout.sessionId})`;
+  return undefined;
+}
+
 // ---------------------------------------------------------------- entries
 
 /** The person a payment is from, one clean line. */

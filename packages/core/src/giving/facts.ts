@@ -103,7 +103,7 @@ export async function translate(stripe: Stripe, event: Stripe.Event): Promise<Pa
       if (o.payment_status !== "paid") return []; // SEPA: paid days later (async_payment_succeeded)
       const charge = await chargeOfIntent(stripe, o.payment_intent);
       if (!charge) throw new RetryLaterError(`Session ${o.id} is paid but its charge is not visible yet.`);
-      return [{ type: "DonationPaid", ...chargeFacts(charge, metadata.checkoutId ? metadata : metadataOf(charge.metadata)) }];
+      return [{ type: "DonationPaid", ...chargeFacts(charge, metadata.checkoutId ? metadata : metadataOf(charge.metadata)), sessionId: String(o.id) }];
     }
     case "checkout.session.async_payment_failed":
       return [

@@ -165,6 +165,24 @@ export async function getIncident(db: Db, ref: string): Promise<Incident | undef
   return strip(await getItem(db, incidentKey(ref)), "kind") as unknown as Incident | undefined;
 }
 
+/**
+ * Stripe movements (charge, refund, dispute or payout ids) the webhook decided not to book, with
+ * the incident that says why (not ours, not its checkout's, another currency): the bank's Stripe
+ * balance lists them apart, instead of waiting for a webhook that has come and gone.
+ */
+export async function unbookedMovements(db: Db, ids: readonly string[]): Promise<Map<string, Incident>> {
+  const unique = [...new Set(ids)];
+  const keys = unique.flatMap((id) => [incidentKey(`foreign:${id}`), incidentKey(id)]);
+  const out = new Map<string, Incident>();
+  const NOT_BOOKED = new Set(["foreign_payment", "checkout_mismatch", "payout_currency"]);
+  for (const it of await batchGet(db, keys)) {
+    const incident = strip(it, "kind") as unknown as Incident;
+    if (!NOT_BOOKED.has(incident.type)) continue;
+    out.set(incident.ref.startsWith("foreign:") ? incident.ref.slice("foreign:".length) : incident.ref, incident);
+  }
+  return out;
+}
+
 export async function* incidentsOfYear(db: Db, year: number): AsyncGenerator<Incident[]> {
   for await (const page of queryPages(db, {
     IndexName: "gsi1",

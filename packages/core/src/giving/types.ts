@@ -75,7 +75,15 @@ export type IncidentType =
   /** A movement dated in a closed fiscal year, booked at the first open date. */
   | "closed_year"
   /** A membership paid under an existing member's email with another name: the record was kept. */
-  | "member_identity_mismatch";
+  | "member_identity_mismatch"
+  /** A payment whose amount, currency or session is not its checkout record's: not booked. */
+  | "checkout_mismatch"
+  /** An event of the other mode (test on a live key, or live on a test key): nothing applied. */
+  | "livemode_mismatch"
+  /** A payout in another currency than EUR: not booked to the bank. */
+  | "payout_currency"
+  /** Stripe answered a permanent error (permission, missing object) while an event was handled: nothing applied, to redeliver once fixed. */
+  | "stripe_api_error";
 
 export interface Incident {
   ref: string;
@@ -116,7 +124,13 @@ export interface ChargeFacts {
 
 /** A Stripe event, translated once into what happened, with everything the bookings need. */
 export type PaymentFact =
-  | ({ type: "DonationPaid"; subscriptionId?: string; invoiceId?: string } & ChargeFacts)
+  | ({
+      type: "DonationPaid";
+      subscriptionId?: string;
+      invoiceId?: string;
+      /** The Checkout Session the payment was made in (one-off payments): it must be its checkout record's. */
+      sessionId?: string;
+    } & ChargeFacts)
   | { type: "SubscriptionStarted"; subscriptionId: string; checkoutId?: string }
   | { type: "SubscriptionCancelled"; subscriptionId: string; date: string }
   | {

@@ -42,9 +42,11 @@ import {
   revenueAccount,
   taxYearOf,
   whyNotOurs,
+  whyNotThisCheckout,
   type EntryDraft,
 } from "./bookings.js";
-import { translate } from "./facts.js";
+import { dateOf, translate } from "./facts.js";
+import { stripeFailure } from "./stripe.js";
 import type { GivingSettings } from "./settings.js";
 import {
   donationItem,
@@ -113,11 +115,12 @@ async function followReceipt(db: Db, settings: GivingSettings, fact: PaymentFact
 
 async function donationPaid(db: Db, settings: GivingSettings, fact: FactOf<"DonationPaid">, actor: Actor) {
   const c = fact.metadata.checkoutId ? await getCheckout(db, fact.metadata.checkoutId) : undefined;
-  const why = whyNotOurs(fact, c);
+  const foreign = whyNotOurs(fact, c);
+  const why = foreign ?? (c ? whyNotThisCheckout(fact, c) : undefined);
   if (why || !c) {
     await recordIncident(db, {
       ref: `foreign:${fact.chargeId}`,
-      type: "foreign_payment",
+      type: foreign || !c ? "foreign_payment" : "checkout_mismatch",
       date: fact.date,
       amount: fact.amount,
       currency: fact.currency,
@@ -274,6 +277,16 @@ async function disputeClosed(db: Db, settings: GivingSettings, fact: FactOf<"Dis
 }
 
 async function payoutPaid(db: Db, fact: FactOf<"PayoutPaid">, actor: Actor) {
+  // The books hold euros: a payout in another currency reaches no euro bank account of ours.
+  if (fact.currency.toLowerCase() !== "eur")
+    return recordIncident(db, {
+      ref: fact.payoutId,
+      type: "payout_currency",
+      date: fact.date,
+      amount: fact.amount,
+      currency: fact.currency.toLowerCase(),
+      detail: `Virement Stripe ${fact.payoutId} en ${fact.currency.toUpperCase()} : non comptabilisé (seuls les virements en euros vont au 512), à examiner`,
+    });
   // A payout already known as failed never reached the bank: book nothing.
   const failed = await getIncident(db, fact.payoutId);
   if (failed?.type === "payout_failed" && !(await isBooked(db, `payout:${fact.payoutId}`))) return;
@@ -325,9 +338,59 @@ export async function apply(db: Db, settings: GivingSettings, fact: PaymentFact,
   }
 }
 
-/** Verifies nothing: handles an already verified event. Returns how many facts it made. */
-export async function handleStripeEvent(db: Db, stripe: Stripe, settings: GivingSettings, event: Stripe.Event): Promise<number> {
-  const facts = await translate(stripe, event);
+/** The amount an event's object names, for an incident about the event itself (0 when none). */
+function eventAmount(event: Stripe.Event): { amount: number; currency?: string } {
+  const o = event.data.object as unknown as Record<string, unknown>;
+  const amount = [o.amount_total, o.amount_paid, o.amount].find((v): v is number => typeof v === "number" && Number.isSafeInteger(v)) ?? 0;
+  return { amount, ...(typeof o.currency === "string" ? { currency: o.currency.toLowerCase() } : {}) };
+}
+
+export interface StripeEventOptions {
+  /** The mode of the key this function holds (`StripeContext.livemode`): an event of the other mode is not applied. */
+  livemode?: boolean | undefined;
+}
+
+/**
+ * Verifies nothing: handles an already verified event. Returns how many facts it made.
+ *
+ * - An event whose `livemode` is not the key's mode (a test event on the live endpoint, or the
+ *   reverse) applies nothing: an incident, and 0.
+ * - Stripe answering a permanent error while the event is translated (4xx: the read key lacks a
+ *   permission, an object is missing) applies nothing: an incident naming the event (to redeliver
+ *   from Stripe's dashboard once fixed), one error log line, and 0, so the delivery is answered 200
+ *   rather than retried for three days until Stripe disables the endpoint. A transient error (429,
+ *   5xx, no answer) is a RetryLaterError (503): Stripe retries.
+ */
+export async function handleStripeEvent(db: Db, stripe: Stripe, settings: GivingSettings, event: Stripe.Event, opts: StripeEventOptions = {}): Promise<number> {
+  const date = dateOf(event.created);
+  if (opts.livemode !== undefined && event.livemode !== opts.livemode) {
+    await recordIncident(db, {
+      ref: `livemode:${event.id}`,
+      type: "livemode_mismatch",
+      date,
+      ...eventAmount(event),
+      detail: `Événement Stripe ${event.id} (${event.type}) en mode ${event.livemode ? "réel" : "test"} reçu par une clé en mode ${opts.livemode ? "réel" : "test"} : rien n'a été comptabilisé`,
+    });
+    return 0;
+  }
+  let facts: PaymentFact[];
+  try {
+    facts = await translate(stripe, event);
+  } catch (err) {
+    const failure = stripeFailure(err);
+    if (!failure) throw err;
+    const what = `${failure.type}${failure.status ? ` ${failure.status}` : ""}${failure.code ? ` ${failure.code}` : ""}`;
+    if (failure.kind === "transient") throw new RetryLaterError(`Stripe did not answer the webhook's request (${what}); retry later.`, {}, { cause: err });
+    console.error(JSON.stringify({ level: "error", msg: "stripe api error while handling a webhook", event: event.id, eventType: event.type, stripe: what }));
+    await recordIncident(db, {
+      ref: `stripe-error:${event.id}`,
+      type: "stripe_api_error",
+      date,
+      ...eventAmount(event),
+      detail: `Stripe a refusé une lecture pour l'événement ${event.id} (${event.type}) : ${what}. Rien n'a été comptabilisé ; corriger la clé ou ses droits (voir docs/security.md), puis renvoyer l'événement depuis le tableau de bord Stripe.`,
+    });
+    return 0;
+  }
   for (const fact of facts) await apply(db, settings, fact, stripeActor(event.id));
   return facts.length;
 }

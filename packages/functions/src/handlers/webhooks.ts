@@ -1,7 +1,11 @@
-/** Lambda: Stripe webhooks. Verify, translate into facts, book; unknown types are ignored (logged). */
+/**
+ * Lambda: Stripe webhooks. Verify, translate into facts, book; unknown types are ignored (logged).
+ * The read key's permissions are checked once per cold start (one log line); an event of the other
+ * mode than the key's, or one Stripe refuses to let us read, is an incident answered 200.
+ */
 import { dbFromEnv } from "@asso/core/db/client";
 import { loadGivingSettings } from "@asso/core/giving/settings";
-import { stripeFromEnv } from "@asso/core/giving/stripe";
+import { checkReadKeyOnce, stripeFromEnv } from "@asso/core/giving/stripe";
 import { handleStripeEvent, verifyStripeEvent } from "@asso/core/giving/webhook";
 import { defineGroup } from "../http.js";
 
@@ -12,8 +16,11 @@ export const handler = defineGroup("webhooks", {
   stripeWebhook: async (req) => {
     const ctx = await stripeFromEnv();
     const event = verifyStripeEvent(ctx, req.rawBody, req.headers["stripe-signature"]);
-    const handled = await handleStripeEvent(dbFromEnv(), ctx.client, loadGivingSettings(), event);
-    if (!handled) console.log(JSON.stringify({ level: "info", msg: "stripe event needs no action", type: event.type, id: event.id }));
+    // Once per cold start, after the first signed event: one log line says whether the read key
+    // has every permission it needs (a missing one also makes an incident when it is needed).
+    await checkReadKeyOnce(ctx.client);
+    const handled = await handleStripeEvent(dbFromEnv(), ctx.client, loadGivingSettings(), event, { livemode: ctx.livemode });
+    if (!handled) console.log(JSON.stringify({ level: "info", msg: "stripe event applied nothing (needs no action, or made an incident)", type: event.type, id: event.id }));
     return { received: true };
   },
 });
