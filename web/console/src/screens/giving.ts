@@ -184,6 +184,14 @@ const INCIDENTS: Record<string, string> = {
   dispute_won: "Contestation gagnée",
   dispute_lost: "Contestation perdue",
   payout_failed: "Virement Stripe échoué",
+  refund_failed: "Remboursement échoué",
+  foreign_payment: "Paiement hors formulaire",
+  checkout_mismatch: "Paiement différent du formulaire",
+  livemode_mismatch: "Événement d'un autre mode Stripe",
+  payout_currency: "Virement Stripe hors euros",
+  stripe_api_error: "Lecture refusée par Stripe",
+  closed_year: "Exercice clos",
+  member_identity_mismatch: "Adhérent sous un autre nom",
 };
 
 function Incidents({ year }: { year: number }) {
