@@ -7,6 +7,7 @@ export default {
   },
   stacks(app) {
     app.setDefaultFunctionProps({ runtime: "nodejs22.x", architecture: "arm_64" });
-    app.stack(BackOffice);
+    // The edge firewall's web ACL lives in us-east-1 (stacks/constructs/firewall.ts): its ARN is a cross-region reference.
+    app.stack(BackOffice, { crossRegionReferences: true });
   },
 } satisfies SSTConfig;

@@ -4,7 +4,9 @@
  * handler group, the HTTP API with one route per row of the route table and the JWT authorizer on
  * every staff route, throttled and access-logged, the Stripe keys (one restricted key per use) and
  * the edge secrets in Secrets Manager, least-privilege IAM, the files bucket, log retention and
- * alarms, and CloudFront in front of everything (giving page, console, API) with security headers.
+ * alarms, CloudFront in front of everything (giving page, console, API) with security headers,
+ * access logs and, given its ARN, the edge firewall's web ACL (a us-east-1 stack:
+ * constructs/firewall.ts), and the SES identity and configuration set.
  * SST (sst.config.ts) and `npm run synth` both call `defineBackOffice`, so what is tested is what
  * is deployed.
  *
@@ -23,11 +25,12 @@ import { defineFunctions, defineHttpApi, defineRoutes } from "./constructs/api.j
 import { defineConsoleClient, defineStaffPool } from "./constructs/auth.js";
 import { contextOf, isDevStage, originOf } from "./constructs/context.js";
 import { defineFilesBucket, defineTable, filesBucketNameOf } from "./constructs/data.js";
-import { defineEdge, deploySiteFiles } from "./constructs/edge.js";
+import { type CustomDomain, defineEdge, deploySiteFiles } from "./constructs/edge.js";
+import { defineMail } from "./constructs/mail.js";
 import { defineSecrets } from "./constructs/secrets.js";
 import { functionSettings, SETTINGS, type Settings } from "./settings.js";
 
-export { ACCESS_LOG_FORMAT, PUBLIC_CONCURRENCY, THROTTLE } from "./constructs/api.js";
+export { ACCESS_LOG_FORMAT, PUBLIC_CONCURRENCY, TABLE_DELETES, THROTTLE, tableDeletes, WEBHOOK_CONCURRENCY } from "./constructs/api.js";
 export { TOKEN_LIFETIME } from "./constructs/auth.js";
 export { isDevStage } from "./constructs/context.js";
 export { SETTINGS };
@@ -50,8 +53,16 @@ export interface BackOfficeProps {
   authDomainPrefix?: string;
   /** Reserved concurrency of the public function (caps it, so a burst cannot starve the webhook); null: none. */
   publicConcurrency?: number | null;
+  /** Reserved concurrency of the Stripe webhook function (so no other function can starve it); null: none. */
+  webhookConcurrency?: number | null;
   /** Where alarms are sent by email, if anywhere (the SNS topic exists either way). */
   alarmEmail?: string;
+  /** The edge firewall's web ACL ARN (stacks/constructs/firewall.ts, in us-east-1); none: no WAF. */
+  webAclArn?: string;
+  /** The distribution's own domain names and their ACM certificate (us-east-1); TLS 1.2 at least. */
+  customDomain?: CustomDomain;
+  /** The SES identity mail is sent from: a domain or one address (MAIL_IDENTITY). */
+  mailIdentity?: string;
 }
 
 /**
@@ -81,7 +92,14 @@ export function defineBackOffice(scope: Construct, props: BackOfficeProps) {
   const api = defineHttpApi(ctx);
 
   const filesBucketName = filesBucketNameOf(ctx);
-  const { site, distribution, siteUrl } = defineEdge(ctx, { api, originSecret: secrets.origin, authHost: staff.authHost, filesBucketName });
+  const { site, edgeLogs, distribution, siteUrl } = defineEdge(ctx, {
+    api,
+    originSecret: secrets.origin,
+    authHost: staff.authHost,
+    filesBucketName,
+    ...(props.webAclArn ? { webAclArn: props.webAclArn } : {}),
+    ...(props.customDomain ? { customDomain: props.customDomain } : {}),
+  });
   const consoleOrigin = props.consoleUrl ? originOf(props.consoleUrl) : siteUrl;
   const publicBaseUrl = props.publicBaseUrl ?? siteUrl;
 
@@ -94,10 +112,12 @@ export function defineBackOffice(scope: Construct, props: BackOfficeProps) {
     secrets,
     publicBaseUrl,
     publicConcurrency: props.publicConcurrency,
+    webhookConcurrency: props.webhookConcurrency,
     settings: functionSettings(props.settings),
   });
   const { accessLogs } = defineRoutes(ctx, api, functions, authorizer);
-  defineAlarms(ctx, alarms, { functions, api });
+  defineAlarms(ctx, alarms, { functions, api, accessLogs });
+  const mail = defineMail(ctx, { identity: props.mailIdentity });
   deploySiteFiles(ctx, { site, webDir: props.webDir, consoleDir: props.consoleDir, userPool: staff.userPool, client, authHost: staff.authHost, consoleOrigin });
 
   const { userPool } = staff;
@@ -110,6 +130,7 @@ export function defineBackOffice(scope: Construct, props: BackOfficeProps) {
   new CfnOutput(scope, "AuthDomain", { value: `https://${authHost}` });
   new CfnOutput(scope, "TableName", { value: table.tableName });
   new CfnOutput(scope, "FilesBucket", { value: files.bucketName });
+  new CfnOutput(scope, "EdgeLogsBucket", { value: edgeLogs.bucketName, description: "CloudFront access logs (cloudfront/), kept a year" });
   new CfnOutput(scope, "StripeCheckoutSecretArn", { value: secrets.stripe.checkout.secretArn });
   new CfnOutput(scope, "StripeReadSecretArn", { value: secrets.stripe.read.secretArn });
   if (secrets.captcha) new CfnOutput(scope, "CaptchaSecretArn", { value: secrets.captcha.secretArn });
@@ -132,5 +153,7 @@ export function defineBackOffice(scope: Construct, props: BackOfficeProps) {
     files,
     distribution,
     accessLogs,
+    edgeLogs,
+    mail,
   };
 }

@@ -6,7 +6,7 @@
  * SDK v3 is left out: the Lambda Node.js runtime provides it.
  */
 import { buildSync, type BuildResult } from "esbuild";
-import { copyFileSync, existsSync, rmSync, statSync } from "node:fs";
+import { copyFileSync, existsSync, readFileSync, rmSync, statSync } from "node:fs";
 import { createRequire } from "node:module";
 import { basename, join, resolve } from "node:path";
 import { pathToFileURL } from "node:url";
@@ -27,16 +27,16 @@ export interface Bundle {
   totalBytes: number;
 }
 
-/** Files a group reads at run time, copied beside its bundle (the receipt fonts). */
+/** Files read at run time beside the module that renders a PDF (import.meta.url): the receipt fonts. */
 const FONTS = ["dejavu-fonts-ttf/ttf/DejaVuSans.ttf", "dejavu-fonts-ttf/ttf/DejaVuSans-Bold.ttf"];
-/** Every group that renders a PDF (receipts, recaps, the état de rapprochement, the annual report) ships the fonts. */
-const ASSETS: Partial<Record<Group, string[]>> = {
-  documents: FONTS,
-  webhooks: FONTS,
-  people: FONTS,
-  bank: FONTS,
-  reports: FONTS,
-};
+
+/**
+ * Every group whose bundle (entry or chunk) can reach a PDF renderer ships the fonts: found in the
+ * output itself, so a group that starts rendering (or importing a door that can) never ships without.
+ */
+function assetsOf(outputs: readonly string[]): string[] {
+  return outputs.some((f) => f.endsWith(".mjs") && readFileSync(f, "utf8").includes(basename(FONTS[0]!))) ? FONTS : [];
+}
 
 export function bundleGroup(group: Group, outRoot = BUNDLE_DIR): Bundle {
   const dir = join(outRoot, group);
@@ -64,7 +64,7 @@ export function bundleGroup(group: Group, outRoot = BUNDLE_DIR): Bundle {
   });
   if (result.errors.length) throw new Error(`bundling ${group} failed`);
   const require = createRequire(import.meta.url);
-  for (const asset of ASSETS[group] ?? []) copyFileSync(require.resolve(asset), join(dir, basename(asset)));
+  for (const asset of assetsOf(Object.keys(result.metafile?.outputs ?? {}))) copyFileSync(require.resolve(asset), join(dir, basename(asset)));
   const totalBytes = Object.values(result.metafile?.outputs ?? {}).reduce((n, o) => n + o.bytes, 0);
   return { group, dir, file, bytes: statSync(file).size, totalBytes };
 }

@@ -8,7 +8,11 @@
  * | `CONSOLE_URL` | the console's origin when the distribution has a custom domain (Cognito callbacks, CORS) |
  * | `AUTH_DOMAIN_PREFIX` | the hosted UI's domain prefix (default: from the stack name and account) |
  * | `PUBLIC_CONCURRENCY` | reserved concurrency of the public function (default 10; `none` for none, e.g. a new account with a low limit) |
- * | `ALARM_EMAIL` | an e-mail subscription to the alarm topic |
+ * | `WEBHOOK_CONCURRENCY` | reserved concurrency of the Stripe webhook function (default 10; `none` for none) |
+ * | `ALARM_EMAIL` | an e-mail subscription to the alarm topic (without it, a synth warning and the `AlarmEmail` output say nobody receives the alarms) |
+ * | `CUSTOM_DOMAIN`, `CERTIFICATE_ARN` | the distribution's own domain names (comma-separated) and their ACM certificate in us-east-1; TLS 1.2 at least |
+ * | `MAIL_IDENTITY` | the SES identity mail is sent from: a domain or one address |
+ * | `EDGE_FIREWALL` | `none`: no WAF web ACL (and no us-east-1 stack); by default one is created |
  */
 import type { BackOfficeProps } from "./backoffice.js";
 
@@ -47,16 +51,48 @@ export type Settings = Partial<Record<Setting, string>>;
 export const functionSettings = (settings: Settings = {}): Record<string, string> =>
   Object.fromEntries(Object.entries(settings).filter(([, v]) => v !== undefined && v !== "")) as Record<string, string>;
 
-export function propsFromEnv(env: Record<string, string | undefined> = process.env): Omit<BackOfficeProps, "stage" | "bundleDir" | "webDir" | "consoleDir"> {
-  const concurrency = env.PUBLIC_CONCURRENCY?.trim();
-  if (concurrency && concurrency !== "none" && !/^[1-9]\d*$/.test(concurrency))
-    throw new Error(`PUBLIC_CONCURRENCY must be a positive whole number or "none", not ${JSON.stringify(concurrency)}`);
+/** A reserved concurrency setting: a positive whole number, or `none`. */
+function concurrencyOf(env: Record<string, string | undefined>, name: string): { value?: number | null } {
+  const v = env[name]?.trim();
+  if (!v) return {};
+  if (v === "none") return { value: null };
+  if (!/^[1-9]\d*$/.test(v)) throw new Error(`${name} must be a positive whole number or "none", not ${JSON.stringify(v)}`);
+  return { value: Number(v) };
+}
+
+/** CUSTOM_DOMAIN (comma-separated names) and CERTIFICATE_ARN (ACM, us-east-1) go together. */
+function customDomainOf(env: Record<string, string | undefined>): BackOfficeProps["customDomain"] {
+  const names = (env.CUSTOM_DOMAIN ?? "")
+    .split(",")
+    .map((n) => n.trim())
+    .filter(Boolean);
+  const certificateArn = env.CERTIFICATE_ARN?.trim();
+  if (!names.length && !certificateArn) return undefined;
+  if (!names.length || !certificateArn)
+    throw new Error("CUSTOM_DOMAIN and CERTIFICATE_ARN are set together (the certificate, in us-east-1, covers the domain names)");
+  if (!/^arn:aws[\w-]*:acm:us-east-1:\d{12}:certificate\/[\w-]+$/.test(certificateArn))
+    throw new Error(`CERTIFICATE_ARN must be an ACM certificate in us-east-1 (CloudFront reads its certificates there), not ${JSON.stringify(certificateArn)}`);
+  return { domainNames: names, certificateArn };
+}
+
+/** Whether the deploy creates the edge firewall (the us-east-1 stack with the web ACL): yes unless EDGE_FIREWALL=none. */
+export const firewallFromEnv = (env: Record<string, string | undefined> = process.env) => env.EDGE_FIREWALL?.trim() !== "none";
+
+export function propsFromEnv(
+  env: Record<string, string | undefined> = process.env,
+): Omit<BackOfficeProps, "stage" | "bundleDir" | "webDir" | "consoleDir" | "webAclArn"> {
+  const publicConcurrency = concurrencyOf(env, "PUBLIC_CONCURRENCY");
+  const webhookConcurrency = concurrencyOf(env, "WEBHOOK_CONCURRENCY");
+  const customDomain = customDomainOf(env);
   return {
     settings: Object.fromEntries(SETTINGS.map((k) => [k, env[k]])),
     ...(env.PUBLIC_BASE_URL ? { publicBaseUrl: env.PUBLIC_BASE_URL } : {}),
     ...(env.CONSOLE_URL ? { consoleUrl: env.CONSOLE_URL } : {}),
     ...(env.AUTH_DOMAIN_PREFIX ? { authDomainPrefix: env.AUTH_DOMAIN_PREFIX } : {}),
-    ...(concurrency ? { publicConcurrency: concurrency === "none" ? null : Number(concurrency) } : {}),
+    ...("value" in publicConcurrency ? { publicConcurrency: publicConcurrency.value } : {}),
+    ...("value" in webhookConcurrency ? { webhookConcurrency: webhookConcurrency.value } : {}),
     ...(env.ALARM_EMAIL ? { alarmEmail: env.ALARM_EMAIL } : {}),
+    ...(customDomain ? { customDomain } : {}),
+    ...(env.MAIL_IDENTITY?.trim() ? { mailIdentity: env.MAIL_IDENTITY.trim() } : {}),
   };
 }

@@ -4,16 +4,33 @@
  * bucket, the identity check at synth, the console behind CloudFront, and no dependency cycle.
  */
 import { App, Stack } from "aws-cdk-lib";
-import { Template } from "aws-cdk-lib/assertions";
-import { mkdirSync, mkdtempSync, writeFileSync } from "node:fs";
+import { Annotations, Match, Template } from "aws-cdk-lib/assertions";
+import { mkdirSync, mkdtempSync, readdirSync, readFileSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { beforeAll, describe, expect, it } from "vitest";
-import { keys } from "@asso/core/ledger/keys";
+import { ledgerKeys as keys } from "@asso/core/ledger";
+import { METRICS, metricNamespace } from "@asso/core/metrics";
 import { GROUP_NEEDS, GROUPS, PUBLIC_LEADING_KEYS, routes, type Group, type RouteDef } from "@asso/functions";
 import { contentSecurityPolicy } from "@asso/functions/headers";
-import { ACCESS_LOG_FORMAT, defineBackOffice, THROTTLE, TOKEN_LIFETIME, type BackOfficeProps } from "../stacks/backoffice.js";
+import {
+  ACCESS_LOG_FORMAT,
+  type BackOfficeProps,
+  defineBackOffice,
+  TABLE_DELETES,
+  THROTTLE,
+  TOKEN_LIFETIME,
+  tableDeletes,
+  WEBHOOK_CONCURRENCY,
+} from "../stacks/backoffice.js";
 import { bundleAll } from "../stacks/bundle.js";
+import { NO_ALARM_EMAIL, WEBHOOK_ALARMS } from "../stacks/constructs/alarms.js";
+import { PITR_DAYS } from "../stacks/constructs/data.js";
+import { EDGE_LOG_RETENTION_DAYS } from "../stacks/constructs/edge.js";
+import { DONOR_ACCESS_PATH, EDGE_RATE_LIMITS, FIREWALL_REGION, RATE_LIMITED_BODY, rateLimitedPaths } from "../stacks/constructs/firewall.js";
+import { mailIdentityOf } from "../stacks/constructs/mail.js";
+import { propsFromEnv } from "../stacks/settings.js";
+import { defineStage } from "../stacks/synth.js";
 import { IDENTITY } from "./support/identity.js";
 
 const WEB = join(import.meta.dirname, "..", "web");
@@ -174,8 +191,15 @@ describe("abuse limits", () => {
   });
   it("reserves (caps) the public function's concurrency so a burst cannot starve the webhook", () => {
     expect(fnOf(prod, "public").ReservedConcurrentExecutions).toBeGreaterThan(0);
-    expect(fnOf(prod, "webhooks").ReservedConcurrentExecutions).toBeUndefined();
     expect(fnOf(synth("prod", { publicConcurrency: null }), "public").ReservedConcurrentExecutions).toBeUndefined();
+  });
+  it("gives the webhook function its own reserved concurrency, so other functions cannot take Stripe's room (issue 21; bug: none)", () => {
+    expect(fnOf(prod, "webhooks").ReservedConcurrentExecutions).toBe(WEBHOOK_CONCURRENCY);
+    const t = synth("prod", { webhookConcurrency: null, publicConcurrency: null });
+    expect(fnOf(t, "webhooks").ReservedConcurrentExecutions).toBeUndefined();
+    expect(propsFromEnv({ WEBHOOK_CONCURRENCY: "4" }).webhookConcurrency).toBe(4);
+    expect(propsFromEnv({ WEBHOOK_CONCURRENCY: "none" }).webhookConcurrency).toBeNull();
+    expect(() => propsFromEnv({ WEBHOOK_CONCURRENCY: "-1" })).toThrow(/WEBHOOK_CONCURRENCY/);
   });
   it("expires items by the table's TTL attribute `ttl`", () => {
     expect(one(prod, "AWS::DynamoDB::Table").TimeToLiveSpecification).toEqual({ AttributeName: "ttl", Enabled: true });
@@ -229,7 +253,7 @@ describe("the edge: security headers, origin check, alarms", () => {
     expect(out.headers["x-viewer-ip"]).toEqual({ value: "198.51.100.7" });
   });
   it("always has an alarm topic, given as an output; e-mail only with ALARM_EMAIL (bug: alarms went nowhere without it)", () => {
-    expect(ofType(prod, "AWS::SNS::Topic")).toHaveLength(1);
+    expect(ofType(prod, "AWS::SNS::Topic").filter(([id]) => id.startsWith("Alarms"))).toHaveLength(1);
     expect(refersTo(prod.toJSON().Outputs.AlarmTopicArn.Value, "Alarms")).toBe(true);
     expect(ofType(prod, "AWS::SNS::Subscription")).toHaveLength(0);
     for (const [, alarm] of ofType(prod, "AWS::CloudWatch::Alarm")) expect(refersTo(alarm.Properties.AlarmActions, "Alarms")).toBe(true);
@@ -384,5 +408,274 @@ describe("CloudFormation can create it", () => {
       };
       for (const id of deps.keys()) visit(id, []);
     }
+  });
+});
+
+// ---------------------------------------------------------------- issue 21 (second round) and issue 17 (mail)
+
+/** The stage as `npm run synth` and SST make it: the firewall stack in us-east-1 and the back-office referencing its ACL. */
+function synthStage(extra: Partial<BackOfficeProps> = {}) {
+  const app = new App({ outdir: mkdtempSync(join(tmpdir(), "cdk-")) });
+  const { stack, firewall } = defineStage(
+    app,
+    { stage: "prod", bundleDir, webDir: WEB, settings: IDENTITY, ...extra },
+    { region: "eu-west-3", firewall: true },
+  );
+  return { main: Template.fromStack(stack), firewall: Template.fromStack(firewall!), stack, firewallStack: firewall! };
+}
+
+/** What a WAF byte-match scope-down does with a request path (STARTS_WITH after URL_DECODE). */
+function matches(statement: any, path: string): boolean {
+  if (statement.OrStatement) return statement.OrStatement.Statements.some((s: unknown) => matches(s, path));
+  const b = statement.ByteMatchStatement;
+  expect(b.FieldToMatch).toEqual({ UriPath: {} });
+  expect(b.PositionalConstraint).toBe("STARTS_WITH");
+  expect(b.TextTransformations).toEqual([{ Priority: 0, Type: "URL_DECODE" }]);
+  return decodeURIComponent(path).startsWith(b.SearchString);
+}
+
+describe("the edge firewall: AWS WAF on CloudFront (issue 21 item 1)", () => {
+  let stage: ReturnType<typeof synthStage>;
+  beforeAll(() => {
+    stage = synthStage();
+  });
+  it("is a CloudFront-scope web ACL in its own us-east-1 stack, which the distribution uses (bug: no WAF; the checkout's address bucket saw CloudFront)", () => {
+    expect(stage.firewallStack.region).toBe(FIREWALL_REGION);
+    expect(FIREWALL_REGION).toBe("us-east-1");
+    expect(stage.stack.region).toBe("eu-west-3");
+    const acl = one(stage.firewall, "AWS::WAFv2::WebACL");
+    expect(acl.Scope).toBe("CLOUDFRONT");
+    expect(acl.DefaultAction).toEqual({ Allow: {} });
+    // The ARN crosses regions through CDK's exports (SSM parameters), read in the main stack.
+    const dist = one(stage.main, "AWS::CloudFront::Distribution").DistributionConfig;
+    const reader = ofType(stage.main, "Custom::CrossRegionExportReader");
+    expect(reader).toHaveLength(1);
+    expect(refersTo(dist.WebACLId, reader[0]![0])).toBe(true);
+    expect(JSON.stringify(dist.WebACLId)).toMatch(/firewall.*EdgeAcl/i);
+    // Without a firewall (EDGE_FIREWALL=none), no ACL.
+    expect(one(prod, "AWS::CloudFront::Distribution").DistributionConfig.WebACLId).toBeUndefined();
+  });
+  it("limits each address on the checkouts, the donor-access link and the webhook, answering 429 with a French problem body", () => {
+    const acl = one(stage.firewall, "AWS::WAFv2::WebACL");
+    const rules = acl.Rules as any[];
+    expect(rules.map((r) => r.Name)).toEqual(["rate-checkout", "rate-donor-access", "rate-webhook"]);
+    const limits = Object.values(EDGE_RATE_LIMITS);
+    rules.forEach((r, i) => {
+      expect(r.Statement.RateBasedStatement).toMatchObject({ AggregateKeyType: "IP", Limit: limits[i]!.limit, EvaluationWindowSec: limits[i]!.windowSeconds });
+      expect(r.Action).toEqual({ Block: { CustomResponse: { ResponseCode: 429, CustomResponseBodyKey: "rate-limited" } } });
+      expect(r.VisibilityConfig).toMatchObject({ CloudWatchMetricsEnabled: true, SampledRequestsEnabled: true });
+    });
+    const body = JSON.parse(acl.CustomResponseBodies["rate-limited"].Content);
+    expect(acl.CustomResponseBodies["rate-limited"].ContentType).toBe("APPLICATION_JSON");
+    expect(body).toEqual(JSON.parse(RATE_LIMITED_BODY));
+    expect(body).toMatchObject({ status: 429, title: "Trop de demandes" });
+    // Which rule a request path falls under, as WAF would decide it.
+    const ruleFor = (path: string) => rules.filter((r) => matches(r.Statement.RateBasedStatement.ScopeDownStatement, path)).map((r) => r.Name);
+    expect(ruleFor("/v1/public/donations/checkout")).toEqual(["rate-checkout"]);
+    expect(ruleFor("/v1/public/memberships/checkout")).toEqual(["rate-checkout"]);
+    expect(ruleFor("/v1/public/donations%2Fcheckout")).toEqual(["rate-checkout"]);
+    expect(ruleFor(DONOR_ACCESS_PATH)).toEqual(["rate-donor-access"]);
+    expect(ruleFor("/v1/webhooks/stripe")).toEqual(["rate-webhook"]);
+    expect(ruleFor("/v1/public/giving-settings")).toEqual([]);
+    expect(ruleFor("/v1/ledger/entries")).toEqual([]);
+    // Every public POST checkout and the webhook of the route table are covered.
+    for (const r of routes as readonly RouteDef[]) {
+      if (r.auth === "public" && r.method === "POST" && r.path.endsWith("/checkout")) expect(ruleFor(r.path), r.path).toEqual(["rate-checkout"]);
+      if (r.group === "webhooks") expect(ruleFor(r.path), r.path).toEqual(["rate-webhook"]);
+    }
+    expect(rateLimitedPaths().checkout.length).toBeGreaterThanOrEqual(2);
+  });
+});
+
+describe("failures are loud: alarms (issue 21 item 2)", () => {
+  const alarmsOf = (t: Template): Record<string, any> =>
+    Object.fromEntries(ofType(t, "AWS::CloudWatch::Alarm").map(([id, r]) => [id.replace(/[0-9A-F]{8}$/, ""), r.Properties]));
+  const webhookKey = (routes as readonly RouteDef[]).filter((r) => r.group === "webhooks").map((r) => `${r.method} ${r.path}`)[0]!;
+  it("count the webhook's answers by status from the API's access logs (bug: a wrong whsec gave 400s and no alarm)", () => {
+    const filters: Record<string, any> = Object.fromEntries(
+      ofType(prod, "AWS::Logs::MetricFilter").map(([id, r]) => [id.replace(/[0-9A-F]{8}$/, ""), r.Properties]),
+    );
+    expect(Object.keys(filters).sort()).toEqual(["Webhook4xxCount", "Webhook5xxCount", "WebhookAcceptedCount", "WebhookRequestsCount"]);
+    for (const f of Object.values(filters)) {
+      expect(refersTo(f.LogGroupName, "ApiAccessLogs")).toBe(true);
+      expect(f.FilterPattern).toContain(`$.routeKey = "${webhookKey}"`);
+      expect(f.MetricTransformations[0].MetricNamespace).toBe(metricNamespace("prod"));
+    }
+    expect(filters.Webhook4xxCount.FilterPattern).toContain('$.status = "4*"');
+    expect(filters.Webhook5xxCount.FilterPattern).toContain('$.status = "5*"');
+    expect(filters.WebhookAcceptedCount.FilterPattern).toContain('$.status = "2*"');
+    // The access log writes the status as a string, which the wildcard patterns compare.
+    expect(JSON.stringify(ACCESS_LOG_FORMAT)).toContain('"status":"$context.status"');
+  });
+  it("alarm on the webhook's 4xx and 5xx rates, each function's throttles, and paid checkouts with no event for an hour", () => {
+    const a = alarmsOf(prod);
+    const rateAlarm = (p: any, errors: string, r: { percent: number; minRequests: number; period: { toSeconds(): number } }) => {
+      expect(p.Threshold).toBe(r.percent);
+      const expr = p.Metrics.find((m: any) => m.Expression);
+      expect(expr.Expression).toContain(`>= ${r.minRequests}`);
+      expect(expr.Expression).toMatch(/100 \* FILL\(errors, 0\) \/ FILL\(requests, 0\)/);
+      const stat = (id: string) => p.Metrics.find((m: any) => m.Id === id).MetricStat;
+      expect(stat("errors").Metric.MetricName).toBe(errors);
+      expect(stat("requests").Metric.MetricName).toBe("WebhookRequests");
+      expect(stat("errors").Period).toBe(r.period.toSeconds());
+    };
+    rateAlarm(a.Webhook4xxRate, "Webhook4xx", WEBHOOK_ALARMS.rate4xx);
+    rateAlarm(a.Webhook5xxRate, "Webhook5xx", WEBHOOK_ALARMS.rate5xx);
+    expect(a.Webhook4xxRate.AlarmDescription).toMatch(/whsec/);
+    for (const g of GROUPS) expect(a[`Throttles${g}`], g).toMatchObject({ MetricName: "Throttles", Namespace: "AWS/Lambda", Threshold: 1 });
+    const paid = a.CheckoutsPaidWithoutEvents;
+    expect(paid.Metrics.find((m: any) => m.Expression).Expression).toBe("IF(FILL(paid, 0) > 0 AND FILL(accepted, 0) == 0, 1, 0)");
+    const byId = (id: string) => paid.Metrics.find((m: any) => m.Id === id).MetricStat;
+    expect(byId("paid").Metric).toEqual({ MetricName: METRICS.checkoutPaid, Namespace: metricNamespace("prod") });
+    expect(byId("accepted").Metric.MetricName).toBe("WebhookAccepted");
+    expect(byId("paid").Period).toBe(3600);
+    for (const p of Object.values(a)) expect(refersTo(p.AlarmActions, "Alarms")).toBe(true);
+  });
+  it("say when no ALARM_EMAIL is set: a synth warning and the AlarmEmail output (bug: alarms went silently nowhere)", () => {
+    const stackOf = (extra: Partial<BackOfficeProps>) => {
+      const app = new App({ outdir: mkdtempSync(join(tmpdir(), "cdk-")) });
+      const stack = new Stack(app, "test-prod", { env: { region: "eu-west-3" } });
+      defineBackOffice(stack, { stage: "prod", bundleDir, webDir: WEB, settings: IDENTITY, ...extra });
+      return stack;
+    };
+    const silent = stackOf({});
+    Annotations.fromStack(silent).hasWarning("*", Match.stringLikeRegexp("No ALARM_EMAIL"));
+    expect(Template.fromStack(silent).toJSON().Outputs.AlarmEmail).toMatchObject({ Value: "none", Description: NO_ALARM_EMAIL });
+    const heard = stackOf({ alarmEmail: "tresorerie@example.org" });
+    Annotations.fromStack(heard).hasNoWarning("*", Match.stringLikeRegexp("ALARM_EMAIL"));
+    expect(Template.fromStack(heard).toJSON().Outputs.AlarmEmail.Value).toBe("tresorerie@example.org");
+  });
+});
+
+describe("the stack, hardened (issue 21 item 9)", () => {
+  it("CloudFront writes access logs (the viewer's address) to a private, encrypted, SSL-only log bucket kept a year (bug: recorded nowhere)", () => {
+    const dist = one(prod, "AWS::CloudFront::Distribution").DistributionConfig;
+    expect(dist.Logging).toMatchObject({ Prefix: "cloudfront/", IncludeCookies: false });
+    expect(refersTo(dist.Logging.Bucket, "EdgeLogs")).toBe(true);
+    const [[id, bucket]] = ofType(prod, "AWS::S3::Bucket").filter(([i]) => i.startsWith("EdgeLogs")) as [[string, Res]];
+    const p = bucket.Properties;
+    expect(p.PublicAccessBlockConfiguration).toEqual({ BlockPublicAcls: true, BlockPublicPolicy: true, IgnorePublicAcls: true, RestrictPublicBuckets: true });
+    expect(p.BucketEncryption).toEqual({ ServerSideEncryptionConfiguration: [{ ServerSideEncryptionByDefault: { SSEAlgorithm: "AES256" } }] });
+    // CloudFront's standard logs are delivered with an ACL grant: ACLs kept, owner preferred.
+    expect(p.OwnershipControls).toEqual({ Rules: [{ ObjectOwnership: "BucketOwnerPreferred" }] });
+    expect(p.LifecycleConfiguration.Rules).toEqual([expect.objectContaining({ ExpirationInDays: EDGE_LOG_RETENTION_DAYS, Status: "Enabled" })]);
+    const policy = ofType(prod, "AWS::S3::BucketPolicy").find(([, r]) => refersTo(r.Properties.Bucket, id))![1];
+    expect(JSON.stringify(policy.Properties.PolicyDocument)).toMatch(/"aws:SecureTransport":"false"/);
+    expect((resources(prod)[id] as any).DeletionPolicy).toBe("Retain");
+  });
+  it("a custom domain (CUSTOM_DOMAIN, CERTIFICATE_ARN) is served with TLS 1.2 at least (MinimumProtocolVersion TLSv1.2_2021), SNI, and is the site's address", () => {
+    const certificateArn = "arn:aws:acm:us-east-1:123456789012:certificate/0a1b2c3d-1111-2222-3333-444455556666";
+    const t = synth("prod", { customDomain: { domainNames: ["don.example.org"], certificateArn } });
+    const dist = one(t, "AWS::CloudFront::Distribution").DistributionConfig;
+    expect(dist.Aliases).toEqual(["don.example.org"]);
+    expect(dist.ViewerCertificate).toEqual({ AcmCertificateArn: certificateArn, MinimumProtocolVersion: "TLSv1.2_2021", SslSupportMethod: "sni-only" });
+    expect(one(t, "AWS::Cognito::UserPoolClient").CallbackURLs).toEqual(["https://don.example.org/console/"]);
+    expect(propsFromEnv({ CUSTOM_DOMAIN: "don.example.org, compta.example.org", CERTIFICATE_ARN: certificateArn }).customDomain).toEqual({
+      domainNames: ["don.example.org", "compta.example.org"],
+      certificateArn,
+    });
+    expect(() => propsFromEnv({ CUSTOM_DOMAIN: "don.example.org" })).toThrow(/CERTIFICATE_ARN/);
+    expect(() => propsFromEnv({ CUSTOM_DOMAIN: "don.example.org", CERTIFICATE_ARN: certificateArn.replace("us-east-1", "eu-west-3") })).toThrow(/us-east-1/);
+    // Without one, CloudFront's own address and certificate.
+    expect(one(prod, "AWS::CloudFront::Distribution").DistributionConfig.ViewerCertificate).toBeUndefined();
+  });
+  it("the staff user pool has deletion protection outside dev and enforced threat protection (Plus plan) (bug: neither)", () => {
+    const pool = one(prod, "AWS::Cognito::UserPool");
+    expect(pool.DeletionProtection).toBe("ACTIVE");
+    expect(pool.UserPoolTier).toBe("PLUS");
+    expect(pool.UserPoolAddOns).toEqual({ AdvancedSecurityMode: "ENFORCED" });
+    expect(one(synth("dev", { settings: {} }), "AWS::Cognito::UserPool").DeletionProtection).toBe("INACTIVE");
+  });
+  it("the table keeps 35 days of point-in-time recovery, and docs/deploy.md says how to restore", () => {
+    expect(one(prod, "AWS::DynamoDB::Table").PointInTimeRecoverySpecification).toEqual({ PointInTimeRecoveryEnabled: true, RecoveryPeriodInDays: PITR_DAYS });
+    const doc = readFileSync(join(import.meta.dirname, "..", "docs", "deploy.md"), "utf8");
+    const restore = doc.slice(doc.indexOf("\n## Restore"));
+    expect(restore.length).toBeGreaterThan(12);
+    for (const step of ["restore-table-to-point-in-time", "TableName", "--restore-date-time", "TABLE_NAME", "describe-continuous-backups"])
+      expect(restore, step).toContain(step);
+  });
+  it("no function may DeleteItem or BatchWriteItem outside the partitions the core deletes or batch-writes (bug: every writer could delete ledger entries)", () => {
+    const entryPks = [
+      keys.entry("e1").pk,
+      keys.line(2025, "512", "2025-01-01", 1, 0).pk,
+      keys.balance(2025, "512", "01").pk,
+      "CHECKOUT#abc",
+      "RECEIPT#2025-0001",
+    ];
+    const like = (pattern: string, pk: string) => new RegExp(`^${pattern.replace(/[.+?^${}()|[\]\\]/g, "\\$&").replace(/\*/g, ".*")}$`).test(pk);
+    for (const group of GROUPS) {
+      const st = statementsOf(prod, group);
+      const expected = tableDeletes(group);
+      for (const [action, pks] of [
+        ["dynamodb:DeleteItem", expected.deleteItem],
+        ["dynamodb:BatchWriteItem", expected.batchWrite],
+      ] as const) {
+        const granting = st.filter((s) => actions(s).includes(action));
+        expect(granting.length, `${group} ${action}`).toBe(pks.length ? 1 : 0);
+        for (const s of granting) {
+          expect(actions(s), `${group} ${action}`).toEqual([action]);
+          expect(s.Condition, `${group} ${action}`).toEqual({ "ForAllValues:StringLike": { "dynamodb:LeadingKeys": pks } });
+          expect(JSON.stringify(s.Resource)).not.toMatch(/index/);
+        }
+        for (const pk of entryPks)
+          expect(
+            pks.some((p) => like(p, pk)),
+            `${group} ${action} ${pk}`,
+          ).toBe(false);
+      }
+    }
+    expect(tableDeletes("bank").batchWrite).toEqual([...TABLE_DELETES.bankImport]);
+    expect(tableDeletes("public").deleteItem).toEqual([]);
+    expect(tableDeletes("documents").deleteItem).toEqual([]);
+    expect(like(TABLE_DELETES.lease[0], keys.lease.pk)).toBe(true);
+  });
+  it("the core deletes and batch-writes nothing that TABLE_DELETES does not cover (a new delete fails here until the stack grants it)", () => {
+    const core = join(import.meta.dirname, "..", "packages", "core", "src");
+    const files = (readdirSync(core, { recursive: true }) as string[])
+      .filter((f) => f.endsWith(".ts") && !f.endsWith(".test.ts") && !f.startsWith("db/") && !f.startsWith(`db${"\\"}`))
+      .map((f) => ({ f, text: readFileSync(join(core, f), "utf8") }));
+    const deleted = new Set<string>();
+    for (const { f, text } of files) {
+      for (const m of text.matchAll(/\bDelete:\s*\{\s*Key:\s*([\w.]+)/g)) deleted.add(m[1]!);
+      expect(text, f).not.toMatch(/\b(DeleteCommand|BatchWriteCommand|DeleteRequest)\b/);
+      if (/\bbatchPut\(/.test(text)) expect(f, "batchPut outside bank/").toMatch(/^bank[/\\]/);
+    }
+    // Each key builder deleted, and the partition TABLE_DELETES grants for it.
+    expect([...deleted].sort()).toEqual(["bankKeys.entryMatch", "bankKeys.match", "keys.lease"]);
+  });
+});
+
+describe("mail: the SES identity and the bounces coming back (issue 17 item 1)", () => {
+  it("a configuration set keeps SES's suppression list and publishes bounces, complaints and rejections to an SNS topic SES may publish to", () => {
+    const set = one(prod, "AWS::SES::ConfigurationSet");
+    expect(set.SuppressionOptions).toEqual({ SuppressedReasons: ["BOUNCE", "COMPLAINT"] });
+    const setId = ofType(prod, "AWS::SES::ConfigurationSet")[0]![0];
+    const dest = one(prod, "AWS::SES::ConfigurationSetEventDestination");
+    expect(refersTo(dest.ConfigurationSetName, setId!)).toBe(true);
+    expect(dest.EventDestination.MatchingEventTypes).toEqual(["bounce", "complaint", "reject"]);
+    expect(refersTo(dest.EventDestination.SnsDestination.TopicARN, "MailEvents")).toBe(true);
+    const policy = ofType(prod, "AWS::SNS::TopicPolicy").find(([, r]) => refersTo(r.Properties.Topics, "MailEvents"))![1];
+    expect(JSON.stringify(policy.Properties.PolicyDocument)).toContain("ses.amazonaws.com");
+    const outputs = prod.toJSON().Outputs;
+    expect(refersTo(outputs.MailEventsTopicArn.Value, "MailEvents")).toBe(true);
+    expect(refersTo(outputs.MailConfigurationSet.Value, setId!)).toBe(true);
+  });
+  it("declares the identity from MAIL_IDENTITY (a domain or one address), sending through the set; none and a warning without it", () => {
+    expect(ofType(prod, "AWS::SES::EmailIdentity")).toHaveLength(0);
+    for (const [setting, expected] of [
+      ["Asso.Example.org", "asso.example.org"],
+      ["tresorerie@asso.example.org", "tresorerie@asso.example.org"],
+    ]) {
+      const t = synth("prod", { mailIdentity: setting });
+      const identity = one(t, "AWS::SES::EmailIdentity");
+      expect(identity.EmailIdentity).toBe(expected);
+      expect(refersTo(identity.ConfigurationSetAttributes.ConfigurationSetName, "MailConfig")).toBe(true);
+    }
+    expect(propsFromEnv({ MAIL_IDENTITY: " asso.example.org " }).mailIdentity).toBe("asso.example.org");
+    expect(() => mailIdentityOf("pas une adresse")).toThrow(/MAIL_IDENTITY/);
+    const app = new App({ outdir: mkdtempSync(join(tmpdir(), "cdk-")) });
+    const stack = new Stack(app, "test-prod", { env: { region: "eu-west-3" } });
+    defineBackOffice(stack, { stage: "prod", bundleDir, webDir: WEB, settings: IDENTITY });
+    Annotations.fromStack(stack).hasWarning("*", Match.stringLikeRegexp("No MAIL_IDENTITY"));
   });
 });

@@ -1,6 +1,7 @@
 /**
  * The API: the HTTP API (created first, routes added once the JWT authorizer exists), one Lambda per
- * handler group with its own role (least privilege from GROUP_NEEDS) and log group, one route per
+ * handler group with its own role (least privilege from GROUP_NEEDS; deletes and batch writes only
+ * where the core does them, TABLE_DELETES) and log group, the webhook's reserved concurrency, one route per
  * row of the route table, the stage's throttling and JSON access logs, and the ledger's sweep.
  */
 import { ArnFormat, Duration } from "aws-cdk-lib";
@@ -30,8 +31,36 @@ export const THROTTLE = {
 } as const;
 export const PUBLIC_CONCURRENCY = 10;
 
+/** Reserved concurrency of the webhook function: Stripe's deliveries always find room, whatever the other functions do. */
+export const WEBHOOK_CONCURRENCY = 10;
+
 const TABLE_READ = ["dynamodb:GetItem", "dynamodb:BatchGetItem", "dynamodb:Query", "dynamodb:ConditionCheckItem"];
-const TABLE_WRITE = ["dynamodb:PutItem", "dynamodb:UpdateItem", "dynamodb:DeleteItem", "dynamodb:BatchWriteItem"];
+const TABLE_WRITE = ["dynamodb:PutItem", "dynamodb:UpdateItem"];
+
+/**
+ * Deletes and batch writes, by partition key (IAM `dynamodb:LeadingKeys`), for the groups that do
+ * them and nowhere else: no function may delete a ledger entry, a line or a receipt. What the core
+ * deletes (a `Delete` in a transaction needs `DeleteItem` too) and batch-writes, found in its stores:
+ * - the ledger sequencer's lease (`LEDGER`/`SEQUENCER`, released after each drain: ledger/store,
+ *   `releaseLease`), by every group that posts entries;
+ * - a bank lettrage undone (`BANKMATCH#…`, `BANKENTRY#…`: bank/store.ts `unmatchItems`);
+ * - a statement's lines and records, written 25 a call (`BANKLINE#…`, `BANKSTMT#…`: bank/store.ts
+ *   `saveLines`, `saveStatements` through `batchPut`).
+ * test/stack-hardening.test.ts reads the core's sources and fails when a delete or a batch write
+ * appears that this table does not cover.
+ */
+export const TABLE_DELETES = {
+  lease: ["LEDGER"],
+  bankMatches: ["BANKMATCH#*", "BANKENTRY#*"],
+  bankImport: ["BANKLINE#*", "BANKSTMT#*"],
+} as const;
+/** Per group: the partitions it may DeleteItem and BatchWriteItem (none when absent). Groups with `leadingKeys` (public) never delete. */
+export function tableDeletes(group: Group): { deleteItem: string[]; batchWrite: string[] } {
+  const needs = GROUP_NEEDS[group];
+  if (needs.table !== "readwrite" || needs.leadingKeys) return { deleteItem: [], batchWrite: [] };
+  if (group === "bank") return { deleteItem: [...TABLE_DELETES.lease, ...TABLE_DELETES.bankMatches], batchWrite: [...TABLE_DELETES.bankImport] };
+  return { deleteItem: [...TABLE_DELETES.lease], batchWrite: [] };
+}
 
 /** The JSON line API Gateway writes per request: who, what, how it went; no token, no body, no query string. */
 export const ACCESS_LOG_FORMAT = {
@@ -63,6 +92,8 @@ export interface FunctionInputs {
   publicBaseUrl: string;
   /** Reserved concurrency of the public function; null: none. */
   publicConcurrency?: number | null;
+  /** Reserved concurrency of the webhook function; null: none. */
+  webhookConcurrency?: number | null;
   /** The association's settings, as environment variables (stacks/settings.ts `functionSettings`). */
   settings: Record<string, string>;
 }
@@ -85,6 +116,10 @@ export function defineFunctions(ctx: StackContext, i: FunctionInputs): Map<Group
         // Only its own items (checkouts, rate buckets, public idempotency answers), no index: not the ledger.
         allow(actions, [table.tableArn], { "ForAllValues:StringLike": { "dynamodb:LeadingKeys": [...needs.leadingKeys] } });
       else allow(actions, [table.tableArn, `${table.tableArn}/index/*`]);
+      const { deleteItem, batchWrite } = tableDeletes(group);
+      const only = (pks: string[]) => ({ "ForAllValues:StringLike": { "dynamodb:LeadingKeys": pks } });
+      if (deleteItem.length) allow(["dynamodb:DeleteItem"], [table.tableArn], only(deleteItem));
+      if (batchWrite.length) allow(["dynamodb:BatchWriteItem"], [table.tableArn], only(batchWrite));
     }
     const stripeSecret = needs.stripe ? secrets.stripe[needs.stripe] : undefined;
     const captchaSecret = group === "public" ? secrets.captcha : undefined;
@@ -126,6 +161,7 @@ export function defineFunctions(ctx: StackContext, i: FunctionInputs): Map<Group
       role,
       logGroup,
       ...(group === "public" && i.publicConcurrency !== null ? { reservedConcurrentExecutions: i.publicConcurrency ?? PUBLIC_CONCURRENCY } : {}),
+      ...(group === "webhooks" && i.webhookConcurrency !== null ? { reservedConcurrentExecutions: i.webhookConcurrency ?? WEBHOOK_CONCURRENCY } : {}),
       environment: {
         NODE_OPTIONS: "--enable-source-maps",
         STAGE: stage,

@@ -1,11 +1,21 @@
 /**
- * Staff sign-in (Cognito): the user pool (TOTP MFA required, e-mail recovery, no self sign-up), a
- * group per role, the hosted UI domain, and, once the console's origin is known, its PKCE client
+ * Staff sign-in (Cognito): the user pool (TOTP MFA required, e-mail recovery, no self sign-up,
+ * deletion protection outside dev, threat protection enforced: the Plus feature plan), a group per role, the hosted UI domain, and, once the console's origin is known, its PKCE client
  * and the API's JWT authorizer.
  */
 import { Duration } from "aws-cdk-lib";
 import { HttpJwtAuthorizer } from "aws-cdk-lib/aws-apigatewayv2-authorizers";
-import { AccountRecovery, CfnUserPoolGroup, Mfa, OAuthScope, UserPool, UserPoolClient, UserPoolClientIdentityProvider } from "aws-cdk-lib/aws-cognito";
+import {
+  AccountRecovery,
+  CfnUserPoolGroup,
+  FeaturePlan,
+  Mfa,
+  OAuthScope,
+  StandardThreatProtectionMode,
+  UserPool,
+  UserPoolClient,
+  UserPoolClientIdentityProvider,
+} from "aws-cdk-lib/aws-cognito";
 import { ROLES } from "@asso/functions";
 import { slug, type StackContext } from "./context.js";
 
@@ -19,8 +29,13 @@ export interface StaffPool {
 }
 
 export function defineStaffPool(ctx: StackContext, opts: { authDomainPrefix?: string }): StaffPool {
-  const { scope, stack, region, retain } = ctx;
+  const { scope, stack, region, retain, dev } = ctx;
   const userPool = new UserPool(scope, "Staff", {
+    // Threat protection (compromised credentials refused, risky sign-ins challenged or blocked) needs
+    // the Plus plan, billed per monthly active user: a few staff accounts.
+    featurePlan: FeaturePlan.PLUS,
+    standardThreatProtectionMode: StandardThreatProtectionMode.FULL_FUNCTION,
+    deletionProtection: !dev,
     selfSignUpEnabled: false,
     signInAliases: { email: true },
     signInCaseSensitive: false,

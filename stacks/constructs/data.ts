@@ -1,12 +1,16 @@
 /**
- * Data: the one table (from the one table definition, with point-in-time recovery and deletion
- * protection outside dev) and the files bucket (invoices, frozen receipts, large exports).
+ * Data: the one table (from the one table definition, with point-in-time recovery over the
+ * longest window DynamoDB keeps, 35 days — restore procedure in docs/deploy.md "Restore" — and
+ * deletion protection outside dev) and the files bucket (invoices, frozen receipts, large exports).
  */
 import { Duration } from "aws-cdk-lib";
 import { AttributeType, BillingMode, Table } from "aws-cdk-lib/aws-dynamodb";
 import { BlockPublicAccess, Bucket, BucketEncryption, HttpMethods } from "aws-cdk-lib/aws-s3";
 import { tableDefinition } from "@asso/core";
 import { slug, type StackContext } from "./context.js";
+
+/** Point-in-time recovery window (DynamoDB's maximum). */
+export const PITR_DAYS = 35;
 
 const attr = (a: { name: string; type: "S" | "N" }) => ({ name: a.name, type: a.type === "S" ? AttributeType.STRING : AttributeType.NUMBER });
 
@@ -15,7 +19,7 @@ export function defineTable({ scope, dev, retain }: StackContext): Table {
     partitionKey: attr(tableDefinition.partitionKey),
     sortKey: attr(tableDefinition.sortKey),
     billingMode: BillingMode.PAY_PER_REQUEST,
-    pointInTimeRecoverySpecification: { pointInTimeRecoveryEnabled: true },
+    pointInTimeRecoverySpecification: { pointInTimeRecoveryEnabled: true, recoveryPeriodInDays: PITR_DAYS },
     timeToLiveAttribute: tableDefinition.timeToLiveAttribute,
     deletionProtection: !dev,
     removalPolicy: retain,

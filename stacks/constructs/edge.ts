@@ -1,11 +1,14 @@
 /**
  * The edge: CloudFront in front of everything (the giving page and the console from a private
  * bucket, the API under /v1/*), with the security headers of packages/functions/src/headers.ts,
- * the origin secret header the functions require, and the viewer's address passed to the API; then
- * the one deployment of the site files (page, console, the console's config.json).
+ * the origin secret header the functions require, and the viewer's address passed to the API; its
+ * access logs (the viewer's address, recorded nowhere else) in a private log bucket; the edge
+ * firewall's web ACL when there is one (constructs/firewall.ts); a custom domain with TLS 1.2 at
+ * least; then the one deployment of the site files (page, console, the console's config.json).
  */
 import { Duration, RemovalPolicy } from "aws-cdk-lib";
 import type { HttpApi } from "aws-cdk-lib/aws-apigatewayv2";
+import { Certificate } from "aws-cdk-lib/aws-certificatemanager";
 import {
   AllowedMethods,
   CachePolicy,
@@ -18,11 +21,13 @@ import {
   HeadersReferrerPolicy,
   OriginRequestPolicy,
   ResponseHeadersPolicy,
+  SecurityPolicyProtocol,
+  SSLMethod,
   ViewerProtocolPolicy,
 } from "aws-cdk-lib/aws-cloudfront";
 import { HttpOrigin, S3BucketOrigin } from "aws-cdk-lib/aws-cloudfront-origins";
 import type { UserPool, UserPoolClient } from "aws-cdk-lib/aws-cognito";
-import { BlockPublicAccess, Bucket, BucketEncryption } from "aws-cdk-lib/aws-s3";
+import { BlockPublicAccess, Bucket, BucketEncryption, ObjectOwnership } from "aws-cdk-lib/aws-s3";
 import { BucketDeployment, CacheControl, type ISource, Source } from "aws-cdk-lib/aws-s3-deployment";
 import type { Secret } from "aws-cdk-lib/aws-secretsmanager";
 import { existsSync } from "node:fs";
@@ -35,10 +40,39 @@ export interface EdgeInputs {
   /** The hosted UI's host, and the files bucket's name: the console's CSP names both. */
   authHost: string;
   filesBucketName: string;
+  /** The edge firewall's web ACL (constructs/firewall.ts), if any. */
+  webAclArn?: string;
+  /** A custom domain: its names and its ACM certificate (in us-east-1, as CloudFront requires). */
+  customDomain?: CustomDomain;
 }
 
-export function defineEdge(ctx: StackContext, { api, originSecret, authHost, filesBucketName }: EdgeInputs) {
+export interface CustomDomain {
+  domainNames: string[];
+  certificateArn: string;
+}
+
+/**
+ * The oldest TLS a viewer may use on a custom domain: CloudFront's security policy `TLSv1.2_2021`
+ * (setting `minimumProtocolVersion`, template `ViewerCertificate.MinimumProtocolVersion`). The
+ * default `*.cloudfront.net` address has CloudFront's own policy, which no setting changes.
+ */
+export const MINIMUM_VIEWER_TLS = SecurityPolicyProtocol.TLS_V1_2_2021;
+
+/** Days the CloudFront access logs (viewer addresses: personal data) are kept. */
+export const EDGE_LOG_RETENTION_DAYS = 365;
+
+export function defineEdge(ctx: StackContext, { api, originSecret, authHost, filesBucketName, webAclArn, customDomain }: EdgeInputs) {
   const { scope, region } = ctx;
+  // CloudFront's standard logs are written with an ACL grant: the bucket keeps ACLs (owner
+  // preferred) but blocks every public one, and SSE-S3 (CloudFront cannot write SSE-KMS objects).
+  const edgeLogs = new Bucket(scope, "EdgeLogs", {
+    blockPublicAccess: BlockPublicAccess.BLOCK_ALL,
+    encryption: BucketEncryption.S3_MANAGED,
+    enforceSSL: true,
+    objectOwnership: ObjectOwnership.BUCKET_OWNER_PREFERRED,
+    lifecycleRules: [{ id: "edge-logs-expire", expiration: Duration.days(EDGE_LOG_RETENTION_DAYS) }],
+    removalPolicy: ctx.retain,
+  });
   const site = new Bucket(scope, "Site", {
     blockPublicAccess: BlockPublicAccess.BLOCK_ALL,
     encryption: BucketEncryption.S3_MANAGED,
@@ -85,6 +119,19 @@ export function defineEdge(ctx: StackContext, { api, originSecret, authHost, fil
   });
   const distribution = new Distribution(scope, "Cdn", {
     defaultRootObject: "index.html",
+    enableLogging: true,
+    logBucket: edgeLogs,
+    logFilePrefix: "cloudfront/",
+    logIncludesCookies: false,
+    ...(webAclArn ? { webAclId: webAclArn } : {}),
+    ...(customDomain
+      ? {
+          domainNames: customDomain.domainNames,
+          certificate: Certificate.fromCertificateArn(scope, "EdgeCertificate", customDomain.certificateArn),
+          minimumProtocolVersion: MINIMUM_VIEWER_TLS,
+          sslSupportMethod: SSLMethod.SNI,
+        }
+      : {}),
     defaultBehavior: {
       origin: siteOrigin,
       viewerProtocolPolicy: ViewerProtocolPolicy.REDIRECT_TO_HTTPS,
@@ -113,7 +160,9 @@ export function defineEdge(ctx: StackContext, { api, originSecret, authHost, fil
       },
     },
   });
-  return { site, distribution, siteUrl: `https://${distribution.distributionDomainName}` };
+  // With a custom domain, it is the address donors and staff use (Stripe's return URLs, the console's callbacks).
+  const siteUrl = customDomain ? `https://${customDomain.domainNames[0]}` : `https://${distribution.distributionDomainName}`;
+  return { site, edgeLogs, distribution, siteUrl };
 }
 
 export interface SiteFilesInputs {

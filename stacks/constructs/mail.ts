@@ -1,0 +1,72 @@
+/**
+ * Mail (Amazon SES): the sending identity from the deploy's MAIL_IDENTITY (a domain, whose DKIM
+ * records SES lists in its console, or one address, which receives a confirmation link), and a
+ * configuration set every message is sent through. The set keeps SES's suppression list for
+ * bounces and complaints, and publishes those events (and SES's rejections) to the `MailEvents`
+ * SNS topic for the back-office to mark the address (issue 17: an address that bounces is not
+ * written to again until corrected).
+ *
+ * TODO(mail events): no function consumes `MailEvents` yet; the handler that marks bounced
+ * addresses subscribes to the topic (output `MailEventsTopicArn`) when it lands.
+ */
+import { Annotations, CfnOutput, Stack } from "aws-cdk-lib";
+import {
+  ConfigurationSet,
+  ConfigurationSetEventDestination,
+  EmailIdentity,
+  EmailSendingEvent,
+  EventDestination,
+  Identity,
+  SuppressionReasons,
+} from "aws-cdk-lib/aws-ses";
+import { Topic } from "aws-cdk-lib/aws-sns";
+import type { StackContext } from "./context.js";
+
+/** The events that come back to the back-office. */
+export const MAIL_EVENTS = [EmailSendingEvent.BOUNCE, EmailSendingEvent.COMPLAINT, EmailSendingEvent.REJECT] as const;
+
+/** A domain (`asso.example.org`) or one address (`tresorerie@asso.example.org`). */
+export function mailIdentityOf(setting: string): { kind: "domain" | "email"; value: string } {
+  const value = setting.trim();
+  if (/^[^@\s]+@[^@\s]+\.[^@\s]+$/.test(value)) return { kind: "email", value };
+  if (/^(?=.{1,253}$)([a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?\.)+[a-z]{2,}$/i.test(value)) return { kind: "domain", value: value.toLowerCase() };
+  throw new Error(`MAIL_IDENTITY must be a domain (asso.example.org) or an e-mail address, not ${JSON.stringify(setting)}`);
+}
+
+export function defineMail({ scope, stage }: StackContext, opts: { identity?: string }) {
+  const configurationSet = new ConfigurationSet(scope, "MailConfig", {
+    reputationMetrics: true,
+    sendingEnabled: true,
+    suppressionReasons: SuppressionReasons.BOUNCES_AND_COMPLAINTS,
+  });
+  const events = new Topic(scope, "MailEvents", { displayName: `Association back-office mail bounces and complaints (${stage})` });
+  new ConfigurationSetEventDestination(scope, "MailEventsDestination", {
+    configurationSet,
+    destination: EventDestination.snsTopic(events),
+    events: [...MAIL_EVENTS],
+  });
+  const parsed = opts.identity ? mailIdentityOf(opts.identity) : undefined;
+  const identity = parsed
+    ? new EmailIdentity(scope, "MailIdentity", {
+        identity: parsed.kind === "domain" ? Identity.domain(parsed.value) : Identity.email(parsed.value),
+        configurationSet,
+      })
+    : undefined;
+  if (!identity)
+    Annotations.of(Stack.of(scope)).addWarningV2(
+      "asso:no-mail-identity",
+      "No MAIL_IDENTITY: SES has no identity to send from, so no e-mail leaves the back-office (set a domain or an address).",
+    );
+
+  new CfnOutput(scope, "MailConfigurationSet", {
+    value: configurationSet.configurationSetName,
+    description: "Send every message through this SES configuration set",
+  });
+  new CfnOutput(scope, "MailEventsTopicArn", {
+    value: events.topicArn,
+    description: "SES bounces, complaints and rejections are published here (TODO: the handler marking bounced addresses subscribes to it)",
+  });
+  if (identity)
+    new CfnOutput(scope, "MailIdentityName", { value: identity.emailIdentityName, description: "The SES identity (a domain: publish its DKIM records)" });
+  return { configurationSet, events, identity };
+}
