@@ -111,7 +111,7 @@ try {
   // Wait for any retried delivery, then count what the ledger holds.
   const deadline = Date.now() + 10_000;
   const db = makeDb(table, dynamo.endpoint);
-  const { queryAll } = await import("@asso/core/db/store");
+  const { queryAll } = await import("@asso/core/db");
   let booked = 0;
   while (Date.now() < deadline) {
     const items = await queryAll(db, {

@@ -8,10 +8,8 @@
  * (default 4) the writers loading the expenses (through createExpense: each one a real entry).
  */
 import { makeDb, type Db } from "@asso/core";
-import { createExpense } from "@asso/core/spending/expenses";
-import { createFunder, getFunder } from "@asso/core/grants/funders";
-import { createGrant } from "@asso/core/grants/grants";
-import { dedicatedFunds } from "@asso/core/grants/yearend";
+import { createExpense } from "@asso/core/spending";
+import { createFunder, getFunder, createGrant, dedicatedFunds } from "@asso/core/grants";
 import { handler } from "@asso/functions/handlers/grants";
 import { ensureTable, startDynamoDbLocal } from "../infra/dynamodb-local.js";
 

@@ -13,11 +13,10 @@
 import { spawn } from "node:child_process";
 import { createInterface } from "node:readline";
 import { randomUUID } from "node:crypto";
-import { batchPut, type Item } from "@asso/core/db/store";
-import { makeDb, type Db } from "@asso/core/db/client";
-import { keys, pad } from "@asso/core/ledger/keys";
-import { entryHash, GENESIS_HASH, type Entry } from "@asso/core/ledger/model";
-import { getExportJob, runExportJob, startExportJob } from "@asso/core/ledger/exports";
+import { batchPut, type Item, makeDb, type Db } from "@asso/core/db";
+import { ledgerKeys as keys, entryHash, GENESIS_HASH, type Entry, getExportJob, runExportJob, startExportJob } from "@asso/core/ledger";
+
+const pad = (n: number, width: number) => String(n).padStart(width, "0");
 import { ensureTable, startDynamoDbLocal } from "../infra/dynamodb-local.js";
 import { startS3Local } from "../infra/s3-local.js";
 import { checkFec } from "../test/support/fec-check.js";

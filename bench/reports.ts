@@ -4,11 +4,9 @@
  *   statements of the year and the year before (target: under 300 ms);
  * - the Rapport financier PDF of about 20 pages (target: under 1 s).
  */
-import { reportFigures, type FunderFigures, type SocialMonth, type YearInput } from "../packages/core/src/reports/figures.js";
-import { renderAnnualReport } from "../packages/core/src/reports/pdf.js";
-import { chartOfAccounts } from "../packages/core/src/ledger/chart.js";
-import type { Balance } from "../packages/core/src/reports/financial-statements.js";
-import { PLATFORMS } from "../packages/core/src/reports/figures.js";
+import { reportFigures, type FunderFigures, type SocialMonth, type YearInput, type Balance, PLATFORMS } from "@asso/core/reports";
+import { renderAnnualReport } from "@asso/core/reports/lazy";
+import { chartOfAccounts } from "@asso/core/ledger";
 
 /** A deterministic pseudo-random generator (mulberry32), so runs compare. */
 function rng(seed: number) {

@@ -6,7 +6,7 @@
  * book from the bank-fees rule). Imported through the real `POST /v1/bank/statements`; nothing is
  * matched: the reconciliation screen proposes it.
  */
-import { DEMO_BANK_ACCOUNTS } from "@asso/core/bank/settings";
+import { DEMO_BANK_ACCOUNTS } from "@asso/core/bank";
 import { decimalAmount } from "@asso/core/money";
 
 const amount = (cents: number) => decimalAmount(Math.abs(cents));

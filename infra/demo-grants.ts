@@ -11,12 +11,8 @@
  */
 import { PDFDocument, StandardFonts } from "pdf-lib";
 import type { Db } from "@asso/core";
-import { createExpense } from "@asso/core/spending/expenses";
-import { createFunder } from "@asso/core/grants/funders";
-import { createGrant, recordPayment } from "@asso/core/grants/grants";
-import { uploadInvoice } from "@asso/core/spending/invoices";
-import type { ExpenseInput, GrantInput } from "@asso/core/grants/schemas";
-import { postDedicatedFunds } from "@asso/core/grants/yearend";
+import { createExpense, type ExpenseInput, uploadInvoice } from "@asso/core/spending";
+import { createFunder, createGrant, recordPayment, type GrantInput, postDedicatedFunds } from "@asso/core/grants";
 
 const eur = (euros: number) => euros * 100;
 

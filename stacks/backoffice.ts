@@ -19,6 +19,7 @@
  */
 import { CfnOutput } from "aws-cdk-lib";
 import type { Construct } from "constructs";
+import type { Group } from "@asso/functions";
 import { loadReceiptSettings } from "@asso/core/receipts";
 import { defineAlarms, defineAlarmTopic } from "./constructs/alarms.js";
 import { defineFunctions, defineHttpApi, defineRoutes } from "./constructs/api.js";
@@ -26,7 +27,7 @@ import { defineConsoleClient, defineStaffPool } from "./constructs/auth.js";
 import { contextOf, isDevStage, originOf } from "./constructs/context.js";
 import { defineFilesBucket, defineTable, filesBucketNameOf } from "./constructs/data.js";
 import { type CustomDomain, defineEdge, deploySiteFiles } from "./constructs/edge.js";
-import { defineMail } from "./constructs/mail.js";
+import { defineMail, MAIL_SENDERS, mailSenderGrant } from "./constructs/mail.js";
 import { defineSecrets } from "./constructs/secrets.js";
 import { functionSettings, SETTINGS, type Settings } from "./settings.js";
 
@@ -63,6 +64,8 @@ export interface BackOfficeProps {
   customDomain?: CustomDomain;
   /** The SES identity mail is sent from: a domain or one address (MAIL_IDENTITY). */
   mailIdentity?: string;
+  /** The groups allowed to send mail through SES (default MAIL_SENDERS, constructs/mail.ts). */
+  mailSenders?: readonly Group[];
 }
 
 /**
@@ -105,6 +108,7 @@ export function defineBackOffice(scope: Construct, props: BackOfficeProps) {
 
   const { client, authorizer } = defineConsoleClient(ctx, staff, consoleOrigin);
   const files = defineFilesBucket(ctx, consoleOrigin);
+  const mail = defineMail(ctx, { identity: props.mailIdentity });
   const functions = defineFunctions(ctx, {
     bundleDir: props.bundleDir,
     table,
@@ -113,11 +117,11 @@ export function defineBackOffice(scope: Construct, props: BackOfficeProps) {
     publicBaseUrl,
     publicConcurrency: props.publicConcurrency,
     webhookConcurrency: props.webhookConcurrency,
+    mail: { senders: props.mailSenders ?? MAIL_SENDERS, ...mailSenderGrant(ctx, mail) },
     settings: functionSettings(props.settings),
   });
   const { accessLogs } = defineRoutes(ctx, api, functions, authorizer);
   defineAlarms(ctx, alarms, { functions, api, accessLogs });
-  const mail = defineMail(ctx, { identity: props.mailIdentity });
   deploySiteFiles(ctx, { site, webDir: props.webDir, consoleDir: props.consoleDir, userPool: staff.userPool, client, authHost: staff.authHost, consoleOrigin });
 
   const { userPool } = staff;

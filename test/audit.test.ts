@@ -3,7 +3,7 @@
  * role it acted with) and from where (the request id), beside what it wrote.
  */
 import { afterAll, beforeAll, expect, it } from "vitest";
-import { getItem } from "@asso/core/db/store";
+import { getItem } from "@asso/core/db";
 import { startTestStack, type TestStack } from "./support/stack.js";
 
 let stack: TestStack;

@@ -323,7 +323,7 @@ describe("statements without an account block, and files of several accounts (is
     expect(body).toMatchObject({ imported: 2, statements: [{ account: "580", lines: 2, opening: null, closing: null, balanceChecked: false }] });
   });
   it("no account block, one account configured: the file goes to that account", async () => {
-    const { importStatementFile } = await import("@asso/core/bank");
+    const { importStatementFile } = await import("@asso/core/bank/lazy");
     const only = [{ iban: "FR7612548029980000000150086", account: "512", label: "Seul compte", currency: "EUR" }];
     const r = await importStatementFile(stack.db, fixture("no-account.camt053.001.08.xml"), only);
     expect(r).toMatchObject({ imported: 2, statements: [{ iban: "FR7612548029980000000150086", account: "512" }], skipped: [] });

@@ -2,7 +2,7 @@
 import { createHash } from "node:crypto";
 import { afterAll, beforeAll, expect, it } from "vitest";
 import { startS3Local, type RunningS3 } from "../infra/s3-local.js";
-import { getObject, presignGet, presignPut, putObject } from "@asso/core/files/s3";
+import { getObject, presignGet, presignPut, putObject } from "@asso/core/files";
 
 let s3: RunningS3;
 beforeAll(async () => {

@@ -120,11 +120,13 @@ describe("public Idempotency-Key", () => {
   });
 
   it("expires: its stored answer carries a TTL (epoch seconds, about 24 h)", async () => {
-    const { scopedKey } = await import("@asso/core/giving/checkout");
+    const { scopedKey } = await import("@asso/core/idempotency");
     const key = `ttl-${randomUUID()}`;
     expect((await fromIp("198.51.100.9", body("ttl@example.org"), { "idempotency-key": key })).statusCode).toBe(201);
     const item = (
-      await stack.db.doc.send(new GetCommand({ TableName: stack.tableName, Key: { pk: `PUBIDEM#${scopedKey("ip:198.51.100.9", key)}`, sk: "PUBIDEM" } }))
+      await stack.db.doc.send(
+        new GetCommand({ TableName: stack.tableName, Key: { pk: `PUBIDEM#donationCheckout#${scopedKey("ip:198.51.100.9", key)}`, sk: "PUBIDEM" } }),
+      )
     ).Item!;
     expect(item.ttl).toBeGreaterThan(Date.now() / 1000 + 23 * 3600);
     expect(item.ttl).toBeLessThan(Date.now() / 1000 + 25 * 3600);

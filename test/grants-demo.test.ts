@@ -4,8 +4,7 @@
  * external charges 62 % of charges, income ≈ charges); the December 2024 convention is 2024 income.
  */
 import { afterAll, beforeAll, expect, it } from "vitest";
-import { funderFiguresForYear } from "@asso/core/grants/funders";
-import { dedicatedFunds } from "@asso/core/grants/yearend";
+import { funderFiguresForYear, dedicatedFunds } from "@asso/core/grants";
 import { seedDemo } from "../infra/demo.js";
 import { startTestStack, type TestStack } from "./support/stack.js";
 

@@ -7,7 +7,7 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { startTestStack, type TestStack } from "./support/stack.js";
 import { balancesOf, checkFec } from "./support/fec-check.js";
-import type { EntryView } from "@asso/core/ledger/model";
+import type { EntryView } from "@asso/core/ledger";
 
 const SIREN = "912345678";
 let stack: TestStack;

@@ -1,6 +1,6 @@
 /** Issue 7, the chart part: the trésorier adds sub-accounts; posting, the FEC and the balances use them. */
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { accountExists, loadChart } from "@asso/core/ledger/accounts";
+import { accountExists, loadChart } from "@asso/core/ledger";
 import { startTestStack, type TestStack } from "./support/stack.js";
 import { checkFec } from "./support/fec-check.js";
 

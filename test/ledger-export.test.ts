@@ -5,8 +5,8 @@
 import { createHash } from "node:crypto";
 import { UpdateCommand } from "@aws-sdk/lib-dynamodb";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { getObject, uploadStream } from "@asso/core/files/s3";
-import { runExportJob, startExportJob } from "@asso/core/ledger/exports";
+import { getObject, uploadStream } from "@asso/core/files";
+import { runExportJob, startExportJob } from "@asso/core/ledger";
 import { startTestStack, type TestStack } from "./support/stack.js";
 import { checkFec } from "./support/fec-check.js";
 

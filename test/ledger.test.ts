@@ -3,7 +3,7 @@ import { UpdateCommand } from "@aws-sdk/lib-dynamodb";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { fiscalYearOf, parisDate } from "@asso/core";
 import { startTestStack, type TestStack } from "./support/stack.js";
-import type { EntryView } from "@asso/core/ledger/model";
+import type { EntryView } from "@asso/core/ledger";
 
 let stack: TestStack;
 beforeAll(async () => {

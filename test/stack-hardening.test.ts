@@ -678,4 +678,28 @@ describe("mail: the SES identity and the bounces coming back (issue 17 item 1)",
     defineBackOffice(stack, { stage: "prod", bundleDir, webDir: WEB, settings: IDENTITY });
     Annotations.fromStack(stack).hasWarning("*", Match.stringLikeRegexp("No MAIL_IDENTITY"));
   });
+  it("lets only the sending groups send, through the identity and the configuration set (ses:SendEmail, named in their environment)", () => {
+    const t = synth("prod", { mailIdentity: "asso.example.org", mailSenders: ["people"] });
+    for (const group of GROUPS) {
+      const ses = statementsOf(t, group).filter((st) => actions(st).some((a) => a.startsWith("ses:")));
+      const env = fnOf(t, group).Environment.Variables;
+      if (group !== "people") {
+        expect(ses, group).toHaveLength(0);
+        expect(env.MAIL_CONFIGURATION_SET, group).toBeUndefined();
+        continue;
+      }
+      expect(ses).toHaveLength(1);
+      expect(actions(ses[0]!)).toEqual(["ses:SendEmail"]);
+      const res = ([] as unknown[]).concat(ses[0]!.Resource);
+      expect(res).toHaveLength(2);
+      expect(JSON.stringify(res[0])).toMatch(/:configuration-set\//);
+      expect(refersTo(res[0], "MailConfig")).toBe(true);
+      expect(JSON.stringify(res[1])).toMatch(/:identity\//);
+      expect(refersTo(res[1], "MailIdentity")).toBe(true);
+      expect(refersTo(env.MAIL_CONFIGURATION_SET, "MailConfig")).toBe(true);
+      expect(refersTo(env.MAIL_IDENTITY, "MailIdentity")).toBe(true);
+    }
+    // By default (no sender yet), nobody may send.
+    expect(statementsOf(prod, "people").some((st) => actions(st).some((a) => a.startsWith("ses:")))).toBe(false);
+  });
 });

@@ -1,6 +1,6 @@
 /** Helpers for the giving tests: checkouts through the API, the customer paying at the Stripe double. */
 import { expect } from "vitest";
-import type { EntryView } from "@asso/core/ledger/model";
+import type { EntryView } from "@asso/core/ledger";
 import type { TestStack } from "./stack.js";
 
 export const ADDRESS = { line1: "12 rue des Lilas", postalCode: "69003", city: "Lyon", country: "FR" };

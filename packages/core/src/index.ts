@@ -1,24 +1,14 @@
+/**
+ * `@asso/core`: the shared modules and the most used doors in one import, for the scripts and tests.
+ * Handlers import the doors themselves (`@asso/core/<domain>`), so each bundle holds what it uses.
+ */
 export * from "./errors.js";
 export * from "./dates.js";
 export * from "./config.js";
-export * from "./db/table.js";
-export * from "./db/client.js";
-export * from "./ledger/chart.js";
-export * from "./ledger/journals.js";
-export * from "./ledger/model.js";
-export * from "./ledger/schemas.js";
-export * from "./ledger/posting.js";
-export * from "./ledger/sequencer.js";
-export * from "./ledger/queries.js";
-export * from "./ledger/closing.js";
-export * from "./ledger/fec.js";
 export * from "./idempotency.js";
-export * from "./giving/settings.js";
-export * from "./giving/schemas.js";
-export * from "./giving/stripe.js";
-export * from "./giving/checkout.js";
-export * from "./giving/records.js";
-export * from "./giving/webhook.js";
-export * from "./giving/people.js";
-export * from "./receipts/receipts.js";
-export * from "./receipts/pdf.js";
+export * from "./db/index.js";
+export * from "./ledger/index.js";
+export * from "./giving/index.js";
+export * from "./receipts/index.js";
+export { receiptKey } from "./receipts/index.js";
+export { renderReceiptPdf } from "./receipts/lazy.js";

@@ -5,7 +5,7 @@
  */
 import type { Db } from "../db/client.js";
 import { fiscalYearOf } from "../dates.js";
-import { generalLedger, listYears } from "../ledger/queries.js";
+import { generalLedger, listYears } from "../ledger/index.js";
 
 /** One ledger entry as seen from a bank account: its net effect on the account (debit − credit). */
 export interface BookItem {

@@ -12,11 +12,18 @@ import type { Db } from "../db/client.js";
 import { transact, TransactionFailed, withConflictRetry } from "../db/store.js";
 import { fiscalYearOf } from "../dates.js";
 import { ConflictError, NotFoundError, ValidationError } from "../errors.js";
-import { findAccount } from "../ledger/chart.js";
-import type { Actor, Entry, EntryView, Line } from "../ledger/model.js";
-import { entryView } from "../ledger/model.js";
-import { awaitValidation, getEntry, writeDraft } from "../ledger/posting.js";
-import { listYears } from "../ledger/queries.js";
+import {
+  findAccount,
+  type Actor,
+  type Entry,
+  type EntryView,
+  type Line,
+  entryView,
+  awaitValidation,
+  getEntry,
+  writeDraft,
+  listYears,
+} from "../ledger/index.js";
 import { auxAccounts, bookItems, type BookItem } from "./books.js";
 import type { BankLine, MatchGroup } from "./model.js";
 import { normalise, propose, type Proposal } from "./match.js";

@@ -5,7 +5,7 @@
  */
 import fontkit from "@pdf-lib/fontkit";
 import { PDFDocument, rgb, type PDFFont, type PDFPage } from "pdf-lib";
-import { loadFont } from "../receipts/pdf.js";
+import { loadFont } from "../fonts.js";
 import type { OutstandingItem, ReconciliationState } from "./etat-rapprochement.js";
 import { formatEuros } from "./text.js";
 

@@ -8,10 +8,9 @@ import type Stripe from "stripe";
 import type { Db } from "../db/client.js";
 import { TZDate } from "@date-fns/tz";
 import { parisDate, TIME_ZONE } from "../dates.js";
-import type { Line } from "../ledger/model.js";
-import { awaitValidation, writeDraft } from "../ledger/posting.js";
-import { unbookedMovements } from "../giving/index.js";
+import { type Line, awaitValidation, writeDraft } from "../ledger/index.js";
 import { bookItems } from "./books.js";
+import { unbookedMovements } from "../giving/index.js";
 
 export const CLEARING = "4671";
 
@@ -24,8 +23,8 @@ interface Bt {
   created: number;
   source: string | null;
   description?: string | null;
-  currency: string;
   payout?: string | null;
+  currency: string;
 }
 
 const asBt = (t: Stripe.BalanceTransaction): Bt => {
@@ -38,8 +37,8 @@ const asBt = (t: Stripe.BalanceTransaction): Bt => {
     net: t.net,
     created: t.created,
     source: typeof src === "string" ? src : ((src as { id?: string } | null)?.id ?? null),
-    currency: String(t.currency ?? "").toLowerCase(),
     description: t.description ?? null,
+    currency: String(t.currency ?? "").toLowerCase(),
   };
 };
 
@@ -113,13 +112,13 @@ export async function stripeBalance(db: Db, stripe: Stripe, date: string) {
   const items = await bookItems(db, CLEARING, { to: date });
   const ledger = items.reduce((s, i) => s + i.amount, 0);
   const booked = new Set(items.map((i) => i.pieceRef));
+  const unbooked = bts.filter((t) => !booked.has(t.id) && !(t.source && booked.has(t.source)));
   const refused = await unbookedMovements(
     db,
     unbooked.flatMap((t) => (t.source && !bookedHere(t) ? [t.source] : [])),
   );
-  const unbooked = bts.filter((t) => !booked.has(t.id) && !(t.source && booked.has(t.source)));
-  const webhookBooks = unbooked.filter((t) => !bookedHere(t) && t.net !== 0);
   const view = (t: Bt) => ({ id: t.id, type: t.type, date: dayOf(t), net: t.net, source: t.source, description: t.description ?? null });
+  const webhookBooks = unbooked.filter((t) => !bookedHere(t) && t.net !== 0);
   return {
     date,
     account: CLEARING,

@@ -11,7 +11,7 @@
  * - a payout: 512 ← 4671; a payout that fails after it was paid: back to 4671.
  */
 import { fiscalYearOf } from "../dates.js";
-import type { Line } from "../ledger/model.js";
+import type { Line } from "../ledger/index.js";
 import { cleanText } from "../text.js";
 import type { MembershipTier } from "./settings.js";
 import type { CheckoutMetadata, CheckoutRecord, FactOf, IncidentType, Kind, PaymentFact } from "./types.js";

@@ -5,19 +5,20 @@
  * our checkout id, its kind and tier, and our source marker in its metadata.
  *
  * Return addresses: only the configured public base URL and its paths (no open redirect).
- * Idempotency: a client's `Idempotency-Key` is scoped by its caller (the IP for public routes) and
- * hashed with a server secret; the answer is kept 24 h; Stripe only ever sees the derived key.
+ * Idempotency: the HTTP edge claims the client's `Idempotency-Key` (scoped by its caller's address,
+ * hashed with a server secret, kept 24 h) before this runs; Stripe only ever sees a key derived
+ * from the scoped one.
  *
- * Errors: ValidationError (unknown tier, return URL elsewhere), ConflictError (a key reused with
- * another request).
+ * Errors: ValidationError (unknown tier, return URL elsewhere).
  */
 import { createHash, createHmac, randomUUID } from "node:crypto";
 import type Stripe from "stripe";
 import type { Db } from "../db/client.js";
-import { ConflictError, ValidationError, type FieldError } from "../errors.js";
+import { ValidationError, type FieldError } from "../errors.js";
+import { IDEMPOTENCY_KEY_MAX, IDEMPOTENCY_TTL_SECONDS } from "../idempotency.js";
 import type { DonationCheckoutInput, MembershipCheckoutInput } from "./schemas.js";
 import type { GivingSettings } from "./settings.js";
-import { getPublicAnswer, saveCheckout, savePublicAnswer, setCheckoutSession } from "./store.js";
+import { saveCheckout, setCheckoutSession } from "./store.js";
 import { CHECKOUT_SOURCE, type CheckoutRecord } from "./types.js";
 import { nowIso } from "../clock.js";
 
@@ -25,26 +26,19 @@ export type { CheckoutRecord, Kind } from "./types.js";
 export { checkoutKey } from "./records.js";
 
 /** How long a public idempotency answer is kept (Stripe keeps its own keys about 24 h). */
-export const PUBLIC_IDEMPOTENCY_TTL_SECONDS = 24 * 3600;
+export const PUBLIC_IDEMPOTENCY_TTL_SECONDS = IDEMPOTENCY_TTL_SECONDS;
 /** Longest public Idempotency-Key accepted. */
-export const PUBLIC_IDEMPOTENCY_MAX = 100;
+export const PUBLIC_IDEMPOTENCY_MAX = IDEMPOTENCY_KEY_MAX.public;
 
 interface Urls {
   successUrl: string;
   cancelUrl: string;
 }
 
-export interface CheckoutOptions {
-  /** Who asks, for idempotency scoping: `ip:<address>` for the public routes. */
-  scope?: string;
-}
-
 const secret = (env: Record<string, string | undefined> = process.env) => env.IDEMPOTENCY_SECRET || env.CURSOR_SECRET || "local-development-idempotency-key";
 
-/** A client's key, scoped by caller and hashed with the server secret: what we store and derive Stripe's key from. */
-export function scopedKey(scope: string, key: string): string {
-  return createHmac("sha256", secret()).update(`${scope}\u0000${key}`).digest("hex");
-}
+/** A client's key, scoped by caller and hashed with the server secret (the edge's, core/idempotency.ts). */
+export { scopedKey } from "../idempotency.js";
 
 /** The key Stripe sees for a scoped key: derived again, so it is never the client's. */
 export const stripeKeyOf = (scoped: string) => `checkout-${createHmac("sha256", secret()).update(`stripe\u0000${scoped}`).digest("hex").slice(0, 48)}`;
@@ -121,27 +115,14 @@ async function create(db: Db, stripe: Stripe, record: CheckoutRecord, label: str
   return { sessionId: session.id, url: session.url ?? "" };
 }
 
-/** Runs a checkout once per scoped key: a replay answers the first answer; another body with the same key is a 409. */
-async function once(
-  db: Db,
-  input: unknown,
-  key: string | undefined,
-  opts: CheckoutOptions,
-  run: (ids: { checkoutId: string; stripeKey: string }) => Promise<{ sessionId: string; url: string }>,
-) {
-  if (key === undefined) return run({ checkoutId: randomUUID(), stripeKey: `checkout-${randomUUID()}` });
-  if (key.length === 0 || key.length > PUBLIC_IDEMPOTENCY_MAX)
-    throw new ValidationError([{ path: "Idempotency-Key", message: `must be 1 to ${PUBLIC_IDEMPOTENCY_MAX} characters` }]);
-  const scoped = scopedKey(opts.scope ?? "anonymous", key);
-  const requestHash = createHash("sha256").update(JSON.stringify(input)).digest("hex");
-  const stored = await getPublicAnswer(db, scoped);
-  if (stored) {
-    if (stored.requestHash !== requestHash) throw new ConflictError("This Idempotency-Key was already used with a different request.");
-    return stored.answer as { sessionId: string; url: string };
-  }
-  const answer = await run({ checkoutId: checkoutIdOf(scoped), stripeKey: stripeKeyOf(scoped) });
-  await savePublicAnswer(db, scoped, { requestHash, answer }, PUBLIC_IDEMPOTENCY_TTL_SECONDS);
-  return answer;
+/**
+ * The ids of a checkout: derived from the scoped key the HTTP edge claimed (a request taken over
+ * after a crash names the same checkout, and Stripe sees the same idempotency key), else random.
+ * Replays never come here: the edge answers them (core/idempotency.ts).
+ */
+function once(scoped: string | undefined, run: (ids: { checkoutId: string; stripeKey: string }) => Promise<{ sessionId: string; url: string }>) {
+  if (scoped === undefined) return run({ checkoutId: randomUUID(), stripeKey: `checkout-${randomUUID()}` });
+  return run({ checkoutId: checkoutIdOf(scoped), stripeKey: stripeKeyOf(scoped) });
 }
 
 export async function createDonationCheckout(
@@ -149,12 +130,11 @@ export async function createDonationCheckout(
   stripe: Stripe,
   input: DonationCheckoutInput,
   publicBase: string,
-  idempotencyKey?: string,
-  opts: CheckoutOptions = {},
+  /** The Idempotency-Key as the edge claimed it: scoped to the caller and hashed (never the client's). */
+  scopedIdempotencyKey?: string,
 ) {
   const urls = returnUrls(publicBase, input);
-  const { captchaToken: _c, ...request } = input as DonationCheckoutInput & { captchaToken?: string };
-  return once(db, request, idempotencyKey, opts, ({ checkoutId, stripeKey }) => {
+  return once(scopedIdempotencyKey, ({ checkoutId, stripeKey }) => {
     const record: CheckoutRecord = {
       checkoutId,
       kind: "donation",
@@ -177,14 +157,13 @@ export async function createMembershipCheckout(
   settings: GivingSettings,
   input: MembershipCheckoutInput,
   publicBase: string,
-  idempotencyKey?: string,
-  opts: CheckoutOptions = {},
+  /** The Idempotency-Key as the edge claimed it: scoped to the caller and hashed (never the client's). */
+  scopedIdempotencyKey?: string,
 ) {
   const tier = settings.tiers.find((t) => t.id === input.tierId);
   if (!tier) throw new ValidationError([{ path: "tierId", message: `unknown tier; one of ${settings.tiers.map((t) => t.id).join(", ")}` }]);
   const urls = returnUrls(publicBase, input);
-  const { captchaToken: _c, ...request } = input as MembershipCheckoutInput & { captchaToken?: string };
-  return once(db, request, idempotencyKey, opts, ({ checkoutId, stripeKey }) => {
+  return once(scopedIdempotencyKey, ({ checkoutId, stripeKey }) => {
     const record: CheckoutRecord = {
       checkoutId,
       kind: "membership",

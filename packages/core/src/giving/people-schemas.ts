@@ -3,8 +3,18 @@
  * (read by every Lambda) does not load the storage layer.
  */
 import * as z from "zod";
-import { Year } from "../ledger/schemas.js";
-import { PageQuery, PostalAddress } from "../receipts/schemas.js";
+import { Year } from "../ledger/index.js";
+
+/** A page of a listing: at most `limit` rows, from `cursor`. */
+export const PageQuery = {
+  limit: z.coerce.number().int().min(1).max(500).default(100),
+  cursor: z.string().max(2000).optional(),
+};
+
+/** A postal address as the listings and receipts answer it. */
+export const PostalAddress = z
+  .object({ line1: z.string(), line2: z.string().optional(), postalCode: z.string(), city: z.string(), country: z.string() })
+  .meta({ id: "PostalAddress" });
 
 const Address = PostalAddress;
 

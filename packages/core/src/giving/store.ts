@@ -6,8 +6,8 @@
  * single-item conditional writes it lacks (put, update answering the new item) are here.
  */
 import type { Db } from "../db/client.js";
-import { backoff, batchGet, getItem, putItem, queryPages, updateItem, type Item, type NamedItem } from "../db/store.js";
-import { keys } from "../ledger/keys.js";
+import { batchGet, getItem, lostRace, putItem, queryPages, StaleRead, updateItem, withConflictRetry, type Item, type NamedItem } from "../db/store.js";
+import { readIdempotency } from "../ledger/index.js";
 import { checkoutKey, donationKey, incidentKey, memberKey, publicIdempotencyKey, rateKey, subscriptionKey } from "./records.js";
 import type { CheckoutRecord, Donation, Incident, Member } from "./types.js";
 import { fiscalYearOf } from "../dates.js";
@@ -196,7 +196,7 @@ export async function* incidentsOfYear(db: Db, year: number): AsyncGenerator<Inc
 
 /** True once the Stripe movement `ref` (charge:…, refund:…) has its ledger entry. */
 export async function isBooked(db: Db, ref: string): Promise<boolean> {
-  return !!(await getItem(db, keys.idempotency("stripe", ref)));
+  return !!(await readIdempotency(db, "stripe", ref));
 }
 
 // ---------------------------------------------------------------- public idempotency
@@ -250,7 +250,7 @@ export async function takeToken(db: Db, scope: string, rule: BucketRule, now = n
   const ruleId = `${rule.burst}/${rule.perSecond}`;
   const key = rateKey(scope);
   const ttl = epoch(now + window) + 3600;
-  for (let attempt = 0; attempt < 5; attempt++) {
+  const attempt = async (): Promise<{ ok: true } | { ok: false; retryAfter: number }> => {
     const item = await getItem(db, key);
     const tat = item?.tat as number | undefined;
     if (item && item.rule === ruleId && tat !== undefined && tat >= now) {
@@ -275,8 +275,13 @@ export async function takeToken(db: Db, scope: string, rule: BucketRule, now = n
       });
       if (r !== false) return { ok: true };
     }
-    await backoff(attempt, 50);
+    throw new StaleRead("another request moved the bucket");
+  };
+  try {
+    return await withConflictRetry(attempt, { attempts: 5, retryIf: lostRace, backoffCap: 50 });
+  } catch (err) {
+    // Lost every race: the bucket is contended, which is itself a sign of a burst.
+    if (err instanceof StaleRead) return { ok: false, retryAfter: 1 };
+    throw err;
   }
-  // Lost every race: the bucket is contended, which is itself a sign of a burst.
-  return { ok: false, retryAfter: 1 };
 }

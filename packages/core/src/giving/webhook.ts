@@ -20,10 +20,9 @@ import type Stripe from "stripe";
 import type { Db } from "../db/client.js";
 import { fiscalYearBounds, fiscalYearOf } from "../dates.js";
 import { ConflictError, RetryLaterError } from "../errors.js";
-import type { Actor } from "../ledger/model.js";
-import { awaitValidation, writeDraft } from "../ledger/posting.js";
+import { type Actor, awaitValidation, writeDraft } from "../ledger/index.js";
 import type { NamedItem } from "../db/store.js";
-import { reconcileReceipt } from "../receipts/receipts.js";
+import { reconcileReceipt } from "../receipts/index.js";
 import {
   disputeIncident,
   disputeOpenedEntry,
@@ -110,7 +109,7 @@ async function book(db: Db, ref: string, entry: EntryDraft, extra: NamedItem[], 
 /** The receipt follows the money: the receipts module decides whether one is due and brings it in line. */
 async function followReceipt(db: Db, settings: GivingSettings, fact: PaymentFact) {
   const chargeId = receiptToReconcile(fact);
-  if (chargeId) await reconcileReceipt(db, settings, chargeId);
+  if (chargeId) await reconcileReceipt(db, chargeId);
 }
 
 async function donationPaid(db: Db, settings: GivingSettings, fact: FactOf<"DonationPaid">, actor: Actor) {

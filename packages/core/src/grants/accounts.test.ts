@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { findAccount } from "../ledger/chart.js";
+import { findAccount } from "../ledger/index.js";
 import { accountsFor, auxNumber, BANK, CASH, DEFERRED_INCOME, FUNDER_ACCOUNTS, FUNDER_KINDS, SUPPLIERS } from "./accounts.js";
 
 describe("the funder-kind → accounts table", () => {

@@ -11,14 +11,11 @@
  */
 import { randomUUID } from "node:crypto";
 import type { Db } from "../db/client.js";
-import { getItem, TransactionFailed, type NamedItem } from "../db/store.js";
+import { staleItem, TransactionFailed, withConflictRetry, type NamedItem } from "../db/store.js";
 import { fiscalYearBounds, fiscalYearOf, parisDate } from "../dates.js";
 import { ConflictError, NotFoundError, ValidationError } from "../errors.js";
-import { keys } from "../ledger/keys.js";
-import { entryView, type Actor, type EntryView, type Line } from "../ledger/model.js";
-import { awaitValidation, writeDraft, type Idempotency } from "../ledger/posting.js";
-import { acceptMatch } from "../bank/matching.js";
-import { entryMatches, readLine } from "../bank/store.js";
+import { entryView, type Actor, type EntryView, type Line, awaitValidation, readIdempotency, writeDraft, type Idempotency } from "../ledger/index.js";
+import { acceptMatch, entryMatches, readLine } from "../bank/index.js";
 import { BANK, DEFERRED_INCOME } from "./accounts.js";
 import type { GrantForFunds } from "./dedicated.js";
 import { byYear, grantEnds, grantFigures } from "./figures.js";
@@ -85,7 +82,7 @@ export function toFundsInput(g: Grant): GrantForFunds {
 /** A replay of an Idempotency-Key: the entry it wrote, or undefined; another body is a 409. */
 export async function idempotentEntry(db: Db, idem: Idempotency | undefined): Promise<string | undefined> {
   if (!idem) return undefined;
-  const marker = await getItem(db, keys.idempotency(idem.operation, idem.key));
+  const marker = await readIdempotency(db, idem.operation, idem.key);
   if (!marker) return undefined;
   if (marker.requestHash !== idem.requestHash) throw new ConflictError("This Idempotency-Key was already used with a different request.", { key: idem.key });
   return marker.entryId as string;
@@ -256,67 +253,69 @@ export async function recordPayment(db: Db, grantId: string, input: PaymentInput
   const previous = await idempotentEntry(db, idem);
   if (previous) return paymentView(db, grantId, previous);
 
-  for (let attempt = 0; ; attempt++) {
-    const g = await readGrant(db, grantId);
-    if (!g) throw new NotFoundError(`No grant ${grantId}.`);
-    const ends = grantEnds(g);
-    if (input.date > ends) throw new ConflictError(`The grant ended on ${ends}: a payment dated ${input.date} is refused.`, { grantId, endDate: ends });
-    if (input.date < g.agreementDate)
-      throw new ConflictError(`The grant was signed on ${g.agreementDate}: a payment dated ${input.date} comes before it.`, {
-        grantId,
-        agreementDate: g.agreementDate,
-      });
-    const bankAccount = input.bankLineId ? await checkBankLine(db, input.bankLineId, input.amount) : BANK;
-    const shares = allocate(g, input);
-    const due = g.amount - g.received;
-    if (input.amount > due) throw new ConflictError(`Over-payment of the grant: ${euros(due)} is still due, ${euros(input.amount)} was given.`, { due });
-    const installments = g.installments.map((inst, i) => ({ ...inst, received: inst.received + (shares.find((s) => s.index === i + 1)?.amount ?? 0) }));
+  // Another payment or expense moved the grant since it was read ("grant" failed): read it again and re-check.
+  return withConflictRetry(
+    async () => {
+      const g = await readGrant(db, grantId);
+      if (!g) throw new NotFoundError(`No grant ${grantId}.`);
+      const ends = grantEnds(g);
+      if (input.date > ends) throw new ConflictError(`The grant ended on ${ends}: a payment dated ${input.date} is refused.`, { grantId, endDate: ends });
+      if (input.date < g.agreementDate)
+        throw new ConflictError(`The grant was signed on ${g.agreementDate}: a payment dated ${input.date} comes before it.`, {
+          grantId,
+          agreementDate: g.agreementDate,
+        });
+      const bankAccount = input.bankLineId ? await checkBankLine(db, input.bankLineId, input.amount) : BANK;
+      const shares = allocate(g, input);
+      const due = g.amount - g.received;
+      if (input.amount > due) throw new ConflictError(`Over-payment of the grant: ${euros(due)} is still due, ${euros(input.amount)} was given.`, { due });
+      const installments = g.installments.map((inst, i) => ({ ...inst, received: inst.received + (shares.find((s) => s.index === i + 1)?.amount ?? 0) }));
 
-    const entryId = randomUUID();
-    const year = fiscalYearOf(input.date);
-    const label = input.label ?? `Versement ${g.funderName} : ${g.title}`.slice(0, 200);
-    const payment: Payment = {
-      grantId,
-      entryId,
-      date: input.date,
-      amount: input.amount,
-      bankLineId: input.bankLineId ?? null,
-      installments: shares,
-      createdAt: nowIso(),
-    };
-    const extraItems = [
-      grantTotalsItem(grantId, { year, received: input.amount }, { version: g.version, set: { installments } }),
-      funderTotalsItem(g.funderId, { year, received: input.amount }),
-      paymentItem(payment),
-      ...(input.bankLineId ? [bankLineItem(input.bankLineId, grantId, entryId)] : []),
-    ];
-    try {
-      const { existed } = await writeDraft(
-        db,
-        {
-          journal: "BQ",
-          date: input.date,
-          label,
-          pieceRef: (input.bankLineId ?? g.agreementRef ?? `CONV-${grantId.slice(0, 8)}`).slice(0, 60),
-          lines: [
-            { account: bankAccount, debit: input.amount, credit: 0, label },
-            { account: g.accounts.receivable, debit: 0, credit: input.amount, label, aux: g.aux },
-          ],
-        },
-        { id: entryId, idempotency: idem, actor, extraItems, owner: "grants" },
-      );
-      if (existed) return paymentView(db, grantId, (await idempotentEntry(db, idem))!);
-      const view = await paymentView(db, grantId, entryId);
-      if (!input.bankLineId) return view;
-      return { ...view, bankMatchId: await matchBankLine(db, input.bankLineId, entryId, actor) };
-    } catch (err) {
-      if (!(err instanceof TransactionFailed)) throw err;
-      if (err.has("bank-line")) throw new ConflictError(`Bank line ${input.bankLineId} already settles a payment.`, { bankLineId: input.bankLineId });
-      // Another payment or expense moved the grant since it was read: read it again and re-check.
-      if (err.has("grant") && attempt < 10) continue;
-      throw err;
-    }
-  }
+      const entryId = randomUUID();
+      const year = fiscalYearOf(input.date);
+      const label = input.label ?? `Versement ${g.funderName} : ${g.title}`.slice(0, 200);
+      const payment: Payment = {
+        grantId,
+        entryId,
+        date: input.date,
+        amount: input.amount,
+        bankLineId: input.bankLineId ?? null,
+        installments: shares,
+        createdAt: nowIso(),
+      };
+      const extraItems = [
+        grantTotalsItem(grantId, { year, received: input.amount }, { version: g.version, set: { installments } }),
+        funderTotalsItem(g.funderId, { year, received: input.amount }),
+        paymentItem(payment),
+        ...(input.bankLineId ? [bankLineItem(input.bankLineId, grantId, entryId)] : []),
+      ];
+      try {
+        const { existed } = await writeDraft(
+          db,
+          {
+            journal: "BQ",
+            date: input.date,
+            label,
+            pieceRef: (input.bankLineId ?? g.agreementRef ?? `CONV-${grantId.slice(0, 8)}`).slice(0, 60),
+            lines: [
+              { account: bankAccount, debit: input.amount, credit: 0, label },
+              { account: g.accounts.receivable, debit: 0, credit: input.amount, label, aux: g.aux },
+            ],
+          },
+          { id: entryId, idempotency: idem, actor, extraItems, owner: "grants" },
+        );
+        if (existed) return paymentView(db, grantId, (await idempotentEntry(db, idem))!);
+        const view = await paymentView(db, grantId, entryId);
+        if (!input.bankLineId) return view;
+        return { ...view, bankMatchId: await matchBankLine(db, input.bankLineId, entryId, actor) };
+      } catch (err) {
+        if (err instanceof TransactionFailed && err.has("bank-line"))
+          throw new ConflictError(`Bank line ${input.bankLineId} already settles a payment.`, { bankLineId: input.bankLineId });
+        throw err;
+      }
+    },
+    { attempts: 11, retryIf: staleItem("grant") },
+  );
 }
 
 async function paymentView(db: Db, grantId: string, entryId: string) {

@@ -1,7 +1,7 @@
 /** Ids and the current fiscal year, shared by the grants domain's use cases. */
 import { createHash, randomUUID } from "node:crypto";
 import { fiscalYearOf, parisDate } from "../dates.js";
-import type { Idempotency } from "../ledger/posting.js";
+import type { Idempotency } from "../ledger/index.js";
 import { now } from "../clock.js";
 
 /** A new record's id: derived from the Idempotency-Key (a retry finds the same record), else random. */

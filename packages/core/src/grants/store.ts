@@ -1,5 +1,6 @@
 /**
- * The grants domain's storage: funders, grants, their payments and year-end marks, expenses. Written
+ * The grants domain's storage: funders, grants, their payments and year-end marks (expenses:
+ * spending/store.ts). Written
  * with `db/store.ts`; the domain calls these functions by intent and never the SDK.
  *
  * | item | pk | sk | gsi1 | gsi2 |
@@ -9,7 +10,6 @@
  * | payment received | `GRANT#<id>` | `PAYMENT#<entryId>` | | |
  * | fonds dédiés posted for a year | `GRANT#<id>` | `DF#<year>` | | |
  * | bank line used by a payment | `GRANTBANKLINE#<bankLineId>` | `GRANTBANKLINE` | | |
- * | expense | `EXPENSE#<id>` | `EXPENSE` | `EXPENSES#<year>` / `<date>#<id>` | `GRANT#<grantId>#EXPENSES` / `<date>#<id>` (tagged only) |
  *
  * Running totals are numbers on the funder and grant items, moved with `ADD` in the same transaction
  * as the entry that changes them: `awarded`, `received`, `spent`, and per fiscal year `rec<YYYY>`
@@ -26,12 +26,9 @@ export const grantKeys = {
   payment: (grantId: string, entryId: string) => ({ pk: `GRANT#${grantId}`, sk: `PAYMENT#${entryId}` }),
   yearEnd: (grantId: string, year: number) => ({ pk: `GRANT#${grantId}`, sk: `DF#${year}` }),
   bankLine: (bankLineId: string) => ({ pk: `GRANTBANKLINE#${bankLineId}`, sk: "GRANTBANKLINE" }),
-  expense: (id: string) => ({ pk: `EXPENSE#${id}`, sk: "EXPENSE" }),
   funders: "FUNDERS",
   funderGrants: (funderId: string) => `FUNDER#${funderId}#GRANTS`,
   grants: "GRANTS",
-  expenses: (year: number) => `EXPENSES#${year}`,
-  grantExpenses: (grantId: string) => `GRANT#${grantId}#EXPENSES`,
 };
 
 // ---------------------------------------------------------------- stored shapes
@@ -105,32 +102,6 @@ export interface YearEndMark {
   entryIds: string[];
   version: number;
   postedAt: string;
-}
-
-export interface InvoiceFile {
-  key: string;
-  sha256: string;
-  contentType: string;
-  size: number;
-  uploadedAt: string;
-}
-
-export interface Expense {
-  id: string;
-  date: string;
-  year: number;
-  supplier: string;
-  supplierAux: string;
-  account: string;
-  amount: number;
-  label: string;
-  pieceRef: string;
-  grantId: string | null;
-  paid: { date: string; method: "bank" | "card" | "cash" } | null;
-  purchaseEntryId: string;
-  paymentEntryId: string | null;
-  file: InvoiceFile | null;
-  createdAt: string;
 }
 
 // ---------------------------------------------------------------- per-year figures
@@ -326,40 +297,6 @@ export function yearEndItem(mark: YearEndMark, previousVersion: number): NamedIt
   };
 }
 
-export function newExpenseItem(e: Expense): NamedItem {
-  return {
-    name: "expense",
-    item: {
-      Put: {
-        Item: {
-          ...grantKeys.expense(e.id),
-          kind: "expense",
-          ...e,
-          gsi1pk: grantKeys.expenses(e.year),
-          gsi1sk: `${e.date}#${e.id}`,
-          ...(e.grantId ? { gsi2pk: grantKeys.grantExpenses(e.grantId), gsi2sk: `${e.date}#${e.id}` } : {}),
-        },
-        ConditionExpression: "attribute_not_exists(pk)",
-      },
-    },
-  };
-}
-
-/** The expense's payment entry, recorded with that entry (once). */
-export function expensePaidItem(expenseId: string, entryId: string): NamedItem {
-  return {
-    name: "expense-paid",
-    item: {
-      Update: {
-        Key: grantKeys.expense(expenseId),
-        UpdateExpression: "SET paymentEntryId = :e",
-        ConditionExpression: "attribute_exists(pk) AND (attribute_not_exists(paymentEntryId) OR paymentEntryId = :null)",
-        ExpressionAttributeValues: { ":e": entryId, ":null": null },
-      },
-    },
-  };
-}
-
 // ---------------------------------------------------------------- reads
 
 const strip = (item: Item) => {
@@ -459,48 +396,4 @@ export async function readYearEndMarks(db: Db, grantIds: readonly string[], year
     grantIds.map((id) => grantKeys.yearEnd(id, year)),
   );
   return new Map(items.map((i) => [i.grantId as string, strip(i) as unknown as YearEndMark]));
-}
-
-export async function readExpense(db: Db, id: string): Promise<Expense | undefined> {
-  const item = await getItem(db, grantKeys.expense(id));
-  return item ? (strip(item) as unknown as Expense) : undefined;
-}
-
-export async function listExpensePage(db: Db, year: number, limit: number, start?: Record<string, unknown>) {
-  const page = await queryPage(db, {
-    IndexName: "gsi1",
-    KeyConditionExpression: "gsi1pk = :p",
-    ExpressionAttributeValues: { ":p": grantKeys.expenses(year) },
-    Limit: limit,
-    ...(start ? { ExclusiveStartKey: start } : {}),
-  });
-  return { items: page.items.map((i) => strip(i) as unknown as Expense), lastKey: page.lastKey };
-}
-
-/** A grant's expenses in date order, a page at a time. */
-export async function listGrantExpensePage(db: Db, grantId: string, limit: number, start?: Record<string, unknown>) {
-  const page = await queryPage(db, {
-    IndexName: "gsi2",
-    KeyConditionExpression: "gsi2pk = :p",
-    ExpressionAttributeValues: { ":p": grantKeys.grantExpenses(grantId) },
-    Limit: limit,
-    ...(start ? { ExclusiveStartKey: start } : {}),
-  });
-  return { items: page.items.map((i) => strip(i) as unknown as Expense), lastKey: page.lastKey };
-}
-
-/** Records the invoice file of an expense, once: a second, different file is refused by the condition. */
-export function expenseFileItem(expenseId: string, file: InvoiceFile): NamedItem {
-  return {
-    name: "expense-file",
-    item: {
-      Update: {
-        Key: grantKeys.expense(expenseId),
-        UpdateExpression: "SET #f = :f",
-        ConditionExpression: "attribute_exists(pk) AND (attribute_not_exists(#f) OR #f = :null)",
-        ExpressionAttributeNames: { "#f": "file" },
-        ExpressionAttributeValues: { ":f": file, ":null": null },
-      },
-    },
-  };
 }

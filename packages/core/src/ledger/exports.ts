@@ -12,7 +12,7 @@
 import { randomUUID } from "node:crypto";
 import type { Db } from "../db/client.js";
 import { NotFoundError } from "../errors.js";
-import { presignGet, uploadStream } from "../files/s3.js";
+import { presignGet, uploadStream } from "../files/index.js";
 import { exportFileName, exportLedger, type ExportFormat } from "./fec.js";
 import type { Actor } from "./model.js";
 import { moveExportJob, readExportJob, readYearEntryCount, saveExportJob, type ExportJob } from "./store.js";

@@ -1,6 +1,6 @@
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
-import type { Donation } from "../giving/records.js";
+import type { Donation } from "../giving/index.js";
 import { parseReceiptNumber, plan, printable, printedDonor, receiptFile, receiptNumber, recapsOf, yearHasEnded } from "./model.js";
 
 const gift = (over: Partial<Donation>): Donation => ({

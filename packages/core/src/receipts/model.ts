@@ -4,8 +4,7 @@
  * (the storage is `store.ts`, the use cases `receipts.ts`).
  */
 import { fiscalYearOf, parisDate } from "../dates.js";
-import type { Donation } from "../giving/records.js";
-import type { Address } from "../giving/schemas.js";
+import type { Donation, Address } from "../giving/index.js";
 import { cleanText } from "../text.js";
 import type { Issuer } from "./settings.js";
 import { now as clockNow } from "../clock.js";

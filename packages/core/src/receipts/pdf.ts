@@ -10,31 +10,14 @@
  * bytes. Text people typed is wrapped inside its field (continuation lines indented under the
  * value, long words cut), and pages are added rather than running off the bottom.
  */
-import { existsSync, readFileSync } from "node:fs";
-import { createRequire } from "node:module";
-import { dirname, join } from "node:path";
-import { fileURLToPath } from "node:url";
 import fontkit from "@pdf-lib/fontkit";
 import { PDFDocument, rgb, type PDFFont, type PDFPage } from "pdf-lib";
 import { amountInWords, euros, frenchDate } from "./money.js";
 import type { Receipt } from "./model.js";
 import { ARTICLES, loadReceiptSettings, type Issuer } from "./settings.js";
+import { loadFont } from "../fonts.js";
 
 export { euros } from "./money.js";
-
-const fonts = new Map<string, Uint8Array>();
-
-/** The font next to the bundle in Lambda (copied by the bundler), else from the npm package. */
-export function loadFont(file: "DejaVuSans.ttf" | "DejaVuSans-Bold.ttf"): Uint8Array {
-  const cached = fonts.get(file);
-  if (cached) return cached;
-  const here = dirname(fileURLToPath(import.meta.url));
-  const local = join(here, file);
-  const path = existsSync(local) ? local : createRequire(import.meta.url).resolve(`dejavu-fonts-ttf/ttf/${file}`);
-  const bytes = new Uint8Array(readFileSync(path));
-  fonts.set(file, bytes);
-  return bytes;
-}
 
 const PAGE = { width: 595.28, height: 841.89, left: 50, right: 50, top: 800, bottom: 60 };
 const INK = rgb(0.1, 0.1, 0.1);
@@ -138,10 +121,9 @@ const addressLine = (a: NonNullable<Receipt["donor"]["address"]>) =>
 
 /**
  * The receipt's PDF. The issuer printed is the one frozen on the receipt; only a receipt issued
- * before receipts were frozen has none, and is printed with today's settings (the second argument
- * is no longer read).
+ * before receipts were frozen has none, and is printed with today's settings.
  */
-export async function renderReceiptPdf(receipt: Receipt, _legacySettings?: unknown): Promise<Uint8Array> {
+export async function renderReceiptPdf(receipt: Receipt): Promise<Uint8Array> {
   const issuer: Issuer = receipt.issuer ?? loadReceiptSettings().issuer;
   const a = issuer.association;
   const doc = await PDFDocument.create({ updateMetadata: false });

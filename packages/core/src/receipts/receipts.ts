@@ -15,11 +15,11 @@
 import { createHash } from "node:crypto";
 import type { Db } from "../db/client.js";
 import { decodeCursor, encodeCursor } from "../db/cursor.js";
-import { TransactionFailed, backoff } from "../db/store.js";
+import { anyCancellation, withConflictRetry } from "../db/store.js";
 import { parisDate } from "../dates.js";
 import { ConflictError, NotFoundError, ValidationError } from "../errors.js";
-import { getObject, putObject } from "../files/s3.js";
-import type { Donation } from "../giving/records.js";
+import { getObject, putObject } from "../files/index.js";
+import type { Donation } from "../giving/index.js";
 import {
   giftYear,
   kept,
@@ -56,17 +56,8 @@ export { receiptKey } from "./store.js";
 
 const sha256 = (bytes: Uint8Array) => createHash("sha256").update(bytes).digest("hex");
 
-/** A transaction lost to another writer (or a stale read) is decided again from fresh reads. */
-async function decideAgain<T>(attempt: () => Promise<T>, max = 50): Promise<T> {
-  for (let n = 0; ; n++) {
-    try {
-      return await attempt();
-    } catch (err) {
-      if (!(err instanceof TransactionFailed) || n + 1 >= max) throw err;
-      await backoff(Math.min(n, 5));
-    }
-  }
-}
+/** A transaction lost to another writer (or a stale read) is decided again from fresh reads (back-off capped at 320 ms). */
+const decideAgain = <T>(attempt: () => Promise<T>): Promise<T> => withConflictRetry(attempt, { attempts: 50, retryIf: anyCancellation, backoffCap: 320 });
 
 interface Draft {
   year: number;
@@ -134,18 +125,22 @@ async function settle(
 }
 
 /**
+ * The receipt settings of the moment: the identity saved in the settings (settings/, cached a short
+ * time), else the environment's rules (a deployment whose identity was never saved).
+ */
+async function currentReceiptSettings(db: Db): Promise<ReceiptSettings> {
+  const { receiptSettingsOf } = await import("../settings/index.js");
+  return (await receiptSettingsOf(db)) ?? loadReceiptSettings();
+}
+
+/**
  * Brings the receipt of one gift in line with what was kept of it (amount − refunds): issues it,
  * or cancels it and issues the remainder. For a monthly gift whose subscription already has its
  * annual recap, the recap is cancelled and replaced. Safe to call any number of times, in any order.
- * The second argument is not read (kept for existing callers): settings come from
- * `loadReceiptSettings()` (or the fourth argument).
+ * Settings are the current ones (`currentReceiptSettings`), or the third argument.
  */
-export async function reconcileReceipt(
-  db: Db,
-  _legacySettings: unknown,
-  chargeId: string,
-  settings: ReceiptSettings = loadReceiptSettings(),
-): Promise<Receipt | undefined> {
+export async function reconcileReceipt(db: Db, chargeId: string, given?: ReceiptSettings): Promise<Receipt | undefined> {
+  const settings = given ?? (await currentReceiptSettings(db));
   return decideAgain(async () => {
     const gift = await readGift(db, chargeId);
     if (!gift?.amount) return undefined;
@@ -221,9 +216,9 @@ async function reconcileAnnual(db: Db, settings: ReceiptSettings, year: number, 
 /**
  * One recap receipt per monthly subscription for a year that has ended (409 before, and 409 when
  * receipts are off or settings are missing); a subscription that has one already is skipped.
- * The second argument is not read (kept for existing callers).
  */
-export async function issueAnnualReceipts(db: Db, _legacySettings: unknown, year: number, settings: ReceiptSettings = loadReceiptSettings()) {
+export async function issueAnnualReceipts(db: Db, year: number, given?: ReceiptSettings) {
+  const settings = given ?? (await currentReceiptSettings(db));
   issuerFor(settings);
   if (!yearHasEnded(year)) throw new ConflictError(`The annual recap receipts of ${year} can be issued once the year has ended, from 1 January ${year + 1}.`);
   const gifts = await readGiftsOfYear(db, year, (d) => d.frequency === "monthly" && d.kind === "donation");

@@ -1,15 +1,7 @@
 /** The receipts routes' inputs and answers (the OpenAPI document is generated from these). */
 import * as z from "zod";
-import { Year } from "../ledger/schemas.js";
-
-export const PageQuery = {
-  limit: z.coerce.number().int().min(1).max(500).default(100),
-  cursor: z.string().max(2000).optional(),
-};
-
-export const PostalAddress = z
-  .object({ line1: z.string(), line2: z.string().optional(), postalCode: z.string(), city: z.string(), country: z.string() })
-  .meta({ id: "PostalAddress" });
+import { PageQuery, PostalAddress } from "../giving/index.js";
+import { Year } from "../ledger/index.js";
 
 export const ReceiptSchema = z
   .object({

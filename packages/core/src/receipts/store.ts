@@ -25,7 +25,7 @@ import {
   type Key,
   type NamedItem,
 } from "../db/store.js";
-import { donationKey, type Donation } from "../giving/records.js";
+import { donationKey, type Donation } from "../giving/index.js";
 import type { Receipt } from "./model.js";
 
 export const receiptKey = (id: string): Key => ({ pk: `RECEIPT#${id}`, sk: "RECEIPT" });

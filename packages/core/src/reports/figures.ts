@@ -4,9 +4,10 @@
  * `store.ts` loads the inputs, the PDF and CSV renderers only draw the result.
  */
 import { buildStatements, type Balance, type Statements } from "./financial-statements.js";
-import { findAccount } from "../ledger/chart.js";
+import { findAccount } from "../ledger/index.js";
 import { eurosRoundedText } from "../money.js";
 import { percent } from "./format.js";
+import { METRICS, PLATFORMS, type Metric, type Platform, type SocialMonth } from "../social/index.js";
 
 // ---------------------------------------------------------------- inputs
 
@@ -27,23 +28,7 @@ export interface FunderFigures {
   dedicatedFunds: number | null;
 }
 
-export const PLATFORMS = ["linkedin", "youtube", "instagram", "facebook", "x", "mastodon", "bluesky"] as const;
-export type Platform = (typeof PLATFORMS)[number];
-export const METRICS = ["followers", "newFollowers", "impressions", "reactions", "pageVisits", "videosPublished", "views"] as const;
-export type Metric = (typeof METRICS)[number];
-
-/** One platform's metrics for one month (`YYYY-MM`); a metric not known is absent. */
-export interface SocialMonth {
-  platform: Platform;
-  month: string;
-  followers?: number;
-  newFollowers?: number;
-  impressions?: number;
-  reactions?: number;
-  pageVisits?: number;
-  videosPublished?: number;
-  views?: number;
-}
+export { METRICS, PLATFORMS, type Metric, type Platform, type SocialMonth };
 
 export interface PeopleFigures {
   /** Members whose membership covered the year. */

@@ -9,7 +9,7 @@
  */
 import fontkit from "@pdf-lib/fontkit";
 import { PDFDocument, rgb, type PDFFont, type PDFPage, type RGB } from "pdf-lib";
-import { loadFont } from "../receipts/pdf.js";
+import { loadFont } from "../fonts.js";
 import { platformName, sourceDisplay, type ReportFigures, type SocialPlatform, type YearFigures } from "./figures.js";
 import { count, euros, eurosWhole, monthShort, percent, SOCIAL_METRICS } from "./format.js";
 import { SECTION_LABELS, type Rubrique } from "./rubriques.js";

@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import fc from "fast-check";
-import { chartOfAccounts } from "../ledger/chart.js";
+import { chartOfAccounts } from "../ledger/index.js";
 import { ACCOUNT_MAP, RUBRIQUES, rubriqueOf, targetOf } from "./rubriques.js";
 import { buildStatements, type Balance } from "./financial-statements.js";
 

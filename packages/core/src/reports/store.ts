@@ -5,10 +5,10 @@
  * statistics. Nothing is computed here.
  */
 import type { Db } from "../db/client.js";
-import { funderFiguresForYear } from "../grants/funders.js";
-import { trialBalance } from "../ledger/queries.js";
-import { listDonors, listMembers } from "../giving/people.js";
-import { readSocialYear } from "../social/store.js";
+import { funderFiguresForYear } from "../grants/index.js";
+import { trialBalance } from "../ledger/index.js";
+import { listDonors, listMembers } from "../giving/index.js";
+import { readSocialYear } from "../social/index.js";
 import { fundersFromBalances, type FunderFigures, type PeopleFigures, type YearInput } from "./figures.js";
 
 type Paged<T> = { items: T[]; nextCursor?: string | null };

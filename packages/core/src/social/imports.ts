@@ -1,8 +1,10 @@
 /**
  * Imports of the platforms' own exports into monthly social statistics.
  *
- * - LinkedIn page analytics: the content (updates), followers and visitors files, as XLS/XLSX (read
- *   with the `xlsx` package) or CSV; one row per day, dates MM/DD/YYYY, values that can be
+ * - LinkedIn page analytics: the content (updates), followers and visitors files, as XLSX (read with
+ *   `read-excel-file`, after the archive and its sheets are checked against the limits below) or CSV;
+ *   an old binary XLS (Excel 97-2003) is refused, asking for XLSX or CSV; one row per day, dates
+ *   MM/DD/YYYY, values that can be
  *   negative, sometimes a note line above the header, English or French headers. The followers file
  *   gives new followers per day, never the total: the caller states the total at a date
  *   (`followers`, `followersAt`) and the month-end totals are worked out from the daily gains.
@@ -12,15 +14,20 @@
  *
  * Parsing is pure (`parseSocialFile`); a file that is not what it claims is a ValidationError naming
  * what was expected, and nothing is written. `importSocialFile` writes all the months at once.
+ *
+ * Limits: a zip (YouTube's, or the XLSX container) has only its expected entries inflated, 20 MB at
+ * most in all (413 past it); a sheet has at most MAX_ROWS rows and MAX_COLUMNS columns, counted from
+ * its cells, never from its `<dimension>` (413 past them); XML declaring a DOCTYPE or entities is
+ * refused (400). A date that cannot be read refuses the file, naming the row.
  */
 import { parse as parseCsv } from "csv-parse/sync";
-import { unzipSync } from "fflate";
-import * as XLSX from "xlsx";
+import { strFromU8, zipSync } from "fflate";
 import type { Db } from "../db/client.js";
-import { ValidationError } from "../errors.js";
-import type { Metric, Platform } from "../reports/figures.js";
+import { PayloadTooLargeError, ValidationError } from "../errors.js";
+import { readZip } from "./archive.js";
+import type { Metric, Platform } from "./metrics.js";
 import { saveSocialMonths, type MetricValues } from "./store.js";
-import type { Actor } from "../ledger/model.js";
+import type { Actor } from "../ledger/index.js";
 import type { ImportQuery } from "./schemas.js";
 
 export type ImportKind = "content" | "followers" | "visitors" | "youtube";
@@ -73,17 +80,53 @@ function csvTable(text: string, name: string): Table {
   }
 }
 
-function workbookTables(b: Buffer): Table[] {
-  let wb: XLSX.WorkBook;
-  try {
-    wb = XLSX.read(b, { type: "buffer", cellDates: false, dense: false });
-  } catch {
-    throw bad("the spreadsheet cannot be read");
+/** A sheet's size limits: LinkedIn gives one row a day (a few years fit), a few dozen columns. */
+export const MAX_ROWS = 10_000;
+export const MAX_COLUMNS = 200;
+
+/** The parts of an XLSX workbook that are read; anything else in the archive (images, printer settings) is skipped unread. */
+const XLSX_PART =
+  /^(\[Content_Types\]\.xml|_rels\/\.rels|xl\/workbook\.xml|xl\/_rels\/workbook\.xml\.rels|xl\/sharedStrings\.xml|xl\/styles\.xml|xl\/worksheets\/sheet\d{1,3}\.xml)$/;
+
+const columnNumber = (letters: string) => [...letters].reduce((n, c) => n * 26 + c.charCodeAt(0) - 64, 0);
+
+/**
+ * Checks a sheet's XML before any library reads it: no DOCTYPE or entity, at most MAX_ROWS rows and
+ * MAX_COLUMNS columns as its rows and cells are numbered (a single cell at XFD1048576 is a sheet of
+ * 17 billion cells to a reader that fills the gaps). `<dimension>` is not looked at.
+ */
+function checkSheet(name: string, xml: string) {
+  if (/<!DOCTYPE|<!ENTITY/i.test(xml)) throw bad(`${name} : le classeur déclare un DOCTYPE ou des entités XML, refusés`);
+  let rows = 0;
+  for (const m of xml.matchAll(/<(?:\w+:)?row\b[^>]*?(?:\sr="(\d+)")?[^>]*>/g)) {
+    rows++;
+    if (rows > MAX_ROWS || (m[1] && Number(m[1]) > MAX_ROWS))
+      throw new PayloadTooLargeError(`La feuille ${name} dépasse ${MAX_ROWS} lignes : le fichier est refusé.`);
   }
-  return wb.SheetNames.map((name) => ({
-    name,
-    rows: XLSX.utils.sheet_to_json<Cell[]>(wb.Sheets[name]!, { header: 1, raw: true, defval: null, blankrows: true }),
-  }));
+  for (const m of xml.matchAll(/<(?:\w+:)?c\b[^>]*?\sr="([A-Z]{1,3})(\d+)"/g)) {
+    if (columnNumber(m[1]!) > MAX_COLUMNS || Number(m[2]) > MAX_ROWS)
+      throw new PayloadTooLargeError(
+        `La feuille ${name} a une cellule en ${m[1]}${m[2]}, au-delà de ${MAX_ROWS} lignes ou ${MAX_COLUMNS} colonnes : le fichier est refusé.`,
+      );
+  }
+}
+
+async function workbookTables(parts: Map<string, Uint8Array>): Promise<Table[]> {
+  for (const [name, data] of parts) {
+    const xml = strFromU8(data);
+    if (name.startsWith("xl/worksheets/")) checkSheet(name, xml);
+    else if (/<!DOCTYPE|<!ENTITY/i.test(xml)) throw bad(`${name} : le classeur déclare un DOCTYPE ou des entités XML, refusés`);
+  }
+  // The library reads a workbook rebuilt from the checked parts only.
+  const rebuilt = zipSync(Object.fromEntries(parts));
+  const { default: readXlsxFile } = await import("read-excel-file/universal");
+  let sheets: Awaited<ReturnType<typeof readXlsxFile>>;
+  try {
+    sheets = await readXlsxFile(rebuilt.buffer.slice(rebuilt.byteOffset, rebuilt.byteOffset + rebuilt.byteLength) as ArrayBuffer);
+  } catch {
+    throw bad("le classeur XLSX ne peut pas être lu");
+  }
+  return sheets.map((s) => ({ name: s.sheet, rows: s.data as unknown as Cell[][] }));
 }
 
 // ---------------------------------------------------------------- dates and numbers
@@ -96,13 +139,14 @@ function isoOf(y: number, m: number, d: number): string | undefined {
   return `${y}-${pad(m)}-${pad(d)}`;
 }
 
-/** LinkedIn's day: MM/DD/YYYY text, an ISO date, or a spreadsheet date serial. */
+/**
+ * LinkedIn's day: MM/DD/YYYY text, an ISO date, or a date cell of the spreadsheet. A bare number
+ * is not taken for a date (it would be read as a day counted from 1900, some day of 2011 for
+ * 40 544): the row is refused.
+ */
 function linkedinDate(v: Cell): string | undefined {
-  if (typeof v === "number") {
-    const p = XLSX.SSF.parse_date_code(v);
-    return p ? isoOf(p.y, p.m, p.d) : undefined;
-  }
-  if (v instanceof Date) return isoOf(v.getUTCFullYear(), v.getUTCMonth() + 1, v.getUTCDate());
+  if (typeof v === "number") return undefined;
+  if (v instanceof Date) return Number.isNaN(v.getTime()) ? undefined : isoOf(v.getUTCFullYear(), v.getUTCMonth() + 1, v.getUTCDate());
   const s = String(v ?? "").trim();
   let m = /^(\d{1,2})\/(\d{1,2})\/(\d{4})$/.exec(s);
   if (m) return isoOf(Number(m[3]), Number(m[1]), Number(m[2]));
@@ -348,7 +392,7 @@ function youtubeFile(table: Table): YtFile | undefined {
   return undefined;
 }
 
-function parseYoutube(tables: Table[]): ParsedImport {
+function parseYoutube(tables: Table[], period?: { from: string; to: string }): ParsedImport {
   const files = tables.map(youtubeFile).filter((f): f is YtFile => !!f);
   if (!files.length)
     throw bad("this is not a YouTube Studio export: expected Table data.csv (Content, Video publish time, Views…), Chart data.csv or Totals.csv (Date, Views)");
@@ -376,16 +420,29 @@ function parseYoutube(tables: Table[]): ParsedImport {
   }
   const published = new Map<string, number>();
   const tableFile = files.find((f) => f.kind === "table");
+  let tableViews = 0;
   if (tableFile) {
-    const { header, table } = tableFile;
-    const [p, c] = [col(header, YT.publish), col(header, YT.content)];
+    const { header, table, french } = tableFile;
+    const [p, c, v] = [col(header, YT.publish), col(header, YT.content), col(header, YT.views)];
     table.rows.slice(1).forEach((row, i) => {
       if (row.every((x) => x === null || x === undefined || String(x).trim() === "")) return;
       if (norm(row[c]) === "total") return;
       const date = youtubeDate(row[p] ?? null);
       if (!date) throw bad(`${table.name}, row ${i + 2}: publish time "${String(row[p] ?? "")}" is not a date`);
       published.set(date.slice(0, 7), (published.get(date.slice(0, 7)) ?? 0) + 1);
+      const views = numberOf(row[v] ?? null, french);
+      if (views === undefined || !Number.isInteger(views)) throw bad(`${table.name}, row ${i + 2}: views "${String(row[v])}" is not a whole number`);
+      tableViews += views;
     });
+  }
+  // Table data gives each video's views over the whole export, not per day: they are kept when the
+  // export is of one month (its folder names the period), and never dropped without a word.
+  if (!daySource && tableFile && tableViews > 0) {
+    if (period && period.from.slice(0, 7) === period.to.slice(0, 7)) daily.set(period.from, { views: tableViews, subscribers: undefined });
+    else
+      throw bad(
+        `${tableFile.table.name} donne les vues de chaque vidéo (${tableViews} en tout) sur toute la période exportée, pas mois par mois : envoyez l'export zip complet de YouTube Studio (avec Totals.csv ou Chart data.csv), ou un export d'un seul mois`,
+      );
   }
   const dates = [...daily.keys()].sort();
   const pubMonths = [...published.keys()].sort();
@@ -428,29 +485,34 @@ const nextMonth = (m: string) => {
 // ---------------------------------------------------------------- entry points
 
 /** Reads a platform's export into months of metrics. Pure: bytes in, months out. */
-export function parseSocialFile(platform: "linkedin" | "youtube", bytes: Buffer, query: ImportQuery = {}): ParsedImport {
+export async function parseSocialFile(platform: "linkedin" | "youtube", bytes: Buffer, query: ImportQuery = {}): Promise<ParsedImport> {
   if (!bytes.length) throw bad("the body is empty: send the exported file as the raw body");
   if (platform === "youtube" && query.kind && query.kind !== "youtube") throw bad(`a YouTube import has no kind "${query.kind}"`, "kind");
   if (platform === "linkedin" && query.kind === "youtube") throw bad('a LinkedIn import has kind "content", "followers" or "visitors"', "kind");
   let tables: Table[];
+  let period: { from: string; to: string } | undefined;
   if (isZip(bytes)) {
-    let entries: Record<string, Uint8Array>;
-    try {
-      entries = unzipSync(new Uint8Array(bytes));
-    } catch {
-      throw bad("the zip cannot be read");
+    const entries = readZip(bytes, (n) => XLSX_PART.test(n) || (/\.csv$/i.test(n) && !n.startsWith("__MACOSX/")));
+    if (entries.has("[Content_Types].xml") || [...entries.keys()].some((n) => n.startsWith("xl/"))) {
+      tables = await workbookTables(new Map([...entries].filter(([n]) => XLSX_PART.test(n))));
+    } else {
+      const csvs = [...entries].filter(([n]) => /\.csv$/i.test(n));
+      tables = csvs.map(([n, data]) => csvTable(decodeText(Buffer.from(data)), n.split("/").at(-1)!));
+      // YouTube names its export's folder after the period: "Contenu 2024-03-01_2024-05-31/".
+      const m = csvs.map(([n]) => /(\d{4}-\d{2}-\d{2})_(\d{4}-\d{2}-\d{2})/.exec(n)).find(Boolean);
+      if (m) period = { from: m[1]!, to: m[2]! };
     }
-    const names = Object.keys(entries);
-    if (names.some((n) => n === "[Content_Types].xml" || n.startsWith("xl/"))) tables = workbookTables(bytes);
-    else tables = names.filter((n) => /\.csv$/i.test(n)).map((n) => csvTable(decodeText(Buffer.from(entries[n]!)), n.split("/").at(-1)!));
-  } else if (isOle(bytes)) tables = workbookTables(bytes);
+  } else if (isOle(bytes))
+    throw bad(
+      "un classeur Excel 97-2003 (XLS) n'est pas lu : ouvrez-le et enregistrez-le en XLSX (Excel 2007 ou plus récent) ou en CSV, puis envoyez ce fichier",
+    );
   else tables = [csvTable(decodeText(bytes), "the CSV")];
-  return platform === "linkedin" ? parseLinkedin(tables, query) : parseYoutube(tables);
+  return platform === "linkedin" ? parseLinkedin(tables, query) : parseYoutube(tables, period);
 }
 
 /** Parses the file and writes its months (all or nothing); answers what was written. */
 export async function importSocialFile(db: Db, platform: "linkedin" | "youtube", bytes: Buffer, query: ImportQuery, at: string, by?: Actor) {
-  const parsed = parseSocialFile(platform, bytes, query);
+  const parsed = await parseSocialFile(platform, bytes, query);
   await saveSocialMonths(db, platform, parsed.months, { source: `import:${parsed.kind}`, at, ...(by ? { by } : {}) });
   return {
     platform,

@@ -1,6 +1,6 @@
 /** Social statistics: what the routes accept and answer (zod). */
 import * as z from "zod";
-import { METRICS, PLATFORMS } from "../reports/figures.js";
+import { METRICS, PLATFORMS } from "./metrics.js";
 
 export const PlatformSchema = z.enum(PLATFORMS);
 export const MonthSchema = z.string().regex(/^\d{4}-(0[1-9]|1[0-2])$/, "must be a month written YYYY-MM");

@@ -12,8 +12,8 @@
 import type { Db } from "../db/client.js";
 import { getItem, queryAll, transact, type NamedItem } from "../db/store.js";
 import { ValidationError } from "../errors.js";
-import type { Actor } from "../ledger/model.js";
-import { METRICS, type Metric, type Platform, type SocialMonth } from "../reports/figures.js";
+import type { Actor } from "../ledger/index.js";
+import { METRICS, type Metric, type Platform, type SocialMonth } from "./metrics.js";
 
 export const socialKey = (platform: Platform, month: string) => ({ pk: `SOCIAL#${month.slice(0, 4)}`, sk: `${platform}#${month}` });
 

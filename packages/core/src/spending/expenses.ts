@@ -9,27 +9,13 @@
  */
 import type { Db } from "../db/client.js";
 import { decodeCursor, encodeCursor } from "../db/cursor.js";
-import { TransactionFailed, type NamedItem } from "../db/store.js";
+import { staleItem, TransactionFailed, withConflictRetry, type NamedItem } from "../db/store.js";
 import { fiscalYearOf } from "../dates.js";
 import { ConflictError, NotFoundError, ValidationError } from "../errors.js";
-import { accountExists } from "../ledger/accounts.js";
-import type { Actor, EntryView, Line } from "../ledger/model.js";
-import { writeDraft, type Idempotency } from "../ledger/posting.js";
-import { auxNumber, BANK, CASH, SUPPLIERS } from "../grants/accounts.js";
-import { idempotentEntry, validated } from "../grants/grants.js";
-import { idFor } from "../grants/ids.js";
-import type { ExpenseInput } from "../grants/schemas.js";
-import {
-  expensePaidItem,
-  funderTotalsItem,
-  grantTotalsItem,
-  listExpensePage,
-  listGrantExpensePage,
-  newExpenseItem,
-  readExpense,
-  readGrant,
-  type Expense,
-} from "../grants/store.js";
+import { accountExists, writeDraft, type Actor, type EntryView, type Idempotency, type Line } from "../ledger/index.js";
+import { auxNumber, BANK, CASH, funderTotalsItem, grantTotalsItem, idempotentEntry, idFor, readGrant, SUPPLIERS, validated } from "../grants/index.js";
+import type { ExpenseInput } from "./schemas.js";
+import { expensePaidItem, listExpensePage, listGrantExpensePage, newExpenseItem, readExpense, type Expense } from "./store.js";
 import { nowIso } from "../clock.js";
 
 const purchaseId = (expenseId: string) => `${expenseId}-ha`;
@@ -73,26 +59,27 @@ export async function createExpense(db: Db, input: ExpenseInput, idem?: Idempote
     { account: SUPPLIERS, debit: 0, credit: input.amount, label: input.label, aux },
   ];
 
-  for (let attempt = 0; ; attempt++) {
-    const extraItems: NamedItem[] = [newExpenseItem(expense)];
-    if (input.grantId) {
-      const g = await readGrant(db, input.grantId);
-      if (!g) throw new NotFoundError(`No grant ${input.grantId}.`);
-      const left = g.amount - g.spent;
-      if (input.amount > left)
-        throw new ConflictError(
-          `The grant "${g.title}" awards ${g.amount} cents and ${g.spent} are already spent on it: ${left} can still be tagged to it. Book the rest without the grant.`,
-          {
-            grantId: g.id,
-            left,
-          },
+  // Another payment or expense moved the grant since it was read ("grant" failed): read it again and re-check.
+  return withConflictRetry(
+    async () => {
+      const extraItems: NamedItem[] = [newExpenseItem(expense)];
+      if (input.grantId) {
+        const g = await readGrant(db, input.grantId);
+        if (!g) throw new NotFoundError(`No grant ${input.grantId}.`);
+        const left = g.amount - g.spent;
+        if (input.amount > left)
+          throw new ConflictError(
+            `The grant "${g.title}" awards ${g.amount} cents and ${g.spent} are already spent on it: ${left} can still be tagged to it. Book the rest without the grant.`,
+            {
+              grantId: g.id,
+              left,
+            },
+          );
+        extraItems.push(
+          grantTotalsItem(g.id, { year, spent: input.amount }, { version: g.version }),
+          funderTotalsItem(g.funderId, { year, spent: input.amount }),
         );
-      extraItems.push(
-        grantTotalsItem(g.id, { year, spent: input.amount }, { version: g.version }),
-        funderTotalsItem(g.funderId, { year, spent: input.amount }),
-      );
-    }
-    try {
+      }
       const { existed } = await writeDraft(
         db,
         { journal: "HA", date: input.date, label: `${input.supplier} : ${input.label}`.slice(0, 200), pieceRef: input.pieceRef, lines },
@@ -100,11 +87,9 @@ export async function createExpense(db: Db, input: ExpenseInput, idem?: Idempote
       );
       if (existed && idem && !(await readExpense(db, id))) throw new ConflictError("This Idempotency-Key was already used for another operation.");
       return finish(db, id, actor);
-    } catch (err) {
-      if (err instanceof TransactionFailed && err.has("grant") && attempt < 10) continue;
-      throw err;
-    }
-  }
+    },
+    { attempts: 11, retryIf: staleItem("grant") },
+  );
 }
 
 /** Waits for the purchase entry, writes the payment entry if the expense is paid and it is missing. */

@@ -5,7 +5,8 @@
  * the one booked. An expense has one file: the same file again is accepted, another is refused.
  *
  * Two ways in: the body of `PUT /v1/expenses/{id}/invoice`, or a presigned PUT straight to the
- * bucket followed by `POST /v1/expenses/{id}/invoice/confirm`, which reads the object back and
+ * bucket (signed for one type and one size) followed by `POST /v1/expenses/{id}/invoice/confirm`
+ * with the key the server issued, which checks the object's size before reading it back and then
  * checks it the same way.
  *
  * Errors: NotFoundError (expense, object), UnsupportedMediaTypeError (not PDF/JPEG/PNG),
@@ -15,12 +16,11 @@ import { randomUUID } from "node:crypto";
 import type { Db } from "../db/client.js";
 import { transact, TransactionFailed } from "../db/store.js";
 import { ConflictError, NotFoundError, PayloadTooLargeError, UnsupportedMediaTypeError, ValidationError } from "../errors.js";
-import { getObject, presignGet, presignPut, putObject } from "../files/s3.js";
-import { expenseFileItem, readExpense, type InvoiceFile } from "../grants/store.js";
-
-import { MAX_INVOICE_BYTES } from "../grants/schemas.js";
+import { getObject, headObject, presignGet, presignPut, putObject } from "../files/index.js";
+import { expenseFileItem, readExpense, readIssuedUpload, saveIssuedUpload, type InvoiceFile } from "./store.js";
+import { MAX_INVOICE_BYTES } from "./schemas.js";
 import { sha256Hex } from "../hash.js";
-import { nowIso } from "../clock.js";
+import { nowIso, nowMs } from "../clock.js";
 export { MAX_INVOICE_BYTES };
 const LINK_SECONDS = 300;
 
@@ -70,19 +70,49 @@ export async function uploadInvoice(db: Db, expenseId: string, bytes: Buffer) {
   return record(db, expenseId, { key, sha256: hash, contentType: type, size: bytes.length, uploadedAt: nowIso() });
 }
 
-/** `POST /v1/expenses/{id}/invoice/upload-url`: a presigned PUT for the client to send the file itself. */
-export async function invoiceUploadUrl(db: Db, expenseId: string, contentType: keyof typeof EXT) {
+/** How long an issued upload key may be confirmed (the bucket expires unconfirmed uploads after 2 days). */
+const UPLOAD_CONFIRM_SECONDS = 2 * 24 * 3600;
+
+/**
+ * `POST /v1/expenses/{id}/invoice/upload-url`: a presigned PUT for the client to send the file
+ * itself, signed for its type and its exact size (S3 refuses another Content-Length), and the key
+ * it is for, kept so that confirm accepts that key only.
+ */
+export async function invoiceUploadUrl(db: Db, expenseId: string, contentType: keyof typeof EXT, size: number) {
   if (!(await readExpense(db, expenseId))) throw new NotFoundError(`No expense ${expenseId}.`);
+  if (size > MAX_INVOICE_BYTES) throw new PayloadTooLargeError(`The file is ${size} bytes; the limit is ${MAX_INVOICE_BYTES}.`);
   const key = `invoices/uploads/${expenseId}/${randomUUID()}.${EXT[contentType]}`;
-  return { url: await presignPut(key, contentType, LINK_SECONDS), key, contentType, expiresIn: LINK_SECONDS, maxBytes: MAX_INVOICE_BYTES };
+  await saveIssuedUpload(db, expenseId, { key, contentType, size, ttl: Math.floor(nowMs() / 1000) + UPLOAD_CONFIRM_SECONDS });
+  return {
+    url: await presignPut(key, contentType, LINK_SECONDS, { contentLength: size }),
+    key,
+    contentType,
+    expiresIn: LINK_SECONDS,
+    maxBytes: MAX_INVOICE_BYTES,
+  };
 }
 
-/** `POST /v1/expenses/{id}/invoice/confirm`: checks the uploaded object and books it. */
+/**
+ * `POST /v1/expenses/{id}/invoice/confirm`: accepts only a key the server issued for this expense
+ * (any other, a `../` one included, is a 400 and nothing is read), checks the object's size with
+ * HeadObject before reading it (over 10 MiB or not the size the link was signed for: refused), then
+ * checks its content and books it.
+ */
 export async function confirmInvoiceUpload(db: Db, expenseId: string, key: string) {
-  if (!key.startsWith(`invoices/uploads/${expenseId}/`)) throw new ValidationError([{ path: "key", message: "is not an upload key given for this expense" }]);
+  const notIssued = new ValidationError([{ path: "key", message: "is not an upload key given for this expense" }]);
+  if (!key.startsWith(`invoices/uploads/${expenseId}/`)) throw notIssued;
   if (!(await readExpense(db, expenseId))) throw new NotFoundError(`No expense ${expenseId}.`);
+  const issued = await readIssuedUpload(db, expenseId, key);
+  if (!issued || issued.key !== key || issued.ttl < Math.floor(nowMs() / 1000)) throw notIssued;
+  const head = await headObject(key);
+  if (!head) throw new NotFoundError(`Nothing was uploaded at ${key}.`);
+  if (head.size > MAX_INVOICE_BYTES) throw new PayloadTooLargeError(`The file is ${head.size} bytes; the limit is ${MAX_INVOICE_BYTES}.`);
+  if (head.size !== issued.size)
+    throw new ValidationError([{ path: "key", message: `the uploaded file is ${head.size} bytes, not the ${issued.size} the link was given for` }]);
   const bytes = await getObject(key);
   if (!bytes) throw new NotFoundError(`Nothing was uploaded at ${key}.`);
+  if (bytes.length !== issued.size)
+    throw new ValidationError([{ path: "key", message: `the uploaded file is ${bytes.length} bytes, not the ${issued.size} the link was given for` }]);
   const type = check(bytes);
   // Booked under its final key (expense and hash), like a direct upload: the upload area
   // (`invoices/uploads/`) holds only unconfirmed files, which a bucket lifecycle rule may expire.

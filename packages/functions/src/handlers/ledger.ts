@@ -1,18 +1,32 @@
 /** Lambda: the ledger routes. Each operation calls one use case of @asso/core. */
-import { loadConfig } from "@asso/core/config";
-import { dbFromEnv } from "@asso/core/db/client";
+import { associationOf } from "@asso/core/settings";
+import { dbFromEnv } from "@asso/core/db";
 import { ConflictError, NotFoundError } from "@asso/core/errors";
-import { pendingDedicatedFunds } from "@asso/core/grants/yearend";
-import { withStoredAnswer } from "@asso/core/idempotency";
-import { addAccount, listAccounts } from "@asso/core/ledger/accounts";
-import { closeYear } from "@asso/core/ledger/closing";
-import { contentTypeOf, exportRunsAsJob, getExportJob, runExportJob, startExportJob } from "@asso/core/ledger/exports";
-import { exportFileName, exportLedger } from "@asso/core/ledger/fec";
-import { entryView } from "@asso/core/ledger/model";
-import { getEntry, postEntry, reverseEntry } from "@asso/core/ledger/posting";
-import { generalLedger, listEntries, listYears, trialBalance, verifyChain } from "@asso/core/ledger/queries";
-import { drain, hasPending } from "@asso/core/ledger/sequencer";
-import { actorOf, idempotencyOf } from "../audit.js";
+import { pendingDedicatedFunds } from "@asso/core/grants";
+import {
+  addAccount,
+  listAccounts,
+  closeYear,
+  contentTypeOf,
+  exportRunsAsJob,
+  getExportJob,
+  runExportJob,
+  startExportJob,
+  exportFileName,
+  exportLedger,
+  entryView,
+  getEntry,
+  postEntry,
+  reverseEntry,
+  generalLedger,
+  listEntries,
+  listYears,
+  trialBalance,
+  verifyChain,
+  drain,
+  hasPending,
+} from "@asso/core/ledger";
+import { actorOf } from "../audit.js";
 import { defineGroup, type HttpEvent, type HttpResult } from "../http.js";
 
 /** Issue 7: a year does not close while a restricted grant's year-end fonds dédiés are not posted. */
@@ -27,31 +41,26 @@ async function dedicatedFundsPosted(db: ReturnType<typeof dbFromEnv>, year: numb
 
 const http = defineGroup("ledger", {
   listAccounts: async () => ({ items: await listAccounts(dbFromEnv()) }),
-  addAccount: async (req) => {
-    const db = dbFromEnv();
-    return withStoredAnswer(db, idempotencyOf(req, req.body), () => addAccount(db, req.body, actorOf(req)));
-  },
-  postEntry: async (req) => postEntry(dbFromEnv(), req.body, idempotencyOf(req, req.body), actorOf(req)),
+  addAccount: async (req) => addAccount(dbFromEnv(), req.body, actorOf(req)),
+  postEntry: async (req) => postEntry(dbFromEnv(), req.body, req.idempotency, actorOf(req)),
   getEntry: async (req) => {
     const e = await getEntry(dbFromEnv(), req.params.id);
     if (!e) throw new NotFoundError(`No entry ${req.params.id}.`);
     return entryView(e);
   },
   listEntries: async (req) => listEntries(dbFromEnv(), req.query),
-  reverseEntry: async (req) => reverseEntry(dbFromEnv(), req.params.id, req.body, idempotencyOf(req, { id: req.params.id, ...req.body }), actorOf(req)),
+  reverseEntry: async (req) => reverseEntry(dbFromEnv(), req.params.id, req.body, req.idempotency, actorOf(req)),
   listYears: async () => ({ items: (await listYears(dbFromEnv())).map(({ entries: _entries, ...y }) => y) }),
   closeYear: async (req) => {
     const db = dbFromEnv();
-    return withStoredAnswer(db, idempotencyOf(req, req.params), () =>
-      closeYear(db, req.params.year, { actor: actorOf(req), guard: (year) => dedicatedFundsPosted(db, year) }),
-    );
+    return closeYear(db, req.params.year, { actor: actorOf(req), guard: (year) => dedicatedFundsPosted(db, year) });
   },
   trialBalance: async (req) => trialBalance(dbFromEnv(), req.query.year, { closing: req.query.closing }),
   generalLedger: async (req) => generalLedger(dbFromEnv(), req.query),
   exportLedger: async (req) => {
     const { year, format } = req.query;
     const db = dbFromEnv();
-    const siren = loadConfig().siren;
+    const siren = (await associationOf(db)).siren;
     if (await exportRunsAsJob(db, year, req.query.async)) {
       const job = await startExportJob(db, { year, format, siren }, { actor: actorOf(req), dispatch: dispatchExport });
       return { status: 202, body: { id: job.id, status: job.status }, headers: { location: `/v1/ledger/exports/${job.id}` } };

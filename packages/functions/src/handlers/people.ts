@@ -1,9 +1,7 @@
 /** Lambda: donors, members, receipts and payment incidents. The délégation sees no postal address. */
-import { dbFromEnv } from "@asso/core/db/client";
-import { withStoredAnswer } from "@asso/core/idempotency";
-import { listDonors, listIncidents, listMembers } from "@asso/core/giving/people";
-import { issueAnnualReceipts, listReceipts } from "@asso/core/receipts/receipts";
-import { idempotencyOf } from "../audit.js";
+import { dbFromEnv } from "@asso/core/db";
+import { listDonors, listIncidents, listMembers } from "@asso/core/giving";
+import { issueAnnualReceipts, listReceipts } from "@asso/core/receipts";
 import { defineGroup, type Request } from "../http.js";
 import type { RouteDef } from "../route.js";
 
@@ -16,8 +14,5 @@ export const handler = defineGroup("people", {
     listMembers(dbFromEnv(), { ...(req.query.status ? { status: req.query.status } : {}), withAddresses: withAddresses(req), ...page(req.query) }),
   listReceipts: async (req) => listReceipts(dbFromEnv(), req.query.year, { withAddresses: withAddresses(req), ...page(req.query) }),
   listIncidents: async (req) => listIncidents(dbFromEnv(), req.query.year),
-  annualReceipts: async (req) => {
-    const db = dbFromEnv();
-    return withStoredAnswer(db, idempotencyOf(req, req.body), () => issueAnnualReceipts(db, undefined, req.body.year));
-  },
+  annualReceipts: async (req) => issueAnnualReceipts(dbFromEnv(), req.body.year),
 });

@@ -4,20 +4,27 @@
  * the CAPTCHA check when one is configured. The Stripe client is loaded only by the checkout routes.
  */
 import { AsyncLocalStorage } from "node:async_hooks";
-import { dbFromEnv } from "@asso/core/db/client";
-import { checkCaptcha, checkRate, loadAbuseSettings } from "@asso/core/giving/abuse";
-import { createDonationCheckout, createMembershipCheckout } from "@asso/core/giving/checkout";
-import { loadGivingSettings } from "@asso/core/giving/settings";
-import { stripeFromEnv } from "@asso/core/giving/stripe";
-import { loadReceiptSettings } from "@asso/core/receipts/settings";
-import { defineGroup, type HttpEvent, type Request } from "../http.js";
+import { dbFromEnv } from "@asso/core/db";
+import { ValidationError } from "@asso/core/errors";
+import {
+  checkCaptcha,
+  checkRate,
+  loadAbuseSettings,
+  createDonationCheckout,
+  createMembershipCheckout,
+  loadGivingSettings,
+  stripeFromEnv,
+} from "@asso/core/giving";
+import { loadReceiptSettings } from "@asso/core/receipts";
+import { abuseSettingsOf, activeTiersOf, givingOptionsOf, givingSettingsOf, receiptSettingsOf } from "@asso/core/settings";
+import { clientIp, defineGroup, type HttpEvent, type Request } from "../http.js";
 import type { RouteDef } from "../route.js";
 
 // Settings are checked at start: a bad MEMBERSHIP_TIERS or rate setting stops the function with a clear message.
 loadGivingSettings();
 loadAbuseSettings();
 
-/** The caller's address as API Gateway saw it (never a header the client could set). */
+/** The caller's address (`clientIp`: behind CloudFront the viewer's, never a header the client could set). */
 const caller = new AsyncLocalStorage<string>();
 
 /**
@@ -27,31 +34,45 @@ const caller = new AsyncLocalStorage<string>();
 const publicBase = (req: Request<RouteDef>) => process.env.PUBLIC_BASE_URL || `https://${req.headers.host ?? "localhost"}`;
 
 /** Rate limit and CAPTCHA; a 429 answers problem+json with Retry-After. */
-async function guarded(captchaToken: string | undefined, run: (ip: string) => Promise<unknown>): Promise<unknown> {
+async function guarded(captchaToken: string | undefined, run: () => Promise<unknown>): Promise<unknown> {
   const ip = caller.getStore() ?? "unknown";
-  const settings = loadAbuseSettings();
+  const settings = await abuseSettingsOf(dbFromEnv());
   await checkRate(dbFromEnv(), settings, ip);
   await checkCaptcha(settings, captchaToken, ip);
-  return run(ip);
+  return run();
 }
 
 const inner = defineGroup("public", {
-  membershipTiers: async () => ({ tiers: loadGivingSettings().tiers.map(({ id, label, amount, period }) => ({ id, label, amount, period })) }),
+  // From the settings (section membership-tiers): the active tiers only.
+  membershipTiers: async () => ({ tiers: (await activeTiersOf(dbFromEnv())).map(({ id, label, amount, period }) => ({ id, label, amount, period })) }),
   // The receipts module's own settings: whether receipts are issued, and the rate they certify.
   givingSettings: async () => {
-    const s = loadReceiptSettings();
-    return { taxReductionPercent: s.reductionRate, receiptsEnabled: s.enabled, captcha: !!loadAbuseSettings().captcha };
+    const db = dbFromEnv();
+    const s = (await receiptSettingsOf(db)) ?? loadReceiptSettings();
+    const g = await givingOptionsOf(db);
+    return {
+      taxReductionPercent: s.reductionRate,
+      receiptsEnabled: s.enabled && !s.missing.length,
+      captcha: !!loadAbuseSettings().captcha,
+      presets: g.presets,
+      monthly: g.monthly,
+      monthlyPresets: g.monthlyPresets,
+    };
   },
   donationCheckout: async (req) =>
-    guarded(req.body.captchaToken, async (ip) => {
+    guarded(req.body.captchaToken, async () => {
+      if (req.body.frequency === "monthly" && !(await givingOptionsOf(dbFromEnv())).monthly)
+        throw new ValidationError([{ path: "frequency", message: "l'association ne propose pas de don mensuel" }]);
       const { client } = await stripeFromEnv();
-      return createDonationCheckout(dbFromEnv(), client, req.body, publicBase(req), req.idempotencyKey, { scope: `ip:${ip}` });
+      return createDonationCheckout(dbFromEnv(), client, req.body, publicBase(req), req.idempotency?.key);
     }),
   membershipCheckout: async (req) =>
-    guarded(req.body.captchaToken, async (ip) => {
+    guarded(req.body.captchaToken, async () => {
       const { client } = await stripeFromEnv();
-      return createMembershipCheckout(dbFromEnv(), client, loadGivingSettings(), req.body, publicBase(req), req.idempotencyKey, { scope: `ip:${ip}` });
+      const settings = await givingSettingsOf(dbFromEnv());
+      const tiers = settings.tiers.filter((t) => t.active);
+      return createMembershipCheckout(dbFromEnv(), client, { ...settings, tiers }, req.body, publicBase(req), req.idempotency?.key);
     }),
 });
 
-export const handler = (event: HttpEvent) => caller.run(event.requestContext?.http?.sourceIp ?? "unknown", () => inner(event));
+export const handler = (event: HttpEvent) => caller.run(clientIp(event), () => inner(event));

@@ -3,10 +3,9 @@
  * The read key's permissions are checked once per cold start (one log line); an event of the other
  * mode than the key's, or one Stripe refuses to let us read, is an incident answered 200.
  */
-import { dbFromEnv } from "@asso/core/db/client";
-import { loadGivingSettings } from "@asso/core/giving/settings";
-import { checkReadKeyOnce, stripeFromEnv } from "@asso/core/giving/stripe";
-import { handleStripeEvent, verifyStripeEvent } from "@asso/core/giving/webhook";
+import { dbFromEnv } from "@asso/core/db";
+import { checkReadKeyOnce, loadGivingSettings, stripeFromEnv, handleStripeEvent, verifyStripeEvent } from "@asso/core/giving";
+import { givingSettingsOf, noteWebhookEvent } from "@asso/core/settings";
 import { defineGroup } from "../http.js";
 
 // A bad MEMBERSHIP_TIERS stops the function at start, with the bad field named.
@@ -19,8 +18,14 @@ export const handler = defineGroup("webhooks", {
     // Once per cold start, after the first signed event: one log line says whether the read key
     // has every permission it needs (a missing one also makes an incident when it is needed).
     await checkReadKeyOnce(ctx.client);
-    const handled = await handleStripeEvent(dbFromEnv(), ctx.client, loadGivingSettings(), event, { livemode: ctx.livemode });
-    if (!handled) console.log(JSON.stringify({ level: "info", msg: "stripe event applied nothing (needs no action, or made an incident)", type: event.type, id: event.id }));
+    const db = dbFromEnv();
+    // The first-run check "the webhook has received an event" reads this.
+    await noteWebhookEvent(db, event);
+    const handled = await handleStripeEvent(db, ctx.client, await givingSettingsOf(db), event, { livemode: ctx.livemode });
+    if (!handled)
+      console.log(
+        JSON.stringify({ level: "info", msg: "stripe event applied nothing (needs no action, or made an incident)", type: event.type, id: event.id }),
+      );
     return { received: true };
   },
 });

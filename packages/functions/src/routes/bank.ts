@@ -1,6 +1,6 @@
 /** Bank statements and reconciliation. */
 import * as z from "zod";
-import { EntrySchema } from "@asso/core/ledger/schemas";
+import { EntrySchema } from "@asso/core/ledger";
 import {
   BankAccountsSchema,
   BankLineSchema,
@@ -18,7 +18,7 @@ import {
   StripeBalanceQuery,
   StripeBalanceSchema,
   StripeBookInput,
-} from "@asso/core/bank/schemas";
+} from "@asso/core/bank";
 import { defineRoute, type RouteDef } from "../route.js";
 import { Page, READERS, TRESORIER } from "./common.js";
 
@@ -37,6 +37,8 @@ export const bankRoutes = [
     path: "/v1/bank/statements",
     group: "bank",
     operationId: "importStatement",
+    errors: { 415: "Not a statement file type", 422: "The file reads but cannot be taken: balances, account or currency" },
+    rawTypes: ["text/csv", "application/xml", "application/x-ofx", "application/octet-stream"],
     summary:
       "Imports a statement file (CAMT.053 .02/.08, OFX 1.x/2.x, bank CSV with presets); lines already imported are counted as duplicates. A file whose balances do not add up, for an unknown account or another currency is refused (422), nothing written.",
     auth: TRESORIER,
@@ -61,6 +63,7 @@ export const bankRoutes = [
     path: "/v1/bank/lines/{id}",
     group: "bank",
     operationId: "getBankLine",
+    errors: { 404: "No such bank line" },
     summary: "One bank line with its lettrage group, if matched.",
     auth: READERS,
     params: LineIdParam,
@@ -71,6 +74,7 @@ export const bankRoutes = [
     path: "/v1/bank/lines/{id}/match",
     group: "bank",
     operationId: "matchBankLine",
+    errors: { 404: "No such bank line or entry", 409: "Already matched, or the amounts differ" },
     summary: "Accepts a match: the line (and lineIds) explained by the entries, amounts equal to the cent; recorded beside the entries.",
     auth: TRESORIER,
     params: LineIdParam,
@@ -83,6 +87,7 @@ export const bankRoutes = [
     path: "/v1/bank/lines/{id}/match",
     group: "bank",
     operationId: "unmatchBankLine",
+    errors: { 404: "No such bank line", 409: "Not matched, or its year is closed" },
     summary: "Undoes the line's lettrage group, while the fiscal years concerned are open.",
     auth: TRESORIER,
     params: LineIdParam,
@@ -93,6 +98,7 @@ export const bankRoutes = [
     path: "/v1/bank/lines/{id}/entry",
     group: "bank",
     operationId: "createBankLineEntry",
+    errors: { 404: "No such bank line", 409: "Already matched" },
     summary:
       "Creates an unmatched line's entry (journal BQ) from a rule — bank_fees 627, interest 768, supplier 401 (auxiliary account), account — matched in the same transaction.",
     auth: TRESORIER,
@@ -150,6 +156,7 @@ export const bankRoutes = [
     path: "/v1/bank/stripe-balance/book",
     group: "bank",
     operationId: "bookStripeDeductions",
+    errors: { 409: "The year is closed" },
     summary: "Books what Stripe deducted that no webhook books (billing fees, adjustments) up to a date, once per balance transaction.",
     auth: TRESORIER,
     body: StripeBookInput,

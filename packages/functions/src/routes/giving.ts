@@ -1,7 +1,7 @@
 /** The giving routes: public checkout, the Stripe webhook, donors, members, receipts, incidents. */
 import * as z from "zod";
 import { defineRoute, type RouteDef } from "../route.js";
-import { Year } from "@asso/core/ledger/schemas";
+import { Year } from "@asso/core/ledger";
 import {
   CheckoutSchema,
   DonationCheckoutInput,
@@ -9,9 +9,12 @@ import {
   PublicGivingSettingsSchema,
   TiersSchema,
   WebhookAnswer,
-} from "@asso/core/giving/schemas";
-import { DonorListQuery, DonorListSchema, MemberListQuery, MemberListSchema } from "@asso/core/giving/people-schemas";
-import { AnnualReceiptsInput, AnnualReceiptsSchema, ReceiptFileParam, ReceiptListQuery, ReceiptListSchema } from "@asso/core/receipts/schemas";
+  DonorListQuery,
+  DonorListSchema,
+  MemberListQuery,
+  MemberListSchema,
+} from "@asso/core/giving";
+import { AnnualReceiptsInput, AnnualReceiptsSchema, ReceiptFileParam, ReceiptListQuery, ReceiptListSchema } from "@asso/core/receipts";
 import { READERS, TRESORIER } from "./common.js";
 
 export const givingRoutes = [
@@ -38,11 +41,12 @@ export const givingRoutes = [
     path: "/v1/public/donations/checkout",
     group: "public",
     operationId: "donationCheckout",
+    errors: { 429: "Too many checkouts from this address, or right now (Retry-After)", 502: "Stripe did not answer" },
     summary:
       "Starts a Stripe Checkout for a donation (once, or monthly as a subscription). Rate-limited per address (429 with Retry-After); return URLs only on the public base URL.",
     auth: "public",
     body: DonationCheckoutInput,
-    idempotent: true,
+    idempotent: { ignore: ["captchaToken"] },
     response: { status: 201, schema: CheckoutSchema },
   }),
   defineRoute({
@@ -50,10 +54,11 @@ export const givingRoutes = [
     path: "/v1/public/memberships/checkout",
     group: "public",
     operationId: "membershipCheckout",
+    errors: { 429: "Too many checkouts from this address, or right now (Retry-After)", 502: "Stripe did not answer" },
     summary: "Starts a Stripe Checkout for a membership fee (valid for the calendar year). Rate-limited like donations.",
     auth: "public",
     body: MembershipCheckoutInput,
-    idempotent: true,
+    idempotent: { ignore: ["captchaToken"] },
     response: { status: 201, schema: CheckoutSchema },
   }),
   defineRoute({
@@ -61,6 +66,8 @@ export const givingRoutes = [
     path: "/v1/webhooks/stripe",
     group: "webhooks",
     operationId: "stripeWebhook",
+    errors: { 503: "The event depends on another not received yet: Stripe retries it" },
+    rawTypes: ["application/json"],
     summary: "Stripe events, signature checked on the raw body; each booked once whatever the deliveries.",
     auth: "public",
     rawBody: true,
@@ -102,6 +109,7 @@ export const givingRoutes = [
     path: "/v1/receipts/annual",
     group: "people",
     operationId: "annualReceipts",
+    errors: { 409: "The year has not ended" },
     summary: "Issues one recap receipt per monthly subscription for a year that has ended (409 before); subscriptions that have one are skipped.",
     auth: TRESORIER,
     body: AnnualReceiptsInput,
@@ -123,6 +131,7 @@ export const givingRoutes = [
     path: "/v1/receipts/{file}",
     group: "documents",
     operationId: "receiptPdf",
+    errors: { 404: "No such receipt" },
     summary:
       "A tax receipt as a PDF: GET /v1/receipts/{id}.pdf (CERFA 11580), the bytes frozen when it was issued. Not for the délégation: it holds the address.",
     auth: ["tresorier", "auditor"],

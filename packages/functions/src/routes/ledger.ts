@@ -17,7 +17,7 @@ import {
   TrialBalanceSchema,
   YearParam,
   YearsSchema,
-} from "@asso/core/ledger/schemas";
+} from "@asso/core/ledger";
 import { AccountSchema, AccountsSchema } from "../schemas.js";
 import { Page, READERS, TRESORIER } from "./common.js";
 
@@ -36,6 +36,7 @@ export const ledgerRoutes = [
     path: "/v1/ledger/accounts",
     group: "ledger",
     operationId: "addAccount",
+    errors: { 409: "The number is taken" },
     summary: "Adds a sub-account under an existing account (6226 → 62261).",
     auth: TRESORIER,
     body: AccountInput,
@@ -47,6 +48,7 @@ export const ledgerRoutes = [
     path: "/v1/ledger/entries",
     group: "ledger",
     operationId: "postEntry",
+    errors: { 409: "The year is closed or being closed, or the entry was rejected" },
     summary: "Posts a balanced entry; answers once it is validated, with its number and hash.",
     auth: TRESORIER,
     body: PostEntryInput,
@@ -68,6 +70,7 @@ export const ledgerRoutes = [
     path: "/v1/ledger/entries/{id}",
     group: "ledger",
     operationId: "getEntry",
+    errors: { 404: "No such entry" },
     summary: "One entry, with its number once validated.",
     auth: READERS,
     params: IdParam,
@@ -78,6 +81,7 @@ export const ledgerRoutes = [
     path: "/v1/ledger/entries/{id}/reversal",
     group: "ledger",
     operationId: "reverseEntry",
+    errors: { 404: "No such entry", 409: "Already reversed, not validated, a closing entry, or written by another domain" },
     summary: "Writes the reversing entry (extourne); an entry is reversed once at most.",
     auth: TRESORIER,
     params: IdParam,
@@ -100,6 +104,7 @@ export const ledgerRoutes = [
     path: "/v1/ledger/years/{year}/close",
     group: "ledger",
     operationId: "closeYear",
+    errors: { 409: "The year has not ended, is closed already, or a condition of the closing is not met" },
     summary: "Closes a year: result to 120/129, opening entries (AN) in the next year, the year locked.",
     auth: TRESORIER,
     params: YearParam,
@@ -131,6 +136,7 @@ export const ledgerRoutes = [
     path: "/v1/ledger/general-ledger",
     group: "ledger",
     operationId: "generalLedger",
+    errors: { 404: "No such account" },
     summary: "One account's lines in date order with the running balance (grand livre).",
     auth: READERS,
     query: GeneralLedgerQuery,
@@ -169,12 +175,20 @@ export const ledgerRoutes = [
     auth: READERS,
     query: ExportQuery,
     response: { status: 200, contentType: "text/plain; charset=utf-8" },
+    alternatives: [
+      {
+        status: 202,
+        description: "Runs as a job: fetch it from /v1/ledger/exports/{id}",
+        schema: z.object({ id: z.string(), status: ExportJobSchema.shape.status }),
+      },
+    ],
   }),
   defineRoute({
     method: "GET",
     path: "/v1/ledger/exports/{id}",
     group: "ledger",
     operationId: "getExport",
+    errors: { 404: "No such export job" },
     summary: "An export job: its status, and a presigned download link once the file is written.",
     auth: READERS,
     params: ExportIdParam,

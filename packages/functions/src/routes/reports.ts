@@ -1,8 +1,8 @@
 /** The annual report: figures, statements, social metrics, the PDF. */
 import * as z from "zod";
 import { defineRoute, type RouteDef } from "../route.js";
-import { YearParam } from "@asso/core/ledger/schemas";
-import { ImportAnswer, ImportParams, ImportQuery, SocialMetricsInput, SocialMonthSchema, SocialParams, SocialYearQuery } from "@asso/core/social/schemas";
+import { YearParam } from "@asso/core/ledger";
+import { ImportAnswer, ImportParams, ImportQuery, SocialMetricsInput, SocialMonthSchema, SocialParams, SocialYearQuery } from "@asso/core/social";
 import { READERS } from "./common.js";
 
 /** Who may write social statistics: the trésorier and the délégation générale (not the auditor). */
@@ -151,6 +151,14 @@ export const reportRoutes = [
     path: "/v1/social-metrics/{platform}/import",
     group: "reports",
     operationId: "importSocialMetrics",
+    errors: { 415: "Not a file of that platform", 422: "The file reads but cannot be taken" },
+    rawTypes: [
+      "text/csv",
+      "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+      "application/vnd.ms-excel",
+      "application/zip",
+      "application/octet-stream",
+    ],
     summary:
       "Imports a platform's own export, sent as the raw body: LinkedIn page analytics (content, followers or visitors file; XLS, XLSX or CSV; the followers file needs ?followers=<total>&followersAt=<date>) or YouTube Studio (the zip, or its Table data.csv / Chart data.csv / Totals.csv). All months or nothing.",
     auth: SOCIAL_WRITERS,

@@ -1,0 +1,5 @@
+/**
+ * The workflows' door: flows that span domains, each one function that calls the domains' doors
+ * (never their other files). Handlers call one use case of a domain, or one workflow.
+ */
+export {};
