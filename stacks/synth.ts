@@ -37,7 +37,11 @@ export async function synthesize(stage = process.env.STAGE ?? "dev", outdir = jo
 if (import.meta.url === `file://${process.argv[1]}`) {
   try {
     const { assembly } = await synthesize();
-    for (const s of assembly.stacks) console.log(`${s.stackName}: ${s.templateFullPath}`);
+    for (const s of assembly.stacks) {
+      console.log(`${s.stackName}: ${s.templateFullPath}`);
+      // What the CDK CLI would print: the stack's warnings (no ALARM_EMAIL, no MAIL_IDENTITY…).
+      for (const m of s.messages) if (m.level !== "info") console.warn(`  ${m.level}: ${String(m.entry.data)}`);
+    }
   } catch (err) {
     console.error(`npm run synth: ${(err as Error).message}`);
     process.exit(1);

@@ -94,6 +94,8 @@ export interface FunctionInputs {
   publicConcurrency?: number | null;
   /** Reserved concurrency of the webhook function; null: none. */
   webhookConcurrency?: number | null;
+  /** The groups that send mail, and what they are given (constructs/mail.ts `mailSenderGrant`). */
+  mail?: { senders: readonly Group[]; actions: string[]; resources: string[]; environment: Record<string, string> };
   /** The association's settings, as environment variables (stacks/settings.ts `functionSettings`). */
   settings: Record<string, string>;
 }
@@ -142,6 +144,8 @@ export function defineFunctions(ctx: StackContext, i: FunctionInputs): Map<Group
         ["s3:PutObject", "s3:AbortMultipartUpload"],
         needs.files.write.map((p) => files.arnForObjects(`${p}*`)),
       );
+    const sendsMail = i.mail?.senders.includes(group) ? i.mail : undefined;
+    if (sendsMail) allow(sendsMail.actions, sendsMail.resources);
     // A physical name, so the function can name itself (a Ref to itself would be a cycle).
     const functionName = needs.selfInvoke ? `${stack.stackName.slice(0, 50)}-${group}` : undefined;
     if (functionName)
@@ -172,6 +176,7 @@ export function defineFunctions(ctx: StackContext, i: FunctionInputs): Map<Group
         ...(needs.files ? { FILES_BUCKET: files.bucketName } : {}),
         ...(functionName ? { EXPORT_FUNCTION_NAME: functionName, LEDGER_EXPORT_FUNCTION: functionName } : {}),
         ...(captchaSecret ? { CAPTCHA_SECRET_ARN: captchaSecret.secretArn } : {}),
+        ...(sendsMail ? sendsMail.environment : {}),
         ...i.settings,
       },
     });

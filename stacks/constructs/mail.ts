@@ -20,7 +20,15 @@ import {
   SuppressionReasons,
 } from "aws-cdk-lib/aws-ses";
 import { Topic } from "aws-cdk-lib/aws-sns";
+import type { Group } from "@asso/functions";
 import type { StackContext } from "./context.js";
+
+/**
+ * The groups that send mail (the outbox worker, once it exists): each gets `ses:SendEmail` on the
+ * identity and the configuration set only, and MAIL_CONFIGURATION_SET / MAIL_IDENTITY in its
+ * environment. Empty until a sender lands (issue 17: add its group here, or pass `mailSenders`).
+ */
+export const MAIL_SENDERS: readonly Group[] = [];
 
 /** The events that come back to the back-office. */
 export const MAIL_EVENTS = [EmailSendingEvent.BOUNCE, EmailSendingEvent.COMPLAINT, EmailSendingEvent.REJECT] as const;
@@ -69,4 +77,18 @@ export function defineMail({ scope, stage }: StackContext, opts: { identity?: st
   if (identity)
     new CfnOutput(scope, "MailIdentityName", { value: identity.emailIdentityName, description: "The SES identity (a domain: publish its DKIM records)" });
   return { configurationSet, events, identity };
+}
+export type Mail = ReturnType<typeof defineMail>;
+
+/** What a sending group is given: the permission (identity and configuration set only) and the environment naming them. */
+export function mailSenderGrant({ stack }: StackContext, mail: Mail) {
+  const configurationSetArn = stack.formatArn({ service: "ses", resource: "configuration-set", resourceName: mail.configurationSet.configurationSetName });
+  return {
+    actions: ["ses:SendEmail"],
+    resources: [configurationSetArn, ...(mail.identity ? [mail.identity.emailIdentityArn] : [])],
+    environment: {
+      MAIL_CONFIGURATION_SET: mail.configurationSet.configurationSetName,
+      ...(mail.identity ? { MAIL_IDENTITY: mail.identity.emailIdentityName } : {}),
+    },
+  };
 }
