@@ -584,6 +584,11 @@ describe("the stack, hardened (issue 21 item 9)", () => {
     expect(pool.DeletionProtection).toBe("ACTIVE");
     expect(pool.UserPoolTier).toBe("PLUS");
     expect(pool.UserPoolAddOns).toEqual({ AdvancedSecurityMode: "ENFORCED" });
+    const risk = one(prod, "AWS::Cognito::UserPoolRiskConfigurationAttachment");
+    expect(refersTo(risk.UserPoolId, "Staff")).toBe(true);
+    expect(risk.ClientId).toBe("ALL");
+    expect(risk.CompromisedCredentialsRiskConfiguration).toEqual({ Actions: { EventAction: "BLOCK" } });
+    expect(risk.AccountTakeoverRiskConfiguration.Actions.HighAction).toEqual({ EventAction: "BLOCK", Notify: false });
     expect(one(synth("dev", { settings: {} }), "AWS::Cognito::UserPool").DeletionProtection).toBe("INACTIVE");
   });
   it("the table keeps 35 days of point-in-time recovery, and docs/deploy.md says how to restore", () => {

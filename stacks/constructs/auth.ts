@@ -8,6 +8,7 @@ import { HttpJwtAuthorizer } from "aws-cdk-lib/aws-apigatewayv2-authorizers";
 import {
   AccountRecovery,
   CfnUserPoolGroup,
+  CfnUserPoolRiskConfigurationAttachment,
   FeaturePlan,
   Mfa,
   OAuthScope,
@@ -21,6 +22,17 @@ import { slug, type StackContext } from "./context.js";
 
 /** Staff tokens: short-lived access and id tokens, refreshed for a working day. */
 export const TOKEN_LIFETIME = { accessMinutes: 15, idMinutes: 15, refreshHours: 12 } as const;
+
+/**
+ * What threat protection does with a staff sign-in: a password found in a leak is refused (at
+ * sign-in and password change); an account-takeover risk asks for the TOTP code (always required
+ * anyway) when low or medium, and is blocked when high. No notification e-mail (it would need an
+ * SES sender of its own); the blocked attempts are in Cognito's user activity log.
+ */
+export const THREAT_ACTIONS = {
+  compromisedCredentials: "BLOCK",
+  accountTakeover: { low: "MFA_IF_CONFIGURED", medium: "MFA_IF_CONFIGURED", high: "BLOCK" },
+} as const;
 
 export interface StaffPool {
   userPool: UserPool;
@@ -51,6 +63,19 @@ export function defineStaffPool(ctx: StackContext, opts: { authDomainPrefix?: st
       tempPasswordValidity: Duration.days(3),
     },
     removalPolicy: retain,
+  });
+  const notNotified = (eventAction: string) => ({ eventAction, notify: false });
+  new CfnUserPoolRiskConfigurationAttachment(scope, "StaffRisk", {
+    userPoolId: userPool.userPoolId,
+    clientId: "ALL",
+    compromisedCredentialsRiskConfiguration: { actions: { eventAction: THREAT_ACTIONS.compromisedCredentials } },
+    accountTakeoverRiskConfiguration: {
+      actions: {
+        lowAction: notNotified(THREAT_ACTIONS.accountTakeover.low),
+        mediumAction: notNotified(THREAT_ACTIONS.accountTakeover.medium),
+        highAction: notNotified(THREAT_ACTIONS.accountTakeover.high),
+      },
+    },
   });
   for (const role of ROLES) new CfnUserPoolGroup(scope, `Group-${role}`, { userPoolId: userPool.userPoolId, groupName: role });
   const authDomainPrefix = opts.authDomainPrefix ?? `${slug(stack.stackName, 36)}-${stack.account}`;
