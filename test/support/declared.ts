@@ -1,9 +1,11 @@
 /**
  * Every answer a test reads through the stack is checked against the schema its route declares
  * (the schema the OpenAPI document is generated from), so the document cannot lie: a route that
- * answers something else than it declares fails the test that called it.
+ * answers something else than it declares fails the test that called it, and so does a status the
+ * route does not declare.
  */
-import { routes, type RouteDef } from "@asso/functions";
+import { appendFileSync } from "node:fs";
+import { routes, statusesOf, type RouteDef } from "@asso/functions";
 
 const table = (routes as readonly RouteDef[]).map((r) => ({
   route: r,
@@ -17,9 +19,18 @@ export function routeFor(method: string, path: string): RouteDef | undefined {
   return candidates.find((t) => t.route.path === bare)?.route ?? candidates.sort((a, b) => b.route.path.length - a.route.path.length)[0]?.route;
 }
 
-/** Throws when a JSON answer with the route's declared status does not match its declared schema. */
+/**
+ * Throws when a route answers a status it does not declare (its successes and `problemsOf`: the
+ * route table's `errors` and the edge's own), or a JSON answer with the route's declared status
+ * that does not match its declared schema.
+ */
 export async function checkDeclared(method: string, path: string, res: Response): Promise<void> {
   const route = routeFor(method, path);
+  if (route && !statusesOf(route).includes(res.status)) {
+    const why = `${method} ${path} answered ${res.status}, a status its route (${route.operationId}) does not declare (${statusesOf(route).join(", ")})`;
+    if (process.env.DECLARED_SURVEY) appendFileSync(process.env.DECLARED_SURVEY, `${route.operationId} ${res.status}\n`);
+    else throw new Error(why);
+  }
   const schema = route?.response.schema;
   if (!route || !schema || res.status !== route.response.status) return;
   if (!(res.headers.get("content-type") ?? "").includes("json")) return;

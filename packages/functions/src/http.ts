@@ -18,8 +18,13 @@ import {
   type FieldError,
 } from "@asso/core/errors";
 import { loadSecrets } from "@asso/core/secrets";
+import { dbFromEnv } from "@asso/core/db";
+import { currentSettings } from "@asso/core/settings";
+import { sha256Hex, requestHash } from "@asso/core/hash";
+import { checkKey, claim, completeClaim, intentOf, releaseClaim, type Claim, type Idempotency, type StoredAnswer } from "@asso/core/idempotency";
 import { timingSafeEqual } from "node:crypto";
 import { ORIGIN_VERIFY_HEADER, VIEWER_IP_HEADER } from "./headers.js";
+import { GROUP_NEEDS } from "./groups.js";
 import { parseGroups, type Principal } from "./roles.js";
 import { routeKey, type Group, type RouteDef } from "./route.js";
 import { routes, type AppRoute } from "./routes.js";
@@ -45,7 +50,12 @@ export interface Request<R extends RouteDef = RouteDef> {
   rawBody: Buffer;
   headers: Record<string, string>;
   principal: Principal | undefined;
-  idempotencyKey: string | undefined;
+  /**
+   * On a route declared `idempotent`, when the caller sent an `Idempotency-Key`: the key the edge
+   * claimed (scoped to the caller, expiring), for a use case that writes its marker inside its own
+   * transaction. Replays never reach the operation: the edge answers them.
+   */
+  idempotency: Idempotency | undefined;
   requestId: string;
 }
 
@@ -200,6 +210,15 @@ function parseBody(route: RouteDef, raw: Buffer, headers: Record<string, string>
   }
 }
 
+function isDecodable(value: string): boolean {
+  try {
+    decodeURIComponent(value);
+    return true;
+  } catch {
+    return false;
+  }
+}
+
 function parseInputs(route: RouteDef, event: HttpEvent, headers: Record<string, string>, raw: Buffer) {
   const errors: FieldError[] = [];
   const run = (schema: z.ZodType | undefined, input: unknown) => {
@@ -211,6 +230,9 @@ function parseInputs(route: RouteDef, event: HttpEvent, headers: Record<string, 
     }
     return r.data;
   };
+  // API Gateway hands path parameters decoded; one still holding a malformed escape is refused by name.
+  for (const [name, value] of Object.entries(event.pathParameters ?? {}))
+    if (value?.includes("%") && !isDecodable(value)) errors.push({ path: name, message: "is not valid percent-encoding" });
   const params = run(route.params, event.pathParameters ?? {});
   const query = run(route.query, event.queryStringParameters ?? {});
   const bodyInput = parseBody(route, raw, headers);
@@ -223,6 +245,67 @@ function parseInputs(route: RouteDef, event: HttpEvent, headers: Record<string, 
 export function rawBodyOf(event: Pick<HttpEvent, "body" | "isBase64Encoded">): Buffer {
   if (event.body === undefined || event.body === null) return Buffer.alloc(0);
   return event.isBase64Encoded ? Buffer.from(event.body, "base64") : Buffer.from(event.body, "utf8");
+}
+
+// ---------------------------------------------------------------- idempotency
+
+/** Who a key belongs to: the token's subject on staff routes, the caller's address on public ones. */
+function keyScope(route: RouteDef, event: HttpEvent, principal: Principal | undefined): string {
+  return route.auth === "public" ? `ip:${clientIp(event)}` : `sub:${principal?.subject ?? "unknown"}`;
+}
+
+/** What a request asks for, as the key is bound to it: inputs parsed, the raw body's hash, declared fields left out. */
+function askedFor(route: RouteDef, inputs: { params: unknown; query: unknown; body: unknown }, raw: Buffer): string {
+  const ignore = typeof route.idempotent === "object" ? route.idempotent.ignore : [];
+  const body =
+    inputs.body && typeof inputs.body === "object" && ignore.length
+      ? Object.fromEntries(Object.entries(inputs.body as Record<string, unknown>).filter(([k]) => !ignore.includes(k)))
+      : inputs.body;
+  return requestHash({ params: inputs.params ?? null, query: inputs.query ?? null, body: body ?? null, raw: route.rawBody ? sha256Hex(raw) : null });
+}
+
+const fromStored = (a: StoredAnswer): HttpResult => ({
+  statusCode: a.status,
+  headers: { ...a.headers, "idempotent-replayed": "true" },
+  ...(a.body !== undefined ? { body: a.body } : {}),
+  ...(a.base64 ? { isBase64Encoded: true } : {}),
+});
+
+const toStored = (r: HttpResult): StoredAnswer => ({
+  status: r.statusCode ?? 200,
+  headers: Object.fromEntries(Object.entries(r.headers ?? {}).map(([k, v]) => [k, String(v)])),
+  ...(r.body !== undefined ? { body: r.body } : {}),
+  ...(r.isBase64Encoded ? { base64: true } : {}),
+});
+
+/**
+ * Runs `run` once per (operation, caller, key): the first successful answer is stored and every
+ * replay answers it; a failure gives the key back. Without a key, or on a route not declared
+ * idempotent, `run` simply runs.
+ */
+async function once(
+  route: RouteDef,
+  key: string | undefined,
+  scope: () => string,
+  asked: () => string,
+  run: (idem: Idempotency | undefined) => Promise<HttpResult>,
+): Promise<HttpResult> {
+  if (!route.idempotent || key === undefined) return run(undefined);
+  const db = dbFromEnv();
+  const outcome = await claim(db, { operation: route.operationId, scope: scope(), key, requestHash: asked(), public: route.auth === "public" });
+  if ("replay" in outcome) return fromStored(outcome.replay);
+  const mine: Claim = outcome.run;
+  let result: HttpResult;
+  try {
+    result = await run(intentOf(mine));
+  } catch (err) {
+    await releaseClaim(db, mine).catch(() => undefined);
+    throw err;
+  }
+  const status = result.statusCode ?? 200;
+  if (status >= 200 && status < 300) await completeClaim(db, mine, toStored(result));
+  else await releaseClaim(db, mine);
+  return result;
 }
 
 // ---------------------------------------------------------------- the handler factory
@@ -254,6 +337,7 @@ export function defineGroup<G extends Group>(group: G, ops: NoInfer<OpsOf<G>>) {
   const operations = ops as unknown as Record<string, Operation<RouteDef>>;
   for (const r of table.values()) if (!operations[r.operationId]) throw new Error(`group ${group}: no operation for ${r.operationId}`);
 
+  const readsSettings = GROUP_NEEDS[group].table !== "none";
   return async function handler(event: HttpEvent): Promise<HttpResult> {
     const requestId = event.requestContext?.requestId ?? "unknown";
     const route = table.get(event.routeKey);
@@ -262,16 +346,24 @@ export function defineGroup<G extends Group>(group: G, ops: NoInfer<OpsOf<G>>) {
       const headers = lowerHeaders(event);
       checkOrigin(headers);
       if (!route) throw new NotFoundError(`No route ${event.routeKey}.`);
+      // The association's settings (cached a short time): the fiscal year start the dates read.
+      if (readsSettings && process.env.TABLE_NAME) await currentSettings(dbFromEnv());
       const principal = principalOf(event);
       checkAccess(route, principal);
       const rawBody = rawBodyOf(event);
       const { params, query, body } = parseInputs(route, event, headers, rawBody);
       const key = headers["idempotency-key"];
-      if (key !== undefined && (key.length === 0 || key.length > 255))
-        throw new ValidationError([{ path: "Idempotency-Key", message: "must be 1 to 255 characters" }]);
-      const req = { route, params, query, body, rawBody, headers, principal, idempotencyKey: key, requestId };
-      const out = await operations[route.operationId]!(req as Request<RouteDef>);
-      return toResult(route, out);
+      if (key !== undefined) checkKey(key, route.auth === "public");
+      return await once(
+        route,
+        key,
+        () => keyScope(route, event, principal),
+        () => askedFor(route, { params, query, body }, rawBody),
+        async (idempotency) => {
+          const req = { route, params, query, body, rawBody, headers, principal, idempotency, requestId };
+          return toResult(route, await operations[route.operationId]!(req as Request<RouteDef>));
+        },
+      );
     } catch (err) {
       return errorToResult(err, requestId, route ? routeKey(route) : undefined);
     }

@@ -3,7 +3,7 @@
  * hand): paths, parameters, bodies, answers, security and the problem+json error shape.
  */
 import * as z from "zod";
-import type { RouteDef } from "./route.js";
+import { problemsOf, type RouteDef } from "./route.js";
 import { routes } from "./routes.js";
 import { ProblemSchema } from "./schemas.js";
 
@@ -40,56 +40,95 @@ function parameters(route: RouteDef): Json[] {
   };
   add("path", route.params);
   add("query", route.query);
-  if (route.method === "POST" && route.auth !== "public")
-    out.push({ name: "Idempotency-Key", in: "header", required: false, schema: { type: "string", maxLength: 255 } });
+  if (route.idempotent)
+    out.push({
+      name: "Idempotency-Key",
+      in: "header",
+      required: false,
+      description: "Sent again with the same request, answers the first answer and writes nothing (24 h, per caller).",
+      schema: { type: "string", minLength: 1, maxLength: route.auth === "public" ? 100 : 255 },
+    });
   return out;
 }
 
 const problemRef = { $ref: "#/components/schemas/Problem" };
-const problemAnswer = (description: string) => ({ description, content: { "application/problem+json": { schema: problemRef } } });
+const problemAnswer = (status: number, description: string): Json => ({
+  description,
+  ...(status === 429 ? { headers: { "Retry-After": { description: "Seconds to wait", schema: { type: "integer", minimum: 1 } } } } : {}),
+  content: { "application/problem+json": { schema: problemRef } },
+});
+
+function success(description: string, schema: z.ZodType | undefined, contentType: string | undefined): Json {
+  return {
+    description,
+    content: { [contentType ?? "application/json"]: { schema: schema ? schemaOf(schema, "output") : { type: "string", format: "binary" } } },
+  };
+}
+
+function requestBody(route: RouteDef): Json | undefined {
+  if (route.body) return { required: !route.bodyOptional, content: { "application/json": { schema: schemaOf(route.body, "input") } } };
+  if (!route.rawBody) return undefined;
+  const types = route.rawTypes ?? ["application/octet-stream"];
+  return {
+    required: true,
+    description: `The file itself as the body (${Math.round((route.maxBodyBytes ?? 1024 * 1024) / 1024 / 1024)} MiB at most).`,
+    content: Object.fromEntries(types.map((t) => [t, { schema: { type: "string", format: "binary" } }])),
+  };
+}
+
+function operation(route: RouteDef): Json {
+  const responses: Record<string, Json> = {
+    [route.response.status]: success("Success", route.response.schema, route.response.contentType),
+  };
+  for (const a of route.alternatives ?? []) responses[a.status] = success(a.description, a.schema, a.contentType);
+  for (const [status, why] of Object.entries(problemsOf(route))) responses[status] = problemAnswer(Number(status), why);
+  const body = requestBody(route);
+  return {
+    operationId: route.operationId,
+    summary: route.summary,
+    tags: [route.group],
+    ...(route.auth === "public" ? { security: [] } : { security: [{ bearer: [] }], "x-roles": route.auth }),
+    parameters: parameters(route),
+    ...(body ? { requestBody: body } : {}),
+    responses,
+  };
+}
+
+const TAGS: Record<string, string> = {
+  system: "Health, this description, the caller",
+  ledger: "The double-entry ledger: chart, entries, years and closing, balances, exports",
+  public: "The public giving page: tiers, settings, Stripe Checkout",
+  webhooks: "Stripe events",
+  people: "Donors, members, receipts, payment incidents",
+  documents: "Receipt PDFs",
+  grants: "Funders, grants, expenses and invoices, fonds dédiés",
+  bank: "Bank statements and reconciliation",
+  reports: "The annual report and social metrics",
+};
 
 export function buildOpenApi(serverUrl = "/"): Json {
   components = {};
+  // The problem shape first: its definition is hoisted into `components` like every named schema.
+  const problem = schemaOf(ProblemSchema, "output");
+  if (!("Problem" in components)) components.Problem = problem;
   const paths: Record<string, Record<string, Json>> = {};
-  for (const route of routes as readonly RouteDef[]) {
-    const op: Json = {
-      operationId: route.operationId,
-      summary: route.summary,
-      tags: [route.group],
-      parameters: parameters(route),
-      responses: {
-        [route.response.status]: {
-          description: "Success",
-          content: {
-            [route.response.contentType ?? "application/json"]: {
-              schema: route.response.schema ? schemaOf(route.response.schema, "output") : { type: "string", format: "binary" },
-            },
-          },
-        },
-        ...(route.body || route.params || route.query ? { 400: problemAnswer("Invalid input; every bad field listed") } : {}),
-        ...(route.auth === "public" ? {} : { 401: problemAnswer("No or invalid token"), 403: problemAnswer("Role not allowed") }),
-        409: problemAnswer("Business conflict"),
-        500: problemAnswer("Internal error"),
-      },
-    };
-    if (route.auth !== "public") {
-      op.security = [{ bearer: [] }];
-      op["x-roles"] = route.auth;
-    }
-    if (route.body) op.requestBody = { required: true, content: { "application/json": { schema: schemaOf(route.body, "input") } } };
-    (paths[route.path] ??= {})[route.method.toLowerCase()] = op;
-  }
+  for (const route of routes as readonly RouteDef[]) (paths[route.path] ??= {})[route.method.toLowerCase()] = operation(route);
+  const used = new Set((routes as readonly RouteDef[]).map((r) => r.group));
   return {
     openapi: "3.1.0",
     info: {
       title: "Association back-office API",
       version: "1",
       description: "Ledger, giving, receipts and reports for a French association (loi 1901). Money is integer cents.",
+      license: { name: "GNU Affero General Public License v3.0 or later", identifier: "AGPL-3.0-or-later" },
     },
     servers: [{ url: serverUrl }],
+    tags: Object.entries(TAGS)
+      .filter(([name]) => used.has(name as RouteDef["group"]))
+      .map(([name, description]) => ({ name, description })),
     paths,
     components: {
-      schemas: { ...components, Problem: schemaOf(ProblemSchema, "output") },
+      schemas: { ...components },
       securitySchemes: { bearer: { type: "http", scheme: "bearer", bearerFormat: "JWT" } },
     },
   };

@@ -21,14 +21,9 @@ import { drain } from "./sequencer.js";
 import { appendDraft, readEntry, readEntryAndLease, readIdempotency } from "./store.js";
 import { now, nowMs, nowIso } from "../clock.js";
 
-export interface Idempotency {
-  operation: string;
-  key: string;
-  /** sha256 of what the request asked for; a replay with another body is refused. */
-  requestHash: string;
-  /** When the marker expires (epoch seconds): the edge's claim's `ttl` (core/idempotency.ts). */
-  ttl?: number;
-}
+/** The marker a posting writes in its transaction: the key the HTTP edge claimed (core/idempotency.ts). */
+export type { Idempotency } from "../idempotency.js";
+import type { Idempotency } from "../idempotency.js";
 
 export { requestHash } from "../hash.js";
 
