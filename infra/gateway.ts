@@ -86,13 +86,43 @@ async function readBody(req: IncomingMessage, limit: number): Promise<Buffer | "
   return Buffer.concat(chunks);
 }
 
+/** A path segment as API Gateway hands it: percent-decoded; a malformed escape is the caller's fault (400). */
+function decodeSegment(raw: string): string | undefined {
+  try {
+    return decodeURIComponent(raw);
+  } catch {
+    return undefined;
+  }
+}
+
+/**
+ * True when `host` (the Host header) names this machine's loopback: what the local sign-in
+ * answers to. A page on another site whose name resolves to 127.0.0.1 (DNS rebinding) sends its
+ * own name as Host and is refused.
+ */
+export function isLoopbackHost(host: string | undefined): boolean {
+  if (!host) return false;
+  const m = /^(\[[^\]]+\]|[^:]+)(?::(\d{1,5}))?$/.exec(host.trim().toLowerCase());
+  if (!m) return false;
+  const name = m[1]!;
+  return name === "localhost" || name === "[::1]" || /^127(\.\d{1,3}){3}$/.test(name);
+}
+
+/** A file or answer the gateway serves beside the API (the pages, the console, the local sign-in). */
+export interface StaticRoute {
+  contentType: string;
+  body: () => string | Buffer;
+  /** Served only to a request whose Host is this machine's loopback (the dev sign-in: DNS rebinding). */
+  loopbackOnly?: boolean;
+}
+
 export interface GatewayOptions {
   identity: Identity;
   /** Environment the handlers see (TABLE_NAME, DYNAMODB_ENDPOINT, …); set on process.env. */
   env?: Record<string, string>;
   loadHandler?: HandlerLoader;
   /** Extra non-API paths served as-is (the public page in dev). */
-  staticRoutes?: Record<string, { contentType: string; body: () => string | Buffer }>;
+  staticRoutes?: Record<string, StaticRoute>;
 }
 
 export function createGateway(opts: GatewayOptions): Server {
@@ -106,7 +136,11 @@ export function createGateway(opts: GatewayOptions): Server {
       const url = new URL(req.url ?? "/", "http://localhost");
       const method = (req.method ?? "GET").toUpperCase();
       const extra = opts.staticRoutes?.[url.pathname];
-      if (extra && method === "GET") return send(res, 200, { "content-type": extra.contentType }, extra.body(), kindOf(url.pathname));
+      if (extra && method === "GET") {
+        if (extra.loopbackOnly && !isLoopbackHost(req.headers.host))
+          return sendProblem(res, 403, "Forbidden", "The local sign-in answers on 127.0.0.1 or localhost only.", "forbidden");
+        return send(res, 200, { "content-type": extra.contentType }, extra.body(), kindOf(url.pathname));
+      }
 
       let match: { c: CompiledRoute; values: string[] } | undefined;
       for (const c of compiled) {
@@ -140,7 +174,21 @@ export function createGateway(opts: GatewayOptions): Server {
 
       const query: Record<string, string> = {};
       for (const [k, v] of url.searchParams) query[k] = query[k] === undefined ? v : `${query[k]},${v}`;
-      const pathParameters = Object.fromEntries(match.c.names.map((n, i) => [n, decodeURIComponent(match!.values[i]!)]));
+      const decoded = match.values.map(decodeSegment);
+      if (decoded.some((v) => v === undefined))
+        return send(
+          res,
+          400,
+          { "content-type": "application/problem+json" },
+          JSON.stringify({
+            type: "/problems/validation",
+            title: "Invalid request",
+            status: 400,
+            detail: "1 invalid field",
+            errors: match.c.names.filter((_n, i) => decoded[i] === undefined).map((n) => ({ path: n, message: "is not valid percent-encoding" })),
+          }),
+        );
+      const pathParameters = Object.fromEntries(match.c.names.map((n, i) => [n, decoded[i]!]));
       const now = new Date();
       const text = isTextBody(headers["content-type"]);
       const event: HttpEvent = {

@@ -1,7 +1,8 @@
 /**
  * The dev identity: what stands in for the Cognito user pool on one machine. It has its own RSA key
- * and JWKS, issues tokens shaped like Cognito ID tokens (`cognito:groups`), and verifies them the
- * way the HTTP API JWT authorizer does (signature against the JWKS, issuer, audience, expiry).
+ * and JWKS, issues tokens shaped like Cognito ID tokens (`cognito:groups`), each with its `exp`, and
+ * verifies them the way the HTTP API JWT authorizer does (signature against the JWKS, issuer,
+ * audience, expiry; a token without `exp` is refused).
  */
 import { createPrivateKey, sign as rsaSign, type JsonWebKey as NodeJwk } from "node:crypto";
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from "node:fs";
@@ -79,7 +80,13 @@ export async function createIdentity(keyFile?: string): Promise<Identity> {
         .sign(privateKey);
     },
     async verify(token) {
-      const { payload } = await jwtVerify(token, keySet, { issuer: DEV_ISSUER, audience: DEV_AUDIENCE, algorithms: ["RS256"] });
+      // Like API Gateway's JWT authorizer: a token without `exp` is refused, whatever its signature.
+      const { payload } = await jwtVerify(token, keySet, {
+        issuer: DEV_ISSUER,
+        audience: DEV_AUDIENCE,
+        algorithms: ["RS256"],
+        requiredClaims: ["exp", "iat", "sub"],
+      });
       return payload;
     },
     tokenSync(groups, opts = {}) {
@@ -104,11 +111,16 @@ export const DEV_ROLES = ["tresorier", "delegation", "auditor"] as const;
  * token from the dev identity. Served by the local gateway only (infra/web.ts); nothing in stacks/
  * deploys it, so it never exists in AWS.
  */
-export function devSignInRoutes(identity: Identity, ttlSeconds = 3600): Record<string, { contentType: string; body: () => string }> {
+export function devSignInRoutes(identity: Identity, ttlSeconds = 3600): Record<string, { contentType: string; body: () => string; loopbackOnly: true }> {
   return Object.fromEntries(
     DEV_ROLES.map((role) => [
       `/console/dev-token/${role}`,
-      { contentType: "application/json", body: () => JSON.stringify({ idToken: identity.tokenSync(role, { ttlSeconds }), expiresIn: ttlSeconds }) },
+      {
+        contentType: "application/json",
+        body: () => JSON.stringify({ idToken: identity.tokenSync(role, { ttlSeconds }), expiresIn: ttlSeconds }),
+        // Only to a page this machine serves: another site resolving to 127.0.0.1 (DNS rebinding) is refused.
+        loopbackOnly: true,
+      },
     ]),
   );
 }

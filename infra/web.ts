@@ -15,7 +15,7 @@ const TYPES: Record<string, string> = { html: "text/html; charset=utf-8", css: "
 /** What the console reads at `/console/config.json` on one machine (the stack writes the Cognito one). */
 export const LOCAL_CONSOLE_CONFIG = { auth: "local", roles: DEV_ROLES, tokenPath: "/console/dev-token/" } as const;
 
-type StaticRoute = { contentType: string; body: () => Buffer | string };
+type StaticRoute = { contentType: string; body: () => Buffer | string; loopbackOnly?: boolean };
 
 /**
  * The static routes. `identity` signs the console's local sign-in tokens; by default the identity

@@ -2,7 +2,10 @@
  * The foundation through the real HTTP surface: the auth matrix generated from the route table,
  * the error model, and the events the local gateway hands to the handlers.
  */
+import { mkdtempSync, readFileSync } from "node:fs";
 import { request } from "node:http";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { ROLES, routes, type RouteDef } from "@asso/functions";
 import { createGateway, listen } from "../infra/gateway.js";
@@ -103,6 +106,34 @@ describe("tokens", () => {
     const res = await stack.call("GET", path, { role: null, headers: { authorization: `Bearer ${token}` } });
     expect(res.status).toBe(403);
   });
+  it("a token without exp → 401, though its signature, issuer and audience are right (issue 21: dev tokens carry exp)", async () => {
+    const { createIdentity } = await import("../infra/identity.js");
+    const { SignJWT, importJWK } = await import("jose");
+    const dir = mkdtempSync(join(tmpdir(), "dev-key-"));
+    const keyFile = join(dir, "key.json");
+    const identity = await createIdentity(keyFile);
+    const stored = JSON.parse(readFileSync(keyFile, "utf8")) as { kid: string; privateJwk: Record<string, unknown> };
+    const key = await importJWK(stored.privateJwk, "RS256");
+    const forever = await new SignJWT({ "cognito:groups": ["tresorier"], token_use: "id" })
+      .setProtectedHeader({ alg: "RS256", kid: stored.kid, typ: "JWT" })
+      .setSubject("dev-tresorier")
+      .setIssuer(identity.issuer)
+      .setAudience(identity.audience)
+      .setIssuedAt()
+      .sign(key);
+    await expect(identity.verify(forever)).rejects.toThrow();
+    await expect(identity.verify(await identity.token("tresorier"))).resolves.toMatchObject({ sub: "dev-tresorier" });
+    const server = createGateway({ identity });
+    const port = await listen(server, 0);
+    try {
+      const at = (t: string) => fetch(`http://127.0.0.1:${port}${path}`, { headers: { authorization: `Bearer ${t}` } });
+      expect((await at(forever)).status).toBe(401);
+      expect((await at(await identity.token("tresorier"))).status).toBe(200);
+      expect(JSON.parse(Buffer.from(identity.tokenSync("auditor").split(".")[1]!, "base64url").toString()).exp).toBeGreaterThan(Date.now() / 1000);
+    } finally {
+      await new Promise<void>((ok) => server.close(() => ok()));
+    }
+  });
   it("a malformed Authorization header → 401", async () => {
     const res = await stack.call("GET", path, { role: null, headers: { authorization: "Basic abc" } });
     expect(res.status).toBe(401);
@@ -114,6 +145,77 @@ describe("errors", () => {
     const res = await stack.call("GET", "/v1/nothing-here", { role: null });
     expect(res.status).toBe(404);
     await problemOf(res);
+  });
+  it("bug: a malformed percent-encoding in a path answered 500; it is a 400 problem naming the parameter", async () => {
+    for (const path of ["/v1/ledger/entries/%E0%A4%A", "/v1/ledger/entries/%", "/v1/receipts/%ZZ.pdf"]) {
+      const res = await stack.call("GET", path, { role: "auditor" });
+      expect(res.status, path).toBe(400);
+      const body = await problemOf(res);
+      expect(body.errors?.[0]?.message).toMatch(/percent-encoding/);
+    }
+  });
+  it("the edge refuses a path parameter still holding a malformed escape (400, named), as API Gateway may hand it", async () => {
+    const { handler } = (await import("../packages/functions/src/handlers/ledger.js")) as never as {
+      handler: (e: unknown) => Promise<{ statusCode: number; body: string }>;
+    };
+    const token = { sub: "dev-auditor", "cognito:groups": "[auditor]" };
+    const res = await handler({
+      version: "2.0",
+      routeKey: "GET /v1/ledger/entries/{id}",
+      rawPath: "/v1/ledger/entries/%E0%A4%A",
+      headers: {},
+      pathParameters: { id: "%E0%A4%A" },
+      requestContext: { requestId: "pct", http: { method: "GET", path: "/", sourceIp: "127.0.0.1" }, authorizer: { jwt: { claims: token, scopes: null } } },
+      isBase64Encoded: false,
+    });
+    expect(res.statusCode).toBe(400);
+    expect(JSON.parse(res.body).errors.map((e: { path: string }) => e.path)).toContain("id");
+  });
+  it("the local sign-in refuses a foreign Host (DNS rebinding) and answers on loopback names", async () => {
+    const port = new URL(stack.url).port;
+    const get = (host: string) =>
+      new Promise<number>((ok, ko) => {
+        const r = request({ host: "127.0.0.1", port, path: "/console/dev-token/tresorier", method: "GET", headers: { host } }, (res) => {
+          res.resume();
+          res.on("end", () => ok(res.statusCode ?? 0));
+        });
+        r.on("error", ko);
+        r.end();
+      });
+    for (const host of ["evil.example", `evil.example:${port}`, "127.0.0.1.nip.io", "localhost.evil.example"]) expect(await get(host), host).toBe(403);
+    for (const host of [`127.0.0.1:${port}`, `localhost:${port}`, `[::1]:${port}`]) expect(await get(host), host).toBe(200);
+  });
+  it("the local S3 refuses unsigned requests, as a private bucket does; signed and presigned ones pass (issue 21)", async () => {
+    const { S3Client, PutObjectCommand, GetObjectCommand } = await import("@aws-sdk/client-s3");
+    const { getSignedUrl } = await import("@aws-sdk/s3-request-presigner");
+    const s3 = new S3Client({
+      endpoint: stack.s3.endpoint,
+      region: "eu-west-3",
+      forcePathStyle: true,
+      credentials: { accessKeyId: "S3RVER", secretAccessKey: "S3RVER" },
+    });
+    const bucket = stack.s3.env.FILES_BUCKET;
+    await s3.send(new PutObjectCommand({ Bucket: bucket, Key: "receipts/secret.pdf", Body: "%PDF-1.7 secret" }));
+    for (const [method, path] of [
+      ["GET", `/${bucket}/receipts/secret.pdf`],
+      ["GET", `/${bucket}`],
+      ["PUT", `/${bucket}/invoices/dropped.pdf`],
+      ["DELETE", `/${bucket}/receipts/secret.pdf`],
+    ] as const) {
+      const res = await fetch(`${stack.s3.endpoint}${path}`, { method, ...(method === "PUT" ? { body: "x" } : {}) });
+      expect(res.status, `${method} ${path}`).toBe(403);
+      expect(await res.text()).toContain("AccessDenied");
+    }
+    const presigned = await getSignedUrl(s3 as never, new GetObjectCommand({ Bucket: bucket, Key: "receipts/secret.pdf" }) as never, { expiresIn: 60 });
+    const ok = await fetch(presigned);
+    expect(ok.status).toBe(200);
+    expect(await ok.text()).toBe("%PDF-1.7 secret");
+    // A CORS preflight is s3rver's to answer (by the bucket's CORS rules), not refused as unsigned.
+    const preflight = await fetch(`${stack.s3.endpoint}/${bucket}/receipts/secret.pdf`, {
+      method: "OPTIONS",
+      headers: { origin: stack.url, "access-control-request-method": "PUT" },
+    });
+    expect(await preflight.text()).not.toContain("Anonymous access is refused");
   });
   it("a body over the gateway limit (10 MiB) → 413 problem", async () => {
     const res = await rawRequest(new URL(stack.url).port, "GET", "/v1/health", "application/json", Buffer.alloc(10 * 1024 * 1024 + 1, 32));
@@ -135,7 +237,8 @@ describe("health and the API description", () => {
     for (const route of routes as readonly RouteDef[]) {
       const op = doc.paths[route.path]?.[route.method.toLowerCase()];
       expect(op?.operationId).toBe(route.operationId);
-      expect(op?.security !== undefined).toBe(route.auth !== "public");
+      // Public operations say so (`security: []`, issue 21), staff ones name the bearer token.
+      expect(op?.security).toEqual(route.auth === "public" ? [] : [{ bearer: [] }]);
     }
     // Request schemas come from the zod schemas themselves; every $ref resolves inside the document.
     const full = doc as unknown as { components: { schemas: Record<string, { required: string[]; properties: { lines: { minItems: number } } }> } };
