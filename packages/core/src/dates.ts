@@ -26,13 +26,21 @@ export function compactDate(date: string): string {
 
 // ---------------------------------------------------------------- fiscal years
 
+let savedStartMonth: number | undefined;
+
+/** The fiscal year start saved in the settings (settings/, section `year`); undefined: the environment's. */
+export function useFiscalStartMonth(month: number | undefined): void {
+  savedStartMonth = month;
+}
+
 /**
- * The first month (1–12) of the association's fiscal year: `FISCAL_YEAR_START_MONTH`, default 1
+ * The first month (1–12) of the association's fiscal year (the saved setting when there is one): `FISCAL_YEAR_START_MONTH`, default 1
  * (calendar years, the contract's default). A fiscal year is named after the calendar year of its
  * first day: with a start in September, 2024 runs from 2024-09-01 to 2025-08-31.
  */
-export function fiscalStartMonth(env: Record<string, string | undefined> = process.env): number {
-  const raw = env.FISCAL_YEAR_START_MONTH;
+export function fiscalStartMonth(env?: Record<string, string | undefined>): number {
+  if (env === undefined && savedStartMonth !== undefined) return savedStartMonth;
+  const raw = (env ?? process.env).FISCAL_YEAR_START_MONTH;
   if (raw === undefined || raw === "") return 1;
   const m = Number(raw);
   if (!Number.isInteger(m) || m < 1 || m > 12) throw new Error(`FISCAL_YEAR_START_MONTH must be a month number from 1 to 12, not ${JSON.stringify(raw)}`);

@@ -62,6 +62,13 @@ export class ConflictError extends DomainError {
   readonly slug = "conflict";
 }
 
+/** The caller's copy is stale: what it read was changed in the meantime (If-Match, 412). */
+export class PreconditionFailedError extends DomainError {
+  readonly status = 412;
+  readonly title = "Precondition failed";
+  readonly slug = "precondition-failed";
+}
+
 export class PayloadTooLargeError extends DomainError {
   readonly status = 413;
   readonly title = "Payload too large";

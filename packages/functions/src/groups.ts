@@ -24,8 +24,8 @@ export interface GroupNeeds {
   timeoutSeconds?: number;
 }
 
-/** The pk prefixes the public checkout writes: checkout records, public idempotency answers, rate buckets (payments/records.ts). */
-export const PUBLIC_LEADING_KEYS = ["CHECKOUT#*", "PUBIDEM#*", "RATE#*"] as const;
+/** The pk prefixes the public checkout writes: checkout records, public idempotency answers, rate buckets (payments/records.ts); and the settings it reads (tiers, giving options, checkout limits). */
+export const PUBLIC_LEADING_KEYS = ["CHECKOUT#*", "PUBIDEM#*", "RATE#*", "SETTINGS"] as const;
 
 export const GROUP_NEEDS: Record<Group, GroupNeeds> = {
   system: { table: "none", stripe: false, memoryMb: 256 },
@@ -37,4 +37,5 @@ export const GROUP_NEEDS: Record<Group, GroupNeeds> = {
   grants: { table: "readwrite", stripe: false, memoryMb: 1024, files: { read: ["invoices/"], write: ["invoices/"] } },
   bank: { table: "readwrite", stripe: "read", memoryMb: 1024 },
   reports: { table: "readwrite", stripe: false, memoryMb: 1536, files: { read: [""] } },
+  settings: { table: "readwrite", stripe: "read", memoryMb: 512, files: { read: ["logo/"], write: ["logo/"] } },
 };

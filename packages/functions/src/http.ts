@@ -19,7 +19,6 @@ import {
 } from "@asso/core/errors";
 import { loadSecrets } from "@asso/core/secrets";
 import { dbFromEnv } from "@asso/core/db";
-import { currentSettings } from "@asso/core/settings";
 import { sha256Hex, requestHash } from "@asso/core/hash";
 import { checkKey, claim, completeClaim, intentOf, releaseClaim, type Claim, type Idempotency, type StoredAnswer } from "@asso/core/idempotency";
 import { timingSafeEqual } from "node:crypto";
@@ -346,8 +345,9 @@ export function defineGroup<G extends Group>(group: G, ops: NoInfer<OpsOf<G>>) {
       const headers = lowerHeaders(event);
       checkOrigin(headers);
       if (!route) throw new NotFoundError(`No route ${event.routeKey}.`);
-      // The association's settings (cached a short time): the fiscal year start the dates read.
-      if (readsSettings && process.env.TABLE_NAME) await currentSettings(dbFromEnv());
+      // The association's settings (cached a short time): the fiscal year start the dates read. Loaded
+      // on first use, so a group without the table (system) never loads them.
+      if (readsSettings && process.env.TABLE_NAME) await (await import("@asso/core/settings")).currentSettings(dbFromEnv());
       const principal = principalOf(event);
       checkAccess(route, principal);
       const rawBody = rawBodyOf(event);

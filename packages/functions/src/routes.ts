@@ -10,6 +10,7 @@ import { givingRoutes } from "./routes/giving.js";
 import { grantRoutes } from "./routes/grants.js";
 import { ledgerRoutes } from "./routes/ledger.js";
 import { reportRoutes } from "./routes/reports.js";
+import { settingsRoutes } from "./routes/settings.js";
 import { systemRoutes } from "./routes/system.js";
 
 export const routes = [
@@ -19,6 +20,7 @@ export const routes = [
   ...grantRoutes,
   ...bankRoutes,
   ...reportRoutes,
+  ...settingsRoutes,
 ] as const satisfies readonly RouteDef[];
 
 export type AppRoute = (typeof routes)[number];

@@ -54,6 +54,13 @@ export const TiersSchema = z.object({
 });
 /** What the public page needs to show: the tax-reduction rate, whether receipts are issued, whether a CAPTCHA is asked. */
 export const PublicGivingSettingsSchema = z
-  .object({ taxReductionPercent: z.number(), receiptsEnabled: z.boolean(), captcha: z.boolean() })
+  .object({
+    taxReductionPercent: z.number(),
+    receiptsEnabled: z.boolean(),
+    captcha: z.boolean(),
+    presets: z.array(z.number().int()).optional().describe("amounts proposed for a gift, in cents (settings: giving)"),
+    monthly: z.boolean().optional().describe("whether a monthly gift is offered"),
+    monthlyPresets: z.array(z.number().int()).optional(),
+  })
   .meta({ id: "PublicGivingSettings" });
 export const WebhookAnswer = z.object({ received: z.literal(true) });
