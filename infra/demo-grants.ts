@@ -12,7 +12,8 @@
 import { PDFDocument, StandardFonts } from "pdf-lib";
 import type { Db } from "@asso/core";
 import { createExpense, type ExpenseInput, uploadInvoice } from "@asso/core/spending";
-import { createFunder, createGrant, recordPayment, type GrantInput, postDedicatedFunds } from "@asso/core/grants";
+import { createFunder, createGrant, type GrantInput, postDedicatedFunds } from "@asso/core/grants";
+import { recordGrantPayment } from "@asso/core/workflows";
 
 const eur = (euros: number) => euros * 100;
 
@@ -50,7 +51,7 @@ export async function seedGrants2024(db: Db): Promise<void> {
     endDate: "2024-12-31",
     installments: [{ dueDate: "2024-03-20", amount: eur(75_000) }],
   });
-  await recordPayment(db, devolution.id, { date: "2024-03-20", amount: eur(75_000), label: "Dévolution de l'actif d'une association dissoute" });
+  await recordGrantPayment(db, devolution.id, { date: "2024-03-20", amount: eur(75_000), label: "Dévolution de l'actif d'une association dissoute" });
 
   const programme = await grant(fdf.id, {
     title: "Programme 2024",
@@ -65,7 +66,7 @@ export async function seedGrants2024(db: Db): Promise<void> {
     reportingDeadlines: [{ kind: "final", dueDate: "2025-03-31", label: "Rapport final et compte d'emploi" }],
     documents: [{ ref: "CONV-FDF-2024.pdf", label: "Convention signée" }],
   });
-  await recordPayment(db, programme.id, { date: "2024-04-15", amount: eur(100_000), label: "Fondation de France, programme 2024" });
+  await recordGrantPayment(db, programme.id, { date: "2024-04-15", amount: eur(100_000), label: "Fondation de France, programme 2024" });
 
   const yf = await grant(yesFutur.id, {
     title: "Soutien au fonctionnement 2024",
@@ -77,7 +78,7 @@ export async function seedGrants2024(db: Db): Promise<void> {
     endDate: "2024-12-31",
     installments: [{ dueDate: "2024-06-03", amount: eur(60_000) }],
   });
-  await recordPayment(db, yf.id, { date: "2024-06-03", amount: eur(60_000), label: "Fonds de dotation Yes Futur" });
+  await recordGrantPayment(db, yf.id, { date: "2024-06-03", amount: eur(60_000), label: "Fonds de dotation Yes Futur" });
 
   // Signed in December 2024 for the autumn's popular-education programme: 2024 income; paid in January 2025.
   const education = await grant(fcc.id, {
@@ -171,5 +172,5 @@ export async function seedGrants2024(db: Db): Promise<void> {
 
   // Both restricted grants were spent in full in 2024: the year end carries nothing, and says so.
   await postDedicatedFunds(db, 2024);
-  await recordPayment(db, education.id, { date: "2025-01-10", amount: eur(30_000), label: "Fondation Crédit Coopératif, éducation populaire" });
+  await recordGrantPayment(db, education.id, { date: "2025-01-10", amount: eur(30_000), label: "Fondation Crédit Coopératif, éducation populaire" });
 }

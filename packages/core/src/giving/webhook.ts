@@ -22,7 +22,6 @@ import { fiscalYearBounds, fiscalYearOf } from "../dates.js";
 import { ConflictError, RetryLaterError } from "../errors.js";
 import { type Actor, awaitValidation, writeDraft } from "../ledger/index.js";
 import type { NamedItem } from "../db/store.js";
-import { reconcileReceipt } from "../receipts/index.js";
 import {
   disputeIncident,
   disputeOpenedEntry,
@@ -106,13 +105,19 @@ async function book(db: Db, ref: string, entry: EntryDraft, extra: NamedItem[], 
   }
 }
 
-/** The receipt follows the money: the receipts module decides whether one is due and brings it in line. */
-async function followReceipt(db: Db, settings: GivingSettings, fact: PaymentFact) {
+/**
+ * Who brings a gift's receipt in line once its money moved (the receipts domain, wired by the
+ * workflow workflows/stripe-event.ts): giving names the gift, never calls the receipts itself.
+ */
+export type ReceiptFollower = (chargeId: string) => Promise<unknown>;
+
+/** The receipt follows the money: the follower decides whether one is due and brings it in line. */
+async function followReceipt(follow: ReceiptFollower | undefined, fact: PaymentFact) {
   const chargeId = receiptToReconcile(fact);
-  if (chargeId) await reconcileReceipt(db, chargeId);
+  if (chargeId && follow) await follow(chargeId);
 }
 
-async function donationPaid(db: Db, settings: GivingSettings, fact: FactOf<"DonationPaid">, actor: Actor) {
+async function donationPaid(db: Db, settings: GivingSettings, fact: FactOf<"DonationPaid">, actor: Actor, follow?: ReceiptFollower) {
   const c = fact.metadata.checkoutId ? await getCheckout(db, fact.metadata.checkoutId) : undefined;
   const foreign = whyNotOurs(fact, c);
   const why = foreign ?? (c ? whyNotThisCheckout(fact, c) : undefined);
@@ -186,7 +191,7 @@ async function donationPaid(db: Db, settings: GivingSettings, fact: FactOf<"Dona
       });
   }
   if (fact.subscriptionId) await subscriptionPaid(db, fact.subscriptionId, { email: c.email, amount: fact.amount, checkoutId: c.checkoutId });
-  await followReceipt(db, settings, fact);
+  await followReceipt(follow, fact);
 }
 
 const norm = (v: string | undefined) => (v ?? "").normalize("NFC").trim().toLocaleLowerCase("fr");
@@ -223,17 +228,17 @@ async function bookedGift(db: Db, fact: GiftMovement): Promise<Donation | undefi
 /** The account the gift was booked to; records written before it was kept were booked on 7541 or 756. */
 const accountOf = (d: Donation) => d.account ?? (d.kind === "membership" ? "756" : "7541");
 
-async function refundSucceeded(db: Db, settings: GivingSettings, fact: FactOf<"RefundSucceeded">, actor: Actor) {
+async function refundSucceeded(db: Db, fact: FactOf<"RefundSucceeded">, actor: Actor, follow?: ReceiptFollower) {
   const d = await bookedGift(db, fact);
   if (!d) return;
   // A refund known to have failed before it was booked is not booked at all.
   const failed = await getIncident(db, `refund:${fact.refundId}`);
   if (failed?.type === "refund_failed" && !(await isBooked(db, `refund:${fact.refundId}`))) return;
   await book(db, `refund:${fact.refundId}`, refundEntry(fact, d.kind, accountOf(d)), [refundedItem(fact.chargeId, keptDelta(fact))], actor);
-  await followReceipt(db, settings, fact);
+  await followReceipt(follow, fact);
 }
 
-async function refundFailed(db: Db, settings: GivingSettings, fact: FactOf<"RefundFailed">, actor: Actor) {
+async function refundFailed(db: Db, fact: FactOf<"RefundFailed">, actor: Actor, follow?: ReceiptFollower) {
   const d = await bookedGift(db, fact);
   if (!d) return;
   const wasBooked = await isBooked(db, `refund:${fact.refundId}`);
@@ -247,23 +252,23 @@ async function refundFailed(db: Db, settings: GivingSettings, fact: FactOf<"Refu
   });
   if (!wasBooked) return;
   await book(db, `refund-failed:${fact.refundId}`, refundFailedEntry(fact, d.kind, accountOf(d)), [refundedItem(fact.chargeId, keptDelta(fact))], actor);
-  await followReceipt(db, settings, fact);
+  await followReceipt(follow, fact);
 }
 
 /** Books a dispute's withdrawal once (keyed by the dispute), from its opening or from its close. */
 const bookWithdrawal = (db: Db, d: Donation, fact: FactOf<"DisputeOpened">, actor: Actor) =>
   book(db, `dispute:${fact.disputeId}`, disputeOpenedEntry(fact, accountOf(d)), [refundedItem(fact.chargeId, keptDelta(fact))], actor);
 
-async function disputeOpened(db: Db, settings: GivingSettings, fact: FactOf<"DisputeOpened">, actor: Actor) {
+async function disputeOpened(db: Db, fact: FactOf<"DisputeOpened">, actor: Actor, follow?: ReceiptFollower) {
   const d = await bookedGift(db, fact);
   if (!d) return;
   const known = await getIncident(db, fact.disputeId);
   if (!known || known.type === "dispute_opened") await recordIncident(db, disputeIncident(fact, d.email));
   await bookWithdrawal(db, d, fact, actor);
-  await followReceipt(db, settings, fact);
+  await followReceipt(follow, fact);
 }
 
-async function disputeClosed(db: Db, settings: GivingSettings, fact: FactOf<"DisputeClosed">, actor: Actor) {
+async function disputeClosed(db: Db, fact: FactOf<"DisputeClosed">, actor: Actor, follow?: ReceiptFollower) {
   const d = await bookedGift(db, fact);
   if (!d) return;
   await recordIncident(db, disputeIncident(fact, d.email));
@@ -272,7 +277,7 @@ async function disputeClosed(db: Db, settings: GivingSettings, fact: FactOf<"Dis
   const entry = disputeWonEntry(fact, accountOf(d));
   if (!entry) return; // lost: the withdrawal booked when it opened stays
   await book(db, `dispute-won:${fact.disputeId}`, entry, [refundedItem(fact.chargeId, keptDelta(fact))], actor);
-  await followReceipt(db, settings, fact);
+  await followReceipt(follow, fact);
 }
 
 async function payoutPaid(db: Db, fact: FactOf<"PayoutPaid">, actor: Actor) {
@@ -303,10 +308,16 @@ async function payoutFailed(db: Db, fact: FactOf<"PayoutFailed">, actor: Actor) 
   if (await isBooked(db, `payout:${fact.payoutId}`)) await book(db, `payout-failed:${fact.payoutId}`, payoutFailedEntry(fact), [], actor);
 }
 
-export async function apply(db: Db, settings: GivingSettings, fact: PaymentFact, actor: Actor = stripeActor("unknown")): Promise<void> {
+export async function apply(
+  db: Db,
+  settings: GivingSettings,
+  fact: PaymentFact,
+  actor: Actor = stripeActor("unknown"),
+  follow?: ReceiptFollower,
+): Promise<void> {
   switch (fact.type) {
     case "DonationPaid":
-      return donationPaid(db, settings, fact, actor);
+      return donationPaid(db, settings, fact, actor, follow);
     case "SubscriptionStarted":
       return subscriptionStarted(db, fact.subscriptionId, fact.checkoutId ?? "");
     case "SubscriptionCancelled":
@@ -323,13 +334,13 @@ export async function apply(db: Db, settings: GivingSettings, fact: PaymentFact,
       });
     }
     case "RefundSucceeded":
-      return refundSucceeded(db, settings, fact, actor);
+      return refundSucceeded(db, fact, actor, follow);
     case "RefundFailed":
-      return refundFailed(db, settings, fact, actor);
+      return refundFailed(db, fact, actor, follow);
     case "DisputeOpened":
-      return disputeOpened(db, settings, fact, actor);
+      return disputeOpened(db, fact, actor, follow);
     case "DisputeClosed":
-      return disputeClosed(db, settings, fact, actor);
+      return disputeClosed(db, fact, actor, follow);
     case "PayoutPaid":
       return payoutPaid(db, fact, actor);
     case "PayoutFailed":
@@ -347,6 +358,8 @@ function eventAmount(event: Stripe.Event): { amount: number; currency?: string }
 export interface StripeEventOptions {
   /** The mode of the key this function holds (`StripeContext.livemode`): an event of the other mode is not applied. */
   livemode?: boolean | undefined;
+  /** Brings a gift's receipt in line after its money moved (the stripe-event workflow passes the receipts'). */
+  followReceipt?: ReceiptFollower | undefined;
 }
 
 /**
@@ -360,7 +373,7 @@ export interface StripeEventOptions {
  *   rather than retried for three days until Stripe disables the endpoint. A transient error (429,
  *   5xx, no answer) is a RetryLaterError (503): Stripe retries.
  */
-export async function handleStripeEvent(db: Db, stripe: Stripe, settings: GivingSettings, event: Stripe.Event, opts: StripeEventOptions = {}): Promise<number> {
+export async function bookStripeEvent(db: Db, stripe: Stripe, settings: GivingSettings, event: Stripe.Event, opts: StripeEventOptions = {}): Promise<number> {
   const date = dateOf(event.created);
   if (opts.livemode !== undefined && event.livemode !== opts.livemode) {
     await recordIncident(db, {
@@ -390,6 +403,6 @@ export async function handleStripeEvent(db: Db, stripe: Stripe, settings: Giving
     });
     return 0;
   }
-  for (const fact of facts) await apply(db, settings, fact, stripeActor(event.id));
+  for (const fact of facts) await apply(db, settings, fact, stripeActor(event.id), opts.followReceipt);
   return facts.length;
 }

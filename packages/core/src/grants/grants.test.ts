@@ -48,7 +48,7 @@ describe("a grant's recognition", () => {
 
   it("a payment settles the receivable by installment; an over-payment is refused and writes nothing", async () => {
     const { db, grant } = await signed();
-    const paid = await recordPayment(db, grant.id, { date: "2024-01-20", amount: 200_000 });
+    const { payment: paid } = await recordPayment(db, grant.id, { date: "2024-01-20", amount: 200_000 });
     expect(paid.installments).toEqual([{ index: 1, amount: 200_000 }]);
     expect(paid.entry).toMatchObject({ journal: "BQ", status: "validated" });
     const before = db.doc.size;

@@ -15,7 +15,6 @@ import { staleItem, TransactionFailed, withConflictRetry, type NamedItem } from 
 import { fiscalYearBounds, fiscalYearOf, parisDate } from "../dates.js";
 import { ConflictError, NotFoundError, ValidationError } from "../errors.js";
 import { entryView, type Actor, type EntryView, type Line, awaitValidation, readIdempotency, writeDraft, type Idempotency } from "../ledger/index.js";
-import { acceptMatch, entryMatches, readLine } from "../bank/index.js";
 import { BANK, DEFERRED_INCOME } from "./accounts.js";
 import type { GrantForFunds } from "./dedicated.js";
 import { byYear, grantEnds, grantFigures } from "./figures.js";
@@ -248,10 +247,20 @@ function allocate(g: Grant, input: PaymentInput): { index: number; amount: numbe
   return out;
 }
 
-/** `POST /v1/grants/{id}/payments`: an installment received settles the receivable (512). */
-export async function recordPayment(db: Db, grantId: string, input: PaymentInput, idem?: Idempotency, actor?: Actor) {
+/**
+ * The bank account a payment naming a bank line is booked on (512, 5121…), once the bank checked the
+ * line: given by the grant-payment workflow (workflows/grant-payment.ts), which also letters them.
+ */
+export type PaymentLineAccount = (bankLineId: string, amount: number) => Promise<string>;
+
+/**
+ * An installment received settles the receivable (512). `fresh` is false for a replay of the same
+ * Idempotency-Key or a payment written by a concurrent twin. The lettrage with a bank line is the
+ * workflow's (`POST /v1/grants/{id}/payments` is workflows/grant-payment.ts).
+ */
+export async function recordPayment(db: Db, grantId: string, input: PaymentInput, idem?: Idempotency, actor?: Actor, lineAccount?: PaymentLineAccount) {
   const previous = await idempotentEntry(db, idem);
-  if (previous) return paymentView(db, grantId, previous);
+  if (previous) return { payment: await paymentView(db, grantId, previous), fresh: false };
 
   // Another payment or expense moved the grant since it was read ("grant" failed): read it again and re-check.
   return withConflictRetry(
@@ -265,7 +274,7 @@ export async function recordPayment(db: Db, grantId: string, input: PaymentInput
           grantId,
           agreementDate: g.agreementDate,
         });
-      const bankAccount = input.bankLineId ? await checkBankLine(db, input.bankLineId, input.amount) : BANK;
+      const bankAccount = input.bankLineId && lineAccount ? await lineAccount(input.bankLineId, input.amount) : BANK;
       const shares = allocate(g, input);
       const due = g.amount - g.received;
       if (input.amount > due) throw new ConflictError(`Over-payment of the grant: ${euros(due)} is still due, ${euros(input.amount)} was given.`, { due });
@@ -304,10 +313,8 @@ export async function recordPayment(db: Db, grantId: string, input: PaymentInput
           },
           { id: entryId, idempotency: idem, actor, extraItems, owner: "grants" },
         );
-        if (existed) return paymentView(db, grantId, (await idempotentEntry(db, idem))!);
-        const view = await paymentView(db, grantId, entryId);
-        if (!input.bankLineId) return view;
-        return { ...view, bankMatchId: await matchBankLine(db, input.bankLineId, entryId, actor) };
+        if (existed) return { payment: await paymentView(db, grantId, (await idempotentEntry(db, idem))!), fresh: false };
+        return { payment: await paymentView(db, grantId, entryId), fresh: true };
       } catch (err) {
         if (err instanceof TransactionFailed && err.has("bank-line"))
           throw new ConflictError(`Bank line ${input.bankLineId} already settles a payment.`, { bankLineId: input.bankLineId });
@@ -322,33 +329,5 @@ async function paymentView(db: Db, grantId: string, entryId: string) {
   const p = await readPayment(db, grantId, entryId);
   if (!p) throw new ConflictError("This Idempotency-Key was already used for another operation.");
   const entry = await validated(db, entryId);
-  const matches = p.bankLineId ? await entryMatches(db, [entryId]) : new Map<string, string>();
-  return { ...p, entry, bankMatchId: matches.get(entryId) ?? null, grant: grantView((await readGrant(db, grantId))!) };
-}
-
-/**
- * The bank line a payment names: it must be imported, not matched yet, and of the payment's amount;
- * the payment is booked on its bank account (512, 5121…).
- */
-async function checkBankLine(db: Db, bankLineId: string, amount: number): Promise<string> {
-  const line = await readLine(db, bankLineId);
-  if (!line) throw new NotFoundError(`No bank line ${bankLineId}.`);
-  if (line.status !== "unmatched") throw new ConflictError(`Bank line ${bankLineId} is already matched.`, { bankLineId });
-  if (line.amount !== amount)
-    throw new ValidationError([
-      { path: "amount", message: `bank line ${bankLineId} is ${euros(line.amount)}, the payment ${euros(amount)}: they must be equal` },
-    ]);
-  return line.account;
-}
-
-/** Letters the payment's entry with its bank line (bank reconciliation); null when it could not be. */
-async function matchBankLine(db: Db, bankLineId: string, entryId: string, actor?: Actor): Promise<string | null> {
-  try {
-    const group = await acceptMatch(db, bankLineId, { entryIds: [entryId] }, actor ?? { sub: "system", role: "system", requestId: "grants" });
-    return group.id;
-  } catch (err) {
-    // Matched meanwhile by someone else: the payment stands, the trésorier letters it by hand.
-    if (err instanceof ConflictError || err instanceof ValidationError) return null;
-    throw err;
-  }
+  return { ...p, entry, grant: grantView((await readGrant(db, grantId))!) };
 }

@@ -2,4 +2,6 @@
  * The workflows' door: flows that span domains, each one function that calls the domains' doors
  * (never their other files). Handlers call one use case of a domain, or one workflow.
  */
-export {};
+export * from "./grant-payment.js";
+export * from "./stripe-event.js";
+export * from "./year-close.js";

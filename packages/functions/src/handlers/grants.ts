@@ -10,7 +10,8 @@ import {
   invoiceUploadUrl,
   uploadInvoice,
 } from "@asso/core/spending";
-import { createFunder, getFunder, listFunders, createGrant, getGrant, listGrants, recordPayment, dedicatedFunds, postDedicatedFunds } from "@asso/core/grants";
+import { createFunder, getFunder, listFunders, createGrant, getGrant, listGrants, dedicatedFunds, postDedicatedFunds } from "@asso/core/grants";
+import { recordGrantPayment } from "@asso/core/workflows";
 import { actorOf } from "../audit.js";
 import { defineGroup } from "../http.js";
 
@@ -23,7 +24,7 @@ export const handler = defineGroup("grants", {
   dedicatedFunds: async (req) => dedicatedFunds(dbFromEnv(), req.query.year),
   getGrant: async (req) => getGrant(dbFromEnv(), req.params.id),
   listGrantExpenses: async (req) => listGrantExpenses(dbFromEnv(), req.params.id, req.query),
-  recordGrantPayment: async (req) => recordPayment(dbFromEnv(), req.params.id, req.body, req.idempotency, actorOf(req)),
+  recordGrantPayment: async (req) => recordGrantPayment(dbFromEnv(), req.params.id, req.body, req.idempotency, actorOf(req)),
   postDedicatedFunds: async (req) => postDedicatedFunds(dbFromEnv(), req.params.year, actorOf(req)),
   createExpense: async (req) => createExpense(dbFromEnv(), req.body, req.idempotency, actorOf(req)),
   listExpenses: async (req) => listExpenses(dbFromEnv(), req.query),

@@ -1,12 +1,11 @@
 /** Lambda: the ledger routes. Each operation calls one use case of @asso/core. */
 import { associationOf } from "@asso/core/settings";
 import { dbFromEnv } from "@asso/core/db";
-import { ConflictError, NotFoundError } from "@asso/core/errors";
-import { pendingDedicatedFunds } from "@asso/core/grants";
+import { NotFoundError } from "@asso/core/errors";
+import { closeYear } from "@asso/core/workflows";
 import {
   addAccount,
   listAccounts,
-  closeYear,
   contentTypeOf,
   exportRunsAsJob,
   getExportJob,
@@ -29,16 +28,6 @@ import {
 import { actorOf } from "../audit.js";
 import { defineGroup, type HttpEvent, type HttpResult } from "../http.js";
 
-/** Issue 7: a year does not close while a restricted grant's year-end fonds dédiés are not posted. */
-async function dedicatedFundsPosted(db: ReturnType<typeof dbFromEnv>, year: number): Promise<void> {
-  const pending = await pendingDedicatedFunds(db, year);
-  if (pending.length)
-    throw new ConflictError(
-      `Post the fonds dédiés of ${year} first (POST /v1/ledger/years/${year}/dedicated-funds): ${pending.length} restricted grant(s) pending.`,
-      { year, grants: pending },
-    );
-}
-
 const http = defineGroup("ledger", {
   listAccounts: async () => ({ items: await listAccounts(dbFromEnv()) }),
   addAccount: async (req) => addAccount(dbFromEnv(), req.body, actorOf(req)),
@@ -53,7 +42,7 @@ const http = defineGroup("ledger", {
   listYears: async () => ({ items: (await listYears(dbFromEnv())).map(({ entries: _entries, ...y }) => y) }),
   closeYear: async (req) => {
     const db = dbFromEnv();
-    return closeYear(db, req.params.year, { actor: actorOf(req), guard: (year) => dedicatedFundsPosted(db, year) });
+    return closeYear(db, req.params.year, { actor: actorOf(req) });
   },
   trialBalance: async (req) => trialBalance(dbFromEnv(), req.query.year, { closing: req.query.closing }),
   generalLedger: async (req) => generalLedger(dbFromEnv(), req.query),

@@ -4,7 +4,8 @@
  * mode than the key's, or one Stripe refuses to let us read, is an incident answered 200.
  */
 import { dbFromEnv } from "@asso/core/db";
-import { checkReadKeyOnce, loadGivingSettings, stripeFromEnv, handleStripeEvent, verifyStripeEvent } from "@asso/core/giving";
+import { checkReadKeyOnce, loadGivingSettings, stripeFromEnv, verifyStripeEvent } from "@asso/core/giving";
+import { handleStripeEvent } from "@asso/core/workflows";
 import { givingSettingsOf, noteWebhookEvent } from "@asso/core/settings";
 import { defineGroup } from "../http.js";
 

@@ -1,0 +1,21 @@
+/**
+ * A Stripe event across domains: giving turns it into facts and books them (ledger entries through
+ * the ledger's door, donors, members, incidents), and each gift whose money moved has its receipt
+ * brought in line by the receipts domain. Verification of the signature is the handler's (giving's
+ * `verifyStripeEvent`); this is the already verified event.
+ */
+import type Stripe from "stripe";
+import type { Db } from "../db/client.js";
+import { bookStripeEvent, type GivingSettings, type StripeEventOptions } from "../giving/index.js";
+import { reconcileReceipt } from "../receipts/index.js";
+
+/** Books the event's facts and follows their receipts; returns how many facts it made. */
+export async function handleStripeEvent(
+  db: Db,
+  stripe: Stripe,
+  settings: GivingSettings,
+  event: Stripe.Event,
+  opts: Omit<StripeEventOptions, "followReceipt"> = {},
+): Promise<number> {
+  return bookStripeEvent(db, stripe, settings, event, { ...opts, followReceipt: (chargeId) => reconcileReceipt(db, chargeId) });
+}
