@@ -29,6 +29,8 @@ export interface CallOptions {
   contentType?: string;
   /** Sent as `Idempotency-Key` on writes: a retry of the same action writes nothing twice. */
   idempotencyKey?: string;
+  /** More request headers (`If-Match` on a settings section). */
+  headers?: Record<string, string>;
 }
 
 /** fetch with the bearer token; on a 401 the token is refreshed once and the call made again. */
@@ -46,7 +48,7 @@ async function send(method: string, path: string, opts: CallOptions = {}, retry 
 export const SIGNED_OUT_EVENT = "console:signed-out";
 
 async function sendOnce(method: string, path: string, opts: CallOptions, retry: boolean): Promise<Response> {
-  const headers: Record<string, string> = { authorization: `Bearer ${await idToken()}` };
+  const headers: Record<string, string> = { ...(opts.headers ?? {}), authorization: `Bearer ${await idToken()}` };
   let body: BodyInit | undefined;
   if (opts.raw !== undefined) {
     body = opts.raw;

@@ -16,6 +16,7 @@ import { Grants } from "./screens/grants.js";
 import { Expenses } from "./screens/expenses.js";
 import { Bank } from "./screens/bank.js";
 import { Report } from "./screens/report.js";
+import { needsFirstRun, Settings } from "./screens/settings.js";
 
 interface Screen {
   path: string;
@@ -34,6 +35,7 @@ const SCREENS: Screen[] = [
   { path: "banque", label: "Banque et rapprochement", needs: "listBankLines", view: Bank },
   { path: "rapport", label: "Rapport annuel", needs: "reportFigures", view: Report },
   { path: "exports", label: "Exports", needs: "exportLedger", view: Exports },
+  { path: "parametres", label: "Paramètres", needs: "getSettings", view: Settings },
 ];
 
 function useHash(): string {
@@ -52,6 +54,10 @@ function Shell({ onSignOut }: { onSignOut: () => void }) {
   const [path = "", ...rest] = hash.replace(/^#\/?/, "").split("/");
   const screen = visible.find((s) => s.path === path) ?? visible[0];
   const me = getMe();
+  // First run: while the association's identity is incomplete, the console opens on the guide.
+  useEffect(() => {
+    if (can("getSettings")) void needsFirstRun().then((yes) => yes && (location.hash = "#/parametres"));
+  }, []);
   const roles = me.roles.map((r) => ROLE_LABELS[r] ?? r).join(", ");
   return html`
     <a class="skip" href="#main" onClick=${(e: Event) => (e.preventDefault(), document.getElementById("main")?.focus())}>Aller au contenu</a>
