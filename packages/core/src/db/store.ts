@@ -221,16 +221,56 @@ export async function transact(db: Db, items: readonly NamedItem[]): Promise<voi
 }
 
 /**
- * Runs `attempt` again while it fails with a transaction conflict (another writer touched the same
- * items), with back-off; any other failure is thrown at once.
+ * A conditional write lost to another writer between its read and its write (not a refusal: the
+ * caller reads again and decides again). A use case throws it from an attempt that `withConflictRetry`
+ * runs with `retryIf: lostRace`.
  */
-export async function withConflictRetry<T>(attempt: () => Promise<T>, maxAttempts = 20): Promise<T> {
+export class StaleRead extends Error {
+  constructor(what = "a conditional write lost to another writer") {
+    super(what);
+    this.name = "StaleRead";
+  }
+}
+
+/**
+ * The one retry policy. A transaction conflict (another transaction touched the same items at the
+ * same time) is always tried again; `retryIf` names more failures worth another attempt from fresh
+ * reads (an item read stale, see `staleItem`). Between attempts: exponential back-off with full
+ * jitter, 10 ms, 20 ms, … capped at `backoffCap`.
+ */
+export interface RetryPolicy {
+  /** Attempts in all (default 20). */
+  attempts?: number;
+  retryIf?: (err: unknown) => boolean;
+  /** Cap of one back-off, in ms (default 500). */
+  backoffCap?: number;
+}
+
+/** A transaction conflict with no condition failed: the same transaction may simply run again. */
+export const isConflict = (err: unknown): boolean => err instanceof TransactionFailed && err.conflict && !err.failed.length;
+/** A transaction whose named items failed their condition because they were read stale: decide again. */
+export const staleItem =
+  (...names: string[]) =>
+  (err: unknown): boolean =>
+    err instanceof TransactionFailed && names.some((n) => err.has(n));
+/** Any cancelled transaction, or a `StaleRead`: everything is decided again from fresh reads. */
+export const anyCancellation = (err: unknown): boolean => err instanceof TransactionFailed || err instanceof StaleRead;
+/** A `StaleRead` thrown by the attempt. */
+export const lostRace = (err: unknown): boolean => err instanceof StaleRead;
+
+/**
+ * Runs `attempt` (given its 0-based number) again while it fails in a way the policy retries, with
+ * back-off; any other failure, or the last attempt's, is thrown as it is. A number is the attempts
+ * in all.
+ */
+export async function withConflictRetry<T>(attempt: (n: number) => Promise<T>, policy: number | RetryPolicy = {}): Promise<T> {
+  const { attempts = 20, retryIf, backoffCap = 500 } = typeof policy === "number" ? { attempts: policy } : policy;
   for (let n = 0; ; n++) {
     try {
-      return await attempt();
+      return await attempt(n);
     } catch (err) {
-      if (!(err instanceof TransactionFailed) || !err.conflict || err.failed.length || n + 1 >= maxAttempts) throw err;
-      await backoff(n);
+      if (n + 1 >= attempts || !(isConflict(err) || retryIf?.(err))) throw err;
+      await backoff(n, backoffCap);
     }
   }
 }
