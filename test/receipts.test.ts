@@ -11,7 +11,8 @@ import { join } from "node:path";
 import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
 import { getObject, putObject } from "@asso/core/files";
 import { DonorListSchema, MemberListSchema } from "@asso/core/giving";
-import { reconcileReceipt, ReceiptListSchema } from "@asso/core/receipts";
+import { ReceiptListSchema } from "@asso/core/receipts";
+import { followGiftReceipt } from "@asso/core/workflows";
 import { startTestStack, type TestStack } from "./support/stack.js";
 import { pdfText } from "./support/pdf-text.js";
 
@@ -302,7 +303,7 @@ describe("annual recaps", () => {
     await stripeApi("POST", "/v1/refunds", { charge: recap!.gifts[1]!.reference, amount: "500" });
     // The webhook books the refund; it must then call reconcileReceipt for the gift, monthly ones
     // included (the call is idempotent: made here too, in case the webhook still skips monthly gifts).
-    await reconcileReceipt(stack.db, recap!.gifts[1]!.reference);
+    await followGiftReceipt(stack.db, recap!.gifts[1]!.reference);
     const after = await receiptsOf(2020, "recap-refund@example.org");
     expect(after.map((r) => [r.amount, r.status])).toEqual([
       [4000, "cancelled"],
@@ -459,7 +460,7 @@ describe("receipt numbers", () => {
     }));
     await batchPut(stack.db, gifts);
     // Every gift reconciled twice, all at once.
-    await Promise.all(gifts.flatMap((g) => [0, 1].map(() => reconcileReceipt(stack.db, g.chargeId))));
+    await Promise.all(gifts.flatMap((g) => [0, 1].map(() => followGiftReceipt(stack.db, g.chargeId))));
     const list = await receipts(2016, "&limit=500");
     expect(list.items.map((r) => r.id)).toEqual(Array.from({ length: 12 }, (_, i) => `2016-${String(i + 1).padStart(6, "0")}`));
     expect(new Set(list.items.map((r) => r.gifts[0]!.reference)).size).toBe(12);

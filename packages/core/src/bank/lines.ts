@@ -1,10 +1,10 @@
-/** `GET /v1/bank/lines`: imported lines by status, account and dates, a page at a time (signed cursors). */
+/** `GET /v1/bank/lines`: imported lines by status, account and dates, a page at a time (signed cursors); one line with its lettrage. */
 import type { Db } from "../db/client.js";
 import { decodeCursor, encodeCursor } from "../db/cursor.js";
-import { ValidationError } from "../errors.js";
-import type { BankLine } from "./model.js";
+import { NotFoundError, ValidationError } from "../errors.js";
+import type { BankLine, MatchGroup } from "./model.js";
 import { accountByRef, type BankAccount } from "./settings.js";
-import { pageLines } from "./store.js";
+import { pageLines, readLine, readMatch } from "./store.js";
 
 const PURPOSE = "bank-lines";
 
@@ -24,4 +24,11 @@ export async function listLines(
   }
   const page = await pageLines(db, { status: q.status, ibans, from: q.from, to: q.to, limit: q.limit, start: c?.k });
   return { items: page.items, nextCursor: page.next ? encodeCursor({ f: filters, k: page.next }, PURPOSE) : null };
+}
+
+/** `GET /v1/bank/lines/{id}`: the line and its lettrage (null while unmatched); 404 when there is no such line. */
+export async function getLine(db: Db, id: string): Promise<BankLine & { match: MatchGroup | null }> {
+  const line = await readLine(db, id);
+  if (!line) throw new NotFoundError(`No bank line ${id}.`);
+  return { ...line, match: line.matchId ? ((await readMatch(db, line.matchId)) ?? null) : null };
 }

@@ -33,7 +33,7 @@ import {
   yearHasEnded,
   type Receipt,
 } from "./model.js";
-import { issuerFor, loadReceiptSettings, type ReceiptSettings } from "./settings.js";
+import { issuerFor, type ReceiptSettings } from "./settings.js";
 import {
   readAllReceipts,
   readAnchored,
@@ -125,22 +125,13 @@ async function settle(
 }
 
 /**
- * The receipt settings of the moment: the identity saved in the settings (settings/, cached a short
- * time), else the environment's rules (a deployment whose identity was never saved).
- */
-async function currentReceiptSettings(db: Db): Promise<ReceiptSettings> {
-  const { receiptSettingsOf } = await import("../settings/index.js");
-  return (await receiptSettingsOf(db)) ?? loadReceiptSettings();
-}
-
-/**
  * Brings the receipt of one gift in line with what was kept of it (amount − refunds): issues it,
  * or cancels it and issues the remainder. For a monthly gift whose subscription already has its
  * annual recap, the recap is cancelled and replaced. Safe to call any number of times, in any order.
- * Settings are the current ones (`currentReceiptSettings`), or the third argument.
+ * `settings` are the receipt settings of the moment (workflows/receipts.ts reads them from the
+ * settings domain, else the environment).
  */
-export async function reconcileReceipt(db: Db, chargeId: string, given?: ReceiptSettings): Promise<Receipt | undefined> {
-  const settings = given ?? (await currentReceiptSettings(db));
+export async function reconcileReceipt(db: Db, chargeId: string, settings: ReceiptSettings): Promise<Receipt | undefined> {
   return decideAgain(async () => {
     const gift = await readGift(db, chargeId);
     if (!gift?.amount) return undefined;
@@ -217,8 +208,7 @@ async function reconcileAnnual(db: Db, settings: ReceiptSettings, year: number, 
  * One recap receipt per monthly subscription for a year that has ended (409 before, and 409 when
  * receipts are off or settings are missing); a subscription that has one already is skipped.
  */
-export async function issueAnnualReceipts(db: Db, year: number, given?: ReceiptSettings) {
-  const settings = given ?? (await currentReceiptSettings(db));
+export async function issueAnnualReceipts(db: Db, year: number, settings: ReceiptSettings) {
   issuerFor(settings);
   if (!yearHasEnded(year)) throw new ConflictError(`The annual recap receipts of ${year} can be issued once the year has ended, from 1 January ${year + 1}.`);
   const gifts = await readGiftsOfYear(db, year, (d) => d.frequency === "monthly" && d.kind === "donation");

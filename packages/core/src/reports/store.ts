@@ -9,7 +9,7 @@ import { funderFiguresForYear } from "../grants/index.js";
 import { trialBalance } from "../ledger/index.js";
 import { listDonors, listMembers } from "../giving/index.js";
 import { readSocialYear } from "../social/index.js";
-import { fundersFromBalances, type FunderFigures, type PeopleFigures, type YearInput } from "./figures.js";
+import { fundersFromBalances, reportFigures, type FunderFigures, type PeopleFigures, type ReportFigures, type YearInput } from "./figures.js";
 
 type Paged<T> = { items: T[]; nextCursor?: string | null };
 
@@ -83,4 +83,10 @@ export async function loadYearInput(db: Db, year: number): Promise<YearInput> {
 export async function loadReportInputs(db: Db, year: number): Promise<{ current: YearInput; previous: YearInput }> {
   const [current, previous] = await Promise.all([loadYearInput(db, year), loadYearInput(db, year - 1)]);
   return { current, previous };
+}
+
+/** The annual report's figures of `year` beside the year before's (`GET /v1/reports/{year}/figures`, its CSV and PDF). */
+export async function loadReportFigures(db: Db, year: number): Promise<ReportFigures> {
+  const { current, previous } = await loadReportInputs(db, year);
+  return reportFigures(current, previous);
 }

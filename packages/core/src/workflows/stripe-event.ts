@@ -7,7 +7,7 @@
 import type Stripe from "stripe";
 import type { Db } from "../db/client.js";
 import { bookStripeEvent, type GivingSettings, type StripeEventOptions } from "../giving/index.js";
-import { reconcileReceipt } from "../receipts/index.js";
+import { followGiftReceipt } from "./receipts.js";
 
 /** Books the event's facts and follows their receipts; returns how many facts it made. */
 export async function handleStripeEvent(
@@ -17,5 +17,5 @@ export async function handleStripeEvent(
   event: Stripe.Event,
   opts: Omit<StripeEventOptions, "followReceipt"> = {},
 ): Promise<number> {
-  return bookStripeEvent(db, stripe, settings, event, { ...opts, followReceipt: (chargeId) => reconcileReceipt(db, chargeId) });
+  return bookStripeEvent(db, stripe, settings, event, { ...opts, followReceipt: (chargeId) => followGiftReceipt(db, chargeId) });
 }

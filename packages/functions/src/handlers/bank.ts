@@ -1,6 +1,6 @@
 /** Lambda: bank statements and reconciliation. Each operation calls one use case of @asso/core/bank. */
 import { dbFromEnv } from "@asso/core/db";
-import { NotFoundError, UnsupportedMediaTypeError, ValidationError } from "@asso/core/errors";
+import { UnsupportedMediaTypeError, ValidationError } from "@asso/core/errors";
 import { stripeFromEnv } from "@asso/core/giving";
 import {
   listLines,
@@ -9,8 +9,7 @@ import {
   reconcile,
   unmatch,
   reconciliationState,
-  readLine,
-  readMatch,
+  getLine,
   bookStripeDeductions,
   explainPayout,
   stripeBalance,
@@ -75,12 +74,7 @@ export const handler = defineGroup("bank", {
     });
   },
   listBankLines: async (req) => listLines(dbFromEnv(), await bankAccountsOf(dbFromEnv()), req.query),
-  getBankLine: async (req) => {
-    const db = dbFromEnv();
-    const line = await readLine(db, req.params.id);
-    if (!line) throw new NotFoundError(`No bank line ${req.params.id}.`);
-    return { ...line, match: line.matchId ? ((await readMatch(db, line.matchId)) ?? null) : null };
-  },
+  getBankLine: async (req) => getLine(dbFromEnv(), req.params.id),
   matchBankLine: async (req) => {
     const entryIds = req.body.entryIds ?? [req.body.entryId!];
     return acceptMatch(dbFromEnv(), req.params.id, { entryIds, ...(req.body.lineIds ? { lineIds: req.body.lineIds } : {}) }, actorOf(req));

@@ -1,7 +1,8 @@
 /** Lambda: donors, members, receipts and payment incidents. The délégation sees no postal address. */
 import { dbFromEnv } from "@asso/core/db";
 import { listDonors, listIncidents, listMembers } from "@asso/core/giving";
-import { issueAnnualReceipts, listReceipts } from "@asso/core/receipts";
+import { listReceipts } from "@asso/core/receipts";
+import { issueAnnualReceipts } from "@asso/core/workflows";
 import { defineGroup, type Request } from "../http.js";
 import type { RouteDef } from "../route.js";
 

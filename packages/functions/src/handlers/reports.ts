@@ -1,7 +1,7 @@
 /** Lambda: the annual report, its figures and social metrics. */
 import { dbFromEnv } from "@asso/core/db";
 import { associationOf } from "@asso/core/settings";
-import { figuresCsv, reportFigures, loadReportInputs } from "@asso/core/reports";
+import { figuresCsv, loadReportFigures } from "@asso/core/reports";
 import { readSocialYear, saveSocialMonth } from "@asso/core/social";
 // The PDF renderer and the spreadsheet/zip readers load on first use.
 import { renderAnnualReport } from "@asso/core/reports/lazy";
@@ -9,10 +9,7 @@ import { importSocialFile } from "@asso/core/social/lazy";
 import { actorOf } from "../audit.js";
 import { defineGroup } from "../http.js";
 
-const figures = async (year: number) => {
-  const { current, previous } = await loadReportInputs(dbFromEnv(), year);
-  return reportFigures(current, previous);
-};
+const figures = (year: number) => loadReportFigures(dbFromEnv(), year);
 
 export const handler = defineGroup("reports", {
   reportFigures: async (req) => figures(req.params.year),

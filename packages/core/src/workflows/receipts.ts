@@ -1,0 +1,23 @@
+/**
+ * Receipts with the association's settings of the moment: the identity saved in the settings domain
+ * (cached a short time), else the environment's rules (a deployment whose identity was never saved).
+ * The receipts domain takes its settings as an argument and never reads the settings domain itself.
+ */
+import type { Db } from "../db/client.js";
+import { issueAnnualReceipts as issueYearReceipts, loadReceiptSettings, reconcileReceipt, type ReceiptSettings } from "../receipts/index.js";
+import { receiptSettingsOf } from "../settings/index.js";
+
+/** The receipt settings of the moment. */
+export async function currentReceiptSettings(db: Db): Promise<ReceiptSettings> {
+  return (await receiptSettingsOf(db)) ?? loadReceiptSettings();
+}
+
+/** Brings one gift's receipt in line with what was kept of it (see the receipts' `reconcileReceipt`). */
+export async function followGiftReceipt(db: Db, chargeId: string) {
+  return reconcileReceipt(db, chargeId, await currentReceiptSettings(db));
+}
+
+/** `POST /v1/receipts/annual`: one recap receipt per monthly subscription of an ended year. */
+export async function issueAnnualReceipts(db: Db, year: number) {
+  return issueYearReceipts(db, year, await currentReceiptSettings(db));
+}
