@@ -58,6 +58,18 @@ describe("the README and docs/", () => {
     expect(readme).toContain("(docs/architecture.md)");
   });
 
+  it("the README prints the banner npm run dev prints (infra/dev.ts), line by line", () => {
+    const banner = read("README.md").split("```\nBack-office running locally\n")[1]?.split("```")[0] ?? "";
+    const labels = banner
+      .split("\n")
+      .filter(Boolean)
+      .map((l) => l.replace(/\s+(http|fiscal year).*$/, ""));
+    expect(labels.length).toBeGreaterThan(5);
+    const dev = read("infra/dev.ts");
+    expect(dev).toContain("Back-office running locally");
+    for (const label of labels) expect(dev, label).toMatch(new RegExp(`\\n${label.replace(/[.*+?^${}()|[\]\\]/g, "\\$&")}\\s+\\$\\{`));
+  });
+
   it("docs/architecture.md has the dependency rules and a glossary of French terms", () => {
     const page = read("docs/architecture.md");
     expect(page).toMatch(/^## Dependency rules$/m);
