@@ -22,9 +22,6 @@ import { saveCheckout, setCheckoutSession } from "./store.js";
 import { CHECKOUT_SOURCE, type CheckoutRecord } from "./types.js";
 import { nowIso } from "../clock.js";
 
-export type { CheckoutRecord, Kind } from "./types.js";
-export { checkoutKey } from "./records.js";
-
 /** How long a public idempotency answer is kept (Stripe keeps its own keys about 24 h). */
 export const PUBLIC_IDEMPOTENCY_TTL_SECONDS = IDEMPOTENCY_TTL_SECONDS;
 /** Longest public Idempotency-Key accepted. */

@@ -4,7 +4,8 @@ import { decodeCursor, encodeCursor } from "../db/cursor.js";
 import { batchGet, queryPage, queryPages } from "../db/store.js";
 import { parisDate } from "../dates.js";
 import { ValidationError } from "../errors.js";
-import { subscriptionKey, type Donation, type Incident, type Member } from "./records.js";
+import { subscriptionKey } from "./records.js";
+import type { Donation, Incident, Member } from "./types.js";
 import { now } from "../clock.js";
 
 const strip = <T extends { address?: unknown }>(o: T, withAddresses: boolean): T => {

@@ -1,6 +1,6 @@
 /**
  * Where the giving domain's items live in the single table (the storage module `store.ts` reads
- * and writes them; the types are in `types.ts`, re-exported here for existing imports).
+ * and writes them; the types are in `types.ts`).
  *
  * | item | pk | sk | index | ttl |
  * | --- | --- | --- | --- | --- |
@@ -12,7 +12,6 @@
  * | public idempotency | `PUBIDEM#<scope hash>` | `PUBIDEM` | | 24 h |
  * | rate bucket | `RATE#<scope>` | `RATE` | | 1 h after last use |
  */
-export type { CheckoutRecord, Donation, Incident, IncidentType, Kind, Member } from "./types.js";
 
 export const checkoutKey = (checkoutId: string) => ({ pk: `CHECKOUT#${checkoutId}`, sk: "CHECKOUT" });
 export const donationKey = (chargeId: string) => ({ pk: `DONATION#${chargeId}`, sk: "DONATION" });

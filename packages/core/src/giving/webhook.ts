@@ -65,8 +65,6 @@ import type { Donation, FactOf, Member, PaymentFact } from "./types.js";
 
 export { translate, verifyStripeEvent } from "./facts.js";
 export { BANK, CLEARING, FEES, revenueAccount } from "./bookings.js";
-/** The facts were called domain events before; the old name stays for existing imports. */
-export type PaymentEvent = PaymentFact;
 
 const stripeActor = (requestId: string): Actor => ({ sub: "stripe", role: "webhook", requestId });
 

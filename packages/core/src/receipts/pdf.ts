@@ -17,8 +17,6 @@ import type { Receipt } from "./model.js";
 import { ARTICLES, loadReceiptSettings, type Issuer } from "./settings.js";
 import { loadFont } from "../fonts.js";
 
-export { euros } from "./money.js";
-
 const PAGE = { width: 595.28, height: 841.89, left: 50, right: 50, top: 800, bottom: 60 };
 const INK = rgb(0.1, 0.1, 0.1);
 
