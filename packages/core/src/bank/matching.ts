@@ -9,7 +9,8 @@
 import { randomUUID } from "node:crypto";
 import Fuse from "fuse.js";
 import type { Db } from "../db/client.js";
-import { transact, TransactionFailed, withConflictRetry } from "../db/store.js";
+import { TransactionFailed } from "../db/store.js";
+import { UnitOfWork } from "../db/unit-of-work.js";
 import { fiscalYearOf } from "../dates.js";
 import { ConflictError, NotFoundError, ValidationError } from "../errors.js";
 import {
@@ -179,12 +180,7 @@ async function recordMatch(db: Db, account: string, lineIds: string[], entryIds:
     matchedBy: who.sub,
     how,
   };
-  try {
-    await withConflictRetry(() => transact(db, matchItems(group)));
-  } catch (err) {
-    if (err instanceof TransactionFailed && err.failed.length) throw conflictOf(err, group);
-    throw err;
-  }
+  await new UnitOfWork().add(...matchItems(group)).commit(db, { failed: (err) => conflictOf(err, group) });
   return group;
 }
 
@@ -209,12 +205,9 @@ export async function unmatch(db: Db, lineId: string): Promise<{ unmatched: Matc
   const years = [...group.lineDates, ...group.entryDates].map((d) => fiscalYearOf(d));
   const shut = years.find((y) => closed.has(y));
   if (shut !== undefined) throw new ConflictError(`The fiscal year ${shut} is closed: its lettrage stays as it is.`, { year: shut });
-  try {
-    await withConflictRetry(() => transact(db, unmatchItems(group)));
-  } catch (err) {
-    if (err instanceof TransactionFailed && err.failed.length) throw new ConflictError(`Bank line ${lineId} was changed meanwhile; read it again.`, { lineId });
-    throw err;
-  }
+  await new UnitOfWork()
+    .add(...unmatchItems(group))
+    .commit(db, { failed: () => new ConflictError(`Bank line ${lineId} was changed meanwhile; read it again.`, { lineId }) });
   return { unmatched: group };
 }
 
@@ -354,12 +347,7 @@ export async function entryFromRule(db: Db, lineId: string, input: RuleInput, wh
     // The line's rule entry was written before and its lettrage undone since: letter them again.
     const recorded = await readMatch(db, group.id);
     if (recorded) return { entry: entryView(entry), match: recorded };
-    try {
-      await withConflictRetry(() => transact(db, matchItems(group)));
-    } catch (err) {
-      if (err instanceof TransactionFailed && err.failed.length) throw conflictOf(err, group);
-      throw err;
-    }
+    await new UnitOfWork().add(...matchItems(group)).commit(db, { failed: (err) => conflictOf(err, group) });
   }
   return { entry: entryView(entry), match: group };
 }

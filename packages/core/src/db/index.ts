@@ -8,3 +8,4 @@ export * from "./cursor.js";
 export * from "./store.js";
 export * from "./table.js";
 export * from "./memory.js";
+export * from "./unit-of-work.js";
