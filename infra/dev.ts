@@ -9,6 +9,7 @@ import { DEV_DB_DIR, DEV_KEY_FILE, DEV_PORT, DEV_STRIPE, DEV_TABLE, STRIPE_PORT 
 import { createStripeDouble } from "./stripe-double.js";
 import { webRoutes } from "./web.js";
 import { seedDemo, seedGiving } from "./demo.js";
+import { seedSettings } from "./demo-settings.js";
 import { seedSocial } from "./demo-social.js";
 import { seedBank } from "./demo-bank.js";
 import { startS3Local } from "./s3-local.js";
@@ -47,6 +48,8 @@ const identity = await createIdentity(DEV_KEY_FILE);
 const gateway = createGateway({ identity, staticRoutes: webRoutes() });
 await listen(gateway, port);
 if (fresh) {
+  // The demo association's settings first, through the settings routes: the checkouts read them.
+  await seedSettings(api, await identity.token("tresorier"));
   await seedGiving(api, stripeUrl);
   await seedSocial(api, await identity.token("delegation"));
   await seedBank(api, await identity.token("tresorier"));

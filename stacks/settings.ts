@@ -20,6 +20,8 @@ import type { BackOfficeProps } from "./backoffice.js";
  * The association's settings a deploy may set (read from the environment by `propsFromEnv`), each
  * passed unchanged to every function as an environment variable of the same name (empty ones
  * left out): `functionSettings`. This list is the one place to change what the functions receive.
+ * They are first values only: a settings section never saved in the console reads them; once saved
+ * (core/settings, `PUT /v1/settings/{section}`) they are ignored (docs/configuration.md).
  */
 export const SETTINGS = [
   "ASSO_NAME",

@@ -10,6 +10,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { seedDemo, seedGiving } from "../infra/demo.js";
 import { DEMO_SOCIAL_2024, seedSocial } from "../infra/demo-social.js";
 import { seedBank } from "../infra/demo-bank.js";
+import { seedSettings } from "../infra/demo-settings.js";
 import { pdfText } from "./support/pdf-text.js";
 import { startTestStack, type TestStack } from "./support/stack.js";
 
@@ -17,6 +18,7 @@ let stack: TestStack;
 beforeAll(async () => {
   stack = await startTestStack();
   expect(await seedDemo()).toBe(true);
+  expect((await seedSettings(stack.url, await stack.identity.token("tresorier"))).length).toBe(10);
   await seedGiving(stack.url, stack.stripeUrl);
   await seedSocial(stack.url, await stack.identity.token("delegation"));
   bankImport = await seedBank(stack.url, await stack.identity.token("tresorier"));

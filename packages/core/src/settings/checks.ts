@@ -88,10 +88,12 @@ export async function runChecks(db: Db): Promise<{ items: Check[] }> {
         },
   );
   const mail = values.email;
-  const verified = (process.env.EMAIL_VERIFIED_SENDERS ?? "")
-    .split(",")
+  // Verified: the deploy's SES identity (MAIL_IDENTITY, a domain or one address), or one listed in EMAIL_VERIFIED_SENDERS.
+  const verified = [process.env.MAIL_IDENTITY ?? "", ...(process.env.EMAIL_VERIFIED_SENDERS ?? "").split(",")]
     .map((s) => s.trim().toLowerCase())
     .filter(Boolean);
+  const address = mail.senderAddress.toLowerCase();
+  const isVerified = verified.includes(address) || verified.includes(address.split("@")[1] ?? "");
   items.push(
     !mail.senderAddress
       ? {
@@ -101,14 +103,14 @@ export async function runChecks(db: Db): Promise<{ items: Check[] }> {
           detail: "Aucune adresse d'expéditeur.",
           todo: "À la section « E-mails », donnez le nom et l'adresse qui signent les e-mails aux donateurs.",
         }
-      : verified.includes(mail.senderAddress.toLowerCase())
+      : isVerified
         ? { id: "email", label: "L'expéditeur des e-mails est vérifié", ok: true, detail: `${mail.senderAddress} est vérifiée.` }
         : {
             id: "email",
             label: "L'expéditeur des e-mails est vérifié",
             ok: false,
             detail: `${mail.senderAddress} n'est pas encore vérifiée.`,
-            todo: "Vérifiez l'adresse (ou son domaine) dans Amazon SES, en cliquant le lien reçu par e-mail, puis ajoutez-la au réglage de déploiement EMAIL_VERIFIED_SENDERS.",
+            todo: "Faites vérifier l'adresse ou son domaine par Amazon SES : c'est le réglage de déploiement MAIL_IDENTITY (enregistrements DKIM du domaine, ou lien reçu par e-mail pour une adresse).",
           },
   );
   return { items };
