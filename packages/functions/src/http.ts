@@ -302,7 +302,9 @@ async function once(
     throw err;
   }
   const status = result.statusCode ?? 200;
-  if (status >= 200 && status < 300) await completeClaim(db, mine, toStored(result));
+  // An answer too large for one item (DynamoDB's 400 KB) is not kept: the key is given back, and
+  // a retry runs again (the in-transaction markers keep the ledger's writes once).
+  if (status >= 200 && status < 300) await completeClaim(db, mine, toStored(result)).catch(() => releaseClaim(db, mine).catch(() => undefined));
   else await releaseClaim(db, mine);
   return result;
 }
