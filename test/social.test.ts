@@ -6,21 +6,18 @@
  */
 import { readFileSync } from "node:fs";
 import { join } from "node:path";
+import { createDeflateRaw, deflateRawSync } from "node:zlib";
 import { strToU8, zipSync } from "fflate";
-import * as XLSX from "xlsx";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { parseSocialFile } from "@asso/core/social/imports";
 import { ValidationError } from "@asso/core/errors";
 import { startTestStack, type TestStack } from "./support/stack.js";
+import { xlsx } from "./support/xlsx.js";
 
 const fixture = (name: string) => readFileSync(join(import.meta.dirname, "fixtures/social", name));
 
-/** An XLSX/XLS workbook like LinkedIn's, built with the xlsx package. */
-function workbook(sheets: Record<string, unknown[][]>, bookType: "xlsx" | "biff8" = "xlsx"): Buffer {
-  const wb = XLSX.utils.book_new();
-  for (const [name, rows] of Object.entries(sheets)) XLSX.utils.book_append_sheet(wb, XLSX.utils.aoa_to_sheet(rows, { cellDates: true }), name);
-  return Buffer.from(XLSX.write(wb, { type: "buffer", bookType }) as Buffer);
-}
+/** An XLSX workbook like LinkedIn's (test/support/xlsx.ts). */
+const workbook = (sheets: Record<string, unknown[][]>) => xlsx(sheets as Record<string, (string | number | Date | null)[][]>);
 
 const VISITORS_HEADER = [
   "Date",
@@ -52,10 +49,10 @@ const visitorsXlsx = () =>
     ],
   });
 
-const monthsOf = (p: ReturnType<typeof parseSocialFile>) => Object.fromEntries(p.months.map((m) => [m.month, m.values]));
-const problemOf = (fn: () => unknown) => {
+const monthsOf = (p: Awaited<ReturnType<typeof parseSocialFile>>) => Object.fromEntries(p.months.map((m) => [m.month, m.values]));
+const problemOf = async (fn: () => Promise<unknown>) => {
   try {
-    fn();
+    await fn();
   } catch (e) {
     expect(e).toBeInstanceOf(ValidationError);
     return (e as ValidationError).errors;
@@ -64,8 +61,8 @@ const problemOf = (fn: () => unknown) => {
 };
 
 describe("LinkedIn page analytics", () => {
-  it("followers CSV with a note line above the header: month-end totals from the total at a date, negative days kept", () => {
-    const p = parseSocialFile("linkedin", fixture("linkedin-followers.csv"), { followers: 5336, followersAt: "2024-02-02" });
+  it("followers CSV with a note line above the header: month-end totals from the total at a date, negative days kept", async () => {
+    const p = await parseSocialFile("linkedin", fixture("linkedin-followers.csv"), { followers: 5336, followersAt: "2024-02-02" });
     expect(p).toMatchObject({ platform: "linkedin", kind: "followers", days: 4, from: "2024-01-30", to: "2024-02-02" });
     expect(monthsOf(p)).toEqual({
       "2024-01": { newFollowers: 12, followers: 5336 - (-2 + 10) },
@@ -73,61 +70,82 @@ describe("LinkedIn page analytics", () => {
     });
   });
 
-  it("followers: the total at an earlier date counts the later gains forward", () => {
-    const p = parseSocialFile("linkedin", fixture("linkedin-followers.csv"), { followers: 1000, followersAt: "2024-01-31" });
+  it("followers: the total at an earlier date counts the later gains forward", async () => {
+    const p = await parseSocialFile("linkedin", fixture("linkedin-followers.csv"), { followers: 1000, followersAt: "2024-01-31" });
     expect(monthsOf(p)).toEqual({ "2024-01": { newFollowers: 12, followers: 1000 }, "2024-02": { newFollowers: 8, followers: 1008 } });
   });
 
-  it("followers: without the total it asks for it (the export has no total); a date outside the file is refused", () => {
-    expect(problemOf(() => parseSocialFile("linkedin", fixture("linkedin-followers.csv"), {})).map((e) => e.path)).toEqual(["followers"]);
+  it("followers: without the total it asks for it (the export has no total); a date outside the file is refused", async () => {
+    expect((await problemOf(() => parseSocialFile("linkedin", fixture("linkedin-followers.csv"), {}))).map((e) => e.path)).toEqual(["followers"]);
     expect(
-      problemOf(() => parseSocialFile("linkedin", fixture("linkedin-followers.csv"), { followers: 10, followersAt: "2024-03-01" })).map((e) => e.path),
+      (await problemOf(() => parseSocialFile("linkedin", fixture("linkedin-followers.csv"), { followers: 10, followersAt: "2024-03-01" }))).map((e) => e.path),
     ).toEqual(["followersAt"]);
   });
 
-  it("content CSV with French headers: impressions and reactions (totals) per month, English thousands", () => {
-    const p = parseSocialFile("linkedin", fixture("linkedin-content-fr.csv"));
+  it("content CSV with French headers: impressions and reactions (totals) per month, English thousands", async () => {
+    const p = await parseSocialFile("linkedin", fixture("linkedin-content-fr.csv"));
     expect(p.kind).toBe("content");
     expect(monthsOf(p)).toEqual({ "2024-03": { impressions: 2200, reactions: 57 }, "2024-04": { impressions: 2100, reactions: 61 } });
   });
 
-  it("visitors XLSX (note line, several sheets): total page views per month", () => {
-    const p = parseSocialFile("linkedin", visitorsXlsx(), { kind: "visitors" });
+  it("visitors XLSX (note line, several sheets): total page views per month", async () => {
+    const p = await parseSocialFile("linkedin", visitorsXlsx(), { kind: "visitors" });
     expect(p.kind).toBe("visitors");
     expect(monthsOf(p)).toEqual({ "2024-05": { pageVisits: 136 }, "2024-06": { pageVisits: 9 } });
   });
 
-  it("content XLS (BIFF8) with real date cells and an English header", () => {
-    const xls = workbook(
-      {
-        Metrics: [
-          [
-            "Date",
-            "Impressions (organic)",
-            "Impressions (sponsored)",
-            "Impressions (total)",
-            "Unique impressions (organic)",
-            "Reactions (organic)",
-            "Reactions (sponsored)",
-            "Reactions (total)",
-          ],
-          [new Date(Date.UTC(2024, 6, 31)), 100, 0, 100, 80, 5, 0, 5],
-          [new Date(Date.UTC(2024, 7, 1)), 300, 20, 320, 200, 9, 1, 10],
+  it("content XLSX with real date cells and an English header", async () => {
+    const book = workbook({
+      Metrics: [
+        [
+          "Date",
+          "Impressions (organic)",
+          "Impressions (sponsored)",
+          "Impressions (total)",
+          "Unique impressions (organic)",
+          "Reactions (organic)",
+          "Reactions (sponsored)",
+          "Reactions (total)",
         ],
-      },
-      "biff8",
-    );
-    expect([...xls.subarray(0, 4)]).toEqual([0xd0, 0xcf, 0x11, 0xe0]);
-    const p = parseSocialFile("linkedin", xls);
+        [new Date(Date.UTC(2024, 6, 31)), 100, 0, 100, 80, 5, 0, 5],
+        [new Date(Date.UTC(2024, 7, 1)), 300, 20, 320, 200, 9, 1, 10],
+      ],
+    });
+    const p = await parseSocialFile("linkedin", book);
     expect(monthsOf(p)).toEqual({ "2024-07": { impressions: 100, reactions: 5 }, "2024-08": { impressions: 320, reactions: 10 } });
   });
 
-  it("followers without a total column: sponsored, organic and auto-invited are summed", () => {
-    const csv = Buffer.from("Date,Sponsored followers,Organic followers,Auto-invited followers\n06/01/2024,1,-4,2\n06/02/2024,0,7,0\n");
-    expect(monthsOf(parseSocialFile("linkedin", csv, { followers: 100 }))).toEqual({ "2024-06": { newFollowers: 6, followers: 100 } });
+  it("an old binary XLS (Excel 97-2003) is refused, asking for XLSX or CSV", async () => {
+    const ole = Buffer.concat([Buffer.from([0xd0, 0xcf, 0x11, 0xe0, 0xa1, 0xb1, 0x1a, 0xe1]), Buffer.alloc(504)]);
+    expect((await problemOf(() => parseSocialFile("linkedin", ole)))[0]!.message).toMatch(/enregistrez-le en XLSX/);
   });
 
-  it("French followers and visitors headers (XLSX)", () => {
+  it("a day that cannot be read refuses the file, naming the row: a bare number is never taken for a day of 2011", async () => {
+    const book = workbook({
+      Followers: [
+        ["Date", "Total followers"],
+        ["01/30/2024", 3],
+        [40_544, 2],
+      ],
+    });
+    expect((await problemOf(() => parseSocialFile("linkedin", book, { followers: 10 })))[0]!.message).toBe(
+      'Followers, row 3: "40544" is not a date written MM/DD/YYYY',
+    );
+    const text = workbook({
+      Followers: [
+        ["Date", "Total followers"],
+        ["janvier", 3],
+      ],
+    });
+    expect((await problemOf(() => parseSocialFile("linkedin", text, { followers: 10 })))[0]!.message).toMatch(/row 2: "janvier" is not a date/);
+  });
+
+  it("followers without a total column: sponsored, organic and auto-invited are summed", async () => {
+    const csv = Buffer.from("Date,Sponsored followers,Organic followers,Auto-invited followers\n06/01/2024,1,-4,2\n06/02/2024,0,7,0\n");
+    expect(monthsOf(await parseSocialFile("linkedin", csv, { followers: 100 }))).toEqual({ "2024-06": { newFollowers: 6, followers: 100 } });
+  });
+
+  it("French followers and visitors headers (XLSX)", async () => {
     const followers = workbook({
       "Nouveaux abonnés": [
         ["Remarque : données agrégées par jour."],
@@ -135,7 +153,7 @@ describe("LinkedIn page analytics", () => {
         ["12/31/2024", 0, 12, 1, 13],
       ],
     });
-    expect(monthsOf(parseSocialFile("linkedin", followers, { followers: 5336 }))).toEqual({ "2024-12": { newFollowers: 13, followers: 5336 } });
+    expect(monthsOf(await parseSocialFile("linkedin", followers, { followers: 5336 }))).toEqual({ "2024-12": { newFollowers: 13, followers: 5336 } });
     const visitors = workbook({
       "Indicateurs des visiteurs": [
         [
@@ -150,18 +168,18 @@ describe("LinkedIn page analytics", () => {
         ["11/30/2024", 4, 9, 30, 12, 42, 20],
       ],
     });
-    expect(monthsOf(parseSocialFile("linkedin", visitors))).toEqual({ "2024-11": { pageVisits: 42 } });
+    expect(monthsOf(await parseSocialFile("linkedin", visitors))).toEqual({ "2024-11": { pageVisits: 42 } });
   });
 
-  it("a file that is not what it claims: a clear problem", () => {
-    expect(problemOf(() => parseSocialFile("linkedin", visitorsXlsx(), { kind: "followers" }))[0]!.message).toBe(
+  it("a file that is not what it claims: a clear problem", async () => {
+    expect((await problemOf(() => parseSocialFile("linkedin", visitorsXlsx(), { kind: "followers" })))[0]!.message).toBe(
       "this is a LinkedIn visitors file, not a LinkedIn followers file",
     );
-    expect(problemOf(() => parseSocialFile("linkedin", fixture("Totals.csv")))[0]!.message).toMatch(/not a LinkedIn page analytics file/);
-    expect(problemOf(() => parseSocialFile("linkedin", Buffer.from("%PDF-1.7\n\u0000\u0001binary")))[0]!.message).toMatch(/neither a spreadsheet/);
-    expect(problemOf(() => parseSocialFile("linkedin", Buffer.alloc(0)))[0]!.message).toMatch(/empty/);
+    expect((await problemOf(() => parseSocialFile("linkedin", fixture("Totals.csv"))))[0]!.message).toMatch(/not a LinkedIn page analytics file/);
+    expect((await problemOf(() => parseSocialFile("linkedin", Buffer.from("%PDF-1.7\n\u0000\u0001binary"))))[0]!.message).toMatch(/neither a spreadsheet/);
+    expect((await problemOf(() => parseSocialFile("linkedin", Buffer.alloc(0))))[0]!.message).toMatch(/empty/);
     const badDate = Buffer.from("Date,Total followers\n2024/13/45,3\n");
-    expect(problemOf(() => parseSocialFile("linkedin", badDate, { followers: 3 }))[0]!.message).toMatch(
+    expect((await problemOf(() => parseSocialFile("linkedin", badDate, { followers: 3 })))[0]!.message).toMatch(
       /row 2: "2024\/13\/45" is not a date written MM\/DD\/YYYY/,
     );
   });
@@ -176,8 +194,8 @@ describe("YouTube Studio", () => {
       }),
     );
 
-  it("the zip (French headers, the Total row, decimal commas): views, subscribers and videos published per month", () => {
-    const p = parseSocialFile("youtube", zip());
+  it("the zip (French headers, the Total row, decimal commas): views, subscribers and videos published per month", async () => {
+    const p = await parseSocialFile("youtube", zip());
     expect(p).toMatchObject({ platform: "youtube", kind: "youtube", from: "2024-03-12", to: "2024-05-10" });
     expect(monthsOf(p)).toEqual({
       "2024-03": { views: 600, newFollowers: 8, videosPublished: 2 },
@@ -186,26 +204,37 @@ describe("YouTube Studio", () => {
     });
   });
 
-  it("Table data.csv alone: videos by publish month, the Total row left out", () => {
-    expect(monthsOf(parseSocialFile("youtube", fixture("Table data.csv")))).toEqual({
-      "2024-03": { videosPublished: 2 },
-      "2024-04": { videosPublished: 0 },
-      "2024-05": { videosPublished: 1 },
-    });
+  it("Table data.csv alone: its views are never dropped without a word; kept when the export is of one month", async () => {
+    expect((await problemOf(() => parseSocialFile("youtube", fixture("Table data.csv"))))[0]!.message).toMatch(
+      /donne les vues de chaque vidéo \(1512 en tout\) sur toute la période exportée, pas mois par mois/,
+    );
+    const march = Buffer.from(
+      zipSync({
+        "Contenu 2024-03-01_2024-03-31/Table data.csv": strToU8(
+          "Contenu,Heure de publication de la vidéo,Vues\nTotal,,1 152\nabc123,12 mars 2024,640\ndef456,26 mars 2024,512\n",
+        ),
+      }),
+    );
+    expect(monthsOf(await parseSocialFile("youtube", march))).toEqual({ "2024-03": { views: 1152, videosPublished: 2 } });
   });
 
-  it("Chart data.csv (English, per day and video) and Totals.csv alone: views per month", () => {
-    expect(monthsOf(parseSocialFile("youtube", fixture("Chart data.csv")))).toEqual({ "2024-03": { views: 1300 }, "2024-04": { views: 412 } });
-    expect(monthsOf(parseSocialFile("youtube", fixture("Totals.csv")))).toEqual({
+  it("a date YouTube wrote that cannot be read refuses the file", async () => {
+    const bad = Buffer.from("Date,Vues,Abonnés\n2024-03-12,100,3\n12/2024,5,0\n");
+    expect((await problemOf(() => parseSocialFile("youtube", bad)))[0]!.message).toBe('the CSV, row 3: "12/2024" is not a date');
+  });
+
+  it("Chart data.csv (English, per day and video) and Totals.csv alone: views per month", async () => {
+    expect(monthsOf(await parseSocialFile("youtube", fixture("Chart data.csv")))).toEqual({ "2024-03": { views: 1300 }, "2024-04": { views: 412 } });
+    expect(monthsOf(await parseSocialFile("youtube", fixture("Totals.csv")))).toEqual({
       "2024-03": { views: 600, newFollowers: 8 },
       "2024-04": { views: 412, newFollowers: -1 },
       "2024-05": { views: 500, newFollowers: 30 },
     });
   });
 
-  it("a LinkedIn file or a zip of something else is refused", () => {
-    expect(problemOf(() => parseSocialFile("youtube", fixture("linkedin-followers.csv")))[0]!.message).toMatch(/not a YouTube Studio export/);
-    expect(problemOf(() => parseSocialFile("youtube", Buffer.from(zipSync({ "notes.txt": strToU8("hello") }))))[0]!.message).toMatch(
+  it("a LinkedIn file or a zip of something else is refused", async () => {
+    expect((await problemOf(() => parseSocialFile("youtube", fixture("linkedin-followers.csv"))))[0]!.message).toMatch(/not a YouTube Studio export/);
+    expect((await problemOf(() => parseSocialFile("youtube", Buffer.from(zipSync({ "notes.txt": strToU8("hello") })))))[0]!.message).toMatch(
       /not a YouTube Studio export/,
     );
   });
@@ -288,5 +317,139 @@ describe("POST /v1/social-metrics/{platform}/import", () => {
     expect(await b.json()).toEqual(await a.json());
     const c = await upload("/v1/social-metrics/youtube/import", fixture("Chart data.csv"), "tresorier", { "idempotency-key": "yt-1" });
     expect(c.status).toBe(409);
+  });
+});
+
+describe("parsers with limits (issue 18): each bomb refused quickly, the process staying small", () => {
+  let stack: TestStack;
+  const MB = 1024 * 1024;
+  beforeAll(async () => {
+    stack = await startTestStack();
+    // The route's modules load on first use: a first import, so that the timings are the parsers'.
+    await send("/v1/social-metrics/youtube/import", fixture("Totals.csv"));
+  });
+  afterAll(() => stack.close());
+  const send = async (path: string, body: Buffer) => {
+    const rss0 = process.memoryUsage().rss;
+    const t0 = performance.now();
+    const res = await fetch(`${stack.url}${path}`, {
+      method: "POST",
+      headers: { authorization: `Bearer ${await stack.identity.token("delegation")}`, "content-type": "application/octet-stream" },
+      body,
+    });
+    // The stack runs in this test process: what the request adds to its memory is what it cost.
+    return { res, ms: performance.now() - t0, rss: process.memoryUsage().rss - rss0 };
+  };
+  /** `mb` megabytes of spaces after `head`, raw-deflated by zlib in 1 MB steps (never held whole). */
+  const deflated = async (head: string, mb: number) => {
+    const d = createDeflateRaw({ level: 9 });
+    const parts: Buffer[] = [];
+    d.on("data", (c: Buffer) => parts.push(c));
+    const done = new Promise((ok) => d.on("end", ok));
+    d.write(Buffer.from(head));
+    const block = Buffer.alloc(MB, 0x20);
+    for (let i = 0; i < mb; i++) if (!d.write(block)) await new Promise((ok) => d.once("drain", ok));
+    d.end();
+    await done;
+    return { data: Buffer.concat(parts), size: Buffer.byteLength(head) + mb * MB };
+  };
+  /** A zip of entries (name, deflated data, inflated size); the CRC is not checked before the size cap. */
+  const zipOf = (entries: Array<{ name: string; data: Buffer; size: number }>) => {
+    const locals: Buffer[] = [];
+    const central: Buffer[] = [];
+    let offset = 0;
+    for (const e of entries) {
+      const name = Buffer.from(e.name);
+      const h = Buffer.alloc(30);
+      h.writeUInt32LE(0x04034b50, 0);
+      h.writeUInt16LE(20, 4);
+      h.writeUInt16LE(0x0800, 6);
+      h.writeUInt16LE(8, 8);
+      h.writeUInt32LE(0, 14);
+      h.writeUInt32LE(e.data.length, 18);
+      h.writeUInt32LE(e.size >>> 0, 22);
+      h.writeUInt16LE(name.length, 26);
+      const c = Buffer.alloc(46);
+      c.writeUInt32LE(0x02014b50, 0);
+      c.writeUInt16LE(20, 4);
+      c.writeUInt16LE(20, 6);
+      c.writeUInt16LE(0x0800, 8);
+      c.writeUInt16LE(8, 10);
+      c.writeUInt32LE(e.data.length, 20);
+      c.writeUInt32LE(e.size >>> 0, 24);
+      c.writeUInt16LE(name.length, 28);
+      c.writeUInt32LE(offset, 42);
+      locals.push(h, name, e.data);
+      central.push(c, name);
+      offset += 30 + name.length + e.data.length;
+    }
+    const dir = Buffer.concat(central);
+    const end = Buffer.alloc(22);
+    end.writeUInt32LE(0x06054b50, 0);
+    end.writeUInt16LE(entries.length, 8);
+    end.writeUInt16LE(entries.length, 10);
+    end.writeUInt32LE(dir.length, 12);
+    end.writeUInt32LE(offset, 16);
+    return Buffer.concat([...locals, dir, end]);
+  };
+
+  it("a zip bomb (a YouTube CSV inflating to 1 GB) → 413 within a second, the process growing by less than 100 MB", async () => {
+    const bomb = zipOf([{ name: "Contenu 2024-03-01_2024-03-31/Totals.csv", ...(await deflated("Date,Vues\n2024-03-12,1\n", 1024)) }]);
+    expect(bomb.length).toBeLessThan(2 * MB);
+    const { res, ms, rss } = await send("/v1/social-metrics/youtube/import", bomb);
+    expect(res.status).toBe(413);
+    expect(((await res.json()) as { detail: string }).detail).toMatch(/dépasse 20 Mo/);
+    expect(ms).toBeLessThan(1000);
+    expect(rss).toBeLessThan(100 * MB);
+  });
+
+  it("an XLSX whose <dimension> claims the whole sheet and one cell at XFD1048576 → 413 within a second, the process growing by less than 100 MB", async () => {
+    const far = strToU8(
+      `<?xml version="1.0" encoding="UTF-8"?><worksheet xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main"><dimension ref="A1:XFD1048576"/><sheetData><row r="1"><c r="A1" t="inlineStr"><is><t>Date</t></is></c></row><row r="1048576"><c r="XFD1048576"><v>1</v></c></row></sheetData></worksheet>`,
+    );
+    const book = xlsx({ Followers: [] }, { extra: { "xl/worksheets/sheet1.xml": far } });
+    expect(book.length).toBeLessThan(4096);
+    const { res, ms, rss } = await send("/v1/social-metrics/linkedin/import?followers=1", book);
+    expect(res.status).toBe(413);
+    expect(((await res.json()) as { detail: string }).detail).toMatch(/1048576/);
+    expect(ms).toBeLessThan(1000);
+    expect(rss).toBeLessThan(100 * MB);
+  });
+
+  it("a <dimension> that lies is not trusted: the sheet's real cells are read", async () => {
+    const book = xlsx(
+      {
+        Followers: [
+          ["Date", "Total followers"],
+          ["01/30/2024", 3],
+        ],
+      },
+      { dimension: "A1:XFD1048576" },
+    );
+    const { res } = await send("/v1/social-metrics/linkedin/import?followers=10", book);
+    expect(res.status).toBe(201);
+  });
+
+  it("a sheet of more than 10 000 rows → 413; an XLSX part declaring entities → 400", async () => {
+    const rows: (string | number)[][] = [["Date", "Total followers"]];
+    for (let i = 0; i < 10_001; i++) rows.push(["01/30/2024", 1]);
+    expect((await send("/v1/social-metrics/linkedin/import?followers=1", xlsx({ Followers: rows }))).res.status).toBe(413);
+    const laughs = strToU8(
+      `<?xml version="1.0"?><!DOCTYPE x [<!ENTITY a "aaaaaaaaaa"><!ENTITY b "&a;&a;&a;&a;&a;&a;&a;&a;">]><worksheet xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main"><sheetData><row r="1"><c r="A1" t="inlineStr"><is><t>&b;</t></is></c></row></sheetData></worksheet>`,
+    );
+    const { res } = await send("/v1/social-metrics/linkedin/import?followers=1", xlsx({ Followers: [] }, { extra: { "xl/worksheets/sheet1.xml": laughs } }));
+    expect(res.status).toBe(400);
+    expect(((await res.json()) as { detail: string }).detail).toMatch(/DOCTYPE ou des entités/);
+  });
+
+  it("only the expected files of a zip are read: a bomb beside them is never inflated", async () => {
+    const csv = Buffer.from("Date,Vues,Abonnés\n2024-03-12,100,3\n");
+    const archive = zipOf([
+      { name: "Contenu 2024-03-01_2024-03-31/Totals.csv", data: deflateRawSync(csv), size: csv.length },
+      { name: "Contenu 2024-03-01_2024-03-31/notes.bin", ...(await deflated("", 1024)) },
+    ]);
+    const { res, ms } = await send("/v1/social-metrics/youtube/import", archive);
+    expect(res.status).toBe(201);
+    expect(ms).toBeLessThan(1000);
   });
 });

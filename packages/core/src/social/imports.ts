@@ -100,8 +100,9 @@ function checkSheet(name: string, xml: string) {
   let rows = 0;
   for (const m of xml.matchAll(/<(?:\w+:)?row\b[^>]*?(?:\sr="(\d+)")?[^>]*>/g)) {
     rows++;
-    if (rows > MAX_ROWS || (m[1] && Number(m[1]) > MAX_ROWS))
-      throw new PayloadTooLargeError(`La feuille ${name} dépasse ${MAX_ROWS} lignes : le fichier est refusé.`);
+    if (rows > MAX_ROWS) throw new PayloadTooLargeError(`La feuille ${name} dépasse ${MAX_ROWS} lignes : le fichier est refusé.`);
+    if (m[1] && Number(m[1]) > MAX_ROWS)
+      throw new PayloadTooLargeError(`La feuille ${name} a une ligne numérotée ${m[1]}, au-delà de ${MAX_ROWS} lignes : le fichier est refusé.`);
   }
   for (const m of xml.matchAll(/<(?:\w+:)?c\b[^>]*?\sr="([A-Z]{1,3})(\d+)"/g)) {
     if (columnNumber(m[1]!) > MAX_COLUMNS || Number(m[2]) > MAX_ROWS)
