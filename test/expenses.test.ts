@@ -162,7 +162,7 @@ describe("invoice files", () => {
 
   it("presigned PUT then confirm: the uploaded object is checked and booked", async () => {
     const e = await expense("F-PNG-1");
-    const u = await call("POST", `/v1/expenses/${e.id}/invoice/upload-url`, { contentType: "image/png" });
+    const u = await call("POST", `/v1/expenses/${e.id}/invoice/upload-url`, { contentType: "image/png", size: PNG.length });
     expect(u.status).toBe(201);
     const sent = await fetch(u.body.url, { method: "PUT", body: PNG, headers: { "content-type": "image/png" } });
     expect(sent.status).toBe(200);
@@ -176,7 +176,7 @@ describe("invoice files", () => {
 
     // A presigned upload of something else is refused at confirmation.
     const e2 = await expense("F-PNG-2");
-    const u2 = await call("POST", `/v1/expenses/${e2.id}/invoice/upload-url`, { contentType: "image/png" });
+    const u2 = await call("POST", `/v1/expenses/${e2.id}/invoice/upload-url`, { contentType: "image/png", size: 6 });
     await fetch(u2.body.url, { method: "PUT", body: Buffer.from("<html>"), headers: { "content-type": "image/png" } });
     expect((await call("POST", `/v1/expenses/${e2.id}/invoice/confirm`, { key: u2.body.key })).status).toBe(415);
     expect((await call("GET", `/v1/expenses/${e2.id}`, undefined, { role: "auditor" })).body.file).toBeNull();

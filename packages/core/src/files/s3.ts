@@ -13,9 +13,12 @@ async function s3(): Promise<S3Client> {
   const endpoint = process.env.S3_ENDPOINT;
   if (client && clientEndpoint === endpoint) return client;
   const { S3Client } = await import("@aws-sdk/client-s3");
-  client = new S3Client(
-    endpoint ? { endpoint, region: "eu-west-3", forcePathStyle: true, credentials: { accessKeyId: "S3RVER", secretAccessKey: "S3RVER" } } : {},
-  );
+  // Checksums only where S3 requires them: otherwise the SDK puts the CRC32 of an empty body in a
+  // presigned PUT's query, and S3 refuses the file actually sent (BadDigest).
+  client = new S3Client({
+    requestChecksumCalculation: "WHEN_REQUIRED",
+    ...(endpoint ? { endpoint, region: "eu-west-3", forcePathStyle: true, credentials: { accessKeyId: "S3RVER", secretAccessKey: "S3RVER" } } : {}),
+  });
   clientEndpoint = endpoint;
   return client;
 }
@@ -66,11 +69,37 @@ export async function presignGet(key: string, seconds = 300, opts: { fileName?: 
   );
 }
 
-/** A presigned PUT (upload) link for one content type, valid `seconds`. */
-export async function presignPut(key: string, contentType: string, seconds = 300, bucket = filesBucket()): Promise<string> {
+/**
+ * A presigned PUT (upload) link for one content type and one size, valid `seconds`: Content-Type
+ * and Content-Length are signed headers, so S3 refuses a body of any other size or type.
+ */
+export async function presignPut(key: string, contentType: string, seconds = 300, opts: { contentLength?: number; bucket?: string } = {}): Promise<string> {
   const { PutObjectCommand } = await import("@aws-sdk/client-s3");
   const { getSignedUrl } = await import("@aws-sdk/s3-request-presigner");
-  return getSignedUrl(await s3(), new PutObjectCommand({ Bucket: bucket, Key: key, ContentType: contentType }), { expiresIn: seconds });
+  const length = opts.contentLength;
+  return getSignedUrl(
+    await s3(),
+    new PutObjectCommand({
+      Bucket: opts.bucket ?? filesBucket(),
+      Key: key,
+      ContentType: contentType,
+      ...(length !== undefined ? { ContentLength: length } : {}),
+    }),
+    { expiresIn: seconds, signableHeaders: new Set(["content-type", ...(length !== undefined ? ["content-length"] : [])]) },
+  );
+}
+
+/** The object's size and type without reading it (HeadObject), or undefined when there is none. */
+export async function headObject(key: string, bucket = filesBucket()): Promise<{ size: number; contentType?: string } | undefined> {
+  const { HeadObjectCommand } = await import("@aws-sdk/client-s3");
+  try {
+    const r = await (await s3()).send(new HeadObjectCommand({ Bucket: bucket, Key: key }));
+    return { size: r.ContentLength ?? 0, ...(r.ContentType ? { contentType: r.ContentType } : {}) };
+  } catch (err) {
+    const e = err as { name?: string; $metadata?: { httpStatusCode?: number } };
+    if (e.name === "NotFound" || e.name === "NoSuchKey" || e.$metadata?.httpStatusCode === 404) return undefined;
+    throw err;
+  }
 }
 
 /** S3's smallest part of a multipart upload (all but the last), 5 MiB. */
