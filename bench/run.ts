@@ -350,6 +350,7 @@ if (MAX_ENTRIES > 0) {
 const DOMAIN_BENCHES = [
   ["Grants: the funder view and the fonds dédiés", "grants.ts"],
   ["Bank statements: import, re-import, proposals, état", "bank.ts"],
+  ["Bank statement formats (10 000 lines each) and the parsers' bombs", "bank-files.ts"],
   ["Annual report: figures and the PDF", "reports.ts"],
   ["Ledger export jobs (FEC to S3)", "ledger-export.ts"],
   ["Giving under a burst of checkout requests", "giving-burst.ts"],
