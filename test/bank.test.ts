@@ -373,7 +373,9 @@ describe("a closed year keeps its lettrage", () => {
     expect(res.status).toBe(409);
     expect(((await res.json()) as { detail: string }).detail).toContain("2024");
     expect((await linesOf()).find((l) => l.id === line.id)!.status).toBe("matched");
-    // The opening entries (AN) of 2025 restate 2024: the balance is not counted twice.
-    expect(await state("2025-01-15")).toMatchObject({ bankBalance: 2546836, ledgerBalance: 2546836, difference: 0 });
+    // The opening entries (AN) of 2025 restate 2024: the balance is not counted twice. The date is
+    // after the last statement (30/11/2024): the bank balance is that statement's, the difference unknown.
+    expect(await state("2025-01-15")).toMatchObject({ bankBalance: 2546836, ledgerBalance: 2546836, difference: null, afterLastStatement: true });
+    expect(await state("2024-11-30")).toMatchObject({ difference: 0, afterLastStatement: false });
   });
 });

@@ -41,6 +41,10 @@ export interface ReconciliationState {
   adjustedBooks: number;
   /** adjustedBank − adjustedBooks: 0 when the account is reconciled. */
   difference: number | null;
+  /** The date is after the last imported statement's end: the bank's balance is not known at the date. */
+  afterLastStatement: boolean;
+  /** End of the last imported statement (null: nothing imported). */
+  lastStatementEnd: string | null;
   warnings: string[];
 }
 
@@ -56,6 +60,8 @@ export async function reconciliationState(db: Db, accounts: BankAccount[], accou
   let bankBalance: number | null = null;
   const starts: string[] = [];
   const lines: BankLine[] = [];
+  const ends: string[] = [];
+  let lastClosing: number | null = null;
   for (const a of ibans) {
     const statements = (await readStatements(db, a.iban)).sort((x, y) => x.from.localeCompare(y.from));
     const anchor: StatementRecord | undefined = statements.find((s) => s.opening);
@@ -65,6 +71,11 @@ export async function reconciliationState(db: Db, accounts: BankAccount[], accou
     lines.push(...ls);
     bankBalance = (bankBalance ?? 0) + anchor.opening!.amount + ls.reduce((s, l) => s + l.amount, 0);
     starts.push(anchor.from);
+    const last = statements.reduce((x, y) => (y.to > x.to ? y : x));
+    ends.push(last.to);
+    lastClosing =
+      (lastClosing ?? 0) +
+      (last.closing ? last.closing.amount : anchor.opening!.amount + all.filter((l) => l.date <= last.to).reduce((s, l) => s + l.amount, 0));
     // Each statement's closing balance must follow from the lines: otherwise a statement is missing.
     for (const st of statements)
       if (st.closing && st.to <= date) {
@@ -76,6 +87,15 @@ export async function reconciliationState(db: Db, accounts: BankAccount[], accou
       }
   }
   const since: string | null = starts.sort()[0] ?? null;
+  // With several IBANs, the bank is known up to the earliest of their last statements.
+  const lastStatementEnd: string | null = ends.sort()[0] ?? null;
+  const afterLastStatement = !!lastStatementEnd && date > lastStatementEnd;
+  if (afterLastStatement) {
+    bankBalance = lastClosing;
+    warnings.push(
+      `Le dernier relevé importé s'arrête au ${lastStatementEnd!.split("-").reverse().join("/")} : le solde bancaire au ${date.split("-").reverse().join("/")} n'est pas connu (le solde affiché est celui de ce relevé) et l'écart ne peut pas être établi.`,
+    );
+  }
   const ledgerBalance = await bookBalance(db, ledgerAccount, date);
   const entries = since ? await bookItems(db, ledgerAccount, { from: since, to: date }) : [];
   const markers = await entryMatches(
@@ -107,7 +127,9 @@ export async function reconciliationState(db: Db, accounts: BankAccount[], accou
     unmatchedBooks: { count: bookOnly.length, total: total(bookOnly), items: bookOnly },
     adjustedBank,
     adjustedBooks,
-    difference: adjustedBank === null ? null : adjustedBank - adjustedBooks,
+    difference: adjustedBank === null || afterLastStatement ? null : adjustedBank - adjustedBooks,
+    afterLastStatement,
+    lastStatementEnd,
     warnings,
   };
 }

@@ -44,6 +44,8 @@ export interface MatchOptions {
   referenceDays?: number;
   /** Largest group tried for grouped payments. */
   maxGroup?: number;
+  /** `<lineId>|<entryId>` pairs the trésorier rejected: never proposed again. */
+  rejected?: ReadonlySet<string>;
 }
 
 const days = (a: string, b: string) => Math.abs(differenceInCalendarDays(parseISO(a), parseISO(b)));
@@ -255,7 +257,8 @@ export interface Proposals {
 
 /** The best proposals, no line and no entry used twice; the others kept as alternatives. */
 export function propose(lines: LineIn[], entries: EntryIn[], opts: MatchOptions): Proposals {
-  const all = candidates(lines, entries, opts);
+  const rejected = opts.rejected ?? new Set<string>();
+  const all = candidates(lines, entries, opts).filter((p) => !p.lineIds.some((l) => p.entryIds.some((e) => rejected.has(`${l}|${e}`))));
   const takenLines = new Set<string>();
   const takenEntries = new Set<string>();
   const chosen: Array<Proposal & { alternatives: Proposal[] }> = [];

@@ -95,7 +95,8 @@ export async function reconcile(
   const from = addDays(lines[0]!.date, -45);
   const to = addDays(lines[lines.length - 1]!.date, 45);
   const entries = await unmatchedBookItems(db, ledgerAccount, from, to);
-  const { proposals } = propose(lines, entries, { windowDays: q.windowDays });
+  const rejected = new Set(lines.flatMap((l) => (l.rejections ?? []).map((r) => `${l.id}|${r.entryId}`)));
+  const { proposals } = propose(lines, entries, { windowDays: q.windowDays, rejected });
   const lineById = new Map(lines.map((l) => [l.id, l]));
   const entryById = new Map(entries.map((e) => [e.entryId, e]));
   const views: ProposalView[] = [];

@@ -81,6 +81,14 @@ export interface BankLine extends ParsedLine {
   matchId?: string;
   importedAt: string;
   statementId: string;
+  /** Proposals the trésorier rejected for this line: these entries are not proposed for it again. */
+  rejections?: Rejection[];
+}
+
+export interface Rejection {
+  entryId: string;
+  rejectedAt: string;
+  rejectedBy: string;
 }
 
 /** A lettrage group: bank lines and ledger entries that explain each other, amounts equal. */

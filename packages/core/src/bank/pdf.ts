@@ -138,7 +138,13 @@ export async function renderReconciliationPdf(state: ReconciliationState, associ
   const s = new Sheet(doc, regular, bold);
 
   heading(s, state, association);
-  s.row("Solde du relevé bancaire", state.bankBalance, bold);
+  s.row(
+    state.afterLastStatement && state.lastStatementEnd
+      ? `Solde du dernier relevé importé (au ${frenchDate(state.lastStatementEnd)})`
+      : "Solde du relevé bancaire",
+    state.bankBalance,
+    bold,
+  );
   s.row("Solde comptable (grand livre)", state.ledgerBalance, bold);
   s.y -= 6;
   outstandingTable(s, "Opérations en banque non comptabilisées", state.unmatchedBank.items, state.unmatchedBank.total);

@@ -106,6 +106,7 @@ export const BankLineSchema = z.object({
   matchId: z.string().optional(),
   importedAt: z.string(),
   statementId: z.string(),
+  rejections: z.array(z.object({ entryId: z.string(), rejectedAt: z.string(), rejectedBy: z.string() })).optional(),
 });
 
 export const MatchSchema = z.object({
@@ -216,6 +217,9 @@ export const ReconciliationSchema = z.object({
   adjustedBank: z.number().int().nullable(),
   adjustedBooks: z.number().int(),
   difference: z.number().int().nullable(),
+  /** The date is after the last imported statement's end: the bank balance is that statement's closing. */
+  afterLastStatement: z.boolean(),
+  lastStatementEnd: z.string().nullable(),
   warnings: z.array(z.string()),
 });
 
@@ -247,3 +251,35 @@ export const StripeBalanceSchema = z.object({
 export const BankAccountsSchema = z.object({
   items: z.array(z.object({ iban: z.string(), account: z.string(), label: z.string(), currency: z.string() })),
 });
+
+/** `GET /v1/bank/lines/{id}/candidates`: entries a line could be matched to by hand. */
+export const CandidatesQuery = z.strictObject({
+  amount: z.coerce.number().int().optional(),
+  from: CalendarDate.optional(),
+  to: CalendarDate.optional(),
+  q: z.string().max(100).optional(),
+  account: z
+    .string()
+    .regex(/^\d[\w]{0,19}$/, "is not an account number")
+    .optional(),
+});
+
+export const CandidatesSchema = z.object({
+  lineId: z.string(),
+  account: z.string(),
+  from: z.string(),
+  to: z.string(),
+  items: z.array(
+    z.object({
+      entryId: z.string(),
+      date: z.string(),
+      label: z.string(),
+      pieceRef: z.string(),
+      ref: z.string().nullable(),
+      amount: z.number().int(),
+      accounts: z.array(z.string()),
+    }),
+  ),
+});
+
+export const RejectInput = z.strictObject({ entryIds: z.array(EntryId).min(1).max(40) });

@@ -11,9 +11,9 @@
  * A line's id is derived from what identifies it (IBAN, booking date, amount, label, rank among
  * identical lines of the day): importing it again writes the same item, never a second one.
  */
-import { batchGet, batchPut, getItem, queryAll, queryPage, type Item, type NamedItem } from "../db/store.js";
+import { batchGet, batchPut, getItem, queryAll, queryPage, updateItem, type Item, type NamedItem } from "../db/store.js";
 import type { Db } from "../db/client.js";
-import type { BankLine, MatchGroup, StatementRecord } from "./model.js";
+import type { BankLine, MatchGroup, Rejection, StatementRecord } from "./model.js";
 
 export const bankKeys = {
   line: (id: string) => ({ pk: `BANKLINE#${id}`, sk: "LINE" }),
@@ -136,6 +136,17 @@ export async function pageLines(
     start = lastKey;
   } while (start && out.length < q.limit);
   return { items: out, next: start };
+}
+
+/** Adds rejected proposals to a line (kept on the line item); false when the line does not exist. */
+export async function addRejections(db: Db, lineId: string, rejections: readonly Rejection[]): Promise<BankLine | false> {
+  const r = await updateItem(db, {
+    Key: bankKeys.line(lineId),
+    UpdateExpression: "SET rejections = list_append(if_not_exists(rejections, :none), :r)",
+    ConditionExpression: "attribute_exists(pk)",
+    ExpressionAttributeValues: { ":none": [], ":r": rejections },
+  });
+  return r ? strip<BankLine>(r) : false;
 }
 
 // ---------------------------------------------------------------- lettrage

@@ -10,6 +10,8 @@ import {
   unmatch,
   reconciliationState,
   getLine,
+  lineCandidates,
+  rejectProposal,
   bookStripeDeductions,
   explainPayout,
   stripeBalance,
@@ -75,6 +77,8 @@ export const handler = defineGroup("bank", {
   },
   listBankLines: async (req) => listLines(dbFromEnv(), await bankAccountsOf(dbFromEnv()), req.query),
   getBankLine: async (req) => getLine(dbFromEnv(), req.params.id),
+  bankLineCandidates: async (req) => lineCandidates(dbFromEnv(), req.params.id, req.query),
+  rejectBankLineProposal: async (req) => rejectProposal(dbFromEnv(), req.params.id, req.body.entryIds, actorOf(req)),
   matchBankLine: async (req) => {
     const entryIds = req.body.entryIds ?? [req.body.entryId!];
     return acceptMatch(dbFromEnv(), req.params.id, { entryIds, ...(req.body.lineIds ? { lineIds: req.body.lineIds } : {}) }, actorOf(req));
