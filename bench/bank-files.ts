@@ -6,8 +6,8 @@
  */
 import { deflateRawSync } from "node:zlib";
 import { strToU8, zipSync } from "fflate";
-import { parseStatementFile } from "../packages/core/src/bank/parse.js";
-import { parseSocialFile } from "../packages/core/src/social/imports.js";
+import { parseStatementFile } from "@asso/core/bank/parse";
+import { parseSocialFile } from "@asso/core/social/imports";
 
 const N = Number(process.env.BENCH_BANK_LINES ?? 10_000);
 const day = (i: number) => new Date(Date.UTC(2025, 0, 1 + Math.floor((i * 365) / N))).toISOString().slice(0, 10);

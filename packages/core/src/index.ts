@@ -10,5 +10,4 @@ export * from "./db/index.js";
 export * from "./ledger/index.js";
 export * from "./giving/index.js";
 export * from "./receipts/index.js";
-export { receiptKey } from "./receipts/index.js";
-export { renderReceiptPdf } from "./receipts/lazy.js";
+export * from "./receipts/lazy.js";

@@ -1,5 +1,11 @@
-/** A receipt's PDF rendered from the receipt alone (pdf-lib, fonts), loaded on first use. */
+/**
+ * The receipts' commands (issue, reconcile, list, download) and a receipt's PDF rendered from the
+ * receipt alone: what may render a PDF (pdf-lib, fonts, loaded on first use). Imported only by the
+ * handlers and workflows that issue or serve receipts.
+ */
 import type { Receipt } from "./model.js";
+
+export * from "./receipts.js";
 
 /** A receipt's PDF, rendered from the receipt alone (pdf-lib loads on first use). */
 export async function renderReceiptPdf(receipt: Receipt): Promise<Uint8Array> {

@@ -4,7 +4,8 @@
  * The receipts domain takes its settings as an argument and never reads the settings domain itself.
  */
 import type { Db } from "../db/client.js";
-import { issueAnnualReceipts as issueYearReceipts, loadReceiptSettings, reconcileReceipt, type ReceiptSettings } from "../receipts/index.js";
+import { loadReceiptSettings, type ReceiptSettings } from "../receipts/index.js";
+import { issueAnnualReceipts as issueYearReceipts, reconcileReceipt } from "../receipts/lazy.js";
 import { receiptSettingsOf } from "../settings/index.js";
 
 /** The receipt settings of the moment. */

@@ -1,6 +1,6 @@
 /** Lambda: generated documents (receipt PDFs, answered as frozen when issued). */
 import { dbFromEnv } from "@asso/core/db";
-import { receiptPdf } from "@asso/core/receipts";
+import { receiptPdf } from "@asso/core/receipts/lazy";
 import { defineGroup } from "../http.js";
 
 export const handler = defineGroup("documents", {

@@ -11,7 +11,7 @@ import {
   uploadInvoice,
 } from "@asso/core/spending";
 import { createFunder, getFunder, listFunders, createGrant, getGrant, listGrants, dedicatedFunds, postDedicatedFunds } from "@asso/core/grants";
-import { recordGrantPayment } from "@asso/core/workflows";
+import { recordGrantPayment } from "@asso/core/workflows/grant-payment";
 import { actorOf } from "../audit.js";
 import { defineGroup } from "../http.js";
 

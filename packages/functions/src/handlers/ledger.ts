@@ -2,7 +2,7 @@
 import { associationOf } from "@asso/core/settings";
 import { dbFromEnv } from "@asso/core/db";
 import { NotFoundError } from "@asso/core/errors";
-import { closeYear } from "@asso/core/workflows";
+import { closeYear } from "@asso/core/workflows/year-close";
 import {
   addAccount,
   listAccounts,

@@ -1,8 +1,8 @@
 /** Lambda: donors, members, receipts and payment incidents. The délégation sees no postal address. */
 import { dbFromEnv } from "@asso/core/db";
 import { listDonors, listIncidents, listMembers } from "@asso/core/giving";
-import { listReceipts } from "@asso/core/receipts";
-import { issueAnnualReceipts } from "@asso/core/workflows";
+import { listReceipts } from "@asso/core/receipts/lazy";
+import { issueAnnualReceipts } from "@asso/core/workflows/receipts";
 import { defineGroup, type Request } from "../http.js";
 import type { RouteDef } from "../route.js";
 

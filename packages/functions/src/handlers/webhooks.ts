@@ -5,7 +5,7 @@
  */
 import { dbFromEnv } from "@asso/core/db";
 import { checkReadKeyOnce, loadGivingSettings, stripeFromEnv, verifyStripeEvent } from "@asso/core/giving";
-import { handleStripeEvent } from "@asso/core/workflows";
+import { handleStripeEvent } from "@asso/core/workflows/stripe-event";
 import { givingSettingsOf, noteWebhookEvent } from "@asso/core/settings";
 import { defineGroup } from "../http.js";
 
