@@ -4,7 +4,7 @@
  */
 import { useState } from "preact/hooks";
 import { api, download, get, keyKeeper, newKey } from "../api.js";
-import { formatDate, formatEuros, parisToday } from "../money.js";
+import { formatDate, formatEuros, parisToday, parseEuros } from "../money.js";
 import { ActionButton, can, confirmDialog, html, Loading, Money, MoreButton, Page, ProblemView, Success, Tabs, useLoad, usePaged } from "../ui.js";
 
 interface BankAccount {
@@ -153,6 +153,7 @@ function Lines({ account }: { account: string }) {
   const [status, setStatus] = useState("unmatched");
   const lines = usePaged<BankLine>("/v1/bank/lines", { status: status || undefined, account, limit: 200 }, [status, account]);
   const [creating, setCreating] = useState<string>();
+  const [searching, setSearching] = useState<string>();
   const [done, setDone] = useState<string>();
   const [error, setError] = useState<unknown>();
   const unmatch = async (l: BankLine) => {
@@ -192,18 +193,108 @@ function Lines({ account }: { account: string }) {
               <td class="num"><${Money} cents=${l.amount} signed /></td>
               <td>${l.status === "matched" ? html`<span class="tag active">rapprochée</span>` : html`<span class="tag">à rapprocher</span>`}</td>
               <td class="row-actions">${
+                l.status === "unmatched" && can("matchBankLine")
+                  ? html`<button type="button" class="secondary small" aria-expanded=${searching === l.id} onClick=${() => (setSearching(searching === l.id ? undefined : l.id), setCreating(undefined))}>Rechercher une écriture<span class="sr-only"> pour ${l.label}</span></button> `
+                  : null
+              }${
                 l.status === "unmatched" && can("createBankLineEntry")
-                  ? html`<button type="button" class="secondary small" aria-expanded=${creating === l.id} onClick=${() => setCreating(creating === l.id ? undefined : l.id)}>Créer l'écriture<span class="sr-only"> pour ${l.label}</span></button>`
+                  ? html`<button type="button" class="secondary small" aria-expanded=${creating === l.id} onClick=${() => (setCreating(creating === l.id ? undefined : l.id), setSearching(undefined))}>Créer l'écriture<span class="sr-only"> pour ${l.label}</span></button>`
                   : l.status === "matched" && can("unmatchBankLine")
                     ? html`<button type="button" class="link" onClick=${() => unmatch(l)}>Défaire<span class="sr-only"> le rapprochement de ${l.label}</span></button>`
                     : null
               }</td></tr>
+              ${searching === l.id ? html`<tr class="lines"><td colspan="5"><${ManualMatch} line=${l} onDone=${(msg: string) => (setSearching(undefined), setDone(msg), lines.reload())} /></td></tr>` : null}
               ${creating === l.id ? html`<tr class="lines"><td colspan="5"><${RuleForm} line=${l} onDone=${(msg: string) => (setCreating(undefined), setDone(msg), lines.reload())} /></td></tr>` : null}`,
             )}
           </tbody>
         </table><${MoreButton} paged=${lines} what="lignes" />`
         : html`<${Loading} />`
     }`;
+}
+
+interface Candidate {
+  entryId: string;
+  date: string;
+  label: string;
+  pieceRef: string;
+  ref: string | null;
+  amount: number;
+  accounts: string[];
+}
+
+/** A line matched by hand: search the entries not lettered yet, tick one or several, match. */
+function ManualMatch({ line, onDone }: { line: BankLine; onDone: (msg: string) => void }) {
+  const [amount, setAmount] = useState("");
+  const [from, setFrom] = useState("");
+  const [to, setTo] = useState("");
+  const [q, setQ] = useState("");
+  const [account, setAccount] = useState("");
+  const [found, setFound] = useState<Candidate[]>();
+  const [ticked, setTicked] = useState<string[]>([]);
+  const [error, setError] = useState<unknown>();
+  const [keys] = useState(keyKeeper);
+  const id = `search-${line.id}`;
+  const search = async () => {
+    setError(undefined);
+    const cents = amount ? parseEuros(amount.replace(/^-/, "")) : null;
+    if (amount && cents === null) return setError(new Error("Montant illisible : écrivez par exemple 45,00."));
+    try {
+      const out = await get<{ items: Candidate[] }>(`/v1/bank/lines/${encodeURIComponent(line.id)}/candidates`, {
+        ...(cents !== null ? { amount: String(line.amount < 0 ? -cents : cents) } : {}),
+        ...(from ? { from } : {}),
+        ...(to ? { to } : {}),
+        ...(q ? { q } : {}),
+        ...(account ? { account } : {}),
+      });
+      setFound(out.items);
+      setTicked([]);
+    } catch (err) {
+      setError(err);
+    }
+  };
+  const total = (found ?? []).filter((c) => ticked.includes(c.entryId)).reduce((sum, c) => sum + c.amount, 0);
+  return html`<form class="manual-match" aria-label=${`Rechercher une écriture pour ${line.label}`} onSubmit=${(e: Event) => (e.preventDefault(), search())}>
+    <div class="row">
+      <div class="field"><label for=${`${id}-amount`}>Montant (€)</label><input id=${`${id}-amount`} inputmode="decimal" value=${amount} onInput=${(e: Event) => setAmount((e.target as HTMLInputElement).value.trim())} /></div>
+      <div class="field"><label for=${`${id}-from`}>Du</label><input id=${`${id}-from`} type="date" value=${from} onChange=${(e: Event) => setFrom((e.target as HTMLInputElement).value)} /></div>
+      <div class="field"><label for=${`${id}-to`}>Au</label><input id=${`${id}-to`} type="date" value=${to} onChange=${(e: Event) => setTo((e.target as HTMLInputElement).value)} /></div>
+      <div class="field grow"><label for=${`${id}-q`}>Libellé ou pièce</label><input id=${`${id}-q`} value=${q} onInput=${(e: Event) => setQ((e.target as HTMLInputElement).value)} /></div>
+      <div class="field"><label for=${`${id}-account`}>Compte de contrepartie</label><input id=${`${id}-account`} inputmode="numeric" value=${account} onInput=${(e: Event) => setAccount((e.target as HTMLInputElement).value.trim())} /></div>
+      <${ActionButton} className="secondary" busy="Recherche…" onClick=${search}>Rechercher<//>
+    </div>
+    <p class="hint">Sans dates, la recherche porte sur les 30 jours avant et après la ligne (${formatDate(line.date)}).</p>
+    <${ProblemView} error=${error} />
+    ${
+      found
+        ? found.length
+          ? html`<table>
+            <caption class="sr-only">Écritures non rapprochées</caption>
+            <thead><tr><th scope="col"><span class="sr-only">Choisir</span></th><th scope="col">Date</th><th scope="col">Pièce</th><th scope="col">Libellé</th><th scope="col">Contrepartie</th><th scope="col" class="num">Montant</th></tr></thead>
+            <tbody>${found.map(
+              (c) => html`<tr data-candidate=${c.entryId}>
+                <td><input type="checkbox" id=${`${id}-${c.entryId}`} checked=${ticked.includes(c.entryId)} onChange=${(e: Event) =>
+                  setTicked(
+                    (e.target as HTMLInputElement).checked ? [...ticked, c.entryId] : ticked.filter((x) => x !== c.entryId),
+                  )} aria-label=${`Choisir ${c.label}`} /></td>
+                <td>${formatDate(c.date)}</td><td>${c.ref ?? ""} ${c.pieceRef}</td><td>${c.label}</td><td>${c.accounts.join(", ")}</td>
+                <td class="num"><${Money} cents=${c.amount} signed /></td></tr>`,
+            )}</tbody>
+          </table>
+          <p>Sélection : <${Money} cents=${total} signed /> pour une ligne de <${Money} cents=${line.amount} signed />${ticked.length && total !== line.amount ? " : les montants doivent être égaux." : "."}</p>
+          <${ActionButton} disabled=${!ticked.length || total !== line.amount} busy="Rapprochement…" onClick=${async () => {
+            setError(undefined);
+            try {
+              const body = { entryIds: ticked };
+              await api("POST", `/v1/bank/lines/${encodeURIComponent(line.id)}/match`, { body, idempotencyKey: keys.for({ line: line.id, ...body }) });
+              onDone(`Ligne « ${line.label} » rapprochée de ${ticked.length} écriture(s).`);
+            } catch (err) {
+              setError(err);
+            }
+          }}>Rapprocher<//>`
+          : html`<p>Aucune écriture non rapprochée ne correspond.</p>`
+        : null
+    }
+  </form>`;
 }
 
 function RuleForm({ line, onDone }: { line: BankLine; onDone: (msg: string) => void }) {
@@ -265,6 +356,20 @@ function Proposals({ account }: { account: string }) {
       setError(err);
     }
   };
+  const reject = async (p: Proposal) => {
+    setError(undefined);
+    try {
+      for (const lineId of p.lineIds)
+        await api("POST", `/v1/bank/lines/${encodeURIComponent(lineId)}/rejections`, {
+          body: { entryIds: p.entryIds },
+          idempotencyKey: `reject-${lineId}-${p.entryIds.join("-")}`,
+        });
+      setDone(`Proposition rejetée : elle ne sera plus proposée pour ${p.lines.map((l) => `« ${l.label} »`).join(", ")}.`);
+      setProposals(proposals?.filter((x) => x !== p));
+    } catch (err) {
+      setError(err);
+    }
+  };
   return html`<div class="toolbar"><${ActionButton} busy="Recherche…" onClick=${run}>Proposer des rapprochements<//></div>
     ${done ? html`<${Success}>${done}<//>` : null}
     <${ProblemView} error=${error} />
@@ -279,7 +384,7 @@ function Proposals({ account }: { account: string }) {
       </div>
       ${
         can("matchBankLine")
-          ? html`<div class="dialog-actions"><button type="button" class="secondary" onClick=${() => setProposals(proposals.filter((x) => x !== p))}>Rejeter<span class="sr-only"> la proposition ${i + 1}</span></button>
+          ? html`<div class="dialog-actions"><${ActionButton} className="secondary" onClick=${() => reject(p)} ariaLabel=${`Rejeter la proposition ${i + 1}`}>Rejeter<//>
             <${ActionButton} onClick=${() => accept(p)} ariaLabel=${`Accepter la proposition ${i + 1}`}>Accepter<//></div>`
           : null
       }
@@ -300,6 +405,8 @@ function Statement({ account }: { account: string }) {
         adjustedBank: number | null;
         adjustedBooks: number;
         difference: number | null;
+        afterLastStatement: boolean;
+        lastStatementEnd: string | null;
         warnings: string[];
       }>("/v1/bank/reconciliation", { account, date }),
     [account, date],
@@ -324,11 +431,11 @@ function Statement({ account }: { account: string }) {
         <table class="statement">
           <caption>État de rapprochement du compte ${account} ${s.accountLabel} au ${formatDate(date)}</caption>
           <tbody>
-            <tr><th scope="row">Solde du relevé bancaire</th><td class="num"><${Money} cents=${s.bankBalance} signed /></td><th scope="row">Solde comptable</th><td class="num"><${Money} cents=${s.ledgerBalance} signed /></td></tr>
-            <tr><th scope="row">Écritures non encore passées en banque (${s.unmatchedBooks.count})</th><td class="num"><${Money} cents=${s.unmatchedBooks.total} signed /></td><th scope="row">Lignes bancaires non comptabilisées (${s.unmatchedBank.count})</th><td class="num"><${Money} cents=${s.unmatchedBank.total} signed /></td></tr>
-            <tr><th scope="row">Solde bancaire rectifié</th><td class="num"><${Money} cents=${s.adjustedBank} signed /></td><th scope="row">Solde comptable rectifié</th><td class="num"><${Money} cents=${s.adjustedBooks} signed /></td></tr>
+            <tr><th scope="row">${s.afterLastStatement && s.lastStatementEnd ? `Solde du dernier relevé (au ${formatDate(s.lastStatementEnd)})` : "Solde du relevé bancaire"}</th><td class="num" data-testid="rec-bank"><${Money} cents=${s.bankBalance} signed /></td><th scope="row">Solde comptable</th><td class="num" data-testid="rec-books"><${Money} cents=${s.ledgerBalance} signed /></td></tr>
+            <tr><th scope="row">Moins les lignes bancaires non comptabilisées (${s.unmatchedBank.count})</th><td class="num" data-testid="rec-bank-items"><${Money} cents=${-s.unmatchedBank.total} signed /></td><th scope="row">Moins les écritures non encore passées en banque (${s.unmatchedBooks.count})</th><td class="num" data-testid="rec-books-items"><${Money} cents=${-s.unmatchedBooks.total} signed /></td></tr>
+            <tr><th scope="row">Solde bancaire rectifié</th><td class="num" data-testid="rec-bank-adjusted"><${Money} cents=${s.adjustedBank} signed /></td><th scope="row">Solde comptable rectifié</th><td class="num" data-testid="rec-books-adjusted"><${Money} cents=${s.adjustedBooks} signed /></td></tr>
           </tbody>
-          <tfoot><tr><th scope="row" colspan="3">Écart</th><td class="num" data-testid="rec-difference"><${Money} cents=${s.difference} signed /></td></tr></tfoot>
+          <tfoot><tr><th scope="row" colspan="3">Écart</th><td class="num" data-testid="rec-difference">${s.difference === null ? "inconnu" : html`<${Money} cents=${s.difference} signed />`}</td></tr></tfoot>
         </table>
         <div class="grid2">
           <section class="card"><h2>Lignes bancaires à comptabiliser</h2>
