@@ -21,6 +21,14 @@ describe("proposals", () => {
     expect(proposals[0]).toMatchObject({ entryIds: ["e2"], kind: "exact" });
     expect(proposals[0]!.alternatives.map((a) => a.entryIds)).toEqual([["e1"]]);
   });
+  it("a rejected (line, entry) pair is never proposed again; the next candidate is proposed instead", () => {
+    const lines = [line("l1", "2024-11-05", -8990, "PRLV SEPA EDF SA FACTURE 2024-1187")];
+    const entries = [entry("e1", "2024-11-04", -8990, "Assurance MAIF", "MAIF-11"), entry("e2", "2024-11-02", -8990, "Électricité EDF", "2024-1187")];
+    const { proposals } = propose(lines, entries, { windowDays: 5, rejected: new Set(["l1|e2"]) });
+    expect(proposals.map((p) => p.entryIds)).toEqual([["e1"]]);
+    expect(proposals.flatMap((p) => p.alternatives).some((a) => a.entryIds.includes("e2"))).toBe(false);
+    expect(propose(lines, entries, { windowDays: 5, rejected: new Set(["l1|e1", "l1|e2"]) }).proposals).toEqual([]);
+  });
   it("outside the window the amount alone is not enough; a telling label brings it back as a reference match", () => {
     const lines = [line("l1", "2024-11-30", 150000, "VIR SEPA FONDATION DE FRANCE CONVENTION 2024-017")];
     expect(propose(lines, [entry("e1", "2024-11-01", 150000, "Don anonyme")], { windowDays: 5 }).proposals).toEqual([]);
