@@ -9,6 +9,7 @@
 import { createHmac, randomBytes } from "node:crypto";
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from "node:http";
 import { frenchAmount } from "@asso/core/money";
+import { isLoopbackHost } from "./loopback.js";
 
 type Obj = Record<string, unknown> & { id: string; object: string };
 
@@ -420,6 +421,9 @@ ${cancel ? `<p><a href="${escapeHtml(cancel)}">Annuler</a></p>` : ""}</body></ht
     const url = new URL(req.url ?? "/", "http://localhost");
     const method = req.method ?? "GET";
     const path = url.pathname;
+    // Like Stripe's own hosts, the double answers only under its names (127.0.0.1, localhost): a
+    // page on another site whose name resolves here (DNS rebinding) sends its own name and is refused.
+    if (!isLoopbackHost(req.headers.host)) return json(res, 421, { error: { type: "invalid_request_error", message: "Unknown host." } });
     const body = await readBody(req);
     let m: RegExpExecArray | null;
 
@@ -437,7 +441,23 @@ ${cancel ? `<p><a href="${escapeHtml(cancel)}">Annuler</a></p>` : ""}</body></ht
 
     // Development routes (the dashboard and the customer).
     if (path.startsWith("/__dev/")) {
-      const p = body ? (JSON.parse(body) as Record<string, unknown>) : {};
+      // JSON only, and never from another site's page: a browser's cross-site form or fetch carries
+      // a foreign Origin or a form content type, both refused (a dashboard action is the developer's).
+      const origin = req.headers.origin;
+      if (origin && !isLoopbackHost(new URL(origin).host))
+        return json(res, 403, { error: { type: "invalid_request_error", message: "Development routes refuse other sites." } });
+      const type = String(req.headers["content-type"] ?? "")
+        .split(";")[0]!
+        .trim()
+        .toLowerCase();
+      if (body && type !== "application/json")
+        return json(res, 415, { error: { type: "invalid_request_error", message: "Development routes take JSON only." } });
+      let p: Record<string, unknown> = {};
+      try {
+        p = body ? (JSON.parse(body) as Record<string, unknown>) : {};
+      } catch {
+        return json(res, 400, { error: { type: "invalid_request_error", message: "The body is not JSON." } });
+      }
       if (method === "GET" && path === "/__dev/events") return json(res, 200, { data: events });
       // Makes API calls fail as Stripe would (a key lacking a permission, a missing object, an outage).
       if (method === "POST" && path === "/__dev/failures") {
