@@ -4,6 +4,7 @@
  * across reconcile calls, and an état de rapprochement dated after the last imported statement.
  */
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { pdfText } from "./support/pdf-text.js";
 import { startTestStack, type TestStack } from "./support/stack.js";
 
 let stack: TestStack;
@@ -167,5 +168,11 @@ describe("matching by hand", () => {
     const after = await at("2025-06-30");
     expect(after).toMatchObject({ afterLastStatement: true, lastStatementEnd: "2025-03-31", bankBalance: 110500, difference: null });
     expect(after.warnings.join(" ")).toContain("Le dernier relevé importé s'arrête au 31/03/2025");
+    const pdf = await stack.call("GET", "/v1/bank/reconciliation.pdf?account=512&date=2025-06-30", { role: "auditor" });
+    expect(pdf.status).toBe(200);
+    const text = (await pdfText(new Uint8Array(await pdf.arrayBuffer()))).replace(/[\u202f\u00a0]/g, " ").replace(/\s+/g, " ");
+    expect(text).toContain("Solde du dernier relevé importé (au 31/03/2025)");
+    expect(text).toMatch(/Écart\s*inconnu/);
+    expect(text).toContain("dernier relevé importé s'arrête au 31/03/2025");
   });
 });
