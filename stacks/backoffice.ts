@@ -73,10 +73,16 @@ export interface BackOfficeProps {
  * wrong in the settings for `stage`, each named (nothing in a dev stage). The rules are the
  * receipts' own (packages/core/src/receipts/settings.ts), so synth and run time cannot disagree.
  */
+/**
+ * What the stack refuses in the association's identity variables: only malformed values. The
+ * identity is data (the settings domain): a new deployment without it synthesizes, its console
+ * opens the first-run guide, and receipts stay off until the identity is complete (never a
+ * demonstration identity outside dev). Variables that are set seed the settings once.
+ */
 export function identityProblems(stage: string, settings: Settings = {}): string[] {
   if (isDevStage(stage)) return [];
   const r = loadReceiptSettings({ ...settings, STAGE: stage });
-  return [...r.missing, ...r.invalid.map((i) => `${i.setting} (${i.message})`)];
+  return r.invalid.map((i) => `${i.setting} (${i.message})`);
 }
 
 export function defineBackOffice(scope: Construct, props: BackOfficeProps) {
@@ -84,7 +90,7 @@ export function defineBackOffice(scope: Construct, props: BackOfficeProps) {
   const problems = identityProblems(stage, props.settings);
   if (problems.length)
     throw new Error(
-      `Stage "${stage}" cannot be synthesized without the association's identity (printed on tax receipts and in the FEC, no demonstration value outside dev): set ${problems.join(", ")}.`,
+      `Stage "${stage}" cannot be synthesized with a malformed identity (printed on tax receipts and in the FEC): fix ${problems.join(", ")}, or leave it unset and enter it in the console.`,
     );
   const ctx = contextOf(scope, stage);
 

@@ -67,7 +67,7 @@ export async function lineCandidates(
   const out: Candidate[] = [];
   for (const i of open.slice(0, 200)) {
     const e = await getEntry(db, i.entryId);
-    if (!e || e.status !== "validated") continue;
+    if (e?.status !== "validated") continue;
     const accounts = [...new Set(e.lines.map((l) => l.account).filter((a) => a !== line.account))];
     if (f.account && !accounts.some((a) => a.startsWith(f.account!))) continue;
     out.push({ entryId: i.entryId, date: i.date, label: i.label, pieceRef: i.pieceRef, ref: i.ref, amount: i.amount, accounts });

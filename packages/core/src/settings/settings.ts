@@ -7,6 +7,7 @@
  * A section never saved has its first value from the old environment variables (`seed.ts`); the
  * first save replaces it for good.
  */
+import { nowMs, nowIso } from "../clock.js";
 import type { Db } from "../db/index.js";
 import { useFiscalStartMonth } from "../dates.js";
 import { ConflictError, ForbiddenError, PreconditionFailedError, ValidationError, type FieldError } from "../errors.js";
@@ -58,9 +59,9 @@ function assemble(stored: StoredSection[], env: Record<string, string | undefine
 /** The current settings, from this process's cache when it is fresh enough. */
 export async function currentSettings(db: Db, opts: { fresh?: boolean } = {}): Promise<CurrentSettings> {
   const hit = cache.get(db.tableName);
-  if (!opts.fresh && hit && Date.now() - hit.at < ttlMs()) return assemble(hit.stored, process.env);
+  if (!opts.fresh && hit && nowMs() - hit.at < ttlMs()) return assemble(hit.stored, process.env);
   const stored = await readStoredSections(db);
-  cache.set(db.tableName, { at: Date.now(), stored });
+  cache.set(db.tableName, { at: nowMs(), stored });
   return assemble(stored, process.env);
 }
 
@@ -149,7 +150,7 @@ export async function saveSection<S extends Section>(
 }
 
 async function write<S extends Section>(db: Db, section: S, expected: number, value: SettingsValues[S], before: unknown, actor: Actor) {
-  const ok = await writeSection(db, { section, expected, value, before, at: new Date().toISOString(), by: actor });
+  const ok = await writeSection(db, { section, expected, value, before, at: nowIso(), by: actor });
   forgetSettings(db);
   if (!ok) throw stale(section);
   return { version: expected + 1, value };

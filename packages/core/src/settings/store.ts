@@ -3,6 +3,7 @@
  * (`SECTION#<name>`, with its version) and one history item per version (`HISTORY#<name>#<version>`),
  * written together in one transaction whose condition is the version the caller read.
  */
+import { nowIso } from "../clock.js";
 import type { Db } from "../db/index.js";
 import { getItem, putItem, queryPrefix, TransactionFailed, transact, type Item } from "../db/index.js";
 import type { Actor } from "../ledger/index.js";
@@ -110,7 +111,7 @@ export async function readHistory(db: Db, section?: Section): Promise<HistoryRec
 }
 
 /** The webhook's last verified event (the first-run check "the webhook has received an event"). */
-export async function noteWebhookEvent(db: Db, event: { id: string; type: string }, at = new Date().toISOString()): Promise<void> {
+export async function noteWebhookEvent(db: Db, event: { id: string; type: string }, at = nowIso()): Promise<void> {
   await putItem(db, { pk: PK, sk: "WEBHOOK#LAST", kind: "settings-webhook", eventId: event.id, type: event.type, at });
 }
 
