@@ -3,7 +3,8 @@
  * ticked and matched; a proposal rejected (and kept rejected); the état de rapprochement's columns
  * add up, and dated after the last statement it shows the difference as unknown.
  */
-import { chromium, type Browser, type Page } from "playwright-core";
+import type { Browser, Page } from "playwright-core";
+import { launchChromium } from "./support/chromium.js";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { startTestStack, type TestStack } from "./support/stack.js";
 
@@ -55,10 +56,7 @@ beforeAll(async () => {
     { account: "512", credit: 4500 },
   ]);
   expect((await stack.call("POST", "/v1/bank/statements", { body: march, headers: { "content-type": "application/xml" } })).status).toBe(200);
-  browser = await chromium.launch({
-    executablePath: process.env.CHROMIUM_PATH ?? "/usr/bin/chromium",
-    args: ["--headless", "--lang=fr-FR", "--no-sandbox", "--disable-gpu", "--disable-background-networking", "--no-first-run"],
-  });
+  browser = await launchChromium();
 }, 120_000);
 afterAll(async () => {
   await browser?.close();

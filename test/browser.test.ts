@@ -5,28 +5,18 @@
  */
 import { mkdirSync } from "node:fs";
 import { join } from "node:path";
-import { chromium, type Browser } from "playwright-core";
+import type { Browser } from "playwright-core";
 import { afterAll, beforeAll, expect, it } from "vitest";
 import { startTestStack, type TestStack } from "./support/stack.js";
 import { stripeEntries, stripeFee } from "./support/giving.js";
 import { pdfText } from "./support/pdf-text.js";
+import { launchChromium } from "./support/chromium.js";
 
 let stack: TestStack;
 let browser: Browser;
 beforeAll(async () => {
   stack = await startTestStack({ RECEIPTS_ENABLED: "true", TAX_REDUCTION_PERCENT: "66" });
-  browser = await chromium.launch({
-    executablePath: process.env.CHROMIUM_PATH ?? "/usr/bin/chromium",
-    args: [
-      "--no-sandbox",
-      "--disable-gpu",
-      "--disable-quic",
-      "--no-first-run",
-      "--disable-background-networking",
-      "--disable-component-update",
-      "--disable-sync",
-    ],
-  });
+  browser = await launchChromium();
 });
 afterAll(async () => {
   await browser?.close();

@@ -6,11 +6,12 @@
  */
 import { createHash, randomUUID } from "node:crypto";
 import { createServer, type Server } from "node:http";
-import { chromium, type Browser } from "playwright-core";
+import type { Browser } from "playwright-core";
 import { afterAll, beforeAll, expect, it } from "vitest";
 import { createGateway, listen } from "../infra/gateway.js";
 import { webRoutes } from "../infra/web.js";
 import { startTestStack, type TestStack } from "./support/stack.js";
+import { launchChromium } from "./support/chromium.js";
 
 /** Waits for what the browser shows (the machine is shared: allow time). */
 const poll = <T>(fn: () => T | Promise<T>) => expect.poll(fn, { timeout: 15_000, interval: 100 });
@@ -102,19 +103,7 @@ beforeAll(async () => {
     },
   });
   consoleUrl = `http://127.0.0.1:${await listen(consoleServer, 0)}`;
-  browser = await chromium.launch({
-    executablePath: process.env.CHROMIUM_PATH ?? "/usr/bin/chromium",
-    args: [
-      "--headless",
-      "--lang=fr-FR",
-      "--no-sandbox",
-      "--disable-gpu",
-      "--disable-background-networking",
-      "--disable-component-update",
-      "--disable-sync",
-      "--no-first-run",
-    ],
-  });
+  browser = await launchChromium();
 }, 120_000);
 afterAll(async () => {
   await browser?.close();

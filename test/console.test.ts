@@ -8,10 +8,11 @@
 import { mkdirSync, readFileSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { chromium, type Browser, type Page } from "playwright-core";
+import type { Browser, Page } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { seedDemo, seedGiving } from "../infra/demo.js";
 import { startTestStack, type TestStack } from "./support/stack.js";
+import { launchChromium } from "./support/chromium.js";
 
 /** Waits for what the browser shows (the machine is shared: allow time). */
 const poll = <T>(fn: () => T | Promise<T>) => expect.poll(fn, { timeout: 15_000, interval: 100 });
@@ -30,19 +31,7 @@ beforeAll(async () => {
   stack = await startTestStack();
   await seedDemo();
   await seedGiving(stack.url, stack.stripeUrl);
-  browser = await chromium.launch({
-    executablePath: process.env.CHROMIUM_PATH ?? "/usr/bin/chromium",
-    args: [
-      "--headless",
-      "--lang=fr-FR",
-      "--no-sandbox",
-      "--disable-gpu",
-      "--disable-background-networking",
-      "--disable-component-update",
-      "--disable-sync",
-      "--no-first-run",
-    ],
-  });
+  browser = await launchChromium();
   mkdirSync(SCREENS, { recursive: true });
 }, 120_000);
 afterAll(async () => {

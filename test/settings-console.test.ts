@@ -5,11 +5,12 @@
  * account and the tiers; then a gift paid through the Stripe double gets the association's first
  * receipt, printed with what was typed.
  */
-import { chromium, type Browser } from "playwright-core";
+import type { Browser } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { startTestStack, type TestStack } from "./support/stack.js";
 import { ADDRESS, checkout, pay } from "./support/giving.js";
 import { pdfText } from "./support/pdf-text.js";
+import { launchChromium } from "./support/chromium.js";
 
 const poll = <T>(fn: () => T | Promise<T>) => expect.poll(fn, { timeout: 15_000, interval: 100 });
 
@@ -20,19 +21,7 @@ beforeAll(async () => {
   // No ASSO_* variable and a non-dev stage: nothing stands in for the identity.
   for (const k of Object.keys(process.env)) if (/^(ASSO_|RECEIPT|MEMBERSHIP_TIERS|BANK_ACCOUNTS|TAX_REDUCTION)/.test(k)) delete process.env[k];
   stack = await startTestStack({ STAGE: "firstrun" });
-  browser = await chromium.launch({
-    executablePath: process.env.CHROMIUM_PATH ?? "/usr/bin/chromium",
-    args: [
-      "--headless",
-      "--lang=fr-FR",
-      "--no-sandbox",
-      "--disable-gpu",
-      "--disable-background-networking",
-      "--disable-component-update",
-      "--disable-sync",
-      "--no-first-run",
-    ],
-  });
+  browser = await launchChromium();
 }, 120_000);
 afterAll(async () => {
   await browser?.close();
