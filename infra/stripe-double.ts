@@ -444,7 +444,7 @@ ${cancel ? `<p><a href="${escapeHtml(cancel)}">Annuler</a></p>` : ""}</body></ht
       // JSON only, and never from another site's page: a browser's cross-site form or fetch carries
       // a foreign Origin or a form content type, both refused (a dashboard action is the developer's).
       const origin = req.headers.origin;
-      if (origin && !isLoopbackHost(new URL(origin).host))
+      if (origin && !isLoopbackHost(URL.canParse(origin) ? new URL(origin).host : undefined))
         return json(res, 403, { error: { type: "invalid_request_error", message: "Development routes refuse other sites." } });
       const type = String(req.headers["content-type"] ?? "")
         .split(";")[0]!

@@ -427,3 +427,37 @@ describe("XML bombs (issue 18)", () => {
     expect(process.memoryUsage().rss).toBeLessThan(300 * 1024 * 1024);
   });
 });
+
+describe("malformed files are refused for their real fault (review before release)", () => {
+  it("bug: an OFX nested 300 000 deep answered 500 (stack overflow); it is refused with a 400, nothing written", async () => {
+    const deep = `OFXHEADER:100\nDATA:OFXSGML\nVERSION:102\n\n<OFX>${"<A>".repeat(300_000)}`;
+    const res = await upload(stack, deep, "?account=512");
+    expect(res.status).toBe(400);
+    expect(res.headers.get("content-type")).toContain("application/problem+json");
+  });
+
+  it("bug: a statement that names no account and cannot be read was refused for its account; it is refused for its unreadable amount", async () => {
+    const bad = fixture("credit-card.ofx")
+      .toString("utf8")
+      .replace(/<CCACCTFROM>[\s\S]*?<\/CCACCTFROM>/, "")
+      .replace("<TRNAMT>-12.40", "<TRNAMT>-12.40 EUR");
+    expect(bad).not.toContain("CCACCTFROM");
+    const res = await upload(stack, bad);
+    const p = (await res.json()) as { detail: string; errors?: unknown };
+    expect(res.status).toBe(400);
+    expect(p.detail).toContain('le montant TRNAMT "-12.40 EUR" n\'est pas un nombre décimal');
+    expect(JSON.stringify(p)).not.toContain("ne nomme pas son compte");
+  });
+
+  it("a problem's detail is French: the fields to correct are counted in French", async () => {
+    const res = await upload(
+      stack,
+      fixture("credit-card.ofx")
+        .toString("utf8")
+        .replace(/<CCACCTFROM>[\s\S]*?<\/CCACCTFROM>/, ""),
+    );
+    const p = (await res.json()) as { detail: string };
+    expect(res.status).toBe(400);
+    expect(p.detail).toBe("1 champ à corriger");
+  });
+});

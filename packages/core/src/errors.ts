@@ -31,7 +31,7 @@ export class ValidationError extends DomainError {
   readonly slug = "validation";
   constructor(
     readonly errors: FieldError[],
-    message = `${errors.length} invalid field${errors.length === 1 ? "" : "s"}`,
+    message = `${errors.length} champ${errors.length === 1 ? "" : "s"} à corriger`,
   ) {
     super(message);
   }

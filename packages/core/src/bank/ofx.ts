@@ -80,10 +80,14 @@ const txt = (n: OfxNode | undefined, ...path: string[]): string | undefined => {
   for (const p of path) cur = kid(cur, p);
   return cur?.text;
 };
-function findAll(n: OfxNode, names: Set<string>, out: OfxNode[] = []): OfxNode[] {
-  for (const c of n.children) {
+/** The nodes named `names` below `n`, in document order, not looking inside a match. Iterative: a file nested 300 000 deep must not overflow the stack. */
+function findAll(n: OfxNode, names: Set<string>): OfxNode[] {
+  const out: OfxNode[] = [];
+  const stack: OfxNode[] = [...n.children].reverse();
+  while (stack.length) {
+    const c = stack.pop()!;
     if (names.has(c.name)) out.push(c);
-    else findAll(c, names, out);
+    else for (let i = c.children.length - 1; i >= 0; i--) stack.push(c.children[i]!);
   }
   return out;
 }

@@ -60,6 +60,10 @@ export const lineId = (iban: string, date: string, amount: number, label: string
 /** What the file says of a statement's account, as the trésorier reads it. */
 const nameOf = (st: ParsedStatement) => (st.card ? `la carte ${st.card}` : `le compte ${st.iban ?? st.accountNumber}`);
 
+/** What was not imported of a skipped statement: its operations, or, for one that cannot be read, why. */
+const notImported = (st: ParsedStatement) =>
+  st.unreadable ? `il n'a pas été importé (et il est illisible : ${st.unreadable.message})` : `ses ${st.lines.length} opérations n'ont pas été importées`;
+
 /**
  * Which configured account each statement of the file goes to. A statement naming an account not
  * configured, or not the one asked for (`?account=`), is skipped and said so; one naming none goes
@@ -83,7 +87,7 @@ function resolveAccounts(statements: ParsedStatement[], accounts: BankAccount[],
           statement: n,
           account: what,
           reason: "not-configured",
-          message: `Relevé ${n} : ${nameOf(st)} n'est pas un compte bancaire de l'association (BANK_ACCOUNTS) ; ses ${st.lines.length} opérations n'ont pas été importées.`,
+          message: `Relevé ${n} : ${nameOf(st)} n'est pas un compte bancaire de l'association (BANK_ACCOUNTS) ; ${notImported(st)}.`,
           lines: st.lines.length,
         });
       } else if (chosen && !chosen.some((c) => c.iban === named.iban)) {
@@ -91,7 +95,7 @@ function resolveAccounts(statements: ParsedStatement[], accounts: BankAccount[],
           statement: n,
           account: what,
           reason: "not-asked",
-          message: `Relevé ${n} : ${nameOf(st)} est le compte ${named.account} (${named.label}), pas celui demandé (${asked}) ; ses ${st.lines.length} opérations n'ont pas été importées.`,
+          message: `Relevé ${n} : ${nameOf(st)} est le compte ${named.account} (${named.label}), pas celui demandé (${asked}) ; ${notImported(st)}.`,
           lines: st.lines.length,
         });
       } else targets.push({ st, account: named, n });
@@ -102,6 +106,8 @@ function resolveAccounts(statements: ParsedStatement[], accounts: BankAccount[],
         throw new ValidationError([{ path: "account", message: `le compte ${asked} a plusieurs IBAN dans BANK_ACCOUNTS : indiquez l'IBAN` }]);
       targets.push({ st, account: chosen[0]!, n });
     } else if (accounts.length === 1) targets.push({ st, account: accounts[0]!, n });
+    // A statement that cannot be read is refused for that, its real fault, before asking for its account.
+    else if (st.unreadable) throw st.unreadable;
     else
       throw new ValidationError([
         { path: "account", message: `le relevé ${n} ne nomme pas son compte : indiquez-le avec ?account=<IBAN ou compte du plan, par exemple 512>` },

@@ -13,7 +13,7 @@ describe("settings rules", () => {
     expect(parseIfMatch("3")).toBe(3);
     expect(parseIfMatch('"3"')).toBe(3);
     expect(parseIfMatch('W/"12"')).toBe(12);
-    for (const bad of [undefined, "", "abc", "-1", "1.5"]) expect(() => parseIfMatch(bad)).toThrow(/1 invalid field/);
+    for (const bad of [undefined, "", "abc", "-1", "1.5"]) expect(() => parseIfMatch(bad)).toThrow(/1 champ à corriger/);
   });
 
   it("the trésorier edits every section, the délégation identity, look and volunteers, the auditor none", () => {

@@ -121,15 +121,11 @@ function Import({ account, onDone }: { account: string; onDone: () => void }) {
         setError(undefined);
         setResult(undefined);
         try {
-          const out = await api<typeof result>(
-            "POST",
-            `/v1/bank/statements?${new URLSearchParams({ ...(csv ? { account } : {}), ...(csv && preset ? { preset } : {}) })}`,
-            {
-              raw: file!,
-              contentType: STATEMENT_CONTENT_TYPE,
-              idempotencyKey: keys.for({ name: file!.name, size: file!.size, modified: file!.lastModified, account, preset }),
-            },
-          );
+          const out = await api<typeof result>("POST", `/v1/bank/statements?${new URLSearchParams({ account, ...(csv && preset ? { preset } : {}) })}`, {
+            raw: file!,
+            contentType: STATEMENT_CONTENT_TYPE,
+            idempotencyKey: keys.for({ name: file!.name, size: file!.size, modified: file!.lastModified, account, preset }),
+          });
           setResult(out);
           keys.reset();
           onDone();
