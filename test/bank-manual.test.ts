@@ -176,3 +176,19 @@ describe("matching by hand", () => {
     expect(text).toContain("dernier relevé importé s'arrête au 31/03/2025");
   });
 });
+
+describe("candidates among many entries", () => {
+  it("bug: the first 200 entries of the window were cut before the filters, hiding the one asked for", async () => {
+    for (let i = 0; i < 205; i++)
+      await post(`fee${i}`, "2025-07-01", `Frais ${i}`, `FR-${i}`, [
+        { account: "627", debit: 100 },
+        { account: "512", credit: 100 },
+      ]);
+    await post("don", "2025-07-20", "Don de Denise", "DON-07", [
+      { account: "512", debit: 100 },
+      { account: "7541", credit: 100 },
+    ]);
+    const c = await candidates(lines[0]!.id, "?from=2025-07-01&to=2025-07-31&account=7541");
+    expect(c.items.map((i) => i.entryId)).toEqual([ids.don]);
+  }, 120_000);
+});

@@ -65,7 +65,10 @@ export async function lineCandidates(
       (!needle || normalise(`${i.label} ${i.pieceRef} ${i.ref ?? ""} ${i.names.join(" ")}`).includes(needle)),
   );
   const out: Candidate[] = [];
-  for (const i of open.slice(0, 200)) {
+  // At most 200 answers, counted after every filter (an entry still a draft, or of another
+  // counterpart account, must not push the right one out of the list).
+  for (const i of open) {
+    if (out.length >= 200) break;
     const e = await getEntry(db, i.entryId);
     if (e?.status !== "validated") continue;
     const accounts = [...new Set(e.lines.map((l) => l.account).filter((a) => a !== line.account))];
