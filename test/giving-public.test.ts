@@ -6,6 +6,7 @@
  * and the Stripe double listening on 127.0.0.1 only with an escaped checkout page.
  */
 import { randomUUID } from "node:crypto";
+import { postEvent, withEnv } from "./support/lambda.js";
 import { createServer, type Server } from "node:http";
 import { GetCommand } from "@aws-sdk/lib-dynamodb";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
@@ -27,42 +28,7 @@ const body = (email = "pub@example.org", extra: Record<string, unknown> = {}) =>
   donation(2500, { receipt: false, donor: { email, firstName: "Pu", lastName: "Blic" }, ...extra });
 
 /** The public Lambda called as API Gateway would, from the address `ip`. */
-function fromIp(ip: string, payload: unknown, headers: Record<string, string> = {}, path = DONATE) {
-  const now = new Date();
-  return publicHandler({
-    version: "2.0",
-    routeKey: `POST ${path}`,
-    rawPath: path,
-    rawQueryString: "",
-    headers: { "content-type": "application/json", host: "127.0.0.1", ...headers },
-    requestContext: {
-      accountId: "000000000000",
-      apiId: "test",
-      domainName: "127.0.0.1",
-      domainPrefix: "127",
-      http: { method: "POST", path, protocol: "HTTP/1.1", sourceIp: ip, userAgent: "test" },
-      requestId: randomUUID(),
-      routeKey: `POST ${path}`,
-      stage: "$default",
-      time: now.toUTCString(),
-      timeEpoch: now.getTime(),
-    },
-    body: JSON.stringify(payload),
-    isBase64Encoded: false,
-  } as HttpEvent);
-}
-
-async function withEnv<T>(env: Record<string, string>, run: () => Promise<T>): Promise<T> {
-  const saved = Object.fromEntries(Object.keys(env).map((k) => [k, process.env[k]]));
-  Object.assign(process.env, env);
-  try {
-    return await run();
-  } finally {
-    for (const [k, v] of Object.entries(saved))
-      if (v === undefined) delete process.env[k];
-      else process.env[k] = v;
-  }
-}
+const fromIp = (ip: string, payload: unknown, headers: Record<string, string> = {}, path = DONATE) => publicHandler(postEvent(path, payload, ip, headers));
 
 describe("open redirect", () => {
   const refused: Array<[string, Record<string, string>, string]> = [

@@ -7,6 +7,7 @@
  * different bodies cannot both be 201.
  */
 import { randomUUID } from "node:crypto";
+import { postEvent, withEnv } from "./support/lambda.js";
 import { GetCommand, QueryCommand, UpdateCommand } from "@aws-sdk/lib-dynamodb";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { claim, completeClaim, scopedKey } from "@asso/core/idempotency";
@@ -42,42 +43,8 @@ const entriesOf = async (amount: number) => {
 const sessions = () => [...stack.stripe.objects.values()].filter((o) => (o as { object?: string }).object === "checkout.session").length;
 
 /** The public Lambda called as API Gateway would behind CloudFront: `edge` is sourceIp, `viewer` the address CloudFront saw. */
-function viaCloudFront(viewer: string, payload: unknown, headers: Record<string, string> = {}, edge = "130.176.1.1") {
-  const now = new Date();
-  return publicHandler({
-    version: "2.0",
-    routeKey: `POST ${DONATE}`,
-    rawPath: DONATE,
-    rawQueryString: "",
-    headers: { "content-type": "application/json", host: "127.0.0.1", "x-origin-verify": "cf-secret", "x-viewer-ip": viewer, ...headers },
-    requestContext: {
-      accountId: "000000000000",
-      apiId: "test",
-      domainName: "127.0.0.1",
-      domainPrefix: "127",
-      http: { method: "POST", path: DONATE, protocol: "HTTP/1.1", sourceIp: edge, userAgent: "test" },
-      requestId: randomUUID(),
-      routeKey: `POST ${DONATE}`,
-      stage: "$default",
-      time: now.toUTCString(),
-      timeEpoch: now.getTime(),
-    },
-    body: JSON.stringify(payload),
-    isBase64Encoded: false,
-  } as HttpEvent);
-}
-
-async function withEnv<T>(env: Record<string, string>, run: () => Promise<T>): Promise<T> {
-  const saved = Object.fromEntries(Object.keys(env).map((k) => [k, process.env[k]]));
-  Object.assign(process.env, env);
-  try {
-    return await run();
-  } finally {
-    for (const [k, v] of Object.entries(saved))
-      if (v === undefined) delete process.env[k];
-      else process.env[k] = v;
-  }
-}
+const viaCloudFront = (viewer: string, payload: unknown, headers: Record<string, string> = {}, edge = "130.176.1.1") =>
+  publicHandler(postEvent(DONATE, payload, edge, { "x-origin-verify": "cf-secret", "x-viewer-ip": viewer, ...headers }));
 
 describe("declared in the route table", () => {
   it("every staff POST and both public checkouts declare it; the edge ignores a key elsewhere", () => {
