@@ -11,7 +11,7 @@
  *   as a type, and use cases commit through the unit of work (db/unit-of-work.ts). Outside the core (handlers, scripts, tests) `@asso/core/db` builds it.
  * - The core never imports packages/functions.
  */
-const DOMAINS = "(ledger|giving|receipts|grants|spending|bank|reports|social|settings|files|workflows)";
+const DOMAINS = "(ledger|giving|receipts|grants|spending|bank|reports|social|settings|files|mail|workflows)";
 
 module.exports = {
   forbidden: [
