@@ -9,6 +9,7 @@ import { bankRoutes } from "./routes/bank.js";
 import { givingRoutes } from "./routes/giving.js";
 import { grantRoutes } from "./routes/grants.js";
 import { ledgerRoutes } from "./routes/ledger.js";
+import { peopleRoutes } from "./routes/people.js";
 import { reportRoutes } from "./routes/reports.js";
 import { settingsRoutes } from "./routes/settings.js";
 import { systemRoutes } from "./routes/system.js";
@@ -17,6 +18,7 @@ export const routes = [
   ...systemRoutes,
   ...ledgerRoutes,
   ...givingRoutes,
+  ...peopleRoutes,
   ...grantRoutes,
   ...bankRoutes,
   ...reportRoutes,

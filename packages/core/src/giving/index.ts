@@ -15,3 +15,4 @@ export * from "./webhook.js";
 export { unbookedMovements } from "./store.js";
 /** The donation record's key: the receipts read the gifts they certify (never write them). */
 export { donationKey } from "./records.js";
+export * from "./personal-data.js";

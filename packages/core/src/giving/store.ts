@@ -6,7 +6,21 @@
  * single-item conditional writes it lacks (put, update answering the new item) are here.
  */
 import type { Db } from "../db/client.js";
-import { batchGet, getItem, lostRace, putItem, queryPages, StaleRead, updateItem, withConflictRetry, type Item, type NamedItem } from "../db/store.js";
+import {
+  batchGet,
+  getItem,
+  lostRace,
+  putItem,
+  queryPages,
+  StaleRead,
+  transact,
+  TransactionFailed,
+  updateItem,
+  withConflictRetry,
+  type Item,
+  type Key,
+  type NamedItem,
+} from "../db/store.js";
 import { readIdempotency } from "../ledger/index.js";
 import { checkoutKey, donationKey, incidentKey, memberKey, publicIdempotencyKey, rateKey, subscriptionKey } from "./records.js";
 import type { CheckoutRecord, Donation, Incident, Member } from "./types.js";
@@ -282,6 +296,128 @@ export async function takeToken(db: Db, scope: string, rule: BucketRule, now = n
   } catch (err) {
     // Lost every race: the bucket is contended, which is itself a sign of a burst.
     if (err instanceof StaleRead) return { ok: false, retryAfter: 1 };
+    throw err;
+  }
+}
+
+// ---------------------------------------------------------------- one person's records (export, erasure)
+
+/** One person's records as stored (keys and all): the personal-data use cases read and rewrite them whole. */
+export interface PersonItems {
+  donations: Item[];
+  checkouts: Item[];
+  member?: Item;
+  subscriptions: Item[];
+  incidents: Item[];
+}
+
+const sameEmail = (emails: ReadonlySet<string>) => (i: Item) => typeof i.email === "string" && emails.has(i.email.toLowerCase());
+
+/**
+ * Every record of giving that carries one of `emails` (the address, and its erasure alias): the
+ * donations of `years` (by the year index, read again by key), their checkout records and
+ * subscriptions (by key), the member record, and the incidents of `years` that name the address
+ * or one of its charges. Abandoned checkouts (no gift) have no index: they expire after 30 days.
+ */
+export async function readPersonItems(db: Db, emails: readonly string[], years: readonly number[]): Promise<PersonItems> {
+  const wanted = new Set(emails.map((e) => e.toLowerCase()));
+  const charges: Key[] = [];
+  for (const year of years)
+    for await (const page of queryPages(db, {
+      IndexName: "gsi1",
+      KeyConditionExpression: "gsi1pk = :p",
+      ExpressionAttributeValues: { ":p": `DONATIONS#${year}` },
+    }))
+      for (const d of page.filter(sameEmail(wanted))) charges.push(donationKey(d.chargeId as string));
+  const donations = (await batchGet(db, charges)).filter(sameEmail(wanted));
+  const checkoutIds = [...new Set(donations.map((d) => d.checkoutId as string).filter(Boolean))];
+  const subscriptionIds = [...new Set(donations.map((d) => d.subscriptionId as string).filter(Boolean))];
+  const checkouts = await batchGet(db, checkoutIds.map(checkoutKey));
+  const subscriptions = await batchGet(db, subscriptionIds.map(subscriptionKey));
+  let member: Item | undefined;
+  for (const e of wanted) member ??= await getItem(db, memberKey(e));
+  const chargeIds = donations.map((d) => d.chargeId as string);
+  const incidents: Item[] = [];
+  for (const year of years)
+    for await (const page of queryPages(db, {
+      IndexName: "gsi1",
+      KeyConditionExpression: "gsi1pk = :p",
+      ExpressionAttributeValues: { ":p": `INCIDENTS#${year}` },
+    }))
+      for (const i of page) if (sameEmail(wanted)(i) || chargeIds.some((c) => String(i.ref).includes(c) || String(i.detail).includes(c))) incidents.push(i);
+  return {
+    donations,
+    checkouts,
+    member,
+    subscriptions,
+    incidents: await batchGet(
+      db,
+      incidents.map((i) => ({ pk: i.pk as string, sk: i.sk as string })),
+    ),
+  };
+}
+
+/**
+ * The index keys an erased record moves to: a donation listed under its e-mail (the donor space's
+ * `GIFTS#<email>`) is listed under the alias instead, so the address no longer leads to it.
+ */
+export function erasedIndexKeys(item: Item, alias: string): Item {
+  return typeof item.gsi2pk === "string" && item.gsi2pk.startsWith("GIFTS#") ? { gsi2pk: `GIFTS#${alias}` } : {};
+}
+
+/** A record without its storage keys, as the export answers it (`itemKind`: its `kind` is the item's, not its own field). */
+export const plainRecord = (item: Item, itemKind = false) => (itemKind ? strip(item, "kind") : strip(item)) as Item;
+
+/**
+ * Pseudonymises one record in place: sets `set` and removes `remove`, only the fields named (a
+ * refund booked meanwhile is kept), and stamps `erasedOn`. Nothing is written to a record erased
+ * already or gone: answers false.
+ */
+export async function eraseFields(db: Db, key: Key, set: Record<string, unknown>, remove: readonly string[]): Promise<boolean> {
+  const names: Record<string, string> = {};
+  const values: Record<string, unknown> = {};
+  const sets = Object.entries(set).map(([k, v], i) => {
+    names[`#s${i}`] = k;
+    values[`:s${i}`] = v;
+    return `#s${i} = :s${i}`;
+  });
+  const removes = remove.map((k, i) => {
+    names[`#r${i}`] = k;
+    return `#r${i}`;
+  });
+  names["#e"] = "erasedOn";
+  const r = await update(db, {
+    Key: { pk: key.pk, sk: key.sk },
+    UpdateExpression: `SET ${sets.join(", ")}${removes.length ? ` REMOVE ${removes.join(", ")}` : ""}`,
+    ConditionExpression: "attribute_exists(pk) AND attribute_not_exists(#e)",
+    ExpressionAttributeNames: names,
+    ExpressionAttributeValues: values,
+  });
+  return r !== false;
+}
+
+/**
+ * Moves a member record to its alias's key (the member record is keyed by e-mail), in one
+ * transaction; false (nothing written) when the record moved meanwhile (a renewal: read again).
+ */
+export async function moveMemberRecord(db: Db, from: Item, to: Item): Promise<boolean> {
+  try {
+    await transact(db, [
+      {
+        name: "old",
+        item: {
+          Delete: {
+            Key: { pk: from.pk as string, sk: from.sk as string },
+            ConditionExpression: "validUntil = :v AND lastPaymentOn = :l",
+            ExpressionAttributeValues: { ":v": from.validUntil, ":l": from.lastPaymentOn },
+          },
+        },
+      },
+      { name: "new", item: { Put: { Item: to, ConditionExpression: "attribute_not_exists(pk)" } } },
+    ]);
+    return true;
+  } catch (err) {
+    if (err instanceof TransactionFailed) return false;
     throw err;
   }
 }

@@ -11,3 +11,6 @@ export * from "./receipts.js";
 export async function renderReceiptPdf(receipt: Receipt): Promise<Uint8Array> {
   return (await import("./pdf.js")).renderReceiptPdf(receipt);
 }
+
+/** One person's receipts (the personal-data export and erasure: they are kept, never pseudonymised). */
+export { receiptsOfPerson, receiptKeptUntil, RECEIPT_RETENTION_YEARS, type HeldReceipt } from "./person.js";

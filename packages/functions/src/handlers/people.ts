@@ -3,6 +3,7 @@ import { dbFromEnv } from "@asso/core/db";
 import { listDonors, listIncidents, listMembers } from "@asso/core/giving";
 import { listReceipts } from "@asso/core/receipts/lazy";
 import { issueAnnualReceipts } from "@asso/core/workflows/receipts";
+import { erasePerson, exportPerson } from "@asso/core/workflows/personal-data";
 import { defineGroup, type Request } from "../http.js";
 import type { RouteDef } from "../route.js";
 
@@ -16,4 +17,6 @@ export const handler = defineGroup("people", {
   listReceipts: async (req) => listReceipts(dbFromEnv(), req.query.year, { withAddresses: withAddresses(req), ...page(req.query) }),
   listIncidents: async (req) => listIncidents(dbFromEnv(), req.query.year),
   annualReceipts: async (req) => issueAnnualReceipts(dbFromEnv(), req.body.year),
+  exportPerson: async (req) => exportPerson(dbFromEnv(), req.params.email),
+  erasePerson: async (req) => erasePerson(dbFromEnv(), req.params.email),
 });
