@@ -129,10 +129,11 @@ export async function clearAddressMark(db: Db, email: string, by: string): Promi
 /**
  * Pseudonymises the address and body data of a person's messages (kind, status, subject and dates
  * are kept; one still waiting is never sent); removes the address's mark. Answers how many.
+ * `alias`: the address the messages carry afterwards (the personal-data workflow passes the one
+ * every domain's records get, so that a second erasure finds them under it).
  */
-export async function eraseMessages(db: Db, email: string): Promise<number> {
+export async function eraseMessages(db: Db, email: string, alias = `effacé-${sha256Hex(normaliseEmail(email)).slice(0, 16)}@invalid`): Promise<number> {
   const e = normaliseEmail(email);
-  const alias = `effacé-${sha256Hex(e).slice(0, 16)}@invalid`;
   const now = nowIso();
   const all = await messagesOf(db, e, 100_000);
   for (const m of all) await pseudonymise(db, m, { alias, now });
