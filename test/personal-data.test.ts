@@ -8,6 +8,7 @@ import { createHash } from "node:crypto";
 import { ScanCommand } from "@aws-sdk/lib-dynamodb";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { DonorListSchema, erasureAlias, MemberListSchema } from "@asso/core/giving";
+import { queueMessage } from "@asso/core/mail";
 import { ErasureSchema, PersonExportSchema, type PersonExport } from "@asso/core/workflows/personal-data-schemas";
 import { startTestStack, type TestStack } from "./support/stack.js";
 import { ADDRESS, checkout, pay } from "./support/giving.js";
@@ -90,6 +91,14 @@ describe("a person's data: export and erasure", () => {
     );
     await pay(stack, other.sessionId, `${YEAR}-05-05T10:00:00Z`);
     await until(async () => (await exportOf(EMAIL)).ledgerEntries.length === 3, "the three payments booked");
+    // A message of its own (the link to the donor's space), whatever the payments queued.
+    await queueMessage(stack.db, {
+      fact: "test#personal-data",
+      kind: "donor_access",
+      to: EMAIL,
+      name: "Camille Effacée",
+      data: { link: `${stack.url}/espace/?token=secret`, expiresAt: "2026-12-02T12:00:00.000Z" },
+    });
     before = await exportOf(EMAIL);
     giftReceipt = before.receipts.find((r) => r.amount === 5000)!;
     receiptSha = await pdf(String(giftReceipt.id));
@@ -114,6 +123,7 @@ describe("a person's data: export and erasure", () => {
     expect(before.incidents[0]).toMatchObject({ type: "member_identity_mismatch", email: EMAIL });
     expect(String(before.incidents[0]!.detail)).toContain("Dominique Autrenom");
     expect(before.elsewhere.map((e) => e.where)).toContain("Stripe");
+    expect(before.messages.map((m) => m.kind)).toContain("donor_access");
   });
 
   it("only the trésorier may export or erase", async () => {
@@ -153,7 +163,7 @@ describe("a person's data: export and erasure", () => {
     it("answers what it pseudonymised and what it kept, with the law's reason and until when", () => {
       expect(first.email).toBe(ALIAS);
       const erased = Object.fromEntries(first.erased.map((e) => [e.what, e.count]));
-      expect(erased).toMatchObject({ donations: 3, checkouts: 3, member: 1, incidents: 1 });
+      expect(erased).toMatchObject({ donations: 3, checkouts: 3, member: 1, incidents: 1, messages: before.messages.length });
       const kept = Object.fromEntries(first.kept.map((k) => [k.what, k]));
       expect(kept.receipts).toMatchObject({ count: 3, until: `${Number(String(giftReceipt.issuedOn).slice(0, 4)) + 6}-12-31` });
       expect(kept.receipts!.reason).toContain("L102 B");
@@ -182,6 +192,7 @@ describe("a person's data: export and erasure", () => {
       expect(after.donations).toHaveLength(3);
       for (const d of [...after.donations, ...after.checkouts]) expect(d).toMatchObject({ email: ALIAS, lastName: "Personne effacée" });
       expect(after.member).toMatchObject({ email: ALIAS });
+      expect(after.messages.map((m) => m.kind).sort()).toEqual(before.messages.map((m) => m.kind).sort());
       expect(String(after.incidents[0]!.detail)).toContain("Personne effacée");
       expect(after.receipts).toEqual(before.receipts);
       expect(after.ledgerEntries).toEqual(before.ledgerEntries);

@@ -17,6 +17,7 @@ import type { Db } from "../db/client.js";
 import { now } from "../clock.js";
 import { erasePerson as eraseGiving, erasureAlias, exportPerson as exportGiving, personYears } from "../giving/index.js";
 import { getEntry, readIdempotency } from "../ledger/index.js";
+import { eraseMessages, listMessages } from "../mail/index.js";
 import { receiptsOfPerson } from "../receipts/lazy.js";
 import { currentSettings } from "../settings/index.js";
 import type { Erasure, PersonExport } from "./personal-data-schemas.js";
@@ -94,7 +95,8 @@ export async function exportPerson(db: Db, email: string): Promise<PersonExport>
     ...giving,
     receipts: (await receiptsOfPerson(db, address, chargeIds, years)) as unknown as Record<string, unknown>[],
     ledgerEntries: await entriesOf(db, chargeIds),
-    messages: [],
+    // Its messages, and once erased the pseudonymised ones (kind, status, subject and dates kept).
+    messages: [...(await listMessages(db, address)), ...(await listMessages(db, erasureAlias(address)))],
     elsewhere: ELSEWHERE,
   };
 }
@@ -104,12 +106,15 @@ const latest = (dates: readonly string[]) => (dates.length ? [...dates].sort().a
 /** `POST /v1/people/{email}/erasure`: pseudonymises, keeps what the law requires, says which and why. */
 export async function erasePerson(db: Db, email: string): Promise<Erasure> {
   const address = email.trim().toLowerCase();
+  const alias = erasureAlias(address);
   const giving = await eraseGiving(db, address, { today: parisDate(now()) });
+  await eraseMessages(db, address, alias);
+  const messages = (await listMessages(db, alias)).length;
   const receipts = await receiptsOfPerson(db, address, giving.chargeIds, giving.years);
   const entries = await entriesOf(db, giving.chargeIds);
   return {
-    email: erasureAlias(address),
-    erased: giving.erased,
+    email: alias,
+    erased: [...giving.erased, { what: "messages", label: "E-mails envoyés (adresse et contenu ; type, objet et dates gardés)", count: messages }],
     kept: [
       {
         what: "receipts",
