@@ -2,15 +2,28 @@
 import { createSession } from "./checkout.js";
 import { emit } from "./events.js";
 import { balance, balanceTransaction, expanded } from "./money.js";
+import { portalApiRoutes } from "./portal.js";
 import { type Ctx, ok, type Route } from "./router.js";
 import { get, newId, type Obj, publicView, put, type State, StripeError, unix } from "./state.js";
+import { endSubscription, updateSubscription } from "./subscriptions.js";
 
 const list = (data: Obj[], url: string) => ({ object: "list", data, has_more: false, url });
 
 const all = (s: State, object: string) => [...s.objects.values()].filter((o) => o.object === object);
 
 /** `GET /v1/<plural>/{id}` for each object the back-office retrieves (with `expand[]`). */
-const RETRIEVABLE = ["payment_intents", "charges", "balance_transactions", "invoices", "subscriptions", "payouts", "refunds", "disputes", "customers"];
+const RETRIEVABLE = [
+  "payment_intents",
+  "charges",
+  "balance_transactions",
+  "invoices",
+  "subscriptions",
+  "payouts",
+  "refunds",
+  "disputes",
+  "customers",
+  "payment_methods",
+];
 
 /** `GET /v1/<plural>` lists (the first `limit`, at most 100). */
 const LISTABLE: Record<string, string> = {
@@ -22,6 +35,13 @@ const LISTABLE: Record<string, string> = {
   invoices: "invoice",
   customers: "customer",
 };
+
+/** Stripe's list filters: `customer`; for subscriptions `status` (by default every one not canceled, `all` for all). */
+function listed(objects: Obj[], p: Record<string, unknown>): Obj[] {
+  let out = p.customer ? objects.filter((o) => o.customer === p.customer) : objects;
+  if (objects[0]?.object === "subscription" && p.status !== "all") out = out.filter((o) => (p.status ? o.status === p.status : o.status !== "canceled"));
+  return out;
+}
 
 async function expireSession({ s, params }: Ctx) {
   const session = get(s, params.id!, "checkout.session");
@@ -60,12 +80,14 @@ async function createRefund({ s, p }: Ctx) {
   return ok(re);
 }
 
+/** `stripe.subscriptions.cancel(id)` (and the older DELETE): ends it now, `customer.subscription.deleted`. */
 async function cancelSubscription({ s, params }: Ctx) {
-  const sub = get(s, params.id!, "subscription");
-  sub.status = "canceled";
-  sub.canceled_at = unix();
-  await emit(s, "customer.subscription.deleted", sub);
-  return ok(sub);
+  return ok(await endSubscription(s, get(s, params.id!, "subscription"), "cancellation_requested"));
+}
+
+/** `stripe.subscriptions.update(id, { cancel_at_period_end, metadata, default_payment_method })`: `customer.subscription.updated`. */
+async function updateSubscriptionRoute({ s, params, p }: Ctx) {
+  return ok(await updateSubscription(s, get(s, params.id!, "subscription"), p));
 }
 
 export const apiRoutes: Route[] = [
@@ -80,7 +102,7 @@ export const apiRoutes: Route[] = [
     ([plural, object]): Route => ({
       method: "GET",
       path: `/v1/${plural}`,
-      handler: ({ s, p, path }) => ok(list(all(s, object).slice(0, Math.min(100, Number(p.limit ?? 10) || 10)), path)),
+      handler: ({ s, p, path }) => ok(list(listed(all(s, object), p).slice(0, Math.min(100, Number(p.limit ?? 10) || 10)), path)),
     }),
   ),
   {
@@ -106,6 +128,8 @@ export const apiRoutes: Route[] = [
       ),
   },
   { method: "POST", path: "/v1/refunds", handler: createRefund },
+  { method: "POST", path: "/v1/subscriptions/{id}", handler: updateSubscriptionRoute },
   { method: "DELETE", path: "/v1/subscriptions/{id}", handler: cancelSubscription },
   { method: "POST", path: "/v1/subscriptions/{id}/cancel", handler: cancelSubscription },
+  ...portalApiRoutes,
 ];

@@ -7,7 +7,7 @@ import { attempt, emit } from "./events.js";
 import { balanceTransaction, payIntent } from "./money.js";
 import { type Ctx, ok, type Route } from "./router.js";
 import { get, newId, type Obj, publicView, put, StripeError, unix } from "./state.js";
-import { invoiceFor } from "./subscriptions.js";
+import { DECLINE_CODES, renew, retryInvoice } from "./subscriptions.js";
 
 /** Makes API calls fail as Stripe would (a key lacking a permission, a missing object, an outage). */
 function addFailure({ s, p }: Ctx) {
@@ -54,12 +54,24 @@ async function expireSession({ s, params, p }: Ctx) {
   return ok(publicView(session));
 }
 
-async function renew({ s, params, p }: Ctx) {
+/** The period ends: the next invoice, paid or declined (`{ fail: true }`, or `fail_next`); a canceled subscription is 400. */
+async function renewRoute({ s, params, p }: Ctx) {
+  return ok(await renew(s, get(s, params.id!, "subscription"), p.at, p.fail === true));
+}
+
+/** The subscription's next renewal is declined (`{ code?: card_declined | insufficient_funds | expired_card }`). */
+function failNext({ s, params, p }: Ctx) {
   const sub = get(s, params.id!, "subscription");
-  if (sub.status !== "active") throw new StripeError(400, `Subscription ${sub.id} is ${sub.status}.`);
-  const { invoice } = invoiceFor(s, sub, unix(p.at), "subscription_cycle", p.fail !== true);
-  await emit(s, p.fail === true ? "invoice.payment_failed" : "invoice.paid", invoice, p.at);
-  return ok(invoice);
+  if (sub.status === "canceled") throw new StripeError(400, `Subscription ${sub.id} is canceled: it has no next renewal.`);
+  const code = String(p.code ?? "card_declined");
+  if (!DECLINE_CODES.includes(code)) throw new StripeError(400, `code must be one of ${DECLINE_CODES.join(", ")}.`);
+  s.declines.set(sub.id, code);
+  return ok(sub);
+}
+
+/** Stripe's automatic retry of an open invoice (`{ at?, fail? }`): paid, or declined again (the last decline cancels). */
+async function retryRoute({ s, params, p }: Ctx) {
+  return ok(await retryInvoice(s, get(s, params.id!, "invoice"), p.at, p.fail === true));
 }
 
 /** Pays out every balance transaction of the currency not paid out yet. */
@@ -166,7 +178,9 @@ export const devRoutes: Route[] = [
   },
   { method: "POST", path: "/__dev/checkout/sessions/{id}/async", handler: settleAsync },
   { method: "POST", path: "/__dev/checkout/sessions/{id}/expire", handler: expireSession },
-  { method: "POST", path: "/__dev/subscriptions/{id}/renew", handler: renew },
+  { method: "POST", path: "/__dev/subscriptions/{id}/renew", handler: renewRoute },
+  { method: "POST", path: "/__dev/subscriptions/{id}/fail_next", handler: failNext },
+  { method: "POST", path: "/__dev/invoices/{id}/retry", handler: retryRoute },
   { method: "POST", path: "/__dev/payouts", handler: payout },
   { method: "POST", path: "/__dev/payouts/{id}/fail", handler: failPayout },
   { method: "POST", path: "/__dev/refunds/{id}/succeed", handler: (c) => settleRefund(c, "succeed") },

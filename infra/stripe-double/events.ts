@@ -39,8 +39,11 @@ async function deliver(s: State, event: StoredEvent, retry = 0): Promise<void> {
   s.timers.add(timer);
 }
 
-/** Records an event about a copy of `object` (as it is now) and delivers it. */
-export async function emit(s: State, type: string, object: Obj, at?: unknown): Promise<Obj> {
+/**
+ * Records an event about a copy of `object` (as it is now) and delivers it. A `*.updated` event
+ * carries `data.previous_attributes` (the changed fields' old values), as Stripe's do.
+ */
+export async function emit(s: State, type: string, object: Obj, at?: unknown, previous?: Record<string, unknown>): Promise<Obj> {
   const event: StoredEvent = {
     id: newId("evt"),
     object: "event",
@@ -50,7 +53,7 @@ export async function emit(s: State, type: string, object: Obj, at?: unknown): P
     livemode: false,
     pending_webhooks: 1,
     request: { id: null, idempotency_key: null },
-    data: { object: structuredClone(object) },
+    data: { object: structuredClone(object), ...(previous ? { previous_attributes: structuredClone(previous) } : {}) },
     attempts: [] as DeliveryAttempt[],
   };
   s.events.unshift(event);

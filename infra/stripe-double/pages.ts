@@ -1,5 +1,7 @@
-/** The customer's pages (no API key): Checkout's payment page. */
+/** The customer's pages (no API key): Checkout's payment page, the customer portal, the hosted invoice page. */
 import { completeSession, payPage } from "./checkout.js";
+import { invoicePageRoutes } from "./invoice-page.js";
+import { portalPageRoutes } from "./portal.js";
 import type { Route } from "./router.js";
 import { get } from "./state.js";
 
@@ -14,4 +16,6 @@ export const pageRoutes: Route[] = [
       return { redirect: String(session.success_url).replace("{CHECKOUT_SESSION_ID}", session.id) };
     },
   },
+  ...portalPageRoutes,
+  ...invoicePageRoutes,
 ];

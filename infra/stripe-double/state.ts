@@ -40,6 +40,8 @@ export interface State {
   /** Every Idempotency-Key the API received, in order (tests check what clients send). */
   idempotencyKeys: string[];
   failures: Failure[];
+  /** Subscriptions whose next payment is declined (`POST /__dev/subscriptions/{id}/fail_next`), with the decline code. */
+  declines: Map<string, string>;
   retryDelays: number[];
   timers: Set<NodeJS.Timeout>;
   closed: boolean;
@@ -55,6 +57,7 @@ export function createState(opts: StripeDoubleOptions): State {
     idempotent: new Map(),
     idempotencyKeys: [],
     failures: [],
+    declines: new Map(),
     retryDelays: opts.retryDelaysMs ?? [1000, 2000, 4000, 8000, 16000, 32000],
     timers: new Set(),
     closed: false,
