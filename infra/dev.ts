@@ -13,6 +13,7 @@ import { seedSettings } from "./demo-settings.js";
 import { seedSocial } from "./demo-social.js";
 import { seedBank } from "./demo-bank.js";
 import { startS3Local } from "./s3-local.js";
+import { startSchedules } from "./schedules.js";
 import { join } from "node:path";
 import { DATA_DIR } from "./paths.js";
 
@@ -54,6 +55,10 @@ if (fresh) {
   await seedSocial(api, await identity.token("delegation"));
   await seedBank(api, await identity.token("tresorier"));
 }
+// The scheduled runs (renewal reminders daily at 08:00 Paris, recaps on 15 January): a timer, the same handler as in AWS.
+const stopSchedules = startSchedules({
+  handlerOf: async (group) => ((await import(`../packages/functions/src/handlers/${group}.ts`)) as { handler: (e: unknown) => Promise<unknown> }).handler,
+});
 const seeded = fresh
   ? "fiscal year 2024 shaped like the activity report; 2025 gifts, a monthly donor and a member paid through Stripe"
   : "kept from the previous run (.data/)";
@@ -76,6 +81,7 @@ A token for a role (tresorier, delegation, auditor), in another terminal:
 Ctrl-C stops everything.`);
 
 const stop = async () => {
+  stopSchedules();
   gateway.close();
   await stripe.close();
   await s3.stop();

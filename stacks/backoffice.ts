@@ -6,7 +6,8 @@
  * the edge secrets in Secrets Manager, least-privilege IAM, the files bucket, log retention and
  * alarms, CloudFront in front of everything (giving page, console, API) with security headers,
  * access logs and, given its ARN, the edge firewall's web ACL (a us-east-1 stack:
- * constructs/firewall.ts), and the SES identity and configuration set.
+ * constructs/firewall.ts), the SES identity and configuration set, and the scheduled runs
+ * (constructs/schedules.ts: the renewal reminders daily, the January recaps).
  * SST (sst.config.ts) and `npm run synth` both call `defineBackOffice`, so what is tested is what
  * is deployed.
  *
@@ -29,6 +30,7 @@ import { defineFilesBucket, defineTable, filesBucketNameOf } from "./constructs/
 import { type CustomDomain, defineEdge, deploySiteFiles } from "./constructs/edge.js";
 import { defineMail, MAIL_SENDERS, mailSenderGrant } from "./constructs/mail.js";
 import { defineSecrets } from "./constructs/secrets.js";
+import { defineSchedules } from "./constructs/schedules.js";
 import { functionSettings, SETTINGS, type Settings } from "./settings.js";
 
 export { ACCESS_LOG_FORMAT, PUBLIC_CONCURRENCY, TABLE_DELETES, THROTTLE, tableDeletes, WEBHOOK_CONCURRENCY } from "./constructs/api.js";
@@ -127,6 +129,7 @@ export function defineBackOffice(scope: Construct, props: BackOfficeProps) {
     settings: functionSettings(props.settings),
   });
   const { accessLogs } = defineRoutes(ctx, api, functions, authorizer);
+  const schedules = defineSchedules(ctx, functions, { publicBaseUrl });
   defineAlarms(ctx, alarms, { functions, api, accessLogs });
   deploySiteFiles(ctx, { site, webDir: props.webDir, consoleDir: props.consoleDir, userPool: staff.userPool, client, authHost: staff.authHost, consoleOrigin });
 
@@ -165,5 +168,6 @@ export function defineBackOffice(scope: Construct, props: BackOfficeProps) {
     accessLogs,
     edgeLogs,
     mail,
+    schedules,
   };
 }

@@ -3,3 +3,4 @@ export * from "./route.js";
 export * from "./routes.js";
 export * from "./http.js";
 export * from "./groups.js";
+export * from "./schedules.js";

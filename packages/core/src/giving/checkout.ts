@@ -20,7 +20,9 @@ import type { DonationCheckoutInput, MembershipCheckoutInput } from "./schemas.j
 import type { GivingSettings } from "./settings.js";
 import { saveCheckout, setCheckoutSession } from "./store.js";
 import { CHECKOUT_SOURCE, type CheckoutRecord } from "./types.js";
-import { nowIso } from "../clock.js";
+import { now, nowIso } from "../clock.js";
+import { parisDate } from "../dates.js";
+import { checkMembershipYear, periodOf } from "./memberships.js";
 
 /** How long a public idempotency answer is kept (Stripe keeps its own keys about 24 h). */
 export const PUBLIC_IDEMPOTENCY_TTL_SECONDS = IDEMPOTENCY_TTL_SECONDS;
@@ -80,7 +82,13 @@ export function returnUrls(publicBase: string, input: { successUrl?: string | un
 }
 
 async function create(db: Db, stripe: Stripe, record: CheckoutRecord, label: string, urls: Urls, stripeKey: string) {
-  const metadata = { checkout: record.checkoutId, kind: record.kind, ...(record.tierId ? { tier: record.tierId } : {}), source: CHECKOUT_SOURCE };
+  const metadata = {
+    checkout: record.checkoutId,
+    kind: record.kind,
+    ...(record.tierId ? { tier: record.tierId } : {}),
+    ...(record.membershipYear ? { membership_year: String(record.membershipYear) } : {}),
+    source: CHECKOUT_SOURCE,
+  };
   const recurring = record.frequency === "monthly";
   // The record first: a payment can never reference a checkout we do not know.
   await saveCheckout(db, record);
@@ -160,6 +168,8 @@ export async function createMembershipCheckout(
   const tier = settings.tiers.find((t) => t.id === input.tierId);
   if (!tier) throw new ValidationError([{ path: "tierId", message: `unknown tier; one of ${settings.tiers.map((t) => t.id).join(", ")}` }]);
   const urls = returnUrls(publicBase, input);
+  // The year paid for (calendar-year tiers): the current one, or the next from 1 November (memberships.ts).
+  const membershipYear = checkMembershipYear(periodOf(tier.period), input.membershipYear, parisDate(now()));
   return once(scopedIdempotencyKey, ({ checkoutId, stripeKey }) => {
     const record: CheckoutRecord = {
       checkoutId,
@@ -173,8 +183,9 @@ export async function createMembershipCheckout(
       ...(input.member.address ? { address: input.member.address } : {}),
       receipt: tier.receipt && !!input.member.address,
       tierId: tier.id,
+      ...(membershipYear ? { membershipYear } : {}),
       createdAt: nowIso(),
     };
-    return create(db, stripe, record, tier.label, urls, stripeKey);
+    return create(db, stripe, record, membershipYear ? `${tier.label} ${membershipYear}` : tier.label, urls, stripeKey);
   });
 }

@@ -4,6 +4,20 @@
  */
 export * from "./abuse.js";
 export * from "./checkout.js";
+export {
+  type MembershipPeriod,
+  type Validity,
+  MEMBER_CHARGES_KEPT,
+  NEXT_YEAR_FROM,
+  PERIOD_LABELS,
+  checkMembershipYear,
+  membershipYears,
+  offeredPeriods,
+  periodOf,
+  publicMemberships,
+  reminderDue,
+  validityOf,
+} from "./memberships.js";
 export * from "./people.js";
 export * from "./people-schemas.js";
 export * from "./schemas.js";

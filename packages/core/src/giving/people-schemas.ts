@@ -47,10 +47,28 @@ export const MemberListSchema = z.object({
       organisation: z.string().optional(),
       address: Address.optional().describe("absent for the délégation"),
       tierId: z.string(),
-      validUntil: z.string(),
+      validFrom: z.string().describe("the first day of the latest period paid (YYYY-MM-DD)"),
+      validUntil: z.string().describe("the last day of the latest period paid: active through it"),
       lastPaymentOn: z.string(),
       status: z.enum(["active", "expired"]),
     }),
   ),
   nextCursor: z.string().nullable(),
 });
+
+/** `POST /v1/members/reminders`: the renewal reminders of one Paris date (default today). */
+export const RenewalRemindersInput = z.strictObject({
+  date: z
+    .string("une date AAAA-MM-JJ")
+    .regex(/^\d{4}-\d{2}-\d{2}$/, "une date AAAA-MM-JJ")
+    .refine((d) => !Number.isNaN(Date.parse(`${d}T00:00:00Z`)) && new Date(`${d}T00:00:00Z`).toISOString().startsWith(d), "cette date n'existe pas")
+    .optional()
+    .describe("the Paris date the run is for (YYYY-MM-DD); default today"),
+});
+export const RenewalRemindersSchema = z
+  .object({
+    date: z.string().describe("the date the run was for"),
+    members: z.number().int().describe("members whose membership ends 30 days after the date, or on it"),
+    queued: z.number().int().describe("reminders queued by this run (0 when an earlier run of the date queued them)"),
+  })
+  .meta({ id: "RenewalReminders" });

@@ -5,6 +5,8 @@ import { batchGet, queryPage, queryPages } from "../db/store.js";
 import { parisDate } from "../dates.js";
 import { ValidationError } from "../errors.js";
 import { subscriptionKey } from "./records.js";
+import { reminderDue, validityOfRecord } from "./memberships.js";
+import { getMember, membersPages } from "./store.js";
 import type { Donation, Incident, Member } from "./types.js";
 import { now } from "../clock.js";
 
@@ -99,7 +101,11 @@ export async function listDonors(db: Db, year: number, opts: { withAddresses: bo
   return { year, items, nextCursor: sorted.length > limit && last ? encodeCursor({ y: year, e: last.email, i: last.id }, "donors") : null };
 }
 
-/** Members in email order with their status: active until the end of the calendar year they paid for. */
+/**
+ * Members in email order with their status, from their dates (giving/memberships.ts): `active`
+ * until the last day of the latest period paid (`validUntil`, a period paid ahead included),
+ * `expired` after it. `validFrom` is that period's first day.
+ */
 export async function listMembers(db: Db, opts: { status?: "active" | "expired"; withAddresses: boolean; today?: string; limit?: number; cursor?: string }) {
   const today = opts.today ?? parisDate(now());
   const limit = opts.limit ?? 100;
@@ -117,15 +123,44 @@ export async function listMembers(db: Db, opts: { status?: "active" | "expired";
       ...(start ? { ExclusiveStartKey: start } : {}),
     });
     for (const m of r.items as unknown as Member[]) {
-      const status = m.validUntil >= today ? ("active" as const) : ("expired" as const);
+      const status = memberStatus(m, today);
       if (opts.status && opts.status !== status) continue;
-      const { pk: _p, sk: _s, gsi1pk: _g, gsi1sk: _h, kind: _k, ...member } = m as Member & Record<string, unknown>;
-      items.push(strip({ ...(member as unknown as Member), status }, opts.withAddresses));
+      const { pk: _p, sk: _s, gsi1pk: _g, gsi1sk: _h, kind: _k, charges: _c, ...member } = m as Member & Record<string, unknown>;
+      items.push(strip({ ...(member as unknown as Member), ...validityOfRecord(m), status }, opts.withAddresses));
     }
     lastKey = r.lastKey;
     start = lastKey as Record<string, string> | undefined;
   } while (items.length < limit && lastKey);
   return { items, nextCursor: lastKey ? encodeCursor(lastKey, purpose) : null };
+}
+
+/** A member's status on `today`: active through the last day paid. */
+export const memberStatus = (m: Pick<Member, "validUntil">, today: string) => (m.validUntil >= today ? ("active" as const) : ("expired" as const));
+
+/**
+ * One member as plain data (e-mail, lower case), with the latest period's dates (`validFrom`,
+ * `validUntil`), its status today, and the fees applied (`charges`, the latest last; more than
+ * one: a renewal). Undefined for an address that never paid a membership.
+ */
+export async function memberOf(db: Db, email: string, today = parisDate(now())) {
+  const m = await getMember(db, email.trim().toLowerCase());
+  if (!m) return undefined;
+  return { ...m, ...validityOfRecord(m), charges: m.charges ?? [], status: memberStatus(m, today) };
+}
+
+/**
+ * The members a renewal reminder is due to on `date` (giving/memberships.ts `reminderDue`): their
+ * latest period ends 30 days later (`daysLeft` 30) or that day (0). Read from the members' index a
+ * page at a time (records older than periods included).
+ */
+export async function membersDueForReminder(db: Db, date: string) {
+  const out: Array<Member & { validFrom: string; daysLeft: number }> = [];
+  for await (const page of membersPages(db))
+    for (const m of page) {
+      const daysLeft = reminderDue(m.validUntil, date);
+      if (daysLeft !== undefined) out.push({ ...m, ...validityOfRecord(m), daysLeft });
+    }
+  return out;
 }
 
 export async function listIncidents(db: Db, year: number) {

@@ -41,6 +41,15 @@ export const MembershipCheckoutInput = z
   .strictObject({
     tierId: z.string().min(1).max(40),
     member: z.strictObject({ ...Person, organisation: z.string().trim().max(200).optional(), address: Address.optional() }),
+    membershipYear: z
+      .number("une année (2026)")
+      .int("une année (2026)")
+      .min(2000, "une année (2026)")
+      .max(2100, "une année (2026)")
+      .optional()
+      .describe(
+        "calendar-year tiers: the year paid for, the current one or, from 1 November, the next (giving settings: memberships[].next); default the year of payment",
+      ),
     successUrl: ReturnUrl,
     cancelUrl: ReturnUrl,
     captchaToken: CaptchaToken,
@@ -50,8 +59,31 @@ export type MembershipCheckoutInput = z.output<typeof MembershipCheckoutInput>;
 
 export const CheckoutSchema = z.object({ sessionId: z.string(), url: z.string() }).meta({ id: "Checkout" });
 export const TiersSchema = z.object({
-  tiers: z.array(z.object({ id: z.string(), label: z.string(), amount: z.number().int(), period: z.string() })),
+  tiers: z.array(z.object({ id: z.string(), label: z.string(), amount: z.number().int(), period: z.enum(["calendar_year", "rolling_12_months"]) })),
 });
+const PeriodDates = {
+  validFrom: z.string().describe("first day covered (YYYY-MM-DD)"),
+  validUntil: z.string().describe("last day covered (YYYY-MM-DD)"),
+};
+/** A tier as the giving page offers it: its period and the dates a payment today covers. */
+export const PublicMembershipSchema = z
+  .object({
+    tierId: z.string(),
+    label: z.string(),
+    amount: z.number().int().describe("cents"),
+    period: z.enum(["calendar_year", "rolling_12_months"]),
+    periodLabel: z.string().describe("the period in French, as the page may print it"),
+    receipt: z.boolean().describe("the fee gives a tax receipt"),
+    current: z
+      .object({ membershipYear: z.number().int().optional().describe("calendar-year tiers: the year"), ...PeriodDates })
+      .describe("what a payment today covers (no membershipYear to send)"),
+    next: z
+      .object({ membershipYear: z.number().int().describe("send it as the checkout's membershipYear"), ...PeriodDates })
+      .optional()
+      .describe("calendar-year tiers from 1 November: the next year, offered as a choice"),
+  })
+  .meta({ id: "PublicMembership" });
+
 /** What the public page needs to show: the tax-reduction rate, whether receipts are issued, whether a CAPTCHA is asked. */
 export const PublicGivingSettingsSchema = z
   .object({
@@ -61,6 +93,12 @@ export const PublicGivingSettingsSchema = z
     presets: z.array(z.number().int()).optional().describe("amounts proposed for a gift, in cents (settings: giving)"),
     monthly: z.boolean().optional().describe("whether a monthly gift is offered"),
     monthlyPresets: z.array(z.number().int()).optional(),
+  })
+  .extend({
+    memberships: z
+      .array(PublicMembershipSchema)
+      .optional()
+      .describe("the tiers offered, each with its period and the dates a payment today covers (and the next year's from 1 November)"),
   })
   .meta({ id: "PublicGivingSettings" });
 export const WebhookAnswer = z.object({ received: z.literal(true) });

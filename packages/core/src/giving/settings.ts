@@ -1,5 +1,6 @@
 import * as z from "zod";
 import { loadConfig } from "../config.js";
+import { type MembershipPeriod, periodOf } from "./memberships.js";
 
 /**
  * Giving settings: membership tiers, whether the association may issue tax receipts, the
@@ -10,8 +11,8 @@ export interface MembershipTier {
   label: string;
   /** Integer cents. */
   amount: number;
-  /** Valid for the calendar year of payment. */
-  period: "year";
+  /** Calendar year of payment (1 January – 31 December), or 12 months from the payment (giving/memberships.ts). */
+  period: MembershipPeriod;
   /** A membership fee without real counterpart may give a tax receipt. */
   receipt: boolean;
   /** The fee buys a real counterpart (booked on 7562 instead of 7561). */
@@ -25,7 +26,11 @@ export const MembershipTiersSchema = z
       id: z.string().regex(/^[\w-]{1,40}$/, "must be 1 to 40 letters, digits, - or _"),
       label: z.string().trim().min(1).max(100),
       amount: z.number().int("must be a whole number of cents").min(100).max(10_000_000),
-      period: z.literal("year").default("year"),
+      // "year", the value before periods were named, is a calendar year.
+      period: z
+        .enum(["calendar_year", "rolling_12_months", "year"], "must be calendar_year or rolling_12_months")
+        .default("calendar_year")
+        .transform((p) => periodOf(p)),
       receipt: z.boolean().default(false),
       counterpart: z.boolean().default(false),
     }),
@@ -60,9 +65,9 @@ export interface GivingSettings {
 }
 
 export const DEFAULT_TIERS: MembershipTier[] = [
-  { id: "individuel", label: "Adhésion individuelle", amount: 2000, period: "year", receipt: true },
-  { id: "reduit", label: "Adhésion tarif réduit", amount: 500, period: "year", receipt: true },
-  { id: "organisation", label: "Adhésion organisation", amount: 10000, period: "year", receipt: false },
+  { id: "individuel", label: "Adhésion individuelle", amount: 2000, period: "calendar_year", receipt: true },
+  { id: "reduit", label: "Adhésion tarif réduit", amount: 500, period: "calendar_year", receipt: true },
+  { id: "organisation", label: "Adhésion organisation", amount: 10000, period: "calendar_year", receipt: false },
 ];
 
 export function loadGivingSettings(env: Record<string, string | undefined> = process.env): GivingSettings {

@@ -129,8 +129,18 @@ export async function getMember(db: Db, email: string): Promise<Member | undefin
   return strip(await getItem(db, memberKey(email)), "kind") as unknown as Member | undefined;
 }
 
-export async function saveMember(db: Db, member: Member): Promise<void> {
-  await put(db, { ...memberKey(member.email), kind: "member", ...member, gsi1pk: "MEMBERS", gsi1sk: member.email });
+/**
+ * Writes a member over the record read (`over`; null: there was none), or unconditionally when
+ * `over` is not given. False when another write came first (a payment, an erasure): read again.
+ */
+export async function saveMember(db: Db, member: Member, over?: Member | null): Promise<boolean> {
+  const item = { ...memberKey(member.email), kind: "member", ...member, gsi1pk: "MEMBERS", gsi1sk: member.email };
+  if (over === undefined) return putItem(db, item);
+  if (over === null) return putItem(db, item, { expression: "attribute_not_exists(pk)" });
+  return putItem(db, item, {
+    expression: "validUntil = :v AND lastPaymentOn = :l",
+    values: { ":v": over.validUntil, ":l": over.lastPaymentOn },
+  });
 }
 
 export async function* membersPages(db: Db): AsyncGenerator<Member[]> {

@@ -22,6 +22,8 @@ export interface CheckoutRecord {
   address?: Address;
   receipt: boolean;
   tierId?: string;
+  /** Memberships of a calendar-year tier: the year paid for, when chosen at checkout (the next one from 1 November). */
+  membershipYear?: number;
   sessionId?: string;
   createdAt: string;
 }
@@ -58,8 +60,13 @@ export interface Member {
   organisation?: string;
   address?: Address;
   tierId: string;
+  /** The latest period paid (giving/memberships.ts): its first day; absent on records older than periods (their calendar year). */
+  validFrom?: string;
+  /** The latest period paid: its last day. A renewal moves both. */
   validUntil: string;
   lastPaymentOn: string;
+  /** The membership fees applied (charge ids, the latest last): a redelivered payment extends nothing twice. */
+  charges?: string[];
 }
 
 export type IncidentType =

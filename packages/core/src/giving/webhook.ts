@@ -28,7 +28,6 @@ import {
   disputeWonEntry,
   giftEntry,
   keptDelta,
-  membershipValidUntil,
   movedToOpenDate,
   openingOf,
   payerName,
@@ -45,7 +44,7 @@ import {
 } from "./bookings.js";
 import { dateOf, translate } from "./facts.js";
 import { stripeFailure } from "./stripe.js";
-import type { GivingSettings } from "./settings.js";
+import type { GivingSettings, MembershipTier } from "./settings.js";
 import {
   donationItem,
   getCheckout,
@@ -61,7 +60,8 @@ import {
   subscriptionPaid,
   subscriptionStarted,
 } from "./store.js";
-import type { Donation, FactOf, Member, PaymentFact } from "./types.js";
+import type { CheckoutRecord, Donation, FactOf, Member, PaymentFact } from "./types.js";
+import { MEMBER_CHARGES_KEPT, periodOf, validityOf, validityOfRecord } from "./memberships.js";
 
 export { translate, verifyStripeEvent } from "./facts.js";
 export { BANK, CLEARING, FEES, revenueAccount } from "./bookings.js";
@@ -160,24 +160,7 @@ async function donationPaid(db: Db, settings: GivingSettings, fact: FactOf<"Dona
   await markPaid(db, c.checkoutId, fact.date);
 
   if (c.kind === "membership") {
-    const existing = await getMember(db, c.email);
-    const validUntil = membershipValidUntil(fact.date);
-    // The email on a checkout is not verified: a payment never rewrites an existing member's
-    // identity (name, organisation, address). It extends the membership; a different name is an
-    // incident for the trésorier, who decides.
-    const member: Member = {
-      ...(existing ?? {
-        email: c.email,
-        firstName: c.firstName,
-        lastName: c.lastName,
-        ...(c.organisation ? { organisation: c.organisation } : {}),
-        ...(c.address ? { address: c.address } : {}),
-      }),
-      tierId: c.tierId ?? existing?.tierId ?? "individuel",
-      validUntil: existing && existing.validUntil > validUntil ? existing.validUntil : validUntil,
-      lastPaymentOn: existing && existing.lastPaymentOn > fact.date ? existing.lastPaymentOn : fact.date,
-    };
-    await saveMember(db, member);
+    const existing = await extendMembership(db, c, tier, fact);
     if (existing && !sameIdentity(existing, c))
       await recordIncident(db, {
         ref: `member:${fact.chargeId}`,
@@ -190,6 +173,41 @@ async function donationPaid(db: Db, settings: GivingSettings, fact: FactOf<"Dona
   }
   if (fact.subscriptionId) await subscriptionPaid(db, fact.subscriptionId, { email: c.email, amount: fact.amount, checkoutId: c.checkoutId });
   await followReceipt(follow, fact);
+}
+
+/**
+ * The member the fee is for (the checkout's e-mail) gets the period it pays (giving/memberships.ts):
+ * a new member from the checkout's details, an existing one extended (never a second member). The
+ * charges applied are kept on the record, so a redelivered payment extends nothing twice; a
+ * concurrent write (another payment, an erasure moving the record) makes it read again. Answers the member as it was.
+ */
+async function extendMembership(db: Db, c: CheckoutRecord, tier: MembershipTier | undefined, fact: FactOf<"DonationPaid">): Promise<Member | undefined> {
+  for (let attempt = 0; attempt < 8; attempt++) {
+    const existing = await getMember(db, c.email);
+    if (existing?.charges?.includes(fact.chargeId)) return existing;
+    const period = validityOf(periodOf(tier?.period), fact.date, {
+      current: existing ? validityOfRecord(existing) : undefined,
+      membershipYear: c.membershipYear,
+    });
+    // The email on a checkout is not verified: a payment never rewrites an existing member's
+    // identity (name, organisation, address). It extends the membership; a different name is an
+    // incident for the trésorier, who decides.
+    const member: Member = {
+      ...(existing ?? {
+        email: c.email,
+        firstName: c.firstName,
+        lastName: c.lastName,
+        ...(c.organisation ? { organisation: c.organisation } : {}),
+        ...(c.address ? { address: c.address } : {}),
+      }),
+      tierId: c.tierId ?? existing?.tierId ?? "individuel",
+      ...period,
+      lastPaymentOn: existing && existing.lastPaymentOn > fact.date ? existing.lastPaymentOn : fact.date,
+      charges: [...(existing?.charges ?? []), fact.chargeId].slice(-MEMBER_CHARGES_KEPT),
+    };
+    if (await saveMember(db, member, existing ?? null)) return existing;
+  }
+  throw new RetryLaterError(`Member ${c.email} is being written by others; the payment ${fact.chargeId} will be applied on redelivery.`);
 }
 
 const norm = (v: string | undefined) => (v ?? "").normalize("NFC").trim().toLocaleLowerCase("fr");

@@ -120,7 +120,11 @@ export const TierSchema = z.strictObject({
   id: z.string("un identifiant").regex(/^[\w-]{1,40}$/, "1 à 40 lettres, chiffres, - ou _"),
   label: text(100).min(1, "requis"),
   amount: z.number("un montant en centimes").int("un nombre entier de centimes").min(100, "1 € au moins").max(10_000_000, "100 000 € au plus"),
-  period: z.literal("year", "l'adhésion vaut pour l'année civile (year)").default("year"),
+  // "calendar_year": 1er janvier – 31 décembre ; "rolling_12_months": 12 mois à partir du paiement. "year" (valeur d'avant) se lit comme l'année civile.
+  period: z
+    .enum(["calendar_year", "rolling_12_months", "year"], "calendar_year (année civile) ou rolling_12_months (12 mois à partir du paiement)")
+    .default("calendar_year")
+    .transform((p): "calendar_year" | "rolling_12_months" => (p === "rolling_12_months" ? p : "calendar_year")),
   receipt: z.boolean().default(false),
   counterpart: z.boolean().default(false),
   active: z.boolean().default(true),

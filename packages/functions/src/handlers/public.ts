@@ -5,6 +5,8 @@
  */
 import { AsyncLocalStorage } from "node:async_hooks";
 import { dbFromEnv } from "@asso/core/db";
+import { now } from "@asso/core/clock";
+import { parisDate } from "@asso/core/dates";
 import { ValidationError } from "@asso/core/errors";
 import {
   checkCaptcha,
@@ -12,6 +14,7 @@ import {
   loadAbuseSettings,
   createDonationCheckout,
   createMembershipCheckout,
+  publicMemberships,
   loadGivingSettings,
   stripeFromEnv,
 } from "@asso/core/giving";
@@ -57,6 +60,8 @@ const inner = defineGroup("public", {
       presets: g.presets,
       monthly: g.monthly,
       monthlyPresets: g.monthlyPresets,
+      // Each tier offered, with its period and the dates a payment today covers (giving/memberships.ts).
+      memberships: publicMemberships(await activeTiersOf(db), parisDate(now())),
     };
   },
   donationCheckout: async (req) =>

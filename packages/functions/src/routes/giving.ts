@@ -13,6 +13,8 @@ import {
   DonorListSchema,
   MemberListQuery,
   MemberListSchema,
+  RenewalRemindersInput,
+  RenewalRemindersSchema,
 } from "@asso/core/giving";
 import { AnnualReceiptsInput, AnnualReceiptsSchema, ReceiptFileParam, ReceiptListQuery, ReceiptListSchema } from "@asso/core/receipts";
 import { READERS, TRESORIER } from "./common.js";
@@ -55,7 +57,8 @@ export const givingRoutes = [
     group: "public",
     operationId: "membershipCheckout",
     errors: { 429: "Too many checkouts from this address, or right now (Retry-After)", 502: "Stripe did not answer" },
-    summary: "Starts a Stripe Checkout for a membership fee (valid for the calendar year). Rate-limited like donations.",
+    summary:
+      "Starts a Stripe Checkout for a membership fee, for the tier's period (calendar year, or 12 months from payment; from 1 November a calendar-year tier may be paid for the next year: membershipYear). Rate-limited like donations.",
     auth: "public",
     body: MembershipCheckoutInput,
     idempotent: { ignore: ["captchaToken"] },
@@ -88,10 +91,23 @@ export const givingRoutes = [
     path: "/v1/members",
     group: "people",
     operationId: "listMembers",
-    summary: "Members in email order, paged (limit ≤ 500, cursor), and their status (active until the end of the calendar year paid for).",
+    summary:
+      "Members in email order, paged (limit ≤ 500, cursor), with the latest period paid (validFrom, validUntil) and their status from it (active through validUntil, expired after).",
     auth: READERS,
     query: MemberListQuery,
     response: { status: 200, schema: MemberListSchema },
+  }),
+  defineRoute({
+    method: "POST",
+    path: "/v1/members/reminders",
+    group: "people",
+    operationId: "renewalReminders",
+    summary:
+      "The renewal reminders of a Paris date (default today): one e-mail per member whose membership ends 30 days later or that day, each queued once whatever the reruns. The daily schedule runs the same.",
+    auth: TRESORIER,
+    body: RenewalRemindersInput,
+    idempotent: true,
+    response: { status: 200, schema: RenewalRemindersSchema },
   }),
   defineRoute({
     method: "GET",

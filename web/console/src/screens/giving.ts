@@ -79,6 +79,7 @@ interface MemberRow {
   organisation?: string;
   address?: Address;
   tierId: string;
+  validFrom?: string;
   validUntil: string;
   status: "active" | "expired";
 }
@@ -96,13 +97,13 @@ function Members() {
       r.first
         ? html`<table>
           <caption class="sr-only">Adhérents</caption>
-          <thead><tr><th scope="col">Nom</th><th scope="col">E-mail</th><th scope="col">Organisation</th>${withAddress ? html`<th scope="col">Adresse</th>` : null}<th scope="col">Formule</th><th scope="col">Valable jusqu'au</th><th scope="col">Statut</th></tr></thead>
+          <thead><tr><th scope="col">Nom</th><th scope="col">E-mail</th><th scope="col">Organisation</th>${withAddress ? html`<th scope="col">Adresse</th>` : null}<th scope="col">Formule</th><th scope="col">Valable du</th><th scope="col">Valable jusqu'au</th><th scope="col">Statut</th></tr></thead>
           <tbody>
-            ${r.items.length === 0 ? html`<tr><td colspan="7">Aucun adhérent.</td></tr>` : null}
+            ${r.items.length === 0 ? html`<tr><td colspan="8">Aucun adhérent.</td></tr>` : null}
             ${r.items.map(
               (m) => html`<tr>
               <td>${m.lastName.toUpperCase()} ${m.firstName}</td><td>${m.email}</td><td>${m.organisation ?? ""}</td>${withAddress ? html`<td>${addressText(m.address)}</td>` : null}
-              <td>${m.tierId}</td><td>${formatDate(m.validUntil)}</td><td><span class=${`tag ${m.status}`}>${m.status === "active" ? "à jour" : "expiré"}</span></td></tr>`,
+              <td>${m.tierId}</td><td>${m.validFrom ? formatDate(m.validFrom) : ""}</td><td>${formatDate(m.validUntil)}</td><td><span class=${`tag ${m.status}`}>${m.status === "active" ? "à jour" : "expiré"}</span></td></tr>`,
             )}
           </tbody>
         </table><${MoreButton} paged=${r} what="adhérents" />`

@@ -119,18 +119,27 @@ const SECTIONS: { id: string; label: string; intro: string; fields: (Field | Row
     id: "membership-tiers",
     label: "Adhésions",
     intro:
-      "Les formules proposées sur la page d'adhésion, valables pour l'année civile. Un nouveau montant vaut pour les adhésions suivantes ; les adhérents gardent leur période.",
+      "Les formules proposées sur la page d'adhésion, chacune pour l'année civile (du 1er janvier au 31 décembre ; à partir du 1er novembre, le payeur peut choisir l'année suivante) ou pour 12 mois à partir du paiement. Un renouvellement prolonge l'adhésion en cours. Un nouveau montant vaut pour les adhésions suivantes ; les adhérents gardent leur période.",
     fields: [
       {
         path: "tiers",
         label: "Formules",
         kind: "rows",
         add: "Ajouter une formule",
-        empty: { id: "", label: "", amount: 2000, period: "year", receipt: true, counterpart: false, active: true },
+        empty: { id: "", label: "", amount: 2000, period: "calendar_year", receipt: true, counterpart: false, active: true },
         fields: [
           { path: "id", label: "Identifiant", kind: "text" },
           { path: "label", label: "Libellé", kind: "text" },
           { path: "amount", label: "Montant (€)", kind: "euros" },
+          {
+            path: "period",
+            label: "Période",
+            kind: "select",
+            options: [
+              ["calendar_year", "Année civile"],
+              ["rolling_12_months", "12 mois à partir du paiement"],
+            ],
+          },
           { path: "receipt", label: "Reçu fiscal", kind: "bool" },
           { path: "counterpart", label: "Avec contrepartie", kind: "bool" },
           { path: "active", label: "Proposée", kind: "bool" },
