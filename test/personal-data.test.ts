@@ -9,7 +9,7 @@ import { ScanCommand } from "@aws-sdk/lib-dynamodb";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { DonorListSchema, erasureAlias, MemberListSchema } from "@asso/core/giving";
 import { queueMessage } from "@asso/core/mail";
-import { ErasureSchema, PersonExportSchema, type PersonExport } from "@asso/core/workflows/personal-data-schemas";
+import { ErasureSchema, PersonExportSchema, RetentionSchema, type PersonExport } from "@asso/core/workflows/personal-data-schemas";
 import { startTestStack, type TestStack } from "./support/stack.js";
 import { ADDRESS, checkout, pay } from "./support/giving.js";
 
@@ -241,5 +241,48 @@ describe("a person's data: export and erasure", () => {
     expect(res.status).toBe(409);
     expect(((await res.json()) as { detail: string }).detail).toContain("don mensuel");
     expect((await tableItems()).filter((i) => !String(i.pk).startsWith("IDEM#"))).toEqual(items.filter((i) => !String(i.pk).startsWith("IDEM#")));
+  });
+
+  describe("the retention run", () => {
+    const OLD = "ancien.donateur@example.org";
+    const RECENT = "recent.donateur@example.org";
+    beforeAll(async () => {
+      // Last gift more than three years ago (the run's cutoff is today less three years), and one last year.
+      const old = await checkout(stack, { amount: 3000, frequency: "once", receipt: false, donor: { email: OLD, firstName: "Ancien", lastName: "Donateur" } });
+      await pay(stack, old.sessionId, "2022-03-01T10:00:00Z");
+      const recent = await checkout(stack, {
+        amount: 3000,
+        frequency: "once",
+        receipt: false,
+        donor: { email: RECENT, firstName: "Récent", lastName: "Donateur" },
+      });
+      await pay(stack, recent.sessionId, `${YEAR}-06-01T10:00:00Z`);
+      await until(async () => (await exportOf(OLD)).ledgerEntries.length === 1 && (await exportOf(RECENT)).ledgerEntries.length === 1, "both gifts booked");
+    }, 60_000);
+
+    const run = async (body: unknown, key: string) => {
+      const res = await stack.call("POST", "/v1/people/retention", { body, headers: { "idempotency-key": key } });
+      expect(res.status).toBe(200);
+      return RetentionSchema.parse(await res.json());
+    };
+
+    it("a dry run lists whose last contact is over three years old, and writes nothing", async () => {
+      const items = await tableItems();
+      const r = await run({ dryRun: true }, "retention-dry");
+      expect(r.people).toEqual([{ email: OLD, lastContact: "2022-03-01", action: "would_erase" }]);
+      expect((await tableItems()).filter((i) => !String(i.pk).startsWith("IDEM#"))).toEqual(items.filter((i) => !String(i.pk).startsWith("IDEM#")));
+    });
+
+    it("erases them as on request, keeps the recent donor and the already erased as they are; run again, it finds nobody", async () => {
+      const r = await run({}, "retention-1");
+      expect(r.people).toEqual([{ email: erasureAlias(OLD), lastContact: "2022-03-01", action: "erased" }]);
+      expect((await exportOf(OLD)).donations).toEqual([expect.objectContaining({ email: erasureAlias(OLD), lastName: "Personne effacée", amount: 3000 })]);
+      expect((await exportOf(RECENT)).donations).toEqual([expect.objectContaining({ email: RECENT, firstName: "Récent" })]);
+      expect((await run({}, "retention-2")).people).toEqual([]);
+    });
+
+    it("is the trésorier's only", async () => {
+      expect((await stack.call("POST", "/v1/people/retention", { role: "auditor", body: {}, headers: { "idempotency-key": "r-a" } })).status).toBe(403);
+    });
   });
 });

@@ -21,7 +21,7 @@ import { ConflictError } from "../errors.js";
 import { now } from "../clock.js";
 import { listYears } from "../ledger/index.js";
 import type { Item, Key } from "../db/store.js";
-import { eraseFields, erasedIndexKeys, moveMemberRecord, plainRecord, readPersonItems, type PersonItems } from "./store.js";
+import { eraseFields, erasedIndexKeys, lastContacts, moveMemberRecord, plainRecord, readPersonItems, type PersonItems } from "./store.js";
 import { memberKey } from "./records.js";
 
 /** The name an erased person's records carry (in `lastName`; `firstName` is emptied). */
@@ -179,4 +179,26 @@ export async function erasePerson(db: Db, email: string, opts: { years?: readonl
     { what: "incidents", label: "Incidents de paiement", count: after.incidents.length },
   ];
   return { erased, written, chargeIds: after.donations.map((d) => d.chargeId as string), years };
+}
+
+/**
+ * How long giving keeps a person's data once they stop giving: three years after the last contact
+ * (the last gift or fee, the end of the membership, the last incident), as the CNIL's référentiel
+ * on donor management says for prospecting; the receipts and the ledger keep their own periods.
+ */
+export const RETENTION_YEARS_AFTER_LAST_CONTACT = 3;
+
+/** The date before which a last contact is too old: `today` less three years (29 February: the 28th). */
+export function retentionCutoff(today: string): string {
+  const md = today.slice(5) === "02-29" ? "02-28" : today.slice(5);
+  return `${Number(today.slice(0, 4)) - RETENTION_YEARS_AFTER_LAST_CONTACT}-${md}`;
+}
+
+/** The addresses whose last contact is before `cutoff`, oldest contact first, with that date. */
+export async function inactivePeople(db: Db, cutoff: string, opts: { years?: readonly number[] } = {}): Promise<{ email: string; lastContact: string }[]> {
+  const contacts = await lastContacts(db, opts.years ?? (await personYears(db)), isErasureAlias);
+  return [...contacts]
+    .filter(([, last]) => last < cutoff)
+    .map(([email, lastContact]) => ({ email, lastContact }))
+    .sort((a, b) => (a.lastContact < b.lastContact ? -1 : a.lastContact > b.lastContact ? 1 : a.email < b.email ? -1 : 1));
 }

@@ -431,3 +431,26 @@ export async function moveMemberRecord(db: Db, from: Item, to: Item): Promise<bo
     throw err;
   }
 }
+
+/**
+ * Each address's last contact with the association, from the records of `years`: its last gift or
+ * fee, the end of its membership, its last incident (an address known only from a payment that
+ * was not ours). Addresses `skip` names (erasure aliases) are left out. For the retention run.
+ */
+export async function lastContacts(db: Db, years: readonly number[], skip: (email: string) => boolean): Promise<Map<string, string>> {
+  const out = new Map<string, string>();
+  const seen = (email: unknown, date: unknown) => {
+    if (typeof email !== "string" || typeof date !== "string" || skip(email)) return;
+    const e = email.toLowerCase();
+    if ((out.get(e) ?? "") < date) out.set(e, date);
+  };
+  for (const year of years) {
+    for await (const page of queryPages(db, { IndexName: "gsi1", KeyConditionExpression: "gsi1pk = :p", ExpressionAttributeValues: { ":p": `DONATIONS#${year}` } }))
+      for (const d of page) seen(d.email, d.date);
+    for await (const page of queryPages(db, { IndexName: "gsi1", KeyConditionExpression: "gsi1pk = :p", ExpressionAttributeValues: { ":p": `INCIDENTS#${year}` } }))
+      for (const i of page) seen(i.email, i.date);
+  }
+  for await (const page of queryPages(db, { IndexName: "gsi1", KeyConditionExpression: "gsi1pk = :p", ExpressionAttributeValues: { ":p": "MEMBERS" } }))
+    for (const m of page) seen(m.email, m.validUntil);
+  return out;
+}

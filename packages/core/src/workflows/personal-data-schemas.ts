@@ -40,7 +40,9 @@ export const PersonExportSchema = z
         }),
       )
       .describe("the ledger entries of the person's payments (their label names the payer)"),
-    messages: z.array(Record).describe("e-mails written to the address (the mail's outbox)"),
+    messages: z
+      .array(z.object({ id: z.string(), kind: z.string(), subject: z.string(), status: z.string(), at: z.string(), error: z.string().optional() }))
+      .describe("e-mails written to the address (the mail's outbox), and once erased the pseudonymised ones"),
     elsewhere: z.array(z.object({ where: z.string(), what: z.string() })).describe("what is held outside the table, or not by address"),
   })
   .meta({ id: "PersonExport" });
@@ -54,5 +56,24 @@ export const ErasureSchema = z
   })
   .meta({ id: "Erasure" });
 
+export const RetentionInput = z.strictObject({ dryRun: z.boolean("vrai ou faux").default(false) });
+
+export const RetentionSchema = z
+  .object({
+    today: z.string(),
+    cutoff: z.string().describe("a last contact before this date is more than three years old"),
+    dryRun: z.boolean(),
+    people: z.array(
+      z.object({
+        email: z.string().describe("the alias once erased; the address in a dry run or when skipped"),
+        lastContact: z.string(),
+        action: z.enum(["erased", "would_erase", "skipped"]),
+        reason: z.string().optional(),
+      }),
+    ),
+  })
+  .meta({ id: "Retention" });
+
+export type Retention = z.output<typeof RetentionSchema>;
 export type PersonExport = z.output<typeof PersonExportSchema>;
 export type Erasure = z.output<typeof ErasureSchema>;

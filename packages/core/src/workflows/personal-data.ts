@@ -15,12 +15,13 @@ import { nowIso } from "../clock.js";
 import { fiscalYearBounds, fiscalYearOf, parisDate } from "../dates.js";
 import type { Db } from "../db/client.js";
 import { now } from "../clock.js";
-import { erasePerson as eraseGiving, erasureAlias, exportPerson as exportGiving, personYears } from "../giving/index.js";
+import { ConflictError } from "../errors.js";
+import { erasePerson as eraseGiving, erasureAlias, exportPerson as exportGiving, inactivePeople, personYears, retentionCutoff } from "../giving/index.js";
 import { getEntry, readIdempotency } from "../ledger/index.js";
 import { eraseMessages, listMessages } from "../mail/index.js";
 import { receiptsOfPerson } from "../receipts/lazy.js";
 import { currentSettings } from "../settings/index.js";
-import type { Erasure, PersonExport } from "./personal-data-schemas.js";
+import type { Erasure, PersonExport, Retention } from "./personal-data-schemas.js";
 
 /** How long an entry is kept: ten years from the end of its fiscal year (art. L123-22 du Code de commerce). */
 export const LEDGER_RETENTION_YEARS = 10;
@@ -130,4 +131,30 @@ export async function erasePerson(db: Db, email: string): Promise<Erasure> {
       "Stripe garde ses propres données de paiement : l'effacement s'y demande depuis le tableau de bord Stripe.",
     ],
   };
+}
+
+/**
+ * The retention run (monthly, and `POST /v1/people/retention`): every person whose last contact
+ * (last gift or fee, end of membership, last incident) is more than three years old is erased as
+ * on request — their receipts and entries kept for their own periods. A person whose monthly gift
+ * still runs is skipped, with why. `dryRun`: lists who would be, writing nothing.
+ */
+export async function applyRetention(db: Db, opts: { dryRun?: boolean } = {}): Promise<Retention> {
+  const today = parisDate(now());
+  const cutoff = retentionCutoff(today);
+  const people: Retention["people"] = [];
+  for (const p of await inactivePeople(db, cutoff)) {
+    if (opts.dryRun) {
+      people.push({ email: p.email, lastContact: p.lastContact, action: "would_erase" });
+      continue;
+    }
+    try {
+      const r = await erasePerson(db, p.email);
+      people.push({ email: r.email, lastContact: p.lastContact, action: "erased" });
+    } catch (err) {
+      if (!(err instanceof ConflictError)) throw err;
+      people.push({ email: p.email, lastContact: p.lastContact, action: "skipped", reason: err.message });
+    }
+  }
+  return { today, cutoff, dryRun: !!opts.dryRun, people };
 }

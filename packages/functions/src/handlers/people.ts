@@ -6,7 +6,7 @@ import { listDonors, listIncidents, listMembers } from "@asso/core/giving";
 import { listReceipts } from "@asso/core/receipts/lazy";
 import { issueAnnualReceipts } from "@asso/core/workflows/receipts";
 import { sendRenewalReminders } from "@asso/core/workflows/renewal-reminders";
-import { erasePerson, exportPerson } from "@asso/core/workflows/personal-data";
+import { applyRetention, erasePerson, exportPerson } from "@asso/core/workflows/personal-data";
 import { defineGroup, type HttpEvent, type Request } from "../http.js";
 import { isScheduledJob, type ScheduledJob } from "../schedules.js";
 import type { RouteDef } from "../route.js";
@@ -24,6 +24,7 @@ const http = defineGroup("people", {
   renewalReminders: async (req) => sendRenewalReminders(dbFromEnv(), { date: req.body.date }),
   exportPerson: async (req) => exportPerson(dbFromEnv(), req.params.email),
   erasePerson: async (req) => erasePerson(dbFromEnv(), req.params.email),
+  applyRetention: async (req) => applyRetention(dbFromEnv(), { dryRun: req.body.dryRun }),
 });
 
 /** The scheduled runs (packages/functions/src/schedules.ts): today's reminders; on 15 January, the year just ended's recaps. */

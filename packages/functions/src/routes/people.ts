@@ -1,5 +1,5 @@
 /** One person's data (RGPD): the export of everything held about an e-mail address, and its erasure. */
-import { ErasureSchema, PersonExportSchema, PersonParam } from "@asso/core/workflows/personal-data-schemas";
+import { ErasureSchema, PersonExportSchema, PersonParam, RetentionInput, RetentionSchema } from "@asso/core/workflows/personal-data-schemas";
 import { defineRoute, type RouteDef } from "../route.js";
 import { TRESORIER } from "./common.js";
 
@@ -28,5 +28,18 @@ export const peopleRoutes = [
     bodyOptional: true,
     idempotent: true,
     response: { status: 200, schema: ErasureSchema },
+  }),
+  defineRoute({
+    method: "POST",
+    path: "/v1/people/retention",
+    group: "people",
+    operationId: "applyRetention",
+    summary:
+      "The retention run (also monthly, scheduled): erases, as on request, every person whose last contact (last gift or fee, end of membership, last incident) is more than three years old; a running monthly gift is skipped, with why. `dryRun`: who would be, nothing written.",
+    auth: TRESORIER,
+    body: RetentionInput,
+    bodyOptional: true,
+    idempotent: true,
+    response: { status: 200, schema: RetentionSchema },
   }),
 ] as const satisfies readonly RouteDef[];
