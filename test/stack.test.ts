@@ -196,3 +196,47 @@ describe("alarms", () => {
     expect(errorAlarms).toHaveLength(GROUPS.length);
   });
 });
+
+describe("the scheduled runs (EventBridge Scheduler)", () => {
+  type ScheduleProps = {
+    ScheduleExpression: string;
+    ScheduleExpressionTimezone?: string;
+    Target: { Arn: { "Fn::GetAtt": string[] }; Input: string; RoleArn: { "Fn::GetAtt": string[] } };
+  };
+  const schedules = () => Object.values(prod.findResources("AWS::Scheduler::Schedule")).map((s) => (s as { Properties: ScheduleProps }).Properties);
+  it("send the renewal reminders daily at 08:00 Paris, and the recaps on 15 January, to the people function", () => {
+    const byJob = new Map(schedules().map((s) => [(JSON.parse(s.Target.Input) as { job: string }).job, s]));
+    expect([...byJob.keys()].sort()).toEqual(["annual-recap", "personal-data-retention", "renewal-reminders"]);
+    expect(byJob.get("personal-data-retention")!.ScheduleExpression).toBe("cron(0 3 1 * ? *)");
+    const reminders = byJob.get("renewal-reminders")!;
+    expect(reminders.ScheduleExpression).toBe("cron(0 8 * * ? *)");
+    expect(reminders.ScheduleExpressionTimezone).toBe("Europe/Paris");
+    expect(byJob.get("annual-recap")!.ScheduleExpression).toBe("cron(0 8 15 1 ? *)");
+    for (const s of byJob.values()) {
+      expect(s.Target.Arn["Fn::GetAtt"][0]).toMatch(/^Fnpeople/);
+      expect(JSON.parse(s.Target.Input)).toMatchObject({ source: "asso.schedule" });
+      expect(s.Target.RoleArn["Fn::GetAtt"][0]).toMatch(/^SchedulesRole/);
+    }
+  });
+  it("through a role the scheduler alone assumes, allowed to invoke the people function only; the people function has PUBLIC_BASE_URL for the renewal links", () => {
+    const roles = Object.entries(prod.findResources("AWS::IAM::Role")).filter(([id]) => id.startsWith("SchedulesRole"));
+    expect(roles).toHaveLength(1);
+    const trust = JSON.stringify((roles[0]![1] as { Properties: { AssumeRolePolicyDocument: unknown } }).Properties.AssumeRolePolicyDocument);
+    expect(trust).toContain("scheduler.amazonaws.com");
+    expect(trust).toContain("aws:SourceAccount");
+    const policies = Object.entries(prod.findResources("AWS::IAM::Policy")).filter(([id]) => id.startsWith("SchedulesRole"));
+    const actions = policies.flatMap(([, p]) =>
+      (p as { Properties: { PolicyDocument: { Statement: Statement[] } } }).Properties.PolicyDocument.Statement.flatMap((s) =>
+        ([] as string[]).concat(s.Action),
+      ),
+    );
+    expect([...new Set(actions)]).toEqual(["lambda:InvokeFunction"]);
+    expect(JSON.stringify(policies)).toMatch(/Fnpeople/);
+    expect(JSON.stringify(policies)).not.toMatch(/Fn(ledger|public|webhooks|bank|grants|reports|settings|documents|system)/);
+    const people = Object.entries(prod.findResources("AWS::Lambda::Function")).find(([id]) => id.startsWith("Fnpeople"))![1] as {
+      Properties: { Environment: { Variables: Record<string, unknown> }; Timeout: number };
+    };
+    expect(people.Properties.Environment.Variables.PUBLIC_BASE_URL).toBeDefined();
+    expect(people.Properties.Timeout).toBe(900);
+  });
+});
