@@ -8,7 +8,7 @@ import type { Group } from "./route.js";
 export const SCHEDULE_SOURCE = "asso.schedule";
 
 export interface ScheduleDef {
-  job: "renewal-reminders" | "annual-recap";
+  job: "renewal-reminders" | "annual-recap" | "personal-data-retention";
   /** The Lambda group whose handler runs the job. */
   group: Group;
   description: string;
@@ -28,6 +28,12 @@ export const SCHEDULES = [
     group: "people",
     description: "Reçus récapitulatifs de l'année écoulée des dons mensuels (15 janvier)",
     cron: { minute: "0", hour: "8", day: "15", month: "1" },
+  },
+  {
+    job: "personal-data-retention",
+    group: "people",
+    description: "Effacement des données des personnes sans contact depuis trois ans (le 1er de chaque mois)",
+    cron: { minute: "0", hour: "3", day: "1", month: "*" },
   },
 ] as const satisfies readonly ScheduleDef[];
 

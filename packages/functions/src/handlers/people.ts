@@ -27,13 +27,18 @@ const http = defineGroup("people", {
   applyRetention: async (req) => applyRetention(dbFromEnv(), { dryRun: req.body.dryRun }),
 });
 
-/** The scheduled runs (packages/functions/src/schedules.ts): today's reminders; on 15 January, the year just ended's recaps. */
+/** The scheduled runs (packages/functions/src/schedules.ts): today's reminders; on 15 January, the year just ended's recaps; on the 1st of each month, the personal-data retention. */
 const jobs: Record<ScheduledJob["job"], () => Promise<Record<string, unknown>>> = {
   "renewal-reminders": async () => sendRenewalReminders(dbFromEnv()),
   "annual-recap": async () => {
     const year = Number(parisDate(now()).slice(0, 4)) - 1;
     const r = await issueAnnualReceipts(dbFromEnv(), year);
     return { year, issued: r.issued.length, skipped: r.skipped };
+  },
+  // Counts only: the run's log names nobody.
+  "personal-data-retention": async () => {
+    const r = await applyRetention(dbFromEnv());
+    return { cutoff: r.cutoff, erased: r.people.filter((p) => p.action === "erased").length, skipped: r.people.filter((p) => p.action === "skipped").length };
   },
 };
 
