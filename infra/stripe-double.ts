@@ -11,6 +11,7 @@
  */
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from "node:http";
 import { apiRoutes } from "./stripe-double/api.js";
+import { escapeHtml, page } from "./stripe-double/html.js";
 import { devRoutes } from "./stripe-double/dev.js";
 import { pageRoutes } from "./stripe-double/pages.js";
 import { type Answer, table } from "./stripe-double/router.js";
@@ -124,6 +125,17 @@ function apiDoor(
   return { key };
 }
 
+/** A customer's page that fails answers a page, not JSON (an unknown session or subscription, a bad card number). */
+async function pageAnswer(run: () => Answer | Promise<Answer>): Promise<Answer> {
+  try {
+    return await run();
+  } catch (err) {
+    if (!(err instanceof StripeError)) throw err;
+    const text = err.status === 404 ? "Cette page n'existe pas ou n'est plus valable." : err.message;
+    return { status: err.status, html: page("Erreur", `<h1>Erreur</h1><p id="error">${escapeHtml(text)}</p>`) };
+  }
+}
+
 /** The one dispatcher: the host, then the door (page, development, API), then the row. */
 async function handle(s: State, req: IncomingMessage, res: ServerResponse) {
   const url = new URL(req.url ?? "/", "http://localhost");
@@ -135,8 +147,8 @@ async function handle(s: State, req: IncomingMessage, res: ServerResponse) {
   const body = await readBody(req);
   const unknown = () => new StripeError(404, `Unrecognized request URL (${method}: ${path}).`);
 
-  const page = pages.match(method, path);
-  if (page) return write(res, await page.route.handler({ s, params: page.params, p: parseForm(body), method, path }));
+  const pageRow = pages.match(method, path);
+  if (pageRow) return write(res, await pageAnswer(() => pageRow.route.handler({ s, params: pageRow.params, p: parseForm(body), method, path })));
 
   if (path.startsWith("/__dev/")) {
     const door = devDoor(req, body);

@@ -220,6 +220,27 @@ describe("the customer portal (stripe.billingPortal.sessions)", () => {
     expect(res.status).toBe(404);
     expect((await stripe.subscriptions.retrieve(theirs.subscription)).status).toBe("active");
   });
+  it("the portal escapes what it shows, answers a French page for an unknown session or a bad card number, and its dev hooks keep the Origin rule", async () => {
+    const { subscription, customer } = await monthlyGift("o'brien<b>@example.org");
+    const portal = await stripe.billingPortal.sessions.create({ customer, return_url: "javascript:alert(1)" });
+    const html = await (await fetch(portal.url)).text();
+    expect(html).toContain("o&#39;brien&lt;b&gt;@example.org");
+    expect(html).not.toContain("<b>@");
+    expect(html).not.toContain("javascript:");
+    const unknown = await fetch(`${base}/p/session/bps_test_nothing`);
+    expect(unknown.status).toBe(404);
+    expect(unknown.headers.get("content-type")).toContain("text/html");
+    expect(await unknown.text()).toContain("Cette page n&#39;existe pas");
+    const bad = await submit(html, `/subscriptions/${subscription}/payment_method`, { card: "12" });
+    expect(bad.status).toBe(400);
+    expect(await bad.text()).toContain("Le numéro de carte est incorrect.");
+    const cross = await fetch(`${base}/__dev/subscriptions/${subscription}/fail_next`, {
+      method: "POST",
+      headers: { origin: "https://attacker.example", "content-type": "application/json" },
+      body: "{}",
+    });
+    expect(cross.status).toBe(403);
+  });
 });
 
 describe("subscriptions through the API", () => {

@@ -23,7 +23,7 @@ export const DECLINE_CODES = Object.keys(DECLINES);
 /** A test card of the customer (`pm_…`), attached to them. */
 export function cardFor(s: State, customer: string, created: number, number = "4242424242424242"): Obj {
   const digits = number.replace(/\D/g, "");
-  if (digits.length < 12 || digits.length > 19) throw new StripeError(400, "Your card number is incorrect.");
+  if (digits.length < 12 || digits.length > 19) throw new StripeError(400, "Le numéro de carte est incorrect.");
   return put(s, {
     id: newId("pm"),
     object: "payment_method",
