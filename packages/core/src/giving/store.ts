@@ -133,14 +133,32 @@ export async function getMember(db: Db, email: string): Promise<Member | undefin
  * Writes a member over the record read (`over`; null: there was none), or unconditionally when
  * `over` is not given. False when another write came first (a payment, an erasure): read again.
  */
-export async function saveMember(db: Db, member: Member, over?: Member | null): Promise<boolean> {
+export async function saveMember(db: Db, member: Member, over?: Member | null, also: NamedItem[] = []): Promise<boolean> {
   const item = { ...memberKey(member.email), kind: "member", ...member, gsi1pk: "MEMBERS", gsi1sk: member.email };
+  if (also.length) return saveMemberWith(db, item, over, also);
   if (over === undefined) return putItem(db, item);
   if (over === null) return putItem(db, item, { expression: "attribute_not_exists(pk)" });
   return putItem(db, item, {
     expression: "validUntil = :v AND lastPaymentOn = :l",
     values: { ":v": over.validUntil, ":l": over.lastPaymentOn },
   });
+}
+
+/** `saveMember` with other intents in the same transaction (the welcome message): all or nothing. */
+async function saveMemberWith(db: Db, item: Item, over: Member | null | undefined, also: NamedItem[]): Promise<boolean> {
+  const condition =
+    over === undefined
+      ? {}
+      : over === null
+        ? { ConditionExpression: "attribute_not_exists(pk)" }
+        : { ConditionExpression: "validUntil = :v AND lastPaymentOn = :l", ExpressionAttributeValues: { ":v": over.validUntil, ":l": over.lastPaymentOn } };
+  try {
+    await transact(db, [{ name: "member", item: { Put: { Item: item, ...condition } } }, ...also]);
+    return true;
+  } catch (err) {
+    if (err instanceof TransactionFailed && err.has("member")) return false;
+    throw err;
+  }
 }
 
 export async function* membersPages(db: Db): AsyncGenerator<Member[]> {

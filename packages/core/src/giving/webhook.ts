@@ -115,7 +115,19 @@ async function followReceipt(follow: ReceiptFollower | undefined, fact: PaymentF
   if (chargeId && follow) await follow(chargeId);
 }
 
-async function donationPaid(db: Db, settings: GivingSettings, fact: FactOf<"DonationPaid">, actor: Actor, follow?: ReceiptFollower) {
+/**
+ * The messages a payment sends (the mail outbox's write intents, built by the workflow
+ * workflows/stripe-event.ts): committed in the transaction of the fact they tell, so a payment
+ * rolled back sends nothing and a redelivered one sends nothing twice.
+ */
+export interface PaymentMessages {
+  /** With a gift's booking: its confirmation. */
+  gift?: (donation: Omit<Donation, "refunded" | "receiptId">) => NamedItem[];
+  /** With the member's record: the welcome (a new member) or the renewal, with the dates as saved. */
+  membership?: (donation: Omit<Donation, "refunded" | "receiptId">, member: Member, isNew: boolean, tier: MembershipTier | undefined) => NamedItem[];
+}
+
+async function donationPaid(db: Db, settings: GivingSettings, fact: FactOf<"DonationPaid">, actor: Actor, follow?: ReceiptFollower, messages?: PaymentMessages) {
   const c = fact.metadata.checkoutId ? await getCheckout(db, fact.metadata.checkoutId) : undefined;
   const foreign = whyNotOurs(fact, c);
   const why = foreign ?? (c ? whyNotThisCheckout(fact, c) : undefined);
@@ -156,11 +168,12 @@ async function donationPaid(db: Db, settings: GivingSettings, fact: FactOf<"Dona
     ...(c.tierId ? { tierId: c.tierId } : {}),
     account,
   };
-  await book(db, `charge:${fact.chargeId}`, giftEntry(fact, { kind: c.kind, frequency, who, account }), [donationItem(donation)], actor);
+  const told = c.kind === "membership" ? [] : (messages?.gift?.(donation) ?? []);
+  await book(db, `charge:${fact.chargeId}`, giftEntry(fact, { kind: c.kind, frequency, who, account }), [donationItem(donation), ...told], actor);
   await markPaid(db, c.checkoutId, fact.date);
 
   if (c.kind === "membership") {
-    const existing = await extendMembership(db, c, tier, fact);
+    const existing = await extendMembership(db, c, tier, fact, messages?.membership && ((m, isNew) => messages.membership!(donation, m, isNew, tier)));
     if (existing && !sameIdentity(existing, c))
       await recordIncident(db, {
         ref: `member:${fact.chargeId}`,
@@ -181,7 +194,13 @@ async function donationPaid(db: Db, settings: GivingSettings, fact: FactOf<"Dona
  * charges applied are kept on the record, so a redelivered payment extends nothing twice; a
  * concurrent write (another payment, an erasure moving the record) makes it read again. Answers the member as it was.
  */
-async function extendMembership(db: Db, c: CheckoutRecord, tier: MembershipTier | undefined, fact: FactOf<"DonationPaid">): Promise<Member | undefined> {
+async function extendMembership(
+  db: Db,
+  c: CheckoutRecord,
+  tier: MembershipTier | undefined,
+  fact: FactOf<"DonationPaid">,
+  tell?: (member: Member, isNew: boolean) => NamedItem[],
+): Promise<Member | undefined> {
   for (let attempt = 0; attempt < 8; attempt++) {
     const existing = await getMember(db, c.email);
     if (existing?.charges?.includes(fact.chargeId)) return existing;
@@ -205,7 +224,7 @@ async function extendMembership(db: Db, c: CheckoutRecord, tier: MembershipTier 
       lastPaymentOn: existing && existing.lastPaymentOn > fact.date ? existing.lastPaymentOn : fact.date,
       charges: [...(existing?.charges ?? []), fact.chargeId].slice(-MEMBER_CHARGES_KEPT),
     };
-    if (await saveMember(db, member, existing ?? null)) return existing;
+    if (await saveMember(db, member, existing ?? null, tell?.(member, !existing) ?? [])) return existing;
   }
   throw new RetryLaterError(`Member ${c.email} is being written by others; the payment ${fact.chargeId} will be applied on redelivery.`);
 }
@@ -330,10 +349,11 @@ export async function apply(
   fact: PaymentFact,
   actor: Actor = stripeActor("unknown"),
   follow?: ReceiptFollower,
+  messages?: PaymentMessages,
 ): Promise<void> {
   switch (fact.type) {
     case "DonationPaid":
-      return donationPaid(db, settings, fact, actor, follow);
+      return donationPaid(db, settings, fact, actor, follow, messages);
     case "SubscriptionStarted":
       return subscriptionStarted(db, fact.subscriptionId, fact.checkoutId ?? "");
     case "SubscriptionCancelled":
@@ -376,6 +396,8 @@ export interface StripeEventOptions {
   livemode?: boolean | undefined;
   /** Brings a gift's receipt in line after its money moved (the stripe-event workflow passes the receipts'). */
   followReceipt?: ReceiptFollower | undefined;
+  /** The messages a payment sends, committed with its facts (the stripe-event workflow passes the mail outbox's). */
+  messages?: PaymentMessages | undefined;
 }
 
 /**
@@ -419,6 +441,6 @@ export async function bookStripeEvent(db: Db, stripe: Stripe, settings: GivingSe
     });
     return 0;
   }
-  for (const fact of facts) await apply(db, settings, fact, stripeActor(event.id), opts.followReceipt);
+  for (const fact of facts) await apply(db, settings, fact, stripeActor(event.id), opts.followReceipt, opts.messages);
   return facts.length;
 }

@@ -15,7 +15,7 @@
 import { createHash } from "node:crypto";
 import type { Db } from "../db/client.js";
 import { decodeCursor, encodeCursor } from "../db/cursor.js";
-import { anyCancellation, withConflictRetry } from "../db/store.js";
+import { anyCancellation, type NamedItem, withConflictRetry } from "../db/store.js";
 import { parisDate } from "../dates.js";
 import { ConflictError, NotFoundError, ValidationError } from "../errors.js";
 import { getObject, putObject } from "../files/index.js";
@@ -59,6 +59,13 @@ const sha256 = (bytes: Uint8Array) => createHash("sha256").update(bytes).digest(
 /** A transaction lost to another writer (or a stale read) is decided again from fresh reads (back-off capped at 320 ms). */
 const decideAgain = <T>(attempt: () => Promise<T>): Promise<T> => withConflictRetry(attempt, { attempts: 50, retryIf: anyCancellation, backoffCap: 320 });
 
+/**
+ * What a receipt decision tells the donor: given the receipt issued and the one cancelled (either
+ * or both), the intents to commit in the decision's own transaction (the workflow builds the mail
+ * outbox's messages; the receipts domain does not know mail).
+ */
+export type ReceiptNotifier = (change: { issued?: Receipt; cancelled?: Receipt }) => NamedItem[];
+
 interface Draft {
   year: number;
   kind: Receipt["kind"];
@@ -82,6 +89,7 @@ async function settle(
   gifts: Donation[],
   reasons: { partial: string; full: string },
   legacy = false,
+  notify?: ReceiptNotifier,
 ): Promise<Receipt | undefined> {
   const p = plan(current, draft.amount);
   if (p.action === "keep") return current;
@@ -111,17 +119,20 @@ async function settle(
   }
   const cancel = current?.status === "issued" ? { on: today, reason: issued ? reasons.partial : reasons.full } : undefined;
   if (!issued && !cancel) return current;
+  const cancelled = cancel && current ? { ...current, status: "cancelled" as const, cancelledOn: cancel.on, cancelReason: cancel.reason } : undefined;
+  const also = notify?.({ ...(issued ? { issued } : {}), ...(cancelled ? { cancelled } : {}) }) ?? [];
   await writeChange(db, {
     anchor,
     ...(current ? { current, legacy } : {}),
     ...(issued ? { issue: issued } : {}),
     ...(cancel ? { cancel } : {}),
     gifts: gifts.slice(0, 90).map((g) => ({ chargeId: g.chargeId, refunded: g.refunded ?? 0 })),
+    ...(also.length ? { also } : {}),
   });
   // Rendered once the number is won (a lost race renders nothing); the PDF is a function of the
   // frozen fields only, so a crash before this point is completed by the first download.
   if (issued) return { ...issued, sha256: await storePdf(db, issued) };
-  return current ? { ...current, status: "cancelled", cancelledOn: cancel!.on, cancelReason: cancel!.reason } : undefined;
+  return cancelled ?? current;
 }
 
 /**
@@ -131,11 +142,11 @@ async function settle(
  * `settings` are the receipt settings of the moment (workflows/receipts.ts reads them from the
  * settings domain, else the environment).
  */
-export async function reconcileReceipt(db: Db, chargeId: string, settings: ReceiptSettings): Promise<Receipt | undefined> {
+export async function reconcileReceipt(db: Db, chargeId: string, settings: ReceiptSettings, notify?: ReceiptNotifier): Promise<Receipt | undefined> {
   return decideAgain(async () => {
     const gift = await readGift(db, chargeId);
     if (!gift?.amount) return undefined;
-    if (gift.frequency === "monthly" && gift.subscriptionId) return reconcileAnnual(db, settings, giftYear(gift.date), gift.subscriptionId, "update");
+    if (gift.frequency === "monthly" && gift.subscriptionId) return reconcileAnnual(db, settings, giftYear(gift.date), gift.subscriptionId, "update", undefined, notify);
     const anchor: Anchor = { kind: "gift", chargeId };
     const linked = await readAnchored(db, anchor);
     // Receipts issued before links existed are named on the gift record itself.
@@ -160,6 +171,7 @@ export async function reconcileReceipt(db: Db, chargeId: string, settings: Recei
       [gift],
       { partial: "Remboursement partiel : remplacé", full: "Don remboursé" },
       !!legacy,
+      notify,
     );
   });
 }
@@ -169,7 +181,15 @@ export async function reconcileReceipt(db: Db, chargeId: string, settings: Recei
  * existing one in line (a refund after it was issued). `preloaded`: the subscription's gifts, when
  * the caller has read them already.
  */
-async function reconcileAnnual(db: Db, settings: ReceiptSettings, year: number, subscriptionId: string, mode: "create" | "update", preloaded?: Donation[]) {
+async function reconcileAnnual(
+  db: Db,
+  settings: ReceiptSettings,
+  year: number,
+  subscriptionId: string,
+  mode: "create" | "update",
+  preloaded?: Donation[],
+  notify?: ReceiptNotifier,
+) {
   const anchor: Anchor = { kind: "annual", year, subscriptionId };
   const current = await readAnchored(db, anchor);
   if (mode === "create" ? !!current : !current) return mode === "create" ? undefined : current;
@@ -201,6 +221,8 @@ async function reconcileAnnual(db: Db, settings: ReceiptSettings, year: number, 
     },
     list,
     { partial: "Remboursement d'un don mensuel : remplacé", full: "Dons de l'année remboursés" },
+    false,
+    notify,
   );
 }
 
@@ -208,14 +230,14 @@ async function reconcileAnnual(db: Db, settings: ReceiptSettings, year: number, 
  * One recap receipt per monthly subscription for a year that has ended (409 before, and 409 when
  * receipts are off or settings are missing); a subscription that has one already is skipped.
  */
-export async function issueAnnualReceipts(db: Db, year: number, settings: ReceiptSettings) {
+export async function issueAnnualReceipts(db: Db, year: number, settings: ReceiptSettings, notify?: ReceiptNotifier) {
   issuerFor(settings);
   if (!yearHasEnded(year)) throw new ConflictError(`The annual recap receipts of ${year} can be issued once the year has ended, from 1 January ${year + 1}.`);
   const gifts = await readGiftsOfYear(db, year, (d) => d.frequency === "monthly" && d.kind === "donation");
   const issued: Receipt[] = [];
   let skipped = 0;
   for (const recap of recapsOf(gifts)) {
-    const r = await decideAgain(() => reconcileAnnual(db, settings, year, recap.subscriptionId, "create", recap.gifts));
+    const r = await decideAgain(() => reconcileAnnual(db, settings, year, recap.subscriptionId, "create", recap.gifts, notify));
     if (r) issued.push(r);
     else skipped++;
   }

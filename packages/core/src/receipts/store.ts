@@ -124,6 +124,8 @@ export interface Change {
   cancel?: { on: string; reason: string };
   /** Gifts whose refunds must not have moved since they were read. */
   gifts: Array<{ chargeId: string; refunded: number }>;
+  /** Other intents committed with the change (the messages telling the donor: the mail outbox). */
+  also?: NamedItem[];
 }
 
 /**
@@ -208,6 +210,7 @@ export async function writeChange(db: Db, c: Change): Promise<void> {
           },
         },
       });
+  items.push(...(c.also ?? []));
   await transact(db, items);
 }
 

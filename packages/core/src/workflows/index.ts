@@ -3,6 +3,7 @@
  * (never their other files). Handlers call one use case of a domain, or one workflow.
  */
 export * from "./grant-payment.js";
+export * from "./mail.js";
 export * from "./receipts.js";
 export * from "./stripe-event.js";
 export * from "./year-close.js";

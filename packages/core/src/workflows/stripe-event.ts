@@ -7,6 +7,7 @@
 import type Stripe from "stripe";
 import type { Db } from "../db/client.js";
 import { bookStripeEvent, type GivingSettings, type StripeEventOptions } from "../giving/index.js";
+import { paymentMessages } from "./mail.js";
 import { followGiftReceipt } from "./receipts.js";
 
 /** Books the event's facts and follows their receipts; returns how many facts it made. */
@@ -15,7 +16,7 @@ export async function handleStripeEvent(
   stripe: Stripe,
   settings: GivingSettings,
   event: Stripe.Event,
-  opts: Omit<StripeEventOptions, "followReceipt"> = {},
+  opts: Omit<StripeEventOptions, "followReceipt" | "messages"> = {},
 ): Promise<number> {
-  return bookStripeEvent(db, stripe, settings, event, { ...opts, followReceipt: (chargeId) => followGiftReceipt(db, chargeId) });
+  return bookStripeEvent(db, stripe, settings, event, { ...opts, followReceipt: (chargeId) => followGiftReceipt(db, chargeId), messages: paymentMessages });
 }
