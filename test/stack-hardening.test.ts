@@ -294,6 +294,10 @@ describe("the files bucket", () => {
     expect(p.LifecycleConfiguration.Rules).toEqual(
       expect.arrayContaining([expect.objectContaining({ Prefix: "invoices/uploads/", ExpirationInDays: 2, Status: "Enabled" })]),
     );
+    // Old versions of a receipt's PDF (a lost or altered file rewritten) go after 30 days; the current one stays.
+    const receipts = p.LifecycleConfiguration.Rules.find((r: { Prefix?: string }) => r.Prefix === "receipts/");
+    expect(receipts).toMatchObject({ NoncurrentVersionExpiration: { NoncurrentDays: 30 }, Status: "Enabled" });
+    expect(receipts).not.toHaveProperty("ExpirationInDays");
     const policy = ofType(prod, "AWS::S3::BucketPolicy").find(([, r]) => refersTo(r.Properties.Bucket, id))![1];
     expect(JSON.stringify(policy.Properties.PolicyDocument)).toMatch(/"aws:SecureTransport":"false"/);
   });

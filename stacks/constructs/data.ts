@@ -57,6 +57,9 @@ export function defineFilesBucket(ctx: StackContext, consoleOrigin: string): Buc
       { id: "exports-expire", prefix: "exports/", expiration: Duration.days(7), noncurrentVersionExpiration: Duration.days(1) },
       // Invoices uploaded through a presigned link but never confirmed (never booked).
       { id: "unconfirmed-invoices-expire", prefix: "invoices/uploads/", expiration: Duration.days(2), noncurrentVersionExpiration: Duration.days(1) },
+      // A receipt's PDF is frozen: an older version only exists if the file was lost or altered and
+      // rewritten from the frozen fields; kept 30 days to look into it, then gone (docs/privacy.md).
+      { id: "receipts-old-versions-expire", prefix: "receipts/", noncurrentVersionExpiration: Duration.days(30) },
       { id: "abort-incomplete-uploads", abortIncompleteMultipartUploadAfter: Duration.days(1) },
     ],
     removalPolicy: ctx.retain,
