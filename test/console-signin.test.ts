@@ -141,7 +141,7 @@ it("signs in through the hosted UI with PKCE, keeps tokens in memory only, refre
   await page.close();
 });
 
-it("goes back to the sign-in page when the refresh token is refused", { timeout: 90_000 }, async () => {
+it("asks to sign in again over the open screen when the refresh token is refused, and comes back to that screen", { timeout: 90_000 }, async () => {
   expiresIn = 61;
   refreshRevoked = false;
   const page = await browser.newPage({ viewport: { width: 1280, height: 800 }, locale: "fr-FR", bypassCSP: true });
@@ -152,10 +152,15 @@ it("goes back to the sign-in page when the refresh token is refused", { timeout:
   refreshRevoked = true;
   await new Promise((r) => setTimeout(r, 1500));
   await page.getByRole("link", { name: "Exports" }).click();
-  await page.getByRole("button", { name: "Se connecter" }).waitFor();
-  await poll(() => page.getByRole("alert").textContent()).toContain("Session terminée");
-  expect(await page.getByRole("navigation", { name: "Écrans" }).count()).toBe(0);
+  // The screen stays (what was typed is kept); a modal asks to sign in again.
+  const dialog = page.getByRole("dialog", { name: "Session expirée" });
+  await dialog.waitFor();
+  expect(await page.getByRole("navigation", { name: "Écrans" }).count()).toBe(1);
   refreshRevoked = false;
+  await dialog.getByRole("button", { name: "Se reconnecter" }).click();
+  await page.getByRole("heading", { level: 1, name: "Exports" }).waitFor();
+  expect(new URL(page.url()).hash).toBe("#/exports");
+  expect(await page.getByRole("dialog", { name: "Session expirée" }).count()).toBe(0);
   await page.close();
 });
 

@@ -264,7 +264,7 @@ describe("the trésorier with funders, grants and expenses", () => {
     await page.getByLabel("Fournisseur", { exact: true }).fill("Studio Graphique");
     await page.getByLabel("Facture n°").fill("F-CONSOLE-1");
     await page.getByLabel("Libellé", { exact: true }).fill("Maquette du rapport");
-    await page.getByLabel("Compte de charge (classe 6)").fill("6226");
+    await page.getByLabel("Compte de charge").fill("6226");
     await page.getByLabel("Montant TTC (€)").fill("1 500");
     await page.getByLabel("Subvention concernée").selectOption({ label: "Fondation Console — Projet console" });
     await page.getByLabel("Déjà payée").check();

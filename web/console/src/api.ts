@@ -1,21 +1,29 @@
 /** The HTTP API as the console calls it: bearer token, JSON, problems as typed errors, downloads. */
 import { idToken, SignedOut } from "./auth.js";
+import { frenchProblem, networkProblem, type FrenchProblem, type Problem } from "./problems.js";
 import { fileNameOf, keyKeeper, newKey, withQuery } from "./query.js";
 
-export { fileNameOf, withQuery };
+export { fileNameOf, withQuery, type Problem };
 
-export interface Problem {
-  type?: string;
-  title: string;
-  status: number;
-  detail?: string;
-  errors?: { path: string; message: string }[];
+/** An answer of the API that is a problem (application/problem+json); `french` is what a person reads. */
+export class ApiError extends Error {
+  readonly french: FrenchProblem;
+  constructor(readonly problem: Problem) {
+    const french = frenchProblem(problem);
+    super(french.detail ?? french.title);
+    this.name = "ApiError";
+    this.french = french;
+  }
 }
 
-export class ApiError extends Error {
-  constructor(readonly problem: Problem) {
-    super(problem.detail ?? problem.title);
-    this.name = "ApiError";
+/** No answer at all (offline, the server unreachable): the browser's "Failed to fetch", in French. */
+export class NetworkError extends Error {
+  readonly french: FrenchProblem;
+  constructor(cause: unknown) {
+    const french = networkProblem(typeof navigator === "undefined" || navigator.onLine);
+    super(french.title, { cause });
+    this.name = "NetworkError";
+    this.french = french;
   }
 }
 
@@ -44,11 +52,21 @@ async function send(method: string, path: string, opts: CallOptions = {}, retry 
   }
 }
 
+/** The session's token; a refresh that got no answer is a network fault, not the end of the session. */
+async function token(force = false): Promise<string> {
+  try {
+    return await idToken(force);
+  } catch (err) {
+    if (err instanceof TypeError) throw new NetworkError(err);
+    throw err;
+  }
+}
+
 /** Sent on `window` when a call finds the session over. */
 export const SIGNED_OUT_EVENT = "console:signed-out";
 
 async function sendOnce(method: string, path: string, opts: CallOptions, retry: boolean): Promise<Response> {
-  const headers: Record<string, string> = { ...(opts.headers ?? {}), authorization: `Bearer ${await idToken()}` };
+  const headers: Record<string, string> = { ...(opts.headers ?? {}), authorization: `Bearer ${await token()}` };
   let body: BodyInit | undefined;
   if (opts.raw !== undefined) {
     body = opts.raw;
@@ -58,9 +76,15 @@ async function sendOnce(method: string, path: string, opts: CallOptions, retry: 
     headers["content-type"] = "application/json";
   }
   if (opts.idempotencyKey) headers["idempotency-key"] = opts.idempotencyKey;
-  const res = await fetch(withQuery(path, opts.query), { method, headers, body, cache: "no-store" });
+  let res: Response;
+  try {
+    res = await fetch(withQuery(path, opts.query), { method, headers, body, cache: "no-store" });
+  } catch (err) {
+    // The request may or may not have reached the server: a retry sends the same Idempotency-Key.
+    throw new NetworkError(err);
+  }
   if (res.status === 401 && retry) {
-    await idToken(true);
+    await token(true);
     return sendOnce(method, path, opts, false);
   }
   if (res.status === 401) throw new SignedOut();
@@ -79,7 +103,12 @@ async function sendOnce(method: string, path: string, opts: CallOptions, retry: 
 export async function api<T = unknown>(method: string, path: string, opts?: CallOptions): Promise<T> {
   const res = await send(method, path, opts);
   if (res.status === 204) return undefined as T;
-  return (await res.json()) as T;
+  try {
+    return (await res.json()) as T;
+  } catch (err) {
+    // The connection dropped while the answer was read.
+    throw new NetworkError(err);
+  }
 }
 
 export const get = <T = unknown>(path: string, query?: Query) => api<T>("GET", path, { query });

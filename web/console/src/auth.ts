@@ -103,7 +103,9 @@ export async function idToken(force = false): Promise<string> {
       if (config?.auth === "local" && session.role) await signInLocal(session.role);
       else if (config?.auth === "cognito" && session.refreshToken) await tokenRequest({ grant_type: "refresh_token", refresh_token: session.refreshToken });
       else throw new SignedOut();
-    } catch {
+    } catch (err) {
+      // No answer (offline): the session is not over, the call fails as a network fault.
+      if (err instanceof TypeError) throw err;
       // Refresh refused (revoked, expired) or impossible: the session is over.
       session = undefined;
       throw new SignedOut();

@@ -4,10 +4,10 @@
  * the same static files work under `/console/` locally and behind CloudFront.
  */
 import { render } from "preact";
-import { useEffect, useState } from "preact/hooks";
+import { useEffect, useRef, useState } from "preact/hooks";
 import { get, SIGNED_OUT_EVENT } from "./api.js";
 import { completeCognitoRedirect, loadConfig, signedIn, SignedOut, signInCognito, signInLocal, signOut, type ConsoleConfig } from "./auth.js";
-import { can, getMe, html, ProblemView, ROLE_LABELS, setMe, type Me } from "./ui.js";
+import { can, getMe, html, loadFiscalStart, ProblemView, ROLE_LABELS, setMe, type Me } from "./ui.js";
 import { Dashboard } from "./screens/dashboard.js";
 import { Ledger } from "./screens/ledger.js";
 import { Giving } from "./screens/giving.js";
@@ -110,13 +110,59 @@ function CognitoSignIn({ error }: { error?: unknown }) {
   </div></main>`;
 }
 
+/**
+ * The session expired while the console was open: a modal asks to sign in again, over the screen
+ * left as it was (what was typed stays in the forms; a sign-in through the hosted page reloads the
+ * console, and the forms' drafts come back from sessionStorage).
+ */
+const RETURN_KEY = "console.return";
+
+function Reconnect({ config, onDone }: { config: ConsoleConfig; onDone: () => void }) {
+  const dialog = useRef<HTMLDialogElement>(null);
+  const [error, setError] = useState<unknown>();
+  useEffect(() => {
+    if (dialog.current && !dialog.current.open) dialog.current.showModal();
+  }, []);
+  const role = getMe().roles[0] ?? "tresorier";
+  return html`<dialog ref=${dialog} aria-labelledby="reconnect-title" data-testid="reconnect" onCancel=${(e: Event) => e.preventDefault()}>
+    <h2 id="reconnect-title">Session expirée</h2>
+    <div class="dialog-body">
+      <p>Pour votre sécurité, la session a pris fin. Reconnectez-vous pour continuer : ce que vous avez saisi reste à l'écran, rien n'a été perdu.</p>
+      <${ProblemView} error=${error} />
+    </div>
+    <div class="dialog-actions">
+      <button type="button" class="primary" onClick=${async () => {
+        setError(undefined);
+        try {
+          if (config.auth === "local") {
+            await signInLocal(role);
+            onDone();
+          } else {
+            // The hosted page comes back to index.html: the screen to reopen is kept for the return.
+            sessionStorage.setItem(RETURN_KEY, location.hash);
+            await signInCognito();
+          }
+        } catch (err) {
+          setError(err instanceof TypeError ? new Error("Connexion impossible : vérifiez la connexion à Internet, puis réessayez.") : err);
+        }
+      }}>Se reconnecter${config.auth === "local" ? ` (${ROLE_LABELS[role] ?? role})` : ""}</button>
+    </div>
+  </dialog>`;
+}
+
 function App({ config, initialError }: { config: ConsoleConfig; initialError?: unknown }) {
   const [state, setState] = useState<"out" | "loading" | "in">(signedIn() ? "loading" : "out");
+  const [expired, setExpired] = useState(false);
   const [error, setError] = useState<unknown>(initialError);
+  const current = useRef(state);
+  current.current = state;
   const enter = async () => {
     setState("loading");
     try {
       setMe(await get<Me>("/v1/me"));
+      await loadFiscalStart();
+      const back = sessionStorage.getItem(RETURN_KEY);
+      if (back) sessionStorage.removeItem(RETURN_KEY), (location.hash = back);
       setState("in");
     } catch (err) {
       setError(err);
@@ -126,13 +172,17 @@ function App({ config, initialError }: { config: ConsoleConfig; initialError?: u
   useEffect(() => {
     if (state === "loading") void enter();
     const onSignedOut = () => {
+      // Signed in with a screen open: keep it, ask to sign in again over it.
+      if (current.current === "in") return setExpired(true);
       setError(new SignedOut());
       setState("out");
     };
     addEventListener(SIGNED_OUT_EVENT, onSignedOut);
     return () => removeEventListener(SIGNED_OUT_EVENT, onSignedOut);
   }, []);
-  if (state === "in") return html`<${Shell} onSignOut=${() => (signOut(), setState("out"))} />`;
+  if (state === "in")
+    return html`<${Shell} onSignOut=${() => (signOut(), setExpired(false), setState("out"))} />
+      ${expired ? html`<${Reconnect} config=${config} onDone=${() => setExpired(false)} />` : null}`;
   if (state === "loading") return html`<p class="boot" role="status">Connexion…</p>`;
   return config.auth === "local" ? html`<${LocalSignIn} config=${config} onDone=${enter} initialError=${error} />` : html`<${CognitoSignIn} error=${error} />`;
 }

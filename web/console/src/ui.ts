@@ -6,8 +6,10 @@ import { ArcElement, BarController, BarElement, CategoryScale, Chart, DoughnutCo
 
 // Only the two chart types the console draws (smaller than chart.js/auto).
 Chart.register(DoughnutController, BarController, ArcElement, BarElement, CategoryScale, LinearScale, Tooltip, Legend);
-import { ApiError, get } from "./api.js";
-import { formatEuros } from "./money.js";
+import { ApiError, get, NetworkError } from "./api.js";
+import { SignedOut } from "./auth.js";
+import { formatDate, formatEuros, parisToday } from "./money.js";
+import { fiscalYearEnd, fiscalYearOf, searchAccounts, type PickableAccount } from "./query.js";
 
 export { html };
 
@@ -23,6 +25,7 @@ let ops = new Set<string>();
 export const setMe = (m: Me) => {
   me = m;
   ops = new Set(m.operations.map((o) => o.operationId));
+  fiscalStart = 1;
 };
 export const getMe = () => me;
 /** True when the caller's roles may call this operation of the route table (read from `GET /v1/me`). */
@@ -43,22 +46,38 @@ export interface Loaded<T> {
   reload: () => void;
 }
 
-/** Runs `load` when `deps` change; `reload()` runs it again. */
+/** Two dependency lists hold the same values. */
+const sameDeps = (a: unknown[] | undefined, b: unknown[]) => !!a && a.length === b.length && a.every((v, i) => Object.is(v, b[i]));
+
+/** The retry of a failed load (ProblemView's "Réessayer" finds it here). */
+const retries = new WeakMap<object, () => void>();
+const withRetry = (error: unknown, retry: () => void) => {
+  if (error && typeof error === "object") retries.set(error, retry);
+  return error;
+};
+
+/**
+ * Runs `load` when `deps` change; `reload()` runs it again. Data loaded for other deps (last
+ * year's table while this year's loads) is never returned: `data` is undefined and `loading` true
+ * until the new answer is there. A reload keeps the data shown while it runs.
+ */
 export function useLoad<T>(load: () => Promise<T>, deps: unknown[]): Loaded<T> {
-  const [state, setState] = useState<{ data?: T; error?: unknown; loading: boolean }>({ loading: true });
+  const [state, setState] = useState<{ data?: T; error?: unknown; loading: boolean; deps?: unknown[] }>({ loading: true });
   const [tick, setTick] = useState(0);
+  const reload = useCallback(() => setTick((t) => t + 1), []);
   useEffect(() => {
     let live = true;
-    setState((s) => ({ ...s, loading: true, error: undefined }));
+    const at = deps;
+    setState((s) => (sameDeps(s.deps, at) ? { ...s, loading: true, error: undefined } : { loading: true, deps: at }));
     load().then(
-      (data) => live && setState({ data, loading: false }),
-      (error) => live && setState({ error, loading: false }),
+      (data) => live && setState({ data, loading: false, deps: at }),
+      (error) => live && setState({ error: withRetry(error, reload), loading: false, deps: at }),
     );
     return () => {
       live = false;
     };
   }, [...deps, tick]);
-  const reload = useCallback(() => setTick((t) => t + 1), []);
+  if (!sameDeps(state.deps, deps)) return { data: undefined, error: undefined, loading: true, reload };
   return { data: state.data, error: state.error, loading: state.loading, reload };
 }
 
@@ -80,14 +99,19 @@ export function usePaged<T, R extends { items: T[]; nextCursor?: string | null }
   query: Record<string, string | number | undefined>,
   deps: unknown[],
 ): Paged<T, R> {
-  const [pages, setPages] = useState<{ first?: R; items: T[]; next?: string | null; error?: unknown; loading: boolean }>({ items: [], loading: true });
+  const [pages, setPages] = useState<{ first?: R; items: T[]; next?: string | null; error?: unknown; loading: boolean; deps?: unknown[] }>({
+    items: [],
+    loading: true,
+  });
   const [tick, setTick] = useState(0);
+  const reload = useCallback(() => setTick((t) => t + 1), []);
   useEffect(() => {
     let live = true;
-    setPages({ items: [], loading: true });
+    const at = deps;
+    setPages({ items: [], loading: true, deps: at });
     get<R>(path, query).then(
-      (r) => live && setPages({ first: r, items: r.items, next: r.nextCursor, loading: false }),
-      (error) => live && setPages({ items: [], error, loading: false }),
+      (r) => live && setPages({ first: r, items: r.items, next: r.nextCursor, loading: false, deps: at }),
+      (error) => live && setPages({ items: [], error: withRetry(error, reload), loading: false, deps: at }),
     );
     return () => {
       live = false;
@@ -103,7 +127,8 @@ export function usePaged<T, R extends { items: T[]; nextCursor?: string | null }
         );
       }
     : undefined;
-  return { items: pages.items, first: pages.first, error: pages.error, loading: pages.loading, more, reload: () => setTick((t) => t + 1) };
+  if (!sameDeps(pages.deps, deps)) return { items: [], first: undefined, error: undefined, loading: true, more: undefined, reload };
+  return { items: pages.items, first: pages.first, error: pages.error, loading: pages.loading, more, reload };
 }
 
 export const MoreButton = ({ paged, what }: { paged: { more: (() => void) | undefined; loading: boolean }; what: string }) =>
@@ -113,13 +138,121 @@ export const MoreButton = ({ paged, what }: { paged: { more: (() => void) | unde
       ? html`<${Loading} />`
       : null;
 
-/** The fiscal years known to the ledger (most recent first); the current calendar year when none. */
-export function useYears(): { years: number[]; current: number } {
+// ------------------------------------------------------------------ the year shown
+
+/** The first month of the fiscal year (settings, section `year`), read once after sign-in. */
+let fiscalStart = 1;
+export const fiscalStartMonth = () => fiscalStart;
+
+/** Reads the fiscal year start from the settings (1, calendar years, when they cannot be read). */
+export async function loadFiscalStart(): Promise<void> {
+  if (!can("getSettings")) return;
+  try {
+    const s = await get<{ sections: Record<string, { value?: { startMonth?: unknown } } | undefined> }>("/v1/settings");
+    const m = s.sections.year?.value?.startMonth;
+    fiscalStart = typeof m === "number" && m >= 1 && m <= 12 ? m : 1;
+  } catch {
+    fiscalStart = 1;
+  }
+}
+
+/** The fiscal year of today's Paris date: the console's default year, never a future one. */
+export const currentFiscalYear = (): number => fiscalYearOf(parisToday(), fiscalStart);
+
+/** The last day of a fiscal year, as a French sentence ("2 décembre 2026"). */
+export const longDate = (iso: string): string => {
+  const [y, m, d] = iso.split("-").map(Number);
+  return new Intl.DateTimeFormat("fr-FR", { day: "numeric", month: "long", year: "numeric", timeZone: "UTC" }).format(new Date(Date.UTC(y!, m! - 1, d!)));
+};
+
+/**
+ * The date a year's balances are read at: today in the current year, the year's last day for a
+ * past one (and for a future one, its last day too: what is booked there so far).
+ */
+export const balanceDate = (year: number): string => {
+  const today = parisToday();
+  const end = fiscalYearEnd(year, fiscalStart);
+  return fiscalYearOf(today, fiscalStart) === year && today < end ? today : end;
+};
+
+const YEAR_EVENT = "console:year";
+const yearKey = () => `console.year.${me.sub}`;
+
+/**
+ * The year this person picked, kept in localStorage under their token's subject. A choice made in
+ * an earlier fiscal year is forgotten once a new one has begun (the console then opens on the new
+ * year again).
+ */
+function pickedYear(): number | undefined {
+  try {
+    const raw = JSON.parse(localStorage.getItem(yearKey()) ?? "null") as { year?: unknown; during?: unknown } | null;
+    if (raw && typeof raw.year === "number" && raw.during === currentFiscalYear()) return raw.year;
+  } catch {
+    /* unreadable: no choice */
+  }
+  return undefined;
+}
+
+/** Keeps the year picked on any screen, for this person, and tells every screen. */
+export function pickYear(year: number): void {
+  try {
+    localStorage.setItem(yearKey(), JSON.stringify({ year, during: currentFiscalYear() }));
+  } catch {
+    /* storage refused (private mode): the choice lasts for this page only */
+  }
+  dispatchEvent(new CustomEvent(YEAR_EVENT, { detail: year }));
+}
+
+/**
+ * The fiscal years to choose from (those of the ledger, and the current one; most recent first),
+ * and the year shown: the one this person picked, else the current fiscal year — never the latest
+ * year that has entries (a grant's second year would make a future year the default).
+ */
+export function useYears(): { years: number[]; current: number; year: number; setYear: (y: number) => void } {
   const { data } = useLoad(() => get<{ items: { year: number }[] }>("/v1/ledger/years"), []);
-  const thisYear = Number(new Intl.DateTimeFormat("fr-FR", { timeZone: "Europe/Paris", year: "numeric" }).format(new Date()));
-  const years = [...new Set([...(data?.items.map((y) => y.year) ?? []), thisYear])].sort((a, b) => b - a);
-  const withEntries = data?.items.map((y) => y.year).sort((a, b) => b - a)[0];
-  return { years, current: withEntries ?? thisYear };
+  const [year, setLocal] = useState<number>(() => pickedYear() ?? currentFiscalYear());
+  useEffect(() => {
+    const on = (e: Event) => setLocal((e as CustomEvent<number>).detail);
+    addEventListener(YEAR_EVENT, on);
+    return () => removeEventListener(YEAR_EVENT, on);
+  }, []);
+  const years = [...new Set([...(data?.items.map((y) => y.year) ?? []), currentFiscalYear(), year])].sort((a, b) => b - a);
+  return { years, current: year, year, setYear: pickYear };
+}
+
+/**
+ * A draft kept in sessionStorage (per person and form) while it is typed: a session that expires
+ * (or a sign-in through the hosted page, which reloads the console) gives it back. `clear()` after
+ * it was saved.
+ */
+export function useDraft<T extends object>(name: string, initial: () => T): [T, (next: T) => void, () => void] {
+  const key = `console.draft.${me.sub}.${name}`;
+  const [value, setValue] = useState<T>(() => {
+    try {
+      const saved = sessionStorage.getItem(key);
+      if (saved) return { ...initial(), ...(JSON.parse(saved) as Partial<T>) };
+    } catch {
+      /* unreadable: a fresh draft */
+    }
+    return initial();
+  });
+  const set = (next: T) => {
+    setValue(next);
+    try {
+      sessionStorage.setItem(key, JSON.stringify(next));
+    } catch {
+      /* storage refused: kept in memory only */
+    }
+  };
+  const clear = () => {
+    try {
+      sessionStorage.removeItem(key);
+    } catch {
+      /* nothing kept */
+    }
+    setValue(initial());
+  };
+  return [value, set, clear];
 }
 
 // ------------------------------------------------------------------ small components
@@ -135,29 +268,41 @@ export const Balance = ({ cents }: { cents: number }) =>
     ? html`<span class="num">${formatEuros(0)}</span>`
     : html`<span class="num">${formatEuros(Math.abs(cents))} <abbr title=${cents > 0 ? "débiteur" : "créditeur"}>${cents > 0 ? "D" : "C"}</abbr></span>`;
 
-/** A problem answered by the API (or any error), announced to screen readers. */
-export function ProblemView({ error }: { error: unknown }) {
+/**
+ * A problem answered by the API, a network fault or any error, in French, with what to do next
+ * (problems.ts) and a "Réessayer" button when a retry may work: `onRetry`, or the reload of the
+ * load that failed.
+ */
+export function ProblemView({ error, onRetry }: { error: unknown; onRetry?: () => void }) {
   if (!error) return null;
-  if (error instanceof ApiError) {
-    const p = error.problem;
-    return html`<div class="alert error" role="alert">
-      <strong>${frenchTitle(p.status, p.title)}</strong>${p.detail ? html` — ${p.detail}` : null}
-      ${p.errors?.length ? html`<ul>${p.errors.map((e) => html`<li><code>${e.path}</code> : ${e.message}</li>`)}</ul>` : null}
-    </div>`;
-  }
-  return html`<div class="alert error" role="alert">${error instanceof Error ? error.message : String(error)}</div>`;
-}
-
-function frenchTitle(status: number, title: string): string {
-  const fr: Record<number, string> = {
-    400: "Saisie refusée",
-    403: "Action non autorisée pour votre rôle",
-    404: "Introuvable",
-    409: "Opération impossible",
-    413: "Fichier trop volumineux",
-    415: "Format non accepté",
-  };
-  return fr[status] ?? title;
+  const retry = onRetry ?? (typeof error === "object" ? retries.get(error) : undefined);
+  const french =
+    error instanceof ApiError || error instanceof NetworkError
+      ? error.french
+      : error instanceof SignedOut
+        ? {
+            title: "Session terminée",
+            next: "Reconnectez-vous : ce que vous avez saisi est conservé.",
+            fields: [],
+            retryable: true,
+            detail: undefined,
+            technical: undefined,
+          }
+        : {
+            title: "Erreur inattendue",
+            next: "Rechargez la page, puis recommencez.",
+            fields: [],
+            retryable: false,
+            detail: undefined,
+            technical: error instanceof Error ? error.message : String(error),
+          };
+  return html`<div class="alert error" role="alert" data-testid="problem">
+    <strong>${french.title}</strong>${french.detail ? html` — ${french.detail}` : null}
+    ${french.fields.length ? html`<ul>${french.fields.map((f) => html`<li><strong>${f.field}</strong> : ${f.message}</li>`)}</ul>` : null}
+    <p class="next">${french.next}</p>
+    ${french.technical ? html`<details class="technical"><summary>Détail technique</summary><code>${french.technical}</code></details>` : null}
+    ${retry && french.retryable ? html`<button type="button" class="secondary small" onClick=${retry}>Réessayer</button>` : null}
+  </div>`;
 }
 
 export const Success = ({ children }: { children: ComponentChildren }) => html`<div class="alert success" role="status">${children}</div>`;
@@ -314,4 +459,158 @@ export function ActionButton({
           }
         : undefined
     }>${running && busy ? busy : children}</button>`;
+}
+
+// ------------------------------------------------------------------ accounts by their names
+
+export interface ChartAccount extends PickableAccount {
+  class: number;
+}
+
+let chartCache: Promise<ChartAccount[]> | undefined;
+/** The chart of accounts (seeded chart and the association's sub-accounts), read once per page. */
+export function loadChart(fresh = false): Promise<ChartAccount[]> {
+  if (fresh || !chartCache)
+    chartCache = get<{ items: ChartAccount[] }>("/v1/ledger/accounts").then(
+      (r) => r.items,
+      (err) => {
+        chartCache = undefined;
+        throw err;
+      },
+    );
+  return chartCache;
+}
+
+/**
+ * How much each account is used: the number of lines of the current fiscal year's trial balance
+ * is not given by the API, so the year's movements (debit + credit) stand for it, in cents.
+ */
+export function useAccountUsage(): Record<string, number> {
+  const { data } = useLoad(
+    () =>
+      get<{ accounts: { account: string; debit: number; credit: number }[] }>("/v1/ledger/trial-balance", {
+        year: currentFiscalYear(),
+        closing: "exclude",
+      }).catch(() => ({ accounts: [] })),
+    [],
+  );
+  const usage: Record<string, number> = {};
+  for (const a of data?.accounts ?? []) usage[a.account] = a.debit + a.credit;
+  return usage;
+}
+
+let pickerSeq = 0;
+
+/**
+ * An account picked by its name: type "hono" or "frais banc" (or the number's first digits) and
+ * choose in the list, the most used first, the number beside each name. The value is the account
+ * number ("" when none); typing a whole known number picks it too.
+ */
+export function AccountPicker({
+  id,
+  label,
+  value,
+  onChange,
+  accounts,
+  usage,
+  hint,
+  placeholder = "Tapez un nom (ex. honoraires) ou un numéro",
+  ariaLabel,
+}: {
+  id?: string;
+  label?: string;
+  value: string;
+  onChange: (number: string) => void;
+  accounts: ChartAccount[] | undefined;
+  usage?: Record<string, number>;
+  hint?: string;
+  placeholder?: string;
+  /** When there is no visible label (a table cell). */
+  ariaLabel?: string;
+}) {
+  const [uid] = useState(() => id ?? `account-${++pickerSeq}`);
+  const known = accounts?.find((a) => a.number === value);
+  const shown = (a: PickableAccount | undefined) => (a ? `${a.label} (${a.number})` : value);
+  const [text, setText] = useState(shown(known));
+  const [open, setOpen] = useState(false);
+  const [active, setActive] = useState(0);
+  // Follow a value set from outside (the supplier's usual account, a form reset).
+  useEffect(() => {
+    if (!open) setText(shown(known));
+  }, [value, known?.label]);
+  const typed = text === shown(known) ? "" : text;
+  const matches = accounts ? searchAccounts(accounts, typed, usage).slice(0, 50) : [];
+  const choose = (a: ChartAccount) => {
+    onChange(a.number);
+    setText(shown(a));
+    setOpen(false);
+  };
+  const listId = `${uid}-list`;
+  return html`<div class="picker">
+    ${label ? html`<label for=${uid}>${label}</label>` : null}
+    <input id=${uid} role="combobox" autocomplete="off" aria-autocomplete="list" aria-expanded=${open ? "true" : "false"} aria-controls=${listId}
+      aria-label=${ariaLabel} aria-describedby=${hint ? `${uid}-hint` : undefined}
+      aria-activedescendant=${open && matches[active] ? `${uid}-o-${matches[active]!.number}` : undefined}
+      aria-invalid=${value && accounts && !known ? "true" : undefined}
+      placeholder=${placeholder} value=${text}
+      onFocus=${(e: Event) => ((e.target as HTMLInputElement).select(), setOpen(true), setActive(0))}
+      onInput=${(e: Event) => {
+        const t = (e.target as HTMLInputElement).value;
+        setText(t);
+        setOpen(true);
+        setActive(0);
+        const exact = accounts?.find((a) => a.number === t.trim());
+        onChange(exact ? exact.number : "");
+      }}
+      onKeyDown=${(e: KeyboardEvent) => {
+        if (e.key === "ArrowDown") e.preventDefault(), setOpen(true), setActive((i) => Math.min(i + 1, matches.length - 1));
+        else if (e.key === "ArrowUp") e.preventDefault(), setActive((i) => Math.max(i - 1, 0));
+        else if (e.key === "Enter" && open && matches[active]) e.preventDefault(), choose(matches[active]!);
+        else if (e.key === "Escape") setOpen(false), setText(shown(known));
+      }}
+      onBlur=${() =>
+        setTimeout(() => {
+          setOpen(false);
+          setText((t) => (value ? shown(accounts?.find((a) => a.number === value)) : t));
+        }, 150)} />
+    ${hint ? html`<small id=${`${uid}-hint`} class="hint">${hint}</small>` : null}
+    ${
+      open
+        ? html`<ul class="picker-list" id=${listId} role="listbox" aria-label=${label ?? ariaLabel ?? "Comptes"}>
+          ${matches.length === 0 ? html`<li class="empty" role="presentation">${accounts ? "Aucun compte ne correspond." : "Chargement des comptes…"}</li>` : null}
+          ${matches.map(
+            (a, i) => html`<li id=${`${uid}-o-${a.number}`} role="option" aria-selected=${i === active ? "true" : "false"} class=${i === active ? "active" : ""}
+              onMouseDown=${(e: Event) => (e.preventDefault(), choose(a))}><span>${a.label}</span> <span class="account-number">${a.number}</span></li>`,
+          )}
+        </ul>`
+        : null
+    }
+  </div>`;
+}
+
+// ------------------------------------------------------------------ pieces
+
+const STRIPE_PIECES: Record<string, string> = {
+  ch: "Paiement en ligne",
+  py: "Paiement en ligne",
+  pi: "Paiement en ligne",
+  in: "Cotisation en ligne",
+  re: "Remboursement en ligne",
+  po: "Virement de Stripe",
+  txn: "Opération Stripe",
+  dp: "Contestation de paiement",
+  du: "Contestation de paiement",
+};
+
+/** "ch_test_3Q…" → "Paiement en ligne"; undefined for a piece a person wrote. */
+export const stripePiece = (piece: string): string | undefined => {
+  const m = /^([a-z]{2,4})_(?:test_|live_)?[A-Za-z0-9]{6,}$/.exec(piece);
+  return m ? (STRIPE_PIECES[m[1]!] ?? "Opération en ligne") : undefined;
+};
+
+/** A piece reference as a person reads it: a Stripe id becomes its kind, the id kept as a detail. */
+export function PieceRef({ piece, date }: { piece: string; date?: string }) {
+  const kind = stripePiece(piece);
+  if (!kind) return html`<span>${piece}</span>`;
+  return html`<span class="piece">${kind}${date ? ` du ${formatDate(date)}` : ""} <small class="detail" title="Référence chez Stripe">${piece}</small></span>`;
 }

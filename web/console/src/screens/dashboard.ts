@@ -1,8 +1,11 @@
-/** The dashboard: cash in bank (512) and at Stripe (4671), the year's result, income by source, incidents, unreconciled lines. */
-import { useState } from "preact/hooks";
+/**
+ * The dashboard: cash in bank (512) and at Stripe (4671) as balances at a date (today in the
+ * current year, the last day of a past one) with the year's movements beside, the year's result,
+ * income by source, incidents, unreconciled lines.
+ */
 import { get } from "../api.js";
 import { formatDate, formatEuros } from "../money.js";
-import { can, ChartView, html, Loading, Money, Page, ProblemView, useLoad, useYears, YearSelect } from "../ui.js";
+import { balanceDate, can, ChartView, html, Loading, longDate, Money, Page, ProblemView, useLoad, useYears, YearSelect } from "../ui.js";
 
 export interface TrialBalance {
   year: number;
@@ -20,11 +23,27 @@ export const incomeBySource = (tb: TrialBalance) =>
     .map((a) => ({ label: `${a.label} (${a.account})`, amount: -a.balance }))
     .sort((a, b) => b.amount - a.amount);
 
+/**
+ * The cash accounts' balances at the end of `year` (or today): the trial balances of the years
+ * since the last closing before it (the year after a closing opens with its à-nouveaux), summed.
+ * Entries dated later within the current year are counted too (the API gives balances by year).
+ */
+export async function cashBalances(year: number, thisYear: TrialBalance): Promise<{ bank: number; stripe: number }> {
+  const years = (await get<{ items: { year: number; status: string }[] }>("/v1/ledger/years")).items;
+  const closed = years.filter((y) => y.year < year && y.status === "closed").map((y) => y.year);
+  const since = closed.length ? Math.max(...closed) + 1 : Number.NEGATIVE_INFINITY;
+  const earlier = years.filter((y) => y.year >= since && y.year < year).map((y) => y.year);
+  const tbs = [thisYear, ...(await Promise.all(earlier.map((y) => get<TrialBalance>("/v1/ledger/trial-balance", { year: y }))))];
+  return { bank: tbs.reduce((s, t) => s + balanceOf(t, "512"), 0), stripe: tbs.reduce((s, t) => s + balanceOf(t, "4671"), 0) };
+}
+
 export function Dashboard() {
-  const { years, current } = useYears();
-  const [picked, setYear] = useState<number>();
-  const year = picked ?? current;
-  const tb = useLoad(() => get<TrialBalance>("/v1/ledger/trial-balance", { year, closing: "exclude" }), [year]);
+  const { years, year, setYear } = useYears();
+  const tb = useLoad(async () => {
+    const t = await get<TrialBalance>("/v1/ledger/trial-balance", { year, closing: "exclude" });
+    return { ...t, cash: await cashBalances(year, t) };
+  }, [year]);
+  const at = longDate(balanceDate(year));
   const incidents = useLoad(
     () =>
       can("listIncidents")
@@ -44,12 +63,14 @@ export function Dashboard() {
   const income = data ? incomeBySource(data) : [];
   return html`<${Page} title="Tableau de bord" actions=${html`<${YearSelect} id="dash-year" value=${year} years=${years} onChange=${setYear} />`}>
     <${ProblemView} error=${tb.error} />
-    ${tb.loading && !data ? html`<${Loading} />` : null}
+    ${tb.loading && !data ? html`<${Loading} what=${`Chargement de ${year}`} />` : null}
     ${
       data
         ? html`<section class="kpis" aria-label="Chiffres clés">
-          <div class="kpi"><h2>Banque (512)</h2><p data-testid="kpi-bank"><${Money} cents=${balanceOf(data, "512")} signed /></p></div>
-          <div class="kpi"><h2>Stripe (4671)</h2><p data-testid="kpi-stripe"><${Money} cents=${balanceOf(data, "4671")} signed /></p></div>
+          <div class="kpi"><h2>Banque</h2><p class="kpi-date">Solde au ${at}</p><p data-testid="kpi-bank"><${Money} cents=${data.cash.bank} signed /></p>
+            <small>Mouvements ${year} : <${Money} cents=${balanceOf(data, "512")} signed /> · compte 512</small></div>
+          <div class="kpi"><h2>Paiements en ligne chez Stripe</h2><p class="kpi-date">Solde au ${at}</p><p data-testid="kpi-stripe"><${Money} cents=${data.cash.stripe} signed /></p>
+            <small>En attente de virement vers la banque. Mouvements ${year} : <${Money} cents=${balanceOf(data, "4671")} signed /> · compte 4671</small></div>
           <div class="kpi"><h2>Résultat ${year} à date</h2><p data-testid="kpi-result"><${Money} cents=${result} signed /></p>
             <small>${result !== undefined && result >= 0 ? "excédent" : "déficit"} (produits − charges)</small></div>
           ${

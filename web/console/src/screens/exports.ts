@@ -4,9 +4,7 @@ import { download } from "../api.js";
 import { ActionButton, html, Page, ProblemView, Success, useYears, YearSelect } from "../ui.js";
 
 export function Exports() {
-  const { years, current } = useYears();
-  const [picked, setYear] = useState<number>();
-  const year = picked ?? current;
+  const { years, year, setYear } = useYears();
   const [error, setError] = useState<unknown>();
   const [done, setDone] = useState<string>();
   const get = (format: "fec" | "csv") => async () => {

@@ -121,9 +121,7 @@ function NewFunder({ onDone }: { onDone: () => void }) {
 }
 
 function GrantList() {
-  const { years, current } = useYears();
-  const [picked, setYear] = useState<number>();
-  const year = picked ?? current;
+  const { years, year, setYear } = useYears();
   const list = useLoad(() => get<{ items: Grant[] }>("/v1/grants", { year }), [year]);
   const [paying, setPaying] = useState<string>();
   const [done, setDone] = useState<string>();
@@ -252,9 +250,7 @@ interface DedicatedRow {
 
 /** The year's fonds dédiés per restricted grant, and booking them before the closing. */
 function DedicatedFunds() {
-  const { years, current } = useYears();
-  const [picked, setYear] = useState<number>();
-  const year = picked ?? current;
+  const { years, year, setYear } = useYears();
   const funds = useLoad(
     () =>
       get<{ rows: DedicatedRow[]; totals: { atStart: number; new: number; used: number; atEnd: number }; pending: string[] }>("/v1/grants/dedicated-funds", {
@@ -286,7 +282,7 @@ function DedicatedFunds() {
           : null
       }
     </div>
-    <p class="hint">Part des subventions affectées reçue mais non encore dépensée, reportée sur l'exercice suivant (comptes 689/19x/789). À comptabiliser avant la clôture.</p>
+    <p class="hint">Les fonds dédiés, c'est la part d'une subvention réservée à un projet qui n'a pas encore été dépensée à la fin de l'exercice : elle est mise de côté pour l'année suivante, où elle reviendra au fil des dépenses du projet. À comptabiliser avant la clôture.</p>
     ${done ? html`<${Success}>${done}<//>` : null}
     <${ProblemView} error=${error ?? funds.error} />
     ${

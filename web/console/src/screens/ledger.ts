@@ -5,12 +5,20 @@
 import { useMemo, useState } from "preact/hooks";
 import { api, get, keyKeeper } from "../api.js";
 import { formatDate, formatEuros, formatInt, formatPlain, parisToday, parseEuros } from "../money.js";
+import { fiscalYearEnd } from "../query.js";
 import {
+  AccountPicker,
   ActionButton,
   Balance,
   can,
   confirmDialog,
+  currentFiscalYear,
+  fiscalStartMonth,
   html,
+  PieceRef,
+  pickYear,
+  useAccountUsage,
+  useDraft,
   ROLE_LABELS,
   Loading,
   Money,
@@ -49,6 +57,12 @@ interface Account {
 const JOURNALS: Record<string, string> = { BQ: "Banque", ST: "Stripe", HA: "Achats", OD: "Opérations diverses", AN: "À-nouveaux", CL: "Clôture" };
 /** The journals a person may post to (AN and CL are written by the closing). */
 const POSTABLE = ["BQ", "HA", "OD", "ST"];
+
+/** "Honoraires (6226)" when the chart is known, the number otherwise. */
+const accountName = (chart: Account[] | undefined, n: string) => {
+  const a = chart?.find((c) => c.number === n);
+  return a ? `${a.label} (${n})` : n;
+};
 
 function useAccounts() {
   return useLoad(() => get<{ items: Account[] }>("/v1/ledger/accounts"), []);
@@ -89,7 +103,9 @@ export function Ledger({ sub }: { sub: string }) {
 const total = (e: Entry) => e.lines.reduce((s, l) => s + l.debit, 0);
 
 function Entries() {
-  const { current } = useYears();
+  const { year: current } = useYears();
+  const usage = useAccountUsage();
+  const accounts = useAccounts();
   const [filters, setFilters] = useState<{ from: string; to: string; journal: string; account: string }>({ from: "", to: "", journal: "", account: "" });
   const [draft, setDraft] = useState(filters);
   const [cursors, setCursors] = useState<(string | undefined)[]>([undefined]);
@@ -97,8 +113,8 @@ function Entries() {
   const [message, setMessage] = useState<string>();
   const [actionError, setActionError] = useState<unknown>();
   const cursor = cursors[cursors.length - 1];
-  const from = filters.from || `${current}-01-01`;
-  const to = filters.to || `${current}-12-31`;
+  const from = filters.from || `${current}-${String(fiscalStartMonth()).padStart(2, "0")}-01`;
+  const to = filters.to || fiscalYearEnd(current, fiscalStartMonth());
   const page = useLoad(
     () =>
       get<{ items: Entry[]; nextCursor: string | null }>("/v1/ledger/entries", {
@@ -146,7 +162,7 @@ function Entries() {
         <select id="f-journal" value=${draft.journal} onChange=${(ev: Event) => setDraft({ ...draft, journal: (ev.target as HTMLSelectElement).value })}>
           <option value="">Tous</option>${Object.entries(JOURNALS).map(([k, v]) => html`<option value=${k}>${k} — ${v}</option>`)}
         </select></div>
-      <div class="field"><label for="f-account">Compte</label><input id="f-account" inputmode="numeric" pattern="[0-9]{3,10}" placeholder="ex. 512" value=${draft.account} onInput=${(ev: Event) => setDraft({ ...draft, account: (ev.target as HTMLInputElement).value.trim() })} /></div>
+      <div class="field grow"><${AccountPicker} id="f-account" label="Compte" placeholder="Tous (ou tapez un nom, un numéro)" value=${draft.account} accounts=${accounts.data?.items} usage=${usage} onChange=${(n: string) => setDraft({ ...draft, account: n })} /></div>
       <button type="submit" class="secondary">Filtrer</button>
     </form>
     ${message ? html`<${Success}>${message}<//>` : null}
@@ -164,7 +180,7 @@ function Entries() {
                   <td>${formatDate(e.date)}</td>
                   <td><span class="journal" title=${JOURNALS[e.journal] ?? e.journal}>${e.ref ?? e.journal}</span></td>
                   <td>${e.label}${e.reversalOf ? html` <span class="tag">extourne</span>` : null}</td>
-                  <td>${e.pieceRef}</td>
+                  <td><${PieceRef} piece=${e.pieceRef} /></td>
                   <td class="num">${formatEuros(total(e))}</td>
                   <td class="row-actions">
                     <button type="button" class="link" aria-expanded=${open === e.id} aria-controls=${`lines-${e.id}`} onClick=${() => setOpen(open === e.id ? undefined : e.id)}>Lignes<span class="sr-only"> de ${e.ref}</span></button>
@@ -179,7 +195,7 @@ function Entries() {
                   open === e.id
                     ? html`<tr class="lines" id=${`lines-${e.id}`}><td colspan="6"><table class="compact">
                       <thead><tr><th scope="col">Compte</th><th scope="col">Libellé</th><th scope="col" class="num">Débit</th><th scope="col" class="num">Crédit</th></tr></thead>
-                      <tbody>${e.lines.map((l) => html`<tr><td>${l.account}</td><td>${l.label ?? ""}</td><td class="num">${l.debit ? formatEuros(l.debit) : ""}</td><td class="num">${l.credit ? formatEuros(l.credit) : ""}</td></tr>`)}</tbody>
+                      <tbody>${e.lines.map((l) => html`<tr><td>${accountName(accounts.data?.items, l.account)}</td><td>${l.label ?? ""}</td><td class="num">${l.debit ? formatEuros(l.debit) : ""}</td><td class="num">${l.credit ? formatEuros(l.credit) : ""}</td></tr>`)}</tbody>
                     </table><p class="hash">${e.createdBy ? html`Saisie par ${ROLE_LABELS[e.createdBy.role ?? ""] ?? e.createdBy.role ?? "?"} (${e.createdBy.sub})${e.validDate ? `, validée le ${formatDate(e.validDate)}` : ""}. ` : null}Empreinte : <code>${e.hash}</code></p></td></tr>`
                     : null
                 }`,
@@ -204,7 +220,7 @@ interface LineDraft {
   credit: string;
   label: string;
 }
-let lineKey = 0;
+let lineKey = Date.now(); // above the keys of a draft kept from an earlier page
 const emptyLine = (): LineDraft => ({ key: ++lineKey, account: "", debit: "", credit: "", label: "" });
 
 /** The draft's figures, recomputed on every keystroke: totals, difference, and what blocks posting. */
@@ -232,16 +248,21 @@ export function checkDraft(lines: LineDraft[], known: Set<string>) {
 
 function PostEntry() {
   const accounts = useAccounts();
+  const usage = useAccountUsage();
   const known = useMemo(() => new Set(accounts.data?.items.map((a) => a.number) ?? []), [accounts.data]);
-  const [head, setHead] = useState({ journal: "OD", date: parisToday(), label: "", pieceRef: "" });
-  const [lines, setLines] = useState<LineDraft[]>([emptyLine(), emptyLine()]);
+  const [draft, setDraft, clearDraft] = useDraft("entry", () => ({
+    head: { journal: "OD", date: parisToday(), label: "", pieceRef: "" },
+    lines: [emptyLine(), emptyLine()],
+  }));
+  const { head, lines } = draft;
+  const setHead = (h: typeof head) => setDraft({ ...draft, head: h });
+  const setLines = (l: LineDraft[]) => setDraft({ ...draft, lines: l });
   const [keys] = useState(keyKeeper);
   const [error, setError] = useState<unknown>();
   const [posted, setPosted] = useState<Entry>();
   const check = checkDraft(lines, known);
   const ready = check.problems.length === 0 && head.label.trim() && head.pieceRef.trim() && head.date;
   const set = (i: number, patch: Partial<LineDraft>) => setLines(lines.map((l, j) => (j === i ? { ...l, ...patch } : l)));
-  const labelOf = (n: string) => accounts.data?.items.find((a) => a.number === n)?.label;
   const submit = async (ev: Event) => {
     ev.preventDefault();
     setError(undefined);
@@ -260,14 +281,13 @@ function PostEntry() {
       const entry = await api<Entry>("POST", "/v1/ledger/entries", { body, idempotencyKey: keys.for(body) });
       setPosted(entry);
       keys.reset();
-      setHead({ ...head, label: "", pieceRef: "" });
-      setLines([emptyLine(), emptyLine()]);
+      clearDraft();
+      setDraft({ head: { ...head, label: "", pieceRef: "" }, lines: [emptyLine(), emptyLine()] });
     } catch (err) {
       setError(err);
     }
   };
   return html`<form class="card entry-form" onSubmit=${submit} aria-describedby="entry-balance">
-    <datalist id="chart">${accounts.data?.items.map((a) => html`<option value=${a.number}>${a.number} — ${a.label}</option>`)}</datalist>
     <div class="row">
       <div class="field"><label for="e-journal">Journal</label>
         <select id="e-journal" value=${head.journal} onChange=${(ev: Event) => setHead({ ...head, journal: (ev.target as HTMLSelectElement).value })}>
@@ -283,10 +303,8 @@ function PostEntry() {
       <tbody>
         ${lines.map(
           (l, i) => html`<tr key=${l.key}>
-          <td><input aria-label=${`Compte, ligne ${i + 1}`} list="chart" inputmode="numeric" value=${l.account}
-                aria-invalid=${l.account && known.size && !known.has(l.account) ? "true" : undefined}
-                onInput=${(ev: Event) => set(i, { account: (ev.target as HTMLInputElement).value.trim() })} />
-              <small class="account-label">${labelOf(l.account) ?? (l.account && known.size ? "compte inconnu" : "")}</small></td>
+          <td><${AccountPicker} ariaLabel=${`Compte, ligne ${i + 1}`} value=${l.account} accounts=${accounts.data?.items} usage=${usage} placeholder="Nom ou numéro"
+                onChange=${(n: string) => set(i, { account: n })} /></td>
           <td><input aria-label=${`Libellé, ligne ${i + 1}`} value=${l.label} maxlength="200" onInput=${(ev: Event) => set(i, { label: (ev.target as HTMLInputElement).value })} /></td>
           <td><input aria-label=${`Débit, ligne ${i + 1}`} class="num" inputmode="decimal" placeholder="0,00" value=${l.debit}
                 aria-invalid=${l.debit.trim() && parseEuros(l.debit) === null ? "true" : undefined}
@@ -324,9 +342,7 @@ function PostEntry() {
 // ------------------------------------------------------------------ trial balance, general ledger
 
 function TrialBalanceView() {
-  const { years, current } = useYears();
-  const [picked, setYear] = useState<number>();
-  const year = picked ?? current;
+  const { years, year, setYear } = useYears();
   const [beforeClosing, setBeforeClosing] = useState(false);
   const tb = useLoad(() => get<TrialBalance>("/v1/ledger/trial-balance", { year, closing: beforeClosing ? "exclude" : "include" }), [year, beforeClosing]);
   return html`<div class="toolbar"><${YearSelect} id="tb-year" value=${year} years=${years} onChange=${setYear} />
@@ -359,7 +375,8 @@ interface GlLine {
 function GeneralLedger(props: { account?: string; year?: number }) {
   const { years, current } = useYears();
   const accounts = useAccounts();
-  const [picked, setYear] = useState<number | undefined>(props.year);
+  const [picked, setPicked] = useState<number | undefined>(props.year);
+  const setYear = (y: number) => (setPicked(y), pickYear(y));
   const [account, setAccount] = useState(props.account && /^\d{3,10}$/.test(props.account) ? props.account : "512");
   const [cursors, setCursors] = useState<(string | undefined)[]>([undefined]);
   const year = picked ?? current;
@@ -383,7 +400,7 @@ function GeneralLedger(props: { account?: string; year?: number }) {
           <thead><tr><th scope="col">Date</th><th scope="col">N°</th><th scope="col">Libellé</th><th scope="col">Pièce</th><th scope="col" class="num">Débit</th><th scope="col" class="num">Crédit</th><th scope="col" class="num">Solde</th></tr></thead>
           <tbody>
             ${gl.data.items.length === 0 ? html`<tr><td colspan="7">Aucun mouvement sur ce compte en ${year}.</td></tr>` : null}
-            ${gl.data.items.map((l) => html`<tr><td>${formatDate(l.date)}</td><td>${l.ref ?? l.journal}</td><td>${l.label}</td><td>${l.pieceRef}</td><td class="num">${l.debit ? formatEuros(l.debit) : ""}</td><td class="num">${l.credit ? formatEuros(l.credit) : ""}</td><td class="num"><${Balance} cents=${l.balance} /></td></tr>`)}
+            ${gl.data.items.map((l) => html`<tr><td>${formatDate(l.date)}</td><td>${l.ref ?? l.journal}</td><td>${l.label}</td><td><${PieceRef} piece=${l.pieceRef} /></td><td class="num">${l.debit ? formatEuros(l.debit) : ""}</td><td class="num">${l.credit ? formatEuros(l.credit) : ""}</td><td class="num"><${Balance} cents=${l.balance} /></td></tr>`)}
           </tbody>
         </table>
         <nav class="pager" aria-label="Pages du grand livre">
@@ -429,7 +446,13 @@ function Years() {
           <tbody>${years.data.items.map(
             (y) => html`<tr>
             <td>${y.year}</td><td>${STATUS[y.status] ?? y.status}</td><td>${y.closedAt ? formatDate(y.closedAt) : ""}</td><td class="num">${y.result !== undefined ? html`<${Money} cents=${y.result} signed />` : ""}</td>
-            <td>${y.status === "open" && can("closeYear") ? html`<button type="button" class="secondary small" onClick=${() => close(y.year)}>Clôturer ${y.year}</button>` : null}</td>
+            <td>${
+              y.status === "open" && can("closeYear")
+                ? y.year < currentFiscalYear() || fiscalYearEnd(y.year, fiscalStartMonth()) < parisToday()
+                  ? html`<button type="button" class="secondary small" onClick=${() => close(y.year)}>Clôturer ${y.year}</button>`
+                  : html`<span class="hint">${y.year > currentFiscalYear() ? "exercice à venir" : "en cours"} : clôture possible après le ${formatDate(fiscalYearEnd(y.year, fiscalStartMonth()))}</span>`
+                : null
+            }</td>
           </tr>`,
           )}</tbody>
         </table>`

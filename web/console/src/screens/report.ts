@@ -47,9 +47,7 @@ const METRICS: Record<string, string> = {
 /** A source of income as the report names it: the funder when the source is one funder’s contribution. */
 const sourceName = (s: { label: string; funder?: string }) => s.funder ?? s.label;
 export function Report({ sub }: { sub: string }) {
-  const { years, current } = useYears();
-  const [picked, setYear] = useState<number>();
-  const year = picked ?? current;
+  const { years, year, setYear } = useYears();
   const tabs = [
     { id: "chiffres", label: "Chiffres", href: "#/rapport/chiffres" },
     { id: "reseaux", label: "Réseaux sociaux", href: "#/rapport/reseaux", show: can("listSocialMetrics") },

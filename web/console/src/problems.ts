@@ -1,0 +1,207 @@
+/**
+ * What a person reads when something goes wrong, in French, in one place: the API's problem types
+ * (`/problems/<slug>`) and statuses, its field paths, the English details the domain still writes,
+ * and the faults of the network. Each problem says what to do next. Pure (no browser): the console's
+ * api.ts and ui.ts use it, the unit tests read it under Node.
+ */
+
+export interface Problem {
+  type?: string;
+  title: string;
+  status: number;
+  detail?: string;
+  errors?: { path: string; message: string }[];
+}
+
+export interface FrenchProblem {
+  title: string;
+  /** What happened, in French (omitted when only the title says it). */
+  detail?: string;
+  /** What to do next. */
+  next: string;
+  /** The bad fields, named as the form names them. */
+  fields: { field: string; message: string }[];
+  /** The original text, kept for whoever helps (a request id, an English detail). */
+  technical?: string;
+  /** A retry may work (network, server, rate limit, session renewed). */
+  retryable: boolean;
+}
+
+/** Problem types and statuses, as the person reads them, with what to do next. */
+const KINDS: Record<string, { title: string; next: string; retryable?: boolean }> = {
+  validation: { title: "Saisie à corriger", next: "Corrigez les champs indiqués, puis enregistrez à nouveau." },
+  unauthorized: { title: "Session terminée", next: "Reconnectez-vous : ce que vous avez saisi est conservé.", retryable: true },
+  forbidden: { title: "Action réservée à un autre rôle", next: "Demandez au trésorier de la faire, ou connectez-vous avec le rôle qui le permet." },
+  "not-found": { title: "Introuvable", next: "Rechargez la page : l'élément a peut-être été supprimé ou n'existe pas encore." },
+  conflict: { title: "Opération impossible en l'état", next: "Rechargez la page pour voir l'état actuel, puis recommencez si besoin." },
+  "precondition-failed": {
+    title: "Modifié entre-temps",
+    next: "Quelqu'un a modifié ces données pendant que vous les lisiez : rechargez la page, puis refaites votre modification.",
+  },
+  "payload-too-large": { title: "Fichier trop volumineux", next: "Choisissez un fichier plus petit (10 Mo au plus pour une facture), ou réduisez la photo." },
+  "unsupported-media-type": { title: "Format non accepté", next: "Envoyez un PDF, un JPEG ou un PNG." },
+  "retry-later": { title: "Pas encore prêt", next: "Réessayez dans quelques instants.", retryable: true },
+  "too-many-requests": { title: "Trop de demandes à la fois", next: "Patientez quelques secondes, puis réessayez.", retryable: true },
+  internal: {
+    title: "Erreur du serveur",
+    next: "Réessayez. Si cela se reproduit, transmettez la référence ci-dessous à la personne qui s'occupe de la console.",
+    retryable: true,
+  },
+  network: {
+    title: "Serveur injoignable",
+    next: "Vérifiez la connexion à Internet (Wi-Fi, données mobiles), puis cliquez sur « Réessayer ». Rien n'a été enregistré en double.",
+    retryable: true,
+  },
+};
+
+const BY_STATUS: Record<number, string> = {
+  400: "validation",
+  401: "unauthorized",
+  403: "forbidden",
+  404: "not-found",
+  409: "conflict",
+  412: "precondition-failed",
+  413: "payload-too-large",
+  415: "unsupported-media-type",
+  429: "too-many-requests",
+  503: "retry-later",
+};
+
+/** Field names of the API, as the forms label them. */
+const FIELDS: Record<string, string> = {
+  account: "Compte",
+  amount: "Montant",
+  date: "Date",
+  supplier: "Fournisseur",
+  label: "Libellé",
+  pieceRef: "Pièce justificative",
+  grantId: "Subvention",
+  paid: "Paiement",
+  "paid.date": "Payée le",
+  "paid.method": "Moyen de paiement",
+  journal: "Journal",
+  lines: "Lignes",
+  debit: "Débit",
+  credit: "Crédit",
+  number: "Numéro de compte",
+  year: "Exercice",
+  from: "Du",
+  to: "Au",
+  cursor: "Page suivante",
+  key: "Fichier envoyé",
+  contentType: "Type de fichier",
+  size: "Taille du fichier",
+  installment: "Échéance",
+  funderId: "Financeur",
+  title: "Intitulé",
+  "(body)": "Contenu envoyé",
+};
+
+/** `lines.1.debit` → "Ligne 2 : Débit"; an unknown path stays as it is. */
+export function fieldName(path: string): string {
+  if (FIELDS[path]) return FIELDS[path];
+  const line = /^lines\.(\d+)(?:\.(\w+))?$/.exec(path);
+  if (line) return `Ligne ${Number(line[1]) + 1}${line[2] ? ` : ${FIELDS[line[2]] ?? line[2]}` : ""}`;
+  const inst = /^installments\.(\d+)(?:\.(\w+))?$/.exec(path);
+  if (inst) return `Échéance ${Number(inst[1]) + 1}${inst[2] ? ` : ${FIELDS[inst[2]] ?? inst[2]}` : ""}`;
+  const last = path.split(".").pop() ?? path;
+  return FIELDS[last] ?? path;
+}
+
+/** English sentences the domain writes, and their French (the first that matches wins). */
+const SENTENCES: [RegExp, (m: RegExpExecArray) => string][] = [
+  [/^(\S+) is not a charge account \(class 6\) of the chart$/, (m) => `${m[1]} n'est pas un compte de charge du plan comptable : choisissez-le dans la liste.`],
+  [/^is not an accepted field$/, () => "n'est pas un champ attendu"],
+  [/^the file is empty$/, () => "le fichier est vide"],
+  [/^is not an upload key given for this expense$/, () => "ce fichier n'a pas été envoyé pour cette dépense"],
+  [/^the uploaded file is (\d+) bytes, not the (\d+)/, () => "le fichier reçu n'a pas la taille annoncée : envoyez-le à nouveau"],
+  [/^class (\d) does not exist in the association chart/, (m) => `la classe ${m[1]} n'existe pas dans le plan comptable (classes 1 à 8)`],
+  [/^journal (\w+) is written by the year closing only$/, (m) => `le journal ${m[1]} est réservé à la clôture`],
+  [/^must not be after `to`$/, () => "doit précéder la date de fin"],
+  [/^(belongs to another year or account|was given for other filters)$/, () => "ne correspond plus aux filtres : rechargez la liste"],
+  [/^the grant has (\d+) installment/, (m) => `la subvention a ${m[1]} échéance(s)`],
+  [/^The file is (\d+) bytes; the limit is (\d+)\.$/, (m) => `Le fichier fait ${mb(Number(m[1]))} ; la limite est de ${mb(Number(m[2]))}.`],
+  [/^The body is (\d+) bytes; the limit is (\d+)\.$/, (m) => `L'envoi fait ${mb(Number(m[1]))} ; la limite est de ${mb(Number(m[2]))}.`],
+  [/^An invoice is a PDF, JPEG or PNG file/, () => "Une facture est un fichier PDF, JPEG ou PNG (le contenu de ce fichier ne l'est pas)."],
+  [/^Expense \S+ already has its invoice/, () => "Cette dépense a déjà sa facture : un justificatif enregistré n'est pas remplacé."],
+  [/^Expense \S+ has no invoice file\.$/, () => "Cette dépense n'a pas encore de facture jointe."],
+  [
+    /^No (expense|entry|grant|funder|export) \S+\.$/,
+    (m) =>
+      `${{ expense: "Cette dépense", entry: "Cette écriture", grant: "Cette subvention", funder: "Ce financeur", export: "Cet export" }[m[1]!]} est introuvable.`,
+  ],
+  [/^Nothing was uploaded at /, () => "Aucun fichier n'a été reçu : envoyez-le à nouveau."],
+  [/^This Idempotency-Key was already used/, () => "Cette demande a déjà servi pour une autre saisie : rechargez la page, puis recommencez."],
+  [/^Account (\S+) already exists/, (m) => `Le compte ${m[1]} existe déjà.`],
+  [
+    /^The fiscal year (\d+) ends on (\S+): it may be closed only once that day has passed\.$/,
+    (m) => `L'exercice ${m[1]} se termine le ${frDate(m[2]!)} : il ne peut être clôturé qu'après cette date.`,
+  ],
+  [/^The fiscal year (\d+) is already closed\.$/, (m) => `L'exercice ${m[1]} est déjà clôturé.`],
+  [/^Close (.+) first: an earlier year with entries is still open\.$/, (m) => `Clôturez d'abord ${m[1]} : un exercice antérieur est encore ouvert.`],
+  [
+    /^The fiscal year (\d+) is closed( or being closed)?: no entry may be dated in it\.$/,
+    (m) => `L'exercice ${m[1]} est clôturé : aucune écriture ne peut y être datée. Datez-la dans l'exercice ouvert.`,
+  ],
+  [/^Entry (\S+) is already reversed\.$/, () => "Cette écriture est déjà extournée."],
+  [
+    /^Entry \S+ was written by (.+?) with records of its own .*; it is corrected there, not reversed by hand\.$/,
+    (m) => `Cette écriture vient ${OWNERS[m[1]!] ?? "d'un autre écran"}, qui tient ses propres suivis : corrigez-la depuis cet écran, pas par une extourne.`,
+  ],
+  [/^Entry \S+ belongs to the year closing/, () => "Cette écriture fait partie de la clôture : elle ne s'extourne pas à la main."],
+  [/^Entry \S+ is not validated/, () => "Seule une écriture validée peut être extournée."],
+  [/^Over-payment of installment (\d+): (.+) is due on it, (.+) was given\.$/, (m) => `L'échéance ${m[1]} attend ${m[2]} : ${m[3]} dépasse ce montant.`],
+  [/^This route needs one of the roles/, () => "Votre rôle ne permet pas cette action."],
+  [/^A bearer token is required\.$/, () => "Vous n'êtes plus connecté."],
+];
+
+const OWNERS: Record<string, string> = {
+  "the grants and expenses": "des subventions et dépenses (écran « Financeurs et subventions » ou « Dépenses »)",
+  "the Stripe bookings": "des paiements en ligne (écran « Dons et adhésions »)",
+  "the bank reconciliation": "du rapprochement bancaire (écran « Banque et rapprochement »)",
+};
+const mb = (bytes: number) => `${(bytes / 1024 / 1024).toLocaleString("fr-FR", { maximumFractionDigits: 1 })} Mo`;
+const frDate = (iso: string) => iso.replace(/^(\d{4})-(\d{2})-(\d{2})$/, "$3/$2/$1");
+
+/** Words that give away an English sentence the table above does not know. */
+const ENGLISH = /\b(the|is|are|was|were|not|no|of|and|must|may|already|this|there|with|has|have|first|only|an?)\b/i;
+
+/** A sentence in French: the known English ones translated; an unknown English one undefined. */
+export function frenchSentence(text: string | undefined): string | undefined {
+  if (!text) return undefined;
+  for (const [re, fr] of SENTENCES) {
+    const m = re.exec(text);
+    if (m) return fr(m);
+  }
+  return ENGLISH.test(text) && !/[àâçéèêëîïôûùüÿœ]/i.test(text) ? undefined : text;
+}
+
+const slugOf = (p: Problem): string => {
+  const fromType = p.type?.replace(/^.*\/problems\//, "");
+  if (fromType && KINDS[fromType]) return fromType;
+  if (p.status >= 500) return "internal";
+  return BY_STATUS[p.status] ?? (p.status >= 400 ? "conflict" : "internal");
+};
+
+/** An answer of the API, in French, with what to do next. */
+export function frenchProblem(p: Problem): FrenchProblem {
+  const slug = slugOf(p);
+  const kind = KINDS[slug]!;
+  const fields = (p.errors ?? []).map((e) => ({ field: fieldName(e.path), message: frenchSentence(e.message) ?? "valeur refusée" }));
+  const request = /request (\S+?) to/.exec(p.detail ?? "")?.[1];
+  // The count of bad fields ("2 champs à corriger") is already said by the list itself.
+  const said = slug === "validation" && /champs? à corriger/.test(p.detail ?? "");
+  const detail = slug === "internal" ? undefined : said ? undefined : frenchSentence(p.detail);
+  const technical = request ? `Référence : ${request}` : p.detail && !detail && !said ? p.detail : undefined;
+  return { title: kind.title, detail, next: kind.next, fields, technical, retryable: !!kind.retryable };
+}
+
+/** A fetch that never got an answer (offline, DNS, the server down). */
+export function networkProblem(online: boolean): FrenchProblem {
+  return {
+    title: online ? KINDS.network!.title : "Vous êtes hors ligne",
+    next: KINDS.network!.next,
+    fields: [],
+    retryable: true,
+  };
+}
