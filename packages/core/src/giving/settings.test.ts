@@ -6,10 +6,21 @@ describe("MEMBERSHIP_TIERS", () => {
   it("defaults when unset", () => {
     expect(parseTiers(undefined)).toEqual(DEFAULT_TIERS);
   });
-  it("parses a good value with defaults (period year, no receipt, no counterpart)", () => {
+  it("parses a good value with defaults (calendar year, no receipt, no counterpart)", () => {
     expect(parseTiers(JSON.stringify([{ id: "solidaire", label: "Adhésion solidaire", amount: 1000 }]))).toEqual([
-      { id: "solidaire", label: "Adhésion solidaire", amount: 1000, period: "year", receipt: false, counterpart: false },
+      { id: "solidaire", label: "Adhésion solidaire", amount: 1000, period: "calendar_year", receipt: false, counterpart: false },
     ]);
+  });
+  it("reads a tier's period: rolling 12 months, and the old 'year' as a calendar year; anything else names the field", () => {
+    const [rolling, old] = parseTiers(
+      JSON.stringify([
+        { id: "glissant", label: "12 mois", amount: 3000, period: "rolling_12_months" },
+        { id: "ancien", label: "Ancien", amount: 2000, period: "year" },
+      ]),
+    );
+    expect(rolling!.period).toBe("rolling_12_months");
+    expect(old!.period).toBe("calendar_year");
+    expect(() => parseTiers(JSON.stringify([{ id: "a", label: "A", amount: 1000, period: "month" }]))).toThrow(/MEMBERSHIP_TIERS\[0\]\.period/);
   });
   it("names the bad field", () => {
     expect(() =>
