@@ -4,6 +4,24 @@ import { api, download, newKey } from "../api.js";
 import { formatDate, formatEuros, formatInt } from "../money.js";
 import { get } from "../api.js";
 import { can, confirmDialog, html, Loading, Money, MoreButton, Page, ProblemView, Success, Tabs, useLoad, usePaged, useYears, YearSelect } from "../ui.js";
+import { ErasureSummary, PersonDataActions, type Erasure } from "./person-data.js";
+
+/** The personal-data column (export, erasure): shown to the roles that may call them. */
+function usePersonData(reload: () => void) {
+  const [erased, setErased] = useState<Erasure>();
+  const [error, setError] = useState<unknown>();
+  const shown = can("exportPerson") || can("erasePerson");
+  return {
+    shown,
+    error,
+    summary: erased ? html`<${ErasureSummary} result=${erased} />` : null,
+    head: shown ? html`<th scope="col"><span class="sr-only">Données personnelles</span></th>` : null,
+    cell: (email: string, name: string) =>
+      shown
+        ? html`<td><${PersonDataActions} email=${email} name=${name} onError=${setError} onErased=${(r: Erasure) => (setErased(r), reload())} /></td>`
+        : null,
+  };
+}
 
 interface Address {
   line1: string;
@@ -51,20 +69,21 @@ interface Donor {
 function Donors({ year }: { year: number }) {
   const r = usePaged<Donor>("/v1/donors", { year, limit: 200 }, [year]);
   const withAddress = r.items.some((d) => d.address);
-  return html`<${ProblemView} error=${r.error} />
+  const person = usePersonData(() => r.reload());
+  return html`${person.summary}<${ProblemView} error=${person.error ?? r.error} />
     ${
       r.first
         ? html`<p class="summary">${formatInt(r.items.length)} donateurs${r.more ? " affichés" : ""}, <${Money} cents=${r.items.reduce((s, d) => s + d.total, 0)} /> reçus en ${year}.</p>
         <table>
           <caption class="sr-only">Donateurs ${year}</caption>
-          <thead><tr><th scope="col">Nom</th><th scope="col">E-mail</th>${withAddress ? html`<th scope="col">Adresse</th>` : null}<th scope="col" class="num">Dons</th><th scope="col" class="num">Total</th><th scope="col">Mensuel</th><th scope="col">Dernier don</th></tr></thead>
+          <thead><tr><th scope="col">Nom</th><th scope="col">E-mail</th>${withAddress ? html`<th scope="col">Adresse</th>` : null}<th scope="col" class="num">Dons</th><th scope="col" class="num">Total</th><th scope="col">Mensuel</th><th scope="col">Dernier don</th>${person.head}</tr></thead>
           <tbody>
             ${r.items.length === 0 ? html`<tr><td colspan="7">Aucun don en ${year}.</td></tr>` : null}
             ${r.items.map(
               (d) => html`<tr>
               <td>${d.lastName.toUpperCase()} ${d.firstName}</td><td>${d.email}</td>${withAddress ? html`<td>${addressText(d.address)}</td>` : null}
               <td class="num">${d.gifts}</td><td class="num">${formatEuros(d.total)}</td>
-              <td>${d.monthly ? (d.subscription === "active" || !d.subscription ? "oui" : `oui (${d.subscription === "canceled" ? "arrêté" : d.subscription})`) : "non"}</td><td>${formatDate(d.lastGift)}</td></tr>`,
+              <td>${d.monthly ? (d.subscription === "active" || !d.subscription ? "oui" : `oui (${d.subscription === "canceled" ? "arrêté" : d.subscription})`) : "non"}</td><td>${formatDate(d.lastGift)}</td>${person.cell(d.email, `${d.firstName} ${d.lastName}`.trim())}</tr>`,
             )}
           </tbody>
         </table><${MoreButton} paged=${r} what="donateurs" />`
@@ -88,22 +107,23 @@ function Members() {
   const [status, setStatus] = useState("");
   const r = usePaged<MemberRow>("/v1/members", { status: status || undefined, limit: 200 }, [status]);
   const withAddress = r.items.some((m) => m.address);
+  const person = usePersonData(() => r.reload());
   return html`<div class="toolbar"><div class="field inline"><label for="m-status">Statut</label>
       <select id="m-status" value=${status} onChange=${(e: Event) => setStatus((e.target as HTMLSelectElement).value)}>
         <option value="">Tous</option><option value="active">À jour</option><option value="expired">Expirés</option>
       </select></div></div>
-    <${ProblemView} error=${r.error} />
+    ${person.summary}<${ProblemView} error=${person.error ?? r.error} />
     ${
       r.first
         ? html`<table>
           <caption class="sr-only">Adhérents</caption>
-          <thead><tr><th scope="col">Nom</th><th scope="col">E-mail</th><th scope="col">Organisation</th>${withAddress ? html`<th scope="col">Adresse</th>` : null}<th scope="col">Formule</th><th scope="col">Valable du</th><th scope="col">Valable jusqu'au</th><th scope="col">Statut</th></tr></thead>
+          <thead><tr><th scope="col">Nom</th><th scope="col">E-mail</th><th scope="col">Organisation</th>${withAddress ? html`<th scope="col">Adresse</th>` : null}<th scope="col">Formule</th><th scope="col">Valable du</th><th scope="col">Valable jusqu'au</th><th scope="col">Statut</th>${person.head}</tr></thead>
           <tbody>
             ${r.items.length === 0 ? html`<tr><td colspan="8">Aucun adhérent.</td></tr>` : null}
             ${r.items.map(
               (m) => html`<tr>
               <td>${m.lastName.toUpperCase()} ${m.firstName}</td><td>${m.email}</td><td>${m.organisation ?? ""}</td>${withAddress ? html`<td>${addressText(m.address)}</td>` : null}
-              <td>${m.tierId}</td><td>${m.validFrom ? formatDate(m.validFrom) : ""}</td><td>${formatDate(m.validUntil)}</td><td><span class=${`tag ${m.status}`}>${m.status === "active" ? "à jour" : "expiré"}</span></td></tr>`,
+              <td>${m.tierId}</td><td>${m.validFrom ? formatDate(m.validFrom) : ""}</td><td>${formatDate(m.validUntil)}</td><td><span class=${`tag ${m.status}`}>${m.status === "active" ? "à jour" : "expiré"}</span></td>${person.cell(m.email, `${m.firstName} ${m.lastName}`.trim())}</tr>`,
             )}
           </tbody>
         </table><${MoreButton} paged=${r} what="adhérents" />`
