@@ -6,7 +6,6 @@ import {
   disputeWonEntry,
   giftEntry,
   keptDelta,
-  membershipValidUntil,
   movedToOpenDate,
   openingOf,
   payerName,
@@ -277,9 +276,5 @@ describe("receipt decisions", () => {
     ).toBe("ch_4");
     expect(receiptToReconcile({ type: "PayoutPaid", payoutId: "po", amount: 1, currency: "eur", date: "2024-01-01" })).toBeUndefined();
     expect(receiptToReconcile({ type: "SubscriptionCancelled", subscriptionId: "sub", date: "2024-01-01" })).toBeUndefined();
-  });
-  it("a membership runs to the end of the calendar year it was paid in", () => {
-    expect(membershipValidUntil("2024-01-01")).toBe("2024-12-31");
-    expect(membershipValidUntil("2024-12-31")).toBe("2024-12-31");
   });
 });

@@ -226,8 +226,5 @@ export function disputeIncident(
   return { ref: fact.disputeId, type, date: fact.date, amount, ...(email ? { email } : {}), detail: `Litige sur ${fact.chargeId} ${what}` };
 }
 
-/** A membership is valid until the end of the calendar year it was paid in. */
-export const membershipValidUntil = (date: string) => `${fiscalYearOf(date, 1)}-12-31`;
-
 /** Tax receipts and the donors' registry follow the calendar year (income tax), whatever the fiscal year. */
 export const taxYearOf = (date: string) => fiscalYearOf(date, 1);
