@@ -74,6 +74,7 @@ describe("first run", () => {
     await poll(() => page.getByTestId("check-bank").textContent()).toMatch(/1 compte/);
     await page.getByTestId("first-run").getByRole("link", { name: "Adhésions" }).click();
     await page.getByLabel("Montant (€) (1)").fill("25");
+    await page.getByLabel("Période (1)").selectOption({ label: "12 mois à partir du paiement" });
     await page.getByRole("button", { name: "Enregistrer « Adhésions »" }).click();
     await page.getByRole("status").filter({ hasText: "Section « Adhésions » enregistrée" }).waitFor();
     // Every step done: the guide closes.
@@ -84,8 +85,11 @@ describe("first run", () => {
     // The public page now offers receipts and the new fee; a gift gets the first receipt.
     const after = (await (await stack.call("GET", "/v1/public/giving-settings", { role: null })).json()) as { receiptsEnabled: boolean };
     expect(after.receiptsEnabled).toBe(true);
-    const tiers = (await (await stack.call("GET", "/v1/public/membership-tiers", { role: null })).json()) as { tiers: { id: string; amount: number }[] };
+    const tiers = (await (await stack.call("GET", "/v1/public/membership-tiers", { role: null })).json()) as {
+      tiers: { id: string; amount: number; period: string }[];
+    };
     expect(tiers.tiers[0]!.amount).toBe(2500);
+    expect(tiers.tiers[0]!.period).toBe("rolling_12_months");
     const { sessionId } = await checkout(stack, {
       amount: 4000,
       frequency: "once",
