@@ -151,12 +151,13 @@ export async function memberOf(db: Db, email: string, today = parisDate(now())) 
 /**
  * The members a renewal reminder is due to on `date` (giving/memberships.ts `reminderDue`): their
  * latest period ends 30 days later (`daysLeft` 30) or that day (0). Read from the members' index a
- * page at a time (records older than periods included).
+ * page at a time (records older than periods included); an erased (pseudonymised) member is never due.
  */
 export async function membersDueForReminder(db: Db, date: string) {
   const out: Array<Member & { validFrom: string; daysLeft: number }> = [];
   for await (const page of membersPages(db))
     for (const m of page) {
+      if ((m as Member & { erasedOn?: string }).erasedOn) continue;
       const daysLeft = reminderDue(m.validUntil, date);
       if (daysLeft !== undefined) out.push({ ...m, ...validityOfRecord(m), daysLeft });
     }
