@@ -21,11 +21,13 @@
  * | staff claim | `IDEM#<operation>#<scoped key>` | `CLAIM` | 24 h |
  * | public claim | `PUBIDEM#<operation>#<scoped key>` | `PUBIDEM` | 24 h |
  * | in-transaction marker (writeDraft) | `IDEM#<operation>#<scoped key>` | `IDEM` | 24 h |
+ *
+ * The claims' items are written by `idempotency/store.ts`; the marker by the ledger's store.
  */
 import { createHmac, randomUUID } from "node:crypto";
 import { nowMs } from "./clock.js";
 import type { Db } from "./db/client.js";
-import { getItem, putItem, updateItem, type Key } from "./db/store.js";
+import { claimKey, putClaim, readClaim, releaseClaimItem, saveClaimAnswer, takeOverClaim } from "./idempotency/store.js";
 import { ConflictError, ValidationError } from "./errors.js";
 
 /** How long a key is remembered (staff and public alike; Stripe keeps its own keys about 24 h). */
@@ -71,8 +73,7 @@ export function scopedKey(scope: string, key: string): string {
 }
 
 /** The claim's item key: public claims stay under `PUBIDEM#` (the public function may write only there). */
-export const claimKey = (c: Pick<Claim, "operation" | "key" | "public">): Key =>
-  c.public ? { pk: `PUBIDEM#${c.operation}#${c.key}`, sk: "PUBIDEM" } : { pk: `IDEM#${c.operation}#${c.key}`, sk: "CLAIM" };
+export { claimKey };
 
 /** Checks the client's key: 1 to 255 characters (100 on public routes), printable ASCII. */
 export function checkKey(key: string, isPublic: boolean): void {
@@ -109,28 +110,16 @@ export async function claim(
       token: randomUUID(),
       public: input.public,
     };
-    const item = { ...claimKey(mine), kind: "idempotency", state: "running", requestHash: mine.requestHash, token: mine.token, claimedAt: now, ttl: mine.ttl };
     // Free, or expired but not yet removed by DynamoDB's TTL sweep.
-    const won = await putItem(db, item, {
-      expression: "attribute_not_exists(pk) OR #ttl < :now",
-      names: { "#ttl": "ttl" },
-      values: { ":now": Math.floor(now / 1000) },
-    });
+    const won = await putClaim(db, mine, { requestHash: mine.requestHash, token: mine.token, claimedAt: now, ttl: mine.ttl }, Math.floor(now / 1000));
     if (won) return { run: mine };
-    const found = await getItem(db, claimKey(mine), { consistent: true });
-    if (!found || found.state === "released" || (found.ttl as number) < Math.floor(now / 1000)) continue;
+    const found = await readClaim(db, mine);
+    if (!found || found.state === "released" || found.ttl < Math.floor(now / 1000)) continue;
     if (found.requestHash !== input.requestHash) throw differentRequest();
     if (found.state === "done") return { replay: JSON.parse(found.answer as string) as StoredAnswer };
     if (now - (found.claimedAt as number) > STALE_CLAIM_MS) {
       // The first run died: take its claim over (its in-transaction marker, if any, says what it wrote).
-      const taken = await updateItem(db, {
-        Key: claimKey(mine),
-        UpdateExpression: "SET #token = :mine, claimedAt = :now, #ttl = :ttl",
-        ConditionExpression: "#token = :theirs AND #state = :running",
-        ExpressionAttributeNames: { "#token": "token", "#ttl": "ttl", "#state": "state" },
-        ExpressionAttributeValues: { ":mine": mine.token, ":now": now, ":ttl": mine.ttl, ":theirs": found.token, ":running": "running" },
-      });
-      if (taken) return { run: mine };
+      if (await takeOverClaim(db, mine, found.token, { token: mine.token, claimedAt: now, ttl: mine.ttl })) return { run: mine };
       continue;
     }
     if (now > deadline) throw new ConflictError("A request with this Idempotency-Key is still being processed; retry in a moment.");
@@ -140,24 +129,12 @@ export async function claim(
 
 /** Stores the first answer under the claim; every replay answers it. */
 export async function completeClaim(db: Db, c: Claim, answer: StoredAnswer): Promise<void> {
-  await updateItem(db, {
-    Key: claimKey(c),
-    UpdateExpression: "SET #state = :done, answer = :answer REMOVE claimedAt",
-    ConditionExpression: "#token = :mine",
-    ExpressionAttributeNames: { "#state": "state", "#token": "token" },
-    ExpressionAttributeValues: { ":done": "done", ":answer": JSON.stringify(answer), ":mine": c.token },
-  });
+  await saveClaimAnswer(db, c, c.token, JSON.stringify(answer));
 }
 
 /** Gives the key back after a failure (nothing stored: a retry runs again): the claim is marked expired. */
 export async function releaseClaim(db: Db, c: Claim): Promise<void> {
-  await updateItem(db, {
-    Key: claimKey(c),
-    UpdateExpression: "SET #ttl = :gone, #state = :released",
-    ConditionExpression: "#token = :mine",
-    ExpressionAttributeNames: { "#ttl": "ttl", "#state": "state", "#token": "token" },
-    ExpressionAttributeValues: { ":gone": 0, ":released": "released", ":mine": c.token },
-  });
+  await releaseClaimItem(db, c, c.token);
 }
 
 /** The write intent a use case puts in its own transaction (no claim token: the marker is the use case's). */

@@ -1,12 +1,9 @@
 /** `GET /v1/bank/lines`: imported lines by status, account and dates, a page at a time (signed cursors); one line with its lettrage. */
 import type { Db } from "../db/client.js";
-import { decodeCursor, encodeCursor } from "../db/cursor.js";
 import { NotFoundError, ValidationError } from "../errors.js";
 import type { BankLine, MatchGroup } from "./model.js";
 import { accountByRef, type BankAccount } from "./settings.js";
-import { pageLines, readLine, readMatch } from "./store.js";
-
-const PURPOSE = "bank-lines";
+import { linesCursor, pageLines, readLine, readMatch } from "./store.js";
 
 export async function listLines(
   db: Db,
@@ -14,7 +11,7 @@ export async function listLines(
   q: { status?: "unmatched" | "matched"; account?: string; from?: string; to?: string; limit: number; cursor?: string },
 ): Promise<{ items: BankLine[]; nextCursor: string | null }> {
   const filters = JSON.stringify([q.status ?? null, q.account ?? null, q.from ?? null, q.to ?? null]);
-  const c = decodeCursor<{ f: string; k: Record<string, unknown> }>(q.cursor, PURPOSE);
+  const c = linesCursor.read(q.cursor);
   if (c && c.f !== filters) throw new ValidationError([{ path: "cursor", message: "was given for other filters" }]);
   let ibans: string[] | undefined;
   if (q.account) {
@@ -23,7 +20,7 @@ export async function listLines(
     ibans = found.map((a) => a.iban);
   }
   const page = await pageLines(db, { status: q.status, ibans, from: q.from, to: q.to, limit: q.limit, start: c?.k });
-  return { items: page.items, nextCursor: page.next ? encodeCursor({ f: filters, k: page.next }, PURPOSE) : null };
+  return { items: page.items, nextCursor: page.next ? linesCursor.write({ f: filters, k: page.next }) : null };
 }
 
 /** `GET /v1/bank/lines/{id}`: the line and its lettrage (null while unmatched); 404 when there is no such line. */

@@ -9,7 +9,7 @@
 import { randomUUID } from "node:crypto";
 import Fuse from "fuse.js";
 import type { Db } from "../db/client.js";
-import { TransactionFailed } from "../db/store.js";
+import type { TransactionFailed } from "../db/store.js";
 import { UnitOfWork } from "../db/unit-of-work.js";
 import { fiscalYearOf } from "../dates.js";
 import { ConflictError, NotFoundError, ValidationError } from "../errors.js";
@@ -325,23 +325,19 @@ export async function entryFromRule(db: Db, lineId: string, input: RuleInput, wh
     matchedBy: who.sub,
     how: "rule",
   };
-  let written: { id: string; existed: boolean };
-  try {
-    written = await writeDraft(
-      db,
-      {
-        journal: "BQ",
-        date: line.date,
-        label: (input.label ?? label).slice(0, 200),
-        pieceRef: (line.bankRef ?? lineId).slice(0, 60),
-        lines: [out ? counter : bankLine, out ? bankLine : counter],
-      },
-      { id: entryId, extraItems: matchItems(group), actor: who as Actor, owner: "bank" },
-    );
-  } catch (err) {
-    if (err instanceof TransactionFailed && err.failed.length) throw conflictOf(err, group);
-    throw err;
-  }
+  // The lettrage is written with the entry; a line or entry lettered meanwhile is a 409.
+  const work = new UnitOfWork().add(...matchItems(group)).orFails((err) => conflictOf(err, group));
+  const written = await writeDraft(
+    db,
+    {
+      journal: "BQ",
+      date: line.date,
+      label: (input.label ?? label).slice(0, 200),
+      pieceRef: (line.bankRef ?? lineId).slice(0, 60),
+      lines: [out ? counter : bankLine, out ? bankLine : counter],
+    },
+    { id: entryId, work, actor: who as Actor, owner: "bank" },
+  );
   const entry = await awaitValidation(db, entryId);
   if (entry.status === "rejected") throw new ConflictError(entry.rejection ?? "The entry was rejected.", { id: entryId });
   if (written.existed) {

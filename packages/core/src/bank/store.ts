@@ -11,6 +11,7 @@
  * A line's id is derived from what identifies it (IBAN, booking date, amount, label, rank among
  * identical lines of the day): importing it again writes the same item, never a second one.
  */
+import { listingCursor } from "../db/cursor.js";
 import { batchGet, batchPut, getItem, queryAll, queryPage, updateItem, type Item, type NamedItem } from "../db/store.js";
 import type { Db } from "../db/client.js";
 import type { BankLine, MatchGroup, Rejection, StatementRecord } from "./model.js";
@@ -104,6 +105,9 @@ export async function linesOfIban(db: Db, iban: string, from = "0000-00-00", to 
 }
 
 /** One page of lines in date order, filtered by status and IBANs, resuming from `start`. */
+/** The cursor of `GET /v1/bank/lines` (signed): the filters it was given for and the resume key. */
+export const linesCursor = listingCursor<{ f: string; k: Record<string, unknown> }>("bank-lines");
+
 export async function pageLines(
   db: Db,
   q: { status?: "unmatched" | "matched"; ibans?: readonly string[]; from?: string; to?: string; limit: number; start?: Record<string, unknown> },

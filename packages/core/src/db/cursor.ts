@@ -37,3 +37,15 @@ export function decodeCursor<T>(cursor: string | undefined, purpose: string, fie
     throw bad();
   }
 }
+
+/** The signed cursor of one listing: a store module owns its listings' cursors (the resume position is storage's). */
+export interface ListingCursor<T> {
+  /** The value of a cursor given for this listing; undefined for none; a 400 naming `field` for anything else. */
+  read(cursor: string | undefined, field?: string): T | undefined;
+  write(value: T): string;
+}
+
+export const listingCursor = <T>(purpose: string): ListingCursor<T> => ({
+  read: (cursor, field) => decodeCursor<T>(cursor, purpose, field),
+  write: (value) => encodeCursor(value, purpose),
+});

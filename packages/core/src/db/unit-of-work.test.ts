@@ -2,7 +2,7 @@
 import { describe, expect, it } from "vitest";
 import { memoryDb } from "./memory.js";
 import { getItem, TransactionFailed } from "./store.js";
-import { UnitOfWork } from "./unit-of-work.js";
+import { decideAgain, UnitOfWork } from "./unit-of-work.js";
 
 class Taken extends Error {}
 
@@ -39,5 +39,62 @@ describe("UnitOfWork", () => {
     expect(err).toBeInstanceOf(TransactionFailed);
     expect((err as TransactionFailed).failed).toEqual(["gone"]);
     expect(() => new UnitOfWork().put("a", { pk: "U", sk: "1" }).put("a", { pk: "U", sk: "2" })).toThrow(/named a/);
+  });
+
+  it("a store-built intent declares its error with failsWith; orFails maps the rest; failureOf says it for a store's own transaction", async () => {
+    const db = memoryDb();
+    await new UnitOfWork().put("x", { pk: "U", sk: "x" }).commit(db);
+    const taken = { name: "x", item: { Put: { Item: { pk: "U", sk: "x" }, ConditionExpression: "attribute_not_exists(pk)" } } };
+    await expect(
+      new UnitOfWork()
+        .add(taken)
+        .failsWith("x", () => new Taken("declared"))
+        .commit(db),
+    ).rejects.toThrow("declared");
+    await expect(
+      new UnitOfWork()
+        .add(taken)
+        .orFails((err) => new Taken(`other ${err.failed.join()}`))
+        .commit(db),
+    ).rejects.toThrow("other x");
+    const work = new UnitOfWork().add(taken).failsWith("x", () => new Taken("declared"));
+    expect(work.items.map((i) => i.name)).toEqual(["x"]);
+    expect(work.failureOf(new TransactionFailed(["x"], false, {}))?.message).toBe("declared");
+    expect(work.failureOf(new TransactionFailed(["y"], false, {}))).toBeUndefined();
+    expect(work.failureOf(new TransactionFailed([], true, {}))).toBeUndefined();
+  });
+
+  it("tryCommit answers the refused transaction (nothing written) instead of throwing it, undefined when written", async () => {
+    const db = memoryDb();
+    expect(await new UnitOfWork().put("x", { pk: "U", sk: "x" }).tryCommit(db)).toBeUndefined();
+    const refused = await new UnitOfWork()
+      .put("y", { pk: "U", sk: "y" })
+      .put("x", { pk: "U", sk: "x" }, { condition: { expression: "attribute_not_exists(pk)" } })
+      .tryCommit(db);
+    expect(refused?.has("x")).toBe(true);
+    expect(await getItem(db, { pk: "U", sk: "y" })).toBeUndefined();
+  });
+
+  it("decideAgain runs the attempt again while a named intent was read stale, and throws any other failure", async () => {
+    let runs = 0;
+    const answer = await decideAgain(
+      async () => {
+        runs++;
+        if (runs < 3) throw new TransactionFailed(["grant"], false, {});
+        return "done";
+      },
+      { stale: ["grant"] },
+    );
+    expect([answer, runs]).toEqual(["done", 3]);
+    runs = 0;
+    const other = decideAgain(
+      async () => {
+        runs++;
+        throw new TransactionFailed(["bank-line"], false, {});
+      },
+      { stale: ["grant"] },
+    );
+    await expect(other).rejects.toBeInstanceOf(TransactionFailed);
+    expect(runs).toBe(1);
   });
 });

@@ -8,10 +8,16 @@
  *     const work = new UnitOfWork().add(...matchItems(group));
  *     await work.commit(db, { failed: (err) => conflictOf(err, group) });
  *
- * Used by the bank's lettrage (bank/matching.ts: recordMatch, unmatch).
+ * A store that writes a unit of work inside its own transaction (the ledger's draft, `writeDraft`'s
+ * `work`) takes its `items` and throws `failureOf(err)` for a failed condition that is not its own.
+ * A use case that must decide again from fresh reads when an intent it read went stale (a grant's
+ * version) runs its attempt with `decideAgain`: the same retry policy.
+ *
+ * Used by the bank's lettrage and rule entries, the grants' payments and year-end marks, the expenses,
+ * the funders and the invoice files.
  */
 import type { Db } from "./client.js";
-import { type Item, type Key, type NamedItem, type RetryPolicy, TransactionFailed, transact, withConflictRetry } from "./store.js";
+import { type Item, type Key, type NamedItem, type RetryPolicy, TransactionFailed, staleItem, transact, withConflictRetry } from "./store.js";
 
 /** A condition on an intent: its expression and the names and values it uses. */
 export interface WriteCondition {
@@ -33,9 +39,19 @@ const expression = (c: WriteCondition | undefined, names: Record<string, string>
   };
 };
 
+/**
+ * Runs `attempt` (reads, checks, then a commit) again from fresh reads while its commit fails on one
+ * of the intents named in `stale` (read stale: another writer moved it), or on a transaction
+ * conflict; the one retry policy (`withConflictRetry`). Any other failure is thrown as it is.
+ */
+export function decideAgain<T>(attempt: (n: number) => Promise<T>, opts: { stale: string[]; attempts?: number }): Promise<T> {
+  return withConflictRetry(attempt, { attempts: opts.attempts, retryIf: staleItem(...opts.stale) });
+}
+
 export class UnitOfWork {
   private readonly intents: NamedItem[] = [];
   private readonly fails = new Map<string, Fails>();
+  private otherwise: ((err: TransactionFailed) => Error) | undefined;
 
   /** Intents built by a domain store (`NamedItem`s), as they are. */
   add(...items: NamedItem[]): this {
@@ -44,6 +60,31 @@ export class UnitOfWork {
       this.intents.push(it);
     }
     return this;
+  }
+
+  /** Declares what a failed condition of the intent `name` means (for an intent a domain store built). */
+  failsWith(name: string, fails: Fails): this {
+    this.fails.set(name, fails);
+    return this;
+  }
+
+  /** What a failed condition means when the failed intent declares nothing (a commit's own `failed` comes first). */
+  orFails(failed: (err: TransactionFailed) => Error): this {
+    this.otherwise = failed;
+    return this;
+  }
+
+  /** The intents, in order: for a store that writes them in its own transaction. */
+  get items(): readonly NamedItem[] {
+    return this.intents;
+  }
+
+  /** The error a cancelled transaction means for this work: the first failed intent's declared one, else `orFails`'s; undefined for none. */
+  failureOf(err: TransactionFailed): Error | undefined {
+    if (!err.failed.length) return undefined;
+    const declared = err.failed.map((n) => this.fails.get(n)).find((f) => f);
+    if (declared) return declared();
+    return this.otherwise?.(err);
   }
 
   private named(name: string, item: NamedItem["item"], fails?: Fails): this {
@@ -100,6 +141,21 @@ export class UnitOfWork {
       const declared = err.failed.map((n) => this.fails.get(n)).find((f) => f);
       if (declared) throw declared();
       if (opts.failed) throw opts.failed(err);
+      throw this.failureOf(err) ?? err;
+    }
+  }
+
+  /**
+   * Like `commit`, but a failed condition that nothing declared is answered instead of thrown: the
+   * cancelled transaction (nothing written), so the use case can read what is there and decide;
+   * undefined when every intent was written.
+   */
+  async tryCommit(db: Db, opts: { retry?: RetryPolicy } = {}): Promise<TransactionFailed | undefined> {
+    try {
+      await this.commit(db, opts);
+      return undefined;
+    } catch (err) {
+      if (err instanceof TransactionFailed && err.failed.length) return err;
       throw err;
     }
   }

@@ -5,8 +5,7 @@
  * NotFoundError (unknown funder).
  */
 import type { Db } from "../db/client.js";
-import { decodeCursor, encodeCursor } from "../db/cursor.js";
-import { transact, TransactionFailed } from "../db/store.js";
+import { UnitOfWork } from "../db/unit-of-work.js";
 import { fiscalYearOf } from "../dates.js";
 import { currentYear, idFor } from "./ids.js";
 import { ConflictError, NotFoundError } from "../errors.js";
@@ -45,10 +44,9 @@ export async function createFunder(db: Db, input: FunderInput, idem?: Idempotenc
     ...(actor ? { createdBy: actor } : {}),
     ...(idem ? { requestHash: idem.requestHash } : {}),
   };
-  try {
-    await transact(db, [newFunderItem(funder)]);
-  } catch (err) {
-    if (!(err instanceof TransactionFailed) || !err.has("funder") || !idem) throw err;
+  const refused = await new UnitOfWork().add(newFunderItem(funder)).tryCommit(db);
+  if (refused) {
+    if (!refused.has("funder") || !idem) throw refused;
     const existing = await readFunder(db, id);
     if ((existing as unknown as { requestHash?: string } | undefined)?.requestHash !== idem.requestHash)
       throw new ConflictError("This Idempotency-Key was already used with a different request.", { key: idem.key });
@@ -59,11 +57,10 @@ export async function createFunder(db: Db, input: FunderInput, idem?: Idempotenc
 
 /** `GET /v1/funders`: by name, a page at a time. */
 export async function listFunders(db: Db, q: { limit: number; cursor?: string }) {
-  const start = decodeCursor<Record<string, unknown>>(q.cursor, "funders");
-  const page = await listFunderPage(db, q.limit, start);
+  const page = await listFunderPage(db, q.limit, q.cursor);
   return {
     items: page.items.map((f) => funderView(f, [])).map(({ unspentRestricted: _u, ...f }) => f),
-    nextCursor: page.lastKey ? encodeCursor(page.lastKey, "funders") : null,
+    nextCursor: page.nextCursor,
   };
 }
 

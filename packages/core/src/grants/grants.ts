@@ -11,7 +11,7 @@
  */
 import { randomUUID } from "node:crypto";
 import type { Db } from "../db/client.js";
-import { staleItem, TransactionFailed, withConflictRetry, type NamedItem } from "../db/store.js";
+import { decideAgain, UnitOfWork } from "../db/unit-of-work.js";
 import { fiscalYearBounds, fiscalYearOf, parisDate } from "../dates.js";
 import { ConflictError, NotFoundError, ValidationError } from "../errors.js";
 import { entryView, type Actor, type EntryView, type Line, awaitValidation, readIdempotency, writeDraft, type Idempotency } from "../ledger/index.js";
@@ -124,10 +124,10 @@ async function postReprises(db: Db, g: Grant, actor?: Actor, onlyYear?: number):
         id: share.entryId,
         actor,
         owner: "grants",
-        extraItems: [
+        work: new UnitOfWork().add(
           grantTotalsItem(g.id, { year: share.year, recognised: share.amount }),
           funderTotalsItem(g.funderId, { year: share.year, recognised: share.amount }),
-        ],
+        ),
       },
     );
     ids.push(id);
@@ -178,13 +178,14 @@ export async function createGrant(db: Db, input: GrantInput, idem?: Idempotency,
   if (atSignature > 0) lines.push({ account: funder.accounts.income, debit: 0, credit: atSignature, label });
   if (deferred > 0) lines.push({ account: DEFERRED_INCOME, debit: 0, credit: deferred, label: `${label} (années suivantes)`.slice(0, 200) });
 
-  const record = newGrantItem(grant);
-  (record.item.Put!.Item as Record<string, unknown>)[`rec${signedYear}`] = atSignature;
-  const extraItems: NamedItem[] = [record, funderTotalsItem(funder.id, { year: signedYear, awarded: input.amount, recognised: atSignature })];
+  const work = new UnitOfWork().add(
+    newGrantItem(grant, { year: signedYear, recognised: atSignature }),
+    funderTotalsItem(funder.id, { year: signedYear, awarded: input.amount, recognised: atSignature }),
+  );
   const { existed } = await writeDraft(
     db,
     { journal: "OD", date: input.agreementDate, label, pieceRef: input.agreementRef ?? `CONV-${id.slice(0, 8)}`, lines },
-    { id: signatureId(id), idempotency: idem, actor, extraItems, owner: "grants" },
+    { id: signatureId(id), idempotency: idem, actor, work, owner: "grants" },
   );
   if (existed) return replayGrant(db, id, actor);
   const entries = [await validated(db, signatureId(id))];
@@ -263,7 +264,7 @@ export async function recordPayment(db: Db, grantId: string, input: PaymentInput
   if (previous) return { payment: await paymentView(db, grantId, previous), fresh: false };
 
   // Another payment or expense moved the grant since it was read ("grant" failed): read it again and re-check.
-  return withConflictRetry(
+  return decideAgain(
     async () => {
       const g = await readGrant(db, grantId);
       if (!g) throw new NotFoundError(`No grant ${grantId}.`);
@@ -292,36 +293,33 @@ export async function recordPayment(db: Db, grantId: string, input: PaymentInput
         installments: shares,
         createdAt: nowIso(),
       };
-      const extraItems = [
+      const work = new UnitOfWork().add(
         grantTotalsItem(grantId, { year, received: input.amount }, { version: g.version, set: { installments } }),
         funderTotalsItem(g.funderId, { year, received: input.amount }),
         paymentItem(payment),
-        ...(input.bankLineId ? [bankLineItem(input.bankLineId, grantId, entryId)] : []),
-      ];
-      try {
-        const { existed } = await writeDraft(
-          db,
-          {
-            journal: "BQ",
-            date: input.date,
-            label,
-            pieceRef: (input.bankLineId ?? g.agreementRef ?? `CONV-${grantId.slice(0, 8)}`).slice(0, 60),
-            lines: [
-              { account: bankAccount, debit: input.amount, credit: 0, label },
-              { account: g.accounts.receivable, debit: 0, credit: input.amount, label, aux: g.aux },
-            ],
-          },
-          { id: entryId, idempotency: idem, actor, extraItems, owner: "grants" },
-        );
-        if (existed) return { payment: await paymentView(db, grantId, (await idempotentEntry(db, idem))!), fresh: false };
-        return { payment: await paymentView(db, grantId, entryId), fresh: true };
-      } catch (err) {
-        if (err instanceof TransactionFailed && err.has("bank-line"))
-          throw new ConflictError(`Bank line ${input.bankLineId} already settles a payment.`, { bankLineId: input.bankLineId });
-        throw err;
-      }
+      );
+      if (input.bankLineId)
+        work
+          .add(bankLineItem(input.bankLineId, grantId, entryId))
+          .failsWith("bank-line", () => new ConflictError(`Bank line ${input.bankLineId} already settles a payment.`, { bankLineId: input.bankLineId }));
+      const { existed } = await writeDraft(
+        db,
+        {
+          journal: "BQ",
+          date: input.date,
+          label,
+          pieceRef: (input.bankLineId ?? g.agreementRef ?? `CONV-${grantId.slice(0, 8)}`).slice(0, 60),
+          lines: [
+            { account: bankAccount, debit: input.amount, credit: 0, label },
+            { account: g.accounts.receivable, debit: 0, credit: input.amount, label, aux: g.aux },
+          ],
+        },
+        { id: entryId, idempotency: idem, actor, work, owner: "grants" },
+      );
+      if (existed) return { payment: await paymentView(db, grantId, (await idempotentEntry(db, idem))!), fresh: false };
+      return { payment: await paymentView(db, grantId, entryId), fresh: true };
     },
-    { attempts: 11, retryIf: staleItem("grant") },
+    { attempts: 11, stale: ["grant"] },
   );
 }
 

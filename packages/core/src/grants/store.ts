@@ -16,6 +16,7 @@
  * (recognised), `recv<YYYY>` (received), `spent<YYYY>`. A grant also has a `version`: a payment or
  * a tagged expense moves it by one under a condition, so two writers cannot both pass the checks.
  */
+import { decodeCursor, encodeCursor } from "../db/cursor.js";
 import { batchGet, getItem, queryAll, queryPage, type Item, type NamedItem } from "../db/store.js";
 import type { Db } from "../db/client.js";
 import type { ChosenAccounts, FunderKind } from "./accounts.js";
@@ -239,7 +240,8 @@ export function newFunderItem(f: Omit<Funder, "awarded" | "received" | "spent" |
   };
 }
 
-export function newGrantItem(g: Omit<Grant, "received" | "spent" | "years" | "version">): NamedItem {
+/** A new grant, with the income its signature recognises in its fiscal year (`rec<YYYY>`). */
+export function newGrantItem(g: Omit<Grant, "received" | "spent" | "years" | "version">, atSignature: { year: number; recognised: number }): NamedItem {
   return {
     name: "grant-record",
     item: {
@@ -255,6 +257,7 @@ export function newGrantItem(g: Omit<Grant, "received" | "spent" | "years" | "ve
           gsi1sk: `${g.agreementDate}#${g.id}`,
           gsi2pk: grantKeys.grants,
           gsi2sk: `${g.agreementDate}#${g.id}`,
+          [yearAttr("rec", atSignature.year)]: atSignature.recognised,
         },
         ConditionExpression: "attribute_not_exists(pk)",
       },
@@ -346,7 +349,9 @@ export async function readFunders(db: Db, ids: readonly string[]): Promise<Funde
   ).map(toFunder);
 }
 
-export async function listFunderPage(db: Db, limit: number, start?: Record<string, unknown>) {
+/** The funders by name, a page at a time; the cursor is signed for this listing (a forged one is a 400). */
+export async function listFunderPage(db: Db, limit: number, cursor?: string) {
+  const start = decodeCursor<Record<string, unknown>>(cursor, "funders");
   const page = await queryPage(db, {
     IndexName: "gsi1",
     KeyConditionExpression: "gsi1pk = :p",
@@ -354,7 +359,7 @@ export async function listFunderPage(db: Db, limit: number, start?: Record<strin
     Limit: limit,
     ...(start ? { ExclusiveStartKey: start } : {}),
   });
-  return { items: page.items.map(toFunder), lastKey: page.lastKey };
+  return { items: page.items.map(toFunder), nextCursor: page.lastKey ? encodeCursor(page.lastKey, "funders") : null };
 }
 
 export async function readGrant(db: Db, id: string): Promise<Grant | undefined> {

@@ -10,7 +10,7 @@
  * Errors: ConflictError (closed year, the previous year's fonds dédiés not posted).
  */
 import type { Db } from "../db/client.js";
-import { transact, TransactionFailed } from "../db/store.js";
+import { UnitOfWork } from "../db/unit-of-work.js";
 import { fiscalYearBounds } from "../dates.js";
 import { ConflictError } from "../errors.js";
 import { type Actor, type EntryView, writeDraft } from "../ledger/index.js";
@@ -18,6 +18,9 @@ import { dedicatedFundsLines, dedicatedFundsTable, type DedicatedFundsRow, type 
 import { ensureReprises, toFundsInput, validated } from "./grants.js";
 import { readAllGrants, readYearEndMarks, yearEndItem, type YearEndMark } from "./store.js";
 import { nowIso } from "../clock.js";
+
+/** Another posting of the same year moved the grant's year-end mark first: its entry stands. */
+class PostedMeanwhile extends Error {}
 
 const isPosted = (row: DedicatedFundsRow, mark: YearEndMark | undefined) => mark !== undefined && mark.new === row.new && mark.used === row.used;
 
@@ -73,23 +76,19 @@ export async function postDedicatedFunds(db: Db, year: number, actor?: Actor) {
       postedAt: nowIso(),
     };
     const lines = dedicatedFundsLines(row, mark ?? { new: 0, used: 0 });
+    const work = () => new UnitOfWork().add(yearEndItem(next, mark?.version ?? 0)).failsWith("year-end", () => new PostedMeanwhile());
     try {
       if (!lines.length) {
-        await transact(db, [yearEndItem(next, mark?.version ?? 0)]);
+        await work().commit(db);
         continue;
       }
       next.entryIds.push(entryId);
       const label = `Fonds dédiés ${year} : ${row.funderName}, ${row.title}`.slice(0, 200);
-      const { existed } = await writeDraft(
-        db,
-        { journal: "OD", date, label, pieceRef: `FD-${year}`, lines },
-        { id: entryId, actor, owner: "grants", extraItems: [yearEndItem(next, mark?.version ?? 0)] },
-      );
+      await writeDraft(db, { journal: "OD", date, label, pieceRef: `FD-${year}`, lines }, { id: entryId, actor, owner: "grants", work: work() });
       entries.push(await validated(db, entryId));
-      void existed;
     } catch (err) {
       // Another posting of the same year won the race for this grant: its entry stands.
-      if (err instanceof TransactionFailed && err.has("year-end")) continue;
+      if (err instanceof PostedMeanwhile) continue;
       throw err;
     }
   }

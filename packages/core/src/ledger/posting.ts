@@ -9,6 +9,7 @@
  */
 import { randomUUID } from "node:crypto";
 import type { NamedItem } from "../db/store.js";
+import type { UnitOfWork } from "../db/unit-of-work.js";
 import type { Db } from "../db/client.js";
 import { fiscalYearOf, isCalendarDate, parisDate } from "../dates.js";
 import { ConflictError, NotFoundError, ValidationError, type FieldError } from "../errors.js";
@@ -107,6 +108,11 @@ export interface DraftOptions {
   id?: string;
   /** More writes that must happen with the entry or not at all (a donation record…), each named. */
   extraItems?: NamedItem[];
+  /**
+   * The caller's write intents, as a unit of work, written with the entry or not at all; a failed
+   * condition of one of them is thrown as the error the work declares for it (`failsWith`, `orFails`).
+   */
+  work?: UnitOfWork;
   /** Who asks (token subject and role) and the request id: kept on the entry, outside its hash. */
   actor?: Actor;
   /** The domain writing the entry with records of its own: the entry is then not reversed by hand. */
@@ -151,7 +157,7 @@ export async function writeDraft(db: Db, input: DraftInput, opts: DraftOptions =
     ...(opts.owner ? { owner: opts.owner } : {}),
     ...(input.reversalOf ? { reversalOf: input.reversalOf } : {}),
   };
-  const outcome = await appendDraft(db, entry, { system: opts.system, idempotency: opts.idempotency, extraItems: opts.extraItems });
+  const outcome = await appendDraft(db, entry, { system: opts.system, idempotency: opts.idempotency, extraItems: opts.extraItems, work: opts.work });
   if (outcome.written) return { id, existed: false };
   switch (outcome.refusal) {
     case "books-closed":

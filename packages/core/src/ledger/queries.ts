@@ -1,20 +1,27 @@
 /**
  * Reading the ledger. The trial balance reads the monthly balance items (accounts × months), never
  * the entries; the general ledger pages through one account's lines; the integrity check walks the
- * chain of validated entries. Listing cursors are signed (db/cursor.ts): a forged one is a 400.
+ * chain of validated entries. Listing cursors are signed (the store's, db/cursor.ts): a forged one is a 400.
  */
 import type { Db } from "../db/client.js";
-import { decodeCursor, encodeCursor } from "../db/cursor.js";
 import { fiscalYearBounds, fiscalYearOf, parisDate } from "../dates.js";
 import { ValidationError } from "../errors.js";
 import { loadChart } from "./accounts.js";
 import { JOURNAL_CODES, type JournalCode } from "./journals.js";
 import { entryHash, entryRef, entryView, GENESIS_HASH, type EntryView } from "./model.js";
-import { chainPages, readAccountLines, readBalances, readChainHead, readEntries, readJournalIds, readYears, type ResumeKey } from "./store.js";
+import {
+  chainPages,
+  entriesCursor,
+  generalLedgerCursor,
+  readAccountLines,
+  readBalances,
+  readChainHead,
+  readEntries,
+  readJournalIds,
+  readYears,
+  type EntriesCursor,
+} from "./store.js";
 import { now } from "../clock.js";
-
-const ENTRIES_CURSOR = "ledger.entries";
-const GENERAL_LEDGER_CURSOR = "ledger.general-ledger";
 
 // ---------------------------------------------------------------- years
 
@@ -75,7 +82,7 @@ export async function trialBalance(db: Db, year: number, opts: { closing?: "incl
 
 /** One account's lines in date order with the running balance, a page at a time. */
 export async function generalLedger(db: Db, q: { year: number; account: string; limit: number; cursor?: string }) {
-  const c = decodeCursor<{ y: number; a: string; k: ResumeKey; b: number }>(q.cursor, GENERAL_LEDGER_CURSOR);
+  const c = generalLedgerCursor.read(q.cursor);
   if (c && (c.y !== q.year || c.a !== q.account)) throw new ValidationError([{ path: "cursor", message: "belongs to another year or account" }]);
   const [page, chart] = await Promise.all([readAccountLines(db, { year: q.year, account: q.account, limit: q.limit, start: c?.k }), loadChart(db)]);
   let balance = c?.b ?? 0;
@@ -100,19 +107,11 @@ export async function generalLedger(db: Db, q: { year: number; account: string; 
     account: q.account,
     label: chart.label(q.account),
     items,
-    nextCursor: page.next ? encodeCursor({ y: q.year, a: q.account, k: page.next, b: balance }, GENERAL_LEDGER_CURSOR) : null,
+    nextCursor: page.next ? generalLedgerCursor.write({ y: q.year, a: q.account, k: page.next, b: balance }) : null,
   };
 }
 
 // ---------------------------------------------------------------- entries
-
-interface EntriesCursor {
-  /** The filters the cursor was given for: a cursor is not replayed with others. */
-  f: string;
-  y: number;
-  j: number;
-  k?: ResumeKey;
-}
 
 /**
  * Validated entries between two dates (default: the current fiscal year), optionally of one
@@ -127,7 +126,7 @@ export async function listEntries(
   const to = q.to ?? fiscalYearBounds(fiscalYearOf(from)).end;
   if (from > to) throw new ValidationError([{ path: "from", message: "must not be after `to`" }]);
   const filters = JSON.stringify([from, to, q.journal ?? null, q.account ?? null]);
-  const c = decodeCursor<EntriesCursor>(q.cursor, ENTRIES_CURSOR);
+  const c = entriesCursor.read(q.cursor);
   if (c && c.f !== filters) throw new ValidationError([{ path: "cursor", message: "was given for other filters" }]);
   const lastYear = fiscalYearOf(to);
   const journals = q.journal ? [q.journal] : JOURNAL_CODES;
@@ -159,7 +158,7 @@ export async function listEntries(
     }
   }
   const more = y <= lastYear;
-  return { items, nextCursor: more ? encodeCursor({ f: filters, y, j, ...(start ? { k: start } : {}) } satisfies EntriesCursor, ENTRIES_CURSOR) : null };
+  return { items, nextCursor: more ? entriesCursor.write({ f: filters, y, j, ...(start ? { k: start } : {}) } satisfies EntriesCursor) : null };
 }
 
 // ---------------------------------------------------------------- integrity

@@ -10,7 +10,6 @@
  */
 import { randomUUID } from "node:crypto";
 import type { Db } from "../db/client.js";
-import { LIMITS, TransactionFailed } from "../db/store.js";
 import { parisDate } from "../dates.js";
 import { SYSTEM_JOURNALS } from "./journals.js";
 import { entryHash, type Entry } from "./model.js";
@@ -18,6 +17,7 @@ import {
   commitBatch,
   counterId,
   holdLease,
+  MAX_BATCH_ITEMS,
   pendingDraftIds,
   planItemCount,
   readChainHead,
@@ -40,7 +40,7 @@ const bucketOf = (e: Entry) => (e.journal === "CL" ? "CL" : e.date.slice(5, 7));
  * are rejected, and the balance, counter, year and head updates — in draft order, stopping before
  * the transaction would pass DynamoDB's item limit.
  */
-export function planBatch(drafts: readonly Entry[], state: SequencerState, validDate: string, maxItems: number = LIMITS.transactItems): BatchPlan {
+export function planBatch(drafts: readonly Entry[], state: SequencerState, validDate: string, maxItems: number = MAX_BATCH_ITEMS): BatchPlan {
   let seq = state.head.seq;
   let prevHash = state.head.hash;
   const validated: Entry[] = [];
@@ -109,8 +109,11 @@ export function planBatch(drafts: readonly Entry[], state: SequencerState, valid
   };
 }
 
-/** Validates one batch of drafts (in the given order) in one transaction. Returns the entries settled. */
-async function validateBatch(db: Db, ids: string[]): Promise<Entry[]> {
+/**
+ * Validates one batch of drafts (in the given order) in one transaction. Returns the entries settled,
+ * or undefined when something moved since the batch was read (nothing written).
+ */
+async function validateBatch(db: Db, ids: string[]): Promise<Entry[] | undefined> {
   const drafts = (await readEntries(db, ids)).filter((e) => e.status === "draft");
   if (!drafts.length) return [];
   const years = [...new Set(drafts.map((d) => d.year))];
@@ -118,7 +121,7 @@ async function validateBatch(db: Db, ids: string[]): Promise<Entry[]> {
   const state = await readSequencerState(db, years, counters);
   const plan = planBatch(drafts, state, parisDate(now()));
   if (!plan.validated.length && !plan.rejected.length) return [];
-  await commitBatch(db, plan);
+  if (!(await commitBatch(db, plan))) return undefined;
   const rejected = new Map(plan.rejected.map((r) => [r.id, r.reason]));
   return [...plan.validated, ...drafts.filter((d) => rejected.has(d.id)).map((d): Entry => ({ ...d, status: "rejected", rejection: rejected.get(d.id)! }))];
 }
@@ -136,14 +139,12 @@ export async function drain(db: Db): Promise<Map<string, Entry>> {
     for (let round = 0; round < 1000; round++) {
       const ids = await pendingDraftIds(db, PENDING_PAGE);
       if (!ids.length) break;
-      try {
-        const batch = await validateBatch(db, ids);
+      const batch = await validateBatch(db, ids);
+      // Something moved since the batch was read (a year sealed, a counter): read again.
+      if (batch) {
         // Nothing settled: the index still lists drafts validated a moment ago; they will be gone.
         if (!batch.length) break;
         for (const e of batch) settled.set(e.id, e);
-      } catch (err) {
-        // Something moved since the batch was read (a year sealed, a counter): read again.
-        if (!(err instanceof TransactionFailed)) throw err;
       }
       if (!(await holdLease(db, owner, "renew", LEASE_MS))) return settled;
     }

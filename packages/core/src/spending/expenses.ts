@@ -8,8 +8,7 @@
  * ConflictError (closed year, more spent on a grant than it awards, idempotency key reused).
  */
 import type { Db } from "../db/client.js";
-import { decodeCursor, encodeCursor } from "../db/cursor.js";
-import { staleItem, TransactionFailed, withConflictRetry, type NamedItem } from "../db/store.js";
+import { decideAgain, UnitOfWork } from "../db/unit-of-work.js";
 import { fiscalYearOf } from "../dates.js";
 import { ConflictError, NotFoundError, ValidationError } from "../errors.js";
 import { accountExists, writeDraft, type Actor, type EntryView, type Idempotency, type Line } from "../ledger/index.js";
@@ -17,6 +16,9 @@ import { auxNumber, BANK, CASH, funderTotalsItem, grantTotalsItem, idempotentEnt
 import type { ExpenseInput } from "./schemas.js";
 import { expensePaidItem, listExpensePage, listGrantExpensePage, newExpenseItem, readExpense, type Expense } from "./store.js";
 import { nowIso } from "../clock.js";
+
+/** The expense already names its payment entry (a retry, or a concurrent twin wrote it). */
+class AlreadyPaid extends Error {}
 
 const purchaseId = (expenseId: string) => `${expenseId}-ha`;
 const paymentId = (expenseId: string) => `${expenseId}-rg`;
@@ -60,9 +62,9 @@ export async function createExpense(db: Db, input: ExpenseInput, idem?: Idempote
   ];
 
   // Another payment or expense moved the grant since it was read ("grant" failed): read it again and re-check.
-  return withConflictRetry(
+  return decideAgain(
     async () => {
-      const extraItems: NamedItem[] = [newExpenseItem(expense)];
+      const work = new UnitOfWork().add(newExpenseItem(expense));
       if (input.grantId) {
         const g = await readGrant(db, input.grantId);
         if (!g) throw new NotFoundError(`No grant ${input.grantId}.`);
@@ -75,20 +77,17 @@ export async function createExpense(db: Db, input: ExpenseInput, idem?: Idempote
               left,
             },
           );
-        extraItems.push(
-          grantTotalsItem(g.id, { year, spent: input.amount }, { version: g.version }),
-          funderTotalsItem(g.funderId, { year, spent: input.amount }),
-        );
+        work.add(grantTotalsItem(g.id, { year, spent: input.amount }, { version: g.version }), funderTotalsItem(g.funderId, { year, spent: input.amount }));
       }
       const { existed } = await writeDraft(
         db,
         { journal: "HA", date: input.date, label: `${input.supplier} : ${input.label}`.slice(0, 200), pieceRef: input.pieceRef, lines },
-        { id: purchaseId(id), idempotency: idem, actor, extraItems, owner: "grants" },
+        { id: purchaseId(id), idempotency: idem, actor, work, owner: "grants" },
       );
       if (existed && idem && !(await readExpense(db, id))) throw new ConflictError("This Idempotency-Key was already used for another operation.");
       return finish(db, id, actor);
     },
-    { attempts: 11, retryIf: staleItem("grant") },
+    { attempts: 11, stale: ["grant"] },
   );
 }
 
@@ -113,10 +112,15 @@ async function finish(db: Db, id: string, actor?: Actor) {
           { account, debit: 0, credit: e.amount, label },
         ],
       },
-      { id: paymentId(id), actor, owner: "grants", extraItems: [expensePaidItem(id, paymentId(id))] },
+      {
+        id: paymentId(id),
+        actor,
+        owner: "grants",
+        work: new UnitOfWork().add(expensePaidItem(id, paymentId(id))).failsWith("expense-paid", () => new AlreadyPaid()),
+      },
     ).catch((err) => {
       // Written already (a retry), or the expense already names it: nothing more to write.
-      if (err instanceof TransactionFailed && err.has("expense-paid")) return;
+      if (err instanceof AlreadyPaid) return;
       throw err;
     });
     entries.push(await validated(db, paymentId(id)));
@@ -132,15 +136,13 @@ export async function getExpense(db: Db, id: string) {
 
 /** `GET /v1/expenses?year=`: the year's expenses in date order, a page at a time. */
 export async function listExpenses(db: Db, q: { year: number; limit: number; cursor?: string }) {
-  const start = decodeCursor<Record<string, unknown>>(q.cursor, `expenses-${q.year}`);
-  const page = await listExpensePage(db, q.year, q.limit, start);
-  return { items: page.items.map(expenseView), nextCursor: page.lastKey ? encodeCursor(page.lastKey, `expenses-${q.year}`) : null };
+  const page = await listExpensePage(db, q.year, q.limit, q.cursor);
+  return { items: page.items.map(expenseView), nextCursor: page.nextCursor };
 }
 
 /** `GET /v1/grants/{id}/expenses`: what was spent on a grant, in date order (the funder's compte d'emploi). */
 export async function listGrantExpenses(db: Db, grantId: string, q: { limit: number; cursor?: string }) {
   if (!(await readGrant(db, grantId))) throw new NotFoundError(`No grant ${grantId}.`);
-  const purpose = `grant-expenses-${grantId}`;
-  const page = await listGrantExpensePage(db, grantId, q.limit, decodeCursor<Record<string, unknown>>(q.cursor, purpose));
-  return { items: page.items.map(expenseView), nextCursor: page.lastKey ? encodeCursor(page.lastKey, purpose) : null };
+  const page = await listGrantExpensePage(db, grantId, q.limit, q.cursor);
+  return { items: page.items.map(expenseView), nextCursor: page.nextCursor };
 }

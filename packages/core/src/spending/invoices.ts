@@ -14,7 +14,7 @@
  */
 import { randomUUID } from "node:crypto";
 import type { Db } from "../db/client.js";
-import { transact, TransactionFailed } from "../db/store.js";
+import { UnitOfWork } from "../db/unit-of-work.js";
 import { ConflictError, NotFoundError, PayloadTooLargeError, UnsupportedMediaTypeError, ValidationError } from "../errors.js";
 import { getObject, headObject, presignGet, presignPut, putObject } from "../files/index.js";
 import { expenseFileItem, readExpense, readIssuedUpload, saveIssuedUpload, type InvoiceFile } from "./store.js";
@@ -46,10 +46,9 @@ function check(bytes: Uint8Array): keyof typeof EXT {
 }
 
 async function record(db: Db, expenseId: string, file: InvoiceFile) {
-  try {
-    await transact(db, [expenseFileItem(expenseId, file)]);
-  } catch (err) {
-    if (!(err instanceof TransactionFailed) || !err.has("expense-file")) throw err;
+  const refused = await new UnitOfWork().add(expenseFileItem(expenseId, file)).tryCommit(db);
+  if (refused) {
+    if (!refused.has("expense-file")) throw refused;
     const e = await readExpense(db, expenseId);
     if (!e) throw new NotFoundError(`No expense ${expenseId}.`);
     if (e.file?.sha256 !== file.sha256)

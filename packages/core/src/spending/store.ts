@@ -9,6 +9,7 @@
  * | issued upload | `EXPENSE#<id>` | `UPLOAD#<key>` | | | (expires with `ttl`) |
  */
 import type { Db } from "../db/client.js";
+import { decodeCursor, encodeCursor } from "../db/cursor.js";
 import { getItem, putItem, queryPage, type Item, type NamedItem } from "../db/store.js";
 
 export const spendingKeys = {
@@ -93,7 +94,10 @@ export async function readExpense(db: Db, id: string): Promise<Expense | undefin
   return item ? (strip(item) as unknown as Expense) : undefined;
 }
 
-export async function listExpensePage(db: Db, year: number, limit: number, start?: Record<string, unknown>) {
+/** A year's expenses in date order, a page at a time; the cursor is signed for the year's listing (a forged one is a 400). */
+export async function listExpensePage(db: Db, year: number, limit: number, cursor?: string) {
+  const purpose = `expenses-${year}`;
+  const start = decodeCursor<Record<string, unknown>>(cursor, purpose);
   const page = await queryPage(db, {
     IndexName: "gsi1",
     KeyConditionExpression: "gsi1pk = :p",
@@ -101,11 +105,13 @@ export async function listExpensePage(db: Db, year: number, limit: number, start
     Limit: limit,
     ...(start ? { ExclusiveStartKey: start } : {}),
   });
-  return { items: page.items.map((i) => strip(i) as unknown as Expense), lastKey: page.lastKey };
+  return { items: page.items.map((i) => strip(i) as unknown as Expense), nextCursor: page.lastKey ? encodeCursor(page.lastKey, purpose) : null };
 }
 
-/** A grant's expenses in date order, a page at a time. */
-export async function listGrantExpensePage(db: Db, grantId: string, limit: number, start?: Record<string, unknown>) {
+/** A grant's expenses in date order, a page at a time (the cursor signed for the grant's listing). */
+export async function listGrantExpensePage(db: Db, grantId: string, limit: number, cursor?: string) {
+  const purpose = `grant-expenses-${grantId}`;
+  const start = decodeCursor<Record<string, unknown>>(cursor, purpose);
   const page = await queryPage(db, {
     IndexName: "gsi2",
     KeyConditionExpression: "gsi2pk = :p",
@@ -113,7 +119,7 @@ export async function listGrantExpensePage(db: Db, grantId: string, limit: numbe
     Limit: limit,
     ...(start ? { ExclusiveStartKey: start } : {}),
   });
-  return { items: page.items.map((i) => strip(i) as unknown as Expense), lastKey: page.lastKey };
+  return { items: page.items.map((i) => strip(i) as unknown as Expense), nextCursor: page.lastKey ? encodeCursor(page.lastKey, purpose) : null };
 }
 
 /** Records the invoice file of an expense, once: a second, different file is refused by the condition. */

@@ -1,5 +1,6 @@
 /** The ledger's storage — Balances per account and month, account lines, journals. */
 import type { Db } from "../../db/client.js";
+import { listingCursor } from "../../db/cursor.js";
 import { getItem, queryAll, queryPage } from "../../db/store.js";
 import { keys } from "../keys.js";
 import type { Entry } from "../model.js";
@@ -37,6 +38,19 @@ export interface LineRecord {
 }
 
 export type ResumeKey = Record<string, unknown>;
+
+/** A general ledger page's cursor: the year and account it was given for, the resume key, the running balance so far. */
+export const generalLedgerCursor = listingCursor<{ y: number; a: string; k: ResumeKey; b: number }>("ledger.general-ledger");
+
+export interface EntriesCursor {
+  /** The filters the cursor was given for: a cursor is not replayed with others. */
+  f: string;
+  y: number;
+  j: number;
+  k?: ResumeKey;
+}
+/** A page of entries' cursor (signed, db/cursor.ts): a forged one is a 400. */
+export const entriesCursor = listingCursor<EntriesCursor>("ledger.entries");
 
 /** One page of an account's lines in date order, optionally between two dates. */
 export async function readAccountLines(

@@ -1,7 +1,7 @@
 /** The ledger's storage — The sequencer: its lease, the pending drafts, its state, and the batch that validates drafts into the hash chain. */
 import type { Db } from "../../db/client.js";
 import { conditional, rangePages } from "./shared.js";
-import { batchGet, getItem, queryPage, queryPages, transact, type Item, type NamedItem } from "../../db/store.js";
+import { batchGet, getItem, LIMITS, queryPage, queryPages, transact, TransactionFailed, type Item, type NamedItem } from "../../db/store.js";
 import { keys, pad } from "../keys.js";
 import { GENESIS_HASH, type Entry, type Line } from "../model.js";
 import { nowMs } from "../../clock.js";
@@ -235,15 +235,25 @@ function headItem(plan: BatchPlan, items: NamedItem[]): void {
     });
 }
 
+/** The most items a batch's transaction may hold (DynamoDB's limit). */
+export const MAX_BATCH_ITEMS: number = LIMITS.transactItems;
+
 /**
  * Writes a batch in one transaction: each entry's number, hash and place in the chain, its account
- * lines, the balances, the counters, the years and the chain head. Throws `TransactionFailed` when
- * anything moved since it was read (another sequencer, a year sealed): the caller reads again.
+ * lines, the balances, the counters, the years and the chain head. Answers false (nothing written)
+ * when the transaction was cancelled, anything having moved since it was read (another sequencer, a
+ * year sealed): the caller reads again.
  */
-export async function commitBatch(db: Db, plan: BatchPlan): Promise<void> {
+export async function commitBatch(db: Db, plan: BatchPlan): Promise<boolean> {
   const items: NamedItem[] = [];
   for (const add of [rejectedItems, validatedItems, balanceItems, counterItems, yearItems, headItem]) add(plan, items);
-  await transact(db, items);
+  try {
+    await transact(db, items);
+    return true;
+  } catch (err) {
+    if (err instanceof TransactionFailed) return false;
+    throw err;
+  }
 }
 
 /** The chain head: how many entries are validated and the last hash. */

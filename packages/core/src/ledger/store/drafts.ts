@@ -1,6 +1,7 @@
 /** The ledger's storage — Drafts: an entry written as a draft with its idempotency marker and closed-year check, in one transaction. */
 import type { Db } from "../../db/client.js";
 import { getItem, transact, TransactionFailed, withConflictRetry, type NamedItem } from "../../db/store.js";
+import type { UnitOfWork } from "../../db/unit-of-work.js";
 import { keys } from "../keys.js";
 import type { Entry } from "../model.js";
 import { nowIso } from "../../clock.js";
@@ -15,7 +16,7 @@ export interface IdempotencyRecord {
 /** Why a draft was not written. */
 export type DraftRefusal = "books-closed" | "year-closed" | "entry-exists" | "idempotency-used" | "already-reversed";
 
-type DraftOptions = { system?: boolean; idempotency?: IdempotencyRecord; extraItems?: readonly NamedItem[] };
+type DraftOptions = { system?: boolean; idempotency?: IdempotencyRecord; extraItems?: readonly NamedItem[]; work?: UnitOfWork };
 
 /** The items of a draft's transaction: the closed-year checks, the entry, its idempotency marker, its reversal marker. */
 function draftItems(entry: Entry, opts: DraftOptions): NamedItem[] {
@@ -81,7 +82,7 @@ function draftItems(entry: Entry, opts: DraftOptions): NamedItem[] {
         },
       },
     });
-  return [...items, ...(opts.extraItems ?? [])];
+  return [...items, ...(opts.extraItems ?? []), ...(opts.work?.items ?? [])];
 }
 
 /** Which of the draft's own conditions refused it (undefined: another item's, the caller's to decode). */
@@ -102,7 +103,8 @@ function refusalOf(err: TransactionFailed): DraftRefusal | undefined {
 /**
  * Writes a draft entry in one transaction with: the check that its year is open (and not before
  * the last closed year), its idempotency marker, its reversal marker, and the caller's own items.
- * A lost race (transaction conflict) is retried; a failed condition is answered as a refusal.
+ * A lost race (transaction conflict) is retried; a failed condition is answered as a refusal, and
+ * one of the caller's unit of work is thrown as the error it declared.
  */
 export async function appendDraft(db: Db, entry: Entry, opts: DraftOptions): Promise<{ written: true } | { written: false; refusal: DraftRefusal }> {
   const items = draftItems(entry, opts);
@@ -112,7 +114,7 @@ export async function appendDraft(db: Db, entry: Entry, opts: DraftOptions): Pro
   } catch (err) {
     if (!(err instanceof TransactionFailed)) throw err;
     const refusal = refusalOf(err);
-    if (!refusal) throw err;
+    if (!refusal) throw opts.work?.failureOf(err) ?? err;
     return { written: false, refusal };
   }
 }
