@@ -119,8 +119,22 @@ describe("the year shown", () => {
     await page.getByText(`Mouvements ${thisYear}`).first().waitFor();
     await shot(page, "volunteer-dashboard-1280");
 
-    // Picking another year shows that year's loading state, never last year's table meanwhile.
+    // Picking another year shows that year's loading state, never the other year's figures meanwhile.
+    let release = () => {};
+    const held = new Promise<void>((r) => (release = r));
+    const lastYear = (url: URL) => url.pathname.endsWith("/v1/ledger/trial-balance") && url.searchParams.get("year") === String(thisYear - 1);
+    await page.route(lastYear, async (route) => {
+      await held;
+      await route.fallback();
+    });
     await page.getByLabel("Exercice").selectOption(String(thisYear - 1));
+    await page
+      .getByRole("status")
+      .filter({ hasText: `Chargement de ${thisYear - 1}` })
+      .waitFor();
+    expect(await page.getByTestId("kpi-bank").count()).toBe(0);
+    release();
+    await page.unroute(lastYear);
     await poll(async () => (await page.getByTestId("kpi-bank").textContent())?.replace(/\s/g, " ")).toBe("1 000,00 €");
     await page
       .getByText(`Solde au 31 décembre ${thisYear - 1}`)
@@ -325,6 +339,8 @@ describe("every screen changed, at 1280×800 and 390×844", () => {
       ] as const) {
         await go(page, hash, heading);
         expect(await page.locator("body").innerText(), hash).not.toMatch(ENGLISH);
+        // Nothing widens the page past the screen (a wide table scrolls in its own box).
+        expect(await page.evaluate<number>("document.documentElement.scrollWidth"), hash).toBeLessThanOrEqual(w);
         if (hash === "depenses") {
           await page.getByRole("button", { name: "Nouvelle dépense" }).click();
           await page.getByLabel("Compte de charge").fill("frais");

@@ -117,6 +117,11 @@ function CognitoSignIn({ error }: { error?: unknown }) {
  */
 const RETURN_KEY = "console.return";
 
+/** Signing out on purpose leaves no typed draft behind in the tab. */
+function forgetDrafts(): void {
+  for (const k of Object.keys(sessionStorage)) if (k.startsWith("console.draft.")) sessionStorage.removeItem(k);
+}
+
 function Reconnect({ config, onDone }: { config: ConsoleConfig; onDone: () => void }) {
   const dialog = useRef<HTMLDialogElement>(null);
   const [error, setError] = useState<unknown>();
@@ -181,7 +186,7 @@ function App({ config, initialError }: { config: ConsoleConfig; initialError?: u
     return () => removeEventListener(SIGNED_OUT_EVENT, onSignedOut);
   }, []);
   if (state === "in")
-    return html`<${Shell} onSignOut=${() => (signOut(), setExpired(false), setState("out"))} />
+    return html`<${Shell} onSignOut=${() => (forgetDrafts(), signOut(), setExpired(false), setState("out"))} />
       ${expired ? html`<${Reconnect} config=${config} onDone=${() => setExpired(false)} />` : null}`;
   if (state === "loading") return html`<p class="boot" role="status">Connexion…</p>`;
   return config.auth === "local" ? html`<${LocalSignIn} config=${config} onDone=${enter} initialError=${error} />` : html`<${CognitoSignIn} error=${error} />`;

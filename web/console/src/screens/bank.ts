@@ -501,7 +501,7 @@ function StripeBalance() {
         </table>
         <div class="grid2">
           <section class="card"><h2>Prélevé par Stripe, à comptabiliser</h2>${list(s.toBook)}</section>
-          <section class="card"><h2>En attente d'un webhook</h2>${list(s.awaitingWebhook)}</section>
+          <section class="card"><h2>En attente de l'avis de Stripe</h2>${list(s.awaitingWebhook)}</section>
         </div>`
         : html`<${Loading} />`
     }`;

@@ -1,0 +1,102 @@
+/**
+ * The console's words and rules that need no browser: the API's problems in French with what to do
+ * next, the fiscal year of a date, accounts found by their names, the supplier's usual account,
+ * duplicates.
+ */
+import { describe, expect, it } from "vitest";
+import { fieldName, frenchProblem, frenchSentence } from "../web/console/src/problems.js";
+import { duplicatesOf, fiscalYearEnd, fiscalYearOf, searchAccounts, usualAccount } from "../web/console/src/query.js";
+
+describe("problems in French", () => {
+  it("names the problem, the bad fields as the form labels them, and what to do next", () => {
+    const p = frenchProblem({
+      type: "/problems/validation",
+      title: "Invalid request",
+      status: 400,
+      detail: "2 champs à corriger",
+      errors: [
+        { path: "account", message: "6236 is not a charge account (class 6) of the chart" },
+        { path: "lines.1.debit", message: "un montant positif" },
+      ],
+    });
+    expect(p.title).toBe("Saisie à corriger");
+    expect(p.fields).toEqual([
+      { field: "Compte", message: "6236 n'est pas un compte de charge du plan comptable : choisissez-le dans la liste." },
+      { field: "Ligne 2 : Débit", message: "un montant positif" },
+    ]);
+    expect(p.next).toMatch(/Corrigez/);
+    expect(p.retryable).toBe(false);
+  });
+
+  it("bug: 'Entry … is corrected there' showed through in English on a reversal refused", () => {
+    const p = frenchProblem({
+      type: "/problems/conflict",
+      title: "Conflict",
+      status: 409,
+      detail:
+        "Entry 01J was written by the grants and expenses with records of its own (totals, fonds dédiés, lettrage); it is corrected there, not reversed by hand.",
+    });
+    expect(p.detail).toMatch(/^Cette écriture vient des subventions et dépenses/);
+    expect(JSON.stringify(p)).not.toMatch(/corrected there/);
+  });
+
+  it("keeps an unknown English detail out of the message, as a technical detail; a 500 gives its request id and may be retried", () => {
+    const unknown = frenchProblem({ title: "Conflict", status: 409, detail: "The grant is not in a state that allows this." });
+    expect(unknown.detail).toBeUndefined();
+    expect(unknown.technical).toBe("The grant is not in a state that allows this.");
+    const internal = frenchProblem({
+      type: "/problems/internal",
+      title: "Internal error",
+      status: 500,
+      detail: "Something went wrong; quote request abc-1 to the maintainers.",
+    });
+    expect(internal).toMatchObject({ title: "Erreur du serveur", technical: "Référence : abc-1", retryable: true });
+    expect(internal.detail).toBeUndefined();
+  });
+
+  it("leaves French as it is and names unknown paths by their last part", () => {
+    expect(frenchSentence("L'IBAN n'est pas valide")).toBe("L'IBAN n'est pas valide");
+    expect(fieldName("paid.date")).toBe("Payée le");
+    expect(fieldName("installments.0.amount")).toBe("Échéance 1 : Montant");
+  });
+});
+
+describe("the fiscal year", () => {
+  it("is named after the calendar year of its first day", () => {
+    expect(fiscalYearOf("2026-12-02", 1)).toBe(2026);
+    expect(fiscalYearOf("2026-08-31", 9)).toBe(2025);
+    expect(fiscalYearOf("2026-09-01", 9)).toBe(2026);
+    expect(fiscalYearEnd(2026, 1)).toBe("2026-12-31");
+    expect(fiscalYearEnd(2025, 9)).toBe("2026-08-31");
+    expect(fiscalYearEnd(2023, 3)).toBe("2024-02-29");
+  });
+});
+
+describe("accounts by their names", () => {
+  const chart = [
+    { number: "6064", label: "Fournitures administratives" },
+    { number: "6226", label: "Honoraires" },
+    { number: "626", label: "Frais postaux et de télécommunications" },
+    { number: "627", label: "Services bancaires et assimilés" },
+  ];
+  it("finds by words of the label (accents ignored), everyday words or the number's start, the most used first", () => {
+    expect(searchAccounts(chart, "hono").map((a) => a.number)).toEqual(["6226"]);
+    expect(searchAccounts(chart, "télécom").map((a) => a.number)).toEqual(["626"]);
+    expect(searchAccounts(chart, "frais bancaires").map((a) => a.number)).toEqual(["627"]);
+    expect(searchAccounts(chart, "62").map((a) => a.number)).toEqual(["6226", "626", "627"]);
+    expect(searchAccounts(chart, "", { "627": 5, "6226": 9 }).map((a) => a.number)).toEqual(["6226", "627", "6064", "626"]);
+  });
+
+  it("remembers a supplier's usual account and finds the same invoice twice", () => {
+    const past = [
+      { supplier: "Cabinet Martin", account: "6226", date: "2026-01-10", amount: 48000 },
+      { supplier: "cabinet  martin ", account: "6226", date: "2026-03-10", amount: 12000 },
+      { supplier: "Cabinet Martin", account: "622", date: "2026-05-10", amount: 9000 },
+    ];
+    expect(usualAccount(past, "CABINET MARTIN")).toBe("6226");
+    expect(usualAccount(past, "Autre")).toBeUndefined();
+    expect(duplicatesOf(past, { supplier: "Cabinet Martin", amount: 48000, date: "2026-01-10" })).toHaveLength(1);
+    expect(duplicatesOf(past, { supplier: "Cabinet Martin", amount: 48000, date: "2026-01-11" })).toHaveLength(0);
+    expect(duplicatesOf(past, { supplier: "Cabinet Martin", amount: null, date: "2026-01-10" })).toHaveLength(0);
+  });
+});
