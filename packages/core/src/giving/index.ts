@@ -15,6 +15,7 @@ export {
   offeredPeriods,
   periodOf,
   publicMemberships,
+  publicTiers,
   reminderDue,
   validityOf,
 } from "./memberships.js";

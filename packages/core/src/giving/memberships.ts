@@ -149,3 +149,22 @@ export function publicMemberships(tiers: readonly { id: string; label: string; a
     };
   });
 }
+
+/**
+ * `GET /v1/public/membership-tiers`: each tier offered with its period and, flat, the dates a
+ * payment today covers (`year` for a calendar tier) and from 1 November `next` (`year`, dates).
+ */
+export function publicTiers(tiers: readonly { id: string; label: string; amount: number; period: string; receipt: boolean }[], today: string) {
+  return publicMemberships(tiers, today).map((m) => ({
+    id: m.tierId,
+    label: m.label,
+    amount: m.amount,
+    period: m.period,
+    periodLabel: m.periodLabel,
+    receipt: m.receipt,
+    ...(m.current.membershipYear ? { year: m.current.membershipYear } : {}),
+    validFrom: m.current.validFrom,
+    validUntil: m.current.validUntil,
+    ...(m.next ? { next: { year: m.next.membershipYear, validFrom: m.next.validFrom, validUntil: m.next.validUntil } } : {}),
+  }));
+}

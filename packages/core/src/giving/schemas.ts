@@ -59,7 +59,23 @@ export type MembershipCheckoutInput = z.output<typeof MembershipCheckoutInput>;
 
 export const CheckoutSchema = z.object({ sessionId: z.string(), url: z.string() }).meta({ id: "Checkout" });
 export const TiersSchema = z.object({
-  tiers: z.array(z.object({ id: z.string(), label: z.string(), amount: z.number().int(), period: z.enum(["calendar_year", "rolling_12_months"]) })),
+  tiers: z.array(
+    z.object({
+      id: z.string(),
+      label: z.string(),
+      amount: z.number().int(),
+      period: z.enum(["calendar_year", "rolling_12_months"]),
+      periodLabel: z.string().optional().describe("the period in French"),
+      receipt: z.boolean().optional().describe("the fee gives a tax receipt"),
+      year: z.number().int().optional().describe("calendar-year tiers: the year a payment today is for"),
+      validFrom: z.string().optional().describe("first day a payment today covers (YYYY-MM-DD)"),
+      validUntil: z.string().optional().describe("last day a payment today covers (YYYY-MM-DD)"),
+      next: z
+        .object({ year: z.number().int(), validFrom: z.string(), validUntil: z.string() })
+        .optional()
+        .describe("calendar-year tiers from 1 November: the next year, offered as a choice (the checkout's membershipYear)"),
+    }),
+  ),
 });
 const PeriodDates = {
   validFrom: z.string().describe("first day covered (YYYY-MM-DD)"),

@@ -15,6 +15,7 @@ import {
   createDonationCheckout,
   createMembershipCheckout,
   publicMemberships,
+  publicTiers,
   loadGivingSettings,
   stripeFromEnv,
 } from "@asso/core/giving";
@@ -47,7 +48,7 @@ async function guarded(captchaToken: string | undefined, run: () => Promise<unkn
 
 const inner = defineGroup("public", {
   // From the settings (section membership-tiers): the active tiers only.
-  membershipTiers: async () => ({ tiers: (await activeTiersOf(dbFromEnv())).map(({ id, label, amount, period }) => ({ id, label, amount, period })) }),
+  membershipTiers: async () => ({ tiers: publicTiers(await activeTiersOf(dbFromEnv()), parisDate(now())) }),
   // The receipts module's own settings: whether receipts are issued, and the rate they certify.
   givingSettings: async () => {
     const db = dbFromEnv();
