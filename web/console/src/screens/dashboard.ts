@@ -5,7 +5,8 @@
  */
 import { get } from "../api.js";
 import { formatDate, formatEuros } from "../money.js";
-import { balanceDate, can, ChartView, html, Loading, longDate, Money, Page, ProblemView, useLoad, useYears, YearSelect } from "../ui.js";
+import { fiscalYearEnd } from "../query.js";
+import { balanceDate, can, fiscalStartMonth, ChartView, html, Loading, longDate, Money, Page, ProblemView, useLoad, useYears, YearSelect } from "../ui.js";
 
 export interface TrialBalance {
   year: number;
@@ -24,9 +25,9 @@ export const incomeBySource = (tb: TrialBalance) =>
     .sort((a, b) => b.amount - a.amount);
 
 /**
- * The cash accounts' balances at the end of `year` (or today): the trial balances of the years
- * since the last closing before it (the year after a closing opens with its à-nouveaux), summed.
- * Entries dated later within the current year are counted too (the API gives balances by year).
+ * The cash accounts' balances at the end of `year`, or today in the current year: the trial
+ * balances of the years since the last closing before it (the year after a closing opens with its
+ * à-nouveaux), summed, less what is already booked on them with a later date this year.
  */
 export async function cashBalances(year: number, thisYear: TrialBalance): Promise<{ bank: number; stripe: number }> {
   const years = (await get<{ items: { year: number; status: string }[] }>("/v1/ledger/years")).items;
@@ -34,7 +35,34 @@ export async function cashBalances(year: number, thisYear: TrialBalance): Promis
   const since = closed.length ? Math.max(...closed) + 1 : Number.NEGATIVE_INFINITY;
   const earlier = years.filter((y) => y.year >= since && y.year < year).map((y) => y.year);
   const tbs = [thisYear, ...(await Promise.all(earlier.map((y) => get<TrialBalance>("/v1/ledger/trial-balance", { year: y }))))];
-  return { bank: tbs.reduce((s, t) => s + balanceOf(t, "512"), 0), stripe: tbs.reduce((s, t) => s + balanceOf(t, "4671"), 0) };
+  const at = balanceDate(year);
+  const end = fiscalYearEnd(year, fiscalStartMonth());
+  const later: Record<string, number> = {};
+  if (at < end) {
+    const next = new Date(Date.UTC(Number(at.slice(0, 4)), Number(at.slice(5, 7)) - 1, Number(at.slice(8, 10)) + 1)).toISOString().slice(0, 10);
+    const cash = thisYear.accounts.filter((a) => (a.account.startsWith("512") || a.account.startsWith("4671")) && (a.debit || a.credit));
+    await Promise.all(
+      cash.map(async (a) => {
+        let cursor: string | undefined;
+        let sum = 0;
+        for (let page = 0; page < 20; page++) {
+          const r = await get<{ items: { status: string; lines: { account: string; debit: number; credit: number }[] }[]; nextCursor: string | null }>(
+            "/v1/ledger/entries",
+            { from: next, to: end, account: a.account, limit: 200, cursor },
+          );
+          for (const e of r.items) if (e.status !== "rejected") for (const l of e.lines) if (l.account === a.account) sum += l.debit - l.credit;
+          if (!r.nextCursor) break;
+          cursor = r.nextCursor;
+        }
+        later[a.account] = sum;
+      }),
+    );
+  }
+  const laterOf = (prefix: string) => Object.entries(later).reduce((s, [k, v]) => s + (k.startsWith(prefix) ? v : 0), 0);
+  return {
+    bank: tbs.reduce((s, t) => s + balanceOf(t, "512"), 0) - laterOf("512"),
+    stripe: tbs.reduce((s, t) => s + balanceOf(t, "4671"), 0) - laterOf("4671"),
+  };
 }
 
 export function Dashboard() {
