@@ -55,6 +55,9 @@ const FIRST_REQUEST: Record<Group, FirstRequest> = {
   bank: { routeKey: "GET /v1/bank/lines", status: 200 },
   reports: { routeKey: "GET /v1/reports/{year}/figures", path: "/v1/reports/2024/figures", params: { year: "2024" }, status: 200 },
   settings: { routeKey: "GET /v1/settings", status: 200 },
+  // No link: the space answers 401 without reading anything.
+  donor: { routeKey: "GET /v1/public/donor/space", status: 401 },
+  mail: { routeKey: "GET /v1/people/{email}/messages", path: "/v1/people/camille%40example.org/messages", params: { email: "camille@example.org" }, status: 200 },
 };
 
 function coldStart(file: string, first: FirstRequest, env: Record<string, string>): number {

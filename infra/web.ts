@@ -33,6 +33,11 @@ export function webRoutes(identity: Identity | undefined = latestIdentity()): Re
     "/merci": file("merci.html"),
     "/style.css": file("style.css"),
     "/app.js": file("app.js"),
+    // The donor's space (a link without an account): CloudFront serves /espace/ as espace/index.html.
+    "/espace/": file("espace/index.html"),
+    "/espace/index.html": file("espace/index.html"),
+    "/espace/espace.js": file("espace/espace.js"),
+    "/espace/espace.css": file("espace/espace.css"),
     "/console": consoleFile("index.html"),
     "/console/": consoleFile("index.html"),
     "/console/index.html": consoleFile("index.html"),

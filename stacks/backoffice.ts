@@ -28,7 +28,7 @@ import { defineConsoleClient, defineStaffPool } from "./constructs/auth.js";
 import { contextOf, isDevStage, originOf } from "./constructs/context.js";
 import { defineFilesBucket, defineTable, filesBucketNameOf } from "./constructs/data.js";
 import { type CustomDomain, defineEdge, deploySiteFiles } from "./constructs/edge.js";
-import { defineMail, MAIL_SENDERS, mailSenderGrant } from "./constructs/mail.js";
+import { connectMailWorker, defineMail, MAIL_INFORMED, MAIL_SENDERS, mailSenderGrant } from "./constructs/mail.js";
 import { defineSecrets } from "./constructs/secrets.js";
 import { defineSchedules } from "./constructs/schedules.js";
 import { functionSettings, SETTINGS, type Settings } from "./settings.js";
@@ -125,10 +125,11 @@ export function defineBackOffice(scope: Construct, props: BackOfficeProps) {
     publicBaseUrl,
     publicConcurrency: props.publicConcurrency,
     webhookConcurrency: props.webhookConcurrency,
-    mail: { senders: props.mailSenders ?? MAIL_SENDERS, ...mailSenderGrant(ctx, mail) },
+    mail: { senders: props.mailSenders ?? MAIL_SENDERS, informed: MAIL_INFORMED, ...mailSenderGrant(ctx, mail) },
     settings: functionSettings(props.settings),
   });
   const { accessLogs } = defineRoutes(ctx, api, functions, authorizer);
+  connectMailWorker(ctx, mail, functions.get("mail")!);
   const schedules = defineSchedules(ctx, functions, { publicBaseUrl });
   defineAlarms(ctx, alarms, { functions, api, accessLogs });
   deploySiteFiles(ctx, { site, webDir: props.webDir, consoleDir: props.consoleDir, userPool: staff.userPool, client, authHost: staff.authHost, consoleOrigin });
@@ -146,6 +147,7 @@ export function defineBackOffice(scope: Construct, props: BackOfficeProps) {
   new CfnOutput(scope, "EdgeLogsBucket", { value: edgeLogs.bucketName, description: "CloudFront access logs (cloudfront/), kept a year" });
   new CfnOutput(scope, "StripeCheckoutSecretArn", { value: secrets.stripe.checkout.secretArn });
   new CfnOutput(scope, "StripeReadSecretArn", { value: secrets.stripe.read.secretArn });
+  new CfnOutput(scope, "StripePortalSecretArn", { value: secrets.stripe.portal.secretArn });
   if (secrets.captcha) new CfnOutput(scope, "CaptchaSecretArn", { value: secrets.captcha.secretArn });
   new CfnOutput(scope, "AlarmTopicArn", {
     value: alarms.topicArn,

@@ -48,7 +48,10 @@ describe("auth matrix, generated from the route table", () => {
     if (route.auth === "public") {
       it(`${name} answers without a token`, async () => {
         const res = await stack.call(route.method, path, { role: null, body: route.body ? {} : undefined });
-        expect([401, 403]).not.toContain(res.status);
+        // A public route with a credential of its own (the donor space's link) answers its own
+        // 401 problem, never the edge's staff-token one.
+        if (route.errors && 401 in route.errors && res.status === 401) expect(((await res.json()) as { type: string }).type).not.toBe("/problems/unauthorized");
+        else expect([401, 403]).not.toContain(res.status);
       });
       continue;
     }

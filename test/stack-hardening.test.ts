@@ -122,6 +122,14 @@ describe("secrets and least privilege", () => {
       expect(readsCheckout, group).toBe(GROUP_NEEDS[group].stripe === "checkout");
       expect(readsWebhook, group).toBe(GROUP_NEEDS[group].stripe === "read");
     }
+    // The donor space's portal key is its own secret, read by that group alone.
+    const portal = secrets.find((id) => id.startsWith("StripePortalKey"))!;
+    expect(refersTo(fnOf(prod, "donor").Environment.Variables.STRIPE_SECRET_ARN, portal)).toBe(true);
+    for (const group of GROUPS)
+      expect(
+        statementsOf(prod, group).some((s) => actions(s).includes("secretsmanager:GetSecretValue") && refersTo(s.Resource, portal)),
+        group,
+      ).toBe(group === "donor");
   });
   it("lets the public function touch only its own items (dynamodb:LeadingKeys), no index, so not the ledger (bug: full table read/write)", () => {
     const table = statementsOf(prod, "public").filter((s) => actions(s).some((a) => a.startsWith("dynamodb:")));
@@ -686,10 +694,13 @@ describe("mail: the SES identity and the bounces coming back (issue 17 item 1)",
       if (group !== "people") {
         expect(ses, group).toHaveLength(0);
         expect(env.MAIL_CONFIGURATION_SET, group).toBeUndefined();
+        // The settings' check "the e-mail sender is verified" knows the identity (issue 23), nobody else.
+        if (group === "settings") expect(refersTo(env.MAIL_IDENTITY, "MailIdentity"), group).toBe(true);
+        else expect(env.MAIL_IDENTITY, group).toBeUndefined();
         continue;
       }
       expect(ses).toHaveLength(1);
-      expect(actions(ses[0]!)).toEqual(["ses:SendEmail"]);
+      expect(actions(ses[0]!)).toEqual(["ses:SendEmail", "ses:SendRawEmail"]);
       const res = ([] as unknown[]).concat(ses[0]!.Resource);
       expect(res).toHaveLength(2);
       expect(JSON.stringify(res[0])).toMatch(/:configuration-set\//);
@@ -699,7 +710,18 @@ describe("mail: the SES identity and the bounces coming back (issue 17 item 1)",
       expect(refersTo(env.MAIL_CONFIGURATION_SET, "MailConfig")).toBe(true);
       expect(refersTo(env.MAIL_IDENTITY, "MailIdentity")).toBe(true);
     }
-    // By default (no sender yet), nobody may send.
-    expect(statementsOf(prod, "people").some((st) => actions(st).some((a) => a.startsWith("ses:")))).toBe(false);
+    // By default only the outbox's function sends.
+    const senders = GROUPS.filter((g) => statementsOf(prod, g).some((st) => actions(st).some((a) => a.startsWith("ses:"))));
+    expect(senders).toEqual(["mail"]);
+  });
+  it("the outbox's worker is the mail function, run every minute (a run lease in the table keeps one run at a time, so the pace holds), and SES's events reach it", () => {
+    const mailFn = ofType(prod, "AWS::Lambda::Function").find(([id]) => id.startsWith("Fnmail"))!;
+    const rules = ofType(prod, "AWS::Events::Rule").filter(([, r]) => refersTo(r.Properties.Targets, mailFn[0]));
+    expect(rules.map(([, r]) => r.Properties.ScheduleExpression)).toEqual(["rate(1 minute)"]);
+    expect(mailFn[1].Properties.Timeout).toBe(60);
+    const sub = ofType(prod, "AWS::SNS::Subscription").find(([, r]) => refersTo(r.Properties.TopicArn, "MailEvents"))![1];
+    expect(sub.Properties.Protocol).toBe("lambda");
+    expect(refersTo(sub.Properties.Endpoint, mailFn[0])).toBe(true);
+    expect(fnOf(prod, "mail").Environment.Variables.MAIL_CONFIGURATION_SET).toBeDefined();
   });
 });

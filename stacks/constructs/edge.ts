@@ -98,7 +98,7 @@ export function defineEdge(ctx: StackContext, { api, originSecret, authHost, fil
   const siteOrigin = S3BucketOrigin.withOriginAccessControl(site);
   const prettyUrls = new CfFunction(scope, "PrettyUrls", {
     code: FunctionCode.fromInline(
-      "function handler(event) { var r = event.request; if (r.uri === '/console') return { statusCode: 302, statusDescription: 'Found', headers: { location: { value: '/console/' } } }; if (r.uri !== '/' && r.uri.indexOf('.') < 0) r.uri += '.html'; return r; }",
+      "function handler(event) { var r = event.request; if (r.uri === '/console') return { statusCode: 302, statusDescription: 'Found', headers: { location: { value: '/console/' } } }; if (r.uri !== '/' && r.uri.endsWith('/')) r.uri += 'index.html'; else if (r.uri !== '/' && r.uri.indexOf('.') < 0) r.uri += '.html'; return r; }",
     ),
     runtime: FunctionRuntime.JS_2_0,
   });

@@ -6,7 +6,7 @@ import { Secret } from "aws-cdk-lib/aws-secretsmanager";
 import type { StackContext } from "./context.js";
 
 export interface Secrets {
-  stripe: { checkout: Secret; read: Secret };
+  stripe: { checkout: Secret; read: Secret; portal: Secret };
   cursor: Secret;
   origin: Secret;
   captcha?: Secret;
@@ -20,6 +20,10 @@ export function defineSecrets({ scope, retain }: StackContext, opts: { captcha: 
     }),
     read: new Secret(scope, "StripeReadKeys", {
       description: 'Stripe restricted read key (webhook, payout matching) and the webhook signing secret: {"secretKey":"rk_live_…","webhookSecret":"whsec_…"}',
+      removalPolicy: retain,
+    }),
+    portal: new Secret(scope, "StripePortalKey", {
+      description: 'Stripe restricted key for the donor space (Customer portal: write; Subscriptions: read; nothing else): {"secretKey":"rk_live_…"}',
       removalPolicy: retain,
     }),
   };

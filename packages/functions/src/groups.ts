@@ -12,9 +12,11 @@ export interface GroupNeeds {
   /**
    * Which Stripe key the group reads from Secrets Manager, each in its own secret: `checkout` (a
    * restricted key that may create Checkout Sessions only, for the public routes) or `read` (a
-   * restricted read key and the webhook signing secret: the webhook, the bank's payout matching).
+   * restricted read key and the webhook signing secret: the webhook, the bank's payout matching) or
+   * `portal` (a restricted key that may create customer portal sessions and read subscriptions: the
+   * donor's space).
    */
-  stripe: false | "checkout" | "read";
+  stripe: false | "checkout" | "read" | "portal";
   /** Key prefixes of the files bucket the group reads / writes (`""` for the whole bucket). */
   files?: { read?: readonly string[]; write?: readonly string[] };
   /** The function invokes itself asynchronously (long jobs: large exports); env EXPORT_FUNCTION_NAME. */
@@ -39,4 +41,7 @@ export const GROUP_NEEDS: Record<Group, GroupNeeds> = {
   bank: { table: "readwrite", stripe: "read", memoryMb: 1024 },
   reports: { table: "readwrite", stripe: false, memoryMb: 1536, files: { read: [""] } },
   settings: { table: "readwrite", stripe: "read", memoryMb: 512, files: { read: ["logo/"], write: ["logo/"] } },
+  // The donor's space: a person's gifts by e-mail (an index), their receipts' files, the link
+  // e-mailed through the outbox, the rate buckets; Stripe's customer portal with its own key.
+  donor: { table: "readwrite", stripe: "portal", memoryMb: 1024, files: { read: ["receipts/"], write: ["receipts/"] } },
 };

@@ -5,7 +5,7 @@ import type { Role } from "./roles.js";
 export type Method = "GET" | "POST" | "PUT" | "DELETE";
 
 /** One Lambda per group: the stack makes one function per group, the gateway loads its module. */
-export const GROUPS = ["system", "ledger", "public", "webhooks", "people", "documents", "grants", "bank", "reports", "settings"] as const;
+export const GROUPS = ["system", "ledger", "public", "webhooks", "people", "documents", "grants", "bank", "reports", "settings", "donor", "mail"] as const;
 export type Group = (typeof GROUPS)[number];
 
 export interface RouteDef {
@@ -47,7 +47,7 @@ export interface RouteDef {
 }
 
 /** The problem statuses a route may declare for its operation. */
-export type ErrorStatus = 400 | 404 | 409 | 412 | 413 | 415 | 422 | 429 | 502 | 503;
+export type ErrorStatus = 400 | 401 | 404 | 409 | 412 | 413 | 415 | 422 | 429 | 502 | 503;
 
 /** Every problem a route may answer, with when: the edge's own and the route's `errors`. */
 export function problemsOf(route: RouteDef): Record<number, string> {

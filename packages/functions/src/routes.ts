@@ -6,9 +6,11 @@
  */
 import type { RouteDef } from "./route.js";
 import { bankRoutes } from "./routes/bank.js";
+import { donorRoutes } from "./routes/donor.js";
 import { givingRoutes } from "./routes/giving.js";
 import { grantRoutes } from "./routes/grants.js";
 import { ledgerRoutes } from "./routes/ledger.js";
+import { mailRoutes } from "./routes/mail.js";
 import { peopleRoutes } from "./routes/people.js";
 import { reportRoutes } from "./routes/reports.js";
 import { settingsRoutes } from "./routes/settings.js";
@@ -23,6 +25,8 @@ export const routes = [
   ...bankRoutes,
   ...reportRoutes,
   ...settingsRoutes,
+  ...donorRoutes,
+  ...mailRoutes,
 ] as const satisfies readonly RouteDef[];
 
 export type AppRoute = (typeof routes)[number];

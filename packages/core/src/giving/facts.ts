@@ -98,7 +98,14 @@ export async function translate(stripe: Stripe, event: Stripe.Event): Promise<Pa
       const metadata = metadataOf(o.metadata, o.client_reference_id as string | undefined);
       if (o.mode === "subscription")
         return o.subscription
-          ? [{ type: "SubscriptionStarted", subscriptionId: idOf(o.subscription)!, ...(metadata.checkoutId ? { checkoutId: metadata.checkoutId } : {}) }]
+          ? [
+              {
+                type: "SubscriptionStarted",
+                subscriptionId: idOf(o.subscription)!,
+                ...(metadata.checkoutId ? { checkoutId: metadata.checkoutId } : {}),
+                ...(idOf(o.customer) ? { customerId: idOf(o.customer)! } : {}),
+              },
+            ]
           : [];
       if (o.payment_status !== "paid") return []; // SEPA: paid days later (async_payment_succeeded)
       const charge = await chargeOfIntent(stripe, o.payment_intent);
@@ -144,7 +151,17 @@ export async function translate(stripe: Stripe, event: Stripe.Event): Promise<Pa
         },
       ];
     case "customer.subscription.deleted":
-      return [{ type: "SubscriptionCancelled", subscriptionId: o.id, date: dateOf((o.canceled_at as number | null) ?? event.created) }];
+      return [{ type: "SubscriptionCancelled", subscriptionId: o.id, date: dateOf((o.canceled_at as number | null) ?? event.created), final: true }];
+    case "customer.subscription.updated": {
+      // Stopped from the customer portal: at once (canceled) or at the period's end; or that stop taken back.
+      if (o.status === "canceled")
+        return [{ type: "SubscriptionCancelled", subscriptionId: o.id, date: dateOf((o.canceled_at as number | null) ?? event.created), final: true }];
+      if (o.cancel_at_period_end === true || typeof o.cancel_at === "number")
+        return [{ type: "SubscriptionCancelled", subscriptionId: o.id, date: dateOf((o.canceled_at as number | null) ?? event.created) }];
+      const before = (event.data as { previous_attributes?: Loose }).previous_attributes;
+      if (before?.cancel_at_period_end === true && o.status === "active") return [{ type: "SubscriptionResumed", subscriptionId: o.id }];
+      return [];
+    }
     case "charge.refunded": {
       const embedded = o.refunds as Loose | undefined;
       const refunds: Loose[] =

@@ -82,7 +82,13 @@ export async function getDonation(db: Db, chargeId: string): Promise<Donation | 
 /** The donation record, written in the same transaction as its ledger entry. */
 export function donationItem(donation: Omit<Donation, "refunded" | "receiptId">): NamedItem {
   const names: Record<string, string> = { "#k": "kind" };
-  const values: Record<string, unknown> = { ":zero": 0, ":gp": `DONATIONS#${donation.year}`, ":gs": `${donation.date}#${donation.chargeId}` };
+  const values: Record<string, unknown> = {
+    ":zero": 0,
+    ":gp": `DONATIONS#${donation.year}`,
+    ":gs": `${donation.date}#${donation.chargeId}`,
+    // The person's gifts (the donor space): by e-mail, in date order.
+    ":pp": giftsOfEmailPk(donation.email),
+  };
   const sets = Object.entries(donation)
     .filter(([, v]) => v !== undefined)
     .map(([k, v], i) => {
@@ -97,7 +103,7 @@ export function donationItem(donation: Omit<Donation, "refunded" | "receiptId">)
     item: {
       Update: {
         Key: donationKey(donation.chargeId),
-        UpdateExpression: `SET ${sets.join(", ")}, refunded = if_not_exists(refunded, :zero), gsi1pk = :gp, gsi1sk = :gs`,
+        UpdateExpression: `SET ${sets.join(", ")}, refunded = if_not_exists(refunded, :zero), gsi1pk = :gp, gsi1sk = :gs, gsi2pk = :pp, gsi2sk = :gs`,
         ExpressionAttributeNames: names,
         ExpressionAttributeValues: values,
       },
@@ -111,6 +117,23 @@ export function refundedItem(chargeId: string, delta: number): NamedItem {
     name: "donation",
     item: { Update: { Key: donationKey(chargeId), UpdateExpression: "ADD refunded :a", ExpressionAttributeValues: { ":a": delta } } },
   };
+}
+
+const giftsOfEmailPk = (email: string) => `GIFTS#${email.toLowerCase()}`;
+
+/** Every donation record (gifts and membership fees) paid under one e-mail, oldest first (gsi2). */
+export async function giftsOfEmail(db: Db, email: string, limit?: number): Promise<Donation[]> {
+  const out: Donation[] = [];
+  for await (const page of queryPages(db, {
+    IndexName: "gsi2",
+    KeyConditionExpression: "gsi2pk = :p",
+    ExpressionAttributeValues: { ":p": giftsOfEmailPk(email) },
+    ...(limit ? { Limit: limit } : {}),
+  })) {
+    out.push(...(page.map((i) => strip(i)) as unknown as Donation[]));
+    if (limit && out.length >= limit) break;
+  }
+  return out;
 }
 
 /** Every donation record of a year (gifts and membership fees), a page at a time. */
@@ -175,9 +198,13 @@ async function setSubscription(db: Db, id: string, set: string, values: Record<s
   });
 }
 
-/** A subscription started (a cancellation that arrived first is kept). */
-export const subscriptionStarted = (db: Db, id: string, checkoutId: string) =>
-  setSubscription(db, id, "#s = if_not_exists(#s, :s), checkoutId = :c", { ":s": "active", ":c": checkoutId });
+/** A subscription started (a cancellation that arrived first is kept); its Stripe customer kept for the donor's portal. */
+export const subscriptionStarted = (db: Db, id: string, checkoutId: string, customerId?: string) =>
+  setSubscription(db, id, `#s = if_not_exists(#s, :s), checkoutId = :c${customerId ? ", customerId = :cu" : ""}`, {
+    ":s": "active",
+    ":c": checkoutId,
+    ...(customerId ? { ":cu": customerId } : {}),
+  });
 export const subscriptionPaid = (db: Db, id: string, p: { email: string; amount: number; checkoutId: string }) =>
   setSubscription(db, id, "#s = if_not_exists(#s, :s), email = :e, amount = :m, checkoutId = :c", {
     ":s": "active",
@@ -186,7 +213,45 @@ export const subscriptionPaid = (db: Db, id: string, p: { email: string; amount:
     ":c": p.checkoutId,
   });
 export const subscriptionCancelled = (db: Db, id: string, date: string) =>
-  setSubscription(db, id, "#s = :s, cancelledOn = :d", { ":s": "canceled", ":d": date });
+  setSubscription(db, id, "#s = :s, cancelledOn = if_not_exists(cancelledOn, :d)", { ":s": "canceled", ":d": date });
+
+/**
+ * A stop asked for the end of the period (`cancel_at_period_end`) taken back in the portal: the
+ * subscription runs again, unless Stripe already ended it (`customer.subscription.deleted`).
+ */
+export async function subscriptionResumed(db: Db, id: string): Promise<void> {
+  await update(db, {
+    Key: subscriptionKey(id),
+    UpdateExpression: "SET #s = :s REMOVE cancelledOn",
+    ConditionExpression: "attribute_exists(pk) AND attribute_not_exists(endedOn)",
+    ExpressionAttributeNames: { "#s": "status" },
+    ExpressionAttributeValues: { ":s": "active" },
+  });
+}
+
+/** Stripe ended the subscription (`customer.subscription.deleted`): it never runs again. */
+export const subscriptionEnded = (db: Db, id: string, date: string) =>
+  setSubscription(db, id, "#s = :s, cancelledOn = if_not_exists(cancelledOn, :d), endedOn = :d", { ":s": "canceled", ":d": date });
+
+export interface SubscriptionRecord {
+  subscriptionId: string;
+  status: "active" | "canceled";
+  email?: string;
+  amount?: number;
+  checkoutId?: string;
+  customerId?: string;
+  cancelledOn?: string;
+  endedOn?: string;
+}
+
+/** The subscription records by id (the donor space: status, amount, customer, owner). */
+export async function readSubscriptions(db: Db, ids: readonly string[]): Promise<SubscriptionRecord[]> {
+  if (!ids.length) return [];
+  return (await batchGet(db, [...new Set(ids)].map(subscriptionKey))).map((it) => {
+    const { pk, sk: _s, kind: _k, ...rest } = it;
+    return { ...rest, subscriptionId: String(pk).slice("SUBSCRIPTION#".length) } as unknown as SubscriptionRecord;
+  });
+}
 
 /** Status of each subscription (`active`, `canceled`) by id. */
 export async function subscriptionStatuses(db: Db, ids: readonly string[]): Promise<Map<string, string>> {
@@ -342,22 +407,50 @@ export interface PersonItems {
 const sameEmail = (emails: ReadonlySet<string>) => (i: Item) => typeof i.email === "string" && emails.has(i.email.toLowerCase());
 
 /**
- * Every record of giving that carries one of `emails` (the address, and its erasure alias): the
- * donations of `years` (by the year index, read again by key), their checkout records and
- * subscriptions (by key), the member record, and the incidents of `years` that name the address
- * or one of its charges. Abandoned checkouts (no gift) have no index: they expire after 30 days.
+ * Where each address's records are, from one pass over the donations and incidents of `years`
+ * (by their year index): read once, then a person's records are read by key. The retention run
+ * reads it once for everybody.
  */
-export async function readPersonItems(db: Db, emails: readonly string[], years: readonly number[]): Promise<PersonItems> {
+export interface PeopleIndex {
+  /** Donation keys and dates by lower-cased e-mail. */
+  donations: Map<string, { key: Key; date: string }[]>;
+  /** Every incident of the years, with what the search reads. */
+  incidents: { key: Key; email?: string; ref: string; detail: string; date: string }[];
+}
+
+export async function readPeopleIndex(db: Db, years: readonly number[]): Promise<PeopleIndex> {
+  const donations = new Map<string, { key: Key; date: string }[]>();
+  const incidents: PeopleIndex["incidents"] = [];
+  for (const year of years) {
+    for await (const page of queryPages(db, { IndexName: "gsi1", KeyConditionExpression: "gsi1pk = :p", ExpressionAttributeValues: { ":p": `DONATIONS#${year}` } }))
+      for (const d of page) {
+        if (typeof d.email !== "string") continue;
+        const e = d.email.toLowerCase();
+        donations.set(e, [...(donations.get(e) ?? []), { key: donationKey(d.chargeId as string), date: d.date as string }]);
+      }
+    for await (const page of queryPages(db, { IndexName: "gsi1", KeyConditionExpression: "gsi1pk = :p", ExpressionAttributeValues: { ":p": `INCIDENTS#${year}` } }))
+      for (const i of page)
+        incidents.push({
+          key: { pk: i.pk as string, sk: i.sk as string },
+          ...(typeof i.email === "string" ? { email: i.email.toLowerCase() } : {}),
+          ref: String(i.ref ?? ""),
+          detail: String(i.detail ?? ""),
+          date: String(i.date ?? ""),
+        });
+  }
+  return { donations, incidents };
+}
+
+/**
+ * Every record of giving that carries one of `emails` (the address, and its erasure alias): its
+ * donations (found in `index`, read again by key), their checkout records and subscriptions (by
+ * key), the member record, and the incidents that name the address or one of its charges.
+ * Abandoned checkouts (no gift) have no index: they expire after 30 days.
+ */
+export async function readPersonItems(db: Db, emails: readonly string[], index: PeopleIndex): Promise<PersonItems> {
   const wanted = new Set(emails.map((e) => e.toLowerCase()));
-  const charges: Key[] = [];
-  for (const year of years)
-    for await (const page of queryPages(db, {
-      IndexName: "gsi1",
-      KeyConditionExpression: "gsi1pk = :p",
-      ExpressionAttributeValues: { ":p": `DONATIONS#${year}` },
-    }))
-      for (const d of page.filter(sameEmail(wanted))) charges.push(donationKey(d.chargeId as string));
-  const donations = (await batchGet(db, charges)).filter(sameEmail(wanted));
+  const keys = [...wanted].flatMap((e) => (index.donations.get(e) ?? []).map((d) => d.key));
+  const donations = (await batchGet(db, keys)).filter(sameEmail(wanted));
   const checkoutIds = [...new Set(donations.map((d) => d.checkoutId as string).filter(Boolean))];
   const subscriptionIds = [...new Set(donations.map((d) => d.subscriptionId as string).filter(Boolean))];
   const checkouts = await batchGet(db, checkoutIds.map(checkoutKey));
@@ -365,24 +458,27 @@ export async function readPersonItems(db: Db, emails: readonly string[], years: 
   let member: Item | undefined;
   for (const e of wanted) member ??= await getItem(db, memberKey(e));
   const chargeIds = donations.map((d) => d.chargeId as string);
-  const incidents: Item[] = [];
-  for (const year of years)
-    for await (const page of queryPages(db, {
-      IndexName: "gsi1",
-      KeyConditionExpression: "gsi1pk = :p",
-      ExpressionAttributeValues: { ":p": `INCIDENTS#${year}` },
-    }))
-      for (const i of page) if (sameEmail(wanted)(i) || chargeIds.some((c) => String(i.ref).includes(c) || String(i.detail).includes(c))) incidents.push(i);
-  return {
-    donations,
-    checkouts,
-    member,
-    subscriptions,
-    incidents: await batchGet(
-      db,
-      incidents.map((i) => ({ pk: i.pk as string, sk: i.sk as string })),
-    ),
+  const named = index.incidents.filter((i) => (i.email && wanted.has(i.email)) || chargeIds.some((c) => i.ref.includes(c) || i.detail.includes(c)));
+  return { donations, checkouts, member, subscriptions, incidents: await batchGet(db, named.map((i) => i.key)) };
+}
+
+/**
+ * Each address's last contact with the association: its last gift or fee, the end of its
+ * membership, its last incident (an address known only from a payment that was not ours).
+ * Addresses `skip` names (erasure aliases) are left out. For the retention run.
+ */
+export async function lastContacts(db: Db, index: PeopleIndex, skip: (email: string) => boolean): Promise<Map<string, string>> {
+  const out = new Map<string, string>();
+  const seen = (email: unknown, date: unknown) => {
+    if (typeof email !== "string" || typeof date !== "string" || skip(email)) return;
+    const e = email.toLowerCase();
+    if ((out.get(e) ?? "") < date) out.set(e, date);
   };
+  for (const [email, gifts] of index.donations) for (const g of gifts) seen(email, g.date);
+  for (const i of index.incidents) seen(i.email, i.date);
+  for await (const page of queryPages(db, { IndexName: "gsi1", KeyConditionExpression: "gsi1pk = :p", ExpressionAttributeValues: { ":p": "MEMBERS" } }))
+    for (const m of page) seen(m.email, m.validUntil);
+  return out;
 }
 
 /**
@@ -390,7 +486,7 @@ export async function readPersonItems(db: Db, emails: readonly string[], years: 
  * `GIFTS#<email>`) is listed under the alias instead, so the address no longer leads to it.
  */
 export function erasedIndexKeys(item: Item, alias: string): Item {
-  return typeof item.gsi2pk === "string" && item.gsi2pk.startsWith("GIFTS#") ? { gsi2pk: `GIFTS#${alias}` } : {};
+  return typeof item.gsi2pk === "string" && item.gsi2pk.startsWith("GIFTS#") ? { gsi2pk: giftsOfEmailPk(alias) } : {};
 }
 
 /** A record without its storage keys, as the export answers it (`itemKind`: its `kind` is the item's, not its own field). */
@@ -450,25 +546,3 @@ export async function moveMemberRecord(db: Db, from: Item, to: Item): Promise<bo
   }
 }
 
-/**
- * Each address's last contact with the association, from the records of `years`: its last gift or
- * fee, the end of its membership, its last incident (an address known only from a payment that
- * was not ours). Addresses `skip` names (erasure aliases) are left out. For the retention run.
- */
-export async function lastContacts(db: Db, years: readonly number[], skip: (email: string) => boolean): Promise<Map<string, string>> {
-  const out = new Map<string, string>();
-  const seen = (email: unknown, date: unknown) => {
-    if (typeof email !== "string" || typeof date !== "string" || skip(email)) return;
-    const e = email.toLowerCase();
-    if ((out.get(e) ?? "") < date) out.set(e, date);
-  };
-  for (const year of years) {
-    for await (const page of queryPages(db, { IndexName: "gsi1", KeyConditionExpression: "gsi1pk = :p", ExpressionAttributeValues: { ":p": `DONATIONS#${year}` } }))
-      for (const d of page) seen(d.email, d.date);
-    for await (const page of queryPages(db, { IndexName: "gsi1", KeyConditionExpression: "gsi1pk = :p", ExpressionAttributeValues: { ":p": `INCIDENTS#${year}` } }))
-      for (const i of page) seen(i.email, i.date);
-  }
-  for await (const page of queryPages(db, { IndexName: "gsi1", KeyConditionExpression: "gsi1pk = :p", ExpressionAttributeValues: { ":p": "MEMBERS" } }))
-    for (const m of page) seen(m.email, m.validUntil);
-  return out;
-}

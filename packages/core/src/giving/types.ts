@@ -138,8 +138,11 @@ export type PaymentFact =
       /** The Checkout Session the payment was made in (one-off payments): it must be its checkout record's. */
       sessionId?: string;
     } & ChargeFacts)
-  | { type: "SubscriptionStarted"; subscriptionId: string; checkoutId?: string }
-  | { type: "SubscriptionCancelled"; subscriptionId: string; date: string }
+  | { type: "SubscriptionStarted"; subscriptionId: string; checkoutId?: string; customerId?: string }
+  /** Stopped by the donor (portal) or by Stripe; `final` once Stripe ended it (deleted), else a stop at the period's end. */
+  | { type: "SubscriptionCancelled"; subscriptionId: string; date: string; final?: boolean }
+  /** A stop at the period's end taken back (`cancel_at_period_end` false again, still active). */
+  | { type: "SubscriptionResumed"; subscriptionId: string }
   | {
       type: "PaymentFailed";
       kind: "invoice_payment_failed" | "async_payment_failed";

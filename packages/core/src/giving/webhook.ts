@@ -57,6 +57,8 @@ import {
   refundedItem,
   saveMember,
   subscriptionCancelled,
+  subscriptionEnded,
+  subscriptionResumed,
   subscriptionPaid,
   subscriptionStarted,
 } from "./store.js";
@@ -355,9 +357,11 @@ export async function apply(
     case "DonationPaid":
       return donationPaid(db, settings, fact, actor, follow, messages);
     case "SubscriptionStarted":
-      return subscriptionStarted(db, fact.subscriptionId, fact.checkoutId ?? "");
+      return subscriptionStarted(db, fact.subscriptionId, fact.checkoutId ?? "", fact.customerId);
     case "SubscriptionCancelled":
-      return subscriptionCancelled(db, fact.subscriptionId, fact.date);
+      return fact.final ? subscriptionEnded(db, fact.subscriptionId, fact.date) : subscriptionCancelled(db, fact.subscriptionId, fact.date);
+    case "SubscriptionResumed":
+      return subscriptionResumed(db, fact.subscriptionId);
     case "PaymentFailed": {
       const c = fact.metadata.checkoutId ? await getCheckout(db, fact.metadata.checkoutId) : undefined;
       return recordIncident(db, {

@@ -7,5 +7,7 @@
  */
 
 export type { Receipt } from "./model.js";
+/** A person's receipts as plain data (the donor's space). */
+export { receiptOwner, receiptsOfGifts, type PersonReceipt } from "./donor.js";
 export * from "./schemas.js";
 export * from "./settings.js";

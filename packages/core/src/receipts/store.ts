@@ -81,6 +81,13 @@ export async function readAnchored(db: Db, anchor: Anchor): Promise<Receipt | un
   return id ? readReceipt(db, id) : undefined;
 }
 
+/** The receipts currently attached to these gifts and subscriptions' years (a person's receipts), in two batched reads. */
+export async function readAnchoredMany(db: Db, anchors: readonly Anchor[]): Promise<Receipt[]> {
+  const links = await batchGet(db, anchors.map(anchorKey));
+  const ids = [...new Set(links.flatMap((l) => (typeof l.receiptId === "string" ? [l.receiptId] : [])))];
+  return (await batchGet(db, ids.map(receiptKey))).map(strip);
+}
+
 export const readNextNumber = async (db: Db, year: number) => (await readCounter(db, counterKey(year))) + 1;
 
 /** One page of a year's receipts in number order; `after` is the last number of the previous page. */

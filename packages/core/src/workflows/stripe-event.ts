@@ -7,6 +7,7 @@
 import type Stripe from "stripe";
 import type { Db } from "../db/client.js";
 import { bookStripeEvent, type GivingSettings, type StripeEventOptions } from "../giving/index.js";
+import { notifyPaymentFailed } from "./donor-space.js";
 import { paymentMessages } from "./mail.js";
 import { followGiftReceipt } from "./receipts.js";
 
@@ -18,5 +19,12 @@ export async function handleStripeEvent(
   event: Stripe.Event,
   opts: Omit<StripeEventOptions, "followReceipt" | "messages"> = {},
 ): Promise<number> {
-  return bookStripeEvent(db, stripe, settings, event, { ...opts, followReceipt: (chargeId) => followGiftReceipt(db, chargeId), messages: paymentMessages });
+  const facts = await bookStripeEvent(db, stripe, settings, event, {
+    ...opts,
+    followReceipt: (chargeId) => followGiftReceipt(db, chargeId),
+    messages: paymentMessages,
+  });
+  // A failed monthly payment (its incident recorded): the donor is told, with a link to fix the card; once per invoice.
+  if (event.type === "invoice.payment_failed" && facts) await notifyPaymentFailed(db, event.data.object as { id: string; hosted_invoice_url?: string | null });
+  return facts;
 }
