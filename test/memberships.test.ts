@@ -67,9 +67,24 @@ describe("a tier's period gives the member's dates", () => {
 
   it("the public tiers and giving settings say each tier's period and the dates a payment today covers", async () => {
     todayIs("2026-06-10T10:00:00Z");
-    const tiers = (await (await stack.call("GET", "/v1/public/membership-tiers", { role: null })).json()) as { tiers: { id: string; period: string }[] };
-    expect(tiers.tiers.find((t) => t.id === "glissant")?.period).toBe("rolling_12_months");
-    expect(tiers.tiers.find((t) => t.id === "individuel")?.period).toBe("calendar_year");
+    const tiers = (await (await stack.call("GET", "/v1/public/membership-tiers", { role: null })).json()) as { tiers: Record<string, unknown>[] };
+    expect(tiers.tiers.find((t) => t.id === "glissant")).toEqual({
+      id: "glissant",
+      label: "Adhésion 12 mois",
+      amount: 3000,
+      period: "rolling_12_months",
+      periodLabel: "12 mois à partir du paiement",
+      receipt: false,
+      validFrom: "2026-06-10",
+      validUntil: "2027-06-09",
+    });
+    expect(tiers.tiers.find((t) => t.id === "individuel")).toMatchObject({
+      period: "calendar_year",
+      year: 2026,
+      validFrom: "2026-01-01",
+      validUntil: "2026-12-31",
+    });
+    expect(tiers.tiers.find((t) => t.id === "individuel")).not.toHaveProperty("next");
     const june = (await (await stack.call("GET", "/v1/public/giving-settings", { role: null })).json()) as { memberships: Record<string, unknown>[] };
     expect(june.memberships.find((m) => m.tierId === "individuel")).toEqual({
       tierId: "individuel",
@@ -93,6 +108,8 @@ describe("a tier's period gives the member's dates", () => {
       validUntil: "2027-12-31",
     });
     expect(november.memberships.find((m) => m.tierId === "glissant")).not.toHaveProperty("next");
+    const novemberTiers = (await (await stack.call("GET", "/v1/public/membership-tiers", { role: null })).json()) as { tiers: Record<string, unknown>[] };
+    expect(novemberTiers.tiers.find((t) => t.id === "individuel")?.next).toEqual({ year: 2027, validFrom: "2027-01-01", validUntil: "2027-12-31" });
   });
 });
 
@@ -143,6 +160,9 @@ describe("the reminder run at a chosen date", () => {
     await join("individuel", "renouvele@example.org", "2019-03-01T10:00:00Z");
     await join("individuel", "renouvele@example.org", "2019-11-20T10:00:00Z");
     await join("glissant", "rappel.e@example.org", "2019-01-31T10:00:00Z");
+    // A member whose data was erased is never written to.
+    await join("individuel", "efface@example.org", "2019-04-01T10:00:00Z");
+    expect((await stack.call("POST", "/v1/people/efface%40example.org/erasure", { headers: { "idempotency-key": "erase-efface" } })).status).toBe(200);
 
     expect(await ran("2019-12-01")).toEqual({ date: "2019-12-01", members: 3, queued: 3 });
     expect(await ran("2019-12-01")).toEqual({ date: "2019-12-01", members: 3, queued: 0 });
