@@ -19,6 +19,7 @@ export {
   reminderDue,
   validityOf,
 } from "./memberships.js";
+export * from "./donor-space.js";
 export * from "./people.js";
 export * from "./people-schemas.js";
 export * from "./schemas.js";
