@@ -32,7 +32,7 @@ export function isDue(cron: ScheduleDef["cron"], at: Date): boolean {
 }
 
 /** Starts the timers; answers a stop function. */
-export function startSchedules(opts: { handlerOf: (group: ScheduleDef["group"]) => Promise<Handler>; log?: (line: string) => void }) {
+export function startSchedules(opts: { handlerOf: (group: ScheduleDef["group"]) => Promise<Handler>; log?: (line: string) => void; everyMs?: number }) {
   const log = opts.log ?? ((line: string) => console.log(line));
   let last = "";
   const tick = async () => {
@@ -50,7 +50,7 @@ export function startSchedules(opts: { handlerOf: (group: ScheduleDef["group"]) 
       }
     }
   };
-  const timer = setInterval(() => void tick(), 20_000);
+  const timer = setInterval(() => void tick(), opts.everyMs ?? 20_000);
   timer.unref();
   return () => clearInterval(timer);
 }
