@@ -45,6 +45,11 @@ export const SETTINGS = [
   "CHECKOUT_GLOBAL_PER_SECOND",
   "CHECKOUT_GLOBAL_BURST",
   "CAPTCHA_VERIFY_URL",
+  // Mail: the sender when the settings' e-mail section is unset ("Nom <adresse>"), the addresses
+  // or domains verified in SES besides MAIL_IDENTITY (the settings' check reads them), SES's rate.
+  "MAIL_FROM",
+  "EMAIL_VERIFIED_SENDERS",
+  "MAIL_RATE_PER_SECOND",
 ] as const;
 export type Setting = (typeof SETTINGS)[number];
 export type Settings = Partial<Record<Setting, string>>;

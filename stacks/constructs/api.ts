@@ -95,7 +95,7 @@ export interface FunctionInputs {
   /** Reserved concurrency of the webhook function; null: none. */
   webhookConcurrency?: number | null;
   /** The groups that send mail, and what they are given (constructs/mail.ts `mailSenderGrant`). */
-  mail?: { senders: readonly Group[]; actions: string[]; resources: string[]; environment: Record<string, string> };
+  mail?: { senders: readonly Group[]; informed?: readonly Group[]; actions: string[]; resources: string[]; environment: Record<string, string> };
   /** The association's settings, as environment variables (stacks/settings.ts `functionSettings`). */
   settings: Record<string, string>;
 }
@@ -145,6 +145,9 @@ export function defineFunctions(ctx: StackContext, i: FunctionInputs): Map<Group
         needs.files.write.map((p) => files.arnForObjects(`${p}*`)),
       );
     const sendsMail = i.mail?.senders.includes(group) ? i.mail : undefined;
+    // The settings' check "the e-mail sender is verified" reads MAIL_IDENTITY too (no permission to send).
+    const informed = !sendsMail && (i.mail?.informed ?? []).includes(group) && i.mail?.environment.MAIL_IDENTITY;
+    const mailEnv = sendsMail ? sendsMail.environment : informed ? { MAIL_IDENTITY: informed } : {};
     if (sendsMail) allow(sendsMail.actions, sendsMail.resources);
     // A physical name, so the function can name itself (a Ref to itself would be a cycle).
     const functionName = needs.selfInvoke ? `${stack.stackName.slice(0, 50)}-${group}` : undefined;
@@ -176,7 +179,7 @@ export function defineFunctions(ctx: StackContext, i: FunctionInputs): Map<Group
         ...(needs.files ? { FILES_BUCKET: files.bucketName } : {}),
         ...(functionName ? { EXPORT_FUNCTION_NAME: functionName, LEDGER_EXPORT_FUNCTION: functionName } : {}),
         ...(captchaSecret ? { CAPTCHA_SECRET_ARN: captchaSecret.secretArn } : {}),
-        ...(sendsMail ? sendsMail.environment : {}),
+        ...mailEnv,
         ...i.settings,
       },
     });

@@ -6,8 +6,8 @@
  * SNS topic for the back-office to mark the address (issue 17: an address that bounces is not
  * written to again until corrected).
  *
- * TODO(mail events): no function consumes `MailEvents` yet; the handler that marks bounced
- * addresses subscribes to the topic (output `MailEventsTopicArn`) when it lands.
+ * The `mail` group's function (packages/functions/src/handlers/mail.ts) is subscribed to the topic
+ * (it marks the address) and runs the outbox's worker every minute (`connectMailWorker`).
  */
 import { Annotations, CfnOutput, Stack } from "aws-cdk-lib";
 import {
@@ -19,16 +19,27 @@ import {
   Identity,
   SuppressionReasons,
 } from "aws-cdk-lib/aws-ses";
+import { Duration } from "aws-cdk-lib";
+import { Rule, Schedule } from "aws-cdk-lib/aws-events";
+import { LambdaFunction as LambdaTarget } from "aws-cdk-lib/aws-events-targets";
+import type { IFunction } from "aws-cdk-lib/aws-lambda";
 import { Topic } from "aws-cdk-lib/aws-sns";
+import { LambdaSubscription } from "aws-cdk-lib/aws-sns-subscriptions";
 import type { Group } from "@asso/functions";
 import type { StackContext } from "./context.js";
 
 /**
- * The groups that send mail (the outbox worker, once it exists): each gets `ses:SendEmail` on the
- * identity and the configuration set only, and MAIL_CONFIGURATION_SET / MAIL_IDENTITY in its
- * environment. Empty until a sender lands (issue 17: add its group here, or pass `mailSenders`).
+ * The groups that send mail: the outbox's worker (`mail`). Each gets `ses:SendEmail` /
+ * `ses:SendRawEmail` on the identity and the configuration set only, and MAIL_CONFIGURATION_SET /
+ * MAIL_IDENTITY in its environment.
  */
-export const MAIL_SENDERS: readonly Group[] = [];
+export const MAIL_SENDERS: readonly Group[] = ["mail"];
+
+/** The groups told which sender is verified (MAIL_IDENTITY) without sending: the settings' first-run check. */
+export const MAIL_INFORMED: readonly Group[] = ["settings"];
+
+/** How often the outbox's worker runs (each run sends until 10 s before its 60 s timeout; a run lease keeps one at a time). */
+export const MAIL_WORKER_RATE_MINUTES = 1;
 
 /** The events that come back to the back-office. */
 export const MAIL_EVENTS = [EmailSendingEvent.BOUNCE, EmailSendingEvent.COMPLAINT, EmailSendingEvent.REJECT] as const;
@@ -72,7 +83,7 @@ export function defineMail({ scope, stage }: StackContext, opts: { identity?: st
   });
   new CfnOutput(scope, "MailEventsTopicArn", {
     value: events.topicArn,
-    description: "SES bounces, complaints and rejections are published here (TODO: the handler marking bounced addresses subscribes to it)",
+    description: "SES bounces, complaints and rejections are published here; the mail function marks the addresses",
   });
   if (identity)
     new CfnOutput(scope, "MailIdentityName", { value: identity.emailIdentityName, description: "The SES identity (a domain: publish its DKIM records)" });
@@ -84,11 +95,21 @@ export type Mail = ReturnType<typeof defineMail>;
 export function mailSenderGrant({ stack }: StackContext, mail: Mail) {
   const configurationSetArn = stack.formatArn({ service: "ses", resource: "configuration-set", resourceName: mail.configurationSet.configurationSetName });
   return {
-    actions: ["ses:SendEmail"],
+    actions: ["ses:SendEmail", "ses:SendRawEmail"],
     resources: [configurationSetArn, ...(mail.identity ? [mail.identity.emailIdentityArn] : [])],
     environment: {
       MAIL_CONFIGURATION_SET: mail.configurationSet.configurationSetName,
       ...(mail.identity ? { MAIL_IDENTITY: mail.identity.emailIdentityName } : {}),
     },
   };
+}
+
+/** The mail function: subscribed to the SES events' topic, and the outbox's worker run every minute. */
+export function connectMailWorker({ scope }: StackContext, mail: Mail, fn: IFunction) {
+  mail.events.addSubscription(new LambdaSubscription(fn));
+  new Rule(scope, "MailWorker", {
+    description: "Sends the mail outbox's due messages (paced to MAIL_RATE_PER_SECOND)",
+    schedule: Schedule.rate(Duration.minutes(MAIL_WORKER_RATE_MINUTES)),
+    targets: [new LambdaTarget(fn)],
+  });
 }

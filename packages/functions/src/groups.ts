@@ -44,4 +44,7 @@ export const GROUP_NEEDS: Record<Group, GroupNeeds> = {
   // The donor's space: a person's gifts by e-mail (an index), their receipts' files, the link
   // e-mailed through the outbox, the rate buckets; Stripe's customer portal with its own key.
   donor: { table: "readwrite", stripe: "portal", memoryMb: 1024, files: { read: ["receipts/"], write: ["receipts/"] } },
+  // The mail outbox: a person's messages, SES's bounce events, and the worker (every minute, 60 s):
+  // it reads the attachments (receipts' PDFs, rendered again and kept if missing) and sends through SES.
+  mail: { table: "readwrite", stripe: false, memoryMb: 1024, files: { read: ["receipts/"], write: ["receipts/"] }, timeoutSeconds: 60 },
 };

@@ -19,7 +19,12 @@ export const domainOf = (address: string) => address.split("@")[1]?.toLowerCase(
 /** The Message-ID of a claim: one per attempt, stored on the message before it is sent. */
 export const messageIdFor = (sendId: string, fromAddress: string) => `<${sendId}@${domainOf(fromAddress)}>`;
 
-export async function compose(m: StoredMessage, sender: Sender, files: { filename: string; contentType: string; content: Uint8Array }[], messageId: string): Promise<ComposedMail> {
+export async function compose(
+  m: StoredMessage,
+  sender: Sender,
+  files: { filename: string; contentType: string; content: Uint8Array }[],
+  messageId: string,
+): Promise<ComposedMail> {
   const { subject, text, html } = render(m.kind, m.data, m.name, sender);
   // Loaded on first use: a bundle that only queues messages carries no nodemailer.
   const { default: MailComposer } = await import("nodemailer/lib/mail-composer/index.js");

@@ -25,3 +25,4 @@ export { longDate, render, subjectOf, type Sender } from "./templates.js";
 export { compose, messageIdFor, type ComposedMail } from "./compose.js";
 export { SendFailed, sesTransport, smtpTransport, transportFromEnv, type MailTransport } from "./transports.js";
 export { rateFromEnv, sendQueued, startMailLoop, type SendOptions, type SendReport } from "./worker.js";
+export { recordSesEvent, SesEventSchema, type SesEventOutcome } from "./events.js";

@@ -137,6 +137,6 @@ export async function eraseMessages(db: Db, email: string, alias = `effacé-${sh
   const now = nowIso();
   const all = await messagesOf(db, e, 100_000);
   for (const m of all) await pseudonymise(db, m, { alias, now });
-  await eraseSuppression(db, e);
+  await eraseSuppression(db, e, alias);
   return all.length;
 }

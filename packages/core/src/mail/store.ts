@@ -9,16 +9,20 @@
  *   `MSGDONE#<id>` (out of the queue: sent, bounced, failed for good). The queue partition is
  *   never removed, only moved, so a fact written again (`if_not_exists` on every field) can never
  *   put a sent message back in the queue.
- * - `MAILSUPPRESS#<email>` / `MAILSUPPRESS`: the address bounced or complained; `active` until the
- *   trésorier clears it.
+ * - `MAILSUPPRESS#<hash of the address>` / `MAILSUPPRESS`: the address bounced or complained;
+ *   `active` until the trésorier clears it.
+ * - `MAILRUN` / `LEASE`: the run lease of the AWS worker (one run at a time, so the pace holds).
  */
 import type { Db } from "../db/client.js";
-import { getItem, putItem, queryPages, transact, updateItem, type Item, type NamedItem } from "../db/store.js";
+import { getItem, putItem, queryPages, updateItem, type Item, type NamedItem } from "../db/store.js";
+import { sha256Hex } from "../hash.js";
 import type { StoredMessage, Suppression } from "./schemas.js";
 
 export const OUTBOX = "OUTBOX";
 const msgKey = (id: string) => ({ pk: `MSG#${id}`, sk: "MSG" });
-const suppressionKey = (email: string) => ({ pk: `MAILSUPPRESS#${email}`, sk: "MAILSUPPRESS" });
+/** Keyed by the address's hash: the key itself holds no address (an erasure clears the item's fields). */
+const suppressionKey = (email: string) => ({ pk: `MAILSUPPRESS#${sha256Hex(email).slice(0, 40)}`, sk: "MAILSUPPRESS" });
+const RUN_LEASE = { pk: "MAILRUN", sk: "LEASE" };
 const personPk = (email: string) => `MSGTO#${email}`;
 const dueSk = (at: string, id: string) => `${at}#${id}`;
 const done = (id: string) => `MSGDONE#${id}`;
@@ -300,7 +304,45 @@ export async function clearSuppression(db: Db, email: string, f: { now: string; 
   return r !== false;
 }
 
-/** Removes the mark of an erased address (its key is the address). */
-export async function eraseSuppression(db: Db, email: string): Promise<void> {
-  await transact(db, [{ name: "suppression", item: { Delete: { Key: suppressionKey(email) } } }]);
+/** Pseudonymises the mark of an erased address (kept inactive, no address, no reason). */
+export async function eraseSuppression(db: Db, email: string, alias: string): Promise<void> {
+  await updateItem(db, {
+    Key: suppressionKey(email),
+    UpdateExpression: "SET email = :a, active = :no, reason = :r",
+    ConditionExpression: "attribute_exists(pk)",
+    ExpressionAttributeValues: { ":a": alias, ":no": false, ":r": "" },
+  });
+}
+
+/** Takes the run lease until `until` (ISO) unless another run holds it: true when taken. */
+export async function takeRunLease(db: Db, owner: string, now: string, until: string): Promise<boolean> {
+  return putItem(
+    db,
+    { ...RUN_LEASE, owner, until },
+    { expression: "attribute_not_exists(pk) OR #u <= :now", names: { "#u": "until" }, values: { ":now": now } },
+  );
+}
+
+/** Gives the run lease back (only its owner). */
+export async function releaseRunLease(db: Db, owner: string, now: string): Promise<void> {
+  await updateItem(db, {
+    Key: RUN_LEASE,
+    UpdateExpression: "SET #u = :now",
+    ConditionExpression: "#o = :o",
+    ExpressionAttributeNames: { "#u": "until", "#o": "owner" },
+    ExpressionAttributeValues: { ":now": now, ":o": owner },
+  });
+}
+
+/** A sent message that bounced afterwards (an SES event naming it): shown `bounced`. */
+export async function bounceSent(db: Db, id: string, to: string, f: { now: string; error: string }) {
+  return asMessage(
+    await updateItem(db, {
+      Key: msgKey(id),
+      UpdateExpression: "SET #st = :bounced, #err = :e, #at = :now",
+      ConditionExpression: "#st = :sent AND #to = :to",
+      ExpressionAttributeNames: { "#st": "status", "#at": "at", "#err": "error", "#to": "to" },
+      ExpressionAttributeValues: { ":bounced": "bounced", ":sent": "sent", ":to": to, ":e": f.error.slice(0, 500), ":now": f.now },
+    }),
+  );
 }

@@ -26,7 +26,19 @@ export class SendFailed extends Error {
 }
 
 /** SMTP steps before the message's content: a failure there cannot have delivered it. */
-const BEFORE_CONTENT = new Set(["CONN", "EHLO", "HELO", "LHLO", "STARTTLS", "AUTH PLAIN", "AUTH LOGIN", "AUTH XOAUTH2", "AUTH CRAM-MD5", "MAIL FROM", "RCPT TO"]);
+const BEFORE_CONTENT = new Set([
+  "CONN",
+  "EHLO",
+  "HELO",
+  "LHLO",
+  "STARTTLS",
+  "AUTH PLAIN",
+  "AUTH LOGIN",
+  "AUTH XOAUTH2",
+  "AUTH CRAM-MD5",
+  "MAIL FROM",
+  "RCPT TO",
+]);
 const NO_CONNECTION = new Set(["ECONNECTION", "ECONNREFUSED", "EDNS", "EAUTH", "ENOTFOUND", "EENVELOPE", "EHOSTUNREACH"]);
 
 /** How nodemailer's SMTP error reads: refused by the server or never connected is definite. */
@@ -58,10 +70,14 @@ export async function smtpTransport(url: string): Promise<MailTransport> {
 export function sesFailure(err: unknown): SendFailed {
   const e = err as { name?: string; message?: string; $metadata?: { httpStatusCode?: number } };
   const status = e.$metadata?.httpStatusCode;
-  return new SendFailed(`SES : ${e.name ?? "Error"} ${status ?? ""} ${e.message ?? ""}`.replace(/\s+/g, " ").trim().slice(0, 400), typeof status === "number", { cause: err });
+  return new SendFailed(`SES : ${e.name ?? "Error"} ${status ?? ""} ${e.message ?? ""}`.replace(/\s+/g, " ").trim().slice(0, 400), typeof status === "number", {
+    cause: err,
+  });
 }
 
-export async function sesTransport(opts: { configurationSet?: string | undefined; region?: string | undefined; endpoint?: string | undefined } = {}): Promise<MailTransport> {
+export async function sesTransport(
+  opts: { configurationSet?: string | undefined; region?: string | undefined; endpoint?: string | undefined } = {},
+): Promise<MailTransport> {
   const { SESv2Client, SendEmailCommand } = await import("@aws-sdk/client-sesv2");
   // One attempt per send: the SDK's own retries could send a message twice after a lost answer.
   const client = new SESv2Client({ maxAttempts: 1, ...(opts.region ? { region: opts.region } : {}), ...(opts.endpoint ? { endpoint: opts.endpoint } : {}) });

@@ -5,10 +5,22 @@ import { listMessages, markAddressBounced, queueMessage, resendMessage } from ".
 import { SendFailed, type MailTransport } from "./transports.js";
 import { sendQueued, type SendOptions } from "./worker.js";
 
-const sender = async () => ({ name: "Les Amis du Quartier", address: "1 rue de la Paix, 75002 Paris", siren: "123456789", fromName: "Les Amis du Quartier", fromAddress: "dons@amis.test" });
+const sender = async () => ({
+  name: "Les Amis du Quartier",
+  address: "1 rue de la Paix, 75002 Paris",
+  siren: "123456789",
+  fromName: "Les Amis du Quartier",
+  fromAddress: "dons@amis.test",
+});
 const base: SendOptions = { sender, ratePerSecond: 1000, backoffMs: 1000, leaseMs: 60_000 };
 const to = "marie@example.org";
-const gift = (fact = "donation#ch_1") => ({ fact, kind: "gift_confirmation" as const, to, name: "Marie", data: { amount: 5000, date: "2026-12-02", reference: "ch_1", monthly: false } });
+const gift = (fact = "donation#ch_1") => ({
+  fact,
+  kind: "gift_confirmation" as const,
+  to,
+  name: "Marie",
+  data: { amount: 5000, date: "2026-12-02", reference: "ch_1", monthly: false },
+});
 
 /** A transport that records what it was handed, and fails as told. */
 function recorder(fail?: () => SendFailed | undefined): MailTransport & { raws: string[] } {
@@ -74,7 +86,11 @@ describe("the mail worker", () => {
   it("a failure that may have delivered is not retried by itself", async () => {
     const db = memoryDb();
     await queueMessage(db, gift());
-    await sendQueued(db, recorder(() => new SendFailed("SMTP : socket closed during DATA", false)), base);
+    await sendQueued(
+      db,
+      recorder(() => new SendFailed("SMTP : socket closed during DATA", false)),
+      base,
+    );
     expect((await listMessages(db, to))[0]).toMatchObject({ status: "failed", error: expect.stringMatching(/peut-être parti/) });
   });
 
@@ -135,5 +151,19 @@ describe("the mail worker", () => {
     const start = Date.now();
     await sendQueued(db, recorder(), { ...base, ratePerSecond: 20 });
     expect(Date.now() - start).toBeGreaterThanOrEqual(140);
+  });
+});
+
+describe("the run lease", () => {
+  it("a second run while the first holds the lease sends nothing", async () => {
+    const db = memoryDb();
+    for (let i = 0; i < 3; i++) await queueMessage(db, gift(`donation#l${i}`));
+    const t = recorder();
+    const [a, b] = await Promise.all([
+      sendQueued(db, t, { ...base, ratePerSecond: 50, runLeaseMs: 10_000 }),
+      sendQueued(db, t, { ...base, runLeaseMs: 10_000 }),
+    ]);
+    expect([a.sent, b.sent].sort()).toEqual([0, 3]);
+    expect(await sendQueued(db, t, { ...base, runLeaseMs: 10_000 })).toMatchObject({ sent: 0 });
   });
 });

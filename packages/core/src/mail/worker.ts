@@ -22,7 +22,7 @@ import type { Db } from "../db/client.js";
 import { getObject } from "../files/index.js";
 import { compose, messageIdFor } from "./compose.js";
 import type { StoredMessage } from "./schemas.js";
-import { abandon, claim, dueMessages, markBounced, markFailed, markSent, readSuppression, release } from "./store.js";
+import { abandon, claim, dueMessages, markBounced, markFailed, markSent, readSuppression, release, releaseRunLease, takeRunLease } from "./store.js";
 import type { Sender } from "./templates.js";
 import { SendFailed, type MailTransport } from "./transports.js";
 
@@ -43,6 +43,11 @@ export interface SendOptions {
   limit?: number;
   /** Stop claiming new messages after this instant (ms since the epoch; a Lambda's remaining time). */
   until?: number;
+  /**
+   * One run at a time across processes (the AWS worker: a scheduled Lambda every minute): a lease
+   * in the table held this long; a run that finds it held sends nothing. So the pace holds.
+   */
+  runLeaseMs?: number;
   /** Called between the send and the mark (tests stop the worker there). */
   afterSend?: (m: StoredMessage) => Promise<void> | void;
 }
@@ -79,6 +84,17 @@ const iso = (ms: number) => new Date(ms).toISOString();
 
 /** Sends the due messages; answers what became of them. */
 export async function sendQueued(db: Db, transport: MailTransport, opts: SendOptions): Promise<SendReport> {
+  if (!opts.runLeaseMs) return run(db, transport, opts);
+  const owner = randomUUID();
+  if (!(await takeRunLease(db, owner, nowIso(), iso(nowMs() + opts.runLeaseMs)))) return { sent: 0, failed: 0, bounced: 0, abandoned: 0, deferred: 0 };
+  try {
+    return await run(db, transport, opts);
+  } finally {
+    await releaseRunLease(db, owner, nowIso());
+  }
+}
+
+async function run(db: Db, transport: MailTransport, opts: SendOptions): Promise<SendReport> {
   const report: SendReport = { sent: 0, failed: 0, bounced: 0, abandoned: 0, deferred: 0 };
   const rate = opts.ratePerSecond ?? rateFromEnv();
   const maxAttempts = opts.maxAttempts ?? 5;
@@ -90,7 +106,8 @@ export async function sendQueued(db: Db, transport: MailTransport, opts: SendOpt
   for (const due of await dueMessages(db, nowIso(), opts.limit ?? 100)) {
     if (opts.until !== undefined && Date.now() >= opts.until) break;
     if (due.status === "sending") {
-      if (due.sendId && due.leaseUntil && due.leaseUntil <= nowIso() && (await abandon(db, due.id, due.sendId, { now: nowIso(), error: INTERRUPTED }))) report.abandoned++;
+      if (due.sendId && due.leaseUntil && due.leaseUntil <= nowIso() && (await abandon(db, due.id, due.sendId, { now: nowIso(), error: INTERRUPTED })))
+        report.abandoned++;
       continue;
     }
     sender ??= await opts.sender();
@@ -101,7 +118,10 @@ export async function sendQueued(db: Db, transport: MailTransport, opts: SendOpt
 
     const mark = await readSuppression(db, m.to);
     if (mark) {
-      await markBounced(db, m.id, sendId, { now: nowIso(), error: `Adresse en erreur (${mark.type === "complaint" ? "plainte" : "rejet"} du ${mark.at.slice(0, 10)}) : non envoyé` });
+      await markBounced(db, m.id, sendId, {
+        now: nowIso(),
+        error: `Adresse en erreur (${mark.type === "complaint" ? "plainte" : "rejet"} du ${mark.at.slice(0, 10)}) : non envoyé`,
+      });
       report.bounced++;
       continue;
     }

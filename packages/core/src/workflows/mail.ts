@@ -6,7 +6,7 @@
  */
 import type { Db } from "../db/client.js";
 import type { PaymentMessages } from "../giving/index.js";
-import { messageIntents, sendQueued, type MailTransport, type SendOptions, type SendReport, type Sender } from "../mail/index.js";
+import { messageIntents, sendQueued, startMailLoop, type MailTransport, type SendOptions, type SendReport, type Sender } from "../mail/index.js";
 import { type Receipt, type ReceiptNotifier, receiptPdf } from "../receipts/lazy.js";
 import { getObject } from "../files/index.js";
 import { currentSettings } from "../settings/index.js";
@@ -139,4 +139,9 @@ export async function mailAttachment(db: Db, key: string): Promise<Uint8Array | 
 /** One run of the outbox's worker, with the settings' sender and the receipts' PDFs. */
 export function sendMail(db: Db, transport: MailTransport, opts: Omit<SendOptions, "sender" | "attachment"> = {}): Promise<SendReport> {
   return sendQueued(db, transport, { ...opts, sender: () => mailSender(db), attachment: (key) => mailAttachment(db, key) });
+}
+
+/** The worker as a loop (npm run dev, the test stack), with the settings' sender and the receipts' PDFs. */
+export function startMailWorker(db: Db, transport: MailTransport, opts: Omit<SendOptions, "sender" | "attachment"> & { pollMs?: number } = {}) {
+  return startMailLoop(db, transport, { ...opts, sender: () => mailSender(db), attachment: (key) => mailAttachment(db, key) });
 }
