@@ -11,7 +11,7 @@ import { ADDRESS, checkout, pay } from "./support/giving.js";
 
 let stack: TestStack;
 beforeAll(async () => {
-  stack = await startTestStack({ CHECKOUT_IP_BURST: "1000", CHECKOUT_IP_PER_MINUTE: "10000", SETTINGS_CACHE_SECONDS: "0" });
+  stack = await startTestStack({ CHECKOUT_IP_BURST: "1000", CHECKOUT_IP_PER_MINUTE: "10000", SETTINGS_CACHE_SECONDS: "0" }, { mail: true });
   // A rolling tier beside the three calendar-year ones.
   const s = (await (await stack.call("GET", "/v1/settings")).json()) as { sections: Record<string, { version: number; value: { tiers: unknown[] } }> };
   const tiers = s.sections["membership-tiers"]!;
@@ -170,6 +170,30 @@ describe("the reminder run at a chosen date", () => {
     // The end day: the three again (their d0), and the rolling member ending 30 days later.
     expect(await ran("2019-12-31")).toEqual({ date: "2019-12-31", members: 4, queued: 4 });
     expect(await ran("2019-12-31")).toEqual({ date: "2019-12-31", members: 4, queued: 0 });
+  });
+
+  it("the reminder arrives in the local inbox, in French, with the end date and the renewal link", async () => {
+    await join("individuel", "boite@example.org", "2018-05-02T10:00:00Z");
+    expect(await ran("2018-12-01")).toEqual({ date: "2018-12-01", members: 1, queued: 1 });
+    expect(await ran("2018-12-31")).toEqual({ date: "2018-12-31", members: 1, queued: 1 });
+    const reminders = async () =>
+      (await stack.inbox()).filter((m) => m.to.some((t) => t.address === "boite@example.org") && m.subject.includes("Votre adhésion se termine"));
+    const deadline = Date.now() + 15_000;
+    while ((await reminders()).length < 2 && Date.now() < deadline) {
+      stack.mail?.worker.kick();
+      await new Promise((r) => setTimeout(r, 200));
+    }
+    const [d30, d0] = (await reminders()).sort((a, b) => (a.subject < b.subject ? 1 : -1));
+    expect(d30?.subject).toBe("Votre adhésion se termine le 31 décembre 2018");
+    expect(d30?.text).toContain("« Adhésion individuelle » se termine le 31 décembre 2018, dans 30 jours");
+    expect(d30?.text).toContain(`${stack.url}/?adhesion=individuel&email=boite%40example.org`);
+    expect(d0?.subject).toBe("Votre adhésion se termine aujourd'hui");
+    expect(d0?.text).toContain("se termine aujourd'hui, le 31 décembre 2018");
+    // A rerun sends nothing more.
+    expect(await ran("2018-12-01")).toMatchObject({ queued: 0 });
+    stack.mail?.worker.kick();
+    await new Promise((r) => setTimeout(r, 500));
+    expect(await reminders()).toHaveLength(2);
   });
 
   it("is the trésorier's; a date that does not exist is a 400 naming date", async () => {
