@@ -224,6 +224,38 @@ describe("the expense form", () => {
   });
 });
 
+describe("a photographed invoice", () => {
+  it("a phone's photo over the API's 10 MB is made lighter (JPEG, 2 400 px at most) and sent with the expense", { timeout: 90_000 }, async () => {
+    const { page, context } = await signIn("tresorier", { width: 390, height: 844 });
+    await go(page, "depenses", "Dépenses");
+    await fillExpense(page, { supplier: "Garage Moreau", piece: "GM-5", label: "Location camionnette", amount: "120", pick: "hono" });
+    // A 3 000 × 2 400 PNG of noise: about 20 MB, as no phone would send but as the limit must survive.
+    const transfer = await page.evaluateHandle(`(async () => {
+      const c = document.createElement("canvas");
+      c.width = 3000; c.height = 2400;
+      const ctx = c.getContext("2d");
+      const img = ctx.createImageData(c.width, c.height);
+      for (let i = 0; i < img.data.length; i++) img.data[i] = (i % 4 === 3) ? 255 : Math.floor(Math.random() * 256);
+      ctx.putImageData(img, 0, 0);
+      const blob = await new Promise((r) => c.toBlob(r, "image/png"));
+      const dt = new DataTransfer();
+      dt.items.add(new File([blob], "photo-facture.png", { type: "image/png" }));
+      return dt;
+    })()`);
+    const original = await transfer.evaluate((dt) => (dt as unknown as { files: { size: number }[] }).files[0]!.size);
+    expect(original).toBeGreaterThan(10 * 1024 * 1024);
+    await page.getByTestId("invoice-drop").dispatchEvent("drop", { dataTransfer: transfer });
+    await page.getByText("photo-facture.jpg").waitFor();
+    await shot(page, "volunteer-expense-photo-390");
+    await page.getByRole("button", { name: "Enregistrer la dépense" }).click();
+    await page.getByRole("status").filter({ hasText: "avec sa facture « photo-facture.jpg »" }).waitFor();
+    const [saved] = (await expensesOf("GM-5")) as unknown as { file: { contentType: string; size: number } }[];
+    expect(saved!.file.contentType).toBe("image/jpeg");
+    expect(saved!.file.size).toBeLessThan(10 * 1024 * 1024);
+    await context.close();
+  });
+});
+
 describe("faults", () => {
   it("offline: a French notice with 'Réessayer'; back online the retry writes the expense once", { timeout: 90_000 }, async () => {
     const { page, context } = await signIn();

@@ -126,6 +126,38 @@ async function uploadInvoice(expenseId: string, file: File): Promise<void> {
   }
 }
 
+/** Photos over this size are re-encoded before they are sent (a phone's photo is often 4–12 MB). */
+const SHRINK_OVER = 3 * 1024 * 1024;
+const PHOTO_MAX_SIDE = 2400;
+
+/**
+ * A photographed invoice made lighter: a JPEG or PNG over 3 MB is redrawn at 2 400 px on its long
+ * side at most and sent as a JPEG (still legible, well under the 10 MB the API takes); a PDF, a
+ * small image, or one the browser cannot draw is sent as it is.
+ */
+async function shrinkPhoto(file: File): Promise<File> {
+  const type = invoiceType(file);
+  if (file.size <= SHRINK_OVER || (type !== "image/jpeg" && type !== "image/png")) return file;
+  try {
+    const bitmap = await createImageBitmap(file);
+    const scale = Math.min(1, PHOTO_MAX_SIDE / Math.max(bitmap.width, bitmap.height));
+    const canvas = document.createElement("canvas");
+    canvas.width = Math.round(bitmap.width * scale);
+    canvas.height = Math.round(bitmap.height * scale);
+    const ctx = canvas.getContext("2d");
+    if (!ctx) return file;
+    ctx.fillStyle = "#fff";
+    ctx.fillRect(0, 0, canvas.width, canvas.height);
+    ctx.drawImage(bitmap, 0, 0, canvas.width, canvas.height);
+    bitmap.close();
+    const blob = await new Promise<Blob | null>((resolve) => canvas.toBlob(resolve, "image/jpeg", 0.85));
+    if (!blob || blob.size >= file.size) return file;
+    return new File([blob], file.name.replace(/\.(png|jpe?g)$/i, "") + ".jpg", { type: "image/jpeg" });
+  } catch {
+    return file;
+  }
+}
+
 const size = (bytes: number) =>
   bytes < 1024 * 1024 ? `${Math.max(1, Math.round(bytes / 1024))} ko` : `${(bytes / 1024 / 1024).toLocaleString("fr-FR", { maximumFractionDigits: 1 })} Mo`;
 
@@ -201,9 +233,9 @@ function NewExpense({ onDone, chart }: { onDone: () => void; chart: ChartAccount
         ? `Ce fichier fait ${size(file.size)} : 10 Mo au plus.`
         : undefined);
   const ready = !!cents && !!x.supplier.trim() && !!x.label.trim() && !!x.pieceRef.trim() && !!x.account && !badFile && (same.length === 0 || sameOk);
-  const pick = (files: FileList | null | undefined) => {
+  const pick = async (files: FileList | null | undefined) => {
     const f = files?.[0];
-    if (f) setFile(f);
+    if (f) setFile(await shrinkPhoto(f));
   };
   const finish = (message: string) => {
     setDone(message);
