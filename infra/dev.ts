@@ -14,6 +14,10 @@ import { seedSocial } from "./demo-social.js";
 import { seedBank } from "./demo-bank.js";
 import { startS3Local } from "./s3-local.js";
 import { startSchedules } from "./schedules.js";
+import { startMailLocal } from "./mail-local.js";
+import { makeDb } from "@asso/core/db";
+import { smtpTransport } from "@asso/core/mail";
+import { startMailWorker } from "@asso/core/workflows/mail";
 import { join } from "node:path";
 import { DATA_DIR } from "./paths.js";
 
@@ -33,8 +37,16 @@ const api = `http://127.0.0.1:${port}`;
 const stripe = createStripeDouble({ ...DEV_STRIPE, webhookUrl: `${api}/v1/webhooks/stripe` });
 const stripeUrl = (await stripe.listen(STRIPE_PORT)).url;
 const s3 = await startS3Local({ directory: join(DATA_DIR, "s3"), port: Number(process.env.S3_PORT ?? 4569) });
+// The local mail: maildev's SMTP on 1025 and its inbox on 1080 (messages kept in .data/mail/).
+const mail = await startMailLocal({
+  smtp: Number(process.env.MAIL_SMTP_PORT ?? 1025),
+  web: Number(process.env.MAIL_WEB_PORT ?? 1080),
+  directory: join(DATA_DIR, "mail"),
+});
 const env = {
   ...s3.env,
+  ...mail.env,
+  MAIL_FROM: process.env.MAIL_FROM ?? "Association (local) <dons@asso.localhost>",
   TABLE_NAME: DEV_TABLE,
   DYNAMODB_ENDPOINT: dynamo.endpoint,
   STRIPE_SECRET_KEY: DEV_STRIPE.secretKey,
@@ -59,6 +71,12 @@ if (fresh) {
 const stopSchedules = startSchedules({
   handlerOf: async (group) => ((await import(`../packages/functions/src/handlers/${group}.ts`)) as { handler: (e: unknown) => Promise<unknown> }).handler,
 });
+// The outbox's worker: a loop sending what is due to maildev (AWS: the mail function every minute, through SES).
+const mailWorker = startMailWorker(makeDb(DEV_TABLE, dynamo.endpoint), await smtpTransport(mail.env.MAIL_SMTP_URL), {
+  backoffMs: 5_000,
+  ratePerSecond: Number(process.env.MAIL_RATE_PER_SECOND ?? 10),
+  pollMs: 1_000,
+});
 const seeded = fresh
   ? "fiscal year 2024 shaped like the activity report; 2025 gifts, a monthly donor and a member paid through Stripe"
   : "kept from the previous run (.data/)";
@@ -72,6 +90,7 @@ Back-office running locally
   DynamoDB Local ${dynamo.endpoint} (table ${DEV_TABLE}, data in .data/)
   S3 (files)     ${s3.endpoint} (bucket ${s3.env.FILES_BUCKET}, data in .data/s3/)
   Stripe double  ${stripeUrl} (events: ${stripeUrl}/__dev/events)
+  Mail inbox     ${mail.webUrl}
   Demo data      ${seeded}
 
 A token for a role (tresorier, delegation, auditor), in another terminal:
@@ -82,6 +101,8 @@ Ctrl-C stops everything.`);
 
 const stop = async () => {
   stopSchedules();
+  await mailWorker.stop();
+  await mail.stop();
   gateway.close();
   await stripe.close();
   await s3.stop();
