@@ -176,6 +176,14 @@ it("a monthly gift stopped in the portal (customer.subscription.deleted) shows a
   expect(s.monthly[0]).toMatchObject({ paid: 1500, payments: 1 });
 });
 
+it("a stop at the period's end (customer.subscription.updated, cancel_at_period_end) shows as stopped, and taken back runs again", async () => {
+  const status = async () => ((await (await space(tokenFor(OTHER))).json()) as { monthly: { status: string }[] }).monthly[0]?.status;
+  await stripeApi(stack, "POST", `/v1/subscriptions/${otherSubscription}`, { cancel_at_period_end: "true" });
+  await expect.poll(status).toBe("stopped");
+  await stripeApi(stack, "POST", `/v1/subscriptions/${otherSubscription}`, { cancel_at_period_end: "false" });
+  await expect.poll(status).toBe("active");
+});
+
 it("a failed monthly payment (invoice.payment_failed) sends the donor a payment_failed message, once per invoice", async () => {
   const failed = await dev(stack, `/__dev/subscriptions/${otherSubscription}/renew`, { at: "2025-05-06T10:00:00Z", fail: true });
   await expect.poll(async () => (await listMessages(stack.db, OTHER)).filter((m) => m.kind === "payment_failed").length).toBe(1);
