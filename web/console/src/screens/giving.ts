@@ -5,6 +5,18 @@ import { formatDate, formatEuros, formatInt } from "../money.js";
 import { get } from "../api.js";
 import { can, confirmDialog, html, Loading, Money, MoreButton, Page, ProblemView, Success, Tabs, useLoad, usePaged, useYears, YearSelect } from "../ui.js";
 import { ErasureSummary, PersonDataActions, type Erasure } from "./person-data.js";
+import { MailButton, PersonMail } from "./person-mail.js";
+
+/** The e-mails column: "E-mails" opens the person's messages above the list (roles that may read them). */
+function usePersonMail() {
+  const [open, setOpen] = useState<{ email: string; name: string }>();
+  const shown = can("personMessages");
+  return {
+    panel: open ? html`<${PersonMail} email=${open.email} name=${open.name} onClose=${() => setOpen(undefined)} />` : null,
+    head: shown ? html`<th scope="col"><span class="sr-only">E-mails</span></th>` : null,
+    cell: (email: string, name: string) => (shown ? html`<td><${MailButton} email=${email} onOpen=${() => setOpen({ email, name })} /></td>` : null),
+  };
+}
 
 /** The personal-data column (export, erasure): shown to the roles that may call them. */
 function usePersonData(reload: () => void) {
@@ -70,20 +82,21 @@ function Donors({ year }: { year: number }) {
   const r = usePaged<Donor>("/v1/donors", { year, limit: 200 }, [year]);
   const withAddress = r.items.some((d) => d.address);
   const person = usePersonData(() => r.reload());
-  return html`${person.summary}<${ProblemView} error=${person.error ?? r.error} />
+  const mail = usePersonMail();
+  return html`${person.summary}<${ProblemView} error=${person.error ?? r.error} />${mail.panel}
     ${
       r.first
         ? html`<p class="summary">${formatInt(r.items.length)} donateurs${r.more ? " affichés" : ""}, <${Money} cents=${r.items.reduce((s, d) => s + d.total, 0)} /> reçus en ${year}.</p>
         <table>
           <caption class="sr-only">Donateurs ${year}</caption>
-          <thead><tr><th scope="col">Nom</th><th scope="col">E-mail</th>${withAddress ? html`<th scope="col">Adresse</th>` : null}<th scope="col" class="num">Dons</th><th scope="col" class="num">Total</th><th scope="col">Mensuel</th><th scope="col">Dernier don</th>${person.head}</tr></thead>
+          <thead><tr><th scope="col">Nom</th><th scope="col">E-mail</th>${withAddress ? html`<th scope="col">Adresse</th>` : null}<th scope="col" class="num">Dons</th><th scope="col" class="num">Total</th><th scope="col">Mensuel</th><th scope="col">Dernier don</th>${mail.head}${person.head}</tr></thead>
           <tbody>
             ${r.items.length === 0 ? html`<tr><td colspan="7">Aucun don en ${year}.</td></tr>` : null}
             ${r.items.map(
               (d) => html`<tr>
               <td>${d.lastName.toUpperCase()} ${d.firstName}</td><td>${d.email}</td>${withAddress ? html`<td>${addressText(d.address)}</td>` : null}
               <td class="num">${d.gifts}</td><td class="num">${formatEuros(d.total)}</td>
-              <td>${d.monthly ? (d.subscription === "active" || !d.subscription ? "oui" : `oui (${d.subscription === "canceled" ? "arrêté" : d.subscription})`) : "non"}</td><td>${formatDate(d.lastGift)}</td>${person.cell(d.email, `${d.firstName} ${d.lastName}`.trim())}</tr>`,
+              <td>${d.monthly ? (d.subscription === "active" || !d.subscription ? "oui" : `oui (${d.subscription === "canceled" ? "arrêté" : d.subscription})`) : "non"}</td><td>${formatDate(d.lastGift)}</td>${mail.cell(d.email, `${d.firstName} ${d.lastName}`.trim())}${person.cell(d.email, `${d.firstName} ${d.lastName}`.trim())}</tr>`,
             )}
           </tbody>
         </table><${MoreButton} paged=${r} what="donateurs" />`
@@ -100,30 +113,33 @@ interface MemberRow {
   tierId: string;
   validFrom?: string;
   validUntil: string;
-  status: "active" | "expired";
+  status: "active" | "upcoming" | "expired";
 }
+/** A member's status as the screen says it (upcoming: paid for a period not started yet). */
+const MEMBER_STATUS: Record<MemberRow["status"], string> = { active: "à jour", upcoming: "à venir", expired: "expiré" };
 
 function Members() {
   const [status, setStatus] = useState("");
   const r = usePaged<MemberRow>("/v1/members", { status: status || undefined, limit: 200 }, [status]);
   const withAddress = r.items.some((m) => m.address);
   const person = usePersonData(() => r.reload());
+  const mail = usePersonMail();
   return html`<div class="toolbar"><div class="field inline"><label for="m-status">Statut</label>
       <select id="m-status" value=${status} onChange=${(e: Event) => setStatus((e.target as HTMLSelectElement).value)}>
-        <option value="">Tous</option><option value="active">À jour</option><option value="expired">Expirés</option>
+        <option value="">Tous</option><option value="active">À jour</option><option value="upcoming">À venir</option><option value="expired">Expirés</option>
       </select></div></div>
-    ${person.summary}<${ProblemView} error=${person.error ?? r.error} />
+    ${person.summary}<${ProblemView} error=${person.error ?? r.error} />${mail.panel}
     ${
       r.first
         ? html`<table>
           <caption class="sr-only">Adhérents</caption>
-          <thead><tr><th scope="col">Nom</th><th scope="col">E-mail</th><th scope="col">Organisation</th>${withAddress ? html`<th scope="col">Adresse</th>` : null}<th scope="col">Formule</th><th scope="col">Valable du</th><th scope="col">Valable jusqu'au</th><th scope="col">Statut</th>${person.head}</tr></thead>
+          <thead><tr><th scope="col">Nom</th><th scope="col">E-mail</th><th scope="col">Organisation</th>${withAddress ? html`<th scope="col">Adresse</th>` : null}<th scope="col">Formule</th><th scope="col">Valable du</th><th scope="col">Valable jusqu'au</th><th scope="col">Statut</th>${mail.head}${person.head}</tr></thead>
           <tbody>
             ${r.items.length === 0 ? html`<tr><td colspan="8">Aucun adhérent.</td></tr>` : null}
             ${r.items.map(
               (m) => html`<tr>
               <td>${m.lastName.toUpperCase()} ${m.firstName}</td><td>${m.email}</td><td>${m.organisation ?? ""}</td>${withAddress ? html`<td>${addressText(m.address)}</td>` : null}
-              <td>${m.tierId}</td><td>${m.validFrom ? formatDate(m.validFrom) : ""}</td><td>${formatDate(m.validUntil)}</td><td><span class=${`tag ${m.status}`}>${m.status === "active" ? "à jour" : "expiré"}</span></td>${person.cell(m.email, `${m.firstName} ${m.lastName}`.trim())}</tr>`,
+              <td>${m.tierId}</td><td>${m.validFrom ? formatDate(m.validFrom) : ""}</td><td>${formatDate(m.validUntil)}</td><td><span class=${`tag ${m.status}`}>${MEMBER_STATUS[m.status]}</span></td>${mail.cell(m.email, `${m.firstName} ${m.lastName}`.trim())}${person.cell(m.email, `${m.firstName} ${m.lastName}`.trim())}</tr>`,
             )}
           </tbody>
         </table><${MoreButton} paged=${r} what="adhérents" />`
