@@ -299,6 +299,19 @@ describe("faults", () => {
     await context.close();
   });
 
+  it("a console that cannot reach the server at start says so in French, with 'Réessayer'", { timeout: 60_000 }, async () => {
+    const context = await browser.newContext({ viewport: { width: 390, height: 844 }, locale: "fr-FR" });
+    const page = await context.newPage();
+    await page.route("**/console/config.json", (route) => route.abort("internetdisconnected"));
+    await page.goto(`${stack.url}/console/`);
+    await page.getByRole("alert").filter({ hasText: "le serveur est injoignable" }).waitFor();
+    expect(await page.locator("body").innerText()).not.toMatch(ENGLISH);
+    await page.unroute("**/console/config.json");
+    await page.getByRole("button", { name: "Réessayer" }).click();
+    await page.getByRole("heading", { level: 1, name: "Connexion à la console" }).waitFor();
+    await context.close();
+  });
+
   it("a server error (500) shows the French notice with what to do next and 'Réessayer', which loads again", { timeout: 60_000 }, async () => {
     const { page, context } = await signIn();
     await go(page, "exports", "Exports");

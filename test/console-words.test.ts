@@ -100,3 +100,10 @@ describe("accounts by their names", () => {
     expect(duplicatesOf(past, { supplier: "Cabinet Martin", amount: null, date: "2026-01-10" })).toHaveLength(0);
   });
 });
+
+describe("the hash chain's check in French", () => {
+  it("says why an entry breaks the chain", () => {
+    expect(frenchSentence("its content does not match its hash")).toBe("son contenu ne correspond plus à son empreinte (elle a été modifiée)");
+    expect(frenchSentence("expected position 4, found 6")).toBe("elle devrait être la n° 4 de la chaîne, elle porte le n° 6");
+  });
+});

@@ -208,8 +208,17 @@ async function boot() {
     root.innerHTML = "";
     const p = document.createElement("p");
     p.setAttribute("role", "alert");
-    p.textContent = `La console n'a pas pu démarrer : ${err instanceof Error ? err.message : String(err)}`;
-    root.append(p);
+    // Offline or the server unreachable: said in French, with a way to try again.
+    const offline = err instanceof TypeError || !navigator.onLine;
+    p.textContent = offline
+      ? "La console n'a pas pu démarrer : le serveur est injoignable. Vérifiez la connexion à Internet, puis réessayez."
+      : "La console n'a pas pu démarrer. Réessayez dans un instant ; si cela se reproduit, prévenez la personne qui s'occupe de la console.";
+    const retry = document.createElement("button");
+    retry.type = "button";
+    retry.className = "primary";
+    retry.textContent = "Réessayer";
+    retry.addEventListener("click", () => location.reload());
+    root.append(p, retry);
   }
 }
 

@@ -152,6 +152,12 @@ const SENTENCES: [RegExp, (m: RegExpExecArray) => string][] = [
   [/^Entry \S+ is not validated/, () => "Seule une écriture validée peut être extournée."],
   [/^Over-payment of installment (\d+): (.+) is due on it, (.+) was given\.$/, (m) => `L'échéance ${m[1]} attend ${m[2]} : ${m[3]} dépasse ce montant.`],
   [/^This route needs one of the roles/, () => "Votre rôle ne permet pas cette action."],
+  // The hash chain's check (GET /v1/ledger/integrity): why an entry breaks it.
+  [/^expected position (\d+), found (\S+)$/, (m) => `elle devrait être la n° ${m[1]} de la chaîne, elle porte le n° ${m[2]}`],
+  [/^does not link to the previous entry's hash$/, () => "elle ne porte pas l'empreinte de l'écriture précédente"],
+  [/^its content does not match its hash$/, () => "son contenu ne correspond plus à son empreinte (elle a été modifiée)"],
+  [/^the chain has (\d+) entries, the head says (\d+)$/, (m) => `la chaîne compte ${m[1]} écritures, son dernier maillon en annonce ${m[2]}`],
+  [/^the last entry's hash is not the head's$/, () => "la dernière écriture ne correspond pas au dernier maillon enregistré"],
   [/^A bearer token is required\.$/, () => "Vous n'êtes plus connecté."],
 ];
 

@@ -8,6 +8,7 @@ import { ArcElement, BarController, BarElement, CategoryScale, Chart, DoughnutCo
 Chart.register(DoughnutController, BarController, ArcElement, BarElement, CategoryScale, LinearScale, Tooltip, Legend);
 import { ApiError, get, NetworkError } from "./api.js";
 import { SignedOut } from "./auth.js";
+import { networkProblem } from "./problems.js";
 import { formatDate, formatEuros, parisToday } from "./money.js";
 import { fiscalYearEnd, fiscalYearOf, searchAccounts, type PickableAccount } from "./query.js";
 
@@ -279,23 +280,25 @@ export function ProblemView({ error, onRetry }: { error: unknown; onRetry?: () =
   const french =
     error instanceof ApiError || error instanceof NetworkError
       ? error.french
-      : error instanceof SignedOut
-        ? {
-            title: "Session terminée",
-            next: "Reconnectez-vous : ce que vous avez saisi est conservé.",
-            fields: [],
-            retryable: true,
-            detail: undefined,
-            technical: undefined,
-          }
-        : {
-            title: "Erreur inattendue",
-            next: "Rechargez la page, puis recommencez.",
-            fields: [],
-            retryable: false,
-            detail: undefined,
-            technical: error instanceof Error ? error.message : String(error),
-          };
+      : error instanceof TypeError && /fetch|network|load failed/i.test(error.message)
+        ? networkProblem(navigator.onLine)
+        : error instanceof SignedOut
+          ? {
+              title: "Session terminée",
+              next: "Reconnectez-vous : ce que vous avez saisi est conservé.",
+              fields: [],
+              retryable: true,
+              detail: undefined,
+              technical: undefined,
+            }
+          : {
+              title: "Erreur inattendue",
+              next: "Rechargez la page, puis recommencez.",
+              fields: [],
+              retryable: false,
+              detail: undefined,
+              technical: error instanceof Error ? error.message : String(error),
+            };
   return html`<div class="alert error" role="alert" data-testid="problem">
     <strong>${french.title}</strong>${french.detail ? html` — ${french.detail}` : null}
     ${french.fields.length ? html`<ul>${french.fields.map((f) => html`<li><strong>${f.field}</strong> : ${f.message}</li>`)}</ul>` : null}

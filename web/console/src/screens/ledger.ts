@@ -5,6 +5,7 @@
 import { useMemo, useState } from "preact/hooks";
 import { api, get, keyKeeper } from "../api.js";
 import { formatDate, formatEuros, formatInt, formatPlain, parisToday, parseEuros } from "../money.js";
+import { frenchSentence } from "../problems.js";
 import { fiscalYearEnd } from "../query.js";
 import {
   AccountPicker,
@@ -333,7 +334,7 @@ function PostEntry() {
       ${check.difference === 0 && check.debit > 0 ? "Écriture équilibrée." : check.difference !== 0 ? `Écart de ${formatEuros(Math.abs(check.difference))} (${check.difference > 0 ? "débit" : "crédit"} en trop).` : "Saisissez les montants."}
     </p>
     ${check.problems.length && (check.debit || check.credit) ? html`<ul class="hint-list">${check.problems.filter((p) => p !== "débits et crédits différents").map((p) => html`<li>${p}</li>`)}</ul>` : null}
-    <${ProblemView} error=${error ?? accounts.error} />
+    <${ProblemView} error=${error ?? accounts.error} onRetry=${error ? () => void submit(new Event("submit")) : undefined} />
     ${posted ? html`<${Success}>Écriture <strong>${posted.ref}</strong> enregistrée (${formatEuros(total(posted))}).<//>` : null}
     <${ActionButton} type="submit" disabled=${!ready} busy="Enregistrement…">Enregistrer l'écriture<//>
   </form>`;
@@ -478,7 +479,7 @@ function Integrity() {
       result
         ? result.ok
           ? html`<${Success}>Chaîne intacte : ${formatInt(result.entries)} écritures vérifiées. Dernière empreinte <code>${result.head}</code>.<//>`
-          : html`<div class="alert error" role="alert">Chaîne rompue à l'écriture ${result.firstBroken?.ref ?? "?"} : ${result.firstBroken?.reason}.</div>`
+          : html`<div class="alert error" role="alert">Chaîne rompue à l'écriture ${result.firstBroken?.ref ?? "?"} : ${frenchSentence(result.firstBroken?.reason) ?? result.firstBroken?.reason}.</div>`
         : null
     }
   </div>`;
