@@ -5,7 +5,7 @@
  */
 import { describe, expect, it } from "vitest";
 import { fieldName, frenchProblem, frenchSentence } from "../web/console/src/problems.js";
-import { duplicatesOf, fiscalYearEnd, fiscalYearOf, searchAccounts, usualAccount } from "../web/console/src/query.js";
+import { duplicatesOf, fiscalYearEnd, fiscalYearOf, searchAccounts, stripePiece, usualAccount } from "../web/console/src/query.js";
 
 describe("problems in French", () => {
   it("names the problem, the bad fields as the form labels them, and what to do next", () => {
@@ -105,5 +105,14 @@ describe("the hash chain's check in French", () => {
   it("says why an entry breaks the chain", () => {
     expect(frenchSentence("its content does not match its hash")).toBe("son contenu ne correspond plus à son empreinte (elle a été modifiée)");
     expect(frenchSentence("expected position 4, found 6")).toBe("elle devrait être la n° 4 de la chaîne, elle porte le n° 6");
+  });
+});
+
+describe("piece references", () => {
+  it("a Stripe id is told as what it is; a piece a person wrote stays as written", () => {
+    expect(stripePiece("ch_test_3QabcDEF123")).toBe("Paiement en ligne");
+    expect(stripePiece("po_1PqRsTuV")).toBe("Virement de Stripe");
+    expect(stripePiece("F-2026-014")).toBeUndefined();
+    expect(stripePiece("CM-2026-01")).toBeUndefined();
   });
 });

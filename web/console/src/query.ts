@@ -137,3 +137,21 @@ export function duplicatesOf<E extends { supplier: string; amount: number; date:
   if (!x.amount || !x.supplier.trim()) return [];
   return expenses.filter((e) => e.amount === x.amount && e.date === x.date && sameSupplier(e.supplier, x.supplier));
 }
+
+const STRIPE_PIECES: Record<string, string> = {
+  ch: "Paiement en ligne",
+  py: "Paiement en ligne",
+  pi: "Paiement en ligne",
+  in: "Cotisation en ligne",
+  re: "Remboursement en ligne",
+  po: "Virement de Stripe",
+  txn: "Opération Stripe",
+  dp: "Contestation de paiement",
+  du: "Contestation de paiement",
+};
+
+/** "ch_test_3Q…" → "Paiement en ligne"; undefined for a piece a person wrote. */
+export const stripePiece = (piece: string): string | undefined => {
+  const m = /^([a-z]{2,4})_(?:test_|live_)?[A-Za-z0-9]{6,}$/.exec(piece);
+  return m ? (STRIPE_PIECES[m[1]!] ?? "Opération en ligne") : undefined;
+};

@@ -10,7 +10,7 @@ import { ApiError, get, NetworkError } from "./api.js";
 import { SignedOut } from "./auth.js";
 import { networkProblem } from "./problems.js";
 import { formatDate, formatEuros, parisToday } from "./money.js";
-import { fiscalYearEnd, fiscalYearOf, searchAccounts, type PickableAccount } from "./query.js";
+import { fiscalYearEnd, fiscalYearOf, searchAccounts, stripePiece, type PickableAccount } from "./query.js";
 
 export { html };
 
@@ -592,24 +592,6 @@ export function AccountPicker({
 }
 
 // ------------------------------------------------------------------ pieces
-
-const STRIPE_PIECES: Record<string, string> = {
-  ch: "Paiement en ligne",
-  py: "Paiement en ligne",
-  pi: "Paiement en ligne",
-  in: "Cotisation en ligne",
-  re: "Remboursement en ligne",
-  po: "Virement de Stripe",
-  txn: "Opération Stripe",
-  dp: "Contestation de paiement",
-  du: "Contestation de paiement",
-};
-
-/** "ch_test_3Q…" → "Paiement en ligne"; undefined for a piece a person wrote. */
-export const stripePiece = (piece: string): string | undefined => {
-  const m = /^([a-z]{2,4})_(?:test_|live_)?[A-Za-z0-9]{6,}$/.exec(piece);
-  return m ? (STRIPE_PIECES[m[1]!] ?? "Opération en ligne") : undefined;
-};
 
 /** A piece reference as a person reads it: a Stripe id becomes its kind, the id kept as a detail. */
 export function PieceRef({ piece, date }: { piece: string; date?: string }) {
