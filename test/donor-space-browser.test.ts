@@ -46,7 +46,7 @@ afterAll(async () => {
 async function tapTargets(page: Page) {
   const small = await page.$$eval("main button:not([hidden]), main a, main input", (els) =>
     els
-      .filter((e) => (e as HTMLElement).offsetParent !== null)
+      .filter((e) => (e as unknown as { offsetParent: unknown }).offsetParent !== null)
       .map((e) => ({ what: e.outerHTML.slice(0, 80), ...e.getBoundingClientRect().toJSON() }))
       .filter((r) => r.width < 24 || r.height < 24),
   );
