@@ -11,7 +11,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { listMessages, PersonMessagesSchema, MessageViewSchema } from "@asso/core/mail";
 import type { InboxMessage } from "../infra/mail-local.js";
 import { startTestStack, type TestStack } from "./support/stack.js";
-import { checkout, dev, donation, pay } from "./support/giving.js";
+import { chargeOf, checkout, dev, donation, pay, stripeApi } from "./support/giving.js";
 import { IDENTITY } from "./support/identity.js";
 import { pdfText } from "./support/pdf-text.js";
 
@@ -95,6 +95,111 @@ describe("a gift with a receipt", () => {
     await new Promise((r) => setTimeout(r, 1500));
     expect(await inboxOf(who.email)).toHaveLength(2);
     expect(await listMessages(stack.db, who.email)).toHaveLength(2);
+  });
+});
+
+describe("what else people receive", () => {
+  it("a partial refund: the cancellation notice names the replacement receipt, attached, for what was kept", async () => {
+    const who = person("rembourse");
+    const sessionId = await give(who, 8000);
+    await expect.poll(async () => (await inboxOf(who.email)).length, { timeout: 20_000 }).toBe(2);
+    const charge = await chargeOf(stack, sessionId);
+    await stripeApi(stack, "POST", "/v1/refunds", { charge: charge.id, amount: "3000" });
+    await expect.poll(async () => (await inboxOf(who.email)).length, { timeout: 20_000 }).toBe(3);
+    const notice = (await inboxOf(who.email)).find((m) => m.subject.includes("est remplacé par"))!;
+    const [, old, replacement] = /n° (\S+) est remplacé par le n° (\S+)/.exec(notice.subject)!;
+    expect(old).not.toBe(replacement);
+    expect(notice.text).toContain(`reçu fiscal n° ${old} est annulé et remplacé par le reçu n° ${replacement}`);
+    expect(notice.attachments?.map((a) => a.filename)).toEqual([`recu-fiscal-${replacement}.pdf`]);
+    const text = await pdfText(await stack.mail!.attachment(notice, notice.attachments![0]!.generatedFileName));
+    expect(text).toContain("cinquante euros");
+    expect(text).toContain(replacement!);
+    // A full refund of the rest: the replacement is cancelled, with no new receipt.
+    await stripeApi(stack, "POST", "/v1/refunds", { charge: charge.id });
+    await expect.poll(async () => (await inboxOf(who.email)).length, { timeout: 20_000 }).toBe(4);
+    const last = (await inboxOf(who.email)).at(-1)!;
+    expect(last.subject).toBe(`Votre reçu fiscal n° ${replacement} est annulé`);
+    expect(last.attachments ?? []).toHaveLength(0);
+  });
+
+  it("a new member is welcomed with the validity dates; a renewal says renewed, with the new dates", async () => {
+    const email = "adherente.mail@example.org";
+    const join = async (at: string) => {
+      const { sessionId } = await checkout(
+        stack,
+        { tierId: "individuel", member: { email, firstName: "Ada", lastName: "Mail", address: donation(0).donor.address } },
+        "/v1/public/memberships/checkout",
+      );
+      await pay(stack, sessionId, at);
+    };
+    const about = async () => (await inboxOf(email)).filter((m) => m.subject.includes("adhésion"));
+    await join("2026-02-10T10:00:00Z");
+    await expect.poll(async () => (await about()).length, { timeout: 20_000 }).toBe(1);
+    const welcome = (await about())[0]!;
+    expect(welcome.subject).toBe("Bienvenue : votre adhésion est enregistrée");
+    expect(welcome.text).toContain("Votre adhésion est valable du 1er janvier 2026 au 31 décembre 2026.");
+    expect(welcome.text).toContain("20,00\u00a0€");
+    await join("2026-11-20T10:00:00Z");
+    await expect.poll(async () => (await about()).length, { timeout: 20_000 }).toBe(2);
+    const renewed = (await about())[1]!;
+    expect(renewed.subject).toBe("Votre adhésion est renouvelée");
+    expect(renewed.text).toContain("au 31 décembre 2027");
+    expect(
+      (await listMessages(stack.db, email))
+        .map((m) => m.kind)
+        .filter((k) => k.startsWith("membership"))
+        .sort(),
+    ).toEqual(["membership_renewed", "membership_welcome"]);
+  });
+
+  it("the annual recap (POST /v1/receipts/annual) sends each monthly donor the recap receipt, attached; once", async () => {
+    const who = person("mensuelle");
+    const { sessionId } = await checkout(stack, { ...donation(1500), frequency: "monthly", donor: who });
+    await pay(stack, sessionId, "2025-01-15T10:00:00Z");
+    const subscriptionId = (await stripeApi(stack, "GET", `/v1/checkout/sessions/${sessionId}`)).subscription as string;
+    await dev(stack, `/__dev/subscriptions/${subscriptionId}/renew`, { at: "2025-02-15T10:00:00Z" });
+    await expect.poll(async () => (await inboxOf(who.email)).length, { timeout: 20_000 }).toBe(2);
+    expect((await inboxOf(who.email)).map((m) => m.subject)).toEqual([
+      "Merci pour votre don mensuel de 15,00\u00a0€",
+      "Merci pour votre don mensuel de 15,00\u00a0€",
+    ]);
+    for (let i = 0; i < 2; i++) expect((await stack.call("POST", "/v1/receipts/annual", { body: { year: 2025 } })).status).toBe(201);
+    await expect.poll(async () => (await inboxOf(who.email)).length, { timeout: 20_000 }).toBe(3);
+    const recap = (await inboxOf(who.email))[2]!;
+    expect(recap.subject).toBe("Vos dons de 2025 : votre reçu fiscal récapitulatif");
+    expect(recap.text).toContain("Merci pour vos 2 dons mensuels de 2025, 30,00\u00a0€ en tout.");
+    const text = await pdfText(await stack.mail!.attachment(recap, recap.attachments![0]!.generatedFileName));
+    expect(text).toContain("trente euros");
+    await new Promise((r) => setTimeout(r, 1000));
+    expect(await inboxOf(who.email)).toHaveLength(3);
+  });
+
+  it("the AWS worker (the mail function run by its schedule) sends what is due, one run at a time", async () => {
+    const who = person("lambda");
+    await stack.mail!.worker.stop();
+    try {
+      await give(who, 1100);
+      await expect.poll(async () => (await listMessages(stack.db, who.email)).length, { timeout: 20_000 }).toBe(2);
+      const { handler } = await import("../packages/functions/src/handlers/mail.js");
+      const context = { getRemainingTimeInMillis: () => 15_000 };
+      const [a, b] = (await Promise.all([
+        handler({ source: "aws.events", "detail-type": "Scheduled Event" }, context),
+        handler({ source: "aws.events" }, context),
+      ])) as {
+        sent: number;
+      }[];
+      expect([a!.sent, b!.sent].sort()).toEqual([0, 2]);
+      expect(await inboxOf(who.email)).toHaveLength(2);
+    } finally {
+      stack.mail!.worker = (await import("@asso/core/workflows/mail")).startMailWorker(
+        stack.db,
+        await (await import("@asso/core/mail")).smtpTransport(stack.mail!.env.MAIL_SMTP_URL),
+        {
+          backoffMs: 300,
+          leaseMs: 1500,
+        },
+      );
+    }
   });
 });
 
