@@ -35,7 +35,7 @@ afterEach(() => {
   restore = undefined;
 });
 
-type MemberRow = { email: string; tierId: string; validFrom: string; validUntil: string; status: string; lastPaymentOn: string };
+type MemberRow = { email: string; tierId: string; validFrom: string; validUntil: string; coveredFrom: string; status: string; lastPaymentOn: string };
 async function members(query = ""): Promise<MemberRow[]> {
   const res = await stack.call("GET", `/v1/members?limit=500${query}`);
   expect(res.status).toBe(200);
@@ -118,7 +118,8 @@ describe("renewal", () => {
     await join("individuel", "fidele@example.org", "2024-03-01T10:00:00Z");
     const renewal = await join("individuel", "fidele@example.org", "2024-12-05T10:00:00Z");
     expect(await memberOf("fidele@example.org")).toEqual([
-      expect.objectContaining({ validFrom: "2025-01-01", validUntil: "2025-12-31", lastPaymentOn: "2024-12-05" }),
+      // The membership still runs from its first day: a renewal paid before the end keeps it.
+      expect.objectContaining({ validFrom: "2025-01-01", validUntil: "2025-12-31", coveredFrom: "2024-01-01", lastPaymentOn: "2024-12-05" }),
     ]);
     for (const e of stack.stripe.events.filter((x) => JSON.stringify(x.data).includes(renewal)))
       await fetch(`${stack.stripeUrl}/__dev/events/${e.id}/redeliver`, { method: "POST" });
@@ -228,7 +229,11 @@ describe("paying in December for the next year", () => {
   it("membershipYear next, from 1 November: next year's dates, carried in the Stripe metadata", async () => {
     todayIs("2030-12-11T10:00:00Z");
     const sessionId = await join("individuel", "prochaine@example.org", "2030-12-11T10:05:00Z", { membershipYear: 2031 });
-    expect(await memberOf("prochaine@example.org")).toEqual([expect.objectContaining({ validFrom: "2031-01-01", validUntil: "2031-12-31" })]);
+    // Paid for the next year only: upcoming until 1 January.
+    expect(await memberOf("prochaine@example.org")).toEqual([
+      expect.objectContaining({ validFrom: "2031-01-01", validUntil: "2031-12-31", coveredFrom: "2031-01-01", status: "upcoming" }),
+    ]);
+    expect((await members("&status=upcoming")).map((m) => m.email)).toEqual(["prochaine@example.org"]);
     const session = stack.stripe.events.find((e) => JSON.stringify(e.data).includes(sessionId));
     expect(JSON.stringify(session?.data)).toContain('"membership_year":"2031"');
     // The current year, chosen explicitly, is the year of payment.

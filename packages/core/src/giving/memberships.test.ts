@@ -1,6 +1,17 @@
 import { describe, expect, it } from "vitest";
 import { ValidationError } from "../errors.js";
-import { addDays, checkMembershipYear, membershipYears, offeredPeriods, periodOf, reminderDue, validityOf, validityOfRecord } from "./memberships.js";
+import {
+  addDays,
+  checkMembershipYear,
+  coveredFromOf,
+  statusOf,
+  membershipYears,
+  offeredPeriods,
+  periodOf,
+  reminderDue,
+  validityOf,
+  validityOfRecord,
+} from "./memberships.js";
 
 describe("membership periods", () => {
   it("a calendar-year tier covers 1 January to 31 December of the year paid", () => {
@@ -89,5 +100,18 @@ describe("membership periods", () => {
     expect(reminderDue("2026-12-31", "2026-11-30")).toBeUndefined();
     expect(reminderDue("2027-03-14", addDays("2027-03-14", -30))).toBe(30);
     expect(addDays("2026-03-01", -1)).toBe("2026-02-28");
+  });
+
+  it("a membership runs from its first day: kept by a renewal before the end, afresh after; upcoming until it starts", () => {
+    const current = { validFrom: "2026-01-01", validUntil: "2026-12-31" };
+    const renewed = validityOf("calendar_year", "2026-12-05", { current });
+    expect(coveredFromOf("2026-12-05", renewed, current)).toBe("2026-01-01");
+    expect(coveredFromOf("2027-02-01", validityOf("calendar_year", "2027-02-01", { current }), current)).toBe("2027-01-01");
+    expect(coveredFromOf("2026-12-05", renewed, { ...current, coveredFrom: "2024-01-01" })).toBe("2024-01-01");
+    // Renewed early: still active in December; paid in December for the next year only: upcoming.
+    expect(statusOf({ ...renewed, coveredFrom: "2026-01-01" }, "2026-12-20")).toBe("active");
+    expect(statusOf({ validFrom: "2027-01-01", validUntil: "2027-12-31" }, "2026-12-20")).toBe("upcoming");
+    expect(statusOf({ validFrom: "2027-01-01", validUntil: "2027-12-31" }, "2027-01-01")).toBe("active");
+    expect(statusOf({ validUntil: "2025-12-31" }, "2026-01-01")).toBe("expired");
   });
 });

@@ -106,6 +106,49 @@ export const validityOfRecord = (m: { validFrom?: string | undefined; validUntil
 });
 
 /**
+ * The first day of the membership that runs to the new `validUntil`: kept from the current one
+ * when the payment extends it (a renewal paid before the end), else the new period's first day.
+ */
+export function coveredFromOf(
+  paidOn: string,
+  next: Validity,
+  current?: (Validity & { coveredFrom?: string | undefined; lastPaymentOn?: string | undefined }) | undefined,
+): string {
+  if (!current || current.validUntil < paidOn) return next.validFrom;
+  return coveredFromOfRecord(current);
+}
+
+/**
+ * A record's `coveredFrom`; records older than it: the earlier of the period's first day and the
+ * last payment (a renewal paid before the end, under the old calendar rule, kept the member active).
+ */
+export function coveredFromOfRecord(m: {
+  validFrom?: string | undefined;
+  validUntil: string;
+  coveredFrom?: string | undefined;
+  lastPaymentOn?: string | undefined;
+}): string {
+  if (m.coveredFrom) return m.coveredFrom;
+  const { validFrom } = validityOfRecord(m);
+  return m.lastPaymentOn && m.lastPaymentOn < validFrom ? m.lastPaymentOn : validFrom;
+}
+
+export type MemberStatus = "active" | "upcoming" | "expired";
+
+/**
+ * A member's status on `today`: `expired` after `validUntil`; `active` from the first day of the
+ * membership (`coveredFrom`, else the period's `validFrom`); `upcoming` before it (paid for the next
+ * year, not started).
+ */
+export function statusOf(
+  m: { validFrom?: string | undefined; validUntil: string; coveredFrom?: string | undefined; lastPaymentOn?: string | undefined },
+  today: string,
+): MemberStatus {
+  if (m.validUntil < today) return "expired";
+  return coveredFromOfRecord(m) <= today ? "active" : "upcoming";
+}
+
+/**
  * What a payment made on `today` would cover, for the public page: the dates, and for a calendar
  * tier from 1 November the next year's too.
  */

@@ -37,7 +37,10 @@ export const DonorListSchema = z.object({
   nextCursor: z.string().nullable(),
 });
 
-export const MemberListQuery = z.strictObject({ status: z.enum(["active", "expired"]).optional(), ...PageQuery });
+export const MemberListQuery = z.strictObject({
+  status: z.enum(["active", "upcoming", "expired"]).optional().describe("upcoming: paid for a period not started yet (the next year)"),
+  ...PageQuery,
+});
 export const MemberListSchema = z.object({
   items: z.array(
     z.object({
@@ -49,8 +52,9 @@ export const MemberListSchema = z.object({
       tierId: z.string(),
       validFrom: z.string().describe("the first day of the latest period paid (YYYY-MM-DD)"),
       validUntil: z.string().describe("the last day of the latest period paid: active through it"),
+      coveredFrom: z.string().describe("the first day of the membership running to validUntil (kept by a renewal paid before the end)"),
       lastPaymentOn: z.string(),
-      status: z.enum(["active", "expired"]),
+      status: z.enum(["active", "upcoming", "expired"]),
     }),
   ),
   nextCursor: z.string().nullable(),

@@ -5,7 +5,7 @@ import { batchGet, queryPage, queryPages } from "../db/store.js";
 import { parisDate } from "../dates.js";
 import { ValidationError } from "../errors.js";
 import { subscriptionKey } from "./records.js";
-import { reminderDue, validityOfRecord } from "./memberships.js";
+import { coveredFromOfRecord, type MemberStatus, reminderDue, statusOf, validityOfRecord } from "./memberships.js";
 import { getMember, membersPages } from "./store.js";
 import type { Donation, Incident, Member } from "./types.js";
 import { now } from "../clock.js";
@@ -102,17 +102,18 @@ export async function listDonors(db: Db, year: number, opts: { withAddresses: bo
 }
 
 /**
- * Members in email order with their status, from their dates (giving/memberships.ts): `active`
- * until the last day of the latest period paid (`validUntil`, a period paid ahead included),
- * `expired` after it. `validFrom` is that period's first day.
+ * Members in email order with their status, from their dates (giving/memberships.ts `statusOf`):
+ * `active` from the first day of the membership (`coveredFrom`) through the last day of the latest
+ * period paid (`validUntil`), `upcoming` before it starts (paid in December for the next year),
+ * `expired` after it. `validFrom` is the latest period's first day.
  */
-export async function listMembers(db: Db, opts: { status?: "active" | "expired"; withAddresses: boolean; today?: string; limit?: number; cursor?: string }) {
+export async function listMembers(db: Db, opts: { status?: MemberStatus; withAddresses: boolean; today?: string; limit?: number; cursor?: string }) {
   const today = opts.today ?? parisDate(now());
   const limit = opts.limit ?? 100;
   const purpose = `members:${opts.status ?? "all"}`;
   let start = decodeCursor<Record<string, string>>(opts.cursor, purpose);
   if (start && (start.gsi1pk !== "MEMBERS" || typeof start.gsi1sk !== "string" || typeof start.pk !== "string")) throw badCursor("is not a members cursor");
-  const items: Array<Member & { status: "active" | "expired" }> = [];
+  const items: Array<Member & { validFrom: string; coveredFrom: string; status: MemberStatus }> = [];
   let lastKey: Record<string, unknown> | undefined;
   do {
     const r = await queryPage(db, {
@@ -126,7 +127,8 @@ export async function listMembers(db: Db, opts: { status?: "active" | "expired";
       const status = memberStatus(m, today);
       if (opts.status && opts.status !== status) continue;
       const { pk: _p, sk: _s, gsi1pk: _g, gsi1sk: _h, kind: _k, charges: _c, ...member } = m as Member & Record<string, unknown>;
-      items.push(strip({ ...(member as unknown as Member), ...validityOfRecord(m), status }, opts.withAddresses));
+      const dates = validityOfRecord(m);
+      items.push(strip({ ...(member as unknown as Member), ...dates, coveredFrom: coveredFromOfRecord(m), status }, opts.withAddresses));
     }
     lastKey = r.lastKey;
     start = lastKey as Record<string, string> | undefined;
@@ -134,8 +136,8 @@ export async function listMembers(db: Db, opts: { status?: "active" | "expired";
   return { items, nextCursor: lastKey ? encodeCursor(lastKey, purpose) : null };
 }
 
-/** A member's status on `today`: active through the last day paid. */
-export const memberStatus = (m: Pick<Member, "validUntil">, today: string) => (m.validUntil >= today ? ("active" as const) : ("expired" as const));
+/** A member's status on `today` (giving/memberships.ts `statusOf`). */
+export const memberStatus = (m: Pick<Member, "validFrom" | "validUntil" | "coveredFrom" | "lastPaymentOn">, today: string) => statusOf(m, today);
 
 /**
  * One member as plain data (e-mail, lower case), with the latest period's dates (`validFrom`,
@@ -145,7 +147,8 @@ export const memberStatus = (m: Pick<Member, "validUntil">, today: string) => (m
 export async function memberOf(db: Db, email: string, today = parisDate(now())) {
   const m = await getMember(db, email.trim().toLowerCase());
   if (!m) return undefined;
-  return { ...m, ...validityOfRecord(m), charges: m.charges ?? [], status: memberStatus(m, today) };
+  const dates = validityOfRecord(m);
+  return { ...m, ...dates, coveredFrom: coveredFromOfRecord(m), charges: m.charges ?? [], status: memberStatus(m, today) };
 }
 
 /**

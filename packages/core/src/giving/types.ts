@@ -64,6 +64,8 @@ export interface Member {
   validFrom?: string;
   /** The latest period paid: its last day. A renewal moves both. */
   validUntil: string;
+  /** The first day of the membership running to `validUntil` (a renewal before the end keeps it); absent on older records: `validFrom`. */
+  coveredFrom?: string;
   lastPaymentOn: string;
   /** The membership fees applied (charge ids, the latest last): a redelivered payment extends nothing twice. */
   charges?: string[];

@@ -63,7 +63,7 @@ import {
   subscriptionStarted,
 } from "./store.js";
 import type { CheckoutRecord, Donation, FactOf, Member, PaymentFact } from "./types.js";
-import { MEMBER_CHARGES_KEPT, periodOf, validityOf, validityOfRecord } from "./memberships.js";
+import { coveredFromOf, MEMBER_CHARGES_KEPT, periodOf, validityOf, validityOfRecord } from "./memberships.js";
 
 export { translate, verifyStripeEvent } from "./facts.js";
 export { BANK, CLEARING, FEES, revenueAccount } from "./bookings.js";
@@ -223,6 +223,7 @@ async function extendMembership(
       }),
       tierId: c.tierId ?? existing?.tierId ?? "individuel",
       ...period,
+      coveredFrom: coveredFromOf(fact.date, period, existing ? { ...existing, ...validityOfRecord(existing) } : undefined),
       lastPaymentOn: existing && existing.lastPaymentOn > fact.date ? existing.lastPaymentOn : fact.date,
       charges: [...(existing?.charges ?? []), fact.chargeId].slice(-MEMBER_CHARGES_KEPT),
     };

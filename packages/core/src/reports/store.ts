@@ -32,8 +32,8 @@ interface DonorRow {
   monthly: boolean;
 }
 interface MemberRow {
+  coveredFrom: string;
   validUntil: string;
-  lastPaymentOn: string;
 }
 
 /** Donors and members of a year, counted from the registries. */
@@ -42,8 +42,8 @@ export async function loadPeople(db: Db, year: number): Promise<PeopleFigures> {
   const members = await allPages<MemberRow>((cursor) => listMembers(db, { withAddresses: false, limit: 500, ...(cursor ? { cursor } : {}) }));
   const end = `${year}-12-31`;
   return {
-    // A membership covers the calendar year paid for: paid on or before the year's end, valid through it.
-    members: members.filter((m) => m.validUntil >= end && m.lastPaymentOn <= end).length,
+    // Members at the year's end: their membership (from its first day, giving's coveredFrom) runs through it.
+    members: members.filter((m) => m.coveredFrom <= end && m.validUntil >= end).length,
     donors: donors.length,
     monthlyDonors: donors.filter((d) => d.monthly).length,
     gifts: { count: donors.reduce((s, d) => s + d.gifts, 0), total: donors.reduce((s, d) => s + d.total, 0) },
