@@ -6,10 +6,32 @@
  */
 import type { Db } from "../db/client.js";
 import type { PaymentMessages } from "../giving/index.js";
-import { messageIntents, sendQueued, startMailLoop, type MailTransport, type SendOptions, type SendReport, type Sender } from "../mail/index.js";
+import {
+  messageIntents as intentsOf,
+  type OutgoingMessage,
+  sendQueued,
+  startMailLoop,
+  type MailTransport,
+  type SendOptions,
+  type SendReport,
+  type Sender,
+} from "../mail/index.js";
 import { type Receipt, type ReceiptNotifier, receiptPdf } from "../receipts/lazy.js";
 import { getObject } from "../files/index.js";
 import { currentSettings } from "../settings/index.js";
+
+/**
+ * A fact never fails for its message: a message the outbox refuses (an address its schema reads
+ * otherwise than the checkout did) is logged and left out, and the fact is written.
+ */
+function messageIntents(m: OutgoingMessage) {
+  try {
+    return intentsOf(m);
+  } catch (err) {
+    console.error(JSON.stringify({ level: "error", msg: "message not queued", kind: m.kind, fact: m.fact, error: String((err as Error)?.message ?? err) }));
+    return [];
+  }
+}
 
 const fullName = (p: { firstName?: string; lastName?: string }) => [p.firstName, p.lastName].filter(Boolean).join(" ").trim();
 
