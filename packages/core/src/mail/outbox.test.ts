@@ -84,5 +84,9 @@ describe("the outbox", () => {
       .Item!;
     expect(item).toMatchObject({ kind: "gift_confirmation", status: "failed", data: {} });
     expect(JSON.stringify(item)).not.toMatch(/curie/i);
+    // Under the erasure's alias, the messages are listed (kind, status and dates kept).
+    await queueMessage(db, gift("donation#other"));
+    expect(await eraseMessages(db, "marie.curie@example.org", "efface-1234@efface.invalid")).toBe(1);
+    expect(await listMessages(db, "efface-1234@efface.invalid")).toEqual([expect.objectContaining({ kind: "gift_confirmation", status: "failed" })]);
   });
 });
