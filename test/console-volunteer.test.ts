@@ -76,6 +76,8 @@ async function login(page: Page, role: "tresorier" | "auditor") {
   await page.getByLabel(role === "tresorier" ? "Trésorier" : "Auditeur (commissaire aux comptes)").check();
   await page.getByRole("button", { name: "Se connecter" }).click();
   await page.getByRole("navigation", { name: "Écrans" }).waitFor();
+  // The stack has no identity yet: the console's first-run check sends it to Paramètres once; let it.
+  await page.waitForLoadState("networkidle");
 }
 
 async function go(page: Page, hash: string, heading: string) {

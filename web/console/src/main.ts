@@ -56,7 +56,9 @@ function Shell({ onSignOut }: { onSignOut: () => void }) {
   const me = getMe();
   // First run: while the association's identity is incomplete, the console opens on the guide.
   useEffect(() => {
-    if (can("getSettings")) void needsFirstRun().then((yes) => yes && (location.hash = "#/parametres"));
+    // Only if the person has not gone elsewhere meanwhile (the check answers after the first screen).
+    const at = location.hash;
+    if (can("getSettings")) void needsFirstRun().then((yes) => yes && location.hash === at && (location.hash = "#/parametres"));
   }, []);
   const roles = me.roles.map((r) => ROLE_LABELS[r] ?? r).join(", ");
   return html`
