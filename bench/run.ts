@@ -357,6 +357,7 @@ const DOMAIN_BENCHES = [
   ["Annual report: figures and the PDF", "reports.ts"],
   ["Ledger export jobs (FEC to S3)", "ledger-export.ts"],
   ["Giving under a burst of checkout requests", "giving-burst.ts"],
+  ["Mail: January's recap messages queued, composed and sent", "mail.ts"],
 ] as const;
 if (process.env.BENCH_DOMAINS !== "0") {
   const only = process.env.BENCH_ONLY?.split(",");

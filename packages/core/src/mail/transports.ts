@@ -51,7 +51,9 @@ export function smtpFailure(err: unknown): SendFailed {
 
 export async function smtpTransport(url: string): Promise<MailTransport> {
   const nodemailer = await import("nodemailer");
-  const transporter = nodemailer.createTransport(url, {});
+  // One SMTP session per message, not a pool: a pool whose server went away kept later sends
+  // waiting (test/mail.test.ts, SMTP down then back); SMTP is the local transport only.
+  const transporter = nodemailer.createTransport(url);
   return {
     name: "smtp",
     async send(raw, envelope) {

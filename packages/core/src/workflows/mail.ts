@@ -145,15 +145,18 @@ export async function mailSender(db: Db, env: Record<string, string | undefined>
 
 const RECEIPT_FILE = /^receipts\/\d{4}\/(\d{4}-\d{6})\.pdf$/;
 
-/** An attachment's bytes: the files bucket, or for a receipt whose file is not there, its PDF as the receipts serve it. */
+/**
+ * An attachment's bytes. A receipt's PDF as the receipts serve it: the stored file checked against
+ * the SHA-256 recorded when it was issued (a file still being written, or lost, is rendered again
+ * from the frozen receipt, identical); any other key from the files bucket.
+ */
 export async function mailAttachment(db: Db, key: string): Promise<Uint8Array | undefined> {
-  const stored = await getObject(key);
-  if (stored) return stored;
   const receipt = RECEIPT_FILE.exec(key)?.[1];
-  if (!receipt) return undefined;
+  if (!receipt) return getObject(key);
   try {
     return await receiptPdf(db, receipt);
-  } catch {
+  } catch (err) {
+    console.error(JSON.stringify({ level: "warn", msg: "receipt attachment not ready", receipt, error: String((err as Error)?.message ?? err) }));
     return undefined;
   }
 }
