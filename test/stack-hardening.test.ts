@@ -725,4 +725,12 @@ describe("mail: the SES identity and the bounces coming back (issue 17 item 1)",
     expect(refersTo(sub.Properties.Endpoint, mailFn[0])).toBe(true);
     expect(fnOf(prod, "mail").Environment.Variables.MAIL_CONFIGURATION_SET).toBeDefined();
   });
+  it("the settings' check 'the e-mail sender is verified' gets the deploy's verified senders (issue 23): MAIL_IDENTITY and EMAIL_VERIFIED_SENDERS", () => {
+    const props = propsFromEnv({ ...IDENTITY, MAIL_IDENTITY: "asso.example.org", EMAIL_VERIFIED_SENDERS: "tresorerie@autre.example.org" });
+    const t = synth("prod", props);
+    const env = fnOf(t, "settings").Environment.Variables;
+    expect(refersTo(env.MAIL_IDENTITY, "MailIdentity")).toBe(true);
+    expect(env.EMAIL_VERIFIED_SENDERS).toBe("tresorerie@autre.example.org");
+    expect(fnOf(t, "mail").Environment.Variables.EMAIL_VERIFIED_SENDERS).toBe("tresorerie@autre.example.org");
+  });
 });
