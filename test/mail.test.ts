@@ -220,7 +220,7 @@ describe("faults", () => {
       await give(who, 1500);
       await expect
         .poll(async () => (await listMessages(stack.db, who.email)).find((m) => m.kind === "gift_confirmation"), { timeout: 20_000 })
-        .toMatchObject({ status: "failed", error: expect.stringMatching(/SMTP.*nouvel essai/) });
+        .toMatchObject({ status: "failed", error: expect.stringMatching(/SMTP.*nouvel essai/), retryAt: expect.stringMatching(/^\d{4}-\d\d-\d\dT/) });
     } finally {
       await stack.mail!.start();
     }

@@ -79,6 +79,8 @@ export const viewOf = (m: StoredMessage): MessageView => ({
   status: m.status === "sending" ? "queued" : m.status,
   at: m.at,
   ...(m.error && m.status !== "sent" && m.status !== "queued" && m.status !== "sending" ? { error: m.error } : {}),
+  // A failure with an attempt to come says when.
+  ...(m.status === "failed" && m.nextAttemptAt > m.at ? { retryAt: m.nextAttemptAt } : {}),
 });
 
 /** One person's messages, newest first, plain data. */

@@ -79,6 +79,8 @@ export interface MessageView {
   status: MessageStatus;
   at: string;
   error?: string;
+  /** A failed message with an attempt to come: when. */
+  retryAt?: string;
 }
 
 export const MessageViewSchema = z
@@ -89,6 +91,7 @@ export const MessageViewSchema = z
     status: z.enum(MESSAGE_STATUSES).describe("queued: en attente; sent: envoyé; failed: échec; bounced: adresse en erreur"),
     at: z.string().describe("ISO instant of the last change of status"),
     error: z.string().optional(),
+    retryAt: z.string().optional().describe("failed with an attempt to come: its ISO instant (exponential back-off)"),
   })
   .meta({ id: "PersonMessage" });
 

@@ -68,7 +68,11 @@ describe("the mail worker", () => {
     const t = recorder(() => new SendFailed("SMTP : 421 try later", true));
     const opts = { ...base, maxAttempts: 3 };
     await sendQueued(db, t, opts);
-    expect((await listMessages(db, to))[0]).toMatchObject({ status: "failed", error: expect.stringMatching(/nouvel essai \(2\/3\)/) });
+    expect((await listMessages(db, to))[0]).toMatchObject({
+      status: "failed",
+      error: expect.stringMatching(/nouvel essai \(2\/3\)/),
+      retryAt: "2026-12-02T10:00:01.000Z",
+    });
     // Not due before its next attempt (1 s after the first failure)…
     expect(await sendQueued(db, t, opts)).toMatchObject({ failed: 0 });
     at("2026-12-02T10:00:01.000Z");
@@ -79,6 +83,7 @@ describe("the mail worker", () => {
     at("2026-12-02T10:00:03.000Z");
     expect(await sendQueued(db, t, opts)).toMatchObject({ failed: 1 });
     expect((await listMessages(db, to))[0]).toMatchObject({ status: "failed", error: expect.stringMatching(/abandonné après 3 essais/) });
+    expect((await listMessages(db, to))[0]).not.toHaveProperty("retryAt");
     at("2026-12-03T10:00:00Z");
     expect(await sendQueued(db, t, opts)).toMatchObject({ failed: 0, sent: 0 });
   });

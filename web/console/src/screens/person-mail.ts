@@ -15,6 +15,7 @@ interface Message {
   status: "queued" | "sent" | "failed" | "bounced";
   at: string;
   error?: string;
+  retryAt?: string;
 }
 interface PersonMessages {
   items: Message[];
@@ -96,7 +97,7 @@ export function PersonMail({ email, name, onClose }: { email: string; name: stri
             ${r.data.items.map(
               (m) => html`<tr>
               <td>${when(m.at)}</td><td>${KIND_LABELS[m.kind] ?? m.kind}</td><td>${m.subject}</td>
-              <td><span class=${`tag mail-${m.status}`}>${STATUS_LABELS[m.status]}</span>${m.error ? html`<br /><small>${m.error}</small>` : null}</td>
+              <td><span class=${`tag mail-${m.status}`}>${STATUS_LABELS[m.status]}</span>${m.error ? html`<br /><small>${m.error}</small>` : null}${m.retryAt ? html`<br /><small>Nouvel essai le ${when(m.retryAt)}</small>` : null}</td>
               ${mayResend ? html`<td>${m.status !== "queued" ? html`<button type="button" class="link" disabled=${busy === m.id} onClick=${() => resend(m)}>Renvoyer<span class="sr-only"> « ${m.subject} »</span></button>` : null}</td>` : null}
             </tr>`,
             )}
