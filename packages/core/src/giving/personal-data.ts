@@ -21,7 +21,19 @@ import { ConflictError } from "../errors.js";
 import { now } from "../clock.js";
 import { listYears } from "../ledger/index.js";
 import type { Item, Key } from "../db/store.js";
-import { eraseFields, erasedIndexKeys, lastContacts, moveMemberRecord, plainRecord, readPersonItems, type PersonItems } from "./store.js";
+import {
+  eraseFields,
+  erasedIndexKeys,
+  lastContacts,
+  moveMemberRecord,
+  plainRecord,
+  readPeopleIndex,
+  readPersonItems,
+  type PeopleIndex,
+  type PersonItems,
+} from "./store.js";
+
+export type { PeopleIndex };
 import { memberKey } from "./records.js";
 
 /** The name an erased person's records carry (in `lastName`; `firstName` is emptied). */
@@ -64,11 +76,22 @@ export interface GivingPersonData {
 
 const keyOf = (i: Item): Key => ({ pk: i.pk as string, sk: i.sk as string });
 
-const read = async (db: Db, email: string, years?: readonly number[]) => readPersonItems(db, [email, erasureAlias(email)], years ?? (await personYears(db)));
+/** Where everybody's records are (one pass over the years' donations and incidents): read it once for many people. */
+export async function peopleIndex(db: Db, opts: { years?: readonly number[] } = {}): Promise<PeopleIndex> {
+  return readPeopleIndex(db, opts.years ?? (await personYears(db)));
+}
+
+/** Options of the per-person use cases: the years to look through, or an index read already. */
+export interface PersonOptions {
+  years?: readonly number[];
+  index?: PeopleIndex;
+}
+
+const read = async (db: Db, email: string, index: PeopleIndex) => readPersonItems(db, [email, erasureAlias(email)], index);
 
 /** Everything giving holds about `email` (and its erasure alias, once erased). */
-export async function exportPerson(db: Db, email: string, opts: { years?: readonly number[] } = {}): Promise<GivingPersonData> {
-  const items = await read(db, email, opts.years);
+export async function exportPerson(db: Db, email: string, opts: PersonOptions = {}): Promise<GivingPersonData> {
+  const items = await read(db, email, opts.index ?? (await peopleIndex(db, opts)));
   return {
     donations: items.donations.map((i) => plainRecord(i)),
     checkouts: items.checkouts.map((i) => plainRecord(i)),
@@ -91,8 +114,8 @@ export interface GivingErasure {
   written: number;
   /** The person's charges (the ledger entries and receipts that rest on them are kept). */
   chargeIds: string[];
-  /** The calendar years looked through (the receipts are looked for in the same). */
-  years: number[];
+  /** The calendar years of the person's gifts and fees (their receipts are of the same years). */
+  giftYears: number[];
 }
 
 /** Fields that identify a person and go at erasure (Stripe customer links included). */
@@ -120,12 +143,12 @@ function scrub(text: string, names: readonly string[], email: string, alias: str
  * member record (moved to the alias's key), subscriptions (e-mail), incidents (e-mail and the
  * names in their detail). Idempotent: a second call counts the same records and writes nothing.
  */
-export async function erasePerson(db: Db, email: string, opts: { years?: readonly number[]; today?: string } = {}): Promise<GivingErasure> {
+export async function erasePerson(db: Db, email: string, opts: PersonOptions & { today?: string } = {}): Promise<GivingErasure> {
   const address = email.trim().toLowerCase();
   const alias = erasureAlias(address);
-  const years = [...(opts.years ?? (await personYears(db)))];
+  const index = opts.index ?? (await peopleIndex(db, opts));
   const today = opts.today ?? parisDate(now());
-  let items = await read(db, address, years);
+  let items = await read(db, address, index);
   const running = items.subscriptions.filter((s) => s.status === "active" && s.email !== alias);
   if (running.length)
     throw new ConflictError(
@@ -168,9 +191,9 @@ export async function erasePerson(db: Db, email: string, opts: { years?: readonl
       break;
     }
     if (attempt >= 5) throw new ConflictError("La fiche d'adhérent change en ce moment : recommencez dans un instant.");
-    items = await read(db, address, years);
+    items = await read(db, address, index);
   }
-  const after = await read(db, address, years);
+  const after = await read(db, address, index);
   const erased: ErasedCount[] = [
     { what: "donations", label: "Dons et cotisations (fiches)", count: after.donations.length },
     { what: "checkouts", label: "Formulaires de paiement", count: after.checkouts.length },
@@ -178,7 +201,8 @@ export async function erasePerson(db: Db, email: string, opts: { years?: readonl
     { what: "subscriptions", label: "Dons mensuels (abonnements)", count: after.subscriptions.length },
     { what: "incidents", label: "Incidents de paiement", count: after.incidents.length },
   ];
-  return { erased, written, chargeIds: after.donations.map((d) => d.chargeId as string), years };
+  const giftYears = [...new Set(after.donations.map((d) => Number(d.year)).filter(Number.isInteger))].sort();
+  return { erased, written, chargeIds: after.donations.map((d) => d.chargeId as string), giftYears };
 }
 
 /**
@@ -195,8 +219,8 @@ export function retentionCutoff(today: string): string {
 }
 
 /** The addresses whose last contact is before `cutoff`, oldest contact first, with that date. */
-export async function inactivePeople(db: Db, cutoff: string, opts: { years?: readonly number[] } = {}): Promise<{ email: string; lastContact: string }[]> {
-  const contacts = await lastContacts(db, opts.years ?? (await personYears(db)), isErasureAlias);
+export async function inactivePeople(db: Db, cutoff: string, opts: PersonOptions = {}): Promise<{ email: string; lastContact: string }[]> {
+  const contacts = await lastContacts(db, opts.index ?? (await peopleIndex(db, opts)), isErasureAlias);
   return [...contacts]
     .filter(([, last]) => last < cutoff)
     .map(([email, lastContact]) => ({ email, lastContact }))

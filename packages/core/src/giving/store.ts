@@ -422,13 +422,21 @@ export async function readPeopleIndex(db: Db, years: readonly number[]): Promise
   const donations = new Map<string, { key: Key; date: string }[]>();
   const incidents: PeopleIndex["incidents"] = [];
   for (const year of years) {
-    for await (const page of queryPages(db, { IndexName: "gsi1", KeyConditionExpression: "gsi1pk = :p", ExpressionAttributeValues: { ":p": `DONATIONS#${year}` } }))
+    for await (const page of queryPages(db, {
+      IndexName: "gsi1",
+      KeyConditionExpression: "gsi1pk = :p",
+      ExpressionAttributeValues: { ":p": `DONATIONS#${year}` },
+    }))
       for (const d of page) {
         if (typeof d.email !== "string") continue;
         const e = d.email.toLowerCase();
         donations.set(e, [...(donations.get(e) ?? []), { key: donationKey(d.chargeId as string), date: d.date as string }]);
       }
-    for await (const page of queryPages(db, { IndexName: "gsi1", KeyConditionExpression: "gsi1pk = :p", ExpressionAttributeValues: { ":p": `INCIDENTS#${year}` } }))
+    for await (const page of queryPages(db, {
+      IndexName: "gsi1",
+      KeyConditionExpression: "gsi1pk = :p",
+      ExpressionAttributeValues: { ":p": `INCIDENTS#${year}` },
+    }))
       for (const i of page)
         incidents.push({
           key: { pk: i.pk as string, sk: i.sk as string },
@@ -459,7 +467,16 @@ export async function readPersonItems(db: Db, emails: readonly string[], index: 
   for (const e of wanted) member ??= await getItem(db, memberKey(e));
   const chargeIds = donations.map((d) => d.chargeId as string);
   const named = index.incidents.filter((i) => (i.email && wanted.has(i.email)) || chargeIds.some((c) => i.ref.includes(c) || i.detail.includes(c)));
-  return { donations, checkouts, member, subscriptions, incidents: await batchGet(db, named.map((i) => i.key)) };
+  return {
+    donations,
+    checkouts,
+    member,
+    subscriptions,
+    incidents: await batchGet(
+      db,
+      named.map((i) => i.key),
+    ),
+  };
 }
 
 /**
@@ -545,4 +562,3 @@ export async function moveMemberRecord(db: Db, from: Item, to: Item): Promise<bo
     throw err;
   }
 }
-

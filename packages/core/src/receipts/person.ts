@@ -20,17 +20,26 @@ export interface HeldReceipt extends Omit<Receipt, "issuer" | "file"> {
 
 /**
  * The receipts of calendar `years` printed for `email` or covering one of `chargeIds` (whatever
- * e-mail they print), in number order.
+ * e-mail they print), in number order. `cache`: the years' receipts read already (a run over many
+ * people reads each year once).
  */
-export async function receiptsOfPerson(db: Db, email: string, chargeIds: readonly string[], years: readonly number[]): Promise<HeldReceipt[]> {
+export async function receiptsOfPerson(
+  db: Db,
+  email: string,
+  chargeIds: readonly string[],
+  years: readonly number[],
+  cache: Map<number, Receipt[]> = new Map(),
+): Promise<HeldReceipt[]> {
   const address = email.trim().toLowerCase();
   const charges = new Set(chargeIds);
   const out: HeldReceipt[] = [];
-  for (const year of years)
-    for (const r of await readAllReceipts(db, year))
+  for (const year of years) {
+    if (!cache.has(year)) cache.set(year, await readAllReceipts(db, year));
+    for (const r of cache.get(year)!)
       if (r.donor.email.toLowerCase() === address || r.gifts.some((g) => charges.has(g.reference))) {
         const { issuer: _i, file: _f, ...rest } = r;
         out.push({ ...rest, pdf: `/v1/receipts/${r.id}.pdf`, keptUntil: receiptKeptUntil(r) });
       }
+  }
   return out.sort((a, b) => (a.id < b.id ? -1 : 1));
 }

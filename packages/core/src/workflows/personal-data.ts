@@ -16,9 +16,18 @@ import { fiscalYearBounds, fiscalYearOf, parisDate } from "../dates.js";
 import type { Db } from "../db/client.js";
 import { now } from "../clock.js";
 import { ConflictError } from "../errors.js";
-import { erasePerson as eraseGiving, erasureAlias, exportPerson as exportGiving, inactivePeople, personYears, retentionCutoff } from "../giving/index.js";
+import {
+  erasePerson as eraseGiving,
+  erasureAlias,
+  exportPerson as exportGiving,
+  inactivePeople,
+  peopleIndex,
+  retentionCutoff,
+  type PeopleIndex,
+} from "../giving/index.js";
 import { getEntry, readIdempotency } from "../ledger/index.js";
 import { eraseMessages, listMessages } from "../mail/index.js";
+import type { Receipt } from "../receipts/index.js";
 import { receiptsOfPerson } from "../receipts/lazy.js";
 import { currentSettings } from "../settings/index.js";
 import type { Erasure, PersonExport, Retention } from "./personal-data-schemas.js";
@@ -85,9 +94,9 @@ async function controllerOf(db: Db): Promise<PersonExport["controller"]> {
 /** `GET /v1/people/{email}/export`: everything held about the address (and its alias once erased). */
 export async function exportPerson(db: Db, email: string): Promise<PersonExport> {
   const address = email.trim().toLowerCase();
-  const years = await personYears(db);
-  const giving = await exportGiving(db, address, { years });
+  const giving = await exportGiving(db, address);
   const chargeIds = giving.donations.map((d) => String(d.chargeId));
+  const years = [...new Set(giving.donations.map((d) => Number(d.year)).filter(Number.isInteger))];
   return {
     email: address,
     alias: erasureAlias(address),
@@ -104,14 +113,20 @@ export async function exportPerson(db: Db, email: string): Promise<PersonExport>
 
 const latest = (dates: readonly string[]) => (dates.length ? [...dates].sort().at(-1)! : null);
 
+/** What a run over many people reads once: where everybody's records are, each year's receipts. */
+interface RunCache {
+  index: PeopleIndex;
+  receipts: Map<number, Receipt[]>;
+}
+
 /** `POST /v1/people/{email}/erasure`: pseudonymises, keeps what the law requires, says which and why. */
-export async function erasePerson(db: Db, email: string): Promise<Erasure> {
+export async function erasePerson(db: Db, email: string, run?: RunCache): Promise<Erasure> {
   const address = email.trim().toLowerCase();
   const alias = erasureAlias(address);
-  const giving = await eraseGiving(db, address, { today: parisDate(now()) });
+  const giving = await eraseGiving(db, address, { today: parisDate(now()), ...(run ? { index: run.index } : {}) });
   await eraseMessages(db, address, alias);
   const messages = (await listMessages(db, alias)).length;
-  const receipts = await receiptsOfPerson(db, address, giving.chargeIds, giving.years);
+  const receipts = await receiptsOfPerson(db, address, giving.chargeIds, giving.giftYears, run?.receipts);
   const entries = await entriesOf(db, giving.chargeIds);
   return {
     email: alias,
@@ -143,13 +158,15 @@ export async function applyRetention(db: Db, opts: { dryRun?: boolean } = {}): P
   const today = parisDate(now());
   const cutoff = retentionCutoff(today);
   const people: Retention["people"] = [];
-  for (const p of await inactivePeople(db, cutoff)) {
+  // Everybody's records are located once, each year's receipts read once, for the whole run.
+  const run: RunCache = { index: await peopleIndex(db), receipts: new Map() };
+  for (const p of await inactivePeople(db, cutoff, { index: run.index })) {
     if (opts.dryRun) {
       people.push({ email: p.email, lastContact: p.lastContact, action: "would_erase" });
       continue;
     }
     try {
-      const r = await erasePerson(db, p.email);
+      const r = await erasePerson(db, p.email, run);
       people.push({ email: r.email, lastContact: p.lastContact, action: "erased" });
     } catch (err) {
       if (!(err instanceof ConflictError)) throw err;
