@@ -60,7 +60,7 @@ export async function seedBank(api: string, token: string): Promise<{ imported: 
     })),
     { date: "2025-01-31", cents: -1240, ref: "DEMO-FRAIS", label: "FRAIS TENUE DE COMPTE JANVIER" },
   ];
-  const xml = camtStatement(DEMO_BANK_ACCOUNTS[0]!.iban, "2025-01-01", "2025-01-31", opening, movements);
+  const xml = camtStatement(DEMO_BANK_ACCOUNTS[0]!.iban!, "2025-01-01", "2025-01-31", opening, movements);
   const res = await fetch(`${api}/v1/bank/statements`, { method: "POST", headers: { ...headers, "content-type": "application/xml" }, body: xml });
   if (res.status !== 200 && res.status !== 201) throw new Error(`demo bank statement: ${res.status} ${await res.text()}`);
   return (await res.json()) as { imported: number; duplicates: number };

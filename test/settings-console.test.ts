@@ -72,6 +72,14 @@ describe("first run", () => {
     await page.getByRole("button", { name: "Enregistrer « Comptes bancaires »" }).click();
     await page.getByRole("status").filter({ hasText: "Section « Comptes bancaires » enregistrée" }).waitFor();
     await poll(() => page.getByTestId("check-bank").textContent()).toMatch(/1 compte/);
+    // A card the bank knows only by its number: no IBAN, its number in « Autres numéros ».
+    await page.getByRole("button", { name: "Ajouter un compte" }).click();
+    await page.getByLabel("Compte comptable (2)").fill("5121");
+    await page.getByLabel("Libellé (2)").fill("Carte Visa");
+    await page.getByLabel("Autres numéros (carte…) (2)").fill("4242");
+    await page.getByRole("button", { name: "Enregistrer « Comptes bancaires »" }).click();
+    await page.getByRole("status").filter({ hasText: "Section « Comptes bancaires » enregistrée (version 2)" }).waitFor();
+    await poll(() => page.getByTestId("check-bank").textContent()).toMatch(/2 compte/);
     await page.getByTestId("first-run").getByRole("link", { name: "Adhésions" }).click();
     await page.getByLabel("Montant (€) (1)").fill("25");
     await page.getByLabel("Période (1)").selectOption({ label: "12 mois à partir du paiement" });

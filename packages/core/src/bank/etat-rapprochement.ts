@@ -9,7 +9,7 @@ import type { Db } from "../db/client.js";
 import { ValidationError } from "../errors.js";
 import { bookItems, bookBalance } from "./books.js";
 import type { BankLine, MatchGroup, StatementRecord } from "./model.js";
-import { accountByRef, type BankAccount } from "./settings.js";
+import { accountByRef, accountKey, type BankAccount } from "./settings.js";
 import { entryMatches, linesOfIban, readMatches, readStatements } from "./store.js";
 import { formatEuros } from "./text.js";
 
@@ -63,10 +63,10 @@ export async function reconciliationState(db: Db, accounts: BankAccount[], accou
   const ends: string[] = [];
   let lastClosing: number | null = null;
   for (const a of ibans) {
-    const statements = (await readStatements(db, a.iban)).sort((x, y) => x.from.localeCompare(y.from));
+    const statements = (await readStatements(db, accountKey(a))).sort((x, y) => x.from.localeCompare(y.from));
     const anchor: StatementRecord | undefined = statements.find((s) => s.opening);
     if (!anchor) continue;
-    const all = await linesOfIban(db, a.iban, anchor.from);
+    const all = await linesOfIban(db, accountKey(a), anchor.from);
     const ls = all.filter((l) => l.date <= date);
     lines.push(...ls);
     bankBalance = (bankBalance ?? 0) + anchor.opening!.amount + ls.reduce((s, l) => s + l.amount, 0);
@@ -82,7 +82,7 @@ export async function reconciliationState(db: Db, accounts: BankAccount[], accou
         const computed = anchor.opening!.amount + all.filter((l) => l.date <= st.to).reduce((s, l) => s + l.amount, 0);
         if (computed !== st.closing.amount)
           warnings.push(
-            `${a.iban} : le relevé au ${st.to.split("-").reverse().join("/")} annonce ${formatEuros(st.closing.amount)}, les lignes importées donnent ${formatEuros(computed)} (relevé manquant ?)`,
+            `${accountKey(a)} : le relevé au ${st.to.split("-").reverse().join("/")} annonce ${formatEuros(st.closing.amount)}, les lignes importées donnent ${formatEuros(computed)} (relevé manquant ?)`,
           );
       }
   }
@@ -118,7 +118,7 @@ export async function reconciliationState(db: Db, accounts: BankAccount[], accou
   return {
     account: ledgerAccount,
     accountLabel: ibans.map((a) => a.label).join(", "),
-    ibans: ibans.map((a) => a.iban),
+    ibans: ibans.map(accountKey),
     date,
     since,
     bankBalance,

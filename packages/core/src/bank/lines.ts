@@ -2,7 +2,7 @@
 import type { Db } from "../db/client.js";
 import { NotFoundError, ValidationError } from "../errors.js";
 import type { BankLine, MatchGroup } from "./model.js";
-import { accountByRef, type BankAccount } from "./settings.js";
+import { accountByRef, accountKey, type BankAccount } from "./settings.js";
 import { linesCursor, pageLines, readLine, readMatch } from "./store.js";
 
 export async function listLines(
@@ -17,7 +17,7 @@ export async function listLines(
   if (q.account) {
     const found = accountByRef(accounts, q.account);
     if (!found.length) throw new ValidationError([{ path: "account", message: `${q.account} is not a configured bank account` }]);
-    ibans = found.map((a) => a.iban);
+    ibans = found.map(accountKey);
   }
   const page = await pageLines(db, { status: q.status, ibans, from: q.from, to: q.to, limit: q.limit, start: c?.k });
   return { items: page.items, nextCursor: page.next ? linesCursor.write({ f: filters, k: page.next }) : null };

@@ -28,7 +28,7 @@ import {
 import { auxAccounts, bookItems, type BookItem } from "./books.js";
 import type { BankLine, MatchGroup } from "./model.js";
 import { normalise, propose, type Proposal } from "./match.js";
-import { accountByRef, type BankAccount } from "./settings.js";
+import { accountByRef, accountKey, type BankAccount } from "./settings.js";
 import { entryMatches, linesOfIban, matchItems, readLine, readLines, readMatch, unmatchItems } from "./store.js";
 import { sha256Hex } from "../hash.js";
 import { nowIso } from "../clock.js";
@@ -55,7 +55,7 @@ const addDays = (date: string, n: number) => {
 
 /** Unmatched lines of an account's IBANs between two dates. */
 async function unmatchedLines(db: Db, ibans: BankAccount[], from?: string, to?: string): Promise<BankLine[]> {
-  const all = (await Promise.all(ibans.map((a) => linesOfIban(db, a.iban, from, to)))).flat();
+  const all = (await Promise.all(ibans.map((a) => linesOfIban(db, accountKey(a), from, to)))).flat();
   return all.filter((l) => l.status === "unmatched").sort((a, b) => a.date.localeCompare(b.date) || a.id.localeCompare(b.id));
 }
 

@@ -92,6 +92,12 @@ function outstandingTable(s: Sheet, title: string, items: OutstandingItem[], tot
   s.row(`Total (${items.length})`, total, s.bold);
 }
 
+const IBAN = /^[A-Z]{2}\d{2}[0-9A-Z]{11,30}$/;
+const grouped = (i: string) => i.replace(/(.{4})(?=.)/g, "$1 ");
+/** "IBAN FR76 …, FR76 …"; an account known only by its number (a card) is named "n° …". */
+const accountNumbers = (keys: readonly string[]) =>
+  keys.every((k) => IBAN.test(k)) ? `IBAN ${keys.map(grouped).join(", ")}` : keys.map((k) => (IBAN.test(k) ? `IBAN ${grouped(k)}` : `n° ${k}`)).join(", ");
+
 /** The association, the title, the account, its IBANs and the date. */
 function heading(s: Sheet, state: ReconciliationState, association: { name: string }): void {
   s.text(association.name, MARGIN, { font: s.bold, size: 12 });
@@ -100,7 +106,7 @@ function heading(s: Sheet, state: ReconciliationState, association: { name: stri
   s.y -= 20;
   s.text(`Compte ${state.account} — ${state.accountLabel}`, MARGIN, { size: 10 });
   s.y -= 14;
-  s.text(`IBAN ${state.ibans.map((i) => i.replace(/(.{4})(?=.)/g, "$1 ")).join(", ")}`, MARGIN, { size: 9, color: rgb(0.3, 0.3, 0.3) });
+  s.text(accountNumbers(state.ibans), MARGIN, { size: 9, color: rgb(0.3, 0.3, 0.3) });
   s.y -= 14;
   s.text(`Au ${frenchDate(state.date)}${state.since ? ` (relevés importés depuis le ${frenchDate(state.since)})` : ""}`, MARGIN, { size: 10 });
   s.y -= 28;

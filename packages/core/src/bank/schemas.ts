@@ -249,7 +249,15 @@ export const StripeBalanceSchema = z.object({
 });
 
 export const BankAccountsSchema = z.object({
-  items: z.array(z.object({ iban: z.string(), account: z.string(), label: z.string(), currency: z.string() })),
+  items: z.array(
+    z.object({
+      iban: z.string().optional().describe("absent for an account known only by its numbers (a card)"),
+      account: z.string(),
+      label: z.string(),
+      currency: z.string(),
+      numbers: z.array(z.string()).optional(),
+    }),
+  ),
 });
 
 /** `GET /v1/bank/lines/{id}/candidates`: entries a line could be matched to by hand. */

@@ -1,36 +1,50 @@
 /**
  * The association's bank accounts: `BANK_ACCOUNTS`, a JSON list `[{ iban, account, label,
- * currency? }]` read once and checked with zod. Each IBAN is booked on a ledger bank account (5xx).
+ * currency?, numbers? }]` read once and checked with zod. Each IBAN is booked on a ledger bank account (5xx).
+ * An account the bank knows only by a number (a payment card, no IBAN) is declared with `numbers`
+ * and no `iban`: its statements are found by that number and its lines keyed by it (`accountKey`).
  * In development (STAGE unset or `dev…`) two demo accounts stand in.
  */
 import * as z from "zod";
 import { findAccount } from "../ledger/index.js";
 import { compactIban } from "./text.js";
 
-const BankAccount = z.object({
-  iban: z
-    .string()
-    .transform(compactIban)
-    .pipe(z.string().regex(/^[A-Z]{2}\d{2}[0-9A-Z]{11,30}$/, "is not an IBAN")),
-  account: z
-    .string()
-    .regex(/^5\d{2,7}$/, "is not a bank account of class 5")
-    .refine((a) => !!findAccount(a), "is not in the chart of accounts"),
-  label: z.string().min(1).max(100),
-  currency: z.string().length(3).default("EUR"),
-  /**
-   * Other numbers the bank's files give this account: a payment card whose statements (OFX
-   * `CCSTMTRS`) are booked on it (the full number, or its last four digits when files mask it), or
-   * the account number of an export's account column.
-   */
-  numbers: z.array(z.string().trim().min(4).max(40)).max(20).optional(),
-});
+const BankAccount = z
+  .object({
+    iban: z
+      .string()
+      .transform(compactIban)
+      .pipe(z.string().regex(/^[A-Z]{2}\d{2}[0-9A-Z]{11,30}$/, "is not an IBAN"))
+      .optional(),
+    account: z
+      .string()
+      .regex(/^5\d{2,7}$/, "is not a bank account of class 5")
+      .refine((a) => !!findAccount(a), "is not in the chart of accounts"),
+    label: z.string().min(1).max(100),
+    currency: z.string().length(3).default("EUR"),
+    /**
+     * Other numbers the bank's files give this account: a payment card whose statements (OFX
+     * `CCSTMTRS`) are booked on it (the full number, or its last four digits when files mask it), or
+     * the account number of an export's account column.
+     */
+    numbers: z.array(z.string().trim().min(4).max(40)).max(20).optional(),
+  })
+  .refine((a) => a.iban !== undefined || !!a.numbers?.length, { path: ["iban"], message: "is required unless the account is known by its numbers (a card)" });
 export type BankAccount = z.output<typeof BankAccount>;
+
+/** A number as the bank's files write it, compared without spaces or dashes, in capitals. */
+export const numberKey = (n: string) => n.replace(/[\s-]/g, "").toUpperCase();
+
+/**
+ * What an account's lines and statements are keyed by (the `iban` of its stored lines and
+ * statements): its IBAN, or, for an account known only by numbers (a card), its first number.
+ */
+export const accountKey = (a: Pick<BankAccount, "iban" | "numbers">): string => a.iban ?? numberKey(a.numbers?.[0] ?? "");
 
 const BankAccounts = z
   .array(BankAccount)
   .min(1)
-  .refine((l) => new Set(l.map((a) => a.iban)).size === l.length, "an IBAN is listed twice");
+  .refine((l) => new Set(l.map(accountKey)).size === l.length, "an IBAN is listed twice");
 
 export const DEMO_BANK_ACCOUNTS: BankAccount[] = [
   { iban: "FR7642559100000801234567812", account: "512", label: "Compte courant (Crédit Coopératif)", currency: "EUR" },
@@ -69,7 +83,7 @@ export function loadBankAccounts(env: Record<string, string | undefined> = proce
  */
 export function findBankAccount(accounts: BankAccount[], ref: { iban?: string; accountNumber?: string; card?: string }): BankAccount | undefined {
   if (ref.iban) return accounts.find((a) => a.iban === compactIban(ref.iban!));
-  const key = (s: string) => s.replace(/[\s-]/g, "").toUpperCase();
+  const key = numberKey;
   for (const raw of [ref.card, ref.accountNumber]) {
     if (!raw) continue;
     const k = key(raw);
@@ -83,6 +97,7 @@ export function findBankAccount(accounts: BankAccount[], ref: { iban?: string; a
   const bank = parts.length > 1 ? parts[0] : undefined;
   if (number.length < 7) return undefined;
   return accounts.find((a) => {
+    if (!a.iban) return false;
     const bban = a.iban.slice(4);
     if (bank && !bban.startsWith(bank)) return false;
     // A full RIB (23 characters), or the account number (11) possibly with its key.
@@ -90,10 +105,15 @@ export function findBankAccount(accounts: BankAccount[], ref: { iban?: string; a
   });
 }
 
-/** The configured account named by a caller: an IBAN or a ledger account number (when one IBAN uses it). */
+/**
+ * The configured account named by a caller: an IBAN, a number of an account known by its numbers (a
+ * card), or a ledger account number (every account booked on it).
+ */
 export function accountByRef(accounts: BankAccount[], ref: string): BankAccount[] {
   const c = compactIban(ref);
   const byIban = accounts.filter((a) => a.iban === c);
   if (byIban.length) return byIban;
+  const byNumber = accounts.filter((a) => !a.iban && (a.numbers ?? []).some((n) => numberKey(n) === numberKey(ref)));
+  if (byNumber.length) return byNumber;
   return accounts.filter((a) => a.account === ref);
 }

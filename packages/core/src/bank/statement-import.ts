@@ -11,7 +11,7 @@ import { ValidationError } from "../errors.js";
 import { StatementRefusedError } from "./errors.js";
 import type { BankLine, ParsedStatement, SkippedStatement, StatementRecord } from "./model.js";
 import { parseStatementFile, type ParseOptions } from "./parse.js";
-import { accountByRef, findBankAccount, type BankAccount } from "./settings.js";
+import { accountByRef, accountKey, findBankAccount, type BankAccount } from "./settings.js";
 import { existingLineIds, knownStatementIds, saveLines, saveStatements } from "./store.js";
 import { formatEuros as euros } from "./text.js";
 import { sha256Hex } from "../hash.js";
@@ -90,7 +90,7 @@ function resolveAccounts(statements: ParsedStatement[], accounts: BankAccount[],
           message: `Relevé ${n} : ${nameOf(st)} n'est pas un compte bancaire de l'association (BANK_ACCOUNTS) ; ${notImported(st)}.`,
           lines: st.lines.length,
         });
-      } else if (chosen && !chosen.some((c) => c.iban === named.iban)) {
+      } else if (chosen && !chosen.some((c) => accountKey(c) === accountKey(named))) {
         skipped.push({
           statement: n,
           account: what,
@@ -130,7 +130,7 @@ function prepare(st: ParsedStatement, account: BankAccount, n: number, meta: { f
   if (currency !== account.currency)
     throw new StatementRefusedError(
       "wrong-currency",
-      `Le relevé ${n} est en ${currency} ; le compte ${account.account} (${account.label}, ${account.iban}) est tenu en ${account.currency}. Rien n'a été importé.`,
+      `Le relevé ${n} est en ${currency} ; le compte ${account.account} (${account.label}, ${accountKey(account)}) est tenu en ${account.currency}. Rien n'a été importé.`,
       { currency },
     );
   const total = sum(st.lines);
@@ -141,7 +141,7 @@ function prepare(st: ParsedStatement, account: BankAccount, n: number, meta: { f
     const diff = closing.amount - opening.amount - total;
     throw new StatementRefusedError(
       "statement-unbalanced",
-      `Le relevé ${n} (${account.iban}) ne s'équilibre pas : solde d'ouverture ${euros(opening.amount)} + opérations ${euros(total)} = ${euros(opening.amount + total)}, mais le solde de clôture est ${euros(closing.amount)} (écart ${euros(diff)}). Rien n'a été importé.`,
+      `Le relevé ${n} (${accountKey(account)}) ne s'équilibre pas : solde d'ouverture ${euros(opening.amount)} + opérations ${euros(total)} = ${euros(opening.amount + total)}, mais le solde de clôture est ${euros(closing.amount)} (écart ${euros(diff)}). Rien n'a été importé.`,
       { opening: opening.amount, lines: total, closing: closing.amount, difference: diff },
     );
   }
@@ -159,18 +159,20 @@ function prepare(st: ParsedStatement, account: BankAccount, n: number, meta: { f
   // A table with no line and no balance (an empty export) imports nothing and records nothing.
   const empty = !from || !to;
 
+  // Lines and statements are keyed by the account's IBAN, or by its number for a card known by it alone.
+  const keyedBy = accountKey(account);
   const ranks = new Map<string, number>();
   const ids = st.lines.map((l) => {
     const key = JSON.stringify([l.date, l.amount, labelKey(l.label)]);
     const rank = ranks.get(key) ?? 0;
     ranks.set(key, rank + 1);
-    return { id: lineId(account.iban, l.date, l.amount, l.label, rank), rank };
+    return { id: lineId(keyedBy, l.date, l.amount, l.label, rank), rank };
   });
-  const statementId = `st_${sha(JSON.stringify([account.iban, from, to, ids.map((i) => i.id)])).slice(0, 20)}`;
+  const statementId = `st_${sha(JSON.stringify([keyedBy, from, to, ids.map((i) => i.id)])).slice(0, 20)}`;
   const lines: BankLine[] = st.lines.map((l, i) => ({
     id: ids[i]!.id,
     account: account.account,
-    iban: account.iban,
+    iban: keyedBy,
     date: l.date,
     ...(l.valueDate ? { valueDate: l.valueDate } : {}),
     amount: l.amount,
@@ -186,7 +188,7 @@ function prepare(st: ParsedStatement, account: BankAccount, n: number, meta: { f
   const record: StatementRecord = {
     id: statementId,
     account: account.account,
-    iban: account.iban,
+    iban: keyedBy,
     format: meta.format,
     variant: meta.variant,
     from: from ?? "",

@@ -3,7 +3,7 @@
  * /v1/settings/{section}`); every bad field is named, in French, as the console shows it.
  */
 import * as z from "zod";
-import { compactIban } from "../bank/index.js";
+import { accountKey, compactIban } from "../bank/index.js";
 import { findAccount } from "../ledger/index.js";
 import { ART978_ORGANISMS } from "../receipts/index.js";
 
@@ -86,23 +86,33 @@ export const YearSchema = z.strictObject({
   startMonth: z.number("un numéro de mois").int("un numéro de mois de 1 à 12").min(1, "un numéro de mois de 1 à 12").max(12, "un numéro de mois de 1 à 12"),
 });
 
-export const BankAccountSchema = z.strictObject({
-  iban: z
-    .string("l'IBAN du compte")
-    .transform(compactIban)
-    .pipe(z.string().regex(/^[A-Z]{2}\d{2}[0-9A-Z]{11,30}$/, "n'est pas un IBAN")),
-  account: z
-    .string("un compte de classe 5")
-    .regex(/^5\d{2,7}$/, "n'est pas un compte de trésorerie (classe 5)")
-    .refine((a) => !!findAccount(a), "n'est pas dans le plan comptable"),
-  label: text(100).min(1, "requis"),
-  currency: z
-    .string()
-    .regex(/^[A-Z]{3}$/, "un code de devise (EUR)")
-    .default("EUR"),
-  /** Other numbers the bank's files give the account: a card (or its last 4 digits), an export's account column (bank/settings.ts). */
-  numbers: z.array(z.string().trim().min(4, "4 caractères au moins").max(40)).max(20).optional(),
-});
+export const BankAccountSchema = z
+  .strictObject({
+    // Optional for an account the bank knows only by a number (a payment card): give its `numbers`. An empty field is no IBAN.
+    iban: z.preprocess(
+      (v) => (v === "" ? undefined : v),
+      z
+        .string("l'IBAN du compte")
+        .transform(compactIban)
+        .pipe(z.string().regex(/^[A-Z]{2}\d{2}[0-9A-Z]{11,30}$/, "n'est pas un IBAN"))
+        .optional(),
+    ),
+    account: z
+      .string("un compte de classe 5")
+      .regex(/^5\d{2,7}$/, "n'est pas un compte de trésorerie (classe 5)")
+      .refine((a) => !!findAccount(a), "n'est pas dans le plan comptable"),
+    label: text(100).min(1, "requis"),
+    currency: z
+      .string()
+      .regex(/^[A-Z]{3}$/, "un code de devise (EUR)")
+      .default("EUR"),
+    /** Other numbers the bank's files give the account: a card (or its last 4 digits), an export's account column (bank/settings.ts). */
+    numbers: z.array(z.string().trim().min(4, "4 caractères au moins").max(40)).max(20).optional(),
+  })
+  .refine((a) => a.iban !== undefined || !!a.numbers?.length, {
+    path: ["iban"],
+    message: "requis, sauf pour un compte connu par son numéro (une carte) : indiquez alors ce numéro",
+  });
 export const BankAccountsSchema = z.strictObject({
   accounts: z
     .array(BankAccountSchema)
@@ -110,8 +120,14 @@ export const BankAccountsSchema = z.strictObject({
     .superRefine((list, ctx) => {
       const seen = new Set<string>();
       list.forEach((a, i) => {
-        if (seen.has(a.iban)) ctx.addIssue({ code: "custom", path: [i, "iban"], message: "cet IBAN est déjà listé" });
-        seen.add(a.iban);
+        const key = accountKey(a);
+        if (seen.has(key))
+          ctx.addIssue({
+            code: "custom",
+            path: a.iban ? [i, "iban"] : [i, "numbers"],
+            message: a.iban ? "cet IBAN est déjà listé" : "ce numéro est déjà listé",
+          });
+        seen.add(key);
       });
     }),
 });

@@ -24,7 +24,7 @@ interface Check {
   todo?: string;
 }
 
-type Kind = "text" | "textarea" | "email" | "number" | "euros" | "bool" | "select" | "colour" | "date" | "eurosList" | "articles";
+type Kind = "text" | "textarea" | "email" | "number" | "euros" | "bool" | "select" | "colour" | "date" | "eurosList" | "textList" | "articles";
 interface Field {
   path: string;
   label: string;
@@ -98,7 +98,8 @@ const SECTIONS: { id: string; label: string; intro: string; fields: (Field | Row
   {
     id: "bank-accounts",
     label: "Comptes bancaires",
-    intro: "Chaque IBAN est suivi sur un compte de trésorerie (classe 5) : 512 pour le compte courant, 5121 pour un livret…",
+    intro:
+      "Chaque IBAN est suivi sur un compte de trésorerie (classe 5) : 512 pour le compte courant, 5121 pour un livret… Une carte que la banque ne connaît que par son numéro se déclare sans IBAN, avec ce numéro (ou ses 4 derniers chiffres).",
     fields: [
       {
         path: "accounts",
@@ -111,6 +112,12 @@ const SECTIONS: { id: string; label: string; intro: string; fields: (Field | Row
           { path: "account", label: "Compte comptable", kind: "text" },
           { path: "label", label: "Libellé", kind: "text" },
           { path: "currency", label: "Devise", kind: "text" },
+          {
+            path: "numbers",
+            label: "Autres numéros (carte…)",
+            kind: "textList",
+            hint: "séparés par « ; » : le numéro de la carte ou ses 4 derniers chiffres, le numéro d'un export",
+          },
         ],
       },
     ],
@@ -270,6 +277,17 @@ function Input({
             .filter(Boolean)
             .map((s) => parseEuros(s) ?? s),
         )} />`;
+      break;
+    case "textList":
+      control = html`<input id=${id} disabled=${disabled} aria-invalid=${invalid} aria-describedby=${described} defaultValue=${(Array.isArray(value) ? value : []).join(" ; ")} onInput=${(
+        e: Event,
+      ) => {
+        const list = text(e)
+          .split(";")
+          .map((s) => s.trim())
+          .filter(Boolean);
+        onChange(list.length ? list : undefined);
+      }} />`;
       break;
     case "articles": {
       const list: string[] = Array.isArray(value) ? value : [];
