@@ -142,7 +142,13 @@ export function createGateway(opts: GatewayOptions): Server {
           break;
         }
       }
-      if (!match) return sendProblem(res, 404, "Not found", `No route ${method} ${url.pathname}.`, "not-found");
+      if (!match) {
+        // A page that does not exist: the French 404 page (as CloudFront answers for the site), never for the API.
+        const page = opts.staticRoutes?.["/404.html"];
+        if (page && (method === "GET" || method === "HEAD") && !url.pathname.startsWith("/v1/"))
+          return send(res, 404, { "content-type": page.contentType }, page.body(), "page");
+        return sendProblem(res, 404, "Not found", `No route ${method} ${url.pathname}.`, "not-found");
+      }
       const { route } = match.c;
 
       const body = await readBody(req, GATEWAY_MAX_BODY);

@@ -31,8 +31,11 @@ export function webRoutes(identity: Identity | undefined = latestIdentity()): Re
   return {
     "/": file("index.html"),
     "/merci": file("merci.html"),
+    "/merci.js": file("merci.js"),
     "/style.css": file("style.css"),
     "/app.js": file("app.js"),
+    // Served with status 404 by the gateway for any other page (infra/gateway.ts).
+    "/404.html": file("404.html"),
     // The donor's space (a link without an account): CloudFront serves /espace/ as espace/index.html.
     "/espace/": file("espace/index.html"),
     "/espace/index.html": file("espace/index.html"),

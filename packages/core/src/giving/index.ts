@@ -24,6 +24,7 @@ export * from "./people.js";
 export * from "./people-schemas.js";
 export * from "./schemas.js";
 export * from "./settings.js";
+export * from "./status.js";
 export * from "./stripe.js";
 export * from "./types.js";
 export * from "./webhook.js";

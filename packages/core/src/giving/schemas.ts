@@ -21,9 +21,13 @@ const ReturnUrl = z.url().max(500).optional();
 /** The CAPTCHA answer, required only when a CAPTCHA is configured (CAPTCHA_SECRET, CAPTCHA_VERIFY_URL). */
 const CaptchaToken = z.string().min(1).max(4096).optional();
 
+/** A gift's bounds, in cents (the giving page reads them from the public giving settings). */
+export const DONATION_MIN = 100;
+export const DONATION_MAX = 10_000_000;
+
 export const DonationCheckoutInput = z
   .strictObject({
-    amount: z.number().int("must be a whole number of cents").min(100, "must be at least 1 €").max(10_000_000, "must be at most 100 000 €"),
+    amount: z.number().int("must be a whole number of cents").min(DONATION_MIN, "must be at least 1 €").max(DONATION_MAX, "must be at most 100 000 €"),
     frequency: z.enum(["once", "monthly"]),
     donor: z.strictObject({ ...Person, address: Address.optional() }),
     receipt: z.boolean().default(true),
@@ -109,6 +113,26 @@ export const PublicGivingSettingsSchema = z
     presets: z.array(z.number().int()).optional().describe("amounts proposed for a gift, in cents (settings: giving)"),
     monthly: z.boolean().optional().describe("whether a monthly gift is offered"),
     monthlyPresets: z.array(z.number().int()).optional(),
+    amountMin: z.number().int().optional().describe("smallest gift, in cents"),
+    amountMax: z.number().int().optional().describe("largest gift, in cents"),
+    association: z
+      .object({
+        name: z.string(),
+        object: z.string(),
+        address: z.string(),
+        category: z.string(),
+        siren: z.string(),
+        rna: z.string(),
+        articles: z.array(z.string()).describe("CGI articles the receipts cite (200, 978)"),
+        colour: z.string().describe("the look's main colour, #rrggbb"),
+        logoUrl: z.string().optional().describe("the logo's address (GET /v1/public/logo), when one was sent"),
+      })
+      .optional()
+      .describe("who asks for the money: the giving page's header and legal mentions (settings: identity, look)"),
+    privacy: z
+      .object({ contactName: z.string(), contactEmail: z.string(), policyUrl: z.string() })
+      .optional()
+      .describe("whom to write to about one's personal data (settings: privacy)"),
   })
   .extend({
     memberships: z

@@ -90,6 +90,28 @@ export async function associationOf(db: Db): Promise<AssociationConfig & { rna: 
   };
 }
 
+/** Who the giving page says is asking (identity, look) and whom to write to about one's data (privacy): public values only. */
+export async function publicIdentityOf(db: Db) {
+  const { values } = await currentSettings(db);
+  const id = values.identity;
+  const look = values.look;
+  const p = values.privacy;
+  return {
+    association: {
+      name: id.name,
+      object: id.object,
+      address: id.address,
+      category: id.category,
+      siren: id.siren,
+      rna: id.rna,
+      articles: [...id.articles],
+      colour: look.colour,
+      ...(look.logo ? { logoUrl: `/v1/public/logo?v=${look.logo.sha256.slice(0, 16)}` } : {}),
+    },
+    privacy: { contactName: p.contactName, contactEmail: p.contactEmail, policyUrl: p.policyUrl },
+  };
+}
+
 /** The checkout's buckets from the settings; the CAPTCHA (a secret) stays a deploy setting. */
 export async function abuseSettingsOf(db: Db): Promise<AbuseSettings> {
   const c = await currentSettings(db);

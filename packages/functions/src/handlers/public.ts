@@ -7,10 +7,13 @@ import { AsyncLocalStorage } from "node:async_hooks";
 import { dbFromEnv } from "@asso/core/db";
 import { now } from "@asso/core/clock";
 import { parisDate } from "@asso/core/dates";
-import { ValidationError } from "@asso/core/errors";
+import { NotFoundError, ValidationError } from "@asso/core/errors";
 import {
   checkCaptcha,
   checkRate,
+  checkoutStatus,
+  DONATION_MAX,
+  DONATION_MIN,
   loadAbuseSettings,
   createDonationCheckout,
   createMembershipCheckout,
@@ -20,7 +23,7 @@ import {
   stripeFromEnv,
 } from "@asso/core/giving";
 import { loadReceiptSettings } from "@asso/core/receipts";
-import { abuseSettingsOf, activeTiersOf, givingOptionsOf, givingSettingsOf, receiptSettingsOf } from "@asso/core/settings";
+import { abuseSettingsOf, activeTiersOf, givingOptionsOf, givingSettingsOf, publicIdentityOf, readLogo, receiptSettingsOf } from "@asso/core/settings";
 import { clientIp, defineGroup, type HttpEvent, type Request } from "../http.js";
 import type { RouteDef } from "../route.js";
 
@@ -63,7 +66,19 @@ const inner = defineGroup("public", {
       monthlyPresets: g.monthlyPresets,
       // Each tier offered, with its period and the dates a payment today covers (giving/memberships.ts).
       memberships: publicMemberships(await activeTiersOf(db), parisDate(now())),
+      amountMin: DONATION_MIN,
+      amountMax: DONATION_MAX,
+      ...(await publicIdentityOf(db)),
     };
+  },
+  publicLogo: async () => {
+    const logo = await readLogo(dbFromEnv());
+    if (!logo) throw new NotFoundError("L'association n'a pas envoyé de logo.");
+    return { body: logo.bytes, headers: { "content-type": logo.contentType, "cache-control": "public, max-age=300" } };
+  },
+  checkoutStatus: async (req) => {
+    const { client } = await stripeFromEnv();
+    return checkoutStatus(dbFromEnv(), client, req.params.id, caller.getStore() ?? "unknown");
   },
   donationCheckout: async (req) =>
     guarded(req.body.captchaToken, async () => {
