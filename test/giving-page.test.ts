@@ -277,3 +277,38 @@ describe("pages that do not exist", () => {
     expect(api.headers.get("content-type")).toContain("application/problem+json");
   });
 });
+
+describe("memberships on the giving page", () => {
+  it("shows each tier's period and validity dates, and near the year's end sends the year chosen as membershipYear", async () => {
+    const tiers = (await (await stack.call("GET", "/v1/public/membership-tiers", { role: null })).json()) as {
+      tiers: { id: string; validFrom: string; validUntil: string; next?: { year: number } }[];
+    };
+    const first = tiers.tiers[0]!;
+    const page = await browser.newPage({ viewport: { width: 390, height: 844 }, locale: "fr-FR" });
+    await page.goto(`${stack.url}/`);
+    await page.getByRole("tab", { name: "Adhérer" }).click();
+    const fr = (iso: string) => new Date(`${iso}T12:00:00Z`).toLocaleDateString("fr-FR", { day: "numeric", month: "long", year: "numeric", timeZone: "UTC" });
+    await expect.poll(() => page.locator("#tiers label").first().textContent()).toContain(`Valable du ${fr(first.validFrom)} au ${fr(first.validUntil)}`);
+    const sent: unknown[] = [];
+    page.on("request", (r) => {
+      if (r.url().endsWith("/v1/public/memberships/checkout")) sent.push(r.postDataJSON());
+    });
+    const form = page.locator("#panel-adhesion");
+    await form.getByLabel("Prénom").fill("Lou");
+    await form.getByLabel("Nom", { exact: true }).fill("Bernard");
+    await form.getByLabel("Adresse e-mail").fill("lou.bernard@example.org");
+    // From 1 November a calendar-year tier offers the next year; before, no choice is shown.
+    expect(await page.locator("#year-choice").isVisible()).toBe(!!first.next);
+    if (first.next) await page.getByRole("radio", { name: new RegExp(`Pour ${first.next.year}`) }).check();
+    await page.getByRole("button", { name: "Adhérer et payer" }).click();
+    await page.waitForURL(/\/c\/pay\/cs_/);
+    expect(sent).toEqual([
+      {
+        tierId: first.id,
+        ...(first.next ? { membershipYear: first.next.year } : {}),
+        member: { email: "lou.bernard@example.org", firstName: "Lou", lastName: "Bernard" },
+      },
+    ]);
+    await page.close();
+  });
+});
