@@ -116,6 +116,81 @@ export interface GatewayOptions {
   staticRoutes?: Record<string, StaticRoute>;
 }
 
+type Authorizer = NonNullable<HttpEvent["requestContext"]["authorizer"]>;
+
+/** The first route of the table for this method and path, with the path's parameter values (still encoded). */
+function findRoute(compiled: CompiledRoute[], method: string, pathname: string): { c: CompiledRoute; values: string[] } | undefined {
+  for (const c of compiled) {
+    if (c.route.method !== method) continue;
+    const m = c.regex.exec(pathname);
+    if (m) return { c, values: m.slice(1) };
+  }
+  return undefined;
+}
+
+/** What the JWT authorizer passes on for a bearer token: its claims; "missing" or "invalid" for a 401. */
+async function authorizerOf(identity: Identity, authorization: string | undefined): Promise<Authorizer | "missing" | "invalid"> {
+  const m = /^Bearer\s+(\S+)$/i.exec(authorization ?? "");
+  if (!m) return "missing";
+  try {
+    const claims = await identity.verify(m[1]!);
+    return { jwt: { claims: claimsAsApiGateway(claims as Record<string, unknown>), scopes: null } };
+  } catch {
+    return "invalid";
+  }
+}
+
+/** The API Gateway HTTP API (payload 2.0) event of a request, as a Lambda receives it. */
+function toEvent(r: {
+  req: IncomingMessage;
+  url: URL;
+  method: string;
+  route: RouteDef;
+  names: string[];
+  pathParameters: Record<string, string>;
+  headers: Record<string, string>;
+  query: Record<string, string>;
+  body: Buffer;
+  authorizer: Authorizer | undefined;
+}): HttpEvent {
+  const { req, url, method, route, names, pathParameters, headers, query, body, authorizer } = r;
+  const now = new Date();
+  const text = isTextBody(headers["content-type"]);
+  return {
+    version: "2.0",
+    routeKey: `${route.method} ${route.path}`,
+    rawPath: url.pathname,
+    rawQueryString: url.search.slice(1),
+    headers,
+    ...(Object.keys(query).length ? { queryStringParameters: query } : {}),
+    ...(names.length ? { pathParameters } : {}),
+    requestContext: {
+      accountId: "000000000000",
+      apiId: "local",
+      domainName: headers.host ?? "127.0.0.1",
+      domainPrefix: "127",
+      http: { method, path: url.pathname, protocol: "HTTP/1.1", sourceIp: req.socket.remoteAddress ?? "127.0.0.1", userAgent: headers["user-agent"] ?? "" },
+      requestId: randomUUID(),
+      routeKey: `${route.method} ${route.path}`,
+      stage: "$default",
+      time: now.toUTCString(),
+      timeEpoch: now.getTime(),
+      ...(authorizer ? { authorizer } : {}),
+    },
+    ...(body.length ? { body: text ? body.toString("utf8") : body.toString("base64") } : {}),
+    isBase64Encoded: body.length > 0 && !text,
+  };
+}
+
+/** A handler's answer as API Gateway sends it: status, headers, cookies, the body decoded from base64 when it says so. */
+function sendResult(res: ServerResponse, result: HttpResult): void {
+  const outHeaders: Record<string, string> = {};
+  for (const [k, v] of Object.entries(result.headers ?? {})) outHeaders[k] = String(v);
+  const outBody = result.body === undefined ? undefined : result.isBase64Encoded ? Buffer.from(result.body, "base64") : result.body;
+  if (result.cookies?.length) res.setHeader("set-cookie", result.cookies);
+  return send(res, result.statusCode ?? 200, outHeaders, outBody);
+}
+
 export function createGateway(opts: GatewayOptions): Server {
   Object.assign(process.env, opts.env ?? {});
   const compiled = (routes as readonly RouteDef[]).map(compile);
@@ -133,15 +208,7 @@ export function createGateway(opts: GatewayOptions): Server {
         return send(res, 200, { "content-type": extra.contentType }, extra.body(), kindOf(url.pathname));
       }
 
-      let match: { c: CompiledRoute; values: string[] } | undefined;
-      for (const c of compiled) {
-        if (c.route.method !== method) continue;
-        const m = c.regex.exec(url.pathname);
-        if (m) {
-          match = { c, values: m.slice(1) };
-          break;
-        }
-      }
+      const match = findRoute(compiled, method, url.pathname);
       if (!match) {
         // A page that does not exist: the French 404 page (as CloudFront answers for the site), never for the API.
         const page = opts.staticRoutes?.["/404.html"];
@@ -157,17 +224,9 @@ export function createGateway(opts: GatewayOptions): Server {
       const headers: Record<string, string> = {};
       for (const [k, v] of Object.entries(req.headers)) if (v !== undefined) headers[k] = Array.isArray(v) ? v.join(",") : v;
 
-      let authorizer: HttpEvent["requestContext"]["authorizer"];
-      if (route.auth !== "public") {
-        const m = /^Bearer\s+(\S+)$/i.exec(headers.authorization ?? "");
-        if (!m) return sendProblem(res, 401, "Unauthorized", "A bearer token is required.", "unauthorized");
-        try {
-          const claims = await opts.identity.verify(m[1]!);
-          authorizer = { jwt: { claims: claimsAsApiGateway(claims as Record<string, unknown>), scopes: null } };
-        } catch {
-          return sendProblem(res, 401, "Unauthorized", "The bearer token is invalid or expired.", "unauthorized");
-        }
-      }
+      const authorizer = route.auth === "public" ? undefined : await authorizerOf(opts.identity, headers.authorization);
+      if (authorizer === "missing") return sendProblem(res, 401, "Unauthorized", "A bearer token is required.", "unauthorized");
+      if (authorizer === "invalid") return sendProblem(res, 401, "Unauthorized", "The bearer token is invalid or expired.", "unauthorized");
 
       const query: Record<string, string> = {};
       for (const [k, v] of url.searchParams) query[k] = query[k] === undefined ? v : `${query[k]},${v}`;
@@ -186,42 +245,13 @@ export function createGateway(opts: GatewayOptions): Server {
           }),
         );
       const pathParameters = Object.fromEntries(match.c.names.map((n, i) => [n, decoded[i]!]));
-      const now = new Date();
-      const text = isTextBody(headers["content-type"]);
-      const event: HttpEvent = {
-        version: "2.0",
-        routeKey: `${route.method} ${route.path}`,
-        rawPath: url.pathname,
-        rawQueryString: url.search.slice(1),
-        headers,
-        ...(Object.keys(query).length ? { queryStringParameters: query } : {}),
-        ...(match.c.names.length ? { pathParameters } : {}),
-        requestContext: {
-          accountId: "000000000000",
-          apiId: "local",
-          domainName: headers.host ?? "127.0.0.1",
-          domainPrefix: "127",
-          http: { method, path: url.pathname, protocol: "HTTP/1.1", sourceIp: req.socket.remoteAddress ?? "127.0.0.1", userAgent: headers["user-agent"] ?? "" },
-          requestId: randomUUID(),
-          routeKey: `${route.method} ${route.path}`,
-          stage: "$default",
-          time: now.toUTCString(),
-          timeEpoch: now.getTime(),
-          ...(authorizer ? { authorizer } : {}),
-        },
-        ...(body.length ? { body: text ? body.toString("utf8") : body.toString("base64") } : {}),
-        isBase64Encoded: body.length > 0 && !text,
-      };
+      const event = toEvent({ req, url, method, route, names: match.c.names, pathParameters, headers, query, body, authorizer });
 
       let handler = handlers.get(route.group);
       if (!handler) handlers.set(route.group, (handler = loader(route.group)));
       const context = { awsRequestId: event.requestContext.requestId, functionName: `local-${route.group}` } as Context;
       const result = await (await handler)(event, context);
-      const outHeaders: Record<string, string> = {};
-      for (const [k, v] of Object.entries(result.headers ?? {})) outHeaders[k] = String(v);
-      const outBody = result.body === undefined ? undefined : result.isBase64Encoded ? Buffer.from(result.body, "base64") : result.body;
-      if (result.cookies?.length) res.setHeader("set-cookie", result.cookies);
-      return send(res, result.statusCode ?? 200, outHeaders, outBody);
+      return sendResult(res, result);
     } catch {
       // Like API Gateway when the integration fails: a 500 with no internals.
       if (!res.headersSent) sendProblem(res, 500, "Internal error", "The integration failed.", "internal");

@@ -272,19 +272,12 @@ function accountIn(header: string[][]): string | undefined {
   return n;
 }
 
-export function parseCsv(text: string, opts: CsvOptions = {}): ParsedFile {
-  const delimiter = opts.delimiter ?? guessDelimiter(text);
-  let rows: string[][];
-  try {
-    rows = parse(text, { delimiter, relax_column_count: true, relax_quotes: true, skip_empty_lines: false, bom: true, trim: false }) as string[][];
-  } catch (err) {
-    throw unreadable(`le CSV ne peut pas être lu (${(err as Error).message.split("\n")[0]})`);
-  }
-  const named = opts.preset && opts.preset !== "generic";
-  const presets = named ? CSV_PRESETS.filter((p) => p.id === opts.preset) : CSV_PRESETS;
-  if (named && !presets.length)
-    throw new ValidationError([{ path: "preset", message: `modèle inconnu ; l'un de ${[...CSV_PRESETS.map((p) => p.id), "generic"].join(", ")}` }]);
-  const custom: ColumnNames | undefined = opts.columns?.date
+type Table = { preset: CsvPreset | undefined; row: number; idx: Columns; headerRow: boolean };
+type Group = { lines: ParsedLine[]; balances: number[]; currency: string };
+
+/** The columns the caller named (`?dateColumn=…`), or undefined. */
+function customColumns(opts: CsvOptions): ColumnNames | undefined {
+  return opts.columns?.date
     ? {
         date: [opts.columns.date],
         label: [opts.columns.label ?? "libelle"],
@@ -296,9 +289,11 @@ export function parseCsv(text: string, opts: CsvOptions = {}): ParsedFile {
         ...(opts.columns.account ? { account: [opts.columns.account] } : { account: GENERIC.account! }),
       }
     : undefined;
+}
 
-  // The table starts at the first row a layout recognises as its header (or a header-less layout's first row).
-  let found: { preset: CsvPreset | undefined; row: number; idx: Columns; headerRow: boolean } | undefined;
+/** The table starts at the first row a layout recognises as its header (or a header-less layout's first row). */
+function findTable(rows: string[][], presets: CsvPreset[], custom: ColumnNames | undefined, opts: CsvOptions, named: boolean): Table {
+  let found: Table | undefined;
   if (!custom && opts.preset !== "generic")
     for (const p of presets)
       if (p.headerless?.detect(rows)) {
@@ -334,13 +329,13 @@ export function parseCsv(text: string, opts: CsvOptions = {}): ParsedFile {
         ? `ce fichier n'a pas la mise en page ${presets[0]!.bank} (modèle ${opts.preset}) : pas de ligne d'en-tête reconnue`
         : "pas de ligne d'en-tête reconnue (une colonne de date, un libellé et un montant ou des colonnes débit et crédit) ; nommez le modèle de la banque (?preset=) ou les colonnes (?dateColumn=…)",
     );
-  const { preset, idx } = found;
-  const header = rows.slice(0, found.row);
-  const cell = (row: string[], i: number) => (i >= 0 ? (row[i] ?? "").trim() : "");
-  const firstLine = found.row + (found.headerRow ? 1 : 0);
+  return found;
+}
 
-  // One statement per account of the account column (one statement when there is none).
-  const groups = new Map<string, { lines: ParsedLine[]; balances: number[]; currency: string }>();
+/** The table's lines, one group per account of the account column (one group when there is none). */
+function readLines(rows: string[][], firstLine: number, idx: Columns): Map<string, Group> {
+  const cell = (row: string[], i: number) => (i >= 0 ? (row[i] ?? "").trim() : "");
+  const groups = new Map<string, Group>();
   rows.slice(firstLine).forEach((row, n) => {
     if (row.every((c) => !c.trim())) return;
     const where = `ligne ${firstLine + n + 1}`;
@@ -383,9 +378,13 @@ export function parseCsv(text: string, opts: CsvOptions = {}): ParsedFile {
     group.lines.push({ date, ...(valueDate && valueDate !== date ? { valueDate } : {}), amount, label });
   });
   if (!groups.size) groups.set("", { lines: [], balances: [], currency: "" });
+  return groups;
+}
 
+/** One statement per group: its account (the column's, else the header lines'), its balances. */
+function toStatements(groups: Map<string, Group>, header: string[][], preset: CsvPreset | undefined): ParsedStatement[] {
   const headerAccount = accountIn(header);
-  const statements: ParsedStatement[] = [...groups].map(([key, g]) => {
+  return [...groups].map(([key, g]) => {
     const statement: ParsedStatement = { currency: g.currency || "EUR", lines: g.lines };
     const account = key ? key.replace(/\s/g, "") : headerAccount;
     if (account && !/^[*Xx]+\d{0,4}$/.test(account)) {
@@ -398,7 +397,23 @@ export function parseCsv(text: string, opts: CsvOptions = {}): ParsedFile {
     if (g.balances.length === g.lines.length && g.lines.length) runningBalances(statement, g.balances);
     return statement;
   });
-  return { format: "csv", variant: preset?.id ?? "generic", statements };
+}
+
+export function parseCsv(text: string, opts: CsvOptions = {}): ParsedFile {
+  const delimiter = opts.delimiter ?? guessDelimiter(text);
+  let rows: string[][];
+  try {
+    rows = parse(text, { delimiter, relax_column_count: true, relax_quotes: true, skip_empty_lines: false, bom: true, trim: false }) as string[][];
+  } catch (err) {
+    throw unreadable(`le CSV ne peut pas être lu (${(err as Error).message.split("\n")[0]})`);
+  }
+  const named = !!opts.preset && opts.preset !== "generic";
+  const presets = named ? CSV_PRESETS.filter((p) => p.id === opts.preset) : CSV_PRESETS;
+  if (named && !presets.length)
+    throw new ValidationError([{ path: "preset", message: `modèle inconnu ; l'un de ${[...CSV_PRESETS.map((p) => p.id), "generic"].join(", ")}` }]);
+  const found = findTable(rows, presets, customColumns(opts), opts, named);
+  const groups = readLines(rows, found.row + (found.headerRow ? 1 : 0), found.idx);
+  return { format: "csv", variant: found.preset?.id ?? "generic", statements: toStatements(groups, rows.slice(0, found.row), found.preset) };
 }
 
 /**

@@ -51,12 +51,12 @@ export interface ReconciliationState {
 /** A matched item is still outstanding at `date` when part of its group is dated after it. */
 const settledBy = (g: MatchGroup | undefined, date: string) => !!g && [...g.lineDates, ...g.entryDates].every((d) => d <= date);
 
-export async function reconciliationState(db: Db, accounts: BankAccount[], account: string, date: string): Promise<ReconciliationState> {
-  const ibans = accountByRef(accounts, account);
-  if (!ibans.length) throw new ValidationError([{ path: "account", message: `${account} is not a configured bank account` }]);
-  const ledgerAccount = ibans[0]!.account;
-  const warnings: string[] = [];
-
+/**
+ * The bank's side, per account from its first statement with an opening balance: the lines up to
+ * `date`, the balance they give, each account's first and last statement days, the last closing
+ * balances; a statement whose closing does not follow from the lines is a warning (one missing?).
+ */
+async function bankSide(db: Db, ibans: BankAccount[], date: string, warnings: string[]) {
   let bankBalance: number | null = null;
   const starts: string[] = [];
   const lines: BankLine[] = [];
@@ -86,6 +86,17 @@ export async function reconciliationState(db: Db, accounts: BankAccount[], accou
           );
       }
   }
+  return { bankBalance, starts, lines, ends, lastClosing };
+}
+
+export async function reconciliationState(db: Db, accounts: BankAccount[], account: string, date: string): Promise<ReconciliationState> {
+  const ibans = accountByRef(accounts, account);
+  if (!ibans.length) throw new ValidationError([{ path: "account", message: `${account} is not a configured bank account` }]);
+  const ledgerAccount = ibans[0]!.account;
+  const warnings: string[] = [];
+  const side = await bankSide(db, ibans, date, warnings);
+  const { starts, lines, ends, lastClosing } = side;
+  let bankBalance = side.bankBalance;
   const since: string | null = starts.sort()[0] ?? null;
   // With several IBANs, the bank is known up to the earliest of their last statements.
   const lastStatementEnd: string | null = ends.sort()[0] ?? null;

@@ -144,12 +144,8 @@ function subsetsSumming<T extends { amount: number }>(items: T[], target: number
   return out;
 }
 
-/** Every proposal worth showing, best first (not yet de-duplicated). */
-export function candidates(lines: LineIn[], entries: EntryIn[], opts: MatchOptions): Proposal[] {
-  const win = opts.windowDays;
-  const refDays = opts.referenceDays ?? 45;
-  const maxGroup = opts.maxGroup ?? 4;
-  const out: Proposal[] = [];
+/** One line against the entries of its amount: a Stripe payout by its id, else exact amounts near in date or in text. */
+function oneToOne(lines: LineIn[], entries: EntryIn[], win: number, refDays: number, out: Proposal[]): Set<string> {
   const byAmount = new Map<number, EntryIn[]>();
   for (const e of entries) byAmount.set(e.amount, [...(byAmount.get(e.amount) ?? []), e]);
   const explained = new Set<string>();
@@ -201,8 +197,11 @@ export function candidates(lines: LineIn[], entries: EntryIn[], opts: MatchOptio
     }
     if (found) explained.add(line.id);
   }
+  return explained;
+}
 
-  // One line, several entries (a grouped payment): entries of the same sign within the window.
+/** One line, several entries (a grouped payment): entries of the same sign within the window. */
+function groupedEntries(lines: LineIn[], entries: EntryIn[], win: number, maxGroup: number, explained: Set<string>, out: Proposal[]): void {
   for (const line of lines) {
     if (explained.has(line.id)) continue;
     const fuse = lineFuse(line);
@@ -222,8 +221,10 @@ export function candidates(lines: LineIn[], entries: EntryIn[], opts: MatchOptio
       });
     }
   }
+}
 
-  // Several lines, one entry (a payment made in instalments).
+/** Several lines, one entry (a payment made in instalments): lines no proposal explains yet. */
+function groupedLines(lines: LineIn[], entries: EntryIn[], win: number, maxGroup: number, out: Proposal[]): void {
   const lineExplained = new Set(out.flatMap((p) => p.lineIds));
   const entryExplained = new Set(out.flatMap((p) => p.entryIds));
   for (const e of entries) {
@@ -247,6 +248,16 @@ export function candidates(lines: LineIn[], entries: EntryIn[], opts: MatchOptio
       });
     }
   }
+}
+
+/** Every proposal worth showing, best first (not yet de-duplicated). */
+export function candidates(lines: LineIn[], entries: EntryIn[], opts: MatchOptions): Proposal[] {
+  const win = opts.windowDays;
+  const maxGroup = opts.maxGroup ?? 4;
+  const out: Proposal[] = [];
+  const explained = oneToOne(lines, entries, win, opts.referenceDays ?? 45, out);
+  groupedEntries(lines, entries, win, maxGroup, explained, out);
+  groupedLines(lines, entries, win, maxGroup, out);
   return out.sort((a, b) => b.score - a.score);
 }
 

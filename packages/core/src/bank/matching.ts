@@ -263,25 +263,9 @@ export function guessRule(line: Pick<BankLine, "label" | "amount">): RuleName | 
   return undefined;
 }
 
-/**
- * `POST /v1/bank/lines/{id}/entry`: writes the line's entry (journal BQ) from a rule — bank fees
- * 627, interest 768, a known supplier 401 with its auxiliary account, or a named account — with its
- * lettrage in the same transaction. A retry answers the same entry.
- */
-export async function entryFromRule(db: Db, lineId: string, input: RuleInput, who: Who): Promise<{ entry: EntryView; match: MatchGroup }> {
-  const line = await readLine(db, lineId);
-  if (!line) throw new NotFoundError(`No bank line ${lineId}.`);
-  const entryId = ruleEntryId(lineId);
-  if (line.status === "matched") {
-    const existing = await getEntry(db, entryId);
-    const group = line.matchId ? await readMatch(db, line.matchId) : undefined;
-    if (existing && group?.entryIds.includes(entryId)) return { entry: entryView(await awaitValidation(db, entryId)), match: group };
-    throw new ConflictError(`Bank line ${lineId} is already matched.`, { lineId });
-  }
-  const rule = input.rule ?? guessRule(line) ?? (input.supplier ? "supplier" : input.account ? "account" : undefined);
-  if (!rule) throw new ValidationError([{ path: "rule", message: "name a rule (bank_fees, interest, supplier, account): the label suggests none" }]);
+/** The counterpart line a rule books against the bank line, and the entry's label. */
+async function ruleCounterpart(db: Db, line: BankLine, rule: RuleName, input: RuleInput): Promise<{ counter: Line; label: string }> {
   const amount = Math.abs(line.amount);
-  const bank = line.account;
   const out = line.amount < 0;
   let counter: Line;
   let label: string;
@@ -312,6 +296,30 @@ export async function entryFromRule(db: Db, lineId: string, input: RuleInput, wh
       break;
     }
   }
+  return { counter, label };
+}
+
+/**
+ * `POST /v1/bank/lines/{id}/entry`: writes the line's entry (journal BQ) from a rule — bank fees
+ * 627, interest 768, a known supplier 401 with its auxiliary account, or a named account — with its
+ * lettrage in the same transaction. A retry answers the same entry.
+ */
+export async function entryFromRule(db: Db, lineId: string, input: RuleInput, who: Who): Promise<{ entry: EntryView; match: MatchGroup }> {
+  const line = await readLine(db, lineId);
+  if (!line) throw new NotFoundError(`No bank line ${lineId}.`);
+  const entryId = ruleEntryId(lineId);
+  if (line.status === "matched") {
+    const existing = await getEntry(db, entryId);
+    const group = line.matchId ? await readMatch(db, line.matchId) : undefined;
+    if (existing && group?.entryIds.includes(entryId)) return { entry: entryView(await awaitValidation(db, entryId)), match: group };
+    throw new ConflictError(`Bank line ${lineId} is already matched.`, { lineId });
+  }
+  const rule = input.rule ?? guessRule(line) ?? (input.supplier ? "supplier" : input.account ? "account" : undefined);
+  if (!rule) throw new ValidationError([{ path: "rule", message: "name a rule (bank_fees, interest, supplier, account): the label suggests none" }]);
+  const amount = Math.abs(line.amount);
+  const bank = line.account;
+  const out = line.amount < 0;
+  const { counter, label } = await ruleCounterpart(db, line, rule, input);
   const bankLine: Line = out ? { account: bank, debit: 0, credit: amount } : { account: bank, debit: amount, credit: 0 };
   const group: MatchGroup = {
     id: `m_rule_${lineId.slice(3)}`,

@@ -124,8 +124,8 @@ function resolveAccounts(statements: ParsedStatement[], accounts: BankAccount[],
 
 const sum = (ls: { amount: number }[]) => ls.reduce((s, l) => s + l.amount, 0);
 
-/** Checks one statement and turns it into the lines and the record to store. */
-function prepare(st: ParsedStatement, account: BankAccount, n: number, meta: { format: StatementRecord["format"]; variant: string; now: string }) {
+/** Refuses a statement in another currency than its account's, or whose balances do not follow from its lines. */
+function checkStatement(st: ParsedStatement, account: BankAccount, n: number): { total: number; balanceChecked: boolean } {
   const currency = (st.currency || account.currency).toUpperCase();
   if (currency !== account.currency)
     throw new StatementRefusedError(
@@ -134,8 +134,8 @@ function prepare(st: ParsedStatement, account: BankAccount, n: number, meta: { f
       { currency },
     );
   const total = sum(st.lines);
-  let opening = st.opening ?? null;
-  let closing = st.closing ?? null;
+  const opening = st.opening ?? null;
+  const closing = st.closing ?? null;
   const balanceChecked = !!(opening && closing);
   if (opening && closing && opening.amount + total !== closing.amount) {
     const diff = closing.amount - opening.amount - total;
@@ -145,6 +145,14 @@ function prepare(st: ParsedStatement, account: BankAccount, n: number, meta: { f
       { opening: opening.amount, lines: total, closing: closing.amount, difference: diff },
     );
   }
+  return { total, balanceChecked };
+}
+
+/** Checks one statement and turns it into the lines and the record to store. */
+function prepare(st: ParsedStatement, account: BankAccount, n: number, meta: { format: StatementRecord["format"]; variant: string; now: string }) {
+  const { total, balanceChecked } = checkStatement(st, account, n);
+  let opening = st.opening ?? null;
+  let closing = st.closing ?? null;
   const dates = st.lines.map((l) => l.date).sort();
   if (!opening && closing) opening = { date: dates[0] ?? closing.date, amount: closing.amount - total };
   if (opening && !closing) closing = { date: dates[dates.length - 1] ?? opening.date, amount: opening.amount + total };

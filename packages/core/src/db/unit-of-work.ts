@@ -17,7 +17,7 @@
  * the funders and the invoice files.
  */
 import type { Db } from "./client.js";
-import { type Item, type Key, type NamedItem, type RetryPolicy, TransactionFailed, staleItem, transact, withConflictRetry } from "./store.js";
+import { type Item, type Key, type NamedItem, type RetryPolicy, TransactionFailed, anyCancellation, staleItem, transact, withConflictRetry } from "./store.js";
 
 /** A condition on an intent: its expression and the names and values it uses. */
 export interface WriteCondition {
@@ -41,11 +41,16 @@ const expression = (c: WriteCondition | undefined, names: Record<string, string>
 
 /**
  * Runs `attempt` (reads, checks, then a commit) again from fresh reads while its commit fails on one
- * of the intents named in `stale` (read stale: another writer moved it), or on a transaction
- * conflict; the one retry policy (`withConflictRetry`). Any other failure is thrown as it is.
+ * of the intents named in `stale` (read stale: another writer moved it; `"any"`: any cancelled
+ * transaction or `StaleRead`), or on a transaction conflict; the one retry policy
+ * (`withConflictRetry`). Any other failure is thrown as it is.
  */
-export function decideAgain<T>(attempt: (n: number) => Promise<T>, opts: { stale: string[]; attempts?: number }): Promise<T> {
-  return withConflictRetry(attempt, { attempts: opts.attempts, retryIf: staleItem(...opts.stale) });
+export function decideAgain<T>(attempt: (n: number) => Promise<T>, opts: { stale: string[] | "any"; attempts?: number; backoffCap?: number }): Promise<T> {
+  return withConflictRetry(attempt, {
+    attempts: opts.attempts,
+    backoffCap: opts.backoffCap,
+    retryIf: opts.stale === "any" ? anyCancellation : staleItem(...opts.stale),
+  });
 }
 
 export class UnitOfWork {

@@ -94,8 +94,12 @@ export interface CloseOptions {
   guard?: (year: number) => Promise<void>;
 }
 
-export async function closeYear(db: Db, year: number, opts: CloseOptions = {}) {
-  const today = opts.today ?? parisDate(now());
+/**
+ * Marks the year closing once the checks pass (its end passed, not closed, no earlier year with
+ * entries open), validates what was written before, runs the guard (a refusal gives the year back
+ * open) and seals the year: from here only the closing's own entries are validated into it.
+ */
+async function beginClosing(db: Db, year: number, today: string, guard: CloseOptions["guard"]): Promise<void> {
   const bounds = fiscalYearBounds(year);
   if (today <= bounds.end)
     throw new ConflictError(`The fiscal year ${year} ends on ${bounds.end}: it may be closed only once that day has passed.`, { year, end: bounds.end });
@@ -107,13 +111,41 @@ export async function closeYear(db: Db, year: number, opts: CloseOptions = {}) {
   await drainAll(db);
   // From markYearClosing on, only the closing may write into the year: what the guard checks stays true.
   try {
-    await opts.guard?.(year);
+    await guard?.(year);
   } catch (err) {
     await reopenYear(db, year);
     throw err;
   }
   // From here no entry but the closing's own is validated into the year: the result is final.
   if (!(await sealYear(db, year, nowIso()))) throw new ConflictError(`The fiscal year ${year} is already closed.`, { year });
+}
+
+/** The à-nouveaux lines: classes 1–5 carried over (class 4 per auxiliary account), the result on 120/129. */
+async function openingLines(
+  db: Db,
+  year: number,
+  tb: Awaited<ReturnType<typeof trialBalance>>,
+  resultAccount: string,
+  result: number,
+  anLabel: string,
+): Promise<Line[]> {
+  const balances = new Map(tb.accounts.filter((a) => classOf(a.account) <= 5).map((a) => [a.account, a.balance]));
+  balances.set(resultAccount, (balances.get(resultAccount) ?? 0) - result);
+  const chart = await loadChart(db);
+  const anLines: Line[] = [];
+  for (const [account, b] of [...balances.entries()].filter(([, b]) => b !== 0).sort(([a], [b]) => a.localeCompare(b))) {
+    const label = chart.find(account)?.label ?? anLabel;
+    const parts = classOf(account) === 4 ? await auxBalances(db, year, account) : [];
+    // Split only when the parts account for the whole balance (they always should).
+    if (parts.some((p) => p.aux) && parts.reduce((s, p) => s + p.balance, 0) === b) for (const p of parts) anLines.push(open(account, p.balance, label, p.aux));
+    else anLines.push(open(account, b, label));
+  }
+  return anLines;
+}
+
+export async function closeYear(db: Db, year: number, opts: CloseOptions = {}) {
+  const bounds = fiscalYearBounds(year);
+  await beginClosing(db, year, opts.today ?? parisDate(now()), opts.guard);
 
   const tb = await trialBalance(db, year, { closing: "exclude" });
   const incomeStatement = tb.accounts.filter((a) => (classOf(a.account) === 6 || classOf(a.account) === 7) && a.balance !== 0);
@@ -141,18 +173,8 @@ export async function closeYear(db: Db, year: number, opts: CloseOptions = {}) {
     ),
   );
 
-  const balances = new Map(tb.accounts.filter((a) => classOf(a.account) <= 5).map((a) => [a.account, a.balance]));
-  balances.set(resultAccount, (balances.get(resultAccount) ?? 0) - result);
   const anLabel = `À-nouveaux ${year + 1}`;
-  const chart = await loadChart(db);
-  const anLines: Line[] = [];
-  for (const [account, b] of [...balances.entries()].filter(([, b]) => b !== 0).sort(([a], [b]) => a.localeCompare(b))) {
-    const label = chart.find(account)?.label ?? anLabel;
-    const parts = classOf(account) === 4 ? await auxBalances(db, year, account) : [];
-    // Split only when the parts account for the whole balance (they always should).
-    if (parts.some((p) => p.aux) && parts.reduce((s, p) => s + p.balance, 0) === b) for (const p of parts) anLines.push(open(account, p.balance, label, p.aux));
-    else anLines.push(open(account, b, label));
-  }
+  const anLines = await openingLines(db, year, tb, resultAccount, result, anLabel);
   await post("AN", fiscalYearBounds(year + 1).start, anLabel, chunk(anLines, null, anLabel));
 
   const entries = [];

@@ -280,9 +280,13 @@ function headerRow(rows: Cell[][]): number {
   return -1;
 }
 
-function parseLinkedin(tables: Table[], query: ImportQuery): ParsedImport {
+type LinkedinPick = { spec: LinkedinSpec; table: Table; head: number; cols: Partial<Record<Metric, number[]>> };
+type LinkedinDay = { date: string; values: Partial<Record<Metric, number>> };
+
+/** The sheet of the kind asked for (else the first one recognised), its header row and metric columns. */
+function pickLinkedin(tables: Table[], query: ImportQuery): LinkedinPick {
   const wanted = query.kind && query.kind !== "youtube" ? query.kind : undefined;
-  const found: Array<{ spec: LinkedinSpec; table: Table; head: number; cols: Partial<Record<Metric, number[]>> }> = [];
+  const found: LinkedinPick[] = [];
   for (const table of tables) {
     const head = headerRow(table.rows);
     if (head < 0) continue;
@@ -299,9 +303,12 @@ function parseLinkedin(tables: Table[], query: ImportQuery): ParsedImport {
   if (!found.length) throw bad(`this is not a ${expected}: no sheet has a Date column with the expected metrics`);
   const pick = wanted ? found.find((f) => f.spec.kind === wanted) : found[0];
   if (!pick) throw bad(`this is a ${found[0]!.spec.label}, not a ${expected}`, "kind");
+  return pick;
+}
 
-  const { spec, table, head, cols } = pick;
-  const days: Array<{ date: string; values: Partial<Record<Metric, number>> }> = [];
+/** The sheet's days in date order, each metric summed over its columns (whole numbers, no day twice). */
+function linkedinDays({ spec, table, head, cols }: LinkedinPick): LinkedinDay[] {
+  const days: LinkedinDay[] = [];
   const seen = new Set<string>();
   for (let i = head + 1; i < table.rows.length; i++) {
     const row = table.rows[i] ?? [];
@@ -323,7 +330,39 @@ function parseLinkedin(tables: Table[], query: ImportQuery): ParsedImport {
     days.push({ date, values });
   }
   if (!days.length) throw bad(`this ${spec.label} has no day in it`);
-  days.sort((a, b) => a.date.localeCompare(b.date));
+  return days.sort((a, b) => a.date.localeCompare(b.date));
+}
+
+/** The followers at each month's last day, from the total the caller gives at one day (`?followers=`, `?followersAt=`). */
+function followersAtMonthEnds(days: LinkedinDay[], months: Map<string, MetricValues>, query: ImportQuery, from: string, to: string): void {
+  const errors = [];
+  if (query.followers === undefined)
+    errors.push({
+      path: "followers",
+      message:
+        "LinkedIn's followers file gives new followers per day, not the total: send the follower total as ?followers=<n> (and ?followersAt=<YYYY-MM-DD>, default the file's last day)",
+    });
+  const at = query.followersAt ?? to;
+  if (at < from || at > to) errors.push({ path: "followersAt", message: `must be a day the file covers, from ${from} to ${to}` });
+  if (errors.length) throw new ValidationError(errors);
+  const total = query.followers!;
+  // Followers at the end of day E = total − (gains after E up to `at`) + (gains after `at` up to E).
+  for (const [month, values] of months) {
+    const end = days.filter((d) => d.date.slice(0, 7) === month).at(-1)!.date;
+    let f = total;
+    for (const d of days) {
+      const g = d.values.newFollowers ?? 0;
+      if (d.date > end && d.date <= at) f -= g;
+      if (d.date > at && d.date <= end) f += g;
+    }
+    if (f < 0) throw bad(`the follower total ${total} at ${at} gives ${f} followers at ${end}: check the total and its date`, "followers");
+    values.followers = f;
+  }
+}
+
+function parseLinkedin(tables: Table[], query: ImportQuery): ParsedImport {
+  const pick = pickLinkedin(tables, query);
+  const days = linkedinDays(pick);
   const from = days[0]!.date;
   const to = days[days.length - 1]!.date;
 
@@ -333,35 +372,10 @@ function parseLinkedin(tables: Table[], query: ImportQuery): ParsedImport {
     for (const [k, v] of Object.entries(d.values) as Array<[Metric, number]>) m[k] = ((m[k] as number | undefined) ?? 0) + v;
     months.set(d.date.slice(0, 7), m);
   }
-
-  if (spec.kind === "followers") {
-    const errors = [];
-    if (query.followers === undefined)
-      errors.push({
-        path: "followers",
-        message:
-          "LinkedIn's followers file gives new followers per day, not the total: send the follower total as ?followers=<n> (and ?followersAt=<YYYY-MM-DD>, default the file's last day)",
-      });
-    const at = query.followersAt ?? to;
-    if (at < from || at > to) errors.push({ path: "followersAt", message: `must be a day the file covers, from ${from} to ${to}` });
-    if (errors.length) throw new ValidationError(errors);
-    const total = query.followers!;
-    // Followers at the end of day E = total − (gains after E up to `at`) + (gains after `at` up to E).
-    for (const [month, values] of months) {
-      const end = days.filter((d) => d.date.slice(0, 7) === month).at(-1)!.date;
-      let f = total;
-      for (const d of days) {
-        const g = d.values.newFollowers ?? 0;
-        if (d.date > end && d.date <= at) f -= g;
-        if (d.date > at && d.date <= end) f += g;
-      }
-      if (f < 0) throw bad(`the follower total ${total} at ${at} gives ${f} followers at ${end}: check the total and its date`, "followers");
-      values.followers = f;
-    }
-  }
+  if (pick.spec.kind === "followers") followersAtMonthEnds(days, months, query, from, to);
   return {
     platform: "linkedin",
-    kind: spec.kind,
+    kind: pick.spec.kind,
     days: days.length,
     from,
     to,
@@ -393,12 +407,9 @@ function youtubeFile(table: Table): YtFile | undefined {
   return undefined;
 }
 
-function parseYoutube(tables: Table[], period?: { from: string; to: string }): ParsedImport {
-  const files = tables.map(youtubeFile).filter((f): f is YtFile => !!f);
-  if (!files.length)
-    throw bad("this is not a YouTube Studio export: expected Table data.csv (Content, Video publish time, Views…), Chart data.csv or Totals.csv (Date, Views)");
+/** Views (and new subscribers) per day, from Totals.csv or Chart data.csv. */
+function youtubeDaily(daySource: YtFile | undefined): Map<string, { views: number; subscribers: number | undefined }> {
   const daily = new Map<string, { views: number; subscribers: number | undefined }>();
-  const daySource = files.find((f) => f.kind === "totals") ?? files.find((f) => f.kind === "chart");
   if (daySource) {
     const { header, table, french } = daySource;
     const [d, v, s, c] = [col(header, YT.date), col(header, YT.views), col(header, YT.subscribers), col(header, YT.content)];
@@ -419,8 +430,12 @@ function parseYoutube(tables: Table[], period?: { from: string; to: string }): P
       daily.set(date, cur);
     });
   }
+  return daily;
+}
+
+/** Videos published per month and the views of every video over the export, from Table data.csv. */
+function youtubePublished(tableFile: YtFile | undefined): { published: Map<string, number>; tableViews: number } {
   const published = new Map<string, number>();
-  const tableFile = files.find((f) => f.kind === "table");
   let tableViews = 0;
   if (tableFile) {
     const { header, table, french } = tableFile;
@@ -436,6 +451,17 @@ function parseYoutube(tables: Table[], period?: { from: string; to: string }): P
       tableViews += views;
     });
   }
+  return { published, tableViews };
+}
+
+function parseYoutube(tables: Table[], period?: { from: string; to: string }): ParsedImport {
+  const files = tables.map(youtubeFile).filter((f): f is YtFile => !!f);
+  if (!files.length)
+    throw bad("this is not a YouTube Studio export: expected Table data.csv (Content, Video publish time, Views…), Chart data.csv or Totals.csv (Date, Views)");
+  const daySource = files.find((f) => f.kind === "totals") ?? files.find((f) => f.kind === "chart");
+  const daily = youtubeDaily(daySource);
+  const tableFile = files.find((f) => f.kind === "table");
+  const { published, tableViews } = youtubePublished(tableFile);
   // Table data gives each video's views over the whole export, not per day: they are kept when the
   // export is of one month (its folder names the period), and never dropped without a word.
   if (!daySource && tableFile && tableViews > 0) {
