@@ -1,12 +1,9 @@
 import { createHash } from "node:crypto";
 import type { Db } from "../db/client.js";
-import { decodeCursor, encodeCursor } from "../db/cursor.js";
-import { batchGet, queryPage, queryPages } from "../db/store.js";
 import { parisDate } from "../dates.js";
 import { ValidationError } from "../errors.js";
-import { subscriptionKey } from "./records.js";
 import { coveredFromOfRecord, type MemberStatus, reminderDue, statusOf, validityOfRecord } from "./memberships.js";
-import { getMember, membersPages } from "./store.js";
+import { donationsOfYear, donorsCursor, getMember, incidentsOfYear, memberIndexPage, membersCursor, membersPages, subscriptionStatuses } from "./store.js";
 import type { Donation, Incident, Member } from "./types.js";
 import { now } from "../clock.js";
 
@@ -56,16 +53,12 @@ const byEmailThenIdentity = (a: { email: string; id: string }, b: { email: strin
  */
 export async function listDonors(db: Db, year: number, opts: { withAddresses: boolean; limit?: number; cursor?: string }) {
   const limit = opts.limit ?? 100;
-  const c = decodeCursor<{ y: number; e: string; i?: string }>(opts.cursor, "donors");
+  const c = donorsCursor.read(opts.cursor);
   if (c && (c.y !== year || typeof c.e !== "string" || (c.i !== undefined && typeof c.i !== "string"))) throw badCursor("belongs to another year's listing");
   const after = c ? { email: c.e, id: c.i ?? "\uffff" } : undefined;
   const rows = new Map<string, DonorRow & { id: string; subscriptionId?: string }>();
-  for await (const page of queryPages(db, {
-    IndexName: "gsi1",
-    KeyConditionExpression: "gsi1pk = :p",
-    ExpressionAttributeValues: { ":p": `DONATIONS#${year}` },
-  }))
-    for (const d of page as unknown as Donation[]) {
+  for await (const page of donationsOfYear(db, year))
+    for (const d of page) {
       if (d.kind !== "donation") continue;
       const id = donorIdentity(d);
       if (after && byEmailThenIdentity({ email: d.email, id }, after) <= 0) continue;
@@ -91,14 +84,12 @@ export async function listDonors(db: Db, year: number, opts: { withAddresses: bo
   const page = sorted.slice(0, limit);
   // Monthly donors: is their subscription still running?
   const subIds = [...new Set(page.flatMap((r) => (r.subscriptionId ? [r.subscriptionId] : [])))];
-  const status = new Map<string, string>();
-  for (const it of await batchGet(db, subIds.map(subscriptionKey), { consistent: false }))
-    status.set(String(it.pk).slice("SUBSCRIPTION#".length), it.status as string);
+  const status = await subscriptionStatuses(db, subIds, { consistent: false });
   const items = page.map(({ subscriptionId, id: _id, ...r }) =>
     strip({ ...r, ...(subscriptionId ? { subscription: status.get(subscriptionId) ?? "active" } : {}) }, opts.withAddresses),
   );
   const last = page.at(-1);
-  return { year, items, nextCursor: sorted.length > limit && last ? encodeCursor({ y: year, e: last.email, i: last.id }, "donors") : null };
+  return { year, items, nextCursor: sorted.length > limit && last ? donorsCursor.write({ y: year, e: last.email, i: last.id }) : null };
 }
 
 /**
@@ -110,19 +101,13 @@ export async function listDonors(db: Db, year: number, opts: { withAddresses: bo
 export async function listMembers(db: Db, opts: { status?: MemberStatus; withAddresses: boolean; today?: string; limit?: number; cursor?: string }) {
   const today = opts.today ?? parisDate(now());
   const limit = opts.limit ?? 100;
-  const purpose = `members:${opts.status ?? "all"}`;
-  let start = decodeCursor<Record<string, string>>(opts.cursor, purpose);
+  const cursor = membersCursor(opts.status ?? "all");
+  let start = cursor.read(opts.cursor);
   if (start && (start.gsi1pk !== "MEMBERS" || typeof start.gsi1sk !== "string" || typeof start.pk !== "string")) throw badCursor("is not a members cursor");
   const items: Array<Member & { validFrom: string; coveredFrom: string; status: MemberStatus }> = [];
   let lastKey: Record<string, unknown> | undefined;
   do {
-    const r = await queryPage(db, {
-      IndexName: "gsi1",
-      KeyConditionExpression: "gsi1pk = :p",
-      ExpressionAttributeValues: { ":p": "MEMBERS" },
-      Limit: limit - items.length,
-      ...(start ? { ExclusiveStartKey: start } : {}),
-    });
+    const r = await memberIndexPage(db, limit - items.length, start);
     for (const m of r.items as unknown as Member[]) {
       const status = memberStatus(m, today);
       if (opts.status && opts.status !== status) continue;
@@ -133,7 +118,7 @@ export async function listMembers(db: Db, opts: { status?: MemberStatus; withAdd
     lastKey = r.lastKey;
     start = lastKey as Record<string, string> | undefined;
   } while (items.length < limit && lastKey);
-  return { items, nextCursor: lastKey ? encodeCursor(lastKey, purpose) : null };
+  return { items, nextCursor: lastKey ? cursor.write(lastKey as Record<string, string>) : null };
 }
 
 /** A member's status on `today` (giving/memberships.ts `statusOf`). */
@@ -169,15 +154,7 @@ export async function membersDueForReminder(db: Db, date: string) {
 
 export async function listIncidents(db: Db, year: number) {
   const items: Incident[] = [];
-  for await (const page of queryPages(db, {
-    IndexName: "gsi1",
-    KeyConditionExpression: "gsi1pk = :p",
-    ExpressionAttributeValues: { ":p": `INCIDENTS#${year}` },
-  }))
-    for (const i of page) {
-      const { pk: _p, sk: _s, gsi1pk: _g, gsi1sk: _h, kind: _k, ...incident } = i;
-      items.push(incident as unknown as Incident);
-    }
+  for await (const page of incidentsOfYear(db, year)) items.push(...page);
   return { year, items };
 }
 

@@ -6,11 +6,13 @@
  * single-item conditional writes it lacks (put, update answering the new item) are here.
  */
 import type { Db } from "../db/client.js";
+import { listingCursor } from "../db/cursor.js";
 import {
   batchGet,
   getItem,
   lostRace,
   putItem,
+  queryPage,
   queryPages,
   StaleRead,
   transact,
@@ -189,6 +191,22 @@ export async function* membersPages(db: Db): AsyncGenerator<Member[]> {
     yield page.map((i) => strip(i, "kind")) as unknown as Member[];
 }
 
+/** One page of the members' index (e-mail order) from `start`: the records as stored and the resume key. */
+export function memberIndexPage(db: Db, limit: number, start?: Record<string, unknown>) {
+  return queryPage(db, {
+    IndexName: "gsi1",
+    KeyConditionExpression: "gsi1pk = :p",
+    ExpressionAttributeValues: { ":p": "MEMBERS" },
+    Limit: limit,
+    ...(start ? { ExclusiveStartKey: start } : {}),
+  });
+}
+
+/** The donors' listing cursor (signed): the year, the last row's e-mail and donor identity. */
+export const donorsCursor = listingCursor<{ y: number; e: string; i?: string }>("donors");
+/** The members' listing cursor (signed) for one status filter: the index's resume key. */
+export const membersCursor = (status: string) => listingCursor<Record<string, string>>(`members:${status}`);
+
 async function setSubscription(db: Db, id: string, set: string, values: Record<string, unknown>) {
   await update(db, {
     Key: subscriptionKey(id),
@@ -254,9 +272,9 @@ export async function readSubscriptions(db: Db, ids: readonly string[]): Promise
 }
 
 /** Status of each subscription (`active`, `canceled`) by id. */
-export async function subscriptionStatuses(db: Db, ids: readonly string[]): Promise<Map<string, string>> {
+export async function subscriptionStatuses(db: Db, ids: readonly string[], opts: { consistent?: boolean } = {}): Promise<Map<string, string>> {
   const out = new Map<string, string>();
-  for (const it of await batchGet(db, ids.map(subscriptionKey))) out.set(String(it.pk).slice("SUBSCRIPTION#".length), it.status as string);
+  for (const it of await batchGet(db, ids.map(subscriptionKey), opts)) out.set(String(it.pk).slice("SUBSCRIPTION#".length), it.status as string);
   return out;
 }
 

@@ -14,8 +14,8 @@
  */
 import { createHash } from "node:crypto";
 import type { Db } from "../db/client.js";
-import { decodeCursor, encodeCursor } from "../db/cursor.js";
-import { anyCancellation, type NamedItem, withConflictRetry } from "../db/store.js";
+import type { NamedItem } from "../db/store.js";
+import { decideAgain as runAgain } from "../db/unit-of-work.js";
 import { parisDate } from "../dates.js";
 import { ConflictError, NotFoundError, ValidationError } from "../errors.js";
 import { getObject, putObject } from "../files/index.js";
@@ -36,6 +36,7 @@ import {
 import { issuerFor, type ReceiptSettings } from "./settings.js";
 import {
   readAllReceipts,
+  receiptsCursor,
   readAnchored,
   readDeclaration,
   readGift,
@@ -57,7 +58,7 @@ export { receiptKey } from "./store.js";
 const sha256 = (bytes: Uint8Array) => createHash("sha256").update(bytes).digest("hex");
 
 /** A transaction lost to another writer (or a stale read) is decided again from fresh reads (back-off capped at 320 ms). */
-const decideAgain = <T>(attempt: () => Promise<T>): Promise<T> => withConflictRetry(attempt, { attempts: 50, retryIf: anyCancellation, backoffCap: 320 });
+const decideAgain = <T>(attempt: () => Promise<T>): Promise<T> => runAgain(attempt, { stale: "any", attempts: 50, backoffCap: 320 });
 
 /**
  * What a receipt decision tells the donor: given the receipt issued and the one cancelled (either
@@ -146,7 +147,8 @@ export async function reconcileReceipt(db: Db, chargeId: string, settings: Recei
   return decideAgain(async () => {
     const gift = await readGift(db, chargeId);
     if (!gift?.amount) return undefined;
-    if (gift.frequency === "monthly" && gift.subscriptionId) return reconcileAnnual(db, settings, giftYear(gift.date), gift.subscriptionId, "update", undefined, notify);
+    if (gift.frequency === "monthly" && gift.subscriptionId)
+      return reconcileAnnual(db, settings, giftYear(gift.date), gift.subscriptionId, "update", undefined, notify);
     const anchor: Anchor = { kind: "gift", chargeId };
     const linked = await readAnchored(db, anchor);
     // Receipts issued before links existed are named on the gift record itself.
@@ -262,7 +264,7 @@ export async function getReceipt(db: Db, id: string): Promise<Receipt | undefine
  */
 export async function listReceipts(db: Db, year: number, opts: { withAddresses: boolean; limit?: number; cursor?: string }) {
   const limit = opts.limit ?? 100;
-  const c = decodeCursor<{ y: number; a: string }>(opts.cursor, "receipts");
+  const c = receiptsCursor.read(opts.cursor);
   if (c && (c.y !== year || typeof c.a !== "string")) throw new ValidationError([{ path: "cursor", message: "belongs to another year's listing" }]);
   const page = await readReceiptPage(db, year, limit, c?.a);
   const last = page.items.at(-1);
@@ -275,7 +277,7 @@ export async function listReceipts(db: Db, year: number, opts: { withAddresses: 
   return {
     year,
     items: page.items.map((r) => listView(r, opts.withAddresses)),
-    nextCursor: page.more && last ? encodeCursor({ y: year, a: last.id }, "receipts") : null,
+    nextCursor: page.more && last ? receiptsCursor.write({ y: year, a: last.id }) : null,
     declaration,
   };
 }

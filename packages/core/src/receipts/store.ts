@@ -12,6 +12,7 @@
  * | a subscription's annual recap | `RECEIPTS` | `ANNUAL#<year>#<subscription>` (`receiptId`) | |
  */
 import type { Db } from "../db/client.js";
+import { listingCursor } from "../db/cursor.js";
 import {
   TransactionFailed,
   batchGet,
@@ -91,6 +92,9 @@ export async function readAnchoredMany(db: Db, anchors: readonly Anchor[]): Prom
 export const readNextNumber = async (db: Db, year: number) => (await readCounter(db, counterKey(year))) + 1;
 
 /** One page of a year's receipts in number order; `after` is the last number of the previous page. */
+/** The receipts' listing cursor (signed): the year and the last receipt's id. */
+export const receiptsCursor = listingCursor<{ y: number; a: string }>("receipts");
+
 export async function readReceiptPage(db: Db, year: number, limit: number, after?: string): Promise<{ items: Receipt[]; more: boolean }> {
   const { items, lastKey } = await queryPage(db, {
     IndexName: "gsi2",
