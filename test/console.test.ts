@@ -434,7 +434,7 @@ describe("the délégation générale", () => {
     const page = await signIn("tresorier");
     await go(page, "dons/donateurs", "Donateurs");
     await page.getByLabel("Exercice").selectOption("2025");
-    await page.getByRole("cell", { name: "camille.martin@example.org" }).waitFor();
+    await page.getByRole("cell", { name: "camille.martin@example.org", exact: true }).waitFor();
     expect(await page.locator("body").textContent()).toContain(DEMO_ADDRESS);
     await shot(page, "tresorier-donors");
     await page.close();
