@@ -57,7 +57,12 @@ const FIRST_REQUEST: Record<Group, FirstRequest> = {
   settings: { routeKey: "GET /v1/settings", status: 200 },
   // No link: the space answers 401 without reading anything.
   donor: { routeKey: "GET /v1/public/donor/space", status: 401 },
-  mail: { routeKey: "GET /v1/people/{email}/messages", path: "/v1/people/camille%40example.org/messages", params: { email: "camille@example.org" }, status: 200 },
+  mail: {
+    routeKey: "GET /v1/people/{email}/messages",
+    path: "/v1/people/camille%40example.org/messages",
+    params: { email: "camille@example.org" },
+    status: 200,
+  },
 };
 
 function coldStart(file: string, first: FirstRequest, env: Record<string, string>): number {

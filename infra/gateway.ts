@@ -188,7 +188,7 @@ function sendResult(res: ServerResponse, result: HttpResult): void {
   for (const [k, v] of Object.entries(result.headers ?? {})) outHeaders[k] = String(v);
   const outBody = result.body === undefined ? undefined : result.isBase64Encoded ? Buffer.from(result.body, "base64") : result.body;
   if (result.cookies?.length) res.setHeader("set-cookie", result.cookies);
-  return send(res, result.statusCode ?? 200, outHeaders, outBody);
+  send(res, result.statusCode ?? 200, outHeaders, outBody);
 }
 
 export function createGateway(opts: GatewayOptions): Server {

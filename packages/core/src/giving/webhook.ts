@@ -129,7 +129,14 @@ export interface PaymentMessages {
   membership?: (donation: Omit<Donation, "refunded" | "receiptId">, member: Member, isNew: boolean, tier: MembershipTier | undefined) => NamedItem[];
 }
 
-async function donationPaid(db: Db, settings: GivingSettings, fact: FactOf<"DonationPaid">, actor: Actor, follow?: ReceiptFollower, messages?: PaymentMessages) {
+async function donationPaid(
+  db: Db,
+  settings: GivingSettings,
+  fact: FactOf<"DonationPaid">,
+  actor: Actor,
+  follow?: ReceiptFollower,
+  messages?: PaymentMessages,
+) {
   const c = fact.metadata.checkoutId ? await getCheckout(db, fact.metadata.checkoutId) : undefined;
   const foreign = whyNotOurs(fact, c);
   const why = foreign ?? (c ? whyNotThisCheckout(fact, c) : undefined);
