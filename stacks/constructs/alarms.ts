@@ -55,13 +55,19 @@ export interface AlarmInputs {
   accessLogs: LogGroup;
 }
 
-export function defineAlarms(ctx: StackContext, topic: Topic, i: AlarmInputs) {
-  const { scope, stage } = ctx;
-  const action = new SnsAction(topic);
-  const alarm = (id: string, props: ConstructorParameters<typeof Alarm>[2]) =>
-    new Alarm(scope, id, { treatMissingData: TreatMissingData.NOT_BREACHING, ...props }).addAlarmAction(action);
-  const atLeastOnce = { threshold: 1, evaluationPeriods: 1, comparisonOperator: ComparisonOperator.GREATER_THAN_OR_EQUAL_TO_THRESHOLD } as const;
+type AlarmOf = (id: string, props: ConstructorParameters<typeof Alarm>[2]) => void;
+const atLeastOnce = { threshold: 1, evaluationPeriods: 1, comparisonOperator: ComparisonOperator.GREATER_THAN_OR_EQUAL_TO_THRESHOLD } as const;
 
+export function defineAlarms(ctx: StackContext, topic: Topic, i: AlarmInputs) {
+  const action = new SnsAction(topic);
+  const alarm: AlarmOf = (id, props) => new Alarm(ctx.scope, id, { treatMissingData: TreatMissingData.NOT_BREACHING, ...props }).addAlarmAction(action);
+  functionAndApiAlarms(ctx, alarm, i);
+  webhookAlarms(ctx, alarm, i);
+}
+
+/** Each function's errors and throttles, and the API's 5xx answers. */
+function functionAndApiAlarms(ctx: StackContext, alarm: AlarmOf, i: AlarmInputs) {
+  const { stage } = ctx;
   for (const [group, fn] of i.functions) {
     alarm(`Errors-${group}`, {
       alarmDescription: `${group} Lambda errors (stage ${stage})`,
@@ -85,8 +91,11 @@ export function defineAlarms(ctx: StackContext, topic: Topic, i: AlarmInputs) {
     }),
     ...atLeastOnce,
   });
+}
 
-  // ---------------------------------------------------------------- the webhook, from the access logs
+/** The Stripe webhook, from the API's access logs: refused or failed deliveries, and paid checkouts with no event. */
+function webhookAlarms(ctx: StackContext, alarm: AlarmOf, i: AlarmInputs) {
+  const { scope, stage } = ctx;
   const namespace = metricNamespace(stage);
   const webhookKeys = (routes as readonly RouteDef[]).filter((r) => r.group === "webhooks").map((r) => `${r.method} ${r.path}`);
   const onWebhook = FilterPattern.any(...webhookKeys.map((k) => FilterPattern.stringValue("$.routeKey", "=", k)));

@@ -61,8 +61,9 @@ export const MINIMUM_VIEWER_TLS = SecurityPolicyProtocol.TLS_V1_2_2021;
 /** Days the CloudFront access logs (viewer addresses: personal data) are kept. */
 export const EDGE_LOG_RETENTION_DAYS = 365;
 
-export function defineEdge(ctx: StackContext, { api, originSecret, authHost, filesBucketName, webAclArn, customDomain }: EdgeInputs) {
-  const { scope, region } = ctx;
+/** The edge's two buckets: its access logs and the static site (the giving page, the console). */
+function edgeBuckets(ctx: StackContext) {
+  const { scope } = ctx;
   // CloudFront's standard logs are written with an ACL grant: the bucket keeps ACLs (owner
   // preferred) but blocks every public one, and SSE-S3 (CloudFront cannot write SSE-KMS objects).
   const edgeLogs = new Bucket(scope, "EdgeLogs", {
@@ -80,6 +81,12 @@ export function defineEdge(ctx: StackContext, { api, originSecret, authHost, fil
     removalPolicy: RemovalPolicy.DESTROY,
     autoDeleteObjects: false,
   });
+  return { edgeLogs, site };
+}
+
+/** The security headers of pages, API answers and the console (packages/functions/src/headers.ts). */
+function edgeHeaders(ctx: StackContext, authHost: string, filesBucketName: string) {
+  const { scope, region } = ctx;
   const headersPolicy = (kind: HeaderKind, connect: string[] = []) =>
     new ResponseHeadersPolicy(scope, `Headers-${kind}`, {
       comment: `Security headers: ${kind} (packages/functions/src/headers.ts)`,
@@ -94,8 +101,12 @@ export function defineEdge(ctx: StackContext, { api, originSecret, authHost, fil
   const pageHeaders = headersPolicy("page");
   const apiHeaders = headersPolicy("api");
   const consoleHeaders = headersPolicy("console", [`https://${authHost}`, `https://${filesBucketName}.s3.${region}.amazonaws.com`]);
+  return { pageHeaders, apiHeaders, consoleHeaders };
+}
 
-  const siteOrigin = S3BucketOrigin.withOriginAccessControl(site);
+/** The CloudFront Functions run on viewer requests: pretty URLs, the console's fallback, the viewer's address for the API. */
+function edgeFunctions(ctx: StackContext) {
+  const { scope } = ctx;
   const prettyUrls = new CfFunction(scope, "PrettyUrls", {
     code: FunctionCode.fromInline(
       "function handler(event) { var r = event.request; if (r.uri === '/console') return { statusCode: 302, statusDescription: 'Found', headers: { location: { value: '/console/' } } }; if (r.uri !== '/' && r.uri.endsWith('/')) r.uri += 'index.html'; else if (r.uri !== '/' && r.uri.indexOf('.') < 0) r.uri += '.html'; return r; }",
@@ -117,6 +128,15 @@ export function defineEdge(ctx: StackContext, { api, originSecret, authHost, fil
     ),
     runtime: FunctionRuntime.JS_2_0,
   });
+  return { prettyUrls, consoleFallback, viewerIp };
+}
+
+export function defineEdge(ctx: StackContext, { api, originSecret, authHost, filesBucketName, webAclArn, customDomain }: EdgeInputs) {
+  const { scope, region } = ctx;
+  const { edgeLogs, site } = edgeBuckets(ctx);
+  const { pageHeaders, apiHeaders, consoleHeaders } = edgeHeaders(ctx, authHost, filesBucketName);
+  const { prettyUrls, consoleFallback, viewerIp } = edgeFunctions(ctx);
+  const siteOrigin = S3BucketOrigin.withOriginAccessControl(site);
   const distribution = new Distribution(scope, "Cdn", {
     defaultRootObject: "index.html",
     enableLogging: true,
