@@ -183,8 +183,9 @@ describe("abuse limits", () => {
       ThrottlingRateLimit: THROTTLE.stage.rateLimit,
       ThrottlingBurstLimit: THROTTLE.stage.burstLimit,
     });
-    const checkout = (routes as readonly RouteDef[]).filter((r) => r.group === "public" && r.method === "POST");
+    const checkout = (routes as readonly RouteDef[]).filter((r) => (r.group === "public" || r.group === "donor") && r.method === "POST");
     expect(checkout.length).toBeGreaterThanOrEqual(2);
+    expect(checkout.map((r) => r.path)).toContain("/v1/public/donor-access");
     for (const r of checkout)
       expect(stage.Properties.RouteSettings[`${r.method} ${r.path}`], r.path).toEqual({
         ThrottlingRateLimit: THROTTLE.publicCheckout.rateLimit,

@@ -209,7 +209,8 @@ export function defineRoutes(ctx: StackContext, api: HttpApi, functions: Map<Gro
       integration: integrations.get(route.group)!,
       ...(route.auth === "public" ? {} : { authorizer }),
     });
-    if (route.group === "public" && route.method === "POST") {
+    // The public checkout, and the donor space's POSTs (a link e-mailed, a portal session opened).
+    if ((route.group === "public" || route.group === "donor") && route.method === "POST") {
       checkoutRoutes.push(...added);
       checkoutKeys.push(`${route.method} ${route.path}`);
     }
