@@ -36,3 +36,9 @@ export const nowMs = (): number => current.now().getTime();
 
 /** The current instant as an ISO string (UTC). */
 export const nowIso = (): string => current.now().toISOString();
+
+/**
+ * Elapsed real time in milliseconds (monotonic, from an arbitrary origin), for pacing and time
+ * budgets: not an instant, and not fixed by a test's clock (a fixed clock would never let time pass).
+ */
+export const elapsedMs = (): number => performance.now();

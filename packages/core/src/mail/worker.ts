@@ -17,7 +17,7 @@
  * An address marked as bouncing is not written to: the message becomes `bounced`.
  */
 import { randomUUID } from "node:crypto";
-import { nowIso, nowMs } from "../clock.js";
+import { elapsedMs, nowIso, nowMs } from "../clock.js";
 import type { Db } from "../db/client.js";
 import { getObject } from "../files/index.js";
 import { compose, messageIdFor } from "./compose.js";
@@ -41,8 +41,8 @@ export interface SendOptions {
   leaseMs?: number;
   /** Messages taken in one run (default 100). */
   limit?: number;
-  /** Stop claiming new messages after this instant (ms since the epoch; a Lambda's remaining time). */
-  until?: number;
+  /** Stop claiming new messages once this much real time has passed (ms; a Lambda's remaining time). */
+  budgetMs?: number;
   /**
    * One run at a time across processes (the AWS worker: a scheduled Lambda every minute): a lease
    * in the table held this long; a run that finds it held sends nothing. So the pace holds.
@@ -72,12 +72,12 @@ export const rateFromEnv = (env: Record<string, string | undefined> = process.en
 };
 
 /** One pacer per process: sends are at least 1/rate seconds apart, across runs. */
-let lastSendAt = 0;
+let lastSendAt = Number.NEGATIVE_INFINITY;
 async function pace(ratePerSecond: number) {
   const gap = 1000 / ratePerSecond;
-  const wait = lastSendAt + gap - Date.now();
+  const wait = lastSendAt + gap - elapsedMs();
   if (wait > 0) await new Promise((r) => setTimeout(r, wait));
-  lastSendAt = Date.now();
+  lastSendAt = elapsedMs();
 }
 
 const iso = (ms: number) => new Date(ms).toISOString();
@@ -100,11 +100,12 @@ async function run(db: Db, transport: MailTransport, opts: SendOptions): Promise
   const maxAttempts = opts.maxAttempts ?? 5;
   const backoffMs = opts.backoffMs ?? 60_000;
   const leaseMs = opts.leaseMs ?? 5 * 60_000;
+  const stopAt = opts.budgetMs === undefined ? undefined : elapsedMs() + opts.budgetMs;
   const fetch = opts.attachment ?? ((key: string) => getObject(key));
   let sender: Sender | undefined;
 
   for (const due of await dueMessages(db, nowIso(), opts.limit ?? 100)) {
-    if (opts.until !== undefined && Date.now() >= opts.until) break;
+    if (stopAt !== undefined && elapsedMs() >= stopAt) break;
     if (due.status === "sending") {
       if (due.sendId && due.leaseUntil && due.leaseUntil <= nowIso() && (await abandon(db, due.id, due.sendId, { now: nowIso(), error: INTERRUPTED })))
         report.abandoned++;

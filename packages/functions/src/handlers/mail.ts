@@ -47,8 +47,7 @@ export async function handler(event: HttpEvent | SnsEvent | ScheduledEvent, cont
   if (isSchedule(event)) {
     transport ??= await transportFromEnv();
     const remaining = context?.getRemainingTimeInMillis?.() ?? 50_000;
-    const until = Date.now() + Math.max(0, remaining - 10_000);
-    const report = await sendMail(dbFromEnv(), transport, { until, limit: 1000, runLeaseMs: remaining + 5_000 });
+    const report = await sendMail(dbFromEnv(), transport, { budgetMs: Math.max(0, remaining - 10_000), limit: 1000, runLeaseMs: remaining + 5_000 });
     console.log(JSON.stringify({ level: "info", msg: "mail worker run", ...report }));
     return report;
   }
