@@ -1,7 +1,8 @@
 /**
  * End to end in real headless Chromium: a citizen gives 50 € with a receipt on the public page,
  * pays on the Stripe double's checkout page, comes back to the thank-you page; the ledger shows the
- * gross, fee and clearing lines, and the receipt PDF holds the donor, the amount and the number.
+ * gross, fee and clearing lines, and the receipt PDF holds the donor, the amount and the number;
+ * the thank-you and the receipt arrive by e-mail in the local inbox (maildev), the PDF attached.
  */
 import { mkdirSync } from "node:fs";
 import { join } from "node:path";
@@ -15,7 +16,7 @@ import { launchChromium } from "./support/chromium.js";
 let stack: TestStack;
 let browser: Browser;
 beforeAll(async () => {
-  stack = await startTestStack({ RECEIPTS_ENABLED: "true", TAX_REDUCTION_PERCENT: "66" });
+  stack = await startTestStack({ RECEIPTS_ENABLED: "true", TAX_REDUCTION_PERCENT: "66" }, { mail: true });
   browser = await launchChromium();
 });
 afterAll(async () => {
@@ -23,7 +24,7 @@ afterAll(async () => {
   await stack?.close();
 });
 
-it("gives 50 € with a receipt from a phone-sized page, pays, and is booked and receipted", async () => {
+it("gives 50 € with a receipt from a phone-sized page, pays, is booked and receipted, and the receipt arrives by e-mail", async () => {
   const page = await browser.newPage({ viewport: { width: 390, height: 844 }, locale: "fr-FR" });
   await page.goto(`${stack.url}/`);
   await expect.poll(() => page.locator("#cost").textContent()).toBe("50 € vous coûtent 17 € après réduction d'impôt");
@@ -79,6 +80,20 @@ it("gives 50 € with a receipt from a phone-sized page, pays, and is booked and
   expect(text).toContain("MARTIN Camille");
   expect(text).toContain("***50,00 €***");
   expect(text).toContain(receipt.id);
+
+  // The mail: the thank-you and the receipt, its PDF attached, the amount in words.
+  const mine = async () => (await stack.inbox()).filter((m) => m.to.some((t) => t.address === "camille.browser@example.org"));
+  await expect.poll(async () => (await mine()).map((m) => m.subject.split(" ")[0]).sort(), { timeout: 30_000 }).toEqual(["Merci", "Votre"]);
+  const mail = (await mine()).find((m) => m.subject.startsWith("Votre reçu fiscal"))!;
+  expect(mail.attachments).toHaveLength(1);
+  let bytes: Uint8Array = new Uint8Array();
+  for (let i = 0; i < 50 && bytes.length === 0; i++) {
+    if (i) await new Promise((r) => setTimeout(r, 100));
+    bytes = await stack.mail!.attachment(mail, mail.attachments![0]!.generatedFileName);
+  }
+  const attached = await pdfText(bytes);
+  expect(attached).toContain("cinquante euros");
+  expect(attached).toContain(receipt.id);
 });
 
 it("the page shows the tax-reduction rate the API gives, not a hard-coded 66 %", async () => {
