@@ -108,6 +108,7 @@ export function defineBackOffice(scope: Construct, props: BackOfficeProps) {
     originSecret: secrets.origin,
     authHost: staff.authHost,
     filesBucketName,
+    webDir: props.webDir,
     ...(props.webAclArn ? { webAclArn: props.webAclArn } : {}),
     ...(props.customDomain ? { customDomain: props.customDomain } : {}),
   });

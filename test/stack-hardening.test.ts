@@ -261,6 +261,28 @@ describe("the edge: security headers, origin check, alarms", () => {
     });
     expect(out.headers["x-viewer-ip"]).toEqual({ value: "198.51.100.7" });
   });
+  it("CloudFront answers the French 404 page (status 404) for a path that is no file of the site, and keeps the pretty URLs", () => {
+    const dist = one(prod, "AWS::CloudFront::Distribution").DistributionConfig;
+    const fnId = dist.DefaultCacheBehavior.FunctionAssociations[0].FunctionARN["Fn::GetAtt"][0];
+    type Out = { statusCode?: number; uri?: string; headers?: Record<string, { value: string }>; body?: { data: string } };
+    const code = resources(prod)[fnId]!.Properties.FunctionCode as string;
+    expect(code.length).toBeLessThan(10 * 1024); // CloudFront Functions' size limit
+    const handler = new Function(`${code}; return handler;`)() as (e: unknown) => Out;
+    const at = (uri: string) => handler({ request: { uri, headers: {} } });
+    expect(at("/").uri).toBe("/");
+    expect(at("/merci").uri).toBe("/merci.html");
+    expect(at("/espace/").uri).toBe("/espace/index.html");
+    expect(at("/style.css").uri).toBe("/style.css");
+    expect(at("/console")).toMatchObject({ statusCode: 302 });
+    for (const missing of ["/faire-un-don", "/espace/nope/", "/old.php", "/merci.html.bak"]) {
+      const out = at(missing);
+      expect(out.statusCode, missing).toBe(404);
+      expect(out.headers!["content-type"]!.value).toBe("text/html; charset=utf-8");
+      expect(out.body!.data).toContain("Page introuvable");
+    }
+    // No distribution-wide error page: the API's own 403 and 404 answers reach the caller as they are.
+    expect(dist.CustomErrorResponses).toBeUndefined();
+  });
   it("always has an alarm topic, given as an output; e-mail only with ALARM_EMAIL (bug: alarms went nowhere without it)", () => {
     expect(ofType(prod, "AWS::SNS::Topic").filter(([id]) => id.startsWith("Alarms"))).toHaveLength(1);
     expect(refersTo(prod.toJSON().Outputs.AlarmTopicArn.Value, "Alarms")).toBe(true);

@@ -6,6 +6,8 @@
  * firewall's web ACL when there is one (constructs/firewall.ts); a custom domain with TLS 1.2 at
  * least; then the one deployment of the site files (page, console, the console's config.json).
  */
+import { existsSync, readdirSync, readFileSync } from "node:fs";
+import { join } from "node:path";
 import { Duration, RemovalPolicy } from "aws-cdk-lib";
 import type { HttpApi } from "aws-cdk-lib/aws-apigatewayv2";
 import { Certificate } from "aws-cdk-lib/aws-certificatemanager";
@@ -30,7 +32,6 @@ import type { UserPool, UserPoolClient } from "aws-cdk-lib/aws-cognito";
 import { BlockPublicAccess, Bucket, BucketEncryption, ObjectOwnership } from "aws-cdk-lib/aws-s3";
 import { BucketDeployment, CacheControl, type ISource, Source } from "aws-cdk-lib/aws-s3-deployment";
 import type { Secret } from "aws-cdk-lib/aws-secretsmanager";
-import { existsSync } from "node:fs";
 import { contentSecurityPolicy, HSTS_MAX_AGE_SECONDS, type HeaderKind, ORIGIN_VERIFY_HEADER, VIEWER_IP_HEADER } from "@asso/functions/headers";
 import type { StackContext } from "./context.js";
 
@@ -44,6 +45,8 @@ export interface EdgeInputs {
   webAclArn?: string;
   /** A custom domain: its names and its ACM certificate (in us-east-1, as CloudFront requires). */
   customDomain?: CustomDomain;
+  /** The public pages' folder (web/): the edge knows its files, and answers its 404 page for any other. */
+  webDir: string;
 }
 
 export interface CustomDomain {
@@ -104,13 +107,42 @@ function edgeHeaders(ctx: StackContext, authHost: string, filesBucketName: strin
   return { pageHeaders, apiHeaders, consoleHeaders };
 }
 
-/** The CloudFront Functions run on viewer requests: pretty URLs, the console's fallback, the viewer's address for the API. */
-function edgeFunctions(ctx: StackContext) {
+/** The site's files as request paths (`/index.html`, `/espace/index.html`…), the console's left out. */
+function siteFiles(webDir: string): string[] {
+  const walk = (dir: string, prefix: string): string[] =>
+    readdirSync(join(dir, prefix), { withFileTypes: true }).flatMap((d) =>
+      d.isDirectory() ? (prefix === "" && d.name === "console" ? [] : walk(dir, `${prefix}${d.name}/`)) : [`/${prefix}${d.name}`],
+    );
+  return walk(webDir, "").sort();
+}
+
+/**
+ * Pretty URLs (`/merci` → `/merci.html`, `/espace/` → `/espace/index.html`), and the French 404
+ * page (web/404.html, status 404) for a path that is no file of the site. CloudFront's own error
+ * pages are set per distribution and would replace the API's 403 and 404 answers too, and the
+ * bucket (behind OAC) answers 403 for a missing key: the edge knows the site's files instead.
+ */
+export function prettyUrlsCode(webDir: string): string {
+  const known = JSON.stringify(Object.fromEntries(siteFiles(webDir).map((f) => [f, 1])));
+  const page = JSON.stringify(readFileSync(join(webDir, "404.html"), "utf8"));
+  return [
+    "var KNOWN = ",
+    known,
+    "; var NOT_FOUND = ",
+    page,
+    "; function handler(event) { var r = event.request;",
+    " if (r.uri === '/console') return { statusCode: 302, statusDescription: 'Found', headers: { location: { value: '/console/' } } };",
+    " if (r.uri !== '/' && r.uri.endsWith('/')) r.uri += 'index.html'; else if (r.uri !== '/' && r.uri.indexOf('.') < 0) r.uri += '.html';",
+    " if (r.uri !== '/' && !KNOWN[r.uri]) return { statusCode: 404, statusDescription: 'Not Found', headers: { 'content-type': { value: 'text/html; charset=utf-8' }, 'cache-control': { value: 'no-store' } }, body: { encoding: 'text', data: NOT_FOUND } };",
+    " return r; }",
+  ].join("");
+}
+
+/** The CloudFront Functions run on viewer requests: pretty URLs and the 404 page, the console's fallback, the viewer's address for the API. */
+function edgeFunctions(ctx: StackContext, webDir: string) {
   const { scope } = ctx;
   const prettyUrls = new CfFunction(scope, "PrettyUrls", {
-    code: FunctionCode.fromInline(
-      "function handler(event) { var r = event.request; if (r.uri === '/console') return { statusCode: 302, statusDescription: 'Found', headers: { location: { value: '/console/' } } }; if (r.uri !== '/' && r.uri.endsWith('/')) r.uri += 'index.html'; else if (r.uri !== '/' && r.uri.indexOf('.') < 0) r.uri += '.html'; return r; }",
-    ),
+    code: FunctionCode.fromInline(prettyUrlsCode(webDir)),
     runtime: FunctionRuntime.JS_2_0,
   });
   // The console is a single-page app: any path without a file extension is its index.html.
@@ -131,11 +163,11 @@ function edgeFunctions(ctx: StackContext) {
   return { prettyUrls, consoleFallback, viewerIp };
 }
 
-export function defineEdge(ctx: StackContext, { api, originSecret, authHost, filesBucketName, webAclArn, customDomain }: EdgeInputs) {
+export function defineEdge(ctx: StackContext, { api, originSecret, authHost, filesBucketName, webAclArn, customDomain, webDir }: EdgeInputs) {
   const { scope, region } = ctx;
   const { edgeLogs, site } = edgeBuckets(ctx);
   const { pageHeaders, apiHeaders, consoleHeaders } = edgeHeaders(ctx, authHost, filesBucketName);
-  const { prettyUrls, consoleFallback, viewerIp } = edgeFunctions(ctx);
+  const { prettyUrls, consoleFallback, viewerIp } = edgeFunctions(ctx, webDir);
   const siteOrigin = S3BucketOrigin.withOriginAccessControl(site);
   const distribution = new Distribution(scope, "Cdn", {
     defaultRootObject: "index.html",
