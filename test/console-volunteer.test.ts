@@ -76,8 +76,11 @@ async function login(page: Page, role: "tresorier" | "auditor") {
   await page.getByLabel(role === "tresorier" ? "Trésorier" : "Auditeur (commissaire aux comptes)").check();
   await page.getByRole("button", { name: "Se connecter" }).click();
   await page.getByRole("navigation", { name: "Écrans" }).waitFor();
-  // The stack has no identity yet: the console's first-run check sends it to Paramètres once; let it.
+  // The stack has no identity yet: the console's first-run check sends it to Paramètres once; let it,
+  // before the test goes anywhere (bug: on a loaded machine the check answered after the test had set
+  // the same screen's hash again, and the console went to Paramètres under it).
   await page.waitForLoadState("networkidle");
+  await page.waitForFunction(() => location.hash === "#/parametres", null, { timeout: 5_000 }).catch(() => undefined);
 }
 
 async function go(page: Page, hash: string, heading: string) {
