@@ -80,7 +80,8 @@ async function login(page: Page, role: "tresorier" | "auditor") {
   // before the test goes anywhere (bug: on a loaded machine the check answered after the test had set
   // the same screen's hash again, and the console went to Paramètres under it).
   await page.waitForLoadState("networkidle");
-  await page.waitForFunction('location.hash === "#/parametres"', null, { timeout: 5_000 }).catch(() => undefined);
+  const hashIs = (want: string) => (globalThis as unknown as { location: { hash: string } }).location.hash === want;
+  await page.waitForFunction(hashIs, "#/parametres", { timeout: 5_000 }).catch(() => undefined);
 }
 
 async function go(page: Page, hash: string, heading: string) {
