@@ -81,7 +81,8 @@ async function payout({ s, p }: Ctx) {
     (o) => o.object === "balance_transaction" && o.type !== "payout" && !o.payout && String(o.currency) === payoutCurrency,
   );
   const amount = txns.reduce((sum, t) => sum + (t.net as number), 0);
-  if (amount <= 0) throw new StripeError(400, "Nothing to pay out.");
+  // A negative balance is paid out too: Stripe debits the bank (a negative payout).
+  if (amount === 0) throw new StripeError(400, "Nothing to pay out.");
   const created = unix(p.at);
   const po = put(s, {
     id: newId("po"),

@@ -8,7 +8,8 @@
  * - a dispute opened: the withdrawn amount (revenue → 4671) and the dispute fee (627 → 4671), as
  *   Stripe's balance moves; won: the returned funds back to revenue; lost: nothing more (the gift
  *   stays reversed);
- * - a payout: 512 ← 4671; a payout that fails after it was paid: back to 4671.
+ * - a payout: 512 ← 4671; a payout that fails after it was paid: back to 4671; a negative payout
+ *   (Stripe taking money back from the bank): 4671 ← 512.
  */
 import { fiscalYearOf } from "../dates.js";
 import type { Line } from "../ledger/index.js";
@@ -150,11 +151,26 @@ export function disputeWonEntry(fact: FactOf<"DisputeClosed">, account: string):
   };
 }
 
+/**
+ * A payout: Stripe's balance (4671) goes to the bank (512). A negative payout is Stripe taking money
+ * back from the bank when its balance is below zero (refunds or disputes after the gifts were paid
+ * out): the same movement the other way, 4671 ← 512, so the entry stays on positive amounts.
+ */
 export function payoutEntry(fact: FactOf<"PayoutPaid">): EntryDraft {
+  if (fact.amount < 0)
+    return {
+      date: fact.date,
+      label: "Prélèvement de Stripe sur la banque (virement négatif)",
+      pieceRef: fact.payoutId,
+      lines: pair(CLEARING, BANK, -fact.amount),
+    };
   return { date: fact.date, label: "Virement Stripe vers la banque", pieceRef: fact.payoutId, lines: pair(BANK, CLEARING, fact.amount) };
 }
 
+/** A payout that failed after it was paid: its movement undone (for a negative one, the money comes back to the bank). */
 export function payoutFailedEntry(fact: FactOf<"PayoutFailed">): EntryDraft {
+  if (fact.amount < 0)
+    return { date: fact.date, label: "Prélèvement de Stripe échoué : retour à la banque", pieceRef: fact.payoutId, lines: pair(BANK, CLEARING, -fact.amount) };
   return { date: fact.date, label: "Virement Stripe échoué : retour en attente", pieceRef: fact.payoutId, lines: pair(CLEARING, BANK, fact.amount) };
 }
 
