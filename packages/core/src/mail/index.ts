@@ -13,6 +13,7 @@ export {
   eraseMessages,
   listMessages,
   markAddressBounced,
+  markedAddresses,
   messageIdOf,
   messageIntents,
   normaliseEmail,

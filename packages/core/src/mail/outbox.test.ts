@@ -3,7 +3,7 @@ import { fixedClock, useClock } from "../clock.js";
 import { memoryDb } from "../db/memory.js";
 import { transact } from "../db/store.js";
 import { UnitOfWork } from "../db/unit-of-work.js";
-import { eraseMessages, listMessages, messageIntents, queueMessage, resendMessage, markAddressBounced, clearAddressMark } from "./index.js";
+import { eraseMessages, listMessages, messageIntents, queueMessage, resendMessage, markAddressBounced, clearAddressMark, markedAddresses } from "./index.js";
 
 const gift = (fact = "donation#ch_1") => ({
   fact,
@@ -73,6 +73,20 @@ describe("the outbox", () => {
     expect(await clearAddressMark(db, "MARIE.curie@example.org", "tresorier")).toBe(true);
     expect(await clearAddressMark(db, "marie.curie@example.org", "tresorier")).toBe(false);
     await expect(resendMessage(db, "other@example.org", id)).rejects.toMatchObject({ status: 404 });
+  });
+
+  it("the marked addresses are listed until their mark is cleared (the console's « À traiter »)", async () => {
+    const db = memoryDb();
+    await markAddressBounced(db, "B@example.org", { type: "complaint", reason: "plainte", at: "2026-12-02T10:00:00.000Z" });
+    await markAddressBounced(db, "a@example.org", { type: "bounce", reason: "550 user unknown", at: "2026-12-01T10:00:00.000Z" });
+    expect(await markedAddresses(db)).toEqual([
+      { email: "a@example.org", type: "bounce", reason: "550 user unknown", at: "2026-12-01T10:00:00.000Z" },
+      { email: "b@example.org", type: "complaint", reason: "plainte", at: "2026-12-02T10:00:00.000Z" },
+    ]);
+    await clearAddressMark(db, "a@example.org", "tresorier");
+    expect((await markedAddresses(db)).map((s) => s.email)).toEqual(["b@example.org"]);
+    await markAddressBounced(db, "a@example.org", { type: "bounce", reason: "550 again", at: "2026-12-03T10:00:00.000Z" });
+    expect((await markedAddresses(db)).map((s) => s.email)).toEqual(["b@example.org", "a@example.org"]);
   });
 
   it("erasure pseudonymises the address and data, keeps kind, status and dates, and stops a waiting message", async () => {

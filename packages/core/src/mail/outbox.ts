@@ -18,6 +18,7 @@ import {
   putMessage,
   readMessage,
   readSuppression,
+  readSuppressions,
   requeue,
   writeSuppression,
 } from "./store.js";
@@ -121,6 +122,11 @@ export async function markAddressBounced(db: Db, email: string, f: { type: Suppr
 /** The mark of an address, if it is marked. */
 export async function addressMark(db: Db, email: string): Promise<Suppression | undefined> {
   return readSuppression(db, normaliseEmail(email));
+}
+
+/** Every address marked as bouncing (later messages to it are not sent), oldest first: what the trésorier has to correct. */
+export async function markedAddresses(db: Db): Promise<Suppression[]> {
+  return readSuppressions(db);
 }
 
 /** Clears an address's mark (the trésorier corrected it); false when it was not marked. */

@@ -10,7 +10,8 @@
  *   never removed, only moved, so a fact written again (`if_not_exists` on every field) can never
  *   put a sent message back in the queue.
  * - `MAILSUPPRESS#<hash of the address>` / `MAILSUPPRESS`: the address bounced or complained;
- *   `active` until the trésorier clears it.
+ *   `active` until the trésorier clears it; while active, `gsi1` = `MAILMARKED` / `<at>#<hash>`
+ *   (the marked addresses, the console's "À traiter").
  * - `MAILRUN` / `LEASE`: the run lease of the AWS worker (one run at a time, so the pace holds).
  */
 import type { Db } from "../db/client.js";
@@ -26,6 +27,8 @@ const RUN_LEASE = { pk: "MAILRUN", sk: "LEASE" };
 const personPk = (email: string) => `MSGTO#${email}`;
 const dueSk = (at: string, id: string) => `${at}#${id}`;
 const done = (id: string) => `MSGDONE#${id}`;
+/** The gsi1 partition of the addresses marked as bouncing (sparse: only while the mark is active). */
+const MARKED = "MAILMARKED";
 
 const strip = (item: Item | undefined): StoredMessage | undefined => {
   if (!item) return undefined;
@@ -282,14 +285,33 @@ export async function readSuppression(db: Db, email: string): Promise<Suppressio
   return { email: item.email as string, type: item.type as Suppression["type"], reason: item.reason as string, at: item.at as string };
 }
 
+/** Every address marked as bouncing, oldest mark first (the gsi1 partition the marks keep while active). */
+export async function readSuppressions(db: Db): Promise<Suppression[]> {
+  const out: Suppression[] = [];
+  for await (const page of queryPages(db, { IndexName: "gsi1", KeyConditionExpression: "gsi1pk = :p", ExpressionAttributeValues: { ":p": MARKED } }))
+    for (const item of page)
+      if (item.active) out.push({ email: item.email as string, type: item.type as Suppression["type"], reason: item.reason as string, at: item.at as string });
+  return out;
+}
+
 /** Marks the address (a bounce or a complaint); a second event keeps the first mark's date. */
 export async function writeSuppression(db: Db, s: Suppression): Promise<void> {
   await updateItem(db, {
     Key: suppressionKey(s.email),
     UpdateExpression:
-      "SET email = :e, #t = :t, reason = :r, #at = :at, active = :yes, events = if_not_exists(events, :zero) + :one REMOVE clearedAt, clearedBy",
+      "SET email = :e, #t = :t, reason = :r, #at = :at, active = :yes, events = if_not_exists(events, :zero) + :one, gsi1pk = :ix, gsi1sk = :ixs REMOVE clearedAt, clearedBy",
     ExpressionAttributeNames: { "#t": "type", "#at": "at" },
-    ExpressionAttributeValues: { ":e": s.email, ":t": s.type, ":r": s.reason.slice(0, 500), ":at": s.at, ":yes": true, ":zero": 0, ":one": 1 },
+    ExpressionAttributeValues: {
+      ":e": s.email,
+      ":t": s.type,
+      ":r": s.reason.slice(0, 500),
+      ":at": s.at,
+      ":yes": true,
+      ":zero": 0,
+      ":one": 1,
+      ":ix": MARKED,
+      ":ixs": `${s.at}#${sha256Hex(s.email).slice(0, 40)}`,
+    },
   });
 }
 
@@ -297,7 +319,7 @@ export async function writeSuppression(db: Db, s: Suppression): Promise<void> {
 export async function clearSuppression(db: Db, email: string, f: { now: string; by: string }): Promise<boolean> {
   const r = await updateItem(db, {
     Key: suppressionKey(email),
-    UpdateExpression: "SET active = :no, clearedAt = :now, clearedBy = :by",
+    UpdateExpression: "SET active = :no, clearedAt = :now, clearedBy = :by REMOVE gsi1pk, gsi1sk",
     ConditionExpression: "active = :yes",
     ExpressionAttributeValues: { ":no": false, ":yes": true, ":now": f.now, ":by": f.by },
   });
@@ -308,7 +330,7 @@ export async function clearSuppression(db: Db, email: string, f: { now: string; 
 export async function eraseSuppression(db: Db, email: string, alias: string): Promise<void> {
   await updateItem(db, {
     Key: suppressionKey(email),
-    UpdateExpression: "SET email = :a, active = :no, reason = :r",
+    UpdateExpression: "SET email = :a, active = :no, reason = :r REMOVE gsi1pk, gsi1sk",
     ConditionExpression: "attribute_exists(pk)",
     ExpressionAttributeValues: { ":a": alias, ":no": false, ":r": "" },
   });
