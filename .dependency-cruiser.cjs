@@ -1,7 +1,7 @@
 /**
  * The dependency rules of the code (`npm run lint:deps`, run by `npm test`). See docs/architecture.md.
  *
- * - A domain of packages/core/src (ledger, giving, receipts, grants, spending, bank, reports, social,
+ * - A domain of packages/core/src (ledger, giving, receipts, grants, spending, bank, reports, social, projects,
  *   settings, files) is entered through its door, `index.ts`, or the door of its heavy capabilities,
  *   `lazy.ts` (loaded on first use); each workflow file is its own door (workflows/<name>.ts), and
  *   workflows use doors only. The other public files are the file parsers the tests and the
@@ -11,7 +11,7 @@
  *   as a type, and use cases commit through the unit of work (db/unit-of-work.ts). Outside the core (handlers, scripts, tests) `@asso/core/db` builds it.
  * - The core never imports packages/functions.
  */
-const DOMAINS = "(ledger|giving|receipts|grants|spending|bank|reports|social|settings|files|mail|workflows)";
+const DOMAINS = "(ledger|giving|receipts|grants|spending|bank|reports|social|settings|files|mail|projects|workflows)";
 
 module.exports = {
   forbidden: [

@@ -17,6 +17,8 @@ export interface Line {
   credit: number;
   label?: string;
   aux?: AuxAccount;
+  /** The project (analytic axis) the line belongs to: its code (projects domain). Not in the FEC. */
+  project?: string;
 }
 
 /** Who wrote an entry, and through which request (audit trail; kept outside the hashed content). */
@@ -65,8 +67,8 @@ export const GENESIS_HASH = "0".repeat(64);
 
 /**
  * The hashed content of a validated entry: every field an auditor relies on, in a fixed order. A
- * line's auxiliary account is hashed only when the line has one, so every hash computed before
- * auxiliary accounts existed is unchanged.
+ * line's auxiliary account is hashed only when the line has one, and its project likewise (as a
+ * last `{ project }` element), so every hash computed before either existed is unchanged.
  */
 export function entryHash(e: Entry, prevHash: string): string {
   const content = JSON.stringify([
@@ -81,7 +83,13 @@ export function entryHash(e: Entry, prevHash: string): string {
     e.pieceDate,
     e.validDate,
     e.reversalOf ?? null,
-    e.lines.map((l) => (l.aux ? [l.account, l.debit, l.credit, l.label ?? null, l.aux.number, l.aux.label] : [l.account, l.debit, l.credit, l.label ?? null])),
+    e.lines.map((l) => {
+      const line: unknown[] = l.aux
+        ? [l.account, l.debit, l.credit, l.label ?? null, l.aux.number, l.aux.label]
+        : [l.account, l.debit, l.credit, l.label ?? null];
+      if (l.project) line.push({ project: l.project });
+      return line;
+    }),
   ]);
   return createHash("sha256").update(`${prevHash}\n${content}`).digest("hex");
 }
@@ -108,6 +116,7 @@ export function entryView(e: Entry) {
       credit: l.credit,
       ...(l.label ? { label: l.label } : {}),
       ...(l.aux ? { aux: { number: l.aux.number, label: l.aux.label } } : {}),
+      ...(l.project ? { project: l.project } : {}),
     })),
     validDate: e.validDate ?? null,
     hash: e.hash ?? null,

@@ -21,6 +21,7 @@ import { MAX_LINES, type PostEntryInput } from "./schemas.js";
 import { drain } from "./sequencer.js";
 import { appendDraft, readEntry, readEntryAndLease, readIdempotency } from "./store.js";
 import { now, nowMs, nowIso } from "../clock.js";
+import { checkProjects, splitAmount } from "../projects/index.js";
 
 /** The marker a posting writes in its transaction: the key the HTTP edge claimed (core/idempotency.ts). */
 export type { Idempotency } from "../idempotency.js";
@@ -139,6 +140,11 @@ export async function writeDraft(db: Db, input: DraftInput, opts: DraftOptions =
     throw new ValidationError([{ path: "journal", message: `journal ${input.journal} is written by the year closing only` }]);
   const numbers = (Array.isArray(input.lines) ? input.lines : []).map((l) => l?.account).filter((a): a is string => typeof a === "string");
   checkEntry(input, await chartFor(db, numbers));
+  // The projects the lines name exist (the analytic axis): read only when some line names one.
+  await checkProjects(
+    db,
+    input.lines.flatMap((l, i) => (l.project ? [{ path: `lines.${i}.project`, project: l.project }] : [])),
+  );
   const year = fiscalYearOf(input.date);
 
   const id = opts.id ?? randomUUID();
@@ -174,14 +180,24 @@ export async function writeDraft(db: Db, input: DraftInput, opts: DraftOptions =
   }
 }
 
-const toLines = (lines: PostEntryInput["lines"]): Line[] =>
-  lines.map((l) => ({
-    account: l.account,
-    debit: l.debit ?? 0,
-    credit: l.credit ?? 0,
-    ...(l.label ? { label: l.label } : {}),
-    ...(l.aux ? { aux: { number: l.aux.number, label: l.aux.label } } : {}),
-  }));
+/**
+ * The input's lines as stored: a line split between projects becomes one line per project, same
+ * account, side, label and auxiliary account, the amounts adding up to the line's to the cent.
+ */
+export const toLines = (lines: PostEntryInput["lines"]): Line[] =>
+  lines.flatMap((l, i) => {
+    const line: Line = {
+      account: l.account,
+      debit: l.debit ?? 0,
+      credit: l.credit ?? 0,
+      ...(l.label ? { label: l.label } : {}),
+      ...(l.aux ? { aux: { number: l.aux.number, label: l.aux.label } } : {}),
+      ...(l.project ? { project: l.project } : {}),
+    };
+    if (!l.split) return [line];
+    const side = line.debit > 0 ? "debit" : "credit";
+    return splitAmount(line[side], l.split, `lines.${i}.split`).map((p) => ({ ...line, [side]: p.amount, project: p.project }));
+  });
 
 /** `POST /v1/ledger/entries`: validates, writes the draft, waits for its number. */
 export async function postEntry(db: Db, input: PostEntryInput, idem?: Idempotency, actor?: Actor): Promise<EntryView> {

@@ -22,6 +22,7 @@ import {
   type EntriesCursor,
 } from "./store.js";
 import { now } from "../clock.js";
+import { readProjectBalances } from "./store/projects.js";
 
 // ---------------------------------------------------------------- years
 
@@ -195,4 +196,29 @@ export async function verifyChain(db: Db) {
   if (prev !== head.hash)
     return { ok: false, entries: head.seq, head: head.hash, firstBroken: { seq: count, id: "", ref: null, reason: "the last entry's hash is not the head's" } };
   return { ok: true, entries: count, head: head.hash };
+}
+
+// ---------------------------------------------------------------- projects (analytic axis)
+
+/**
+ * A year's balances by project, before the closing entries: per project and account, the sums of
+ * the lines that carry the project (read from the project balance items, never the entries). One
+ * project's when named.
+ */
+export async function projectBalances(db: Db, year: number, project?: string) {
+  const [chart, records] = await Promise.all([loadChart(db), readProjectBalances(db, year, project)]);
+  const sums = new Map<string, { project: string; account: string; debit: number; credit: number }>();
+  for (const r of records) {
+    if (r.bucket === "CL") continue;
+    const k = `${r.project}#${r.account}`;
+    const s = sums.get(k) ?? { project: r.project, account: r.account, debit: 0, credit: 0 };
+    s.debit += r.debit;
+    s.credit += r.credit;
+    sums.set(k, s);
+  }
+  const accounts = [...sums.values()]
+    .filter((s) => s.debit !== 0 || s.credit !== 0)
+    .sort((a, b) => a.project.localeCompare(b.project) || a.account.localeCompare(b.account))
+    .map((s) => ({ ...s, label: chart.label(s.account), balance: s.debit - s.credit }));
+  return { year, accounts };
 }

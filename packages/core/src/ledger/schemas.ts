@@ -2,6 +2,7 @@
 import * as z from "zod";
 import { isCalendarDate } from "../dates.js";
 import { JOURNAL_CODES } from "./journals.js";
+import { ProjectCode, ProjectSplit } from "../projects/index.js";
 
 /** Integer cents, strictly positive, below 10^13 (a hundred billion euros). */
 export const Cents = z.number().int("must be a whole number of cents").positive("must be greater than 0").max(1e13);
@@ -26,10 +27,14 @@ export const LineInput = z
     credit: Cents.optional(),
     label: z.string().min(1).max(200).optional(),
     aux: AuxInput.optional().describe("auxiliary account (supplier, donor…) under the line's account"),
+    project: ProjectCode.optional().describe("the project (analytic axis) the line belongs to"),
+    split: ProjectSplit.optional().describe("the line split between projects: written as one line per project, by amount"),
   })
   .superRefine((l, ctx) => {
     if ((l.debit === undefined) === (l.credit === undefined))
       ctx.addIssue({ code: "custom", path: [l.debit === undefined ? "debit" : "credit"], message: "a line has exactly one of debit or credit" });
+    if (l.project !== undefined && l.split !== undefined)
+      ctx.addIssue({ code: "custom", path: ["split"], message: "a line has a project or a split, not both" });
   });
 
 export const PostEntryInput = z
@@ -73,6 +78,7 @@ export const EntryLineSchema = z.object({
   credit: z.number().int(),
   label: z.string().optional(),
   aux: z.object({ number: z.string(), label: z.string() }).optional(),
+  project: z.string().optional().describe("the project's code"),
 });
 export const ActorSchema = z
   .object({ sub: z.string(), role: z.string(), requestId: z.string() })

@@ -74,7 +74,11 @@ export function planBatch(drafts: readonly Entry[], state: SequencerState, valid
     }
     const cid = counterId(d.year, d.journal);
     const bucket = bucketOf(d);
-    const newBalances = new Set(d.lines.map((l) => `${d.year}#${l.account}#${bucket}`).filter((k) => !balances.has(k)));
+    const keysOf = (l: Entry["lines"][number]) => [
+      `${d.year}#${l.account}#${bucket}`,
+      ...(l.project ? [`P#${d.year}#${l.project}#${l.account}#${bucket}`] : []),
+    ];
+    const newBalances = new Set(d.lines.flatMap(keysOf).filter((k) => !balances.has(k)));
     const needed = 1 + d.lines.length + newBalances.size + (counters.has(cid) ? 0 : 1) + (years.has(d.year) ? 0 : 1);
     if (count() + needed > maxItems) break;
 
@@ -87,13 +91,13 @@ export function planBatch(drafts: readonly Entry[], state: SequencerState, valid
     e.hash = entryHash(e, prevHash);
     prevHash = e.hash;
     validated.push(e);
-    for (const l of d.lines) {
-      const k = `${d.year}#${l.account}#${bucket}`;
-      const b = balances.get(k) ?? { year: d.year, account: l.account, bucket, debit: 0, credit: 0 };
-      b.debit += l.debit;
-      b.credit += l.credit;
-      balances.set(k, b);
-    }
+    for (const l of d.lines)
+      for (const k of keysOf(l)) {
+        const b = balances.get(k) ?? { year: d.year, account: l.account, bucket, debit: 0, credit: 0, ...(k.startsWith("P#") ? { project: l.project } : {}) };
+        b.debit += l.debit;
+        b.credit += l.credit;
+        balances.set(k, b);
+      }
     const y = years.get(d.year) ?? { year: d.year, count: 0, ordinary: false };
     y.count += 1;
     y.ordinary ||= !own;

@@ -4,6 +4,7 @@ import { conditional, rangePages } from "./shared.js";
 import { batchGet, getItem, LIMITS, queryPage, queryPages, transact, TransactionFailed, type Item, type NamedItem } from "../../db/store.js";
 import { keys, pad } from "../keys.js";
 import { GENESIS_HASH, type Entry, type Line } from "../model.js";
+import { projectBalanceKey } from "./projects.js";
 import { nowMs } from "../../clock.js";
 
 /** Takes the sequencer's lease (free or expired) or renews it (still ours); false when another holds it. */
@@ -79,8 +80,8 @@ export async function readSequencerState(db: Db, years: readonly number[], count
 export interface BatchPlan {
   validated: Entry[];
   rejected: { id: string; reason: string }[];
-  /** Monthly balance deltas; `bucket` is the month `MM`, or `CL` for closing entries. */
-  balances: { year: number; account: string; bucket: string; debit: number; credit: number }[];
+  /** Monthly balance deltas; `bucket` is the month `MM`, or `CL` for closing entries; with `project`, that project's balance. */
+  balances: { year: number; account: string; bucket: string; debit: number; credit: number; project?: string }[];
   counters: { year: number; journal: string; from: number; to: number }[];
   /** Validated entries per year; `ordinary` when some are not the closing's own (the year must not be sealed). */
   years: { year: number; count: number; ordinary: boolean }[];
@@ -112,6 +113,7 @@ const lineItem = (e: Entry, l: Line, i: number): Item => ({
   debit: l.debit,
   credit: l.credit,
   ...(l.aux ? { aux: l.aux } : {}),
+  ...(l.project ? { project: l.project } : {}),
 });
 
 /** A rejected draft leaves the waiting index with its reason. */
@@ -163,20 +165,33 @@ function validatedItems(plan: BatchPlan, items: NamedItem[]): void {
   }
 }
 
-/** The balance of each (year, account, month) moved by the batch. */
+/** The balance of each (year, account, month) moved by the batch, and of each (year, project, account, month). */
 function balanceItems(plan: BatchPlan, items: NamedItem[]): void {
   for (const b of plan.balances)
-    items.push({
-      name: `balance:${b.year}#${b.account}#${b.bucket}`,
-      item: {
-        Update: {
-          Key: keys.balance(b.year, b.account, b.bucket),
-          UpdateExpression: "SET #a = :a, #b = :b, kind = :k ADD debit :d, credit :c",
-          ExpressionAttributeNames: { "#a": "account", "#b": "bucket" },
-          ExpressionAttributeValues: { ":a": b.account, ":b": b.bucket, ":k": "balance", ":d": b.debit, ":c": b.credit },
+    if (b.project)
+      items.push({
+        name: `project-balance:${b.year}#${b.project}#${b.account}#${b.bucket}`,
+        item: {
+          Update: {
+            Key: projectBalanceKey(b.year, b.project, b.account, b.bucket),
+            UpdateExpression: "SET #p = :p, #a = :a, #b = :b, kind = :k ADD debit :d, credit :c",
+            ExpressionAttributeNames: { "#p": "project", "#a": "account", "#b": "bucket" },
+            ExpressionAttributeValues: { ":p": b.project, ":a": b.account, ":b": b.bucket, ":k": "project-balance", ":d": b.debit, ":c": b.credit },
+          },
         },
-      },
-    });
+      });
+    else
+      items.push({
+        name: `balance:${b.year}#${b.account}#${b.bucket}`,
+        item: {
+          Update: {
+            Key: keys.balance(b.year, b.account, b.bucket),
+            UpdateExpression: "SET #a = :a, #b = :b, kind = :k ADD debit :d, credit :c",
+            ExpressionAttributeNames: { "#a": "account", "#b": "bucket" },
+            ExpressionAttributeValues: { ":a": b.account, ":b": b.bucket, ":k": "balance", ":d": b.debit, ":c": b.credit },
+          },
+        },
+      });
 }
 
 /** Each (year, journal) counter, moved from the value the plan read. */

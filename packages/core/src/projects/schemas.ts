@@ -1,0 +1,146 @@
+/**
+ * The projects' inputs and answers (zod). A project is an analytic axis: its code is what entry
+ * lines, expenses, gifts and grants carry (`project`), or a split of one amount between several
+ * projects (`[{ projectId, share | amount }]`).
+ */
+import * as z from "zod";
+
+/** A project's code: 2 to 20 capitals, digits, '-' or '_' (typed in lower case, kept in capitals). */
+export const ProjectCode = z
+  .string()
+  .trim()
+  .transform((s) => s.toUpperCase())
+  .pipe(z.string().regex(/^[A-Z0-9][A-Z0-9_-]{1,19}$/, "must be 2 to 20 letters, digits, '-' or '_'"))
+  .describe("the project's code (upper case): what lines carry as `project`");
+
+const Year = z.coerce.number().int().min(2000).max(2200);
+const AccountNumber = z.string().regex(/^\d{3,10}$/, "must be 3 to 10 digits");
+
+export const ProjectInput = z
+  .strictObject({
+    code: ProjectCode,
+    name: z.string().trim().min(1).max(120),
+    description: z.string().trim().max(1000).optional(),
+  })
+  .meta({ id: "ProjectInput" });
+export type ProjectInput = z.output<typeof ProjectInput>;
+
+export const ProjectSchema = z
+  .object({ id: z.string().describe("the code"), code: z.string(), name: z.string(), description: z.string().nullable(), createdAt: z.string() })
+  .meta({ id: "Project" });
+export const ProjectListSchema = z.object({ items: z.array(ProjectSchema) });
+
+/**
+ * One part of a split: a share in percent (at most two decimals) or an amount in cents. The parts
+ * of one split are all shares (adding to 100) or all amounts (adding to the total).
+ */
+export const SplitPart = z
+  .strictObject({
+    projectId: ProjectCode,
+    share: z
+      .number()
+      .positive("must be greater than 0")
+      .max(100, "must not be over 100")
+      .refine((n) => Number.isInteger(Math.round(n * 100)) && Math.abs(n * 100 - Math.round(n * 100)) < 1e-9, "at most two decimals")
+      .optional()
+      .describe("percent: 62.5 is 62,5 %"),
+    amount: z.number().int("must be a whole number of cents").positive("must be greater than 0").max(1e13).optional().describe("cents"),
+  })
+  .superRefine((p, ctx) => {
+    if ((p.share === undefined) === (p.amount === undefined))
+      ctx.addIssue({ code: "custom", path: [p.share === undefined ? "share" : "amount"], message: "a part has exactly one of share or amount" });
+  })
+  .meta({ id: "ProjectSplitPart" });
+export type SplitPart = z.output<typeof SplitPart>;
+
+export const ProjectSplit = z
+  .array(SplitPart)
+  .min(1)
+  .max(20)
+  .superRefine((parts, ctx) => {
+    const seen = new Set<string>();
+    parts.forEach((p, i) => {
+      if (seen.has(p.projectId)) ctx.addIssue({ code: "custom", path: [i, "projectId"], message: `project ${p.projectId} is named twice` });
+      seen.add(p.projectId);
+    });
+    const shares = parts.filter((p) => p.share !== undefined);
+    if (shares.length && shares.length !== parts.length)
+      ctx.addIssue({ code: "custom", path: [], message: "the parts are all shares (percent) or all amounts, not both" });
+    if (shares.length === parts.length) {
+      const total = parts.reduce((s, p) => s + Math.round((p.share ?? 0) * 100), 0);
+      if (total !== 10_000) ctx.addIssue({ code: "custom", path: [], message: `the shares add up to ${total / 100} %, not 100 %` });
+    }
+  })
+  .describe("the amount split between projects: shares adding to 100 %, or amounts adding to the total")
+  .meta({ id: "ProjectSplit" });
+
+// ---------------------------------------------------------------- budgets
+
+export const BudgetLineInput = z.strictObject({
+  account: AccountNumber.describe("an account of classes 6, 7, 86 or 87 (the CERFA 12156 rows)"),
+  project: ProjectCode.optional(),
+  amount: z.number().int("must be a whole number of cents").min(0, "must not be negative").max(1e13).describe("cents"),
+});
+export const BudgetInput = z
+  .strictObject({
+    lines: z.array(BudgetLineInput).max(5000),
+    note: z.string().trim().max(1000).optional(),
+  })
+  .superRefine((b, ctx) => {
+    const seen = new Map<string, number>();
+    b.lines.forEach((l, i) => {
+      const k = `${l.account}#${l.project ?? ""}`;
+      if (seen.has(k))
+        ctx.addIssue({
+          code: "custom",
+          path: ["lines", i],
+          message: `account ${l.account}${l.project ? ` of project ${l.project}` : ""} is already on line ${seen.get(k)! + 1}`,
+        });
+      else seen.set(k, i);
+    });
+  })
+  .meta({ id: "BudgetInput" });
+export type BudgetInput = z.output<typeof BudgetInput>;
+
+export const BudgetYearParam = z.strictObject({ year: Year });
+export const ComparisonQuery = z.strictObject({ project: ProjectCode.optional() });
+
+export const BudgetSchema = z
+  .object({
+    year: z.number().int(),
+    lines: z.array(z.object({ account: z.string(), label: z.string(), project: z.string().nullable(), amount: z.number().int() })),
+    note: z.string().nullable(),
+    version: z.number().int(),
+    updatedAt: z.string().nullable(),
+  })
+  .meta({ id: "Budget" });
+
+const Money = z.number().int();
+const Figures = {
+  budget: Money,
+  actual: Money,
+  gap: Money.describe("actual − budget"),
+  gapShare: z.number().nullable().describe("gap / budget; null without a budget"),
+};
+export const ComparisonSchema = z
+  .object({
+    year: z.number().int(),
+    project: z.object({ code: z.string(), name: z.string() }).nullable(),
+    rubriques: z.array(
+      z.object({
+        rubrique: z.string().describe("the CERFA 12156 row: 60 … 68, 70 … 78, 86, 87"),
+        label: z.string(),
+        side: z.enum(["charges", "produits", "emplois", "ressources"]),
+        ...Figures,
+        accounts: z.array(z.object({ account: z.string(), label: z.string(), ...Figures })),
+      }),
+    ),
+    totals: z.object({
+      charges: z.object(Figures),
+      produits: z.object(Figures),
+      result: z.object({ budget: Money, actual: Money, gap: Money }),
+      emplois: z.object(Figures),
+      ressources: z.object(Figures),
+    }),
+  })
+  .meta({ id: "BudgetComparison" });
