@@ -9,32 +9,32 @@ describe("splitting an amount between projects", () => {
   it("by shares: the parts add up to the amount to the cent, the cents left going to the largest remainders", () => {
     expect(
       splitAmount(10_000, [
-        { projectId: "A", share: 60 },
-        { projectId: "B", share: 40 },
+        { projectId: "A", share: 0.6 },
+        { projectId: "B", share: 0.4 },
       ]),
     ).toEqual([
       { project: "A", amount: 6_000 },
       { project: "B", amount: 4_000 },
     ]);
     const thirds = splitAmount(100, [
-      { projectId: "A", share: 33.33 },
-      { projectId: "B", share: 33.33 },
-      { projectId: "C", share: 33.34 },
+      { projectId: "A", share: 0.3333 },
+      { projectId: "B", share: 0.3333 },
+      { projectId: "C", share: 0.3334 },
     ]);
     expect(thirds.reduce((s, p) => s + p.amount, 0)).toBe(100);
     for (const amount of [1, 7, 99, 12_345, 1_000_001])
       expect(
         splitAmount(amount, [
-          { projectId: "A", share: 12.5 },
-          { projectId: "B", share: 87.5 },
+          { projectId: "A", share: 0.125 },
+          { projectId: "B", share: 0.875 },
         ]).reduce((s, p) => s + p.amount, 0),
       ).toBe(amount);
   });
   it("refuses shares not adding to 100 %, amounts not adding to the total, a project twice, shares mixed with amounts", () => {
     expect(
       splitFaults(100, [
-        { projectId: "A", share: 60 },
-        { projectId: "B", share: 30 },
+        { projectId: "A", share: 0.6 },
+        { projectId: "B", share: 0.3 },
       ])[0]?.message,
     ).toContain("90 %");
     expect(
@@ -52,10 +52,10 @@ describe("splitting an amount between projects", () => {
     expect(
       splitFaults(100, [
         { projectId: "A", amount: 50 },
-        { projectId: "B", share: 50 },
+        { projectId: "B", share: 0.5 },
       ]),
     ).toHaveLength(1);
-    expect(() => splitAmount(100, [{ projectId: "A", share: 50 }])).toThrow(ValidationError);
+    expect(() => splitAmount(100, [{ projectId: "A", share: 0.5 }])).toThrow(ValidationError);
   });
 });
 
@@ -75,8 +75,8 @@ describe("lines carrying a project", () => {
           account: "606",
           debit: 10_001,
           split: [
-            { projectId: "ECOLE", share: 50 },
-            { projectId: "JARDIN", share: 50 },
+            { projectId: "ECOLE", share: 0.5 },
+            { projectId: "JARDIN", share: 0.5 },
           ],
         },
         { account: "512", credit: 10_001 },

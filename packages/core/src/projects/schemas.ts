@@ -31,8 +31,8 @@ export const ProjectSchema = z
 export const ProjectListSchema = z.object({ items: z.array(ProjectSchema) });
 
 /**
- * One part of a split: a share in percent (at most two decimals) or an amount in cents. The parts
- * of one split are all shares (adding to 100) or all amounts (adding to the total).
+ * One part of a split: a share (a fraction, to 0,01 %) or an amount in cents. The parts of one
+ * split are all shares (adding to 1, 100 %) or all amounts (adding to the total).
  */
 export const SplitPart = z
   .strictObject({
@@ -40,10 +40,10 @@ export const SplitPart = z
     share: z
       .number()
       .positive("must be greater than 0")
-      .max(100, "must not be over 100")
-      .refine((n) => Number.isInteger(Math.round(n * 100)) && Math.abs(n * 100 - Math.round(n * 100)) < 1e-9, "at most two decimals")
+      .max(1, "must not be over 1 (100 %)")
+      .refine((n) => Math.abs(n * 10_000 - Math.round(n * 10_000)) < 1e-6, "at most four decimals (0,01 %)")
       .optional()
-      .describe("percent: 62.5 is 62,5 %"),
+      .describe("a fraction: 0.625 is 62,5 % (to 0,01 %)"),
     amount: z.number().int("must be a whole number of cents").positive("must be greater than 0").max(1e13).optional().describe("cents"),
   })
   .superRefine((p, ctx) => {
@@ -65,13 +65,13 @@ export const ProjectSplit = z
     });
     const shares = parts.filter((p) => p.share !== undefined);
     if (shares.length && shares.length !== parts.length)
-      ctx.addIssue({ code: "custom", path: [], message: "the parts are all shares (percent) or all amounts, not both" });
+      ctx.addIssue({ code: "custom", path: [], message: "the parts are all shares or all amounts, not both" });
     if (shares.length === parts.length) {
-      const total = parts.reduce((s, p) => s + Math.round((p.share ?? 0) * 100), 0);
+      const total = parts.reduce((s, p) => s + Math.round((p.share ?? 0) * 10_000), 0);
       if (total !== 10_000) ctx.addIssue({ code: "custom", path: [], message: `the shares add up to ${total / 100} %, not 100 %` });
     }
   })
-  .describe("the amount split between projects: shares adding to 100 %, or amounts adding to the total")
+  .describe("the amount split between projects: shares (fractions) adding to 1 (100 %), or amounts adding to the total")
   .meta({ id: "ProjectSplit" });
 
 // ---------------------------------------------------------------- budgets

@@ -1,5 +1,5 @@
 /**
- * Splitting one amount between projects: by shares (percent, adding to 100 %) or by amounts (adding
+ * Splitting one amount between projects: by shares (fractions to 0,01 %, adding to 1: 100 %) or by amounts (adding
  * to the total). The parts always add up to the amount to the cent: shares are rounded down and the
  * cents left go one by one to the largest remainders (the first part on a tie).
  */
@@ -16,9 +16,9 @@ export function splitFaults(amount: number, parts: readonly SplitPart[], path = 
   const errors: FieldError[] = [];
   if (!parts.length) return [{ path, message: "a split has at least one part" }];
   const shares = parts.filter((p) => p.share !== undefined).length;
-  if (shares && shares !== parts.length) return [{ path, message: "the parts are all shares (percent) or all amounts, not both" }];
+  if (shares && shares !== parts.length) return [{ path, message: "the parts are all shares or all amounts, not both" }];
   if (shares) {
-    const total = parts.reduce((s, p) => s + Math.round(p.share! * 100), 0);
+    const total = parts.reduce((s, p) => s + Math.round(p.share! * 10_000), 0);
     if (total !== 10_000) errors.push({ path, message: `the shares add up to ${total / 100} %, not 100 %` });
   } else {
     const total = parts.reduce((s, p) => s + (p.amount ?? 0), 0);
@@ -37,7 +37,7 @@ export function splitAmount(amount: number, parts: readonly SplitPart[], path = 
   const errors = splitFaults(amount, parts, path);
   if (errors.length) throw new ValidationError(errors);
   if (parts[0]!.amount !== undefined) return parts.map((p) => ({ project: p.projectId, amount: p.amount! }));
-  const raw = parts.map((p) => (amount * Math.round(p.share! * 100)) / 10_000);
+  const raw = parts.map((p) => (amount * Math.round(p.share! * 10_000)) / 10_000);
   const out = raw.map((r, i) => ({ project: parts[i]!.projectId, amount: Math.floor(r) }));
   let left = amount - out.reduce((s, p) => s + p.amount, 0);
   const order = raw.map((r, i) => ({ i, rest: r - Math.floor(r) })).sort((a, b) => b.rest - a.rest || a.i - b.i);
