@@ -15,6 +15,7 @@ import { peopleRoutes } from "./routes/people.js";
 import { reportRoutes } from "./routes/reports.js";
 import { settingsRoutes } from "./routes/settings.js";
 import { systemRoutes } from "./routes/system.js";
+import { todoRoutes } from "./routes/todo.js";
 
 export const routes = [
   ...systemRoutes,
@@ -27,6 +28,7 @@ export const routes = [
   ...settingsRoutes,
   ...donorRoutes,
   ...mailRoutes,
+  ...todoRoutes,
 ] as const satisfies readonly RouteDef[];
 
 export type AppRoute = (typeof routes)[number];

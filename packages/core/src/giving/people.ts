@@ -152,6 +152,46 @@ export async function membersDueForReminder(db: Db, date: string) {
   return out;
 }
 
+/** A gift or fee whose tax receipt waits for a postal address, as the « À traiter » list shows it. */
+export interface GiftAwaitingAddress {
+  chargeId: string;
+  kind: Donation["kind"];
+  date: string;
+  amount: number;
+  email: string;
+  firstName: string;
+  lastName: string;
+  tierId?: string;
+}
+
+/**
+ * The year's gifts and fees whose receipt waits for a postal address: a gift that asked for a
+ * receipt, or a fee on a tier marked for receipts (`receiptTiers`: a membership paid from the
+ * public page, which asks no address), something of it kept (not all refunded), no address, no
+ * receipt. In date order.
+ */
+export async function giftsAwaitingAddress(db: Db, year: number, receiptTiers: ReadonlySet<string>): Promise<GiftAwaitingAddress[]> {
+  const out: GiftAwaitingAddress[] = [];
+  for await (const page of donationsOfYear(db, year))
+    for (const d of page) {
+      const kept = d.amount - (d.refunded ?? 0);
+      if (d.address || d.receiptId || kept <= 0) continue;
+      const wanted = d.kind === "donation" ? d.receiptWanted : !!d.tierId && receiptTiers.has(d.tierId);
+      if (!wanted) continue;
+      out.push({
+        chargeId: d.chargeId,
+        kind: d.kind,
+        date: d.date,
+        amount: kept,
+        email: d.email,
+        firstName: d.firstName,
+        lastName: d.lastName,
+        ...(d.tierId ? { tierId: d.tierId } : {}),
+      });
+    }
+  return out.sort((a, b) => (a.date < b.date ? -1 : a.date > b.date ? 1 : a.chargeId < b.chargeId ? -1 : 1));
+}
+
 export async function listIncidents(db: Db, year: number) {
   const items: Incident[] = [];
   for await (const page of incidentsOfYear(db, year)) items.push(...page);

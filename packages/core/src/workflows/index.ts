@@ -6,4 +6,5 @@ export * from "./grant-payment.js";
 export * from "./mail.js";
 export * from "./receipts.js";
 export * from "./stripe-event.js";
+export * from "./todo.js";
 export * from "./year-close.js";

@@ -3,6 +3,7 @@ import { dbFromEnv } from "@asso/core/db";
 import { associationOf } from "@asso/core/settings";
 import { figuresCsv, loadReportFigures } from "@asso/core/reports";
 import { readSocialYear, saveSocialMonth } from "@asso/core/social";
+import { todoList } from "@asso/core/workflows";
 // The PDF renderer and the spreadsheet/zip readers load on first use.
 import { renderAnnualReport } from "@asso/core/reports/lazy";
 import { importSocialFile } from "@asso/core/social/lazy";
@@ -27,6 +28,7 @@ export const handler = defineGroup("reports", {
   putSocialMetrics: async (req) =>
     saveSocialMonth(dbFromEnv(), req.params.platform, req.params.month, req.body, { source: "manual", at: new Date().toISOString(), by: actorOf(req) }),
   listSocialMetrics: async (req) => ({ year: req.query.year, items: await readSocialYear(dbFromEnv(), req.query.year) }),
+  todoList: async (req) => todoList(dbFromEnv(), req.query.year !== undefined ? { year: req.query.year } : {}),
   importSocialMetrics: async (req) => {
     return importSocialFile(dbFromEnv(), req.params.platform, req.rawBody, req.query, new Date().toISOString(), actorOf(req));
   },

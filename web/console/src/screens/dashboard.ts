@@ -1,12 +1,18 @@
 /**
- * The dashboard: cash in bank (512) and at Stripe (4671) as balances at a date (today in the
- * current year, the last day of a past one) with the year's movements beside, the year's result,
- * income by source, incidents, unreconciled lines.
+ * The dashboard: « À traiter » first (what waits for the trésorier, each task a link to the screen
+ * where it is done: `GET /v1/todo`), then cash in bank (512) and at Stripe (4671) as balances at a
+ * date (today in the current year, the last day of a past one) with the year's movements beside,
+ * the year's result, income by source, incidents, unreconciled lines. Two tasks are done from the
+ * dashboard's own pages: the addresses that bounced (`#/tableau-de-bord/adresses-en-erreur`, each
+ * person's e-mails, where the mark is lifted and a message sent again) and the receipts that wait
+ * for a postal address (`#/tableau-de-bord/recus-sans-adresse`, whom to ask).
  */
+import { useState } from "preact/hooks";
 import { get } from "../api.js";
 import { formatDate, formatEuros } from "../money.js";
 import { fiscalYearEnd } from "../query.js";
 import { balanceDate, can, fiscalStartMonth, ChartView, html, Loading, longDate, Money, Page, ProblemView, useLoad, useYears, YearSelect } from "../ui.js";
+import { PersonMail } from "./person-mail.js";
 
 export interface TrialBalance {
   year: number;
@@ -65,7 +71,198 @@ export async function cashBalances(year: number, thisYear: TrialBalance): Promis
   };
 }
 
-export function Dashboard() {
+/** `GET /v1/todo`: what waits to be done (workflows/todo.ts). */
+export interface TodoList {
+  year: number;
+  asOf: string;
+  bankLines: { count: number; oldest: string | null };
+  missingInvoices: { count: number; expenses: { id: string; date: string; supplier: string; pieceRef: string; amount: number }[] };
+  receiptsAwaitingAddress: {
+    count: number;
+    gifts: {
+      chargeId: string;
+      kind: "donation" | "membership";
+      date: string;
+      amount: number;
+      email: string;
+      firstName: string;
+      lastName: string;
+      tierId?: string;
+    }[];
+  };
+  bouncedAddresses: { count: number; addresses: { email: string; type: "bounce" | "complaint"; reason: string; at: string }[] };
+  grantReports: { count: number; grants: { id: string; title: string; funderName: string; endDate: string; dueDate: string }[] };
+  paymentIncidents: { count: number };
+}
+
+/** The words after a count, singular or plural (French: 0 and 1 take the singular). */
+const plural = (n: number, one: string, many: string) => (n > 1 ? many : one);
+const names = (list: string[], total: number) => `${list.slice(0, 3).join(", ")}${total > 3 ? "…" : ""}`;
+
+/** The tasks, in the order a trésorier does them: the link goes where each is done. */
+export interface TodoTask {
+  id: string;
+  count: number;
+  text: string;
+  href: string;
+  detail?: string;
+  /** Said when there is nothing to do. */
+  done: string;
+}
+
+export function todoTasks(t: TodoList): TodoTask[] {
+  const g = t.grantReports.grants[0];
+  return [
+    {
+      id: "bank-lines",
+      count: t.bankLines.count,
+      text: plural(t.bankLines.count, "ligne bancaire à rapprocher", "lignes bancaires à rapprocher"),
+      href: "#/banque/lignes",
+      ...(t.bankLines.oldest ? { detail: `la plus ancienne du ${formatDate(t.bankLines.oldest)}` } : {}),
+      done: "rapprochement bancaire",
+    },
+    {
+      id: "invoices",
+      count: t.missingInvoices.count,
+      text: plural(t.missingInvoices.count, "dépense sans sa facture", "dépenses sans leur facture"),
+      href: "#/depenses",
+      detail: names(
+        t.missingInvoices.expenses.map((e) => e.supplier),
+        t.missingInvoices.count,
+      ),
+      done: "factures des dépenses",
+    },
+    {
+      id: "receipts",
+      count: t.receiptsAwaitingAddress.count,
+      text: plural(t.receiptsAwaitingAddress.count, "reçu fiscal en attente d'une adresse postale", "reçus fiscaux en attente d'une adresse postale"),
+      href: "#/tableau-de-bord/recus-sans-adresse",
+      detail: names(
+        t.receiptsAwaitingAddress.gifts.map((x) => `${x.firstName} ${x.lastName}`.trim() || x.email),
+        t.receiptsAwaitingAddress.count,
+      ),
+      done: "reçus fiscaux",
+    },
+    {
+      id: "bounced",
+      count: t.bouncedAddresses.count,
+      text: plural(t.bouncedAddresses.count, "adresse e-mail en erreur (messages non remis)", "adresses e-mail en erreur (messages non remis)"),
+      href: "#/tableau-de-bord/adresses-en-erreur",
+      detail: names(
+        t.bouncedAddresses.addresses.map((a) => a.email),
+        t.bouncedAddresses.count,
+      ),
+      done: "e-mails",
+    },
+    {
+      id: "grant-reports",
+      count: t.grantReports.count,
+      text: plural(t.grantReports.count, "compte-rendu financier de subvention à remettre", "comptes-rendus financiers de subventions à remettre"),
+      href: "#/subventions/conventions",
+      ...(g ? { detail: `${g.funderName} · ${g.title} : avant le ${formatDate(g.dueDate)}${t.grantReports.count > 1 ? "…" : ""}` } : {}),
+      done: "comptes-rendus de subventions",
+    },
+    {
+      id: "incidents",
+      count: t.paymentIncidents.count,
+      text: `${plural(t.paymentIncidents.count, "incident de paiement", "incidents de paiement")} en ${t.year}`,
+      href: "#/dons/incidents",
+      done: "incidents de paiement",
+    },
+  ];
+}
+
+/** « À traiter »: each task with its count, a link to where it is done; what is up to date said in one line. */
+export function TodoCard({ year }: { year: number }) {
+  const todo = useLoad(() => get<TodoList>("/v1/todo", { year }), [year]);
+  const tasks = todo.data ? todoTasks(todo.data) : [];
+  const open = tasks.filter((t) => t.count > 0);
+  const clear = tasks.filter((t) => t.count === 0);
+  return html`<section class="card todo" aria-labelledby="todo-title" aria-busy=${todo.loading ? "true" : "false"}>
+    <h2 id="todo-title">À traiter</h2>
+    <${ProblemView} error=${todo.error} />
+    ${todo.loading && !todo.data ? html`<${Loading} what="Recherche de ce qui reste à faire" />` : null}
+    ${
+      todo.data
+        ? html`${
+            open.length
+              ? html`<ul class="todo-list" data-testid="todo-list">
+                ${open.map(
+                  (t) =>
+                    html`<li data-task=${t.id}><a href=${t.href}><span class="todo-count">${t.count}</span>${" "}<span class="todo-text"><strong>${t.text}</strong>${
+                      t.detail ? html`${" "}<small>${t.detail}</small>` : null
+                    }</span><span class="todo-go" aria-hidden="true">›</span></a></li>`,
+                )}
+              </ul>`
+              : html`<p class="todo-none">Rien à traiter pour l'instant.</p>`
+          }
+          ${clear.length && open.length ? html`<p class="todo-clear"><span aria-hidden="true">✓</span> À jour : ${clear.map((t) => t.done).join(", ")}.</p>` : null}`
+        : null
+    }
+  </section>`;
+}
+
+const BackToDashboard = () => html`<p class="back"><a href="#/tableau-de-bord">← Retour au tableau de bord</a></p>`;
+
+/** The addresses that bounced: each person's e-mails open here, where the mark is lifted and a message sent again. */
+function BouncedAddresses({ year }: { year: number }) {
+  const todo = useLoad(() => get<TodoList>("/v1/todo", { year }), [year]);
+  const [open, setOpen] = useState<string>();
+  const list = todo.data?.bouncedAddresses;
+  return html`<${Page} title="Adresses e-mail en erreur">
+    <${BackToDashboard} />
+    <p class="hint">Le serveur de ces personnes a refusé un message (adresse inexistante, boîte pleine) ou elles l'ont signalé comme indésirable : plus rien ne leur est envoyé. Vérifiez l'adresse avec la personne, puis ouvrez ses e-mails pour lever la marque et renvoyer ce qui ne lui est pas parvenu.</p>
+    <${ProblemView} error=${todo.error} />
+    ${open ? html`<${PersonMail} email=${open} name="" onClose=${() => (setOpen(undefined), todo.reload())} />` : null}
+    ${
+      list
+        ? list.count
+          ? html`<ul class="todo-rows">${list.addresses.map(
+              (a) => html`<li>
+                <div><strong>${a.email}</strong><small>${a.type === "complaint" ? "signalé comme indésirable" : "message refusé"} le ${formatDate(a.at.slice(0, 10))} · ${a.reason}</small></div>
+                <button type="button" class="secondary" aria-expanded=${open === a.email} onClick=${() => setOpen(a.email)}>Voir ses e-mails<span class="sr-only"> (${a.email})</span></button>
+              </li>`,
+            )}</ul>${list.count > list.addresses.length ? html`<p class="hint">${list.count} adresses en tout ; les ${list.addresses.length} plus anciennes sont listées.</p>` : null}`
+          : html`<p>Aucune adresse en erreur.</p>`
+        : html`<${Loading} />`
+    }
+  <//>`;
+}
+
+/** The gifts and fees whose receipt waits for a postal address: whom to ask. */
+function ReceiptsAwaitingAddress({ year }: { year: number }) {
+  const todo = useLoad(() => get<TodoList>("/v1/todo", { year }), [year]);
+  const list = todo.data?.receiptsAwaitingAddress;
+  return html`<${Page} title="Reçus fiscaux en attente d'une adresse">
+    <${BackToDashboard} />
+    <p class="hint">Ces dons et cotisations ouvrent droit à un reçu fiscal, mais la personne n'a pas donné d'adresse postale (une adhésion payée depuis la page publique n'en demande pas) : le reçu ne peut pas être établi sans elle. Demandez-la à la personne. La console ne permet pas encore de saisir cette adresse.</p>
+    <${ProblemView} error=${todo.error} />
+    ${
+      list
+        ? html`<div class="scroll"><table>
+          <caption class="sr-only">Reçus en attente d'une adresse (${year})</caption>
+          <thead><tr><th scope="col">Date</th><th scope="col">Personne</th><th scope="col">E-mail</th><th scope="col">Nature</th><th scope="col" class="num">Montant</th></tr></thead>
+          <tbody>
+            ${list.count === 0 ? html`<tr><td colspan="5">Aucun reçu en attente en ${year}.</td></tr>` : null}
+            ${list.gifts.map(
+              (g) => html`<tr><td>${formatDate(g.date)}</td><td>${`${g.lastName.toUpperCase()} ${g.firstName}`.trim()}</td><td>${g.email}</td>
+                <td>${g.kind === "membership" ? "Cotisation" : "Don"}</td><td class="num">${formatEuros(g.amount)}</td></tr>`,
+            )}
+          </tbody>
+        </table></div>`
+        : html`<${Loading} />`
+    }
+  <//>`;
+}
+
+export function Dashboard({ sub = "" }: { sub?: string }) {
+  const { year: pickedYear } = useYears();
+  if (sub === "adresses-en-erreur" && can("todoList")) return html`<${BouncedAddresses} year=${pickedYear} />`;
+  if (sub === "recus-sans-adresse" && can("todoList")) return html`<${ReceiptsAwaitingAddress} year=${pickedYear} />`;
+  return html`<${Overview} />`;
+}
+
+function Overview() {
   const { years, year, setYear } = useYears();
   const tb = useLoad(async () => {
     const t = await get<TrialBalance>("/v1/ledger/trial-balance", { year, closing: "exclude" });
@@ -90,6 +287,7 @@ export function Dashboard() {
   const result = data ? -(balanceOf(data, "6") + balanceOf(data, "7")) : undefined;
   const income = data ? incomeBySource(data) : [];
   return html`<${Page} title="Tableau de bord" actions=${html`<${YearSelect} id="dash-year" value=${year} years=${years} onChange=${setYear} />`}>
+    ${can("todoList") ? html`<${TodoCard} year=${year} />` : null}
     <${ProblemView} error=${tb.error} />
     ${tb.loading && !data ? html`<${Loading} what=${`Chargement de ${year}`} />` : null}
     ${

@@ -1,0 +1,122 @@
+/**
+ * « À traiter »: what waits for the trésorier, read from each domain through its door (the console's
+ * dashboard lists it, each task a link to the screen where it is done):
+ * - bank lines not yet matched (every configured account, any date), with the oldest;
+ * - the year's expenses without their invoice file (a cancelled expense needs none);
+ * - the year's gifts and fees whose tax receipt waits for a postal address (receipts on);
+ * - the addresses marked as bouncing (their messages are not sent until the mark is lifted);
+ * - grants whose compte-rendu financier is due: the action ended, and its deadline (the grant's
+ *   final reporting date, else six months after the end, CERFA 15059) not passed;
+ * - the year's payment incidents.
+ */
+import { listLines } from "../bank/index.js";
+import { now } from "../clock.js";
+import type { Db } from "../db/client.js";
+import { fiscalYearOf, parisDate } from "../dates.js";
+import { giftsAwaitingAddress, listIncidents, type GiftAwaitingAddress } from "../giving/index.js";
+import { listGrants } from "../grants/index.js";
+import { markedAddresses } from "../mail/index.js";
+import { bankAccountsOf, givingSettingsOf } from "../settings/index.js";
+import { listExpenses } from "../spending/index.js";
+import { currentReceiptSettings } from "./receipts.js";
+
+/** How many of a task's own rows the answer carries (the count is always the whole). */
+export const TODO_LISTED = 50;
+
+export interface TodoList {
+  year: number;
+  asOf: string;
+  bankLines: { count: number; oldest: string | null };
+  missingInvoices: { count: number; expenses: { id: string; date: string; supplier: string; pieceRef: string; amount: number }[] };
+  receiptsAwaitingAddress: { count: number; gifts: GiftAwaitingAddress[] };
+  bouncedAddresses: { count: number; addresses: { email: string; type: "bounce" | "complaint"; reason: string; at: string }[] };
+  grantReports: { count: number; grants: { id: string; title: string; funderName: string; endDate: string; dueDate: string }[] };
+  paymentIncidents: { count: number };
+}
+
+/** `date` plus `months` calendar months, kept inside the month reached (31 August + 6 → 28/29 February). */
+export function addMonths(date: string, months: number): string {
+  const [y, m, d] = date.split("-").map(Number) as [number, number, number];
+  const first = new Date(Date.UTC(y, m - 1 + months, 1));
+  const last = new Date(Date.UTC(first.getUTCFullYear(), first.getUTCMonth() + 1, 0)).getUTCDate();
+  return new Date(Date.UTC(first.getUTCFullYear(), first.getUTCMonth(), Math.min(d, last))).toISOString().slice(0, 10);
+}
+
+/** When a grant's compte-rendu financier is due: its final reporting date, else six months after the action's end. */
+export function reportDueDate(g: { endDate: string; reportingDeadlines?: readonly { kind: string; dueDate: string }[] }): string {
+  const finals = (g.reportingDeadlines ?? []).filter((r) => r.kind === "final").map((r) => r.dueDate);
+  return finals.length ? finals.sort().at(-1)! : addMonths(g.endDate, 6);
+}
+
+async function unmatchedLines(db: Db): Promise<TodoList["bankLines"]> {
+  const accounts = await bankAccountsOf(db);
+  let count = 0;
+  let oldest: string | null = null;
+  let cursor: string | undefined;
+  do {
+    const page = await listLines(db, accounts, { status: "unmatched", limit: 500, ...(cursor ? { cursor } : {}) });
+    count += page.items.length;
+    for (const l of page.items) if (oldest === null || l.date < oldest) oldest = l.date;
+    cursor = page.nextCursor ?? undefined;
+  } while (cursor);
+  return { count, oldest };
+}
+
+async function missingInvoices(db: Db, year: number): Promise<TodoList["missingInvoices"]> {
+  const out: TodoList["missingInvoices"]["expenses"] = [];
+  let cursor: string | undefined;
+  do {
+    const page = await listExpenses(db, { year, limit: 500, ...(cursor ? { cursor } : {}) });
+    // A cancelled expense (issue 19's corrections carry `cancelled`) needs no invoice any more.
+    for (const e of page.items)
+      if (e.file === null && !(e as { cancelled?: unknown }).cancelled)
+        out.push({ id: e.id, date: e.date, supplier: e.supplier, pieceRef: e.pieceRef, amount: e.amount });
+    cursor = page.nextCursor ?? undefined;
+  } while (cursor);
+  out.sort((a, b) => (a.date < b.date ? -1 : a.date > b.date ? 1 : 0));
+  return { count: out.length, expenses: out.slice(0, TODO_LISTED) };
+}
+
+async function awaitingAddress(db: Db, year: number): Promise<TodoList["receiptsAwaitingAddress"]> {
+  const [receipts, giving] = await Promise.all([currentReceiptSettings(db), givingSettingsOf(db)]);
+  if (!receipts.enabled) return { count: 0, gifts: [] };
+  const gifts = await giftsAwaitingAddress(db, year, new Set(giving.tiers.filter((t) => t.receipt).map((t) => t.id)));
+  return { count: gifts.length, gifts: gifts.slice(0, TODO_LISTED) };
+}
+
+async function bounced(db: Db): Promise<TodoList["bouncedAddresses"]> {
+  const marks = await markedAddresses(db);
+  return { count: marks.length, addresses: marks.slice(0, TODO_LISTED) };
+}
+
+async function grantReports(db: Db, today: string): Promise<TodoList["grantReports"]> {
+  const grants = (await listGrants(db)).items
+    .map((g) => ({ id: g.id, title: g.title, funderName: g.funderName, endDate: g.endDate, dueDate: reportDueDate(g) }))
+    .filter((g) => g.endDate < today && today <= g.dueDate)
+    .sort((a, b) => (a.dueDate < b.dueDate ? -1 : a.dueDate > b.dueDate ? 1 : 0));
+  return { count: grants.length, grants: grants.slice(0, TODO_LISTED) };
+}
+
+/** `GET /v1/todo?year=`: what waits to be done, for the fiscal year `year` (default the current one) and today. */
+export async function todoList(db: Db, opts: { year?: number; today?: string } = {}): Promise<TodoList> {
+  const today = opts.today ?? parisDate(now());
+  const year = opts.year ?? fiscalYearOf(today);
+  const [bankLines, invoices, receipts, addresses, reports, incidents] = await Promise.all([
+    unmatchedLines(db),
+    missingInvoices(db, year),
+    awaitingAddress(db, year),
+    bounced(db),
+    grantReports(db, today),
+    listIncidents(db, year),
+  ]);
+  return {
+    year,
+    asOf: today,
+    bankLines,
+    missingInvoices: invoices,
+    receiptsAwaitingAddress: receipts,
+    bouncedAddresses: addresses,
+    grantReports: reports,
+    paymentIncidents: { count: incidents.items.length },
+  };
+}
