@@ -2,7 +2,8 @@
  * A re-reader of FEC files that checks every rule of the reference (§2), as the official checker
  * would: name, header, separator, field count, dates, decimal commas, one side per line, balanced
  * entries, continuous numbering, opening entries first, ValidDate everywhere, no closing entries,
- * an auxiliary account's number and label given together.
+ * an auxiliary account's number and label given together; lettrage: EcritureLet and DateLet given
+ * together, DateLet a real date, and each code of a third-party account (4xx) balanced.
  */
 export const FEC_HEADER =
   "JournalCode JournalLib EcritureNum EcritureDate CompteNum CompteLib CompAuxNum CompAuxLib PieceRef PieceDate EcritureLib Debit Credit EcritureLet DateLet ValidDate Montantdevise Idevise".split(
@@ -18,6 +19,8 @@ export interface FecLine {
   auxLib: string;
   debit: number;
   credit: number;
+  letter: string;
+  dateLet: string;
 }
 
 const realDate = (s: string) => {
@@ -51,6 +54,8 @@ export function checkFec(fileName: string, text: string, siren: string, year: nu
     for (const k of [3, 9, 15]) if (!realDate(f[k]!)) problems.push(`${at}: ${FEC_HEADER[k]} ${f[k]} is not AAAAMMJJ`);
     if (!/^\d{3}/.test(f[4]!)) problems.push(`${at}: CompteNum ${f[4]}`);
     if ((f[6] === "") !== (f[7] === "")) problems.push(`${at}: CompAuxNum and CompAuxLib go together`);
+    if ((f[13] === "") !== (f[14] === "")) problems.push(`${at}: EcritureLet and DateLet go together`);
+    if (f[14] !== "" && !realDate(f[14]!)) problems.push(`${at}: DateLet ${f[14]} is not AAAAMMJJ`);
     const debit = cents(f[11]!);
     const credit = cents(f[12]!);
     if (Number.isNaN(debit) || Number.isNaN(credit)) problems.push(`${at}: amounts ${f[11]} ${f[12]}`);
@@ -62,8 +67,13 @@ export function checkFec(fileName: string, text: string, siren: string, year: nu
       seen.push(num);
     }
     entryTotals.set(num, (entryTotals.get(num) ?? 0) + debit - credit);
-    lines.push({ journal: f[0]!, num, account: f[4]!, auxNum: f[6]!, auxLib: f[7]!, debit, credit });
+    lines.push({ journal: f[0]!, num, account: f[4]!, auxNum: f[6]!, auxLib: f[7]!, debit, credit, letter: f[13]!, dateLet: f[14]! });
   });
+  // A lettrage code on a third-party account settles its lines: they add up to zero.
+  const lettered = new Map<string, number>();
+  for (const l of lines)
+    if (l.letter && l.account.startsWith("4")) lettered.set(`${l.account} ${l.letter}`, (lettered.get(`${l.account} ${l.letter}`) ?? 0) + l.debit - l.credit);
+  for (const [code, total] of lettered) if (total !== 0) problems.push(`lettrage ${code} does not balance (${total})`);
   for (const [num, total] of entryTotals) if (total !== 0) problems.push(`entry ${num} does not balance (${total})`);
   // Continuous numbering per journal, in order; AN first.
   const byJournal = new Map<string, number[]>();

@@ -17,5 +17,5 @@ export * from "./settings.js";
 export * from "./stripe.js";
 export { compactIban } from "./text.js";
 /** Reads of stored lines and lettrages (plain data). */
-export { entryMatches, readLine, readMatch } from "./store.js";
+export { entryMatches, readLine, readMatch, readMatches } from "./store.js";
 export type { ImportOptions, ImportResult } from "./statement-import.js";

@@ -1,7 +1,7 @@
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
 import { Chart } from "./chart.js";
-import { csvCell, entryRows, exportFileName, FEC_FIELDS, formatLine, frenchAmount } from "./fec.js";
+import { csvCell, entryRows, exportFileName, FEC_FIELDS, formatLine, frenchAmount, letterCode, letterLines, toIso885915 } from "./fec.js";
 import type { Entry } from "./model.js";
 
 describe("money formatting", () => {
@@ -117,5 +117,70 @@ describe("CSV cells", () => {
         expect(unquoted).not.toMatch(/^[=+\-@\t\r]/);
       }),
     );
+  });
+});
+
+describe("lettrage", () => {
+  const c = (key: string, account: string, amount: number, date: string, pieceRef = "P", aux = "") => ({
+    key,
+    entryId: key.split("#")[0]!,
+    account,
+    aux,
+    pieceRef,
+    date,
+    amount,
+  });
+  it("codes run A…Z, AA, AB…", () => {
+    expect([0, 1, 25, 26, 27, 51, 52, 701, 702].map(letterCode)).toEqual(["A", "B", "Z", "AA", "AB", "AZ", "BA", "ZZ", "AAA"]);
+  });
+  it("letters a piece settled on one account and auxiliary account, dated its last line", () => {
+    const l = letterLines([c("e1#1", "401", -15000, "2024-02-01", "F-12", "F1"), c("e2#0", "401", 15000, "2024-02-10", "F-12", "F1")], [], new Map());
+    expect(l.get("e1#1")).toEqual({ code: "A", date: "2024-02-10" });
+    expect(l.get("e2#0")).toEqual({ code: "A", date: "2024-02-10" });
+  });
+  it("pairs equal amounts across pieces, never across auxiliary accounts, and leaves what is open", () => {
+    const l = letterLines(
+      [
+        c("a#0", "411", 5000, "2024-01-05", "V1", "C1"),
+        c("b#0", "411", -5000, "2024-01-20", "R9", "C1"),
+        c("c#0", "411", 7000, "2024-01-06", "V2", "C1"),
+        c("d#0", "411", -7000, "2024-01-21", "R8", "C2"),
+        c("e#0", "441", 10000, "2024-03-01", "S1"),
+        c("f#0", "441", -4000, "2024-04-01", "S2"),
+        c("g#0", "441", -6000, "2024-05-01", "S3"),
+      ],
+      [],
+      new Map(),
+    );
+    expect(l.get("a#0")).toEqual({ code: "A", date: "2024-01-20" });
+    expect(l.get("b#0")).toEqual({ code: "A", date: "2024-01-20" });
+    expect(l.has("c#0")).toBe(false);
+    expect(l.has("d#0")).toBe(false);
+    for (const k of ["e#0", "f#0", "g#0"]) expect(l.get(k)).toEqual({ code: "A", date: "2024-05-01" });
+  });
+  it("letters a bank group's lines on its account, dated the day it was matched (Paris)", () => {
+    const l = letterLines(
+      [],
+      [c("x#0", "512", 2000, "2024-01-15"), c("y#1", "5121", -300, "2024-01-16")],
+      new Map([
+        ["x", { group: "m1", account: "512", matchedAt: "2024-01-31T23:30:00.000Z" }],
+        ["y", { group: "m2", account: "512", matchedAt: "2024-01-20T10:00:00.000Z" }],
+      ]),
+    );
+    expect(l.get("x#0")).toEqual({ code: "A", date: "2024-02-01" });
+    expect(l.has("y#1")).toBe(false);
+  });
+  it("fills EcritureLet and DateLet in the rows", () => {
+    const [row] = entryRows(entry, "fec", new Chart([]), new Map([["e1#0", { code: "C", date: "2024-03-01" }]]));
+    expect(row![13]).toBe("C");
+    expect(row![14]).toBe("20240301");
+  });
+});
+
+describe("ISO-8859-15", () => {
+  it("keeps French letters and the euro sign, and writes the nearest form of the rest", () => {
+    expect([...toIso885915("é à ç Œ œ € Ÿ")]).toEqual([0xe9, 0x20, 0xe0, 0x20, 0xe7, 0x20, 0xbc, 0x20, 0xbd, 0x20, 0xa4, 0x20, 0xbe]);
+    expect(Buffer.from(toIso885915("l\u2019asso \u2013 ok\u2026 ǅ 中")).toString("latin1")).toBe("l'asso - ok... ? ?");
+    expect(Buffer.from(toIso885915("ő")).toString("latin1")).toBe("o");
   });
 });

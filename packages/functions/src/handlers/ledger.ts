@@ -3,6 +3,8 @@ import { associationOf } from "@asso/core/settings";
 import { dbFromEnv } from "@asso/core/db";
 import { NotFoundError } from "@asso/core/errors";
 import { closeYear } from "@asso/core/workflows/year-close";
+import { fecExportOptions } from "@asso/core/workflows/fec-export";
+import { isDevelopment } from "@asso/core/receipts";
 import {
   addAccount,
   listAccounts,
@@ -13,6 +15,11 @@ import {
   startExportJob,
   exportFileName,
   exportLedger,
+  checkFecSiren,
+  toIso885915,
+  exportContentType,
+  openYearNotice,
+  openYearWarningHeader,
   entryView,
   getEntry,
   postEntry,
@@ -47,18 +54,28 @@ const http = defineGroup("ledger", {
   trialBalance: async (req) => trialBalance(dbFromEnv(), req.query.year, { closing: req.query.closing }),
   generalLedger: async (req) => generalLedger(dbFromEnv(), req.query),
   exportLedger: async (req) => {
-    const { year, format } = req.query;
+    const { year, format, encoding } = req.query;
     const db = dbFromEnv();
     const siren = (await associationOf(db)).siren;
+    checkFecSiren(siren, isDevelopment(process.env));
+    // A year still open: a provisional file, said in a header (the console shows the notice) and the log.
+    const notice = await openYearNotice(db, year);
+    const warning: Record<string, string> = notice ? { warning: openYearWarningHeader(year), "fec-year-status": "open" } : { "fec-year-status": "closed" };
+    if (notice) console.log(JSON.stringify({ level: "warn", msg: "export of a year still open", year, format }));
     if (await exportRunsAsJob(db, year, req.query.async)) {
       const job = await startExportJob(db, { year, format, siren }, { actor: actorOf(req), dispatch: dispatchExport });
-      return { status: 202, body: { id: job.id, status: job.status }, headers: { location: `/v1/ledger/exports/${job.id}` } };
+      return { status: 202, body: { id: job.id, status: job.status }, headers: { location: `/v1/ledger/exports/${job.id}`, ...warning } };
     }
     let text = "";
-    for await (const chunk of exportLedger(db, year, format)) text += chunk;
+    for await (const chunk of exportLedger(db, year, format, fecExportOptions(db))) text += chunk;
+    const body = encoding === "utf-8" ? text : Buffer.from(toIso885915(text));
     return {
-      body: text,
-      headers: { "content-type": contentTypeOf(format), "content-disposition": `attachment; filename="${exportFileName(siren, year, format)}"` },
+      body,
+      headers: {
+        "content-type": encoding === "utf-8" ? contentTypeOf(format) : exportContentType(format, encoding),
+        "content-disposition": `attachment; filename="${exportFileName(siren, year, format)}"`,
+        ...warning,
+      },
     };
   },
   getExport: async (req) => getExportJob(dbFromEnv(), req.params.id),

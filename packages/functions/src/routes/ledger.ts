@@ -7,7 +7,7 @@ import {
   EntrySchema,
   ExportIdParam,
   ExportJobSchema,
-  ExportQuery,
+  FecExportQuery,
   GeneralLedgerQuery,
   IdParam,
   IntegritySchema,
@@ -171,9 +171,10 @@ export const ledgerRoutes = [
     group: "ledger",
     operationId: "exportLedger",
     summary:
-      "The year's entries as a FEC file (<SIREN>FEC<closing date>.txt) or a spreadsheet CSV; a large year (over 5 000 entries) or ?async=true answers 202 { id, status }: fetch it from /v1/ledger/exports/{id}.",
+      "The year's entries as a FEC file (<SIREN>FEC<closing date>.txt) or a spreadsheet CSV, lettrage filled (EcritureLet, DateLet: bank matches, settled 401/411/441/4687 lines), in UTF-8 or ?encoding=iso-8859-15; a year still open answers with a Warning header (a provisional file); a large year (over 5 000 entries) or ?async=true answers 202 { id, status }: fetch it from /v1/ledger/exports/{id}.",
     auth: READERS,
-    query: ExportQuery,
+    errors: { 409: "The association's SIREN is not set (the placeholder 000000000 is refused outside development)" },
+    query: FecExportQuery,
     response: { status: 200, contentType: "text/plain; charset=utf-8" },
     alternatives: [
       {
