@@ -63,3 +63,28 @@ export function auxNumber(prefix: string, name: string): string {
     .slice(0, 17);
   return `${prefix}${slug || "X"}`;
 }
+
+/**
+ * Where unspent restricted funds given back go before the bank (ANC 2018-06: the fonds dédiés become
+ * a debt to the funder): 4419 for public bodies (subventions à reverser, opened under 441 when the
+ * chart lacks it), 467 for the others; with the funder as auxiliary account.
+ */
+export const REPAYMENT_DEBT = { public: "4419", other: "467" } as const;
+export const REPAYMENT_DEBT_LABEL = "État et collectivités - subventions à reverser";
+export const repaymentDebtAccount = (kind: FunderKind) => (kind === "public" ? REPAYMENT_DEBT.public : REPAYMENT_DEBT.other);
+
+/**
+ * The first auxiliary number for `name` that is not in `taken`: the name's own (`auxNumber`), else the
+ * name cut to 15 characters and a number from 02 (`SREGIONILEDEFRAN02`), so two funders whose names
+ * begin alike never share one.
+ */
+export function uniqueAuxNumber(prefix: string, name: string, taken: ReadonlySet<string>): string {
+  const first = auxNumber(prefix, name);
+  if (!taken.has(first)) return first;
+  const stem = first.slice(0, prefix.length + 15);
+  for (let n = 2; n < 1000; n++) {
+    const candidate = `${stem}${String(n).padStart(2, "0")}`;
+    if (!taken.has(candidate)) return candidate;
+  }
+  throw new RangeError(`no auxiliary number left for ${name}`);
+}

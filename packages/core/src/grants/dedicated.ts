@@ -9,6 +9,8 @@
 export interface YearFigures {
   recognised: number;
   spent: number;
+  /** Given back to the funder from the fonds dédiés carried (19x → debt), in the year. */
+  repaid?: number;
 }
 
 export interface GrantForFunds {
@@ -30,9 +32,10 @@ export interface DedicatedFundsRow {
   dedicatedAccount: string;
   reportAccount: string;
   releaseAccount: string;
-  /** Recognised and spent in the year. */
+  /** Recognised, spent and repaid (from the funds carried, 19x → debt, outside the result) in the year. */
   recognised: number;
   spent: number;
+  repaid: number;
   /** Fonds dédiés at the start of the year, reported (new), used (released), at the end. */
   atStart: number;
   new: number;
@@ -49,14 +52,16 @@ export function dedicatedFundsRow(g: GrantForFunds, year: number): DedicatedFund
   let atStart = 0;
   let cumR = 0;
   let cumS = 0;
-  let row = { recognised: 0, spent: 0, atStart: 0, new: 0, used: 0, atEnd: 0 };
+  let row = { recognised: 0, spent: 0, repaid: 0, atStart: 0, new: 0, used: 0, atEnd: 0 };
   for (const y of [...years.filter((y) => y < year), year]) {
     const f = g.years.get(y) ?? { recognised: 0, spent: 0 };
+    const repaid = f.repaid ?? 0;
     cumR += f.recognised;
-    cumS += f.spent;
+    cumS += f.spent + repaid;
+    // What was repaid left the funds carried straight to the debt (not through 689x/789x).
     const atEnd = Math.max(0, cumR - cumS);
-    const used = Math.min(atStart, f.spent);
-    row = { recognised: f.recognised, spent: f.spent, atStart, new: atEnd - atStart + used, used, atEnd };
+    const used = Math.min(Math.max(0, atStart - repaid), f.spent);
+    row = { recognised: f.recognised, spent: f.spent, repaid, atStart, new: atEnd - atStart + used + repaid, used, atEnd };
     atStart = atEnd;
   }
   return {
@@ -69,9 +74,11 @@ export function dedicatedFundsRow(g: GrantForFunds, year: number): DedicatedFund
     releaseAccount: g.accounts.release,
     ...row,
     recognisedToDate: cumR,
-    spentToDate: cumS,
+    spentToDate: cumS - repaidTo(g, year),
   };
 }
+
+const repaidTo = (g: GrantForFunds, year: number) => [...g.years].reduce((s, [y, f]) => (y <= year ? s + (f.repaid ?? 0) : s), 0);
 
 export interface DedicatedFundsTable {
   year: number;
@@ -87,7 +94,7 @@ export function dedicatedFundsTable(grants: readonly GrantForFunds[], year: numb
   const rows = grants
     .filter((g) => g.restricted)
     .map((g) => dedicatedFundsRow(g, year))
-    .filter((r) => r.atStart || r.new || r.used || r.atEnd || r.recognised || r.spent)
+    .filter((r) => r.atStart || r.new || r.used || r.atEnd || r.recognised || r.spent || r.repaid)
     .sort((a, b) => a.funderName.localeCompare(b.funderName) || a.title.localeCompare(b.title) || a.grantId.localeCompare(b.grantId));
   const totals = { atStart: 0, new: 0, used: 0, atEnd: 0, recognised: 0, spent: 0 };
   for (const r of rows) for (const k of Object.keys(totals) as (keyof typeof totals)[]) totals[k] += r[k];

@@ -12,11 +12,15 @@ export interface Figures {
   received: number;
   outstanding: number;
   spent: number;
+  /** Given back to the funder (unspent restricted funds). */
+  repaid: number;
   unspentRestricted: number;
 }
 
 type Years = Grant["years"];
 const recognisedUpTo = (years: Years, asOfYear: number) => [...years].reduce((s, [y, f]) => (y <= asOfYear ? s + f.recognised : s), 0);
+/** What repayments took from the fonds dédiés carried (the part taken from a year's income is already off its recognised). */
+export const repaidFromFunds = (years: Years) => [...years.values()].reduce((s, f) => s + (f.repaid ?? 0), 0);
 
 export const byYear = (years: Years) =>
   [...years.entries()].sort(([a], [b]) => a - b).map(([year, f]) => ({ year, recognised: f.recognised, received: f.received, spent: f.spent }));
@@ -31,7 +35,8 @@ export function grantFigures(g: Grant, asOfYear: number): Figures {
     received: g.received,
     outstanding: g.amount - g.received,
     spent: g.spent,
-    unspentRestricted: g.restricted ? Math.max(0, recognised - g.spent) : 0,
+    repaid: g.repaid ?? 0,
+    unspentRestricted: g.restricted ? Math.max(0, recognised - g.spent - repaidFromFunds(g.years)) : 0,
   };
 }
 
@@ -45,6 +50,7 @@ export function funderFigures(f: Funder, grants: readonly Grant[], asOfYear: num
     received: f.received,
     outstanding: f.awarded - f.received,
     spent: f.spent,
+    repaid: f.repaid ?? 0,
     unspentRestricted: grants.reduce((s, g) => s + grantFigures(g, asOfYear).unspentRestricted, 0),
   };
 }

@@ -10,11 +10,11 @@ import { fiscalYearOf } from "../dates.js";
 import { currentYear, idFor } from "./ids.js";
 import { ConflictError, NotFoundError } from "../errors.js";
 import type { Idempotency, Actor } from "../ledger/index.js";
-import { accountsFor, auxNumber } from "./accounts.js";
+import { accountsFor, uniqueAuxNumber } from "./accounts.js";
 import { dedicatedFundsTable } from "./dedicated.js";
 import { byYear, funderFigures } from "./figures.js";
 import { grantView, toFundsInput } from "./grants.js";
-import { listFunderPage, newFunderItem, readAllGrants, readFunder, readFunderGrants, type Funder } from "./store.js";
+import { funderAuxItem, listFunderPage, newFunderItem, readAllGrants, readFunder, readFunderGrants, takenAuxNumbers, type Funder } from "./store.js";
 import type { FunderInput } from "./schemas.js";
 import { nowIso } from "../clock.js";
 
@@ -31,28 +31,48 @@ export function funderView(f: Funder, grants: Parameters<typeof funderFigures>[1
   };
 }
 
-/** `POST /v1/funders`. */
+/**
+ * `POST /v1/funders`. The funder's auxiliary account number is its own: the name's first letters, or
+ * with a number when another funder holds them ("Région Île-de-France" and "Région Île-de-France
+ * Mobilités"); claimed in the same transaction as the funder (two creations at once cannot take the
+ * same). Funders created before keep theirs.
+ */
 export async function createFunder(db: Db, input: FunderInput, idem?: Idempotency, actor?: Actor) {
   const id = idFor(idem);
-  const funder = {
-    id,
-    name: input.name,
-    kind: input.kind,
-    accounts: accountsFor(input.kind, { income: input.incomeAccount, receivable: input.receivableAccount }),
-    aux: { number: auxNumber("S", input.name), label: input.name.slice(0, 100) },
-    createdAt: nowIso(),
-    ...(actor ? { createdBy: actor } : {}),
-    ...(idem ? { requestHash: idem.requestHash } : {}),
-  };
-  const refused = await new UnitOfWork().add(newFunderItem(funder)).tryCommit(db);
-  if (refused) {
-    if (!refused.has("funder") || !idem) throw refused;
+  if (idem) {
     const existing = await readFunder(db, id);
-    if ((existing as unknown as { requestHash?: string } | undefined)?.requestHash !== idem.requestHash)
-      throw new ConflictError("This Idempotency-Key was already used with a different request.", { key: idem.key });
-    return funderView(existing!, []);
+    if (existing) return replayFunder(existing, idem);
   }
-  return funderView((await readFunder(db, id))!, []);
+  const taken = await takenAuxNumbers(db);
+  for (let attempt = 0; attempt < 20; attempt++) {
+    const number = uniqueAuxNumber("S", input.name, taken);
+    const funder = {
+      id,
+      name: input.name,
+      kind: input.kind,
+      accounts: accountsFor(input.kind, { income: input.incomeAccount, receivable: input.receivableAccount }),
+      aux: { number, label: input.name.slice(0, 100) },
+      createdAt: nowIso(),
+      ...(actor ? { createdBy: actor } : {}),
+      ...(idem ? { requestHash: idem.requestHash } : {}),
+    };
+    const refused = await new UnitOfWork().add(newFunderItem(funder), funderAuxItem(number, id)).tryCommit(db);
+    if (!refused) return funderView((await readFunder(db, id))!, []);
+    if (refused.has("funder")) {
+      if (!idem) throw refused;
+      return replayFunder((await readFunder(db, id))!, idem);
+    }
+    if (!refused.has("funder-aux")) throw refused;
+    // Claimed meanwhile by another funder: the next number.
+    taken.add(number);
+  }
+  throw new ConflictError("No auxiliary account number could be claimed for this funder; try again.", { name: input.name });
+}
+
+function replayFunder(existing: Funder, idem: Idempotency) {
+  if ((existing as unknown as { requestHash?: string }).requestHash !== idem.requestHash)
+    throw new ConflictError("This Idempotency-Key was already used with a different request.", { key: idem.key });
+  return funderView(existing, []);
 }
 
 /** `GET /v1/funders`: by name, a page at a time. */

@@ -32,6 +32,7 @@ import {
   readGrant,
   readPayment,
   readPayments,
+  type Correction,
   type Grant,
   type Payment,
 } from "./store.js";
@@ -51,7 +52,8 @@ export function grantView(g: Grant, asOfYear = currentYear(), today = parisDate(
     restricted: g.restricted,
     startDate: g.startDate,
     endDate: g.endDate,
-    status: grantEnds(g) < today ? ("ended" as const) : ("active" as const),
+    status: g.cancelled ? ("cancelled" as const) : grantEnds(g) < today ? ("ended" as const) : ("active" as const),
+    cancelled: g.cancelled ?? null,
     installments: g.installments,
     reportingDeadlines: g.reportingDeadlines,
     documents: g.documents,
@@ -61,7 +63,14 @@ export function grantView(g: Grant, asOfYear = currentYear(), today = parisDate(
     byYear: byYear(g.years),
     createdAt: g.createdAt,
     ...grantFigures(g, asOfYear),
+    corrections: (g.corrections ?? []).map(correctionView),
   };
+}
+
+/** A correction as the grant's history shows it: what, when, who, why, and the entries written. */
+export function correctionView(c: Correction) {
+  const { requestHash: _h, ...rest } = c;
+  return rest;
 }
 export type GrantView = ReturnType<typeof grantView>;
 
@@ -74,7 +83,7 @@ export function toFundsInput(g: Grant): GrantForFunds {
     funderName: g.funderName,
     restricted: g.restricted,
     accounts: g.accounts,
-    years: new Map([...g.years].map(([y, f]) => [y, { recognised: f.recognised, spent: f.spent }])),
+    years: new Map([...g.years].map(([y, f]) => [y, { recognised: f.recognised, spent: f.spent, repaid: f.repaid ?? 0 }])),
   };
 }
 
@@ -135,10 +144,53 @@ async function postReprises(db: Db, g: Grant, actor?: Actor, onlyYear?: number):
   return ids;
 }
 
-/** Makes sure the 487 reprise of `year` is written for every grant that has one (repairs a crash after signature). */
+/**
+ * Makes sure the 487 reprise of `year` is written for every grant that has one (repairs a crash after
+ * signature), and the later years' difference entries of its corrections (a crash after a correction).
+ */
 export async function ensureReprises(db: Db, year: number, grants?: Grant[]): Promise<void> {
-  for (const g of grants ?? (await readAllGrants(db)))
+  for (const g of grants ?? (await readAllGrants(db))) {
     if (g.recognition.some((r, i) => i > 0 && r.year === year)) for (const id of await postReprises(db, g, undefined, year)) await validated(db, id);
+    if (g.corrections?.length) for (const id of await laterCorrectionEntries(db, g, { onlyYear: year })) await validated(db, id);
+  }
+}
+
+/** The dated parts a correction writes in later fiscal years: 487 / income (or back) on the first day of each. */
+export function correctionYearDraft(g: Grant, c: Correction, year: number, amount: number) {
+  const label = `Subvention ${g.funderName} : quote-part ${year} corrigée (${c.reason})`.slice(0, 200);
+  const [debit, credit] = amount > 0 ? [DEFERRED_INCOME, g.accounts.income] : [g.accounts.income, DEFERRED_INCOME];
+  const a = Math.abs(amount);
+  return {
+    journal: "OD" as const,
+    date: fiscalYearBounds(year).start,
+    label,
+    pieceRef: (g.agreementRef ?? `CONV-${g.id.slice(0, 8)}`).slice(0, 60),
+    pieceDate: c.bookedOn,
+    lines: [
+      { account: debit, debit: a, credit: 0, label },
+      { account: credit, debit: 0, credit: a, label },
+    ] as Line[],
+  };
+}
+
+/**
+ * Writes (once: fixed ids) the later-year entries of a grant's corrections; the grant's running totals
+ * moved with the correction's own entry. `onlyYear`, `correctionId`: those of one year, of one correction.
+ */
+export async function laterCorrectionEntries(db: Db, g: Grant, opts: { onlyYear?: number; correctionId?: string; actor?: Actor } = {}): Promise<string[]> {
+  const { onlyYear, correctionId, actor } = opts;
+  const ids: string[] = [];
+  for (const c of g.corrections ?? []) {
+    if (correctionId !== undefined && c.id !== correctionId) continue;
+    const bookedYear = fiscalYearOf(c.bookedOn);
+    for (const r of c.recognition) {
+      if (r.year <= bookedYear || r.amount === 0 || (onlyYear !== undefined && r.year !== onlyYear)) continue;
+      const id = `${c.id}-y${r.year}`;
+      await writeDraft(db, correctionYearDraft(g, c, r.year, r.amount), { id, actor, owner: "grants" });
+      ids.push(id);
+    }
+  }
+  return ids;
 }
 
 /** `POST /v1/grants`: records the grant and books its recognition. */
@@ -152,7 +204,7 @@ export async function createGrant(db: Db, input: GrantInput, idem?: Idempotency,
   const signedYear = schedule[0]!.year;
   const atSignature = schedule[0]!.amount;
   const deferred = input.amount - atSignature;
-  const grant: Omit<Grant, "received" | "spent" | "years" | "version"> = {
+  const grant: Omit<Grant, "received" | "spent" | "repaid" | "years" | "version"> = {
     id,
     funderId: funder.id,
     funderName: funder.name,
@@ -206,7 +258,12 @@ async function replayGrant(db: Db, id: string, actor?: Actor) {
 export async function getGrant(db: Db, id: string) {
   const [g, payments] = await Promise.all([readGrant(db, id), readPayments(db, id)]);
   if (!g) throw new NotFoundError(`No grant ${id}.`);
-  return { ...grantView(g), payments: payments.sort((a, b) => a.date.localeCompare(b.date) || a.createdAt.localeCompare(b.createdAt)) };
+  return {
+    ...grantView(g),
+    payments: payments
+      .map((p) => ({ ...p, afterEnd: p.afterEnd ?? false }))
+      .sort((a, b) => a.date.localeCompare(b.date) || a.createdAt.localeCompare(b.createdAt)),
+  };
 }
 
 /** True when the grant concerns fiscal year `year`: signed, running, or with a figure in it. */
@@ -269,7 +326,10 @@ export async function recordPayment(db: Db, grantId: string, input: PaymentInput
       const g = await readGrant(db, grantId);
       if (!g) throw new NotFoundError(`No grant ${grantId}.`);
       const ends = grantEnds(g);
-      if (input.date > ends) throw new ConflictError(`The grant ended on ${ends}: a payment dated ${input.date} is refused.`, { grantId, endDate: ends });
+      if (g.cancelled)
+        throw new ConflictError(`The grant was cancelled on ${g.cancelled.date}: no payment is expected any more.`, { grantId, cancelledOn: g.cancelled.date });
+      // Funders often pay the balance after the final report: accepted, and flagged.
+      const afterEnd = input.date > ends;
       if (input.date < g.agreementDate)
         throw new ConflictError(`The grant was signed on ${g.agreementDate}: a payment dated ${input.date} comes before it.`, {
           grantId,
@@ -292,6 +352,7 @@ export async function recordPayment(db: Db, grantId: string, input: PaymentInput
         bankLineId: input.bankLineId ?? null,
         installments: shares,
         createdAt: nowIso(),
+        afterEnd,
       };
       const work = new UnitOfWork().add(
         grantTotalsItem(grantId, { year, received: input.amount }, { version: g.version, set: { installments } }),
@@ -327,5 +388,5 @@ async function paymentView(db: Db, grantId: string, entryId: string) {
   const p = await readPayment(db, grantId, entryId);
   if (!p) throw new ConflictError("This Idempotency-Key was already used for another operation.");
   const entry = await validated(db, entryId);
-  return { ...p, entry, grant: grantView((await readGrant(db, grantId))!) };
+  return { ...p, afterEnd: p.afterEnd ?? false, entry, grant: grantView((await readGrant(db, grantId))!) };
 }

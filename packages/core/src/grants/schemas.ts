@@ -76,6 +76,36 @@ export const PaymentInput = z
   .meta({ id: "GrantPaymentInput" });
 export type PaymentInput = z.output<typeof PaymentInput>;
 
+const Reason = z.string().trim().min(1).max(200).describe("why: kept in the grant's history and in the entries' wording");
+
+export const AmendmentInput = z
+  .strictObject({
+    date: CalendarDate.describe("the amendment's date (avenant); in a closed year, the entries go to the first open year"),
+    amount: Cents.optional().describe("the new amount awarded (not below what was received)"),
+    installments: z
+      .array(z.strictObject({ dueDate: CalendarDate, amount: Cents }))
+      .min(1)
+      .max(24)
+      .optional()
+      .describe("the new schedule; without it a new amount changes the last installments"),
+    endDate: CalendarDate.optional().describe("the new end of the grant's period"),
+    reason: Reason,
+  })
+  .superRefine((a, ctx) => {
+    if (a.amount === undefined && a.installments === undefined && a.endDate === undefined)
+      ctx.addIssue({ code: "custom", path: ["amount"], message: "an amendment changes the amount, the installments or the end date" });
+  })
+  .meta({ id: "GrantAmendmentInput" });
+export type AmendmentInput = z.output<typeof AmendmentInput>;
+
+export const CancellationInput = z.strictObject({ date: CalendarDate, reason: Reason }).meta({ id: "GrantCancellationInput" });
+export type CancellationInput = z.output<typeof CancellationInput>;
+
+export const RepaymentInput = z
+  .strictObject({ date: CalendarDate, amount: Cents.describe("given back to the funder: not more than the unspent restricted funds"), reason: Reason })
+  .meta({ id: "GrantRepaymentInput" });
+export type RepaymentInput = z.output<typeof RepaymentInput>;
+
 // ---------------------------------------------------------------- answers
 
 const Figures = z.object({
@@ -85,11 +115,31 @@ const Figures = z.object({
   received: z.number().int(),
   outstanding: z.number().int().describe("awarded − received: still to be paid by the funder"),
   spent: z.number().int().describe("expenses tagged to the grant"),
+  repaid: z.number().int().describe("unspent restricted funds given back to the funder"),
   unspentRestricted: z.number().int().describe("restricted grants: recognised − spent, not below 0 (the fonds dédiés to carry)"),
 });
 const ByYear = z.array(z.object({ year: z.number().int(), recognised: z.number().int(), received: z.number().int(), spent: z.number().int() }));
 const Accounts = z.object({ income: z.string(), receivable: z.string(), dedicated: z.string(), report: z.string(), release: z.string() });
 const Aux = z.object({ number: z.string(), label: z.string() });
+const Terms = z.object({ amount: z.number().int(), endDate: z.string(), installments: z.array(z.object({ dueDate: z.string(), amount: z.number().int() })) });
+
+export const CorrectionSchema = z
+  .object({
+    id: z.string(),
+    kind: z.enum(["amendment", "cancellation", "repayment"]),
+    date: z.string().describe("the date asked"),
+    bookedOn: z.string().describe("the date the entries are written on: the first open year's first day when the date asked is in a closed year"),
+    closedYear: z.number().int().nullable().describe("the closed year the date asked was in, if any"),
+    reason: z.string(),
+    by: z.object({ sub: z.string(), role: z.string() }).nullable(),
+    at: z.string(),
+    before: Terms,
+    after: Terms,
+    recognition: z.array(z.object({ year: z.number().int(), amount: z.number().int() })).describe("income moved per fiscal year"),
+    repayment: z.object({ amount: z.number().int(), fromFunds: z.number().int(), fromIncome: z.number().int(), debtAccount: z.string() }).nullable(),
+    entries: z.array(z.object({ id: z.string(), date: z.string(), year: z.number().int() })),
+  })
+  .meta({ id: "GrantCorrection" });
 
 export const GrantSchema = z
   .object({
@@ -104,7 +154,8 @@ export const GrantSchema = z
     restricted: z.boolean(),
     startDate: z.string(),
     endDate: z.string(),
-    status: z.enum(["active", "ended"]),
+    status: z.enum(["active", "ended", "cancelled"]),
+    cancelled: z.object({ date: z.string(), reason: z.string() }).nullable(),
     installments: z.array(z.object({ dueDate: z.string(), amount: z.number().int(), received: z.number().int() })),
     reportingDeadlines: z.array(z.object({ kind: z.enum(["interim", "final"]), dueDate: z.string(), label: z.string().optional() })),
     documents: z.array(z.object({ ref: z.string(), label: z.string().optional() })),
@@ -113,11 +164,13 @@ export const GrantSchema = z
     recognition: z.array(z.object({ year: z.number().int(), amount: z.number().int(), entryId: z.string() })),
     byYear: ByYear,
     createdAt: z.string(),
+    corrections: z.array(CorrectionSchema).describe("the grant's history: amendments, cancellation, repayments"),
   })
   .extend(Figures.shape)
   .meta({ id: "Grant" });
 
 export const GrantCreatedSchema = GrantSchema.extend({ entries: z.array(EntrySchema) });
+export const GrantCorrectedSchema = GrantSchema.extend({ correction: CorrectionSchema, entries: z.array(EntrySchema) }).meta({ id: "GrantCorrected" });
 export const GrantDetailSchema = GrantSchema.extend({
   payments: z.array(
     z.object({
@@ -127,6 +180,7 @@ export const GrantDetailSchema = GrantSchema.extend({
       bankLineId: z.string().nullable(),
       installments: z.array(z.object({ index: z.number().int(), amount: z.number().int() })),
       createdAt: z.string(),
+      afterEnd: z.boolean().describe("received after the grant's end: accepted, flagged"),
     }),
   ),
 });
@@ -147,6 +201,7 @@ export const PaymentSchema = z
     bankLineId: z.string().nullable(),
     bankMatchId: z.string().nullable().describe("the bank reconciliation group lettering this payment with its bank line"),
     installments: z.array(z.object({ index: z.number().int(), amount: z.number().int() })),
+    afterEnd: z.boolean().describe("received after the grant's end (its end date and last installment): accepted, flagged"),
     entry: EntrySchema,
     grant: GrantSchema,
   })
@@ -162,6 +217,7 @@ export const DedicatedFundsRowSchema = z.object({
   releaseAccount: z.string(),
   recognised: z.number().int(),
   spent: z.number().int(),
+  repaid: z.number().int().describe("given back to the funder from the funds carried (19x → debt), in the year"),
   atStart: z.number().int(),
   new: z.number().int(),
   used: z.number().int(),
@@ -169,6 +225,11 @@ export const DedicatedFundsRowSchema = z.object({
   recognisedToDate: z.number().int(),
   spentToDate: z.number().int(),
   posted: z.boolean().describe("the ledger carries this row's figures for the year"),
+  grantEnded: z.boolean().describe("the grant ended (or was cancelled) by the year's end"),
+  proposedTransfer: z
+    .object({ amount: z.number().int(), from: z.string(), to: z.string(), route: z.string() })
+    .nullable()
+    .describe("fonds dédiés left on an ended grant: the transfer to the funder's debt to make (a repayment), null when none"),
 });
 export const DedicatedFundsSchema = z
   .object({
@@ -183,6 +244,7 @@ export const DedicatedFundsSchema = z
       spent: z.number().int(),
     }),
     pending: z.array(z.string()).describe("restricted grants whose year-end figure is not posted"),
+    endedWithFunds: z.array(z.string()).describe("ended grants that still carry fonds dédiés at the year's end"),
   })
   .meta({ id: "DedicatedFunds" });
 export const DedicatedFundsPostedSchema = DedicatedFundsSchema.extend({ entries: z.array(EntrySchema) });

@@ -10,11 +10,15 @@
  * | payment received | `GRANT#<id>` | `PAYMENT#<entryId>` | | |
  * | fonds dédiés posted for a year | `GRANT#<id>` | `DF#<year>` | | |
  * | bank line used by a payment | `GRANTBANKLINE#<bankLineId>` | `GRANTBANKLINE` | | |
+ * | funder's auxiliary number, claimed once | `FUNDERAUX#<number>` | `FUNDERAUX` | | |
  *
  * Running totals are numbers on the funder and grant items, moved with `ADD` in the same transaction
  * as the entry that changes them: `awarded`, `received`, `spent`, and per fiscal year `rec<YYYY>`
- * (recognised), `recv<YYYY>` (received), `spent<YYYY>`. A grant also has a `version`: a payment or
- * a tagged expense moves it by one under a condition, so two writers cannot both pass the checks.
+ * (recognised), `recv<YYYY>` (received), `spent<YYYY>`; a repayment adds `repaid`, `rep<YYYY>` (taken
+ * from the fonds dédiés carried) and `rpi<YYYY>` (taken from the year's income, also taken off
+ * `rec<YYYY>`). A grant also has a `version`: a payment, a tagged expense or a correction moves it
+ * by one under a condition, so two writers cannot both pass the checks. Its corrections
+ * (amendments, cancellation, repayments: who, when, why, the entries written) are kept on it.
  */
 import { decodeCursor, encodeCursor } from "../db/cursor.js";
 import { batchGet, getItem, queryAll, queryPage, type Item, type NamedItem } from "../db/store.js";
@@ -27,6 +31,7 @@ export const grantKeys = {
   payment: (grantId: string, entryId: string) => ({ pk: `GRANT#${grantId}`, sk: `PAYMENT#${entryId}` }),
   yearEnd: (grantId: string, year: number) => ({ pk: `GRANT#${grantId}`, sk: `DF#${year}` }),
   bankLine: (bankLineId: string) => ({ pk: `GRANTBANKLINE#${bankLineId}`, sk: "GRANTBANKLINE" }),
+  funderAux: (number: string) => ({ pk: `FUNDERAUX#${number}`, sk: "FUNDERAUX" }),
   funders: "FUNDERS",
   funderGrants: (funderId: string) => `FUNDER#${funderId}#GRANTS`,
   grants: "GRANTS",
@@ -44,8 +49,40 @@ export interface Funder {
   awarded: number;
   received: number;
   spent: number;
-  /** Per fiscal year: recognised, received, spent. */
-  years: Map<number, { recognised: number; received: number; spent: number }>;
+  repaid: number;
+  /** Per fiscal year: recognised, received, spent (and repaid). */
+  years: Map<number, YearTotals>;
+}
+
+/** A fiscal year's running totals; `repaid` (from fonds dédiés) and `repaidIncome` (from the year's income) only where a repayment was made. */
+export interface YearTotals {
+  recognised: number;
+  received: number;
+  spent: number;
+  repaid?: number;
+  repaidIncome?: number;
+}
+
+/** A correction of a grant, as its history keeps it. */
+export interface Correction {
+  id: string;
+  kind: "amendment" | "cancellation" | "repayment";
+  /** The date asked, and the date the entries are written on (the first open year's first day when the asked one is in a closed year). */
+  date: string;
+  bookedOn: string;
+  closedYear: number | null;
+  reason: string;
+  by: { sub: string; role: string } | null;
+  at: string;
+  before: { amount: number; endDate: string; installments: { dueDate: string; amount: number }[] };
+  after: { amount: number; endDate: string; installments: { dueDate: string; amount: number }[] };
+  /** Income moved per fiscal year (recognition differences, or the repayment's part taken from the year's income, negative). */
+  recognition: { year: number; amount: number }[];
+  /** Repayments: the amount, the part from fonds dédiés carried and the part from the year's income; the debt account. */
+  repayment: { amount: number; fromFunds: number; fromIncome: number; debtAccount: string } | null;
+  /** Entries written (the later years' differences are dated on the first day of their year). */
+  entries: { id: string; date: string; year: number }[];
+  requestHash: string | null;
 }
 
 export interface Installment {
@@ -78,7 +115,11 @@ export interface Grant {
   version: number;
   received: number;
   spent: number;
-  years: Map<number, { recognised: number; received: number; spent: number }>;
+  repaid: number;
+  years: Map<number, YearTotals>;
+  /** Set by a cancellation: no payment is expected any more. */
+  cancelled?: { date: string; reason: string } | null;
+  corrections?: Correction[];
 }
 
 export interface Payment {
@@ -89,6 +130,8 @@ export interface Payment {
   bankLineId: string | null;
   installments: { index: number; amount: number }[];
   createdAt: string;
+  /** Received after the grant's end (its end date and last installment): accepted, flagged for the trésorier. */
+  afterEnd?: boolean;
 }
 
 export interface YearEndMark {
@@ -107,18 +150,20 @@ export interface YearEndMark {
 
 // ---------------------------------------------------------------- per-year figures
 
-const YEAR_FIELDS = { rec: "recognised", recv: "received", spent: "spent" } as const;
+const YEAR_FIELDS = { rec: "recognised", recv: "received", spent: "spent", rep: "repaid", rpi: "repaidIncome" } as const;
 type YearField = keyof typeof YEAR_FIELDS;
 const yearAttr = (field: YearField, year: number) => `${field}${year}`;
+const YEAR_ATTR = /^(rec|recv|spent|rep|rpi)(\d{4})$/;
 
-function yearsOf(item: Item): Map<number, { recognised: number; received: number; spent: number }> {
-  const out = new Map<number, { recognised: number; received: number; spent: number }>();
+function yearsOf(item: Item): Map<number, YearTotals> {
+  const out = new Map<number, YearTotals>();
   for (const [k, v] of Object.entries(item)) {
-    const m = /^(rec|recv|spent)(\d{4})$/.exec(k);
+    const m = YEAR_ATTR.exec(k);
     if (!m) continue;
     const y = Number(m[2]);
     const f = out.get(y) ?? { recognised: 0, received: 0, spent: 0 };
-    f[YEAR_FIELDS[m[1] as YearField]] += v as number;
+    const field = YEAR_FIELDS[m[1] as YearField];
+    f[field] = (f[field] ?? 0) + (v as number);
     out.set(y, f);
   }
   return out;
@@ -150,22 +195,34 @@ export interface Movement {
   recognised?: number;
   received?: number;
   spent?: number;
+  /** A repayment: from the fonds dédiés carried (`repaid`), from the year's income (`repaidIncome`, with `recognised` moved down by as much). */
+  repaid?: number;
+  repaidIncome?: number;
 }
-function movementAdds(m: Movement): Record<string, number> {
-  return {
-    awarded: m.awarded ?? 0,
-    received: m.received ?? 0,
-    spent: m.spent ?? 0,
-    [yearAttr("rec", m.year)]: m.recognised ?? 0,
-    [yearAttr("recv", m.year)]: m.received ?? 0,
-    [yearAttr("spent", m.year)]: m.spent ?? 0,
+/** The adds of one movement, or of several (a correction moves several fiscal years at once). */
+function movementAdds(ms: Movement | readonly Movement[]): Record<string, number> {
+  const out: Record<string, number> = {};
+  const add = (k: string, v: number | undefined) => {
+    if (v) out[k] = (out[k] ?? 0) + v;
   };
+  for (const m of Array.isArray(ms) ? ms : [ms as Movement]) {
+    add("awarded", m.awarded);
+    add("received", m.received);
+    add("spent", m.spent);
+    add("repaid", (m.repaid ?? 0) + (m.repaidIncome ?? 0));
+    add(yearAttr("rec", m.year), m.recognised);
+    add(yearAttr("recv", m.year), m.received);
+    add(yearAttr("spent", m.year), m.spent);
+    add(yearAttr("rep", m.year), m.repaid);
+    add(yearAttr("rpi", m.year), m.repaidIncome);
+  }
+  return out;
 }
 
 // ---------------------------------------------------------------- transaction items
 
 /** The funder's running totals moved by `m` (the funder must exist). */
-export function funderTotalsItem(funderId: string, m: Movement): NamedItem {
+export function funderTotalsItem(funderId: string, m: Movement | readonly Movement[]): NamedItem {
   const add = addExpression(movementAdds(m));
   return {
     name: "funder",
@@ -185,7 +242,7 @@ export function funderTotalsItem(funderId: string, m: Movement): NamedItem {
  * The grant's running totals moved by `m`, and (when `version` is given) its version moved by one
  * under the condition that nobody moved it since it was read; `set` replaces stored fields too.
  */
-export function grantTotalsItem(grantId: string, m: Movement, opts: { version?: number; set?: Record<string, unknown> } = {}): NamedItem {
+export function grantTotalsItem(grantId: string, m: Movement | readonly Movement[], opts: { version?: number; set?: Record<string, unknown> } = {}): NamedItem {
   const add = addExpression(movementAdds(m));
   const names: Record<string, string> = { ...add.ExpressionAttributeNames };
   const values: Record<string, unknown> = { ...add.ExpressionAttributeValues };
@@ -218,7 +275,7 @@ export function grantTotalsItem(grantId: string, m: Movement, opts: { version?: 
   };
 }
 
-export function newFunderItem(f: Omit<Funder, "awarded" | "received" | "spent" | "years">): NamedItem {
+export function newFunderItem(f: Omit<Funder, "awarded" | "received" | "spent" | "repaid" | "years">): NamedItem {
   return {
     name: "funder",
     item: {
@@ -241,7 +298,10 @@ export function newFunderItem(f: Omit<Funder, "awarded" | "received" | "spent" |
 }
 
 /** A new grant, with the income its signature recognises in its fiscal year (`rec<YYYY>`). */
-export function newGrantItem(g: Omit<Grant, "received" | "spent" | "years" | "version">, atSignature: { year: number; recognised: number }): NamedItem {
+export function newGrantItem(
+  g: Omit<Grant, "received" | "spent" | "repaid" | "years" | "version">,
+  atSignature: { year: number; recognised: number },
+): NamedItem {
   return {
     name: "grant-record",
     item: {
@@ -270,6 +330,23 @@ export function paymentItem(p: Payment): NamedItem {
     name: "payment",
     item: { Put: { Item: { ...grantKeys.payment(p.grantId, p.entryId), kind: "grant-payment", ...p }, ConditionExpression: "attribute_not_exists(pk)" } },
   };
+}
+
+/**
+ * A funder's auxiliary account number, claimed by one funder only (two names alike never share one).
+ * Funders created before the claims keep theirs: `takenAuxNumbers` reads them from the funders too.
+ */
+export function funderAuxItem(number: string, funderId: string): NamedItem {
+  return {
+    name: "funder-aux",
+    item: { Put: { Item: { ...grantKeys.funderAux(number), kind: "funder-aux", number, funderId }, ConditionExpression: "attribute_not_exists(pk)" } },
+  };
+}
+
+/** Every auxiliary number a funder holds (a bounded set: tens to hundreds of funders). */
+export async function takenAuxNumbers(db: Db): Promise<Set<string>> {
+  const items = await queryAll(db, { IndexName: "gsi1", KeyConditionExpression: "gsi1pk = :p", ExpressionAttributeValues: { ":p": grantKeys.funders } });
+  return new Set(items.map((i) => (i.aux as { number: string } | undefined)?.number).filter((n): n is string => !!n));
 }
 
 /** A bank line settles one payment at most. */
@@ -319,18 +396,24 @@ function toFunder(item: Item): Funder {
     awarded: (r.awarded as number) ?? 0,
     received: (r.received as number) ?? 0,
     spent: (r.spent as number) ?? 0,
+    repaid: (r.repaid as number) ?? 0,
     years: yearsOf(item),
+    // Kept for a replay of the same Idempotency-Key (compared, never shown).
+    ...(r.requestHash ? { requestHash: r.requestHash as string } : {}),
   };
 }
 
 function toGrant(item: Item): Grant {
   const r = strip(item) as Record<string, unknown>;
-  for (const k of Object.keys(r)) if (/^(rec|recv|spent)\d{4}$/.test(k)) delete r[k];
+  for (const k of Object.keys(r)) if (YEAR_ATTR.test(k)) delete r[k];
   return {
     ...(r as unknown as Grant),
     version: (r.version as number) ?? 0,
     received: (r.received as number) ?? 0,
     spent: (r.spent as number) ?? 0,
+    repaid: (r.repaid as number) ?? 0,
+    corrections: (r.corrections as Correction[] | undefined) ?? [],
+    cancelled: (r.cancelled as Grant["cancelled"]) ?? null,
     years: yearsOf(item),
   };
 }

@@ -16,7 +16,9 @@ import { ConflictError } from "../errors.js";
 import { type Actor, type EntryView, writeDraft } from "../ledger/index.js";
 import { dedicatedFundsLines, dedicatedFundsTable, type DedicatedFundsRow, type DedicatedFundsTable } from "./dedicated.js";
 import { ensureReprises, toFundsInput, validated } from "./grants.js";
-import { readAllGrants, readYearEndMarks, yearEndItem, type YearEndMark } from "./store.js";
+import { repaymentDebtAccount } from "./accounts.js";
+import { grantEnds } from "./figures.js";
+import { readAllGrants, readYearEndMarks, yearEndItem, type Grant, type YearEndMark } from "./store.js";
 import { nowIso } from "../clock.js";
 
 /** Another posting of the same year moved the grant's year-end mark first: its entry stands. */
@@ -24,7 +26,7 @@ class PostedMeanwhile extends Error {}
 
 const isPosted = (row: DedicatedFundsRow, mark: YearEndMark | undefined) => mark !== undefined && mark.new === row.new && mark.used === row.used;
 
-async function load(db: Db, year: number): Promise<{ table: DedicatedFundsTable; marks: Map<string, YearEndMark> }> {
+async function load(db: Db, year: number): Promise<{ table: DedicatedFundsTable; marks: Map<string, YearEndMark>; grants: Grant[] }> {
   const grants = await readAllGrants(db);
   const table = dedicatedFundsTable(grants.map(toFundsInput), year);
   const marks = await readYearEndMarks(
@@ -32,14 +34,47 @@ async function load(db: Db, year: number): Promise<{ table: DedicatedFundsTable;
     table.rows.map((r) => r.grantId),
     year,
   );
-  return { table, marks };
+  return { table, marks, grants };
 }
 
-/** `GET /v1/grants/dedicated-funds?year=`: the table, each row saying whether the ledger carries it. */
+/** Ended (or cancelled) by the year's end. */
+const endedBy = (g: Grant, year: number) => !!g.cancelled || grantEnds(g) <= fiscalYearBounds(year).end;
+
+/**
+ * `GET /v1/grants/dedicated-funds?year=`: the table, each row saying whether the ledger carries it, and
+ * for fonds dédiés left on a grant ended by the year's end the transfer to propose: given back to the
+ * funder (19x → 4419/467, a repayment).
+ */
 export async function dedicatedFunds(db: Db, year: number) {
-  const { table, marks } = await load(db, year);
-  const rows = table.rows.map((r) => ({ ...r, posted: isPosted(r, marks.get(r.grantId)) }));
-  return { year, rows, totals: table.totals, pending: rows.filter((r) => !r.posted).map((r) => r.grantId) };
+  const { table, marks, grants } = await load(db, year);
+  const byId = new Map(grants.map((g) => [g.id, g]));
+  const rows = table.rows.map((r) => {
+    const g = byId.get(r.grantId)!;
+    const grantEnded = endedBy(g, year);
+    return {
+      ...r,
+      posted: isPosted(r, marks.get(r.grantId)),
+      grantEnded,
+      proposedTransfer:
+        grantEnded && r.atEnd > 0
+          ? { amount: r.atEnd, from: r.dedicatedAccount, to: repaymentDebtAccount(g.funderKind), route: `/v1/grants/${r.grantId}/repayments` }
+          : null,
+    };
+  });
+  return {
+    year,
+    rows,
+    totals: table.totals,
+    pending: rows.filter((r) => !r.posted).map((r) => r.grantId),
+    endedWithFunds: rows.filter((r) => r.proposedTransfer).map((r) => r.grantId),
+  };
+}
+
+/** The grants ended by the year's end that still carry fonds dédiés at it (for the closing's checklist). */
+export async function dedicatedFundsOnEndedGrants(db: Db, year: number) {
+  return (await dedicatedFunds(db, year)).rows
+    .filter((r) => r.proposedTransfer)
+    .map((r) => ({ grantId: r.grantId, title: r.title, funderName: r.funderName, atEnd: r.atEnd, proposedTransfer: r.proposedTransfer! }));
 }
 
 /** The restricted grants whose year-end figure for `year` is not (or no longer) what the ledger carries. */

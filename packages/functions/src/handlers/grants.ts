@@ -10,7 +10,19 @@ import {
   invoiceUploadUrl,
   uploadInvoice,
 } from "@asso/core/spending";
-import { createFunder, getFunder, listFunders, createGrant, getGrant, listGrants, dedicatedFunds, postDedicatedFunds } from "@asso/core/grants";
+import {
+  amendGrant,
+  cancelGrant,
+  createFunder,
+  getFunder,
+  listFunders,
+  createGrant,
+  getGrant,
+  listGrants,
+  dedicatedFunds,
+  postDedicatedFunds,
+  repayGrant,
+} from "@asso/core/grants";
 import { recordGrantPayment } from "@asso/core/workflows/grant-payment";
 import { actorOf } from "../audit.js";
 import { defineGroup } from "../http.js";
@@ -25,6 +37,9 @@ export const handler = defineGroup("grants", {
   getGrant: async (req) => getGrant(dbFromEnv(), req.params.id),
   listGrantExpenses: async (req) => listGrantExpenses(dbFromEnv(), req.params.id, req.query),
   recordGrantPayment: async (req) => recordGrantPayment(dbFromEnv(), req.params.id, req.body, req.idempotency, actorOf(req)),
+  amendGrant: async (req) => amendGrant(dbFromEnv(), req.params.id, req.body, req.idempotency, actorOf(req)),
+  cancelGrant: async (req) => cancelGrant(dbFromEnv(), req.params.id, req.body, req.idempotency, actorOf(req)),
+  repayGrant: async (req) => repayGrant(dbFromEnv(), req.params.id, req.body, req.idempotency, actorOf(req)),
   postDedicatedFunds: async (req) => postDedicatedFunds(dbFromEnv(), req.params.year, actorOf(req)),
   createExpense: async (req) => createExpense(dbFromEnv(), req.body, req.idempotency, actorOf(req)),
   listExpenses: async (req) => listExpenses(dbFromEnv(), req.query),
