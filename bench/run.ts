@@ -63,6 +63,7 @@ const FIRST_REQUEST: Record<Group, FirstRequest> = {
     params: { email: "camille@example.org" },
     status: 200,
   },
+  projects: { routeKey: "GET /v1/projects", status: 200 },
 };
 
 function coldStart(file: string, first: FirstRequest, env: Record<string, string>): number {

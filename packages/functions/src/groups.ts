@@ -48,3 +48,5 @@ export const GROUP_NEEDS: Record<Group, GroupNeeds> = {
   // it reads the attachments (receipts' PDFs, rendered again and kept if missing) and sends through SES.
   mail: { table: "readwrite", stripe: false, memoryMb: 1024, files: { read: ["receipts/"], write: ["receipts/"] }, timeoutSeconds: 60 },
 };
+  // Projects, budgets and the grants' comptes-rendus financiers (a PDF: the fonts ship beside it).
+  projects: { table: "readwrite", stripe: false, memoryMb: 1024 },

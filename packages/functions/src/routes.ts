@@ -13,6 +13,7 @@ import { ledgerRoutes } from "./routes/ledger.js";
 import { mailRoutes } from "./routes/mail.js";
 import { peopleRoutes } from "./routes/people.js";
 import { reportRoutes } from "./routes/reports.js";
+import { projectRoutes } from "./routes/projects.js";
 import { settingsRoutes } from "./routes/settings.js";
 import { systemRoutes } from "./routes/system.js";
 import { todoRoutes } from "./routes/todo.js";
@@ -30,6 +31,7 @@ export const routes = [
   ...mailRoutes,
   ...todoRoutes,
 ] as const satisfies readonly RouteDef[];
+  ...projectRoutes,
 
 export type AppRoute = (typeof routes)[number];
 export type OperationId = AppRoute["operationId"];

@@ -2,7 +2,7 @@
 import * as z from "zod";
 import { isCalendarDate } from "../dates.js";
 import { JOURNAL_CODES } from "./journals.js";
-import { ProjectCode, ProjectSplit } from "../projects/index.js";
+import { ProjectCode, ProjectSplit, splitFaults } from "../projects/index.js";
 
 /** Integer cents, strictly positive, below 10^13 (a hundred billion euros). */
 export const Cents = z.number().int("must be a whole number of cents").positive("must be greater than 0").max(1e13);
@@ -35,6 +35,9 @@ export const LineInput = z
       ctx.addIssue({ code: "custom", path: [l.debit === undefined ? "debit" : "credit"], message: "a line has exactly one of debit or credit" });
     if (l.project !== undefined && l.split !== undefined)
       ctx.addIssue({ code: "custom", path: ["split"], message: "a line has a project or a split, not both" });
+    const amount = l.debit ?? l.credit;
+    if (l.split && amount !== undefined && l.split.every((p) => p.amount !== undefined))
+      for (const e of splitFaults(amount, l.split, "")) if (e.path === "") ctx.addIssue({ code: "custom", path: ["split"], message: e.message });
   });
 
 export const PostEntryInput = z

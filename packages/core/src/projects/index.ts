@@ -11,3 +11,4 @@ export * from "./projects.js";
 export * from "./schemas.js";
 export * from "./split.js";
 export type { Budget, BudgetLine, Project } from "./store.js";
+export * from "./compte-rendu.js";

@@ -1,0 +1,215 @@
+/**
+ * The compte-rendu financier of a grant (CERFA 15059): the action's budget and actual per budget
+ * row (the CERFA 12156 rows, classes 60 … 68 / 70 … 78 and 86/87), the gaps, the grant's share of
+ * the action, and the expenses the grant paid for. A pure function of plain data: the workflow
+ * (workflows/grant-report.ts) reads the grant, its expenses, the project's budget and balances.
+ *
+ * The action is the grant's project when it names one: its budget lines and the lines of entries
+ * carrying it, over the fiscal years the grant covers. Without a project the action is the grant
+ * itself: its expenses by account, and the grant's income; it has no budget of its own but the
+ * grant's amount.
+ *
+ * The report is due within six months of the action's end (décret 2001-495 art. 10 and the
+ * convention's terms): the grant's final reporting deadline when one was given, else its end date
+ * plus six months.
+ */
+import { csvLine, CSV_BOM } from "../csv.js";
+import { frenchAmount } from "../money.js";
+import { cerfaRowOf } from "./cerfa.js";
+import { compareBudget, type ActualBalance, type Comparison } from "./budgets.js";
+import type { BudgetLine } from "./store.js";
+
+export interface GrantFacts {
+  id: string;
+  title: string;
+  funderName: string;
+  amount: number;
+  agreementDate: string;
+  agreementRef: string | null;
+  startDate: string;
+  endDate: string;
+  restricted: boolean;
+  /** Income booked so far (the grant's recognition). */
+  recognised: number;
+  /** The grant's running total of expenses tagged to it. */
+  spent: number;
+  incomeAccount: string;
+  reportingDeadlines: ReadonlyArray<{ kind: "interim" | "final"; dueDate: string }>;
+}
+
+export interface GrantExpense {
+  id: string;
+  date: string;
+  supplier: string;
+  account: string;
+  label: string;
+  pieceRef: string;
+  /** The expense's whole amount, and the part spent on this grant (cents). */
+  total: number;
+  amount: number;
+}
+
+export type ReportStatus = "en-cours" | "a-remettre" | "en-retard";
+
+export interface CompteRendu {
+  association: string;
+  grant: GrantFacts;
+  project: { code: string; name: string } | null;
+  period: { from: string; to: string; years: number[] };
+  dueDate: string;
+  status: ReportStatus;
+  daysLeft: number;
+  comparison: Comparison;
+  grantShare: { amount: number; ofBudget: number | null; ofActual: number | null };
+  expenses: { items: GrantExpense[]; total: number };
+  /** The expenses listed against the grant's own total of expenses tagged to it: 0 when they tie. */
+  tie: { listed: number; spent: number; difference: number };
+  /** Rows whose gap is 15 % of their budget or more (or with no budget): the form asks why. */
+  gapsToExplain: Array<{ rubrique: string; label: string; budget: number; actual: number; gap: number; gapShare: number | null }>;
+}
+
+const daysBetween = (a: string, b: string) => Math.round((Date.parse(`${b}T00:00:00Z`) - Date.parse(`${a}T00:00:00Z`)) / 86_400_000);
+
+/** The calendar date six months after `date` (the month's last day when it is shorter). */
+export function sixMonthsAfter(date: string): string {
+  const y = Number(date.slice(0, 4));
+  const m = Number(date.slice(5, 7)) + 6;
+  const year = y + Math.floor((m - 1) / 12);
+  const month = ((m - 1) % 12) + 1;
+  const last = new Date(Date.UTC(year, month, 0)).getUTCDate();
+  const day = Math.min(Number(date.slice(8, 10)), last);
+  return `${year}-${String(month).padStart(2, "0")}-${String(day).padStart(2, "0")}`;
+}
+
+/** When the compte-rendu is due: the final reporting deadline given, else six months after the end. */
+export function reportDue(g: Pick<GrantFacts, "endDate" | "reportingDeadlines">, today: string): { dueDate: string; status: ReportStatus; daysLeft: number } {
+  const finals = g.reportingDeadlines.filter((d) => d.kind === "final").map((d) => d.dueDate);
+  const dueDate = finals.length ? finals.sort()[0]! : sixMonthsAfter(g.endDate);
+  const status: ReportStatus = today <= g.endDate ? "en-cours" : today <= dueDate ? "a-remettre" : "en-retard";
+  return { dueDate, status, daysLeft: daysBetween(today, dueDate) };
+}
+
+/** The fiscal years a period covers, given the year of each of its bounds. */
+export const yearsBetween = (first: number, last: number) => Array.from({ length: Math.max(0, last - first) + 1 }, (_, i) => first + i);
+
+const GAP_TO_EXPLAIN = 0.15;
+
+export function buildCompteRendu(q: {
+  association: string;
+  grant: GrantFacts;
+  project: { code: string; name: string } | null;
+  years: number[];
+  /** The project's budget lines of those years (none without a project). */
+  budget: readonly BudgetLine[];
+  /** The project's balances over those years (debit − credit); without a project, left empty. */
+  actuals: readonly ActualBalance[];
+  expenses: readonly GrantExpense[];
+  labelOf: (account: string) => string;
+  today: string;
+}): CompteRendu {
+  const g = q.grant;
+  let budget: BudgetLine[];
+  let actuals: ActualBalance[];
+  if (q.project) {
+    budget = q.budget.filter((l) => l.project === q.project!.code);
+    actuals = [...q.actuals];
+  } else {
+    // The grant alone: its expenses are its charges, its income the grant; its budget the grant's amount.
+    budget = [{ account: g.incomeAccount, project: null, amount: g.amount }];
+    const byAccount = new Map<string, number>();
+    for (const e of q.expenses) byAccount.set(e.account, (byAccount.get(e.account) ?? 0) + e.amount);
+    actuals = [...byAccount.entries()].map(([account, amount]) => ({ account, balance: amount }));
+    if (g.recognised) actuals.push({ account: g.incomeAccount, balance: -g.recognised });
+  }
+  const comparison = compareBudget({
+    year: q.years[q.years.length - 1] ?? Number(g.endDate.slice(0, 4)),
+    project: q.project,
+    budget,
+    actuals,
+    labelOf: q.labelOf,
+  });
+  const listed = q.expenses.reduce((s, e) => s + e.amount, 0);
+  const { totals } = comparison;
+  const due = reportDue(g, q.today);
+  return {
+    association: q.association,
+    grant: g,
+    project: q.project,
+    period: { from: g.startDate, to: g.endDate, years: q.years },
+    ...due,
+    comparison,
+    grantShare: {
+      amount: g.amount,
+      ofBudget: totals.produits.budget ? Math.round((g.amount / totals.produits.budget) * 10_000) / 10_000 : null,
+      ofActual: totals.charges.actual ? Math.round((g.amount / totals.charges.actual) * 10_000) / 10_000 : null,
+    },
+    expenses: { items: [...q.expenses].sort((a, b) => a.date.localeCompare(b.date) || a.pieceRef.localeCompare(b.pieceRef)), total: listed },
+    tie: { listed, spent: g.spent, difference: listed - g.spent },
+    gapsToExplain: comparison.rubriques
+      .filter((r) => (r.side === "charges" || r.side === "produits") && r.gap !== 0 && (r.gapShare === null || Math.abs(r.gapShare) >= GAP_TO_EXPLAIN))
+      .map((r) => ({ rubrique: r.rubrique, label: r.label, budget: r.budget, actual: r.actual, gap: r.gap, gapShare: r.gapShare })),
+  };
+}
+
+const frDate = (d: string) => `${d.slice(8, 10)}/${d.slice(5, 7)}/${d.slice(0, 4)}`;
+const pctText = (share: number | null) => (share === null ? "" : `${(Math.round(share * 1000) / 10).toString().replace(".", ",")} %`);
+
+export const STATUS_LABELS: Record<ReportStatus, string> = {
+  "en-cours": "action en cours",
+  "a-remettre": "à remettre",
+  "en-retard": "en retard",
+};
+
+/** The compte-rendu as a semicolon CSV (UTF-8 with BOM, decimal commas), in the form's order. */
+export function compteRenduCsv(cr: CompteRendu): string {
+  const out: string[] = [CSV_BOM];
+  const g = cr.grant;
+  out.push(csvLine(["Compte rendu financier de l'action subventionnée (CERFA 15059)"]));
+  out.push(csvLine(["Association", cr.association]));
+  out.push(csvLine(["Action", cr.project ? `${cr.project.name} (${cr.project.code})` : g.title]));
+  out.push(csvLine(["Financeur", g.funderName]));
+  out.push(csvLine(["Subvention", g.title]));
+  out.push(csvLine(["Montant accordé", frenchAmount(g.amount)]));
+  out.push(csvLine(["Période", `du ${frDate(g.startDate)} au ${frDate(g.endDate)}`]));
+  out.push(csvLine(["À remettre avant le", frDate(cr.dueDate), STATUS_LABELS[cr.status]]));
+  out.push(csvLine([]));
+  out.push(csvLine(["Rubrique", "Compte", "Libellé", "Prévision", "Réalisation", "Écart", "Écart en %"]));
+  const sides = [
+    ["charges", "Total des charges"],
+    ["produits", "Total des produits"],
+    ["emplois", "Total des emplois des contributions volontaires"],
+    ["ressources", "Total des contributions volontaires"],
+  ] as const;
+  for (const [side, total] of sides) {
+    for (const r of cr.comparison.rubriques.filter((x) => x.side === side)) {
+      out.push(csvLine([r.rubrique, "", r.label, frenchAmount(r.budget), frenchAmount(r.actual), frenchAmount(r.gap), pctText(r.gapShare)]));
+      for (const a of r.accounts)
+        out.push(csvLine([r.rubrique, a.account, a.label, frenchAmount(a.budget), frenchAmount(a.actual), frenchAmount(a.gap), pctText(a.gapShare)]));
+    }
+    const t = cr.comparison.totals[side];
+    out.push(csvLine(["", "", total, frenchAmount(t.budget), frenchAmount(t.actual), frenchAmount(t.gap), pctText(t.gapShare)]));
+  }
+  const res = cr.comparison.totals.result;
+  out.push(csvLine(["", "", "Résultat (produits − charges)", frenchAmount(res.budget), frenchAmount(res.actual), frenchAmount(res.gap), ""]));
+  out.push(csvLine([]));
+  out.push(
+    csvLine([
+      "Part de la subvention",
+      frenchAmount(cr.grantShare.amount),
+      "des produits prévus",
+      pctText(cr.grantShare.ofBudget),
+      "des charges réalisées",
+      pctText(cr.grantShare.ofActual),
+    ]),
+  );
+  out.push(csvLine([]));
+  out.push(csvLine(["Dépenses financées par la subvention"]));
+  out.push(csvLine(["Date", "Fournisseur", "Compte", "Libellé", "Pièce", "Montant de la facture", "Part de la subvention"]));
+  for (const e of cr.expenses.items)
+    out.push(csvLine([frDate(e.date), e.supplier, e.account, e.label, e.pieceRef, frenchAmount(e.total), frenchAmount(e.amount)]));
+  out.push(csvLine(["Total", "", "", "", "", "", frenchAmount(cr.expenses.total)]));
+  return out.join("");
+}
+
+/** Whether an account is a budget row's (for the callers that filter balances). */
+export const isActionAccount = (account: string) => cerfaRowOf(account) !== undefined;

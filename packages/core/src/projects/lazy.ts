@@ -1,0 +1,6 @@
+/** The compte-rendu financier's PDF (pdf-lib, fonts), loaded on first use: only the projects handler imports this door. */
+import type { CompteRendu } from "./compte-rendu.js";
+
+export async function renderGrantReport(cr: CompteRendu): Promise<Uint8Array> {
+  return (await import("./grant-report-pdf.js")).renderGrantReport(cr);
+}

@@ -1,0 +1,156 @@
+/**
+ * The compte-rendu financier of a grant (CERFA 15059), from the books: the grant (grants), the
+ * expenses tagged to it (spending), the action's project, its budget lines and its balances over
+ * the fiscal years the grant covers (projects, ledger), the association's name (settings). The
+ * layout, CSV and PDF are the projects domain's (projects/compte-rendu.ts, grant-report-pdf.ts).
+ */
+import type { Db } from "../db/client.js";
+import { fiscalYearOf, parisDate } from "../dates.js";
+import { now } from "../clock.js";
+import { getGrant, listGrants } from "../grants/index.js";
+import { loadChart, projectBalances } from "../ledger/index.js";
+import {
+  buildCompteRendu,
+  getBudget,
+  getProject,
+  listProjects,
+  reportDue,
+  STATUS_LABELS,
+  yearsBetween,
+  type ActualBalance,
+  type BudgetLine,
+  type CompteRendu,
+  type GrantExpense,
+} from "../projects/index.js";
+import { associationOf } from "../settings/index.js";
+import { listGrantExpenses } from "../spending/index.js";
+
+/** An expense as the spending domain answers it, with the fields of later versions read when present. */
+interface ExpenseRow {
+  id: string;
+  date: string;
+  supplier: string;
+  account: string;
+  amount: number;
+  label: string;
+  pieceRef: string;
+  grantId: string | null;
+  grants?: Array<{ grantId: string; amount: number }>;
+  cancelled?: unknown;
+  creditNotes?: Array<{ amount: number }>;
+}
+
+/** Every expense spent on the grant, with the part of it the grant paid for. */
+async function grantExpenses(db: Db, grantId: string): Promise<GrantExpense[]> {
+  const out: GrantExpense[] = [];
+  let cursor: string | undefined;
+  for (let n = 0; n < 1000; n++) {
+    const page = await listGrantExpenses(db, grantId, { limit: 500, ...(cursor ? { cursor } : {}) });
+    for (const raw of page.items as unknown as ExpenseRow[]) {
+      if (raw.cancelled) continue;
+      const net = raw.amount - (raw.creditNotes ?? []).reduce((s, c) => s + c.amount, 0);
+      const part = raw.grants ? (raw.grants.find((x) => x.grantId === grantId)?.amount ?? 0) : raw.grantId === grantId ? net : 0;
+      if (part > 0)
+        out.push({
+          id: raw.id,
+          date: raw.date,
+          supplier: raw.supplier,
+          account: raw.account,
+          label: raw.label,
+          pieceRef: raw.pieceRef,
+          total: net,
+          amount: part,
+        });
+    }
+    if (!page.nextCursor) break;
+    cursor = page.nextCursor;
+  }
+  return out;
+}
+
+/** The project a grant's action is: the one asked, else the project its `project` field names by code. */
+async function actionProject(db: Db, named: string | null, asked?: string) {
+  if (asked) return getProject(db, asked);
+  if (!named) return undefined;
+  const code = named.trim().toUpperCase();
+  return (await listProjects(db)).find((p) => p.code === code);
+}
+
+/** `GET /v1/grants/{id}/financial-report` (and its .pdf, .csv): the compte-rendu, as data. */
+export async function grantFinancialReport(db: Db, grantId: string, opts: { project?: string; today?: string } = {}): Promise<CompteRendu> {
+  const today = opts.today ?? parisDate(now());
+  const g = await getGrant(db, grantId);
+  const [project, expenses, chart, association] = await Promise.all([
+    actionProject(db, g.project, opts.project),
+    grantExpenses(db, grantId),
+    loadChart(db),
+    associationOf(db),
+  ]);
+  const years = yearsBetween(fiscalYearOf(g.startDate), fiscalYearOf(g.endDate));
+  let budget: BudgetLine[] = [];
+  let actuals: ActualBalance[] = [];
+  if (project) {
+    const [budgets, balances] = await Promise.all([
+      Promise.all(years.map((y) => getBudget(db, y))),
+      Promise.all(years.map((y) => projectBalances(db, y, project.code))),
+    ]);
+    budget = budgets.flatMap((b) => b.lines);
+    actuals = balances.flatMap((b) => b.accounts.map((a) => ({ account: a.account, balance: a.balance })));
+    // The grant's income, when the books do not carry it on the project (its entry names none).
+    if (g.recognised && !actuals.some((a) => a.account === g.accounts.income)) actuals.push({ account: g.accounts.income, balance: -g.recognised });
+  }
+  return buildCompteRendu({
+    association: association.name,
+    grant: {
+      id: g.id,
+      title: g.title,
+      funderName: g.funderName,
+      amount: g.amount,
+      agreementDate: g.agreementDate,
+      agreementRef: g.agreementRef,
+      startDate: g.startDate,
+      endDate: g.endDate,
+      restricted: g.restricted,
+      recognised: g.recognised,
+      spent: g.spent,
+      incomeAccount: g.accounts.income,
+      reportingDeadlines: g.reportingDeadlines,
+    },
+    project: project ? { code: project.code, name: project.name } : null,
+    years,
+    budget,
+    actuals,
+    expenses,
+    labelOf: (a) => chart.label(a),
+    today,
+  });
+}
+
+/**
+ * `GET /v1/grant-reports`: when each grant's compte-rendu financier is due (six months after its
+ * end, or its final reporting deadline), soonest first, for the dashboard.
+ */
+export async function grantReportsDue(db: Db, opts: { today?: string } = {}) {
+  const today = opts.today ?? parisDate(now());
+  const { items } = await listGrants(db);
+  return {
+    today,
+    items: items
+      .filter((g) => !(g as { cancelled?: unknown }).cancelled)
+      .map((g) => {
+        const due = reportDue(g, today);
+        return {
+          grantId: g.id,
+          title: g.title,
+          funderName: g.funderName,
+          amount: g.amount,
+          endDate: g.endDate,
+          ...due,
+          statusLabel: STATUS_LABELS[due.status],
+          pdf: `/v1/grants/${g.id}/financial-report.pdf`,
+          csv: `/v1/grants/${g.id}/financial-report.csv`,
+        };
+      })
+      .sort((a, b) => a.dueDate.localeCompare(b.dueDate) || a.title.localeCompare(b.title)),
+  };
+}

@@ -1,0 +1,31 @@
+/** Lambda: projects, budgets and their comparison, the grants' comptes-rendus financiers. Each operation calls one use case. */
+import { dbFromEnv } from "@asso/core/db";
+import { createProject, compteRenduCsv, listProjects } from "@asso/core/projects";
+import { budgetComparison, projectFigures, projectStatement, putYearBudget, yearBudget } from "@asso/core/workflows/budgets";
+import { grantFinancialReport, grantReportsDue } from "@asso/core/workflows/grant-report";
+// The PDF renderer loads on first use.
+import { renderGrantReport } from "@asso/core/projects/lazy";
+import { actorOf } from "../audit.js";
+import { defineGroup } from "../http.js";
+
+const fileName = (id: string, ext: string) => `compte-rendu-financier-${id.slice(0, 8)}.${ext}`;
+
+export const handler = defineGroup("projects", {
+  createProject: async (req) => createProject(dbFromEnv(), req.body, actorOf(req)),
+  listProjects: async () => ({ items: await listProjects(dbFromEnv()) }),
+  projectFigures: async (req) => projectFigures(dbFromEnv(), req.query.year),
+  projectStatement: async (req) => projectStatement(dbFromEnv(), req.query.year, req.params.code),
+  getBudget: async (req) => yearBudget(dbFromEnv(), req.params.year),
+  putBudget: async (req) => putYearBudget(dbFromEnv(), req.params.year, req.body, actorOf(req)),
+  budgetComparison: async (req) => budgetComparison(dbFromEnv(), req.params.year, req.query.project),
+  grantFinancialReport: async (req) => grantFinancialReport(dbFromEnv(), req.params.id, { project: req.query.project }),
+  grantFinancialReportPdf: async (req) => ({
+    body: Buffer.from(await renderGrantReport(await grantFinancialReport(dbFromEnv(), req.params.id, { project: req.query.project }))),
+    headers: { "content-type": "application/pdf", "content-disposition": `inline; filename="${fileName(req.params.id, "pdf")}"` },
+  }),
+  grantFinancialReportCsv: async (req) => ({
+    body: compteRenduCsv(await grantFinancialReport(dbFromEnv(), req.params.id, { project: req.query.project })),
+    headers: { "content-type": "text/csv; charset=utf-8", "content-disposition": `attachment; filename="${fileName(req.params.id, "csv")}"` },
+  }),
+  grantReportsDue: async () => grantReportsDue(dbFromEnv()),
+});
