@@ -1,10 +1,11 @@
 /**
  * The association chart of accounts (plan comptable des associations, ANC regulation 2018-06),
- * seeded from the project's reference notes. The trésorier may add sub-accounts: a sub-account's
- * number extends an existing account's number (6226 → 62261) and belongs to the class of its
- * first digit. Pure: the custom accounts are read by `accounts.ts` and handed to `Chart`.
+ * seeded from the project's reference notes. The trésorier may open any other account of the ANC
+ * 2018-06 list (`anc-2018-06.ts`) and sub-accounts: a sub-account's number extends an existing or
+ * listed account's number (6226 → 62261); each belongs to the class of its first digit. Pure: the custom accounts are read by `accounts.ts` and handed to `Chart`.
  */
 import { ConflictError, ValidationError } from "../errors.js";
+import { ancAccount, ancParentOf } from "./anc-2018-06.js";
 
 export interface Account {
   number: string;
@@ -166,20 +167,25 @@ export class Chart {
 }
 
 /**
- * Checks a new sub-account against the chart and answers it: 400 when its class does not exist or
- * it extends no account, 409 when the number is taken.
+ * Checks a new account against the chart and answers it: an account of the ANC 2018-06 list
+ * (445x VAT, 455, 708x, 2x fixed assets…), or a sub-account extending an existing or listed account
+ * (6226 → 62261). 400 when its class does not exist or it is neither; 409 when the number is taken.
  */
 export function newSubAccount(chart: Chart, number: string, label: string): Account {
   const cls = Number(number[0]);
-  if (!/^\d{4,10}$/.test(number)) throw new ValidationError([{ path: "number", message: "must be 4 to 10 digits, extending an existing account" }]);
+  if (!/^\d{3,10}$/.test(number))
+    throw new ValidationError([{ path: "number", message: "must be 3 to 10 digits: an account of the chart (ANC 2018-06) or one extending it" }]);
   if (!(CLASSES as readonly number[]).includes(cls))
     throw new ValidationError([{ path: "number", message: `class ${number[0]} does not exist in the association chart (classes 1 to 8)` }]);
   const existing = chart.find(number);
   if (existing) throw new ConflictError(`Account ${number} already exists (${existing.label}).`, { number });
-  const parent = chart.parentOf(number);
-  if (!parent)
+  const parent = chart.parentOf(number)?.number ?? ancParentOf(number.slice(0, -1));
+  if (!parent && !ancAccount(number))
     throw new ValidationError([
-      { path: "number", message: `must extend an existing account of class ${cls} (for example 6226 → 62261); no account starts ${number}` },
+      {
+        path: "number",
+        message: `must be an account of the association chart (ANC 2018-06) or extend one (for example 6226 → 62261); no account of class ${cls} starts ${number}`,
+      },
     ]);
-  return { number, label, class: cls, custom: true, parent: parent.number };
+  return { number, label, class: cls, custom: true, ...(parent ? { parent } : {}) };
 }

@@ -5,6 +5,9 @@
 export * from "./accounts.js";
 export * from "./chart.js";
 export * from "./closing.js";
+export * from "./closing-checks.js";
+export * from "./closing-schemas.js";
+export * from "./result-allocation.js";
 export * from "./exports.js";
 export * from "./fec.js";
 export * from "./journals.js";
@@ -17,3 +20,5 @@ export * from "./sequencer.js";
 export { readIdempotency, saveIdempotentAnswer, type IdempotencyRecord } from "./store.js";
 /** The ledger's item layout, for the scripts and tests that seed or inspect the table. */
 export { keys as ledgerKeys } from "./keys.js";
+/** The closing checklist as signed (procès-verbal de clôture). */
+export { markSignedClosed, readSignedClosing, saveSignedClosing, type SignedClosingRecord, type SignedItem } from "./store.js";

@@ -15,6 +15,8 @@
  * | idempotency marker | `IDEM#<operation>#<key>` | `IDEM` | |
  * | custom account (sub-account) | `CHART` | `ACCOUNT#<number>` | |
  * | export job | `LEDGER#EXPORT` | `<id>` | |
+ * | closing checklist as signed | `LEDGER` | `CLOSING#<year>` | |
+ * | result allocation marker | `LEDGER` | `ALLOCATION#<year>` | |
  */
 export const pad = (n: number, width: number) => String(n).padStart(width, "0");
 
@@ -37,6 +39,8 @@ export const keys = {
   account: (number: string) => ({ pk: "CHART", sk: `ACCOUNT#${number}` }),
   chartPartition: "CHART",
   exportJob: (id: string) => ({ pk: "LEDGER#EXPORT", sk: id }),
+  closingRecord: (year: number) => ({ pk: "LEDGER", sk: `CLOSING#${year}` }),
+  allocation: (year: number) => ({ pk: "LEDGER", sk: `ALLOCATION#${year}` }),
   pending: "LEDGER#PENDING",
   chain: "LEDGER#CHAIN",
   journalIndex: (year: number, journal: string) => `JOURNAL#${year}#${journal}`,

@@ -120,6 +120,21 @@ export interface DraftOptions {
   owner?: EntryOwner;
 }
 
+/**
+ * An entry is dated at most in the fiscal year after the current one (a typo such as 2200-01-01
+ * would open a year of its own). The year closing's entries are exempt, and so is a domain's share
+ * of a later year whose piece is dated within that horizon (a grant's 487 reprise, signed now).
+ */
+function checkHorizon(input: Pick<DraftInput, "date" | "pieceDate">, opts: Pick<DraftOptions, "system" | "owner">): void {
+  if (opts.system || !isCalendarDate(input.date)) return;
+  const horizon = fiscalYearOf(parisDate(now())) + 1;
+  if (fiscalYearOf(input.date) <= horizon) return;
+  if (opts.owner && input.pieceDate && isCalendarDate(input.pieceDate) && fiscalYearOf(input.pieceDate) <= horizon) return;
+  throw new ValidationError([
+    { path: "date", message: `must be in the fiscal year ${horizon} at the latest (the one after the current year): ${input.date} is too far ahead` },
+  ]);
+}
+
 /** What a draft is made of. */
 export interface DraftInput {
   journal: JournalCode;
@@ -146,6 +161,7 @@ export async function writeDraft(db: Db, input: DraftInput, opts: DraftOptions =
     input.lines.flatMap((l, i) => (l.project ? [{ path: `lines.${i}.project`, project: l.project }] : [])),
   );
   const year = fiscalYearOf(input.date);
+  checkHorizon(input, opts);
 
   const id = opts.id ?? randomUUID();
   const entry: Entry = {

@@ -62,8 +62,8 @@ export const AccountInput = z
   .strictObject({
     number: z
       .string()
-      .regex(/^\d{4,10}$/, "must be 4 to 10 digits")
-      .describe("extends an existing account's number: 6226 → 62261"),
+      .regex(/^\d{3,10}$/, "must be 3 to 10 digits")
+      .describe("an account of the ANC 2018-06 list (44566, 455, 7088…) or one extending an existing account's number: 6226 → 62261"),
     label: z.string().trim().min(1).max(100),
   })
   .meta({ id: "NewAccount" });

@@ -12,3 +12,4 @@ export * from "./store/years.js";
 export * from "./store/balances.js";
 export * from "./store/accounts.js";
 export * from "./store/exports.js";
+export * from "./store/closings.js";

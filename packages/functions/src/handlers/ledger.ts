@@ -3,10 +3,13 @@ import { associationOf } from "@asso/core/settings";
 import { dbFromEnv } from "@asso/core/db";
 import { NotFoundError } from "@asso/core/errors";
 import { closeYear } from "@asso/core/workflows/year-close";
+import { closingChecklist } from "@asso/core/workflows/closing-checklist";
+import { closingReportPdf } from "@asso/core/workflows/closing-report";
 import { fecExportOptions } from "@asso/core/workflows/fec-export";
 import { isDevelopment } from "@asso/core/receipts";
 import {
   addAccount,
+  allocateResult,
   listAccounts,
   contentTypeOf,
   exportRunsAsJob,
@@ -49,8 +52,14 @@ const http = defineGroup("ledger", {
   listYears: async () => ({ items: (await listYears(dbFromEnv())).map(({ entries: _entries, ...y }) => y) }),
   closeYear: async (req) => {
     const db = dbFromEnv();
-    return closeYear(db, req.params.year, { actor: actorOf(req) });
+    return closeYear(db, req.params.year, { actor: actorOf(req), acknowledged: req.body?.acknowledged, signer: req.body?.signer });
   },
+  closingChecklist: async (req) => closingChecklist(dbFromEnv(), req.params.year),
+  closingReportPdf: async (req) => {
+    const { pdf, fileName } = await closingReportPdf(dbFromEnv(), req.params.year);
+    return { body: Buffer.from(pdf), headers: { "content-type": "application/pdf", "content-disposition": `inline; filename="${fileName}"` } };
+  },
+  allocateResult: async (req) => allocateResult(dbFromEnv(), req.params.year, req.body, actorOf(req)),
   trialBalance: async (req) => trialBalance(dbFromEnv(), req.query.year, { closing: req.query.closing }),
   generalLedger: async (req) => generalLedger(dbFromEnv(), req.query),
   exportLedger: async (req) => {
