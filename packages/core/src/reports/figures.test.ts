@@ -66,7 +66,7 @@ describe("figures", () => {
     expect(ext.accounts.sort()).toEqual(["604", "613", "6226", "623", "627"]);
     expect(f.expenses.byCategory.reduce((s, x) => s + x.amount, 0)).toBe(f.expenses.total);
     expect(f.result).toBe(28_960_000 - 28_900_000);
-    expect(f.donations).toEqual({ count: 4, total: 10_000, average: 2_500, donors: 2, monthlyDonors: 1, booked: 2_260_000 });
+    expect(f.donations).toEqual({ count: 4, total: 10_000, average: 2_500, donors: 2, monthlyDonors: 1, booked: 2_260_000, unregistered: 2_250_000 });
     expect(f.commentary).toContain("Les dons de particuliers représentent 7,8\u00a0% des produits.");
     expect(f.commentary.join(" ")).toMatch(/autres achats et charges externes » représente 62,0\u00a0% des charges/);
   });

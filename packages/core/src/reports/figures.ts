@@ -8,6 +8,9 @@ import { findAccount } from "../ledger/index.js";
 import { eurosRoundedText } from "../money.js";
 import { percent } from "./format.js";
 import { METRICS, PLATFORMS, type Metric, type Platform, type SocialMonth } from "../social/index.js";
+import { fiscalYearBounds } from "../dates.js";
+import { exerciseDates, type ExerciseDates, type PreviousExercise } from "./annexe.js";
+import { thresholdsOf, type Thresholds } from "./thresholds.js";
 
 // ---------------------------------------------------------------- inputs
 
@@ -142,7 +145,12 @@ export interface YearFigures {
   grantsSource: YearInput["fundersSource"];
   dedicatedFunds: { opening: number; added: number; used: number; closing: number };
   members: number;
-  donations: { count: number; total: number; average: number; donors: number; monthlyDonors: number; booked: number };
+  /**
+   * The online gifts of the registry (count, total, donors) beside what 7541 carries (`booked`);
+   * `unregistered` = booked − total: gifts booked without the registry (cheques, transfers, entries
+   * summing a period) less refunds the registry nets.
+   */
+  donations: { count: number; total: number; average: number; donors: number; monthlyDonors: number; booked: number; unregistered: number };
   social: SocialPlatform[];
   statements: Statements;
   commentary: string[];
@@ -150,6 +158,17 @@ export interface YearFigures {
 
 export interface ReportFigures extends YearFigures {
   previous: YearFigures;
+  /** The exercise's dates: the fiscal year, from the creation date in the first one. */
+  exercise: ExerciseDates;
+  /** The year before: none (no exercise: before the creation, or nothing booked), or its ledger status. */
+  previousExercise: PreviousExercise;
+  thresholds: Thresholds;
+}
+
+/** What the report knows beyond the balances: the settings' creation date and the ledger's year status. */
+export interface ReportContext {
+  exercise?: ExerciseDates;
+  previousExercise?: PreviousExercise;
 }
 
 // ---------------------------------------------------------------- the figures
@@ -351,6 +370,7 @@ export function yearFigures(input: YearInput): YearFigures {
       donors: input.people.donors,
       monthlyDonors: input.people.monthlyDonors,
       booked: individual,
+      unregistered: individual - gifts.total,
     },
     social: socialFigures(input.year, input.social),
     statements,
@@ -359,6 +379,12 @@ export function yearFigures(input: YearInput): YearFigures {
 }
 
 /** The report: the year and the year before it, side by side. */
-export function reportFigures(current: YearInput, previous: YearInput): ReportFigures {
-  return { ...yearFigures(current), previous: yearFigures(previous) };
+export function reportFigures(current: YearInput, previous: YearInput, context: ReportContext = {}): ReportFigures {
+  const exercise = context.exercise ?? exerciseDates(current.year, fiscalYearBounds(current.year), "");
+  const hasPrevious = previous.balances.some((b) => b.balance !== 0);
+  const previousExercise: PreviousExercise =
+    exercise.first || (!hasPrevious && !context.previousExercise)
+      ? { year: previous.year, status: "none" }
+      : (context.previousExercise ?? { year: previous.year, status: "open" });
+  return { ...yearFigures(current), previous: yearFigures(previous), exercise, previousExercise, thresholds: thresholdsOf(current.year, current.balances) };
 }

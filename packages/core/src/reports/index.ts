@@ -10,3 +10,6 @@ export * from "./financial-statements.js";
 export * from "./rubriques.js";
 export * from "./store.js";
 export type { ReportOptions } from "./pdf.js";
+export * from "./annexe.js";
+export * from "./thresholds.js";
+export * from "./palette.js";

@@ -1,17 +1,24 @@
 /**
  * The "Rapport financier" as a PDF (pdf-lib): key figures and commentary, a pie of income by
  * source, a bar chart of charges by rubrique, the compte de résultat and the bilan (ANC 2018-06)
- * with N−1, funders and fonds dédiés, gifts and members, social statistics with a monthly chart.
- * Charts are vector drawings; DejaVu Sans covers French typography (narrow no-break spaces, €, ’,
- * œ). Every page carries the association's name, the year and its number. The renderer only draws
- * the figures it is given, and dates in the file come from the year, never from the clock: the same
- * figures give the same bytes.
+ * with N−1 (left out for a first exercise, marked when that year is not closed), funders and fonds
+ * dédiés, gifts and members (the online registry reconciled with 7541), the annexe, the thresholds,
+ * social statistics with a monthly chart. The settings' logo and colour (the palette the console's
+ * charts use too). Sections follow each other on the page and a block that does not fit starts the
+ * next one: no half-empty pages. Charts are vector drawings; DejaVu Sans covers French typography
+ * (narrow no-break spaces, €, ’, œ). Every page carries the association's name, the year and its
+ * number. The renderer only draws what it is given, and dates in the file come from the year, never
+ * from the clock: the same figures give the same bytes. `renderJournalOfficiel` draws the accounts
+ * and the annexe alone, for the Journal officiel's site: no person's data.
  */
 import fontkit from "@pdf-lib/fontkit";
-import { PDFDocument, rgb, type PDFFont, type PDFPage, type RGB } from "pdf-lib";
+import { PDFDocument, rgb, type PDFFont, type PDFImage, type PDFPage, type RGB } from "pdf-lib";
 import { loadFont } from "../fonts.js";
 import { platformName, sourceDisplay, type ReportFigures, type SocialPlatform, type YearFigures } from "./figures.js";
 import { count, euros, eurosWhole, monthShort, percent, SOCIAL_METRICS } from "./format.js";
+import { frenchDate, type Annexe } from "./annexe.js";
+import { reportPalette, unitRgb } from "./palette.js";
+import { findAccount } from "../ledger/index.js";
 import { SECTION_LABELS, type Rubrique } from "./rubriques.js";
 import type { StatementLine } from "./financial-statements.js";
 
@@ -25,19 +32,7 @@ const INK = rgb(0.13, 0.15, 0.18);
 const MUTED = rgb(0.42, 0.45, 0.5);
 const RULE = rgb(0.82, 0.84, 0.86);
 const BAND = rgb(0.94, 0.95, 0.96);
-const ACCENT = rgb(0.11, 0.37, 0.33);
-const PALETTE: RGB[] = [
-  rgb(0.11, 0.37, 0.33),
-  rgb(0.91, 0.6, 0.22),
-  rgb(0.27, 0.51, 0.71),
-  rgb(0.75, 0.31, 0.33),
-  rgb(0.52, 0.66, 0.33),
-  rgb(0.55, 0.42, 0.65),
-  rgb(0.36, 0.7, 0.68),
-  rgb(0.85, 0.75, 0.35),
-  rgb(0.6, 0.6, 0.6),
-  rgb(0.35, 0.3, 0.25),
-];
+const WARN = rgb(0.62, 0.25, 0.05);
 
 /**
  * fontkit with layout reduced to the font's character map (glyphs kept per code point): no shaping. pdf-lib only reads the
@@ -66,6 +61,12 @@ const plainFontkit = {
 
 export interface ReportOptions {
   association: string;
+  /** The settings' main colour (#rrggbb): titles, rules, the first colour of the charts. */
+  colour?: string;
+  /** The settings' logo (PNG or JPEG); a file pdf-lib cannot read is left out. */
+  logo?: { bytes: Uint8Array; contentType: string };
+  /** The annexe of the year; without it the report has no annexe pages. */
+  annexe?: Annexe;
 }
 
 type Align = "left" | "right";
@@ -82,6 +83,16 @@ interface TableRow {
   muted?: boolean;
 }
 
+interface Theme {
+  accent: RGB;
+  palette: RGB[];
+}
+
+const themeOf = (colour: string | undefined): Theme => {
+  const palette = reportPalette(colour).map((h) => rgb(...unitRgb(h)));
+  return { accent: palette[0]!, palette };
+};
+
 class Layout {
   pages: PDFPage[] = [];
   page!: PDFPage;
@@ -90,12 +101,23 @@ class Layout {
     readonly doc: PDFDocument,
     readonly regular: PDFFont,
     readonly bold: PDFFont,
+    readonly theme: Theme,
   ) {}
 
+  get accent() {
+    return this.theme.accent;
+  }
+  colour(n: number) {
+    return this.theme.palette[n % this.theme.palette.length]!;
+  }
   newPage() {
     this.page = this.doc.addPage([W, H]);
     this.pages.push(this.page);
     this.y = TOP;
+  }
+  /** Room left on the page. */
+  get room() {
+    return this.y - BOTTOM;
   }
   ensure(height: number) {
     if (this.y - height < BOTTOM) this.newPage();
@@ -112,46 +134,70 @@ class Layout {
     const dx = opts.align === "right" ? -w : opts.align === "center" ? -w / 2 : 0;
     this.page.drawText(t, { x: x + dx, y, size, font, color: opts.color ?? INK });
   }
+  lines(s: string, size: number, width: number, bold = false): string[] {
+    const font = bold ? this.bold : this.regular;
+    const out: string[] = [];
+    let line = "";
+    for (const word of s.split(" ")) {
+      const next = line ? `${line} ${word}` : word;
+      if (font.widthOfTextAtSize(next, size) > width && line) {
+        out.push(line);
+        line = word;
+      } else line = next;
+    }
+    if (line) out.push(line);
+    return out;
+  }
   /** Wrapped paragraph at the cursor. */
   paragraph(s: string, opts: { size?: number; bold?: boolean; color?: RGB; x?: number; width?: number; gap?: number } = {}) {
     const size = opts.size ?? 10;
     const x = opts.x ?? M;
     const width = opts.width ?? W - x - M;
     const font = opts.bold ? this.bold : this.regular;
-    const lines: string[] = [];
-    let line = "";
-    for (const word of s.split(" ")) {
-      const next = line ? `${line} ${word}` : word;
-      if (font.widthOfTextAtSize(next, size) > width && line) {
-        lines.push(line);
-        line = word;
-      } else line = next;
-    }
-    if (line) lines.push(line);
-    for (const l of lines) {
+    for (const l of this.lines(s, size, width, opts.bold)) {
       this.ensure(size * 1.4);
       this.page.drawText(l, { x, y: this.y - size, size, font, color: opts.color ?? INK });
       this.y -= size * 1.4;
     }
     this.y -= opts.gap ?? 4;
   }
-  title(s: string) {
-    this.ensure(60);
-    this.page.drawText(s, { x: M, y: this.y - 18, size: 18, font: this.bold, color: ACCENT });
+  paragraphHeight(s: string, size = 10, gap = 4) {
+    return this.lines(s, size, W - 2 * M).length * size * 1.4 + gap;
+  }
+  /** A section's title: on a new page when less than `keep` points are left under it. */
+  title(s: string, keep = 120) {
+    if (this.y < TOP) {
+      this.y -= 14;
+      this.ensure(30 + keep);
+    }
+    this.page.drawText(s, { x: M, y: this.y - 18, size: 18, font: this.bold, color: this.accent });
     this.y -= 30;
   }
-  heading(s: string) {
-    this.ensure(40);
+  heading(s: string, keep = 60) {
+    this.ensure(26 + keep);
     this.page.drawText(s, { x: M, y: this.y - 12, size: 12, font: this.bold, color: INK });
     this.y -= 16;
-    this.page.drawLine({ start: { x: M, y: this.y }, end: { x: W - M, y: this.y }, thickness: 0.6, color: ACCENT });
+    this.page.drawLine({ start: { x: M, y: this.y }, end: { x: W - M, y: this.y }, thickness: 0.6, color: this.accent });
     this.y -= 10;
   }
-  table(columns: Column[], rows: TableRow[], opts: { size?: number } = {}) {
+  tableHeight(rows: number, size = 8.5) {
+    return (rows + 1) * size * 1.75 + 10;
+  }
+  /**
+   * A table; kept on one page when it fits on one, its header repeated when it runs over. With
+   * `wrap`, a first cell too long for its column runs on two lines or more instead of being cut.
+   */
+  table(columns: Column[], rows: TableRow[], opts: { size?: number; wrap?: boolean } = {}) {
     const size = opts.size ?? 8.5;
     const rowH = size * 1.75;
+    const lineH = size * 1.3;
+    const firstLines = rows.map((r) => (opts.wrap ? this.lines(r.cells[0] ?? "", size, columns[0]!.width - 8 - (r.indent ?? 0), r.bold) : [r.cells[0] ?? ""]));
+    const heights = firstLines.map((ls) => rowH + (ls.length - 1) * lineH);
+    const whole = heights.reduce((s, h) => s + h, rowH + 10);
+    if (whole > this.room && whole <= TOP - BOTTOM) this.newPage();
     const drawHeader = () => {
       this.ensure(rowH * 2);
+      if (columns.every((c) => !c.header)) return;
       let x = M;
       for (const c of columns) {
         this.text(c.header, c.align === "right" ? x + c.width - 4 : x + 4, this.y - size - 2, {
@@ -168,27 +214,24 @@ class Layout {
     };
     drawHeader();
     const total = columns.reduce((s, c) => s + c.width, 0);
-    for (const r of rows) {
-      if (this.y - rowH < BOTTOM) {
+    rows.forEach((r, n) => {
+      const h = heights[n]!;
+      if (this.y - h < BOTTOM) {
         this.newPage();
         drawHeader();
       }
-      if (r.band) this.page.drawRectangle({ x: M, y: this.y - rowH, width: total, height: rowH, color: BAND });
+      if (r.band) this.page.drawRectangle({ x: M, y: this.y - h, width: total, height: h, color: BAND });
       let x = M;
-      r.cells.forEach((cell, i) => {
-        const c = columns[i]!;
+      columns.forEach((c, i) => {
         const indent = i === 0 ? (r.indent ?? 0) : 0;
-        this.text(cell, c.align === "right" ? x + c.width - 4 : x + 4 + indent, this.y - size - 3, {
-          size,
-          bold: r.bold ?? false,
-          color: r.muted ? MUTED : INK,
-          align: c.align ?? "left",
-          maxWidth: c.width - 8 - indent,
-        });
+        const style = { size, bold: r.bold ?? false, color: r.muted ? MUTED : INK, align: c.align ?? "left", maxWidth: c.width - 8 - indent } as const;
+        const at = c.align === "right" ? x + c.width - 4 : x + 4 + indent;
+        if (i === 0 && opts.wrap) firstLines[n]!.forEach((line, k) => this.text(line, at, this.y - size - 3 - k * lineH, style));
+        else this.text(r.cells[i] ?? "", at, this.y - size - 3, style);
         x += c.width;
       });
-      this.y -= rowH;
-    }
+      this.y -= h;
+    });
     this.y -= 10;
   }
 }
@@ -224,7 +267,7 @@ function pie(l: Layout, all: Array<{ label: string; amount: number; share: numbe
   const total = items.reduce((s, i) => s + Math.max(0, i.amount), 0);
   let a0 = 0;
   items.forEach((it, n) => {
-    const color = PALETTE[n % PALETTE.length]!;
+    const color = l.colour(n);
     const frac = total > 0 ? Math.max(0, it.amount) / total : 0;
     if (frac <= 0) return;
     if (frac >= 0.9999) l.page.drawCircle({ x: cx, y: cy, size: r, color, borderColor: rgb(1, 1, 1), borderWidth: 1 });
@@ -240,7 +283,7 @@ function pie(l: Layout, all: Array<{ label: string; amount: number; share: numbe
   let y = l.y - 14;
   const lx = cx + r + 22;
   items.forEach((it, n) => {
-    l.page.drawRectangle({ x: lx, y: y - 1, width: 9, height: 9, color: PALETTE[n % PALETTE.length]! });
+    l.page.drawRectangle({ x: lx, y: y - 1, width: 9, height: 9, color: l.colour(n) });
     l.text(it.label, lx + 14, y, { size: 8.5, maxWidth: W - M - lx - 14 - 100 });
     l.text(eurosWhole(it.amount), W - M - 42, y, { size: 8.5, align: "right" });
     l.text(percent(it.share), W - M, y, { size: 8.5, align: "right", bold: true });
@@ -263,7 +306,7 @@ function hbars(l: Layout, all: Array<{ label: string; amount: number; share: num
     const y = l.y - (barH + gap) * n - barH;
     l.text(it.label, M, y + 3, { size: 8, maxWidth: labelW - 8 });
     const w = Math.max(0.5, (Math.max(0, it.amount) / max) * maxW);
-    l.page.drawRectangle({ x: M + labelW, y, width: w, height: barH, color: PALETTE[n % PALETTE.length]! });
+    l.page.drawRectangle({ x: M + labelW, y, width: w, height: barH, color: l.colour(n) });
     l.text(`${eurosWhole(it.amount)}  ·  ${percent(it.share)}`, M + labelW + w + 5, y + 3, { size: 8 });
   });
   l.y -= items.length * (barH + gap) + 10;
@@ -319,7 +362,7 @@ function keyTiles(l: Layout, tiles: Array<{ label: string; value: string; sub?: 
     const x = M + (i % cols) * (tw + gap);
     const y = l.y - Math.floor(i / cols) * (th + gap) - th;
     l.page.drawRectangle({ x, y, width: tw, height: th, color: BAND });
-    l.page.drawRectangle({ x, y, width: 3, height: th, color: ACCENT });
+    l.page.drawRectangle({ x, y, width: 3, height: th, color: l.accent });
     l.text(t.label, x + 12, y + th - 16, { size: 8, color: MUTED, maxWidth: tw - 16 });
     l.text(t.value, x + 12, y + th - 36, { size: 15, bold: true, maxWidth: tw - 16 });
     if (t.sub) l.text(t.sub, x + 12, y + 8, { size: 7.5, color: MUTED, maxWidth: tw - 16 });
@@ -328,9 +371,6 @@ function keyTiles(l: Layout, tiles: Array<{ label: string; value: string; sub?: 
 }
 
 // ---------------------------------------------------------------- sections
-
-const vsPrevious = (cur: number, prev: number, fmt: (n: number) => string, year: number) =>
-  prev === 0 && cur !== 0 ? `${year - 1} : —` : `${year - 1} : ${fmt(prev)}`;
 
 /** The "dont" lines the ANC model shows under a rubrique. */
 const DETAILS: Record<string, Array<[prefix: string, label: string]>> = {
@@ -345,6 +385,9 @@ const DETAILS: Record<string, Array<[prefix: string, label: string]>> = {
   ],
 };
 
+/** The rubriques the ANC model groups under « Produits de tiers financeurs ». */
+const TIERS_FINANCEURS = new Set(["subventions", "generosite", "contributions"]);
+
 function statementRows(cur: StatementLine[], prev: StatementLine[], side: Rubrique["side"], sections: string[], totalLabel: string): TableRow[] {
   const rows: TableRow[] = [];
   const prevOf = (id: string) => prev.find((l) => l.rubrique === id)?.amount ?? 0;
@@ -356,15 +399,27 @@ function statementRows(cur: StatementLine[], prev: StatementLine[], side: Rubriq
     rows.push({ cells: [SECTION_LABELS[section] ?? section, "", ""], bold: true, band: true });
     let s = 0;
     let sp = 0;
+    let tiers = false;
     for (const l of lines) {
-      rows.push({ cells: [l.label, euros(l.amount), euros(prevOf(l.rubrique))], indent: 8 });
+      const isTiers = TIERS_FINANCEURS.has(l.rubrique);
+      if (isTiers && !tiers) {
+        const group = lines.filter((x) => TIERS_FINANCEURS.has(x.rubrique));
+        rows.push({
+          cells: ["Produits de tiers financeurs", euros(group.reduce((t, x) => t + x.amount, 0)), euros(group.reduce((t, x) => t + prevOf(x.rubrique), 0))],
+          indent: 8,
+          bold: true,
+        });
+      }
+      tiers = isTiers;
+      const indent = isTiers ? 20 : 8;
+      rows.push({ cells: [l.label, euros(l.amount), euros(prevOf(l.rubrique))], indent });
       for (const [prefix, label] of DETAILS[l.rubrique] ?? []) {
         const of = (ls: StatementLine[]) =>
           ls
             .find((x) => x.rubrique === l.rubrique)
             ?.accounts.filter((a) => a.account.startsWith(prefix))
             .reduce((t, a) => t + a.amount, 0) ?? 0;
-        if (of(cur) !== 0 || of(prev) !== 0) rows.push({ cells: [label, euros(of(cur)), euros(of(prev))], indent: 20, muted: true });
+        if (of(cur) !== 0 || of(prev) !== 0) rows.push({ cells: [label, euros(of(cur)), euros(of(prev))], indent: indent + 12, muted: true });
       }
       s += l.amount;
       sp += prevOf(l.rubrique);
@@ -375,6 +430,20 @@ function statementRows(cur: StatementLine[], prev: StatementLine[], side: Rubriq
   }
   rows.push({ cells: [totalLabel, euros(grand), euros(grandPrev)], bold: true, band: true });
   return rows;
+}
+
+/** The contributions volontaires en nature, one line per nature (the chart's 86x and 87x accounts). */
+function cvnNatures(lines: StatementLine[], side: "ressources" | "emplois") {
+  const out = new Map<string, { label: string; amount: number }>();
+  for (const l of lines)
+    if (l.side === side)
+      for (const a of l.accounts) {
+        const key = a.account.slice(0, 3);
+        const x = out.get(key) ?? { label: findAccount(key)?.label ?? a.label, amount: 0 };
+        x.amount += a.amount;
+        out.set(key, x);
+      }
+  return out;
 }
 
 function socialRows(f: YearFigures, p: YearFigures): TableRow[] {
@@ -413,51 +482,80 @@ interface Page {
   f: ReportFigures;
   p: ReportFigures["previous"];
   Y: number;
+  /** The N−1 column is drawn: the year before is an exercise of the association. */
+  withPrevious: boolean;
+  /** The N−1 column's header: the year, marked when it is not closed. */
+  prevHeader: string;
+  /** Label, N, N−1 (or label, N for a first exercise). */
   money3: Column[];
   opts: ReportOptions;
+  logo?: PDFImage;
+}
+
+/** The N−1 column's header: `2023`, `2023 (non clôturé)`. */
+function previousHeader(f: ReportFigures): string {
+  const Y1 = String(f.year - 1);
+  return f.previousExercise.status === "closed" ? Y1 : `${Y1} (non clôturé)`;
+}
+
+/** What page 1 says of the exercise: its dates, from the creation date for the first one, and the year before. */
+function exerciseSentence(f: ReportFigures): string {
+  const e = f.exercise;
+  const dates = `du ${frenchDate(e.start)} au ${frenchDate(e.end)}`;
+  const basis = "Comptes présentés selon le règlement ANC n° 2018-06 ; montants en euros.";
+  if (e.first) return `Premier exercice de l'association, créée le ${frenchDate(e.start)} : ${dates}. ${basis}`;
+  if (f.previousExercise.status === "none") return `Exercice ${dates} ; aucun exercice ${f.year - 1} à comparer. ${basis}`;
+  if (f.previousExercise.status !== "closed")
+    return `Exercice ${dates}, comparé à ${f.year - 1}. L'exercice ${f.year - 1} n'est pas clôturé : ses chiffres sont provisoires. ${basis}`;
+  return `Exercice ${dates}, comparé à ${f.year - 1}. ${basis}`;
 }
 
 /** Page 1: the key figures and the commentary. */
-function keyFiguresPage({ l, f, p, Y, opts }: Page): void {
+function keyFiguresPage({ l, f, p, Y, withPrevious, opts, logo }: Page): void {
   l.newPage();
   l.y -= 10;
-  l.text(opts.association, M, l.y - 12, { size: 12, color: MUTED });
+  if (logo) {
+    const s = Math.min(64 / logo.width, 64 / logo.height);
+    l.page.drawImage(logo, { x: W - M - logo.width * s, y: l.y - logo.height * s, width: logo.width * s, height: logo.height * s });
+  }
+  l.text(opts.association, M, l.y - 12, { size: 12, color: MUTED, maxWidth: W - 2 * M - 80 });
   l.y -= 22;
-  l.page.drawText(`Rapport financier ${Y}`, { x: M, y: l.y - 26, size: 26, font: l.bold, color: ACCENT });
+  l.page.drawText(`Rapport financier ${Y}`, { x: M, y: l.y - 26, size: 26, font: l.bold, color: l.accent });
   l.y -= 40;
-  l.paragraph(`Exercice du 1er janvier au 31 décembre ${Y}, comparé à ${Y - 1}. Comptes présentés selon le règlement ANC n° 2018-06 ; montants en euros.`, {
-    size: 9.5,
-    color: MUTED,
-    gap: 14,
-  });
+  // Beside the logo, the text stops short of it.
+  l.paragraph(exerciseSentence(f), { size: 9.5, color: MUTED, gap: 14, ...(logo ? { width: W - 2 * M - 80 } : {}) });
+  const vs = (cur: number, prev: number) => (!withPrevious ? undefined : prev === 0 && cur !== 0 ? `${Y - 1} : —` : `${Y - 1} : ${eurosWhole(prev)}`);
+  const firstSub = f.exercise.first ? `exercice du ${frenchDate(f.exercise.start)}` : undefined;
   l.heading("Chiffres clés");
+  const d = f.donations;
   keyTiles(l, [
-    { label: "Total des produits", value: eurosWhole(f.income.total), sub: vsPrevious(f.income.total, p.income.total, eurosWhole, Y) },
-    { label: "Total des charges", value: eurosWhole(f.expenses.total), sub: vsPrevious(f.expenses.total, p.expenses.total, eurosWhole, Y) },
-    { label: f.result >= 0 ? "Excédent" : "Déficit", value: eurosWhole(Math.abs(f.result)), sub: vsPrevious(f.result, p.result, eurosWhole, Y) },
-    { label: "Part des dons de particuliers", value: percent(f.income.donorShare), sub: `${eurosWhole(f.donations.booked)} de dons` },
-    {
-      label: "Fonds dédiés en fin d'exercice",
-      value: eurosWhole(f.dedicatedFunds.closing),
-      sub: vsPrevious(f.dedicatedFunds.closing, p.dedicatedFunds.closing, eurosWhole, Y),
-    },
+    { label: "Total des produits", value: eurosWhole(f.income.total), sub: vs(f.income.total, p.income.total) ?? firstSub },
+    { label: "Total des charges", value: eurosWhole(f.expenses.total), sub: vs(f.expenses.total, p.expenses.total) },
+    { label: f.result >= 0 ? "Excédent" : "Déficit", value: eurosWhole(Math.abs(f.result)), sub: vs(f.result, p.result) },
+    { label: "Part des dons de particuliers", value: percent(f.income.donorShare), sub: `${eurosWhole(d.booked)} de dons` },
+    { label: "Fonds dédiés en fin d'exercice", value: eurosWhole(f.dedicatedFunds.closing), sub: vs(f.dedicatedFunds.closing, p.dedicatedFunds.closing) },
     {
       label: "Adhérents · donateurs",
-      value: `${count(f.members)} · ${count(f.donations.donors)}`,
-      sub: `${count(f.donations.monthlyDonors)} donateur(s) mensuel(s)`,
+      value: `${count(f.members)} · ${count(d.donors)}`,
+      sub: d.donors
+        ? `dont ${count(d.monthlyDonors)} donateur${d.monthlyDonors > 1 ? "s" : ""} mensuel${d.monthlyDonors > 1 ? "s" : ""}`
+        : d.booked
+          ? "donateurs hors registre en ligne"
+          : undefined,
     },
   ]);
   l.y -= 6;
   l.heading("L’essentiel");
   for (const c of f.commentary) l.paragraph(`•  ${c}`, { size: 10, gap: 3 });
+  if (f.thresholds.items.some((t) => t.exceeded))
+    for (const t of f.thresholds.items.filter((x) => x.exceeded)) l.paragraph(`•  ${t.message}`, { size: 10, gap: 3, color: WARN });
   if (f.statements.unmapped.length)
     l.paragraph(`Comptes sans rubrique (à classer) : ${f.statements.unmapped.join(", ")}.`, { size: 9, color: rgb(0.7, 0.1, 0.1) });
 }
 
 /** The income: a pie of the sources and their table. */
-function incomeSection({ l, f, p, Y }: Page): void {
-  l.newPage();
-  l.title("Les produits");
+function incomeSection({ l, f, p, Y, withPrevious, prevHeader }: Page): void {
+  l.title("Les produits", 200);
   const sources = f.income.bySource.map((s) => ({ label: sourceDisplay(s), amount: s.amount, share: s.share }));
   if (sources.length) pie(l, sources);
   else l.paragraph("Aucun produit enregistré pour l'exercice.", { color: MUTED });
@@ -466,15 +564,21 @@ function incomeSection({ l, f, p, Y }: Page): void {
     { size: 8.5, color: MUTED, gap: 10 },
   );
   const srcKey = sourceDisplay;
-  const allSources = [...new Set([...f.income.bySource.map(srcKey), ...p.income.bySource.map(srcKey)])];
+  const allSources = [...new Set([...f.income.bySource.map(srcKey), ...(withPrevious ? p.income.bySource.map(srcKey) : [])])];
   l.table(
-    [
-      { header: "Source", width: 215 },
-      { header: String(Y), width: 90, align: "right" },
-      { header: "Part", width: 50, align: "right" },
-      { header: String(Y - 1), width: 90, align: "right" },
-      { header: "Part", width: 50, align: "right" },
-    ],
+    withPrevious
+      ? [
+          { header: "Source", width: 215 },
+          { header: String(Y), width: 90, align: "right" },
+          { header: "Part", width: 50, align: "right" },
+          { header: prevHeader, width: 90, align: "right" },
+          { header: "Part", width: 50, align: "right" },
+        ]
+      : [
+          { header: "Source", width: 305 },
+          { header: String(Y), width: 120, align: "right" },
+          { header: "Part", width: 70, align: "right" },
+        ],
     [
       ...allSources.map((k) => {
         const a = f.income.bySource.find((s) => srcKey(s) === k);
@@ -491,8 +595,8 @@ function incomeSection({ l, f, p, Y }: Page): void {
 }
 
 /** The charges: bars by category and their table. */
-function chargesSection({ l, f, p, money3 }: Page): void {
-  l.title("Les charges");
+function chargesSection({ l, f, p, money3, withPrevious }: Page): void {
+  l.title("Les charges", 200);
   const cats = f.expenses.byCategory.map((c) => ({ label: c.label, amount: c.amount, share: c.share }));
   if (cats.length) hbars(l, cats);
   else l.paragraph("Aucune charge enregistrée pour l'exercice.", { color: MUTED });
@@ -500,7 +604,7 @@ function chargesSection({ l, f, p, money3 }: Page): void {
     `Parts calculées sur le ${f.expenses.denominator.label.charAt(0).toLowerCase()}${f.expenses.denominator.label.slice(1)} : ${euros(f.expenses.denominator.amount)}.`,
     { size: 8.5, color: MUTED, gap: 10 },
   );
-  const allCats = [...new Set([...f.expenses.byCategory.map((c) => c.label), ...p.expenses.byCategory.map((c) => c.label)])];
+  const allCats = [...new Set([...f.expenses.byCategory.map((c) => c.label), ...(withPrevious ? p.expenses.byCategory.map((c) => c.label) : [])])];
   l.table(money3, [
     ...allCats.map((k) => ({
       cells: [k, euros(f.expenses.byCategory.find((c) => c.label === k)?.amount ?? 0), euros(p.expenses.byCategory.find((c) => c.label === k)?.amount ?? 0)],
@@ -509,16 +613,17 @@ function chargesSection({ l, f, p, money3 }: Page): void {
   ]);
 }
 
-/** The compte de résultat, with the contributions volontaires en nature when there are any. */
-function compteDeResultatPage({ l, f, p, money3 }: Page): void {
-  l.newPage();
-  l.title("Compte de résultat");
+/** The compte de résultat, with the contributions volontaires en nature per nature when there are any. */
+function compteDeResultat({ l, f, p, money3 }: Page): void {
   const crN = f.statements.compteDeResultat;
   const crP = p.statements.compteDeResultat;
-  l.heading("Produits");
-  l.table(money3, statementRows(crN.lines, crP.lines, "produits", ["exploitation", "financier", "exceptionnel"], "Total des produits"));
-  l.heading("Charges");
-  l.table(money3, statementRows(crN.lines, crP.lines, "charges", ["exploitation", "financier", "exceptionnel", "impot"], "Total des charges"));
+  const produits = statementRows(crN.lines, crP.lines, "produits", ["exploitation", "financier", "exceptionnel"], "Total des produits");
+  l.title("Compte de résultat", l.tableHeight(produits.length) + 30);
+  l.heading("Produits", l.tableHeight(produits.length));
+  l.table(money3, produits);
+  const charges = statementRows(crN.lines, crP.lines, "charges", ["exploitation", "financier", "exceptionnel", "impot"], "Total des charges");
+  l.heading("Charges", l.tableHeight(charges.length));
+  l.table(money3, charges);
   l.table(money3, [
     { cells: ["Résultat d'exploitation", euros(crN.sections.exploitation.result), euros(crP.sections.exploitation.result)] },
     { cells: ["Résultat financier", euros(crN.sections.financier.result), euros(crP.sections.financier.result)] },
@@ -526,83 +631,244 @@ function compteDeResultatPage({ l, f, p, money3 }: Page): void {
     { cells: [crN.result >= 0 ? "Excédent de l'exercice" : "Déficit de l'exercice", euros(crN.result), euros(crP.result)], bold: true, band: true },
   ]);
   if (crN.cvn.ressources || crN.cvn.emplois || crP.cvn.ressources || crP.cvn.emplois) {
-    l.heading("Contributions volontaires en nature");
-    l.table(money3, [
-      { cells: ["Ressources (dons en nature, prestations, bénévolat)", euros(crN.cvn.ressources), euros(crP.cvn.ressources)] },
-      { cells: ["Emplois (secours, mises à disposition, personnel bénévole)", euros(crN.cvn.emplois), euros(crP.cvn.emplois)] },
-    ]);
+    const rows: TableRow[] = [];
+    for (const [side, label, total] of [
+      ["ressources", "Ressources : contributions volontaires en nature", [crN.cvn.ressources, crP.cvn.ressources]],
+      ["emplois", "Emplois : contributions volontaires en nature", [crN.cvn.emplois, crP.cvn.emplois]],
+    ] as const) {
+      rows.push({ cells: [label, "", ""], bold: true, band: true });
+      const cur = cvnNatures(crN.cvn.lines, side);
+      const prev = cvnNatures(crP.cvn.lines, side);
+      for (const key of [...new Set([...cur.keys(), ...prev.keys()])].sort())
+        rows.push({ cells: [(cur.get(key) ?? prev.get(key))!.label, euros(cur.get(key)?.amount ?? 0), euros(prev.get(key)?.amount ?? 0)], indent: 8 });
+      rows.push({ cells: [`Total des ${side}`, euros(total[0]), euros(total[1])], bold: true });
+    }
+    l.heading("Contributions volontaires en nature", l.tableHeight(rows.length));
+    l.table(money3, rows);
   }
 }
 
 /** The bilan at the year end. */
-function bilanPage({ l, f, p, Y, money3 }: Page): void {
-  l.newPage();
-  l.title(`Bilan au 31 décembre ${Y}`);
+function bilan({ l, f, p, money3 }: Page): void {
   const bN = f.statements.bilan;
   const bP = p.statements.bilan;
-  l.heading("Actif");
-  l.table(money3, statementRows(bN.lines, bP.lines, "actif", ["actif-immobilise", "actif-circulant"], "Total de l'actif"));
-  l.heading("Passif");
-  l.table(money3, statementRows(bN.lines, bP.lines, "passif", ["fonds-propres", "fonds-reportes-dedies", "provisions", "dettes"], "Total du passif"));
+  const actif = statementRows(bN.lines, bP.lines, "actif", ["actif-immobilise", "actif-circulant"], "Total de l'actif");
+  const passif = statementRows(bN.lines, bP.lines, "passif", ["fonds-propres", "fonds-reportes-dedies", "provisions", "dettes"], "Total du passif");
+  l.title(`Bilan au ${frenchDate(f.exercise.end)}`, l.tableHeight(actif.length) + 30);
+  l.heading("Actif", l.tableHeight(actif.length));
+  l.table(money3, actif);
+  l.heading("Passif", l.tableHeight(passif.length));
+  l.table(money3, passif);
   if (bN.difference !== 0)
     l.paragraph(`Écart actif − passif : ${euros(bN.difference)} (contributions en nature non soldées).`, { size: 9, color: rgb(0.7, 0.1, 0.1) });
 }
 
 /** The funders and the fonds dédiés. */
-function fundersPage({ l, f, p, money3 }: Page): void {
-  l.newPage();
-  l.title("Financeurs et fonds dédiés");
+function funders({ l, f, p, money3, withPrevious }: Page): void {
+  l.title("Financeurs et fonds dédiés", f.grants.length ? l.tableHeight(Math.min(f.grants.length, 8)) : 60);
   if (f.grants.length) {
     const dash = (n: number | null) => (n === null ? "—" : eurosWhole(n));
     l.table(
       [
-        { header: "Financeur", width: 190 },
-        { header: "Accordé", width: 61, align: "right" },
-        { header: "Produit", width: 61, align: "right" },
-        { header: "Reçu", width: 61, align: "right" },
-        { header: "Dépensé", width: 61, align: "right" },
-        { header: "Fonds dédiés", width: 61, align: "right" },
+        { header: "Financeur", width: 165 },
+        { header: "Accordé", width: 64, align: "right" },
+        { header: "Produit", width: 64, align: "right" },
+        { header: "Reçu", width: 64, align: "right" },
+        { header: "Dépensé", width: 64, align: "right" },
+        { header: "Fonds dédiés", width: 74, align: "right" },
       ],
       f.grants.map((g) => ({ cells: [g.funder, dash(g.awarded), eurosWhole(g.recognised), dash(g.received), dash(g.spent), dash(g.dedicatedFunds)] })),
+      { wrap: true },
     );
     if (f.grantsSource === "sub-accounts")
       l.paragraph("Financeurs lus sur les sous-comptes de produits ; montants accordés, reçus et dépensés non suivis.", { size: 8.5, color: MUTED });
   } else l.paragraph("Aucun financeur enregistré pour l'exercice.", { color: MUTED, gap: 10 });
-  l.heading("Fonds dédiés");
+  const df = f.dedicatedFunds;
+  const pf = p.dedicatedFunds;
+  const none = [df.opening, df.added, df.used, df.closing, ...(withPrevious ? [pf.opening, pf.added, pf.used, pf.closing] : [])].every((n) => n === 0);
+  l.heading("Fonds dédiés", none ? 30 : l.tableHeight(4));
+  if (none) {
+    const restricted = f.grants.filter((g) => g.dedicatedFunds !== null && g.spent !== null && g.spent > 0).length;
+    l.paragraph(
+      `Aucun fonds dédié à l'ouverture ni à la clôture de l'exercice${restricted ? " : les ressources affectées par les financeurs ont été utilisées dans l'année" : ""}. Le détail par convention figure à l'annexe.`,
+      { size: 9.5, gap: 10 },
+    );
+    return;
+  }
   l.table(money3, [
-    { cells: ["Fonds dédiés à l'ouverture", euros(f.dedicatedFunds.opening), euros(p.dedicatedFunds.opening)] },
-    { cells: ["Reports en fonds dédiés de l'exercice", euros(f.dedicatedFunds.added), euros(p.dedicatedFunds.added)] },
-    { cells: ["Utilisations de fonds dédiés", euros(f.dedicatedFunds.used), euros(p.dedicatedFunds.used)] },
-    { cells: ["Fonds dédiés à la clôture", euros(f.dedicatedFunds.closing), euros(p.dedicatedFunds.closing)], bold: true, band: true },
+    { cells: ["Fonds dédiés à l'ouverture", euros(df.opening), euros(pf.opening)] },
+    { cells: ["Reports en fonds dédiés de l'exercice", euros(df.added), euros(pf.added)] },
+    { cells: ["Utilisations de fonds dédiés", euros(df.used), euros(pf.used)] },
+    { cells: ["Fonds dédiés à la clôture", euros(df.closing), euros(pf.closing)], bold: true, band: true },
   ]);
+}
+
+/** What the gap between 7541 and the online registry is, in words. */
+function reconciliation(d: YearFigures["donations"]): string {
+  const gap = d.unregistered;
+  if (gap === 0) return `Les ${eurosWhole(d.booked)} du compte 7541 sont les dons en ligne du registre.`;
+  if (gap > 0)
+    return `Le compte 7541 (${eurosWhole(d.booked)}) dépasse de ${eurosWhole(gap)} les dons en ligne du registre (${eurosWhole(d.total)}) : dons reçus par chèque, virement ou espèces et écritures récapitulatives, comptabilisés sans passer par le paiement en ligne.`;
+  return `Le registre des dons en ligne (${eurosWhole(d.total)}) dépasse de ${eurosWhole(-gap)} le compte 7541 (${eurosWhole(d.booked)}) : dons en ligne payés mais pas encore comptabilisés, ou comptabilisés sur un autre compte.`;
 }
 
 /** Gifts and memberships. */
-function giftsSection({ l, f, p, money3 }: Page): void {
-  l.title("Dons et adhésions");
-  l.table(money3, [
-    { cells: ["Dons de particuliers comptabilisés (compte 7541)", euros(f.donations.booked), euros(p.donations.booked)] },
+function gifts({ l, f, p, money3 }: Page): void {
+  const rows: TableRow[] = [
+    { cells: ["Dons de particuliers comptabilisés (compte 7541)", euros(f.donations.booked), euros(p.donations.booked)], bold: true },
+    { cells: ["dont dons en ligne (registre des dons)", euros(f.donations.total), euros(p.donations.total)], indent: 8 },
+    { cells: ["dont dons hors registre (chèques, virements, cumuls)", euros(f.donations.unregistered), euros(p.donations.unregistered)], indent: 8 },
     { cells: ["Dons en ligne : nombre", count(f.donations.count), count(p.donations.count)] },
-    { cells: ["Dons en ligne : total", euros(f.donations.total), euros(p.donations.total)] },
-    { cells: ["Don moyen", euros(f.donations.average), euros(p.donations.average)] },
-    { cells: ["Donateurs", count(f.donations.donors), count(p.donations.donors)] },
+    { cells: ["Don en ligne moyen", euros(f.donations.average), euros(p.donations.average)] },
+    { cells: ["Donateurs en ligne", count(f.donations.donors), count(p.donations.donors)] },
     { cells: ["dont donateurs mensuels", count(f.donations.monthlyDonors), count(p.donations.monthlyDonors)], indent: 8 },
-    { cells: ["Adhérents", count(f.members), count(p.members)] },
-  ]);
+    { cells: ["Adhérents en fin d'exercice", count(f.members), count(p.members)] },
+  ];
+  l.title("Dons et adhésions", l.tableHeight(rows.length) + 30);
+  l.table(money3, rows);
+  l.paragraph(reconciliation(f.donations), { size: 9, color: MUTED, gap: 10 });
+}
+
+const annexeMoney: Column[] = [
+  { header: "Convention", width: 195 },
+  { header: "Ouverture", width: 60, align: "right" },
+  { header: "Reports", width: 60, align: "right" },
+  { header: "Utilisations", width: 60, align: "right" },
+  { header: "Transferts", width: 60, align: "right" },
+  { header: "Clôture", width: 60, align: "right" },
+];
+/** "2024-12-05" → "05/12/2024". */
+const shortDate = (d: string) => `${d.slice(8, 10)}/${d.slice(5, 7)}/${d.slice(0, 4)}`;
+
+/** The annexe: règles et méthodes, fonds dédiés, engagements, contributions in kind, headcount, resources from abroad. */
+function annexe(l: Layout, a: Annexe, opts: { newPage: boolean }): void {
+  if (opts.newPage) l.newPage();
+  l.title("Annexe aux comptes annuels", 200);
+  l.heading("Règles et méthodes comptables");
+  for (const r of a.rules) l.paragraph(r, { size: 9.5, gap: 5 });
+
+  const fd = a.dedicatedFunds;
+  l.heading("Fonds dédiés", fd.rows.length ? l.tableHeight(fd.rows.length + 1) : 30);
+  if (fd.rows.length) {
+    const money = (n: number) => eurosWhole(n);
+    l.table(
+      annexeMoney,
+      [
+        ...fd.rows.map((r) => ({ cells: [r.label, money(r.opening), money(r.reports), money(r.uses), money(r.transfers), money(r.closing)] })),
+        {
+          cells: ["Total", money(fd.totals.opening), money(fd.totals.reports), money(fd.totals.uses), money(fd.totals.transfers), money(fd.totals.closing)],
+          bold: true,
+          band: true,
+        },
+      ],
+      { wrap: true },
+    );
+    l.paragraph(
+      "Reports : part non utilisée des ressources affectées de l'exercice (689) ; utilisations : reprises des fonds des exercices antérieurs (789).",
+      {
+        size: 8.5,
+        color: MUTED,
+        gap: 8,
+      },
+    );
+  } else l.paragraph("Aucune ressource affectée par un financeur n'a donné lieu à des fonds dédiés.", { size: 9.5, gap: 8 });
+
+  const e = a.engagements;
+  l.heading("Engagements reçus et donnés", e.received.length ? l.tableHeight(e.received.length + 1) : 40);
+  if (e.received.length) {
+    l.paragraph(`Engagements reçus : subventions et contributions signées, restant à recevoir au ${frenchDate(a.exercise.end)}.`, { size: 9.5, gap: 4 });
+    l.table(
+      [
+        { header: "Convention", width: 165 },
+        { header: "Signée le", width: 66 },
+        { header: "Accordé", width: 64, align: "right" },
+        { header: "Reçu", width: 64, align: "right" },
+        { header: "À recevoir", width: 64, align: "right" },
+        { header: "Années suiv.", width: 72, align: "right" },
+      ],
+      [
+        ...e.received.map((r) => ({
+          cells: [r.label, shortDate(r.agreementDate), eurosWhole(r.awarded), eurosWhole(r.received), eurosWhole(r.toReceive), eurosWhole(r.laterYears)],
+        })),
+        {
+          cells: ["Total", "", eurosWhole(e.totals.awarded), eurosWhole(e.totals.received), eurosWhole(e.totals.toReceive), eurosWhole(e.totals.laterYears)],
+          bold: true,
+          band: true,
+        },
+      ],
+      { wrap: true },
+    );
+    l.paragraph("Années suivantes : part des conventions pluriannuelles rattachée aux exercices à venir (produits constatés d'avance).", {
+      size: 8.5,
+      color: MUTED,
+      gap: 6,
+    });
+  } else l.paragraph("Engagements reçus : aucune subvention signée ne reste à recevoir.", { size: 9.5, gap: 4 });
+  l.paragraph(`Engagements donnés : ${e.given.charAt(0).toLowerCase()}${e.given.slice(1)}`, { size: 9.5, gap: 8 });
+
+  const c = a.contributionsInKind;
+  const cvnRows = [...c.ressources.map((x) => ({ ...x, side: "Ressources" })), ...c.emplois.map((x) => ({ ...x, side: "Emplois" }))];
+  l.heading("Contributions volontaires en nature", 60);
+  for (const m of c.method) l.paragraph(m, { size: 9.5, gap: 4 });
+  if (cvnRows.length)
+    l.table(
+      [
+        { header: "Nature", width: 395 },
+        { header: String(a.year), width: 100, align: "right" },
+      ],
+      cvnRows.map((x) => ({ cells: [`${x.side} — ${x.label}`, euros(x.amount)] })),
+    );
+  l.y -= 4;
+
+  l.heading("Effectifs", 30);
+  l.paragraph(a.headcount.text, { size: 9.5, gap: 8 });
+
+  const fr = a.foreignResources;
+  l.heading("Ressources provenant de l'étranger", fr.rows.length ? l.tableHeight(fr.rows.length) : 30);
+  l.paragraph(fr.text, { size: 9.5, gap: 6 });
+  if (fr.rows.length)
+    l.table(
+      [
+        { header: "Pays du donateur", width: 295 },
+        { header: "Dons", width: 100, align: "right" },
+        { header: "Montant", width: 100, align: "right" },
+      ],
+      fr.rows.map((r) => ({ cells: [r.country, count(r.count), euros(r.amount)] })),
+    );
+}
+
+/** The thresholds watched, as a table. */
+function thresholds({ l, f }: Page): void {
+  const t = f.thresholds;
+  l.heading("Seuils légaux", l.tableHeight(t.items.length) + 30);
+  l.table(
+    [
+      { header: "Seuil", width: 215 },
+      { header: String(f.year), width: 90, align: "right" },
+      { header: "Seuil", width: 90, align: "right" },
+      { header: "Atteint", width: 100, align: "right" },
+    ],
+    t.items.map((i) => ({ cells: [i.label, eurosWhole(i.amount), eurosWhole(i.threshold), i.exceeded ? "dépassé" : percent(i.reached)], bold: i.exceeded })),
+  );
+  l.paragraph(t.publication.text, { size: 9.5, gap: 8 });
 }
 
 /** The social statistics, with a monthly chart per platform and metric. */
-function socialPage({ l, f, p, Y }: Page): void {
-  l.newPage();
-  l.title("Réseaux sociaux");
+function social({ l, f, p, Y, withPrevious, prevHeader }: Page): void {
   const srows = socialRows(f, p);
+  l.title("Réseaux sociaux", srows.length ? l.tableHeight(srows.length) : 40);
   if (srows.length) {
     l.table(
-      [
-        { header: "", width: 295 },
-        { header: String(Y), width: 100, align: "right" },
-        { header: String(Y - 1), width: 100, align: "right" },
-      ],
+      withPrevious
+        ? [
+            { header: "", width: 295 },
+            { header: String(Y), width: 100, align: "right" },
+            { header: prevHeader, width: 100, align: "right" },
+          ]
+        : [
+            { header: "", width: 395 },
+            { header: String(Y), width: 100, align: "right" },
+          ],
       srows,
     );
     f.social.forEach((pl, n) => {
@@ -611,20 +877,26 @@ function socialPage({ l, f, p, Y }: Page): void {
           l,
           s.title,
           pl.months.map((m) => ({ month: m.month, value: m[s.metric] as number | null })),
-          PALETTE[n % PALETTE.length]!,
+          l.colour(n),
         );
     });
   } else l.paragraph("Aucune statistique enregistrée pour l'exercice.", { color: MUTED });
 }
 
-/** The running header and footer of every page: the association, the year, the page number. */
-function runningHeaders(l: Layout, regular: PDFFont, association: string, Y: number): void {
+/** The running header and footer of every page: the association (and its logo), the title, the page number. */
+function runningHeaders(l: Layout, association: string, title: string, Y: number, logo?: PDFImage): void {
+  const regular = l.regular;
   const n = l.pages.length;
   l.pages.forEach((page, i) => {
-    page.drawText(association, { x: M, y: H - 40, size: 8, font: regular, color: MUTED });
-    const right = `Rapport financier ${Y}`;
-    page.drawText(right, { x: W - M - regular.widthOfTextAtSize(right, 8), y: H - 40, size: 8, font: regular, color: MUTED });
-    page.drawLine({ start: { x: M, y: H - 48 }, end: { x: W - M, y: H - 48 }, thickness: 0.5, color: RULE });
+    let x = M;
+    if (logo && i > 0) {
+      const s = 12 / logo.height;
+      page.drawImage(logo, { x: M, y: H - 43, width: logo.width * s, height: 12 });
+      x += logo.width * s + 6;
+    }
+    page.drawText(association, { x, y: H - 40, size: 8, font: regular, color: MUTED });
+    page.drawText(title, { x: W - M - regular.widthOfTextAtSize(title, 8), y: H - 40, size: 8, font: regular, color: MUTED });
+    page.drawLine({ start: { x: M, y: H - 48 }, end: { x: W - M, y: H - 48 }, thickness: 0.5, color: l.accent });
     page.drawLine({ start: { x: M, y: 42 }, end: { x: W - M, y: 42 }, thickness: 0.5, color: RULE });
     const foot = `Page ${i + 1} sur ${n}`;
     page.drawText(foot, { x: W - M - regular.widthOfTextAtSize(foot, 8), y: 28, size: 8, font: regular, color: MUTED });
@@ -633,34 +905,89 @@ function runningHeaders(l: Layout, regular: PDFFont, association: string, Y: num
 }
 
 /** A new report document with its metadata fixed to the year's last day, so the same figures give the same bytes. */
-async function reportDocument(f: ReportFigures, opts: ReportOptions): Promise<{ doc: PDFDocument; regular: PDFFont; bold: PDFFont }> {
+async function reportDocument(
+  year: number,
+  title: string,
+  opts: ReportOptions,
+): Promise<{ doc: PDFDocument; regular: PDFFont; bold: PDFFont; logo?: PDFImage }> {
   const doc = await PDFDocument.create({ updateMetadata: false });
   doc.registerFontkit(plainFontkit);
   const regular = await doc.embedFont(loadFont("DejaVuSans.ttf"), { subset: true });
   const bold = await doc.embedFont(loadFont("DejaVuSans-Bold.ttf"), { subset: true });
-  const fixed = new Date(Date.UTC(f.year, 11, 31, 12, 0, 0));
-  doc.setTitle(`Rapport financier ${f.year} — ${opts.association}`);
+  const fixed = new Date(Date.UTC(year, 11, 31, 12, 0, 0));
+  doc.setTitle(`${title} — ${opts.association}`);
   doc.setAuthor(opts.association);
-  doc.setSubject(`Rapport financier de l'exercice ${f.year}`);
+  doc.setSubject(`${title} de l'exercice ${year}`);
   doc.setLanguage("fr-FR");
   doc.setCreator("asso-back-office");
   doc.setProducer("asso-back-office (pdf-lib)");
   doc.setCreationDate(fixed);
   doc.setModificationDate(fixed);
-  return { doc, regular, bold };
+  let logo: PDFImage | undefined;
+  if (opts.logo)
+    try {
+      logo = opts.logo.contentType === "image/png" ? await doc.embedPng(opts.logo.bytes) : await doc.embedJpg(opts.logo.bytes);
+    } catch {
+      // A logo pdf-lib cannot decode (its first bytes only were checked at upload): the report goes without it.
+      logo = undefined;
+    }
+  return { doc, regular, bold, ...(logo ? { logo } : {}) };
+}
+
+function pageContext(l: Layout, f: ReportFigures, opts: ReportOptions, logo: PDFImage | undefined): Page {
+  const Y = f.year;
+  const withPrevious = f.previousExercise.status !== "none";
+  const prevHeader = previousHeader(f);
+  const money3: Column[] = withPrevious
+    ? [
+        { header: "", width: 285 },
+        { header: String(Y), width: 100, align: "right" },
+        { header: prevHeader, width: 110, align: "right" },
+      ]
+    : [
+        { header: "", width: 385 },
+        { header: String(Y), width: 110, align: "right" },
+      ];
+  return { l, f, p: f.previous, Y, withPrevious, prevHeader, money3, opts, ...(logo ? { logo } : {}) };
 }
 
 export async function renderAnnualReport(f: ReportFigures, opts: ReportOptions): Promise<Uint8Array> {
-  const { doc, regular, bold } = await reportDocument(f, opts);
-  const l = new Layout(doc, regular, bold);
-  const Y = f.year;
-  const money3: Column[] = [
-    { header: "", width: 295 },
-    { header: String(Y), width: 100, align: "right" },
-    { header: String(Y - 1), width: 100, align: "right" },
-  ];
-  const page: Page = { l, f, p: f.previous, Y, money3, opts };
-  for (const draw of [keyFiguresPage, incomeSection, chargesSection, compteDeResultatPage, bilanPage, fundersPage, giftsSection, socialPage]) draw(page);
-  runningHeaders(l, regular, opts.association, Y);
+  const title = `Rapport financier ${f.year}`;
+  const { doc, regular, bold, logo } = await reportDocument(f.year, title, opts);
+  const l = new Layout(doc, regular, bold, themeOf(opts.colour));
+  const page = pageContext(l, f, opts, logo);
+  keyFiguresPage(page);
+  thresholds(page);
+  for (const draw of [incomeSection, chargesSection, compteDeResultat, bilan, funders, gifts]) draw(page);
+  if (opts.annexe) annexe(l, opts.annexe, { newPage: false });
+  social(page);
+  runningHeaders(l, opts.association, title, f.year, logo);
+  return doc.save({ useObjectStreams: false });
+}
+
+/**
+ * The accounts for the Journal officiel's site: the bilan, the compte de résultat and the annexe,
+ * as the association publishes them. No person's data: no donor, member or volunteer is named, the
+ * gifts and social statistics are not part of it.
+ */
+export async function renderJournalOfficiel(f: ReportFigures, annexeOf: Annexe, opts: ReportOptions & { identity: string[] }): Promise<Uint8Array> {
+  const title = `Comptes annuels ${f.year}`;
+  const { doc, regular, bold, logo } = await reportDocument(f.year, title, opts);
+  const l = new Layout(doc, regular, bold, themeOf(opts.colour));
+  const page = pageContext(l, f, opts, logo);
+  l.newPage();
+  l.y -= 10;
+  l.text(opts.association, M, l.y - 12, { size: 12, color: MUTED });
+  l.y -= 22;
+  l.page.drawText(title, { x: M, y: l.y - 26, size: 24, font: l.bold, color: l.accent });
+  l.y -= 40;
+  for (const line of opts.identity) l.paragraph(line, { size: 9.5, color: MUTED, gap: 1 });
+  l.y -= 6;
+  l.paragraph(exerciseSentence(f), { size: 9.5, color: MUTED, gap: 6 });
+  l.paragraph(f.thresholds.publication.text, { size: 9.5, gap: 10 });
+  bilan(page);
+  compteDeResultat(page);
+  annexe(l, annexeOf, { newPage: false });
+  runningHeaders(l, opts.association, title, f.year, logo);
   return doc.save({ useObjectStreams: false });
 }

@@ -5,11 +5,23 @@
  * statistics. Nothing is computed here.
  */
 import type { Db } from "../db/client.js";
-import { funderFiguresForYear } from "../grants/index.js";
-import { trialBalance } from "../ledger/index.js";
+import { dedicatedFunds, funderFiguresForYear, listGrants } from "../grants/index.js";
+import { listYears, trialBalance } from "../ledger/index.js";
 import { listDonors, listMembers } from "../giving/index.js";
 import { readSocialYear } from "../social/index.js";
-import { fundersFromBalances, reportFigures, type FunderFigures, type PeopleFigures, type ReportFigures, type YearInput } from "./figures.js";
+import { currentSettings } from "../settings/index.js";
+import { fiscalStartMonth, fiscalYearBounds } from "../dates.js";
+import {
+  fundersFromBalances,
+  reportFigures,
+  type FunderFigures,
+  type PeopleFigures,
+  type ReportContext,
+  type ReportFigures,
+  type YearInput,
+} from "./figures.js";
+import { buildAnnexe, exerciseDates, giftsOfYear, GIFTS_THRESHOLD, type Annexe, type PreviousExercise } from "./annexe.js";
+import { thresholdsOf, type Thresholds } from "./thresholds.js";
 
 type Paged<T> = { items: T[]; nextCursor?: string | null };
 
@@ -85,8 +97,79 @@ export async function loadReportInputs(db: Db, year: number): Promise<{ current:
   return { current, previous };
 }
 
+/** The exercise's dates (the settings' creation date) and the status of the year before (the ledger's years). */
+export async function loadReportContext(db: Db, year: number): Promise<Required<ReportContext>> {
+  const [settings, years] = await Promise.all([currentSettings(db), listYears(db)]);
+  const creationDate = settings.values.identity.creationDate;
+  const exercise = exerciseDates(year, fiscalYearBounds(year), creationDate);
+  const prev = years.find((y) => y.year === year - 1);
+  const beforeCreation = !!creationDate && creationDate > fiscalYearBounds(year - 1).end;
+  const previousExercise: PreviousExercise = { year: year - 1, status: beforeCreation || exercise.first || !prev || !prev.entries ? "none" : prev.status };
+  return { exercise, previousExercise };
+}
+
 /** The annual report's figures of `year` beside the year before's (`GET /v1/reports/{year}/figures`, its CSV and PDF). */
 export async function loadReportFigures(db: Db, year: number): Promise<ReportFigures> {
-  const { current, previous } = await loadReportInputs(db, year);
-  return reportFigures(current, previous);
+  const [{ current, previous }, context] = await Promise.all([loadReportInputs(db, year), loadReportContext(db, year)]);
+  return reportFigures(current, previous, context);
+}
+
+/** The thresholds of `year` read from its trial balance (`GET /v1/reports/{year}/thresholds`, the dashboard). */
+export async function loadThresholds(db: Db, year: number): Promise<Thresholds> {
+  return thresholdsOf(year, (await trialBalance(db, year, { closing: "exclude" })).accounts);
+}
+
+interface AddressedDonor {
+  total: number;
+  gifts: number;
+  address?: { country: string };
+}
+
+/** The year's online gifts by the donor's country (the registry's addresses); only read above the gifts threshold. */
+async function giftsByCountry(db: Db, year: number) {
+  const donors = await allPages<AddressedDonor>((cursor) => listDonors(db, year, { withAddresses: true, limit: 500, ...(cursor ? { cursor } : {}) }));
+  const by = new Map<string, { country: string; amount: number; count: number }>();
+  for (const d of donors) {
+    const country = d.address?.country ?? "FR";
+    const r = by.get(country) ?? { country, amount: 0, count: 0 };
+    r.amount += d.total;
+    r.count += d.gifts;
+    by.set(country, r);
+  }
+  return [...by.values()];
+}
+
+/**
+ * The annexe of `year` from the books and the settings: the trial balance, the grants domain's fonds
+ * dédiés table and grants, the settings' identity and volunteers; the donors' countries above the
+ * gifts threshold. `balances` and `context` are taken when the caller has them (the PDF).
+ */
+export async function loadAnnexe(db: Db, year: number, known: { balances?: YearInput["balances"]; context?: Required<ReportContext> } = {}): Promise<Annexe> {
+  const [balances, context, settings, funds, grants] = await Promise.all([
+    known.balances ?? trialBalance(db, year, { closing: "exclude" }).then((t) => t.accounts),
+    known.context ?? loadReportContext(db, year),
+    currentSettings(db),
+    dedicatedFunds(db, year),
+    listGrants(db),
+  ]);
+  const byCountry = giftsOfYear(balances) > GIFTS_THRESHOLD ? await giftsByCountry(db, year) : undefined;
+  const { identity, volunteers } = settings.values;
+  // The volunteers' section may state how the hours are counted (the volunteers domain's method).
+  const method = (volunteers as { method?: unknown }).method;
+  return buildAnnexe({
+    exercise: context.exercise,
+    association: { name: identity.name, creationDate: identity.creationDate, fiscalStartMonth: fiscalStartMonth() },
+    volunteers: { hourlyRate: volunteers.hourlyRate, headcount: volunteers.headcount, ...(typeof method === "string" && method ? { method } : {}) },
+    dedicatedFunds: funds,
+    grants: grants.items,
+    balances,
+    ...(byCountry ? { giftsByCountry: byCountry } : {}),
+  });
+}
+
+/** The figures and the annexe of `year`, loaded once for the PDFs. */
+export async function loadAnnualReport(db: Db, year: number): Promise<{ figures: ReportFigures; annexe: Annexe }> {
+  const [{ current, previous }, context] = await Promise.all([loadReportInputs(db, year), loadReportContext(db, year)]);
+  const figures = reportFigures(current, previous, context);
+  return { figures, annexe: await loadAnnexe(db, year, { balances: current.balances, context }) };
 }
