@@ -7,16 +7,18 @@
 import type { RouteDef } from "./route.js";
 import { bankRoutes } from "./routes/bank.js";
 import { donorRoutes } from "./routes/donor.js";
+import { expenseRoutes } from "./routes/expenses.js";
 import { givingRoutes } from "./routes/giving.js";
 import { grantRoutes } from "./routes/grants.js";
 import { ledgerRoutes } from "./routes/ledger.js";
 import { mailRoutes } from "./routes/mail.js";
 import { peopleRoutes } from "./routes/people.js";
-import { reportRoutes } from "./routes/reports.js";
 import { projectRoutes } from "./routes/projects.js";
+import { reportRoutes } from "./routes/reports.js";
 import { settingsRoutes } from "./routes/settings.js";
 import { systemRoutes } from "./routes/system.js";
 import { todoRoutes } from "./routes/todo.js";
+import { volunteerRoutes } from "./routes/volunteers.js";
 
 export const routes = [
   ...systemRoutes,
@@ -24,14 +26,16 @@ export const routes = [
   ...givingRoutes,
   ...peopleRoutes,
   ...grantRoutes,
+  ...expenseRoutes,
   ...bankRoutes,
   ...reportRoutes,
   ...settingsRoutes,
   ...donorRoutes,
   ...mailRoutes,
-  ...todoRoutes,
-] as const satisfies readonly RouteDef[];
   ...projectRoutes,
+  ...todoRoutes,
+  ...volunteerRoutes,
+] as const satisfies readonly RouteDef[];
 
 export type AppRoute = (typeof routes)[number];
 export type OperationId = AppRoute["operationId"];

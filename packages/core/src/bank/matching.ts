@@ -234,7 +234,8 @@ const ruleEntryId = (lineId: string) => {
   return `${h.slice(0, 8)}-${h.slice(8, 12)}-4${h.slice(13, 16)}-8${h.slice(17, 20)}-${h.slice(20, 32)}`;
 };
 
-async function findSupplier(db: Db, line: BankLine, wanted: string | undefined) {
+/** The supplier (auxiliary account under 401) a line pays: the one named, else the one its label names. */
+export async function findSupplier(db: Db, line: BankLine, wanted: string | undefined) {
   const known = await auxAccounts(db, "401", line.date);
   if (wanted) {
     const exact = known.find((s) => s.number === wanted || normalise(s.label) === normalise(wanted));
@@ -254,6 +255,10 @@ async function findSupplier(db: Db, line: BankLine, wanted: string | undefined) 
   if (!best) throw new ValidationError([{ path: "supplier", message: "no known supplier is named in the line's label: name one" }]);
   return best.s;
 }
+
+/** The rule a line's entry is written from: the one named, the label's, or the one the input implies. */
+export const ruleOf = (line: Pick<BankLine, "label" | "amount">, input: RuleInput): RuleName | undefined =>
+  input.rule ?? guessRule(line) ?? (input.supplier ? "supplier" : input.account ? "account" : undefined);
 
 /** The rule a line's label suggests when the caller names none. */
 export function guessRule(line: Pick<BankLine, "label" | "amount">): RuleName | undefined {
@@ -314,7 +319,7 @@ export async function entryFromRule(db: Db, lineId: string, input: RuleInput, wh
     if (existing && group?.entryIds.includes(entryId)) return { entry: entryView(await awaitValidation(db, entryId)), match: group };
     throw new ConflictError(`Bank line ${lineId} is already matched.`, { lineId });
   }
-  const rule = input.rule ?? guessRule(line) ?? (input.supplier ? "supplier" : input.account ? "account" : undefined);
+  const rule = ruleOf(line, input);
   if (!rule) throw new ValidationError([{ path: "rule", message: "name a rule (bank_fees, interest, supplier, account): the label suggests none" }]);
   const amount = Math.abs(line.amount);
   const bank = line.account;

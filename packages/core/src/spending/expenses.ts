@@ -12,9 +12,19 @@ import { decideAgain, UnitOfWork } from "../db/unit-of-work.js";
 import { fiscalYearOf } from "../dates.js";
 import { ConflictError, NotFoundError, ValidationError } from "../errors.js";
 import { accountExists, writeDraft, type Actor, type EntryView, type Idempotency, type Line } from "../ledger/index.js";
-import { auxNumber, BANK, CASH, funderTotalsItem, grantTotalsItem, idempotentEntry, idFor, readGrant, SUPPLIERS, validated } from "../grants/index.js";
+import { BANK, CASH, funderTotalsItem, grantTotalsItem, idempotentEntry, idFor, readGrant, SUPPLIERS, validated } from "../grants/index.js";
 import type { ExpenseInput } from "./schemas.js";
-import { expensePaidItem, listExpensePage, listGrantExpensePage, newExpenseItem, readExpense, type Expense } from "./store.js";
+import {
+  expensePaidItem,
+  grantShareItem,
+  listExpensePage,
+  listGrantExpensePage,
+  newExpenseItem,
+  readExpense,
+  type Expense,
+  type ExpenseEvent,
+} from "./store.js";
+import { supplierAccount } from "./suppliers.js";
 import { nowIso } from "../clock.js";
 
 /** The expense already names its payment entry (a retry, or a concurrent twin wrote it). */
@@ -24,12 +34,43 @@ const purchaseId = (expenseId: string) => `${expenseId}-ha`;
 const paymentId = (expenseId: string) => `${expenseId}-rg`;
 
 /** A charge account (class 6) the chart knows, seeded or added by the association (`62261`). */
-async function checkChargeAccount(db: Db, account: string): Promise<void> {
+export async function checkChargeAccount(db: Db, account: string): Promise<void> {
   if (!account.startsWith("6") || !(await accountExists(db, account)))
     throw new ValidationError([{ path: "account", message: `${account} is not a charge account (class 6) of the chart` }]);
 }
 
-export const expenseView = (e: Expense) => ({ ...e, file: e.file ?? null });
+/** What the expense costs after its credit notes (0 once cancelled). */
+export const netOf = (e: Expense) => (e.cancelled ? 0 : e.amount - (e.creditNotes ?? []).reduce((s, c) => s + c.amount, 0));
+/** The grants it is spent on (an expense tagged before allocations existed: its whole amount on its grant). */
+export const sharesOf = (e: Expense) => e.grants ?? (e.grantId ? [{ grantId: e.grantId, amount: e.amount }] : []);
+/** What was paid to the supplier. */
+export const paidOf = (e: Expense) => (e.paid ? (e.paid.amount ?? e.amount) : 0);
+
+/** The expense as the API shows it: what it costs now, what is due, its grants and its history (booking first). */
+export function expenseView(e: Expense) {
+  const net = netOf(e);
+  const booked: ExpenseEvent = {
+    kind: "booking",
+    at: e.createdAt,
+    by: e.createdBy ?? null,
+    reason: "",
+    date: e.date,
+    entryIds: [e.purchaseEntryId],
+    amount: e.amount,
+  };
+  const { version: _v, history, ...rest } = e;
+  return {
+    ...rest,
+    file: e.file ?? null,
+    grants: sharesOf(e),
+    creditNotes: e.creditNotes ?? [],
+    cancelled: e.cancelled ?? null,
+    net,
+    due: e.cancelled ? 0 : net - paidOf(e),
+    status: e.cancelled ? ("cancelled" as const) : e.paid ? ("paid" as const) : ("unpaid" as const),
+    history: [booked, ...(history ?? [])],
+  };
+}
 
 /** `POST /v1/expenses`: the purchase entry, and the payment entry when it is paid. */
 export async function createExpense(db: Db, input: ExpenseInput, idem?: Idempotency, actor?: Actor) {
@@ -37,7 +78,7 @@ export async function createExpense(db: Db, input: ExpenseInput, idem?: Idempote
   if (await idempotentEntry(db, idem)) return finish(db, id, actor);
   await checkChargeAccount(db, input.account);
 
-  const aux = { number: auxNumber("F", input.supplier), label: input.supplier };
+  const aux = { number: (await supplierAccount(db, input.supplier)).number, label: input.supplier };
   const year = fiscalYearOf(input.date);
   const expense: Expense = {
     id,
@@ -50,11 +91,14 @@ export async function createExpense(db: Db, input: ExpenseInput, idem?: Idempote
     label: input.label,
     pieceRef: input.pieceRef,
     grantId: input.grantId ?? null,
-    paid: input.paid ?? null,
+    grants: input.grantId ? [{ grantId: input.grantId, amount: input.amount }] : [],
+    paid: input.paid ? { ...input.paid, amount: input.amount } : null,
     purchaseEntryId: purchaseId(id),
     paymentEntryId: null,
     file: null,
     createdAt: nowIso(),
+    createdBy: actor ? { sub: actor.sub, role: actor.role } : null,
+    version: 0,
   };
   const lines: Line[] = [
     { account: input.account, debit: input.amount, credit: 0, label: input.label },
@@ -77,7 +121,11 @@ export async function createExpense(db: Db, input: ExpenseInput, idem?: Idempote
               left,
             },
           );
-        work.add(grantTotalsItem(g.id, { year, spent: input.amount }, { version: g.version }), funderTotalsItem(g.funderId, { year, spent: input.amount }));
+        work.add(
+          grantTotalsItem(g.id, { year, spent: input.amount }, { version: g.version }),
+          funderTotalsItem(g.funderId, { year, spent: input.amount }),
+          grantShareItem(expense, g.id, input.amount),
+        );
       }
       const { existed } = await writeDraft(
         db,
@@ -145,4 +193,22 @@ export async function listGrantExpenses(db: Db, grantId: string, q: { limit: num
   if (!(await readGrant(db, grantId))) throw new NotFoundError(`No grant ${grantId}.`);
   const page = await listGrantExpensePage(db, grantId, q.limit, q.cursor);
   return { items: page.items.map(expenseView), nextCursor: page.nextCursor };
+}
+
+/**
+ * The supplier's oldest expense still unpaid of exactly `amount` (what it costs after its credit
+ * notes), dated no later than `date`: in the fiscal year of `date` and the one before.
+ */
+export async function openExpenseOf(db: Db, supplierAux: string, amount: number, date: string): Promise<Expense | undefined> {
+  const year = fiscalYearOf(date);
+  for (const y of [year - 1, year]) {
+    let cursor: string | undefined;
+    do {
+      const page = await listExpensePage(db, y, 200, cursor);
+      const hit = page.items.find((e) => e.supplierAux === supplierAux && !e.paid && !e.cancelled && e.date <= date && netOf(e) === amount);
+      if (hit) return hit;
+      cursor = page.nextCursor ?? undefined;
+    } while (cursor);
+  }
+  return undefined;
 }

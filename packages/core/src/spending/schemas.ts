@@ -23,6 +23,52 @@ export const ExpenseInput = z
   .meta({ id: "ExpenseInput" });
 export type ExpenseInput = z.output<typeof ExpenseInput>;
 
+const Reason = z.string().trim().min(1).max(200).describe("why: kept with the correction (audit trail)");
+
+export const CancellationInput = z
+  .strictObject({ date: CalendarDate.describe("the cancellation's date (a closed year's: the first day of the first open year)"), reason: Reason })
+  .meta({ id: "ExpenseCancellationInput" });
+export const CreditNoteInput = z
+  .strictObject({
+    date: CalendarDate.describe("the credit note's date"),
+    amount: Cents.describe("the credit note's amount, no more than what the expense still costs"),
+    pieceRef: z.string().trim().min(1).max(60).describe("the credit note's number"),
+    reason: Reason,
+  })
+  .meta({ id: "ExpenseCreditNoteInput" });
+export const ExpensePaymentInput = z
+  .strictObject({
+    date: CalendarDate,
+    method: z.enum(PAYMENT_METHODS),
+    bankLineId: Id.optional().describe("the bank statement line that shows the payment: lettered with it"),
+  })
+  .meta({ id: "ExpensePaymentInput" });
+export const ReclassificationInput = z
+  .strictObject({
+    date: CalendarDate.describe("the reclassement's date"),
+    account: AccountNumber.refine((a) => a.startsWith("6"), "must be a charge account (class 6)").describe("the right charge account"),
+    reason: Reason,
+  })
+  .meta({ id: "ExpenseReclassificationInput" });
+export const AllocationInput = z
+  .strictObject({
+    grants: z
+      .array(z.strictObject({ grantId: Id, amount: Cents }))
+      .max(10)
+      .describe("the grants the expense is spent on, by amount (co-financing); [] for none"),
+    projects: z
+      .array(z.strictObject({ projectId: Id, share: z.number().positive().max(1) }))
+      .max(10)
+      .optional(),
+    reason: Reason.optional(),
+  })
+  .meta({ id: "ExpenseAllocationInput" });
+export type CancellationInput = z.output<typeof CancellationInput>;
+export type CreditNoteInput = z.output<typeof CreditNoteInput>;
+export type ExpensePaymentInput = z.output<typeof ExpensePaymentInput>;
+export type ReclassificationInput = z.output<typeof ReclassificationInput>;
+export type AllocationInput = z.output<typeof AllocationInput>;
+
 export const INVOICE_TYPES = ["application/pdf", "image/jpeg", "image/png"] as const;
 /** The largest invoice file, 10 MiB (exported below as MAX_INVOICE_BYTES). */
 const MAX_UPLOAD_BYTES = 10 * 1024 * 1024;
@@ -49,11 +95,35 @@ export const ExpenseSchema = z
     label: z.string(),
     pieceRef: z.string(),
     grantId: z.string().nullable(),
-    paid: z.object({ date: z.string(), method: z.enum(PAYMENT_METHODS) }).nullable(),
+    paid: z.object({ date: z.string(), method: z.enum(PAYMENT_METHODS), amount: z.number().int().optional() }).nullable(),
     purchaseEntryId: z.string(),
     paymentEntryId: z.string().nullable(),
     file: InvoiceFileSchema.nullable(),
     createdAt: z.string(),
+    grants: z.array(z.object({ grantId: z.string(), amount: z.number().int() })).describe("the grants it is spent on, by amount"),
+    creditNotes: z.array(z.object({ date: z.string(), amount: z.number().int(), pieceRef: z.string(), reason: z.string(), entryId: z.string() })),
+    cancelled: z.object({ date: z.string(), reason: z.string(), entryId: z.string() }).nullable(),
+    net: z.number().int().describe("what it costs after its credit notes (0 once cancelled)"),
+    due: z.number().int().describe("what is still owed to the supplier (negative: the supplier owes a refund)"),
+    status: z.enum(["unpaid", "paid", "cancelled"]),
+    history: z
+      .array(
+        z.object({
+          kind: z.enum(["booking", "cancellation", "credit-note", "payment", "allocation", "reclassification"]),
+          at: z.string(),
+          by: z.object({ sub: z.string(), role: z.string() }).nullable(),
+          reason: z.string(),
+          date: z.string().nullable(),
+          entryIds: z.array(z.string()),
+          amount: z.number().int().optional(),
+          askedDate: z.string().optional().describe("the date asked, in a closed year: the entry went to the first open one"),
+          from: z.string().optional(),
+          to: z.string().optional(),
+          grants: z.array(z.object({ grantId: z.string(), amount: z.number().int() })).optional(),
+          bankLineId: z.string().optional(),
+        }),
+      )
+      .describe("the booking, then each correction with who made it and why"),
   })
   .meta({ id: "Expense" });
 export const ExpenseCreatedSchema = ExpenseSchema.extend({ entries: z.array(EntrySchema) });

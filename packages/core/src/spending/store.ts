@@ -5,12 +5,20 @@
  *
  * | item | pk | sk | gsi1 | gsi2 |
  * | --- | --- | --- | --- | --- |
- * | expense | `EXPENSE#<id>` | `EXPENSE` | `EXPENSES#<year>` / `<date>#<id>` | `GRANT#<grantId>#EXPENSES` / `<date>#<id>` (tagged only) |
+ * | expense | `EXPENSE#<id>` | `EXPENSE` | `EXPENSES#<year>` / `<date>#<id>` | `GRANT#<grantId>#EXPENSES` / `<date>#<id>` (tagged before allocations existed) |
+ * | an expense's share of a grant | `EXPENSE#<id>` | `GRANT#<grantId>` | | `GRANT#<grantId>#EXPENSES` / `<date>#<id>` |
  * | issued upload | `EXPENSE#<id>` | `UPLOAD#<key>` | | | (expires with `ttl`) |
+ * | supplier (its auxiliary account) | `SUPPLIER#<name in capitals, no accents>` | `SUPPLIER` | | |
+ * | an auxiliary number taken | `SUPPLIERAUX#<number>` | `SUPPLIERAUX` | | |
+ *
+ * Corrections (cancellation, credit notes, later payment, reclassement, allocation) update the
+ * expense under its `version` (absent on expenses written before: version 0) and append to its
+ * `history`, in the transaction of their entry.
  */
 import type { Db } from "../db/client.js";
 import { decodeCursor, encodeCursor } from "../db/cursor.js";
-import { getItem, putItem, queryPage, type Item, type NamedItem } from "../db/store.js";
+import { nowIso } from "../clock.js";
+import { batchGet, getItem, putItem, queryPage, TransactionFailed, transact, type Item, type NamedItem } from "../db/store.js";
 
 export const spendingKeys = {
   expense: (id: string) => ({ pk: `EXPENSE#${id}`, sk: "EXPENSE" }),
@@ -39,11 +47,51 @@ export interface Expense {
   label: string;
   pieceRef: string;
   grantId: string | null;
-  paid: { date: string; method: "bank" | "card" | "cash" } | null;
+  paid: { date: string; method: "bank" | "card" | "cash"; amount?: number } | null;
   purchaseEntryId: string;
   paymentEntryId: string | null;
   file: InvoiceFile | null;
   createdAt: string;
+  /** Who booked it (audit trail). */
+  createdBy?: { sub: string; role: string } | null;
+  /** Moved by one at each correction, under a condition (absent: 0). */
+  version?: number;
+  /** The grants it is spent on, by amount (absent: the whole amount on `grantId`, if any). */
+  grants?: GrantShare[];
+  creditNotes?: CreditNote[];
+  cancelled?: { date: string; reason: string; entryId: string } | null;
+  history?: ExpenseEvent[];
+}
+
+export interface GrantShare {
+  grantId: string;
+  amount: number;
+}
+
+export interface CreditNote {
+  date: string;
+  amount: number;
+  pieceRef: string;
+  reason: string;
+  entryId: string;
+}
+
+/** One correction of an expense, with who made it and why (audit trail). */
+export interface ExpenseEvent {
+  kind: "booking" | "cancellation" | "credit-note" | "payment" | "allocation" | "reclassification";
+  at: string;
+  by: { sub: string; role: string } | null;
+  reason: string;
+  /** The accounting date of the correction's entry (null: none written, an allocation). */
+  date: string | null;
+  entryIds: string[];
+  amount?: number;
+  /** The date asked, when it fell in a closed year and the entry went to the first open one. */
+  askedDate?: string;
+  from?: string;
+  to?: string;
+  grants?: GrantShare[];
+  bankLineId?: string;
 }
 
 // ---------------------------------------------------------------- transaction items
@@ -59,7 +107,6 @@ export function newExpenseItem(e: Expense): NamedItem {
           ...e,
           gsi1pk: spendingKeys.expenses(e.year),
           gsi1sk: `${e.date}#${e.id}`,
-          ...(e.grantId ? { gsi2pk: spendingKeys.grantExpenses(e.grantId), gsi2sk: `${e.date}#${e.id}` } : {}),
         },
         ConditionExpression: "attribute_not_exists(pk)",
       },
@@ -80,6 +127,117 @@ export function expensePaidItem(expenseId: string, entryId: string): NamedItem {
       },
     },
   };
+}
+
+/**
+ * A correction of the expense: `set` replaces fields, the event is appended to its history, the
+ * version moves by one under the condition that nobody corrected it since it was read.
+ */
+export function expenseCorrectionItem(
+  e: Pick<Expense, "id" | "version">,
+  set: Partial<Expense>,
+  event: ExpenseEvent,
+  opts: { dropGrantIndex?: boolean } = {},
+): NamedItem {
+  const names: Record<string, string> = { "#v": "version", "#h": "history" };
+  const values: Record<string, unknown> = { ":v": e.version ?? 0, ":v1": (e.version ?? 0) + 1, ":ev": [event], ":none": [] };
+  const sets = ["#v = :v1", "#h = list_append(if_not_exists(#h, :none), :ev)"];
+  Object.entries(set).forEach(([k, v], i) => {
+    names[`#s${i}`] = k;
+    values[`:s${i}`] = v;
+    sets.push(`#s${i} = :s${i}`);
+  });
+  const remove = opts.dropGrantIndex ? " REMOVE gsi2pk, gsi2sk" : "";
+  return {
+    name: "expense",
+    item: {
+      Update: {
+        Key: spendingKeys.expense(e.id),
+        UpdateExpression: `SET ${sets.join(", ")}${remove}`,
+        ConditionExpression: (e.version ?? 0) === 0 ? "attribute_exists(pk) AND (attribute_not_exists(#v) OR #v = :v)" : "attribute_exists(pk) AND #v = :v",
+        ExpressionAttributeNames: names,
+        ExpressionAttributeValues: values,
+      },
+    },
+  };
+}
+
+/** The expense's share of a grant, listed with the grant's expenses (written, or deleted when `amount` is 0). */
+export function grantShareItem(e: Pick<Expense, "id" | "date">, grantId: string, amount: number): NamedItem {
+  const key = { pk: spendingKeys.expense(e.id).pk, sk: `GRANT#${grantId}` };
+  if (amount === 0) return { name: `share:${grantId}`, item: { Delete: { Key: key } } };
+  return {
+    name: `share:${grantId}`,
+    item: {
+      Put: {
+        Item: {
+          ...key,
+          kind: "expense-grant",
+          expenseId: e.id,
+          grantId,
+          amount,
+          gsi2pk: spendingKeys.grantExpenses(grantId),
+          gsi2sk: `${e.date}#${e.id}`,
+        },
+      },
+    },
+  };
+}
+
+// ---------------------------------------------------------------- suppliers
+
+/** A supplier's name as one key: capitals, no accents, spaces or punctuation ("Léa Petit" → `LEAPETIT`). */
+export const supplierKey = (name: string) =>
+  name
+    .normalize("NFD")
+    .replace(/[\u0300-\u036f]/g, "")
+    .toUpperCase()
+    .replace(/[^A-Z0-9]/g, "");
+
+/** The auxiliary number a supplier was given, if any. */
+export async function readSupplierAux(db: Db, key: string): Promise<{ number: string; label: string } | undefined> {
+  const it = await getItem(db, { pk: `SUPPLIER#${key}`, sk: "SUPPLIER" });
+  return it ? { number: String(it.aux), label: String(it.name) } : undefined;
+}
+
+/** Is this auxiliary number already some supplier's? */
+export async function supplierAuxTaken(db: Db, number: string): Promise<boolean> {
+  return !!(await getItem(db, { pk: `SUPPLIERAUX#${number}`, sk: "SUPPLIERAUX" }));
+}
+
+/**
+ * Gives a supplier its auxiliary number, once: the supplier's item and the number's, both new.
+ * Answers "name" when the supplier got one meanwhile, "number" when the number is another's.
+ */
+export async function claimSupplierAux(db: Db, key: string, name: string, number: string): Promise<"ok" | "name" | "number"> {
+  const at = nowIso();
+  try {
+    await transact(db, [
+      {
+        name: "supplier",
+        item: {
+          Put: {
+            Item: { pk: `SUPPLIER#${key}`, sk: "SUPPLIER", kind: "supplier", name, aux: number, createdAt: at },
+            ConditionExpression: "attribute_not_exists(pk)",
+          },
+        },
+      },
+      {
+        name: "supplier-aux",
+        item: {
+          Put: {
+            Item: { pk: `SUPPLIERAUX#${number}`, sk: "SUPPLIERAUX", kind: "supplier-aux", key, createdAt: at },
+            ConditionExpression: "attribute_not_exists(pk)",
+          },
+        },
+      },
+    ]);
+    return "ok";
+  } catch (err) {
+    if (err instanceof TransactionFailed && err.has("supplier")) return "name";
+    if (err instanceof TransactionFailed && err.has("supplier-aux")) return "number";
+    throw err;
+  }
 }
 
 // ---------------------------------------------------------------- reads
@@ -119,7 +277,20 @@ export async function listGrantExpensePage(db: Db, grantId: string, limit: numbe
     Limit: limit,
     ...(start ? { ExclusiveStartKey: start } : {}),
   });
-  return { items: page.items.map((i) => strip(i) as unknown as Expense), nextCursor: page.lastKey ? encodeCursor(page.lastKey, purpose) : null };
+  // Expenses tagged before allocations existed carry the index themselves; the others through a share item.
+  const shares = new Map(page.items.filter((i) => i.kind === "expense-grant").map((i) => [String(i.expenseId), Number(i.amount)]));
+  const read = new Map(
+    (
+      await batchGet(
+        db,
+        [...shares.keys()].map((id) => spendingKeys.expense(id)),
+      )
+    ).map((i) => [String(i.id), strip(i) as unknown as Expense]),
+  );
+  const items = page.items
+    .map((i) => (i.kind === "expense-grant" ? read.get(String(i.expenseId)) : (strip(i) as unknown as Expense)))
+    .filter((e): e is Expense => !!e);
+  return { items, nextCursor: page.lastKey ? encodeCursor(page.lastKey, purpose) : null };
 }
 
 /** Records the invoice file of an expense, once: a second, different file is refused by the condition. */

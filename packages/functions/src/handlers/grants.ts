@@ -26,6 +26,8 @@ import {
 import { recordGrantPayment } from "@asso/core/workflows/grant-payment";
 import { actorOf } from "../audit.js";
 import { defineGroup } from "../http.js";
+import { expenseCorrections } from "./expenses.js";
+import { volunteerOperations } from "./volunteers.js";
 
 export const handler = defineGroup("grants", {
   createFunder: async (req) => createFunder(dbFromEnv(), req.body, req.idempotency, actorOf(req)),
@@ -48,4 +50,6 @@ export const handler = defineGroup("grants", {
   invoiceUploadUrl: async (req) => invoiceUploadUrl(dbFromEnv(), req.params.id, req.body.contentType, req.body.size),
   confirmInvoiceUpload: async (req) => confirmInvoiceUpload(dbFromEnv(), req.params.id, req.body.key),
   invoiceLink: async (req) => invoiceLink(dbFromEnv(), req.params.id),
+  ...expenseCorrections,
+  ...volunteerOperations,
 });

@@ -127,15 +127,18 @@ export const bankRoutes = [
     path: "/v1/bank/lines/{id}/entry",
     group: "bank",
     operationId: "createBankLineEntry",
-    errors: { 404: "No such bank line", 409: "Already matched" },
+    errors: { 404: "No such bank line", 409: "Already matched, or a charge account named for a line that pays an open expense" },
     summary:
-      "Creates an unmatched line's entry (journal BQ) from a rule — bank_fees 627, interest 768, supplier 401 (auxiliary account), account — matched in the same transaction.",
+      "Creates an unmatched line's entry (journal BQ) from a rule — bank_fees 627, interest 768, supplier 401 (auxiliary account; settles the supplier's open expense of that amount), account — matched in the same transaction.",
     auth: TRESORIER,
     params: LineIdParam,
     body: RuleBody,
     bodyOptional: true,
     idempotent: true,
-    response: { status: 201, schema: z.object({ entry: EntrySchema, match: MatchSchema }) },
+    response: {
+      status: 201,
+      schema: z.object({ entry: EntrySchema, match: MatchSchema, expenseId: z.string().optional().describe("the expense the line settled, if any") }),
+    },
   }),
   defineRoute({
     method: "POST",

@@ -1,0 +1,82 @@
+/** Corrections of an expense (never edits: each writes its own entries): cancellation, credit note, later payment, reclassement, allocation across grants. */
+import {
+  AllocationInput,
+  CancellationInput,
+  CreditNoteInput,
+  ExpenseCreatedSchema,
+  ExpensePaymentInput,
+  ExpenseSchema,
+  ReclassificationInput,
+} from "@asso/core/spending";
+import { IdParam } from "@asso/core/grants";
+import { defineRoute, type RouteDef } from "../route.js";
+import { TRESORIER } from "./common.js";
+
+export const expenseRoutes = [
+  defineRoute({
+    method: "POST",
+    path: "/v1/expenses/{id}/cancellation",
+    group: "grants",
+    operationId: "cancelExpense",
+    errors: { 404: "No such expense", 409: "Already cancelled, or paid (a credit note then)" },
+    summary: "Cancels an expense: what it still costs reversed (HA: 401 / 6xx), its grants' shares taken back; a closed year's in the first open year.",
+    auth: TRESORIER,
+    params: IdParam,
+    body: CancellationInput,
+    idempotent: true,
+    response: { status: 201, schema: ExpenseCreatedSchema },
+  }),
+  defineRoute({
+    method: "POST",
+    path: "/v1/expenses/{id}/credit-notes",
+    group: "grants",
+    operationId: "creditExpense",
+    errors: { 404: "No such expense", 409: "More than the expense still costs, or it is cancelled" },
+    summary:
+      "The supplier's credit note (avoir): 401 / 6xx for its amount (HA), no more than the expense still costs; its grants' shares shrink in proportion.",
+    auth: TRESORIER,
+    params: IdParam,
+    body: CreditNoteInput,
+    idempotent: true,
+    response: { status: 201, schema: ExpenseCreatedSchema },
+  }),
+  defineRoute({
+    method: "POST",
+    path: "/v1/expenses/{id}/payments",
+    group: "grants",
+    operationId: "payExpense",
+    errors: { 404: "No such expense or bank line", 409: "Already paid or cancelled, or the bank line is matched" },
+    summary: "An expense booked unpaid, paid later: 401 / 512 (BQ, lettered with the bank line when one is named) or 401 / 530 in cash (OD).",
+    auth: TRESORIER,
+    params: IdParam,
+    body: ExpensePaymentInput,
+    idempotent: true,
+    response: { status: 201, schema: ExpenseCreatedSchema },
+  }),
+  defineRoute({
+    method: "POST",
+    path: "/v1/expenses/{id}/reclassification",
+    group: "grants",
+    operationId: "reclassifyExpense",
+    errors: { 404: "No such expense", 409: "The expense is cancelled" },
+    summary: "Booked on the wrong charge account: one entry (OD) moves what the expense costs to the right account; supplier, payment, file and grants stay.",
+    auth: TRESORIER,
+    params: IdParam,
+    body: ReclassificationInput,
+    idempotent: true,
+    response: { status: 201, schema: ExpenseCreatedSchema },
+  }),
+  defineRoute({
+    method: "POST",
+    path: "/v1/expenses/{id}/allocation",
+    group: "grants",
+    operationId: "allocateExpense",
+    errors: { 404: "No such expense or grant", 409: "The shares add up to more than the expense, or than a grant has left" },
+    summary: "The grants an expense is spent on, by amount (co-financing); the grants' and funders' spent follow. No entry: the books do not change.",
+    auth: TRESORIER,
+    params: IdParam,
+    body: AllocationInput,
+    idempotent: true,
+    response: { status: 200, schema: ExpenseSchema },
+  }),
+] as const satisfies readonly RouteDef[];
