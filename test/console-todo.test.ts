@@ -13,7 +13,7 @@ import { join } from "node:path";
 import type { Browser, Locator, Page } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { markAddressBounced } from "@asso/core/mail";
-import { addMonths } from "@asso/core/workflows";
+import { addMonths } from "@asso/core/workflows/todo";
 import { startTestStack, type TestStack } from "./support/stack.js";
 import { launchChromium } from "./support/chromium.js";
 import { ADDRESS, chargeOf, checkout, dev, pay } from "./support/giving.js";
@@ -289,10 +289,29 @@ describe("on a phone (390×844)", () => {
     await reachable(save);
     await reachable(page.getByRole("button", { name: "Annuler" }));
     await save.click();
+    // The expenses screen may ask to confirm what is booked (a dialog): its button within reach too.
+    const confirm = page.getByRole("dialog").getByRole("button", { name: "Enregistrer", exact: true });
+    if (
+      await confirm.waitFor({ timeout: 3_000 }).then(
+        () => true,
+        () => false,
+      )
+    ) {
+      await reachable(confirm);
+      await confirm.click();
+    }
     await poll(async () => {
       const r = (await (await stack.call("GET", `/v1/expenses?year=${thisYear}&limit=200`)).json()) as { items: { pieceRef: string; file: unknown }[] };
       return r.items.filter((e) => e.pieceRef === "BM-2201").map((e) => !!e.file);
     }).toEqual([true]);
+    expect(await scrollWidth(page)).toBeLessThanOrEqual(PHONE.width);
+    // The expense that had no invoice: its photo taken from its own card.
+    const attach = page.locator("label.file-button").filter({ hasText: "la facture FD-118" });
+    await reachable(attach);
+    await shot(page, "todo-expenses-list-390");
+    await attach.locator("input[type=file]").setInputFiles({ name: "facture-durand.jpg", mimeType: "image/jpeg", buffer: PHOTO });
+    await page.getByRole("status").filter({ hasText: "jointe à FD-118" }).waitFor();
+    await poll(async () => (await todo()).missingInvoices.count).toBe(0);
     expect(await scrollWidth(page)).toBeLessThanOrEqual(PHONE.width);
 
     // A bank line matched.
@@ -322,6 +341,23 @@ describe("on a phone (390×844)", () => {
     // The dashboard says so.
     await go(page, "tableau-de-bord", "Tableau de bord");
     await poll(async () => task(page, "bank-lines").textContent()).toContain("1 ligne bancaire à rapprocher");
+    expect(await task(page, "invoices").count()).toBe(0);
+
+    // The dashboard's own pages fit the phone too.
+    await markAddressBounced(stack.db, "boite.pleine@example.org", { type: "bounce", reason: "552 boîte pleine" });
+    await go(page, "tableau-de-bord/recus-sans-adresse", "Reçus fiscaux en attente d'une adresse");
+    await page.getByText("sans.adresse@example.org").waitFor();
+    expect(await scrollWidth(page)).toBeLessThanOrEqual(PHONE.width);
+    await shot(page, "todo-receipts-390");
+    await go(page, "tableau-de-bord", "Tableau de bord");
+    await task(page, "bounced").click();
+    await page.getByRole("heading", { level: 1, name: "Adresses e-mail en erreur" }).waitFor();
+    const open = page.getByRole("button", { name: "Voir ses e-mails (boite.pleine@example.org)" });
+    await reachable(open);
+    await open.click();
+    await reachable(page.getByRole("button", { name: "L'adresse est corrigée : lever la marque" }));
+    expect(await scrollWidth(page)).toBeLessThanOrEqual(PHONE.width);
+    await shot(page, "todo-bounced-390");
     expect(pageErrors).toEqual([]);
     await page.context().close();
   });

@@ -3,7 +3,7 @@ import { dbFromEnv } from "@asso/core/db";
 import { associationOf } from "@asso/core/settings";
 import { figuresCsv, loadReportFigures } from "@asso/core/reports";
 import { readSocialYear, saveSocialMonth } from "@asso/core/social";
-import { todoList } from "@asso/core/workflows";
+import { todoList } from "@asso/core/workflows/todo";
 // The PDF renderer and the spreadsheet/zip readers load on first use.
 import { renderAnnualReport } from "@asso/core/reports/lazy";
 import { importSocialFile } from "@asso/core/social/lazy";

@@ -239,7 +239,7 @@ function ReceiptsAwaitingAddress({ year }: { year: number }) {
     <${ProblemView} error=${todo.error} />
     ${
       list
-        ? html`<div class="scroll"><table>
+        ? html`<div class="scroll"><table class="todo-table">
           <caption class="sr-only">Reçus en attente d'une adresse (${year})</caption>
           <thead><tr><th scope="col">Date</th><th scope="col">Personne</th><th scope="col">E-mail</th><th scope="col">Nature</th><th scope="col" class="num">Montant</th></tr></thead>
           <tbody>
