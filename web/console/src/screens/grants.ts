@@ -1,8 +1,14 @@
-/** Funders and grants: each funder's five figures, its grants, new funders and grants, payments received. */
+/**
+ * Funders and grants: each funder's five figures, its grants, new funders and grants, payments
+ * received (confirmed before they are booked), « Corriger » on each grant and each of its payments
+ * (amendment, cancellation, repayment of the unspent funds, and the grant's history of corrections),
+ * the fonds dédiés of the year (confirmed before they are booked; those left on an ended grant shown
+ * with the repayment proposed). `#/subventions/corriger/<id>` opens a grant's correction.
+ */
 import { useState } from "preact/hooks";
 import { api, get, keyKeeper } from "../api.js";
 import { formatDate, formatEuros, parisToday, parseEuros } from "../money.js";
-import { ActionButton, can, html, Loading, Page, ProblemView, Success, Tabs, useLoad, useYears, YearSelect } from "../ui.js";
+import { ActionButton, can, confirmDialog, html, Loading, Page, ProblemView, ROLE_LABELS, Success, Tabs, useLoad, useYears, YearSelect } from "../ui.js";
 
 export const FUNDER_KINDS: Record<string, string> = {
   foundation: "Fondation",
@@ -35,7 +41,39 @@ export interface Grant {
   endDate: string;
   status: string;
   installments: { dueDate: string; amount: number; received: number }[];
+  received?: number;
+  outstanding?: number;
+  recognised?: number;
+  spent?: number;
+  repaid?: number;
+  unspentRestricted?: number;
 }
+
+interface GrantCorrection {
+  id: string;
+  kind: "amendment" | "cancellation" | "repayment";
+  date: string;
+  bookedOn: string;
+  closedYear: number | null;
+  reason: string;
+  by: { sub: string; role: string } | null;
+  at: string;
+  before: { amount: number; endDate: string };
+  after: { amount: number; endDate: string };
+  repayment: { amount: number; fromFunds: number; fromIncome: number } | null;
+  entries: { id: string; date: string }[];
+}
+
+interface GrantDetail extends Grant {
+  payments: { entryId: string; date: string; amount: number; afterEnd: boolean }[];
+  corrections: GrantCorrection[];
+}
+
+const CORRECTION_KINDS: Record<GrantCorrection["kind"], string> = {
+  amendment: "Avenant",
+  cancellation: "Annulation",
+  repayment: "Remboursement au financeur",
+};
 
 export function Grants({ sub }: { sub: string }) {
   const tabs = [
@@ -43,11 +81,13 @@ export function Grants({ sub }: { sub: string }) {
     { id: "conventions", label: "Subventions", href: "#/subventions/conventions", show: can("listGrants") },
     { id: "fonds-dedies", label: "Fonds dédiés", href: "#/subventions/fonds-dedies", show: can("dedicatedFunds") },
   ].filter((t) => t.show !== false);
-  const tab = tabs.find((t) => t.id === sub)?.id ?? "financeurs";
+  const [head, fixId] = sub.split("/");
+  const correcting = head === "corriger" && fixId ? decodeURIComponent(fixId) : undefined;
+  const tab = correcting ? "conventions" : (tabs.find((t) => t.id === sub)?.id ?? "financeurs");
   const title = { financeurs: "Financeurs", conventions: "Subventions", "fonds-dedies": "Fonds dédiés" }[tab]!;
   return html`<${Page} title=${title}>
     <${Tabs} label="Financeurs et subventions" items=${tabs} current=${tab} />
-    ${tab === "financeurs" ? html`<${Funders} />` : tab === "conventions" ? html`<${GrantList} />` : html`<${DedicatedFunds} />`}
+    ${tab === "financeurs" ? html`<${Funders} />` : tab === "conventions" ? html`<${GrantList} correcting=${correcting} />` : html`<${DedicatedFunds} />`}
   <//>`;
 }
 
@@ -120,15 +160,18 @@ function NewFunder({ onDone }: { onDone: () => void }) {
   </form>`;
 }
 
-function GrantList() {
+function GrantList({ correcting }: { correcting?: string }) {
   const { years, year, setYear } = useYears();
   const list = useLoad(() => get<{ items: Grant[] }>("/v1/grants", { year }), [year]);
   const [paying, setPaying] = useState<string>();
+  const [fixing, setFixing] = useState<string | undefined>(correcting);
   const [done, setDone] = useState<string>();
+  const inList = !!fixing && !!list.data?.items.some((g) => g.id === fixing);
   return html`<div class="toolbar"><${YearSelect} id="grants-year" value=${year} years=${years} onChange=${setYear} /></div>
     ${can("createGrant") ? html`<${NewGrant} onDone=${list.reload} />` : null}
     ${done ? html`<${Success}>${done}<//>` : null}
     <${ProblemView} error=${list.error} />
+    ${fixing && list.data && !inList ? html`<${Correction} grantId=${fixing} onClose=${() => setFixing(undefined)} onDone=${(m: string) => (setDone(m), list.reload())} />` : null}
     ${
       list.data
         ? html`<table>
@@ -141,8 +184,10 @@ function GrantList() {
               <td>${g.funderName}</td><td>${g.title}${g.restricted ? html` <span class="tag">affectée</span>` : null}</td><td>${formatDate(g.agreementDate)}</td>
               <td>${formatDate(g.startDate)} – ${formatDate(g.endDate)}</td><td class="num">${formatEuros(g.amount)}</td>
               <td class="num">${formatEuros(g.installments.reduce((s, i) => s + i.received, 0))}</td>
-              <td>${can("recordGrantPayment") ? html`<button type="button" class="secondary small" aria-expanded=${paying === g.id} onClick=${() => setPaying(paying === g.id ? undefined : g.id)}>Encaisser<span class="sr-only"> ${g.title}</span></button>` : null}</td></tr>
-              ${paying === g.id ? html`<tr class="lines"><td colspan="7"><${Payment} grant=${g} onDone=${(m: string) => (setPaying(undefined), setDone(m), list.reload())} /></td></tr>` : null}`,
+              <td>${g.status === "cancelled" ? html`<span class="tag">annulée</span> ` : null}${can("recordGrantPayment") && g.status !== "cancelled" ? html`<button type="button" class="secondary small" aria-expanded=${paying === g.id} onClick=${() => setPaying(paying === g.id ? undefined : g.id)}>Encaisser<span class="sr-only"> ${g.title}</span></button>` : null}
+                <button type="button" class="secondary small" aria-expanded=${fixing === g.id ? "true" : "false"} onClick=${() => setFixing(fixing === g.id ? undefined : g.id)}>Corriger<span class="sr-only"> la subvention ${g.title} (${g.funderName})</span></button></td></tr>
+              ${paying === g.id ? html`<tr class="lines"><td colspan="7"><${Payment} grant=${g} onDone=${(m: string) => (setPaying(undefined), setDone(m), list.reload())} /></td></tr>` : null}
+              ${fixing === g.id ? html`<tr class="lines"><td colspan="7"><${Correction} grantId=${g.id} onClose=${() => setFixing(undefined)} onDone=${(m: string) => (setDone(m), list.reload())} /></td></tr>` : null}`,
             )}
           </tbody>
         </table>`
@@ -161,6 +206,14 @@ function Payment({ grant, onDone }: { grant: Grant; onDone: (m: string) => void 
     <div class="field"><label for=${`pay-amount-${grant.id}`}>Montant reçu (€)</label><input id=${`pay-amount-${grant.id}`} class="num" inputmode="decimal" value=${amount} aria-invalid=${amount && cents === null ? "true" : undefined} onInput=${(e: Event) => setAmount((e.target as HTMLInputElement).value)} /></div>
     <${ActionButton} disabled=${!cents} busy="Enregistrement…" onClick=${async () => {
       setError(undefined);
+      const late = date > grant.endDate;
+      const ok = await confirmDialog({
+        title: "Enregistrer ce versement ?",
+        body: html`<p>Le versement de ${formatEuros(cents!)} reçu le ${formatDate(date)} de ${grant.funderName} pour « ${grant.title} » sera comptabilisé (banque / financeur). Il ne pourra pas être supprimé : une erreur se corrige ensuite avec « Corriger ».</p>
+          ${late ? html`<p><strong>Ce versement arrive après la fin de la subvention (${formatDate(grant.endDate)}) :</strong> il est accepté et signalé comme tel.</p>` : null}`,
+        confirm: "Enregistrer le versement",
+      });
+      if (!ok) return;
       try {
         await api("POST", `/v1/grants/${encodeURIComponent(grant.id)}/payments`, {
           body: { date, amount: cents },
@@ -246,6 +299,8 @@ interface DedicatedRow {
   used: number;
   atEnd: number;
   posted: boolean;
+  grantEnded?: boolean;
+  proposedTransfer?: { amount: number; from: string; to: string } | null;
 }
 
 /** The year's fonds dédiés per restricted grant, and booking them before the closing. */
@@ -268,6 +323,12 @@ function DedicatedFunds() {
           ? html`<${ActionButton} busy="Comptabilisation…" onClick=${async () => {
               setError(undefined);
               setDone(undefined);
+              const ok = await confirmDialog({
+                title: `Comptabiliser les fonds dédiés ${year} ?`,
+                body: html`<p>${f.pending.length} subvention(s) affectée(s) : la part non dépensée sera mise de côté (reportée) et celle utilisée dans l'année reprise, au ${formatDate(`${year}-12-31`)}. Ces écritures ne s'effacent pas ; si une dépense de ${year} arrive ensuite, comptabiliser à nouveau n'écrit que la différence.</p>`,
+                confirm: "Comptabiliser",
+              });
+              if (!ok) return;
               try {
                 const out = await api<{ entries: unknown[] }>("POST", `/v1/ledger/years/${year}/dedicated-funds`, {
                   idempotencyKey: keys.for({ year, pending: f.pending }),
@@ -292,10 +353,137 @@ function DedicatedFunds() {
           <thead><tr><th scope="col">Subvention</th><th scope="col" class="num">Au début</th><th scope="col" class="num">Reportés</th><th scope="col" class="num">Utilisés</th><th scope="col" class="num">À la fin</th><th scope="col">Comptabilisé</th></tr></thead>
           <tbody>
             ${f.rows.length === 0 ? html`<tr><td colspan="6">Aucune subvention affectée en ${year}.</td></tr>` : null}
-            ${f.rows.map((r) => html`<tr><td>${r.funderName} — ${r.title}</td><td class="num">${formatEuros(r.atStart)}</td><td class="num">${formatEuros(r.new)}</td><td class="num">${formatEuros(r.used)}</td><td class="num">${formatEuros(r.atEnd)}</td><td>${r.posted ? "oui" : html`<strong>non</strong>`}</td></tr>`)}
+            ${f.rows.map(
+              (r) =>
+                html`<tr><td>${r.funderName} — ${r.title}${
+                  r.proposedTransfer
+                    ? html`<p class="hint"><strong>Subvention terminée :</strong> ${formatEuros(r.proposedTransfer.amount)} de fonds dédiés restent sans emploi. À rembourser au financeur (ou à garder avec son accord écrit). <a href=${`#/subventions/corriger/${encodeURIComponent(r.grantId)}`}>Préparer le remboursement<span class="sr-only"> de ${r.title}</span></a></p>`
+                    : null
+                }</td><td class="num">${formatEuros(r.atStart)}</td><td class="num">${formatEuros(r.new)}</td><td class="num">${formatEuros(r.used)}</td><td class="num">${formatEuros(r.atEnd)}</td><td>${r.posted ? "oui" : html`<strong>non</strong>`}</td></tr>`,
+            )}
           </tbody>
           <tfoot><tr><th scope="row">Totaux</th><td class="num">${formatEuros(f.totals.atStart)}</td><td class="num">${formatEuros(f.totals.new)}</td><td class="num">${formatEuros(f.totals.used)}</td><td class="num">${formatEuros(f.totals.atEnd)}</td><td></td></tr></tfoot>
         </table>`
         : html`<${Loading} />`
     }`;
+}
+
+/**
+ * A grant's correction: its history (who, when, why, the entries written), its payments (each with
+ * « Corriger », which brings here), and the three corrections — amendment, cancellation, repayment of
+ * the unspent funds — each confirmed before it is written (a correction is never undone, only
+ * corrected again).
+ */
+function Correction({ grantId, onClose, onDone }: { grantId: string; onClose: () => void; onDone: (m: string) => void }) {
+  const grant = useLoad(() => get<GrantDetail>(`/v1/grants/${encodeURIComponent(grantId)}`), [grantId]);
+  const g = grant.data;
+  const [kind, setKind] = useState<"amendment" | "cancellation" | "repayment">("amendment");
+  const [date, setDate] = useState(parisToday());
+  const [amount, setAmount] = useState("");
+  const [endDate, setEndDate] = useState("");
+  const [reason, setReason] = useState("");
+  const [error, setError] = useState<unknown>();
+  const [done, setDone] = useState<string>();
+  const [keys] = useState(keyKeeper);
+  const id = `fix-${grantId}`;
+  if (!g) return html`<div class="card"><${ProblemView} error=${grant.error} />${grant.error ? null : html`<${Loading} />`}</div>`;
+  const cents = amount.trim() ? parseEuros(amount) : undefined;
+  const cancelled = g.status === "cancelled";
+  const kinds = (["amendment", "cancellation", "repayment"] as const).filter((k) => !cancelled && (k !== "repayment" || g.restricted));
+  const submit = async () => {
+    setError(undefined);
+    setDone(undefined);
+    const body: Record<string, unknown> = { date, reason: reason.trim() };
+    let what: string;
+    if (kind === "amendment") {
+      if (cents) body.amount = cents;
+      if (endDate) body.endDate = endDate;
+      what = `L'avenant portera la subvention ${cents ? `à ${formatEuros(cents)}` : `à ${formatEuros(g.amount)}`}${endDate ? `, jusqu'au ${formatDate(endDate)}` : ""}. Le produit de l'exercice, la créance sur le financeur et les quotes-parts des années suivantes seront ajustés par des écritures de différence.`;
+    } else if (kind === "cancellation")
+      what = `La subvention sera ramenée à ce qui a été reçu (${formatEuros(g.received ?? 0)}) : ce qui était comptabilisé et n'a pas été reçu sera contre-passé, et aucun versement ne sera plus attendu.`;
+    else {
+      body.amount = cents;
+      what = `${formatEuros(cents ?? 0)} seront rendus à ${g.funderName} : les fonds dédiés (et, pour le reste, le produit de l'année) passent en dette envers le financeur, puis la banque la règle.`;
+    }
+    const ok = await confirmDialog({
+      title: `${CORRECTION_KINDS[kind]} — ${g.title}`,
+      body: html`<p>${what}</p><p>Motif : « ${reason.trim()} ». Une correction ne s'efface pas : elle reste dans l'historique de la subvention, avec son auteur et son motif.</p><p>Si l'exercice de cette date est clos, les écritures seront passées au premier jour du premier exercice ouvert.</p>`,
+      confirm: "Enregistrer la correction",
+      danger: kind !== "amendment",
+    });
+    if (!ok) return;
+    const path = { amendment: "amendments", cancellation: "cancellation", repayment: "repayments" }[kind];
+    try {
+      const out = await api<{ entries: unknown[]; correction: GrantCorrection }>("POST", `/v1/grants/${encodeURIComponent(grantId)}/${path}`, {
+        body,
+        idempotencyKey: keys.for({ grantId, kind, ...body }),
+      });
+      const m = `${CORRECTION_KINDS[kind]} enregistré(e) pour « ${g.title} » : ${out.entries.length} écriture(s)${out.correction.closedYear ? `, passée(s) le ${formatDate(out.correction.bookedOn)} (exercice ${out.correction.closedYear} clos)` : ""}.`;
+      setDone(m);
+      keys.reset();
+      setReason("");
+      setAmount("");
+      grant.reload();
+      onDone(m);
+    } catch (err) {
+      setError(err);
+    }
+  };
+  const ready = reason.trim() && date && (kind === "cancellation" || (kind === "repayment" ? !!cents : cents !== null && (cents || endDate)));
+  return html`<section class="card" aria-labelledby=${`${id}-title`}>
+    <h2 id=${`${id}-title`}>Corriger la subvention « ${g.title} » — ${g.funderName}</h2>
+    <dl class="figures">
+      <div><dt>Accordé</dt><dd>${formatEuros(g.amount)}</dd></div>
+      <div><dt>Reçu</dt><dd>${formatEuros(g.received ?? 0)}</dd></div>
+      <div><dt>Reste à recevoir</dt><dd>${formatEuros(g.outstanding ?? 0)}</dd></div>
+      <div><dt>Dépensé</dt><dd>${formatEuros(g.spent ?? 0)}</dd></div>
+      ${g.restricted ? html`<div><dt>Non dépensé</dt><dd>${formatEuros(g.unspentRestricted ?? 0)}</dd></div>` : null}
+      ${g.repaid ? html`<div><dt>Remboursé</dt><dd>${formatEuros(g.repaid)}</dd></div>` : null}
+    </dl>
+    <h3>Versements reçus</h3>
+    ${
+      g.payments.length
+        ? html`<ul class="plain">${g.payments.map(
+            (p) => html`<li>${formatDate(p.date)} · ${formatEuros(p.amount)}${p.afterEnd ? html` <span class="tag">après la fin</span>` : null}
+              <button type="button" class="link" onClick=${() => (setKind(kinds.includes("amendment") ? "amendment" : kinds[0]!), document.getElementById(`${id}-reason`)?.focus())}>Corriger<span class="sr-only"> le versement du ${formatDate(p.date)}</span></button></li>`,
+          )}</ul>
+          <p class="hint">Un versement comptabilisé ne s'efface pas : un montant accordé à revoir se corrige par un avenant, un trop-perçu par un remboursement.</p>`
+        : html`<p>Aucun versement.</p>`
+    }
+    <h3>Historique des corrections</h3>
+    ${
+      g.corrections.length
+        ? html`<ol class="plain">${g.corrections.map(
+            (
+              c,
+            ) => html`<li><strong>${CORRECTION_KINDS[c.kind]}</strong> du ${formatDate(c.date)}${c.closedYear ? ` (exercice ${c.closedYear} clos : passée le ${formatDate(c.bookedOn)})` : ""} — « ${c.reason} »,
+              par ${c.by ? (ROLE_LABELS[c.by.role] ?? c.by.role) : "le système"} le ${formatDate(c.at.slice(0, 10))} ·
+              ${c.kind === "repayment" ? `${formatEuros(c.repayment?.amount ?? 0)} rendus` : `${formatEuros(c.before.amount)} → ${formatEuros(c.after.amount)}${c.before.endDate !== c.after.endDate ? `, fin ${formatDate(c.before.endDate)} → ${formatDate(c.after.endDate)}` : ""}`}
+              · ${c.entries.length} écriture(s)</li>`,
+          )}</ol>`
+        : html`<p>Aucune correction.</p>`
+    }
+    ${
+      cancelled
+        ? html`<p>Cette subvention est annulée : elle ne se corrige plus.</p>`
+        : can("amendGrant")
+          ? html`<form onSubmit=${(e: Event) => e.preventDefault()}>
+          <fieldset><legend>Correction</legend>
+            ${kinds.map((k) => html`<label class="radio"><input type="radio" name=${`${id}-kind`} value=${k} checked=${kind === k} onChange=${() => (setKind(k), setAmount(k === "repayment" ? String((g.unspentRestricted ?? 0) / 100).replace(".", ",") : ""))} /> ${CORRECTION_KINDS[k]}</label>`)}
+          </fieldset>
+          <div class="row">
+            <div class="field"><label for=${`${id}-date`}>Date</label><input id=${`${id}-date`} type="date" value=${date} onInput=${(e: Event) => setDate((e.target as HTMLInputElement).value)} /></div>
+            ${kind !== "cancellation" ? html`<div class="field"><label for=${`${id}-amount`}>${kind === "repayment" ? "Montant rendu (€)" : "Nouveau montant accordé (€)"}</label><input id=${`${id}-amount`} class="num" inputmode="decimal" value=${amount} aria-invalid=${amount && cents === null ? "true" : undefined} onInput=${(e: Event) => setAmount((e.target as HTMLInputElement).value)} /></div>` : null}
+            ${kind === "amendment" ? html`<div class="field"><label for=${`${id}-end`}>Nouvelle date de fin</label><input id=${`${id}-end`} type="date" value=${endDate} onInput=${(e: Event) => setEndDate((e.target as HTMLInputElement).value)} /></div>` : null}
+            <div class="field grow"><label for=${`${id}-reason`}>Motif</label><input id=${`${id}-reason`} value=${reason} maxlength="200" onInput=${(e: Event) => setReason((e.target as HTMLInputElement).value)} /></div>
+          </div>
+          <div class="toolbar">
+            <${ActionButton} disabled=${!ready} busy="Enregistrement…" onClick=${submit}>Enregistrer la correction<//>
+            <button type="button" class="secondary" onClick=${onClose}>Fermer</button>
+          </div>
+        </form>`
+          : null
+    }
+    ${done ? html`<${Success}>${done}<//>` : null}<${ProblemView} error=${error} />
+  </section>`;
 }
