@@ -131,7 +131,7 @@ describe("gifts and members from the registries", () => {
       members: number;
       donations: Record<string, number>;
     };
-    expect(f.donations).toEqual({ count: 3, total: 21_000, average: 7_000, donors: 3, monthlyDonors: 1, booked: 21_000 });
+    expect(f.donations).toEqual({ count: 3, total: 21_000, average: 7_000, donors: 3, monthlyDonors: 1, booked: 21_000, unregistered: 0 });
     expect(f.members).toBe(1);
     const next = (await (await stack.call("GET", "/v1/reports/2023/figures", { role: "delegation" })).json()) as {
       members: number;

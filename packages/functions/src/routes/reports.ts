@@ -59,7 +59,15 @@ const YearFiguresSchema = z.object({
   grantsSource: z.enum(["grants", "sub-accounts"]),
   dedicatedFunds: z.object({ opening: Money, added: Money, used: Money, closing: Money }),
   members: z.number().int(),
-  donations: z.object({ count: z.number().int(), total: Money, average: Money, donors: z.number().int(), monthlyDonors: z.number().int(), booked: Money }),
+  donations: z.object({
+    count: z.number().int(),
+    total: Money,
+    average: Money,
+    donors: z.number().int(),
+    monthlyDonors: z.number().int(),
+    booked: Money.describe("what 7541 carries"),
+    unregistered: Money.describe("booked − total: gifts booked without the online registry (cheques, transfers, summing entries)"),
+  }),
   social: z.array(
     z.object({
       platform: z.string(),
@@ -92,7 +100,71 @@ const YearFiguresSchema = z.object({
   }),
   commentary: z.array(z.string()),
 });
-export const FiguresSchema = YearFiguresSchema.extend({ previous: YearFiguresSchema }).meta({ id: "ReportFigures" });
+const ExerciseSchema = z.object({
+  year: z.number().int(),
+  start: z.string().describe("the exercise's first day: the creation date in the first exercise"),
+  end: z.string(),
+  first: z.boolean().describe("the association was created during this fiscal year"),
+  fiscalStart: z.string(),
+});
+const ThresholdSchema = z.object({
+  id: z.enum(["public-grants", "gifts", "public-aid", "commercial-income"]),
+  label: z.string(),
+  counted: z.string(),
+  amount: Money,
+  threshold: Money,
+  reached: Share,
+  exceeded: z.boolean(),
+  consequence: z.string(),
+  message: z.string(),
+});
+export const ThresholdsSchema = z
+  .object({
+    year: z.number().int(),
+    items: z.array(ThresholdSchema),
+    publication: z.object({ required: z.boolean(), deadline: z.string(), text: z.string() }),
+  })
+  .meta({ id: "ReportThresholds" });
+export const FiguresSchema = YearFiguresSchema.extend({
+  previous: YearFiguresSchema,
+  exercise: ExerciseSchema,
+  previousExercise: z.object({ year: z.number().int(), status: z.enum(["none", "open", "closing", "closed"]) }),
+  thresholds: ThresholdsSchema,
+  palette: z.array(z.string()).describe("the charts' colours: the settings' main colour first (the PDF uses the same)"),
+}).meta({ id: "ReportFigures" });
+const Row5 = { opening: Money, reports: Money, uses: Money, transfers: Money, closing: Money };
+const Engagement = { awarded: Money, received: Money, toReceive: Money, laterYears: Money };
+const CvnLineSchema = z.object({ account: z.string(), label: z.string(), amount: Money });
+export const AnnexeSchema = z
+  .object({
+    year: z.number().int(),
+    exercise: ExerciseSchema,
+    rules: z.array(z.string()),
+    dedicatedFunds: z.object({
+      rows: z.array(z.object({ grantId: z.string(), label: z.string(), ...Row5 })),
+      totals: z.object(Row5),
+    }),
+    engagements: z.object({
+      received: z.array(z.object({ grantId: z.string(), label: z.string(), agreementDate: z.string(), ...Engagement })),
+      totals: z.object(Engagement),
+      given: z.string(),
+    }),
+    contributionsInKind: z.object({
+      ressources: z.array(CvnLineSchema),
+      emplois: z.array(CvnLineSchema),
+      totals: z.object({ ressources: Money, emplois: Money }),
+      method: z.array(z.string()),
+    }),
+    headcount: z.object({ volunteers: z.number().int(), text: z.string() }),
+    foreignResources: z.object({
+      required: z.boolean(),
+      gifts: Money,
+      threshold: Money,
+      rows: z.array(z.object({ country: z.string(), amount: Money, count: z.number().int() })),
+      text: z.string(),
+    }),
+  })
+  .meta({ id: "ReportAnnexe" });
 
 export const reportRoutes = [
   defineRoute({
@@ -121,6 +193,39 @@ export const reportRoutes = [
     group: "reports",
     operationId: "annualReportPdf",
     summary: "The Rapport financier as a PDF with charts (same bytes for the same data).",
+    auth: READERS,
+    params: YearParam,
+    response: { status: 200, contentType: "application/pdf" },
+  }),
+  defineRoute({
+    method: "GET",
+    path: "/v1/reports/{year}/annexe",
+    group: "reports",
+    operationId: "reportAnnexe",
+    summary:
+      "The annexe of the accounts (ANC 2018-06): règles et méthodes, fonds dédiés (opening, reports, uses, transfers, closing: the grants' table), engagements, contributions in kind and their method, headcount, resources from abroad above 153 000 € of gifts.",
+    auth: READERS,
+    params: YearParam,
+    response: { status: 200, schema: AnnexeSchema },
+  }),
+  defineRoute({
+    method: "GET",
+    path: "/v1/reports/{year}/thresholds",
+    group: "reports",
+    operationId: "reportThresholds",
+    summary:
+      "The legal thresholds read from the year's books: 153 000 € of public grants or gifts (commissaire aux comptes, publication on the Journal officiel's site), 23 000 € of public aid, 80 011 € of commercial income.",
+    auth: READERS,
+    params: YearParam,
+    response: { status: 200, schema: ThresholdsSchema },
+  }),
+  defineRoute({
+    method: "GET",
+    path: "/v1/reports/{year}/journal-officiel.pdf",
+    group: "reports",
+    operationId: "journalOfficielPdf",
+    summary:
+      "The accounts (bilan, compte de résultat) and the annexe as published on the Journal officiel's site: no person's data (same bytes for the same data).",
     auth: READERS,
     params: YearParam,
     response: { status: 200, contentType: "application/pdf" },
