@@ -13,8 +13,11 @@
  * convention's terms): the grant's final reporting deadline when one was given, else its end date
  * plus six months.
  */
-import { csvLine, CSV_BOM } from "../csv.js";
+import { csvFigure, csvLine, CSV_BOM } from "../csv.js";
 import { frenchAmount } from "../money.js";
+
+/** An amount as a CSV figure (a negative one is a number, not a formula to guard). */
+const money = (cents: number) => csvFigure(frenchAmount(cents));
 import { cerfaRowOf } from "./cerfa.js";
 import { compareBudget, type ActualBalance, type Comparison } from "./budgets.js";
 import type { BudgetLine } from "./store.js";
@@ -84,7 +87,8 @@ export function sixMonthsAfter(date: string): string {
 /** When the compte-rendu is due: the final reporting deadline given, else six months after the end. */
 export function reportDue(g: Pick<GrantFacts, "endDate" | "reportingDeadlines">, today: string): { dueDate: string; status: ReportStatus; daysLeft: number } {
   const finals = g.reportingDeadlines.filter((d) => d.kind === "final").map((d) => d.dueDate);
-  const dueDate = finals.length ? finals.sort()[0]! : sixMonthsAfter(g.endDate);
+  // The last final deadline, as the dashboard's « À traiter » reads it (workflows/todo.ts).
+  const dueDate = finals.length ? finals.sort().at(-1)! : sixMonthsAfter(g.endDate);
   const status: ReportStatus = today <= g.endDate ? "en-cours" : today <= dueDate ? "a-remettre" : "en-retard";
   return { dueDate, status, daysLeft: daysBetween(today, dueDate) };
 }
@@ -152,7 +156,8 @@ export function buildCompteRendu(q: {
 }
 
 const frDate = (d: string) => `${d.slice(8, 10)}/${d.slice(5, 7)}/${d.slice(0, 4)}`;
-const pctText = (share: number | null) => (share === null ? "" : `${(Math.round(share * 1000) / 10).toString().replace(".", ",")} %`);
+/** A share as a figure in percent, one decimal: 0.2 → 20,0 (the column says "en %"). */
+const pctText = (share: number | null) => (share === null ? "" : csvFigure((Math.round(share * 1000) / 10).toFixed(1).replace(".", ",")));
 
 export const STATUS_LABELS: Record<ReportStatus, string> = {
   "en-cours": "action en cours",
@@ -169,7 +174,7 @@ export function compteRenduCsv(cr: CompteRendu): string {
   out.push(csvLine(["Action", cr.project ? `${cr.project.name} (${cr.project.code})` : g.title]));
   out.push(csvLine(["Financeur", g.funderName]));
   out.push(csvLine(["Subvention", g.title]));
-  out.push(csvLine(["Montant accordé", frenchAmount(g.amount)]));
+  out.push(csvLine(["Montant accordé", money(g.amount)]));
   out.push(csvLine(["Période", `du ${frDate(g.startDate)} au ${frDate(g.endDate)}`]));
   out.push(csvLine(["À remettre avant le", frDate(cr.dueDate), STATUS_LABELS[cr.status]]));
   out.push(csvLine([]));
@@ -182,32 +187,30 @@ export function compteRenduCsv(cr: CompteRendu): string {
   ] as const;
   for (const [side, total] of sides) {
     for (const r of cr.comparison.rubriques.filter((x) => x.side === side)) {
-      out.push(csvLine([r.rubrique, "", r.label, frenchAmount(r.budget), frenchAmount(r.actual), frenchAmount(r.gap), pctText(r.gapShare)]));
-      for (const a of r.accounts)
-        out.push(csvLine([r.rubrique, a.account, a.label, frenchAmount(a.budget), frenchAmount(a.actual), frenchAmount(a.gap), pctText(a.gapShare)]));
+      out.push(csvLine([r.rubrique, "", r.label, money(r.budget), money(r.actual), money(r.gap), pctText(r.gapShare)]));
+      for (const a of r.accounts) out.push(csvLine([r.rubrique, a.account, a.label, money(a.budget), money(a.actual), money(a.gap), pctText(a.gapShare)]));
     }
     const t = cr.comparison.totals[side];
-    out.push(csvLine(["", "", total, frenchAmount(t.budget), frenchAmount(t.actual), frenchAmount(t.gap), pctText(t.gapShare)]));
+    out.push(csvLine(["", "", total, money(t.budget), money(t.actual), money(t.gap), pctText(t.gapShare)]));
   }
   const res = cr.comparison.totals.result;
-  out.push(csvLine(["", "", "Résultat (produits − charges)", frenchAmount(res.budget), frenchAmount(res.actual), frenchAmount(res.gap), ""]));
+  out.push(csvLine(["", "", "Résultat (produits − charges)", money(res.budget), money(res.actual), money(res.gap), ""]));
   out.push(csvLine([]));
   out.push(
     csvLine([
       "Part de la subvention",
-      frenchAmount(cr.grantShare.amount),
-      "des produits prévus",
+      money(cr.grantShare.amount),
+      "en % des produits prévus",
       pctText(cr.grantShare.ofBudget),
-      "des charges réalisées",
+      "en % des charges réalisées",
       pctText(cr.grantShare.ofActual),
     ]),
   );
   out.push(csvLine([]));
   out.push(csvLine(["Dépenses financées par la subvention"]));
   out.push(csvLine(["Date", "Fournisseur", "Compte", "Libellé", "Pièce", "Montant de la facture", "Part de la subvention"]));
-  for (const e of cr.expenses.items)
-    out.push(csvLine([frDate(e.date), e.supplier, e.account, e.label, e.pieceRef, frenchAmount(e.total), frenchAmount(e.amount)]));
-  out.push(csvLine(["Total", "", "", "", "", "", frenchAmount(cr.expenses.total)]));
+  for (const e of cr.expenses.items) out.push(csvLine([frDate(e.date), e.supplier, e.account, e.label, e.pieceRef, money(e.total), money(e.amount)]));
+  out.push(csvLine(["Total", "", "", "", "", "", money(cr.expenses.total)]));
   return out.join("");
 }
 

@@ -159,11 +159,11 @@ class Doc {
 }
 
 const FIG_COLS = (first: string): Col[] => [
-  { header: first, width: 247 },
-  { header: "Prévision", width: 75, right: true },
-  { header: "Réalisation", width: 75, right: true },
-  { header: "Écart", width: 68, right: true },
-  { header: "Écart en %", width: 50, right: true },
+  { header: first, width: 235 },
+  { header: "Prévision", width: 72, right: true },
+  { header: "Réalisation", width: 72, right: true },
+  { header: "Écart", width: 70, right: true },
+  { header: "Écart en %", width: 66, right: true },
 ];
 
 function figureRows(rows: ComparisonRow[], extra: (r: ComparisonRow) => Row[] = () => []): Row[] {
