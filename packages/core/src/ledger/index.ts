@@ -3,6 +3,7 @@
  * outside `ledger/` imports its other files (checked by dependency-cruiser, `npm run lint:deps`).
  */
 export * from "./accounts.js";
+export * from "./books.js";
 export * from "./chart.js";
 export * from "./closing.js";
 export * from "./closing-checks.js";

@@ -140,11 +140,15 @@ export const ExportJobSchema = z
     id: z.string(),
     status: z.enum(["pending", "running", "done", "failed"]),
     year: z.number().int(),
-    format: z.enum(["fec", "csv"]),
+    format: z.enum(["fec", "csv", "audit-package"]),
     fileName: z.string(),
     createdAt: z.string(),
     finishedAt: z.string().optional(),
     bytes: z.number().int().optional(),
+    progress: z
+      .object({ done: z.number().int(), total: z.number().int() })
+      .optional()
+      .describe("how far a running job is: files written out of files to write"),
     url: z.string().optional().describe("presigned download link (15 minutes), once done"),
     error: z.string().optional(),
   })

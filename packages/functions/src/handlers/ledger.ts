@@ -5,6 +5,7 @@ import { NotFoundError } from "@asso/core/errors";
 import { closeYear } from "@asso/core/workflows/year-close";
 import { closingChecklist } from "@asso/core/workflows/closing-checklist";
 import { closingReportPdf } from "@asso/core/workflows/closing-report";
+import { runAnyExportJob, startAuditPackage } from "@asso/core/workflows/audit-package";
 import { fecExportOptions } from "@asso/core/workflows/fec-export";
 import { isDevelopment } from "@asso/core/receipts";
 import {
@@ -14,8 +15,14 @@ import {
   contentTypeOf,
   exportRunsAsJob,
   getExportJob,
-  runExportJob,
   startExportJob,
+  bookFileName,
+  generalLedgerCsv,
+  generalLedgerPdf,
+  trialBalanceBook,
+  trialBalanceCsv,
+  trialBalancePdf,
+  type ExportJobFormat,
   exportFileName,
   exportLedger,
   checkFecSiren,
@@ -88,8 +95,41 @@ const http = defineGroup("ledger", {
     };
   },
   getExport: async (req) => getExportJob(dbFromEnv(), req.params.id),
+  startAuditPackage: async (req) => {
+    const job = await startAuditPackage(dbFromEnv(), req.params.year, { actor: actorOf(req), dispatch: dispatchExport });
+    return { status: 202, body: { id: job.id, status: job.status }, headers: { location: `/v1/ledger/exports/${job.id}` } };
+  },
+  trialBalanceCsv: async (req) => {
+    const db = dbFromEnv();
+    const text = trialBalanceCsv(await trialBalanceBook(db, req.query.year, (await associationOf(db)).name));
+    return { body: text, headers: bookHeaders("balance", req.query.year, "csv") };
+  },
+  trialBalancePdf: async (req) => {
+    const db = dbFromEnv();
+    const pdf = await trialBalancePdf(await trialBalanceBook(db, req.query.year, (await associationOf(db)).name));
+    return { body: Buffer.from(pdf), headers: bookHeaders("balance", req.query.year, "pdf") };
+  },
+  generalLedgerCsv: async (req) => {
+    const db = dbFromEnv();
+    let text = "";
+    for await (const chunk of generalLedgerCsv(db, req.query.year, (await associationOf(db)).name)) text += chunk;
+    return { body: text, headers: bookHeaders("grand-livre", req.query.year, "csv") };
+  },
+  generalLedgerPdf: async (req) => {
+    const db = dbFromEnv();
+    const pdf = await generalLedgerPdf(db, req.query.year, (await associationOf(db)).name);
+    return { body: Buffer.from(pdf), headers: bookHeaders("grand-livre", req.query.year, "pdf") };
+  },
   integrity: async () => verifyChain(dbFromEnv()),
 });
+
+/** A book file's answer headers: its type and its name (balance-2025.pdf). */
+function bookHeaders(book: "balance" | "grand-livre", year: number, ext: "csv" | "pdf") {
+  return {
+    "content-type": ext === "csv" ? "text/csv; charset=utf-8" : "application/pdf",
+    "content-disposition": `attachment; filename="${bookFileName(book, year, ext)}"`,
+  };
+}
 
 /** The scheduled sweep (EventBridge, every few minutes): validates drafts a crashed poster left. */
 interface ScheduledEvent {
@@ -98,10 +138,11 @@ interface ScheduledEvent {
 }
 const isScheduled = (e: unknown): e is ScheduledEvent => (e as { source?: string } | null)?.source === "aws.events";
 
-/** The event the ledger Lambda sends itself (asynchronous invoke) to run an export job. */
+/** The event the ledger Lambda sends itself (asynchronous invoke) to run an export job (a FEC, a CSV, the auditor's package). */
 interface ExportEvent {
   source: "asso.ledger-export";
   id: string;
+  format?: ExportJobFormat;
 }
 const EXPORT_SOURCE = "asso.ledger-export";
 const isExport = (e: unknown): e is ExportEvent => (e as { source?: string } | null)?.source === EXPORT_SOURCE;
@@ -111,15 +152,15 @@ const isExport = (e: unknown): e is ExportEvent => (e as { source?: string } | n
  * `EXPORT_FUNCTION_NAME`, else this function's own name): an asynchronous invoke of the ledger
  * Lambda, which needs `lambda:InvokeFunction` on itself. Locally: in the background of this process.
  */
-async function dispatchExport(id: string): Promise<void> {
+async function dispatchExport(id: string, format?: ExportJobFormat): Promise<void> {
   const target = process.env.LEDGER_EXPORT_FUNCTION || process.env.EXPORT_FUNCTION_NAME || process.env.AWS_LAMBDA_FUNCTION_NAME;
   if (target) {
     const { LambdaClient, InvokeCommand } = await import("@aws-sdk/client-lambda");
-    const event: ExportEvent = { source: EXPORT_SOURCE, id };
+    const event: ExportEvent = { source: EXPORT_SOURCE, id, ...(format ? { format } : {}) };
     await new LambdaClient({}).send(new InvokeCommand({ FunctionName: target, InvocationType: "Event", Payload: Buffer.from(JSON.stringify(event)) }));
     return;
   }
-  void runExportJob(dbFromEnv(), id).catch((err: unknown) =>
+  void runAnyExportJob(dbFromEnv(), id).catch((err: unknown) =>
     console.error(JSON.stringify({ level: "error", msg: "ledger export failed", id, error: err instanceof Error ? err.name : typeof err })),
   );
 }
@@ -127,7 +168,7 @@ async function dispatchExport(id: string): Promise<void> {
 export async function handler(
   event: HttpEvent | ScheduledEvent | ExportEvent,
 ): Promise<HttpResult | { validated: number; pending: boolean } | { id: string; status: string }> {
-  if (isExport(event)) return { id: event.id, status: await runExportJob(dbFromEnv(), event.id) };
+  if (isExport(event)) return { id: event.id, status: await runAnyExportJob(dbFromEnv(), event.id) };
   if (!isScheduled(event)) return http(event);
   const db = dbFromEnv();
   const settled = await drain(db);

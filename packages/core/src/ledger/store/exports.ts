@@ -1,4 +1,4 @@
-/** The ledger's storage — Export jobs (FEC and CSV built in the background). */
+/** The ledger's storage — Export jobs (FEC and CSV, the auditor's package, built in the background). */
 import type { Db } from "../../db/client.js";
 import { getItem, transact } from "../../db/store.js";
 import { keys } from "../keys.js";
@@ -9,7 +9,8 @@ import { conditional } from "./shared.js";
 export interface ExportJob {
   id: string;
   year: number;
-  format: "fec" | "csv";
+  /** `audit-package`: the auditor's zip (workflows/audit-package.ts builds it). */
+  format: "fec" | "csv" | "audit-package";
   status: "pending" | "running" | "done" | "failed";
   fileName: string;
   /** Where the file goes in the files bucket. */
@@ -19,6 +20,8 @@ export interface ExportJob {
   startedAt?: string;
   finishedAt?: string;
   bytes?: number;
+  /** How far a running job is: files written out of files to write. */
+  progress?: { done: number; total: number };
   error?: string;
 }
 
@@ -54,7 +57,7 @@ export function moveExportJob(
   db: Db,
   id: string,
   to: "running" | "done" | "failed",
-  fields: Partial<Pick<ExportJob, "startedAt" | "finishedAt" | "bytes" | "error">> = {},
+  fields: Partial<Pick<ExportJob, "startedAt" | "finishedAt" | "bytes" | "error" | "progress">> = {},
 ): Promise<boolean> {
   const names: Record<string, string> = { "#s": "status" };
   const values: Record<string, unknown> = { ":to": to, ":from": to === "running" ? "pending" : "running" };
@@ -72,6 +75,19 @@ export function moveExportJob(
       ConditionExpression: "#s = :from",
       ExpressionAttributeNames: names,
       ExpressionAttributeValues: values,
+    },
+  });
+}
+
+/** Notes how far a running job is (nothing when it is no longer running). */
+export async function noteExportProgress(db: Db, id: string, progress: { done: number; total: number }): Promise<void> {
+  await conditional(db, {
+    Update: {
+      Key: keys.exportJob(id),
+      UpdateExpression: "SET #p = :p",
+      ConditionExpression: "#s = :running",
+      ExpressionAttributeNames: { "#p": "progress", "#s": "status" },
+      ExpressionAttributeValues: { ":p": progress, ":running": "running" },
     },
   });
 }
