@@ -13,6 +13,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { checkout, dev, donation, pay } from "./support/giving.js";
 import { pdfText } from "./support/pdf-text.js";
 import { startTestStack, type TestStack } from "./support/stack.js";
+import { closeAcknowledged } from "./support/closing.js";
 
 let stack: TestStack;
 const po: string[] = [];
@@ -366,7 +367,7 @@ describe("Stripe: 4671 equals Stripe's balance", () => {
 
 describe("a closed year keeps its lettrage", () => {
   it("unmatching a line of a closed year is refused (409); the état still reads", async () => {
-    const close = await stack.call("POST", "/v1/ledger/years/2024/close");
+    const close = await closeAcknowledged(stack, 2024);
     expect(close.status).toBe(201);
     const line = (await linesOf()).find((l) => l.amount === 1500000)!;
     const res = await stack.call("DELETE", `/v1/bank/lines/${line.id}/match`);

@@ -3,6 +3,7 @@ import { readFileSync } from "node:fs";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { startTestStack, type TestStack } from "./support/stack.js";
+import { closeAcknowledged } from "./support/closing.js";
 import { parse } from "csv-parse/sync";
 import { balancesOf, checkFec } from "./support/fec-check.js";
 
@@ -87,7 +88,7 @@ describe("FEC", () => {
         { account: "7541", credit: 123456 },
       ],
     });
-    const close = await stack.call("POST", "/v1/ledger/years/2024/close");
+    const close = await closeAcknowledged(stack, 2024);
     expect(close.status).toBe(201);
     await post({
       journal: "BQ",

@@ -6,6 +6,7 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { startTestStack, type TestStack } from "./support/stack.js";
+import { acknowledgeAll } from "./support/closing.js";
 import { balancesOf, checkFec } from "./support/fec-check.js";
 import type { EntryView } from "@asso/core/ledger";
 
@@ -216,7 +217,7 @@ describe("a grant signed in December 2024 over two years", () => {
     // The closing refuses while a restricted grant's year-end figure is not posted.
     const early = await call("POST", "/v1/ledger/years/2024/close");
     expect(early.status).toBe(409);
-    expect(early.body.detail).toMatch(/fonds dédiés of 2024/);
+    expect(early.body.detail).toMatch(/Fonds dédiés de l'exercice comptabilisés » \(dedicated-funds\)/);
     expect((await call("GET", "/v1/ledger/years", undefined, { role: "auditor" })).body.items.find((y: Json) => y.year === 2024).status).toBe("open");
 
     const forbidden = await call("POST", "/v1/ledger/years/2024/dedicated-funds", undefined, { role: "delegation" });
@@ -236,7 +237,7 @@ describe("a grant signed in December 2024 over two years", () => {
   });
 
   it("2024 closes; a grant, an expense or a payment dated in the closed year → 409, nothing written", async () => {
-    const close = await call("POST", "/v1/ledger/years/2024/close");
+    const close = await call("POST", "/v1/ledger/years/2024/close", await acknowledgeAll(stack, 2024));
     expect(close.status).toBe(201);
     // Bug: the à-nouveaux carried 4687 and 401 without their funder and supplier sub-accounts.
     const anLines = (close.body.openingEntries as Entry[]).flatMap((e) => e.lines);

@@ -99,7 +99,8 @@ export interface CloseOptions {
  * entries open), validates what was written before, runs the guard (a refusal gives the year back
  * open) and seals the year: from here only the closing's own entries are validated into it.
  */
-async function beginClosing(db: Db, year: number, today: string, guard: CloseOptions["guard"]): Promise<void> {
+/** 409 unless `year` may be closed at all: its end passed, not closed yet, no earlier year with entries open. */
+export async function checkClosable(db: Db, year: number, today: string): Promise<void> {
   const bounds = fiscalYearBounds(year);
   if (today <= bounds.end)
     throw new ConflictError(`The fiscal year ${year} ends on ${bounds.end}: it may be closed only once that day has passed.`, { year, end: bounds.end });
@@ -107,6 +108,10 @@ async function beginClosing(db: Db, year: number, today: string, guard: CloseOpt
   if (years.find((y) => y.year === year)?.status === "closed") throw new ConflictError(`The fiscal year ${year} is already closed.`, { year });
   const earlier = years.filter((y) => y.year < year && y.status !== "closed" && (y.entries ?? 0) > 0).map((y) => y.year);
   if (earlier.length) throw new ConflictError(`Close ${earlier.join(", ")} first: an earlier year with entries is still open.`, { years: earlier });
+}
+
+async function beginClosing(db: Db, year: number, today: string, guard: CloseOptions["guard"]): Promise<void> {
+  await checkClosable(db, year, today);
   if (!(await markYearClosing(db, year))) throw new ConflictError(`The fiscal year ${year} is already closed.`, { year });
   await drainAll(db);
   // From markYearClosing on, only the closing may write into the year: what the guard checks stays true.

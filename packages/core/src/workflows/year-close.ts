@@ -11,9 +11,10 @@
 import type { Db } from "../db/client.js";
 import { ConflictError } from "../errors.js";
 import { pendingDedicatedFunds } from "../grants/index.js";
-import { closeYear as closeLedgerYear, markSignedClosed, saveSignedClosing, type Actor, type SignedClosingRecord } from "../ledger/index.js";
+import { checkClosable, closeYear as closeLedgerYear, markSignedClosed, saveSignedClosing, type Actor, type SignedClosingRecord } from "../ledger/index.js";
 import { closingChecklist, type ChecklistOptions, type ClosingChecklist } from "./closing-checklist.js";
-import { nowIso } from "../clock.js";
+import { parisDate } from "../dates.js";
+import { now, nowIso } from "../clock.js";
 
 /** 409 while a restricted grant's fonds dédiés of `year` are not posted. */
 export async function dedicatedFundsPosted(db: Db, year: number): Promise<void> {
@@ -80,6 +81,8 @@ function signedRecord(list: ClosingChecklist, comments: Map<string, string>, opt
 
 /** `POST /v1/ledger/years/{year}/close`: the year closed from its checklist, the checklist kept as signed. */
 export async function closeYear(db: Db, year: number, opts: CloseYearOptions = {}) {
+  // The ledger's own refusals first (not ended, closed already, an earlier year open), then the checklist's.
+  await checkClosable(db, year, opts.today ?? parisDate(now()));
   checkAcknowledged(await closingChecklist(db, year, opts), opts.acknowledged);
   let record: SignedClosingRecord | undefined;
   const closed = await closeLedgerYear(db, year, {
