@@ -418,7 +418,7 @@ function Correction({ grantId, onClose, onDone }: { grantId: string; onClose: ()
         body,
         idempotencyKey: keys.for({ grantId, kind, ...body }),
       });
-      const m = `${CORRECTION_KINDS[kind]} enregistré(e) pour « ${g.title} » : ${out.entries.length} écriture(s)${out.correction.closedYear ? `, passée(s) le ${formatDate(out.correction.bookedOn)} (exercice ${out.correction.closedYear} clos)` : ""}.`;
+      const m = `${CORRECTION_KINDS[kind]} ${kind === "cancellation" ? "enregistrée" : "enregistré"} pour « ${g.title} » : ${out.entries.length} écriture(s)${out.correction.closedYear ? `, passée(s) le ${formatDate(out.correction.bookedOn)} (exercice ${out.correction.closedYear} clos)` : ""}.`;
       setDone(m);
       keys.reset();
       setReason("");
@@ -457,9 +457,11 @@ function Correction({ grantId, onClose, onDone }: { grantId: string; onClose: ()
             (
               c,
             ) => html`<li><strong>${CORRECTION_KINDS[c.kind]}</strong> du ${formatDate(c.date)}${c.closedYear ? ` (exercice ${c.closedYear} clos : passée le ${formatDate(c.bookedOn)})` : ""} — « ${c.reason} »,
-              par ${c.by ? (ROLE_LABELS[c.by.role] ?? c.by.role) : "le système"} le ${formatDate(c.at.slice(0, 10))} ·
-              ${c.kind === "repayment" ? `${formatEuros(c.repayment?.amount ?? 0)} rendus` : `${formatEuros(c.before.amount)} → ${formatEuros(c.after.amount)}${c.before.endDate !== c.after.endDate ? `, fin ${formatDate(c.before.endDate)} → ${formatDate(c.after.endDate)}` : ""}`}
-              · ${c.entries.length} écriture(s)</li>`,
+              par ${c.by ? (ROLE_LABELS[c.by.role] ?? c.by.role) : "le système"} le ${formatDate(c.at.slice(0, 10))}${" · "}${
+                c.kind === "repayment"
+                  ? `${formatEuros(c.repayment?.amount ?? 0)} rendus`
+                  : `${formatEuros(c.before.amount)} → ${formatEuros(c.after.amount)}${c.before.endDate !== c.after.endDate ? `, fin ${formatDate(c.before.endDate)} → ${formatDate(c.after.endDate)}` : ""}`
+              }${" · "}${c.entries.length} écriture(s)</li>`,
           )}</ol>`
         : html`<p>Aucune correction.</p>`
     }
