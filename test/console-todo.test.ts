@@ -13,7 +13,7 @@ import { join } from "node:path";
 import type { Browser, Locator, Page } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { markAddressBounced } from "@asso/core/mail";
-import { addMonths } from "@asso/core/workflows/todo";
+import { sixMonthsAfter } from "@asso/core/projects";
 import { startTestStack, type TestStack } from "./support/stack.js";
 import { launchChromium } from "./support/chromium.js";
 import { ADDRESS, chargeOf, checkout, dev, pay } from "./support/giving.js";
@@ -34,6 +34,13 @@ const earlier = (days: number) => {
   return iso.startsWith(String(thisYear)) ? iso : `${thisYear}-01-01`;
 };
 const lineDay = earlier(3);
+/** `date` moved by `months` calendar months (day kept inside the month reached). */
+const addMonths = (date: string, months: number) => {
+  const [y, m, d] = date.split("-").map(Number) as [number, number, number];
+  const first = new Date(Date.UTC(y, m - 1 + months, 1));
+  const last = new Date(Date.UTC(first.getUTCFullYear(), first.getUTCMonth() + 1, 0)).getUTCDate();
+  return new Date(Date.UTC(first.getUTCFullYear(), first.getUTCMonth(), Math.min(d, last))).toISOString().slice(0, 10);
+};
 const ended = addMonths(today, -2);
 
 const ntry = (n: number, date: string, amount: string, dir: "CRDT" | "DBIT", label: string) => `
@@ -68,6 +75,7 @@ interface Todo {
   bouncedAddresses: { count: number; addresses: { email: string }[] };
   grantReports: { count: number; grants: { title: string; dueDate: string }[] };
   paymentIncidents: { count: number };
+  closing: { count: number; years: { year: number; items: { id: string; status: string; title: string }[] }[] };
 }
 const todo = async (role = "tresorier") => {
   const res = await stack.call("GET", `/v1/todo?year=${thisYear}`, { role });
@@ -77,6 +85,21 @@ const todo = async (role = "tresorier") => {
 
 beforeAll(async () => {
   stack = await startTestStack({ CHECKOUT_IP_BURST: "1000", CHECKOUT_IP_PER_MINUTE: "10000", SETTINGS_CACHE_SECONDS: "0" });
+  // Last year, ended and still open: its closing checklist has points to settle.
+  await post(
+    "/v1/ledger/entries",
+    {
+      journal: "OD",
+      date: `${thisYear - 1}-06-01`,
+      label: "Subvention reçue l'an dernier",
+      pieceRef: "PASSE-1",
+      lines: [
+        { account: "512", debit: 100_000 },
+        { account: "741", credit: 100_000 },
+      ],
+    },
+    "seed-last-year",
+  );
   // The bank: two lines to match, an entry for the first (matched on the phone).
   await post(
     "/v1/ledger/entries",
@@ -196,8 +219,17 @@ describe("GET /v1/todo", () => {
     expect(t.missingInvoices).toMatchObject({ count: 1, expenses: [expect.objectContaining({ pieceRef: "FD-118" })] });
     expect(t.receiptsAwaitingAddress).toMatchObject({ count: 1, gifts: [expect.objectContaining({ email: "sans.adresse@example.org" })] });
     expect(t.bouncedAddresses).toMatchObject({ count: 1, addresses: [expect.objectContaining({ email: "rebond@example.org" })] });
-    expect(t.grantReports).toMatchObject({ count: 1, grants: [expect.objectContaining({ title: "Ateliers du quartier", dueDate: addMonths(ended, 6) })] });
+    expect(t.grantReports).toMatchObject({ count: 1, grants: [expect.objectContaining({ title: "Ateliers du quartier", dueDate: sixMonthsAfter(ended) })] });
     expect(t.paymentIncidents.count).toBe(1);
+    // The closing checklist of last year, as its own route answers it: every point not ok.
+    const checklist = (await (await stack.call("GET", `/v1/ledger/years/${thisYear - 1}/closing-checklist`)).json()) as {
+      items: { id: string; status: string }[];
+    };
+    const open = checklist.items.filter((i) => i.status !== "ok").map((i) => i.id);
+    expect(open.length).toBeGreaterThan(0);
+    expect(t.closing.years.map((y) => y.year)).toEqual([thisYear - 1]);
+    expect(t.closing.years[0]!.items.map((i) => i.id)).toEqual(open);
+    expect(t.closing.count).toBe(open.length);
     expect(await todo("auditor")).toEqual(t);
     expect((await stack.call("GET", "/v1/todo", { role: "delegation" })).status).toBe(403);
     const bad = await stack.call("GET", "/v1/todo?year=deux-mille");
@@ -211,7 +243,8 @@ describe("« À traiter » leads to each task", () => {
     await go(page, "tableau-de-bord", "Tableau de bord");
     const list = page.getByTestId("todo-list");
     await list.waitFor();
-    expect(await list.locator("li").count()).toBe(6);
+    expect(await list.locator("li").count()).toBe(7);
+    await expect(task(page, "closing").textContent()).resolves.toContain(`à régler avant de clôturer ${thisYear - 1}`);
     await expect(task(page, "bank-lines").textContent()).resolves.toContain("2 lignes bancaires à rapprocher");
     await expect(task(page, "invoices").textContent()).resolves.toContain("1 dépense sans sa facture");
     await expect(task(page, "grant-reports").textContent()).resolves.toContain("Fondation des Lilas · Ateliers du quartier");
@@ -223,6 +256,7 @@ describe("« À traiter » leads to each task", () => {
       await page.getByRole("heading", { level: 1, name: heading }).waitFor();
       await proof(page).first().waitFor();
     };
+    await follow("closing", "Exercices et clôture", (p) => p.getByText(String(thisYear - 1)));
     await follow("bank-lines", "Relevés et lignes bancaires", (p) => p.getByRole("button", { name: "Rechercher une écriture pour VIR COTISATION LEA DUPONT" }));
     await follow("invoices", "Dépenses", (p) => p.locator("label.file-button").filter({ hasText: "la facture FD-118" }));
     await follow("receipts", "Reçus fiscaux en attente d'une adresse", (p) => p.getByRole("cell", { name: "sans.adresse@example.org" }));
@@ -236,7 +270,7 @@ describe("« À traiter » leads to each task", () => {
     await shot(page, "todo-bounced-1280");
     await go(page, "tableau-de-bord", "Tableau de bord");
     await list.waitFor();
-    await poll(() => list.locator("li").count()).toBe(5);
+    await poll(() => list.locator("li").count()).toBe(6);
     expect(await task(page, "bounced").count()).toBe(0);
     await page.getByText(/À jour : .*e-mails/).waitFor();
     expect(pageErrors).toEqual([]);
@@ -262,7 +296,7 @@ describe("on a phone (390×844)", () => {
     await page.getByTestId("todo-list").waitFor();
     await shot(page, "todo-dashboard-390");
     expect(await scrollWidth(page)).toBeLessThanOrEqual(PHONE.width);
-    for (const id of ["bank-lines", "invoices", "receipts", "grant-reports", "incidents"]) await reachable(task(page, id));
+    for (const id of ["closing", "bank-lines", "invoices", "receipts", "grant-reports", "incidents"]) await reachable(task(page, id));
 
     // An expense with its invoice photographed in the same form.
     await task(page, "invoices").click();

@@ -6,18 +6,24 @@
  * - the year's gifts and fees whose tax receipt waits for a postal address (receipts on);
  * - the addresses marked as bouncing (their messages are not sent until the mark is lifted);
  * - grants whose compte-rendu financier is due: the action ended, and its deadline (the grant's
- *   final reporting date, else six months after the end, CERFA 15059) not passed;
+ *   final reporting date, else six months after the end, CERFA 15059: the projects domain's
+ *   `reportDue`) not passed;
+ * - the closing checklist's open points (warning or blocking) of every year that has ended and is
+ *   still open (workflows/closing-checklist.ts);
  * - the year's payment incidents.
  */
 import { listLines } from "../bank/index.js";
 import { now } from "../clock.js";
 import type { Db } from "../db/client.js";
-import { fiscalYearOf, parisDate } from "../dates.js";
+import { fiscalYearBounds, fiscalYearOf, parisDate } from "../dates.js";
 import { giftsAwaitingAddress, listIncidents, type GiftAwaitingAddress } from "../giving/index.js";
 import { listGrants } from "../grants/index.js";
+import { listYears } from "../ledger/index.js";
 import { markedAddresses } from "../mail/index.js";
+import { reportDue } from "../projects/index.js";
 import { bankAccountsOf, givingSettingsOf } from "../settings/index.js";
 import { listExpenses } from "../spending/index.js";
+import { closingChecklist, type ChecklistItem } from "./closing-checklist.js";
 import { currentReceiptSettings } from "./receipts.js";
 
 /** How many of a task's own rows the answer carries (the count is always the whole). */
@@ -32,20 +38,8 @@ export interface TodoList {
   bouncedAddresses: { count: number; addresses: { email: string; type: "bounce" | "complaint"; reason: string; at: string }[] };
   grantReports: { count: number; grants: { id: string; title: string; funderName: string; endDate: string; dueDate: string }[] };
   paymentIncidents: { count: number };
-}
-
-/** `date` plus `months` calendar months, kept inside the month reached (31 August + 6 → 28/29 February). */
-export function addMonths(date: string, months: number): string {
-  const [y, m, d] = date.split("-").map(Number) as [number, number, number];
-  const first = new Date(Date.UTC(y, m - 1 + months, 1));
-  const last = new Date(Date.UTC(first.getUTCFullYear(), first.getUTCMonth() + 1, 0)).getUTCDate();
-  return new Date(Date.UTC(first.getUTCFullYear(), first.getUTCMonth(), Math.min(d, last))).toISOString().slice(0, 10);
-}
-
-/** When a grant's compte-rendu financier is due: its final reporting date, else six months after the action's end. */
-export function reportDueDate(g: { endDate: string; reportingDeadlines?: readonly { kind: string; dueDate: string }[] }): string {
-  const finals = (g.reportingDeadlines ?? []).filter((r) => r.kind === "final").map((r) => r.dueDate);
-  return finals.length ? finals.sort().at(-1)! : addMonths(g.endDate, 6);
+  /** The closing checklists of the years ended and still open, earliest first: their points not ok. */
+  closing: { count: number; years: { year: number; ready: boolean; items: Pick<ChecklistItem, "id" | "status" | "title" | "fix">[] }[] };
 }
 
 async function unmatchedLines(db: Db): Promise<TodoList["bankLines"]> {
@@ -91,23 +85,40 @@ async function bounced(db: Db): Promise<TodoList["bouncedAddresses"]> {
 
 async function grantReports(db: Db, today: string): Promise<TodoList["grantReports"]> {
   const grants = (await listGrants(db)).items
-    .map((g) => ({ id: g.id, title: g.title, funderName: g.funderName, endDate: g.endDate, dueDate: reportDueDate(g) }))
-    .filter((g) => g.endDate < today && today <= g.dueDate)
+    // A cancelled grant (issue 19's corrections carry `cancelled`) owes no compte-rendu.
+    .filter((g) => !(g as { cancelled?: unknown }).cancelled)
+    .map((g) => ({ g, due: reportDue(g, today) }))
+    .filter(({ due }) => due.status === "a-remettre")
+    .map(({ g, due }) => ({ id: g.id, title: g.title, funderName: g.funderName, endDate: g.endDate, dueDate: due.dueDate }))
     .sort((a, b) => (a.dueDate < b.dueDate ? -1 : a.dueDate > b.dueDate ? 1 : 0));
   return { count: grants.length, grants: grants.slice(0, TODO_LISTED) };
+}
+
+/** The years to close: ended (their last day before today) and still open; each checklist's points not ok. */
+async function closing(db: Db, today: string): Promise<TodoList["closing"]> {
+  const toClose = (await listYears(db, today)).filter((y) => y.status !== "closed" && fiscalYearBounds(y.year).end < today);
+  const years = await Promise.all(
+    toClose.map(async (y) => {
+      const c = await closingChecklist(db, y.year, { today });
+      const items = c.items.filter((i) => i.status !== "ok").map((i) => ({ id: i.id, status: i.status, title: i.title, ...(i.fix ? { fix: i.fix } : {}) }));
+      return { year: y.year, ready: c.ready, items };
+    }),
+  );
+  return { count: years.reduce((n, y) => n + y.items.length, 0), years };
 }
 
 /** `GET /v1/todo?year=`: what waits to be done, for the fiscal year `year` (default the current one) and today. */
 export async function todoList(db: Db, opts: { year?: number; today?: string } = {}): Promise<TodoList> {
   const today = opts.today ?? parisDate(now());
   const year = opts.year ?? fiscalYearOf(today);
-  const [bankLines, invoices, receipts, addresses, reports, incidents] = await Promise.all([
+  const [bankLines, invoices, receipts, addresses, reports, incidents, closings] = await Promise.all([
     unmatchedLines(db),
     missingInvoices(db, year),
     awaitingAddress(db, year),
     bounced(db),
     grantReports(db, today),
     listIncidents(db, year),
+    closing(db, today),
   ]);
   return {
     year,
@@ -118,5 +129,6 @@ export async function todoList(db: Db, opts: { year?: number; today?: string } =
     bouncedAddresses: addresses,
     grantReports: reports,
     paymentIncidents: { count: incidents.items.length },
+    closing: closings,
   };
 }

@@ -51,6 +51,25 @@ export const TodoSchema = z
       })
       .describe("grants whose action has ended and whose compte-rendu financier is due (final reporting date, else six months after the end)"),
     paymentIncidents: z.object({ count: Count }).describe("the year's payment incidents"),
+    closing: z
+      .object({
+        count: Count,
+        years: z.array(
+          z.object({
+            year: z.number().int(),
+            ready: z.boolean().describe("no blocking point"),
+            items: z.array(
+              z.object({
+                id: z.string(),
+                status: z.enum(["warning", "blocking"]),
+                title: z.string(),
+                fix: z.object({ screen: z.string(), label: z.string() }).optional(),
+              }),
+            ),
+          }),
+        ),
+      })
+      .describe("the closing checklist's points not ok (warning or blocking) of every year ended and still open, earliest first"),
   })
   .meta({ id: "TodoList" });
 
@@ -61,7 +80,7 @@ export const todoRoutes = [
     group: "reports",
     operationId: "todoList",
     summary:
-      "What waits to be done (the console's « À traiter »): bank lines to match, invoices missing on the year's expenses, receipts awaiting a postal address, addresses that bounced, grants whose compte-rendu financier is due, the year's payment incidents; each a count, with the first rows.",
+      "What waits to be done (the console's « À traiter »): bank lines to match, invoices missing on the year's expenses, receipts awaiting a postal address, addresses that bounced, grants whose compte-rendu financier is due, the year's payment incidents, the closing checklist's open points of the years ended and still open; each a count, with the first rows.",
     auth: ["tresorier", "auditor"],
     query: z.strictObject({ year: Year.optional() }),
     response: { status: 200, schema: TodoSchema },

@@ -1,6 +1,6 @@
 /**
  * The dashboard: « À traiter » first (what waits for the trésorier, each task a link to the screen
- * where it is done: `GET /v1/todo`), then cash in bank (512) and at Stripe (4671) as balances at a
+ * where it is done: `GET /v1/todo`; a year ended and still open: its closing checklist's points), then cash in bank (512) and at Stripe (4671) as balances at a
  * date (today in the current year, the last day of a past one) with the year's movements beside,
  * the year's result, income by source, incidents, unreconciled lines. Two tasks are done from the
  * dashboard's own pages: the addresses that bounced (`#/tableau-de-bord/adresses-en-erreur`, each
@@ -93,6 +93,10 @@ export interface TodoList {
   bouncedAddresses: { count: number; addresses: { email: string; type: "bounce" | "complaint"; reason: string; at: string }[] };
   grantReports: { count: number; grants: { id: string; title: string; funderName: string; endDate: string; dueDate: string }[] };
   paymentIncidents: { count: number };
+  closing: {
+    count: number;
+    years: { year: number; ready: boolean; items: { id: string; status: "warning" | "blocking"; title: string; fix?: { screen: string; label: string } }[] }[];
+  };
 }
 
 /** The words after a count, singular or plural (French: 0 and 1 take the singular). */
@@ -112,7 +116,20 @@ export interface TodoTask {
 
 export function todoTasks(t: TodoList): TodoTask[] {
   const g = t.grantReports.grants[0];
+  const closingYears = t.closing.years.filter((y) => y.items.length).map((y) => y.year);
+  const closingItems = t.closing.years.flatMap((y) => y.items);
   return [
+    {
+      id: "closing",
+      count: t.closing.count,
+      text: `${plural(t.closing.count, "point à régler", "points à régler")} avant de clôturer ${closingYears.join(" et ")}`,
+      href: "#/comptabilite/exercices",
+      detail: names(
+        closingItems.map((i) => i.title),
+        closingItems.length,
+      ),
+      done: "clôture des exercices",
+    },
     {
       id: "bank-lines",
       count: t.bankLines.count,
