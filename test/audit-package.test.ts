@@ -210,6 +210,8 @@ describe("the auditor's package", () => {
       `livres/grand-livre-${YEAR}.pdf`,
       `etats-financiers/compte-de-resultat-${YEAR}.pdf`,
       `etats-financiers/bilan-${YEAR}.pdf`,
+      `etats-financiers/comptes-annuels-${YEAR}.pdf`,
+      `cloture/liste-de-controle-${YEAR}.pdf`,
       `rapprochements/512-${YEAR}-03-31.pdf`,
       `rapprochements/512-${YEAR}-12-31.pdf`,
       "LISEZMOI.txt",
@@ -242,6 +244,8 @@ describe("the auditor's package", () => {
       `livres/grand-livre-${YEAR}.pdf`,
       `etats-financiers/compte-de-resultat-${YEAR}.pdf`,
       `etats-financiers/bilan-${YEAR}.pdf`,
+      `etats-financiers/comptes-annuels-${YEAR}.pdf`,
+      `cloture/liste-de-controle-${YEAR}.pdf`,
       `rapprochements/512-${YEAR}-03-31.pdf`,
     ]) {
       const pages = (await pdfText(zip[name]!)).split("\f").filter((p) => p.trim());
@@ -257,6 +261,13 @@ describe("the auditor's package", () => {
     expect(cr).toContain("Total des charges");
     const bilan = await pdfText(zip[`etats-financiers/bilan-${YEAR}.pdf`]!);
     expect(bilan).toContain("Total de l'actif");
+    expect(await pdfText(zip[`etats-financiers/comptes-annuels-${YEAR}.pdf`]!)).toMatch(/Annexe/i);
+  });
+
+  it("the closing checklist of a year still open is there as it stands, said unsigned in the index", async () => {
+    const row = index.find((r) => r[0] === `cloture/liste-de-controle-${YEAR}.pdf`)!;
+    expect(row[9]).toContain("non signée");
+    expect(await pdfText(zip[row[0]!]!)).toContain("Liste de contrôle de clôture");
   });
 });
 

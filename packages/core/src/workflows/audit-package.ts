@@ -7,9 +7,11 @@
  * | in the zip | from |
  * | --- | --- |
  * | `LISEZMOI.txt` | what the package holds; whether the year is closed |
- * | `<SIREN>FEC<date>.txt` | ledger: the FEC, as `GET /v1/ledger/export` answers it |
+ * | `<SIREN>FEC<date>.txt` | ledger: the FEC with its lettrage (workflows/fec-export.ts), as `GET /v1/ledger/export` answers it |
  * | `livres/balance-<year>.csv` / `.pdf`, `livres/grand-livre-<year>.csv` / `.pdf` | ledger: books.ts |
- * | `etats-financiers/compte-de-resultat-<year>.pdf`, `bilan-<year>.pdf` | reports: the statements (before closing entries) |
+ * | `etats-financiers/compte-de-resultat-<year>.pdf`, `bilan-<year>.pdf` | reports: the statements (before closing entries), each rubrique with its accounts |
+ * | `etats-financiers/comptes-annuels-<year>.pdf` | reports: the accounts and the annexe as printed for the Journal officiel |
+ * | `cloture/<SIREN>PV<date>.pdf` | the closing checklist as signed (workflows/closing-report.ts); before the closing, `liste-de-controle-<year>.pdf`, the checklist as it stands, unsigned |
  * | `rapprochements/<account>-<date>.pdf` | bank: the état de rapprochement of each bank account at each month end its imported statements cover, and on the year's last day (today for a year still running) |
  * | `factures/<piece>-<expense>.<ext>` | spending: every invoice file booked on the year's expenses, checked against its SHA-256 |
  * | `recus/<number>.pdf` | receipts: every receipt for gifts of the year, as issued (checked against its SHA-256) |
@@ -54,7 +56,11 @@ import {
 } from "../ledger/index.js";
 import { frenchAmount, euros } from "../money.js";
 import { getReceipt, listReceipts, renderReceiptPdf } from "../receipts/lazy.js";
-import { buildStatements, type StatementLine, type Statements } from "../reports/index.js";
+import { buildStatements, frenchDate as frenchLongDate, loadAnnualReport, type StatementLine, type Statements } from "../reports/index.js";
+import { renderJournalOfficiel } from "../reports/lazy.js";
+import { closingChecklist, type ClosingChecklist } from "./closing-checklist.js";
+import { closingReportPdf, closingReportFileName } from "./closing-report.js";
+import { fecExportOptions } from "./fec-export.js";
 import { associationOf, bankAccountsOf } from "../settings/index.js";
 import { listExpenses, type Expense } from "../spending/index.js";
 import type { Db } from "../db/client.js";
@@ -256,6 +262,38 @@ function bilanDoc(s: Statements): TableSection[] {
   return sections;
 }
 
+/** The accounts and the annexe as the reports print them for the Journal officiel (no person's data). */
+async function annualAccountsPdf(db: Db, year: number, association: Awaited<ReturnType<typeof associationOf>>): Promise<Uint8Array> {
+  const { figures, annexe } = await loadAnnualReport(db, year);
+  const identity = [
+    association.address,
+    [association.siren && association.siren !== "000000000" ? `SIREN ${association.siren}` : "", association.rna ? `RNA ${association.rna}` : ""]
+      .filter(Boolean)
+      .join(" · "),
+    annexe.exercise.first ? `Créée le ${frenchLongDate(annexe.exercise.start)}` : "",
+  ].filter(Boolean);
+  return renderJournalOfficiel(figures, annexe, { association: association.name, colour: association.colour, identity });
+}
+
+const STATUS_WORDS = { ok: "Fait", warning: "À vérifier", blocking: "Bloquant" } as const;
+
+/** The checklist of a year not closed yet, point by point. */
+function checklistDoc(c: ClosingChecklist): TableSection[] {
+  return [
+    {
+      columns: [
+        { label: "Point", width: 230 },
+        { label: "État", width: 70 },
+        { label: "Détail", width: 470 },
+      ],
+      rows: c.items.map((i) => ({ cells: [i.title, STATUS_WORDS[i.status] ?? i.status, i.detail] })),
+      note: c.ready
+        ? "Aucun point bloquant : l'exercice peut être clôturé une fois les points à vérifier commentés."
+        : "Des points bloquants restent à traiter avant la clôture.",
+    },
+  ];
+}
+
 // ---------------------------------------------------------------- the zip
 
 const INDEX_HEADER = ["Fichier", "Nature", "Écriture", "Date", "Pièce", "Libellé", "Montant", "SHA-256", "Exercice", "Remarque"];
@@ -272,7 +310,7 @@ async function plan(db: Db, year: number, standing: YearStanding): Promise<Part[
     {
       name: exportFileName(association.siren, year, "fec"),
       stored: false,
-      bytes: async () => exportLedger(db, year, "fec"),
+      bytes: async () => exportLedger(db, year, "fec", fecExportOptions(db)),
       row: doc("FEC", "Fichier des écritures comptables (article A47 A-1 du LPF)"),
     },
   ];
@@ -317,7 +355,38 @@ async function plan(db: Db, year: number, standing: YearStanding): Promise<Part[
       bytes: async () => renderTablePdf({ title: `Bilan au ${frenchDate(end)}`, association: name, standing, sections: bilanDoc(await statements()) }),
       row: doc("Bilan", `Bilan au ${frenchDate(end)} (présentation ANC 2018-06)`),
     },
+    {
+      name: `etats-financiers/comptes-annuels-${year}.pdf`,
+      stored: true,
+      bytes: async () => mark(await annualAccountsPdf(db, year, association)),
+      row: doc("Comptes annuels et annexe", "Bilan, compte de résultat et annexe, avec l'exercice précédent (présentation du Journal officiel)"),
+    },
   );
+
+  // The closing checklist: as signed (the procès-verbal de clôture) once the year is closed; before, as it stands, unsigned.
+  if (standing.status === "closed")
+    parts.push({
+      name: `cloture/${closingReportFileName(association.siren, year)}`,
+      stored: true,
+      bytes: async () => (await closingReportPdf(db, year)).pdf,
+      row: doc("Procès-verbal de clôture", "La liste de contrôle de clôture telle qu'elle a été signée"),
+    });
+  else
+    parts.push({
+      name: `cloture/liste-de-controle-${year}.pdf`,
+      stored: true,
+      bytes: async () =>
+        renderTablePdf({
+          title: "Liste de contrôle de clôture",
+          association: name,
+          standing,
+          sections: checklistDoc(await closingChecklist(db, year, { stripe: null })),
+        }),
+      row: {
+        ...doc("Liste de contrôle de clôture", "La liste de contrôle telle qu'elle se présente aujourd'hui"),
+        note: "non signée : l'exercice n'est pas clôturé",
+      },
+    });
 
   // The états de rapprochement: each bank account of the books, at each month end its statements cover and on the last day.
   const accounts = await bankAccountsOf(db);
@@ -400,7 +469,8 @@ function readme(association: string, standing: YearStanding): string {
     "- index.csv : chaque fichier du dossier, l'écriture qu'il justifie (journal et numéro), son empreinte SHA-256, et ce qui manque ;",
     "- le FEC (fichier des écritures comptables, article A47 A-1 du LPF) ;",
     "- livres/ : la balance générale et le grand livre, en tableur (CSV) et en PDF ;",
-    "- etats-financiers/ : le compte de résultat et le bilan (présentation ANC 2018-06, avant écritures de clôture) ;",
+    "- etats-financiers/ : le compte de résultat et le bilan détaillés par compte (présentation ANC 2018-06, avant écritures de clôture), et les comptes annuels avec leur annexe ;",
+    "- cloture/ : la liste de contrôle de clôture, telle qu'elle a été signée (procès-verbal de clôture) ou, avant la clôture, telle qu'elle se présente ;",
     "- rapprochements/ : l'état de rapprochement de chaque compte bancaire à chaque fin de mois couverte par ses relevés, et au dernier jour de l'exercice ;",
     "- factures/ : les justificatifs des dépenses, tels qu'ils ont été enregistrés ;",
     "- recus/ : les reçus fiscaux des dons de l'exercice, tels qu'ils ont été émis.",
