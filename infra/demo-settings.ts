@@ -7,7 +7,7 @@
 type Json = Record<string, unknown>;
 
 const EXTRA: Record<string, Json> = {
-  identity: { creationDate: "2019-05-14", receiptsEnabled: true },
+  identity: { creationDate: "2024-03-12", receiptsEnabled: true },
   look: { colour: "#1d4e89" },
   volunteers: { hourlyRate: 1_202, headcount: 24 },
   email: { senderName: "Association de démonstration", senderAddress: "dons@demo.example.org", replyTo: "tresorerie@demo.example.org" },

@@ -7,7 +7,7 @@
  */
 import { writeFileSync } from "node:fs";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { seedDemo, seedGiving } from "../infra/demo.js";
+import { DEMO_ONLINE_GIFTS_2024, seedDemo, seedGiving } from "../infra/demo.js";
 import { DEMO_SOCIAL_2024, seedSocial } from "../infra/demo-social.js";
 import { seedBank } from "../infra/demo-bank.js";
 import { seedSettings } from "../infra/demo-settings.js";
@@ -76,6 +76,42 @@ describe("the demo year 2024", () => {
     expect(text).toContain("LinkedIn : 5 336 abonnés, 266 662 impressions");
     expect(text).toContain("YouTube : 11 vidéos publiées");
     for (const n of ["5 336", "266 662", "7 519", "23 286"]) expect(text).toContain(n);
+  });
+
+  it("the report as printed (issue 20): donors counted from the gifts, 7541 reconciled with the registry, the first exercise from the creation date, every page with content of its own", async () => {
+    const f = (await (await stack.call("GET", "/v1/reports/2024/figures", { role: "delegation" })).json()) as {
+      donations: { donors: number; monthlyDonors: number; total: number; booked: number; unregistered: number };
+      exercise: { start: string; first: boolean };
+      previousExercise: { status: string };
+    };
+    // Bug: "Adhérents · donateurs 0 · 0" beside 22 600 € of gifts.
+    expect(f.donations.donors).toBeGreaterThan(0);
+    expect(f.donations).toMatchObject({ donors: 3, monthlyDonors: 1, total: DEMO_ONLINE_GIFTS_2024, booked: 2_260_000 });
+    expect(f.donations.unregistered).toBe(f.donations.booked - f.donations.total);
+    expect(f.exercise).toMatchObject({ start: "2024-03-12", first: true });
+    expect(f.previousExercise.status).toBe("none");
+    const pdf = new Uint8Array(await (await stack.call("GET", "/v1/reports/2024/annual-report.pdf", { role: "delegation" })).arrayBuffer());
+    const raw = (await pdfText(pdf)).replace(/[\u00a0\u202f]/g, " ");
+    const text = raw.replace(/\s+/g, " ");
+    expect(text).toContain("Adhérents · donateurs");
+    expect(text).toMatch(/0\s*·\s*3/);
+    // Bug: "Dons en ligne : total 425 €" beside 7541 with nothing reconciling them.
+    expect(text).toContain("Le compte 7541 (22 600 €) dépasse de 22 355 € les dons en ligne du registre (245 €)");
+    expect(text).toContain("Produits de tiers financeurs");
+    expect(text).toContain("Premier exercice de l'association, créée le 12 mars 2024");
+    expect(text).not.toContain("1er janvier");
+    expect(text).not.toContain("Fonds déd…");
+    expect(text).not.toMatch(/\b2024-(0[1-9]|1[0-2])\b/);
+    for (const s of ["Annexe aux comptes annuels", "Engagements reçus et donnés", "Seuils légaux"]) expect(text).toContain(s);
+    const pages = raw.split("\f").filter((p) => p.trim());
+    expect(pages.length).toBeGreaterThanOrEqual(5);
+    pages.forEach((p, i) => {
+      const own = p
+        .split("\n")
+        .map((l) => l.trim())
+        .filter((l) => l && !/^(Association de démonstration|Rapport financier 2024|Page \d+ sur \d+)/.test(l));
+      expect(own.length, `page ${i + 1} has content of its own`).toBeGreaterThan(8);
+    });
   });
 });
 

@@ -57,6 +57,7 @@ export function figuresCsv(f: ReportFigures): string {
   money("Dons", "Total des dons en ligne", (y) => y.donations.total);
   money("Dons", "Don moyen", (y) => y.donations.average);
   money("Dons", "Dons de particuliers comptabilisés", (y) => y.donations.booked);
+  money("Dons", "Dons comptabilisés hors registre en ligne", (y) => y.donations.unregistered);
   const platforms = [...new Set([...f.social, ...p.social].map((s) => s.platform))];
   for (const pl of platforms)
     for (const [m, label] of SOCIAL_METRICS) {

@@ -314,7 +314,7 @@ function hbars(l: Layout, all: Array<{ label: string; amount: number; share: num
 
 /** Monthly columns (12 months) with a value axis; nulls are gaps. */
 function monthlyColumns(l: Layout, title: string, values: Array<{ month: string; value: number | null }>, color: RGB) {
-  const h = 120;
+  const h = 100;
   l.ensure(h + 50);
   l.text(title, M, l.y - 10, { size: 9.5, bold: true });
   const top = l.y - 22;
