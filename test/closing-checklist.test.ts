@@ -64,9 +64,34 @@ const december = `<?xml version="1.0" encoding="UTF-8"?>
 
 beforeAll(async () => {
   stack = await startTestStack();
-  donation = (await json<{ id: string }>(await post("2024-12-05", "Don de Jeanne Martin", [{ account: "512", debit: 120000 }, { account: "7541", credit: 120000 }], "BQ"), 201)).id;
-  await json(await post("2024-12-10", "Versement à identifier", [{ account: "471", debit: 30000 }, { account: "7541", credit: 30000 }]), 201);
-  await json(await post("2024-12-31", "Salaire de décembre", [{ account: "641", debit: 50000 }, { account: "421", credit: 50000 }]), 201);
+  donation = (
+    await json<{ id: string }>(
+      await post(
+        "2024-12-05",
+        "Don de Jeanne Martin",
+        [
+          { account: "512", debit: 120000 },
+          { account: "7541", credit: 120000 },
+        ],
+        "BQ",
+      ),
+      201,
+    )
+  ).id;
+  await json(
+    await post("2024-12-10", "Versement à identifier", [
+      { account: "471", debit: 30000 },
+      { account: "7541", credit: 30000 },
+    ]),
+    201,
+  );
+  await json(
+    await post("2024-12-31", "Salaire de décembre", [
+      { account: "641", debit: 50000 },
+      { account: "421", credit: 50000 },
+    ]),
+    201,
+  );
 });
 afterAll(() => stack.close());
 
@@ -106,7 +131,18 @@ describe("the closing checklist", () => {
   });
 
   it("the year before still open is blocking for the next year's checklist", async () => {
-    await json(await post("2025-01-15", "Don de janvier", [{ account: "512", debit: 5000 }, { account: "7541", credit: 5000 }], "BQ"), 201);
+    await json(
+      await post(
+        "2025-01-15",
+        "Don de janvier",
+        [
+          { account: "512", debit: 5000 },
+          { account: "7541", credit: 5000 },
+        ],
+        "BQ",
+      ),
+      201,
+    );
     const c = await checklist(2025);
     expect(item(c, "previous-year")).toMatchObject({ status: "blocking", figures: { years: "2024" } });
     expect(item(c, "year-ended").status).toBe("ok");
@@ -129,8 +165,25 @@ describe("closing from the checklist", () => {
   });
 
   it("once the suspense account is settled, a warning left unacknowledged is still refused by name", async () => {
-    await json(await post("2024-12-31", "Imputation du versement en attente", [{ account: "7541", debit: 30000 }, { account: "471", credit: 30000 }]), 201);
-    await json(await post("2024-12-31", "Frais de tenue de compte", [{ account: "627", debit: 1250 }, { account: "512", credit: 1250 }], "BQ"), 201);
+    await json(
+      await post("2024-12-31", "Imputation du versement en attente", [
+        { account: "7541", debit: 30000 },
+        { account: "471", credit: 30000 },
+      ]),
+      201,
+    );
+    await json(
+      await post(
+        "2024-12-31",
+        "Frais de tenue de compte",
+        [
+          { account: "627", debit: 1250 },
+          { account: "512", credit: 1250 },
+        ],
+        "BQ",
+      ),
+      201,
+    );
     const c = await checklist(2024);
     expect(item(c, "suspense").status).toBe("ok");
     expect(c.ready).toBe(true);
@@ -149,7 +202,10 @@ describe("closing from the checklist", () => {
 
   it("closes once every warning is acknowledged; the checklist is kept as signed, with the comments", async () => {
     const c = await checklist(2024);
-    const acknowledged = c.toAcknowledge.map((id) => ({ id, comment: id === "social-tax-debts" ? "Salaire de décembre payé le 5 janvier." : "Vu avec l'expert-comptable." }));
+    const acknowledged = c.toAcknowledge.map((id) => ({
+      id,
+      comment: id === "social-tax-debts" ? "Salaire de décembre payé le 5 janvier." : "Vu avec l'expert-comptable.",
+    }));
     const closed = await json<{ result: number }>(await close(2024, { acknowledged, signer: "Marie Dupont, trésorière" }), 201);
     // 1 200 € of gifts − 500 € of pay − 12,50 € of fees.
     expect(closed.result).toBe(120000 - 50000 - 1250);
@@ -231,16 +287,33 @@ describe("the chart and the dates (item 7)", () => {
     ] as const)
       expect((await stack.call("POST", "/v1/ledger/accounts", { body: { number, label } })).status, number).toBe(201);
     expect((await stack.call("POST", "/v1/ledger/accounts", { body: { number: "4999", label: "Inventé" } })).status).toBe(400);
-    await json(await post("2025-02-01", "Achat avec TVA", [{ account: "606", debit: 1000 }, { account: "44566", debit: 200 }, { account: "512", credit: 1200 }]), 201);
+    await json(
+      await post("2025-02-01", "Achat avec TVA", [
+        { account: "606", debit: 1000 },
+        { account: "44566", debit: 200 },
+        { account: "512", credit: 1200 },
+      ]),
+      201,
+    );
   });
 
   it("bug: an entry dated 2200-01-01 was accepted and opened fiscal year 2200; more than a year past the current one is refused", async () => {
-    const res = await post("2200-01-01", "Erreur de frappe", [{ account: "512", debit: 100 }, { account: "7541", credit: 100 }]);
+    const res = await post("2200-01-01", "Erreur de frappe", [
+      { account: "512", debit: 100 },
+      { account: "7541", credit: 100 },
+    ]);
     expect(res.status).toBe(400);
     expect(JSON.stringify(await res.json())).toContain('"date"');
     const years = await json<{ items: Array<{ year: number }> }>(await stack.call("GET", "/v1/ledger/years"), 200);
     expect(years.items.some((y) => y.year === 2200)).toBe(false);
     const next = new Date().getUTCFullYear() + 1;
-    expect((await post(`${next}-01-02`, "Loyer de janvier prochain", [{ account: "6132", debit: 100 }, { account: "512", credit: 100 }])).status).toBe(201);
+    expect(
+      (
+        await post(`${next}-01-02`, "Loyer de janvier prochain", [
+          { account: "6132", debit: 100 },
+          { account: "512", credit: 100 },
+        ])
+      ).status,
+    ).toBe(201);
   });
 });

@@ -50,3 +50,20 @@ describe("sub-accounts", () => {
     expect(odd.find("512")?.label).toBe("Banque");
   });
 });
+
+describe("accounts of the ANC 2018-06 list (issue 19 item 7)", () => {
+  const chart = new Chart();
+  it("any listed account may be opened, even when it extends no seeded account", () => {
+    expect(newSubAccount(chart, "44566", "TVA déductible")).toMatchObject({ number: "44566", class: 4 });
+    expect(newSubAccount(chart, "455", "Comptes courants")).toMatchObject({ number: "455", class: 4 });
+    expect(newSubAccount(chart, "7088", "Autres produits annexes")).toMatchObject({ number: "7088", class: 7, parent: "708" });
+    expect(newSubAccount(chart, "2154", "Matériel")).toMatchObject({ number: "2154", class: 2, parent: "215" });
+  });
+  it("and extended: a sub-account of a listed account", () => {
+    expect(newSubAccount(chart, "445661", "TVA déductible à 20 %")).toMatchObject({ parent: "44566" });
+  });
+  it("a two-digit heading opens nothing, nor does a number outside the list", () => {
+    expect(() => newSubAccount(chart, "4999", "x")).toThrow(ValidationError);
+    expect(() => newSubAccount(chart, "69", "x")).toThrow(ValidationError);
+  });
+});

@@ -184,7 +184,7 @@ export function newSubAccount(chart: Chart, number: string, label: string): Acco
     throw new ValidationError([
       {
         path: "number",
-        message: `must be an account of the association chart (ANC 2018-06) or extend one (for example 6226 → 62261); no account of class ${cls} starts ${number}`,
+        message: `must extend an existing account (6226 → 62261) or be an account of the association chart ANC 2018-06 (44566, 455, 7088…); no account of class ${cls} starts ${number}`,
       },
     ]);
   return { number, label, class: cls, custom: true, ...(parent ? { parent } : {}) };

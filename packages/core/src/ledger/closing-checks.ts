@@ -132,7 +132,9 @@ function farAhead({ year, today, years }: LedgerChecksInput): ChecklistItem {
     detail: ahead.length
       ? `${count} écriture${count > 1 ? "s sont datées" : " est datée"} de l'exercice ${ahead.map((y) => y.year).join(", ")} : sans doute une erreur de date. Extournez-les et passez-les à la bonne date.`
       : "Aucune écriture n'est datée au-delà de l'exercice suivant.",
-    ...(ahead.length ? { figures: { years: ahead.map((y) => y.year).join(", "), entries: count }, fix: { screen: "ecritures", label: "Voir les écritures" } } : {}),
+    ...(ahead.length
+      ? { figures: { years: ahead.map((y) => y.year).join(", "), entries: count }, fix: { screen: "ecritures", label: "Voir les écritures" } }
+      : {}),
   };
 }
 

@@ -27,7 +27,8 @@ export function allocationLines(result: number, lines: ResultAllocationInput["li
   const abs = Math.abs(result);
   // A surplus is credited to its destinations (a 119 credit clears an earlier deficit); a deficit is debited.
   const out: Line[] = [result >= 0 ? { account: resultAccount, debit: abs, credit: 0, label } : { account: resultAccount, debit: 0, credit: abs, label }];
-  for (const l of lines) out.push(result >= 0 ? { account: l.account, debit: 0, credit: l.amount, label } : { account: l.account, debit: l.amount, credit: 0, label });
+  for (const l of lines)
+    out.push(result >= 0 ? { account: l.account, debit: 0, credit: l.amount, label } : { account: l.account, debit: l.amount, credit: 0, label });
   return out;
 }
 
@@ -63,7 +64,8 @@ export async function allocateResult(db: Db, year: number, input: ResultAllocati
   const chart = await loadChart(db);
   for (const l of input.lines) {
     const listed = ancAccount(l.account);
-    if (!chart.find(l.account) && listed) await addAccount(db, listed, actor).catch((err: unknown) => (err instanceof ConflictError ? undefined : Promise.reject(err)));
+    if (!chart.find(l.account) && listed)
+      await addAccount(db, listed, actor).catch((err: unknown) => (err instanceof ConflictError ? undefined : Promise.reject(err)));
   }
   const label = input.label ?? `Affectation du résultat ${year} (décision de l'assemblée générale)`;
   const id = `alloc-${year}-${randomUUID().slice(0, 8)}`;
@@ -72,8 +74,7 @@ export async function allocateResult(db: Db, year: number, input: ResultAllocati
     { journal: "OD", date: input.date, label, pieceRef: `AG-${year}`, lines: allocationLines(result, input.lines, label) },
     { id, actor, extraItems: allocationItems(year, id, previous) },
   ).catch((err: unknown) => {
-    if (err instanceof Error && err.name === "TransactionFailed")
-      throw new ConflictError(`Le résultat de ${year} a déjà été affecté.`, { year });
+    if (err instanceof Error && err.name === "TransactionFailed") throw new ConflictError(`Le résultat de ${year} a déjà été affecté.`, { year });
     throw err;
   });
   return { year, result, entry: entryView(await awaitValidation(db, written)) };

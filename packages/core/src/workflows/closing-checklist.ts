@@ -102,7 +102,10 @@ async function bankItems(db: Db, year: number, opts: ChecklistOptions): Promise<
   const tb = await trialBalance(db, year, { closing: "exclude" });
   const items: ChecklistItem[] = [];
   for (const ledgerAccount of [...new Set(accounts.map((a) => a.account))]) {
-    const names = accounts.filter((a) => a.account === ledgerAccount).map((a) => a.label).join(", ");
+    const names = accounts
+      .filter((a) => a.account === ledgerAccount)
+      .map((a) => a.label)
+      .join(", ");
     const moved = tb.accounts.find((a) => a.account === ledgerAccount);
     const state = await reconciliationState(db, accounts, ledgerAccount, end);
     const used = !!moved || state.since !== null;
@@ -180,7 +183,10 @@ async function grantItems(db: Db, year: number): Promise<ChecklistItem[]> {
       ? `Restent en fonds dédiés sur des conventions terminées : ${left.map((r) => `${r.funderName}, ${r.title} (fin le ${frDate(endOf.get(r.grantId)!)}) ${euros(r.atEnd)}`).join(" ; ")}. À employer, à reverser au financeur ou à reprendre en ressources selon ce qu'il accepte.`
       : "Aucune convention terminée ne garde de fonds dédiés.",
     ...(left.length
-      ? { figures: { grants: left.length, total: left.reduce((s, r) => s + r.atEnd, 0) }, fix: { screen: "subventions", label: "Traiter le reliquat de la subvention" } }
+      ? {
+          figures: { grants: left.length, total: left.reduce((s, r) => s + r.atEnd, 0) },
+          fix: { screen: "subventions", label: "Traiter le reliquat de la subvention" },
+        }
       : {}),
   };
   return [posted, ended];

@@ -103,7 +103,8 @@ export async function renderClosingReport({ record, association, bounds, fecFile
   else s.y -= 10;
   s.para(`Procès-verbal de clôture de l'exercice ${record.year}`, { font: bold, size: 16, gap: 6 });
   s.para(`Exercice du ${frenchDate(bounds.start)} au ${frenchDate(bounds.end)}.`, { gap: 2 });
-  if (record.closedAt) s.para(`Exercice clôturé le ${frenchInstant(record.closedAt)} : les écritures de l'exercice sont définitivement verrouillées.`, { gap: 2 });
+  if (record.closedAt)
+    s.para(`Exercice clôturé le ${frenchInstant(record.closedAt)} : les écritures de l'exercice sont définitivement verrouillées.`, { gap: 2 });
   if (record.result !== undefined)
     s.para(
       record.result >= 0
@@ -117,11 +118,14 @@ export async function renderClosingReport({ record, association, bounds, fecFile
 
   const counts = { ok: 0, warning: 0, blocking: 0 };
   for (const i of record.items) counts[i.status]++;
-  s.para(`Points de contrôle : ${record.items.length} — ${counts.ok} conforme${counts.ok > 1 ? "s" : ""}, ${counts.warning} réserve${counts.warning > 1 ? "s" : ""} acceptée${counts.warning > 1 ? "s" : ""} avec commentaire.`, {
-    font: bold,
-    size: 11,
-    gap: 8,
-  });
+  s.para(
+    `Points de contrôle : ${record.items.length} — ${counts.ok} conforme${counts.ok > 1 ? "s" : ""}, ${counts.warning} réserve${counts.warning > 1 ? "s" : ""} acceptée${counts.warning > 1 ? "s" : ""} avec commentaire.`,
+    {
+      font: bold,
+      size: 11,
+      gap: 8,
+    },
+  );
   for (const item of record.items) {
     s.ensure(48);
     const st = STATUS[item.status] ?? STATUS.ok!;

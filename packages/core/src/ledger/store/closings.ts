@@ -35,11 +35,7 @@ export async function readSignedClosing(db: Db, year: number): Promise<SignedClo
 
 /** Writes the signed checklist (a closing resumed or retried signs again: the last one stands until the year is closed). */
 export async function saveSignedClosing(db: Db, record: SignedClosingRecord): Promise<boolean> {
-  return putItem(
-    db,
-    { ...keys.closingRecord(record.year), kind: "closing-record", ...record },
-    { expression: "attribute_not_exists(closedAt)" },
-  );
+  return putItem(db, { ...keys.closingRecord(record.year), kind: "closing-record", ...record }, { expression: "attribute_not_exists(closedAt)" });
 }
 
 /** Marks the signed checklist with the closing's date and result. */
