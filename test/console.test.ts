@@ -386,9 +386,9 @@ describe("the délégation générale", () => {
     await poll(() => page.getByRole("alert").textContent()).toContain("Nombre entier attendu : Vues");
     await page.getByLabel("Vues", { exact: true }).fill("5678");
     await page.getByRole("button", { name: "Enregistrer le mois" }).click();
-    await page.getByRole("status").filter({ hasText: "Mastodon 2024-03 enregistré" }).waitFor();
+    await page.getByRole("status").filter({ hasText: "Mastodon, mars 2024 : enregistré" }).waitFor();
     const row = page.getByRole("row").filter({ hasText: "Mastodon" });
-    await poll(() => row.textContent()).toMatch(/2024-03.*1\s234/);
+    await poll(() => row.textContent()).toMatch(/mars 2024.*1\s234/);
     await shot(page, "delegation-social");
     await page.close();
   });

@@ -393,12 +393,15 @@ export function ChartView({
   values,
   label,
   money = true,
+  colors,
 }: {
   type: "doughnut" | "bar";
   labels: string[];
   values: number[];
   label: string;
   money?: boolean;
+  /** The colours to draw with (the report's palette, the PDF's too); the console's PALETTE otherwise. */
+  colors?: string[];
 }) {
   const canvas = useRef<HTMLCanvasElement>(null);
   useEffect(() => {
@@ -407,7 +410,7 @@ export function ChartView({
       type,
       data: {
         labels,
-        datasets: [{ label, data: values.map((v) => (money ? v / 100 : v)), backgroundColor: PALETTE, borderWidth: type === "doughnut" ? 2 : 0 }],
+        datasets: [{ label, data: values.map((v) => (money ? v / 100 : v)), backgroundColor: colors ?? PALETTE, borderWidth: type === "doughnut" ? 2 : 0 }],
       },
       options: {
         responsive: true,
@@ -423,11 +426,11 @@ export function ChartView({
       },
     });
     return () => chart.destroy();
-  }, [type, labels.join("|"), values.join("|"), label]);
+  }, [type, labels.join("|"), values.join("|"), label, colors?.join("|")]);
   return html`<div class="chart"><canvas ref=${canvas} role="img" aria-label=${label}></canvas></div>`;
 }
 
-/** Colours with enough contrast on white, told apart without relying on hue alone (order in the legend). */
+/** Colours with enough contrast on white, told apart without relying on hue alone (order in the legend); the report's PDF starts from the same (core/reports/palette.ts). */
 export const PALETTE = ["#1d4e89", "#d1495b", "#2e8540", "#edae49", "#6a4c93", "#00798c", "#8c564b", "#5c5c5c"];
 
 /** A button that runs an async action once at a time, with its own busy label. */

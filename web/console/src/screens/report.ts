@@ -1,7 +1,7 @@
 /** The annual report: the year's figures with charts, the social statistics (entry and import), the PDF and CSV. */
 import { useState } from "preact/hooks";
 import { api, download, get, keyKeeper } from "../api.js";
-import { formatEuros, formatInt, formatPercent } from "../money.js";
+import { formatDate, formatEuros, formatInt, formatPercent } from "../money.js";
 import { ActionButton, can, ChartView, html, Loading, Page, ProblemView, Success, Tabs, useLoad, useYears, YearSelect } from "../ui.js";
 
 interface Figures {
@@ -11,8 +11,81 @@ interface Figures {
   result: number;
   grants: { funderId: string; funder: string; awarded: number | null; recognised: number; received: number | null; spent: number | null }[];
   members: number;
-  donations: { count: number; total: number; average: number; donors: number; monthlyDonors: number };
+  donations: { count: number; total: number; average: number; donors: number; monthlyDonors: number; booked: number; unregistered: number };
   commentary: string[];
+  exercise: { start: string; end: string; first: boolean };
+  previousExercise: { year: number; status: "none" | "open" | "closing" | "closed" };
+  thresholds: Thresholds;
+  /** The charts' colours: the settings' main colour first, the same as the PDF's. */
+  palette: string[];
+}
+
+export interface Thresholds {
+  year: number;
+  items: { id: string; label: string; counted: string; amount: number; threshold: number; reached: number; exceeded: boolean; message: string }[];
+  publication: { required: boolean; text: string };
+}
+
+const MONTHS = ["janvier", "février", "mars", "avril", "mai", "juin", "juillet", "août", "septembre", "octobre", "novembre", "décembre"];
+/** "2024-03" → "mars 2024". */
+export const monthLabel = (month: string) => `${MONTHS[Number(month.slice(5, 7)) - 1] ?? month} ${month.slice(0, 4)}`;
+
+/**
+ * The legal thresholds of a year read from the books (`GET /v1/reports/{year}/thresholds`): each
+ * one's figure against its amount, what follows once it is over, and the Journal officiel's PDF
+ * when the accounts are to be published. Given `thresholds`, it draws them without asking again.
+ */
+export function ThresholdsCard({ year, thresholds }: { year: number; thresholds?: Thresholds }) {
+  const loaded = useLoad(() => (thresholds ? Promise.resolve(thresholds) : get<Thresholds>(`/v1/reports/${year}/thresholds`)), [year, thresholds]);
+  const [error, setError] = useState<unknown>();
+  const [done, setDone] = useState<string>();
+  const t = loaded.data;
+  return html`<section class="card thresholds" aria-labelledby="r-thresholds"><h2 id="r-thresholds">Seuils légaux ${year}</h2>
+    <${ProblemView} error=${error ?? loaded.error} />
+    ${
+      t
+        ? html`<ul class="threshold-list">${t.items.map(
+            (i) => html`<li class=${i.exceeded ? "over" : ""}>
+              <div class="threshold-head"><strong>${i.label}</strong><span>${formatEuros(i.amount)} / ${formatEuros(i.threshold)}</span></div>
+              <meter min="0" max="1" low="0.8" high="0.999" optimum="0" value=${Math.min(1, i.reached)} aria-label=${`${i.label} : ${formatPercent(i.reached)} du seuil`}></meter>
+              <small>${i.exceeded ? i.message : `${i.counted} : ${formatPercent(i.reached)} du seuil.`}</small>
+            </li>`,
+          )}</ul>
+          <p>${t.publication.text}</p>
+          ${
+            can("journalOfficielPdf")
+              ? html`<${ActionButton} className=${t.publication.required ? "primary" : "secondary"} busy="Préparation du PDF…" onClick=${async () => {
+                  setError(undefined);
+                  try {
+                    setDone(`Fichier « ${await download(`/v1/reports/${year}/journal-officiel.pdf`, undefined, `comptes-annuels-${year}.pdf`)} » téléchargé.`);
+                  } catch (err) {
+                    setError(err);
+                  }
+                }}>Comptes et annexe ${year} pour le Journal officiel (PDF)<//>`
+              : null
+          }
+          ${done ? html`<${Success}>${done}<//>` : null}`
+        : html`<${Loading} />`
+    }
+  </section>`;
+}
+
+/** What the figures say of the exercise: its dates (the creation date for the first one) and the year before. */
+function exerciseNote(f: Figures): string {
+  const dates = `du ${formatDate(f.exercise.start)} au ${formatDate(f.exercise.end)}`;
+  if (f.exercise.first) return `Premier exercice de l'association, ${dates} : aucun exercice précédent à comparer.`;
+  if (f.previousExercise.status === "none") return `Exercice ${dates}.`;
+  if (f.previousExercise.status !== "closed")
+    return `Exercice ${dates}. L'exercice ${f.previousExercise.year} n'est pas clôturé : ses chiffres sont provisoires.`;
+  return `Exercice ${dates}.`;
+}
+
+/** The gap between 7541 and the online registry, said. */
+function giftsNote(d: Figures["donations"]): string {
+  if (d.unregistered === 0) return `Les ${formatEuros(d.booked)} de dons comptabilisés (7541) sont les dons en ligne.`;
+  if (d.unregistered > 0)
+    return `Dons comptabilisés (7541) : ${formatEuros(d.booked)}, dont ${formatEuros(d.total)} de dons en ligne et ${formatEuros(d.unregistered)} reçus hors du paiement en ligne (chèques, virements, écritures récapitulatives).`;
+  return `Les dons en ligne (${formatEuros(d.total)}) dépassent de ${formatEuros(-d.unregistered)} les dons comptabilisés (7541, ${formatEuros(d.booked)}) : dons payés pas encore comptabilisés, ou sur un autre compte.`;
 }
 
 const PLATFORMS: Record<string, string> = {
@@ -81,19 +154,21 @@ function FiguresView({ year }: { year: number }) {
     <${ProblemView} error=${error ?? figures.error} />
     ${
       f
-        ? html`<section class="kpis" aria-label="Chiffres clés ${year}">
+        ? html`<p class="exercise-note">${exerciseNote(f)}</p>
+        <section class="kpis" aria-label="Chiffres clés ${year}">
           <div class="kpi"><h2>Produits</h2><p>${formatEuros(f.income.total)}</p></div>
           <div class="kpi"><h2>Charges</h2><p>${formatEuros(f.expenses.total)}</p></div>
           <div class="kpi"><h2>Résultat</h2><p class=${f.result < 0 ? "neg" : ""}>${formatEuros(f.result)}</p></div>
           <div class="kpi"><h2>Dons des particuliers</h2><p>${formatPercent(f.income.donorShare)}</p><small>des produits · ${formatInt(f.donations.donors)} donateurs</small></div>
-          <div class="kpi"><h2>Adhérents</h2><p>${formatInt(f.members)}</p></div>
+          <div class="kpi"><h2>Adhérents · donateurs</h2><p>${formatInt(f.members)} · ${formatInt(f.donations.donors)}</p><small>${formatInt(f.donations.monthlyDonors)} donateur(s) mensuel(s)</small></div>
         </section>
+        <p class="gifts-note">${giftsNote(f.donations)}</p>
         <div class="grid2">
           <section class="card" aria-labelledby="r-income"><h2 id="r-income">Origine des ressources</h2>
-            <${ChartView} type="doughnut" label=${`Ressources ${year} par origine`} labels=${f.income.bySource.map(sourceName)} values=${f.income.bySource.map((s) => s.amount)} />
+            <${ChartView} type="doughnut" label=${`Ressources ${year} par origine`} labels=${f.income.bySource.map(sourceName)} values=${f.income.bySource.map((s) => s.amount)} colors=${f.palette} />
             <${ShareTable} caption="Ressources par origine" rows=${f.income.bySource.map((s) => ({ label: sourceName(s), amount: s.amount, share: s.share }))} /></section>
           <section class="card" aria-labelledby="r-exp"><h2 id="r-exp">Emploi des ressources</h2>
-            <${ChartView} type="bar" label=${`Charges ${year} par nature`} labels=${f.expenses.byCategory.map((c) => c.label)} values=${f.expenses.byCategory.map((c) => c.amount)} />
+            <${ChartView} type="bar" label=${`Charges ${year} par nature`} labels=${f.expenses.byCategory.map((c) => c.label)} values=${f.expenses.byCategory.map((c) => c.amount)} colors=${f.palette} />
             <${ShareTable} caption="Charges par nature" rows=${f.expenses.byCategory.map((c) => ({ label: c.label, amount: c.amount, share: c.share }))} /></section>
         </div>
         ${
@@ -103,7 +178,8 @@ function FiguresView({ year }: { year: number }) {
               <tbody>${f.grants.map((g) => html`<tr><td>${g.funder}</td><td class="num">${g.awarded === null ? "—" : formatEuros(g.awarded)}</td><td class="num">${formatEuros(g.recognised)}</td><td class="num">${g.received === null ? "—" : formatEuros(g.received)}</td><td class="num">${g.spent === null ? "—" : formatEuros(g.spent)}</td></tr>`)}</tbody></table></section>`
             : null
         }
-        ${f.commentary?.length ? html`<section class="card"><h2>Commentaire</h2>${f.commentary.map((c) => html`<p>${c}</p>`)}</section>` : null}`
+        ${f.commentary?.length ? html`<section class="card"><h2>Commentaire</h2>${f.commentary.map((c) => html`<p>${c}</p>`)}</section>` : null}
+        <${ThresholdsCard} year=${year} thresholds=${f.thresholds} />`
         : html`<${Loading} />`
     }`;
 }
@@ -127,7 +203,7 @@ function Social({ year }: { year: number }) {
           <thead><tr><th scope="col">Réseau</th><th scope="col">Mois</th>${Object.entries(METRICS).map(([k, m]) => html`<th scope="col" class="num"><abbr title=${m}>${SHORT[k]}</abbr></th>`)}</tr></thead>
           <tbody>
             ${list.data.items.length === 0 ? html`<tr><td colspan="9">Aucune statistique pour ${year}.</td></tr>` : null}
-            ${list.data.items.map((m) => html`<tr><td>${PLATFORMS[m.platform] ?? m.platform}</td><td class="nowrap">${m.month}</td>${Object.keys(METRICS).map((k) => html`<td class="num">${m[k as keyof typeof METRICS] === undefined ? "" : formatInt(m[k as keyof typeof METRICS]!)}</td>`)}</tr>`)}
+            ${list.data.items.map((m) => html`<tr><td>${PLATFORMS[m.platform] ?? m.platform}</td><td class="nowrap">${monthLabel(m.month)}</td>${Object.keys(METRICS).map((k) => html`<td class="num">${m[k as keyof typeof METRICS] === undefined ? "" : formatInt(m[k as keyof typeof METRICS]!)}</td>`)}</tr>`)}
           </tbody>
         </table></div>`
         : html`<${Loading} />`
@@ -162,7 +238,7 @@ function SocialEntry({ year, onDone }: { year: number; onDone: () => void }) {
           // A field left empty is not sent (the month keeps its value); only whole numbers go out.
           const body = Object.fromEntries(given.map(([k, v]) => [k, Number(v)]));
           await api("PUT", `/v1/social-metrics/${platform}/${month}`, { body });
-          setDone(`${PLATFORMS[platform]} ${month} enregistré.`);
+          setDone(`${PLATFORMS[platform]}, ${monthLabel(month)} : enregistré.`);
           onDone();
         } catch (err) {
           setError(err);
@@ -198,7 +274,7 @@ function SocialImport({ onDone }: { onDone: () => void }) {
             contentType: file!.type || "application/octet-stream",
             idempotencyKey: keys.for({ platform, name: file!.name, size: file!.size, modified: file!.lastModified, q }),
           });
-          setDone(`${out.months.length} mois importés (${out.from} → ${out.to}).`);
+          setDone(`${out.months.length} mois importés (du ${formatDate(out.from)} au ${formatDate(out.to)}).`);
           keys.reset();
           onDone();
         } catch (err) {
