@@ -9,6 +9,7 @@
 import fc from "fast-check";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { startTestStack, type TestStack } from "./support/stack.js";
+import { xlsx } from "./support/xlsx.js";
 
 let stack: TestStack;
 beforeAll(async () => {
@@ -152,6 +153,47 @@ describe("budgets", () => {
     expect(ecole.body.totals.charges).toMatchObject({ budget: 500_000, actual: 460_000, gap: -40_000 });
     expect(ecole.body.totals.produits).toMatchObject({ budget: 500_000, actual: 500_000, gap: 0 });
     expect((await call("GET", "/v1/budgets/2025/comparison?project=NOPE")).status).toBe(404);
+  });
+
+  it("a budget is read from a CSV or an XLSX sheet (nothing written); unreadable rows are named", async () => {
+    const send = async (bytes: Uint8Array, type: string) => {
+      const token = await stack.identity.token("tresorier");
+      const res = await fetch(`${stack.url}/v1/budgets/2026/import`, {
+        method: "POST",
+        headers: { authorization: `Bearer ${token}`, "content-type": type },
+        body: bytes,
+      });
+      return { status: res.status, body: (await res.json()) as Json };
+    };
+    const csv = Buffer.from(
+      "Budget 2026\r\nCompte;Projet;Libellé;Montant\r\n60 – Achats;;;\r\n606;ecole;Fournitures;1 234,56 €\r\n6226;;Honoraires;1000\r\n623;;Affiches;douze\r\n;;Total;2234,56\r\n606;ECOLE;Encore;10,44\r\n",
+      "utf8",
+    );
+    const a = await send(csv, "text/csv");
+    expect(a.status).toBe(200);
+    expect(a.body.lines).toEqual([
+      { account: "606", project: "ECOLE", amount: 124_500 },
+      { account: "6226", amount: 100_000 },
+    ]);
+    expect(a.body.errors).toEqual([{ path: "ligne 6", message: "montant « douze » illisible" }]);
+    expect(a.body.skipped).toBe(2);
+    const book = xlsx({
+      Budget: [
+        ["Compte", "Montant", "Projet"],
+        [7541, 2500.5, null],
+        ["741", 8000, "jardin"],
+      ],
+    });
+    const b = await send(book, "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet");
+    expect(b.status).toBe(200);
+    expect(b.body.lines).toEqual([
+      { account: "7541", amount: 250_050 },
+      { account: "741", project: "JARDIN", amount: 800_000 },
+    ]);
+    const none = await send(Buffer.from("a;b\r\n1;2\r\n"), "text/csv");
+    expect(none.status).toBe(400);
+    expect(none.body.detail).toContain("« compte » et « montant »");
+    expect((await call("GET", "/v1/budgets/2026")).body.version).toBe(0);
   });
 
   it("property: for any entries and budget, actual totals are the compte de résultat's and budget totals the lines'", async () => {

@@ -4,7 +4,7 @@ import { createProject, compteRenduCsv, listProjects } from "@asso/core/projects
 import { budgetComparison, projectFigures, projectStatement, putYearBudget, yearBudget } from "@asso/core/workflows/budgets";
 import { grantFinancialReport, grantReportsDue } from "@asso/core/workflows/grant-report";
 // The PDF renderer loads on first use.
-import { renderGrantReport } from "@asso/core/projects/lazy";
+import { readBudgetFile, renderGrantReport } from "@asso/core/projects/lazy";
 import { actorOf } from "../audit.js";
 import { defineGroup } from "../http.js";
 
@@ -17,6 +17,7 @@ export const handler = defineGroup("projects", {
   projectStatement: async (req) => projectStatement(dbFromEnv(), req.query.year, req.params.code),
   getBudget: async (req) => yearBudget(dbFromEnv(), req.params.year),
   putBudget: async (req) => putYearBudget(dbFromEnv(), req.params.year, req.body, actorOf(req)),
+  importBudget: async (req) => ({ year: req.params.year, ...(await readBudgetFile(req.rawBody)) }),
   budgetComparison: async (req) => budgetComparison(dbFromEnv(), req.params.year, req.query.project),
   grantFinancialReport: async (req) => grantFinancialReport(dbFromEnv(), req.params.id, { project: req.query.project }),
   grantFinancialReportPdf: async (req) => ({

@@ -122,6 +122,15 @@ const ReportsDueSchema = z
   })
   .meta({ id: "GrantReportsDue" });
 
+const ImportedBudgetSchema = z
+  .object({
+    year: z.number().int(),
+    lines: z.array(z.object({ account: z.string(), project: z.string().optional(), amount: Money })),
+    errors: z.array(z.object({ path: z.string(), message: z.string() })).describe("rows that could not be read: `ligne 4` and why"),
+    skipped: z.number().int().describe("empty rows, titles and sub-totals left out"),
+  })
+  .meta({ id: "ImportedBudget" });
+
 export const projectRoutes = [
   defineRoute({
     method: "POST",
@@ -187,6 +196,22 @@ export const projectRoutes = [
     body: BudgetInput,
     errors: { 409: "Someone else saved the budget at the same time" },
     response: { status: 200, schema: BudgetSchema },
+  }),
+  defineRoute({
+    method: "POST",
+    path: "/v1/budgets/{year}/import",
+    group: "projects",
+    operationId: "importBudget",
+    summary:
+      "Reads a budget from a spreadsheet sent as the raw body (CSV or XLSX; columns « compte », « montant » in euros, « projet » if wanted). Writes nothing: the lines go back to be checked and saved with PUT.",
+    auth: TRESORIER,
+    params: BudgetYearParam,
+    rawBody: true,
+    rawTypes: ["text/csv", "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet", "application/octet-stream"],
+    maxBodyBytes: 5 * 1024 * 1024,
+    idempotent: true,
+    errors: { 413: "The file is over 5 MiB, 5 000 rows or 20 MB once inflated" },
+    response: { status: 200, schema: ImportedBudgetSchema },
   }),
   defineRoute({
     method: "GET",
