@@ -16,6 +16,7 @@ import { Grants } from "./screens/grants.js";
 import { Expenses } from "./screens/expenses.js";
 import { Bank } from "./screens/bank.js";
 import { Report } from "./screens/report.js";
+import { Projects } from "./screens/projects.js";
 import { needsFirstRun, Settings } from "./screens/settings.js";
 
 interface Screen {
@@ -33,6 +34,7 @@ const SCREENS: Screen[] = [
   { path: "subventions", label: "Financeurs et subventions", needs: "listFunders", view: Grants },
   { path: "depenses", label: "Dépenses", needs: "listExpenses", view: Expenses },
   { path: "banque", label: "Banque et rapprochement", needs: "listBankLines", view: Bank },
+  { path: "projets", label: "Projets et budgets", needs: "listProjects", view: Projects },
   { path: "rapport", label: "Rapport annuel", needs: "reportFigures", view: Report },
   { path: "exports", label: "Exports", needs: "exportLedger", view: Exports },
   { path: "parametres", label: "Paramètres", needs: "getSettings", view: Settings },

@@ -32,7 +32,7 @@ export interface Actor {
 export type EntryStatus = "draft" | "validated" | "rejected";
 
 /** The domains that write entries together with records of their own. */
-export type EntryOwner = "grants" | "giving" | "bank";
+export type EntryOwner = "grants" | "giving" | "bank" | "volunteers";
 
 export interface Entry {
   id: string;

@@ -226,7 +226,12 @@ export async function postEntry(db: Db, input: PostEntryInput, idem?: Idempotenc
   return answer(await awaitValidation(db, id));
 }
 
-const OWNER_NAMES: Record<EntryOwner, string> = { grants: "the grants and expenses", giving: "the Stripe bookings", bank: "the bank reconciliation" };
+const OWNER_NAMES: Record<EntryOwner, string> = {
+  grants: "the grants and expenses",
+  giving: "the Stripe bookings",
+  bank: "the bank reconciliation",
+  volunteers: "the volunteers and gifts in kind",
+};
 
 /** `POST /v1/ledger/entries/{id}/reversal`: the mirror entry; a second reversal is refused. */
 export async function reverseEntry(db: Db, id: string, input: { date?: string; label?: string }, idem?: Idempotency, actor?: Actor): Promise<EntryView> {

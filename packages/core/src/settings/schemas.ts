@@ -169,6 +169,8 @@ export const GivingSchema = z.strictObject({
 export const VolunteersSchema = z.strictObject({
   hourlyRate: z.number("un montant en centimes").int("un nombre entier de centimes").min(0).max(100_000).default(0),
   headcount: z.number("un nombre de bénévoles").int("un nombre entier").min(0).max(1_000_000).default(0),
+  /** How the hours are counted and the rate chosen (the annexe states it): e.g. « SMIC horaire brut chargé, heures déclarées par les responsables d'activité ». */
+  method: optionalText(500),
 });
 
 export const EmailSchema = z.strictObject({

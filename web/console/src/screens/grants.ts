@@ -185,7 +185,8 @@ function GrantList({ correcting }: { correcting?: string }) {
               <td>${formatDate(g.startDate)} – ${formatDate(g.endDate)}</td><td class="num">${formatEuros(g.amount)}</td>
               <td class="num">${formatEuros(g.installments.reduce((s, i) => s + i.received, 0))}</td>
               <td>${g.status === "cancelled" ? html`<span class="tag">annulée</span> ` : null}${can("recordGrantPayment") && g.status !== "cancelled" ? html`<button type="button" class="secondary small" aria-expanded=${paying === g.id} onClick=${() => setPaying(paying === g.id ? undefined : g.id)}>Encaisser<span class="sr-only"> ${g.title}</span></button>` : null}
-                <button type="button" class="secondary small" aria-expanded=${fixing === g.id ? "true" : "false"} onClick=${() => setFixing(fixing === g.id ? undefined : g.id)}>Corriger<span class="sr-only"> la subvention ${g.title} (${g.funderName})</span></button></td></tr>
+                <button type="button" class="secondary small" aria-expanded=${fixing === g.id ? "true" : "false"} onClick=${() => setFixing(fixing === g.id ? undefined : g.id)}>Corriger<span class="sr-only"> la subvention ${g.title} (${g.funderName})</span></button>
+                ${can("grantFinancialReport") ? html`<a class="small" href=${`#/projets/compte-rendu/${g.id}`}>Compte-rendu financier<span class="sr-only"> ${g.title}</span></a>` : null}</td></tr>
               ${paying === g.id ? html`<tr class="lines"><td colspan="7"><${Payment} grant=${g} onDone=${(m: string) => (setPaying(undefined), setDone(m), list.reload())} /></td></tr>` : null}
               ${fixing === g.id ? html`<tr class="lines"><td colspan="7"><${Correction} grantId=${g.id} onClose=${() => setFixing(undefined)} onDone=${(m: string) => (setDone(m), list.reload())} /></td></tr>` : null}`,
             )}

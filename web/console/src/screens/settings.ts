@@ -171,6 +171,7 @@ const SECTIONS: { id: string; label: string; intro: string; fields: (Field | Row
     fields: [
       { path: "hourlyRate", label: "Valeur d'une heure de bénévolat (€)", kind: "euros" },
       { path: "headcount", label: "Nombre de bénévoles", kind: "number" },
+      { path: "method", label: "Méthode de valorisation (énoncée dans l'annexe)", kind: "textarea" },
     ],
   },
   {

@@ -1,0 +1,502 @@
+/**
+ * Projects and budgets: the projects (the analytic axis) with each one's figures and compte de
+ * résultat, the year's budget entered as a grid by rubrique (CERFA 12156 rows), copied from last
+ * year's actuals or read from a spreadsheet, the budget against the books, and a grant's
+ * compte-rendu financier (CERFA 15059) with its due date and its files.
+ */
+import { useState } from "preact/hooks";
+import { api, download, get, keyKeeper } from "../api.js";
+import { formatDate, formatEuros, formatPercent, parseEuros } from "../money.js";
+import {
+  AccountPicker,
+  ActionButton,
+  can,
+  html,
+  Loading,
+  loadChart,
+  Page,
+  ProblemView,
+  Success,
+  Tabs,
+  useLoad,
+  useYears,
+  YearSelect,
+  type ChartAccount,
+} from "../ui.js";
+
+interface Project {
+  id: string;
+  code: string;
+  name: string;
+}
+interface Totals {
+  charges: number;
+  produits: number;
+  result: number;
+  emplois: number;
+  ressources: number;
+}
+interface ProjectFigures {
+  year: number;
+  items: { code: string; name: string; actual: Totals; budget: Totals }[];
+  unassigned: { actual: Totals; budget: Totals };
+  total: Totals;
+}
+interface Figures {
+  budget: number;
+  actual: number;
+  gap: number;
+  gapShare: number | null;
+}
+interface Comparison {
+  year: number;
+  project: { code: string; name: string } | null;
+  rubriques: ({ rubrique: string; label: string; side: string; accounts: ({ account: string; label: string } & Figures)[] } & Figures)[];
+  totals: { charges: Figures; produits: Figures; result: { budget: number; actual: number; gap: number }; emplois: Figures; ressources: Figures };
+}
+interface BudgetLine {
+  account: string;
+  project: string | null;
+  amount: number;
+}
+interface Budget {
+  year: number;
+  lines: (BudgetLine & { label: string })[];
+  version: number;
+  updatedAt: string | null;
+}
+interface StatementLine {
+  rubrique: string;
+  label: string;
+  side: string;
+  amount: number;
+}
+
+/** The CERFA 12156 rows a budget is entered by (the chart's two-digit classes). */
+const ROWS: { rubrique: string; label: string; side: "charges" | "produits" | "emplois" | "ressources" }[] = [
+  ["60", "Achats"],
+  ["61", "Services extérieurs"],
+  ["62", "Autres services extérieurs"],
+  ["63", "Impôts et taxes"],
+  ["64", "Charges de personnel"],
+  ["65", "Autres charges de gestion courante"],
+  ["66", "Charges financières"],
+  ["67", "Charges exceptionnelles"],
+  ["68", "Dotations aux amortissements et provisions"],
+  ["70", "Ventes, prestations de services"],
+  ["73", "Dotations et produits de tarification"],
+  ["74", "Subventions d'exploitation"],
+  ["75", "Autres produits de gestion courante (cotisations, dons)"],
+  ["76", "Produits financiers"],
+  ["77", "Produits exceptionnels"],
+  ["78", "Reprises sur amortissements et provisions"],
+  ["86", "Emplois des contributions volontaires en nature"],
+  ["87", "Contributions volontaires en nature"],
+].map(([rubrique, label]) => ({
+  rubrique: rubrique!,
+  label: label!,
+  side: rubrique!.startsWith("86") ? "emplois" : rubrique!.startsWith("87") ? "ressources" : rubrique!.startsWith("6") ? "charges" : "produits",
+}));
+const SIDES = [
+  ["charges", "Charges"],
+  ["produits", "Produits"],
+  ["emplois", "Emplois des contributions en nature"],
+  ["ressources", "Contributions volontaires en nature"],
+] as const;
+const isBudgetAccount = (n: string) => ROWS.some((r) => n.startsWith(r.rubrique)) && !/^(69|71|72|79)/.test(n);
+const share = (s: number | null) => (s === null ? "—" : formatPercent(s));
+const signedEuros = (c: number) => (c > 0 ? `+${formatEuros(c)}` : formatEuros(c));
+
+export function Projects({ sub }: { sub: string }) {
+  const [view = "projets", id] = sub.split("/");
+  const tabs = [
+    { id: "projets", label: "Projets", href: "#/projets" },
+    { id: "budget", label: "Budget", href: "#/projets/budget" },
+    { id: "comparaison", label: "Budget et réalisé", href: "#/projets/comparaison" },
+    { id: "comptes-rendus", label: "Comptes-rendus financiers", href: "#/projets/comptes-rendus" },
+  ];
+  return html`<${Page} title="Projets et budgets">
+    <${Tabs} items=${tabs} current=${view === "compte-rendu" ? "comptes-rendus" : view} label="Vues des projets" />
+    ${
+      view === "budget"
+        ? html`<${BudgetGrid} />`
+        : view === "comparaison"
+          ? html`<${BudgetComparison} />`
+          : view === "comptes-rendus"
+            ? html`<${ReportsDue} />`
+            : view === "compte-rendu" && id
+              ? html`<${GrantReport} grantId=${id} />`
+              : html`<${ProjectList} />`
+    }
+  <//>`;
+}
+
+// ------------------------------------------------------------------ projects
+
+function useProjects() {
+  return useLoad(() => get<{ items: Project[] }>("/v1/projects").then((r) => r.items), []);
+}
+
+/** The project filter: the whole association, or one project. */
+function ProjectFilter({
+  id,
+  value,
+  onChange,
+  projects,
+  none,
+}: {
+  id: string;
+  value: string;
+  onChange: (v: string) => void;
+  projects: Project[] | undefined;
+  none: string;
+}) {
+  return html`<div class="field inline">
+    <label for=${id}>Projet</label>
+    <select id=${id} value=${value} onChange=${(e: Event) => onChange((e.target as HTMLSelectElement).value)}>
+      <option value="">${none}</option>
+      ${(projects ?? []).map((p) => html`<option value=${p.code}>${p.name} (${p.code})</option>`)}
+    </select>
+  </div>`;
+}
+
+function NewProject({ onDone }: { onDone: () => void }) {
+  const [code, setCode] = useState("");
+  const [name, setName] = useState("");
+  const [error, setError] = useState<unknown>();
+  const [keys] = useState(keyKeeper);
+  return html`<form class="card form-row" aria-label="Nouveau projet" onSubmit=${(e: Event) => e.preventDefault()}>
+    <div class="field"><label for="pr-code">Code</label><input id="pr-code" value=${code} maxlength="20" placeholder="ECOLE" onInput=${(e: Event) => setCode((e.target as HTMLInputElement).value)} /></div>
+    <div class="field grow"><label for="pr-name">Nom du projet</label><input id="pr-name" value=${name} maxlength="120" onInput=${(e: Event) => setName((e.target as HTMLInputElement).value)} /></div>
+    <${ActionButton} type="submit" busy="Création…" onClick=${async () => {
+      setError(undefined);
+      const body = { code, name };
+      try {
+        await api("POST", "/v1/projects", { body, idempotencyKey: keys.for(body) });
+        keys.reset();
+        setCode("");
+        setName("");
+        onDone();
+      } catch (err) {
+        setError(err);
+      }
+    }}>Créer le projet<//>
+    <${ProblemView} error=${error} />
+  </form>`;
+}
+
+function ProjectList() {
+  const { years, year, setYear } = useYears();
+  const projects = useProjects();
+  const figures = useLoad(() => get<ProjectFigures>("/v1/projects/figures", { year }), [year, projects.data]);
+  const [project, setProject] = useState("");
+  const f = figures.data;
+  const row = (label: string, a: Totals, b: Totals, cls = "") =>
+    html`<tr class=${cls}><th scope="row">${label}</th><td class="num">${formatEuros(a.charges)}</td><td class="num">${formatEuros(a.produits)}</td>
+      <td class="num">${signedEuros(a.result)}</td><td class="num">${formatEuros(b.charges)}</td><td class="num">${formatEuros(b.produits)}</td></tr>`;
+  return html`<div class="toolbar"><${YearSelect} id="pr-year" value=${year} years=${years} onChange=${setYear} />
+      <${ProjectFilter} id="pr-filter" value=${project} onChange=${setProject} projects=${projects.data} none="Tous les projets" /></div>
+    ${can("createProject") ? html`<${NewProject} onDone=${projects.reload} />` : null}
+    <${ProblemView} error=${projects.error ?? figures.error} />
+    ${
+      project
+        ? html`<${ProjectStatement} year=${year} code=${project} />`
+        : f
+          ? html`<table>
+            <caption>Résultat ${year} par projet</caption>
+            <thead><tr><th scope="col">Projet</th><th scope="col" class="num">Charges</th><th scope="col" class="num">Produits</th><th scope="col" class="num">Résultat</th><th scope="col" class="num">Charges prévues</th><th scope="col" class="num">Produits prévus</th></tr></thead>
+            <tbody>
+              ${f.items.length === 0 ? html`<tr><td colspan="6">Aucun projet : créez-en un pour suivre ses charges et ses produits.</td></tr>` : null}
+              ${f.items.map((i) => row(`${i.name} (${i.code})`, i.actual, i.budget))}
+              ${row("Sans projet", f.unassigned.actual, f.unassigned.budget, "muted")}
+            </tbody>
+            <tfoot>${row("Toute l'association", f.total, { charges: f.items.reduce((s, i) => s + i.budget.charges, f.unassigned.budget.charges), produits: f.items.reduce((s, i) => s + i.budget.produits, f.unassigned.budget.produits), result: 0, emplois: 0, ressources: 0 }, "total")}</tfoot>
+          </table>`
+          : html`<${Loading} />`
+    }`;
+}
+
+function ProjectStatement({ year, code }: { year: number; code: string }) {
+  const st = useLoad(
+    () =>
+      get<{ project: { name: string }; compteDeResultat: { lines: StatementLine[]; totals: { charges: number; produits: number }; result: number } }>(
+        `/v1/projects/${code}/statement`,
+        { year },
+      ),
+    [year, code],
+  );
+  const cr = st.data?.compteDeResultat;
+  const side = (
+    s: string,
+    title: string,
+  ) => html`<h3>${title}</h3><table><thead><tr><th scope="col">Rubrique</th><th scope="col" class="num">Montant</th></tr></thead><tbody>
+    ${cr!.lines.filter((l) => l.side === s && l.amount !== 0).map((l) => html`<tr><td>${l.label}</td><td class="num">${formatEuros(l.amount)}</td></tr>`)}
+    <tr class="total"><th scope="row">Total</th><td class="num">${formatEuros(s === "charges" ? cr!.totals.charges : cr!.totals.produits)}</td></tr></tbody></table>`;
+  return html`<section class="card" aria-labelledby="pr-cr"><h2 id="pr-cr">Compte de résultat ${year} : ${st.data?.project.name ?? code}</h2>
+    <${ProblemView} error=${st.error} />
+    ${cr ? html`${side("charges", "Charges")}${side("produits", "Produits")}<p><strong>Résultat du projet : ${signedEuros(cr.result)}</strong></p>` : html`<${Loading} />`}
+  </section>`;
+}
+
+// ------------------------------------------------------------------ budget grid
+
+const keyOf = (account: string, project: string | null) => `${account}#${project ?? ""}`;
+
+function BudgetGrid() {
+  const { years, year, setYear } = useYears();
+  const projects = useProjects();
+  const [project, setProject] = useState("");
+  const [chart, setChart] = useState<ChartAccount[]>();
+  const [cells, setCells] = useState<Record<string, string>>({});
+  const [extra, setExtra] = useState<string[]>([]);
+  const [picked, setPicked] = useState("");
+  const [error, setError] = useState<unknown>();
+  const [done, setDone] = useState<string>();
+  const budget = useLoad(async () => {
+    const [b, c] = await Promise.all([get<Budget>(`/v1/budgets/${year}`), loadChart()]);
+    setChart(c.filter((a) => isBudgetAccount(a.number)));
+    const next: Record<string, string> = {};
+    for (const l of b.lines) next[keyOf(l.account, l.project)] = (l.amount / 100).toFixed(2).replace(".", ",");
+    setCells(next);
+    setExtra([]);
+    return b;
+  }, [year]);
+  const code = project || null;
+  const accountsShown = [
+    ...new Set([
+      ...Object.keys(cells)
+        .filter((k) => k.endsWith(`#${project}`) && k.split("#")[1] === project)
+        .map((k) => k.split("#")[0]!),
+      ...extra,
+    ]),
+  ].sort();
+  const labelOf = (n: string) => chart?.find((a) => a.number === n)?.label ?? n;
+  const set = (account: string, text: string) => setCells((c) => ({ ...c, [keyOf(account, code)]: text }));
+  const amountOf = (account: string) => parseEuros(cells[keyOf(account, code)] ?? "") ?? 0;
+  const bad = accountsShown.filter((a) => (cells[keyOf(a, code)] ?? "").trim() !== "" && parseEuros(cells[keyOf(a, code)]!) === null);
+
+  const copyActuals = async () => {
+    setError(undefined);
+    try {
+      const c = await get<Comparison>(`/v1/budgets/${year - 1}/comparison`, project ? { project } : undefined);
+      const next = { ...cells };
+      let n = 0;
+      for (const r of c.rubriques)
+        for (const a of r.accounts)
+          if (a.actual > 0 && isBudgetAccount(a.account)) {
+            next[keyOf(a.account, code)] = (a.actual / 100).toFixed(2).replace(".", ",");
+            n++;
+          }
+      setCells(next);
+      setDone(`${n} compte${n > 1 ? "s" : ""} repris des réalisations ${year - 1}. Vérifiez, puis enregistrez.`);
+    } catch (err) {
+      setError(err);
+    }
+  };
+  const importFile = async (file: File) => {
+    setError(undefined);
+    try {
+      const r = await api<{ lines: BudgetLine[]; errors: { path: string; message: string }[] }>("POST", `/v1/budgets/${year}/import`, {
+        raw: file,
+        contentType: file.name.toLowerCase().endsWith(".csv") ? "text/csv" : "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+      });
+      const next = { ...cells };
+      for (const l of r.lines) next[keyOf(l.account, l.project ?? null)] = (l.amount / 100).toFixed(2).replace(".", ",");
+      setCells(next);
+      setDone(
+        `${r.lines.length} ligne${r.lines.length > 1 ? "s" : ""} lue${r.lines.length > 1 ? "s" : ""} dans « ${file.name} ».${r.errors.length ? ` Non lues : ${r.errors.map((e) => `${e.path} (${e.message})`).join(" ; ")}.` : ""} Vérifiez, puis enregistrez.`,
+      );
+    } catch (err) {
+      setError(err);
+    }
+  };
+  const save = async () => {
+    setError(undefined);
+    const lines = Object.entries(cells)
+      .map(([k, text]) => {
+        const [account, p] = k.split("#");
+        return { account: account!, ...(p ? { project: p } : {}), amount: parseEuros(text) ?? 0 };
+      })
+      .filter((l) => l.amount > 0);
+    try {
+      const b = await api<Budget>("PUT", `/v1/budgets/${year}`, { body: { lines } });
+      setDone(`Budget ${year} enregistré (${b.lines.length} ligne${b.lines.length > 1 ? "s" : ""}).`);
+      budget.reload();
+    } catch (err) {
+      setError(err);
+    }
+  };
+  const writable = can("putBudget");
+  return html`<div class="toolbar"><${YearSelect} id="bu-year" value=${year} years=${years} onChange=${setYear} />
+      <${ProjectFilter} id="bu-project" value=${project} onChange=${setProject} projects=${projects.data} none="Sans projet (toute l'association)" /></div>
+    <p class="hint">Montants prévus en euros, par compte, regroupés par rubrique du formulaire CERFA 12156. Le budget de l'année réunit toutes les lignes, de chaque projet et sans projet.</p>
+    ${
+      writable
+        ? html`<div class="toolbar">
+          <${ActionButton} className="secondary" busy="Lecture…" onClick=${copyActuals}>Reprendre les réalisations ${year - 1}<//>
+          <div class="field inline"><label for="bu-file">Importer un tableur (CSV, XLSX)</label>
+            <input id="bu-file" type="file" accept=".csv,.xlsx" onChange=${(e: Event) => {
+              const f = (e.target as HTMLInputElement).files?.[0];
+              if (f) void importFile(f);
+            }} /></div>
+        </div>`
+        : null
+    }
+    <${ProblemView} error=${error ?? budget.error} />
+    ${done ? html`<${Success}>${done}<//>` : null}
+    ${
+      budget.data && chart
+        ? html`${SIDES.map(([side, title]) => {
+            const rows = ROWS.filter((r) => r.side === side);
+            const total = accountsShown.filter((a) => rows.some((r) => a.startsWith(r.rubrique))).reduce((s, a) => s + amountOf(a), 0);
+            return html`<table class="budget-grid">
+              <caption>${title}</caption>
+              <thead><tr><th scope="col">Rubrique et compte</th><th scope="col" class="num">Montant prévu</th></tr></thead>
+              <tbody>${rows.map((r) => {
+                const accounts = accountsShown.filter((a) => a.startsWith(r.rubrique));
+                const sub = accounts.reduce((s, a) => s + amountOf(a), 0);
+                return html`<tr class="rubrique"><th scope="rowgroup">${r.rubrique} – ${r.label}</th><td class="num">${formatEuros(sub)}</td></tr>
+                  ${accounts.map(
+                    (a) => html`<tr><td class="indent"><label for=${`bu-${a}`}>${labelOf(a)} (${a})</label></td>
+                      <td class="num"><input id=${`bu-${a}`} class="num" inputmode="decimal" value=${cells[keyOf(a, code)] ?? ""} disabled=${!writable}
+                        aria-invalid=${bad.includes(a) ? "true" : undefined} onInput=${(e: Event) => set(a, (e.target as HTMLInputElement).value)} /></td></tr>`,
+                  )}`;
+              })}</tbody>
+              <tfoot><tr class="total"><th scope="row">Total ${title.toLowerCase()}</th><td class="num">${formatEuros(total)}</td></tr></tfoot>
+            </table>`;
+          })}
+          ${
+            writable
+              ? html`<div class="form-row">
+                <${AccountPicker} id="bu-add" label="Ajouter un compte au budget" value=${picked} accounts=${chart} onChange=${(n: string) => {
+                  setPicked("");
+                  if (n && isBudgetAccount(n) && !accountsShown.includes(n)) setExtra((x) => [...x, n]);
+                }} />
+                <${ActionButton} busy="Enregistrement…" disabled=${bad.length > 0} onClick=${save}>Enregistrer le budget ${year}<//>
+              </div>
+              ${bad.length ? html`<p class="error-text" role="alert">Montant illisible pour ${bad.map(labelOf).join(", ")} : écrivez par exemple 1 250,50.</p>` : null}`
+              : null
+          }`
+        : html`<${Loading} />`
+    }`;
+}
+
+// ------------------------------------------------------------------ comparison
+
+function BudgetComparison() {
+  const { years, year, setYear } = useYears();
+  const projects = useProjects();
+  const [project, setProject] = useState("");
+  const cmp = useLoad(() => get<Comparison>(`/v1/budgets/${year}/comparison`, project ? { project } : undefined), [year, project]);
+  const c = cmp.data;
+  const line = (label: string, f: Figures, cls = "") =>
+    html`<tr class=${cls}><td>${label}</td><td class="num">${formatEuros(f.budget)}</td><td class="num">${formatEuros(f.actual)}</td><td class="num">${signedEuros(f.gap)}</td><td class="num">${share(f.gapShare)}</td></tr>`;
+  return html`<div class="toolbar"><${YearSelect} id="cmp-year" value=${year} years=${years} onChange=${setYear} />
+      <${ProjectFilter} id="cmp-project" value=${project} onChange=${setProject} projects=${projects.data} none="Toute l'association" /></div>
+    <${ProblemView} error=${cmp.error} />
+    ${
+      c
+        ? html`${SIDES.map(
+            ([side, title]) => html`<table>
+              <caption>${title} ${year}${c.project ? ` — ${c.project.name}` : ""}</caption>
+              <thead><tr><th scope="col">Rubrique</th><th scope="col" class="num">Budget</th><th scope="col" class="num">Réalisé</th><th scope="col" class="num">Écart</th><th scope="col" class="num">Écart en %</th></tr></thead>
+              <tbody>${c.rubriques
+                .filter((r) => r.side === side)
+                .map(
+                  (r) =>
+                    html`${line(`${r.rubrique} – ${r.label}`, r, "rubrique")}${r.accounts.map((a) => line(`${a.label} (${a.account})`, a, "indent muted"))}`,
+                )}</tbody>
+              <tfoot>${line(`Total ${title.toLowerCase()}`, c.totals[side], "total")}</tfoot>
+            </table>`,
+          )}
+          <p><strong>Résultat : prévu ${signedEuros(c.totals.result.budget)}, réalisé ${signedEuros(c.totals.result.actual)} (écart ${signedEuros(c.totals.result.gap)}).</strong></p>`
+        : html`<${Loading} />`
+    }`;
+}
+
+// ------------------------------------------------------------------ comptes-rendus financiers
+
+interface Due {
+  grantId: string;
+  title: string;
+  funderName: string;
+  endDate: string;
+  dueDate: string;
+  status: "en-cours" | "a-remettre" | "en-retard";
+  statusLabel: string;
+  daysLeft: number;
+}
+
+function ReportsDue() {
+  const due = useLoad(() => get<{ items: Due[] }>("/v1/grant-reports"), []);
+  return html`<${ProblemView} error=${due.error} />
+    ${
+      due.data
+        ? html`<table>
+          <caption>Comptes-rendus financiers des subventions (dans les six mois de la fin de l'action)</caption>
+          <thead><tr><th scope="col">Subvention</th><th scope="col">Financeur</th><th scope="col">Fin de l'action</th><th scope="col">À remettre avant le</th><th scope="col">État</th></tr></thead>
+          <tbody>
+            ${due.data.items.length === 0 ? html`<tr><td colspan="5">Aucune subvention.</td></tr>` : null}
+            ${due.data.items.map(
+              (
+                d,
+              ) => html`<tr class=${d.status === "en-retard" ? "late" : ""}><td><a href=${`#/projets/compte-rendu/${d.grantId}`}>${d.title}</a></td><td>${d.funderName}</td>
+                <td>${formatDate(d.endDate)}</td><td>${formatDate(d.dueDate)}</td><td><span class="tag">${d.statusLabel}</span></td></tr>`,
+            )}
+          </tbody></table>`
+        : html`<${Loading} />`
+    }`;
+}
+
+interface CompteRendu {
+  grant: { title: string; funderName: string; amount: number; startDate: string; endDate: string };
+  project: { code: string; name: string } | null;
+  dueDate: string;
+  statusLabel?: string;
+  status: Due["status"];
+  comparison: Comparison;
+  grantShare: { amount: number; ofBudget: number | null; ofActual: number | null };
+  expenses: { items: { date: string; supplier: string; label: string; pieceRef: string; amount: number }[]; total: number };
+  tie: { listed: number; spent: number; difference: number };
+  gapsToExplain: { rubrique: string; label: string; gap: number; gapShare: number | null }[];
+}
+const STATUS: Record<Due["status"], string> = { "en-cours": "action en cours", "a-remettre": "à remettre", "en-retard": "en retard" };
+
+function GrantReport({ grantId }: { grantId: string }) {
+  const cr = useLoad(() => get<CompteRendu>(`/v1/grants/${grantId}/financial-report`), [grantId]);
+  const [error, setError] = useState<unknown>();
+  const [done, setDone] = useState<string>();
+  const r = cr.data;
+  const file = async (ext: "pdf" | "csv") => {
+    setError(undefined);
+    try {
+      setDone(`Fichier « ${await download(`/v1/grants/${grantId}/financial-report.${ext}`, undefined, `compte-rendu-financier.${ext}`)} » téléchargé.`);
+    } catch (err) {
+      setError(err);
+    }
+  };
+  const t = r?.comparison.totals;
+  return html`<${ProblemView} error=${error ?? cr.error} />
+    ${done ? html`<${Success}>${done}<//>` : null}
+    ${
+      r && t
+        ? html`<section class="card" aria-labelledby="crf-title">
+          <h2 id="crf-title">Compte-rendu financier : ${r.grant.title}</h2>
+          <p>${r.grant.funderName} · ${formatEuros(r.grant.amount)} · du ${formatDate(r.grant.startDate)} au ${formatDate(r.grant.endDate)}${r.project ? ` · projet ${r.project.name}` : ""}</p>
+          <p><strong>À remettre avant le ${formatDate(r.dueDate)}</strong> <span class="tag">${STATUS[r.status]}</span></p>
+          <table><thead><tr><th scope="col"></th><th scope="col" class="num">Prévision</th><th scope="col" class="num">Réalisation</th><th scope="col" class="num">Écart</th></tr></thead>
+            <tbody>
+              <tr><th scope="row">Charges de l'action</th><td class="num">${formatEuros(t.charges.budget)}</td><td class="num">${formatEuros(t.charges.actual)}</td><td class="num">${signedEuros(t.charges.gap)}</td></tr>
+              <tr><th scope="row">Produits de l'action</th><td class="num">${formatEuros(t.produits.budget)}</td><td class="num">${formatEuros(t.produits.actual)}</td><td class="num">${signedEuros(t.produits.gap)}</td></tr>
+            </tbody></table>
+          <p>Part de la subvention : ${share(r.grantShare.ofBudget)} des produits prévus, ${share(r.grantShare.ofActual)} des charges réalisées.</p>
+          <p>Dépenses financées par la subvention : ${r.expenses.items.length}, ${formatEuros(r.expenses.total)}${r.tie.difference === 0 ? " (égal au total affecté dans les comptes)." : ` — écart de ${signedEuros(r.tie.difference)} avec le total affecté dans les comptes (${formatEuros(r.tie.spent)}).`}</p>
+          ${r.gapsToExplain.length ? html`<p>Écarts à expliquer sur le formulaire : ${r.gapsToExplain.map((g) => `${g.rubrique} ${g.label} (${share(g.gapShare)})`).join(", ")}.</p>` : null}
+          <div class="toolbar">
+            <${ActionButton} busy="Préparation du PDF…" onClick=${() => file("pdf")}>Compte-rendu financier (PDF, CERFA 15059)<//>
+            <${ActionButton} className="secondary" busy="Préparation…" onClick=${() => file("csv")}>Tableau (CSV)<//>
+          </div>
+        </section>`
+        : html`<${Loading} />`
+    }`;
+}
