@@ -99,6 +99,13 @@ const expensesOf = async (pieceRef: string) => {
   return r.items.filter((e) => e.pieceRef === pieceRef);
 };
 
+/** The confirmation the console asks before booking an expense (once per expense typed: a retry does not ask again). */
+async function confirmExpense(page: Page, required = true) {
+  const confirm = page.getByRole("dialog", { name: "Enregistrer la dépense" }).getByRole("button", { name: "Enregistrer", exact: true });
+  if (required) return confirm.click();
+  await confirm.click({ timeout: 3_000 }).catch(() => undefined);
+}
+
 /** Opens the expense form and fills it (the account picked by its name). */
 async function fillExpense(page: Page, x: { supplier: string; piece: string; label: string; amount: string; pick?: string }) {
   await page.getByRole("button", { name: "Nouvelle dépense" }).click();
@@ -201,6 +208,7 @@ describe("the expense form", () => {
     expect(await page.locator("#x-file").getAttribute("capture")).not.toBeNull();
     await shot(page, "volunteer-expense-form-1280");
     await page.getByRole("button", { name: "Enregistrer la dépense" }).click();
+    await confirmExpense(page);
     await page.getByRole("status").filter({ hasText: "avec sa facture « facture-martin.pdf »" }).waitFor();
     const [saved] = await expensesOf("CM-2026-01");
     expect(saved).toMatchObject({ account: "6226" });
@@ -254,6 +262,7 @@ describe("a photographed invoice", () => {
     await page.getByText("photo-facture.jpg").waitFor();
     await shot(page, "volunteer-expense-photo-390");
     await page.getByRole("button", { name: "Enregistrer la dépense" }).click();
+    await confirmExpense(page);
     await page.getByRole("status").filter({ hasText: "avec sa facture « photo-facture.jpg »" }).waitFor();
     const [saved] = (await expensesOf("GM-5")) as unknown as { file: { contentType: string; size: number } }[];
     expect(saved!.file.contentType).toBe("image/jpeg");
@@ -269,6 +278,7 @@ describe("faults", () => {
     await fillExpense(page, { supplier: "Imprimerie du Port", piece: "IP-77", label: "Affiches", amount: "95,40", pick: "hono" });
     await context.setOffline(true);
     await page.getByRole("button", { name: "Enregistrer la dépense" }).click();
+    await confirmExpense(page);
     const notice = page.getByTestId("problem");
     await notice.getByText("Vous êtes hors ligne").waitFor();
     await notice.getByText(/Vérifiez la connexion à Internet/).waitFor();
@@ -293,6 +303,7 @@ describe("faults", () => {
       await route.abort("connectionreset"); // …and its answer never reaches the browser
     });
     await page.getByRole("button", { name: "Enregistrer la dépense" }).click();
+    await confirmExpense(page);
     await page.getByTestId("problem").getByText("Serveur injoignable").waitFor();
     await page.unroute("**/v1/expenses");
     expect(await expensesOf("PC-12")).toHaveLength(1);
@@ -358,6 +369,7 @@ describe("faults", () => {
     );
     await page.route("**/console/dev-token/**", (route) => route.fulfill({ status: 401, body: "" }));
     await page.getByRole("button", { name: "Enregistrer la dépense" }).click();
+    await confirmExpense(page);
     const dialog = page.getByTestId("reconnect");
     await dialog.getByRole("heading", { name: "Session expirée" }).waitFor();
     await shot(page, "volunteer-session-expired-1280");
@@ -369,6 +381,7 @@ describe("faults", () => {
     await expect(page.getByLabel("Libellé", { exact: true }).inputValue()).resolves.toBe("Buffet de l'assemblée générale");
     await expect(page.getByLabel("Montant TTC (€)").inputValue()).resolves.toBe("310");
     await page.getByRole("button", { name: "Enregistrer la dépense" }).click();
+    await confirmExpense(page, false);
     await page.getByRole("status").filter({ hasText: "Buffet" }).waitFor();
     expect(await expensesOf("TL-3")).toHaveLength(1);
     await context.close();

@@ -270,6 +270,8 @@ describe("the trésorier with funders, grants and expenses", () => {
     await page.getByLabel("Déjà payée").check();
     await page.getByLabel("Payée le").fill("2025-04-10");
     await page.getByRole("button", { name: "Enregistrer la dépense" }).click();
+    // Confirmed before it is booked (an entry does not go away).
+    await page.getByRole("dialog", { name: "Enregistrer la dépense" }).getByRole("button", { name: "Enregistrer", exact: true }).click();
     await page.getByRole("status").filter({ hasText: "Maquette du rapport" }).waitFor();
     await page
       .getByLabel("Joindre la facture F-CONSOLE-1")
@@ -325,6 +327,7 @@ describe("the trésorier at the bank", () => {
     await page.getByRole("button", { name: "Créer l'écriture pour FRAIS TENUE DE COMPTE" }).click();
     expect(await page.getByLabel("Règle").inputValue()).toBe("bank_fees");
     await page.getByRole("button", { name: "Créer et rapprocher" }).click();
+    await page.getByRole("dialog", { name: "Créer l'écriture et rapprocher" }).getByRole("button", { name: "Créer", exact: true }).click();
     await poll(() => page.getByRole("status").filter({ hasText: "rapprochée" }).count()).toBe(1);
 
     // The grant received: proposed against the demo entry, accepted.

@@ -59,7 +59,7 @@ const entry = (n: number, date: string, amount: string, dir: "CRDT" | "DBIT", la
       <Ntry><NtryRef>${n}</NtryRef><Amt Ccy="EUR">${amount}</Amt><CdtDbtInd>${dir}</CdtDbtInd><Sts><Cd>BOOK</Cd></Sts>
         <BookgDt><Dt>${date}</Dt></BookgDt><ValDt><Dt>${date}</Dt></ValDt><AcctSvcrRef>COR${n}</AcctSvcrRef>
         <NtryDtls><TxDtls><RmtInf><Ustrd>${label}</Ustrd></RmtInf></TxDtls></NtryDtls></Ntry>`;
-// Written for this test: April 2025, two supplier payments; opening 5 000,00 €, closing 3 400,00 €.
+// Written for this test: April 2025, two supplier payments and the bank's fees; opening 5 000,00 €, closing 3 387,50 €.
 const april = `<?xml version="1.0" encoding="UTF-8"?>
 <Document xmlns="urn:iso:std:iso:20022:tech:xsd:camt.053.001.08">
   <BkToCstmrStmt>
@@ -70,9 +70,10 @@ const april = `<?xml version="1.0" encoding="UTF-8"?>
       <FrToDt><FrDtTm>2025-04-01T00:00:00+02:00</FrDtTm><ToDtTm>2025-04-30T23:59:59+02:00</ToDtTm></FrToDt>
       <Acct><Id><IBAN>${IBAN}</IBAN></Id><Ccy>EUR</Ccy></Acct>
       <Bal><Tp><CdOrPrtry><Cd>OPBD</Cd></CdOrPrtry></Tp><Amt Ccy="EUR">5000.00</Amt><CdtDbtInd>CRDT</CdtDbtInd><Dt><Dt>2025-04-01</Dt></Dt></Bal>
-      <Bal><Tp><CdOrPrtry><Cd>CLBD</Cd></CdOrPrtry></Tp><Amt Ccy="EUR">3400.00</Amt><CdtDbtInd>CRDT</CdtDbtInd><Dt><Dt>2025-04-30</Dt></Dt></Bal>
+      <Bal><Tp><CdOrPrtry><Cd>CLBD</Cd></CdOrPrtry></Tp><Amt Ccy="EUR">3387.50</Amt><CdtDbtInd>CRDT</CdtDbtInd><Dt><Dt>2025-04-30</Dt></Dt></Bal>
       ${entry(1, "2025-04-08", "1000.00", "DBIT", "VIR IMPRIMERIE LUMIERE DU NORD FACT N-1")}
       ${entry(2, "2025-04-15", "600.00", "DBIT", "PRLV TRAITEUR BON APPETIT")}
+      ${entry(3, "2025-04-30", "12.50", "DBIT", "FRAIS TENUE DE COMPTE")}
     </Stmt>
   </BkToCstmrStmt>
 </Document>`;
@@ -81,7 +82,7 @@ let regionId: string;
 let fondationId: string;
 let grantA: string;
 let grantB: string;
-type Named = "nord" | "sud" | "nord2" | "traiteur" | "double" | "old" | "lineNord" | "lineTraiteur";
+type Named = "nord" | "sud" | "nord2" | "traiteur" | "double" | "old" | "lineNord" | "lineTraiteur" | "lineFees";
 const ids = {} as Record<Named, string>;
 
 async function newExpense(name: Named, body: Json) {
@@ -232,6 +233,45 @@ describe("an allocation across two grants (co-financing)", () => {
   });
 });
 
+describe("an allocation to projects (the analytic axis)", () => {
+  it("by share: an OD entry moves the charge between projects on the same account; shares not adding to 100 % → 400", async () => {
+    for (const [code, name] of [
+      ["ECOLE", "École du numérique"],
+      ["JARDIN", "Jardins partagés"],
+    ])
+      await ok("POST", "/v1/projects", { code, name });
+    const bad = await call("POST", `/v1/expenses/${ids.sud}/allocation`, { grants: [], projects: [{ projectId: "ECOLE", share: 0.5 }] });
+    expect(bad.status).toBe(400);
+    expect(JSON.stringify(bad.body)).toContain("50 %");
+    const r = await ok(
+      "POST",
+      `/v1/expenses/${ids.sud}/allocation`,
+      {
+        grants: [],
+        projects: [
+          { projectId: "ECOLE", share: 0.6 },
+          { projectId: "JARDIN", share: 0.4 },
+        ],
+        reason: "Affiches des deux projets",
+      },
+      200,
+    );
+    expect(r.projects).toEqual([
+      { projectId: "ECOLE", share: 0.6 },
+      { projectId: "JARDIN", share: 0.4 },
+    ]);
+    const entryId = r.history.at(-1).entryIds[0];
+    const e = (await call("GET", `/v1/ledger/entries/${entryId}`, undefined, { role: "auditor" })).body;
+    expect(e.journal).toBe("OD");
+    expect(e.lines.map((l: Json) => [l.account, l.debit, l.credit, l.project ?? null])).toEqual([
+      ["623", 18_000, 0, "ECOLE"],
+      ["623", 12_000, 0, "JARDIN"],
+      ["623", 0, 30_000, null],
+    ]);
+    await booksAgree(2025, ["401", "623"]);
+  });
+});
+
 describe("a later payment", () => {
   it("of an expense booked unpaid, with its bank line: 401 / 512, lettered with the line in the same transaction", async () => {
     const res = await stack.call("POST", "/v1/bank/statements", { body: april, headers: { "content-type": "application/xml" } });
@@ -240,6 +280,7 @@ describe("a later payment", () => {
     const line = (listed.body.items as Json[]).find((l) => l.amount === -100_000)!;
     ids.lineNord = line.id;
     ids.lineTraiteur = (listed.body.items as Json[]).find((l) => l.amount === -60_000)!.id;
+    ids.lineFees = (listed.body.items as Json[]).find((l) => l.amount === -1_250)!.id;
     const wrong = await call("POST", `/v1/expenses/${ids.sud}/payments`, { date: "2025-04-08", method: "bank", bankLineId: line.id });
     expect(wrong.status).toBe(400);
     const r = await ok("POST", `/v1/expenses/${ids.nord}/payments`, { date: "2025-04-08", method: "bank", bankLineId: line.id });
@@ -271,6 +312,40 @@ describe("a later payment", () => {
     const after = await booksAgree(2025, ["401", "512", "6257"]);
     expect(after.get("6257")).toBe(before.get("6257"));
     expect(after.get("512")).toBe((before.get("512") ?? 0) - 60_000);
+  });
+});
+
+describe("a bank rule entry corrected", () => {
+  it("its counterpart moved by an OD entry; the lettrage stays; the ledger still refuses a reversal by hand", async () => {
+    const made = await ok("POST", `/v1/bank/lines/${ids.lineFees}/entry`, { rule: "bank_fees" });
+    expect(lines(made.entry)).toEqual([
+      ["627", 1_250, 0, null],
+      ["512", 0, 1_250, null],
+    ]);
+    const byHand = await call("POST", `/v1/ledger/entries/${made.entry.id}/reversal`, {});
+    expect(byHand.status).toBe(409);
+    const before = await tb(2025);
+    const r = await ok("POST", `/v1/bank/lines/${ids.lineFees}/entry/corrections`, {
+      rule: "account",
+      account: "6257",
+      date: "2025-04-30",
+      reason: "Le café de l'AG payé par carte, pas des frais",
+    });
+    expect(r.entry.journal).toBe("OD");
+    expect(lines(r.entry)).toEqual([
+      ["6257", 1_250, 0, null],
+      ["627", 0, 1_250, null],
+    ]);
+    expect(r.line).toMatchObject({
+      status: "matched",
+      ruleCorrections: [{ reason: "Le café de l'AG payé par carte, pas des frais", from: { account: "627" }, to: { account: "6257" } }],
+    });
+    const same = await call("POST", `/v1/bank/lines/${ids.lineFees}/entry/corrections`, { rule: "account", account: "6257", date: "2025-04-30", reason: "x" });
+    expect(same.status).toBe(400);
+    const after = await booksAgree(2025, ["512", "627", "6257"]);
+    expect(after.get("627") ?? 0).toBe((before.get("627") ?? 0) - 1_250);
+    expect(after.get("6257")).toBe((before.get("6257") ?? 0) + 1_250);
+    expect(after.get("512")).toBe(before.get("512"));
   });
 });
 

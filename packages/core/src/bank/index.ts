@@ -10,6 +10,7 @@ export * from "./etat-rapprochement.js";
 export * from "./lines.js";
 export * from "./link.js";
 export * from "./matching.js";
+export * from "./rule-corrections.js";
 export * from "./manual.js";
 export type * from "./model.js";
 export * from "./schemas.js";

@@ -269,7 +269,7 @@ export function guessRule(line: Pick<BankLine, "label" | "amount">): RuleName | 
 }
 
 /** The counterpart line a rule books against the bank line, and the entry's label. */
-async function ruleCounterpart(db: Db, line: BankLine, rule: RuleName, input: RuleInput): Promise<{ counter: Line; label: string }> {
+export async function ruleCounterpart(db: Db, line: BankLine, rule: RuleName, input: RuleInput): Promise<{ counter: Line; label: string }> {
   const amount = Math.abs(line.amount);
   const out = line.amount < 0;
   let counter: Line;

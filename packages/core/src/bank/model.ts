@@ -83,6 +83,21 @@ export interface BankLine extends ParsedLine {
   statementId: string;
   /** Proposals the trésorier rejected for this line: these entries are not proposed for it again. */
   rejections?: Rejection[];
+  /** Corrections of the line's rule entry (its counterpart moved), oldest first. */
+  ruleCorrections?: RuleCorrection[];
+}
+
+/** A rule entry's counterpart corrected: an OD entry from the old counterpart to the new one. */
+export interface RuleCorrection {
+  entryId: string;
+  date: string;
+  /** The date asked, when it fell in a closed year. */
+  askedDate?: string;
+  reason: string;
+  from: { account: string; aux?: { number: string; label: string } };
+  to: { account: string; aux?: { number: string; label: string } };
+  at: string;
+  by: string;
 }
 
 export interface Rejection {

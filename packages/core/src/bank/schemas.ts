@@ -107,6 +107,21 @@ export const BankLineSchema = z.object({
   importedAt: z.string(),
   statementId: z.string(),
   rejections: z.array(z.object({ entryId: z.string(), rejectedAt: z.string(), rejectedBy: z.string() })).optional(),
+  ruleCorrections: z
+    .array(
+      z.object({
+        entryId: z.string(),
+        date: z.string(),
+        askedDate: z.string().optional(),
+        reason: z.string(),
+        from: z.object({ account: z.string(), aux: z.object({ number: z.string(), label: z.string() }).optional() }),
+        to: z.object({ account: z.string(), aux: z.object({ number: z.string(), label: z.string() }).optional() }),
+        at: z.string(),
+        by: z.string(),
+      }),
+    )
+    .optional()
+    .describe("corrections of the line's rule entry (who, when, why), oldest first"),
 });
 
 export const MatchSchema = z.object({
@@ -155,6 +170,11 @@ export const RuleBody = z.strictObject({
   supplier: z.string().min(1).max(100).optional(),
   label: z.string().min(1).max(200).optional(),
 });
+
+export const RuleCorrectionBody = RuleBody.extend({
+  date: CalendarDate.describe("the correction's date (a closed year's: the first day of the first open year)"),
+  reason: z.string().trim().min(1).max(200).describe("why: kept on the line (audit trail)"),
+}).meta({ id: "BankRuleCorrectionInput" });
 
 export const ReconcileInput = z.strictObject({
   account: AccountRef.default("512"),

@@ -14,7 +14,7 @@
 import { listingCursor } from "../db/cursor.js";
 import { batchGet, batchPut, getItem, queryAll, queryPage, updateItem, type Item, type NamedItem } from "../db/store.js";
 import type { Db } from "../db/client.js";
-import type { BankLine, MatchGroup, Rejection, StatementRecord } from "./model.js";
+import type { BankLine, MatchGroup, Rejection, RuleCorrection, StatementRecord } from "./model.js";
 
 export const bankKeys = {
   line: (id: string) => ({ pk: `BANKLINE#${id}`, sk: "LINE" }),
@@ -200,6 +200,22 @@ export function matchItems(group: MatchGroup): NamedItem[] {
       },
     })),
   ];
+}
+
+/** A correction of the line's rule entry, appended under the condition that there are still `count` before it. */
+export function ruleCorrectionItem(lineId: string, matchId: string, count: number, correction: RuleCorrection): NamedItem {
+  return {
+    name: `line:${lineId}`,
+    item: {
+      Update: {
+        Key: bankKeys.line(lineId),
+        UpdateExpression: "SET #c = list_append(if_not_exists(#c, :none), :c)",
+        ConditionExpression: count === 0 ? "matchId = :m AND (attribute_not_exists(#c) OR size(#c) = :n)" : "matchId = :m AND size(#c) = :n",
+        ExpressionAttributeNames: { "#c": "ruleCorrections" },
+        ExpressionAttributeValues: { ":c": [correction], ":none": [], ":m": matchId, ":n": count },
+      },
+    },
+  };
 }
 
 /** The items that undo a lettrage group (the group must still be there, each line still in it). */

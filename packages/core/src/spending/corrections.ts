@@ -20,14 +20,15 @@
  */
 import type { Db } from "../db/client.js";
 import { decideAgain, UnitOfWork } from "../db/unit-of-work.js";
-import { fiscalYearBounds, fiscalYearOf } from "../dates.js";
+import { fiscalYearBounds, fiscalYearOf, parisDate } from "../dates.js";
 import { ConflictError, NotFoundError, ValidationError } from "../errors.js";
 import { lineMatchItems, readLine } from "../bank/index.js";
 import { BANK, CASH, funderTotalsItem, grantTotalsItem, idempotentEntry, readGrant, SUPPLIERS, validated } from "../grants/index.js";
 import { findAccount, listYears, writeDraft, type Actor, type EntryView, type Idempotency, type Line } from "../ledger/index.js";
 import { formatCents } from "../money.js";
 
-import { nowIso } from "../clock.js";
+import { now, nowIso } from "../clock.js";
+import { splitAmount } from "../projects/index.js";
 import { checkChargeAccount, expenseView, netOf, paidOf, sharesOf } from "./expenses.js";
 import type { AllocationInput, CancellationInput, CreditNoteInput, ExpensePaymentInput, ReclassificationInput } from "./schemas.js";
 import { expenseCorrectionItem, grantShareItem, readExpense, type Expense, type ExpenseEvent, type GrantShare } from "./store.js";
@@ -105,6 +106,23 @@ export function scaleShares(shares: readonly GrantShare[], from: number, to: num
 
 const supplierAux = (e: Expense) => ({ number: e.supplierAux, label: e.supplier });
 
+/** The projects' parts of `amount` (the expense's analytic split), or one part with no project. */
+function projectParts(projects: Expense["projects"], amount: number): { project?: string; amount: number }[] {
+  if (!projects?.length || amount <= 0) return [{ amount }];
+  return splitAmount(amount, projects, "projects").filter((p) => p.amount > 0);
+}
+
+/** Lines of `amount` on `account`, one per project of the expense's split, on one side. */
+function chargeLines(account: string, projects: Expense["projects"], amount: number, side: "debit" | "credit", label: string): Line[] {
+  return projectParts(projects, amount).map((p) => ({
+    account,
+    debit: side === "debit" ? p.amount : 0,
+    credit: side === "credit" ? p.amount : 0,
+    label,
+    ...(p.project ? { project: p.project } : {}),
+  }));
+}
+
 /** Writes a correction's entry with the expense's work; a retry of the same Idempotency-Key answers the expense. */
 async function answer(db: Db, id: string, entryIds: string[]) {
   const entries: EntryView[] = [];
@@ -138,7 +156,7 @@ export async function cancelExpense(db: Db, id: string, input: CancellationInput
       const label = `Annulation ${e.supplier} ${e.pieceRef} : ${input.reason}`.slice(0, 200);
       const lines: Line[] = [
         { account: SUPPLIERS, debit: net, credit: 0, label, aux: supplierAux(e) },
-        { account: e.account, debit: 0, credit: net, label },
+        ...chargeLines(e.account, e.projects, net, "credit", label),
       ];
       const before = sharesOf(e);
       const event: ExpenseEvent = {
@@ -157,7 +175,7 @@ export async function cancelExpense(db: Db, id: string, input: CancellationInput
       );
       await moveGrants(db, work, before, [], fiscalYearOf(at.date));
       // The exact mirror of the purchase (nothing credited, not reclassified) is its ledger reversal.
-      const mirror = net === e.amount && !(e.history ?? []).some((h) => h.kind === "reclassification");
+      const mirror = net === e.amount && !(e.history ?? []).some((h) => h.kind === "reclassification" || (h.kind === "allocation" && h.projects));
       await writeDraft(
         db,
         { journal: "HA", date: at.date, label, pieceRef: e.pieceRef, pieceDate: e.date, lines, ...(mirror ? { reversalOf: e.purchaseEntryId } : {}) },
@@ -218,7 +236,7 @@ export async function creditExpense(db: Db, id: string, input: CreditNoteInput, 
           pieceDate: input.date,
           lines: [
             { account: SUPPLIERS, debit: input.amount, credit: 0, label, aux: supplierAux(e) },
-            { account: e.account, debit: 0, credit: input.amount, label },
+            ...chargeLines(e.account, e.projects, input.amount, "credit", label),
           ],
         },
         { id: entryId, idempotency: idem, actor, work, owner: "grants" },
@@ -337,10 +355,7 @@ export async function reclassifyExpense(db: Db, id: string, input: Reclassificat
           label,
           pieceRef: e.pieceRef,
           pieceDate: e.date,
-          lines: [
-            { account: input.account, debit: net, credit: 0, label },
-            { account: e.account, debit: 0, credit: net, label },
-          ],
+          lines: [...chargeLines(input.account, e.projects, net, "debit", label), ...chargeLines(e.account, e.projects, net, "credit", label)],
         },
         { id: entryId, idempotency: idem, actor, work, owner: "grants" },
       );
@@ -353,15 +368,24 @@ export async function reclassifyExpense(db: Db, id: string, input: Reclassificat
 /**
  * `POST /v1/expenses/{id}/allocation`: the grants the expense is spent on, by amount (co-financing),
  * adding up to no more than what it costs; the grants' and funders' `spent` move by the difference,
- * in the expense's year (the first open year when it is closed). No entry: the books do not change.
+ * in the expense's year (the first open year when it is closed). Its projects (the analytic axis),
+ * by share adding up to 100 %: an entry (OD) moves the charge from its former projects to the new
+ * ones on the same account, dated today (or the invoice's date, if later). Without `projects`, the
+ * projects stay as they are; `projects: []` takes the charge off every project.
  */
 export async function allocateExpense(db: Db, id: string, input: AllocationInput, actor?: Actor) {
   const ids = input.grants.map((g) => g.grantId);
   const twice = ids.find((g, i) => ids.indexOf(g) !== i);
   if (twice) throw new ValidationError([{ path: "grants", message: `la subvention ${twice} est nommée deux fois` }]);
   if (input.grants.length > MAX_GRANTS) throw new ValidationError([{ path: "grants", message: `${MAX_GRANTS} subventions au plus par dépense` }]);
+  if (input.projects?.length) {
+    const total = input.projects.reduce((s, p) => s + Math.round(p.share * 10_000), 0);
+    if (total !== 10_000) throw new ValidationError([{ path: "projects", message: `les parts des projets font ${total / 100} %, pas 100 %` }]);
+  }
+  let entryId: string | undefined;
   await decideAgain(
     async () => {
+      entryId = undefined;
       const e = await mustRead(db, id);
       if (e.cancelled) throw new ConflictError(`La dépense ${e.pieceRef} est annulée : elle ne s'impute plus sur une subvention.`, { id });
       const net = netOf(e);
@@ -375,6 +399,8 @@ export async function allocateExpense(db: Db, id: string, input: AllocationInput
       const after = input.grants.filter((g) => g.amount > 0).map((g) => ({ grantId: g.grantId, amount: g.amount }));
       for (const g of after) if (!(await readGrant(db, g.grantId))) throw new NotFoundError(`Aucune subvention ${g.grantId}.`);
       const at = await openDate(db, e.date);
+      const projects = input.projects?.map((p) => ({ projectId: p.projectId, share: p.share }));
+      const projectsMove = projects !== undefined && JSON.stringify(projects) !== JSON.stringify(e.projects ?? []) && net > 0;
       const event: ExpenseEvent = {
         kind: "allocation",
         at: nowIso(),
@@ -384,16 +410,39 @@ export async function allocateExpense(db: Db, id: string, input: AllocationInput
         entryIds: [],
         amount: total,
         grants: after,
+        ...(projects ? { projects } : {}),
         ...(at.askedDate ? { askedDate: at.askedDate } : {}),
       };
+      let date = at.date;
+      if (projectsMove) {
+        const today = parisDate(now());
+        date = (await openDate(db, today > e.date ? today : e.date)).date;
+        entryId = `${id}-pj${(e.version ?? 0) + 1}`;
+        event.date = date;
+        event.entryIds = [entryId];
+      }
       const work = new UnitOfWork().add(
-        expenseCorrectionItem(e, { grants: after, grantId: after[0]?.grantId ?? null }, event, { dropGrantIndex: true }),
+        expenseCorrectionItem(e, { grants: after, grantId: after[0]?.grantId ?? null, ...(projects ? { projects } : {}) }, event, { dropGrantIndex: true }),
         ...shareItems(e, before, after),
       );
       await moveGrants(db, work, before, after, fiscalYearOf(at.date));
-      await work.commit(db);
+      if (!projectsMove || !entryId) return work.commit(db);
+      const label = `Répartition par projet ${e.supplier} ${e.pieceRef} : ${event.reason}`.slice(0, 200);
+      await writeDraft(
+        db,
+        {
+          journal: "OD",
+          date,
+          label,
+          pieceRef: e.pieceRef,
+          pieceDate: e.date,
+          lines: [...chargeLines(e.account, projects, net, "debit", label), ...chargeLines(e.account, e.projects, net, "credit", label)],
+        },
+        { id: entryId, actor, work, owner: "grants" },
+      );
     },
     { stale: "any", attempts: 6 },
   );
+  if (entryId) await validated(db, entryId);
   return expenseView(await mustRead(db, id));
 }

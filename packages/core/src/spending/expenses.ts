@@ -63,6 +63,7 @@ export function expenseView(e: Expense) {
     ...rest,
     file: e.file ?? null,
     grants: sharesOf(e),
+    projects: e.projects ?? [],
     creditNotes: e.creditNotes ?? [],
     cancelled: e.cancelled ?? null,
     net,

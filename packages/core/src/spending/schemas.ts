@@ -59,7 +59,8 @@ export const AllocationInput = z
     projects: z
       .array(z.strictObject({ projectId: Id, share: z.number().positive().max(1) }))
       .max(10)
-      .optional(),
+      .optional()
+      .describe("its projects (analytic axis), by share adding up to 1; [] for none; absent: unchanged"),
     reason: Reason.optional(),
   })
   .meta({ id: "ExpenseAllocationInput" });
@@ -101,6 +102,7 @@ export const ExpenseSchema = z
     file: InvoiceFileSchema.nullable(),
     createdAt: z.string(),
     grants: z.array(z.object({ grantId: z.string(), amount: z.number().int() })).describe("the grants it is spent on, by amount"),
+    projects: z.array(z.object({ projectId: z.string(), share: z.number() })).describe("its projects (analytic axis), by share"),
     creditNotes: z.array(z.object({ date: z.string(), amount: z.number().int(), pieceRef: z.string(), reason: z.string(), entryId: z.string() })),
     cancelled: z.object({ date: z.string(), reason: z.string(), entryId: z.string() }).nullable(),
     net: z.number().int().describe("what it costs after its credit notes (0 once cancelled)"),
@@ -120,6 +122,7 @@ export const ExpenseSchema = z
           from: z.string().optional(),
           to: z.string().optional(),
           grants: z.array(z.object({ grantId: z.string(), amount: z.number().int() })).optional(),
+          projects: z.array(z.object({ projectId: z.string(), share: z.number() })).optional(),
           bankLineId: z.string().optional(),
         }),
       )

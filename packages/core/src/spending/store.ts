@@ -59,6 +59,8 @@ export interface Expense {
   /** The grants it is spent on, by amount (absent: the whole amount on `grantId`, if any). */
   grants?: GrantShare[];
   creditNotes?: CreditNote[];
+  /** Its projects (analytic axis), by share adding up to 1 (absent: none). */
+  projects?: { projectId: string; share: number }[];
   cancelled?: { date: string; reason: string; entryId: string } | null;
   history?: ExpenseEvent[];
 }
@@ -91,6 +93,7 @@ export interface ExpenseEvent {
   from?: string;
   to?: string;
   grants?: GrantShare[];
+  projects?: { projectId: string; share: number }[];
   bankLineId?: string;
 }
 

@@ -5,6 +5,7 @@ import { stripeFromEnv } from "@asso/core/giving";
 import {
   listLines,
   acceptMatch,
+  correctRuleEntry,
   reconcile,
   unmatch,
   reconciliationState,
@@ -85,6 +86,7 @@ export const handler = defineGroup("bank", {
   },
   unmatchBankLine: async (req) => unmatch(dbFromEnv(), req.params.id),
   createBankLineEntry: async (req) => bankLineEntry(dbFromEnv(), req.params.id, req.body ?? {}, actorOf(req)),
+  correctBankLineEntry: async (req) => correctRuleEntry(dbFromEnv(), req.params.id, req.body, actorOf(req)),
   reconcileBank: async (req) => {
     const explain = async (payoutId: string) => explainPayout((await stripeFromEnv()).client, payoutId);
     return reconcile(dbFromEnv(), await bankAccountsOf(dbFromEnv()), req.body, actorOf(req), explain);

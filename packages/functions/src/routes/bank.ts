@@ -4,6 +4,7 @@ import { EntrySchema } from "@asso/core/ledger";
 import {
   BankAccountsSchema,
   BankLineSchema,
+  RuleCorrectionBody,
   CandidatesQuery,
   CandidatesSchema,
   ImportSchema,
@@ -139,6 +140,20 @@ export const bankRoutes = [
       status: 201,
       schema: z.object({ entry: EntrySchema, match: MatchSchema, expenseId: z.string().optional().describe("the expense the line settled, if any") }),
     },
+  }),
+  defineRoute({
+    method: "POST",
+    path: "/v1/bank/lines/{id}/entry/corrections",
+    group: "bank",
+    operationId: "correctBankLineEntry",
+    errors: { 404: "No such bank line", 409: "The line has no rule entry, or it was corrected meanwhile" },
+    summary:
+      "Corrects a line's rule entry: one entry (OD) moves the amount from the wrong counterpart to the right one (rule, account or supplier); the lettrage stays; kept on the line with who and why.",
+    auth: TRESORIER,
+    params: LineIdParam,
+    body: RuleCorrectionBody,
+    idempotent: true,
+    response: { status: 201, schema: z.object({ entry: EntrySchema, line: BankLineSchema }) },
   }),
   defineRoute({
     method: "POST",

@@ -21,7 +21,11 @@ interface BankLine {
   counterparty?: string;
   reference?: string;
   status: "unmatched" | "matched";
+  matchId?: string;
+  ruleCorrections?: { date: string; reason: string; from: { account: string }; to: { account: string; aux?: { label: string } }; at: string; by: string }[];
 }
+/** A line lettered with the entry a rule wrote for it (bank fees, a supplier…): corrected in the bank. */
+const ruleEntry = (l: BankLine) => l.status === "matched" && !!l.matchId?.startsWith("m_rule_");
 interface Proposal {
   lineIds: string[];
   entryIds: string[];
@@ -150,6 +154,7 @@ function Lines({ account }: { account: string }) {
   const lines = usePaged<BankLine>("/v1/bank/lines", { status: status || undefined, account, limit: 200 }, [status, account]);
   const [creating, setCreating] = useState<string>();
   const [searching, setSearching] = useState<string>();
+  const [fixing, setFixing] = useState<string>();
   const [done, setDone] = useState<string>();
   const [error, setError] = useState<unknown>();
   const unmatch = async (l: BankLine) => {
@@ -196,11 +201,16 @@ function Lines({ account }: { account: string }) {
                 l.status === "unmatched" && can("createBankLineEntry")
                   ? html`<button type="button" class="secondary small" aria-expanded=${creating === l.id} onClick=${() => (setCreating(creating === l.id ? undefined : l.id), setSearching(undefined))}>Créer l'écriture<span class="sr-only"> pour ${l.label}</span></button>`
                   : l.status === "matched" && can("unmatchBankLine")
-                    ? html`<button type="button" class="link" onClick=${() => unmatch(l)}>Défaire<span class="sr-only"> le rapprochement de ${l.label}</span></button>`
+                    ? html`${
+                        ruleEntry(l) && can("correctBankLineEntry")
+                          ? html`<button type="button" class="secondary small" aria-expanded=${fixing === l.id} onClick=${() => setFixing(fixing === l.id ? undefined : l.id)}>Corriger<span class="sr-only"> l'écriture de ${l.label}</span></button> `
+                          : null
+                      }<button type="button" class="link" onClick=${() => unmatch(l)}>Défaire<span class="sr-only"> le rapprochement de ${l.label}</span></button>`
                     : null
               }</td></tr>
               ${searching === l.id ? html`<tr class="lines"><td colspan="5"><${ManualMatch} line=${l} onDone=${(msg: string) => (setSearching(undefined), setDone(msg), lines.reload())} /></td></tr>` : null}
-              ${creating === l.id ? html`<tr class="lines"><td colspan="5"><${RuleForm} line=${l} onDone=${(msg: string) => (setCreating(undefined), setDone(msg), lines.reload())} /></td></tr>` : null}`,
+              ${creating === l.id ? html`<tr class="lines"><td colspan="5"><${RuleForm} line=${l} onDone=${(msg: string) => (setCreating(undefined), setDone(msg), lines.reload())} /></td></tr>` : null}
+              ${fixing === l.id ? html`<tr class="lines"><td colspan="5"><${RuleCorrection} line=${l} onDone=${(msg: string) => (setFixing(undefined), setDone(msg), lines.reload())} /></td></tr>` : null}`,
             )}
           </tbody>
         </table><${MoreButton} paged=${lines} what="lignes" />`
@@ -309,8 +319,17 @@ function RuleForm({ line, onDone }: { line: BankLine; onDone: (msg: string) => v
     ${rule === "supplier" ? html`<div class="field"><label for=${`${id}-supplier`}>Fournisseur</label><input id=${`${id}-supplier`} value=${supplier} onInput=${(e: Event) => setSupplier((e.target as HTMLInputElement).value)} /></div>` : null}
     <${ActionButton} busy="Création…" onClick=${async () => {
       setError(undefined);
+      const body = { rule, ...(rule === "account" ? { account } : {}), ...(rule === "supplier" ? { supplier } : {}) };
+      const ok = await confirmDialog({
+        title: "Créer l'écriture et rapprocher",
+        body: html`<p>Une écriture de ${formatEuros(Math.abs(line.amount))} (${RULES[rule]}${rule === "account" && account ? ` ${account}` : ""}${
+          rule === "supplier" && supplier ? ` : ${supplier}` : ""
+        }) sera passée au journal de banque le ${formatDate(line.date)} et rapprochée de la ligne « ${line.label} ».${rule === "supplier" ? " Une dépense de ce fournisseur encore à régler de ce montant sera soldée." : ""}</p>
+          <p>Une écriture passée ne s'efface pas : elle ne pourra être corrigée que par une autre écriture (« Corriger »).</p>`,
+        confirm: "Créer",
+      });
+      if (!ok) return;
       try {
-        const body = { rule, ...(rule === "account" ? { account } : {}), ...(rule === "supplier" ? { supplier } : {}) };
         const out = await api<{ entry: { ref: string | null } }>("POST", `/v1/bank/lines/${encodeURIComponent(line.id)}/entry`, {
           body,
           idempotencyKey: keys.for(body),
@@ -320,6 +339,65 @@ function RuleForm({ line, onDone }: { line: BankLine; onDone: (msg: string) => v
         setError(err);
       }
     }}>Créer et rapprocher<//>
+    <${ProblemView} error=${error} />
+  </div>`;
+}
+
+/** The rule entry of a matched line, corrected: the right counterpart; the bank side and the lettrage stay. */
+function RuleCorrection({ line, onDone }: { line: BankLine; onDone: (msg: string) => void }) {
+  const [rule, setRule] = useState("account");
+  const [account, setAccount] = useState("");
+  const [supplier, setSupplier] = useState(line.counterparty ?? "");
+  const [date, setDate] = useState(parisToday());
+  const [reason, setReason] = useState("");
+  const [error, setError] = useState<unknown>();
+  const [keys] = useState(keyKeeper);
+  const id = `fixrule-${line.id}`;
+  const ready = !!reason.trim() && (rule !== "account" || !!account) && (rule !== "supplier" || !!supplier.trim());
+  return html`<div class="rule-fix" role="group" aria-label=${`Corriger l'écriture de ${line.label}`}>
+    ${
+      line.ruleCorrections?.length
+        ? html`<ol class="history">${line.ruleCorrections.map(
+            (c) => html`<li>Corrigée le ${formatDate(c.date)} : de ${c.from.account} à ${c.to.aux?.label ?? c.to.account} — « ${c.reason} »</li>`,
+          )}</ol>`
+        : null
+    }
+    <div class="row">
+      <div class="field"><label for=${`${id}-rule`}>Bonne règle</label>
+        <select id=${`${id}-rule`} value=${rule} onChange=${(e: Event) => setRule((e.target as HTMLSelectElement).value)}>
+          ${Object.entries(RULES).map(([k, v]) => html`<option value=${k}>${v}</option>`)}
+        </select></div>
+      ${rule === "account" ? html`<div class="field"><label for=${`${id}-account`}>Bon compte</label><input id=${`${id}-account`} inputmode="numeric" value=${account} onInput=${(e: Event) => setAccount((e.target as HTMLInputElement).value.trim())} /></div>` : null}
+      ${rule === "supplier" ? html`<div class="field"><label for=${`${id}-supplier`}>Fournisseur</label><input id=${`${id}-supplier`} value=${supplier} onInput=${(e: Event) => setSupplier((e.target as HTMLInputElement).value)} /></div>` : null}
+      <div class="field"><label for=${`${id}-date`}>Date</label><input id=${`${id}-date`} type="date" value=${date} onInput=${(e: Event) => setDate((e.target as HTMLInputElement).value)} /></div>
+      <div class="field grow"><label for=${`${id}-reason`}>Motif</label><input id=${`${id}-reason`} value=${reason} onInput=${(e: Event) => setReason((e.target as HTMLInputElement).value)} /></div>
+      <${ActionButton} disabled=${!ready} busy="Enregistrement…" onClick=${async () => {
+        setError(undefined);
+        const body = {
+          rule,
+          date,
+          reason: reason.trim(),
+          ...(rule === "account" ? { account } : {}),
+          ...(rule === "supplier" ? { supplier: supplier.trim() } : {}),
+        };
+        const ok = await confirmDialog({
+          title: "Corriger l'écriture",
+          body: html`<p>Une écriture d'opérations diverses portera ${formatEuros(Math.abs(line.amount))} sur ${RULES[rule]}${rule === "account" ? ` ${account}` : rule === "supplier" ? ` : ${supplier.trim()}` : ""}, datée du ${formatDate(date)}. La ligne reste rapprochée.</p>
+            <p>Une écriture passée ne s'efface pas : l'écriture d'origine reste au journal.</p>`,
+          confirm: "Confirmer",
+        });
+        if (!ok) return;
+        try {
+          const out = await api<{ entry: { ref: string | null } }>("POST", `/v1/bank/lines/${encodeURIComponent(line.id)}/entry/corrections`, {
+            body,
+            idempotencyKey: keys.for(body),
+          });
+          onDone(`Écriture de la ligne « ${line.label} » corrigée (${out.entry.ref ?? ""}).`);
+        } catch (err) {
+          setError(err);
+        }
+      }}>Corriger l'écriture<//>
+    </div>
     <${ProblemView} error=${error} />
   </div>`;
 }

@@ -1,7 +1,11 @@
 /**
  * Expenses: the year's purchases, a new expense (booked in HA, paid or not) with its invoice in the
  * same form (a file dropped or a photo taken), the supplier's usual account, a warning before
- * saving the same invoice twice; the invoice file of an expense (upload, download).
+ * saving the same invoice twice, a confirmation before it is booked; the invoice file of an expense
+ * (upload, download); « Corriger » on each expense: its history (who, when, why) and its corrections
+ * — the right account (reclassement), a supplier's credit note (avoir), the payment of an expense
+ * booked unpaid, its allocation across grants, its cancellation — each confirmed before it is
+ * written, since an entry is never erased.
  */
 import { useEffect, useState } from "preact/hooks";
 import { api, ApiError, get, keyKeeper } from "../api.js";
@@ -11,6 +15,8 @@ import {
   AccountPicker,
   ActionButton,
   can,
+  confirmDialog,
+  ROLE_LABELS,
   currentFiscalYear,
   fiscalStartMonth,
   html,
@@ -39,8 +45,26 @@ interface Expense {
   label: string;
   pieceRef: string;
   grantId: string | null;
-  paid: { date: string; method: string } | null;
+  paid: { date: string; method: string; amount?: number } | null;
   file: { contentType: string; size: number } | null;
+  status?: "unpaid" | "paid" | "cancelled";
+  net?: number;
+  due?: number;
+  grants?: { grantId: string; amount: number }[];
+  creditNotes?: { date: string; amount: number; pieceRef: string; reason: string }[];
+  history?: ExpenseEvent[];
+}
+interface ExpenseEvent {
+  kind: "booking" | "cancellation" | "credit-note" | "payment" | "allocation" | "reclassification";
+  at: string;
+  by: { sub: string; role: string } | null;
+  reason: string;
+  date: string | null;
+  amount?: number;
+  askedDate?: string;
+  from?: string;
+  to?: string;
+  grants?: { grantId: string; amount: number }[];
 }
 const METHODS: Record<string, string> = { bank: "Virement / prélèvement", card: "Carte", cash: "Espèces" };
 
@@ -54,6 +78,8 @@ export function Expenses() {
   };
   const [error, setError] = useState<unknown>();
   const [done, setDone] = useState<string>();
+  const [fixing, setFixing] = useState<string>();
+  const fixed = list.items.find((e) => e.id === fixing);
   const upload = async (e: Expense, file: File) => {
     setError(undefined);
     setDone(undefined);
@@ -82,13 +108,15 @@ export function Expenses() {
       list.first
         ? html`<div class="scroll"><table>
           <caption class="sr-only">Dépenses ${year}</caption>
-          <thead><tr><th scope="col">Date</th><th scope="col">Fournisseur</th><th scope="col">Libellé</th><th scope="col">Compte</th><th scope="col">Facture n°</th><th scope="col" class="num">Montant</th><th scope="col">Payée</th><th scope="col">Justificatif</th></tr></thead>
+          <thead><tr><th scope="col">Date</th><th scope="col">Fournisseur</th><th scope="col">Libellé</th><th scope="col">Compte</th><th scope="col">Facture n°</th><th scope="col" class="num">Montant</th><th scope="col">Payée</th><th scope="col">Justificatif</th><th scope="col"><span class="sr-only">Corrections</span></th></tr></thead>
           <tbody>
-            ${list.items.length === 0 ? html`<tr><td colspan="8">Aucune dépense en ${year}.</td></tr>` : null}
+            ${list.items.length === 0 ? html`<tr><td colspan="9">Aucune dépense en ${year}.</td></tr>` : null}
             ${list.items.map(
               (e) => html`<tr>
-              <td>${formatDate(e.date)}</td><td>${e.supplier}</td><td>${e.label}</td><td>${accountName(e.account)}</td><td>${e.pieceRef}</td><td class="num">${formatEuros(e.amount)}</td>
-              <td>${e.paid ? `${formatDate(e.paid.date)} (${METHODS[e.paid.method] ?? e.paid.method})` : "non"}</td>
+              <td>${formatDate(e.date)}</td><td>${e.supplier}</td><td>${e.label}${e.status === "cancelled" ? html` <span class="tag">annulée</span>` : null}${
+                e.creditNotes?.length ? html` <span class="tag">avoir ${formatEuros(e.creditNotes.reduce((t, c) => t + c.amount, 0))}</span>` : null
+              }</td><td>${accountName(e.account)}</td><td>${e.pieceRef}</td><td class="num">${formatEuros(e.amount)}</td>
+              <td>${e.status === "cancelled" ? "—" : e.paid ? `${formatDate(e.paid.date)} (${METHODS[e.paid.method] ?? e.paid.method})` : "non"}</td>
               <td>${
                 e.file
                   ? html`<button type="button" class="link" onClick=${() => open(e)}>Voir<span class="sr-only"> la facture ${e.pieceRef}</span></button>`
@@ -100,13 +128,240 @@ export function Expenses() {
                         if (f) void upload(e, f);
                       }} /></label>`
                     : "—"
-              }</td></tr>`,
+              }</td>
+              <td><button type="button" class="secondary small" aria-expanded=${fixing === e.id ? "true" : "false"} onClick=${() => setFixing(fixing === e.id ? undefined : e.id)}>Corriger<span class="sr-only"> la dépense ${e.pieceRef} (${e.supplier})</span></button></td></tr>`,
             )}
           </tbody>
         </table></div><${MoreButton} paged=${list} what="dépenses" />`
         : html`<${Loading} />`
     }
+    ${
+      fixed
+        ? html`<${ExpenseCorrection} key=${fixed.id} expense=${fixed} chart=${chart.data}
+            onClose=${() => setFixing(undefined)}
+            onDone=${(message: string) => (setDone(message), setFixing(undefined), list.reload())} />`
+        : null
+    }
   <//>`;
+}
+
+const EVENT_LABELS: Record<ExpenseEvent["kind"], string> = {
+  booking: "Dépense enregistrée",
+  cancellation: "Dépense annulée",
+  "credit-note": "Avoir du fournisseur",
+  payment: "Règlement enregistré",
+  allocation: "Répartition entre subventions",
+  reclassification: "Compte corrigé (reclassement)",
+};
+
+type Fix = "account" | "credit" | "payment" | "allocation" | "cancel";
+const FIX_LABELS: Record<Fix, string> = {
+  account: "Corriger le compte de charge (reclassement)",
+  credit: "Enregistrer un avoir du fournisseur",
+  payment: "Enregistrer le règlement",
+  allocation: "Répartir entre subventions",
+  cancel: "Annuler la dépense",
+};
+
+/**
+ * The corrections of one expense, in the association's words. A wrong account is corrected by a
+ * reclassement (one entry moves the amount to the right account; supplier, payment and invoice stay):
+ * a volunteer reads « corriger le compte », not « annuler puis ressaisir ».
+ */
+function ExpenseCorrection({
+  expense: e,
+  chart,
+  onClose,
+  onDone,
+}: {
+  expense: Expense;
+  chart: ChartAccount[] | undefined;
+  onClose: () => void;
+  onDone: (message: string) => void;
+}) {
+  const grants = useLoad(() => (can("listGrants") ? get<{ items: Grant[] }>("/v1/grants") : Promise.resolve({ items: [] as Grant[] })), []);
+  const cancelled = e.status === "cancelled";
+  const net = e.net ?? e.amount;
+  const choices = (Object.keys(FIX_LABELS) as Fix[]).filter((k) =>
+    cancelled ? false : k === "payment" || k === "cancel" ? !e.paid : k === "allocation" ? can("allocateExpense") : true,
+  );
+  const [fix, setFix] = useState<Fix | undefined>(choices[0]);
+  const [date, setDate] = useState(parisToday());
+  const [reason, setReason] = useState("");
+  const [account, setAccount] = useState("");
+  const [amount, setAmount] = useState("");
+  const [pieceRef, setPieceRef] = useState("");
+  const [method, setMethod] = useState("bank");
+  const [shares, setShares] = useState<Record<string, string>>(() =>
+    Object.fromEntries((e.grants ?? []).map((g) => [g.grantId, (g.amount / 100).toFixed(2).replace(".", ",")])),
+  );
+  const [error, setError] = useState<unknown>();
+  // The same key on a retry of the same correction: the API writes it once.
+  const [keys] = useState(keyKeeper);
+  const label = (n: string) => chart?.find((a) => a.number === n)?.label ?? n;
+  const grantName = (id: string) => {
+    const g = grants.data?.items.find((x) => x.id === id);
+    return g ? `${g.funderName} — ${g.title}` : "une subvention";
+  };
+  const cents = parseEuros(amount);
+  const shareCents = Object.entries(shares)
+    .map(([grantId, v]) => ({ grantId, amount: v.trim() ? parseEuros(v) : 0 }))
+    .filter((s) => s.amount !== 0);
+  const sharesBad = shareCents.some((s) => s.amount === null);
+  const sharesTotal = shareCents.reduce((t, s) => t + (s.amount ?? 0), 0);
+  const charges = chart?.filter((a) => a.class === 6);
+  const ready =
+    fix === "account"
+      ? !!account && account !== e.account && !!reason.trim()
+      : fix === "credit"
+        ? !!cents && !!pieceRef.trim() && !!reason.trim()
+        : fix === "payment"
+          ? !!date
+          : fix === "allocation"
+            ? !sharesBad && sharesTotal <= net
+            : fix === "cancel"
+              ? !!reason.trim()
+              : false;
+  const what = (): { title: string; body: string; path: string; payload: unknown; status: number; message: string } => {
+    const base = `/v1/expenses/${encodeURIComponent(e.id)}`;
+    switch (fix) {
+      case "account":
+        return {
+          title: "Corriger le compte de la dépense",
+          body: `Une écriture d'opérations diverses portera ${formatEuros(net)} du compte « ${label(e.account)} » au compte « ${label(account)} », datée du ${formatDate(date)}. La dépense, son fournisseur, son règlement et sa facture restent les mêmes.`,
+          path: `${base}/reclassification`,
+          payload: { date, account, reason: reason.trim() },
+          status: 201,
+          message: `Compte de la dépense ${e.pieceRef} corrigé : ${label(account)}.`,
+        };
+      case "credit":
+        return {
+          title: "Enregistrer l'avoir",
+          body: `L'avoir n° ${pieceRef.trim()} de ${e.supplier} réduira la dépense ${e.pieceRef} de ${formatEuros(cents ?? 0)} (au journal des achats, le ${formatDate(date)}).`,
+          path: `${base}/credit-notes`,
+          payload: { date, amount: cents, pieceRef: pieceRef.trim(), reason: reason.trim() },
+          status: 201,
+          message: `Avoir ${pieceRef.trim()} de ${formatEuros(cents ?? 0)} enregistré sur la dépense ${e.pieceRef}.`,
+        };
+      case "payment":
+        return {
+          title: "Enregistrer le règlement",
+          body: `Le règlement de ${formatEuros(e.due ?? net)} à ${e.supplier} (${METHODS[method]}) sera passé le ${formatDate(date)}.`,
+          path: `${base}/payments`,
+          payload: { date, method },
+          status: 201,
+          message: `Règlement de la dépense ${e.pieceRef} enregistré.`,
+        };
+      case "allocation":
+        return {
+          title: "Répartir la dépense entre subventions",
+          body: shareCents.length
+            ? `La dépense ${e.pieceRef} sera imputée : ${shareCents.map((s) => `${formatEuros(s.amount ?? 0)} sur ${grantName(s.grantId)}`).join(", ")}.`
+            : `La dépense ${e.pieceRef} ne sera plus imputée sur aucune subvention.`,
+          path: `${base}/allocation`,
+          payload: { grants: shareCents, ...(reason.trim() ? { reason: reason.trim() } : {}) },
+          status: 200,
+          message: `Répartition de la dépense ${e.pieceRef} enregistrée.`,
+        };
+      default:
+        return {
+          title: "Annuler la dépense",
+          body: `Une écriture inverse de ${formatEuros(net)} annulera la dépense ${e.pieceRef} de ${e.supplier}, datée du ${formatDate(date)}. L'écriture d'origine reste au journal : rien n'est effacé.`,
+          path: `${base}/cancellation`,
+          payload: { date, reason: reason.trim() },
+          status: 201,
+          message: `Dépense ${e.pieceRef} annulée.`,
+        };
+    }
+  };
+  const submit = async () => {
+    setError(undefined);
+    const w = what();
+    const ok = await confirmDialog({
+      title: w.title,
+      body: html`<p>${w.body}</p>${fix === "allocation" ? null : html`<p>Une écriture passée ne s'efface pas : elle ne pourra être corrigée que par une autre écriture.</p>`}`,
+      confirm: "Confirmer",
+      danger: fix === "cancel",
+    });
+    if (!ok) return;
+    try {
+      await api("POST", w.path, { body: w.payload, idempotencyKey: keys.for({ path: w.path, body: w.payload }) });
+      onDone(w.message);
+    } catch (err) {
+      setError(err);
+    }
+  };
+  const id = `fix-${e.id}`;
+  return html`<section class="card expense-fix" aria-labelledby=${`${id}-title`}>
+    <h2 id=${`${id}-title`}>Corriger la dépense ${e.pieceRef} — ${e.supplier}</h2>
+    <p>${formatDate(e.date)}, ${e.label}, ${formatEuros(e.amount)}${net !== e.amount ? ` (${formatEuros(net)} après avoirs)` : ""}, au compte « ${label(e.account)} ».</p>
+    <h3>Historique</h3>
+    <ol class="history">
+      ${(e.history ?? []).map(
+        (h) =>
+          html`<li>${EVENT_LABELS[h.kind]}${h.date ? ` le ${formatDate(h.date)}` : ""}${h.amount !== undefined && h.kind !== "allocation" ? `, ${formatEuros(h.amount)}` : ""}${
+            h.kind === "reclassification" && h.from && h.to ? ` : de « ${label(h.from)} » à « ${label(h.to)} »` : ""
+          }${h.askedDate ? ` (demandé au ${formatDate(h.askedDate)}, exercice clos)` : ""}${h.by ? ` — par ${ROLE_LABELS[h.by.role] ?? h.by.role}` : ""}${h.reason ? ` — « ${h.reason} »` : ""}</li>`,
+      )}
+    </ol>
+    ${
+      cancelled
+        ? html`<p>Cette dépense est annulée : il n'y a plus rien à corriger.</p>`
+        : html`<fieldset class="choices"><legend>Que faut-il corriger ?</legend>
+          ${choices.map(
+            (k) =>
+              html`<label class="radio"><input type="radio" name=${`${id}-kind`} checked=${fix === k} onChange=${() => (setFix(k), setError(undefined))} /> ${FIX_LABELS[k]}</label>`,
+          )}
+          ${e.paid ? html`<small class="hint">La dépense est réglée : pour l'annuler, enregistrez l'avoir du fournisseur.</small>` : null}
+        </fieldset>
+        <div class="row">
+          ${fix !== "allocation" ? html`<div class="field"><label for=${`${id}-date`}>Date</label><input id=${`${id}-date`} type="date" value=${date} onInput=${(ev: Event) => setDate((ev.target as HTMLInputElement).value)} /></div>` : null}
+          ${
+            fix === "account"
+              ? html`<div class="field grow"><${AccountPicker} id=${`${id}-account`} label="Bon compte de charge" value=${account} accounts=${charges}
+                  hint=${`Aujourd'hui : ${label(e.account)} (${e.account}).`} onChange=${setAccount} /></div>`
+              : null
+          }
+          ${
+            fix === "credit"
+              ? html`<div class="field"><label for=${`${id}-piece`}>Avoir n°</label><input id=${`${id}-piece`} value=${pieceRef} onInput=${(ev: Event) => setPieceRef((ev.target as HTMLInputElement).value)} /></div>
+                <div class="field"><label for=${`${id}-amount`}>Montant de l'avoir (€)</label><input id=${`${id}-amount`} class="num" inputmode="decimal" value=${amount}
+                  aria-invalid=${amount && cents === null ? "true" : undefined} onInput=${(ev: Event) => setAmount((ev.target as HTMLInputElement).value)} />
+                  <small class="hint">${formatEuros(net)} au plus.</small></div>`
+              : null
+          }
+          ${
+            fix === "payment"
+              ? html`<div class="field"><label for=${`${id}-method`}>Moyen</label><select id=${`${id}-method`} value=${method} onChange=${(ev: Event) => setMethod((ev.target as HTMLSelectElement).value)}>
+                  ${Object.entries(METHODS).map(([k, v]) => html`<option value=${k}>${v}</option>`)}</select></div>`
+              : null
+          }
+        </div>
+        ${
+          fix === "allocation"
+            ? html`<div class="shares">
+              ${(grants.data?.items ?? []).map(
+                (
+                  g,
+                ) => html`<div class="field"><label for=${`${id}-g-${g.id}`}>${g.funderName} — ${g.title} (€)</label><input id=${`${id}-g-${g.id}`} class="num" inputmode="decimal"
+                  value=${shares[g.id] ?? ""} onInput=${(ev: Event) => setShares({ ...shares, [g.id]: (ev.target as HTMLInputElement).value })} /></div>`,
+              )}
+              <p class=${sharesTotal > net ? "alert error" : "hint"} role="status">Parts : ${formatEuros(sharesTotal)} sur ${formatEuros(net)}${sharesTotal > net ? " — c'est plus que la dépense." : "."}</p>
+            </div>`
+            : null
+        }
+        ${
+          fix === "payment"
+            ? null
+            : html`<div class="field"><label for=${`${id}-reason`}>Motif${fix === "allocation" ? " (facultatif)" : ""}</label><input id=${`${id}-reason`} value=${reason} onInput=${(ev: Event) => setReason((ev.target as HTMLInputElement).value)} /></div>`
+        }
+        <div class="form-actions">
+          <${ActionButton} disabled=${!ready} busy="Enregistrement…" onClick=${submit}>Enregistrer la correction<//>
+          <button type="button" class="secondary" onClick=${onClose}>Fermer</button>
+        </div>`
+    }
+    <${ProblemView} error=${error} />
+  </section>`;
 }
 
 const INVOICE_TYPES: Record<string, string> = { pdf: "application/pdf", jpg: "image/jpeg", jpeg: "image/jpeg", png: "image/png" };
@@ -201,6 +456,8 @@ function NewExpense({ onDone, chart }: { onDone: () => void; chart: ChartAccount
   const [done, setDone] = useState<string>();
   /** The expense created by this submit whose invoice is still to send (a retry sends only the file). */
   const [created, setCreated] = useState<{ id: string; pieceRef: string }>();
+  /** The expense (as sent) the person confirmed: asked once, not again on a retry. */
+  const [confirmed, setConfirmed] = useState<string>();
   const [keys] = useState(keyKeeper);
   const thisYear = currentFiscalYear();
   const dateYear = /^\d{4}-\d{2}-\d{2}$/.test(x.date) ? fiscalYearOf(x.date, fiscalStartMonth()) : thisYear;
@@ -243,6 +500,7 @@ function NewExpense({ onDone, chart }: { onDone: () => void; chart: ChartAccount
     clearDraft();
     setFile(undefined);
     setCreated(undefined);
+    setConfirmed(undefined);
     setSameOk(false);
     setOpen(false);
     onDone();
@@ -261,6 +519,20 @@ function NewExpense({ onDone, chart }: { onDone: () => void; chart: ChartAccount
       ...(x.paid ? { paid: { date: x.paidDate, method: x.method } } : {}),
     };
     let made = created;
+    // Once per expense typed: a retry (offline, an error) does not ask again.
+    const asked = JSON.stringify(body);
+    if (!made && confirmed !== asked) {
+      const ok = await confirmDialog({
+        title: "Enregistrer la dépense",
+        body: html`<p>${formatEuros(cents!)} payés à ${body.supplier} (facture n° ${body.pieceRef}) au compte « ${chart?.find((a) => a.number === body.account)?.label ?? body.account} »${
+          x.paid ? `, réglée le ${formatDate(x.paidDate)}` : ", pas encore réglée"
+        }.</p>
+          <p>Une dépense enregistrée ne s'efface pas : une erreur se corrige ensuite avec « Corriger ».</p>`,
+        confirm: "Enregistrer",
+      });
+      if (!ok) return;
+      setConfirmed(asked);
+    }
     try {
       if (!made) {
         // The same key on a retry: the API writes the expense once, whatever became of the first answer.

@@ -1,0 +1,154 @@
+/**
+ * A trésorier corrects an expense booked on the wrong account (issue 19, item 10), in real headless
+ * Chromium against a local stack: « Corriger » on the expense, « Corriger le compte de charge »,
+ * the right account picked by its name, a reason, a confirmation that says what will be written and
+ * that it cannot be erased; the books then show the amount on the right account, and the expense's
+ * history says who corrected it and why. A new expense is confirmed before it is booked.
+ */
+import type { Browser, Page } from "playwright-core";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { launchChromium } from "./support/chromium.js";
+import { startTestStack, type TestStack } from "./support/stack.js";
+
+const poll = <T>(fn: () => T | Promise<T>) => expect.poll(fn, { timeout: 15_000, interval: 100 });
+const today = new Intl.DateTimeFormat("sv-SE", { timeZone: "Europe/Paris" }).format(new Date());
+const thisYear = Number(today.slice(0, 4));
+
+let stack: TestStack;
+let browser: Browser;
+let expenseId: string;
+const pageErrors: string[] = [];
+
+type Json = Record<string, any>;
+const api = async (method: string, path: string, body?: unknown) => {
+  const res = await stack.call(method, path, { body, role: "tresorier" });
+  return { status: res.status, body: (await res.json()) as Json };
+};
+const balances = async () => {
+  const r = await api("GET", `/v1/ledger/trial-balance?year=${thisYear}`);
+  return new Map<string, number>((r.body.accounts as { account: string; balance: number }[]).map((a) => [a.account, a.balance]));
+};
+
+beforeAll(async () => {
+  stack = await startTestStack();
+  const r = await api("POST", "/v1/expenses", {
+    date: today,
+    supplier: "Cabinet Martin",
+    account: "623",
+    amount: 48_000,
+    label: "Conseil juridique",
+    pieceRef: "CM-2026-07",
+  });
+  expect(r.status).toBe(201);
+  expenseId = r.body.id;
+  browser = await launchChromium();
+}, 120_000);
+afterAll(async () => {
+  await browser?.close();
+  await stack?.close();
+});
+
+async function signIn(): Promise<Page> {
+  const context = await browser.newContext({ viewport: { width: 1280, height: 800 }, locale: "fr-FR", timezoneId: "Europe/Paris" });
+  const page = await context.newPage();
+  page.setDefaultTimeout(10_000);
+  page.on("pageerror", (err) => pageErrors.push(err.message));
+  await page.goto(`${stack.url}/console/`);
+  await page.getByRole("heading", { level: 1, name: "Connexion à la console" }).waitFor();
+  await page.getByLabel("Trésorier").check();
+  await page.getByRole("button", { name: "Se connecter" }).click();
+  await page.getByRole("navigation", { name: "Écrans" }).waitFor();
+  // The first-run check sends a new stack to Paramètres once: let it before going anywhere.
+  await page.waitForLoadState("networkidle");
+  const hashIs = (want: string) => (globalThis as unknown as { location: { hash: string } }).location.hash === want;
+  await page.waitForFunction(hashIs, "#/parametres", { timeout: 5_000 }).catch(() => undefined);
+  return page;
+}
+
+async function go(page: Page, hash: string, heading: string) {
+  await page.evaluate(`location.hash = ${JSON.stringify(`#/${hash}`)}`);
+  await page.getByRole("heading", { level: 1, name: heading }).waitFor();
+  await poll(() => page.locator(".loading").count()).toBe(0);
+}
+
+describe("correcting an expense booked on the wrong account", () => {
+  it("« Corriger » → the right account by its name, a reason, a confirmation; the books and the history follow", { timeout: 120_000 }, async () => {
+    const page = await signIn();
+    await go(page, "depenses", "Dépenses");
+    await page.getByRole("button", { name: "Corriger la dépense CM-2026-07 (Cabinet Martin)" }).click();
+    const panel = page.getByRole("region", { name: "Corriger la dépense CM-2026-07 — Cabinet Martin" });
+    await panel.getByText("Dépense enregistrée").waitFor();
+    // Booked unpaid: every correction is offered, the wrong account first.
+    await panel.getByLabel("Corriger le compte de charge (reclassement)").check();
+    expect(await panel.getByLabel("Annuler la dépense").count()).toBe(1);
+    await panel.getByLabel("Bon compte de charge").fill("hono");
+    await page.getByRole("option", { name: /^Honoraires 6226$/ }).click();
+    await panel.getByLabel("Motif").fill("Conseil d'avocat : des honoraires, pas de la publicité");
+    await panel.getByRole("button", { name: "Enregistrer la correction" }).click();
+
+    // The confirmation says what will be written, and that it stays.
+    const dialog = page.getByRole("dialog", { name: "Corriger le compte de la dépense" });
+    await dialog.waitFor();
+    const said = (await dialog.textContent())?.replace(/\s/g, " ") ?? "";
+    expect(said).toContain("480,00 €");
+    expect(said).toContain("« Publicité, publications, relations publiques »");
+    expect(said).toContain("« Honoraires »");
+    expect(said).toContain("ne s'efface pas");
+    // Cancelled first: nothing is written.
+    await dialog.getByRole("button", { name: "Annuler" }).click();
+    expect((await balances()).get("6226") ?? 0).toBe(0);
+    await panel.getByRole("button", { name: "Enregistrer la correction" }).click();
+    await page.getByRole("dialog").getByRole("button", { name: "Confirmer" }).click();
+    await page.getByText("Compte de la dépense CM-2026-07 corrigé : Honoraires.").waitFor();
+
+    // The books: the amount is on Honoraires, nothing left on Publicité; the supplier still owes it.
+    await poll(async () => (await balances()).get("6226")).toBe(48_000);
+    const tb = await balances();
+    expect(tb.get("623") ?? 0).toBe(0);
+    expect(tb.get("401")).toBe(-48_000);
+    const e = (await api("GET", `/v1/expenses/${expenseId}`)).body;
+    expect(e.account).toBe("6226");
+    expect(e.history.at(-1)).toMatchObject({
+      kind: "reclassification",
+      from: "623",
+      to: "6226",
+      reason: "Conseil d'avocat : des honoraires, pas de la publicité",
+      by: { role: "tresorier" },
+    });
+
+    // The list shows the right account; the history says who and why.
+    await page
+      .getByRole("row", { name: /CM-2026-07/ })
+      .getByText("Honoraires")
+      .waitFor();
+    await page.getByRole("button", { name: "Corriger la dépense CM-2026-07 (Cabinet Martin)" }).click();
+    await panel
+      .getByText(
+        /Compte corrigé \(reclassement\).*de « Publicité, publications, relations publiques » à « Honoraires ».*par Trésorier.*des honoraires, pas de la publicité/,
+      )
+      .waitFor();
+    expect(pageErrors).toEqual([]);
+  });
+
+  it("a new expense is confirmed before it is booked", { timeout: 90_000 }, async () => {
+    const page = await signIn();
+    await go(page, "depenses", "Dépenses");
+    await page.getByRole("button", { name: "Nouvelle dépense" }).click();
+    await page.getByLabel("Date de la facture").fill(today);
+    await page.getByLabel("Fournisseur", { exact: true }).fill("Papeterie Durand");
+    await page.getByLabel("Facture n°").fill("PD-1");
+    await page.getByLabel("Libellé", { exact: true }).fill("Ramettes");
+    await page.getByLabel("Compte de charge").fill("fournitures admin");
+    await page.getByRole("option", { name: /^Fournitures administratives 6064$/ }).click();
+    await page.getByLabel("Montant TTC (€)").fill("35,20");
+    await page.getByRole("button", { name: "Enregistrer la dépense" }).click();
+    const dialog = page.getByRole("dialog", { name: "Enregistrer la dépense" });
+    await dialog.getByText("« Fournitures administratives »", { exact: false }).waitFor();
+    await dialog.getByRole("button", { name: "Annuler" }).click();
+    const listed = async () => ((await api("GET", `/v1/expenses?year=${thisYear}&limit=200`)).body.items as Json[]).filter((x) => x.pieceRef === "PD-1").length;
+    expect(await listed()).toBe(0);
+    await page.getByRole("button", { name: "Enregistrer la dépense" }).click();
+    await page.getByRole("dialog").getByRole("button", { name: "Enregistrer" }).click();
+    await poll(listed).toBe(1);
+  });
+});
