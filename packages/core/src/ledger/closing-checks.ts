@@ -26,7 +26,7 @@ export interface ChecklistItem {
   detail: string;
   /** The figures behind the point (cents, counts, dates). */
   figures?: Record<string, number | string>;
-  /** Where to fix it: a console screen (`banque`, `subventions`, `ecritures`…) and what to do there. */
+  /** Where to fix it: a console screen (`banque/lignes`, `subventions/fonds-dedies`, `comptabilite/saisie`…) and what to do there. */
   fix?: { screen: string; label: string };
 }
 
@@ -73,7 +73,7 @@ function previousYear({ year, years }: LedgerChecksInput): ChecklistItem {
     detail: open.length
       ? `Clôturez d'abord ${open.length > 1 ? "les exercices" : "l'exercice"} ${open.join(", ")} : les exercices se clôturent dans l'ordre.`
       : "Aucun exercice antérieur n'est resté ouvert.",
-    ...(open.length ? { figures: { years: open.join(", ") }, fix: { screen: "ecritures/exercices", label: `Clôturer ${open[0]}` } } : {}),
+    ...(open.length ? { figures: { years: open.join(", ") }, fix: { screen: `comptabilite/cloture/${open[0]}`, label: `Clôturer ${open[0]}` } } : {}),
   };
 }
 
@@ -88,7 +88,7 @@ function suspense({ accounts }: LedgerChecksInput): ChecklistItem {
     detail: left.length
       ? `À solder avant la clôture (imputer chaque montant sur son vrai compte) : ${left.map((a) => `${a.label} ${euros(a.balance)}`).join(" ; ")}.`
       : "Les comptes d'attente et de virements internes sont à zéro en fin d'exercice.",
-    ...(left.length ? { figures, fix: { screen: "ecritures/saisie", label: "Passer l'écriture qui solde le compte d'attente" } } : {}),
+    ...(left.length ? { figures, fix: { screen: "comptabilite/saisie", label: "Passer l'écriture qui solde le compte d'attente" } } : {}),
   };
 }
 
@@ -105,7 +105,7 @@ function debts({ accounts }: LedgerChecksInput): ChecklistItem {
     detail: due.length
       ? `Restent dus en fin d'exercice ${euros(total)} : ${due.map((a) => `${a.label} ${euros(-a.balance)}`).join(" ; ")}. Vérifiez qu'ils sont bien dus (payés après la clôture) et non un paiement oublié.`
       : "Aucune dette sociale ou fiscale ne reste due en fin d'exercice.",
-    ...(due.length ? { figures: { ...figures, total }, fix: { screen: "ecritures/balance", label: "Voir la balance" } } : {}),
+    ...(due.length ? { figures: { ...figures, total }, fix: { screen: "comptabilite/balance", label: "Voir la balance" } } : {}),
   };
 }
 
@@ -133,7 +133,7 @@ function farAhead({ year, today, years }: LedgerChecksInput): ChecklistItem {
       ? `${count} écriture${count > 1 ? "s sont datées" : " est datée"} de l'exercice ${ahead.map((y) => y.year).join(", ")} : sans doute une erreur de date. Extournez-les et passez-les à la bonne date.`
       : "Aucune écriture n'est datée au-delà de l'exercice suivant.",
     ...(ahead.length
-      ? { figures: { years: ahead.map((y) => y.year).join(", "), entries: count }, fix: { screen: "ecritures", label: "Voir les écritures" } }
+      ? { figures: { years: ahead.map((y) => y.year).join(", "), entries: count }, fix: { screen: "comptabilite/ecritures", label: "Voir les écritures" } }
       : {}),
   };
 }

@@ -114,12 +114,12 @@ async function bankItems(db: Db, year: number, opts: ChecklistOptions): Promise<
     else if (state.since === null) {
       statement.status = "warning";
       statement.detail = `Aucun relevé n'a été importé pour ce compte : le solde en banque au ${frDate(end)} n'a pas été rapproché des comptes.`;
-      statement.fix = { screen: "banque", label: "Importer les relevés" };
+      statement.fix = { screen: "banque/lignes", label: "Importer les relevés" };
     } else if (state.afterLastStatement) {
       statement.status = "warning";
       statement.detail = `Le dernier relevé importé s'arrête au ${frDate(state.lastStatementEnd!)} : importez celui qui couvre le ${frDate(end)}.`;
       statement.figures = { lastStatementEnd: state.lastStatementEnd! };
-      statement.fix = { screen: "banque", label: "Importer le relevé de fin d'exercice" };
+      statement.fix = { screen: "banque/lignes", label: "Importer le relevé de fin d'exercice" };
     } else {
       statement.detail = `Les relevés importés couvrent le ${frDate(end)} (solde en banque ${euros(state.bankBalance ?? 0)}).`;
       statement.figures = { lastStatementEnd: state.lastStatementEnd!, bankBalance: state.bankBalance ?? 0 };
@@ -150,7 +150,7 @@ async function bankItems(db: Db, year: number, opts: ChecklistOptions): Promise<
           : used
             ? `Chaque ligne du relevé depuis le ${frDate(state.since ?? start)} est rapprochée.`
             : "Aucune ligne à rapprocher.",
-      ...(count || difference ? { figures: { lines: count, total, difference }, fix: { screen: "banque", label: "Rapprocher les lignes" } } : {}),
+      ...(count || difference ? { figures: { lines: count, total, difference }, fix: { screen: "banque/propositions", label: "Rapprocher les lignes" } } : {}),
     });
   }
   return items;
@@ -171,7 +171,7 @@ async function grantItems(db: Db, year: number): Promise<ChecklistItem[]> {
         ? `Les fonds dédiés de ${year} sont comptabilisés (${euros(funds.totals.atEnd)} en fin d'exercice).`
         : "Aucune subvention affectée n'a de fonds dédiés cette année.",
     figures: { grants: funds.rows.length, pending: pending.length, atEnd: funds.totals.atEnd },
-    ...(pending.length ? { fix: { screen: "subventions", label: "Comptabiliser les fonds dédiés" } } : {}),
+    ...(pending.length ? { fix: { screen: "subventions/fonds-dedies", label: "Comptabiliser les fonds dédiés" } } : {}),
   };
   const endOf = new Map(grants.items.map((g) => [g.id, g.endDate]));
   const left = funds.rows.filter((r) => r.atEnd > 0 && (endOf.get(r.grantId) ?? "9999") <= end);
@@ -185,7 +185,7 @@ async function grantItems(db: Db, year: number): Promise<ChecklistItem[]> {
     ...(left.length
       ? {
           figures: { grants: left.length, total: left.reduce((s, r) => s + r.atEnd, 0) },
-          fix: { screen: "subventions", label: "Traiter le reliquat de la subvention" },
+          fix: { screen: "subventions/conventions", label: "Traiter le reliquat de la subvention" },
         }
       : {}),
   };

@@ -32,6 +32,7 @@ import {
   YearSelect,
 } from "../ui.js";
 import type { TrialBalance } from "./dashboard.js";
+import { Closing } from "./closing.js";
 
 export interface Entry {
   id: string;
@@ -76,6 +77,7 @@ export function Ledger({ sub }: { sub: string }) {
     { id: "balance", label: "Balance", href: "#/comptabilite/balance", show: can("trialBalance") },
     { id: "grand-livre", label: "Grand livre", href: "#/comptabilite/grand-livre", show: can("generalLedger") },
     { id: "exercices", label: "Exercices", href: "#/comptabilite/exercices", show: can("listYears") },
+    { id: "cloture", label: "Clôture", href: "#/comptabilite/cloture", show: can("closingChecklist") },
     { id: "integrite", label: "Intégrité", href: "#/comptabilite/integrite", show: can("integrity") },
   ].filter((t) => t.show);
   const [tab, ...args] = sub.split("/");
@@ -86,6 +88,7 @@ export function Ledger({ sub }: { sub: string }) {
     balance: "Balance générale",
     "grand-livre": "Grand livre",
     exercices: "Exercices et clôture",
+    cloture: "Clôture de l'exercice",
     integrite: "Intégrité du journal",
   }[current]!;
   return html`<${Page} title=${title}>
@@ -95,6 +98,7 @@ export function Ledger({ sub }: { sub: string }) {
     ${current === "balance" ? html`<${TrialBalanceView} />` : null}
     ${current === "grand-livre" ? html`<${GeneralLedger} account=${args[0]} year=${args[1] ? Number(args[1]) : undefined} />` : null}
     ${current === "exercices" ? html`<${Years} />` : null}
+    ${current === "cloture" ? html`<${Closing} year=${args[0] ? Number(args[0]) : undefined} />` : null}
     ${current === "integrite" ? html`<${Integrity} />` : null}
   <//>`;
 }
@@ -417,28 +421,8 @@ function GeneralLedger(props: { account?: string; year?: number }) {
 
 function Years() {
   const years = useLoad(() => get<{ items: { year: number; status: string; closedAt?: string; result?: number }[] }>("/v1/ledger/years"), []);
-  const [error, setError] = useState<unknown>();
-  const [done, setDone] = useState<string>();
-  const close = async (year: number) => {
-    setError(undefined);
-    setDone(undefined);
-    const ok = await confirmDialog({
-      title: `Clôturer l'exercice ${year} ?`,
-      body: html`<p>Le résultat sera porté en 120 ou 129, les à-nouveaux des classes 1 à 5 écrits en ${year + 1}, et <strong>l'exercice ${year} sera verrouillé</strong> : plus aucune écriture ne pourra y être passée. C'est définitif.</p>`,
-      confirm: `Clôturer ${year}`,
-      danger: true,
-    });
-    if (!ok) return;
-    try {
-      const r = await api<{ result: number }>("POST", `/v1/ledger/years/${year}/close`, { idempotencyKey: `close-${year}` });
-      setDone(`Exercice ${year} clôturé ; résultat ${formatEuros(r.result)}.`);
-      years.reload();
-    } catch (err) {
-      setError(err);
-    }
-  };
   const STATUS: Record<string, string> = { open: "ouvert", closing: "clôture en cours", closed: "clôturé" };
-  return html`${done ? html`<${Success}>${done}<//>` : null}<${ProblemView} error=${error ?? years.error} />
+  return html`<${ProblemView} error=${years.error} />
     ${
       years.data
         ? html`<table>
@@ -448,11 +432,13 @@ function Years() {
             (y) => html`<tr>
             <td>${y.year}</td><td>${STATUS[y.status] ?? y.status}</td><td>${y.closedAt ? formatDate(y.closedAt) : ""}</td><td class="num">${y.result !== undefined ? html`<${Money} cents=${y.result} signed />` : ""}</td>
             <td>${
-              y.status === "open" && can("closeYear")
-                ? y.year < currentFiscalYear() || fiscalYearEnd(y.year, fiscalStartMonth()) < parisToday()
-                  ? html`<button type="button" class="secondary small" onClick=${() => close(y.year)}>Clôturer ${y.year}</button>`
-                  : html`<span class="hint">${y.year > currentFiscalYear() ? "exercice à venir" : "en cours"} : clôture possible après le ${formatDate(fiscalYearEnd(y.year, fiscalStartMonth()))}</span>`
-                : null
+              y.status === "closed" && can("closingChecklist")
+                ? html`<a href=${`#/comptabilite/cloture/${y.year}`}>Liste de contrôle signée</a>`
+                : y.status === "open" && can("closeYear")
+                  ? y.year < currentFiscalYear() || fiscalYearEnd(y.year, fiscalStartMonth()) < parisToday()
+                    ? html`<button type="button" class="secondary small" onClick=${() => (location.hash = `#/comptabilite/cloture/${y.year}`)}>Clôturer ${y.year}</button>`
+                    : html`<span class="hint">${y.year > currentFiscalYear() ? "exercice à venir" : "en cours"} : clôture possible après le ${formatDate(fiscalYearEnd(y.year, fiscalStartMonth()))}</span>`
+                  : null
             }</td>
           </tr>`,
           )}</tbody>
