@@ -315,3 +315,37 @@ describe("the balance and the grand livre as files", () => {
     expect(JSON.stringify(res.body)).toContain("year");
   });
 });
+
+describe("the package of a closed year", () => {
+  it("holds the closing checklist as signed (the procès-verbal) and says the year is closed, nowhere provisional", { timeout: 240_000 }, async () => {
+    const checklist = (await call("GET", `/v1/ledger/years/${YEAR - 1}/closing-checklist`, undefined, "auditor")).body;
+    expect(checklist.items.filter((i: Json) => i.status === "blocking").map((i: Json) => i.id)).toEqual([]);
+    const acknowledged = checklist.toAcknowledge.map((id: string) => ({ id, comment: "Vu avec le vérificateur." }));
+    const closed = await call("POST", `/v1/ledger/years/${YEAR - 1}/close`, { acknowledged, signer: "Marie Dupont, trésorière" });
+    expect(closed.status, JSON.stringify(closed.body)).toBe(201);
+
+    const res = await call("POST", `/v1/ledger/years/${YEAR - 1}/audit-package`, undefined, "tresorier");
+    expect(res.status).toBe(202);
+    const job = await waitDone(res.body.id, []);
+    expect(job.status, job.error).toBe("done");
+    const zip = unzipSync(new Uint8Array(await (await fetch(job.url)).arrayBuffer()));
+    const index = strFromU8(zip["index.csv"]!)
+      .replace(/^\uFEFF/, "")
+      .trimEnd()
+      .split("\r\n")
+      .map(cells);
+    const pv = `cloture/${SIREN}PV${YEAR - 1}1231.pdf`;
+    expect(index.find((r) => r[0] === pv)?.[1]).toBe("Procès-verbal de clôture");
+    const official = await stack.call("GET", `/v1/ledger/years/${YEAR - 1}/closing-report.pdf`, { role: "auditor" });
+    expect(await pdfText(zip[pv]!)).toBe(await pdfText(new Uint8Array(await official.arrayBuffer())));
+    expect(await pdfText(zip[pv]!)).toContain("Marie Dupont");
+    for (const r of index.slice(1)) expect(r[8]).toBe("clôturé");
+    expect(index.map((r) => r[4])).toContain("F-2024-099");
+    expect(index.filter((r) => r[1] === "Reçu fiscal")).toHaveLength(1);
+    for (const name of [`livres/balance-${YEAR - 1}.pdf`, `livres/grand-livre-${YEAR - 1}.pdf`, `rapprochements/512-${YEAR - 1}-12-31.pdf`]) {
+      const text = await pdfText(zip[name]!);
+      expect(text, name).not.toContain("non clôturé");
+    }
+    expect(await pdfText(zip[`livres/balance-${YEAR - 1}.pdf`]!)).toContain("Exercice clôturé le");
+  });
+});
