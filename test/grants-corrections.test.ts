@@ -12,6 +12,7 @@ import { putItem } from "@asso/core/db/store";
 import type { EntryView } from "@asso/core/ledger";
 import { startTestStack, type TestStack } from "./support/stack.js";
 import { checkFec, type FecLine } from "./support/fec-check.js";
+import { frenchProblem } from "../web/console/src/problems.js";
 
 const SIREN = "912345678";
 let stack: TestStack;
@@ -101,7 +102,7 @@ let mobilites: Json;
 let g1: string;
 let g2: string;
 
-describe("funders' auxiliary accounts", () => {
+describe("funders' auxiliary accounts", { timeout: 120_000 }, () => {
   it("two funders whose names begin alike get their own numbers; a funder created before keeps its own", async () => {
     // A funder stored before the numbers were claimed (no claim item), with the 17-letter number.
     await putItem(stack.db, {
@@ -135,7 +136,7 @@ describe("funders' auxiliary accounts", () => {
   });
 });
 
-describe("a restricted grant amended after its year closed, paid after its end, its unspent funds given back", () => {
+describe("a restricted grant amended after its year closed, paid after its end, its unspent funds given back", { timeout: 120_000 }, () => {
   it("signed in 2024, paid, spent, fonds dédiés posted, 2024 closed; the books agree", async () => {
     const r = await call("POST", "/v1/grants", {
       funderId: region.id,
@@ -181,10 +182,15 @@ describe("a restricted grant amended after its year closed, paid after its end, 
     const below = await call("POST", `/v1/grants/${g1}/amendments`, { date: "2025-02-01", amount: 400_000, reason: "Erreur" });
     expect(below.status).toBe(409);
     expect(below.type).toMatch(/^application\/problem\+json/);
-    expect(below.body.detail).toMatch(/5000\.00|5 000,00|5000,00/);
+    expect(below.body.detail).toMatch(/5000,00 €.*4000,00 €/);
+    // What the trésorier reads, in French.
+    expect(frenchProblem(below.body as never).detail).toBe("5000,00 € ont déjà été reçus : la subvention ne peut pas être ramenée à 4000,00 €.");
     const badEnd = await call("POST", `/v1/grants/${g1}/amendments`, { date: "2025-02-01", endDate: "2024-01-01", reason: "Erreur" });
     expect(badEnd.status).toBe(400);
     expect(badEnd.body.errors).toEqual([{ path: "endDate", message: "must not be before the grant's start, 2024-11-01" }]);
+    expect(frenchProblem(badEnd.body as never).fields).toEqual([
+      { field: "Date de fin", message: "ne peut pas précéder le début de la subvention (01/11/2024)" },
+    ]);
     const badSum = await call("POST", `/v1/grants/${g1}/amendments`, {
       date: "2025-02-01",
       amount: 1_100_000,
@@ -291,6 +297,7 @@ describe("a restricted grant amended after its year closed, paid after its end, 
     expect(over.status).toBe(409);
     expect(over.body.detail).toMatch(/unspent/);
     expect(over.body.detail).toMatch(/3000[.,]00/);
+    expect(frenchProblem(over.body as never).detail).toMatch(/^Il ne reste que 3000,00 € non dépensés sur cette subvention/);
     expect(await entryCount()).toBe(before);
   });
 
@@ -319,7 +326,7 @@ describe("a restricted grant amended after its year closed, paid after its end, 
   });
 });
 
-describe("an unrestricted grant over three years, cancelled after its first payment", () => {
+describe("an unrestricted grant over three years, cancelled after its first payment", { timeout: 120_000 }, () => {
   it("signed in 2025, half received; a repayment is refused (unrestricted)", async () => {
     const r = await call("POST", "/v1/grants", {
       funderId: mobilites.id,
@@ -376,6 +383,7 @@ describe("an unrestricted grant over three years, cancelled after its first paym
     const pay = await call("POST", `/v1/grants/${g2}/payments`, { date: "2026-11-05", amount: 100 });
     expect(pay.status).toBe(409);
     expect(pay.body.detail).toMatch(/cancelled/);
+    expect(frenchProblem(pay.body as never).detail).toMatch(/a été annulée le 01\/11\/2026/);
     const again = await call("POST", `/v1/grants/${g2}/cancellation`, { date: "2026-11-06", reason: "Encore" });
     expect(again.status).toBe(409);
     const g = await call("GET", `/v1/grants/${g2}`, undefined, "auditor");

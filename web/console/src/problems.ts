@@ -94,6 +94,9 @@ const FIELDS: Record<string, string> = {
   installment: "Échéance",
   funderId: "Financeur",
   title: "Intitulé",
+  reason: "Motif",
+  endDate: "Date de fin",
+  installments: "Échéancier",
   "(body)": "Contenu envoyé",
 };
 
@@ -152,6 +155,40 @@ const SENTENCES: [RegExp, (m: RegExpExecArray) => string][] = [
   [/^Entry \S+ is not validated/, () => "Seule une écriture validée peut être extournée."],
   [/^Over-payment of installment (\d+): (.+) is due on it, (.+) was given\.$/, (m) => `L'échéance ${m[1]} attend ${m[2]} : ${m[3]} dépasse ce montant.`],
   [/^This route needs one of the roles/, () => "Votre rôle ne permet pas cette action."],
+  // Grant corrections (issue 19).
+  [
+    /^(.+) was already received: the grant cannot be brought down to (.+)\.$/,
+    (m) => `${m[1]} ont déjà été reçus : la subvention ne peut pas être ramenée à ${m[2]}.`,
+  ],
+  [
+    /^Only (.+) of this grant is unspent \(recognised (.+), spent (.+), already repaid (.+)\): (.+) cannot be given back\.$/,
+    (m) =>
+      `Il ne reste que ${m[1]} non dépensés sur cette subvention (produit ${m[2]}, dépensé ${m[3]}, déjà remboursé ${m[4]}) : ${m[5]} ne peuvent pas être rendus.`,
+  ],
+  [
+    /^Only (.+) was received from the funder and not given back: (.+) cannot be repaid/,
+    (m) =>
+      `Seuls ${m[1]} ont été reçus du financeur et pas encore rendus : ${m[2]} ne peuvent pas être remboursés. Réduisez plutôt la subvention par un avenant.`,
+  ],
+  [
+    /^Only a restricted grant carries unspent funds/,
+    () => "Seule une subvention affectée à un projet a des fonds non dépensés à rendre : corrigez celle-ci par un avenant.",
+  ],
+  [
+    /^The grant was cancelled on (\d{4}-\d{2}-\d{2})/,
+    (m) => `Cette subvention a été annulée le ${frDate(m[1]!)} : elle n'attend plus de versement et ne se corrige plus.`,
+  ],
+  [
+    /^Post the fonds dédiés of (\d{4}) first: what this grant carries into (\d{4})/,
+    (m) => `Comptabilisez d'abord les fonds dédiés ${m[1]} : ce que la subvention reporte sur ${m[2]} n'est pas encore dans les comptes.`,
+  ],
+  [/^must not be before the grant's start, (\S+)$/, (m) => `ne peut pas précéder le début de la subvention (${frDate(m[1]!)})`],
+  [
+    /^the grant was signed on (\S+): a (correction|repayment) cannot come before it$/,
+    (m) => `la subvention a été signée le ${frDate(m[1]!)} : la date ne peut pas la précéder`,
+  ],
+  [/^an amendment changes the amount, the installments or the end date$/, () => "un avenant change le montant, l'échéancier ou la date de fin"],
+  [/^the installments add up to (\d+), not the amount (\d+)$/, () => "les échéances n'atteignent pas le montant accordé"],
   // The hash chain's check (GET /v1/ledger/integrity): why an entry breaks it.
   [/^expected position (\d+), found (\S+)$/, (m) => `elle devrait être la n° ${m[1]} de la chaîne, elle porte le n° ${m[2]}`],
   [/^does not link to the previous entry's hash$/, () => "elle ne porte pas l'empreinte de l'écriture précédente"],

@@ -341,7 +341,8 @@ export async function recordPayment(db: Db, grantId: string, input: PaymentInput
       if (input.amount > due) throw new ConflictError(`Over-payment of the grant: ${euros(due)} is still due, ${euros(input.amount)} was given.`, { due });
       const installments = g.installments.map((inst, i) => ({ ...inst, received: inst.received + (shares.find((s) => s.index === i + 1)?.amount ?? 0) }));
 
-      const entryId = randomUUID();
+      // Named after the grant (like its signature, reprises and corrections), so that the ledger's screens can open its correction.
+      const entryId = `${grantId}-p${randomUUID().replaceAll("-", "").slice(0, 12)}`;
       const year = fiscalYearOf(input.date);
       const label = input.label ?? `Versement ${g.funderName} : ${g.title}`.slice(0, 200);
       const payment: Payment = {

@@ -69,6 +69,17 @@ interface GrantDetail extends Grant {
   corrections: GrantCorrection[];
 }
 
+/**
+ * The grant an entry of the grants belongs to, from the entry's id (signature `<id>-sig`, reprise
+ * `<id>-pca<year>`, payment `<id>-p…`, correction `<id>-c…`, fonds dédiés `df<year>-<id>-<n>`), for
+ * the ledger's « Corriger »: `#/subventions/corriger/<id>`. Undefined for another entry.
+ */
+export function grantOfEntry(entryId: string): string | undefined {
+  const uuid = "[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}";
+  const m = new RegExp(`^(?:df\\d{4}-)?(${uuid})(?:-sig|-pca\\d{4}|-p[0-9a-f]+|-c[0-9a-f]+(?:-.+)?|-\\d+)$`).exec(entryId);
+  return m?.[1];
+}
+
 const CORRECTION_KINDS: Record<GrantCorrection["kind"], string> = {
   amendment: "Avenant",
   cancellation: "Annulation",
