@@ -12,7 +12,11 @@ import { associationOf } from "../settings/index.js";
 /** The checklist as signed at the closing of `year` (404 while the year is not closed). */
 export async function signedClosing(db: Db, year: number): Promise<SignedClosingRecord> {
   const record = await readSignedClosing(db, year);
-  if (!record?.closedAt) throw new NotFoundError(`L'exercice ${year} n'est pas clôturé : il n'a pas encore de procès-verbal de clôture.`, { year });
+  if (!record?.closedAt)
+    throw new NotFoundError(
+      `L'exercice ${year} n'a pas de procès-verbal de clôture : il n'est pas clôturé, ou l'a été avant que la liste de contrôle existe.`,
+      { year },
+    );
   return record;
 }
 

@@ -123,7 +123,7 @@ function YearClosing({ year, result, onClosed }: { year: number; result?: number
               ? i.comment
                 ? html`<p><em>Commentaire : ${i.comment}</em></p>`
                 : null
-              : i.status === "warning"
+              : i.status === "warning" && can("closeYear")
                 ? html`<div class="field"><label for=${`ack-${i.id}`}>Commentaire pour accepter ce point</label>
                     <textarea id=${`ack-${i.id}`} rows="2" value=${comments[i.id] ?? ""} onInput=${(e: Event) => setComments({ ...comments, [i.id]: (e.target as HTMLTextAreaElement).value })}></textarea></div>`
                 : null
