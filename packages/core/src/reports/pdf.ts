@@ -180,6 +180,12 @@ class Layout {
     this.page.drawLine({ start: { x: M, y: this.y }, end: { x: W - M, y: this.y }, thickness: 0.6, color: this.accent });
     this.y -= 10;
   }
+  /** A lesser heading: bold text, no rule (the annexe's short notes). */
+  subheading(s: string, keep = 30) {
+    this.ensure(18 + keep);
+    this.page.drawText(s, { x: M, y: this.y - 10, size: 10, font: this.bold, color: INK });
+    this.y -= 16;
+  }
   tableHeight(rows: number, size = 8.5) {
     return (rows + 1) * size * 1.75 + 10;
   }
@@ -315,7 +321,7 @@ function hbars(l: Layout, all: Array<{ label: string; amount: number; share: num
 /** Monthly columns (12 months) with a value axis; nulls are gaps. */
 function monthlyColumns(l: Layout, title: string, values: Array<{ month: string; value: number | null }>, color: RGB) {
   const h = 100;
-  l.ensure(h + 50);
+  l.ensure(h + 48);
   l.text(title, M, l.y - 10, { size: 9.5, bold: true });
   const top = l.y - 22;
   const baseY = top - h;
@@ -745,7 +751,7 @@ function annexe(l: Layout, a: Annexe, opts: { newPage: boolean }): void {
   if (opts.newPage) l.newPage();
   l.title("Annexe aux comptes annuels", 200);
   l.heading("Règles et méthodes comptables");
-  for (const r of a.rules) l.paragraph(r, { size: 9.5, gap: 5 });
+  for (const r of a.rules) l.paragraph(r, { size: 9, gap: 5 });
 
   const fd = a.dedicatedFunds;
   l.heading("Fonds dédiés", fd.rows.length ? l.tableHeight(fd.rows.length + 1) : 30);
@@ -771,12 +777,12 @@ function annexe(l: Layout, a: Annexe, opts: { newPage: boolean }): void {
         gap: 8,
       },
     );
-  } else l.paragraph("Aucune ressource affectée par un financeur n'a donné lieu à des fonds dédiés.", { size: 9.5, gap: 8 });
+  } else l.paragraph("Aucune ressource affectée par un financeur n'a donné lieu à des fonds dédiés.", { size: 9, gap: 8 });
 
   const e = a.engagements;
   l.heading("Engagements reçus et donnés", e.received.length ? l.tableHeight(e.received.length + 1) : 40);
   if (e.received.length) {
-    l.paragraph(`Engagements reçus : subventions et contributions signées, restant à recevoir au ${frenchDate(a.exercise.end)}.`, { size: 9.5, gap: 4 });
+    l.paragraph(`Engagements reçus : subventions et contributions signées, restant à recevoir au ${frenchDate(a.exercise.end)}.`, { size: 9, gap: 4 });
     l.table(
       [
         { header: "Convention", width: 165 },
@@ -803,13 +809,13 @@ function annexe(l: Layout, a: Annexe, opts: { newPage: boolean }): void {
       color: MUTED,
       gap: 6,
     });
-  } else l.paragraph("Engagements reçus : aucune subvention signée ne reste à recevoir.", { size: 9.5, gap: 4 });
-  l.paragraph(`Engagements donnés : ${e.given.charAt(0).toLowerCase()}${e.given.slice(1)}`, { size: 9.5, gap: 8 });
+  } else l.paragraph("Engagements reçus : aucune subvention signée ne reste à recevoir.", { size: 9, gap: 4 });
+  l.paragraph(`Engagements donnés : ${e.given.charAt(0).toLowerCase()}${e.given.slice(1)}`, { size: 9, gap: 8 });
 
   const c = a.contributionsInKind;
   const cvnRows = [...c.ressources.map((x) => ({ ...x, side: "Ressources" })), ...c.emplois.map((x) => ({ ...x, side: "Emplois" }))];
   l.heading("Contributions volontaires en nature", 60);
-  for (const m of c.method) l.paragraph(m, { size: 9.5, gap: 4 });
+  for (const m of c.method) l.paragraph(m, { size: 9, gap: 4 });
   if (cvnRows.length)
     l.table(
       [
@@ -820,12 +826,12 @@ function annexe(l: Layout, a: Annexe, opts: { newPage: boolean }): void {
     );
   l.y -= 4;
 
-  l.heading("Effectifs", 30);
-  l.paragraph(a.headcount.text, { size: 9.5, gap: 8 });
+  l.subheading("Effectifs", 14);
+  l.paragraph(a.headcount.text, { size: 9, gap: 6 });
 
   const fr = a.foreignResources;
-  l.heading("Ressources provenant de l'étranger", fr.rows.length ? l.tableHeight(fr.rows.length) : 30);
-  l.paragraph(fr.text, { size: 9.5, gap: 6 });
+  l.subheading("Ressources provenant de l'étranger", fr.rows.length ? l.tableHeight(fr.rows.length) : 26);
+  l.paragraph(fr.text, { size: 9, gap: 6 });
   if (fr.rows.length)
     l.table(
       [
@@ -958,9 +964,9 @@ export async function renderAnnualReport(f: ReportFigures, opts: ReportOptions):
   const page = pageContext(l, f, opts, logo);
   keyFiguresPage(page);
   thresholds(page);
-  for (const draw of [incomeSection, chargesSection, compteDeResultat, bilan, funders, gifts]) draw(page);
+  for (const draw of [incomeSection, chargesSection, compteDeResultat, bilan, funders, gifts, social]) draw(page);
+  // The annexe closes the report: its text runs on over pages, where a chart could not.
   if (opts.annexe) annexe(l, opts.annexe, { newPage: false });
-  social(page);
   runningHeaders(l, opts.association, title, f.year, logo);
   return doc.save({ useObjectStreams: false });
 }
