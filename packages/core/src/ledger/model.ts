@@ -121,6 +121,8 @@ export function entryView(e: Entry) {
     validDate: e.validDate ?? null,
     hash: e.hash ?? null,
     ...(e.reversalOf ? { reversalOf: e.reversalOf } : {}),
+    // The domain that corrects it (never reversed by hand): the console offers « Corriger » there, not « Extourner ».
+    ...(e.owner ? { owner: e.owner } : {}),
     ...(e.rejection ? { rejection: e.rejection } : {}),
     ...(e.createdBy ? { createdBy: { sub: e.createdBy.sub, role: e.createdBy.role, requestId: e.createdBy.requestId } } : {}),
   };
