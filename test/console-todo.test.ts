@@ -249,6 +249,9 @@ describe("« À traiter » leads to each task", () => {
     await expect(task(page, "invoices").textContent()).resolves.toContain("1 dépense sans sa facture");
     await expect(task(page, "grant-reports").textContent()).resolves.toContain("Fondation des Lilas · Ateliers du quartier");
     await shot(page, "todo-dashboard-1280");
+    // The latest incidents say "un paiement en ligne", Stripe's id kept as a detail.
+    await page.locator('section[aria-labelledby="inc-title"] li').filter({ hasText: "Litige sur un paiement en ligne" }).waitFor();
+    expect(await page.locator('section[aria-labelledby="inc-title"] li .piece .detail').first().textContent()).toMatch(/^ch_/);
 
     const follow = async (id: string, heading: string, proof: (p: Page) => Locator) => {
       await go(page, "tableau-de-bord", "Tableau de bord");
@@ -258,7 +261,9 @@ describe("« À traiter » leads to each task", () => {
     };
     await follow("closing", "Exercices et clôture", (p) => p.getByText(String(thisYear - 1)));
     await follow("bank-lines", "Relevés et lignes bancaires", (p) => p.getByRole("button", { name: "Rechercher une écriture pour VIR COTISATION LEA DUPONT" }));
+    await shot(page, "todo-bank-lines-1280");
     await follow("invoices", "Dépenses", (p) => p.locator("label.file-button").filter({ hasText: "la facture FD-118" }));
+    await shot(page, "todo-expenses-1280");
     await follow("receipts", "Reçus fiscaux en attente d'une adresse", (p) => p.getByRole("cell", { name: "sans.adresse@example.org" }));
     await shot(page, "todo-receipts-1280");
     await follow("grant-reports", "Subventions", (p) => p.getByText("Ateliers du quartier"));

@@ -272,6 +272,11 @@ function ReceiptsAwaitingAddress({ year }: { year: number }) {
   <//>`;
 }
 
+/** Stripe's ids in an incident's wording (`ch_…`, `py_…`, `po_…`…): said as what they are, the id kept as a detail. */
+const STRIPE_ID = /\b(?:ch|py|pi|po|in|sub|dp|re|txn|cs)_[A-Za-z0-9_]+/g;
+export const stripeIds = (text: string) => text.match(STRIPE_ID) ?? [];
+export const withoutStripeIds = (text: string) => text.replace(STRIPE_ID, "un paiement en ligne");
+
 export function Dashboard({ sub = "" }: { sub?: string }) {
   const { year: pickedYear } = useYears();
   if (sub === "adresses-en-erreur" && can("todoList")) return html`<${BouncedAddresses} year=${pickedYear} />`;
@@ -352,7 +357,10 @@ function Overview() {
                     ? html`<ul class="plain">${incidents.data.items
                         .slice(-6)
                         .reverse()
-                        .map((i) => html`<li><strong>${formatDate(i.date)}</strong> · ${i.detail} · <${Money} cents=${i.amount} /></li>`)}</ul>`
+                        .map(
+                          (i) =>
+                            html`<li><strong>${formatDate(i.date)}</strong> · ${withoutStripeIds(i.detail)} · <${Money} cents=${i.amount} />${stripeIds(i.detail).map((id) => html`<small class="piece"><span class="detail">${id}</span></small>`)}</li>`,
+                        )}</ul>`
                     : html`<p>Aucun incident en ${year}.</p>`
                 }
               </section>`
