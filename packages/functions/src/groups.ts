@@ -32,7 +32,14 @@ export const PUBLIC_LEADING_KEYS = ["CHECKOUT#*", "PUBIDEM#*", "RATE#*", "SETTIN
 export const GROUP_NEEDS: Record<Group, GroupNeeds> = {
   system: { table: "none", stripe: false, memoryMb: 256 },
   // The auditor's package reads the invoices and the receipts' PDFs it puts in its zip (exports/).
-  ledger: { table: "readwrite", stripe: false, memoryMb: 1024, files: { read: ["exports/", "invoices/", "receipts/"], write: ["exports/"] }, selfInvoke: true, timeoutSeconds: 900 },
+  ledger: {
+    table: "readwrite",
+    stripe: false,
+    memoryMb: 1024,
+    files: { read: ["exports/", "invoices/", "receipts/"], write: ["exports/"] },
+    selfInvoke: true,
+    timeoutSeconds: 900,
+  },
   public: { table: "readwrite", leadingKeys: PUBLIC_LEADING_KEYS, stripe: "checkout", memoryMb: 512, files: { read: ["logo/"] } },
   webhooks: { table: "readwrite", stripe: "read", memoryMb: 1024, files: { read: ["receipts/"], write: ["receipts/"] } },
   // 15 minutes: the scheduled runs (stacks/constructs/schedules.ts: the reminders, January's recaps) are invoked directly; API Gateway still answers after 30 s.
