@@ -137,8 +137,13 @@ it("a payment is confirmed before it is booked; « Corriger » amends the grant 
   await poll(() => panel.locator("ol li").count()).toBe(2);
   await page.screenshot({ path: join(SCREENS, "grant-correction.png"), fullPage: true });
 
-  // The link from elsewhere (the ledger, the fonds dédiés) opens the same correction.
+  // The link from elsewhere (the ledger) opens the same correction; from the fonds dédiés, ready to repay what is unspent.
   await go(page, `subventions/corriger/${grantId}`, "Subventions");
   await page.getByRole("region", { name: /Corriger la subvention « Ateliers numériques »/ }).waitFor();
+  await go(page, `subventions/corriger/${grantId}/rembourser`, "Subventions");
+  const repayPanel = page.getByRole("region", { name: /Corriger la subvention « Ateliers numériques »/ });
+  await repayPanel.waitFor();
+  await poll(() => repayPanel.getByLabel("Remboursement au financeur").isChecked()).toBe(true);
+  await poll(() => repayPanel.getByLabel("Montant rendu (€)").inputValue()).toBe(String(after.unspentRestricted / 100));
   expect(pageErrors).toEqual([]);
 }, 180_000);

@@ -92,13 +92,13 @@ export function Grants({ sub }: { sub: string }) {
     { id: "conventions", label: "Subventions", href: "#/subventions/conventions", show: can("listGrants") },
     { id: "fonds-dedies", label: "Fonds dédiés", href: "#/subventions/fonds-dedies", show: can("dedicatedFunds") },
   ].filter((t) => t.show !== false);
-  const [head, fixId] = sub.split("/");
+  const [head, fixId, action] = sub.split("/");
   const correcting = head === "corriger" && fixId ? decodeURIComponent(fixId) : undefined;
   const tab = correcting ? "conventions" : (tabs.find((t) => t.id === sub)?.id ?? "financeurs");
   const title = { financeurs: "Financeurs", conventions: "Subventions", "fonds-dedies": "Fonds dédiés" }[tab]!;
   return html`<${Page} title=${title}>
     <${Tabs} label="Financeurs et subventions" items=${tabs} current=${tab} />
-    ${tab === "financeurs" ? html`<${Funders} />` : tab === "conventions" ? html`<${GrantList} correcting=${correcting} />` : html`<${DedicatedFunds} />`}
+    ${tab === "financeurs" ? html`<${Funders} />` : tab === "conventions" ? html`<${GrantList} correcting=${correcting} repay=${action === "rembourser"} />` : html`<${DedicatedFunds} />`}
   <//>`;
 }
 
@@ -171,7 +171,7 @@ function NewFunder({ onDone }: { onDone: () => void }) {
   </form>`;
 }
 
-function GrantList({ correcting }: { correcting?: string }) {
+function GrantList({ correcting, repay }: { correcting?: string; repay?: boolean }) {
   const { years, year, setYear } = useYears();
   const list = useLoad(() => get<{ items: Grant[] }>("/v1/grants", { year }), [year]);
   const [paying, setPaying] = useState<string>();
@@ -182,7 +182,7 @@ function GrantList({ correcting }: { correcting?: string }) {
     ${can("createGrant") ? html`<${NewGrant} onDone=${list.reload} />` : null}
     ${done ? html`<${Success}>${done}<//>` : null}
     <${ProblemView} error=${list.error} />
-    ${fixing && list.data && !inList ? html`<${Correction} grantId=${fixing} onClose=${() => setFixing(undefined)} onDone=${(m: string) => (setDone(m), list.reload())} />` : null}
+    ${fixing && list.data && !inList ? html`<${Correction} grantId=${fixing} repay=${repay && fixing === correcting} onClose=${() => setFixing(undefined)} onDone=${(m: string) => (setDone(m), list.reload())} />` : null}
     ${
       list.data
         ? html`<table>
@@ -369,7 +369,7 @@ function DedicatedFunds() {
               (r) =>
                 html`<tr><td>${r.funderName} — ${r.title}${
                   r.proposedTransfer
-                    ? html`<p class="hint"><strong>Subvention terminée :</strong> ${formatEuros(r.proposedTransfer.amount)} de fonds dédiés restent sans emploi. À rembourser au financeur (ou à garder avec son accord écrit). <a href=${`#/subventions/corriger/${encodeURIComponent(r.grantId)}`}>Préparer le remboursement<span class="sr-only"> de ${r.title}</span></a></p>`
+                    ? html`<p class="hint"><strong>Subvention terminée :</strong> ${formatEuros(r.proposedTransfer.amount)} de fonds dédiés restent sans emploi. À rembourser au financeur (ou à garder avec son accord écrit). <a href=${`#/subventions/corriger/${encodeURIComponent(r.grantId)}/rembourser`}>Préparer le remboursement<span class="sr-only"> de ${r.title}</span></a></p>`
                     : null
                 }</td><td class="num">${formatEuros(r.atStart)}</td><td class="num">${formatEuros(r.new)}</td><td class="num">${formatEuros(r.used)}</td><td class="num">${formatEuros(r.atEnd)}</td><td>${r.posted ? "oui" : html`<strong>non</strong>`}</td></tr>`,
             )}
@@ -386,12 +386,12 @@ function DedicatedFunds() {
  * the unspent funds — each confirmed before it is written (a correction is never undone, only
  * corrected again).
  */
-function Correction({ grantId, onClose, onDone }: { grantId: string; onClose: () => void; onDone: (m: string) => void }) {
+function Correction({ grantId, repay, onClose, onDone }: { grantId: string; repay?: boolean; onClose: () => void; onDone: (m: string) => void }) {
   const grant = useLoad(() => get<GrantDetail>(`/v1/grants/${encodeURIComponent(grantId)}`), [grantId]);
   const g = grant.data;
-  const [kind, setKind] = useState<"amendment" | "cancellation" | "repayment">("amendment");
+  const [kind, setKind] = useState<"amendment" | "cancellation" | "repayment">(repay ? "repayment" : "amendment");
   const [date, setDate] = useState(parisToday());
-  const [amount, setAmount] = useState("");
+  const [typed, setAmount] = useState<string>();
   const [endDate, setEndDate] = useState("");
   const [reason, setReason] = useState("");
   const [error, setError] = useState<unknown>();
@@ -399,6 +399,8 @@ function Correction({ grantId, onClose, onDone }: { grantId: string; onClose: ()
   const [keys] = useState(keyKeeper);
   const id = `fix-${grantId}`;
   if (!g) return html`<div class="card"><${ProblemView} error=${grant.error} />${grant.error ? null : html`<${Loading} />`}</div>`;
+  // Opened to repay (from the fonds dédiés): the unspent funds proposed until the person types another amount.
+  const amount = typed ?? (kind === "repayment" && g.unspentRestricted ? String(g.unspentRestricted / 100).replace(".", ",") : "");
   const cents = amount.trim() ? parseEuros(amount) : undefined;
   const cancelled = g.status === "cancelled";
   const kinds = (["amendment", "cancellation", "repayment"] as const).filter((k) => !cancelled && (k !== "repayment" || g.restricted));
@@ -434,7 +436,7 @@ function Correction({ grantId, onClose, onDone }: { grantId: string; onClose: ()
       setDone(m);
       keys.reset();
       setReason("");
-      setAmount("");
+      setAmount(undefined);
       grant.reload();
       onDone(m);
     } catch (err) {
@@ -483,7 +485,7 @@ function Correction({ grantId, onClose, onDone }: { grantId: string; onClose: ()
         : can("amendGrant")
           ? html`<form onSubmit=${(e: Event) => e.preventDefault()}>
           <fieldset><legend>Correction</legend>
-            ${kinds.map((k) => html`<label class="radio"><input type="radio" name=${`${id}-kind`} value=${k} checked=${kind === k} onChange=${() => (setKind(k), setAmount(k === "repayment" ? String((g.unspentRestricted ?? 0) / 100).replace(".", ",") : ""))} /> ${CORRECTION_KINDS[k]}</label>`)}
+            ${kinds.map((k) => html`<label class="radio"><input type="radio" name=${`${id}-kind`} value=${k} checked=${kind === k} onChange=${() => (setKind(k), setAmount(undefined))} /> ${CORRECTION_KINDS[k]}</label>`)}
           </fieldset>
           <div class="row">
             <div class="field"><label for=${`${id}-date`}>Date</label><input id=${`${id}-date`} type="date" value=${date} onInput=${(e: Event) => setDate((e.target as HTMLInputElement).value)} /></div>
