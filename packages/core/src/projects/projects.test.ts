@@ -3,7 +3,7 @@ import { describe, expect, it } from "vitest";
 import { memoryDb } from "../db/memory.js";
 import { ValidationError } from "../errors.js";
 import { entryHash, postEntry, projectBalances, toLines, trialBalance, verifyChain, type Entry } from "../ledger/index.js";
-import { compareBudget, createProject, listProjects, splitAmount, splitFaults } from "./index.js";
+import { buildCompteRendu, compareBudget, compteRenduCsv, createProject, listProjects, reportDue, sixMonthsAfter, splitAmount, splitFaults } from "./index.js";
 
 describe("splitting an amount between projects", () => {
   it("by shares: the parts add up to the amount to the cent, the cents left going to the largest remainders", () => {
@@ -167,5 +167,62 @@ describe("budget against actual", () => {
     expect(c.totals.emplois.actual).toBe(1_000);
     expect(c.totals.ressources.actual).toBe(1_000);
     expect(c.rubriques.some((r) => r.rubrique === "69")).toBe(false);
+  });
+});
+
+describe("the compte-rendu financier's rules", () => {
+  const grant = {
+    id: "g",
+    title: "Ateliers",
+    funderName: "Fondation",
+    amount: 100_000,
+    agreementDate: "2025-01-10",
+    agreementRef: null,
+    startDate: "2025-01-01",
+    endDate: "2025-08-31",
+    restricted: true,
+    recognised: 100_000,
+    spent: 70_000,
+    incomeAccount: "7551",
+    reportingDeadlines: [] as { kind: "interim" | "final"; dueDate: string }[],
+  };
+  it("is due six months after the end (the month's last day when shorter), or on the last final deadline", () => {
+    expect(sixMonthsAfter("2025-08-31")).toBe("2026-02-28");
+    expect(sixMonthsAfter("2024-12-31")).toBe("2025-06-30");
+    expect(sixMonthsAfter("2025-06-15")).toBe("2025-12-15");
+    expect(reportDue(grant, "2025-08-31")).toMatchObject({ dueDate: "2026-02-28", status: "en-cours" });
+    expect(reportDue(grant, "2025-09-01")).toMatchObject({ status: "a-remettre", daysLeft: 180 });
+    expect(reportDue(grant, "2026-03-01").status).toBe("en-retard");
+    const deadlines = [
+      { kind: "final" as const, dueDate: "2025-12-31" },
+      { kind: "interim" as const, dueDate: "2025-04-30" },
+      { kind: "final" as const, dueDate: "2026-01-31" },
+    ];
+    expect(reportDue({ ...grant, reportingDeadlines: deadlines }, "2025-10-01").dueDate).toBe("2026-01-31");
+  });
+  it("without a project, the action is the grant: charges its expenses, produit the grant, and the list ties to the total spent", () => {
+    const cr = buildCompteRendu({
+      association: "Asso",
+      grant,
+      project: null,
+      years: [2025],
+      budget: [],
+      actuals: [],
+      expenses: [
+        { id: "1", date: "2025-03-01", supplier: "A", account: "606", label: "a", pieceRef: "F1", total: 50_000, amount: 40_000 },
+        { id: "2", date: "2025-02-01", supplier: "B", account: "6226", label: "b", pieceRef: "F2", total: 30_000, amount: 30_000 },
+      ],
+      labelOf: (a) => a,
+      today: "2025-09-15",
+    });
+    expect(cr.expenses.items.map((e) => e.pieceRef)).toEqual(["F2", "F1"]);
+    expect(cr.tie).toEqual({ listed: 70_000, spent: 70_000, difference: 0 });
+    expect(cr.comparison.totals.charges).toMatchObject({ budget: 0, actual: 70_000 });
+    expect(cr.comparison.totals.produits).toMatchObject({ budget: 100_000, actual: 100_000, gap: 0 });
+    expect(cr.grantShare).toEqual({ amount: 100_000, ofBudget: 1, ofActual: 1.4286 });
+    expect(cr.gapsToExplain.map((g) => g.rubrique)).toEqual(["60", "62"]);
+    const csv = compteRenduCsv(cr);
+    expect(csv).toContain(";;Total des charges;0,00;700,00;700,00;\r\n");
+    expect(csv).toContain("Total;;;;;;700,00\r\n");
   });
 });
