@@ -813,17 +813,14 @@ function annexe(l: Layout, a: Annexe, opts: { newPage: boolean }): void {
   l.paragraph(`Engagements donnés : ${e.given.charAt(0).toLowerCase()}${e.given.slice(1)}`, { size: 9, gap: 8 });
 
   const c = a.contributionsInKind;
-  const cvnRows = [...c.ressources.map((x) => ({ ...x, side: "Ressources" })), ...c.emplois.map((x) => ({ ...x, side: "Emplois" }))];
   l.heading("Contributions volontaires en nature", 60);
-  for (const m of c.method) l.paragraph(m, { size: 9, gap: 4 });
-  if (cvnRows.length)
-    l.table(
-      [
-        { header: "Nature", width: 395 },
-        { header: String(a.year), width: 100, align: "right" },
-      ],
-      cvnRows.map((x) => ({ cells: [`${x.side} — ${x.label}`, euros(x.amount)] })),
-    );
+  for (const m of c.method) l.paragraph(m, { size: 9, gap: 3 });
+  // One line per nature is drawn once, at the foot of the compte de résultat (the route's annexe lists them too).
+  if (c.ressources.length || c.emplois.length)
+    l.paragraph(`Détail par nature au pied du compte de résultat : ressources ${euros(c.totals.ressources)}, emplois ${euros(c.totals.emplois)}.`, {
+      size: 9,
+      gap: 3,
+    });
   l.y -= 4;
 
   l.subheading("Effectifs", 14);
