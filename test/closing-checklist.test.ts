@@ -317,3 +317,32 @@ describe("the chart and the dates (item 7)", () => {
     ).toBe(201);
   });
 });
+
+describe("fonds dédiés at the closing", () => {
+  it("blocking until posted; then what is left on an ended grant is a warning naming it and its amount", async () => {
+    const funder = await json<{ id: string }>(await stack.call("POST", "/v1/funders", { body: { name: "Fondation des Communs", kind: "foundation" } }), 201);
+    await json(
+      await stack.call("POST", "/v1/grants", {
+        body: {
+          funderId: funder.id,
+          title: "Ateliers 2025",
+          agreementDate: "2025-02-01",
+          amount: 300000,
+          restricted: true,
+          startDate: "2025-02-01",
+          endDate: "2025-06-30",
+          installments: [{ dueDate: "2025-03-01", amount: 300000 }],
+        },
+      }),
+      201,
+    );
+    const before = await checklist(2025);
+    expect(item(before, "dedicated-funds")).toMatchObject({ status: "blocking", figures: { pending: 1 } });
+    expect(item(before, "dedicated-funds").detail).toContain("Fondation des Communs, Ateliers 2025");
+    await json(await stack.call("POST", "/v1/ledger/years/2025/dedicated-funds"), 201);
+    const after = await checklist(2025);
+    expect(item(after, "dedicated-funds").status).toBe("ok");
+    expect(item(after, "dedicated-funds-ended")).toMatchObject({ status: "warning", figures: { grants: 1, total: 300000 } });
+    expect(item(after, "dedicated-funds-ended").detail).toContain("fin le 30/06/2025");
+  });
+});
