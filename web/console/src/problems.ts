@@ -113,6 +113,23 @@ export function fieldName(path: string): string {
 
 /** English sentences the domain writes, and their French (the first that matches wins). */
 const SENTENCES: [RegExp, (m: RegExpExecArray) => string][] = [
+  // The year end and the chart (issue 19): dates too far ahead, accounts opened, the result allocated.
+  [
+    /^must be in the fiscal year (\d{4}) at the latest \(the one after the current year\): (\S+) is too far ahead$/,
+    (m) => `la date ${frDate(m[2]!)} est trop loin : une écriture se date au plus tard dans l'exercice ${m[1]} (le suivant de l'exercice en cours)`,
+  ],
+  [
+    /^must extend an existing account \(6226 → 62261\) or be an account of the association chart/,
+    () => "ce numéro n'est ni un compte du plan comptable des associations (ANC 2018-06), ni un sous-compte d'un compte existant (6226 → 62261)",
+  ],
+  [/^must be 3 to 10 digits/, () => "un numéro de compte a 3 à 10 chiffres"],
+  [
+    /^must be in the fiscal year (\d{4}) \(the allocation is written/,
+    (m) => `l'affectation se date dans l'exercice ${m[1]}, celui qui suit l'exercice clôturé`,
+  ],
+  [/^must be 110, 119 or a reserve account 106/, () => "choisissez le report à nouveau (110 ou 119) ou un compte de réserves (106…)"],
+  [/^each account appears once$/, () => "chaque compte n'apparaît qu'une fois"],
+  [/^say why the warning is accepted$/, () => "dites en quelques mots pourquoi ce point est accepté"],
   [/^(\S+) is not a charge account \(class 6\) of the chart$/, (m) => `${m[1]} n'est pas un compte de charge du plan comptable : choisissez-le dans la liste.`],
   [/^is not an accepted field$/, () => "n'est pas un champ attendu"],
   [/^the file is empty$/, () => "le fichier est vide"],
