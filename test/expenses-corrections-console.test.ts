@@ -127,6 +127,19 @@ describe("correcting an expense booked on the wrong account", () => {
         /Compte corrigé \(reclassement\).*de « Publicité, publications, relations publiques » à « Honoraires ».*par Trésorier.*des honoraires, pas de la publicité/,
       )
       .waitFor();
+
+    // In the ledger, the expense's entries are corrected from Dépenses: « Corriger », never « Extourner » (the API refuses it, 409).
+    const purchase = (await api("GET", `/v1/ledger/entries/${e.purchaseEntryId}`)).body;
+    await go(page, "comptabilite/ecritures", "Écritures");
+    await page.getByLabel("Du").fill(today);
+    await page.getByLabel("Au").fill(today);
+    await page.getByRole("button", { name: "Filtrer" }).click();
+    const row = page.locator(`tr[data-entry="${purchase.ref}"]`);
+    await row.waitFor();
+    expect(await row.getByRole("button", { name: /Extourner/ }).count()).toBe(0);
+    await row.getByRole("link", { name: `Corriger ${purchase.ref} depuis Dépenses` }).click();
+    await page.getByRole("heading", { level: 1, name: "Dépenses" }).waitFor();
+    expect((await api("POST", `/v1/ledger/entries/${e.purchaseEntryId}/reversal`, {})).status).toBe(409);
     expect(pageErrors).toEqual([]);
   });
 

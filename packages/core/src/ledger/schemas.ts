@@ -102,6 +102,7 @@ export const EntrySchema = z
     validDate: z.string().nullable(),
     hash: z.string().nullable(),
     reversalOf: z.string().optional(),
+    owner: z.string().optional().describe("the domain that wrote it with records of its own (grants, giving, bank…): corrected there, never reversed by hand"),
     rejection: z.string().optional(),
     createdBy: ActorSchema.optional(),
   })

@@ -129,7 +129,9 @@ export function Expenses() {
                       }} /></label>`
                     : "—"
               }</td>
-              <td><button type="button" class="secondary small" aria-expanded=${fixing === e.id ? "true" : "false"} onClick=${() => setFixing(fixing === e.id ? undefined : e.id)}>Corriger<span class="sr-only"> la dépense ${e.pieceRef} (${e.supplier})</span></button></td></tr>`,
+              <td><button type="button" class="secondary small" aria-expanded=${fixing === e.id ? "true" : "false"} onClick=${() => setFixing(fixing === e.id ? undefined : e.id)}>${
+                can("reclassifyExpense") ? "Corriger" : "Historique"
+              }<span class="sr-only"> la dépense ${e.pieceRef} (${e.supplier})</span></button></td></tr>`,
             )}
           </tbody>
         </table></div><${MoreButton} paged=${list} what="dépenses" />`
@@ -155,6 +157,13 @@ const EVENT_LABELS: Record<ExpenseEvent["kind"], string> = {
 };
 
 type Fix = "account" | "credit" | "payment" | "allocation" | "cancel";
+const FIX_OPS: Record<Fix, string> = {
+  account: "reclassifyExpense",
+  credit: "creditExpense",
+  payment: "payExpense",
+  allocation: "allocateExpense",
+  cancel: "cancelExpense",
+};
 const FIX_LABELS: Record<Fix, string> = {
   account: "Corriger le compte de charge (reclassement)",
   credit: "Enregistrer un avoir du fournisseur",
@@ -182,9 +191,7 @@ function ExpenseCorrection({
   const grants = useLoad(() => (can("listGrants") ? get<{ items: Grant[] }>("/v1/grants") : Promise.resolve({ items: [] as Grant[] })), []);
   const cancelled = e.status === "cancelled";
   const net = e.net ?? e.amount;
-  const choices = (Object.keys(FIX_LABELS) as Fix[]).filter((k) =>
-    cancelled ? false : k === "payment" || k === "cancel" ? !e.paid : k === "allocation" ? can("allocateExpense") : true,
-  );
+  const choices = (Object.keys(FIX_LABELS) as Fix[]).filter((k) => !cancelled && can(FIX_OPS[k]) && (k === "payment" || k === "cancel" ? !e.paid : true));
   const [fix, setFix] = useState<Fix | undefined>(choices[0]);
   const [date, setDate] = useState(parisToday());
   const [reason, setReason] = useState("");
@@ -293,7 +300,7 @@ function ExpenseCorrection({
   };
   const id = `fix-${e.id}`;
   return html`<section class="card expense-fix" aria-labelledby=${`${id}-title`}>
-    <h2 id=${`${id}-title`}>Corriger la dépense ${e.pieceRef} — ${e.supplier}</h2>
+    <h2 id=${`${id}-title`}>${can("reclassifyExpense") ? "Corriger" : "Historique de"} la dépense ${e.pieceRef} — ${e.supplier}</h2>
     <p>${formatDate(e.date)}, ${e.label}, ${formatEuros(e.amount)}${net !== e.amount ? ` (${formatEuros(net)} après avoirs)` : ""}, au compte « ${label(e.account)} ».</p>
     <h3>Historique</h3>
     <ol class="history">
@@ -305,8 +312,8 @@ function ExpenseCorrection({
       )}
     </ol>
     ${
-      cancelled
-        ? html`<p>Cette dépense est annulée : il n'y a plus rien à corriger.</p>`
+      cancelled || !choices.length
+        ? html`<p>${cancelled ? "Cette dépense est annulée : il n'y a plus rien à corriger." : "Les corrections sont faites par le trésorier."}</p>`
         : html`<fieldset class="choices"><legend>Que faut-il corriger ?</legend>
           ${choices.map(
             (k) =>

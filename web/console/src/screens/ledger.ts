@@ -34,6 +34,21 @@ import {
 import type { TrialBalance } from "./dashboard.js";
 import { Closing } from "./closing.js";
 
+/**
+ * Where an entry written by a domain with records of its own is corrected (the ledger refuses its
+ * reversal by hand): expenses and grants, the bank's rule entries. Stripe's bookings follow Stripe's
+ * events, and have neither.
+ */
+function correctedIn(e: { id: string; owner?: string }): { href: string; screen: string } | undefined {
+  // An expense's entries: its purchase, payment, cancellation, credit notes, reclassements, projects.
+  if (e.owner === "grants" && can("cancelExpense"))
+    return /-(ha|rg|an|av\d+|rc\d+|pj\d+)$/.test(e.id)
+      ? { href: "#/depenses", screen: "Dépenses" }
+      : { href: "#/subventions", screen: "Financeurs et subventions" };
+  if (e.owner === "bank" && can("correctBankLineEntry")) return { href: "#/banque", screen: "Banque et rapprochement" };
+  return undefined;
+}
+
 export interface Entry {
   id: string;
   journal: string;
@@ -47,6 +62,8 @@ export interface Entry {
   lines: { account: string; debit: number; credit: number; label?: string }[];
   hash: string | null;
   reversalOf?: string;
+  /** The domain that wrote it with records of its own (grants, bank, giving…): never reversed by hand. */
+  owner?: string;
   validDate?: string | null;
   createdBy?: { sub: string; role?: string };
 }
@@ -190,9 +207,13 @@ function Entries() {
                   <td class="row-actions">
                     <button type="button" class="link" aria-expanded=${open === e.id} aria-controls=${`lines-${e.id}`} onClick=${() => setOpen(open === e.id ? undefined : e.id)}>Lignes<span class="sr-only"> de ${e.ref}</span></button>
                     ${
-                      can("reverseEntry") && !e.reversalOf && e.journal !== "AN" && e.journal !== "CL"
-                        ? html`<button type="button" class="secondary small" onClick=${() => reverse(e)}>Extourner<span class="sr-only"> ${e.ref}</span></button>`
-                        : null
+                      e.owner
+                        ? correctedIn(e)
+                          ? html`<a class="button secondary small" href=${correctedIn(e)!.href} title=${`Cette écriture se corrige depuis l'écran ${correctedIn(e)!.screen}`}>Corriger<span class="sr-only"> ${e.ref} depuis ${correctedIn(e)!.screen}</span></a>`
+                          : null
+                        : can("reverseEntry") && !e.reversalOf && e.journal !== "AN" && e.journal !== "CL"
+                          ? html`<button type="button" class="secondary small" onClick=${() => reverse(e)}>Extourner<span class="sr-only"> ${e.ref}</span></button>`
+                          : null
                     }
                   </td>
                 </tr>
