@@ -19,7 +19,7 @@ import { MANUAL_JOURNALS, type JournalCode } from "./journals.js";
 import { entryView, type Actor, type Entry, type EntryOwner, type EntryView, type Line } from "./model.js";
 import { MAX_LINES, type PostEntryInput } from "./schemas.js";
 import { drain } from "./sequencer.js";
-import { appendDraft, readEntry, readEntryAndLease, readIdempotency } from "./store.js";
+import { appendDraft, MAX_BATCH_ITEMS, readEntry, readEntryAndLease, readIdempotency } from "./store.js";
 import { now, nowMs, nowIso } from "../clock.js";
 import { checkProjects, splitAmount } from "../projects/index.js";
 
@@ -160,6 +160,13 @@ export async function writeDraft(db: Db, input: DraftInput, opts: DraftOptions =
     db,
     input.lines.flatMap((l, i) => (l.project ? [{ path: `lines.${i}.project`, project: l.project }] : [])),
   );
+  // The sequencer validates an entry in one transaction: its lines, a balance per account and one
+  // per project and account, the counter, the year and the head must fit in it, or it never would.
+  const balances = new Set(input.lines.flatMap((l) => [l.account, ...(l.project ? [`${l.project}#${l.account}`] : [])])).size;
+  if (input.lines.length + balances + 4 > MAX_BATCH_ITEMS)
+    throw new ValidationError([
+      { path: "lines", message: `too many lines, accounts and projects for one entry (${input.lines.length} lines, ${balances} balances): split it in two` },
+    ]);
   const year = fiscalYearOf(input.date);
   checkHorizon(input, opts);
 

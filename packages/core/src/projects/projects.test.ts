@@ -2,7 +2,7 @@
 import { describe, expect, it } from "vitest";
 import { memoryDb } from "../db/memory.js";
 import { ValidationError } from "../errors.js";
-import { entryHash, postEntry, projectBalances, toLines, trialBalance, verifyChain, type Entry } from "../ledger/index.js";
+import { chartOfAccounts, entryHash, postEntry, projectBalances, toLines, trialBalance, verifyChain, type Entry } from "../ledger/index.js";
 import { buildCompteRendu, compareBudget, compteRenduCsv, createProject, listProjects, reportDue, sixMonthsAfter, splitAmount, splitFaults } from "./index.js";
 
 describe("splitting an amount between projects", () => {
@@ -224,5 +224,40 @@ describe("the compte-rendu financier's rules", () => {
     const csv = compteRenduCsv(cr);
     expect(csv).toContain(";;Total des charges;0,00;700,00;700,00;\r\n");
     expect(csv).toContain("Total;;;;;;700,00\r\n");
+  });
+});
+
+describe("an entry the sequencer can validate", () => {
+  // Bug: 48 lines on 48 accounts, each with a project, need 145 transaction items: the entry would stay a draft forever.
+  it("refuses an entry whose lines, balances and project balances cannot fit in one validation", async () => {
+    const db = memoryDb();
+    await createProject(db, { code: "ECOLE", name: "École" });
+    const accounts = chartOfAccounts
+      .filter((a) => a.number.startsWith("6"))
+      .slice(0, 23)
+      .map((a) => a.number);
+    expect(accounts).toHaveLength(23);
+    await createProject(db, { code: "JARDIN", name: "Jardins" });
+    const lines = accounts.flatMap((account) => [
+      { account, debit: 100, project: "ECOLE" },
+      { account, debit: 100, project: "JARDIN" },
+    ]);
+    const err = await postEntry(db, {
+      journal: "OD",
+      date: "2024-03-04",
+      label: "Beaucoup",
+      pieceRef: "B-1",
+      lines: [...lines, { account: "512", credit: 100 * lines.length }],
+    }).catch((x) => x);
+    expect(err).toBeInstanceOf(ValidationError);
+    expect((err as ValidationError).errors[0]?.path).toBe("lines");
+    const fits = await postEntry(db, {
+      journal: "OD",
+      date: "2024-03-04",
+      label: "Assez",
+      pieceRef: "B-2",
+      lines: [...lines.slice(0, 20), { account: "512", credit: 2_000 }],
+    });
+    expect(fits.status).toBe("validated");
   });
 });
