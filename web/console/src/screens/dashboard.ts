@@ -13,6 +13,7 @@ import { formatDate, formatEuros } from "../money.js";
 import { fiscalYearEnd } from "../query.js";
 import { balanceDate, can, fiscalStartMonth, ChartView, html, Loading, longDate, Money, Page, ProblemView, useLoad, useYears, YearSelect } from "../ui.js";
 import { PersonMail } from "./person-mail.js";
+import { ThresholdsCard } from "./report.js";
 
 export interface TrialBalance {
   year: number;
@@ -366,7 +367,8 @@ function Overview() {
               </section>`
               : null
           }
-        </div>`
+        </div>
+        ${can("reportThresholds") ? html`<${ThresholdsCard} year=${year} />` : null}`
         : null
     }
   <//>`;
