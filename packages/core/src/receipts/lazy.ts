@@ -6,6 +6,8 @@
 import type { Receipt } from "./model.js";
 
 export * from "./receipts.js";
+/** Art. 222 bis: the figures of a period, and as filed. */
+export { getDeclaration, markDeclarationFiled, declarationDue, declarationPeriod } from "./declaration.js";
 
 /** A receipt's PDF, rendered from the receipt alone (pdf-lib loads on first use). */
 export async function renderReceiptPdf(receipt: Receipt): Promise<Uint8Array> {

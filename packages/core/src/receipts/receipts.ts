@@ -12,6 +12,7 @@
  *
  * Errors: ConflictError (receipts off, settings missing or wrong, year not ended), NotFoundError.
  */
+import { filedCalendarFigures } from "./declaration.js";
 import { createHash } from "node:crypto";
 import type { Db } from "../db/client.js";
 import type { NamedItem } from "../db/store.js";
@@ -268,7 +269,8 @@ export async function listReceipts(db: Db, year: number, opts: { withAddresses: 
   if (c && (c.y !== year || typeof c.a !== "string")) throw new ValidationError([{ path: "cursor", message: "belongs to another year's listing" }]);
   const page = await readReceiptPage(db, year, limit, c?.a);
   const last = page.items.at(-1);
-  let declaration = await readDeclaration(db, year);
+  // Once filed (art. 222 bis), the year's figures are those filed: later refunds do not move them.
+  let declaration: { count: number; total: number; filedOn?: string } | undefined = (await filedCalendarFigures(db, year)) ?? (await readDeclaration(db, year));
   if (!declaration) {
     // Receipts issued before the totals were kept: count them once.
     const all = (await readAllReceipts(db, year)).filter((r) => r.status === "issued");

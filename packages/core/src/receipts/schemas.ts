@@ -38,8 +38,28 @@ export const ReceiptListSchema = z.object({
   year: z.number().int(),
   items: z.array(ReceiptSchema),
   nextCursor: z.string().nullable(),
-  declaration: z.object({ count: z.number().int(), total: z.number().int() }).describe("art. 222 bis: issued receipts of the whole year"),
+  declaration: z
+    .object({ count: z.number().int(), total: z.number().int(), filedOn: z.string().optional().describe("once filed: the figures as filed, frozen") })
+    .describe("art. 222 bis: issued receipts of the whole year (as filed, once filed)"),
 });
+
+const Figures = z.object({ count: z.number().int(), total: z.number().int().describe("cents") });
+export const DeclarationYearParam = z.strictObject({ year: z.coerce.number().int().min(2000).max(2200) });
+export const DeclarationFilingInput = z.strictObject({
+  filedOn: z.iso.date("une date AAAA-MM-JJ").optional().describe("the day the declaration was filed (default today)"),
+});
+export const DeclarationSchema = z
+  .object({
+    year: z.number().int(),
+    basis: z.enum(["calendar", "fiscal"]).describe("calendar year, or the fiscal year when it is not the calendar year"),
+    period: z.object({ start: z.string(), end: z.string() }),
+    due: z.string().describe("the deadline of the declaration"),
+    figures: Figures.describe("what to declare: as filed once filed, else the current figures"),
+    current: Figures.describe("from the receipts issued today"),
+    filed: Figures.extend({ filedOn: z.string(), filedAt: z.string(), filedBy: z.object({ sub: z.string(), role: z.string() }) }).nullable(),
+    changedSinceFiling: z.boolean().describe("receipts changed after the filing (refunds): the filed figures stay as filed"),
+  })
+  .meta({ id: "ReceiptsDeclaration" });
 
 export const AnnualReceiptsInput = z.strictObject({ year: z.number().int().min(2000).max(2200) });
 export const AnnualReceiptsSchema = z.object({ year: z.number().int(), issued: z.array(ReceiptSchema), skipped: z.number().int() });

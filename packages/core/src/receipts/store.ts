@@ -8,6 +8,7 @@
  * | receipt | `RECEIPT#<number>` | `RECEIPT` | gsi2 `RECEIPTS#<year>` / number |
  * | counter of a year | `RECEIPTS` | `COUNTER#<year>` (`next`) | |
  * | declaration totals of a year | `RECEIPTS` | `TOTALS#<year>` (`count`, `total`: issued receipts) | |
+ * | art. 222 bis figures as filed | `RECEIPTS` | `FILED#<year>` (frozen: count, total, period, filedOn, who) | |
  * | a gift's current receipt | `RECEIPTLINK#<charge>` | `LINK` (`receiptId`) | |
  * | a subscription's annual recap | `RECEIPTS` | `ANNUAL#<year>#<subscription>` (`receiptId`) | |
  */
@@ -32,6 +33,7 @@ import type { Receipt } from "./model.js";
 export const receiptKey = (id: string): Key => ({ pk: `RECEIPT#${id}`, sk: "RECEIPT" });
 const counterKey = (year: number): Key => ({ pk: "RECEIPTS", sk: `COUNTER#${year}` });
 const totalsKey = (year: number): Key => ({ pk: "RECEIPTS", sk: `TOTALS#${year}` });
+const filedKey = (year: number): Key => ({ pk: "RECEIPTS", sk: `FILED#${year}` });
 const giftLinkKey = (chargeId: string): Key => ({ pk: `RECEIPTLINK#${chargeId}`, sk: "LINK" });
 const annualKey = (year: number, subscriptionId: string): Key => ({ pk: "RECEIPTS", sk: `ANNUAL#${year}#${subscriptionId}` });
 
@@ -109,6 +111,41 @@ export async function readReceiptPage(db: Db, year: number, limit: number, after
 export async function readDeclaration(db: Db, year: number): Promise<{ count: number; total: number } | undefined> {
   const t = await getItem(db, totalsKey(year));
   return t ? { count: (t.count as number) ?? 0, total: (t.total as number) ?? 0 } : undefined;
+}
+
+/** The art. 222 bis figures of a period as filed: frozen, never moved by later receipts. */
+export interface FiledDeclaration {
+  year: number;
+  basis: "calendar" | "fiscal";
+  period: { start: string; end: string };
+  count: number;
+  total: number;
+  filedOn: string;
+  filedAt: string;
+  filedBy: { sub: string; role: string };
+}
+
+export async function readFiled(db: Db, year: number): Promise<FiledDeclaration | undefined> {
+  const i = await getItem(db, filedKey(year), { consistent: true });
+  if (!i) return undefined;
+  const { pk: _p, sk: _s, itemKind: _k, ...r } = i;
+  return r as unknown as FiledDeclaration;
+}
+
+/** Writes the figures as filed, once: false when that period was filed already. */
+export async function writeFiled(db: Db, f: FiledDeclaration): Promise<boolean> {
+  try {
+    await transact(db, [
+      {
+        name: "filed",
+        item: { Put: { Item: { ...filedKey(f.year), itemKind: "receipt-declaration-filed", ...f }, ConditionExpression: "attribute_not_exists(pk)" } },
+      },
+    ]);
+    return true;
+  } catch (err) {
+    if (err instanceof TransactionFailed && err.has("filed")) return false;
+    throw err;
+  }
 }
 
 /** Every receipt of a year (for totals kept before the totals item existed). */

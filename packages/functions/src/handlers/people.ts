@@ -3,10 +3,11 @@ import { now } from "@asso/core/clock";
 import { parisDate } from "@asso/core/dates";
 import { dbFromEnv } from "@asso/core/db";
 import { listDonors, listIncidents, listMembers } from "@asso/core/giving";
-import { listReceipts } from "@asso/core/receipts/lazy";
+import { getDeclaration, listReceipts, markDeclarationFiled } from "@asso/core/receipts/lazy";
 import { issueAnnualReceipts } from "@asso/core/workflows/receipts";
 import { sendRenewalReminders } from "@asso/core/workflows/renewal-reminders";
 import { applyRetention, erasePerson, exportPerson } from "@asso/core/workflows/personal-data";
+import { actorOf } from "../audit.js";
 import { defineGroup, type HttpEvent, type Request } from "../http.js";
 import { isScheduledJob, type ScheduledJob } from "../schedules.js";
 import type { RouteDef } from "../route.js";
@@ -21,6 +22,8 @@ const http = defineGroup("people", {
   listReceipts: async (req) => listReceipts(dbFromEnv(), req.query.year, { withAddresses: withAddresses(req), ...page(req.query) }),
   listIncidents: async (req) => listIncidents(dbFromEnv(), req.query.year),
   annualReceipts: async (req) => issueAnnualReceipts(dbFromEnv(), req.body.year),
+  getReceiptsDeclaration: async (req) => getDeclaration(dbFromEnv(), req.params.year),
+  fileReceiptsDeclaration: async (req) => markDeclarationFiled(dbFromEnv(), req.params.year, req.body, actorOf(req)),
   renewalReminders: async (req) => sendRenewalReminders(dbFromEnv(), { date: req.body.date }),
   exportPerson: async (req) => exportPerson(dbFromEnv(), req.params.email),
   erasePerson: async (req) => erasePerson(dbFromEnv(), req.params.email),

@@ -18,7 +18,16 @@ import {
   RenewalRemindersInput,
   RenewalRemindersSchema,
 } from "@asso/core/giving";
-import { AnnualReceiptsInput, AnnualReceiptsSchema, ReceiptFileParam, ReceiptListQuery, ReceiptListSchema } from "@asso/core/receipts";
+import {
+  AnnualReceiptsInput,
+  AnnualReceiptsSchema,
+  DeclarationFilingInput,
+  DeclarationSchema,
+  DeclarationYearParam,
+  ReceiptFileParam,
+  ReceiptListQuery,
+  ReceiptListSchema,
+} from "@asso/core/receipts";
 import { READERS, TRESORIER } from "./common.js";
 
 export const givingRoutes = [
@@ -145,6 +154,30 @@ export const givingRoutes = [
     auth: READERS,
     query: ReceiptListQuery,
     response: { status: 200, schema: ReceiptListSchema },
+  }),
+  defineRoute({
+    method: "GET",
+    path: "/v1/receipts/declarations/{year}",
+    group: "people",
+    operationId: "getReceiptsDeclaration",
+    summary:
+      "Art. 222 bis: the number of receipts issued and the total of their gifts for the year — the fiscal year when it is not the calendar year — with the deadline; once filed, the figures as filed (frozen) beside the current ones.",
+    auth: READERS,
+    params: DeclarationYearParam,
+    response: { status: 200, schema: DeclarationSchema },
+  }),
+  defineRoute({
+    method: "POST",
+    path: "/v1/receipts/declarations/{year}/filing",
+    group: "people",
+    operationId: "fileReceiptsDeclaration",
+    errors: { 409: "The period has not ended, the date is not after it, or it was filed already" },
+    summary: "Marks the art. 222 bis declaration filed: its figures frozen with the date of filing (default today); later refunds no longer move them.",
+    auth: TRESORIER,
+    params: DeclarationYearParam,
+    body: DeclarationFilingInput,
+    idempotent: true,
+    response: { status: 201, schema: DeclarationSchema },
   }),
   defineRoute({
     method: "POST",
