@@ -17,6 +17,7 @@ import { Expenses } from "./screens/expenses.js";
 import { Bank } from "./screens/bank.js";
 import { Report } from "./screens/report.js";
 import { Projects } from "./screens/projects.js";
+import { Volunteers } from "./screens/volunteers.js";
 import { needsFirstRun, Settings } from "./screens/settings.js";
 
 interface Screen {
@@ -35,6 +36,7 @@ const SCREENS: Screen[] = [
   { path: "depenses", label: "Dépenses", needs: "listExpenses", view: Expenses },
   { path: "banque", label: "Banque et rapprochement", needs: "listBankLines", view: Bank },
   { path: "projets", label: "Projets et budgets", needs: "listProjects", view: Projects },
+  { path: "benevolat", label: "Bénévolat", needs: "listVolunteerTime", view: Volunteers },
   { path: "rapport", label: "Rapport annuel", needs: "reportFigures", view: Report },
   { path: "exports", label: "Exports", needs: "exportLedger", view: Exports },
   { path: "parametres", label: "Paramètres", needs: "getSettings", view: Settings },
