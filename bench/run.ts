@@ -361,6 +361,7 @@ const DOMAIN_BENCHES = [
   ["Bank statements: import, re-import, proposals, état", "bank.ts"],
   ["Bank statement formats (10 000 lines each) and the parsers' bombs", "bank-files.ts"],
   ["Annual report: figures and the PDF", "reports.ts"],
+  ["Projects: budget comparisons and the compte-rendu financier", "projects.ts"],
   ["Ledger export jobs (FEC to S3)", "ledger-export.ts"],
   ["Giving under a burst of checkout requests", "giving-burst.ts"],
   ["Mail: January's recap messages queued, composed and sent", "mail.ts"],

@@ -12,6 +12,30 @@ import { euros } from "../money.js";
 import { STATUS_LABELS, type CompteRendu } from "./compte-rendu.js";
 import type { ComparisonRow } from "./budgets.js";
 
+/**
+ * fontkit with layout reduced to the font's character map, as the annual report does
+ * (reports/pdf.ts): pdf-lib reads only the glyphs of a layout, and shaping DejaVu's OpenType tables
+ * for each string costs about 0.5 ms.
+ */
+type KitFont = { layout: unknown; glyphForCodePoint(c: number): unknown };
+const parsed = new WeakMap<Uint8Array, KitFont>();
+const plainFontkit = {
+  create(bytes: Uint8Array) {
+    const known = parsed.get(bytes);
+    if (known) return known;
+    const font = (fontkit as unknown as { create(b: Uint8Array): KitFont }).create(bytes);
+    const glyphs = new Map<number, unknown>();
+    const glyph = (c: number) => {
+      let g = glyphs.get(c);
+      if (g === undefined) glyphs.set(c, (g = font.glyphForCodePoint(c)));
+      return g;
+    };
+    font.layout = (text: string) => ({ glyphs: Array.from(text, (ch) => glyph(ch.codePointAt(0)!)), positions: [] });
+    parsed.set(bytes, font);
+    return font;
+  },
+} as unknown as typeof fontkit;
+
 const W = 595.28;
 const H = 841.89;
 const M = 40;
@@ -188,7 +212,7 @@ export async function renderGrantReport(cr: CompteRendu): Promise<Uint8Array> {
   const at = new Date(`${g.endDate}T12:00:00Z`);
   pdf.setCreationDate(at);
   pdf.setModificationDate(at);
-  pdf.registerFontkit(fontkit);
+  pdf.registerFontkit(plainFontkit);
   const d = new Doc(
     pdf,
     await pdf.embedFont(loadFont("DejaVuSans.ttf"), { subset: true }),
