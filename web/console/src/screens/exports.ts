@@ -5,7 +5,7 @@
  */
 import { useEffect, useRef, useState } from "preact/hooks";
 import { api, download, get, newKey } from "../api.js";
-import { ActionButton, can, html, Page, ProblemView, Success, useYears, YearSelect } from "../ui.js";
+import { ActionButton, can, html, Page, ProblemView, Success, useLoad, useYears, YearSelect } from "../ui.js";
 
 interface ExportJob {
   id: string;
@@ -99,7 +99,15 @@ export function Exports() {
       setError(err);
     }
   };
-  const get = (format: "fec" | "csv") => fetchFile("/v1/ledger/export", { year, format }, format === "fec" ? `FEC${year}1231.txt` : `ecritures-${year}.csv`);
+  const get = (format: "fec" | "csv", encoding = "utf-8") =>
+    fetchFile(
+      "/v1/ledger/export",
+      { year, format, ...(encoding === "utf-8" ? {} : { encoding }) },
+      format === "fec" ? `FEC${year}1231.txt` : `ecritures-${year}.csv`,
+    );
+  // A year still open: its FEC is provisional (the API says so too, in a Warning header).
+  const status = useLoad(() => api<{ items: { year: number; status: string }[] }>("GET", "/v1/ledger/years"), []);
+  const open = status.data ? status.data.items.find((y) => y.year === year)?.status !== "closed" : false;
   const book = (path: string, name: string) => fetchFile(path, { year }, name);
   return html`<${Page} title="Exports">
     <div class="toolbar"><${YearSelect} id="export-year" value=${year} years=${years} onChange=${setYear} /></div>
@@ -107,7 +115,16 @@ export function Exports() {
       <section class="card" aria-labelledby="fec-title">
         <h2 id="fec-title">Fichier des écritures comptables (FEC)</h2>
         <p>Le fichier exigé par l'administration fiscale (article A47 A-1 du LPF) : 18 colonnes séparées par des tabulations, à-nouveaux en premier.</p>
-        <${ActionButton} busy="Préparation…" onClick=${get("fec")}>Télécharger le FEC ${year}<//>
+        ${
+          open
+            ? html`<p class="alert warn" role="note">L'exercice ${year} n'est pas clos : ce FEC est provisoire, ses écritures peuvent encore changer jusqu'à la clôture.</p>`
+            : null
+        }
+        <div class="actions">
+          <${ActionButton} busy="Préparation…" onClick=${get("fec")}>Télécharger le FEC ${year}<//>
+          <${ActionButton} className="secondary" busy="Préparation…" onClick=${get("fec", "iso-8859-15")}>FEC ${year} en ISO-8859-15<//>
+        </div>
+        <p class="hint">Lettrage rempli (rapprochements bancaires, fournisseurs, usagers, subventions et produits à recevoir soldés) ; ISO-8859-15 pour les logiciels de révision qui l'attendent.</p>
       </section>
       <section class="card" aria-labelledby="csv-title">
         <h2 id="csv-title">Écritures pour un tableur (CSV)</h2>
