@@ -87,7 +87,12 @@ export async function startAuditPackage(
 
 /** Runs an export job of any kind: the auditor's package built here, a FEC or a CSV by the ledger. */
 export function runAnyExportJob(db: Db, id: string) {
-  return runExportJob(db, id, (job, progress) => (job.format === "audit-package" ? auditPackageZip(db, job.year, progress) : undefined));
+  return runExportJob(db, id, (job, progress) =>
+    job.format === "audit-package"
+      ? auditPackageZip(db, job.year, progress)
+      : // A large year's FEC or CSV: the same file as the direct answer, the bank's lettrage included.
+        exportLedger(db, job.year, job.format, fecExportOptions(db)),
+  );
 }
 
 // ---------------------------------------------------------------- what goes in
