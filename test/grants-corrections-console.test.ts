@@ -145,5 +145,11 @@ it("a payment is confirmed before it is booked; « Corriger » amends the grant 
   await repayPanel.waitFor();
   await poll(() => repayPanel.getByLabel("Remboursement au financeur").isChecked()).toBe(true);
   await poll(() => repayPanel.getByLabel("Montant rendu (€)").inputValue()).toBe(String(after.unspentRestricted / 100));
+
+  // « Corriger » on the grant's entries in the ledger opens this grant's correction.
+  await go(page, "comptabilite/ecritures", "Écritures");
+  await poll(() => page.locator(`a[href="#/subventions/corriger/${grantId}"]`).count()).toBeGreaterThan(0);
+  await page.locator(`a[href="#/subventions/corriger/${grantId}"]`).first().click();
+  await page.getByRole("region", { name: /Corriger la subvention « Ateliers numériques »/ }).waitFor();
   expect(pageErrors).toEqual([]);
 }, 180_000);

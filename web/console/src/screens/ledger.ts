@@ -33,6 +33,7 @@ import {
 } from "../ui.js";
 import type { TrialBalance } from "./dashboard.js";
 import { Closing } from "./closing.js";
+import { grantOfEntry } from "./grants.js";
 
 /**
  * Where an entry written by a domain with records of its own is corrected (the ledger refuses its
@@ -44,7 +45,7 @@ function correctedIn(e: { id: string; owner?: string }): { href: string; screen:
   if (e.owner === "grants" && can("cancelExpense"))
     return /-(ha|rg|an|av\d+|rc\d+|pj\d+)$/.test(e.id)
       ? { href: "#/depenses", screen: "Dépenses" }
-      : { href: "#/subventions", screen: "Financeurs et subventions" };
+      : { href: grantOfEntry(e.id) ? `#/subventions/corriger/${grantOfEntry(e.id)}` : "#/subventions", screen: "Financeurs et subventions" };
   if (e.owner === "bank" && can("correctBankLineEntry")) return { href: "#/banque", screen: "Banque et rapprochement" };
   return undefined;
 }
