@@ -47,7 +47,9 @@ describe("a negative payout", () => {
       { account: "512", debit: 0, credit: -owed },
     ]);
     expect(allDelivered()).toBe(true);
-    expect(stack.stripe.events.find((e) => e.type === "payout.paid" && (e.data as { object: { id: string } }).object.id === negative.id)?.attempts).toHaveLength(1);
+    expect(
+      stack.stripe.events.find((e) => e.type === "payout.paid" && (e.data as { object: { id: string } }).object.id === negative.id)?.attempts,
+    ).toHaveLength(1);
 
     // 4671 is Stripe's balance (zero), the bank received the first payout less what was taken back.
     const tb = await trialBalance(stack, 2024);

@@ -5,7 +5,21 @@ import type { Role } from "./roles.js";
 export type Method = "GET" | "POST" | "PUT" | "DELETE";
 
 /** One Lambda per group: the stack makes one function per group, the gateway loads its module. */
-export const GROUPS = ["system", "ledger", "public", "webhooks", "people", "documents", "grants", "bank", "reports", "settings", "donor", "mail", "projects"] as const;
+export const GROUPS = [
+  "system",
+  "ledger",
+  "public",
+  "webhooks",
+  "people",
+  "documents",
+  "grants",
+  "bank",
+  "reports",
+  "settings",
+  "donor",
+  "mail",
+  "projects",
+] as const;
 export type Group = (typeof GROUPS)[number];
 
 export interface RouteDef {

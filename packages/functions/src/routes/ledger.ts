@@ -109,8 +109,7 @@ export const ledgerRoutes = [
     path: "/v1/ledger/years/{year}/closing-checklist",
     group: "ledger",
     operationId: "closingChecklist",
-    summary:
-      "The closing checklist: each point ok, warning (to acknowledge with a comment) or blocking (to fix); a closed year answers it as signed.",
+    summary: "The closing checklist: each point ok, warning (to acknowledge with a comment) or blocking (to fix); a closed year answers it as signed.",
     auth: READERS,
     params: YearParam,
     response: { status: 200, schema: ClosingChecklistSchema },
@@ -123,8 +122,7 @@ export const ledgerRoutes = [
     errors: {
       409: "The year has not ended, is closed already, a point of the checklist is blocking or a warning is not acknowledged (the answer names them)",
     },
-    summary:
-      "Closes a year from its checklist: result to 120/129, opening entries (AN) in the next year, the year locked, the checklist kept as signed.",
+    summary: "Closes a year from its checklist: result to 120/129, opening entries (AN) in the next year, the year locked, the checklist kept as signed.",
     auth: TRESORIER,
     params: YearParam,
     body: CloseYearInput,
