@@ -254,6 +254,7 @@ describe("the trésorier with funders, grants and expenses", () => {
     await page.getByLabel("Date de réception").fill("2025-03-20");
     await page.getByLabel("Montant reçu (€)").fill("6 000,00");
     await page.getByRole("button", { name: "Enregistrer le versement" }).click();
+    await page.getByRole("dialog", { name: "Enregistrer ce versement ?" }).getByRole("button", { name: "Enregistrer le versement" }).click();
     await page.getByRole("status").filter({ hasText: "Versement de 6" }).waitFor();
     await shot(page, "tresorier-grants");
 
@@ -302,6 +303,7 @@ describe("the trésorier with funders, grants and expenses", () => {
     const row = page.getByRole("row").filter({ hasText: "Projet console" });
     await poll(() => row.textContent()).toMatch(/10\s500,00\s€.*non/);
     await page.getByRole("button", { name: "Comptabiliser les fonds dédiés 2025" }).click();
+    await page.getByRole("dialog", { name: "Comptabiliser les fonds dédiés 2025 ?" }).getByRole("button", { name: "Comptabiliser", exact: true }).click();
     await page.getByRole("status").filter({ hasText: "Fonds dédiés 2025 comptabilisés" }).waitFor();
     await poll(() => row.textContent()).toMatch(/oui$/);
     await shot(page, "tresorier-dedicated-funds");
@@ -474,7 +476,7 @@ describe("the auditor", () => {
     expect(await page.evaluate<string>("document.activeElement.id")).toBe("main");
     // Through the header to the navigation, then open a screen with Enter.
     await page.locator("nav.side a").first().focus();
-    for (let i = 0; i < 8 && (await page.evaluate<string>("document.activeElement.textContent")) !== "Exports"; i++) await page.keyboard.press("Tab");
+    for (let i = 0; i < 16 && (await page.evaluate<string>("document.activeElement.textContent")) !== "Exports"; i++) await page.keyboard.press("Tab");
     expect(await page.evaluate<string>("document.activeElement.textContent")).toBe("Exports");
     await page.keyboard.press("Enter");
     await page.getByRole("heading", { level: 1, name: "Exports" }).waitFor();

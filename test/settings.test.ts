@@ -92,7 +92,7 @@ describe("sections", () => {
     expect(stale.res.status).toBe(412);
     expect(stale.res.headers.get("content-type")).toContain("application/problem+json");
     expect(stale.body.detail).toMatch(/modifiée entre-temps/);
-    expect((await section("volunteers")).value).toEqual({ hourlyRate: 1500, headcount: 12 });
+    expect((await section("volunteers")).value).toMatchObject({ hourlyRate: 1500, headcount: 12 });
     const none = await put("volunteers", { hourlyRate: 2000, headcount: 14 }, undefined);
     expect(none.res.status).toBe(400);
     expect(none.body.errors!.map((e) => e.path)).toEqual(["If-Match"]);

@@ -165,10 +165,14 @@ export function expenseCorrectionItem(
   };
 }
 
-/** The expense's share of a grant, listed with the grant's expenses (written, or deleted when `amount` is 0). */
+/**
+ * The expense's share of a grant, listed with the grant's expenses. A share brought to 0 is kept at
+ * 0 without its index keys, so it leaves the grant's list: the grants group may delete nothing but
+ * the ledger's lease (stacks/constructs/api.ts, TABLE_DELETES).
+ */
 export function grantShareItem(e: Pick<Expense, "id" | "date">, grantId: string, amount: number): NamedItem {
   const key = { pk: spendingKeys.expense(e.id).pk, sk: `GRANT#${grantId}` };
-  if (amount === 0) return { name: `share:${grantId}`, item: { Delete: { Key: key } } };
+  if (amount === 0) return { name: `share:${grantId}`, item: { Put: { Item: { ...key, kind: "expense-grant-ended", expenseId: e.id, grantId, amount: 0 } } } };
   return {
     name: `share:${grantId}`,
     item: {
