@@ -81,6 +81,25 @@ describe("export jobs", () => {
       if (format === "fec") expect(checkFec(job.fileName!, bytes.toString("utf8"), SIREN, 2024).problems).toEqual([]);
     });
 
+  for (const format of ["fec", "csv"] as const)
+    it(`a ${format} asked in ISO-8859-15 as a job is written in ISO-8859-15, not UTF-8 (the job dropped the encoding)`, async () => {
+      const res = await stack.call("GET", `/v1/ledger/export?year=2024&format=${format}&encoding=iso-8859-15&async=true`, { role: "auditor" });
+      expect(res.status).toBe(202);
+      const job = await waitDone(((await res.json()) as Job).id);
+      expect(job.status).toBe("done");
+      const file = await fetch(job.url!);
+      expect(file.status).toBe(200);
+      const bytes = Buffer.from(await file.arrayBuffer());
+      const direct = await stack.call("GET", `/v1/ledger/export?year=2024&format=${format}&encoding=iso-8859-15`, { role: "auditor" });
+      expect(direct.status).toBe(200);
+      expect(bytes.equals(Buffer.from(await direct.arrayBuffer()))).toBe(true);
+      expect(bytes.includes(Buffer.from("Opération", "utf8"))).toBe(false);
+      expect(bytes.includes(Buffer.from("Op\xe9ration", "latin1"))).toBe(true);
+      expect([...bytes.subarray(0, 3)]).not.toEqual([0xef, 0xbb, 0xbf]);
+      expect(job.bytes).toBe(bytes.length);
+      if (format === "fec") expect(checkFec(job.fileName!, new TextDecoder("iso-8859-15").decode(bytes), SIREN, 2024).problems).toEqual([]);
+    });
+
   it("a year over 5 000 entries runs as a job without being asked", async () => {
     // The year's entry count is what decides; set it as the sequencer would have after 5 001 entries.
     await stack.db.doc.send(

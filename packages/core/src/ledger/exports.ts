@@ -17,7 +17,7 @@ import { randomUUID } from "node:crypto";
 import type { Db } from "../db/client.js";
 import { NotFoundError } from "../errors.js";
 import { presignGet, uploadStream } from "../files/index.js";
-import { exportFileName, exportLedger, type ExportFormat } from "./fec.js";
+import { exportContentType, exportFileName, exportLedger, toIso885915, type ExportFormat, type FecEncoding } from "./fec.js";
 import type { Actor } from "./model.js";
 import { moveExportJob, noteExportProgress, readExportJob, readYearEntryCount, saveExportJob, type ExportJob } from "./store.js";
 import { nowMs, nowIso } from "../clock.js";
@@ -29,6 +29,11 @@ const LINK_SECONDS = 15 * 60;
 
 export const contentTypeOf = (format: ExportFormat | "audit-package") =>
   format === "fec" ? "text/plain; charset=utf-8" : format === "csv" ? "text/csv; charset=utf-8" : "application/zip";
+
+/** A job's FEC or CSV in its encoding: text chunks become ISO-8859-15 bytes when asked (bytes pass as they are). */
+async function* inEncoding(source: AsyncIterable<string | Uint8Array>, encoding: FecEncoding): AsyncGenerator<string | Uint8Array> {
+  for await (const chunk of source) yield typeof chunk === "string" && encoding !== "utf-8" ? toIso885915(chunk) : chunk;
+}
 
 /** A job's kind: a FEC, a CSV, or the auditor's package (a zip). */
 export type ExportJobFormat = ExportJob["format"];
@@ -89,7 +94,7 @@ export const auditPackageFileName = (year: number) => `dossier-revision-${year}.
  */
 export async function startExportJob(
   db: Db,
-  q: { year: number; format: ExportJobFormat; siren: string },
+  q: { year: number; format: ExportJobFormat; siren: string; encoding?: FecEncoding },
   opts: { actor?: Actor; dispatch: (id: string, format: ExportJobFormat) => Promise<void> },
 ): Promise<ExportJobView> {
   const id = randomUUID();
@@ -102,6 +107,7 @@ export async function startExportJob(
     fileName,
     objectKey: `exports/${q.format === "audit-package" ? "audit" : "ledger"}/${q.year}/${id}/${fileName}`,
     createdAt: nowIso(),
+    ...(q.format !== "audit-package" && q.encoding && q.encoding !== "utf-8" ? { encoding: q.encoding } : {}),
     ...(opts.actor ? { createdBy: opts.actor } : {}),
   };
   await saveExportJob(db, job);
@@ -122,9 +128,14 @@ export async function runExportJob(db: Db, id: string, build?: ExportBuilder): P
   try {
     const format = job.format;
     const progress = (done: number, total: number) => noteExportProgress(db, id, { done, total });
-    const source = build?.({ ...job, status: "running" }, progress) ?? (format === "fec" || format === "csv" ? exportLedger(db, job.year, format) : undefined);
-    if (!source) throw new Error(`no builder for a ${format} job`);
-    const { bytes } = await uploadStream(job.objectKey, source, contentTypeOf(format));
+    const encoding = job.encoding ?? "utf-8";
+    const built =
+      build?.({ ...job, status: "running" }, progress) ?? (format === "fec" || format === "csv" ? exportLedger(db, job.year, format, { encoding }) : undefined);
+    if (!built) throw new Error(`no builder for a ${format} job`);
+    // A FEC or CSV is written in the encoding asked for (the builder gives its text), like the direct answer.
+    const ledgerFile = format === "fec" || format === "csv";
+    const source = ledgerFile ? inEncoding(built, encoding) : built;
+    const { bytes } = await uploadStream(job.objectKey, source, ledgerFile ? exportContentType(format, encoding) : contentTypeOf(format));
     const last = (await readExportJob(db, id))?.progress;
     await moveExportJob(db, id, "done", { finishedAt: nowIso(), bytes, ...(last ? { progress: { done: last.total, total: last.total } } : {}) });
     return "done";

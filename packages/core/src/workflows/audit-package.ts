@@ -91,7 +91,7 @@ export function runAnyExportJob(db: Db, id: string) {
     job.format === "audit-package"
       ? auditPackageZip(db, job.year, progress)
       : // A large year's FEC or CSV: the same file as the direct answer, the bank's lettrage included.
-        exportLedger(db, job.year, job.format, fecExportOptions(db)),
+        exportLedger(db, job.year, job.format, fecExportOptions(db, job.encoding)),
   );
 }
 

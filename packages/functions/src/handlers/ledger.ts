@@ -79,11 +79,11 @@ const http = defineGroup("ledger", {
     const warning: Record<string, string> = notice ? { warning: openYearWarningHeader(year), "fec-year-status": "open" } : { "fec-year-status": "closed" };
     if (notice) console.log(JSON.stringify({ level: "warn", msg: "export of a year still open", year, format }));
     if (await exportRunsAsJob(db, year, req.query.async)) {
-      const job = await startExportJob(db, { year, format, siren }, { actor: actorOf(req), dispatch: dispatchExport });
+      const job = await startExportJob(db, { year, format, siren, encoding }, { actor: actorOf(req), dispatch: dispatchExport });
       return { status: 202, body: { id: job.id, status: job.status }, headers: { location: `/v1/ledger/exports/${job.id}`, ...warning } };
     }
     let text = "";
-    for await (const chunk of exportLedger(db, year, format, fecExportOptions(db))) text += chunk;
+    for await (const chunk of exportLedger(db, year, format, fecExportOptions(db, encoding))) text += chunk;
     const body = encoding === "utf-8" ? text : Buffer.from(toIso885915(text));
     return {
       body,

@@ -11,6 +11,8 @@ export interface ExportJob {
   year: number;
   /** `audit-package`: the auditor's zip (workflows/audit-package.ts builds it). */
   format: "fec" | "csv" | "audit-package";
+  /** A FEC's or CSV's encoding when not UTF-8 (the `encoding` asked for): the job writes the file in it. */
+  encoding?: "utf-8" | "iso-8859-15";
   status: "pending" | "running" | "done" | "failed";
   fileName: string;
   /** Where the file goes in the files bucket. */
