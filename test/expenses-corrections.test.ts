@@ -82,7 +82,7 @@ let regionId: string;
 let fondationId: string;
 let grantA: string;
 let grantB: string;
-type Named = "nord" | "sud" | "nord2" | "traiteur" | "double" | "old" | "lineNord" | "lineTraiteur" | "lineFees";
+type Named = "nord" | "sud" | "nord2" | "traiteur" | "double" | "old" | "lineNord" | "lineTraiteur" | "lineFees" | "cafe";
 const ids = {} as Record<Named, string>;
 
 async function newExpense(name: Named, body: Json) {
@@ -346,6 +346,28 @@ describe("a bank rule entry corrected", () => {
     expect(after.get("627") ?? 0).toBe((before.get("627") ?? 0) - 1_250);
     expect(after.get("6257")).toBe((before.get("6257") ?? 0) + 1_250);
     expect(after.get("512")).toBe(before.get("512"));
+  });
+
+  it("a correction to a supplier whose open expense has the line's amount is refused (409 in French), not written as a debit on 401 with the expense left unpaid", async () => {
+    const e = await newExpense("cafe", { date: "2025-04-20", supplier: "Café du Marché", account: "6257", amount: 1_250, pieceRef: "CAF-3" });
+    const before = await tb(2025);
+    const count = await entryCount();
+    const r = await call("POST", `/v1/bank/lines/${ids.lineFees}/entry/corrections`, {
+      rule: "supplier",
+      supplier: e.supplierAux,
+      date: "2025-04-30",
+      reason: "C'était le règlement du café",
+    });
+    expect(r.status).toBe(409);
+    expect(r.body.detail).toContain("CAF-3");
+    expect(r.body.detail).toContain("Café du Marché");
+    expect(r.body.detail).toContain("encore à régler");
+    expect(await entryCount()).toBe(count);
+    expect((await expense(e.id)).status).not.toBe("paid");
+    const line = await call("GET", `/v1/bank/lines/${ids.lineFees}`, undefined, { role: "auditor" });
+    expect(line.body.ruleCorrections).toHaveLength(1);
+    const after = await booksAgree(2025, ["401", "512", "627", "6257"]);
+    expect(after.get("401")).toBe(before.get("401"));
   });
 });
 

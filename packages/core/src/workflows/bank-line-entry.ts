@@ -7,7 +7,18 @@
  */
 import type { Db } from "../db/client.js";
 import { ConflictError, ValidationError } from "../errors.js";
-import { entryFromRule, entryMatches, findSupplier, readLine, readMatch, ruleOf, type RuleInput, type Who } from "../bank/index.js";
+import {
+  correctRuleEntry,
+  entryFromRule,
+  entryMatches,
+  findSupplier,
+  readLine,
+  readMatch,
+  ruleOf,
+  type RuleCorrectionInput,
+  type RuleInput,
+  type Who,
+} from "../bank/index.js";
 import { openExpenseOf, payExpense } from "../spending/index.js";
 import type { Actor } from "../ledger/index.js";
 import { formatCents } from "../money.js";
@@ -42,4 +53,25 @@ export async function bankLineEntry(db: Db, lineId: string, input: RuleInput, wh
   const match = matchId ? await readMatch(db, matchId) : undefined;
   if (!match) throw new ConflictError(`La ligne ${lineId} a été rapprochée entre-temps.`, { lineId });
   return { entry, match, expenseId: open.id };
+}
+
+/**
+ * `POST /v1/bank/lines/{id}/entry/corrections`: a rule entry's counterpart moved to the right one.
+ * A correction to a supplier whose open expense has the line's amount is refused: it would settle
+ * the supplier's account (401) while the expense stays unpaid, and the expense's payment cannot be
+ * written on a line already booked. Any other correction: the bank's.
+ */
+export async function correctBankLineEntry(db: Db, lineId: string, input: RuleCorrectionInput, who: Who) {
+  const line = await readLine(db, lineId);
+  const rule = input.rule ?? (input.supplier ? "supplier" : input.account ? "account" : undefined);
+  if (line?.status === "matched" && line.amount < 0 && rule === "supplier") {
+    const supplier = await findSupplier(db, line, input.supplier);
+    const open = await openExpenseOf(db, supplier.number, -line.amount, line.date);
+    if (open)
+      throw new ConflictError(
+        `Cette ligne (${euros(line.amount)}) paie la dépense ${open.pieceRef} de ${open.supplier} du ${open.date}, encore à régler : la corriger vers le fournisseur solderait son compte en laissant la dépense impayée, la correction est donc refusée. Si la ligne paie bien cette dépense, faites reprendre son écriture par votre expert-comptable, puis réglez la dépense depuis « Dépenses » avec cette ligne de relevé.`,
+        { lineId, expenseId: open.id },
+      );
+  }
+  return correctRuleEntry(db, lineId, input, who);
 }

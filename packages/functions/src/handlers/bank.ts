@@ -5,7 +5,6 @@ import { stripeFromEnv } from "@asso/core/giving";
 import {
   listLines,
   acceptMatch,
-  correctRuleEntry,
   reconcile,
   unmatch,
   reconciliationState,
@@ -19,7 +18,7 @@ import {
 // The statement parsers and the PDF renderer load on first use.
 import { importStatementFile, renderReconciliationPdf } from "@asso/core/bank/lazy";
 import { associationOf, bankAccountsOf } from "@asso/core/settings";
-import { bankLineEntry } from "@asso/core/workflows/bank-line-entry";
+import { bankLineEntry, correctBankLineEntry } from "@asso/core/workflows/bank-line-entry";
 import { actorOf } from "../audit.js";
 import { defineGroup, type Request } from "../http.js";
 import type { RouteDef } from "../route.js";
@@ -86,7 +85,7 @@ export const handler = defineGroup("bank", {
   },
   unmatchBankLine: async (req) => unmatch(dbFromEnv(), req.params.id),
   createBankLineEntry: async (req) => bankLineEntry(dbFromEnv(), req.params.id, req.body ?? {}, actorOf(req)),
-  correctBankLineEntry: async (req) => correctRuleEntry(dbFromEnv(), req.params.id, req.body, actorOf(req)),
+  correctBankLineEntry: async (req) => correctBankLineEntry(dbFromEnv(), req.params.id, req.body, actorOf(req)),
   reconcileBank: async (req) => {
     const explain = async (payoutId: string) => explainPayout((await stripeFromEnv()).client, payoutId);
     return reconcile(dbFromEnv(), await bankAccountsOf(dbFromEnv()), req.body, actorOf(req), explain);
