@@ -139,6 +139,10 @@ describe("correcting an expense booked on the wrong account", () => {
     expect(await row.getByRole("button", { name: /Extourner/ }).count()).toBe(0);
     await row.getByRole("link", { name: `Corriger ${purchase.ref} depuis Dépenses` }).click();
     await page.getByRole("heading", { level: 1, name: "Dépenses" }).waitFor();
+    // Bug: the link opened only the list (#/depenses); it lands on this expense's own correction.
+    const hashIs = (want: string) => (globalThis as unknown as { location: { hash: string } }).location.hash === want;
+    await page.waitForFunction(hashIs, `#/depenses/corriger/${expenseId}`);
+    await page.getByRole("region", { name: "Corriger la dépense CM-2026-07 — Cabinet Martin" }).waitFor();
     expect((await api("POST", `/v1/ledger/entries/${e.purchaseEntryId}/reversal`, {})).status).toBe(409);
     expect(pageErrors).toEqual([]);
   });

@@ -5,7 +5,8 @@
  * (upload, download); « Corriger » on each expense: its history (who, when, why) and its corrections
  * — the right account (reclassement), a supplier's credit note (avoir), the payment of an expense
  * booked unpaid, its allocation across grants, its cancellation — each confirmed before it is
- * written, since an entry is never erased.
+ * written, since an entry is never erased. `#/depenses/corriger/<id>` opens that expense's
+ * correction (the ledger's « Corriger » on one of its entries), whatever the year shown.
  */
 import { useEffect, useState } from "preact/hooks";
 import { api, ApiError, get, keyKeeper } from "../api.js";
@@ -68,7 +69,9 @@ interface ExpenseEvent {
 }
 const METHODS: Record<string, string> = { bank: "Virement / prélèvement", card: "Carte", cash: "Espèces" };
 
-export function Expenses() {
+export function Expenses({ sub = "" }: { sub?: string }) {
+  const [head, linkId] = sub.split("/");
+  const linkedId = head === "corriger" && linkId ? decodeURIComponent(linkId) : undefined;
   const { years, year, setYear } = useYears();
   const list = usePaged<Expense>("/v1/expenses", { year, limit: 200 }, [year]);
   const chart = useLoad(() => loadChart(), []);
@@ -78,8 +81,11 @@ export function Expenses() {
   };
   const [error, setError] = useState<unknown>();
   const [done, setDone] = useState<string>();
-  const [fixing, setFixing] = useState<string>();
-  const fixed = list.items.find((e) => e.id === fixing);
+  const [fixing, setFixing] = useState<string | undefined>(linkedId);
+  useEffect(() => setFixing(linkedId), [linkedId]);
+  // The linked expense may be of another year than the one listed: read it on its own.
+  const linked = useLoad(() => (linkedId ? get<Expense>(`/v1/expenses/${encodeURIComponent(linkedId)}`) : Promise.resolve(undefined)), [linkedId]);
+  const fixed = list.items.find((e) => e.id === fixing) ?? (linked.data && linked.data.id === fixing ? linked.data : undefined);
   const upload = async (e: Expense, file: File) => {
     setError(undefined);
     setDone(undefined);
@@ -103,7 +109,7 @@ export function Expenses() {
   return html`<${Page} title="Dépenses" actions=${html`<${YearSelect} id="exp-year" value=${year} years=${years} onChange=${setYear} />`}>
     ${can("createExpense") ? html`<${NewExpense} onDone=${list.reload} chart=${chart.data} />` : null}
     ${done ? html`<${Success}>${done}<//>` : null}
-    <${ProblemView} error=${error ?? list.error} />
+    <${ProblemView} error=${error ?? list.error ?? linked.error} />
     ${
       list.first
         ? html`<div class="scroll"><table>
@@ -141,7 +147,7 @@ export function Expenses() {
       fixed
         ? html`<${ExpenseCorrection} key=${fixed.id} expense=${fixed} chart=${chart.data}
             onClose=${() => setFixing(undefined)}
-            onDone=${(message: string) => (setDone(message), setFixing(undefined), list.reload())} />`
+            onDone=${(message: string) => (setDone(message), setFixing(undefined), list.reload(), linked.reload())} />`
         : null
     }
   <//>`;

@@ -35,6 +35,9 @@ import type { TrialBalance } from "./dashboard.js";
 import { Closing } from "./closing.js";
 import { grantOfEntry } from "./grants.js";
 
+/** An expense's entry id: the expense's id and its kind (purchase, payment, cancellation, credit note, reclassement, projects). */
+const EXPENSE_ENTRY = /-(ha|rg|an|av\d+|rc\d+|pj\d+)$/;
+
 /**
  * Where an entry written by a domain with records of its own is corrected (the ledger refuses its
  * reversal by hand): expenses and grants, the bank's rule entries. Stripe's bookings follow Stripe's
@@ -43,8 +46,8 @@ import { grantOfEntry } from "./grants.js";
 function correctedIn(e: { id: string; owner?: string }): { href: string; screen: string } | undefined {
   // An expense's entries: its purchase, payment, cancellation, credit notes, reclassements, projects.
   if (e.owner === "grants" && can("cancelExpense"))
-    return /-(ha|rg|an|av\d+|rc\d+|pj\d+)$/.test(e.id)
-      ? { href: "#/depenses", screen: "Dépenses" }
+    return EXPENSE_ENTRY.test(e.id)
+      ? { href: `#/depenses/corriger/${encodeURIComponent(e.id.replace(EXPENSE_ENTRY, ""))}`, screen: "Dépenses" }
       : { href: grantOfEntry(e.id) ? `#/subventions/corriger/${grantOfEntry(e.id)}` : "#/subventions", screen: "Financeurs et subventions" };
   if (e.owner === "bank" && can("correctBankLineEntry")) return { href: "#/banque", screen: "Banque et rapprochement" };
   return undefined;
