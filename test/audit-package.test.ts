@@ -349,3 +349,33 @@ describe("the package of a closed year", () => {
     expect(await pdfText(zip[`livres/balance-${YEAR - 1}.pdf`]!)).toContain("Exercice clôturé le");
   });
 });
+
+describe("the placeholder SIREN", () => {
+  it("is refused outside development for the auditor's package too (409 in French, no 000000000FEC file built)", async () => {
+    const settings = async () => (await call("GET", "/v1/settings")).body.sections.identity as { value: Json; version: number };
+    const putIdentity = async (value: Json) => {
+      const res = await stack.call("PUT", "/v1/settings/identity", {
+        role: "tresorier",
+        body: value,
+        headers: { "if-match": String((await settings()).version) },
+      });
+      expect(res.status, await res.text()).toBe(200);
+    };
+    const stage = process.env.STAGE;
+    const original = (await settings()).value;
+    // No SIREN (the RNA number stands in for the receipts): the FEC would be named 000000000FEC….
+    await putIdentity({ ...original, siren: "", rna: original.rna || "W751234567" });
+    try {
+      process.env.STAGE = "prod";
+      const res = await stack.call("POST", `/v1/ledger/years/${YEAR}/audit-package`, { role: "auditor" });
+      expect(res.status).toBe(409);
+      expect(res.headers.get("content-type")).toMatch(/problem\+json/);
+      const problem = (await res.json()) as { detail: string };
+      expect(problem.detail).toContain("Le SIREN de l'association n'est pas renseigné");
+    } finally {
+      if (stage === undefined) delete process.env.STAGE;
+      else process.env.STAGE = stage;
+      await putIdentity(original);
+    }
+  });
+});

@@ -34,6 +34,7 @@ import { getObject } from "../files/index.js";
 import { sha256Hex } from "../hash.js";
 import {
   bookFileName,
+  checkFecSiren,
   exportFileName,
   exportLedger,
   generalLedgerCsv,
@@ -55,6 +56,7 @@ import {
   type YearStanding,
 } from "../ledger/index.js";
 import { frenchAmount, euros } from "../money.js";
+import { isDevelopment } from "../receipts/index.js";
 import { getReceipt, listReceipts, renderReceiptPdf } from "../receipts/lazy.js";
 import { buildStatements, frenchDate as frenchLongDate, loadAnnualReport, type StatementLine, type Statements } from "../reports/index.js";
 import { renderJournalOfficiel } from "../reports/lazy.js";
@@ -75,13 +77,18 @@ const safe = (s: string) =>
     .replace(/^[._]+/, "")
     .slice(0, 80) || "sans-nom";
 
-/** `POST /v1/ledger/years/{year}/audit-package`: records the job and hands it to `dispatch`. */
+/**
+ * `POST /v1/ledger/years/{year}/audit-package`: records the job and hands it to `dispatch`. The
+ * package holds the FEC, named after the SIREN: the placeholder SIREN is refused outside
+ * development, as on the direct FEC download (ConflictError, nothing recorded).
+ */
 export async function startAuditPackage(
   db: Db,
   year: number,
-  opts: { actor?: Actor; dispatch: (id: string, format: ExportJobFormat) => Promise<void> },
+  opts: { actor?: Actor; dispatch: (id: string, format: ExportJobFormat) => Promise<void>; development?: boolean },
 ): Promise<ExportJobView> {
   const { siren } = await associationOf(db);
+  checkFecSiren(siren, opts.development ?? isDevelopment(process.env));
   return startExportJob(db, { year, format: "audit-package", siren }, opts);
 }
 

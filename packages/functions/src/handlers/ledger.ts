@@ -96,7 +96,11 @@ const http = defineGroup("ledger", {
   },
   getExport: async (req) => getExportJob(dbFromEnv(), req.params.id),
   startAuditPackage: async (req) => {
-    const job = await startAuditPackage(dbFromEnv(), req.params.year, { actor: actorOf(req), dispatch: dispatchExport });
+    const job = await startAuditPackage(dbFromEnv(), req.params.year, {
+      actor: actorOf(req),
+      dispatch: dispatchExport,
+      development: isDevelopment(process.env),
+    });
     return { status: 202, body: { id: job.id, status: job.status }, headers: { location: `/v1/ledger/exports/${job.id}` } };
   },
   trialBalanceCsv: async (req) => {
