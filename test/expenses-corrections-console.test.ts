@@ -169,3 +169,38 @@ describe("correcting an expense booked on the wrong account", () => {
     await poll(listed).toBe(1);
   });
 });
+
+describe("a bank rule entry corrected from the ledger", () => {
+  it("« Corriger » on a bank rule entry in the ledger opens that line's own correction, not only #/banque", { timeout: 120_000 }, async () => {
+    const statement = `<?xml version="1.0" encoding="UTF-8"?>
+<Document xmlns="urn:iso:std:iso:20022:tech:xsd:camt.053.001.08"><BkToCstmrStmt>
+  <GrpHdr><MsgId>ECC-${today}</MsgId><CreDtTm>${today}T20:00:00+01:00</CreDtTm></GrpHdr>
+  <Stmt><Id>STMT-ECC-${today}</Id><CreDtTm>${today}T20:00:00+01:00</CreDtTm>
+    <Acct><Id><IBAN>FR76 4255 9100 0008 0123 4567 812</IBAN></Id><Ccy>EUR</Ccy></Acct>
+    <Ntry><NtryRef>1</NtryRef><Amt Ccy="EUR">12.50</Amt><CdtDbtInd>DBIT</CdtDbtInd><Sts><Cd>BOOK</Cd></Sts>
+      <BookgDt><Dt>${today}</Dt></BookgDt><ValDt><Dt>${today}</Dt></ValDt><AcctSvcrRef>ECC1</AcctSvcrRef>
+      <NtryDtls><TxDtls><RmtInf><Ustrd>FRAIS TENUE DE COMPTE</Ustrd></RmtInf></TxDtls></NtryDtls></Ntry>
+  </Stmt></BkToCstmrStmt></Document>`;
+    expect((await stack.call("POST", "/v1/bank/statements", { body: statement, headers: { "content-type": "application/xml" } })).status).toBe(200);
+    const listed = await api("GET", `/v1/bank/lines?account=512&from=${today}&to=${today}`);
+    const line = (listed.body.items as Json[]).find((l) => l.amount === -1_250)!;
+    const made = await api("POST", `/v1/bank/lines/${line.id}/entry`, { rule: "bank_fees" });
+    expect(made.status).toBe(201);
+    const ref = (await api("GET", `/v1/ledger/entries/${made.body.entry.id}`)).body.ref as string;
+
+    const page = await signIn();
+    await go(page, "comptabilite/ecritures", "Écritures");
+    await page.getByLabel("Du").fill(today);
+    await page.getByLabel("Au").fill(today);
+    await page.getByRole("button", { name: "Filtrer" }).click();
+    const row = page.locator(`tr[data-entry="${ref}"]`);
+    await row.waitFor();
+    await row.getByRole("link", { name: `Corriger ${ref} depuis Banque et rapprochement` }).click();
+    const hashIs = (want: string) => (globalThis as unknown as { location: { hash: string } }).location.hash === want;
+    await page.waitForFunction(hashIs, `#/banque/lignes/corriger/${made.body.entry.id}`);
+    // The line's own correction is open: its « Corriger » expanded, the rule to choose shown.
+    await page.locator(`tr[data-line="${line.id}"]`).getByRole("button", { name: "Corriger l'écriture de FRAIS TENUE DE COMPTE", expanded: true }).waitFor();
+    expect(await page.getByLabel("Règle").count()).toBe(1);
+    expect(pageErrors).toEqual([]);
+  });
+});

@@ -1,8 +1,10 @@
 /**
  * The bank: statement import (CAMT.053, OFX, CSV), the lines to reconcile (create an entry from a
  * rule), the proposals to accept or reject, and the état de rapprochement at a date (and its PDF).
+ * `#/banque/lignes/corriger/<entryId>` opens the correction of the line a rule entry (or its
+ * correction) was written for: the ledger's « Corriger » on a bank entry.
  */
-import { useState } from "preact/hooks";
+import { useEffect, useState } from "preact/hooks";
 import { api, download, get, keyKeeper, newKey } from "../api.js";
 import { formatDate, formatEuros, parisToday, parseEuros } from "../money.js";
 import { ActionButton, can, confirmDialog, html, Loading, Money, MoreButton, Page, ProblemView, Success, Tabs, useLoad, usePaged } from "../ui.js";
@@ -24,6 +26,24 @@ interface BankLine {
   matchId?: string;
   ruleCorrections?: { date: string; reason: string; from: { account: string }; to: { account: string; aux?: { label: string } }; at: string; by: string }[];
 }
+/**
+ * The line a rule entry was written for, from the entry's id (a correction's id is its original's
+ * and `-cN`): the entry gives its date and bank account, the line's lettrage holds the entry.
+ */
+async function lineOfRuleEntry(entryId: string): Promise<BankLine | undefined> {
+  const base = entryId.replace(/-c\d+$/, "");
+  const entry = await get<{ date: string; lines: { account: string }[] }>(`/v1/ledger/entries/${encodeURIComponent(base)}`);
+  const banks = new Set((await get<{ items: BankAccount[] }>("/v1/bank/accounts")).items.map((a) => a.account));
+  const account = entry.lines.find((l) => banks.has(l.account))?.account;
+  if (!account) return undefined;
+  const page = await get<{ items: BankLine[] }>("/v1/bank/lines", { status: "matched", account, from: entry.date, to: entry.date, limit: 500 });
+  for (const l of page.items.filter(ruleEntry)) {
+    const one = await get<BankLine & { match: { entryIds: string[] } | null }>(`/v1/bank/lines/${encodeURIComponent(l.id)}`);
+    if (one.match?.entryIds.includes(base)) return l;
+  }
+  return undefined;
+}
+
 /** A line lettered with the entry a rule wrote for it (bank fees, a supplier…): corrected in the bank. */
 const ruleEntry = (l: BankLine) => l.status === "matched" && !!l.matchId?.startsWith("m_rule_");
 interface Proposal {
@@ -75,7 +95,13 @@ export function Bank({ sub }: { sub: string }) {
     { id: "etat", label: "État de rapprochement", href: "#/banque/etat", show: can("bankReconciliation") },
     { id: "stripe", label: "Stripe", href: "#/banque/stripe", show: can("stripeBalance") },
   ].filter((t) => t.show !== false);
-  const current = tabs.find((t) => t.id === sub)?.id ?? "lignes";
+  const [tab, head, linkId] = sub.split("/");
+  const linkedEntry = tab === "lignes" && head === "corriger" && linkId ? decodeURIComponent(linkId) : undefined;
+  const linked = useLoad(() => (linkedEntry ? lineOfRuleEntry(linkedEntry) : Promise.resolve(undefined)), [linkedEntry]);
+  useEffect(() => {
+    if (linked.data) setAccount(linked.data.account);
+  }, [linked.data]);
+  const current = tabs.find((t) => t.id === tab)?.id ?? "lignes";
   const title = { lignes: "Relevés et lignes bancaires", propositions: "Rapprochement bancaire", etat: "État de rapprochement", stripe: "Fonds chez Stripe" }[
     current
   ]!;
@@ -88,8 +114,9 @@ export function Bank({ sub }: { sub: string }) {
       </select></div>`
   }>
     <${Tabs} label="Banque" items=${tabs} current=${current} />
-    <${ProblemView} error=${accounts.error} />
-    ${current === "lignes" ? html`<${Lines} account=${account} />` : null}
+    <${ProblemView} error=${accounts.error ?? linked.error} />
+    ${linkedEntry && !linked.loading && !linked.error && !linked.data ? html`<p class="hint">La ligne de relevé de cette écriture est introuvable : cherchez-la parmi les lignes rapprochées.</p>` : null}
+    ${current === "lignes" ? html`<${Lines} key=${linked.data?.account === account ? linked.data.id : ""} account=${account} linked=${linked.data?.account === account ? linked.data : undefined} />` : null}
     ${current === "propositions" ? html`<${Proposals} account=${account} />` : null}
     ${current === "etat" ? html`<${Statement} account=${account} />` : null}
     ${current === "stripe" ? html`<${StripeBalance} />` : null}
@@ -149,12 +176,12 @@ function Import({ account, onDone }: { account: string; onDone: () => void }) {
   </form>`;
 }
 
-function Lines({ account }: { account: string }) {
-  const [status, setStatus] = useState("unmatched");
+function Lines({ account, linked }: { account: string; linked?: BankLine }) {
+  const [status, setStatus] = useState(linked ? "matched" : "unmatched");
   const lines = usePaged<BankLine>("/v1/bank/lines", { status: status || undefined, account, limit: 200 }, [status, account]);
   const [creating, setCreating] = useState<string>();
   const [searching, setSearching] = useState<string>();
-  const [fixing, setFixing] = useState<string>();
+  const [fixing, setFixing] = useState<string | undefined>(linked?.id);
   const [done, setDone] = useState<string>();
   const [error, setError] = useState<unknown>();
   const unmatch = async (l: BankLine) => {
@@ -181,6 +208,13 @@ function Lines({ account }: { account: string }) {
       </select></div></div>
     ${done ? html`<${Success}>${done}<//>` : null}
     <${ProblemView} error=${error ?? lines.error} />
+    ${
+      // The linked line beyond the lines listed: its correction on its own.
+      linked && fixing === linked.id && lines.first && !lines.items.some((l) => l.id === linked.id)
+        ? html`<section class="card" aria-label=${`Corriger l'écriture de ${linked.label}`}><h2>${linked.label} (${formatDate(linked.date)}, ${formatEuros(linked.amount)})</h2>
+          <${RuleCorrection} line=${linked} onDone=${(msg: string) => (setFixing(undefined), setDone(msg), lines.reload())} /></section>`
+        : null
+    }
     ${
       lines.first
         ? html`<table>

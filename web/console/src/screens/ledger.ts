@@ -49,7 +49,8 @@ function correctedIn(e: { id: string; owner?: string }): { href: string; screen:
     return EXPENSE_ENTRY.test(e.id)
       ? { href: `#/depenses/corriger/${encodeURIComponent(e.id.replace(EXPENSE_ENTRY, ""))}`, screen: "Dépenses" }
       : { href: grantOfEntry(e.id) ? `#/subventions/corriger/${grantOfEntry(e.id)}` : "#/subventions", screen: "Financeurs et subventions" };
-  if (e.owner === "bank" && can("correctBankLineEntry")) return { href: "#/banque", screen: "Banque et rapprochement" };
+  if (e.owner === "bank" && can("correctBankLineEntry"))
+    return { href: `#/banque/lignes/corriger/${encodeURIComponent(e.id)}`, screen: "Banque et rapprochement" };
   return undefined;
 }
 
