@@ -97,6 +97,7 @@ const FIELDS: Record<string, string> = {
   reason: "Motif",
   endDate: "Date de fin",
   installments: "Échéancier",
+  filedOn: "Date du dépôt",
   "(body)": "Contenu envoyé",
 };
 
@@ -206,6 +207,19 @@ const SENTENCES: [RegExp, (m: RegExpExecArray) => string][] = [
   ],
   [/^an amendment changes the amount, the installments or the end date$/, () => "un avenant change le montant, l'échéancier ou la date de fin"],
   [/^the installments add up to (\d+), not the amount (\d+)$/, () => "les échéances n'atteignent pas le montant accordé"],
+  // The art. 222 bis declaration (issue 19 item 8): its refusals, with the dates in French.
+  [
+    /^La période (\d{4}-\d{2}-\d{2}) – (\d{4}-\d{2}-\d{2}) n'est pas terminée/,
+    (m) => `La période du ${frDate(m[1]!)} au ${frDate(m[2]!)} n'est pas terminée : la déclaration se dépose après sa fin.`,
+  ],
+  [
+    /^La date de dépôt (\S+) doit suivre la fin de la période \((\S+)\)/,
+    (m) => `La date du dépôt (${frDate(m[1]!)}) doit être postérieure à la fin de la période (${frDate(m[2]!)}) et ne pas dépasser aujourd'hui.`,
+  ],
+  [
+    /^La déclaration (\d{4}) est déjà enregistrée comme déposée le (\S+) :/,
+    (m) => `La déclaration ${m[1]} est déjà enregistrée comme déposée le ${frDate(m[2]!)} : ses chiffres restent ceux déposés.`,
+  ],
   // The hash chain's check (GET /v1/ledger/integrity): why an entry breaks it.
   [/^expected position (\d+), found (\S+)$/, (m) => `elle devrait être la n° ${m[1]} de la chaîne, elle porte le n° ${m[2]}`],
   [/^does not link to the previous entry's hash$/, () => "elle ne porte pas l'empreinte de l'écriture précédente"],

@@ -6,6 +6,7 @@ import { get } from "../api.js";
 import { can, confirmDialog, html, Loading, Money, MoreButton, Page, ProblemView, Success, Tabs, useLoad, usePaged, useYears, YearSelect } from "../ui.js";
 import { ErasureSummary, PersonDataActions, type Erasure } from "./person-data.js";
 import { MailButton, PersonMail } from "./person-mail.js";
+import { DeclarationCard } from "./declaration.js";
 
 /** The e-mails column: "E-mails" opens the person's messages above the list (roles that may read them). */
 function usePersonMail() {
@@ -194,10 +195,10 @@ function Receipts({ year }: { year: number }) {
   return html`${can("annualReceipts") ? html`<div class="toolbar"><button type="button" class="primary" onClick=${annual}>Émettre les reçus récapitulatifs ${year}</button></div>` : null}
     ${done ? html`<${Success}>${done}<//>` : null}
     <${ProblemView} error=${error ?? r.error} />
+    <${DeclarationCard} year=${year} />
     ${
       r.first
-        ? html`<p class="summary">Déclaration (art. 222 bis du CGI) : <strong>${formatInt(r.first.declaration.count)}</strong> reçus valides pour <strong>${formatEuros(r.first.declaration.total)}</strong>.</p>
-        <table>
+        ? html`<table>
           <caption class="sr-only">Reçus fiscaux ${year}</caption>
           <thead><tr><th scope="col">Numéro</th><th scope="col">Émis le</th><th scope="col">Donateur</th><th scope="col">Type</th><th scope="col" class="num">Montant</th><th scope="col">Statut</th><th scope="col"><span class="sr-only">PDF</span></th></tr></thead>
           <tbody>
