@@ -37,6 +37,20 @@ describe("the ledger's points of the closing checklist", () => {
     const items = byId({ years: [...base.years, { year: 2026, status: "open", entries: 1 }, { year: 2200, status: "open", entries: 2 }] });
     expect(items.get("far-ahead")).toMatchObject({ status: "warning", figures: { years: "2200", entries: 2 } });
   });
+  it("an unpaid 4419 (a repayment owed to a public funder) shows among the debts, 441 receivables still do not", () => {
+    const items = byId({ accounts: [acc("4419", -1500), acc("44191", -500), acc("441", 8000), acc("4411", -700)] });
+    expect(items.get("social-tax-debts")).toMatchObject({ status: "warning", figures: { "4419": 1500, "44191": 500, total: 2000 } });
+    expect(items.get("social-tax-debts")?.figures).not.toHaveProperty("441");
+    expect(items.get("social-tax-debts")?.figures).not.toHaveProperty("4411");
+    // A 4419 with a debit balance owes nothing.
+    expect(byId({ accounts: [acc("4419", 300), acc("441", -200)] }).get("social-tax-debts")?.status).toBe("ok");
+  });
+  it("the far-ahead detail says to correct entries where they were made, not to reverse them (the ledger refuses that for a domain's entries)", () => {
+    const detail = byId({ years: [...base.years, { year: 2200, status: "open", entries: 2 }] }).get("far-ahead")!.detail;
+    expect(detail).not.toContain("Extournez-les");
+    expect(detail).toContain("là où chaque écriture a été faite");
+    expect(detail).toContain("saisie à la main");
+  });
 });
 
 describe("the result allocation's lines", () => {

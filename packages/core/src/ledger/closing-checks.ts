@@ -34,9 +34,13 @@ const frDate = (iso: string) => `${iso.slice(8, 10)}/${iso.slice(5, 7)}/${iso.sl
 
 /** Suspense and transfer accounts: 471 to 475 (comptes d'attente) and 580 (virements internes) end the year at zero. */
 export const SUSPENSE_PREFIXES = ["471", "472", "473", "474", "475", "580"] as const;
-/** Social and tax debts: staff (421–428), social bodies (43x), the State (44x) except grants receivable (441). */
+/**
+ * Social and tax debts: staff (421–428), social bodies (43x), the State and public bodies (44x)
+ * except grants receivable (441) — but 4419, what the association owes back to a public funder
+ * (an unspent grant to repay), is a debt like the others.
+ */
 export const DEBT_PREFIXES = ["421", "422", "425", "427", "428", "43", "44"] as const;
-const isDebtAccount = (a: string) => DEBT_PREFIXES.some((p) => a.startsWith(p)) && !a.startsWith("441");
+const isDebtAccount = (a: string) => DEBT_PREFIXES.some((p) => a.startsWith(p)) && (!a.startsWith("441") || a.startsWith("4419"));
 const isSuspense = (a: string) => SUSPENSE_PREFIXES.some((p) => a.startsWith(p));
 
 export interface LedgerChecksInput {
@@ -130,7 +134,7 @@ function farAhead({ year, today, years }: LedgerChecksInput): ChecklistItem {
     status: ahead.length ? "warning" : "ok",
     title: "Pas d'écriture datée loin dans le futur",
     detail: ahead.length
-      ? `${count} écriture${count > 1 ? "s sont datées" : " est datée"} de l'exercice ${ahead.map((y) => y.year).join(", ")} : sans doute une erreur de date. Extournez-les et passez-les à la bonne date.`
+      ? `${count} écriture${count > 1 ? "s sont datées" : " est datée"} de l'exercice ${ahead.map((y) => y.year).join(", ")} : sans doute une erreur de date. Corrigez la date là où chaque écriture a été faite (la subvention, la dépense, le don…), ou, pour une écriture saisie à la main, extournez-la et passez-la à la bonne date.`
       : "Aucune écriture n'est datée au-delà de l'exercice suivant.",
     ...(ahead.length
       ? { figures: { years: ahead.map((y) => y.year).join(", "), entries: count }, fix: { screen: "comptabilite/ecritures", label: "Voir les écritures" } }
