@@ -204,3 +204,51 @@ describe("a bank rule entry corrected from the ledger", () => {
     expect(pageErrors).toEqual([]);
   });
 });
+
+describe("a later payment from the console", () => {
+  it("the later payment offers the unmatched bank lines of its amount and writes the payment lettered with the one picked (it sent no bankLineId)", {
+    timeout: 120_000,
+  }, async () => {
+    const made = await api("POST", "/v1/expenses", {
+      date: today,
+      supplier: "Imprimerie Dupont",
+      account: "623",
+      amount: 30_000,
+      label: "Affiches",
+      pieceRef: "ID-41",
+    });
+    expect(made.status).toBe(201);
+    const statement = `<?xml version="1.0" encoding="UTF-8"?>
+<Document xmlns="urn:iso:std:iso:20022:tech:xsd:camt.053.001.08"><BkToCstmrStmt>
+  <GrpHdr><MsgId>ECP-${today}</MsgId><CreDtTm>${today}T21:00:00+01:00</CreDtTm></GrpHdr>
+  <Stmt><Id>STMT-ECP-${today}</Id><CreDtTm>${today}T21:00:00+01:00</CreDtTm>
+    <Acct><Id><IBAN>FR76 4255 9100 0008 0123 4567 812</IBAN></Id><Ccy>EUR</Ccy></Acct>
+    <Ntry><NtryRef>1</NtryRef><Amt Ccy="EUR">300.00</Amt><CdtDbtInd>DBIT</CdtDbtInd><Sts><Cd>BOOK</Cd></Sts>
+      <BookgDt><Dt>${today}</Dt></BookgDt><ValDt><Dt>${today}</Dt></ValDt><AcctSvcrRef>ECP1</AcctSvcrRef>
+      <NtryDtls><TxDtls><RmtInf><Ustrd>VIR AFFICHES ID-41</Ustrd></RmtInf></TxDtls></NtryDtls></Ntry>
+  </Stmt></BkToCstmrStmt></Document>`;
+    expect((await stack.call("POST", "/v1/bank/statements", { body: statement, headers: { "content-type": "application/xml" } })).status).toBe(200);
+    const listed = await api("GET", `/v1/bank/lines?account=512&status=unmatched&from=${today}&to=${today}`);
+    const line = (listed.body.items as Json[]).find((l) => l.amount === -30_000)!;
+
+    const page = await signIn();
+    await go(page, "depenses", "Dépenses");
+    await page.getByRole("button", { name: "Corriger la dépense ID-41 (Imprimerie Dupont)" }).click();
+    const panel = page.getByRole("region", { name: "Corriger la dépense ID-41 — Imprimerie Dupont" });
+    await panel.getByLabel("Enregistrer le règlement").check();
+    await panel.getByLabel("Ligne de relevé").selectOption(line.id);
+    await panel.getByRole("button", { name: "Enregistrer la correction" }).click();
+    const dialog = page.getByRole("dialog", { name: "Enregistrer le règlement" });
+    await dialog.waitFor();
+    expect((await dialog.textContent())?.replace(/\s/g, " ")).toContain("« VIR AFFICHES ID-41 »");
+    await dialog.getByRole("button", { name: "Confirmer" }).click();
+    await page.getByText("Règlement de la dépense ID-41 enregistré.").waitFor();
+    // The payment and the match, written together.
+    const after = (await api("GET", `/v1/expenses/${made.body.id}`)).body;
+    expect(after.status).toBe("paid");
+    const matched = (await api("GET", `/v1/bank/lines/${line.id}`)).body;
+    expect(matched.status).toBe("matched");
+    expect(matched.match.entryIds).toEqual([after.paymentEntryId]);
+    expect(pageErrors).toEqual([]);
+  });
+});

@@ -205,6 +205,21 @@ function ExpenseCorrection({
   const [amount, setAmount] = useState("");
   const [pieceRef, setPieceRef] = useState("");
   const [method, setMethod] = useState("bank");
+  const [bankLineId, setBankLineId] = useState("");
+  const due = e.due ?? net;
+  // The statement's unmatched lines of the amount due, since the invoice: the payment is lettered with the one picked.
+  const bankLines = useLoad(
+    () =>
+      fix === "payment" && method !== "cash" && can("listBankLines")
+        ? get<{ items: { id: string; account: string; date: string; amount: number; label: string }[] }>("/v1/bank/lines", {
+            status: "unmatched",
+            from: e.date,
+            limit: 500,
+          }).then((r) => r.items.filter((l) => l.amount === -due))
+        : Promise.resolve([]),
+    [fix, method, due],
+  );
+  const pickedLine = method === "cash" ? undefined : bankLines.data?.find((l) => l.id === bankLineId);
   const [shares, setShares] = useState<Record<string, string>>(() =>
     Object.fromEntries((e.grants ?? []).map((g) => [g.grantId, (g.amount / 100).toFixed(2).replace(".", ",")])),
   );
@@ -259,9 +274,11 @@ function ExpenseCorrection({
       case "payment":
         return {
           title: "Enregistrer le règlement",
-          body: `Le règlement de ${formatEuros(e.due ?? net)} à ${e.supplier} (${METHODS[method]}) sera passé le ${formatDate(date)}.`,
+          body: `Le règlement de ${formatEuros(e.due ?? net)} à ${e.supplier} (${METHODS[method]}) sera passé le ${formatDate(date)}${
+            pickedLine ? `, rapproché de la ligne de relevé « ${pickedLine.label} » du ${formatDate(pickedLine.date)}` : ""
+          }.`,
           path: `${base}/payments`,
-          payload: { date, method },
+          payload: { date, method, ...(pickedLine ? { bankLineId: pickedLine.id } : {}) },
           status: 201,
           message: `Règlement de la dépense ${e.pieceRef} enregistré.`,
         };
@@ -346,7 +363,21 @@ function ExpenseCorrection({
           ${
             fix === "payment"
               ? html`<div class="field"><label for=${`${id}-method`}>Moyen</label><select id=${`${id}-method`} value=${method} onChange=${(ev: Event) => setMethod((ev.target as HTMLSelectElement).value)}>
-                  ${Object.entries(METHODS).map(([k, v]) => html`<option value=${k}>${v}</option>`)}</select></div>`
+                  ${Object.entries(METHODS).map(([k, v]) => html`<option value=${k}>${v}</option>`)}</select></div>
+                ${
+                  method !== "cash" && bankLines.data?.length
+                    ? html`<div class="field"><label for=${`${id}-line`}>Ligne de relevé</label><select id=${`${id}-line`} value=${bankLineId} onChange=${(
+                        ev: Event,
+                      ) => {
+                        const v = (ev.target as HTMLSelectElement).value;
+                        setBankLineId(v);
+                        const l = bankLines.data?.find((x) => x.id === v);
+                        if (l) setDate(l.date);
+                      }}>
+                        <option value="">pas encore sur un relevé</option>
+                        ${bankLines.data.map((l) => html`<option value=${l.id}>${formatDate(l.date)} — ${l.label} (${formatEuros(l.amount)})</option>`)}</select></div>`
+                    : null
+                }`
               : null
           }
         </div>
