@@ -9,6 +9,9 @@ import { defineConfig } from "vitest/config";
 export default defineConfig({
   test: {
     pool: "forks",
+    // Three forks on the 2-core machine: the integration files wait mostly on DynamoDB Local and
+    // Chromium, and one fork (vitest's default here, cores − 1) ran the suite in 14 minutes.
+    maxWorkers: 3,
     testTimeout: 30_000,
     hookTimeout: 120_000,
     projects: [
