@@ -124,11 +124,13 @@ export function todoTasks(t: TodoList): TodoTask[] {
       id: "closing",
       count: t.closing.count,
       text: `${plural(t.closing.count, "point à régler", "points à régler")} avant de clôturer ${closingYears.join(" et ")}`,
-      href: "#/comptabilite/exercices",
-      detail: names(
+      // The checklist's titles state what a closing needs ("L'exercice précédent est clôturé"):
+      // listed here they are what to check, and the link opens the first year's checklist.
+      href: closingYears.length ? `#/comptabilite/cloture/${closingYears[0]}` : "#/comptabilite/exercices",
+      detail: `À vérifier : ${names(
         closingItems.map((i) => i.title),
         closingItems.length,
-      ),
+      )}`,
       done: "clôture des exercices",
     },
     {
