@@ -61,7 +61,10 @@ afterAll(async () => {
   await stack?.close();
 });
 
-async function signIn(role: "tresorier" | "auditor" = "tresorier", viewport = { width: 1280, height: 800 }): Promise<{ page: Page; context: BrowserContext }> {
+async function signIn(
+  role: "tresorier" | "auditor" | "delegation" = "tresorier",
+  viewport = { width: 1280, height: 800 },
+): Promise<{ page: Page; context: BrowserContext }> {
   const context = await browser.newContext({ viewport, locale: "fr-FR", timezoneId: "Europe/Paris" });
   const page = await context.newPage();
   page.setDefaultTimeout(10_000);
@@ -71,9 +74,10 @@ async function signIn(role: "tresorier" | "auditor" = "tresorier", viewport = { 
   return { page, context };
 }
 
-async function login(page: Page, role: "tresorier" | "auditor") {
+async function login(page: Page, role: "tresorier" | "auditor" | "delegation") {
   await page.getByRole("heading", { level: 1, name: "Connexion à la console" }).waitFor();
-  await page.getByLabel(role === "tresorier" ? "Trésorier" : "Auditeur (commissaire aux comptes)").check();
+  const labels = { tresorier: "Trésorier", auditor: "Auditeur (commissaire aux comptes)", delegation: "Délégation générale" };
+  await page.getByLabel(labels[role]).check();
   await page.getByRole("button", { name: "Se connecter" }).click();
   await page.getByRole("navigation", { name: "Écrans" }).waitFor();
   // The stack has no identity yet: the console's first-run check sends it to Paramètres once; let it,
@@ -168,6 +172,11 @@ describe("the year shown", () => {
     await page.getByRole("button", { name: "Se déconnecter" }).click();
     await login(page, "auditor");
     await go(page, "tableau-de-bord", "Tableau de bord");
+    await expect(page.getByLabel("Exercice").inputValue()).resolves.toBe(String(thisYear));
+    // And so does the délégation générale, on its annual report.
+    await page.getByRole("button", { name: "Se déconnecter" }).click();
+    await login(page, "delegation");
+    await go(page, "rapport", "Rapport annuel");
     await expect(page.getByLabel("Exercice").inputValue()).resolves.toBe(String(thisYear));
     await page.getByRole("button", { name: "Se déconnecter" }).click();
     await login(page, "tresorier");
