@@ -412,3 +412,26 @@ describe("an unrestricted grant over three years, cancelled after its first paym
     await checkBooks([region.id, mobilites.id]);
   });
 });
+
+describe("an amendment that moves nothing in the books", { timeout: 120_000 }, () => {
+  it("an end date moved within the grant's only year answers 201 with no entry (bug: the funder's empty update made DynamoDB refuse the transaction, a 500)", async () => {
+    const r = await call("POST", "/v1/grants", {
+      funderId: mobilites.id,
+      title: "Atelier de printemps",
+      agreementDate: "2025-03-01",
+      amount: 300_000,
+      restricted: false,
+      startDate: "2025-03-01",
+      endDate: "2025-03-04",
+      installments: [{ dueDate: "2025-03-10", amount: 300_000 }],
+    });
+    expect(r.status, JSON.stringify(r.body)).toBe(201);
+    const before = await entryCount();
+    const moved = await call("POST", `/v1/grants/${r.body.id}/amendments`, { date: "2025-03-02", endDate: "2025-04-05", reason: "Atelier prolongé" });
+    expect(moved.status, JSON.stringify(moved.body)).toBe(201);
+    expect(moved.body.endDate).toBe("2025-04-05");
+    expect(moved.body.entries).toEqual([]);
+    expect(await entryCount()).toBe(before);
+    await checkBooks([region.id, mobilites.id]);
+  });
+});

@@ -224,6 +224,11 @@ function movementAdds(ms: Movement | readonly Movement[]): Record<string, number
 /** The funder's running totals moved by `m` (the funder must exist). */
 export function funderTotalsItem(funderId: string, m: Movement | readonly Movement[]): NamedItem {
   const add = addExpression(movementAdds(m));
+  // Nothing moves (an amendment of the end date within the year): an empty update is refused by
+  // DynamoDB (ValidationException, a 500 found by test/grants-corrections-properties); the funder
+  // is only checked to exist.
+  if (!add.UpdateExpression)
+    return { name: "funder", item: { ConditionCheck: { Key: grantKeys.funder(funderId), ConditionExpression: "attribute_exists(pk)" } } };
   return {
     name: "funder",
     item: {
