@@ -10,7 +10,7 @@
  */
 import { useEffect, useState } from "preact/hooks";
 import { api, ApiError, get, keyKeeper } from "../api.js";
-import { formatDate, formatEuros, parisToday, parseEuros } from "../money.js";
+import { formatDate, formatEuros, formatPlain, parisToday, parseEuros } from "../money.js";
 import { duplicatesOf, fiscalYearOf, usualAccount } from "../query.js";
 import {
   AccountPicker,
@@ -220,9 +220,7 @@ function ExpenseCorrection({
     [fix, method, due],
   );
   const pickedLine = method === "cash" ? undefined : bankLines.data?.find((l) => l.id === bankLineId);
-  const [shares, setShares] = useState<Record<string, string>>(() =>
-    Object.fromEntries((e.grants ?? []).map((g) => [g.grantId, (g.amount / 100).toFixed(2).replace(".", ",")])),
-  );
+  const [shares, setShares] = useState<Record<string, string>>(() => Object.fromEntries((e.grants ?? []).map((g) => [g.grantId, formatPlain(g.amount)])));
   const [error, setError] = useState<unknown>();
   // The same key on a retry of the same correction: the API writes it once.
   const [keys] = useState(keyKeeper);

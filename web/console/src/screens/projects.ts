@@ -6,7 +6,7 @@
  */
 import { useState } from "preact/hooks";
 import { api, download, get, keyKeeper } from "../api.js";
-import { formatDate, formatEuros, formatPercent, parseEuros } from "../money.js";
+import { formatDate, formatEuros, formatPercent, formatPlain, parseEuros } from "../money.js";
 import {
   AccountPicker,
   ActionButton,
@@ -256,7 +256,7 @@ function BudgetGrid() {
     const [b, c] = await Promise.all([get<Budget>(`/v1/budgets/${year}`), loadChart()]);
     setChart(c.filter((a) => isBudgetAccount(a.number)));
     const next: Record<string, string> = {};
-    for (const l of b.lines) next[keyOf(l.account, l.project)] = (l.amount / 100).toFixed(2).replace(".", ",");
+    for (const l of b.lines) next[keyOf(l.account, l.project)] = formatPlain(l.amount);
     setCells(next);
     setExtra([]);
     return b;
@@ -284,7 +284,7 @@ function BudgetGrid() {
       for (const r of c.rubriques)
         for (const a of r.accounts)
           if (a.actual > 0 && isBudgetAccount(a.account)) {
-            next[keyOf(a.account, code)] = (a.actual / 100).toFixed(2).replace(".", ",");
+            next[keyOf(a.account, code)] = formatPlain(a.actual);
             n++;
           }
       setCells(next);
@@ -301,7 +301,7 @@ function BudgetGrid() {
         contentType: file.name.toLowerCase().endsWith(".csv") ? "text/csv" : "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
       });
       const next = { ...cells };
-      for (const l of r.lines) next[keyOf(l.account, l.project ?? null)] = (l.amount / 100).toFixed(2).replace(".", ",");
+      for (const l of r.lines) next[keyOf(l.account, l.project ?? null)] = formatPlain(l.amount);
       setCells(next);
       setDone(
         `${r.lines.length} ligne${r.lines.length > 1 ? "s" : ""} lue${r.lines.length > 1 ? "s" : ""} dans « ${file.name} ».${r.errors.length ? ` Non lues : ${r.errors.map((e) => `${e.path} (${e.message})`).join(" ; ")}.` : ""} Vérifiez, puis enregistrez.`,
