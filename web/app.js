@@ -128,6 +128,7 @@
     "donor.address.postalCode": "postalCode",
     "donor.address.city": "city",
     amount: "amount-other",
+    project: "project",
     "member.email": "m-email",
     "member.firstName": "m-firstName",
     "member.lastName": "m-lastName",
@@ -259,6 +260,7 @@
     send(don, "/v1/public/donations/checkout", {
       amount: amount().cents,
       frequency: f.get("frequency"),
+      ...(f.get("project") ? { project: f.get("project") } : {}),
       receipt,
       donor: { email: f.get("email"), firstName: f.get("firstName"), lastName: f.get("lastName"), ...(address ? { address } : {}) },
     });
@@ -380,6 +382,20 @@
       }
       showAssociation(settings.association, settings.privacy, settings.receiptsEnabled);
       showCost();
+    })
+    .catch(() => {});
+
+  // The projects a gift may go to (dons affectés): the select shows only when the association offers some.
+  fetch("/v1/public/projects")
+    .then((r) => (r.ok ? r.json() : null))
+    .then((answer) => {
+      const items = answer?.items ?? [];
+      if (!items.length) return;
+      const select = $("#project");
+      for (const p of items) select.append(Object.assign(document.createElement("option"), { value: p.code, textContent: p.name }));
+      const wanted = new URLSearchParams(location.search).get("projet");
+      if (wanted && items.some((p) => p.code === wanted.toUpperCase())) select.value = wanted.toUpperCase();
+      $("#project-box").hidden = false;
     })
     .catch(() => {});
 

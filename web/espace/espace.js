@@ -219,6 +219,7 @@
             class: "meta",
             text: `Le ${day(g.date)} · référence ${g.reference}${g.refunded ? ` · ${euro(g.refunded)} remboursé${g.refunded > 1 ? "s" : ""}` : ""}`,
           }),
+          ...(g.project ? [el("p", { class: "meta project", text: `Affecté au projet « ${g.project.name} »` })] : []),
         ),
       );
     }

@@ -82,13 +82,57 @@ export function payerName(checkout: Pick<CheckoutRecord, "firstName" | "lastName
   return cleanText(checkout ? `${checkout.firstName} ${checkout.lastName}` : (billingName ?? "donateur"), 120) || "donateur";
 }
 
-export function giftEntry(fact: FactOf<"DonationPaid">, ctx: { kind: Kind; frequency: "once" | "monthly"; who: string; account: string }): EntryDraft {
+/**
+ * The gift's project on the lines of the profit and loss account (the revenue account and the
+ * Stripe fee, 627); the Stripe balance (4671) and the bank carry none. Unchanged without a project.
+ */
+export function onProject(entry: EntryDraft, project: string | undefined): EntryDraft {
+  if (!project) return entry;
+  return { ...entry, lines: entry.lines.map((l) => (l.account.startsWith("6") || l.account.startsWith("7") ? { ...l, project } : l)) };
+}
+
+export function giftEntry(
+  fact: FactOf<"DonationPaid">,
+  ctx: { kind: Kind; frequency: "once" | "monthly"; who: string; account: string; project?: string | undefined },
+): EntryDraft {
   const what = ctx.kind === "membership" ? `Cotisation ${ctx.who}` : `Don ${ctx.frequency === "monthly" ? "mensuel " : ""}${ctx.who}`;
+  return onProject(
+    {
+      date: fact.date,
+      label: label(what),
+      pieceRef: fact.chargeId,
+      lines: [...pair(CLEARING, ctx.account, fact.amount), ...(fact.fee > 0 ? pair(FEES, CLEARING, fact.fee, "Frais Stripe") : [])],
+    },
+    ctx.project,
+  );
+}
+
+/**
+ * A gift moved from one project to another (`null`: none): its kept amount on the revenue account
+ * and its Stripe fee, each leaving the old project and reaching the new one, in one OD entry.
+ */
+export function projectMoveEntry(
+  gift: { chargeId: string; account: string; who: string },
+  move: { date: string; pieceDate: string; from: string | null; to: string | null; amount: number; fee: number; fromName: string; toName: string },
+): EntryDraft & { pieceDate: string } {
+  const on = (project: string | null) => (project ? { project } : {});
+  const lines: Line[] = [];
+  if (move.amount > 0)
+    lines.push(
+      { account: gift.account, debit: move.amount, credit: 0, label: `Sortie de « ${move.fromName} »`, ...on(move.from) },
+      { account: gift.account, debit: 0, credit: move.amount, label: `Affectation à « ${move.toName} »`, ...on(move.to) },
+    );
+  if (move.fee > 0)
+    lines.push(
+      { account: FEES, debit: move.fee, credit: 0, label: `Frais Stripe vers « ${move.toName} »`, ...on(move.to) },
+      { account: FEES, debit: 0, credit: move.fee, label: `Frais Stripe hors de « ${move.fromName} »`, ...on(move.from) },
+    );
   return {
-    date: fact.date,
-    label: label(what),
-    pieceRef: fact.chargeId,
-    lines: [...pair(CLEARING, ctx.account, fact.amount), ...(fact.fee > 0 ? pair(FEES, CLEARING, fact.fee, "Frais Stripe") : [])],
+    date: move.date,
+    pieceDate: move.pieceDate,
+    label: label(`Réaffectation du don ${gift.who} (${gift.chargeId}) : ${move.fromName} → ${move.toName}`),
+    pieceRef: gift.chargeId,
+    lines,
   };
 }
 

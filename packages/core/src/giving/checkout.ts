@@ -87,6 +87,7 @@ async function create(db: Db, stripe: Stripe, record: CheckoutRecord, label: str
     kind: record.kind,
     ...(record.tierId ? { tier: record.tierId } : {}),
     ...(record.membershipYear ? { membership_year: String(record.membershipYear) } : {}),
+    ...(record.project ? { project: record.project } : {}),
     source: CHECKOUT_SOURCE,
   };
   const recurring = record.frequency === "monthly";
@@ -137,7 +138,18 @@ export async function createDonationCheckout(
   publicBase: string,
   /** The Idempotency-Key as the edge claimed it: scoped to the caller and hashed (never the client's). */
   scopedIdempotencyKey?: string,
+  /** The projects the association offers to gifts (settings: giving.projects); `input.project` must be one. */
+  offeredProjects: readonly string[] = [],
 ) {
+  if (input.project !== undefined && !offeredProjects.includes(input.project))
+    throw new ValidationError([
+      {
+        path: "project",
+        message: offeredProjects.length
+          ? `ce projet n'est pas proposé aux dons ; l'un de ${offeredProjects.join(", ")}, ou aucun`
+          : "l'association ne propose pas d'affecter un don à un projet",
+      },
+    ]);
   const urls = returnUrls(publicBase, input);
   return once(scopedIdempotencyKey, ({ checkoutId, stripeKey }) => {
     const record: CheckoutRecord = {
@@ -150,6 +162,7 @@ export async function createDonationCheckout(
       lastName: input.donor.lastName,
       ...(input.donor.address ? { address: input.donor.address } : {}),
       receipt: input.receipt,
+      ...(input.project ? { project: input.project } : {}),
       createdAt: nowIso(),
     };
     return create(db, stripe, record, input.frequency === "monthly" ? "Don mensuel" : "Don", urls, stripeKey);

@@ -21,6 +21,7 @@ import { DomainError, NotFoundError, TooManyRequestsError } from "../errors.js";
 import { type AbuseSettings, callerBucket } from "./abuse.js";
 import { type BucketRule, getIncident, getMember, giftsOfEmail, readSubscriptions, takeToken } from "./store.js";
 import type { Donation } from "./types.js";
+import { projectNames } from "../projects/index.js";
 
 /** How long a link sent on request is valid. */
 export const DONOR_ACCESS_TTL_MS = 30 * 60 * 1000;
@@ -120,6 +121,8 @@ export interface DonorGift {
   kind: "donation" | "membership";
   frequency: "once" | "monthly";
   subscriptionId?: string;
+  /** The project the gift goes to (dons affectés), as it is now. */
+  project?: { code: string; name: string };
 }
 
 export interface DonorMonthly {
@@ -170,6 +173,7 @@ export async function donorRecords(
       },
     ];
   });
+  const names = await projectNames(db, [...new Set(donations.flatMap((d) => (d.project ? [d.project] : [])))]);
   const gifts: DonorGift[] = donations
     .map((d) => ({
       reference: d.chargeId,
@@ -179,6 +183,7 @@ export async function donorRecords(
       kind: d.kind,
       frequency: d.frequency,
       ...(d.subscriptionId ? { subscriptionId: d.subscriptionId } : {}),
+      ...(d.project ? { project: { code: d.project, name: names.get(d.project) ?? d.project } } : {}),
     }))
     .sort((a, b) => (a.date > b.date ? -1 : a.date < b.date ? 1 : 0));
   const m = member as (typeof member & { validFrom?: string }) | undefined;
@@ -238,6 +243,7 @@ export const DonorSpaceSchema = z
         kind: z.enum(["donation", "membership"]),
         frequency: z.enum(["once", "monthly"]),
         subscriptionId: z.string().optional(),
+        project: z.object({ code: z.string(), name: z.string() }).optional().describe("the project the gift goes to (dons affectés)"),
       }),
     ),
     receipts: z.array(

@@ -39,6 +39,7 @@ export function metadataOf(m: Loose | null | undefined, fallbackCheckout?: strin
     ...(checkoutId ? { checkoutId } : {}),
     ...(m?.kind ? { kind: String(m.kind) } : {}),
     ...(m?.tier ? { tierId: String(m.tier) } : {}),
+    ...(m?.project ? { project: String(m.project) } : {}),
     ...(m?.source ? { source: String(m.source) } : {}),
   };
 }

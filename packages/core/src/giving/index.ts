@@ -20,6 +20,7 @@ export {
   validityOf,
 } from "./memberships.js";
 export * from "./donor-space.js";
+export * from "./gift-projects.js";
 export * from "./people.js";
 export * from "./people-schemas.js";
 export * from "./schemas.js";

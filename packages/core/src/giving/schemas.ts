@@ -31,6 +31,14 @@ export const DonationCheckoutInput = z
     frequency: z.enum(["once", "monthly"]),
     donor: z.strictObject({ ...Person, address: Address.optional() }),
     receipt: z.boolean().default(true),
+    project: z
+      .string()
+      .trim()
+      .toUpperCase()
+      .min(1, "un projet proposé, ou rien")
+      .max(20, "un projet proposé, ou rien")
+      .optional()
+      .describe("the project the gift goes to (dons affectés): one of GET /v1/public/projects; without it, the association's work as a whole"),
     successUrl: ReturnUrl,
     cancelUrl: ReturnUrl,
     captchaToken: CaptchaToken,

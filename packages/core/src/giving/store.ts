@@ -25,7 +25,7 @@ import {
 } from "../db/store.js";
 import { readIdempotency } from "../ledger/index.js";
 import { checkoutKey, donationKey, incidentKey, memberKey, publicIdempotencyKey, rateKey, subscriptionKey } from "./records.js";
-import type { CheckoutRecord, Donation, Incident, Member } from "./types.js";
+import type { CheckoutRecord, Donation, GiftProjectChange, Incident, Member } from "./types.js";
 import { fiscalYearOf } from "../dates.js";
 import { nowMs } from "../clock.js";
 
@@ -579,4 +579,31 @@ export async function moveMemberRecord(db: Db, from: Item, to: Item): Promise<bo
     if (err instanceof TransactionFailed) return false;
     throw err;
   }
+}
+
+// ---------------------------------------------------------------- a gift's project
+
+/**
+ * A gift moved to another project (`to` null: none), its change appended to its history, on the
+ * condition that it is still on `from` with `refunded` as read (a refund or another re-assignment
+ * meanwhile: the intent `gift-project` fails, nothing is written).
+ */
+export function giftProjectItem(chargeId: string, read: { from: string | null; refunded: number }, to: string | null, change: GiftProjectChange): NamedItem {
+  const names: Record<string, string> = { "#p": "project", "#h": "projectHistory", "#r": "refunded", "#k": "kind" };
+  const values: Record<string, unknown> = { ":c": [change], ":none": [], ":r": read.refunded, ":d": "donation" };
+  if (read.from !== null) values[":from"] = read.from;
+  if (to !== null) values[":to"] = to;
+  const refundedAsRead = read.refunded === 0 ? "(attribute_not_exists(#r) OR #r = :r)" : "#r = :r";
+  return {
+    name: "gift-project",
+    item: {
+      Update: {
+        Key: donationKey(chargeId),
+        UpdateExpression: `SET #h = list_append(if_not_exists(#h, :none), :c)${to !== null ? ", #p = :to" : ""}${to === null ? " REMOVE #p" : ""}`,
+        ConditionExpression: `attribute_exists(pk) AND #k = :d AND ${read.from === null ? "attribute_not_exists(#p)" : "#p = :from"} AND ${refundedAsRead}`,
+        ExpressionAttributeNames: names,
+        ExpressionAttributeValues: values,
+      },
+    },
+  };
 }

@@ -24,6 +24,8 @@ export interface CheckoutRecord {
   tierId?: string;
   /** Memberships of a calendar-year tier: the year paid for, when chosen at checkout (the next one from 1 November). */
   membershipYear?: number;
+  /** Gifts: the project (analytic axis) the donor chose on the giving page, one the association offers (settings: giving.projects). */
+  project?: string;
   sessionId?: string;
   createdAt: string;
 }
@@ -51,6 +53,28 @@ export interface Donation {
   tierId?: string;
   /** The revenue account the gross was booked to (7541, 7561, 7562): refunds and disputes reverse that one. */
   account?: string;
+  /**
+   * The project (analytic axis) the gift is on now: the donor's choice at checkout, or the
+   * trésorier's re-assignment. Its 754x line (and Stripe fee line) carry it; refunds and disputes too.
+   */
+  project?: string;
+  /** Each re-assignment of the gift's project, oldest first (`POST /v1/gifts/{id}/project`). */
+  projectHistory?: GiftProjectChange[];
+}
+
+/** One re-assignment of a gift's project: the OD entry that moved its amount and why. */
+export interface GiftProjectChange {
+  at: string;
+  /** The entry's date (the gift's, or the first open day when its year is closed). */
+  date: string;
+  from: string | null;
+  to: string | null;
+  /** What moved from one project to the other: the gift kept (amount − refunded), and its Stripe fee. */
+  amount: number;
+  fee: number;
+  reason: string;
+  entryId: string;
+  by: { sub: string; role: string } | null;
 }
 
 export interface Member {
@@ -113,6 +137,8 @@ export interface CheckoutMetadata {
   checkoutId?: string;
   kind?: string;
   tierId?: string;
+  /** The project chosen at checkout (as the Stripe dashboard shows it; the booking reads our checkout record's). */
+  project?: string;
   /** `asso-backoffice` when set by this back-office's checkout. */
   source?: string;
 }

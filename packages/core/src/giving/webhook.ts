@@ -29,6 +29,7 @@ import {
   giftEntry,
   keptDelta,
   movedToOpenDate,
+  onProject,
   openingOf,
   payerName,
   payoutEntry,
@@ -176,9 +177,17 @@ async function donationPaid(
     ...(fact.invoiceId ? { invoiceId: fact.invoiceId } : {}),
     ...(c.tierId ? { tierId: c.tierId } : {}),
     account,
+    // The donor's project (a monthly gift's every renewal reads the same checkout record).
+    ...(c.kind === "donation" && c.project ? { project: c.project } : {}),
   };
   const told = c.kind === "membership" ? [] : (messages?.gift?.(donation) ?? []);
-  await book(db, `charge:${fact.chargeId}`, giftEntry(fact, { kind: c.kind, frequency, who, account }), [donationItem(donation), ...told], actor);
+  await book(
+    db,
+    `charge:${fact.chargeId}`,
+    giftEntry(fact, { kind: c.kind, frequency, who, account, project: donation.project }),
+    [donationItem(donation), ...told],
+    actor,
+  );
   await markPaid(db, c.checkoutId, fact.date);
 
   if (c.kind === "membership") {
@@ -279,7 +288,13 @@ async function refundSucceeded(db: Db, fact: FactOf<"RefundSucceeded">, actor: A
   // A refund known to have failed before it was booked is not booked at all.
   const failed = await getIncident(db, `refund:${fact.refundId}`);
   if (failed?.type === "refund_failed" && !(await isBooked(db, `refund:${fact.refundId}`))) return;
-  await book(db, `refund:${fact.refundId}`, refundEntry(fact, d.kind, accountOf(d)), [refundedItem(fact.chargeId, keptDelta(fact))], actor);
+  await book(
+    db,
+    `refund:${fact.refundId}`,
+    onProject(refundEntry(fact, d.kind, accountOf(d)), d.project),
+    [refundedItem(fact.chargeId, keptDelta(fact))],
+    actor,
+  );
   await followReceipt(follow, fact);
 }
 
@@ -296,13 +311,19 @@ async function refundFailed(db: Db, fact: FactOf<"RefundFailed">, actor: Actor, 
     detail: `Remboursement ${fact.refundId} de ${fact.chargeId} échoué${fact.reason ? ` (${fact.reason})` : ""}${wasBooked ? " : écriture de remboursement contre-passée" : " : rien n'avait été comptabilisé"}`,
   });
   if (!wasBooked) return;
-  await book(db, `refund-failed:${fact.refundId}`, refundFailedEntry(fact, d.kind, accountOf(d)), [refundedItem(fact.chargeId, keptDelta(fact))], actor);
+  await book(
+    db,
+    `refund-failed:${fact.refundId}`,
+    onProject(refundFailedEntry(fact, d.kind, accountOf(d)), d.project),
+    [refundedItem(fact.chargeId, keptDelta(fact))],
+    actor,
+  );
   await followReceipt(follow, fact);
 }
 
 /** Books a dispute's withdrawal once (keyed by the dispute), from its opening or from its close. */
 const bookWithdrawal = (db: Db, d: Donation, fact: FactOf<"DisputeOpened">, actor: Actor) =>
-  book(db, `dispute:${fact.disputeId}`, disputeOpenedEntry(fact, accountOf(d)), [refundedItem(fact.chargeId, keptDelta(fact))], actor);
+  book(db, `dispute:${fact.disputeId}`, onProject(disputeOpenedEntry(fact, accountOf(d)), d.project), [refundedItem(fact.chargeId, keptDelta(fact))], actor);
 
 async function disputeOpened(db: Db, fact: FactOf<"DisputeOpened">, actor: Actor, follow?: ReceiptFollower) {
   const d = await bookedGift(db, fact);
@@ -321,7 +342,7 @@ async function disputeClosed(db: Db, fact: FactOf<"DisputeClosed">, actor: Actor
   if (!(await isBooked(db, `dispute:${fact.disputeId}`))) await bookWithdrawal(db, d, openingOf(fact), actor);
   const entry = disputeWonEntry(fact, accountOf(d));
   if (!entry) return; // lost: the withdrawal booked when it opened stays
-  await book(db, `dispute-won:${fact.disputeId}`, entry, [refundedItem(fact.chargeId, keptDelta(fact))], actor);
+  await book(db, `dispute-won:${fact.disputeId}`, onProject(entry, d.project), [refundedItem(fact.chargeId, keptDelta(fact))], actor);
   await followReceipt(follow, fact);
 }
 

@@ -164,6 +164,18 @@ export const GivingSchema = z.strictObject({
   presets: z.array(cents).min(1, "au moins un montant proposé").max(8, "8 montants au plus").default([2000, 5000, 10000]),
   monthly: z.boolean().default(true),
   monthlyPresets: z.array(cents).max(8, "8 montants au plus").default([1000, 2000, 3000]),
+  /** The projects a donor may give to (dons affectés), in the order the giving page lists them; each a project's code (checked against the projects when saved). */
+  projects: z
+    .array(
+      z
+        .string("un code de projet")
+        .trim()
+        .toUpperCase()
+        .regex(/^[A-Z0-9][A-Z0-9_-]{1,19}$/, "un code de projet (2 à 20 lettres, chiffres, - ou _)"),
+    )
+    .max(20, "20 projets au plus")
+    .refine((codes) => new Set(codes).size === codes.length, "un projet est proposé deux fois")
+    .default([]),
 });
 
 export const VolunteersSchema = z.strictObject({

@@ -12,6 +12,7 @@ import type { Db } from "../db/index.js";
 import { useFiscalStartMonth } from "../dates.js";
 import { ConflictError, ForbiddenError, PreconditionFailedError, ValidationError, type FieldError } from "../errors.js";
 import { listYears, type Actor } from "../ledger/index.js";
+import { projectNames } from "../projects/index.js";
 import { seedValue } from "./seed.js";
 import { DELEGATION_SECTIONS, identityMissing, SECTION_SCHEMAS, SECTIONS, type Section, type SettingsValues } from "./schemas.js";
 import { readHistory, readStoredSections, writeSection, type HistoryRecord, type StoredSection } from "./store.js";
@@ -145,6 +146,15 @@ export async function saveSection<S extends Section>(
           `Le début de l'exercice ne peut plus changer : des écritures sont passées dans l'exercice ${years.map((y) => y.year).join(", ")}, dont les dates changeraient d'exercice.`,
         );
     }
+  }
+  if (section === "giving") {
+    // The projects offered to gifts exist (the projects' registry).
+    const codes = (value as SettingsValues["giving"]).projects;
+    const known = await projectNames(db, codes);
+    const errors: FieldError[] = codes.flatMap((c, i) =>
+      known.has(c) ? [] : [{ path: `projects.${i}`, message: `projet inconnu : ${c} (créez-le dans « Projets et budgets »)` }],
+    );
+    if (errors.length) throw new ValidationError(errors);
   }
   return write(db, section, ifMatch, value, before, actor);
 }

@@ -5,8 +5,8 @@
  */
 import { AsyncLocalStorage } from "node:async_hooks";
 import { dbFromEnv } from "@asso/core/db";
-import { stripeFromEnv } from "@asso/core/giving";
-import { abuseSettingsOf, givingSettingsOf } from "@asso/core/settings";
+import { publicProjects, stripeFromEnv } from "@asso/core/giving";
+import { abuseSettingsOf, givingOptionsOf, givingSettingsOf } from "@asso/core/settings";
 import { donorPortalSession, donorReceiptFile, readDonorSpace, requestDonorAccess } from "@asso/core/workflows/donor-space";
 import { clientIp, defineGroup, type HttpEvent, type Request } from "../http.js";
 import type { RouteDef } from "../route.js";
@@ -20,6 +20,11 @@ const publicBase = (req: Request<RouteDef>) => process.env.PUBLIC_BASE_URL || `h
 const tokenOf = (req: Request<RouteDef>) => /^Bearer\s+(\S+)$/i.exec(req.headers.authorization ?? "")?.[1];
 
 const inner = defineGroup("donor", {
+  // The giving page's projects (dons affectés): here, since this function may read the projects' registry.
+  publicProjects: async () => {
+    const db = dbFromEnv();
+    return publicProjects(db, (await givingOptionsOf(db)).projects ?? []);
+  },
   donorAccess: async (req) => {
     const db = dbFromEnv();
     const sent = await requestDonorAccess(db, {

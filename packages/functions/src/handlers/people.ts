@@ -2,7 +2,7 @@
 import { now } from "@asso/core/clock";
 import { parisDate } from "@asso/core/dates";
 import { dbFromEnv } from "@asso/core/db";
-import { listDonors, listIncidents, listMembers } from "@asso/core/giving";
+import { listDonors, listGifts, listIncidents, listMembers, reassignGiftProject } from "@asso/core/giving";
 import { getDeclaration, listReceipts, markDeclarationFiled } from "@asso/core/receipts/lazy";
 import { issueAnnualReceipts } from "@asso/core/workflows/receipts";
 import { sendRenewalReminders } from "@asso/core/workflows/renewal-reminders";
@@ -21,6 +21,8 @@ const http = defineGroup("people", {
     listMembers(dbFromEnv(), { ...(req.query.status ? { status: req.query.status } : {}), withAddresses: withAddresses(req), ...page(req.query) }),
   listReceipts: async (req) => listReceipts(dbFromEnv(), req.query.year, { withAddresses: withAddresses(req), ...page(req.query) }),
   listIncidents: async (req) => listIncidents(dbFromEnv(), req.query.year),
+  listGifts: async (req) => listGifts(dbFromEnv(), req.query),
+  reassignGiftProject: async (req) => reassignGiftProject(dbFromEnv(), req.params.id, req.body, req.idempotency, actorOf(req)),
   annualReceipts: async (req) => issueAnnualReceipts(dbFromEnv(), req.body.year),
   getReceiptsDeclaration: async (req) => getDeclaration(dbFromEnv(), req.params.year),
   fileReceiptsDeclaration: async (req) => markDeclarationFiled(dbFromEnv(), req.params.year, req.body, actorOf(req)),

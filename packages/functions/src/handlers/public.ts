@@ -82,10 +82,12 @@ const inner = defineGroup("public", {
   },
   donationCheckout: async (req) =>
     guarded(req.body.captchaToken, async () => {
-      if (req.body.frequency === "monthly" && !(await givingOptionsOf(dbFromEnv())).monthly)
+      const options = await givingOptionsOf(dbFromEnv());
+      if (req.body.frequency === "monthly" && !options.monthly)
         throw new ValidationError([{ path: "frequency", message: "l'association ne propose pas de don mensuel" }]);
       const { client } = await stripeFromEnv();
-      return createDonationCheckout(dbFromEnv(), client, req.body, publicBase(req), req.idempotency?.key);
+      // A project named must be one offered (settings: giving.projects): checked before Stripe is called.
+      return createDonationCheckout(dbFromEnv(), client, req.body, publicBase(req), req.idempotency?.key, options.projects ?? []);
     }),
   membershipCheckout: async (req) =>
     guarded(req.body.captchaToken, async () => {

@@ -13,6 +13,12 @@ import {
   WebhookAnswer,
   DonorListQuery,
   DonorListSchema,
+  GiftIdParam,
+  GiftListQuery,
+  GiftListSchema,
+  GiftProjectInput,
+  GiftSchema,
+  PublicProjectsSchema,
   MemberListQuery,
   MemberListSchema,
   RenewalRemindersInput,
@@ -74,6 +80,17 @@ export const givingRoutes = [
     response: { status: 200, schema: CheckoutStatusSchema },
   }),
   defineRoute({
+    method: "GET",
+    path: "/v1/public/projects",
+    // The donor group reads the projects' registry; the checkout's function may touch only its own items.
+    group: "donor",
+    operationId: "publicProjects",
+    summary:
+      "The projects a gift may go to (dons affectés: settings giving.projects), code and name only, in the association's order; empty when none is offered.",
+    auth: "public",
+    response: { status: 200, schema: PublicProjectsSchema },
+  }),
+  defineRoute({
     method: "POST",
     path: "/v1/public/donations/checkout",
     group: "public",
@@ -120,6 +137,31 @@ export const givingRoutes = [
     auth: READERS,
     query: DonorListQuery,
     response: { status: 200, schema: DonorListSchema },
+  }),
+  defineRoute({
+    method: "GET",
+    path: "/v1/gifts",
+    group: "people",
+    operationId: "listGifts",
+    summary:
+      "The gifts of a calendar year (not the membership fees), newest first, each with its project and its re-assignments; `project` filters (a code, or `none`); byProject totals the year's gifts per project.",
+    auth: READERS,
+    query: GiftListQuery,
+    response: { status: 200, schema: GiftListSchema },
+  }),
+  defineRoute({
+    method: "POST",
+    path: "/v1/gifts/{id}/project",
+    group: "people",
+    operationId: "reassignGiftProject",
+    errors: { 404: "No such gift", 409: "A membership fee, the same project, nothing left to move, or the gift changed meanwhile" },
+    summary:
+      "Moves a gift to another project (or none, null): one OD entry moves its kept amount (7541) and its Stripe fee (627) from the old project to the new, dated on the gift's date (the first open day when its year is closed), written with the gift's history.",
+    auth: TRESORIER,
+    params: GiftIdParam,
+    body: GiftProjectInput,
+    idempotent: true,
+    response: { status: 200, schema: GiftSchema },
   }),
   defineRoute({
     method: "GET",

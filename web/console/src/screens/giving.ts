@@ -1,4 +1,4 @@
-/** Giving: donors, members, receipts (PDF, annual recap receipts, the art. 222 bis figures), payment incidents. */
+/** Giving: donors, the gifts and their projects (dons affectés), members, receipts (PDF, annual recap receipts, the art. 222 bis figures), payment incidents. */
 import { useState } from "preact/hooks";
 import { api, download, newKey } from "../api.js";
 import { formatDate, formatEuros, formatInt } from "../money.js";
@@ -49,6 +49,7 @@ const addressText = (a: Address | undefined) =>
 export function Giving({ sub }: { sub: string }) {
   const tabs = [
     { id: "donateurs", label: "Donateurs", href: "#/dons/donateurs", show: can("listDonors") },
+    { id: "dons", label: "Dons et projets", href: "#/dons/dons", show: can("listGifts") },
     { id: "adherents", label: "Adhérents", href: "#/dons/adherents", show: can("listMembers") },
     { id: "recus", label: "Reçus fiscaux", href: "#/dons/recus", show: can("listReceipts") },
     { id: "incidents", label: "Incidents de paiement", href: "#/dons/incidents", show: can("listIncidents") },
@@ -57,10 +58,13 @@ export function Giving({ sub }: { sub: string }) {
   const { years, current: defaultYear } = useYears();
   const [picked, setYear] = useState<number>();
   const year = picked ?? defaultYear;
-  const title = { donateurs: "Donateurs", adherents: "Adhérents", recus: "Reçus fiscaux", incidents: "Incidents de paiement" }[current ?? "donateurs"]!;
+  const title = { donateurs: "Donateurs", dons: "Dons et projets", adherents: "Adhérents", recus: "Reçus fiscaux", incidents: "Incidents de paiement" }[
+    current ?? "donateurs"
+  ]!;
   return html`<${Page} title=${title} actions=${current !== "adherents" ? html`<${YearSelect} id="giving-year" value=${year} years=${years} onChange=${setYear} />` : null}>
     <${Tabs} label="Dons et adhésions" items=${tabs} current=${current} />
     ${current === "donateurs" ? html`<${Donors} year=${year} />` : null}
+    ${current === "dons" ? html`<${Gifts} year=${year} />` : null}
     ${current === "adherents" ? html`<${Members} />` : null}
     ${current === "recus" ? html`<${Receipts} year=${year} />` : null}
     ${current === "incidents" ? html`<${Incidents} year=${year} />` : null}
@@ -103,6 +107,168 @@ function Donors({ year }: { year: number }) {
         </table><${MoreButton} paged=${r} what="donateurs" />`
         : html`<${Loading} />`
     }`;
+}
+
+interface ProjectRef {
+  code: string;
+  name: string;
+}
+interface GiftRow {
+  id: string;
+  date: string;
+  amount: number;
+  refunded: number;
+  kept: number;
+  fee: number;
+  frequency: "once" | "monthly";
+  firstName: string;
+  lastName: string;
+  email: string;
+  project: ProjectRef | null;
+  history: { at: string; date: string; from: ProjectRef | null; to: ProjectRef | null; reason: string }[];
+}
+interface GiftList {
+  year: number;
+  items: GiftRow[];
+  byProject: { project: ProjectRef | null; count: number; kept: number }[];
+}
+const projectName = (p: ProjectRef | null) => (p ? p.name : "Sans projet");
+
+/** The gifts of the year with their project: a filter by project, the totals per project, « Changer de projet » for the trésorier. */
+function Gifts({ year }: { year: number }) {
+  const [filter, setFilter] = useState("");
+  const [editing, setEditing] = useState<GiftRow>();
+  const [done, setDone] = useState<string>();
+  const projects = useLoad(() => get<{ items: ProjectRef[] }>("/v1/projects"), []);
+  const r = useLoad(() => get<GiftList>("/v1/gifts", { year, project: filter || undefined }), [year, filter]);
+  const mayChange = can("reassignGiftProject");
+  const list = projects.data?.items ?? [];
+  return html`<${OfferedProjects} projects=${list} />
+    <div class="toolbar"><div class="field inline"><label for="gift-project-filter">Projet</label>
+      <select id="gift-project-filter" value=${filter} onChange=${(e: Event) => (setFilter((e.target as HTMLSelectElement).value), setEditing(undefined))}>
+        <option value="">Tous les projets</option><option value="none">Sans projet</option>
+        ${list.map((p) => html`<option value=${p.code}>${p.name}</option>`)}
+      </select></div></div>
+    ${done ? html`<${Success}>${done}<//>` : null}
+    <${ProblemView} error=${r.error ?? projects.error} />
+    ${
+      editing
+        ? html`<${ChangeProject} gift=${editing} projects=${list} onClose=${() => setEditing(undefined)} onDone=${(msg: string) => (setEditing(undefined), setDone(msg), r.reload())} />`
+        : null
+    }
+    ${
+      r.data
+        ? html`<table class="gift-projects">
+            <caption>Dons ${year} par projet</caption>
+            <thead><tr><th scope="col">Projet</th><th scope="col" class="num">Dons</th><th scope="col" class="num">Montant conservé</th></tr></thead>
+            <tbody>
+              ${r.data.byProject.length === 0 ? html`<tr><td colspan="3">Aucun don en ${year}.</td></tr>` : null}
+              ${r.data.byProject.map((t) => html`<tr><td>${projectName(t.project)}</td><td class="num">${formatInt(t.count)}</td><td class="num">${formatEuros(t.kept)}</td></tr>`)}
+            </tbody>
+          </table>
+          <table class="gifts">
+            <caption class="sr-only">Dons ${year}</caption>
+            <thead><tr><th scope="col">Date</th><th scope="col">Donateur</th><th scope="col">Type</th><th scope="col" class="num">Montant</th><th scope="col" class="num">Remboursé</th><th scope="col">Projet</th>${mayChange ? html`<th scope="col"><span class="sr-only">Actions</span></th>` : null}</tr></thead>
+            <tbody>
+              ${r.data.items.length === 0 ? html`<tr><td colspan="7">Aucun don${filter ? " pour ce projet" : ""} en ${year}.</td></tr>` : null}
+              ${r.data.items.map((g) => {
+                const last = g.history.at(-1);
+                return html`<tr data-gift=${g.id}>
+                  <td>${formatDate(g.date)}</td><td>${g.lastName.toUpperCase()} ${g.firstName}</td><td>${g.frequency === "monthly" ? "mensuel" : "ponctuel"}</td>
+                  <td class="num">${formatEuros(g.amount)}</td><td class="num">${g.refunded ? formatEuros(g.refunded) : ""}</td>
+                  <td class="gift-project">${projectName(g.project)}${last ? html`<br /><small>changé le ${formatDate(last.at.slice(0, 10))} (avant : ${projectName(last.from)}) : ${last.reason}</small>` : null}</td>
+                  ${mayChange ? html`<td><button type="button" class="link" onClick=${() => (setDone(undefined), setEditing(g))}>Changer de projet<span class="sr-only"> du don de ${g.firstName} ${g.lastName} du ${formatDate(g.date)}</span></button></td>` : null}
+                </tr>`;
+              })}
+            </tbody>
+          </table>`
+        : html`<${Loading} />`
+    }`;
+}
+
+/** « Changer de projet »: the new project (or none) and why; one OD entry moves the gift's amount. */
+function ChangeProject({ gift, projects, onClose, onDone }: { gift: GiftRow; projects: ProjectRef[]; onClose: () => void; onDone: (msg: string) => void }) {
+  const others = projects.filter((p) => p.code !== gift.project?.code);
+  const [to, setTo] = useState(gift.project ? "" : (others[0]?.code ?? ""));
+  const [reason, setReason] = useState("");
+  const [error, setError] = useState<unknown>();
+  const [busy, setBusy] = useState(false);
+  const [key] = useState(newKey);
+  const save = async (e: Event) => {
+    e.preventDefault();
+    setError(undefined);
+    setBusy(true);
+    try {
+      await api("POST", `/v1/gifts/${encodeURIComponent(gift.id)}/project`, {
+        body: { project: to || null, reason },
+        idempotencyKey: `${key}-${to || "aucun"}`,
+      });
+      const name = to ? (projects.find((p) => p.code === to)?.name ?? to) : "Sans projet";
+      onDone(
+        `Le don de ${gift.firstName} ${gift.lastName} (${formatEuros(gift.amount)}) est passé de « ${projectName(gift.project)} » à « ${name} » : l'écriture de réaffectation est passée au journal des opérations diverses.`,
+      );
+    } catch (err) {
+      setError(err);
+    } finally {
+      setBusy(false);
+    }
+  };
+  return html`<form class="card change-project" aria-labelledby="change-project-title" onSubmit=${save}>
+    <h2 id="change-project-title">Changer de projet : don de ${gift.firstName} ${gift.lastName} du ${formatDate(gift.date)}</h2>
+    <p>Actuellement : « ${projectName(gift.project)} ». Le montant conservé (${formatEuros(gift.kept)}) et ses frais Stripe passent au nouveau projet par une écriture d'opérations diverses, à la date du don.</p>
+    <${ProblemView} error=${error} />
+    <div class="field"><label for="change-project-to">Nouveau projet</label>
+      <select id="change-project-to" value=${to} onChange=${(e: Event) => setTo((e.target as HTMLSelectElement).value)}>
+        ${gift.project ? html`<option value="">Sans projet</option>` : null}
+        ${others.map((p) => html`<option value=${p.code}>${p.name}</option>`)}
+      </select></div>
+    <div class="field"><label for="change-project-reason">Motif</label>
+      <input id="change-project-reason" value=${reason} required minlength="3" maxlength="500" onInput=${(e: Event) => setReason((e.target as HTMLInputElement).value)} /></div>
+    <div class="toolbar"><button type="submit" class="primary" disabled=${busy}>Enregistrer le changement</button><button type="button" class="secondary" onClick=${onClose}>Annuler</button></div>
+  </form>`;
+}
+
+/** The projects offered on the giving page (settings: giving.projects), ticked by the trésorier. */
+function OfferedProjects({ projects }: { projects: ProjectRef[] }) {
+  const shown = can("getSettings") && can("putSettingsSection");
+  const settings = useLoad(
+    () => (shown ? get<{ sections: Record<string, { version: number; value: Record<string, unknown> }> }>("/v1/settings") : Promise.resolve(undefined)),
+    [],
+  );
+  const [picked, setPicked] = useState<string[]>();
+  const [error, setError] = useState<unknown>();
+  const [saved, setSaved] = useState(false);
+  if (!shown || !settings.data || !projects.length) return null;
+  const giving = settings.data.sections.giving!;
+  const current = (giving.value.projects as string[] | undefined) ?? [];
+  const chosen = picked ?? current;
+  const toggle = (code: string, on: boolean) => (setSaved(false), setPicked(on ? [...chosen, code] : chosen.filter((c) => c !== code)));
+  const save = async () => {
+    setError(undefined);
+    try {
+      // The projects in the registry's order; the rest of the section as it was read.
+      const projectsOffered = projects.map((p) => p.code).filter((c) => chosen.includes(c));
+      await api("PUT", "/v1/settings/giving", { body: { ...giving.value, projects: projectsOffered }, headers: { "if-match": String(giving.version) } });
+      setPicked(undefined);
+      setSaved(true);
+      settings.reload();
+    } catch (err) {
+      setError(err);
+    }
+  };
+  return html`<section class="card offered-projects" aria-labelledby="offered-title">
+    <h2 id="offered-title">Projets proposés sur la page de don</h2>
+    <p>Le donateur peut affecter son don à l'un de ces projets (« Affecter mon don à un projet ») ; sans choix, le don va à l'ensemble de l'action de l'association.</p>
+    <fieldset><legend class="sr-only">Projets proposés</legend>
+      ${projects.map(
+        (p) =>
+          html`<label class="check"><input type="checkbox" checked=${chosen.includes(p.code)} onChange=${(e: Event) => toggle(p.code, (e.target as HTMLInputElement).checked)} /> ${p.name}</label>`,
+      )}
+    </fieldset>
+    <${ProblemView} error=${error} />
+    ${saved ? html`<${Success}>Les projets proposés sont enregistrés.<//>` : null}
+    <div class="toolbar"><button type="button" class="primary" disabled=${picked === undefined} onClick=${save}>Enregistrer les projets proposés</button></div>
+  </section>`;
 }
 
 interface MemberRow {

@@ -1,0 +1,227 @@
+/**
+ * Gifts and projects (dons affectés): the gifts of a year with the project each is on, and the
+ * trésorier's re-assignment of a gift to another project (or to none). A re-assignment writes one
+ * OD entry through the ledger's posting path — the gift's kept amount (amount − refunded) leaves
+ * the old project and reaches the new one on its revenue account (7541), its Stripe fee (627) with
+ * it — in the same transaction as the gift's record (its project and its history), on the
+ * condition that the record is still as read: two re-assignments at once, or one racing a refund,
+ * write one entry or none, never two.
+ *
+ * The entry is dated on the gift's date, so that the year's figures by project show the gift where
+ * it belongs; when that fiscal year is closed, on the first day of the first open year (the piece
+ * keeps the gift's date).
+ *
+ * Errors: NotFoundError (no such gift), ValidationError (an unknown project), ConflictError (a
+ * membership fee, the same project, nothing left to move, a concurrent change).
+ */
+import { randomUUID } from "node:crypto";
+import * as z from "zod";
+import { nowIso } from "../clock.js";
+import type { Db } from "../db/client.js";
+import { UnitOfWork } from "../db/unit-of-work.js";
+import { fiscalYearBounds, fiscalYearOf } from "../dates.js";
+import { ConflictError, NotFoundError, ValidationError } from "../errors.js";
+import type { Idempotency } from "../idempotency.js";
+import { awaitValidation, listYears, readIdempotency, writeDraft, type Actor } from "../ledger/index.js";
+import { projectNames } from "../projects/index.js";
+import { DONATIONS, payerName, projectMoveEntry } from "./bookings.js";
+import { donationsOfYear, getDonation, giftProjectItem } from "./store.js";
+import type { Donation, GiftProjectChange } from "./types.js";
+
+/** What a gift's project is called where a person reads it. */
+export const NO_PROJECT = "Sans projet";
+
+const Code = z
+  .string()
+  .trim()
+  .toUpperCase()
+  .regex(/^[A-Z0-9][A-Z0-9_-]{1,19}$/, "un code de projet (2 à 20 lettres, chiffres, - ou _)");
+
+export const GiftIdParam = z.strictObject({ id: z.string().regex(/^[\w-]{1,100}$/, "l'identifiant d'un don (ch_…)") });
+
+export const GiftListQuery = z.strictObject({
+  year: z.coerce.number().int().min(2000).max(2200),
+  project: z
+    .union([z.literal("none"), Code])
+    .optional()
+    .describe("only the gifts on this project; `none`: those on no project"),
+});
+export type GiftListQuery = z.output<typeof GiftListQuery>;
+
+export const GiftProjectInput = z
+  .strictObject({
+    project: Code.nullable().describe("the project the gift goes to; null: none (the association's work as a whole)"),
+    reason: z.string("pourquoi le don change de projet").trim().min(3, "pourquoi le don change de projet (3 caractères au moins)").max(500),
+  })
+  .meta({ id: "GiftProjectInput" });
+export type GiftProjectInput = z.output<typeof GiftProjectInput>;
+
+const ProjectRef = z.object({ code: z.string(), name: z.string() }).nullable();
+const Change = z.object({
+  at: z.string(),
+  date: z.string(),
+  from: ProjectRef,
+  to: ProjectRef,
+  amount: z.number().int(),
+  fee: z.number().int(),
+  reason: z.string(),
+  entryId: z.string(),
+  by: z.object({ sub: z.string(), role: z.string() }).nullable(),
+});
+export const GiftSchema = z
+  .object({
+    id: z.string().describe("the Stripe charge"),
+    date: z.string(),
+    amount: z.number().int(),
+    refunded: z.number().int(),
+    kept: z.number().int().describe("amount − refunded: what the project holds of it"),
+    fee: z.number().int(),
+    frequency: z.enum(["once", "monthly"]),
+    firstName: z.string(),
+    lastName: z.string(),
+    email: z.string(),
+    project: ProjectRef,
+    history: z.array(Change).describe("the re-assignments, oldest first"),
+  })
+  .meta({ id: "Gift" });
+export const GiftListSchema = z.object({
+  year: z.number().int(),
+  items: z.array(GiftSchema),
+  byProject: z
+    .array(z.object({ project: ProjectRef, count: z.number().int(), kept: z.number().int() }))
+    .describe("every gift of the year, whatever the filter"),
+});
+
+type GiftView = z.output<typeof GiftSchema>;
+
+const refOf = (code: string | null | undefined, names: Map<string, string>) => (code ? { code, name: names.get(code) ?? code } : null);
+
+function giftView(d: Donation, names: Map<string, string>): GiftView {
+  const refunded = d.refunded ?? 0;
+  return {
+    id: d.chargeId,
+    date: d.date,
+    amount: d.amount,
+    refunded,
+    kept: d.amount - refunded,
+    fee: d.fee ?? 0,
+    frequency: d.frequency,
+    firstName: d.firstName,
+    lastName: d.lastName,
+    email: d.email,
+    project: refOf(d.project, names),
+    history: (d.projectHistory ?? []).map((h) => ({ ...h, from: refOf(h.from, names), to: refOf(h.to, names) })),
+  };
+}
+
+/**
+ * `GET /v1/gifts?year=&project=`: the gifts (not the membership fees) of a calendar year — the
+ * donors' year — newest first, with their project; `byProject` totals every gift of the year.
+ */
+export async function listGifts(db: Db, q: GiftListQuery) {
+  const gifts: Donation[] = [];
+  for await (const page of donationsOfYear(db, q.year)) gifts.push(...page.filter((d) => d.kind === "donation"));
+  const codes = [...new Set(gifts.flatMap((d) => [d.project, ...(d.projectHistory ?? []).flatMap((h) => [h.from, h.to])]).filter((c): c is string => !!c))];
+  const names = await projectNames(db, codes);
+  const totals = new Map<string, { project: string | null; count: number; kept: number }>();
+  for (const d of gifts) {
+    const k = d.project ?? "";
+    const t = totals.get(k) ?? { project: d.project ?? null, count: 0, kept: 0 };
+    t.count++;
+    t.kept += d.amount - (d.refunded ?? 0);
+    totals.set(k, t);
+  }
+  const shown = q.project === undefined ? gifts : gifts.filter((d) => (q.project === "none" ? !d.project : d.project === q.project));
+  return {
+    year: q.year,
+    items: shown.sort((a, b) => b.date.localeCompare(a.date) || b.chargeId.localeCompare(a.chargeId)).map((d) => giftView(d, names)),
+    byProject: [...totals.values()]
+      .sort((a, b) => (a.project === null ? 1 : b.project === null ? -1 : a.project.localeCompare(b.project)))
+      .map((t) => ({ ...t, project: refOf(t.project, names) })),
+  };
+}
+
+/** The gift's date, or the first day of the first open fiscal year when its year is closed. */
+async function entryDate(db: Db, date: string): Promise<string> {
+  const year = fiscalYearOf(date);
+  const shut = new Set((await listYears(db)).filter((y) => y.status !== "open").map((y) => y.year));
+  if (!shut.has(year)) return date;
+  let open = year;
+  while (shut.has(open)) open++;
+  return fiscalYearBounds(open).start;
+}
+
+/** `POST /v1/gifts/{id}/project`: the gift on another project (or none), one OD entry, the gift's history. */
+export async function reassignGiftProject(db: Db, chargeId: string, input: GiftProjectInput, idem?: Idempotency, actor?: Actor): Promise<GiftView> {
+  const d = await getDonation(db, chargeId);
+  if (!d?.kind) throw new NotFoundError(`Aucun don ${chargeId}.`);
+  if (idem) {
+    const marker = await readIdempotency(db, idem.operation, idem.key);
+    if (marker && marker.requestHash !== idem.requestHash)
+      throw new ConflictError("Cette clé d'idempotence a déjà servi pour une autre demande.", { key: idem.key });
+    if (marker) return viewOf(db, d);
+  }
+  if (d.kind !== "donation") throw new ConflictError("Seuls les dons changent de projet : une cotisation n'est affectée à aucun projet.", { id: chargeId });
+  const from = d.project ?? null;
+  const to = input.project;
+  const names = await projectNames(
+    db,
+    [from, to].filter((c): c is string => !!c),
+  );
+  if (to !== null && !names.has(to)) throw new ValidationError([{ path: "project", message: `projet inconnu : ${to} (créez-le dans « Projets et budgets »)` }]);
+  if (from === to)
+    throw new ConflictError(to ? `Le don est déjà affecté à « ${names.get(to)} ».` : "Le don n'est déjà affecté à aucun projet.", { id: chargeId });
+  const refunded = d.refunded ?? 0;
+  const amount = d.amount - refunded;
+  const fee = d.fee ?? 0;
+  if (amount <= 0 && fee <= 0) throw new ConflictError("Le don a été entièrement remboursé : il n'y a plus rien à changer de projet.", { id: chargeId });
+  const date = await entryDate(db, d.date);
+  const entryId = randomUUID();
+  const name = (code: string | null) => (code ? (names.get(code) ?? code) : NO_PROJECT);
+  const draft = projectMoveEntry(
+    { chargeId, account: d.account ?? DONATIONS, who: payerName(d) },
+    { date, pieceDate: d.date, from, to, amount: Math.max(0, amount), fee, fromName: name(from), toName: name(to) },
+  );
+  const change: GiftProjectChange = {
+    at: nowIso(),
+    date,
+    from,
+    to,
+    amount: Math.max(0, amount),
+    fee,
+    reason: input.reason,
+    entryId,
+    by: actor ? { sub: actor.sub, role: actor.role } : null,
+  };
+  const work = new UnitOfWork()
+    .add(giftProjectItem(chargeId, { from, refunded }, to, change))
+    .failsWith(
+      "gift-project",
+      () =>
+        new ConflictError("Le don a changé entre-temps (un remboursement ou un autre changement de projet) : rechargez-le avant de recommencer.", {
+          id: chargeId,
+        }),
+    );
+  const { id } = await writeDraft(db, { journal: "OD", ...draft }, { id: entryId, ...(idem ? { idempotency: idem } : {}), work, actor, owner: "giving" });
+  // A request taken over by its own retry (same Idempotency-Key) answers the gift as the first one left it.
+  if (id) {
+    const e = await awaitValidation(db, id);
+    if (e.status === "rejected") throw new ConflictError(e.rejection ?? "L'écriture a été refusée.", { id });
+  }
+  return viewOf(db, (await getDonation(db, chargeId)) ?? d);
+}
+
+async function viewOf(db: Db, d: Donation): Promise<GiftView> {
+  const codes = [d.project, ...(d.projectHistory ?? []).flatMap((h) => [h.from, h.to])].filter((c): c is string => !!c);
+  return giftView(d, await projectNames(db, codes));
+}
+
+export const PublicProjectsSchema = z
+  .object({ items: z.array(z.object({ code: z.string(), name: z.string() })).describe("in the order the association set (settings: giving.projects)") })
+  .meta({ id: "PublicProjects" });
+
+/** `GET /v1/public/projects`: the projects offered to gifts (settings: giving.projects), code and name only. */
+export async function publicProjects(db: Db, offered: readonly string[]) {
+  const names = await projectNames(db, offered);
+  return { items: offered.filter((c) => names.has(c)).map((code) => ({ code, name: names.get(code)! })) };
+}
