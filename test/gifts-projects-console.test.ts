@@ -1,0 +1,118 @@
+/**
+ * Gifts to projects in real headless Chromium against a local stack (issue 20 item 1): the
+ * trésorier ticks the projects the giving page offers; a donor chooses one in « Affecter mon don à
+ * un projet » and pays; the trésorier sees the gift on that project in « Dons et projets », filters
+ * by it, and moves it with « Changer de projet » (a reason), the list then showing the new project
+ * and the change. Screenshots go to /work/team/screens/ (or CONSOLE_SCREENS).
+ */
+import { mkdirSync } from "node:fs";
+import { join } from "node:path";
+import type { Browser, Page } from "playwright-core";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { launchChromium } from "./support/chromium.js";
+import { pay } from "./support/giving.js";
+import { startTestStack, type TestStack } from "./support/stack.js";
+
+const poll = <T>(fn: () => T | Promise<T>) => expect.poll(fn, { timeout: 15_000, interval: 100 });
+const SCREENS = process.env.CONSOLE_SCREENS ?? "/work/team/screens";
+
+let stack: TestStack;
+let browser: Browser;
+const pageErrors: string[] = [];
+
+beforeAll(async () => {
+  stack = await startTestStack({ CHECKOUT_IP_BURST: "1000", CHECKOUT_IP_PER_MINUTE: "10000" });
+  for (const [code, name] of [
+    ["EDUCPOP", "Éducation populaire"],
+    ["PLAIDOYER", "Plaidoyer"],
+  ]) {
+    const res = await stack.call("POST", "/v1/projects", { body: { code, name } });
+    expect(res.status).toBeLessThan(300);
+  }
+  browser = await launchChromium();
+  mkdirSync(SCREENS, { recursive: true });
+}, 120_000);
+afterAll(async () => {
+  await browser?.close();
+  await stack?.close();
+});
+
+async function newPage(): Promise<Page> {
+  const context = await browser.newContext({ viewport: { width: 1280, height: 800 }, locale: "fr-FR", timezoneId: "Europe/Paris" });
+  const page = await context.newPage();
+  page.setDefaultTimeout(10_000);
+  page.on("pageerror", (err) => pageErrors.push(err.message));
+  return page;
+}
+
+async function signIn(): Promise<Page> {
+  const page = await newPage();
+  await page.goto(`${stack.url}/console/`);
+  await page.getByRole("heading", { level: 1, name: "Connexion à la console" }).waitFor();
+  await page.getByLabel("Trésorier").check();
+  await page.getByRole("button", { name: "Se connecter" }).click();
+  await page.getByRole("navigation", { name: "Écrans" }).waitFor();
+  await page.waitForLoadState("networkidle");
+  const hashIs = (want: string) => (globalThis as unknown as { location: { hash: string } }).location.hash === want;
+  await page.waitForFunction(hashIs, "#/parametres", { timeout: 5_000 }).catch(() => undefined);
+  return page;
+}
+
+async function gifts(page: Page) {
+  await page.evaluate(`location.hash = "#/dons/dons"`);
+  await page.getByRole("heading", { level: 1, name: "Dons et projets" }).waitFor();
+  await poll(() => page.locator(".loading").count()).toBe(0);
+}
+
+describe("Dons et projets", () => {
+  it("the trésorier offers a project, a donor gives to it, the trésorier sees and changes it", { timeout: 120_000 }, async () => {
+    // The trésorier offers « Éducation populaire » on the giving page.
+    const console1 = await signIn();
+    await gifts(console1);
+    await console1.getByRole("checkbox", { name: "Éducation populaire" }).check();
+    await console1.getByRole("button", { name: "Enregistrer les projets proposés" }).click();
+    await console1.getByText("Les projets proposés sont enregistrés.").waitFor();
+
+    // The donor chooses it.
+    const donor = await newPage();
+    await donor.goto(`${stack.url}/`);
+    const select = donor.getByLabel("Projet (facultatif)");
+    await select.waitFor();
+    expect(await donor.getByRole("group", { name: "Affecter mon don à un projet" }).isVisible()).toBe(true);
+    expect(await select.locator("option").allTextContents()).toEqual([
+      "Aucun projet en particulier : là où l'association en a le plus besoin",
+      "Éducation populaire",
+    ]);
+    await select.selectOption("EDUCPOP");
+    const form = donor.locator("#panel-don");
+    await form.getByLabel("Prénom").fill("Inès");
+    await form.getByLabel("Nom", { exact: true }).fill("Projet");
+    await form.getByLabel("Adresse e-mail").fill("ines.projet@example.org");
+    await donor.locator("#receipt").uncheck();
+    await donor.screenshot({ path: join(SCREENS, "gifts-projects-giving-page.png"), fullPage: true });
+    await donor.getByRole("button", { name: "Continuer vers le paiement sécurisé" }).click();
+    await donor.waitForURL(/\/c\/pay\/cs_/);
+    const sessionId = /\/c\/pay\/(cs_\w+)/.exec(donor.url())![1]!;
+    await pay(stack, sessionId);
+
+    // The trésorier sees the gift on the project (the screen read again), filters by it, and moves it.
+    await console1.evaluate(`location.hash = "#/dons/donateurs"`);
+    await console1.getByRole("heading", { level: 1, name: "Donateurs" }).waitFor();
+    await gifts(console1);
+    const row = console1.locator("tr", { hasText: "PROJET Inès" });
+    await poll(() => row.locator(".gift-project").textContent()).toBe("Éducation populaire");
+    await console1.getByLabel("Projet", { exact: true }).selectOption("PLAIDOYER");
+    await console1.getByText("Aucun don pour ce projet").waitFor();
+    await console1.getByLabel("Projet", { exact: true }).selectOption("EDUCPOP");
+    await row.waitFor();
+    await row.getByRole("button", { name: /Changer de projet/ }).click();
+    await console1.getByLabel("Nouveau projet").selectOption("PLAIDOYER");
+    await console1.getByLabel("Motif").fill("La donatrice a demandé le plaidoyer");
+    await console1.getByRole("button", { name: "Enregistrer le changement" }).click();
+    await console1.getByText(/est passé de « Éducation populaire » à « Plaidoyer »/).waitFor();
+    await console1.getByLabel("Projet", { exact: true }).selectOption("PLAIDOYER");
+    await poll(() => row.locator(".gift-project").textContent()).toMatch(/^Plaidoyer.*avant : Éducation populaire.*La donatrice a demandé le plaidoyer/);
+    await console1.screenshot({ path: join(SCREENS, "gifts-projects-console.png"), fullPage: true });
+    expect(pageErrors).toEqual([]);
+  });
+});
