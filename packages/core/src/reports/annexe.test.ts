@@ -144,16 +144,37 @@ describe("the annexe", () => {
 });
 
 describe("the thresholds", () => {
-  it("153 000 € of public grants or gifts, 23 000 € of public aid, 80 011 € of commercial income, from the balances", () => {
-    const t = thresholdsOf(2024, [bal("74", -2_400_000), bal("7541", -15_300_001), bal("706", -8_001_100)]);
+  const funder = (funderId: string, kind: string, recognised: number) => ({ funderId, name: funderId, kind, recognised });
+  it("153 000 € of public grants or receipted gifts, 23 000 € of public aid per authority, 80 011 € of commercial income", () => {
+    const t = thresholdsOf({
+      year: 2024,
+      balances: [bal("741", -2_400_000), bal("742", -1_000_000), bal("7551", -3_000_000), bal("7541", -15_400_001), bal("706", -8_001_100)],
+      funders: [funder("Ville", "public", 2_400_000), funder("Région", "public", 1_000_000), funder("Fondation", "foundation", 3_000_000)],
+      fundersSource: "grants",
+      receipted: { count: 120, total: 15_300_001 },
+    });
     const by = Object.fromEntries(t.items.map((i) => [i.id, i]));
-    expect(by["public-grants"]).toMatchObject({ amount: 2_400_000, threshold: 15_300_000, exceeded: false });
+    expect(by["public-grants"]).toMatchObject({ amount: 3_400_000, threshold: 15_300_000, exceeded: false, unattributed: 0 });
     expect(by.gifts).toMatchObject({ amount: 15_300_001, exceeded: true });
+    expect(by.gifts!.source).toContain("120 reçus fiscaux");
     expect(by["public-aid"]).toMatchObject({ amount: 2_400_000, threshold: 2_300_000, exceeded: true });
+    expect(by["public-aid"]!.authorities).toEqual([
+      { funderId: "Ville", name: "Ville", amount: 2_400_000, exceeded: true },
+      { funderId: "Région", name: "Région", amount: 1_000_000, exceeded: false },
+    ]);
+    expect(by["public-aid"]!.message.replace(/[\u00a0\u202f]/g, " ")).toMatch(/une autorité publique dépasse 23 000 € — Ville \(24 000 €\)/);
     expect(by["commercial-income"]).toMatchObject({ amount: 8_001_100, threshold: 8_001_100, exceeded: false, reached: 1 });
     expect(t.publication.required).toBe(true);
     expect(t.publication.text).toMatch(/Journal officiel.*trois mois/);
-    expect(thresholdsOf(2024, [bal("74", -15_300_000)]).publication.required).toBe(false);
+  });
+  it("gifts without a receipt do not count; 74 without a funder is public money but no authority", () => {
+    const t = thresholdsOf({ year: 2024, balances: [bal("741", -15_300_000), bal("7541", -20_000_000)], funders: [], fundersSource: "sub-accounts" });
+    const by = Object.fromEntries(t.items.map((i) => [i.id, i]));
+    expect(by.gifts).toMatchObject({ amount: 0, exceeded: false });
+    expect(by["public-grants"]).toMatchObject({ amount: 15_300_000, unattributed: 15_300_000, exceeded: false });
+    expect(by["public-aid"]).toMatchObject({ amount: 0, exceeded: false, authorities: [] });
+    expect(by["public-aid"]!.message).toMatch(/rattachés à aucun financeur/);
+    expect(t.publication.required).toBe(false);
   });
 });
 

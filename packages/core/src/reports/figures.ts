@@ -50,6 +50,8 @@ export interface YearInput {
   fundersSource: "grants" | "sub-accounts";
   people: PeopleFigures;
   social: readonly SocialMonth[];
+  /** The receipts issued for the year's gifts (receipts door): the gifts threshold counts them. */
+  receipted?: { count: number; total: number };
 }
 
 // ---------------------------------------------------------------- outputs
@@ -386,5 +388,5 @@ export function reportFigures(current: YearInput, previous: YearInput, context: 
     exercise.first || (!hasPrevious && !context.previousExercise)
       ? { year: previous.year, status: "none" }
       : (context.previousExercise ?? { year: previous.year, status: "open" });
-  return { ...yearFigures(current), previous: yearFigures(previous), exercise, previousExercise, thresholds: thresholdsOf(current.year, current.balances) };
+  return { ...yearFigures(current), previous: yearFigures(previous), exercise, previousExercise, thresholds: thresholdsOf(current) };
 }

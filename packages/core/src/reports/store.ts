@@ -84,11 +84,22 @@ async function loadFunders(db: Db, year: number, balances: YearInput["balances"]
   return { fundersSource: "sub-accounts", funders: fundersFromBalances(balances) };
 }
 
+/** The receipts issued for the gifts of `year` (count, total), as the art. 222 bis declaration counts them now. */
+export async function loadReceipted(db: Db, year: number): Promise<{ count: number; total: number }> {
+  const { getDeclaration } = await import("../receipts/lazy.js");
+  return (await getDeclaration(db, year)).current;
+}
+
 /** Everything one year's figures are computed from. */
 export async function loadYearInput(db: Db, year: number): Promise<YearInput> {
   const tb = await trialBalance(db, year, { closing: "exclude" });
-  const [funders, people, social] = await Promise.all([loadFunders(db, year, tb.accounts), loadPeople(db, year), readSocialYear(db, year)]);
-  return { year, balances: tb.accounts, ...funders, people, social };
+  const [funders, people, social, receipted] = await Promise.all([
+    loadFunders(db, year, tb.accounts),
+    loadPeople(db, year),
+    readSocialYear(db, year),
+    loadReceipted(db, year),
+  ]);
+  return { year, balances: tb.accounts, ...funders, people, social, receipted };
 }
 
 /** The year and the year before, loaded side by side. */
@@ -114,9 +125,14 @@ export async function loadReportFigures(db: Db, year: number): Promise<ReportFig
   return reportFigures(current, previous, context);
 }
 
-/** The thresholds of `year` read from its trial balance (`GET /v1/reports/{year}/thresholds`, the dashboard). */
+/**
+ * The thresholds of `year` (`GET /v1/reports/{year}/thresholds`, the dashboard): its trial balance,
+ * its funders (grants register, else the funders' sub-accounts) and the receipts issued for its gifts.
+ */
 export async function loadThresholds(db: Db, year: number): Promise<Thresholds> {
-  return thresholdsOf(year, (await trialBalance(db, year, { closing: "exclude" })).accounts);
+  const tb = await trialBalance(db, year, { closing: "exclude" });
+  const [funders, receipted] = await Promise.all([loadFunders(db, year, tb.accounts), loadReceipted(db, year)]);
+  return thresholdsOf({ year, balances: tb.accounts, ...funders, receipted });
 }
 
 interface AddressedDonor {

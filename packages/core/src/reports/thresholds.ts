@@ -1,17 +1,21 @@
 /**
- * The legal thresholds an association watches, read from a year's balances (pure):
- *  - 153 000 € of public grants (74) or of gifts giving a tax reduction (754): a commissaire aux
- *    comptes, and the accounts published on the Journal officiel's site within three months of
+ * The legal thresholds an association watches, as the law reads them (pure):
+ *  - 153 000 € of public grants (subventions publiques: the public funders' grants of the year, the
+ *    74 accounts no funder explains counted too, 74 being public money in the chart), or of gifts
+ *    giving a tax reduction (the receipts issued for the year's gifts, not every 754): a commissaire
+ *    aux comptes, and the accounts published on the Journal officiel's site within three months of
  *    their approval (C. com. L612-4, loi 87-571 art. 4-1, décret 2009-540);
- *  - 23 000 € of public aid (74): a convention with the authority that grants it, the accounts sent
- *    to it (loi 2000-321 art. 10);
+ *  - 23 000 € of public aid, per public authority (loi 2000-321 art. 10, décret 2001-495): each
+ *    authority granting more than 23 000 € in the year signs a convention with the association and
+ *    receives its accounts; each public funder over it is listed;
  *  - 80 011 € of commercial income (70): the lucrative activities' franchise ends, VAT and the
  *    e-invoicing obligations apply (CGI art. 206-1 bis, 261-7-1° b).
- * Each threshold says its amount, the figure, the share reached and what follows.
+ * Each threshold says its amount, the figure, where the figure comes from, the share reached and
+ * what follows.
  */
 import type { Balance } from "./financial-statements.js";
 import { eurosRoundedText } from "../money.js";
-import { GIFTS_THRESHOLD, giftsOfYear } from "./annexe.js";
+import { GIFTS_THRESHOLD } from "./annexe.js";
 
 export const PUBLICATION_THRESHOLD = GIFTS_THRESHOLD;
 export const PUBLIC_AID_THRESHOLD = 2_300_000;
@@ -19,11 +23,21 @@ export const COMMERCIAL_THRESHOLD = 8_001_100;
 
 export type ThresholdId = "public-grants" | "gifts" | "public-aid" | "commercial-income";
 
+/** One public authority's aid of the year (the 23 000 € threshold is read per authority). */
+export interface PublicAuthority {
+  funderId: string;
+  name: string;
+  amount: number;
+  exceeded: boolean;
+}
+
 export interface Threshold {
   id: ThresholdId;
   label: string;
   /** What is counted, in the association's words (account labels). */
   counted: string;
+  /** Where the figure comes from (the grants register, the receipts issued, the balances). */
+  source: string;
   amount: number;
   threshold: number;
   /** amount ÷ threshold, 4 decimals. */
@@ -33,6 +47,10 @@ export interface Threshold {
   consequence: string;
   /** One sentence for the dashboard and the figures screen. */
   message: string;
+  /** public-aid: each public funder of the year, largest first (`exceeded` over 23 000 €). */
+  authorities?: PublicAuthority[];
+  /** public-aid and public-grants: the 74 accounts' credit no funder explains (booked without a grant or a funder's sub-account). */
+  unattributed?: number;
 }
 
 export interface Thresholds {
@@ -42,51 +60,120 @@ export interface Thresholds {
   publication: { required: boolean; deadline: string; text: string };
 }
 
+/** A funder of the year as the report knows it (the grants register, or the funders' sub-accounts of 74 / 755 / 7542). */
+export interface ThresholdFunder {
+  funderId: string;
+  name: string;
+  kind: string;
+  /** Recognised in the year: the year's share of its grants. */
+  recognised: number;
+}
+
+/** What the thresholds are read from: the year's balances, its funders and the receipts issued for its gifts. */
+export interface ThresholdsInput {
+  year: number;
+  balances: readonly Balance[];
+  funders?: readonly ThresholdFunder[];
+  /** grants: the grants register; sub-accounts: the funders' sub-accounts of the balances (no grant recorded). */
+  fundersSource?: "grants" | "sub-accounts";
+  /** The receipts issued for the year's gifts (the receipts door: as the art. 222 bis declaration counts them). */
+  receipted?: { count: number; total: number };
+}
+
 const credit = (balances: readonly Balance[], prefix: string) => balances.reduce((s, b) => (b.account.startsWith(prefix) ? s - b.balance : s), 0);
 const ratio = (a: number, t: number) => Math.round((a / t) * 10_000) / 10_000;
 
-function item(id: ThresholdId, label: string, counted: string, amount: number, threshold: number, consequence: string): Threshold {
-  const exceeded = amount > threshold;
-  const message = exceeded
-    ? `${label} : ${eurosRoundedText(amount)}, au-delà de ${eurosRoundedText(threshold)} — ${consequence}`
-    : `${label} : ${eurosRoundedText(amount)} sur ${eurosRoundedText(threshold)} (${Math.round(ratio(amount, threshold) * 100)} % du seuil).`;
-  return { id, label, counted, amount, threshold, reached: ratio(amount, threshold), exceeded, consequence, message };
+function item(
+  id: ThresholdId,
+  label: string,
+  counted: string,
+  source: string,
+  amount: number,
+  threshold: number,
+  consequence: string,
+  extra: Pick<Threshold, "authorities" | "unattributed"> & { message?: string; exceeded?: boolean } = {},
+): Threshold {
+  const { message: given, exceeded: forced, ...rest } = extra;
+  const exceeded = forced ?? amount > threshold;
+  const message =
+    given ??
+    (exceeded
+      ? `${label} : ${eurosRoundedText(amount)}, au-delà de ${eurosRoundedText(threshold)} — ${consequence}`
+      : `${label} : ${eurosRoundedText(amount)} sur ${eurosRoundedText(threshold)} (${Math.round(ratio(amount, threshold) * 100)} % du seuil).`);
+  return { id, label, counted, source, amount, threshold, reached: ratio(amount, threshold), exceeded, consequence, message, ...rest };
 }
 
-/** The thresholds of `year` from its balances (before closing entries). */
-export function thresholdsOf(year: number, balances: readonly Balance[]): Thresholds {
-  const publicGrants = credit(balances, "74");
-  const gifts = giftsOfYear(balances);
+const registerText = (source: ThresholdsInput["fundersSource"]) =>
+  source === "grants" ? "le registre des subventions (financeurs de nature publique)" : "les sous-comptes de financeurs des comptes 74";
+
+/** The public funders of the year, largest first, and the 74 credit none of them explains. */
+function publicAid(input: ThresholdsInput) {
+  const total74 = credit(input.balances, "74");
+  const authorities: PublicAuthority[] = (input.funders ?? [])
+    .filter((f) => f.kind === "public" && f.recognised !== 0)
+    .map((f) => ({ funderId: f.funderId, name: f.name, amount: f.recognised, exceeded: f.recognised > PUBLIC_AID_THRESHOLD }))
+    .sort((a, b) => b.amount - a.amount || a.name.localeCompare(b.name));
+  const attributed = authorities.reduce((s, a) => s + a.amount, 0);
+  return { authorities, attributed, unattributed: Math.max(0, total74 - attributed), total74 };
+}
+
+/** The thresholds of `input.year` from its balances (before closing entries), its funders and its receipts. */
+export function thresholdsOf(input: ThresholdsInput): Thresholds {
+  const { year, balances } = input;
+  const aid = publicAid(input);
+  const register = registerText(input.fundersSource);
+  const publicGrants = aid.attributed + aid.unattributed;
+  const gifts754 = credit(balances, "754");
+  const receipted = input.receipted ?? { count: 0, total: 0 };
   const commercial = credit(balances, "70");
+  const over = aid.authorities.filter((a) => a.exceeded);
+  const unattributedText = aid.unattributed
+    ? ` ${eurosRoundedText(aid.unattributed)} des comptes 74 ne sont rattachés à aucun financeur (écritures sans subvention enregistrée) : rattachez-les à leur autorité pour savoir si elle dépasse ${eurosRoundedText(PUBLIC_AID_THRESHOLD)}.`
+    : "";
+  const largest = aid.authorities[0];
+  const aidMessage = over.length
+    ? `Aides publiques : ${over.length === 1 ? "une autorité publique dépasse" : `${over.length} autorités publiques dépassent`} ${eurosRoundedText(PUBLIC_AID_THRESHOLD)} — ${over
+        .map((a) => `${a.name} (${eurosRoundedText(a.amount)})`)
+        .join(", ")} : une convention avec chacune est requise, et les comptes lui sont transmis.${unattributedText}`
+    : largest
+      ? `Aides publiques : aucune autorité publique ne dépasse ${eurosRoundedText(PUBLIC_AID_THRESHOLD)} ; la plus importante, ${largest.name}, accorde ${eurosRoundedText(largest.amount)} (${Math.round(ratio(largest.amount, PUBLIC_AID_THRESHOLD) * 100)} % du seuil).${unattributedText}`
+      : `Aides publiques : aucun financeur public sur l'exercice.${unattributedText}`;
+  const receipts = `${receipted.count} reçu${receipted.count > 1 ? "s" : ""} fisca${receipted.count > 1 ? "ux" : "l"}`;
   const items = [
     item(
       "public-grants",
       "Subventions publiques",
-      "Concours publics et subventions d'exploitation (comptes 74)",
+      "Subventions des financeurs publics de l'exercice (État, collectivités, organismes publics : comptes 74), additionnées",
+      `Part de l'exercice des subventions de chaque financeur public, d'après ${register}${aid.unattributed ? `, plus ${eurosRoundedText(aid.unattributed)} de comptes 74 sans financeur` : ""}.`,
       publicGrants,
       PUBLICATION_THRESHOLD,
       "un commissaire aux comptes est requis et les comptes sont publiés sur le site du Journal officiel dans les trois mois de leur approbation.",
+      { unattributed: aid.unattributed },
     ),
     item(
       "gifts",
       "Dons ouvrant droit à réduction d'impôt",
-      "Dons manuels, mécénat, legs et donations (comptes 754)",
-      gifts,
+      "Dons pour lesquels un reçu fiscal a été émis (les dons sans reçu ne comptent pas)",
+      `Total des ${receipts} émis pour les dons de l'exercice (reçus annulés exclus), comme pour la déclaration annuelle des reçus ; les comptes 754 (dons, mécénat, legs) portent ${eurosRoundedText(gifts754)}.`,
+      receipted.total,
       GIFTS_THRESHOLD,
       "un commissaire aux comptes est requis, les comptes sont publiés sur le site du Journal officiel dans les trois mois de leur approbation et l'annexe donne l'état des ressources provenant de l'étranger.",
     ),
     item(
       "public-aid",
       "Aides publiques",
-      "Concours publics et subventions d'exploitation (comptes 74)",
-      publicGrants,
+      `Aide de chaque autorité publique sur l'exercice, autorité par autorité (le seuil de ${eurosRoundedText(PUBLIC_AID_THRESHOLD)} vaut pour chacune)`,
+      `Part de l'exercice des subventions de chaque financeur public, d'après ${register} ; le montant indiqué est celui de l'autorité qui accorde le plus.`,
+      largest?.amount ?? 0,
       PUBLIC_AID_THRESHOLD,
-      "une convention avec chaque autorité qui l'accorde est requise, et les comptes lui sont transmis.",
+      "une convention avec chaque autorité qui accorde plus de 23 000 € est requise, et les comptes lui sont transmis.",
+      { authorities: aid.authorities, unattributed: aid.unattributed, message: aidMessage, exceeded: over.length > 0 },
     ),
     item(
       "commercial-income",
       "Recettes commerciales",
       "Ventes de biens et services (comptes 70)",
+      "Soldes des comptes 70 de l'exercice (balance avant clôture).",
       commercial,
       COMMERCIAL_THRESHOLD,
       "la franchise des activités lucratives ne s'applique plus : TVA, impôt commercial et facturation électronique.",
@@ -101,7 +188,7 @@ export function thresholdsOf(year: number, balances: readonly Balance[]): Thresh
       deadline: "trois mois après l'approbation des comptes",
       text: required
         ? `Les comptes ${year} et leur annexe sont à publier sur le site du Journal officiel (associations) dans les trois mois de leur approbation, avec le rapport du commissaire aux comptes.`
-        : `Ni les subventions publiques ni les dons de ${year} ne dépassent ${eurosRoundedText(PUBLICATION_THRESHOLD)} : ni commissaire aux comptes ni publication au Journal officiel ne sont requis.`,
+        : `Ni les subventions publiques ni les dons ayant donné lieu à un reçu fiscal en ${year} ne dépassent ${eurosRoundedText(PUBLICATION_THRESHOLD)} : ni commissaire aux comptes ni publication au Journal officiel ne sont requis.`,
     },
   };
 }

@@ -111,12 +111,18 @@ const ThresholdSchema = z.object({
   id: z.enum(["public-grants", "gifts", "public-aid", "commercial-income"]),
   label: z.string(),
   counted: z.string(),
+  source: z.string().describe("where the figure comes from, in French (the grants register, the receipts issued, the balances)"),
   amount: Money,
   threshold: Money,
   reached: Share,
   exceeded: z.boolean(),
   consequence: z.string(),
   message: z.string(),
+  authorities: z
+    .array(z.object({ funderId: z.string(), name: z.string(), amount: Money, exceeded: z.boolean() }))
+    .optional()
+    .describe("public-aid: each public funder of the year (the 23 000 € threshold is per authority, décret 2001-495), largest first"),
+  unattributed: Money.optional().describe("the 74 accounts' credit no funder explains"),
 });
 export const ThresholdsSchema = z
   .object({
@@ -214,7 +220,7 @@ export const reportRoutes = [
     group: "reports",
     operationId: "reportThresholds",
     summary:
-      "The legal thresholds read from the year's books: 153 000 € of public grants or gifts (commissaire aux comptes, publication on the Journal officiel's site), 23 000 € of public aid, 80 011 € of commercial income.",
+      "The legal thresholds: 153 000 € of public grants (summed over the public funders) or of gifts with a tax receipt issued (commissaire aux comptes, publication on the Journal officiel's site), 23 000 € of public aid per public authority (each one listed), 80 011 € of commercial income; each says where its figure comes from.",
     auth: READERS,
     params: YearParam,
     response: { status: 200, schema: ThresholdsSchema },
