@@ -76,6 +76,7 @@ const FIELDS: Record<string, string> = {
   label: "Libellé",
   pieceRef: "Pièce justificative",
   grantId: "Subvention",
+  projectId: "Projet",
   paid: "Paiement",
   "paid.date": "Payée le",
   "paid.method": "Moyen de paiement",
@@ -114,6 +115,8 @@ export function fieldName(path: string): string {
 
 /** English sentences the domain writes, and their French (the first that matches wins). */
 const SENTENCES: [RegExp, (m: RegExpExecArray) => string][] = [
+  // Projects (issue 20): a project that is not in the registry.
+  [/^unknown project (\S+)$/, (m) => `le projet ${m[1]} n'existe pas : choisissez-en un de la liste des projets`],
   // The year end and the chart (issue 19): dates too far ahead, accounts opened, the result allocated.
   [
     /^must be in the fiscal year (\d{4}) at the latest \(the one after the current year\): (\S+) is too far ahead$/,

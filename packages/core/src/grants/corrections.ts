@@ -31,7 +31,18 @@ import { nowIso } from "../clock.js";
 import { BANK, DEFERRED_INCOME, REPAYMENT_DEBT, REPAYMENT_DEBT_LABEL, repaymentDebtAccount } from "./accounts.js";
 import { dedicatedFundsRow } from "./dedicated.js";
 import { repaidFromFunds } from "./figures.js";
-import { grantView, idempotentEntry, laterCorrectionEntries, toFundsInput, validated } from "./grants.js";
+import { checkProjects } from "../projects/index.js";
+import {
+  correctionLaterYears,
+  correctionView,
+  grantAnswer,
+  idempotentEntry,
+  laterCorrectionEntries,
+  onProject,
+  projectMoveLines,
+  toFundsInput,
+  validated,
+} from "./grants.js";
 import { idFor } from "./ids.js";
 import { recognitionSchedule } from "./recognition.js";
 import type { AmendmentInput, CancellationInput, RepaymentInput } from "./schemas.js";
@@ -137,8 +148,7 @@ async function answer(db: Db, g: Grant, c: Correction) {
     entries.push(await validated(db, e.id));
   }
   const fresh = (await readGrant(db, g.id))!;
-  const { requestHash: _h, ...correction } = c;
-  return { ...grantView(fresh), correction, entries };
+  return { ...(await grantAnswer(db, fresh)), correction: correctionView(c), entries };
 }
 
 const movementsOf = (diffs: readonly { year: number; amount: number }[]): Movement[] => diffs.map((d) => ({ year: d.year, recognised: d.amount }));
@@ -151,6 +161,8 @@ interface NewTerms {
   amount: number;
   endDate: string;
   installments: { dueDate: string; amount: number }[];
+  /** The project the grant funds after the correction (its entries carry it). */
+  projectId: string | null;
   reason: string;
 }
 
@@ -170,6 +182,8 @@ async function reschedule(db: Db, grantId: string, corrId: string, terms: (g: Gr
         });
       const sum = t.installments.reduce((s, i) => s + i.amount, 0);
       if (sum !== t.amount) throw new ValidationError([{ path: "installments", message: `the installments add up to ${sum}, not the amount ${t.amount}` }]);
+      const projectBefore = g.projectId ?? null;
+      if (t.projectId && t.projectId !== projectBefore) await checkProjects(db, [{ path: "projectId", project: t.projectId }]);
 
       const { bookedOn, closedYear } = await bookingDate(db, t.date);
       const year = fiscalYearOf(bookedOn);
@@ -182,10 +196,27 @@ async function reschedule(db: Db, grantId: string, corrId: string, terms: (g: Gr
 
       const what = t.kind === "cancellation" ? "Annulation" : "Avenant";
       const label = `${what} ${g.funderName} : ${g.title} (${t.reason}${closedYear !== null ? `, exercice ${closedYear} clos` : ""})`.slice(0, 200);
+      // A new project: the income the booking year and each later year recognised so far moves to it
+      // (the booking year's in this entry, a later year's on its first day); the years before keep theirs.
+      const projectMove =
+        t.projectId !== projectBefore
+          ? {
+              from: projectBefore,
+              to: t.projectId,
+              moved: [...g.years]
+                .filter(([y, f]) => y >= year && f.recognised !== 0)
+                .map(([y, f]) => ({ year: y, amount: f.recognised }))
+                .sort((a, b) => a.year - b.year),
+            }
+          : null;
       const lines: Line[] = [];
       if (change !== 0) lines.push(side(g.accounts.receivable, change, label, g.aux));
-      if (now !== 0) lines.push(side(g.accounts.income, -now, label));
-      if (later !== 0) lines.push(side(DEFERRED_INCOME, -later, `${label} (années suivantes)`.slice(0, 200)));
+      if (now !== 0) lines.push(onProject(side(g.accounts.income, -now, label), t.projectId));
+      if (later !== 0) lines.push(onProject(side(DEFERRED_INCOME, -later, `${label} (années suivantes)`.slice(0, 200)), t.projectId));
+      if (projectMove)
+        lines.push(
+          ...projectMoveLines(g.accounts.income, projectMove.moved.find((m) => m.year === year)?.amount ?? 0, projectMove.from, projectMove.to, label),
+        );
 
       const mainId = `${corrId}-0`;
       const c: Correction = {
@@ -201,14 +232,18 @@ async function reschedule(db: Db, grantId: string, corrId: string, terms: (g: Gr
         after: { amount: t.amount, endDate: t.endDate, installments: t.installments },
         recognition: diffs,
         repayment: null,
-        entries: [
-          ...(lines.length ? [{ id: mainId, date: bookedOn, year }] : []),
-          ...diffs.filter((d) => d.year > year).map((d) => ({ id: `${corrId}-y${d.year}`, date: fiscalYearBounds(d.year).start, year: d.year })),
-        ],
+        projectId: t.projectId,
+        projectMove,
+        entries: [],
         requestHash: idem?.requestHash ?? null,
       };
+      c.entries = [
+        ...(lines.length ? [{ id: mainId, date: bookedOn, year }] : []),
+        ...correctionLaterYears(c).map((y) => ({ id: `${corrId}-y${y}`, date: fiscalYearBounds(y).start, year: y })),
+      ];
       const installments = reallocateReceived(t.installments, g.received);
       const set: Record<string, unknown> = { amount: t.amount, endDate: t.endDate, installments, corrections: [...(g.corrections ?? []), c] };
+      if (projectMove) set.projectId = t.projectId;
       if (t.kind === "cancellation") set.cancelled = { date: t.date, reason: t.reason };
       const work = new UnitOfWork().add(
         grantTotalsItem(g.id, movementsOf(diffs), { version: g.version, set }),
@@ -248,6 +283,7 @@ export async function amendGrant(db: Db, grantId: string, input: AmendmentInput,
         amount,
         endDate,
         installments: input.installments ?? adjustInstallments(g.installments, amount, endDate),
+        projectId: input.projectId === undefined ? (g.projectId ?? null) : input.projectId,
         reason: input.reason,
       };
     },
@@ -271,6 +307,7 @@ export async function cancelGrant(db: Db, grantId: string, input: CancellationIn
       amount: g.received,
       endDate: g.endDate,
       installments: g.installments.filter((i) => i.received > 0).map((i) => ({ dueDate: i.dueDate, amount: i.received })),
+      projectId: g.projectId ?? null,
       reason: input.reason,
     }),
     idem,
@@ -350,8 +387,8 @@ export async function repayGrant(db: Db, grantId: string, input: RepaymentInput,
         200,
       );
       const lines: Line[] = [];
-      if (fromFunds) lines.push({ account: g.accounts.dedicated, debit: fromFunds, credit: 0, label });
-      if (fromIncome) lines.push({ account: g.accounts.income, debit: fromIncome, credit: 0, label });
+      if (fromFunds) lines.push(onProject({ account: g.accounts.dedicated, debit: fromFunds, credit: 0, label }, g.projectId));
+      if (fromIncome) lines.push(onProject({ account: g.accounts.income, debit: fromIncome, credit: 0, label }, g.projectId));
       lines.push({ account: debtAccount, debit: 0, credit: input.amount, label, aux: g.aux });
       const mainId = `${corrId}-0`;
       const c: Correction = {
@@ -367,6 +404,8 @@ export async function repayGrant(db: Db, grantId: string, input: RepaymentInput,
         after: termsOf(g),
         recognition: fromIncome ? [{ year, amount: -fromIncome }] : [],
         repayment: { amount: input.amount, fromFunds, fromIncome, debtAccount },
+        projectId: g.projectId ?? null,
+        projectMove: null,
         entries: [
           { id: mainId, date: bookedOn, year },
           { id: `${corrId}-bank`, date: bookedOn, year },

@@ -13,7 +13,7 @@ import type { Idempotency, Actor } from "../ledger/index.js";
 import { accountsFor, uniqueAuxNumber } from "./accounts.js";
 import { dedicatedFundsTable } from "./dedicated.js";
 import { byYear, funderFigures } from "./figures.js";
-import { grantView, toFundsInput } from "./grants.js";
+import { grantProjectNames, grantView, toFundsInput } from "./grants.js";
 import { funderAuxItem, listFunderPage, newFunderItem, readAllGrants, readFunder, readFunderGrants, takenAuxNumbers, type Funder } from "./store.js";
 import type { FunderInput } from "./schemas.js";
 import { nowIso } from "../clock.js";
@@ -91,7 +91,8 @@ export async function listFunders(db: Db, q: { limit: number; cursor?: string })
 export async function getFunder(db: Db, id: string, asOfYear = currentYear()) {
   const [funder, grants] = await Promise.all([readFunder(db, id), readFunderGrants(db, id)]);
   if (!funder) throw new NotFoundError(`No funder ${id}.`);
-  return { ...funderView(funder, grants, asOfYear), grants: grants.map((g) => grantView(g, asOfYear)) };
+  const names = await grantProjectNames(db, grants);
+  return { ...funderView(funder, grants, asOfYear), grants: grants.map((g) => grantView(g, asOfYear, undefined, names)) };
 }
 
 export interface FunderYearFigures {

@@ -15,6 +15,7 @@ import { decideAgain, UnitOfWork } from "../db/unit-of-work.js";
 import { fiscalYearBounds, fiscalYearOf, parisDate } from "../dates.js";
 import { ConflictError, NotFoundError, ValidationError } from "../errors.js";
 import { entryView, type Actor, type EntryView, type Line, awaitValidation, readIdempotency, writeDraft, type Idempotency } from "../ledger/index.js";
+import { checkProjects, projectNames } from "../projects/index.js";
 import { BANK, DEFERRED_INCOME } from "./accounts.js";
 import type { GrantForFunds } from "./dedicated.js";
 import { byYear, grantEnds, grantFigures } from "./figures.js";
@@ -39,13 +40,28 @@ import {
 import { plainEuros } from "../money.js";
 import { now, nowIso } from "../clock.js";
 
-export function grantView(g: Grant, asOfYear = currentYear(), today = parisDate(now())) {
+/**
+ * A line on an account of the grant's income or fonds dédiés (74x, 7551, 487, 19x, 689x/789x): it
+ * carries the grant's project (the analytic axis), when it has one. Receivable, bank and debt lines do not.
+ */
+export const onProject = (line: Line, project: string | null | undefined): Line => (project ? { ...line, project } : line);
+
+/** The names of the projects these grants fund (code → name), for their answers. */
+export async function grantProjectNames(db: Db, grants: readonly Pick<Grant, "projectId">[]): Promise<Map<string, string>> {
+  const codes = grants.map((g) => g.projectId).filter((c): c is string => !!c);
+  return codes.length ? projectNames(db, codes) : new Map();
+}
+
+/** The grant as answered; `names` gives its project's name (grantProjectNames). */
+export function grantView(g: Grant, asOfYear = currentYear(), today = parisDate(now()), names?: ReadonlyMap<string, string>) {
   return {
     id: g.id,
     funderId: g.funderId,
     funderName: g.funderName,
     title: g.title,
     project: g.project,
+    projectId: g.projectId ?? null,
+    projectName: g.projectId ? (names?.get(g.projectId) ?? null) : null,
     agreementDate: g.agreementDate,
     agreementRef: g.agreementRef,
     amount: g.amount,
@@ -70,7 +86,12 @@ export function grantView(g: Grant, asOfYear = currentYear(), today = parisDate(
 /** A correction as the grant's history shows it: what, when, who, why, and the entries written. */
 export function correctionView(c: Correction) {
   const { requestHash: _h, ...rest } = c;
-  return rest;
+  return { ...rest, projectId: c.projectId ?? null, projectMove: c.projectMove ?? null };
+}
+
+/** The grant as answered, with its project's name read. */
+export async function grantAnswer(db: Db, g: Grant) {
+  return grantView(g, currentYear(), parisDate(now()), await grantProjectNames(db, [g]));
 }
 export type GrantView = ReturnType<typeof grantView>;
 
@@ -116,8 +137,8 @@ async function postReprises(db: Db, g: Grant, actor?: Actor, onlyYear?: number):
     if (onlyYear !== undefined && share.year !== onlyYear) continue;
     const label = `Subvention ${g.funderName} : quote-part ${share.year}`.slice(0, 200);
     const lines: Line[] = [
-      { account: DEFERRED_INCOME, debit: share.amount, credit: 0, label },
-      { account: g.accounts.income, debit: 0, credit: share.amount, label },
+      onProject({ account: DEFERRED_INCOME, debit: share.amount, credit: 0, label }, g.projectId),
+      onProject({ account: g.accounts.income, debit: 0, credit: share.amount, label }, g.projectId),
     ];
     const { id } = await writeDraft(
       db,
@@ -155,11 +176,33 @@ export async function ensureReprises(db: Db, year: number, grants?: Grant[]): Pr
   }
 }
 
-/** The dated parts a correction writes in later fiscal years: 487 / income (or back) on the first day of each. */
+/** The project a correction's entries carry: recorded on it; before projects, the grant's. */
+const correctionProject = (g: Grant, c: Correction) => (c.projectId !== undefined ? c.projectId : (g.projectId ?? null));
+
+/** A line of `amount` on `account` (debit when positive, credit when negative). */
+const sided = (account: string, amount: number, label: string, project: string | null | undefined): Line =>
+  onProject(amount > 0 ? { account, debit: amount, credit: 0, label } : { account, debit: 0, credit: -amount, label }, project);
+
+/**
+ * The lines that move `amount` of the grant's income (what a year recognised) from one project to
+ * another (or on / off any project), on the same account.
+ */
+export function projectMoveLines(income: string, amount: number, from: string | null, to: string | null, label: string): Line[] {
+  if (amount === 0 || from === to) return [];
+  return [sided(income, amount, label, from), sided(income, -amount, label, to)];
+}
+
+/**
+ * The dated parts a correction writes in later fiscal years, on the first day of each: 487 / income
+ * (or back) for the year's share changed, and the year's income moved to the new project.
+ */
 export function correctionYearDraft(g: Grant, c: Correction, year: number, amount: number) {
   const label = `Subvention ${g.funderName} : quote-part ${year} corrigée (${c.reason})`.slice(0, 200);
   const [debit, credit] = amount > 0 ? [DEFERRED_INCOME, g.accounts.income] : [g.accounts.income, DEFERRED_INCOME];
   const a = Math.abs(amount);
+  const project = correctionProject(g, c);
+  const move = c.projectMove;
+  const moved = move?.moved.find((m) => m.year === year)?.amount ?? 0;
   return {
     journal: "OD" as const,
     date: fiscalYearBounds(year).start,
@@ -167,10 +210,20 @@ export function correctionYearDraft(g: Grant, c: Correction, year: number, amoun
     pieceRef: (g.agreementRef ?? `CONV-${g.id.slice(0, 8)}`).slice(0, 60),
     pieceDate: c.bookedOn,
     lines: [
-      { account: debit, debit: a, credit: 0, label },
-      { account: credit, debit: 0, credit: a, label },
+      ...(a ? [onProject({ account: debit, debit: a, credit: 0, label }, project), onProject({ account: credit, debit: 0, credit: a, label }, project)] : []),
+      ...(move ? projectMoveLines(g.accounts.income, moved, move.from, move.to, label) : []),
     ] as Line[],
   };
+}
+
+/** The later fiscal years a correction writes an entry in (a share changed, or income moved to another project). */
+export function correctionLaterYears(c: Correction): number[] {
+  const bookedYear = fiscalYearOf(c.bookedOn);
+  const years = new Set([
+    ...c.recognition.filter((r) => r.amount !== 0).map((r) => r.year),
+    ...(c.projectMove?.moved ?? []).filter((m) => m.amount !== 0).map((m) => m.year),
+  ]);
+  return [...years].filter((y) => y > bookedYear).sort((a, b) => a - b);
 }
 
 /**
@@ -182,11 +235,11 @@ export async function laterCorrectionEntries(db: Db, g: Grant, opts: { onlyYear?
   const ids: string[] = [];
   for (const c of g.corrections ?? []) {
     if (correctionId !== undefined && c.id !== correctionId) continue;
-    const bookedYear = fiscalYearOf(c.bookedOn);
-    for (const r of c.recognition) {
-      if (r.year <= bookedYear || r.amount === 0 || (onlyYear !== undefined && r.year !== onlyYear)) continue;
-      const id = `${c.id}-y${r.year}`;
-      await writeDraft(db, correctionYearDraft(g, c, r.year, r.amount), { id, actor, owner: "grants" });
+    for (const year of correctionLaterYears(c)) {
+      if (onlyYear !== undefined && year !== onlyYear) continue;
+      const id = `${c.id}-y${year}`;
+      const amount = c.recognition.find((r) => r.year === year)?.amount ?? 0;
+      await writeDraft(db, correctionYearDraft(g, c, year, amount), { id, actor, owner: "grants" });
       ids.push(id);
     }
   }
@@ -199,6 +252,8 @@ export async function createGrant(db: Db, input: GrantInput, idem?: Idempotency,
   if (await idempotentEntry(db, idem)) return replayGrant(db, id, actor);
 
   const funder = await readFunder(db, input.funderId);
+  // The project named is one of the registry's (a 400 naming projectId, nothing written).
+  if (input.projectId) await checkProjects(db, [{ path: "projectId", project: input.projectId }]);
   if (!funder) throw new NotFoundError(`No funder ${input.funderId}.`);
   const schedule = recognitionSchedule(input.amount, input.agreementDate, input.startDate, input.endDate);
   const signedYear = schedule[0]!.year;
@@ -211,6 +266,7 @@ export async function createGrant(db: Db, input: GrantInput, idem?: Idempotency,
     funderKind: funder.kind,
     title: input.title,
     project: input.project ?? null,
+    projectId: input.projectId ?? null,
     agreementDate: input.agreementDate,
     agreementRef: input.agreementRef ?? null,
     amount: input.amount,
@@ -227,8 +283,10 @@ export async function createGrant(db: Db, input: GrantInput, idem?: Idempotency,
   };
   const label = `Convention ${funder.name} : ${input.title}`.slice(0, 200);
   const lines: Line[] = [{ account: funder.accounts.receivable, debit: input.amount, credit: 0, label, aux: funder.aux }];
-  if (atSignature > 0) lines.push({ account: funder.accounts.income, debit: 0, credit: atSignature, label });
-  if (deferred > 0) lines.push({ account: DEFERRED_INCOME, debit: 0, credit: deferred, label: `${label} (années suivantes)`.slice(0, 200) });
+  const project = input.projectId ?? null;
+  if (atSignature > 0) lines.push(onProject({ account: funder.accounts.income, debit: 0, credit: atSignature, label }, project));
+  if (deferred > 0)
+    lines.push(onProject({ account: DEFERRED_INCOME, debit: 0, credit: deferred, label: `${label} (années suivantes)`.slice(0, 200) }, project));
 
   const work = new UnitOfWork().add(
     newGrantItem(grant, { year: signedYear, recognised: atSignature }),
@@ -243,7 +301,7 @@ export async function createGrant(db: Db, input: GrantInput, idem?: Idempotency,
   const entries = [await validated(db, signatureId(id))];
   const stored = (await readGrant(db, id))!;
   for (const rid of await postReprises(db, stored, actor)) entries.push(await validated(db, rid));
-  return { ...grantView((await readGrant(db, id))!), entries };
+  return { ...(await grantAnswer(db, (await readGrant(db, id))!)), entries };
 }
 
 async function replayGrant(db: Db, id: string, actor?: Actor) {
@@ -251,7 +309,7 @@ async function replayGrant(db: Db, id: string, actor?: Actor) {
   if (!g) throw new ConflictError("This Idempotency-Key was already used for another operation.");
   const entries = [await validated(db, signatureId(id))];
   for (const rid of await postReprises(db, g, actor)) entries.push(await validated(db, rid));
-  return { ...grantView((await readGrant(db, id))!), entries };
+  return { ...(await grantAnswer(db, (await readGrant(db, id))!)), entries };
 }
 
 /** `GET /v1/grants/{id}`: the grant, its figures, and the payments received. */
@@ -259,7 +317,7 @@ export async function getGrant(db: Db, id: string) {
   const [g, payments] = await Promise.all([readGrant(db, id), readPayments(db, id)]);
   if (!g) throw new NotFoundError(`No grant ${id}.`);
   return {
-    ...grantView(g),
+    ...(await grantAnswer(db, g)),
     payments: payments
       .map((p) => ({ ...p, afterEnd: p.afterEnd ?? false }))
       .sort((a, b) => a.date.localeCompare(b.date) || a.createdAt.localeCompare(b.createdAt)),
@@ -272,10 +330,15 @@ function concerns(g: Grant, year: number): boolean {
   return fiscalYearOf(g.agreementDate) === year || (g.startDate <= b.end && g.endDate >= b.start) || g.years.has(year);
 }
 
-/** `GET /v1/grants?year=`: the grants that concern the year (all when no year is given). */
-export async function listGrants(db: Db, year?: number) {
-  const grants = await readAllGrants(db);
-  return { items: grants.filter((g) => year === undefined || concerns(g, year)).map((g) => grantView(g)), nextCursor: null };
+/** `GET /v1/grants?year=&project=`: the grants that concern the year (all when no year is given), of one project when named. */
+export async function listGrants(db: Db, year?: number, project?: string) {
+  const grants = (await readAllGrants(db)).filter(
+    (g) => (year === undefined || concerns(g, year)) && (project === undefined || g.projectId === project.toUpperCase()),
+  );
+  const names = await grantProjectNames(db, grants);
+  const asOf = currentYear();
+  const today = parisDate(now());
+  return { items: grants.map((g) => grantView(g, asOf, today, names)), nextCursor: null };
 }
 
 const euros = plainEuros;
@@ -389,5 +452,5 @@ async function paymentView(db: Db, grantId: string, entryId: string) {
   const p = await readPayment(db, grantId, entryId);
   if (!p) throw new ConflictError("This Idempotency-Key was already used for another operation.");
   const entry = await validated(db, entryId);
-  return { ...p, afterEnd: p.afterEnd ?? false, entry, grant: grantView((await readGrant(db, grantId))!) };
+  return { ...p, afterEnd: p.afterEnd ?? false, entry, grant: await grantAnswer(db, (await readGrant(db, grantId))!) };
 }

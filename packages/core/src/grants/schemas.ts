@@ -1,6 +1,7 @@
 /** Inputs and answers of funders, grants and fonds dédiés, parsed at the edge with zod (expenses: spending/schemas.ts). */
 import * as z from "zod";
 import { AccountNumber, CalendarDate, Cents, EntrySchema, Year } from "../ledger/index.js";
+import { ProjectCode } from "../projects/index.js";
 import { FUNDER_ACCOUNTS, FUNDER_KINDS } from "./accounts.js";
 
 const Id = z
@@ -15,6 +16,7 @@ export const PageQuery = z.strictObject({
   cursor: z.string().max(2000).optional(),
 });
 export const YearPageQuery = PageQuery.extend({ year: Year });
+export const GrantListQuery = z.strictObject({ year: Year.optional(), project: ProjectCode.optional().describe("only the grants funding this project") });
 
 export const FunderInput = z
   .strictObject({
@@ -37,7 +39,10 @@ export const GrantInput = z
   .strictObject({
     funderId: Id,
     title: z.string().trim().min(1).max(200),
-    project: z.string().trim().min(1).max(500).optional().describe("the funded project"),
+    project: z.string().trim().min(1).max(500).optional().describe("the funded project, in words (the convention's description of the action)"),
+    projectId: ProjectCode.optional().describe(
+      "the project of the registry (GET /v1/projects) the grant funds: its income and fonds dédiés lines carry it, and its compte-rendu is that project's",
+    ),
     agreementDate: CalendarDate.describe("the convention's signature: its fiscal year gets the income"),
     agreementRef: z.string().trim().min(1).max(60).optional().describe("the convention's reference (the entry's piece reference)"),
     amount: Cents,
@@ -89,11 +94,14 @@ export const AmendmentInput = z
       .optional()
       .describe("the new schedule; without it a new amount changes the last installments"),
     endDate: CalendarDate.optional().describe("the new end of the grant's period"),
+    projectId: ProjectCode.nullable()
+      .optional()
+      .describe("the project the grant funds from now on (null: none); the income of the open years moves to it, the later entries carry it"),
     reason: Reason,
   })
   .superRefine((a, ctx) => {
-    if (a.amount === undefined && a.installments === undefined && a.endDate === undefined)
-      ctx.addIssue({ code: "custom", path: ["amount"], message: "an amendment changes the amount, the installments or the end date" });
+    if (a.amount === undefined && a.installments === undefined && a.endDate === undefined && a.projectId === undefined)
+      ctx.addIssue({ code: "custom", path: ["amount"], message: "an amendment changes the amount, the installments, the end date or the project" });
   })
   .meta({ id: "GrantAmendmentInput" });
 export type AmendmentInput = z.output<typeof AmendmentInput>;
@@ -137,6 +145,15 @@ export const CorrectionSchema = z
     after: Terms,
     recognition: z.array(z.object({ year: z.number().int(), amount: z.number().int() })).describe("income moved per fiscal year"),
     repayment: z.object({ amount: z.number().int(), fromFunds: z.number().int(), fromIncome: z.number().int(), debtAccount: z.string() }).nullable(),
+    projectId: z.string().nullable().describe("the project the correction's entries carry (the grant's after it)"),
+    projectMove: z
+      .object({
+        from: z.string().nullable(),
+        to: z.string().nullable(),
+        moved: z.array(z.object({ year: z.number().int(), amount: z.number().int() })).describe("income moved from one project to the other, per fiscal year"),
+      })
+      .nullable()
+      .describe("an amendment that changed the grant's project"),
     entries: z.array(z.object({ id: z.string(), date: z.string(), year: z.number().int() })),
   })
   .meta({ id: "GrantCorrection" });
@@ -147,7 +164,9 @@ export const GrantSchema = z
     funderId: z.string(),
     funderName: z.string(),
     title: z.string(),
-    project: z.string().nullable(),
+    project: z.string().nullable().describe("the funded project, in words"),
+    projectId: z.string().nullable().describe("the project of the registry the grant funds (its code)"),
+    projectName: z.string().nullable().describe("that project's name"),
     agreementDate: z.string(),
     agreementRef: z.string().nullable(),
     amount: z.number().int(),

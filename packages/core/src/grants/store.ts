@@ -80,6 +80,10 @@ export interface Correction {
   recognition: { year: number; amount: number }[];
   /** Repayments: the amount, the part from fonds dédiés carried and the part from the year's income; the debt account. */
   repayment: { amount: number; fromFunds: number; fromIncome: number; debtAccount: string } | null;
+  /** The project the correction's entries carry (absent on corrections recorded before projects). */
+  projectId?: string | null;
+  /** An amendment that changed the project: the income of the booking year and the later years moved from one to the other. */
+  projectMove?: { from: string | null; to: string | null; moved: { year: number; amount: number }[] } | null;
   /** Entries written (the later years' differences are dated on the first day of their year). */
   entries: { id: string; date: string; year: number }[];
   requestHash: string | null;
@@ -98,6 +102,8 @@ export interface Grant {
   funderKind: FunderKind;
   title: string;
   project: string | null;
+  /** The project of the registry the grant funds (its code): its income and fonds dédiés lines carry it. Absent on grants recorded before. */
+  projectId?: string | null;
   agreementDate: string;
   agreementRef: string | null;
   amount: number;

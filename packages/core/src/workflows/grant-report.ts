@@ -13,6 +13,9 @@ import {
   buildCompteRendu,
   getBudget,
   getProject,
+  getReportTexts,
+  reportTextsView,
+  saveReportTexts,
   listProjects,
   reportDue,
   STATUS_LABELS,
@@ -21,6 +24,8 @@ import {
   type BudgetLine,
   type CompteRendu,
   type GrantExpense,
+  type ProjectActor,
+  type ReportTextsInput,
 } from "../projects/index.js";
 import { associationOf } from "../settings/index.js";
 import { listGrantExpenses } from "../spending/index.js";
@@ -68,7 +73,7 @@ async function grantExpenses(db: Db, grantId: string): Promise<GrantExpense[]> {
   return out;
 }
 
-/** The project a grant's action is: the one asked, else the project its `project` field names by code. */
+/** The project a grant's action is: the one asked, else its `projectId`, else the project its `project` text names by code (grants recorded before). */
 async function actionProject(db: Db, named: string | null, asked?: string) {
   if (asked) return getProject(db, asked);
   if (!named) return undefined;
@@ -80,11 +85,12 @@ async function actionProject(db: Db, named: string | null, asked?: string) {
 export async function grantFinancialReport(db: Db, grantId: string, opts: { project?: string; today?: string } = {}): Promise<CompteRendu> {
   const today = opts.today ?? parisDate(now());
   const g = await getGrant(db, grantId);
-  const [project, expenses, chart, association] = await Promise.all([
-    actionProject(db, g.project, opts.project),
+  const [project, expenses, chart, association, texts] = await Promise.all([
+    actionProject(db, g.projectId ?? g.project, opts.project),
     grantExpenses(db, grantId),
     loadChart(db),
     associationOf(db),
+    getReportTexts(db, grantId),
   ]);
   const years = yearsBetween(fiscalYearOf(g.startDate), fiscalYearOf(g.endDate));
   let budget: BudgetLine[] = [];
@@ -123,6 +129,7 @@ export async function grantFinancialReport(db: Db, grantId: string, opts: { proj
     expenses,
     labelOf: (a) => chart.label(a),
     today,
+    texts,
   });
 }
 
@@ -153,4 +160,26 @@ export async function grantReportsDue(db: Db, opts: { today?: string } = {}) {
       })
       .sort((a, b) => a.dueDate.localeCompare(b.dueDate) || a.title.localeCompare(b.title)),
   };
+}
+
+/** `GET /v1/grants/{id}/financial-report/explanations`: the texts typed for the report, with their version. */
+export async function grantReportTexts(db: Db, grantId: string) {
+  await getGrant(db, grantId);
+  return reportTextsView(await getReportTexts(db, grantId));
+}
+
+/**
+ * `PUT /v1/grants/{id}/financial-report/explanations`: the texts replaced over the version read;
+ * each gap explained must be a row of the report (the action's rows, as `?project=` names it).
+ */
+export async function putGrantReportTexts(
+  db: Db,
+  grantId: string,
+  input: ReportTextsInput,
+  ifMatch: number,
+  opts: { project?: string; actor?: ProjectActor } = {},
+) {
+  const cr = await grantFinancialReport(db, grantId, opts.project ? { project: opts.project } : {});
+  const rows = new Map(cr.comparison.rubriques.map((r) => [r.rubrique, r.label]));
+  return reportTextsView(await saveReportTexts(db, grantId, input, ifMatch, rows, opts.actor));
 }
