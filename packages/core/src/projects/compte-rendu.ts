@@ -20,7 +20,7 @@ import { frenchAmount } from "../money.js";
 const money = (cents: number) => csvFigure(frenchAmount(cents));
 import { cerfaRowOf } from "./cerfa.js";
 import { compareBudget, type ActualBalance, type Comparison } from "./budgets.js";
-import type { BudgetLine } from "./store.js";
+import type { BudgetLine, ReportTexts } from "./store.js";
 
 export interface GrantFacts {
   id: string;
@@ -67,8 +67,29 @@ export interface CompteRendu {
   expenses: { items: GrantExpense[]; total: number };
   /** The expenses listed against the grant's own total of expenses tagged to it: 0 when they tie. */
   tie: { listed: number; spent: number; difference: number };
-  /** Rows whose gap is 15 % of their budget or more (or with no budget): the form asks why. */
-  gapsToExplain: Array<{ rubrique: string; label: string; budget: number; actual: number; gap: number; gapShare: number | null }>;
+  /** Rows whose gap is 15 % of their budget or more (or with no budget): the form asks why; its explanation when given. */
+  gapsToExplain: Array<{
+    rubrique: string;
+    label: string;
+    budget: number;
+    actual: number;
+    gap: number;
+    gapShare: number | null;
+    explanation: string | null;
+  }>;
+  /** The texts typed for the form (PUT …/financial-report/explanations), as given. */
+  explanations: {
+    gaps: Array<{ rubrique: string; label: string; text: string }>;
+    summary: string | null;
+    actions: string | null;
+    signer: { name: string; quality: string | null } | null;
+    version: number;
+    updatedAt: string | null;
+  };
+  /** The gaps to explain that have no explanation yet. */
+  unexplained: number;
+  /** Every gap to explain has its explanation: the report can be sent. */
+  ready: boolean;
 }
 
 const daysBetween = (a: string, b: string) => Math.round((Date.parse(`${b}T00:00:00Z`) - Date.parse(`${a}T00:00:00Z`)) / 86_400_000);
@@ -110,6 +131,8 @@ export function buildCompteRendu(q: {
   expenses: readonly GrantExpense[];
   labelOf: (account: string) => string;
   today: string;
+  /** The texts saved for the report (none: every gap unexplained). */
+  texts?: ReportTexts;
 }): CompteRendu {
   const g = q.grant;
   let budget: BudgetLine[];
@@ -135,6 +158,19 @@ export function buildCompteRendu(q: {
   const listed = q.expenses.reduce((s, e) => s + e.amount, 0);
   const { totals } = comparison;
   const due = reportDue(g, q.today);
+  const textOf = new Map((q.texts?.gaps ?? []).map((t) => [t.rubrique, t.text]));
+  const gapsToExplain = comparison.rubriques
+    .filter((r) => (r.side === "charges" || r.side === "produits") && r.gap !== 0 && (r.gapShare === null || Math.abs(r.gapShare) >= GAP_TO_EXPLAIN))
+    .map((r) => ({
+      rubrique: r.rubrique,
+      label: r.label,
+      budget: r.budget,
+      actual: r.actual,
+      gap: r.gap,
+      gapShare: r.gapShare,
+      explanation: textOf.get(r.rubrique) ?? null,
+    }));
+  const unexplained = gapsToExplain.filter((x) => x.explanation === null).length;
   return {
     association: q.association,
     grant: g,
@@ -149,11 +185,27 @@ export function buildCompteRendu(q: {
     },
     expenses: { items: [...q.expenses].sort((a, b) => a.date.localeCompare(b.date) || a.pieceRef.localeCompare(b.pieceRef)), total: listed },
     tie: { listed, spent: g.spent, difference: listed - g.spent },
-    gapsToExplain: comparison.rubriques
-      .filter((r) => (r.side === "charges" || r.side === "produits") && r.gap !== 0 && (r.gapShare === null || Math.abs(r.gapShare) >= GAP_TO_EXPLAIN))
-      .map((r) => ({ rubrique: r.rubrique, label: r.label, budget: r.budget, actual: r.actual, gap: r.gap, gapShare: r.gapShare })),
+    gapsToExplain,
+    explanations: {
+      // Texts of rows the report still shows (a row whose lines went away keeps its text stored, unprinted).
+      gaps: comparison.rubriques.flatMap((r) => (textOf.has(r.rubrique) ? [{ rubrique: r.rubrique, label: r.label, text: textOf.get(r.rubrique)! }] : [])),
+      summary: q.texts?.summary ?? null,
+      actions: q.texts?.actions ?? null,
+      signer: q.texts?.signer ?? null,
+      version: q.texts?.version ?? 0,
+      updatedAt: q.texts?.updatedAt ?? null,
+    },
+    unexplained,
+    ready: unexplained === 0,
   };
 }
+
+/** « Prêt à envoyer », or how many gaps still want their explanation. */
+export const readinessText = (cr: Pick<CompteRendu, "ready" | "unexplained">) =>
+  cr.ready ? "Prêt à envoyer" : `${cr.unexplained} écart${cr.unexplained > 1 ? "s" : ""} à expliquer`;
+
+/** What a gap row of the form says beside it: its explanation, or that it has none. */
+export const UNEXPLAINED = "Écart non expliqué";
 
 const frDate = (d: string) => `${d.slice(8, 10)}/${d.slice(5, 7)}/${d.slice(0, 4)}`;
 /** A share as a figure in percent, one decimal: 0.2 → 20,0 (the column says "en %"). */
@@ -177,8 +229,12 @@ export function compteRenduCsv(cr: CompteRendu): string {
   out.push(csvLine(["Montant accordé", money(g.amount)]));
   out.push(csvLine(["Période", `du ${frDate(g.startDate)} au ${frDate(g.endDate)}`]));
   out.push(csvLine(["À remettre avant le", frDate(cr.dueDate), STATUS_LABELS[cr.status]]));
+  out.push(csvLine(["État", readinessText(cr)]));
   out.push(csvLine([]));
-  out.push(csvLine(["Rubrique", "Compte", "Libellé", "Prévision", "Réalisation", "Écart", "Écart en %"]));
+  out.push(csvLine(["Rubrique", "Compte", "Libellé", "Prévision", "Réalisation", "Écart", "Écart en %", "Explication de l'écart"]));
+  const toExplain = new Set(cr.gapsToExplain.map((x) => x.rubrique));
+  const explained = new Map(cr.explanations.gaps.map((x) => [x.rubrique, x.text]));
+  const why = (rubrique: string) => explained.get(rubrique) ?? (toExplain.has(rubrique) ? UNEXPLAINED : undefined);
   const sides = [
     ["charges", "Total des charges"],
     ["produits", "Total des produits"],
@@ -187,7 +243,8 @@ export function compteRenduCsv(cr: CompteRendu): string {
   ] as const;
   for (const [side, total] of sides) {
     for (const r of cr.comparison.rubriques.filter((x) => x.side === side)) {
-      out.push(csvLine([r.rubrique, "", r.label, money(r.budget), money(r.actual), money(r.gap), pctText(r.gapShare)]));
+      const text = why(r.rubrique);
+      out.push(csvLine([r.rubrique, "", r.label, money(r.budget), money(r.actual), money(r.gap), pctText(r.gapShare), ...(text ? [text] : [])]));
       for (const a of r.accounts) out.push(csvLine([r.rubrique, a.account, a.label, money(a.budget), money(a.actual), money(a.gap), pctText(a.gapShare)]));
     }
     const t = cr.comparison.totals[side];
@@ -206,6 +263,11 @@ export function compteRenduCsv(cr: CompteRendu): string {
       pctText(cr.grantShare.ofActual),
     ]),
   );
+  out.push(csvLine([]));
+  out.push(csvLine(["Bilan de l'action réalisée", cr.explanations.summary ?? ""]));
+  out.push(csvLine(["Résultats (bénéficiaires, lieux, objectifs)", cr.explanations.actions ?? ""]));
+  const signer = cr.explanations.signer;
+  out.push(csvLine(["Signataire", signer ? [signer.name, signer.quality].filter(Boolean).join(", ") : ""]));
   out.push(csvLine([]));
   out.push(csvLine(["Dépenses financées par la subvention"]));
   out.push(csvLine(["Date", "Fournisseur", "Compte", "Libellé", "Pièce", "Montant de la facture", "Part de la subvention"]));

@@ -9,7 +9,7 @@ import fontkit from "@pdf-lib/fontkit";
 import { PDFDocument, rgb, type PDFFont, type PDFPage, type RGB } from "pdf-lib";
 import { loadFont } from "../fonts.js";
 import { euros } from "../money.js";
-import { STATUS_LABELS, type CompteRendu } from "./compte-rendu.js";
+import { readinessText, STATUS_LABELS, UNEXPLAINED, type CompteRendu } from "./compte-rendu.js";
 import type { ComparisonRow } from "./budgets.js";
 
 /**
@@ -67,6 +67,8 @@ interface Row {
   band?: boolean;
   muted?: boolean;
   indent?: number;
+  /** A line of text across the table instead of cells (a gap's mark), wrapped. */
+  note?: { text: string; color: RGB };
 }
 
 class Doc {
@@ -161,6 +163,16 @@ class Doc {
         this.newPage();
         header();
       }
+      if (r.note) {
+        const size8 = size - 0.5;
+        for (const l of this.wrap(r.note.text, size8, W - 2 * M - 8 - (r.indent ?? 0))) {
+          if (this.y - size8 * 1.5 < BOTTOM) this.newPage();
+          this.text(l, M + 4 + (r.indent ?? 0), this.y - size8 * 1.2, { size: size8, color: r.note.color });
+          this.y -= size8 * 1.5;
+        }
+        this.y -= 2;
+        continue;
+      }
       if (r.band) this.page.drawRectangle({ x: M, y: this.y - rowH, width: W - 2 * M, height: rowH, color: BAND });
       let x = M;
       cols.forEach((c, i) => {
@@ -241,6 +253,7 @@ export async function renderGrantReport(cr: CompteRendu): Promise<Uint8Array> {
       `${longDate(cr.dueDate)} (${STATUS_LABELS[cr.status]}${cr.status === "a-remettre" ? `, ${cr.daysLeft} jour${cr.daysLeft > 1 ? "s" : ""}` : ""})`,
       cr.status === "en-retard" ? LATE : ACCENT,
     ],
+    ["État du compte rendu", cr.ready ? readinessText(cr) : `${readinessText(cr)} (voir 6)`, cr.ready ? ACCENT : LATE],
   ]);
   if (!cr.project)
     d.paragraph(
@@ -248,22 +261,47 @@ export async function renderGrantReport(cr: CompteRendu): Promise<Uint8Array> {
       { size: 8.5, color: MUTED },
     );
 
+  const texts = cr.explanations;
+  d.heading("1. Bilan de l'action réalisée", 50);
+  if (texts.summary) for (const p of texts.summary.split(/\r?\n/)) d.paragraph(p, { gap: 2 });
+  else d.paragraph("Bilan non rédigé.", { color: MUTED });
+  if (texts.actions) {
+    d.y -= 2;
+    d.paragraph("Résultats : bénéficiaires, lieux, dates, objectifs atteints", { size: 8.5, bold: true, color: MUTED, gap: 1 });
+    for (const p of texts.actions.split(/\r?\n/)) d.paragraph(p, { gap: 2 });
+  }
+
   const rows = cr.comparison.rubriques;
+  const explainedRows = new Map(texts.gaps.map((x) => [x.rubrique, x.text]));
+  const toExplain = new Set(cr.gapsToExplain.map((x) => x.rubrique));
+  // Beside each row: that its gap is explained (the text in 6), or « Écart non expliqué ».
+  const gapMark = (r: ComparisonRow): Row[] =>
+    explainedRows.has(r.rubrique)
+      ? [{ cells: [], note: { text: `Explication de l'écart : ${explainedRows.get(r.rubrique)!.replace(/\s+/g, " ")}`, color: MUTED }, indent: 12 }]
+      : toExplain.has(r.rubrique)
+        ? [{ cells: [], note: { text: UNEXPLAINED, color: LATE }, indent: 12 }]
+        : [];
   const totals = cr.comparison.totals;
-  d.heading("1. Charges de l'action", 140);
+  d.heading("2. Charges de l'action", 140);
   d.table(FIG_COLS("Charges"), [
-    ...figureRows(rows.filter((r) => r.side === "charges")),
+    ...figureRows(
+      rows.filter((r) => r.side === "charges"),
+      gapMark,
+    ),
     {
       cells: ["Total des charges", euros(totals.charges.budget), euros(totals.charges.actual), signed(totals.charges.gap), share(totals.charges.gapShare)],
       bold: true,
       band: true,
     },
   ]);
-  d.heading("2. Produits de l'action", 140);
+  d.heading("3. Produits de l'action", 140);
   d.table(FIG_COLS("Produits"), [
     ...figureRows(
       rows.filter((r) => r.side === "produits"),
-      (r) => (r.rubrique === "74" ? [{ cells: [`dont ${g.funderName} (cette subvention)`, euros(g.amount), euros(g.recognised), "", ""], indent: 12 }] : []),
+      (r) => [
+        ...(r.rubrique === "74" ? [{ cells: [`dont ${g.funderName} (cette subvention)`, euros(g.amount), euros(g.recognised), "", ""], indent: 12 }] : []),
+        ...gapMark(r),
+      ],
     ),
     {
       cells: ["Total des produits", euros(totals.produits.budget), euros(totals.produits.actual), signed(totals.produits.gap), share(totals.produits.gapShare)],
@@ -275,15 +313,20 @@ export async function renderGrantReport(cr: CompteRendu): Promise<Uint8Array> {
       bold: true,
     },
   ]);
-  d.heading("3. Contributions volontaires en nature", 70);
-  d.table(FIG_COLS("Contributions"), [...figureRows(rows.filter((r) => r.side === "emplois" || r.side === "ressources"))]);
+  d.heading("4. Contributions volontaires en nature", 70);
+  d.table(FIG_COLS("Contributions"), [
+    ...figureRows(
+      rows.filter((r) => r.side === "emplois" || r.side === "ressources"),
+      gapMark,
+    ),
+  ]);
 
-  d.heading("4. Part de la subvention dans l'action", 50);
+  d.heading("5. Part de la subvention dans l'action", 50);
   d.paragraph(
     `La subvention de ${euros(g.amount)} représente ${share(cr.grantShare.ofBudget)} des produits prévus de l'action et ${share(cr.grantShare.ofActual)} de ses charges réalisées. Produits comptabilisés à ce jour : ${euros(g.recognised)}.`,
   );
 
-  d.heading("5. Écarts à expliquer", 60);
+  d.heading("6. Écarts à expliquer", 60);
   if (!cr.gapsToExplain.length) d.paragraph("Aucune rubrique ne s'écarte de sa prévision de 15 % ou plus.", { color: MUTED });
   for (const x of cr.gapsToExplain) {
     d.ensure(52);
@@ -292,13 +335,27 @@ export async function renderGrantReport(cr: CompteRendu): Promise<Uint8Array> {
       size: 9,
       gap: 2,
     });
-    d.y -= 14;
-    d.page.drawLine({ start: { x: M, y: d.y }, end: { x: W - M, y: d.y }, thickness: 0.4, color: RULE });
-    d.text("Explication :", M, d.y + 3, { size: 8, color: MUTED });
-    d.y -= 10;
+    if (x.explanation) {
+      for (const p of x.explanation.split(/\r?\n/)) d.paragraph(p, { size: 9, gap: 1 });
+      d.y -= 6;
+    } else {
+      d.paragraph(UNEXPLAINED, { size: 9, color: LATE, gap: 8 });
+    }
+  }
+  // Rows explained though their gap is under 15 %: printed too, as given.
+  for (const x of texts.gaps.filter((t) => !toExplain.has(t.rubrique))) {
+    const r = rows.find((y) => y.rubrique === x.rubrique)!;
+    d.ensure(40);
+    d.paragraph(`${r.rubrique} – ${r.label} : prévu ${euros(r.budget)}, réalisé ${euros(r.actual)}, écart ${signed(r.gap)} (${share(r.gapShare)}).`, {
+      bold: true,
+      size: 9,
+      gap: 2,
+    });
+    for (const p of x.text.split(/\r?\n/)) d.paragraph(p, { size: 9, gap: 1 });
+    d.y -= 6;
   }
 
-  d.heading("6. Dépenses financées par la subvention", 80);
+  d.heading("7. Dépenses financées par la subvention", 80);
   d.table(
     [
       { header: "Date", width: 58 },
@@ -327,8 +384,11 @@ export async function renderGrantReport(cr: CompteRendu): Promise<Uint8Array> {
     );
   else d.paragraph(`Total égal aux dépenses affectées à la subvention dans les comptes (${euros(cr.tie.spent)}).`, { size: 8.5, color: MUTED });
 
-  d.heading("7. Attestation", 110);
-  d.paragraph("Je soussigné(e), ……………………………………, représentant(e) légal(e) de l'association, certifie exactes les informations du présent compte rendu.");
+  d.heading("8. Attestation", 110);
+  const signer = texts.signer;
+  d.paragraph(
+    `Je soussigné(e), ${signer ? signer.name : "……………………………………"}, ${signer?.quality ?? "représentant(e) légal(e) de l'association"}, certifie exactes les informations du présent compte rendu.`,
+  );
   d.y -= 8;
   d.paragraph("Fait à ……………………………, le ……………………………");
   d.y -= 8;

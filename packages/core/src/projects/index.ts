@@ -12,3 +12,4 @@ export * from "./schemas.js";
 export * from "./split.js";
 export type { Budget, BudgetLine, Project } from "./store.js";
 export * from "./compte-rendu.js";
+export * from "./report-texts.js";

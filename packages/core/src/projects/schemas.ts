@@ -144,3 +144,56 @@ export const ComparisonSchema = z
     }),
   })
   .meta({ id: "BudgetComparison" });
+
+// ---------------------------------------------------------------- the compte-rendu's texts
+
+/** A free text of the CERFA 15059: printed as given (trimmed), 2 000 characters at most. */
+const ReportText = z.string().trim().min(1, "ne doit pas être vide").max(2000, "2 000 caractères au plus");
+const Rubrique = z
+  .string()
+  .trim()
+  .regex(/^\d{2}$/, "une rubrique du compte rendu : 60 … 68, 70 … 78, 86, 87");
+
+export const ReportTextsInput = z
+  .strictObject({
+    gaps: z
+      .array(z.strictObject({ rubrique: Rubrique, text: ReportText.describe("why the row's actual differs from its budget") }))
+      .max(40)
+      .describe("the gaps' explanations, one per row of the report"),
+    summary: ReportText.nullable().optional().describe("bilan qualitatif: the action carried out"),
+    actions: ReportText.nullable().optional().describe("its results: beneficiaries, places, dates, objectives reached"),
+    signer: z
+      .strictObject({
+        name: z.string().trim().min(1, "ne doit pas être vide").max(120, "120 caractères au plus"),
+        quality: z.string().trim().max(120, "120 caractères au plus").optional().describe("président(e), trésorier(e)…"),
+      })
+      .nullable()
+      .optional()
+      .describe("who signs the attestation"),
+  })
+  .superRefine((b, ctx) => {
+    const seen = new Map<string, number>();
+    b.gaps.forEach((g, i) => {
+      if (seen.has(g.rubrique))
+        ctx.addIssue({
+          code: "custom",
+          path: ["gaps", i, "rubrique"],
+          message: `la rubrique ${g.rubrique} est déjà expliquée (écart ${seen.get(g.rubrique)! + 1})`,
+        });
+      else seen.set(g.rubrique, i);
+    });
+  })
+  .meta({ id: "GrantReportTextsInput" });
+export type ReportTextsInput = z.output<typeof ReportTextsInput>;
+
+export const ReportTextsSchema = z
+  .object({
+    grantId: z.string(),
+    gaps: z.array(z.object({ rubrique: z.string(), text: z.string() })),
+    summary: z.string().nullable(),
+    actions: z.string().nullable(),
+    signer: z.object({ name: z.string(), quality: z.string().nullable() }).nullable(),
+    version: z.number().int().describe("0 when nothing was saved; send it back as If-Match"),
+    updatedAt: z.string().nullable(),
+  })
+  .meta({ id: "GrantReportTexts" });

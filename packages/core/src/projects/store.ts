@@ -5,6 +5,7 @@
  * | --- | --- | --- |
  * | project | `PROJECTS` | `PROJECT#<code>` |
  * | budget of a year (all its lines, every project) | `BUDGET#<year>` | `BUDGET` |
+ * | a grant's compte-rendu texts (gaps explained, bilan, signer) | `GRANTREPORT#<grantId>` | `TEXTS` |
  *
  * A budget is one item (5 000 lines at most, well under DynamoDB's 400 KB), written whole by
  * `PUT /v1/budgets/{year}` under its version, so two treasurers saving at once do not mix lines.
@@ -16,6 +17,7 @@ export const projectKeys = {
   project: (code: string) => ({ pk: "PROJECTS", sk: `PROJECT#${code}` }),
   projects: "PROJECTS",
   budget: (year: number) => ({ pk: `BUDGET#${year}`, sk: "BUDGET" }),
+  reportTexts: (grantId: string) => ({ pk: `GRANTREPORT#${grantId}`, sk: "TEXTS" }),
 };
 
 export interface Project {
@@ -86,6 +88,46 @@ export function writeBudget(db: Db, b: Budget, readVersion: number): Promise<boo
   return putItem(
     db,
     { ...projectKeys.budget(b.year), kind: "budget", ...b },
+    readVersion === 0 ? { expression: "attribute_not_exists(pk)" } : { expression: "version = :v", values: { ":v": readVersion } },
+  );
+}
+
+/** The free texts of a grant's compte-rendu financier (CERFA 15059), kept whole under a version. */
+export interface ReportTexts {
+  grantId: string;
+  /** Each gap's explanation, by budget row (CERFA 12156 rubrique). */
+  gaps: Array<{ rubrique: string; text: string }>;
+  /** Bilan qualitatif: the action carried out. */
+  summary: string | null;
+  /** Its results: beneficiaries, places, dates, objectives reached. */
+  actions: string | null;
+  /** Who signs the attestation, as typed. */
+  signer: { name: string; quality: string | null } | null;
+  version: number;
+  updatedAt: string | null;
+  updatedBy?: { sub: string; role: string; requestId: string };
+}
+
+export async function readReportTexts(db: Db, grantId: string): Promise<ReportTexts | undefined> {
+  const i = await getItem(db, projectKeys.reportTexts(grantId));
+  if (!i) return undefined;
+  return {
+    grantId,
+    gaps: (i.gaps as ReportTexts["gaps"] | undefined) ?? [],
+    summary: (i.summary as string | null | undefined) ?? null,
+    actions: (i.actions as string | null | undefined) ?? null,
+    signer: (i.signer as ReportTexts["signer"] | undefined) ?? null,
+    version: i.version as number,
+    updatedAt: (i.updatedAt as string | undefined) ?? null,
+    ...(i.updatedBy ? { updatedBy: i.updatedBy as ReportTexts["updatedBy"] } : {}),
+  };
+}
+
+/** Writes a grant's report texts over the version read (0: none yet); false when another save came first. */
+export function writeReportTexts(db: Db, t: ReportTexts, readVersion: number): Promise<boolean> {
+  return putItem(
+    db,
+    { ...projectKeys.reportTexts(t.grantId), kind: "grant-report-texts", ...t },
     readVersion === 0 ? { expression: "attribute_not_exists(pk)" } : { expression: "version = :v", values: { ":v": readVersion } },
   );
 }

@@ -1,14 +1,16 @@
 /** Lambda: projects, budgets and their comparison, the grants' comptes-rendus financiers. Each operation calls one use case. */
 import { dbFromEnv } from "@asso/core/db";
-import { createProject, compteRenduCsv, listProjects } from "@asso/core/projects";
+import { createProject, compteRenduCsv, listProjects, reportVersionOf } from "@asso/core/projects";
 import { budgetComparison, projectFigures, projectStatement, putYearBudget, yearBudget } from "@asso/core/workflows/budgets";
-import { grantFinancialReport, grantReportsDue } from "@asso/core/workflows/grant-report";
+import { grantFinancialReport, grantReportsDue, grantReportTexts, putGrantReportTexts } from "@asso/core/workflows/grant-report";
 // The PDF renderer loads on first use.
 import { readBudgetFile, renderGrantReport } from "@asso/core/projects/lazy";
 import { actorOf } from "../audit.js";
 import { defineGroup } from "../http.js";
 
 const fileName = (id: string, ext: string) => `compte-rendu-financier-${id.slice(0, 8)}.${ext}`;
+/** The texts' version travels back as the ETag too, for the next If-Match. */
+const versioned = <T extends { version: number }>(out: T) => ({ body: out, headers: { etag: `"${out.version}"` } });
 
 export const handler = defineGroup("projects", {
   createProject: async (req) => createProject(dbFromEnv(), req.body, actorOf(req)),
@@ -28,5 +30,13 @@ export const handler = defineGroup("projects", {
     body: compteRenduCsv(await grantFinancialReport(dbFromEnv(), req.params.id, { project: req.query.project })),
     headers: { "content-type": "text/csv; charset=utf-8", "content-disposition": `attachment; filename="${fileName(req.params.id, "csv")}"` },
   }),
+  grantReportTexts: async (req) => versioned(await grantReportTexts(dbFromEnv(), req.params.id)),
+  putGrantReportTexts: async (req) =>
+    versioned(
+      await putGrantReportTexts(dbFromEnv(), req.params.id, req.body, reportVersionOf(req.headers["if-match"]), {
+        project: req.query.project,
+        actor: actorOf(req),
+      }),
+    ),
   grantReportsDue: async () => grantReportsDue(dbFromEnv()),
 });

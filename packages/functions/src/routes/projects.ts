@@ -12,6 +12,8 @@ import {
   ProjectInput,
   ProjectListSchema,
   ProjectSchema,
+  ReportTextsInput,
+  ReportTextsSchema,
 } from "@asso/core/projects";
 import { defineRoute, type RouteDef } from "../route.js";
 import { READERS, TRESORIER } from "./common.js";
@@ -98,7 +100,29 @@ const CompteRenduSchema = z
       total: Money,
     }),
     tie: z.object({ listed: Money, spent: Money, difference: Money }).describe("the expenses listed against the grant's own total spent: 0 when they tie"),
-    gapsToExplain: z.array(z.object({ rubrique: z.string(), label: z.string(), budget: Money, actual: Money, gap: Money, gapShare: z.number().nullable() })),
+    gapsToExplain: z.array(
+      z.object({
+        rubrique: z.string(),
+        label: z.string(),
+        budget: Money,
+        actual: Money,
+        gap: Money,
+        gapShare: z.number().nullable(),
+        explanation: z.string().nullable().describe("as saved with PUT …/explanations; null: « Écart non expliqué »"),
+      }),
+    ),
+    explanations: z
+      .object({
+        gaps: z.array(z.object({ rubrique: z.string(), label: z.string(), text: z.string() })),
+        summary: z.string().nullable(),
+        actions: z.string().nullable(),
+        signer: z.object({ name: z.string(), quality: z.string().nullable() }).nullable(),
+        version: z.number().int(),
+        updatedAt: z.string().nullable(),
+      })
+      .describe("the texts typed for the form, printed as given"),
+    unexplained: z.number().int().describe("gaps to explain without an explanation"),
+    ready: z.boolean().describe("every gap to explain has its explanation"),
   })
   .meta({ id: "CompteRenduFinancier" });
 const ReportsDueSchema = z
@@ -261,6 +285,31 @@ export const projectRoutes = [
     query: ReportQuery,
     errors: { 404: "No such grant or project" },
     response: { status: 200, contentType: "text/csv; charset=utf-8" },
+  }),
+  defineRoute({
+    method: "GET",
+    path: "/v1/grants/{id}/financial-report/explanations",
+    group: "projects",
+    operationId: "grantReportTexts",
+    summary: "The texts typed for the grant's compte-rendu financier (each gap's explanation, the bilan, who signs) with their version (0 when none).",
+    auth: READERS,
+    params: IdParam,
+    errors: { 404: "No such grant" },
+    response: { status: 200, schema: ReportTextsSchema },
+  }),
+  defineRoute({
+    method: "PUT",
+    path: "/v1/grants/{id}/financial-report/explanations",
+    group: "projects",
+    operationId: "putGrantReportTexts",
+    summary:
+      "Replaces the texts of the grant's compte-rendu financier with `If-Match: <version>` (412 when they changed in the meantime): each gap's explanation by row of the report (400 naming `gaps.<i>.rubrique` for another), the bilan of the action, its results, who signs; 2 000 characters each at most, printed as given.",
+    auth: TRESORIER,
+    params: IdParam,
+    query: ReportQuery,
+    body: ReportTextsInput,
+    errors: { 404: "No such grant or project", 412: "The texts changed since the version given in If-Match (reload them)" },
+    response: { status: 200, schema: ReportTextsSchema },
   }),
   defineRoute({
     method: "GET",
