@@ -5,7 +5,7 @@
  * | --- | --- | --- | --- |
  * | entry | `ENTRY#<id>` | `ENTRY` | gsi1 `LEDGER#PENDING`/created while draft, then `LEDGER#CHAIN`/seq; gsi2 `JOURNAL#<year>#<journal>`/number |
  * | reversal marker | `ENTRY#<id>` | `REVERSAL` | |
- * | account line | `LINES#<year>#<account>` | `<date>#<seq>#<line>` | |
+ * | account line | `LINES#<year>#<account>` | `<date>#<seq>#<line>` | gsi1 `PLINES#<year>#<project>`/`<date>#<seq>#<line>` when the line has a project |
  * | monthly balance | `BAL#<year>` | `<account>#<MM>` (`#CL` for closing entries) | |
  * | fiscal year | `LEDGER` | `YEAR#<year>` | |
  * | journal counter | `LEDGER` | `COUNTER#<year>#<journal>` | |
@@ -28,6 +28,8 @@ export const keys = {
     sk: `${date}#${pad(seq, 12)}#${pad(index, 3)}`,
   }),
   linesPartition: (year: number, account: string) => `LINES#${year}#${account}`,
+  /** The sparse index of a project's lines (gsi1 on the account line items that carry a project). */
+  projectLinesIndex: (year: number, project: string) => `PLINES#${year}#${project}`,
   balance: (year: number, account: string, bucket: string) => ({ pk: `BAL#${year}`, sk: `${account}#${bucket}` }),
   balancePartition: (year: number) => `BAL#${year}`,
   year: (year: number) => ({ pk: "LEDGER", sk: `YEAR#${year}` }),

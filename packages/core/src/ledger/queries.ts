@@ -20,9 +20,11 @@ import {
   readJournalIds,
   readYears,
   type EntriesCursor,
+  type ResumeKey,
 } from "./store.js";
 import { now } from "../clock.js";
-import { readProjectBalances } from "./store/projects.js";
+import { readProjectBalances, readProjectLines } from "./store/projects.js";
+import { checkProjects } from "../projects/index.js";
 
 // ---------------------------------------------------------------- years
 
@@ -81,11 +83,24 @@ export async function trialBalance(db: Db, year: number, opts: { closing?: "incl
 
 // ---------------------------------------------------------------- general ledger
 
-/** One account's lines in date order with the running balance, a page at a time. */
-export async function generalLedger(db: Db, q: { year: number; account: string; limit: number; cursor?: string }) {
+/**
+ * One account's lines in date order with the running balance, a page at a time. With `project`,
+ * only that project's lines of the account (and their running balance): the account's lines are
+ * filtered page by page, at most 20 pages a call (the answer may be short, with a cursor).
+ */
+export async function generalLedger(db: Db, q: { year: number; account: string; limit: number; cursor?: string; project?: string }) {
   const c = generalLedgerCursor.read(q.cursor);
-  if (c && (c.y !== q.year || c.a !== q.account)) throw new ValidationError([{ path: "cursor", message: "belongs to another year or account" }]);
-  const [page, chart] = await Promise.all([readAccountLines(db, { year: q.year, account: q.account, limit: q.limit, start: c?.k }), loadChart(db)]);
+  if (c && (c.y !== q.year || c.a !== q.account || c.p !== q.project))
+    throw new ValidationError([{ path: "cursor", message: "belongs to another year, account or project" }]);
+  await checkProjects(db, q.project ? [{ path: "project", project: q.project }] : []);
+  const chart = await loadChart(db);
+  const page: { items: Awaited<ReturnType<typeof readAccountLines>>["items"]; next: ResumeKey | undefined } = { items: [], next: c?.k };
+  for (let round = 0; round < (q.project ? 20 : 1) && page.items.length < q.limit; round++) {
+    const p = await readAccountLines(db, { year: q.year, account: q.account, limit: q.limit - page.items.length, start: page.next, project: q.project });
+    page.items.push(...p.items);
+    page.next = p.next;
+    if (!p.next) break;
+  }
   let balance = c?.b ?? 0;
   const items = page.items.map((i) => {
     balance += i.debit - i.credit;
@@ -100,6 +115,7 @@ export async function generalLedger(db: Db, q: { year: number; account: string; 
       debit: i.debit,
       credit: i.credit,
       ...(i.aux ? { aux: i.aux } : {}),
+      ...(i.project ? { project: i.project } : {}),
       balance,
     };
   });
@@ -108,7 +124,7 @@ export async function generalLedger(db: Db, q: { year: number; account: string; 
     account: q.account,
     label: chart.label(q.account),
     items,
-    nextCursor: page.next ? generalLedgerCursor.write({ y: q.year, a: q.account, k: page.next, b: balance }) : null,
+    nextCursor: page.next ? generalLedgerCursor.write({ y: q.year, a: q.account, k: page.next, b: balance, ...(q.project ? { p: q.project } : {}) }) : null,
   };
 }
 
@@ -117,18 +133,25 @@ export async function generalLedger(db: Db, q: { year: number; account: string; 
 /**
  * Validated entries between two dates (default: the current fiscal year), optionally of one
  * journal or touching one account, in number order per (year, journal) — or date order for an account.
+ * With `project`: the entries with a line on that project, in date order, read from the project's
+ * lines index (gsi1 `PLINES#<year>#<project>`), never the other entries; journal and account then
+ * filter those.
  */
 export async function listEntries(
   db: Db,
-  q: { from?: string; to?: string; journal?: JournalCode; account?: string; limit: number; cursor?: string },
+  q: { from?: string; to?: string; journal?: JournalCode; account?: string; project?: string; limit: number; cursor?: string },
   today = parisDate(now()),
 ): Promise<{ items: EntryView[]; nextCursor: string | null }> {
   const from = q.from ?? fiscalYearBounds(fiscalYearOf(q.to ?? today)).start;
   const to = q.to ?? fiscalYearBounds(fiscalYearOf(from)).end;
   if (from > to) throw new ValidationError([{ path: "from", message: "must not be after `to`" }]);
-  const filters = JSON.stringify([from, to, q.journal ?? null, q.account ?? null]);
+  const filters = JSON.stringify([from, to, q.journal ?? null, q.account ?? null, ...(q.project ? [q.project] : [])]);
   const c = entriesCursor.read(q.cursor);
   if (c && c.f !== filters) throw new ValidationError([{ path: "cursor", message: "was given for other filters" }]);
+  await checkProjects(db, q.project ? [{ path: "project", project: q.project }] : []);
+  const project = q.project;
+  // An entry whose lines straddled the previous page's end was listed there: its other lines are skipped.
+  let skipSeq = project && c?.k ? Number(String(c.k.gsi1sk).split("#")[1]) : undefined;
   const lastYear = fiscalYearOf(to);
   const journals = q.journal ? [q.journal] : JOURNAL_CODES;
   let y = c?.y ?? fiscalYearOf(from);
@@ -138,20 +161,26 @@ export async function listEntries(
   const seen = new Set<string>();
   while (y <= lastYear && items.length < q.limit) {
     const want = q.limit - items.length;
-    const page = q.account
-      ? await readAccountLines(db, { year: y, account: q.account, limit: want, start, from, to }).then((p) => ({
-          ids: [...new Set(p.items.map((i) => i.entryId))],
+    const page = project
+      ? await readProjectLines(db, { year: y, project, limit: want, start, from, to }).then((p) => ({
+          ids: [...new Set(p.items.filter((i) => i.seq !== skipSeq).map((i) => i.entryId))],
           next: p.next,
         }))
-      : await readJournalIds(db, { year: y, journal: journals[j]!, limit: want, start, from, to });
+      : q.account
+        ? await readAccountLines(db, { year: y, account: q.account, limit: want, start, from, to }).then((p) => ({
+            ids: [...new Set(p.items.map((i) => i.entryId))],
+            next: p.next,
+          }))
+        : await readJournalIds(db, { year: y, journal: journals[j]!, limit: want, start, from, to });
+    skipSeq = undefined;
     for (const e of await readEntries(db, page.ids, { consistent: false }))
-      if (!seen.has(e.id) && (!q.journal || e.journal === q.journal)) {
+      if (!seen.has(e.id) && (!q.journal || e.journal === q.journal) && (!project || !q.account || e.lines.some((l) => l.account === q.account))) {
         seen.add(e.id);
         items.push(entryView(e));
       }
     start = page.next;
     if (!start) {
-      if (!q.account && j + 1 < journals.length) j++;
+      if (!q.account && !project && j + 1 < journals.length) j++;
       else {
         y++;
         j = 0;

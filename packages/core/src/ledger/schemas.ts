@@ -113,12 +113,14 @@ export const EntryQuery = z.strictObject({
   to: CalendarDate.optional(),
   journal: z.enum(JOURNAL_CODES).optional(),
   account: AccountNumber.optional(),
+  project: ProjectCode.optional().describe("only the entries with a line on this project (its code), in date order"),
   limit: z.coerce.number().int().min(1).max(500).default(100),
   cursor: z.string().max(2000).optional(),
 });
 export const GeneralLedgerQuery = z.strictObject({
   year: Year,
   account: AccountNumber,
+  project: ProjectCode.optional().describe("only this project's lines of the account, with their running balance"),
   limit: z.coerce.number().int().min(1).max(500).default(100),
   cursor: z.string().max(2000).optional(),
 });

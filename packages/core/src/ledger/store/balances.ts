@@ -35,12 +35,13 @@ export interface LineRecord {
   debit: number;
   credit: number;
   aux?: { number: string; label: string };
+  project?: string;
 }
 
 export type ResumeKey = Record<string, unknown>;
 
 /** A general ledger page's cursor: the year and account it was given for, the resume key, the running balance so far. */
-export const generalLedgerCursor = listingCursor<{ y: number; a: string; k: ResumeKey; b: number }>("ledger.general-ledger");
+export const generalLedgerCursor = listingCursor<{ y: number; a: string; k: ResumeKey; b: number; p?: string }>("ledger.general-ledger");
 
 export interface EntriesCursor {
   /** The filters the cursor was given for: a cursor is not replayed with others. */
@@ -55,12 +56,18 @@ export const entriesCursor = listingCursor<EntriesCursor>("ledger.entries");
 /** One page of an account's lines in date order, optionally between two dates. */
 export async function readAccountLines(
   db: Db,
-  q: { year: number; account: string; limit: number; start?: ResumeKey; from?: string; to?: string },
+  q: { year: number; account: string; limit: number; start?: ResumeKey; from?: string; to?: string; project?: string },
 ): Promise<{ items: LineRecord[]; next: ResumeKey | undefined }> {
   const range = q.from !== undefined && q.to !== undefined;
   const { items, lastKey } = await queryPage(db, {
     KeyConditionExpression: range ? "pk = :p AND sk BETWEEN :a AND :b" : "pk = :p",
-    ExpressionAttributeValues: { ":p": keys.linesPartition(q.year, q.account), ...(range ? { ":a": q.from, ":b": `${q.to}#~` } : {}) },
+    // One project's lines of the account: filtered within the page (the page may come back short).
+    ...(q.project ? { FilterExpression: "#pr = :pr", ExpressionAttributeNames: { "#pr": "project" } } : {}),
+    ExpressionAttributeValues: {
+      ":p": keys.linesPartition(q.year, q.account),
+      ...(range ? { ":a": q.from, ":b": `${q.to}#~` } : {}),
+      ...(q.project ? { ":pr": q.project } : {}),
+    },
     Limit: q.limit,
     ExclusiveStartKey: q.start,
   });

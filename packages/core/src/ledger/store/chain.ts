@@ -113,7 +113,8 @@ const lineItem = (e: Entry, l: Line, i: number): Item => ({
   debit: l.debit,
   credit: l.credit,
   ...(l.aux ? { aux: l.aux } : {}),
-  ...(l.project ? { project: l.project } : {}),
+  // A project's line is also in that project's index (gsi1), in date order: the ledger's project filter reads it.
+  ...(l.project ? { project: l.project, gsi1pk: keys.projectLinesIndex(e.year, l.project), gsi1sk: keys.line(e.year, l.account, e.date, e.seq!, i).sk } : {}),
 });
 
 /** A rejected draft leaves the waiting index with its reason. */
