@@ -177,3 +177,24 @@ describe("the annexe's methods, from the settings and the books", () => {
     for (const s of ["Camille Dupont", "Donateurs", "Adhérents"]) expect(text).not.toContain(s);
   });
 });
+
+describe("the annexe's engagements given (settings: annexe)", () => {
+  it("lists the settings' engagements with their total; bad fields named; « Aucun engagement donné » when the list is empty", async () => {
+    const bad = await call("PUT", "/v1/settings/annexe", { engagementsGiven: [{ label: "", until: "demain" }] }, { headers: { "if-match": "0" } });
+    expect(bad.status).toBe(400);
+    expect((bad.body.errors as Json[]).map((e) => e.path).sort()).toEqual(["engagementsGiven.0.label", "engagementsGiven.0.until"]);
+    await putSection("annexe", {
+      engagementsGiven: [
+        { label: "Caution du bail des locaux", amount: 300_000, beneficiary: "Banque du Canal", until: "2027-06-30" },
+        { label: "Subvention promise à l'association Les Petits Jardiniers", amount: 150_000 },
+      ],
+    });
+    const a = (await call("GET", "/v1/reports/2024/annexe", undefined, { role: "auditor" })).body;
+    expect(a.engagements.givenTotal).toBe(450_000);
+    expect(a.engagements.givenItems).toHaveLength(2);
+    expect(a.engagements.given.replace(/[\u00a0\u202f]/g, " ")).toContain("2 engagements donnés, pour un total de 4 500 €");
+    expect(a.engagements.given).toContain("au profit de Banque du Canal, jusqu'au 30 juin 2027");
+    await putSection("annexe", { engagementsGiven: [] });
+    expect((await call("GET", "/v1/reports/2024/annexe", undefined, { role: "auditor" })).body.engagements.given).toMatch(/Aucun engagement donné/);
+  });
+});

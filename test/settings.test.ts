@@ -44,7 +44,7 @@ describe("sections", () => {
   it("answers every section with its version; a section never saved has its first value from the environment (version 0)", async () => {
     const s = await settings("auditor");
     expect(Object.keys(s.sections).sort()).toEqual(
-      ["bank-accounts", "checkout", "email", "giving", "identity", "look", "membership-tiers", "privacy", "volunteers", "year"].sort(),
+      ["annexe", "bank-accounts", "checkout", "email", "giving", "identity", "look", "membership-tiers", "privacy", "volunteers", "year"].sort(),
     );
     expect(s.sections.identity.version).toBe(0);
     expect(s.sections.identity.value.signatory).toEqual({ name: "Jeanne Dubois", quality: "Trésorière" });

@@ -101,7 +101,11 @@ describe("volunteer time", () => {
     expect(r.status).toBe(200);
     expect(r.body.items.map((i: Json) => i.month)).toEqual(["2025-03", "2025-04"]);
     expect(r.body.totals).toEqual({ hours: 20.5, amount: 31025 });
-    expect(r.body.valuation).toEqual({ rate: 1202, method: "SMIC horaire brut, heures déclarées par les responsables d'activité" });
+    expect(r.body.valuation).toEqual({
+      rate: 1202,
+      method: "SMIC horaire brut, heures déclarées par les responsables d'activité",
+      accounts: { use: "864", source: "875" },
+    });
   });
 
   it("is corrected here by reversal (the ledger refuses to reverse it by hand), once, with who and why", async () => {
@@ -199,5 +203,38 @@ describe("gifts in kind", () => {
     const { problems, lines } = checkFec(name, await res.text(), SIREN, 2025);
     expect(problems).toEqual([]);
     expect(lines.some((l) => l.account === "864")).toBe(true);
+  });
+});
+
+describe("the volunteers' time account (settings: timeSourceAccount)", () => {
+  let other: TestStack;
+  beforeAll(async () => {
+    other = await startTestStack({ ASSO_SIREN: SIREN });
+  });
+  afterAll(() => other.close());
+  const put = async (value: Json) => {
+    const s = ((await (await other.call("GET", "/v1/settings")).json()) as Json).sections.volunteers;
+    return other.call("PUT", "/v1/settings/volunteers", { body: { ...s.value, ...value }, headers: { "if-match": String(s.version) } });
+  };
+  it("with 870 chosen, hours go to 864 / 870 and gifts of goods to 860 / 875; the change is refused once 870 or 875 hold entries", async () => {
+    expect((await put({ hourlyRate: 1200, timeSourceAccount: "870" })).status).toBe(200);
+    const t = await other.call("POST", "/v1/volunteer-time", { body: { month: "2025-03", hours: 10, label: "Accueil" } });
+    expect(t.status).toBe(201);
+    expect(((await t.json()) as Json).accounts).toEqual({ use: "864", source: "870" });
+    const g = await other.call("POST", "/v1/gifts-in-kind", { body: { date: "2025-03-10", nature: "biens", amount: 5000, label: "Ordinateur" } });
+    expect(g.status).toBe(201);
+    expect(((await g.json()) as Json).accounts).toEqual({ use: "860", source: "875" });
+    const tb = (await (await other.call("GET", "/v1/ledger/trial-balance?year=2025", { role: "auditor" })).json()) as Json;
+    const by = Object.fromEntries((tb.accounts as Json[]).map((a) => [a.account, a.balance]));
+    expect(by).toMatchObject({ "864": 12_000, "870": -12_000, "860": 5000, "875": -5000 });
+    const refused = await put({ timeSourceAccount: "875" });
+    expect(refused.status).toBe(409);
+    expect(((await refused.json()) as Json).detail).toContain("870 ou 875");
+    const annexe = (await (await other.call("GET", "/v1/reports/2025/annexe", { role: "delegation" })).json()) as Json;
+    expect(annexe.contributionsInKind.method.join(" ")).toContain("870 Bénévolat");
+    expect(annexe.contributionsInKind.ressources).toEqual([
+      { account: "870", label: "Bénévolat", amount: 12_000 },
+      { account: "875", label: "Dons en nature", amount: 5000 },
+    ]);
   });
 });

@@ -66,7 +66,9 @@ export interface GrantInputForAnnexe {
 export interface AnnexeInput {
   exercise: ExerciseDates;
   association: { name: string; creationDate: string; fiscalStartMonth: number };
-  volunteers: { hourlyRate: number; headcount: number; method?: string };
+  volunteers: { hourlyRate: number; headcount: number; method?: string; timeSourceAccount?: "875" | "870" };
+  /** The engagements given (the settings' annexe section): cautions, pledges, leases. */
+  engagementsGiven?: ReadonlyArray<{ label: string; amount?: number; beneficiary?: string; until?: string }>;
   dedicatedFunds: { rows: readonly DedicatedFundsRowInput[] };
   grants: readonly GrantInputForAnnexe[];
   balances: readonly Balance[];
@@ -112,6 +114,9 @@ export interface Annexe {
     received: EngagementRow[];
     totals: { awarded: number; received: number; toReceive: number; laterYears: number };
     given: string;
+    /** The settings' engagements given, and their total (the amounts known). */
+    givenItems: Array<{ label: string; amount: number | null; beneficiary: string | null; until: string | null }>;
+    givenTotal: number;
   };
   contributionsInKind: { ressources: CvnLine[]; emplois: CvnLine[]; totals: { ressources: number; emplois: number }; method: string[] };
   headcount: { volunteers: number; text: string };
@@ -183,21 +188,32 @@ function engagements(input: AnnexeInput): Annexe["engagements"] {
   rows.sort((a, b) => a.agreementDate.localeCompare(b.agreementDate) || a.label.localeCompare(b.label));
   const totals = { awarded: 0, received: 0, toReceive: 0, laterYears: 0 };
   for (const r of rows) for (const k of Object.keys(totals) as (keyof typeof totals)[]) totals[k] += r[k];
-  return {
-    received: rows,
-    totals,
-    given: "Aucun engagement donné n'est enregistré (ni caution, ni aval, ni subvention accordée par l'association).",
-  };
+  const givenItems = (input.engagementsGiven ?? []).map((g) => ({
+    label: g.label,
+    amount: g.amount ?? null,
+    beneficiary: g.beneficiary || null,
+    until: g.until || null,
+  }));
+  const givenTotal = givenItems.reduce((s, g) => s + (g.amount ?? 0), 0);
+  const one = (g: (typeof givenItems)[number]) =>
+    `${g.label}${g.beneficiary ? `, au profit de ${g.beneficiary}` : ""}${g.until ? `, jusqu'au ${frenchDate(g.until)}` : ""}${g.amount !== null ? ` : ${eurosText(g.amount)}` : " (montant non chiffré)"}`;
+  const given = givenItems.length
+    ? `${givenItems.length === 1 ? "Un engagement donné" : `${givenItems.length} engagements donnés`}, pour un total de ${eurosText(givenTotal)} : ${givenItems.map(one).join(" ; ")}.`
+    : "Aucun engagement donné n'est enregistré (ni caution, ni aval, ni subvention accordée par l'association).";
+  return { received: rows, totals, given, givenItems, givenTotal };
 }
 
 function cvn(input: AnnexeInput): Annexe["contributionsInKind"] {
+  const timeSource = input.volunteers.timeSourceAccount ?? "875";
+  // With 870 the 1999 chart's names: 870 « Bénévolat », 875 « Dons en nature » (the settings' volunteers section).
+  const labelOf = (key: string) => (timeSource === "870" ? ({ "870": "Bénévolat", "875": "Dons en nature" } as Record<string, string>)[key] : undefined);
   const by = (prefix: string) => {
     const lines = new Map<string, CvnLine>();
     for (const b of input.balances) {
       if (!b.account.startsWith(prefix) || b.balance === 0) continue;
       const key = b.account.slice(0, 3);
       // One line per nature: the chart's three-digit account (860 secours en nature, 864 personnel bénévole, 875 bénévolat…).
-      const l = lines.get(key) ?? { account: key, label: findAccount(key)?.label ?? b.label ?? key, amount: 0 };
+      const l = lines.get(key) ?? { account: key, label: labelOf(key) ?? findAccount(key)?.label ?? b.label ?? key, amount: 0 };
       l.amount += prefix === "86" ? b.balance : -b.balance;
       lines.set(key, l);
     }
@@ -207,7 +223,7 @@ function cvn(input: AnnexeInput): Annexe["contributionsInKind"] {
   const emplois = by("86");
   const totals = { ressources: ressources.reduce((s, l) => s + l.amount, 0), emplois: emplois.reduce((s, l) => s + l.amount, 0) };
   const { hourlyRate, headcount, method } = input.volunteers;
-  const volunteerTime = ressources.find((l) => l.account === "875")?.amount ?? 0;
+  const volunteerTime = ressources.find((l) => l.account === timeSource)?.amount ?? 0;
   const out: string[] = [];
   if (hourlyRate > 0) {
     out.push(
@@ -215,8 +231,8 @@ function cvn(input: AnnexeInput): Annexe["contributionsInKind"] {
     );
     out.push(
       volunteerTime
-        ? `Bénévolat valorisé sur l'exercice : ${eurosText(volunteerTime)} (comptes 864 et 875).`
-        : "Aucune heure de bénévolat n'a été comptabilisée sur l'exercice (comptes 864 et 875 vides).",
+        ? `Bénévolat valorisé sur l'exercice : ${eurosText(volunteerTime)} (comptes 864 Personnel bénévole et ${timeSource} Bénévolat${timeSource === "870" ? ", nomenclature du plan comptable de 1999 ; les dons en nature de biens sont alors portés au 875" : ""}).`
+        : `Aucune heure de bénévolat n'a été comptabilisée sur l'exercice (comptes 864 et ${timeSource} vides).`,
     );
   } else
     out.push(

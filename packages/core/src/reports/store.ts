@@ -175,7 +175,13 @@ export async function loadAnnexe(db: Db, year: number, known: { balances?: YearI
   return buildAnnexe({
     exercise: context.exercise,
     association: { name: identity.name, creationDate: identity.creationDate, fiscalStartMonth: fiscalStartMonth() },
-    volunteers: { hourlyRate: volunteers.hourlyRate, headcount: volunteers.headcount, ...(typeof method === "string" && method ? { method } : {}) },
+    volunteers: {
+      hourlyRate: volunteers.hourlyRate,
+      headcount: volunteers.headcount,
+      timeSourceAccount: volunteers.timeSourceAccount ?? "875",
+      ...(typeof method === "string" && method ? { method } : {}),
+    },
+    engagementsGiven: settings.values.annexe?.engagementsGiven ?? [],
     dedicatedFunds: funds,
     grants: grants.items,
     balances,

@@ -7,7 +7,19 @@ import { accountKey, compactIban } from "../bank/index.js";
 import { findAccount } from "../ledger/index.js";
 import { ART978_ORGANISMS } from "../receipts/index.js";
 
-export const SECTIONS = ["identity", "look", "year", "bank-accounts", "membership-tiers", "giving", "volunteers", "email", "privacy", "checkout"] as const;
+export const SECTIONS = [
+  "identity",
+  "look",
+  "year",
+  "bank-accounts",
+  "membership-tiers",
+  "giving",
+  "volunteers",
+  "email",
+  "privacy",
+  "checkout",
+  "annexe",
+] as const;
 export type Section = (typeof SECTIONS)[number];
 
 /** The sections the délégation may change; the trésorier changes every one, the auditor none. */
@@ -183,6 +195,28 @@ export const VolunteersSchema = z.strictObject({
   headcount: z.number("un nombre de bénévoles").int("un nombre entier").min(0).max(1_000_000).default(0),
   /** How the hours are counted and the rate chosen (the annexe states it): e.g. « SMIC horaire brut chargé, heures déclarées par les responsables d'activité ». */
   method: optionalText(500),
+  /**
+   * The 87 account the volunteers' time is credited to (864 debited): 875 « Bénévolat » in the ANC
+   * 2018-06 chart (gifts of goods on 870 « Dons en nature »), or 870 as the 1999 chart named it
+   * « Bénévolat » (gifts of goods then on 875). Refused while an open year holds entries on 870 or 875.
+   */
+  timeSourceAccount: z.enum(["875", "870"], "875 (plan ANC 2018-06) ou 870 (plan de 1999)").default("875"),
+});
+
+const blank = (v: unknown) => (v === "" || v === null ? undefined : v);
+/** One engagement given (annexe, ANC 2018-06): a caution, a pledge to an organisation the association funds, a lease. */
+export const EngagementGivenSchema = z.strictObject({
+  label: text(200).min(1, "requis : la nature de l'engagement (caution, bail, subvention promise…)"),
+  amount: z.preprocess(
+    blank,
+    z.number("un montant en centimes").int("un nombre entier de centimes").min(0, "un montant positif").max(100_000_000_000).optional(),
+  ),
+  beneficiary: z.preprocess(blank, text(200).optional()),
+  until: z.preprocess(blank, z.iso.date("une date AAAA-MM-JJ").optional()),
+});
+/** What the annexe of the accounts takes from the settings: the engagements given. */
+export const AnnexeSettingsSchema = z.strictObject({
+  engagementsGiven: z.array(EngagementGivenSchema).max(50, "50 engagements au plus").default([]),
 });
 
 export const EmailSchema = z.strictObject({
@@ -216,6 +250,7 @@ export const SECTION_SCHEMAS = {
   email: EmailSchema,
   privacy: PrivacySchema,
   checkout: CheckoutSchema,
+  annexe: AnnexeSettingsSchema,
 } as const satisfies Record<Section, z.ZodType>;
 
 export type SectionValue<S extends Section> = z.output<(typeof SECTION_SCHEMAS)[S]>;

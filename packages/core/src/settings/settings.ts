@@ -11,7 +11,7 @@ import { nowMs, nowIso } from "../clock.js";
 import type { Db } from "../db/index.js";
 import { useFiscalStartMonth } from "../dates.js";
 import { ConflictError, ForbiddenError, PreconditionFailedError, ValidationError, type FieldError } from "../errors.js";
-import { listYears, type Actor } from "../ledger/index.js";
+import { listYears, trialBalance, type Actor } from "../ledger/index.js";
 import { projectNames } from "../projects/index.js";
 import { seedValue } from "./seed.js";
 import { DELEGATION_SECTIONS, identityMissing, SECTION_SCHEMAS, SECTIONS, type Section, type SettingsValues } from "./schemas.js";
@@ -155,6 +155,22 @@ export async function saveSection<S extends Section>(
       known.has(c) ? [] : [{ path: `projects.${i}`, message: `projet inconnu : ${c} (créez-le dans « Projets et budgets »)` }],
     );
     if (errors.length) throw new ValidationError(errors);
+  }
+  if (section === "volunteers") {
+    const from = (before as SettingsValues["volunteers"]).timeSourceAccount ?? "875";
+    const to = (value as SettingsValues["volunteers"]).timeSourceAccount;
+    if (from !== to) {
+      // 870 and 875 would change meaning under the year's entries (time and gifts of goods swap accounts).
+      const open = (await listYears(db)).filter((y) => y.status !== "closed" && (y.entries ?? 0) > 0);
+      const held: number[] = [];
+      for (const y of open)
+        if ((await trialBalance(db, y.year)).accounts.some((a) => (a.account.startsWith("870") || a.account.startsWith("875")) && (a.debit || a.credit)))
+          held.push(y.year);
+      if (held.length)
+        throw new ConflictError(
+          `Le compte du bénévolat ne peut plus changer : l'exercice ${held.join(", ")} porte déjà des écritures sur 870 ou 875 (bénévolat ou dons en nature), qui changeraient de sens. Changez-le au début d'un exercice, avant toute contribution en nature.`,
+        );
+    }
   }
   return write(db, section, ifMatch, value, before, actor);
 }

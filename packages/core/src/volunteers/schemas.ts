@@ -11,8 +11,24 @@ export const GIFT_NATURES = {
 export type GiftNature = keyof typeof GIFT_NATURES;
 export const NATURES = Object.keys(GIFT_NATURES) as [GiftNature, ...GiftNature[]];
 
-/** Volunteer time: 864 Personnel bénévole (use) / 875 Bénévolat (source). */
+/** Volunteer time: 864 Personnel bénévole (use) / 875 Bénévolat (source, ANC 2018-06). */
 export const VOLUNTEER_TIME_ACCOUNTS = { use: "864", source: "875" } as const;
+
+/**
+ * The accounts of a nature under the settings' `timeSourceAccount`: with 870 (the 1999 chart's
+ * « Bénévolat ») the time is credited to 870 and the gifts of goods to 875 (its « Dons en nature »),
+ * so the two never share an account.
+ */
+export function cvnAccounts(timeSource: "875" | "870" = "875") {
+  const swap = timeSource === "870";
+  return {
+    time: { use: VOLUNTEER_TIME_ACCOUNTS.use, source: timeSource },
+    gift: (nature: GiftNature) => {
+      const n = GIFT_NATURES[nature];
+      return { use: n.use as string, source: swap && n.source === "870" ? "875" : (n.source as string) };
+    },
+  };
+}
 
 const label = z.string("un libellé").trim().min(1, "un libellé est nécessaire").max(200, "200 caractères au plus");
 const project = z
@@ -102,7 +118,9 @@ export const VolunteerTimeListSchema = z.object({
   year: z.number().int(),
   items: z.array(VolunteerTimeSchema),
   totals: z.object({ hours: z.number(), amount: z.number().int() }).describe("booked records only"),
-  valuation: z.object({ rate: z.number().int(), method: z.string() }).describe("the configured hourly rate and its method"),
+  valuation: z
+    .object({ rate: z.number().int(), method: z.string(), accounts: z.object({ use: z.string(), source: z.string() }) })
+    .describe("the configured hourly rate, its method and the accounts the hours go to (864 / 875, or 864 / 870: settings' timeSourceAccount)"),
 });
 
 export const GiftInKindListSchema = z.object({

@@ -19,7 +19,7 @@ import { plainEuros } from "../money.js";
 import { checkProjects } from "../projects/index.js";
 import { volunteersOf } from "../settings/index.js";
 import { now, nowIso } from "../clock.js";
-import { GIFT_NATURES, VOLUNTEER_TIME_ACCOUNTS, type GiftInKindInput, type GiftNature, type VolunteerTimeInput } from "./schemas.js";
+import { cvnAccounts, GIFT_NATURES, type GiftInKindInput, type GiftNature, type VolunteerTimeInput } from "./schemas.js";
 import {
   contributionItem,
   readContribution,
@@ -56,7 +56,7 @@ const twoLines = (accounts: { use: string; source: string }, amount: number, pro
   { account: accounts.source, debit: 0, credit: amount, label, ...(project ? { project } : {}) },
 ];
 
-/** `POST /v1/volunteer-time`: a month's hours, valued and booked 864 / 875. */
+/** `POST /v1/volunteer-time`: a month's hours, valued and booked 864 / 875 (or 864 / 870: the settings' `timeSourceAccount`). */
 export async function recordVolunteerTime(db: Db, input: VolunteerTimeInput, idem?: Idempotency, actor?: Actor): Promise<VolunteerTime> {
   const settings = await volunteersOf(db);
   const rate = input.rate ?? settings.hourlyRate;
@@ -83,7 +83,7 @@ export async function recordVolunteerTime(db: Db, input: VolunteerTimeInput, ide
     label: input.label,
     project: input.project ?? null,
     amount,
-    accounts: { ...VOLUNTEER_TIME_ACCOUNTS },
+    accounts: cvnAccounts(settings.timeSourceAccount).time,
     entryId: "",
     status: "booked",
     reversal: null,
@@ -100,6 +100,7 @@ export async function recordGiftInKind(db: Db, input: GiftInKindInput, idem?: Id
     throw new ValidationError([{ path: "date", message: `le ${input.date} n'est pas encore arrivé : un don en nature est enregistré une fois reçu` }]);
   const year = fiscalYearOf(input.date);
   const nature = GIFT_NATURES[input.nature as GiftNature];
+  const accounts = cvnAccounts((await volunteersOf(db)).timeSourceAccount).gift(input.nature as GiftNature);
   const record: GiftInKind = {
     id: newId(year),
     kind: "gift",
@@ -111,7 +112,7 @@ export async function recordGiftInKind(db: Db, input: GiftInKindInput, idem?: Id
     label: input.label,
     project: input.project ?? null,
     amount: input.amount,
-    accounts: { use: nature.use, source: nature.source },
+    accounts,
     entryId: "",
     status: "booked",
     reversal: null,
@@ -191,18 +192,19 @@ export async function listVolunteerTime(db: Db, year: number) {
     year,
     items: byDate(items),
     totals: { hours: Math.round(booked.reduce((s, i) => s + i.hours * 100, 0)) / 100, amount: booked.reduce((s, i) => s + i.amount, 0) },
-    valuation: { rate: settings.hourlyRate, method: settings.method ?? "" },
+    valuation: { rate: settings.hourlyRate, method: settings.method ?? "", accounts: cvnAccounts(settings.timeSourceAccount).time },
   };
 }
 
 /** `GET /v1/gifts-in-kind?year=`: the fiscal year's gifts in kind and the booked totals per nature. */
 export async function listGiftsInKind(db: Db, year: number) {
-  const items = byDate(await readContributions(db, "gift", year));
+  const [items, settings] = await Promise.all([readContributions(db, "gift", year).then(byDate), volunteersOf(db)]);
   const booked = items.filter((i) => i.status === "booked");
+  const accounts = cvnAccounts(settings.timeSourceAccount);
   const byNature = (Object.keys(GIFT_NATURES) as GiftNature[]).map((nature) => ({
     nature,
     label: GIFT_NATURES[nature].label,
-    accounts: { use: GIFT_NATURES[nature].use, source: GIFT_NATURES[nature].source },
+    accounts: accounts.gift(nature),
     amount: booked.filter((i) => i.nature === nature).reduce((s, i) => s + i.amount, 0),
   }));
   return { year, items, byNature, total: booked.reduce((s, i) => s + i.amount, 0) };

@@ -153,7 +153,11 @@ export const AnnexeSchema = z
     engagements: z.object({
       received: z.array(z.object({ grantId: z.string(), label: z.string(), agreementDate: z.string(), ...Engagement })),
       totals: z.object(Engagement),
-      given: z.string(),
+      given: z.string().describe("one sentence: the engagements given and their total, or « Aucun engagement donné »"),
+      givenItems: z
+        .array(z.object({ label: z.string(), amount: Money.nullable(), beneficiary: z.string().nullable(), until: z.string().nullable() }))
+        .describe("the settings' engagements given (section annexe)"),
+      givenTotal: Money,
     }),
     contributionsInKind: z.object({
       ressources: z.array(CvnLineSchema),
