@@ -22,7 +22,18 @@ interface Figures {
 
 export interface Thresholds {
   year: number;
-  items: { id: string; label: string; counted: string; amount: number; threshold: number; reached: number; exceeded: boolean; message: string }[];
+  items: {
+    id: string;
+    label: string;
+    counted: string;
+    source: string;
+    amount: number;
+    threshold: number;
+    reached: number;
+    exceeded: boolean;
+    message: string;
+    authorities?: { funderId: string; name: string; amount: number; exceeded: boolean }[];
+  }[];
   publication: { required: boolean; text: string };
 }
 
@@ -49,6 +60,14 @@ export function ThresholdsCard({ year, thresholds }: { year: number; thresholds?
               <div class="threshold-head"><strong>${i.label}</strong><span>${formatEuros(i.amount)} / ${formatEuros(i.threshold)}</span></div>
               <meter min="0" max="1" low="0.8" high="0.999" optimum="0" value=${Math.min(1, i.reached)} aria-label=${`${i.label} : ${formatPercent(i.reached)} du seuil`}></meter>
               <small>${i.exceeded ? i.message : `${i.counted} : ${formatPercent(i.reached)} du seuil.`}</small>
+              ${
+                i.authorities?.length
+                  ? html`<ul class="threshold-authorities" aria-label="Aides par autorité publique">${i.authorities.map(
+                      (a) => html`<li class=${a.exceeded ? "over" : ""}>${a.name} : ${formatEuros(a.amount)}${a.exceeded ? " — convention requise" : ""}</li>`,
+                    )}</ul>`
+                  : null
+              }
+              <small class="hint">${i.source}</small>
             </li>`,
           )}</ul>
           <p>${t.publication.text}</p>

@@ -172,6 +172,37 @@ const SECTIONS: { id: string; label: string; intro: string; fields: (Field | Row
       { path: "hourlyRate", label: "Valeur d'une heure de bénévolat (€)", kind: "euros" },
       { path: "headcount", label: "Nombre de bénévoles", kind: "number" },
       { path: "method", label: "Méthode de valorisation (énoncée dans l'annexe)", kind: "textarea" },
+      {
+        path: "timeSourceAccount",
+        label: "Compte du bénévolat (ressource)",
+        kind: "select",
+        options: [
+          ["875", "875 Bénévolat (plan comptable ANC 2018-06) — dons en nature de biens au 870"],
+          ["870", "870 Bénévolat (plan de 1999) — dons en nature de biens alors au 875"],
+        ],
+        hint: "Les heures sont portées au 864 Personnel bénévole et à ce compte. Il ne peut plus changer une fois des contributions en nature passées dans un exercice ouvert.",
+      },
+    ],
+  },
+  {
+    id: "annexe",
+    label: "Annexe des comptes",
+    intro:
+      "Les engagements donnés par l'association (cautions, subventions promises aux organismes qu'elle soutient, baux) : l'annexe les liste avec leur total, ou indique « Aucun engagement donné ».",
+    fields: [
+      {
+        path: "engagementsGiven",
+        label: "Engagements donnés",
+        kind: "rows",
+        add: "Ajouter un engagement",
+        empty: { label: "", amount: "", beneficiary: "", until: "" },
+        fields: [
+          { path: "label", label: "Nature de l'engagement", kind: "text" },
+          { path: "amount", label: "Montant (€, facultatif)", kind: "euros" },
+          { path: "beneficiary", label: "Bénéficiaire (facultatif)", kind: "text" },
+          { path: "until", label: "Jusqu'au (facultatif)", kind: "date" },
+        ],
+      },
     ],
   },
   {
