@@ -193,15 +193,13 @@ export async function reassignGiftProject(db: Db, chargeId: string, input: GiftP
     entryId,
     by: actor ? { sub: actor.sub, role: actor.role } : null,
   };
-  const work = new UnitOfWork()
-    .add(giftProjectItem(chargeId, { from, refunded }, to, change))
-    .failsWith(
-      "gift-project",
-      () =>
-        new ConflictError("Le don a changé entre-temps (un remboursement ou un autre changement de projet) : rechargez-le avant de recommencer.", {
-          id: chargeId,
-        }),
-    );
+  const work = new UnitOfWork().add(giftProjectItem(chargeId, { from, refunded }, to, change)).failsWith(
+    "gift-project",
+    () =>
+      new ConflictError("Le don a changé entre-temps (un remboursement ou un autre changement de projet) : rechargez-le avant de recommencer.", {
+        id: chargeId,
+      }),
+  );
   const { id } = await writeDraft(db, { journal: "OD", ...draft }, { id: entryId, ...(idem ? { idempotency: idem } : {}), work, actor, owner: "giving" });
   // A request taken over by its own retry (same Idempotency-Key) answers the gift as the first one left it.
   if (id) {
