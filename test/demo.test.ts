@@ -18,7 +18,7 @@ let stack: TestStack;
 beforeAll(async () => {
   stack = await startTestStack();
   expect(await seedDemo()).toBe(true);
-  expect((await seedSettings(stack.url, await stack.identity.token("tresorier"))).length).toBe(10);
+  expect((await seedSettings(stack.url, await stack.identity.token("tresorier"))).length).toBe(11); // every settings section, the annexe's included
   await seedGiving(stack.url, stack.stripeUrl);
   await seedSocial(stack.url, await stack.identity.token("delegation"));
   bankImport = await seedBank(stack.url, await stack.identity.token("tresorier"));
