@@ -28,9 +28,16 @@ import { findAccount, listYears, writeDraft, type Actor, type EntryView, type Id
 import { formatCents } from "../money.js";
 
 import { now, nowIso } from "../clock.js";
-import { splitAmount } from "../projects/index.js";
-import { checkChargeAccount, expenseView, netOf, paidOf, sharesOf } from "./expenses.js";
-import type { AllocationInput, CancellationInput, CreditNoteInput, ExpensePaymentInput, ReclassificationInput } from "./schemas.js";
+import { chargeLines, checkChargeAccount, checkExpenseProjects, expenseView, netOf, paidOf, sharesOf } from "./expenses.js";
+import {
+  percent,
+  sharesTotal,
+  type AllocationInput,
+  type CancellationInput,
+  type CreditNoteInput,
+  type ExpensePaymentInput,
+  type ReclassificationInput,
+} from "./schemas.js";
 import { expenseCorrectionItem, grantShareItem, readExpense, type Expense, type ExpenseEvent, type GrantShare } from "./store.js";
 
 /** 1 300,00 € (plain spaces: read in an error message). */
@@ -105,23 +112,6 @@ export function scaleShares(shares: readonly GrantShare[], from: number, to: num
 }
 
 const supplierAux = (e: Expense) => ({ number: e.supplierAux, label: e.supplier });
-
-/** The projects' parts of `amount` (the expense's analytic split), or one part with no project. */
-function projectParts(projects: Expense["projects"], amount: number): { project?: string; amount: number }[] {
-  if (!projects?.length || amount <= 0) return [{ amount }];
-  return splitAmount(amount, projects, "projects").filter((p) => p.amount > 0);
-}
-
-/** Lines of `amount` on `account`, one per project of the expense's split, on one side. */
-function chargeLines(account: string, projects: Expense["projects"], amount: number, side: "debit" | "credit", label: string): Line[] {
-  return projectParts(projects, amount).map((p) => ({
-    account,
-    debit: side === "debit" ? p.amount : 0,
-    credit: side === "credit" ? p.amount : 0,
-    label,
-    ...(p.project ? { project: p.project } : {}),
-  }));
-}
 
 /** Writes a correction's entry with the expense's work; a retry of the same Idempotency-Key answers the expense. */
 async function answer(db: Db, id: string, entryIds: string[]) {
@@ -379,8 +369,9 @@ export async function allocateExpense(db: Db, id: string, input: AllocationInput
   if (twice) throw new ValidationError([{ path: "grants", message: `la subvention ${twice} est nommée deux fois` }]);
   if (input.grants.length > MAX_GRANTS) throw new ValidationError([{ path: "grants", message: `${MAX_GRANTS} subventions au plus par dépense` }]);
   if (input.projects?.length) {
-    const total = input.projects.reduce((s, p) => s + Math.round(p.share * 10_000), 0);
-    if (total !== 10_000) throw new ValidationError([{ path: "projects", message: `les parts des projets font ${total / 100} %, pas 100 %` }]);
+    const total = sharesTotal(input.projects);
+    if (total !== 10_000) throw new ValidationError([{ path: "projects", message: `les parts font ${percent(total)}, pas 100 %` }]);
+    await checkExpenseProjects(db, input.projects, "projects");
   }
   let entryId: string | undefined;
   await decideAgain(

@@ -13,7 +13,8 @@ import { fiscalYearOf } from "../dates.js";
 import { ConflictError, NotFoundError, ValidationError } from "../errors.js";
 import { accountExists, writeDraft, type Actor, type EntryView, type Idempotency, type Line } from "../ledger/index.js";
 import { BANK, CASH, funderTotalsItem, grantTotalsItem, idempotentEntry, idFor, readGrant, SUPPLIERS, validated } from "../grants/index.js";
-import type { ExpenseInput } from "./schemas.js";
+import { projectNames, splitAmount } from "../projects/index.js";
+import type { ExpenseInput, ExpenseListQuery } from "./schemas.js";
 import {
   expensePaidItem,
   grantShareItem,
@@ -37,6 +38,46 @@ const paymentId = (expenseId: string) => `${expenseId}-rg`;
 export async function checkChargeAccount(db: Db, account: string): Promise<void> {
   if (!account.startsWith("6") || !(await accountExists(db, account)))
     throw new ValidationError([{ path: "account", message: `${account} is not a charge account (class 6) of the chart` }]);
+}
+
+/** The projects' parts of `amount` (the expense's analytic split, to the cent), or one part with no project. */
+function projectParts(projects: Expense["projects"], amount: number): { project?: string; amount: number }[] {
+  if (!projects?.length || amount <= 0) return [{ amount }];
+  return splitAmount(amount, projects, "projects").filter((p) => p.amount > 0);
+}
+
+/** Lines of `amount` on `account`, one per project of the expense's split, on one side. */
+export function chargeLines(account: string, projects: Expense["projects"], amount: number, side: "debit" | "credit", label: string): Line[] {
+  return projectParts(projects, amount).map((p) => ({
+    account,
+    debit: side === "debit" ? p.amount : 0,
+    credit: side === "credit" ? p.amount : 0,
+    label,
+    ...(p.project ? { project: p.project } : {}),
+  }));
+}
+
+/**
+ * The projects named exist; a ValidationError names each unknown one at its path (`projects.0.projectId`,
+ * or `project` for the one project of `POST /v1/expenses`).
+ */
+export async function checkExpenseProjects(db: Db, projects: readonly { projectId: string }[], path: "project" | "projects"): Promise<void> {
+  if (!projects.length) return;
+  const known = await projectNames(
+    db,
+    projects.map((p) => p.projectId),
+  );
+  const errors = projects
+    .map((p, i) => ({ p, i }))
+    .filter(({ p }) => !known.has(p.projectId))
+    .map(({ p, i }) => ({ path: path === "project" ? "project" : `projects.${i}.projectId`, message: `aucun projet n'a le code ${p.projectId}` }));
+  if (errors.length) throw new ValidationError(errors);
+}
+
+/** The expense's projects: the one project named (its whole amount), or the split by share; undefined for none. */
+function projectsOf(input: ExpenseInput): Expense["projects"] {
+  if (input.projects?.length) return input.projects.map((p) => ({ projectId: p.projectId, share: p.share }));
+  return input.project ? [{ projectId: input.project, share: 1 }] : undefined;
 }
 
 /** What the expense costs after its credit notes (0 once cancelled). */
@@ -78,6 +119,8 @@ export async function createExpense(db: Db, input: ExpenseInput, idem?: Idempote
   const id = idFor(idem);
   if (await idempotentEntry(db, idem)) return finish(db, id, actor);
   await checkChargeAccount(db, input.account);
+  const projects = projectsOf(input);
+  if (projects) await checkExpenseProjects(db, projects, input.project ? "project" : "projects");
 
   const aux = { number: (await supplierAccount(db, input.supplier)).number, label: input.supplier };
   const year = fiscalYearOf(input.date);
@@ -100,9 +143,10 @@ export async function createExpense(db: Db, input: ExpenseInput, idem?: Idempote
     createdAt: nowIso(),
     createdBy: actor ? { sub: actor.sub, role: actor.role } : null,
     version: 0,
+    ...(projects ? { projects } : {}),
   };
   const lines: Line[] = [
-    { account: input.account, debit: input.amount, credit: 0, label: input.label },
+    ...chargeLines(input.account, projects, input.amount, "debit", input.label),
     { account: SUPPLIERS, debit: 0, credit: input.amount, label: input.label, aux },
   ];
 
@@ -183,9 +227,11 @@ export async function getExpense(db: Db, id: string) {
   return expenseView(e);
 }
 
-/** `GET /v1/expenses?year=`: the year's expenses in date order, a page at a time. */
-export async function listExpenses(db: Db, q: { year: number; limit: number; cursor?: string }) {
-  const page = await listExpensePage(db, q.year, q.limit, q.cursor);
+/** `GET /v1/expenses?year=&project=`: the year's expenses in date order (those the project carries, whole or a share), a page at a time. */
+export async function listExpenses(db: Db, q: Omit<ExpenseListQuery, "project"> & { project?: string }) {
+  const project = q.project;
+  const keep = project ? (e: Expense) => (e.projects ?? []).some((p) => p.projectId === project) : undefined;
+  const page = await listExpensePage(db, q.year, q.limit, q.cursor, keep);
   return { items: page.items.map(expenseView), nextCursor: page.nextCursor };
 }
 

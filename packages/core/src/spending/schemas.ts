@@ -1,12 +1,45 @@
 /** Inputs and answers of expenses and their invoice files, parsed at the edge with zod. */
 import * as z from "zod";
-import { AccountNumber, CalendarDate, Cents, EntrySchema } from "../ledger/index.js";
+import { AccountNumber, CalendarDate, Cents, EntrySchema, Year } from "../ledger/index.js";
+import { ProjectCode } from "../projects/index.js";
 
 const Id = z
   .string()
   .min(1)
   .max(80)
   .regex(/^[\w-]+$/, "is not an id");
+
+/** 90 → « 90 % », 33.33 → « 33,33 % ». */
+export const percent = (hundredths: number) => `${String(hundredths / 100).replace(".", ",")} %`;
+/** The shares' total in hundredths of a percent (10 000 is 100 %), each share rounded to 0,01 %. */
+export const sharesTotal = (parts: readonly { share: number }[]) => parts.reduce((s, p) => s + Math.round(p.share * 10_000), 0);
+
+/** One project's share of an expense: a fraction to 0,01 % (0.6 is 60 %). */
+const ProjectShare = z.strictObject({
+  projectId: ProjectCode.describe("the project's code (`GET /v1/projects`)"),
+  share: z
+    .number()
+    .positive("doit être supérieure à 0")
+    .max(1, "ne peut pas dépasser 1 (100 %)")
+    .refine((n) => Math.abs(n * 10_000 - Math.round(n * 10_000)) < 1e-6, "au plus quatre décimales (0,01 %)")
+    .describe("a fraction: 0.6 is 60 % (to 0,01 %)"),
+});
+
+/** The projects' shares of an expense: each project once, the shares adding up to 100 %. */
+const projectShares = (min: number) =>
+  z
+    .array(ProjectShare)
+    .min(min, "au moins un projet")
+    .max(10, "10 projets au plus")
+    .superRefine((parts, ctx) => {
+      const seen = new Set<string>();
+      parts.forEach((p, i) => {
+        if (seen.has(p.projectId)) ctx.addIssue({ code: "custom", path: [i, "projectId"], message: `le projet ${p.projectId} est nommé deux fois` });
+        seen.add(p.projectId);
+      });
+      const total = sharesTotal(parts);
+      if (parts.length && total !== 10_000) ctx.addIssue({ code: "custom", path: [], message: `les parts font ${percent(total)}, pas 100 %` });
+    });
 
 export const PAYMENT_METHODS = ["bank", "card", "cash"] as const;
 export const ExpenseInput = z
@@ -19,6 +52,12 @@ export const ExpenseInput = z
     pieceRef: z.string().trim().min(1).max(60).describe("the invoice number"),
     grantId: Id.optional().describe("the grant this is spent on"),
     paid: z.strictObject({ date: CalendarDate, method: z.enum(PAYMENT_METHODS) }).optional(),
+    project: ProjectCode.optional().describe("its project (analytic axis), the whole amount: a project's code"),
+    projects: projectShares(1).optional().describe("or its projects, by share adding up to 1 (100 %): the charge lines are split between them to the cent"),
+  })
+  .superRefine((x, ctx) => {
+    if (x.project !== undefined && x.projects !== undefined)
+      ctx.addIssue({ code: "custom", path: ["project"], message: "un seul projet (project) ou une répartition (projects), pas les deux" });
   })
   .meta({ id: "ExpenseInput" });
 export type ExpenseInput = z.output<typeof ExpenseInput>;
@@ -56,14 +95,19 @@ export const AllocationInput = z
       .array(z.strictObject({ grantId: Id, amount: Cents }))
       .max(10)
       .describe("the grants the expense is spent on, by amount (co-financing); [] for none"),
-    projects: z
-      .array(z.strictObject({ projectId: Id, share: z.number().positive().max(1) }))
-      .max(10)
-      .optional()
-      .describe("its projects (analytic axis), by share adding up to 1; [] for none; absent: unchanged"),
+    projects: projectShares(0).optional().describe("its projects (analytic axis), by share adding up to 1; [] for none; absent: unchanged"),
     reason: Reason.optional(),
   })
   .meta({ id: "ExpenseAllocationInput" });
+export const ExpenseListQuery = z
+  .strictObject({
+    year: Year,
+    limit: z.coerce.number().int().min(1).max(500).default(100),
+    cursor: z.string().max(2000).optional(),
+    project: ProjectCode.optional().describe("only the expenses this project carries (whole or a share)"),
+  })
+  .meta({ id: "ExpenseListQuery" });
+export type ExpenseListQuery = z.output<typeof ExpenseListQuery>;
 export type CancellationInput = z.output<typeof CancellationInput>;
 export type CreditNoteInput = z.output<typeof CreditNoteInput>;
 export type ExpensePaymentInput = z.output<typeof ExpensePaymentInput>;

@@ -259,18 +259,37 @@ export async function readExpense(db: Db, id: string): Promise<Expense | undefin
   return item ? (strip(item) as unknown as Expense) : undefined;
 }
 
-/** A year's expenses in date order, a page at a time; the cursor is signed for the year's listing (a forged one is a 400). */
-export async function listExpensePage(db: Db, year: number, limit: number, cursor?: string) {
+/**
+ * A year's expenses in date order, a page at a time; the cursor is signed for the year's listing (a
+ * forged one is a 400). With `keep`, only the expenses it keeps: the year is read on until `limit`
+ * of them are found, and the cursor stops right after the last one answered.
+ */
+export async function listExpensePage(db: Db, year: number, limit: number, cursor?: string, keep?: (e: Expense) => boolean) {
   const purpose = `expenses-${year}`;
-  const start = decodeCursor<Record<string, unknown>>(cursor, purpose);
-  const page = await queryPage(db, {
-    IndexName: "gsi1",
-    KeyConditionExpression: "gsi1pk = :p",
-    ExpressionAttributeValues: { ":p": spendingKeys.expenses(year) },
-    Limit: limit,
-    ...(start ? { ExclusiveStartKey: start } : {}),
-  });
-  return { items: page.items.map((i) => strip(i) as unknown as Expense), nextCursor: page.lastKey ? encodeCursor(page.lastKey, purpose) : null };
+  let start = decodeCursor<Record<string, unknown>>(cursor, purpose);
+  const items: Expense[] = [];
+  for (;;) {
+    const page = await queryPage(db, {
+      IndexName: "gsi1",
+      KeyConditionExpression: "gsi1pk = :p",
+      ExpressionAttributeValues: { ":p": spendingKeys.expenses(year) },
+      Limit: keep ? Math.max(limit, 200) : limit,
+      ...(start ? { ExclusiveStartKey: start } : {}),
+    });
+    if (!keep) return { items: page.items.map((i) => strip(i) as unknown as Expense), nextCursor: page.lastKey ? encodeCursor(page.lastKey, purpose) : null };
+    for (const [n, item] of page.items.entries()) {
+      const e = strip(item) as unknown as Expense;
+      if (!keep(e)) continue;
+      items.push(e);
+      if (items.length === limit) {
+        const more = n < page.items.length - 1 || !!page.lastKey;
+        const at = { pk: item.pk, sk: item.sk, gsi1pk: item.gsi1pk, gsi1sk: item.gsi1sk };
+        return { items, nextCursor: more ? encodeCursor(at, purpose) : null };
+      }
+    }
+    if (!page.lastKey) return { items, nextCursor: null };
+    start = page.lastKey;
+  }
 }
 
 /** A grant's expenses in date order, a page at a time (the cursor signed for the grant's listing). */

@@ -20,13 +20,13 @@ import {
   PageQuery,
   PaymentInput,
   PaymentSchema,
-  YearPageQuery,
   YearQuery,
 } from "@asso/core/grants";
 import {
   ConfirmUploadInput,
   ExpenseCreatedSchema,
   ExpenseInput,
+  ExpenseListQuery,
   ExpenseSchema,
   InvoiceFileSchema,
   InvoiceLinkSchema,
@@ -208,9 +208,9 @@ export const grantRoutes = [
     path: "/v1/expenses",
     group: "grants",
     operationId: "listExpenses",
-    summary: "The expenses of a fiscal year in date order.",
+    summary: "The expenses of a fiscal year in date order; with `project`, those the project carries (whole or a share).",
     auth: READERS,
-    query: YearPageQuery,
+    query: ExpenseListQuery,
     response: { status: 200, schema: Page(ExpenseSchema) },
   }),
   defineRoute({
