@@ -13,3 +13,4 @@ export type { ReportOptions } from "./pdf.js";
 export * from "./annexe.js";
 export * from "./thresholds.js";
 export * from "./palette.js";
+export * from "./budget.js";

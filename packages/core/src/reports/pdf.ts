@@ -21,6 +21,7 @@ import { reportPalette, unitRgb } from "./palette.js";
 import { findAccount } from "../ledger/index.js";
 import { SECTION_LABELS, type Rubrique } from "./rubriques.js";
 import type { StatementLine } from "./financial-statements.js";
+import type { BudgetFigures, ReportBudget, ReportBudgetRow } from "./budget.js";
 
 const W = 595.28;
 const H = 841.89;
@@ -67,6 +68,11 @@ export interface ReportOptions {
   logo?: { bytes: Uint8Array; contentType: string };
   /** The annexe of the year; without it the report has no annexe pages. */
   annexe?: Annexe;
+  /**
+   * The year's budget against the books (`workflows/annual-report.ts`): a « Budget et réalisé »
+   * section; null, one line saying no budget was voted; left out, no section at all.
+   */
+  budget?: ReportBudget | null;
 }
 
 type Align = "left" | "right";
@@ -81,6 +87,8 @@ interface TableRow {
   band?: boolean;
   indent?: number;
   muted?: boolean;
+  /** Drawn in the warning colour (a gap to explain). */
+  warn?: boolean;
 }
 
 interface Theme {
@@ -230,7 +238,13 @@ class Layout {
       let x = M;
       columns.forEach((c, i) => {
         const indent = i === 0 ? (r.indent ?? 0) : 0;
-        const style = { size, bold: r.bold ?? false, color: r.muted ? MUTED : INK, align: c.align ?? "left", maxWidth: c.width - 8 - indent } as const;
+        const style = {
+          size,
+          bold: r.bold ?? false,
+          color: r.warn ? WARN : r.muted ? MUTED : INK,
+          align: c.align ?? "left",
+          maxWidth: c.width - 8 - indent,
+        } as const;
         const at = c.align === "right" ? x + c.width - 4 : x + 4 + indent;
         if (i === 0 && opts.wrap) firstLines[n]!.forEach((line, k) => this.text(line, at, this.y - size - 3 - k * lineH, style));
         else this.text(r.cells[i] ?? "", at, this.y - size - 3, style);
@@ -669,6 +683,81 @@ function bilan({ l, f, p, money3 }: Page): void {
     l.paragraph(`Écart actif − passif : ${euros(bN.difference)} (contributions en nature non soldées).`, { size: 9, color: rgb(0.7, 0.1, 0.1) });
 }
 
+const signedEuros = (n: number) => (n > 0 ? `+${euros(n)}` : euros(n));
+const signedPercent = (s: number | null) => (s === null ? "—" : s > 0 ? `+${percent(s)}` : percent(s));
+const budgetCells = (label: string, f: BudgetFigures) => [label, euros(f.budget), euros(f.actual), signedEuros(f.gap), signedPercent(f.gapShare)];
+const budgetColumns = (first: string): Column[] => [
+  { header: first, width: 215 },
+  { header: "Budget", width: 72, align: "right" },
+  { header: "Réalisé", width: 72, align: "right" },
+  { header: "Écart", width: 78, align: "right" },
+  { header: "Écart en %", width: 58, align: "right" },
+];
+
+/**
+ * « Budget et réalisé »: the budget voted for the year against the books, per CERFA 12156 rubrique
+ * (charges 60 … 68, produits 70 … 78, then the contributions en nature 86/87), the result, the large
+ * gaps marked; then one short table per project with a budget. Each part is its own table, so the
+ * section flows on from the page before it instead of waiting for a whole page.
+ */
+function budgetSection({ l, Y, opts }: Page): void {
+  const b = opts.budget;
+  if (b === undefined) return;
+  if (b === null) {
+    l.heading("Budget et réalisé", 20);
+    l.paragraph(`Aucun budget n'a été voté pour l'exercice ${Y} : pas de comparaison entre budget et réalisé.`, { size: 9.5, color: MUTED, gap: 10 });
+    return;
+  }
+  const rowOf = (r: ReportBudgetRow): TableRow => ({
+    cells: budgetCells(`${r.rubrique} – ${r.label}`, r).map((c, i) => (i === 4 && r.large ? `${c} *` : c)),
+    ...(r.large ? { warn: true, bold: true } : {}),
+  });
+  const side = (s: ReportBudgetRow["side"]) => b.rubriques.filter((r) => r.side === s).map(rowOf);
+  const charges = [...side("charges"), { cells: budgetCells("Total des charges", b.totals.charges), bold: true, band: true }];
+  const produits = [...side("produits"), { cells: budgetCells("Total des produits", b.totals.produits), bold: true, band: true }];
+  const intro = `Budget de l'exercice ${Y} comparé aux comptes, par rubrique du budget des formulaires de subvention (CERFA n° 12156) ; écart = réalisé − budget.`;
+  l.title("Budget et réalisé", l.paragraphHeight(intro, 9) + 26 + l.tableHeight(charges.length));
+  l.paragraph(intro, { size: 9, color: MUTED, gap: 8 });
+  l.heading("Charges", l.tableHeight(charges.length));
+  l.table(budgetColumns("Rubrique"), charges, { wrap: true });
+  l.heading("Produits", l.tableHeight(produits.length));
+  l.table(budgetColumns("Rubrique"), produits, { wrap: true });
+  const r = b.totals.result;
+  const result: TableRow[] = [
+    {
+      cells: [
+        r.actual >= 0 ? "Résultat (produits − charges) : excédent" : "Résultat (produits − charges) : déficit",
+        euros(r.budget),
+        euros(r.actual),
+        signedEuros(r.gap),
+        "",
+      ],
+      bold: true,
+      band: true,
+    },
+  ];
+  const cvn = [...side("emplois"), ...side("ressources")];
+  const withCvn = cvn.length > 0 && (b.totals.emplois.budget || b.totals.emplois.actual || b.totals.ressources.budget || b.totals.ressources.actual);
+  if (withCvn) result.push({ cells: ["Contributions volontaires en nature", "", "", "", ""], bold: true }, ...cvn.map((x) => ({ ...x, indent: 8 })));
+  l.table(budgetColumns(""), result, { wrap: true });
+  if (b.rubriques.some((x) => x.large))
+    l.paragraph(
+      `* Écart important : au moins ${percent(b.largeGap.share)} du budget de la rubrique (ou une rubrique sans budget) et au moins ${eurosWhole(b.largeGap.amount)}.`,
+      { size: 8.5, color: WARN, gap: 8 },
+    );
+  if (!b.projects.length) return;
+  l.heading("Budget et réalisé par projet", 26 + l.tableHeight(3));
+  for (const p of b.projects) {
+    const rows: TableRow[] = [
+      { cells: budgetCells("Charges", p.charges) },
+      { cells: budgetCells("Produits", p.produits) },
+      { cells: ["Résultat", euros(p.result.budget), euros(p.result.actual), signedEuros(p.result.gap), ""], bold: true, band: true },
+    ];
+    l.subheading(`${p.name} (${p.code})`, l.tableHeight(rows.length));
+    l.table(budgetColumns(""), rows);
+  }
+}
+
 /** The funders and the fonds dédiés. */
 function funders({ l, f, p, money3, withPrevious }: Page): void {
   l.title("Financeurs et fonds dédiés", f.grants.length ? l.tableHeight(Math.min(f.grants.length, 8)) : 60);
@@ -961,7 +1050,7 @@ export async function renderAnnualReport(f: ReportFigures, opts: ReportOptions):
   const page = pageContext(l, f, opts, logo);
   keyFiguresPage(page);
   thresholds(page);
-  for (const draw of [incomeSection, chargesSection, compteDeResultat, bilan, funders, gifts, social]) draw(page);
+  for (const draw of [incomeSection, chargesSection, compteDeResultat, bilan, budgetSection, funders, gifts, social]) draw(page);
   // The annexe closes the report: its text runs on over pages, where a chart could not.
   if (opts.annexe) annexe(l, opts.annexe, { newPage: false });
   runningHeaders(l, opts.association, title, f.year, logo);

@@ -4,6 +4,7 @@ import { associationOf, readLogo } from "@asso/core/settings";
 import { figuresCsv, frenchDate, loadAnnexe, loadAnnualReport, loadReportFigures, loadThresholds, reportPalette } from "@asso/core/reports";
 import { readSocialYear, saveSocialMonth } from "@asso/core/social";
 import { todoList } from "@asso/core/workflows/todo";
+import { annualReportWithBudget, reportFiguresWithBudget } from "@asso/core/workflows/annual-report";
 // The PDF renderer and the spreadsheet/zip readers load on first use.
 import { renderAnnualReport, renderJournalOfficiel } from "@asso/core/reports/lazy";
 import { importSocialFile } from "@asso/core/social/lazy";
@@ -26,7 +27,8 @@ const pdfAnswer = (pdf: Uint8Array, name: string) => ({
 
 export const handler = defineGroup("reports", {
   reportFigures: async (req) => {
-    const [f, a] = await Promise.all([figures(req.params.year), associationOf(dbFromEnv())]);
+    // The figures with the budget block (the console's « Budget et réalisé », as in the PDF).
+    const [f, a] = await Promise.all([reportFiguresWithBudget(dbFromEnv(), req.params.year), associationOf(dbFromEnv())]);
     return { ...f, palette: reportPalette(a.colour) };
   },
   reportAnnexe: async (req) => loadAnnexe(dbFromEnv(), req.params.year),
@@ -36,8 +38,8 @@ export const handler = defineGroup("reports", {
     headers: { "content-type": "text/csv; charset=utf-8", "content-disposition": `attachment; filename="chiffres-${req.params.year}.csv"` },
   }),
   annualReportPdf: async (req) => {
-    const [{ figures: f, annexe }, { association, logo }] = await Promise.all([loadAnnualReport(dbFromEnv(), req.params.year), look()]);
-    const pdf = await renderAnnualReport(f, { association: association.name, colour: association.colour, annexe, ...(logo ? { logo } : {}) });
+    const [{ figures: f, annexe, budget }, { association, logo }] = await Promise.all([annualReportWithBudget(dbFromEnv(), req.params.year), look()]);
+    const pdf = await renderAnnualReport(f, { association: association.name, colour: association.colour, annexe, budget, ...(logo ? { logo } : {}) });
     return pdfAnswer(pdf, `rapport-financier-${req.params.year}.pdf`);
   },
   journalOfficielPdf: async (req) => {

@@ -131,7 +131,39 @@ export const ThresholdsSchema = z
     publication: z.object({ required: z.boolean(), deadline: z.string(), text: z.string() }),
   })
   .meta({ id: "ReportThresholds" });
+const BudgetFiguresSchema = z.object({
+  budget: Money,
+  actual: Money,
+  gap: Money.describe("actual − budget"),
+  gapShare: Share.nullable().describe("gap ÷ budget; null when nothing was budgeted"),
+});
+const ResultFiguresSchema = z.object({ budget: Money, actual: Money, gap: Money });
+const ReportBudgetSchema = z
+  .object({
+    year: z.number().int(),
+    rubriques: z.array(
+      BudgetFiguresSchema.extend({
+        rubrique: z.string().describe("the CERFA 12156 row: 60 … 68, 70 … 78, 86, 87"),
+        label: z.string(),
+        side: z.enum(["charges", "produits", "emplois", "ressources"]),
+        large: z.boolean().describe("a gap of at least largeGap.share of the budget (or nothing budgeted) and at least largeGap.amount"),
+      }),
+    ),
+    totals: z.object({
+      charges: BudgetFiguresSchema,
+      produits: BudgetFiguresSchema,
+      result: ResultFiguresSchema,
+      emplois: BudgetFiguresSchema,
+      ressources: BudgetFiguresSchema,
+    }),
+    projects: z.array(
+      z.object({ code: z.string(), name: z.string(), charges: BudgetFiguresSchema, produits: BudgetFiguresSchema, result: ResultFiguresSchema }),
+    ),
+    largeGap: z.object({ share: Share, amount: Money }),
+  })
+  .meta({ id: "ReportBudget" });
 export const FiguresSchema = YearFiguresSchema.extend({
+  budget: ReportBudgetSchema.nullable().describe("the year's budget against the books (GET /v1/budgets/{year}/comparison), null when no budget was saved"),
   previous: YearFiguresSchema,
   exercise: ExerciseSchema,
   previousExercise: z.object({ year: z.number().int(), status: z.enum(["none", "open", "closing", "closed"]) }),
