@@ -58,6 +58,7 @@ export async function seedGrants2024(db: Db): Promise<void> {
     project: "Mobiliser un milliard d'euros pour les organisations de la transition juste",
     agreementDate: "2024-04-10",
     agreementRef: "CONV-FDF-2024",
+    projectId: "MILLIARD",
     amount: eur(100_000),
     restricted: true,
     startDate: "2024-04-01",
@@ -86,6 +87,7 @@ export async function seedGrants2024(db: Db): Promise<void> {
     project: "Masterclasses et vidéos d'éducation populaire à la finance solidaire",
     agreementDate: "2024-12-05",
     agreementRef: "CONV-EP-2024",
+    projectId: "EDUCPOP",
     amount: eur(30_000),
     restricted: true,
     startDate: "2024-09-01",
@@ -107,6 +109,7 @@ export async function seedGrants2024(db: Db): Promise<void> {
     amount: eur(25_000),
     label: "Statisticienne : enquête auprès de 1 130 épargnants",
     pieceRef: "F-STAT-2024",
+    project: "MILLIARD",
     grantId: programme.id,
     paidOn: "2024-11-15",
   });
@@ -117,6 +120,7 @@ export async function seedGrants2024(db: Db): Promise<void> {
     amount: eur(75_000),
     label: "Rédaction : recensement de 830 organisations",
     pieceRef: "F-JL-2024-11",
+    project: "MILLIARD",
     grantId: programme.id,
     paidOn: "2024-12-20",
   });
@@ -127,6 +131,10 @@ export async function seedGrants2024(db: Db): Promise<void> {
     amount: eur(25_000),
     label: "Graphisme et mise en page",
     pieceRef: "F-AS-2024-07",
+    projects: [
+      { projectId: "MILLIARD", share: 0.5 },
+      { projectId: "PLAIDOYER", share: 0.5 },
+    ],
     paidOn: "2024-12-20",
   });
   await expense({
@@ -136,6 +144,7 @@ export async function seedGrants2024(db: Db): Promise<void> {
     amount: eur(30_000),
     label: "Vidéos des masterclasses d'éducation populaire",
     pieceRef: "F-SH-2024-12",
+    project: "EDUCPOP",
     grantId: education.id,
     paidOn: "2024-12-20",
   });
@@ -146,6 +155,7 @@ export async function seedGrants2024(db: Db): Promise<void> {
     amount: eur(15_000),
     label: "Communication sur les réseaux sociaux",
     pieceRef: "F-AR-2024-12",
+    project: "PLAIDOYER",
     paidOn: "2024-12-20",
   });
   await expense({

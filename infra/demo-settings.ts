@@ -9,7 +9,12 @@ type Json = Record<string, unknown>;
 const EXTRA: Record<string, Json> = {
   identity: { creationDate: "2024-03-12", receiptsEnabled: true },
   look: { colour: "#1d4e89" },
-  volunteers: { hourlyRate: 1_202, headcount: 24 },
+  volunteers: {
+    hourlyRate: 1_202,
+    headcount: 110,
+    method: "Heures déclarées chaque mois par les responsables d'activité, valorisées à 12,02 € de l'heure sur la base du SMIC horaire brut",
+  },
+  giving: { projects: ["MILLIARD", "EDUCPOP"] },
   email: { senderName: "Association de démonstration", senderAddress: "dons@demo.example.org", replyTo: "tresorerie@demo.example.org" },
   privacy: { contactName: "Camille Démo", contactEmail: "rgpd@demo.example.org", policyUrl: "" },
 };

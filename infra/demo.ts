@@ -5,6 +5,7 @@
  */
 import { chainHead, dbFromEnv, postEntry, type PostEntryInput } from "@asso/core";
 import { seedGrants2024 } from "./demo-grants.js";
+import { DEMO_PAYROLL_SPLIT, seedProjects2024 } from "./demo-projects.js";
 
 const e = (
   journal: PostEntryInput["journal"],
@@ -25,6 +26,12 @@ const e = (
   ],
 });
 
+/** Payroll, its charge split between the projects (demo-projects.ts). */
+function payroll(label: string, debit: string, credit: string, euros: number): PostEntryInput {
+  const entry = e("OD", "2024-12-31", label, "PAIE-2024", debit, credit, euros);
+  return { ...entry, lines: [{ ...entry.lines[0]!, split: DEMO_PAYROLL_SPLIT }, entry.lines[1]!] };
+}
+
 /**
  * The online gifts of 2024 that the giving page received itself (seedGiving, through the registry):
  * 7541 keeps 22 600 € with the period totals below, booked before the giving page was set up.
@@ -38,8 +45,8 @@ const DEMO: PostEntryInput[] = [
   e("ST", "2024-12-31", "Frais Stripe 2024", "STRIPE-FEES-2024", "627", "4671", 680),
   e("BQ", "2024-12-31", "Virements Stripe 2024", "STRIPE-PO-2024", "512", "4671", 21_920 - DEMO_ONLINE_GIFTS_2024 / 100),
   e("BQ", "2024-06-30", "Cotisations 2024", "COTIS-2024", "512", "756", 2_000),
-  e("OD", "2024-12-31", "Salaires 2024", "PAIE-2024", "641", "421", 75_000),
-  e("OD", "2024-12-31", "Charges sociales 2024", "PAIE-2024", "645", "431", 34_820),
+  payroll("Salaires 2024", "641", "421", 75_000),
+  payroll("Charges sociales 2024", "645", "431", 34_820),
 ];
 
 /**
@@ -49,6 +56,7 @@ const DEMO: PostEntryInput[] = [
 export async function seedDemo(): Promise<boolean> {
   const db = dbFromEnv();
   if ((await chainHead(db)).seq > 0) return false;
+  await seedProjects2024(db);
   for (const entry of DEMO) await postEntry(db, entry);
   await seedGrants2024(db);
   return true;

@@ -12,6 +12,7 @@ import { seedDemo, seedGiving } from "./demo.js";
 import { seedSettings } from "./demo-settings.js";
 import { seedSocial } from "./demo-social.js";
 import { seedBank } from "./demo-bank.js";
+import { seedPlans2024 } from "./demo-projects.js";
 import { startS3Local } from "./s3-local.js";
 import { startSchedules } from "./schedules.js";
 import { startMailLocal } from "./mail-local.js";
@@ -63,6 +64,7 @@ await listen(gateway, port);
 if (fresh) {
   // The demo association's settings first, through the settings routes: the checkouts read them.
   await seedSettings(api, await identity.token("tresorier"));
+  await seedPlans2024(api, await identity.token("tresorier"));
   await seedGiving(api, stripeUrl);
   await seedSocial(api, await identity.token("delegation"));
   await seedBank(api, await identity.token("tresorier"));
@@ -78,7 +80,7 @@ const mailWorker = startMailWorker(makeDb(DEV_TABLE, dynamo.endpoint), await smt
   pollMs: 1_000,
 });
 const seeded = fresh
-  ? "fiscal year 2024 shaped like the activity report; 2025 gifts, a monthly donor and a member paid through Stripe"
+  ? "fiscal year 2024 shaped like the activity report, with three projects, a budget and volunteers' hours; 2025 gifts, a monthly donor and a member paid through Stripe"
   : "kept from the previous run (.data/)";
 
 console.log(`

@@ -11,6 +11,7 @@ import { DEMO_ONLINE_GIFTS_2024, seedDemo, seedGiving } from "../infra/demo.js";
 import { DEMO_SOCIAL_2024, seedSocial } from "../infra/demo-social.js";
 import { seedBank } from "../infra/demo-bank.js";
 import { seedSettings } from "../infra/demo-settings.js";
+import { DEMO_PROJECTS, seedPlans2024 } from "../infra/demo-projects.js";
 import { pdfText } from "./support/pdf-text.js";
 import { startTestStack, type TestStack } from "./support/stack.js";
 
@@ -19,11 +20,13 @@ beforeAll(async () => {
   stack = await startTestStack();
   expect(await seedDemo()).toBe(true);
   expect((await seedSettings(stack.url, await stack.identity.token("tresorier"))).length).toBe(11); // every settings section, the annexe's included
+  plans = await seedPlans2024(stack.url, await stack.identity.token("tresorier"));
   await seedGiving(stack.url, stack.stripeUrl);
   await seedSocial(stack.url, await stack.identity.token("delegation"));
   bankImport = await seedBank(stack.url, await stack.identity.token("tresorier"));
 }, 120_000);
 let bankImport: { imported: number; duplicates: number };
+let plans: { budgetLines: number; hours: number; giftsInKind: number };
 afterAll(() => stack.close());
 
 interface Figures {
@@ -112,6 +115,45 @@ describe("the demo year 2024", () => {
         .filter((l) => l && !/^(Association de démonstration|Rapport financier 2024|Page \d+ sur \d+)/.test(l));
       expect(own.length, `page ${i + 1} has content of its own`).toBeGreaterThan(8);
     });
+  });
+});
+
+describe("the demo's projects, budget and volunteers (issue 20)", () => {
+  type Sides = { charges: number; produits: number };
+  it("payroll, purchases and grants carry the three projects; the projects and the rest add up to the books", async () => {
+    const f = (await (await stack.call("GET", "/v1/projects/figures?year=2024", { role: "delegation" })).json()) as {
+      items: Array<{ code: string; actual: Sides; budget: Sides }>;
+      unassigned: { actual: Sides };
+      total: Sides;
+    };
+    expect(f.items.map((p) => p.code).sort()).toEqual(DEMO_PROJECTS.map((p) => p.code).sort());
+    const charges = Object.fromEntries(f.items.map((p) => [p.code, p.actual.charges]));
+    // Payroll (109 820 €) split 50/20/30; the survey and the writer on the campaign; the graphics
+    // split in two; the videos on popular education, the social media on advocacy.
+    expect(charges).toEqual({ MILLIARD: 16_741_000, EDUCPOP: 5_196_400, PLAIDOYER: 6_044_600 });
+    expect(f.items.find((p) => p.code === "EDUCPOP")!.actual.produits).toBe(3_000_000);
+    const sum = (k: keyof Sides) => f.items.reduce((n, p) => n + p.actual[k], f.unassigned.actual[k]);
+    expect(sum("charges")).toBe(f.total.charges);
+    expect(sum("produits")).toBe(f.total.produits);
+  });
+
+  it("the 2024 budget is compared with the books, and the report prints it; volunteers' hours are valued in 864/875", async () => {
+    expect(plans.budgetLines).toBeGreaterThan(10);
+    const c = (await (await stack.call("GET", "/v1/budgets/2024/comparison", { role: "delegation" })).json()) as {
+      totals: { charges: { budget: number; actual: number }; emplois: { budget: number; actual: number } };
+    };
+    expect(c.totals.charges.budget).toBe(27_530_000);
+    expect(c.totals.emplois.actual).toBe(plans.hours * 1_202 + 180_000);
+    const time = (await (await stack.call("GET", "/v1/volunteer-time?year=2024")).json()) as {
+      items: Array<{ hours: number; accounts: { use: string; source: string }; project: string | null }>;
+    };
+    expect(time.items.reduce((n, t) => n + t.hours, 0)).toBe(plans.hours);
+    expect(time.items.every((t) => t.accounts.use === "864" && t.accounts.source === "875" && t.project)).toBe(true);
+    const pdf = new Uint8Array(await (await stack.call("GET", "/v1/reports/2024/annual-report.pdf", { role: "delegation" })).arrayBuffer());
+    const text = (await pdfText(pdf)).replace(/[\u00a0\u202f]/g, " ").replace(/\s+/g, " ");
+    expect(text).toContain("Budget et réalisé");
+    expect(text).toContain("Éducation populaire");
+    expect(text).toContain("Heures déclarées chaque mois par les responsables d'activité");
   });
 });
 
