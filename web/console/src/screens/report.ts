@@ -18,6 +18,28 @@ interface Figures {
   thresholds: Thresholds;
   /** The charts' colours: the settings' main colour first, the same as the PDF's. */
   palette: string[];
+  /** Budget et réalisé: the budget comparison of the year (null when no budget was voted). */
+  budget?: ReportBudget | null;
+}
+
+interface BudgetFigures {
+  budget: number;
+  actual: number;
+  gap: number;
+  gapShare: number | null;
+}
+interface ReportBudget {
+  year: number;
+  rubriques: (BudgetFigures & { rubrique: string; label: string; side: "charges" | "produits" | "emplois" | "ressources"; large: boolean })[];
+  totals: {
+    charges: BudgetFigures;
+    produits: BudgetFigures;
+    result: { budget: number; actual: number; gap: number };
+    emplois: BudgetFigures;
+    ressources: BudgetFigures;
+  };
+  projects: { code: string; name: string; charges: BudgetFigures; produits: BudgetFigures; result: { budget: number; actual: number; gap: number } }[];
+  largeGap: { share: number; amount: number };
 }
 
 export interface Thresholds {
@@ -197,10 +219,71 @@ function FiguresView({ year }: { year: number }) {
               <tbody>${f.grants.map((g) => html`<tr><td>${g.funder}</td><td class="num">${g.awarded === null ? "—" : formatEuros(g.awarded)}</td><td class="num">${formatEuros(g.recognised)}</td><td class="num">${g.received === null ? "—" : formatEuros(g.received)}</td><td class="num">${g.spent === null ? "—" : formatEuros(g.spent)}</td></tr>`)}</tbody></table></section>`
             : null
         }
+        ${f.budget !== undefined ? html`<${BudgetCard} year=${year} budget=${f.budget} />` : null}
         ${f.commentary?.length ? html`<section class="card"><h2>Commentaire</h2>${f.commentary.map((c) => html`<p>${c}</p>`)}</section>` : null}
         <${ThresholdsCard} year=${year} thresholds=${f.thresholds} />`
         : html`<${Loading} />`
     }`;
+}
+
+const signedEuros = (c: number) => (c > 0 ? `+${formatEuros(c)}` : formatEuros(c));
+const gapShare = (s: number | null) => (s === null ? "—" : formatPercent(s));
+const BUDGET_SIDES = [
+  ["charges", "Charges", "Total des charges"],
+  ["produits", "Produits", "Total des produits"],
+] as const;
+
+/** One row of « Budget et réalisé »: budget, réalisé, écart (réalisé − budget), écart en %, and a large gap said in words. */
+const budgetRow = (label: string, f: BudgetFigures, opts: { cls?: string; large?: boolean; head?: "th" } = {}) =>
+  html`<tr class=${opts.cls ?? ""}>${opts.head ? html`<th scope="row">${label}</th>` : html`<td>${label}</td>`}<td class="num">${formatEuros(f.budget)}</td><td class="num">${formatEuros(f.actual)}</td><td class=${`num${f.gap < 0 ? " neg" : ""}`}>${signedEuros(f.gap)}</td><td class="num">${gapShare(f.gapShare)}</td><td>${opts.large ? html`<span class="tag warn">Écart important</span>` : null}</td></tr>`;
+/** The same columns in each table of the block, so that the figures line up from one to the next. */
+const budgetHead = (first: string) =>
+  html`<colgroup><col /><col width="13%" /><col width="13%" /><col width="13%" /><col width="10%" /><col width="12%" /></colgroup><thead><tr><th scope="col">${first}</th><th scope="col" class="num">Budget</th><th scope="col" class="num">Réalisé</th><th scope="col" class="num">Écart</th><th scope="col" class="num">Écart en %</th><th scope="col"><span class="sr-only">Remarque</span></th></tr></thead>`;
+const resultLabel = (actual: number) => (actual >= 0 ? "Résultat (produits − charges) : excédent" : "Résultat (produits − charges) : déficit");
+const resultFigures = (r: { budget: number; actual: number; gap: number }): BudgetFigures => ({ ...r, gapShare: null });
+
+/**
+ * « Budget et réalisé », as the annual report's PDF prints it: the year's budget against the books
+ * per rubrique of the CERFA 12156 budget, the totals and the result, the large gaps said in words,
+ * then one table per project with a budget; one sentence when no budget was voted for the year.
+ */
+function BudgetCard({ year, budget: b }: { year: number; budget: ReportBudget | null }) {
+  if (!b)
+    return html`<section class="card budget-report" aria-labelledby="r-budget"><h2 id="r-budget">Budget et réalisé</h2>
+      <p>Aucun budget n'a été voté pour l'exercice ${year} : pas de comparaison entre budget et réalisé.</p></section>`;
+  const rows = (side: ReportBudget["rubriques"][number]["side"]) =>
+    b.rubriques.filter((r) => r.side === side).map((r) => budgetRow(`${r.rubrique} – ${r.label}`, r, { large: r.large }));
+  const cvn = [...b.rubriques.filter((r) => r.side === "emplois" || r.side === "ressources")];
+  const withCvn = cvn.length > 0 && [b.totals.emplois, b.totals.ressources].some((t) => t.budget || t.actual);
+  const anyLarge = b.rubriques.some((r) => r.large);
+  return html`<section class="card budget-report" aria-labelledby="r-budget"><h2 id="r-budget">Budget et réalisé</h2>
+    <p>Budget de l'exercice ${year} comparé aux comptes, par rubrique du budget des formulaires de subvention (CERFA n° 12156) ; écart = réalisé − budget.</p>
+    ${BUDGET_SIDES.map(
+      ([side, title, total]) => html`<div class="scroll"><table class="compact" data-side=${side}><caption>${title} ${year}</caption>
+        ${budgetHead("Rubrique")}
+        <tbody>${rows(side)}</tbody>
+        <tfoot>${budgetRow(total, b.totals[side], { head: "th" })}</tfoot></table></div>`,
+    )}
+    <div class="scroll"><table class="compact" data-side="result"><caption>Résultat ${year}</caption>
+      ${budgetHead("")}
+      <tbody>${budgetRow(resultLabel(b.totals.result.actual), resultFigures(b.totals.result), { cls: "rubrique" })}
+      ${withCvn ? html`<tr class="rubrique"><td colspan="6">Contributions volontaires en nature</td></tr>${cvn.map((r) => budgetRow(`${r.rubrique} – ${r.label}`, r, { cls: "indent", large: r.large }))}` : null}</tbody></table></div>
+    ${
+      anyLarge
+        ? html`<p class="hint">Écart important : au moins ${formatPercent(b.largeGap.share)} du budget de la rubrique (ou une rubrique sans budget) et au moins ${formatEuros(b.largeGap.amount)}.</p>`
+        : html`<p class="hint">Aucun écart important (au moins ${formatPercent(b.largeGap.share)} du budget de la rubrique et au moins ${formatEuros(b.largeGap.amount)}).</p>`
+    }
+    ${
+      b.projects.length
+        ? html`<h3>Budget et réalisé par projet</h3>${b.projects.map(
+            (p) => html`<div class="scroll"><table class="compact" data-project=${p.code}><caption>${p.name} (${p.code})</caption>
+              ${budgetHead("")}
+              <tbody>${budgetRow("Charges", p.charges)}${budgetRow("Produits", p.produits)}</tbody>
+              <tfoot>${budgetRow("Résultat", resultFigures(p.result), { head: "th" })}</tfoot></table></div>`,
+          )}`
+        : null
+    }
+  </section>`;
 }
 
 const ShareTable = ({ caption, rows }: { caption: string; rows: { label: string; amount: number; share: number }[] }) =>
