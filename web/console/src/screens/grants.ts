@@ -3,7 +3,9 @@
  * received (confirmed before they are booked), « Corriger » on each grant and each of its payments
  * (amendment, cancellation, repayment of the unspent funds, and the grant's history of corrections),
  * the fonds dédiés of the year (confirmed before they are booked; those left on an ended grant shown
- * with the repayment proposed). `#/subventions/corriger/<id>` opens a grant's correction.
+ * with the repayment proposed). `#/subventions/corriger/<id>` opens a grant's correction. A grant may
+ * fund a project of the registry (« Projet », at creation or by an avenant): the list shows it and
+ * filters by it.
  */
 import { useState } from "preact/hooks";
 import { api, get, keyKeeper } from "../api.js";
@@ -40,6 +42,9 @@ export interface Grant {
   startDate: string;
   endDate: string;
   status: string;
+  /** The project of the registry the grant funds (its code, its name), null when none. */
+  projectId?: string | null;
+  projectName?: string | null;
   installments: { dueDate: string; amount: number; received: number }[];
   received?: number;
   outstanding?: number;
@@ -61,8 +66,17 @@ interface GrantCorrection {
   before: { amount: number; endDate: string };
   after: { amount: number; endDate: string };
   repayment: { amount: number; fromFunds: number; fromIncome: number } | null;
+  projectMove?: { from: string | null; to: string | null } | null;
   entries: { id: string; date: string }[];
 }
+
+interface ProjectRef {
+  code: string;
+  name: string;
+}
+const NO_PROJECT = "Aucun projet";
+/** A project's name from its code (the code itself if the registry no longer has it); « Aucun projet » for none. */
+const projectLabel = (projects: ProjectRef[], code: string | null | undefined) => (code ? (projects.find((p) => p.code === code)?.name ?? code) : NO_PROJECT);
 
 interface GrantDetail extends Grant {
   payments: { entryId: string; date: string; amount: number; afterEnd: boolean }[];
@@ -130,7 +144,7 @@ function Funders() {
                       <div><dt>Dépensé</dt><dd>${formatEuros(detail.data.spent)}</dd></div>
                       <div><dt>Non dépensé (fonds affectés)</dt><dd>${formatEuros(detail.data.unspentRestricted ?? 0)}</dd></div>
                     </dl>
-                    ${detail.data.grants.length ? html`<ul class="plain">${detail.data.grants.map((g) => html`<li>${g.title} · signée le ${formatDate(g.agreementDate)} · ${formatEuros(g.amount)}${g.restricted ? " · affectée" : ""}</li>`)}</ul>` : html`<p>Aucune subvention.</p>`}
+                    ${detail.data.grants.length ? html`<ul class="plain">${detail.data.grants.map((g) => html`<li>${g.title} · signée le ${formatDate(g.agreementDate)} · ${formatEuros(g.amount)}${g.restricted ? " · affectée" : ""}${g.projectName ? ` · projet ${g.projectName}` : ""}</li>`)}</ul>` : html`<p>Aucune subvention.</p>`}
                   </td></tr>`
                   : null
               }`,
@@ -173,33 +187,46 @@ function NewFunder({ onDone }: { onDone: () => void }) {
 
 function GrantList({ correcting, repay }: { correcting?: string; repay?: boolean }) {
   const { years, year, setYear } = useYears();
-  const list = useLoad(() => get<{ items: Grant[] }>("/v1/grants", { year }), [year]);
+  const [project, setProject] = useState("");
+  const projects = useLoad(() => get<{ items: ProjectRef[] }>("/v1/projects").then((r) => r.items), []);
+  const list = useLoad(() => get<{ items: Grant[] }>("/v1/grants", { year, project: project || undefined }), [year, project]);
+  const all = projects.data ?? [];
   const [paying, setPaying] = useState<string>();
   const [fixing, setFixing] = useState<string | undefined>(correcting);
   const [done, setDone] = useState<string>();
   const inList = !!fixing && !!list.data?.items.some((g) => g.id === fixing);
-  return html`<div class="toolbar"><${YearSelect} id="grants-year" value=${year} years=${years} onChange=${setYear} /></div>
-    ${can("createGrant") ? html`<${NewGrant} onDone=${list.reload} />` : null}
+  const projectName = project ? projectLabel(all, project) : undefined;
+  return html`<div class="toolbar"><${YearSelect} id="grants-year" value=${year} years=${years} onChange=${setYear} />
+      ${
+        all.length
+          ? html`<div class="field inline"><label for="grants-project">Projet</label>
+        <select id="grants-project" value=${project} onChange=${(e: Event) => setProject((e.target as HTMLSelectElement).value)}>
+          <option value="">Tous les projets</option>${all.map((p) => html`<option value=${p.code}>${p.name}</option>`)}
+        </select></div>`
+          : null
+      }</div>
+    ${can("createGrant") ? html`<${NewGrant} projects=${all} onDone=${list.reload} />` : null}
     ${done ? html`<${Success}>${done}<//>` : null}
-    <${ProblemView} error=${list.error} />
-    ${fixing && list.data && !inList ? html`<${Correction} grantId=${fixing} repay=${repay && fixing === correcting} onClose=${() => setFixing(undefined)} onDone=${(m: string) => (setDone(m), list.reload())} />` : null}
+    <${ProblemView} error=${list.error ?? projects.error} />
+    ${fixing && list.data && !inList ? html`<${Correction} grantId=${fixing} projects=${all} repay=${repay && fixing === correcting} onClose=${() => setFixing(undefined)} onDone=${(m: string) => (setDone(m), list.reload())} />` : null}
     ${
       list.data
         ? html`<table>
-          <caption class="sr-only">Subventions ${year}</caption>
-          <thead><tr><th scope="col">Financeur</th><th scope="col">Objet</th><th scope="col">Signée le</th><th scope="col">Période</th><th scope="col" class="num">Montant</th><th scope="col" class="num">Reçu</th><th scope="col"><span class="sr-only">Actions</span></th></tr></thead>
+          <caption class="sr-only">Subventions ${year}${projectName ? ` du projet ${projectName}` : ""}</caption>
+          <thead><tr><th scope="col">Financeur</th><th scope="col">Objet</th><th scope="col">Projet</th><th scope="col">Signée le</th><th scope="col">Période</th><th scope="col" class="num">Montant</th><th scope="col" class="num">Reçu</th><th scope="col"><span class="sr-only">Actions</span></th></tr></thead>
           <tbody>
-            ${list.data.items.length === 0 ? html`<tr><td colspan="7">Aucune subvention pour ${year}.</td></tr>` : null}
+            ${list.data.items.length === 0 ? html`<tr><td colspan="8">Aucune subvention ${projectName ? `du projet « ${projectName} » ` : ""}pour ${year}.</td></tr>` : null}
             ${list.data.items.map(
               (g) => html`<tr>
-              <td>${g.funderName}</td><td>${g.title}${g.restricted ? html` <span class="tag">affectée</span>` : null}</td><td>${formatDate(g.agreementDate)}</td>
+              <td>${g.funderName}</td><td>${g.title}${g.restricted ? html` <span class="tag">affectée</span>` : null}</td>
+              <td class="grant-project">${g.projectId ? (g.projectName ?? projectLabel(all, g.projectId)) : NO_PROJECT}</td><td>${formatDate(g.agreementDate)}</td>
               <td>${formatDate(g.startDate)} – ${formatDate(g.endDate)}</td><td class="num">${formatEuros(g.amount)}</td>
               <td class="num">${formatEuros(g.installments.reduce((s, i) => s + i.received, 0))}</td>
               <td>${g.status === "cancelled" ? html`<span class="tag">annulée</span> ` : null}${can("recordGrantPayment") && g.status !== "cancelled" ? html`<button type="button" class="secondary small" aria-expanded=${paying === g.id} onClick=${() => setPaying(paying === g.id ? undefined : g.id)}>Encaisser<span class="sr-only"> ${g.title}</span></button>` : null}
                 <button type="button" class="secondary small" aria-expanded=${fixing === g.id ? "true" : "false"} onClick=${() => setFixing(fixing === g.id ? undefined : g.id)}>Corriger<span class="sr-only"> la subvention ${g.title} (${g.funderName})</span></button>
                 ${can("grantFinancialReport") ? html`<a class="small" href=${`#/projets/compte-rendu/${g.id}`}>Compte-rendu financier<span class="sr-only"> ${g.title}</span></a>` : null}</td></tr>
-              ${paying === g.id ? html`<tr class="lines"><td colspan="7"><${Payment} grant=${g} onDone=${(m: string) => (setPaying(undefined), setDone(m), list.reload())} /></td></tr>` : null}
-              ${fixing === g.id ? html`<tr class="lines"><td colspan="7"><${Correction} grantId=${g.id} onClose=${() => setFixing(undefined)} onDone=${(m: string) => (setDone(m), list.reload())} /></td></tr>` : null}`,
+              ${paying === g.id ? html`<tr class="lines"><td colspan="8"><${Payment} grant=${g} onDone=${(m: string) => (setPaying(undefined), setDone(m), list.reload())} /></td></tr>` : null}
+              ${fixing === g.id ? html`<tr class="lines"><td colspan="8"><${Correction} grantId=${g.id} projects=${all} onClose=${() => setFixing(undefined)} onDone=${(m: string) => (setDone(m), list.reload())} /></td></tr>` : null}`,
             )}
           </tbody>
         </table>`
@@ -240,7 +267,7 @@ function Payment({ grant, onDone }: { grant: Grant; onDone: (m: string) => void 
   </div>`;
 }
 
-function NewGrant({ onDone }: { onDone: () => void }) {
+function NewGrant({ projects, onDone }: { projects: ProjectRef[]; onDone: () => void }) {
   const funders = useLoad(() => get<{ items: Funder[] }>("/v1/funders", { limit: 500 }), []);
   const [g, setG] = useState({
     funderId: "",
@@ -250,6 +277,7 @@ function NewGrant({ onDone }: { onDone: () => void }) {
     restricted: false,
     startDate: parisToday(),
     endDate: parisToday(),
+    projectId: "",
   });
   const [installments, setInstallments] = useState<{ dueDate: string; amount: string }[]>([{ dueDate: parisToday(), amount: "" }]);
   const [error, setError] = useState<unknown>();
@@ -260,8 +288,8 @@ function NewGrant({ onDone }: { onDone: () => void }) {
   const sum = installments.reduce((s, i) => s + (parseEuros(i.amount) ?? 0), 0);
   const set = (patch: Partial<typeof g>) => setG({ ...g, ...patch });
   if (!open) return html`<div class="toolbar"><button type="button" class="primary" onClick=${() => setOpen(true)}>Nouvelle subvention</button></div>`;
-  return html`<form class="card" onSubmit=${(e: Event) => e.preventDefault()}>
-    <h2>Nouvelle subvention</h2>
+  return html`<form class="card" aria-labelledby="g-form-title" onSubmit=${(e: Event) => e.preventDefault()}>
+    <h2 id="g-form-title">Nouvelle subvention</h2>
     <div class="row">
       <div class="field"><label for="g-funder">Financeur</label><select id="g-funder" value=${g.funderId} onChange=${(e: Event) => set({ funderId: (e.target as HTMLSelectElement).value })}>
         <option value="">— choisir —</option>${funders.data?.items.map((f) => html`<option value=${f.id}>${f.name}</option>`)}</select></div>
@@ -273,6 +301,11 @@ function NewGrant({ onDone }: { onDone: () => void }) {
       <div class="field"><label for="g-start">Début</label><input id="g-start" type="date" value=${g.startDate} onInput=${(e: Event) => set({ startDate: (e.target as HTMLInputElement).value })} /></div>
       <div class="field"><label for="g-end">Fin</label><input id="g-end" type="date" value=${g.endDate} onInput=${(e: Event) => set({ endDate: (e.target as HTMLInputElement).value })} /></div>
       <label class="radio"><input type="checkbox" checked=${g.restricted} onChange=${(e: Event) => set({ restricted: (e.target as HTMLInputElement).checked })} /> Affectée à un projet (fonds dédiés)</label>
+    </div>
+    <div class="row">
+      <div class="field"><label for="g-project">Projet</label><select id="g-project" aria-describedby="g-project-hint" value=${g.projectId} onChange=${(e: Event) => set({ projectId: (e.target as HTMLSelectElement).value })}>
+        <option value="">${NO_PROJECT}</option>${projects.map((p) => html`<option value=${p.code}>${p.name}</option>`)}</select></div>
+      <p id="g-project-hint" class="hint grow">Le projet que la subvention finance : ses produits (et ses fonds dédiés) lui sont rattachés dans les chiffres du projet et son compte-rendu financier.</p>
     </div>
     <fieldset><legend>Échéancier</legend>
       ${installments.map(
@@ -287,9 +320,16 @@ function NewGrant({ onDone }: { onDone: () => void }) {
     <${ActionButton} disabled=${!g.funderId || !g.title.trim() || amount === null || sum !== amount} busy="Création…" onClick=${async () => {
       setError(undefined);
       try {
-        const body = { ...g, title: g.title.trim(), amount, installments: installments.map((i) => ({ dueDate: i.dueDate, amount: parseEuros(i.amount) })) };
+        const { projectId, ...rest } = g;
+        const body = {
+          ...rest,
+          ...(projectId ? { projectId } : {}),
+          title: g.title.trim(),
+          amount,
+          installments: installments.map((i) => ({ dueDate: i.dueDate, amount: parseEuros(i.amount) })),
+        };
         await api("POST", "/v1/grants", { body, idempotencyKey: keys.for(body) });
-        setDone(`Subvention « ${g.title} » enregistrée.`);
+        setDone(`Subvention « ${g.title} » enregistrée${projectId ? ` pour le projet « ${projectLabel(projects, projectId)} »` : ""}.`);
         keys.reset();
         onDone();
       } catch (err) {
@@ -386,13 +426,27 @@ function DedicatedFunds() {
  * the unspent funds — each confirmed before it is written (a correction is never undone, only
  * corrected again).
  */
-function Correction({ grantId, repay, onClose, onDone }: { grantId: string; repay?: boolean; onClose: () => void; onDone: (m: string) => void }) {
+function Correction({
+  grantId,
+  projects,
+  repay,
+  onClose,
+  onDone,
+}: {
+  grantId: string;
+  projects: ProjectRef[];
+  repay?: boolean;
+  onClose: () => void;
+  onDone: (m: string) => void;
+}) {
   const grant = useLoad(() => get<GrantDetail>(`/v1/grants/${encodeURIComponent(grantId)}`), [grantId]);
   const g = grant.data;
   const [kind, setKind] = useState<"amendment" | "cancellation" | "repayment">(repay ? "repayment" : "amendment");
   const [date, setDate] = useState(parisToday());
   const [typed, setAmount] = useState<string>();
   const [endDate, setEndDate] = useState("");
+  // The avenant's project: "" leaves it as it is, "none" takes the grant off its project, a code moves it.
+  const [moveTo, setMoveTo] = useState("");
   const [reason, setReason] = useState("");
   const [error, setError] = useState<unknown>();
   const [done, setDone] = useState<string>();
@@ -412,7 +466,16 @@ function Correction({ grantId, repay, onClose, onDone }: { grantId: string; repa
     if (kind === "amendment") {
       if (cents) body.amount = cents;
       if (endDate) body.endDate = endDate;
-      what = `L'avenant portera la subvention ${cents ? `à ${formatEuros(cents)}` : `à ${formatEuros(g.amount)}`}${endDate ? `, jusqu'au ${formatDate(endDate)}` : ""}. Le produit de l'exercice, la créance sur le financeur et les quotes-parts des années suivantes seront ajustés par des écritures de différence.`;
+      if (moveTo) body.projectId = moveTo === "none" ? null : moveTo;
+      const terms = cents || endDate;
+      const move = moveTo
+        ? ` La subvention passera du projet « ${projectLabel(projects, g.projectId)} » à « ${projectLabel(projects, moveTo === "none" ? null : moveTo)} » : les produits de l'exercice et des années suivantes déjà comptabilisés changent de projet ; les années closes gardent le leur.`
+        : "";
+      what = `${
+        terms
+          ? `L'avenant portera la subvention ${cents ? `à ${formatEuros(cents)}` : `à ${formatEuros(g.amount)}`}${endDate ? `, jusqu'au ${formatDate(endDate)}` : ""}. Le produit de l'exercice, la créance sur le financeur et les quotes-parts des années suivantes seront ajustés par des écritures de différence.`
+          : "Le montant et la période de la subvention ne changent pas."
+      }${move}`;
     } else if (kind === "cancellation")
       what = `La subvention sera ramenée à ce qui a été reçu (${formatEuros(g.received ?? 0)}) : ce qui était comptabilisé et n'a pas été reçu sera contre-passé, et aucun versement ne sera plus attendu.`;
     else {
@@ -432,18 +495,21 @@ function Correction({ grantId, repay, onClose, onDone }: { grantId: string; repa
         body,
         idempotencyKey: keys.for({ grantId, kind, ...body }),
       });
-      const m = `${CORRECTION_KINDS[kind]} ${kind === "cancellation" ? "enregistrée" : "enregistré"} pour « ${g.title} » : ${out.entries.length} écriture(s)${out.correction.closedYear ? `, passée(s) le ${formatDate(out.correction.bookedOn)} (exercice ${out.correction.closedYear} clos)` : ""}.`;
+      const moved = out.correction.projectMove;
+      const m = `${CORRECTION_KINDS[kind]} ${kind === "cancellation" ? "enregistrée" : "enregistré"} pour « ${g.title} » : ${out.entries.length} écriture(s)${out.correction.closedYear ? `, passée(s) le ${formatDate(out.correction.bookedOn)} (exercice ${out.correction.closedYear} clos)` : ""}${moved ? ` ; la subvention relève désormais de « ${projectLabel(projects, moved.to)} » (auparavant « ${projectLabel(projects, moved.from)} »)` : ""}.`;
       setDone(m);
       keys.reset();
       setReason("");
       setAmount(undefined);
+      setMoveTo("");
       grant.reload();
       onDone(m);
     } catch (err) {
       setError(err);
     }
   };
-  const ready = reason.trim() && date && (kind === "cancellation" || (kind === "repayment" ? !!cents : cents !== null && (cents || endDate)));
+  const ready = reason.trim() && date && (kind === "cancellation" || (kind === "repayment" ? !!cents : cents !== null && (cents || endDate || moveTo)));
+  const otherProjects = projects.filter((p) => p.code !== g.projectId);
   return html`<section class="card" aria-labelledby=${`${id}-title`}>
     <h2 id=${`${id}-title`}>Corriger la subvention « ${g.title} » — ${g.funderName}</h2>
     <dl class="figures">
@@ -451,6 +517,7 @@ function Correction({ grantId, repay, onClose, onDone }: { grantId: string; repa
       <div><dt>Reçu</dt><dd>${formatEuros(g.received ?? 0)}</dd></div>
       <div><dt>Reste à recevoir</dt><dd>${formatEuros(g.outstanding ?? 0)}</dd></div>
       <div><dt>Dépensé</dt><dd>${formatEuros(g.spent ?? 0)}</dd></div>
+      <div><dt>Projet</dt><dd>${g.projectId ? (g.projectName ?? projectLabel(projects, g.projectId)) : NO_PROJECT}</dd></div>
       ${g.restricted ? html`<div><dt>Non dépensé</dt><dd>${formatEuros(g.unspentRestricted ?? 0)}</dd></div>` : null}
       ${g.repaid ? html`<div><dt>Remboursé</dt><dd>${formatEuros(g.repaid)}</dd></div>` : null}
     </dl>
@@ -474,7 +541,13 @@ function Correction({ grantId, repay, onClose, onDone }: { grantId: string; repa
               par ${c.by ? (ROLE_LABELS[c.by.role] ?? c.by.role) : "le système"} le ${formatDate(c.at.slice(0, 10))}${" · "}${
                 c.kind === "repayment"
                   ? `${formatEuros(c.repayment?.amount ?? 0)} rendus`
-                  : `${formatEuros(c.before.amount)} → ${formatEuros(c.after.amount)}${c.before.endDate !== c.after.endDate ? `, fin ${formatDate(c.before.endDate)} → ${formatDate(c.after.endDate)}` : ""}`
+                  : [
+                      c.projectMove && c.before.amount === c.after.amount ? "" : `${formatEuros(c.before.amount)} → ${formatEuros(c.after.amount)}`,
+                      c.before.endDate !== c.after.endDate ? `fin ${formatDate(c.before.endDate)} → ${formatDate(c.after.endDate)}` : "",
+                      c.projectMove ? `projet ${projectLabel(projects, c.projectMove.from)} → ${projectLabel(projects, c.projectMove.to)}` : "",
+                    ]
+                      .filter(Boolean)
+                      .join(", ")
               }${" · "}${c.entries.length} écriture(s)</li>`,
           )}</ol>`
         : html`<p>Aucune correction.</p>`
@@ -491,6 +564,14 @@ function Correction({ grantId, repay, onClose, onDone }: { grantId: string; repa
             <div class="field"><label for=${`${id}-date`}>Date</label><input id=${`${id}-date`} type="date" value=${date} onInput=${(e: Event) => setDate((e.target as HTMLInputElement).value)} /></div>
             ${kind !== "cancellation" ? html`<div class="field"><label for=${`${id}-amount`}>${kind === "repayment" ? "Montant rendu (€)" : "Nouveau montant accordé (€)"}</label><input id=${`${id}-amount`} class="num" inputmode="decimal" value=${amount} aria-invalid=${amount && cents === null ? "true" : undefined} onInput=${(e: Event) => setAmount((e.target as HTMLInputElement).value)} /></div>` : null}
             ${kind === "amendment" ? html`<div class="field"><label for=${`${id}-end`}>Nouvelle date de fin</label><input id=${`${id}-end`} type="date" value=${endDate} onInput=${(e: Event) => setEndDate((e.target as HTMLInputElement).value)} /></div>` : null}
+            ${
+              kind === "amendment" && (otherProjects.length || g.projectId)
+                ? html`<div class="field"><label for=${`${id}-project`}>Projet</label><select id=${`${id}-project`} value=${moveTo} onChange=${(e: Event) => setMoveTo((e.target as HTMLSelectElement).value)}>
+                <option value="">Inchangé (${g.projectId ? (g.projectName ?? projectLabel(projects, g.projectId)) : NO_PROJECT})</option>
+                ${g.projectId ? html`<option value="none">${NO_PROJECT}</option>` : null}
+                ${otherProjects.map((p) => html`<option value=${p.code}>${p.name}</option>`)}</select></div>`
+                : null
+            }
             <div class="field grow"><label for=${`${id}-reason`}>Motif</label><input id=${`${id}-reason`} value=${reason} maxlength="200" onInput=${(e: Event) => setReason((e.target as HTMLInputElement).value)} /></div>
           </div>
           <div class="toolbar">
