@@ -52,6 +52,8 @@ interface Expense {
   net?: number;
   due?: number;
   grants?: { grantId: string; amount: number }[];
+  /** Its projects (analytic axis), by share (0.6 is 60 %); [] for none. */
+  projects?: { projectId: string; share: number }[];
   creditNotes?: { date: string; amount: number; pieceRef: string; reason: string }[];
   history?: ExpenseEvent[];
 }
@@ -69,12 +71,35 @@ interface ExpenseEvent {
 }
 const METHODS: Record<string, string> = { bank: "Virement / prélèvement", card: "Carte", cash: "Espèces" };
 
+/** A project of the registry (`GET /v1/projects`). */
+interface ProjectRef {
+  code: string;
+  name: string;
+}
+/** The association's projects, for whoever may read them ([] otherwise). */
+const loadProjects = () => (can("listProjects") ? get<{ items: ProjectRef[] }>("/v1/projects") : Promise.resolve({ items: [] as ProjectRef[] }));
+/** 6000 (0,01 %) → "60 %", 3333 → "33,33 %". */
+const pctText = (basisPoints: number) => `${(basisPoints / 100).toLocaleString("fr-FR", { maximumFractionDigits: 2 })} %`;
+/** What a person types as a share ("60", "33,33", "12.5 %") in 0,01 %; null when it is not a percentage over 0 and to 100 at most. */
+const parsePct = (s: string): number | null => {
+  const t = s.replace(/[\s\u202f%]/g, "").replace(",", ".");
+  if (!/^\d{1,3}(\.\d{1,2})?$/.test(t)) return null;
+  const bp = Math.round(Number(t) * 100);
+  return bp > 0 && bp <= 10_000 ? bp : null;
+};
+
 export function Expenses({ sub = "" }: { sub?: string }) {
   const [head, linkId] = sub.split("/");
   const linkedId = head === "corriger" && linkId ? decodeURIComponent(linkId) : undefined;
   const { years, year, setYear } = useYears();
-  const list = usePaged<Expense>("/v1/expenses", { year, limit: 200 }, [year]);
+  // « Dépenses du projet »: only the expenses a project carries, whole or a share (GET /v1/expenses?project=).
+  const [projectFilter, setProjectFilter] = useState("");
+  const list = usePaged<Expense>("/v1/expenses", { year, limit: 200, project: projectFilter || undefined }, [year, projectFilter]);
   const chart = useLoad(() => loadChart(), []);
+  const projects = useLoad(loadProjects, []);
+  const projectList = projects.data?.items ?? [];
+  const projectName = (code: string) => projectList.find((p) => p.code === code)?.name ?? code;
+  const filterName = projectFilter ? projectName(projectFilter) : undefined;
   const accountName = (n: string) => {
     const a = chart.data?.find((c) => c.number === n);
     return a ? html`${a.label} <span class="account-number">${n}</span>` : n;
@@ -106,22 +131,44 @@ export function Expenses({ sub = "" }: { sub?: string }) {
       setError(err);
     }
   };
-  return html`<${Page} title="Dépenses" actions=${html`<${YearSelect} id="exp-year" value=${year} years=${years} onChange=${setYear} />`}>
-    ${can("createExpense") ? html`<${NewExpense} onDone=${list.reload} chart=${chart.data} />` : null}
+  const actions = html`${
+    projectList.length
+      ? html`<div class="field inline"><label for="exp-project">Dépenses du projet</label>
+        <select id="exp-project" value=${projectFilter} onChange=${(ev: Event) => setProjectFilter((ev.target as HTMLSelectElement).value)}>
+          <option value="">Tous les projets</option>${projectList.map((p) => html`<option value=${p.code}>${p.name}</option>`)}</select></div>`
+      : null
+  }<${YearSelect} id="exp-year" value=${year} years=${years} onChange=${setYear} />`;
+  return html`<${Page} title="Dépenses" actions=${actions}>
+    ${can("createExpense") ? html`<${NewExpense} onDone=${list.reload} chart=${chart.data} projects=${projectList} />` : null}
     ${done ? html`<${Success}>${done}<//>` : null}
-    <${ProblemView} error=${error ?? list.error ?? linked.error} />
+    <${ProblemView} error=${error ?? list.error ?? linked.error ?? projects.error} />
     ${
       list.first
         ? html`<div class="scroll"><table>
-          <caption class="sr-only">Dépenses ${year}</caption>
-          <thead><tr><th scope="col">Date</th><th scope="col">Fournisseur</th><th scope="col">Libellé</th><th scope="col">Compte</th><th scope="col">Facture n°</th><th scope="col" class="num">Montant</th><th scope="col">Payée</th><th scope="col">Justificatif</th><th scope="col"><span class="sr-only">Corrections</span></th></tr></thead>
+          <caption class="sr-only">Dépenses ${year}${filterName ? ` du projet « ${filterName} »` : ""}</caption>
+          <thead><tr><th scope="col">Date</th><th scope="col">Fournisseur</th><th scope="col">Libellé</th>${projectList.length ? html`<th scope="col">Projet</th>` : null}<th scope="col">Compte</th><th scope="col">Facture n°</th><th scope="col" class="num">Montant</th><th scope="col">Payée</th><th scope="col">Justificatif</th><th scope="col"><span class="sr-only">Corrections</span></th></tr></thead>
           <tbody>
-            ${list.items.length === 0 ? html`<tr><td colspan="9">Aucune dépense en ${year}.</td></tr>` : null}
+            ${
+              list.items.length === 0
+                ? html`<tr><td colspan=${projectList.length ? "10" : "9"}>${filterName ? `Aucune dépense du projet « ${filterName} » en ${year}.` : `Aucune dépense en ${year}.`}</td></tr>`
+                : null
+            }
             ${list.items.map(
               (e) => html`<tr>
               <td>${formatDate(e.date)}</td><td>${e.supplier}</td><td>${e.label}${e.status === "cancelled" ? html` <span class="tag">annulée</span>` : null}${
                 e.creditNotes?.length ? html` <span class="tag">avoir ${formatEuros(e.creditNotes.reduce((t, c) => t + c.amount, 0))}</span>` : null
-              }</td><td>${accountName(e.account)}</td><td>${e.pieceRef}</td><td class="num">${formatEuros(e.amount)}</td>
+              }</td>${
+                projectList.length
+                  ? html`<td class="expense-projects">${
+                      e.projects?.length
+                        ? e.projects.map(
+                            (p, i) =>
+                              html`${i ? html`<br />` : null}${projectName(p.projectId)}${e.projects!.length > 1 ? html` <span class="nowrap">(${pctText(Math.round(p.share * 10_000))})</span>` : null}`,
+                          )
+                        : "—"
+                    }</td>`
+                  : null
+              }<td>${accountName(e.account)}</td><td>${e.pieceRef}</td><td class="num">${formatEuros(e.amount)}</td>
               <td>${e.status === "cancelled" ? "—" : e.paid ? `${formatDate(e.paid.date)} (${METHODS[e.paid.method] ?? e.paid.method})` : "non"}</td>
               <td>${
                 e.file
@@ -484,9 +531,29 @@ const blank = () => ({
   paid: false,
   paidDate: parisToday(),
   method: "bank",
+  /** The one project carrying the whole expense ("" for none). */
+  project: "",
+  /** « Répartir entre plusieurs projets »: the parts below, not `project`. */
+  split: false,
+  parts: [
+    { project: "", pct: "" },
+    { project: "", pct: "" },
+  ] as { project: string; pct: string }[],
 });
 
-function NewExpense({ onDone, chart }: { onDone: () => void; chart: ChartAccount[] | undefined }) {
+/**
+ * The API names the project `project` and the split `projects`: the form calls both « Projet »
+ * (problems.ts knows `projectId` only), so its refusals read as the other fields' do.
+ */
+function inFormWords(err: unknown): unknown {
+  if (!(err instanceof ApiError) || !err.problem.errors?.some((e) => e.path === "project" || e.path === "projects")) return err;
+  return new ApiError({
+    ...err.problem,
+    errors: err.problem.errors.map((e) => (e.path === "project" || e.path === "projects" ? { ...e, path: "projectId" } : e)),
+  });
+}
+
+function NewExpense({ onDone, chart, projects }: { onDone: () => void; chart: ChartAccount[] | undefined; projects: ProjectRef[] }) {
   const grants = useLoad(() => (can("listGrants") ? get<{ items: Grant[] }>("/v1/grants") : Promise.resolve({ items: [] as Grant[] })), []);
   const [x, setDraft, clearDraft] = useDraft("expense", blank);
   const dirty = JSON.stringify({ ...x, date: "", paidDate: "" }) !== JSON.stringify({ ...blank(), date: "", paidDate: "" });
@@ -531,7 +598,26 @@ function NewExpense({ onDone, chart }: { onDone: () => void; chart: ChartAccount
       : file.size > MAX_INVOICE
         ? `Ce fichier fait ${size(file.size)} : 10 Mo au plus.`
         : undefined);
-  const ready = !!cents && !!x.supplier.trim() && !!x.label.trim() && !!x.pieceRef.trim() && !!x.account && !badFile && (same.length === 0 || sameOk);
+  // The split: each line a project and its share; the form refuses to save unless the shares make 100 %.
+  const parts = x.parts.filter((p) => p.project || p.pct.trim()).map((p) => ({ project: p.project, bp: parsePct(p.pct) }));
+  const splitTotal = parts.reduce((t, p) => t + (p.bp ?? 0), 0);
+  const splitProblem = !x.split
+    ? undefined
+    : parts.length === 0
+      ? "Choisissez les projets et la part de chacun, ou décochez « Répartir entre plusieurs projets »."
+      : parts.some((p) => !p.project)
+        ? "Choisissez le projet de chaque ligne de la répartition."
+        : parts.some((p) => p.bp === null)
+          ? "Indiquez la part de chaque projet en pourcentage, plus de 0 et 100 au plus (par exemple 60 ou 33,33)."
+          : new Set(parts.map((p) => p.project)).size !== parts.length
+            ? "Chaque projet ne figure qu'une fois dans la répartition."
+            : splitTotal !== 10_000
+              ? `Les parts font ${pctText(splitTotal)} : elles doivent faire 100 % pour enregistrer la dépense.`
+              : undefined;
+  const projectName = (code: string) => projects.find((p) => p.code === code)?.name ?? code;
+  const ready =
+    !!cents && !!x.supplier.trim() && !!x.label.trim() && !!x.pieceRef.trim() && !!x.account && !badFile && (same.length === 0 || sameOk) && !splitProblem;
+  const setPart = (i: number, p: Partial<{ project: string; pct: string }>) => set({ parts: x.parts.map((q, j) => (j === i ? { ...q, ...p } : q)) });
   const pick = async (files: FileList | null | undefined) => {
     const f = files?.[0];
     if (f) setFile(await shrinkPhoto(f));
@@ -550,6 +636,9 @@ function NewExpense({ onDone, chart }: { onDone: () => void; chart: ChartAccount
   const submit = async () => {
     setError(undefined);
     setDone(undefined);
+    if (splitProblem) return;
+    const shared = x.split ? parts.map((p) => ({ projectId: p.project, share: (p.bp ?? 0) / 10_000 })) : undefined;
+    const whole = !x.split && x.project ? x.project : undefined;
     const body = {
       date: x.date,
       supplier: x.supplier.trim(),
@@ -559,6 +648,7 @@ function NewExpense({ onDone, chart }: { onDone: () => void; chart: ChartAccount
       pieceRef: x.pieceRef.trim(),
       ...(x.grantId ? { grantId: x.grantId } : {}),
       ...(x.paid ? { paid: { date: x.paidDate, method: x.method } } : {}),
+      ...(shared ? { projects: shared } : whole ? { project: whole } : {}),
     };
     let made = created;
     // Once per expense typed: a retry (offline, an error) does not ask again.
@@ -568,6 +658,12 @@ function NewExpense({ onDone, chart }: { onDone: () => void; chart: ChartAccount
         title: "Enregistrer la dépense",
         body: html`<p>${formatEuros(cents!)} payés à ${body.supplier} (facture n° ${body.pieceRef}) au compte « ${chart?.find((a) => a.number === body.account)?.label ?? body.account} »${
           x.paid ? `, réglée le ${formatDate(x.paidDate)}` : ", pas encore réglée"
+        }${
+          shared
+            ? `, répartie entre les projets ${shared.map((p) => `« ${projectName(p.projectId)} » (${pctText(Math.round(p.share * 10_000))})`).join(", ")}`
+            : whole
+              ? `, sur le projet « ${projectName(whole)} »`
+              : ""
         }.</p>
           <p>Une dépense enregistrée ne s'efface pas : une erreur se corrige ensuite avec « Corriger ».</p>`,
         confirm: "Enregistrer",
@@ -585,7 +681,7 @@ function NewExpense({ onDone, chart }: { onDone: () => void; chart: ChartAccount
       if (file) await uploadInvoice(made.id, file);
       finish(`Dépense « ${body.label} » enregistrée (${formatEuros(cents!)})${file ? `, avec sa facture « ${file.name} »` : ""}.`);
     } catch (err) {
-      setError(err);
+      setError(inFormWords(err));
       if (made) onDone();
     }
   };
@@ -609,6 +705,7 @@ function NewExpense({ onDone, chart }: { onDone: () => void; chart: ChartAccount
       <div class="field"><label for="x-grant">Subvention concernée</label><select id="x-grant" value=${x.grantId} onChange=${(e: Event) => set({ grantId: (e.target as HTMLSelectElement).value })}>
         <option value="">aucune</option>${grants.data?.items.map((g) => html`<option value=${g.id}>${g.funderName} — ${g.title}</option>`)}</select></div>
     </div>
+    ${projects.length ? html`<${ProjectChoice} x=${x} set=${set} setPart=${setPart} projects=${projects} splitTotal=${splitTotal} splitProblem=${splitProblem} />` : null}
     <div class=${`dropzone${dragging ? " over" : ""}${file ? " has-file" : ""}`} data-testid="invoice-drop"
       onDragOver=${(e: DragEvent) => (e.preventDefault(), setDragging(true))}
       onDragLeave=${() => setDragging(false)}
@@ -650,4 +747,67 @@ function NewExpense({ onDone, chart }: { onDone: () => void; chart: ChartAccount
     ${created ? html`<p class="hint" role="status">La dépense est enregistrée ; il reste à envoyer la facture.</p>` : null}
     <${ProblemView} error=${error} onRetry=${submit} />
   </form>`;
+}
+
+type Draft = ReturnType<typeof blank>;
+
+/**
+ * « Projet » of a new expense: one project for the whole amount (« Aucun projet » by default), or
+ * « Répartir entre plusieurs projets »: a line per project with its share in %, what is left to
+ * share out shown as it is typed.
+ */
+function ProjectChoice({
+  x,
+  set,
+  setPart,
+  projects,
+  splitTotal,
+  splitProblem,
+}: {
+  x: Draft;
+  set: (p: Partial<Draft>) => void;
+  setPart: (i: number, p: Partial<{ project: string; pct: string }>) => void;
+  projects: ProjectRef[];
+  splitTotal: number;
+  splitProblem: string | undefined;
+}) {
+  const left = 10_000 - splitTotal;
+  const toggle = (on: boolean) =>
+    set(on ? { split: true, parts: x.parts.map((p, i) => (i === 0 && !p.project && x.project ? { ...p, project: x.project } : p)) } : { split: false });
+  return html`<div class="row expense-project">
+    ${
+      x.split
+        ? null
+        : html`<div class="field"><label for="x-project">Projet</label><select id="x-project" value=${x.project} onChange=${(e: Event) => set({ project: (e.target as HTMLSelectElement).value })}>
+        <option value="">Aucun projet</option>${projects.map((p) => html`<option value=${p.code}>${p.name}</option>`)}</select></div>`
+    }
+    <label class="radio"><input type="checkbox" checked=${x.split} onChange=${(e: Event) => toggle((e.target as HTMLInputElement).checked)} /> Répartir entre plusieurs projets</label>
+  </div>
+  ${
+    x.split
+      ? html`<fieldset class="expense-split" aria-describedby="x-split-status">
+        <legend>Répartition entre projets</legend>
+        ${x.parts.map(
+          (p, i) => html`<div class="row">
+            <div class="field"><label for=${`x-part-${i}-project`}>Projet<span class="sr-only"> n° ${i + 1}</span></label>
+              <select id=${`x-part-${i}-project`} value=${p.project} onChange=${(e: Event) => setPart(i, { project: (e.target as HTMLSelectElement).value })}>
+                <option value="">choisir un projet</option>${projects.map((q) => html`<option value=${q.code}>${q.name}</option>`)}</select></div>
+            <div class="field"><label for=${`x-part-${i}-pct`}>Part (%)<span class="sr-only"> du projet n° ${i + 1}</span></label>
+              <input id=${`x-part-${i}-pct`} class="num" inputmode="decimal" value=${p.pct} aria-invalid=${p.pct.trim() && parsePct(p.pct) === null ? "true" : undefined}
+                onInput=${(e: Event) => setPart(i, { pct: (e.target as HTMLInputElement).value })} /></div>
+            ${
+              x.parts.length > 1
+                ? html`<button type="button" class="secondary small" onClick=${() => set({ parts: x.parts.filter((_, j) => j !== i) })}>Retirer<span class="sr-only"> le projet n° ${i + 1}</span></button>`
+                : null
+            }
+          </div>`,
+        )}
+        ${x.parts.length < 10 ? html`<button type="button" class="secondary small" onClick=${() => set({ parts: [...x.parts, { project: "", pct: "" }] })}>Ajouter un projet</button>` : null}
+        <p id="x-split-status" class=${splitProblem ? "alert warn" : "hint"} role="status" data-testid="split-status">
+          ${left > 0 ? `Reste à répartir : ${pctText(left)}.` : left < 0 ? `${pctText(-left)} de trop.` : "Les parts font 100 %."}
+          ${splitProblem ? html` <strong>${splitProblem}</strong>` : null}
+        </p>
+      </fieldset>`
+      : null
+  }`;
 }
