@@ -5,7 +5,7 @@
  * compte-rendu financier (CERFA 15059) with its due date and its files.
  */
 import { useState } from "preact/hooks";
-import { api, download, get, keyKeeper } from "../api.js";
+import { api, ApiError, download, get, keyKeeper } from "../api.js";
 import { formatDate, formatEuros, formatPercent, formatPlain, parseEuros } from "../money.js";
 import {
   AccountPicker,
@@ -448,19 +448,60 @@ function ReportsDue() {
     }`;
 }
 
+interface Gap {
+  rubrique: string;
+  label: string;
+  budget: number;
+  actual: number;
+  gap: number;
+  gapShare: number | null;
+  explanation: string | null;
+}
 interface CompteRendu {
   grant: { title: string; funderName: string; amount: number; startDate: string; endDate: string };
   project: { code: string; name: string } | null;
   dueDate: string;
   statusLabel?: string;
   status: Due["status"];
+  daysLeft: number;
   comparison: Comparison;
   grantShare: { amount: number; ofBudget: number | null; ofActual: number | null };
   expenses: { items: { date: string; supplier: string; label: string; pieceRef: string; amount: number }[]; total: number };
   tie: { listed: number; spent: number; difference: number };
-  gapsToExplain: { rubrique: string; label: string; gap: number; gapShare: number | null }[];
+  gapsToExplain: Gap[];
+  unexplained: number;
+  ready: boolean;
+}
+/** The texts typed for the compte-rendu, whole: PUT replaces them all, under their version. */
+interface ReportTexts {
+  gaps: { rubrique: string; text: string }[];
+  summary: string | null;
+  actions: string | null;
+  signer: { name: string; quality: string | null } | null;
+  version: number;
 }
 const STATUS: Record<Due["status"], string> = { "en-cours": "action en cours", "a-remettre": "à remettre", "en-retard": "en retard" };
+const days = (n: number) => `${n} jour${n > 1 ? "s" : ""}`;
+
+/** When the compte-rendu is due and whether it can be sent, in words. */
+function readiness(r: CompteRendu): { deadline: string; state: string } {
+  const due = formatDate(r.dueDate);
+  // Worded apart from the « À remettre avant le … » line above it.
+  const deadline =
+    r.status === "en-cours"
+      ? `L'action se termine le ${formatDate(r.grant.endDate)} ; le compte-rendu est dû au plus tard le ${due} (dans ${days(r.daysLeft)}).`
+      : r.status === "a-remettre"
+        ? r.daysLeft === 0
+          ? `Dernier jour pour le remettre : aujourd'hui, ${due}.`
+          : `Il reste ${days(r.daysLeft)} pour le remettre : dernier délai le ${due}.`
+        : `En retard de ${days(-r.daysLeft)} : le dernier délai était le ${due}.`;
+  const state = r.ready
+    ? r.gapsToExplain.length
+      ? "Prêt à envoyer : chaque écart important est expliqué."
+      : "Prêt à envoyer : aucun écart important à expliquer."
+    : `Pas encore prêt : ${r.unexplained} écart${r.unexplained > 1 ? "s" : ""} à expliquer avant l'envoi.`;
+  return { deadline, state };
+}
 
 function GrantReport({ grantId }: { grantId: string }) {
   const cr = useLoad(() => get<CompteRendu>(`/v1/grants/${grantId}/financial-report`), [grantId]);
@@ -483,7 +524,10 @@ function GrantReport({ grantId }: { grantId: string }) {
         ? html`<section class="card" aria-labelledby="crf-title">
           <h2 id="crf-title">Compte-rendu financier : ${r.grant.title}</h2>
           <p>${r.grant.funderName} · ${formatEuros(r.grant.amount)} · du ${formatDate(r.grant.startDate)} au ${formatDate(r.grant.endDate)}${r.project ? ` · projet ${r.project.name}` : ""}</p>
-          <p><strong>À remettre avant le ${formatDate(r.dueDate)}</strong> <span class="tag">${STATUS[r.status]}</span></p>
+          <p><strong>À remettre avant le ${formatDate(r.dueDate)}</strong> <span class=${r.status === "en-retard" ? "tag expired" : "tag"}>${STATUS[r.status]}</span></p>
+          <div class=${r.ready ? "alert success" : "alert warn"} role="status" data-testid="crf-readiness">
+            <p>${readiness(r).deadline}</p><p><strong>${readiness(r).state}</strong></p>
+          </div>
           <table><thead><tr><th scope="col"></th><th scope="col" class="num">Prévision</th><th scope="col" class="num">Réalisation</th><th scope="col" class="num">Écart</th></tr></thead>
             <tbody>
               <tr><th scope="row">Charges de l'action</th><td class="num">${formatEuros(t.charges.budget)}</td><td class="num">${formatEuros(t.charges.actual)}</td><td class="num">${signedEuros(t.charges.gap)}</td></tr>
@@ -491,7 +535,7 @@ function GrantReport({ grantId }: { grantId: string }) {
             </tbody></table>
           <p>Part de la subvention : ${share(r.grantShare.ofBudget)} des produits prévus, ${share(r.grantShare.ofActual)} des charges réalisées.</p>
           <p>Dépenses financées par la subvention : ${r.expenses.items.length}, ${formatEuros(r.expenses.total)}${r.tie.difference === 0 ? " (égal au total affecté dans les comptes)." : ` — écart de ${signedEuros(r.tie.difference)} avec le total affecté dans les comptes (${formatEuros(r.tie.spent)}).`}</p>
-          ${r.gapsToExplain.length ? html`<p>Écarts à expliquer sur le formulaire : ${r.gapsToExplain.map((g) => `${g.rubrique} ${g.label} (${share(g.gapShare)})`).join(", ")}.</p>` : null}
+          <${GapExplanations} grantId=${grantId} gaps=${r.gapsToExplain} onSaved=${cr.reload} />
           <div class="toolbar">
             <${ActionButton} busy="Préparation du PDF…" onClick=${() => file("pdf")}>Compte-rendu financier (PDF, CERFA 15059)<//>
             <${ActionButton} className="secondary" busy="Préparation…" onClick=${() => file("csv")}>Tableau (CSV)<//>
@@ -499,4 +543,101 @@ function GrantReport({ grantId }: { grantId: string }) {
         </section>`
         : html`<${Loading} />`
     }`;
+}
+
+/**
+ * The lines whose gap the form asks to explain (15 % of their budget or more, or no budget), each
+ * with its « Explication de l'écart ». Saved with PUT …/explanations over the version read
+ * (`If-Match`); the texts not shown here (the bilan, who signs, other lines) are sent back as they
+ * are, since PUT replaces them all. A 412 says someone else saved in the meantime and reloads.
+ */
+function GapExplanations({ grantId, gaps, onSaved }: { grantId: string; gaps: Gap[]; onSaved: () => void }) {
+  const path = `/v1/grants/${grantId}/financial-report/explanations`;
+  const [drafts, setDrafts] = useState<Record<string, string>>({});
+  const [error, setError] = useState<unknown>();
+  const [stale, setStale] = useState<Record<string, string>>();
+  const [done, setDone] = useState<string>();
+  const texts = useLoad(async () => {
+    const t = await get<ReportTexts>(path);
+    setDrafts(Object.fromEntries(t.gaps.map((g) => [g.rubrique, g.text])));
+    return t;
+  }, [grantId]);
+  const writable = can("putGrantReportTexts");
+  const t = texts.data;
+  if (!gaps.length)
+    return html`<h3>Écarts à expliquer</h3><p>Aucun écart important entre la prévision et la réalisation : le formulaire ne demande pas d'explication.</p>`;
+  const shown = new Set(gaps.map((g) => g.rubrique));
+  const sent = gaps.filter((g) => (drafts[g.rubrique] ?? "").trim() !== "");
+  const fieldErrors = new Map<string, string>();
+  if (error instanceof ApiError && error.problem.status === 400)
+    for (const e of error.problem.errors ?? []) {
+      const m = /^gaps\.(\d+)\./.exec(e.path);
+      const rubrique = m ? sent[Number(m[1])]?.rubrique : undefined;
+      if (rubrique) fieldErrors.set(rubrique, e.message);
+    }
+  const typed = (g: Gap) => (drafts[g.rubrique] ?? "").trim() !== (t?.gaps.find((x) => x.rubrique === g.rubrique)?.text ?? "");
+  const changed = t ? gaps.some(typed) : false;
+  const save = async () => {
+    if (!t) return;
+    setError(undefined);
+    setDone(undefined);
+    setStale(undefined);
+    const body = {
+      // The other lines' texts kept as saved; the lines shown as typed (left empty: no explanation).
+      gaps: [...sent.map((g) => ({ rubrique: g.rubrique, text: drafts[g.rubrique]!.trim() })), ...t.gaps.filter((g) => !shown.has(g.rubrique))],
+      summary: t.summary,
+      actions: t.actions,
+      signer: t.signer ? { name: t.signer.name, ...(t.signer.quality ? { quality: t.signer.quality } : {}) } : null,
+    };
+    try {
+      await api("PUT", path, { body, headers: { "if-match": `"${t.version}"` } });
+      setDone(`Explications enregistrées (${sent.length} écart${sent.length > 1 ? "s" : ""} expliqué${sent.length > 1 ? "s" : ""} sur ${gaps.length}).`);
+      texts.reload();
+      onSaved();
+    } catch (err) {
+      if (err instanceof ApiError && err.problem.status === 412) {
+        // What the person typed and would lose, shown to copy back.
+        setStale(Object.fromEntries(sent.filter(typed).map((g) => [g.rubrique, drafts[g.rubrique]!.trim()])));
+        texts.reload();
+        onSaved();
+      } else setError(err);
+    }
+  };
+  return html`<section aria-labelledby="crf-gaps">
+    <h3 id="crf-gaps">Écarts à expliquer</h3>
+    <p class="hint">Le formulaire demande d'expliquer chaque ligne dont la réalisation s'écarte de 15 % ou plus de la prévision. Les explications sont imprimées telles quelles dans le PDF et le tableau.</p>
+    ${
+      stale
+        ? html`<div class="alert error" role="alert"><strong>Modifié entre-temps.</strong> Quelqu'un d'autre (ou un autre onglet) a enregistré les explications de ce compte-rendu pendant que vous les lisiez : votre saisie n'a pas été enregistrée. Les explications ont été rechargées ; vérifiez-les, puis refaites votre modification.
+          ${Object.keys(stale).length ? html`<ul>${gaps.filter((g) => stale[g.rubrique]).map((g) => html`<li>Votre texte pour ${g.label} : « ${stale[g.rubrique]} »</li>`)}</ul>` : null}</div>`
+        : null
+    }
+    <${ProblemView} error=${texts.error ?? (error instanceof ApiError && error.problem.status === 400 && fieldErrors.size ? undefined : error)} />
+    ${
+      t
+        ? html`${gaps.map((g) => {
+            const id = `crf-gap-${g.rubrique}`;
+            const fault = fieldErrors.get(g.rubrique);
+            return html`<div class="card" data-testid=${`gap-${g.rubrique}`}>
+              <h4>${g.rubrique} – ${g.label}</h4>
+              <p>Prévision ${formatEuros(g.budget)}, réalisation ${formatEuros(g.actual)} : écart de ${signedEuros(g.gap)}${g.gapShare === null ? " (rien n'était prévu)" : ` (${g.gapShare > 0 ? "+" : ""}${formatPercent(g.gapShare)})`}.</p>
+              ${g.explanation ? null : html`<p><span class="tag expired">Écart non expliqué</span></p>`}
+              <div class="field">
+                <label for=${id}>Explication de l'écart — ${g.label}</label>
+                <textarea id=${id} rows="3" maxlength="2000" disabled=${!writable} aria-invalid=${fault ? "true" : undefined}
+                  value=${drafts[g.rubrique] ?? ""} onInput=${(e: Event) => setDrafts((d) => ({ ...d, [g.rubrique]: (e.target as HTMLTextAreaElement).value }))}></textarea>
+                ${fault ? html`<p class="field-error">${fault}</p>` : null}
+              </div>
+            </div>`;
+          })}
+          ${fieldErrors.size ? html`<div class="alert error" role="alert"><strong>Saisie refusée</strong> — ${fieldErrors.size} explication${fieldErrors.size > 1 ? "s" : ""} à corriger, indiquée${fieldErrors.size > 1 ? "s" : ""} ci-dessus.</div>` : null}
+          ${done ? html`<${Success}>${done}<//>` : null}
+          ${
+            writable
+              ? html`<${ActionButton} busy="Enregistrement…" disabled=${!changed} onClick=${save}>Enregistrer les explications<//>`
+              : html`<p class="hint" role="note">Lecture seule pour votre rôle : seul le trésorier écrit les explications.</p>`
+          }`
+        : html`<${Loading} />`
+    }
+  </section>`;
 }
