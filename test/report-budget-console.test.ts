@@ -175,7 +175,7 @@ describe("« Budget et réalisé » on the report screen", () => {
       flat(formatEuros(p.totals.result.actual)),
       signed(p.totals.result.gap),
     ]);
-    await card.scrollIntoViewIfNeeded();
+    await page.locator('section[aria-labelledby="r-income"] tbody tr').first().waitFor();
     await page.screenshot({ path: join(SCREENS, "report-budget-2025.png"), fullPage: true });
     await page.close();
   });
