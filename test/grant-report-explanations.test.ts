@@ -211,6 +211,21 @@ describe("the explanations of a compte-rendu financier", () => {
     expect((await report()).ready).toBe(true);
   });
 
+  it("bug: a line that is no rubrique of the form (99) beside an empty text was not named — the body's check stopped before the report's", async () => {
+    const r = await put(
+      {
+        gaps: [
+          { rubrique: "99", text: "Ligne inventée" },
+          { rubrique: "64", text: "" },
+        ],
+      },
+      '"2"',
+    );
+    expect(r.status, JSON.stringify(r.body)).toBe(400);
+    expect(r.body.errors.map((e: Json) => e.path).sort()).toEqual(["gaps.0.rubrique", "gaps.1.text"]);
+    expect((await texts()).body.version).toBe(2);
+  });
+
   it("the PDF and the CSV print each explanation as given", async () => {
     const pdf = await stack.call("GET", `/v1/grants/${grant.id}/financial-report.pdf`, { role: "auditor" });
     expect(pdf.status).toBe(200);

@@ -4,6 +4,7 @@
  * projects (`[{ projectId, share | amount }]`).
  */
 import * as z from "zod";
+import { CERFA_ROWS } from "./cerfa.js";
 
 /** A project's code: 2 to 20 capitals, digits, '-' or '_' (typed in lower case, kept in capitals). */
 export const ProjectCode = z
@@ -149,10 +150,13 @@ export const ComparisonSchema = z
 
 /** A free text of the CERFA 15059: printed as given (trimmed), 2 000 characters at most. */
 const ReportText = z.string().trim().min(1, "ne doit pas être vide").max(2000, "2 000 caractères au plus");
+// A rubrique of the form, checked here so that it is named with the body's other faults; whether
+// this report has the row is checked on saving (saveReportTexts).
+const RUBRIQUES = new Set(CERFA_ROWS.map((r) => r.rubrique));
 const Rubrique = z
   .string()
   .trim()
-  .regex(/^\d{2}$/, "une rubrique du compte rendu : 60 … 68, 70 … 78, 86, 87");
+  .refine((r) => RUBRIQUES.has(r), "une rubrique du compte rendu : 60 … 68, 70 … 78, 86, 87");
 
 export const ReportTextsInput = z
   .strictObject({
