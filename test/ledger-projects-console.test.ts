@@ -165,5 +165,64 @@ describe("Saisir une écriture by project", () => {
     await poll(() => hashOf(page)).toBe("#/comptabilite/ecritures");
     await poll(() => listed(page)).toEqual(["API-FESTIVAL", "API-SANS-PROJET", "CONSOLE-70-30"]);
     expect(pageErrors).toEqual([]);
+    await page.context().close();
+  });
+
+  it("splits a line by amount, refuses amounts not adding to the line's, and shows the API's refusal of a project as « Ligne N : Projet »", {
+    timeout: 150_000,
+  }, async () => {
+    const page = await signIn();
+    await go(page, "#/comptabilite/saisie", "Saisir une écriture");
+    await page.getByLabel("Date").fill(today);
+    await page.getByLabel("Libellé", { exact: true }).fill("Affiches partagées");
+    await page.getByLabel("Pièce justificative").fill("CONSOLE-MONTANTS");
+    await page.getByLabel("Compte, ligne 1").fill("623");
+    await page.getByLabel("Débit, ligne 1").fill("250");
+    await page.getByLabel("Compte, ligne 2").fill("512");
+    await page.getByLabel("Crédit, ligne 2").fill("250");
+    await page.getByLabel("Projet, ligne 2", { exact: true }).selectOption("FESTIVAL");
+    await page.getByLabel("Projet, ligne 1", { exact: true }).selectOption({ label: "Répartir entre plusieurs projets…" });
+    const split = page.getByRole("group", { name: "Répartition de la ligne 1 entre projets" });
+    await split.getByLabel("En montant").check();
+    await split.getByLabel("Projet n° 1 de la ligne 1", { exact: true }).selectOption("FESTIVAL");
+    await split.getByLabel("Montant (€) du projet n° 1 de la ligne 1").fill("175");
+    await split.getByLabel("Projet n° 2 de la ligne 1", { exact: true }).selectOption("ATELIER");
+    await split.getByLabel("Montant (€) du projet n° 2 de la ligne 1").fill("70");
+    const status = page.getByTestId("split-status-1");
+    await poll(() => status.textContent()).toMatch(
+      /Reste à répartir : 5,00\s€\..*Les parts font 245,00\s€ : elles doivent faire le montant de la ligne \(250,00\s€\)\./,
+    );
+    expect(await page.getByRole("button", { name: "Enregistrer l'écriture" }).isDisabled()).toBe(true);
+    await split.getByLabel("Montant (€) du projet n° 2 de la ligne 1").fill("75");
+    await poll(() => status.textContent()).toBe("Les parts font le montant de la ligne.");
+
+    // The API refuses a project of line 1's split (the request altered on its way: a project unknown to the registry).
+    const route = "**/v1/ledger/entries";
+    await page.route(route, async (r) => {
+      if (r.request().method() !== "POST") return r.fallback();
+      const body = JSON.parse(r.request().postData() ?? "{}") as Json;
+      body.lines[0].split[0].projectId = "INCONNU";
+      await r.continue({ postData: JSON.stringify(body) });
+    });
+    await page.getByRole("button", { name: "Enregistrer l'écriture" }).click();
+    const problem = page.getByTestId("problem");
+    await poll(() => problem.textContent()).toContain("Saisie à corriger");
+    await poll(() => problem.locator("li").allTextContents()).toEqual([expect.stringMatching(/^Ligne 1 : Projet : le projet INCONNU n'existe pas/)]);
+    await page.screenshot({ path: join(SCREENS, "ledger-projects-api-refused.png"), fullPage: true });
+    await page.unroute(route);
+    expect((await entriesOf("FESTIVAL")).some((e) => e.pieceRef === "CONSOLE-MONTANTS")).toBe(false);
+
+    // Sent again (the label completed: the altered request's Idempotency-Key is not reused): posted, the amounts kept.
+    await page.getByLabel("Libellé", { exact: true }).fill("Affiches partagées du festival");
+    await page.getByRole("button", { name: "Enregistrer l'écriture" }).click();
+    await page.getByRole("status").filter({ hasText: "enregistrée" }).waitFor();
+    const posted = (await entriesOf("FESTIVAL")).find((e) => e.pieceRef === "CONSOLE-MONTANTS")!;
+    expect(posted.lines.map((l: Json) => [l.account, l.debit, l.credit, l.project ?? null])).toEqual([
+      ["623", 17_500, 0, "FESTIVAL"],
+      ["623", 7_500, 0, "ATELIER"],
+      ["512", 0, 25_000, "FESTIVAL"],
+    ]);
+    expect(pageErrors).toEqual([]);
+    await page.context().close();
   });
 });
