@@ -525,7 +525,7 @@ function GrantReport({ grantId }: { grantId: string }) {
           <h2 id="crf-title">Compte-rendu financier : ${r.grant.title}</h2>
           <p>${r.grant.funderName} · ${formatEuros(r.grant.amount)} · du ${formatDate(r.grant.startDate)} au ${formatDate(r.grant.endDate)}${r.project ? ` · projet ${r.project.name}` : ""}</p>
           <p><strong>À remettre avant le ${formatDate(r.dueDate)}</strong> <span class=${r.status === "en-retard" ? "tag expired" : "tag"}>${STATUS[r.status]}</span></p>
-          <div class=${r.ready ? "alert success" : "alert warn"} role="status" data-testid="crf-readiness">
+          <div class=${r.ready && r.status !== "en-retard" ? "alert success" : "alert warn"} role="status" data-testid="crf-readiness">
             <p>${readiness(r).deadline}</p><p><strong>${readiness(r).state}</strong></p>
           </div>
           <table><thead><tr><th scope="col"></th><th scope="col" class="num">Prévision</th><th scope="col" class="num">Réalisation</th><th scope="col" class="num">Écart</th></tr></thead>
