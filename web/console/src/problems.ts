@@ -77,6 +77,9 @@ const FIELDS: Record<string, string> = {
   pieceRef: "Pièce justificative",
   grantId: "Subvention",
   projectId: "Projet",
+  project: "Projet",
+  projects: "Répartition entre projets",
+  share: "Part",
   paid: "Paiement",
   "paid.date": "Payée le",
   "paid.method": "Moyen de paiement",
@@ -109,6 +112,9 @@ export function fieldName(path: string): string {
   if (line) return `Ligne ${Number(line[1]) + 1}${line[2] ? ` : ${FIELDS[line[2]] ?? line[2]}` : ""}`;
   const inst = /^installments\.(\d+)(?:\.(\w+))?$/.exec(path);
   if (inst) return `Échéance ${Number(inst[1]) + 1}${inst[2] ? ` : ${FIELDS[inst[2]] ?? inst[2]}` : ""}`;
+  // `projects.1.share` → "Projet 2 : Part" (`projects.1.projectId` → "Projet 2").
+  const part = /^projects\.(\d+)(?:\.(\w+))?$/.exec(path);
+  if (part) return `Projet ${Number(part[1]) + 1}${part[2] && part[2] !== "projectId" ? ` : ${FIELDS[part[2]] ?? part[2]}` : ""}`;
   const last = path.split(".").pop() ?? path;
   return FIELDS[last] ?? path;
 }

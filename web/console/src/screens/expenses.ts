@@ -68,6 +68,8 @@ interface ExpenseEvent {
   from?: string;
   to?: string;
   grants?: { grantId: string; amount: number }[];
+  /** An allocation's projects, when it was given them (a change of projects: with its entry's date). */
+  projects?: { projectId: string; share: number }[];
 }
 const METHODS: Record<string, string> = { bank: "Virement / prélèvement", card: "Carte", cash: "Espèces" };
 
@@ -192,7 +194,7 @@ export function Expenses({ sub = "" }: { sub?: string }) {
     }
     ${
       fixed
-        ? html`<${ExpenseCorrection} key=${fixed.id} expense=${fixed} chart=${chart.data}
+        ? html`<${ExpenseCorrection} key=${fixed.id} expense=${fixed} chart=${chart.data} projects=${projectList}
             onClose=${() => setFixing(undefined)}
             onDone=${(message: string) => (setDone(message), setFixing(undefined), list.reload(), linked.reload())} />`
         : null
@@ -209,12 +211,13 @@ const EVENT_LABELS: Record<ExpenseEvent["kind"], string> = {
   reclassification: "Compte corrigé (reclassement)",
 };
 
-type Fix = "account" | "credit" | "payment" | "allocation" | "cancel";
+type Fix = "account" | "credit" | "payment" | "allocation" | "projects" | "cancel";
 const FIX_OPS: Record<Fix, string> = {
   account: "reclassifyExpense",
   credit: "creditExpense",
   payment: "payExpense",
   allocation: "allocateExpense",
+  projects: "allocateExpense",
   cancel: "cancelExpense",
 };
 const FIX_LABELS: Record<Fix, string> = {
@@ -222,8 +225,20 @@ const FIX_LABELS: Record<Fix, string> = {
   credit: "Enregistrer un avoir du fournisseur",
   payment: "Enregistrer le règlement",
   allocation: "Répartir entre subventions",
+  projects: "Changer de projet",
   cancel: "Annuler la dépense",
 };
+
+/** Projects by share, in 0,01 %, in one order: two splits compared. */
+const sharesKey = (ps: { projectId: string; share: number }[]) =>
+  JSON.stringify(ps.map((p) => [p.projectId, Math.round(p.share * 10_000)]).sort((a, b) => String(a[0]).localeCompare(String(b[0]))));
+/** What « Changer de projet » starts from: the expense's projects as they are. */
+function projectDraftOf(ps: { projectId: string; share: number }[]): ProjectDraft {
+  const pct = (share: number) => (Math.round(share * 10_000) / 100).toLocaleString("fr-FR", { maximumFractionDigits: 2, useGrouping: false });
+  if (ps.length <= 1 && (ps[0]?.share ?? 1) === 1) return { project: ps[0]?.projectId ?? "", split: false, parts: blank().parts };
+  const parts = ps.map((p) => ({ project: p.projectId, pct: pct(p.share) }));
+  return { project: "", split: true, parts: parts.length < 2 ? [...parts, { project: "", pct: "" }] : parts };
+}
 
 /**
  * The corrections of one expense, in the association's words. A wrong account is corrected by a
@@ -233,18 +248,23 @@ const FIX_LABELS: Record<Fix, string> = {
 function ExpenseCorrection({
   expense: e,
   chart,
+  projects,
   onClose,
   onDone,
 }: {
   expense: Expense;
   chart: ChartAccount[] | undefined;
+  /** The association's projects ([] : no « Changer de projet »). */
+  projects: ProjectRef[];
   onClose: () => void;
   onDone: (message: string) => void;
 }) {
   const grants = useLoad(() => (can("listGrants") ? get<{ items: Grant[] }>("/v1/grants") : Promise.resolve({ items: [] as Grant[] })), []);
   const cancelled = e.status === "cancelled";
   const net = e.net ?? e.amount;
-  const choices = (Object.keys(FIX_LABELS) as Fix[]).filter((k) => !cancelled && can(FIX_OPS[k]) && (k === "payment" || k === "cancel" ? !e.paid : true));
+  const choices = (Object.keys(FIX_LABELS) as Fix[]).filter(
+    (k) => !cancelled && can(FIX_OPS[k]) && (k === "payment" || k === "cancel" ? !e.paid : k === "projects" ? projects.length > 0 : true),
+  );
   const [fix, setFix] = useState<Fix | undefined>(choices[0]);
   const [date, setDate] = useState(parisToday());
   const [reason, setReason] = useState("");
@@ -268,6 +288,29 @@ function ExpenseCorrection({
   );
   const pickedLine = method === "cash" ? undefined : bankLines.data?.find((l) => l.id === bankLineId);
   const [shares, setShares] = useState<Record<string, string>>(() => Object.fromEntries((e.grants ?? []).map((g) => [g.grantId, formatPlain(g.amount)])));
+  // « Changer de projet »: the expense's projects preselected, one project or a split by share.
+  const currentProjects = e.projects ?? [];
+  const [pj, setPj] = useState<ProjectDraft>(() => projectDraftOf(currentProjects));
+  const setPjPart = (i: number, p: Partial<{ project: string; pct: string }>) =>
+    setPj({ ...pj, parts: pj.parts.map((q, j) => (j === i ? { ...q, ...p } : q)) });
+  const split = checkSplit(pj, "changer de projet");
+  const newProjects = pj.split
+    ? split.parts.map((p) => ({ projectId: p.project, share: (p.bp ?? 0) / 10_000 }))
+    : pj.project
+      ? [{ projectId: pj.project, share: 1 }]
+      : [];
+  const projectsSame = sharesKey(newProjects) === sharesKey(currentProjects);
+  const projectName = (code: string) => projects.find((p) => p.code === code)?.name ?? code;
+  /** « Jardins partagés », « A » (60 %), « B » (40 %), or aucun projet. */
+  const projectsText = (ps: { projectId: string; share: number }[]) =>
+    ps.length === 0
+      ? "aucun projet"
+      : ps.length === 1 && ps[0]!.share === 1
+        ? `« ${projectName(ps[0]!.projectId)} »`
+        : ps.map((p) => `« ${projectName(p.projectId)} » (${pctText(Math.round(p.share * 10_000))})`).join(", ");
+  /** An allocation that moved the charge between projects carries them and the date of its entry (the grants' alone have none). */
+  const projectsMoved = (h: ExpenseEvent) => h.kind === "allocation" && !!h.projects && !!h.date;
+  const eventLabel = (h: ExpenseEvent) => (projectsMoved(h) ? "Projet changé" : EVENT_LABELS[h.kind]);
   const [error, setError] = useState<unknown>();
   // The same key on a retry of the same correction: the API writes it once.
   const [keys] = useState(keyKeeper);
@@ -292,9 +335,11 @@ function ExpenseCorrection({
           ? !!date
           : fix === "allocation"
             ? !sharesBad && sharesTotal <= net
-            : fix === "cancel"
-              ? !!reason.trim()
-              : false;
+            : fix === "projects"
+              ? !split.splitProblem && !projectsSame && !!reason.trim()
+              : fix === "cancel"
+                ? !!reason.trim()
+                : false;
   const what = (): { title: string; body: string; path: string; payload: unknown; status: number; message: string } => {
     const base = `/v1/expenses/${encodeURIComponent(e.id)}`;
     switch (fix) {
@@ -338,6 +383,16 @@ function ExpenseCorrection({
           status: 200,
           message: `Répartition de la dépense ${e.pieceRef} enregistrée.`,
         };
+      case "projects":
+        // Its grants as they are (the API takes them with every allocation), its new projects.
+        return {
+          title: "Changer le projet de la dépense",
+          body: `La dépense ${e.pieceRef} de ${e.supplier} passera de ${projectsText(currentProjects)} à ${projectsText(newProjects)} : une écriture d'opérations diverses, datée d'aujourd'hui, portera sa charge de ${formatEuros(net)} d'un projet à l'autre, au même compte « ${label(e.account)} ». Ses subventions ne changent pas.`,
+          path: `${base}/allocation`,
+          payload: { grants: (e.grants ?? []).map((g) => ({ grantId: g.grantId, amount: g.amount })), projects: newProjects, reason: reason.trim() },
+          status: 200,
+          message: `Dépense ${e.pieceRef} : ${newProjects.length ? `désormais sur ${projectsText(newProjects)}` : "plus sur aucun projet"}.`,
+        };
       default:
         return {
           title: "Annuler la dépense",
@@ -374,9 +429,9 @@ function ExpenseCorrection({
     <ol class="history">
       ${(e.history ?? []).map(
         (h) =>
-          html`<li>${EVENT_LABELS[h.kind]}${h.date ? ` le ${formatDate(h.date)}` : ""}${h.amount !== undefined && h.kind !== "allocation" ? `, ${formatEuros(h.amount)}` : ""}${
+          html`<li>${eventLabel(h)}${h.date ? ` le ${formatDate(h.date)}` : ""}${h.amount !== undefined && h.kind !== "allocation" ? `, ${formatEuros(h.amount)}` : ""}${
             h.kind === "reclassification" && h.from && h.to ? ` : de « ${label(h.from)} » à « ${label(h.to)} »` : ""
-          }${h.askedDate ? ` (demandé au ${formatDate(h.askedDate)}, exercice clos)` : ""}${h.by ? ` — par ${ROLE_LABELS[h.by.role] ?? h.by.role}` : ""}${h.reason ? ` — « ${h.reason} »` : ""}</li>`,
+          }${projectsMoved(h) && h.projects ? ` : désormais sur ${projectsText(h.projects)}` : ""}${h.askedDate ? ` (demandé au ${formatDate(h.askedDate)}, exercice clos)` : ""}${h.by ? ` — par ${ROLE_LABELS[h.by.role] ?? h.by.role}` : ""}${h.reason ? ` — « ${h.reason} »` : ""}</li>`,
       )}
     </ol>
     ${
@@ -390,7 +445,7 @@ function ExpenseCorrection({
           ${e.paid ? html`<small class="hint">La dépense est réglée : pour l'annuler, enregistrez l'avoir du fournisseur.</small>` : null}
         </fieldset>
         <div class="row">
-          ${fix !== "allocation" ? html`<div class="field"><label for=${`${id}-date`}>Date</label><input id=${`${id}-date`} type="date" value=${date} onInput=${(ev: Event) => setDate((ev.target as HTMLInputElement).value)} /></div>` : null}
+          ${fix !== "allocation" && fix !== "projects" ? html`<div class="field"><label for=${`${id}-date`}>Date</label><input id=${`${id}-date`} type="date" value=${date} onInput=${(ev: Event) => setDate((ev.target as HTMLInputElement).value)} /></div>` : null}
           ${
             fix === "account"
               ? html`<div class="field grow"><${AccountPicker} id=${`${id}-account`} label="Bon compte de charge" value=${account} accounts=${charges}
@@ -437,6 +492,13 @@ function ExpenseCorrection({
               )}
               <p class=${sharesTotal > net ? "alert error" : "hint"} role="status">Parts : ${formatEuros(sharesTotal)} sur ${formatEuros(net)}${sharesTotal > net ? " — c'est plus que la dépense." : "."}</p>
             </div>`
+            : null
+        }
+        ${
+          fix === "projects"
+            ? html`<${ProjectChoice} x=${pj} set=${(p: Partial<ProjectDraft>) => setPj({ ...pj, ...p })} setPart=${setPjPart} projects=${projects}
+                splitTotal=${split.splitTotal} splitProblem=${split.splitProblem} idp=${`${id}-pj`} />
+              <p class="hint">Aujourd'hui : ${projectsText(currentProjects)}.${projectsSame && !split.splitProblem ? " Choisissez un autre projet ou une autre répartition." : ""}</p>`
             : null
         }
         ${
@@ -599,21 +661,7 @@ function NewExpense({ onDone, chart, projects }: { onDone: () => void; chart: Ch
         ? `Ce fichier fait ${size(file.size)} : 10 Mo au plus.`
         : undefined);
   // The split: each line a project and its share; the form refuses to save unless the shares make 100 %.
-  const parts = x.parts.filter((p) => p.project || p.pct.trim()).map((p) => ({ project: p.project, bp: parsePct(p.pct) }));
-  const splitTotal = parts.reduce((t, p) => t + (p.bp ?? 0), 0);
-  const splitProblem = !x.split
-    ? undefined
-    : parts.length === 0
-      ? "Choisissez les projets et la part de chacun, ou décochez « Répartir entre plusieurs projets »."
-      : parts.some((p) => !p.project)
-        ? "Choisissez le projet de chaque ligne de la répartition."
-        : parts.some((p) => p.bp === null)
-          ? "Indiquez la part de chaque projet en pourcentage, plus de 0 et 100 au plus (par exemple 60 ou 33,33)."
-          : new Set(parts.map((p) => p.project)).size !== parts.length
-            ? "Chaque projet ne figure qu'une fois dans la répartition."
-            : splitTotal !== 10_000
-              ? `Les parts font ${pctText(splitTotal)} : elles doivent faire 100 % pour enregistrer la dépense.`
-              : undefined;
+  const { parts, splitTotal, splitProblem } = checkSplit(x, "enregistrer la dépense");
   const projectName = (code: string) => projects.find((p) => p.code === code)?.name ?? code;
   const ready =
     !!cents && !!x.supplier.trim() && !!x.label.trim() && !!x.pieceRef.trim() && !!x.account && !badFile && (same.length === 0 || sameOk) && !splitProblem;
@@ -750,9 +798,34 @@ function NewExpense({ onDone, chart, projects }: { onDone: () => void; chart: Ch
 }
 
 type Draft = ReturnType<typeof blank>;
+/** What « Projet » / « Répartir entre plusieurs projets » hold (a new expense, or a change of projects). */
+type ProjectDraft = Pick<Draft, "project" | "split" | "parts">;
 
 /**
- * « Projet » of a new expense: one project for the whole amount (« Aucun projet » by default), or
+ * The split as typed, checked as the API will: each line a project and its share, each project
+ * once, the shares making 100 % (`toDo`: what the button does, « enregistrer la dépense »).
+ */
+function checkSplit(x: ProjectDraft, toDo: string) {
+  const parts = x.parts.filter((p) => p.project || p.pct.trim()).map((p) => ({ project: p.project, bp: parsePct(p.pct) }));
+  const splitTotal = parts.reduce((t, p) => t + (p.bp ?? 0), 0);
+  const splitProblem = !x.split
+    ? undefined
+    : parts.length === 0
+      ? "Choisissez les projets et la part de chacun, ou décochez « Répartir entre plusieurs projets »."
+      : parts.some((p) => !p.project)
+        ? "Choisissez le projet de chaque ligne de la répartition."
+        : parts.some((p) => p.bp === null)
+          ? "Indiquez la part de chaque projet en pourcentage, plus de 0 et 100 au plus (par exemple 60 ou 33,33)."
+          : new Set(parts.map((p) => p.project)).size !== parts.length
+            ? "Chaque projet ne figure qu'une fois dans la répartition."
+            : splitTotal !== 10_000
+              ? `Les parts font ${pctText(splitTotal)} : elles doivent faire 100 % pour ${toDo}.`
+              : undefined;
+  return { parts, splitTotal, splitProblem };
+}
+
+/**
+ * « Projet » of a new expense (and of « Changer de projet »): one project for the whole amount (« Aucun projet » by default), or
  * « Répartir entre plusieurs projets »: a line per project with its share in %, what is left to
  * share out shown as it is typed.
  */
@@ -763,13 +836,16 @@ function ProjectChoice({
   projects,
   splitTotal,
   splitProblem,
+  idp = "x",
 }: {
-  x: Draft;
-  set: (p: Partial<Draft>) => void;
+  x: ProjectDraft;
+  set: (p: Partial<ProjectDraft>) => void;
   setPart: (i: number, p: Partial<{ project: string; pct: string }>) => void;
   projects: ProjectRef[];
   splitTotal: number;
   splitProblem: string | undefined;
+  /** The fields' ids start with it ("x": the new expense's form). */
+  idp?: string;
 }) {
   const left = 10_000 - splitTotal;
   const toggle = (on: boolean) =>
@@ -778,22 +854,22 @@ function ProjectChoice({
     ${
       x.split
         ? null
-        : html`<div class="field"><label for="x-project">Projet</label><select id="x-project" value=${x.project} onChange=${(e: Event) => set({ project: (e.target as HTMLSelectElement).value })}>
+        : html`<div class="field"><label for=${`${idp}-project`}>Projet</label><select id=${`${idp}-project`} value=${x.project} onChange=${(e: Event) => set({ project: (e.target as HTMLSelectElement).value })}>
         <option value="">Aucun projet</option>${projects.map((p) => html`<option value=${p.code}>${p.name}</option>`)}</select></div>`
     }
     <label class="radio"><input type="checkbox" checked=${x.split} onChange=${(e: Event) => toggle((e.target as HTMLInputElement).checked)} /> Répartir entre plusieurs projets</label>
   </div>
   ${
     x.split
-      ? html`<fieldset class="expense-split" aria-describedby="x-split-status">
+      ? html`<fieldset class="expense-split" aria-describedby=${`${idp}-split-status`}>
         <legend>Répartition entre projets</legend>
         ${x.parts.map(
           (p, i) => html`<div class="row">
-            <div class="field"><label for=${`x-part-${i}-project`}>Projet<span class="sr-only"> n° ${i + 1}</span></label>
-              <select id=${`x-part-${i}-project`} value=${p.project} onChange=${(e: Event) => setPart(i, { project: (e.target as HTMLSelectElement).value })}>
+            <div class="field"><label for=${`${idp}-part-${i}-project`}>Projet<span class="sr-only"> n° ${i + 1}</span></label>
+              <select id=${`${idp}-part-${i}-project`} value=${p.project} onChange=${(e: Event) => setPart(i, { project: (e.target as HTMLSelectElement).value })}>
                 <option value="">choisir un projet</option>${projects.map((q) => html`<option value=${q.code}>${q.name}</option>`)}</select></div>
-            <div class="field"><label for=${`x-part-${i}-pct`}>Part (%)<span class="sr-only"> du projet n° ${i + 1}</span></label>
-              <input id=${`x-part-${i}-pct`} class="num" inputmode="decimal" value=${p.pct} aria-invalid=${p.pct.trim() && parsePct(p.pct) === null ? "true" : undefined}
+            <div class="field"><label for=${`${idp}-part-${i}-pct`}>Part (%)<span class="sr-only"> du projet n° ${i + 1}</span></label>
+              <input id=${`${idp}-part-${i}-pct`} class="num" inputmode="decimal" value=${p.pct} aria-invalid=${p.pct.trim() && parsePct(p.pct) === null ? "true" : undefined}
                 onInput=${(e: Event) => setPart(i, { pct: (e.target as HTMLInputElement).value })} /></div>
             ${
               x.parts.length > 1
@@ -803,7 +879,7 @@ function ProjectChoice({
           </div>`,
         )}
         ${x.parts.length < 10 ? html`<button type="button" class="secondary small" onClick=${() => set({ parts: [...x.parts, { project: "", pct: "" }] })}>Ajouter un projet</button>` : null}
-        <p id="x-split-status" class=${splitProblem ? "alert warn" : "hint"} role="status" data-testid="split-status">
+        <p id=${`${idp}-split-status`} class=${splitProblem ? "alert warn" : "hint"} role="status" data-testid="split-status">
           ${left > 0 ? `Reste à répartir : ${pctText(left)}.` : left < 0 ? `${pctText(-left)} de trop.` : "Les parts font 100 %."}
           ${splitProblem ? html` <strong>${splitProblem}</strong>` : null}
         </p>
