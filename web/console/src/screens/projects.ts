@@ -534,7 +534,7 @@ function GrantReport({ grantId }: { grantId: string }) {
               <tr><th scope="row">Produits de l'action</th><td class="num">${formatEuros(t.produits.budget)}</td><td class="num">${formatEuros(t.produits.actual)}</td><td class="num">${signedEuros(t.produits.gap)}</td></tr>
             </tbody></table>
           <p>Part de la subvention : ${share(r.grantShare.ofBudget)} des produits prévus, ${share(r.grantShare.ofActual)} des charges réalisées.</p>
-          <p>Dépenses financées par la subvention : ${r.expenses.items.length}, ${formatEuros(r.expenses.total)}${r.tie.difference === 0 ? " (égal au total affecté dans les comptes)." : ` — écart de ${signedEuros(r.tie.difference)} avec le total affecté dans les comptes (${formatEuros(r.tie.spent)}).`}</p>
+          <p>${r.expenses.items.length ? `Dépenses financées par la subvention : ${r.expenses.items.length} dépense${r.expenses.items.length > 1 ? "s" : ""}, ${formatEuros(r.expenses.total)}` : "Aucune dépense n'est encore imputée sur la subvention"}${r.tie.difference === 0 ? (r.expenses.items.length ? " (égal au total affecté dans les comptes)." : ".") : ` — écart de ${signedEuros(r.tie.difference)} avec le total affecté dans les comptes (${formatEuros(r.tie.spent)}).`}</p>
           <${GapExplanations} grantId=${grantId} gaps=${r.gapsToExplain} onSaved=${cr.reload} />
           <div class="toolbar">
             <${ActionButton} busy="Préparation du PDF…" onClick=${() => file("pdf")}>Compte-rendu financier (PDF, CERFA 15059)<//>
