@@ -55,8 +55,8 @@ afterAll(async () => {
   await stack?.close();
 });
 
-async function signIn(): Promise<Page> {
-  const context = await browser.newContext({ viewport: { width: 1280, height: 900 }, locale: "fr-FR", timezoneId: "Europe/Paris" });
+async function signIn(viewport = { width: 1280, height: 900 }): Promise<Page> {
+  const context = await browser.newContext({ viewport, locale: "fr-FR", timezoneId: "Europe/Paris" });
   const page = await context.newPage();
   page.setDefaultTimeout(10_000);
   page.on("pageerror", (err) => pageErrors.push(err.message));
@@ -222,6 +222,22 @@ describe("Saisir une écriture by project", () => {
       ["623", 7_500, 0, "ATELIER"],
       ["512", 0, 25_000, "FESTIVAL"],
     ]);
+    expect(pageErrors).toEqual([]);
+    await page.context().close();
+  });
+
+  it("on a phone (390×844), the split and the filter do not widen the page", { timeout: 90_000 }, async () => {
+    const page = await signIn({ width: 390, height: 844 });
+    await go(page, "#/comptabilite/saisie", "Saisir une écriture");
+    await page.getByLabel("Débit, ligne 1").fill("10");
+    await page.getByLabel("Projet, ligne 1", { exact: true }).selectOption({ label: "Répartir entre plusieurs projets…" });
+    await page.getByRole("group", { name: "Répartition de la ligne 1 entre projets" }).waitFor();
+    expect(await page.evaluate<number>("document.documentElement.scrollWidth")).toBeLessThanOrEqual(390);
+    await page.screenshot({ path: join(SCREENS, "ledger-projects-entry-390.png"), fullPage: true });
+    await go(page, "#/comptabilite/ecritures?projet=ATELIER", "Écritures");
+    await poll(() => listed(page)).toEqual(["CONSOLE-70-30", "CONSOLE-MONTANTS"]);
+    expect(await page.evaluate<number>("document.documentElement.scrollWidth")).toBeLessThanOrEqual(390);
+    expect(await page.locator("body").textContent()).not.toMatch(/\b(project|split|share|amount|undefined)\b/i);
     expect(pageErrors).toEqual([]);
     await page.context().close();
   });
