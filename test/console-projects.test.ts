@@ -89,6 +89,12 @@ describe("Projets et budgets", () => {
     await page.getByLabel("Nom du projet").fill("École du numérique");
     await page.getByRole("button", { name: "Créer le projet" }).click();
     await page.getByRole("rowheader", { name: "École du numérique (ECOLE)" }).waitFor();
+    // The project's compte de résultat links to its entries in the ledger, filtered on it.
+    await page.getByLabel("Projet", { exact: true }).selectOption("ECOLE");
+    await page.getByRole("heading", { name: /Compte de résultat \d{4} : École du numérique/ }).waitFor();
+    await page.getByRole("link", { name: "Voir les écritures du projet" }).click();
+    await page.waitForURL(/#\/comptabilite\/ecritures\?projet=ECOLE$/);
+    await expect(page.getByLabel("Projet", { exact: true }).first().inputValue()).resolves.toBe("ECOLE");
 
     await go(page, "projets/budget");
     await page.getByLabel("Projet", { exact: true }).selectOption("ECOLE");

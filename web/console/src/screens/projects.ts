@@ -234,7 +234,12 @@ function ProjectStatement({ year, code }: { year: number; code: string }) {
     <tr class="total"><th scope="row">Total</th><td class="num">${formatEuros(s === "charges" ? cr!.totals.charges : cr!.totals.produits)}</td></tr></tbody></table>`;
   return html`<section class="card" aria-labelledby="pr-cr"><h2 id="pr-cr">Compte de résultat ${year} : ${st.data?.project.name ?? code}</h2>
     <${ProblemView} error=${st.error} />
-    ${cr ? html`${side("charges", "Charges")}${side("produits", "Produits")}<p><strong>Résultat du projet : ${signedEuros(cr.result)}</strong></p>` : html`<${Loading} />`}
+    ${
+      cr
+        ? html`${side("charges", "Charges")}${side("produits", "Produits")}<p><strong>Résultat du projet : ${signedEuros(cr.result)}</strong></p>
+        ${can("listEntries") ? html`<p><a href=${`#/comptabilite/ecritures?projet=${encodeURIComponent(code)}`}>Voir les écritures du projet</a></p>` : null}`
+        : html`<${Loading} />`
+    }
   </section>`;
 }
 
