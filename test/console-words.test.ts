@@ -59,6 +59,12 @@ describe("problems in French", () => {
     expect(fieldName("paid.date")).toBe("Payée le");
     expect(fieldName("installments.0.amount")).toBe("Échéance 1 : Montant");
   });
+
+  it("names a part of a line's split between projects (the API names it lines.0.split.1.projectId)", () => {
+    expect(fieldName("lines.0.split.1.projectId")).toBe("Ligne 1 : Répartition, projet 2");
+    expect(fieldName("lines.2.split.0.share")).toBe("Ligne 3 : Répartition, projet 1 : Part");
+    expect(fieldName("lines.1.split")).toBe("Ligne 2 : Répartition");
+  });
 });
 
 describe("the fiscal year", () => {

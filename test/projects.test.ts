@@ -141,6 +141,33 @@ describe("projects", () => {
     expect((await call("GET", "/v1/ledger/trial-balance?year=2025")).body.totals).toEqual(before.body.totals);
   });
 
+  it("bug: an unknown project on a line after a split line was named at the written line's index (lines.2), not the request's (lines.1)", async () => {
+    const r = await call(
+      "POST",
+      "/v1/ledger/entries",
+      entry(
+        [
+          {
+            account: "606",
+            debit: 1_000,
+            split: [
+              { projectId: "ECOLE", share: 0.5 },
+              { projectId: "NOPE2", share: 0.5 },
+            ],
+          },
+          { account: "606", debit: 500, project: "NOPE" },
+          { account: "512", credit: 1_500 },
+        ],
+        "F-BAD-3",
+      ),
+    );
+    expect(r.status).toBe(400);
+    expect(r.body.errors).toEqual([
+      { path: "lines.0.split.1.projectId", message: "unknown project NOPE2" },
+      { path: "lines.1.project", message: "unknown project NOPE" },
+    ]);
+  });
+
   it("the figures by project and what no project carries add up to the books; each project has its compte de résultat", async () => {
     // Something no project carries.
     expect(

@@ -79,6 +79,7 @@ const FIELDS: Record<string, string> = {
   projectId: "Projet",
   project: "Projet",
   projects: "Répartition entre projets",
+  split: "Répartition",
   share: "Part",
   paid: "Paiement",
   "paid.date": "Payée le",
@@ -108,6 +109,10 @@ const FIELDS: Record<string, string> = {
 /** `lines.1.debit` → "Ligne 2 : Débit"; an unknown path stays as it is. */
 export function fieldName(path: string): string {
   if (FIELDS[path]) return FIELDS[path];
+  // `lines.0.split.1.projectId` → "Ligne 1 : Répartition, projet 2".
+  const linePart = /^lines\.(\d+)\.split\.(\d+)(?:\.(\w+))?$/.exec(path);
+  if (linePart)
+    return `Ligne ${Number(linePart[1]) + 1} : Répartition, projet ${Number(linePart[2]) + 1}${linePart[3] && linePart[3] !== "projectId" ? ` : ${FIELDS[linePart[3]] ?? linePart[3]}` : ""}`;
   const line = /^lines\.(\d+)(?:\.(\w+))?$/.exec(path);
   if (line) return `Ligne ${Number(line[1]) + 1}${line[2] ? ` : ${FIELDS[line[2]] ?? line[2]}` : ""}`;
   const inst = /^installments\.(\d+)(?:\.(\w+))?$/.exec(path);

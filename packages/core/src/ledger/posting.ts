@@ -114,6 +114,11 @@ export interface DraftOptions {
    * condition of one of them is thrown as the error the work declares for it (`failsWith`, `orFails`).
    */
   work?: UnitOfWork;
+  /**
+   * Where each of `lines` came from in the request, for the errors (`lines.1.split.0.projectId`):
+   * a split line is written as several lines, so their index is not the request's.
+   */
+  linePaths?: readonly string[];
   /** Who asks (token subject and role) and the request id: kept on the entry, outside its hash. */
   actor?: Actor;
   /** The domain writing the entry with records of its own: the entry is then not reversed by hand. */
@@ -158,7 +163,7 @@ export async function writeDraft(db: Db, input: DraftInput, opts: DraftOptions =
   // The projects the lines name exist (the analytic axis): read only when some line names one.
   await checkProjects(
     db,
-    input.lines.flatMap((l, i) => (l.project ? [{ path: `lines.${i}.project`, project: l.project }] : [])),
+    input.lines.flatMap((l, i) => (l.project ? [{ path: opts.linePaths?.[i] ?? `lines.${i}.project`, project: l.project }] : [])),
   );
   // The sequencer validates an entry in one transaction: its lines, a balance per account and one
   // per project and account, the counter, the year and the head must fit in it, or it never would.
@@ -222,13 +227,17 @@ export const toLines = (lines: PostEntryInput["lines"]): Line[] =>
     return splitAmount(line[side], l.split, `lines.${i}.split`).map((p) => ({ ...line, [side]: p.amount, project: p.project }));
   });
 
+/** Where each line `toLines` writes came from in the request: its line, or its part of the line's split. */
+export const linePaths = (lines: PostEntryInput["lines"]): string[] =>
+  lines.flatMap((l, i) => (l.split ? l.split.map((_, j) => `lines.${i}.split.${j}.projectId`) : [`lines.${i}.project`]));
+
 /** `POST /v1/ledger/entries`: validates, writes the draft, waits for its number. */
 export async function postEntry(db: Db, input: PostEntryInput, idem?: Idempotency, actor?: Actor): Promise<EntryView> {
   if (idem) {
     const previous = await replay(db, idem);
     if (previous) return previous;
   }
-  const { id, existed } = await writeDraft(db, { ...input, lines: toLines(input.lines) }, { idempotency: idem, actor });
+  const { id, existed } = await writeDraft(db, { ...input, lines: toLines(input.lines) }, { idempotency: idem, actor, linePaths: linePaths(input.lines) });
   if (existed && idem) return (await replay(db, idem))!;
   return answer(await awaitValidation(db, id));
 }
