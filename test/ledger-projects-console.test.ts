@@ -161,6 +161,12 @@ describe("Saisir une écriture by project", () => {
     await go(page, "#/comptabilite/ecritures?projet=FESTIVAL", "Écritures");
     await poll(() => page.getByLabel("Projet", { exact: true }).inputValue()).toBe("FESTIVAL");
     await poll(() => listed(page)).toEqual(["API-FESTIVAL", "CONSOLE-70-30"]);
+    // Bug: `#/comptabilite?projet=CODE` (the query on the screen's own name) fell through to the dashboard.
+    await go(page, "#/projets", "Projets et budgets");
+    await go(page, "#/comptabilite?projet=ATELIER", "Écritures");
+    await poll(() => page.getByLabel("Projet", { exact: true }).inputValue()).toBe("ATELIER");
+    await go(page, "#/comptabilite/ecritures?projet=FESTIVAL", "Écritures");
+    await poll(() => listed(page)).toEqual(["API-FESTIVAL", "CONSOLE-70-30"]);
     await page.getByLabel("Projet", { exact: true }).selectOption("");
     await poll(() => hashOf(page)).toBe("#/comptabilite/ecritures");
     await poll(() => listed(page)).toEqual(["API-FESTIVAL", "API-SANS-PROJET", "CONSOLE-70-30"]);
@@ -233,6 +239,12 @@ describe("Saisir une écriture by project", () => {
     await page.getByLabel("Projet, ligne 1", { exact: true }).selectOption({ label: "Répartir entre plusieurs projets…" });
     await page.getByRole("group", { name: "Répartition de la ligne 1 entre projets" }).waitFor();
     expect(await page.evaluate<number>("document.documentElement.scrollWidth")).toBeLessThanOrEqual(390);
+    // Bug: the split box sat inside the sideways-scrolling lines table, its « Retirer » buttons cut off.
+    for (const button of await page.getByRole("group", { name: "Répartition de la ligne 1 entre projets" }).getByRole("button").all()) {
+      const box = await button.boundingBox();
+      expect(box, "a button of the split box").not.toBeNull();
+      expect(box!.x + box!.width).toBeLessThanOrEqual(390);
+    }
     await page.screenshot({ path: join(SCREENS, "ledger-projects-entry-390.png"), fullPage: true });
     await go(page, "#/comptabilite/ecritures?projet=ATELIER", "Écritures");
     await poll(() => listed(page)).toEqual(["CONSOLE-70-30", "CONSOLE-MONTANTS"]);

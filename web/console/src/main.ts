@@ -55,7 +55,11 @@ function useHash(): string {
 function Shell({ onSignOut }: { onSignOut: () => void }) {
   const hash = useHash();
   const visible = SCREENS.filter((s) => can(s.needs));
-  const [path = "", ...rest] = hash.replace(/^#\/?/, "").split("/");
+  // `#/comptabilite/ecritures?projet=CODE`, or `#/comptabilite?projet=CODE`: the query goes to the screen.
+  const body = hash.replace(/^#\/?/, "");
+  const at = body.indexOf("?");
+  const [path = "", ...rest] = (at < 0 ? body : body.slice(0, at)).split("/");
+  const query = at < 0 ? "" : body.slice(at);
   const screen = visible.find((s) => s.path === path) ?? visible[0];
   const me = getMe();
   // First run: while the association's identity is incomplete, the console opens on the guide.
@@ -77,7 +81,7 @@ function Shell({ onSignOut }: { onSignOut: () => void }) {
         <ul>${visible.map((s) => html`<li><a href=${`#/${s.path}`} aria-current=${s === screen ? "page" : undefined}>${s.label}</a></li>`)}</ul>
       </nav>
       <main id="main" tabindex="-1">
-        ${screen ? html`<${screen.view} sub=${rest.join("/")} />` : html`<p>Aucun écran n'est ouvert à votre rôle.</p>`}
+        ${screen ? html`<${screen.view} sub=${rest.join("/") + query} />` : html`<p>Aucun écran n'est ouvert à votre rôle.</p>`}
       </main>
     </div>`;
 }
