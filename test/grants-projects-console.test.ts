@@ -105,7 +105,11 @@ describe("Subventions et projets", () => {
 
     // The filter: the other project has none, this one has it.
     const filter = page.locator(".toolbar").getByLabel("Projet", { exact: true });
-    expect(await filter.locator("option").allTextContents()).toEqual(["Tous les projets", "Jardins partagés", "Inclusion numérique"]);
+    expect(await filter.locator("option").allTextContents()).toEqual(["Tous les projets", "Sans projet", "Jardins partagés", "Inclusion numérique"]);
+    // « Sans projet »: the grants on none (GET /v1/grants?project=none).
+    await filter.selectOption("none");
+    await poll(() => general.locator(".grant-project").textContent()).toBe("Aucun projet");
+    await poll(() => row.count()).toBe(0);
     await filter.selectOption("NUMERIQUE");
     await page.getByText(/Aucune subvention du projet « Inclusion numérique » pour \d{4}\./).waitFor();
     await filter.selectOption("JARDINS");

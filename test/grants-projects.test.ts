@@ -121,6 +121,8 @@ describe("grants on projects", () => {
     expect(r.items.map((g: Json) => [g.id, g.projectId, g.projectName])).toEqual([[grant.id, "ATELIERS", "Ateliers de quartier"]]);
     expect((await ok("GET", "/v1/grants?project=PLAIDOYER")).items).toEqual([]);
     expect((await ok("GET", "/v1/grants?year=2025")).items).toHaveLength(2);
+    // `none`: the grants on no project.
+    expect((await ok("GET", "/v1/grants?project=none")).items.map((g: Json) => g.id)).toEqual([other.id]);
     expect((await ok("GET", `/v1/grants/${grant.id}`)).projectName).toBe("Ateliers de quartier");
     expect((await ok("GET", `/v1/funders/${funder.id}`)).grants.find((g: Json) => g.id === grant.id).projectName).toBe("Ateliers de quartier");
   });

@@ -330,11 +330,13 @@ function concerns(g: Grant, year: number): boolean {
   return fiscalYearOf(g.agreementDate) === year || (g.startDate <= b.end && g.endDate >= b.start) || g.years.has(year);
 }
 
-/** `GET /v1/grants?year=&project=`: the grants that concern the year (all when no year is given), of one project when named. */
+/**
+ * `GET /v1/grants?year=&project=`: the grants that concern the year (all when no year is given), of
+ * one project when named, or on none (`none`).
+ */
 export async function listGrants(db: Db, year?: number, project?: string) {
-  const grants = (await readAllGrants(db)).filter(
-    (g) => (year === undefined || concerns(g, year)) && (project === undefined || g.projectId === project.toUpperCase()),
-  );
+  const onIt = (g: Grant) => (project === undefined ? true : project === "none" ? !g.projectId : g.projectId === project.toUpperCase());
+  const grants = (await readAllGrants(db)).filter((g) => (year === undefined || concerns(g, year)) && onIt(g));
   const names = await grantProjectNames(db, grants);
   const asOf = currentYear();
   const today = parisDate(now());

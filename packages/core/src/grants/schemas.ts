@@ -16,7 +16,13 @@ export const PageQuery = z.strictObject({
   cursor: z.string().max(2000).optional(),
 });
 export const YearPageQuery = PageQuery.extend({ year: Year });
-export const GrantListQuery = z.strictObject({ year: Year.optional(), project: ProjectCode.optional().describe("only the grants funding this project") });
+export const GrantListQuery = z.strictObject({
+  year: Year.optional(),
+  project: z
+    .union([z.literal("none"), ProjectCode])
+    .optional()
+    .describe("only the grants funding this project (its code), or `none`: the grants on no project"),
+});
 
 export const FunderInput = z
   .strictObject({

@@ -195,13 +195,13 @@ function GrantList({ correcting, repay }: { correcting?: string; repay?: boolean
   const [fixing, setFixing] = useState<string | undefined>(correcting);
   const [done, setDone] = useState<string>();
   const inList = !!fixing && !!list.data?.items.some((g) => g.id === fixing);
-  const projectName = project ? projectLabel(all, project) : undefined;
+  const projectName = project && project !== "none" ? projectLabel(all, project) : undefined;
   return html`<div class="toolbar"><${YearSelect} id="grants-year" value=${year} years=${years} onChange=${setYear} />
       ${
         all.length
           ? html`<div class="field inline"><label for="grants-project">Projet</label>
         <select id="grants-project" value=${project} onChange=${(e: Event) => setProject((e.target as HTMLSelectElement).value)}>
-          <option value="">Tous les projets</option>${all.map((p) => html`<option value=${p.code}>${p.name}</option>`)}
+          <option value="">Tous les projets</option><option value="none">Sans projet</option>${all.map((p) => html`<option value=${p.code}>${p.name}</option>`)}
         </select></div>`
           : null
       }</div>
@@ -212,10 +212,10 @@ function GrantList({ correcting, repay }: { correcting?: string; repay?: boolean
     ${
       list.data
         ? html`<table>
-          <caption class="sr-only">Subventions ${year}${projectName ? ` du projet ${projectName}` : ""}</caption>
+          <caption class="sr-only">Subventions ${year}${projectName ? ` du projet ${projectName}` : project === "none" ? " sans projet" : ""}</caption>
           <thead><tr><th scope="col">Financeur</th><th scope="col">Objet</th><th scope="col">Projet</th><th scope="col">Signée le</th><th scope="col">Période</th><th scope="col" class="num">Montant</th><th scope="col" class="num">Reçu</th><th scope="col"><span class="sr-only">Actions</span></th></tr></thead>
           <tbody>
-            ${list.data.items.length === 0 ? html`<tr><td colspan="8">Aucune subvention ${projectName ? `du projet « ${projectName} » ` : ""}pour ${year}.</td></tr>` : null}
+            ${list.data.items.length === 0 ? html`<tr><td colspan="8">Aucune subvention ${projectName ? `du projet « ${projectName} » ` : project === "none" ? "sans projet " : ""}pour ${year}.</td></tr>` : null}
             ${list.data.items.map(
               (g) => html`<tr>
               <td>${g.funderName}</td><td>${g.title}${g.restricted ? html` <span class="tag">affectée</span>` : null}</td>
