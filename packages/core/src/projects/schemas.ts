@@ -158,6 +158,15 @@ const Rubrique = z
   .trim()
   .refine((r) => RUBRIQUES.has(r), "une rubrique du compte rendu : 60 … 68, 70 … 78, 86, 87");
 
+/** A day written AAAA-MM-JJ that exists on the calendar (the report's « remis le »). */
+const ReportDate = z
+  .string("une date AAAA-MM-JJ")
+  .regex(/^\d{4}-\d{2}-\d{2}$/, "une date écrite AAAA-MM-JJ")
+  .refine((d) => {
+    const t = Date.parse(`${d}T00:00:00Z`);
+    return !Number.isNaN(t) && new Date(t).toISOString().startsWith(d);
+  }, "une date qui existe au calendrier");
+
 export const ReportTextsInput = z
   .strictObject({
     gaps: z
@@ -174,6 +183,9 @@ export const ReportTextsInput = z
       .nullable()
       .optional()
       .describe("who signs the attestation"),
+    sentOn: ReportDate.nullable()
+      .optional()
+      .describe("remis le: the day the report was sent to the funder (YYYY-MM-DD, not after today); null or absent: not sent"),
   })
   .superRefine((b, ctx) => {
     const seen = new Map<string, number>();
@@ -197,6 +209,7 @@ export const ReportTextsSchema = z
     summary: z.string().nullable(),
     actions: z.string().nullable(),
     signer: z.object({ name: z.string(), quality: z.string().nullable() }).nullable(),
+    sentOn: z.string().nullable().describe("remis le: the day the report was sent to the funder; null: not sent"),
     version: z.number().int().describe("0 when nothing was saved; send it back as If-Match"),
     updatedAt: z.string().nullable(),
   })
