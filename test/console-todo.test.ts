@@ -269,7 +269,9 @@ describe("« À traiter » leads to each task", () => {
     await shot(page, "todo-expenses-1280");
     await follow("receipts", "Reçus fiscaux en attente d'une adresse", (p) => p.getByRole("cell", { name: "sans.adresse@example.org" }));
     await shot(page, "todo-receipts-1280");
-    await follow("grant-reports", "Subventions", (p) => p.getByText("Ateliers du quartier"));
+    // Bug: the compte-rendu task opened the list of conventions, not the grant's compte-rendu.
+    await follow("grant-reports", "Projets et budgets", (p) => p.getByRole("heading", { level: 2, name: "Compte-rendu financier : Ateliers du quartier" }));
+    expect(await page.evaluate(() => (globalThis as unknown as { location: { hash: string } }).location.hash)).toMatch(/^#\/projets\/compte-rendu\/.+/);
     await follow("incidents", "Incidents de paiement", (p) => p.getByRole("cell", { name: /conteste@example\.org|Paul|Conteste/ }));
     await follow("bounced", "Adresses e-mail en erreur", (p) => p.getByRole("button", { name: "Voir ses e-mails (rebond@example.org)" }));
     await page.getByRole("button", { name: "Voir ses e-mails (rebond@example.org)" }).click();

@@ -178,7 +178,8 @@ export function todoTasks(t: TodoList): TodoTask[] {
       id: "grant-reports",
       count: t.grantReports.count,
       text: plural(t.grantReports.count, "compte-rendu financier de subvention à remettre", "comptes-rendus financiers de subventions à remettre"),
-      href: "#/subventions/conventions",
+      // One report due: straight to its compte-rendu; several: the list of those due.
+      href: g && t.grantReports.count === 1 ? `#/projets/compte-rendu/${encodeURIComponent(g.id)}` : "#/projets/comptes-rendus",
       ...(g ? { detail: `${g.funderName} · ${g.title} : avant le ${formatDate(g.dueDate)}${t.grantReports.count > 1 ? "…" : ""}` } : {}),
       done: "comptes-rendus de subventions",
     },
