@@ -114,8 +114,15 @@ describe("GET /v1/reports/{year}/thresholds", () => {
     const t = await thresholds(2024);
     const gifts = t.items.find((i) => i.id === "gifts")!;
     expect(gifts).toMatchObject({ amount: 5000, threshold: 15_300_000, exceeded: false });
-    expect(flat(gifts.source)).toContain("1 reçu fiscal émis pour les dons de l'exercice");
+    expect(flat(gifts.source)).toContain("Montant du seul reçu fiscal émis pour les dons de l'exercice");
     expect(flat(gifts.source)).toContain("les comptes 754 (dons, mécénat, legs) portent 153 051 €");
+  });
+
+  it("bug: a year without receipts read « Total des 0 reçu fiscal émis » — it reads « Aucun reçu fiscal émis »", async () => {
+    const gifts = (await thresholds(2025)).items.find((i) => i.id === "gifts")!;
+    expect(gifts.amount).toBe(0);
+    expect(flat(gifts.source)).toMatch(/^Aucun reçu fiscal émis pour les dons de l'exercice/);
+    expect(flat(gifts.source)).not.toContain("0 reçu");
   });
 
   it("public grants summed over the public funders (154 000 €: commissaire aux comptes, Journal officiel); commercial income at 80 011 € not over", async () => {

@@ -138,7 +138,13 @@ export function thresholdsOf(input: ThresholdsInput): Thresholds {
     : largest
       ? `Aides publiques : aucune autorité publique ne dépasse ${eurosRoundedText(PUBLIC_AID_THRESHOLD)} ; la plus importante, ${largest.name}, accorde ${eurosRoundedText(largest.amount)} (${Math.round(ratio(largest.amount, PUBLIC_AID_THRESHOLD) * 100)} % du seuil).${unattributedText}`
       : `Aides publiques : aucun financeur public sur l'exercice.${unattributedText}`;
-  const receipts = `${receipted.count} reçu${receipted.count > 1 ? "s" : ""} fisca${receipted.count > 1 ? "ux" : "l"}`;
+  // « Total des 0 reçu fiscal émis » read wrong: none is « Aucun reçu fiscal émis », one is « Montant du seul reçu fiscal émis ».
+  const receiptsText =
+    receipted.count === 0
+      ? "Aucun reçu fiscal émis"
+      : receipted.count === 1
+        ? "Montant du seul reçu fiscal émis"
+        : `Total des ${receipted.count} reçus fiscaux émis`;
   const items = [
     item(
       "public-grants",
@@ -154,7 +160,7 @@ export function thresholdsOf(input: ThresholdsInput): Thresholds {
       "gifts",
       "Dons ouvrant droit à réduction d'impôt",
       "Dons pour lesquels un reçu fiscal a été émis (les dons sans reçu ne comptent pas)",
-      `Total des ${receipts} émis pour les dons de l'exercice (reçus annulés exclus), comme pour la déclaration annuelle des reçus ; les comptes 754 (dons, mécénat, legs) portent ${eurosRoundedText(gifts754)}.`,
+      `${receiptsText} pour les dons de l'exercice (reçus annulés exclus), comme pour la déclaration annuelle des reçus ; les comptes 754 (dons, mécénat, legs) portent ${eurosRoundedText(gifts754)}.`,
       receipted.total,
       GIFTS_THRESHOLD,
       "un commissaire aux comptes est requis, les comptes sont publiés sur le site du Journal officiel dans les trois mois de leur approbation et l'annexe donne l'état des ressources provenant de l'étranger.",
