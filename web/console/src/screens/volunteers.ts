@@ -51,6 +51,22 @@ const NATURES: [string, string][] = [
 const MONTHS = ["janvier", "février", "mars", "avril", "mai", "juin", "juillet", "août", "septembre", "octobre", "novembre", "décembre"];
 const monthName = (m: string) => `${MONTHS[Number(m.slice(5, 7)) - 1]} ${m.slice(0, 4)}`;
 const hoursText = (h: number) => `${h.toLocaleString("fr-FR", { maximumFractionDigits: 2 })} h`;
+/** A project of the registry (`GET /v1/projects`): the form offers it by name, the record keeps its code. */
+interface ProjectRef {
+  code: string;
+  name: string;
+}
+const NO_PROJECT = "Aucun projet";
+/** The association's projects, for whoever may read them ([] otherwise). */
+const loadProjects = () => (can("listProjects") ? get<{ items: ProjectRef[] }>("/v1/projects").then((r) => r.items) : Promise.resolve([] as ProjectRef[]));
+/** A project's name from its code (the code itself if the registry no longer has it); « — » for none. */
+const projectName = (projects: readonly ProjectRef[], code: string | null) => (code ? (projects.find((p) => p.code === code)?.name ?? code) : "—");
+
+function ProjectSelect({ id, projects }: { id: string; projects: readonly ProjectRef[] }) {
+  return html`<div class="field"><label for=${id}>Projet (facultatif)</label><select id=${id} name="project">
+      <option value="">${NO_PROJECT}</option>${projects.map((p) => html`<option value=${p.code}>${p.name}</option>`)}</select></div>`;
+}
+
 const value = (form: HTMLFormElement, name: string) => ((form.elements.namedItem(name) as HTMLInputElement | null)?.value ?? "").trim();
 
 function Status({ item }: { item: Common }) {
@@ -83,9 +99,10 @@ function CancelButton({ path, what, onDone }: { path: string; what: string; onDo
       >Annuler</${ActionButton}>${error ? html`<${ProblemView} error=${error} />` : null}`;
 }
 
-function TimeSection({ year }: { year: number }) {
+function TimeSection({ year, projects }: { year: number; projects: readonly ProjectRef[] }) {
   const list = useLoad(() => get<TimeList>("/v1/volunteer-time", { year }), [year]);
   const [error, setError] = useState<unknown>();
+  const [rateError, setRateError] = useState<string>();
   const [done, setDone] = useState<string>();
   const canBook = can("recordVolunteerTime");
   const submit = async (e: Event) => {
@@ -96,6 +113,13 @@ function TimeSection({ year }: { year: number }) {
     const rate = rateText ? parseEuros(rateText) : null;
     const project = value(form, "project");
     setError(undefined);
+    // A rate typed but unreadable (« 12 €/h ») is refused here: sent without it, the settings' rate would be used unseen.
+    if (rateText && rate === null) {
+      setRateError("Taux horaire illisible : indiquez un montant en euros, par exemple 12,02 (ou laissez vide pour le taux des paramètres).");
+      (form.elements.namedItem("rate") as HTMLInputElement | null)?.focus();
+      return;
+    }
+    setRateError(undefined);
     try {
       const r = await api<VolunteerTime>("POST", "/v1/volunteer-time", {
         body: { month: value(form, "month"), hours, label: value(form, "label"), ...(rate !== null ? { rate } : {}), ...(project ? { project } : {}) },
@@ -126,8 +150,10 @@ function TimeSection({ year }: { year: number }) {
             <div class="field"><label for="cvn-month">Mois</label><input id="cvn-month" name="month" type="month" required /></div>
             <div class="field"><label for="cvn-hours">Heures</label><input id="cvn-hours" name="hours" inputmode="decimal" required /></div>
             <div class="field"><label for="cvn-label">Activité</label><input id="cvn-label" name="label" required maxlength="200" /></div>
-            <div class="field"><label for="cvn-rate">Taux horaire (€, facultatif)</label><input id="cvn-rate" name="rate" inputmode="decimal" /></div>
-            <div class="field"><label for="cvn-project">Projet (code, facultatif)</label><input id="cvn-project" name="project" /></div>
+            <div class="field"><label for="cvn-rate">Taux horaire (€, facultatif)</label><input id="cvn-rate" name="rate" inputmode="decimal"
+              aria-invalid=${rateError ? "true" : undefined} aria-describedby=${rateError ? "cvn-rate-error" : undefined} onInput=${() => setRateError(undefined)} />
+              ${rateError ? html`<p class="field-error" id="cvn-rate-error">${rateError}</p>` : null}</div>
+            <${ProjectSelect} id="cvn-project" projects=${projects} />
             <${ActionButton} type="submit" busy="Enregistrement…">Comptabiliser les heures</${ActionButton}>
           </form>`
         : null
@@ -144,7 +170,7 @@ function TimeSection({ year }: { year: number }) {
               <tbody>
                 ${list.data.items.map(
                   (i) => html`<tr>
-                    <td>${monthName(i.month)}</td><td>${i.label}</td><td>${i.project ?? "—"}</td><td class="num">${hoursText(i.hours)}</td><td class="num">${formatEuros(i.amount)}</td><td><${Status} item=${i} /></td>
+                    <td>${monthName(i.month)}</td><td>${i.label}</td><td>${projectName(projects, i.project)}</td><td class="num">${hoursText(i.hours)}</td><td class="num">${formatEuros(i.amount)}</td><td><${Status} item=${i} /></td>
                     <td>${i.status === "booked" && can("reverseVolunteerTime") ? html`<${CancelButton} path=${`/v1/volunteer-time/${i.id}/reversal`} what=${`les heures de ${monthName(i.month)}`} onDone=${list.reload} />` : null}</td>
                   </tr>`,
                 )}
@@ -155,7 +181,7 @@ function TimeSection({ year }: { year: number }) {
   </section>`;
 }
 
-function GiftSection({ year }: { year: number }) {
+function GiftSection({ year, projects }: { year: number; projects: readonly ProjectRef[] }) {
   const list = useLoad(() => get<GiftList>("/v1/gifts-in-kind", { year }), [year]);
   const [error, setError] = useState<unknown>();
   const [done, setDone] = useState<string>();
@@ -194,7 +220,7 @@ function GiftSection({ year }: { year: number }) {
             <div class="field"><label for="gik-label">Description</label><input id="gik-label" name="label" required maxlength="200" /></div>
             <div class="field"><label for="gik-amount">Valeur (€)</label><input id="gik-amount" name="amount" inputmode="decimal" required /></div>
             <div class="field"><label for="gik-giver">Donateur (facultatif)</label><input id="gik-giver" name="giver" /></div>
-            <div class="field"><label for="gik-project">Projet (code, facultatif)</label><input id="gik-project" name="project" /></div>
+            <${ProjectSelect} id="gik-project" projects=${projects} />
             <${ActionButton} type="submit" busy="Enregistrement…">Comptabiliser le don</${ActionButton}>
           </form>`
         : null
@@ -205,16 +231,16 @@ function GiftSection({ year }: { year: number }) {
       list.data
         ? html`<table>
             <caption>Dons en nature de l'exercice ${year} : ${formatEuros(list.data.total)}</caption>
-            <thead><tr><th scope="col">Date</th><th scope="col">Nature</th><th scope="col">Description</th><th scope="col">Donateur</th><th scope="col" class="num">Valeur</th><th scope="col">État</th><th scope="col"><span class="visually-hidden">Actions</span></th></tr></thead>
+            <thead><tr><th scope="col">Date</th><th scope="col">Nature</th><th scope="col">Description</th><th scope="col">Donateur</th><th scope="col">Projet</th><th scope="col" class="num">Valeur</th><th scope="col">État</th><th scope="col"><span class="visually-hidden">Actions</span></th></tr></thead>
             <tbody>
               ${list.data.items.map(
                 (i) => html`<tr>
-                  <td>${formatDate(i.date)}</td><td>${i.natureLabel}</td><td>${i.label}</td><td>${i.giver ?? "—"}</td><td class="num">${formatEuros(i.amount)}</td><td><${Status} item=${i} /></td>
+                  <td>${formatDate(i.date)}</td><td>${i.natureLabel}</td><td>${i.label}</td><td>${i.giver ?? "—"}</td><td>${projectName(projects, i.project)}</td><td class="num">${formatEuros(i.amount)}</td><td><${Status} item=${i} /></td>
                   <td>${i.status === "booked" && can("reverseGiftInKind") ? html`<${CancelButton} path=${`/v1/gifts-in-kind/${i.id}/reversal`} what=${`le don « ${i.label} »`} onDone=${list.reload} />` : null}</td>
                 </tr>`,
               )}
             </tbody>
-            <tfoot>${list.data.byNature.map((n) => html`<tr><th scope="row" colspan="4">${n.label}</th><td class="num">${formatEuros(n.amount)}</td><td colspan="2"></td></tr>`)}</tfoot>
+            <tfoot>${list.data.byNature.map((n) => html`<tr><th scope="row" colspan="5">${n.label}</th><td class="num">${formatEuros(n.amount)}</td><td colspan="2"></td></tr>`)}</tfoot>
           </table>`
         : list.loading
           ? html`<${Loading} />`
@@ -225,9 +251,11 @@ function GiftSection({ year }: { year: number }) {
 
 export function Volunteers() {
   const { years, year, setYear } = useYears();
+  const projects = useLoad(loadProjects, []);
+  const projectList = projects.data ?? [];
   return html`<${Page} title="Bénévolat" actions=${html`<${YearSelect} id="cvn-year" value=${year} years=${years} onChange=${setYear} />`}>
     <p>Le temps donné par les bénévoles et les dons en nature figurent au pied du compte de résultat (contributions volontaires en nature), valorisés selon la méthode énoncée dans l'annexe.</p>
-    <${TimeSection} year=${year} />
-    <${GiftSection} year=${year} />
+    <${TimeSection} year=${year} projects=${projectList} />
+    <${GiftSection} year=${year} projects=${projectList} />
   </${Page}>`;
 }
