@@ -4,6 +4,8 @@
  * duplicates.
  */
 import { describe, expect, it } from "vitest";
+import { LineInput } from "@asso/core/ledger";
+import { BudgetInput, ProjectSplit, SplitPart, splitFaults } from "@asso/core/projects";
 import { fieldName, frenchProblem, frenchSentence } from "../web/console/src/problems.js";
 import { duplicatesOf, fiscalYearEnd, fiscalYearOf, searchAccounts, stripePiece, usualAccount } from "../web/console/src/query.js";
 
@@ -64,6 +66,100 @@ describe("problems in French", () => {
     expect(fieldName("lines.0.split.1.projectId")).toBe("Ligne 1 : Répartition, projet 2");
     expect(fieldName("lines.2.split.0.share")).toBe("Ligne 3 : Répartition, projet 1 : Part");
     expect(fieldName("lines.1.split")).toBe("Ligne 2 : Répartition");
+  });
+
+  /** The messages a schema gives for `input`, as the API sends them in `errors[].message`. */
+  const messages = (schema: { safeParse: (x: unknown) => { success: boolean; error?: { issues: { message: string }[] } } }, input: unknown) =>
+    schema.safeParse(input).error?.issues.map((i) => i.message) ?? [];
+  const bare = (s: string | undefined) => (s ?? "").replace(/[\u00a0\u202f]/g, " ");
+
+  it("bug: a split's or a budget line's refusal showed « valeur refusée » or English — each reads in French", () => {
+    const cases: [string, string][] = [
+      [splitFaults(1000, [])[0]!.message, "une répartition compte au moins un projet"],
+      [
+        splitFaults(1000, [
+          { projectId: "A", share: 0.5 },
+          { projectId: "B", amount: 500 },
+        ])[0]!.message,
+        "les parts sont toutes en pourcentages ou toutes en montants, pas les deux",
+      ],
+      [
+        splitFaults(1000, [
+          { projectId: "A", share: 0.625 },
+          { projectId: "B", share: 0.3 },
+        ])[0]!.message,
+        "les pourcentages font 92,5 % au total, pas 100 %",
+      ],
+      [
+        splitFaults(1000, [
+          { projectId: "A", amount: 600 },
+          { projectId: "B", amount: 300 },
+        ])[0]!.message,
+        "les montants des projets font 9,00 € au total, pas le montant de la ligne (10,00 €)",
+      ],
+      [
+        splitFaults(1000, [
+          { projectId: "A", amount: 500 },
+          { projectId: "A", amount: 500 },
+        ])[0]!.message,
+        "le projet A est nommé deux fois",
+      ],
+      [
+        messages(LineInput, { account: "606", debit: 1000, project: "AB", split: [{ projectId: "CD", amount: 1000 }] })[0]!,
+        "une ligne a un projet ou une répartition entre projets, pas les deux",
+      ],
+      [messages(SplitPart, { projectId: "AB" })[0]!, "une part a soit un pourcentage, soit un montant"],
+      [messages(SplitPart, { projectId: "AB", share: 0 })[0]!, "doit être supérieur à 0"],
+      [messages(SplitPart, { projectId: "AB", share: 1.5 })[0]!, "ne peut pas dépasser 100 %"],
+      [messages(SplitPart, { projectId: "AB", share: 0.12345 })[0]!, "au plus deux décimales (0,01 %)"],
+      [messages(SplitPart, { projectId: "AB", amount: 10.5 })[0]!, "un nombre entier de centimes"],
+      [messages(SplitPart, { projectId: "A", amount: 100 })[0]!, "un code de projet a 2 à 20 lettres, chiffres, « - » ou « _ »"],
+      [
+        messages(ProjectSplit, [
+          { projectId: "AB", amount: 100 },
+          { projectId: "AB", amount: 100 },
+        ])[0]!,
+        "le projet AB est nommé deux fois",
+      ],
+      [messages(BudgetInput, { lines: [{ account: "606", amount: 12.5 }] })[0]!, "un nombre entier de centimes"],
+      [messages(BudgetInput, { lines: [{ account: "606", amount: -100 }] })[0]!, "ne peut pas être négatif"],
+      [
+        messages(BudgetInput, {
+          lines: [
+            { account: "606", project: "ECOLE", amount: 100 },
+            { account: "606", project: "ECOLE", amount: 200 },
+          ],
+        })[0]!,
+        "le compte 606 du projet ECOLE figure déjà à la ligne 1",
+      ],
+      [
+        messages(BudgetInput, {
+          lines: [
+            { account: "606", amount: 100 },
+            { account: "606", amount: 200 },
+          ],
+        })[0]!,
+        "le compte 606 figure déjà à la ligne 1",
+      ],
+    ];
+    for (const [english, french] of cases) {
+      expect(english, french).toBeTruthy();
+      expect(bare(frenchSentence(english)), english).toBe(french);
+    }
+    // Through frenchProblem, as the form shows it: the field named and the sentence in French, never « valeur refusée ».
+    const p = frenchProblem({
+      type: "/problems/validation",
+      title: "Validation failed",
+      status: 400,
+      errors: [
+        { path: "lines.0.split", message: "a line has a project or a split, not both" },
+        { path: "lines.1.split.0.amount", message: "must be a whole number of cents" },
+      ],
+    });
+    expect(p.fields).toEqual([
+      { field: "Ligne 1 : Répartition", message: "une ligne a un projet ou une répartition entre projets, pas les deux" },
+      { field: "Ligne 2 : Répartition, projet 1 : Montant", message: "un nombre entier de centimes" },
+    ]);
   });
 });
 

@@ -4,6 +4,7 @@
  * and the faults of the network. Each problem says what to do next. Pure (no browser): the console's
  * api.ts and ui.ts use it, the unit tests read it under Node.
  */
+import { formatEuros } from "./money.js";
 
 export interface Problem {
   type?: string;
@@ -128,6 +129,33 @@ export function fieldName(path: string): string {
 const SENTENCES: [RegExp, (m: RegExpExecArray) => string][] = [
   // Projects (issue 20): a project that is not in the registry.
   [/^unknown project (\S+)$/, (m) => `le projet ${m[1]} n'existe pas : choisissez-en un de la liste des projets`],
+  // A split between projects (core projects/split.ts and schemas.ts, ledger/schemas.ts).
+  [/^a split has at least one part$/, () => "une répartition compte au moins un projet"],
+  [/^the parts are all shares or all amounts, not both$/, () => "les parts sont toutes en pourcentages ou toutes en montants, pas les deux"],
+  [/^the shares add up to (-?[\d.]+) %, not 100 %$/, (m) => `les pourcentages font ${pct(m[1]!)} au total, pas 100 %`],
+  [
+    /^the parts add up to (-?\d+) cents, not the amount (-?\d+)$/,
+    (m) => `les montants des projets font ${formatEuros(Number(m[1]))} au total, pas le montant de la ligne (${formatEuros(Number(m[2]))})`,
+  ],
+  [/^project (\S+) is named twice$/, (m) => `le projet ${m[1]} est nommé deux fois`],
+  [/^a line has a project or a split, not both$/, () => "une ligne a un projet ou une répartition entre projets, pas les deux"],
+  [/^a part has exactly one of share or amount$/, () => "une part a soit un pourcentage, soit un montant"],
+  [/^must be greater than 0$/, () => "doit être supérieur à 0"],
+  [/^must not be over 1 \(100 %\)$/, () => "ne peut pas dépasser 100 %"],
+  [/^at most four decimals \(0,01 %\)$/, () => "au plus deux décimales (0,01 %)"],
+  [/^must be 2 to 20 letters, digits, '-' or '_'$/, () => "un code de projet a 2 à 20 lettres, chiffres, « - » ou « _ »"],
+  // Budget lines (core projects/schemas.ts, budgets.ts).
+  [/^must be a whole number of cents$/, () => "un nombre entier de centimes"],
+  [/^must not be negative$/, () => "ne peut pas être négatif"],
+  [
+    /^account (\S+?)(?: of project (\S+))? is already on line (\d+)$/,
+    (m) => `le compte ${m[1]}${m[2] ? ` du projet ${m[2]}` : ""} figure déjà à la ligne ${m[3]}`,
+  ],
+  [
+    /^account (\S+) is not a charge, a produit or a contribution en nature/,
+    (m) => `le compte ${m[1]} n'est ni une charge, ni un produit, ni une contribution en nature (classes 6, 7, 86, 87)`,
+  ],
+  [/^unknown account (\S+)$/, (m) => `le compte ${m[1]} n'existe pas dans le plan comptable`],
   // The year end and the chart (issue 19): dates too far ahead, accounts opened, the result allocated.
   [
     /^must be in the fiscal year (\d{4}) at the latest \(the one after the current year\): (\S+) is too far ahead$/,
@@ -248,6 +276,8 @@ const OWNERS: Record<string, string> = {
   "the Stripe bookings": "des paiements en ligne (écran « Dons et adhésions »)",
   "the bank reconciliation": "du rapprochement bancaire (écran « Banque et rapprochement »)",
 };
+/** "62.5" (the API's percentage) → "62,5 %". */
+const pct = (n: string) => `${Number(n).toLocaleString("fr-FR", { maximumFractionDigits: 2 })} %`;
 const mb = (bytes: number) => `${(bytes / 1024 / 1024).toLocaleString("fr-FR", { maximumFractionDigits: 1 })} Mo`;
 const frDate = (iso: string) => iso.replace(/^(\d{4})-(\d{2})-(\d{2})$/, "$3/$2/$1");
 
