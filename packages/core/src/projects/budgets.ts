@@ -5,7 +5,7 @@
  */
 import type { Db } from "../db/client.js";
 import { nowIso } from "../clock.js";
-import { ConflictError, ValidationError, type FieldError } from "../errors.js";
+import { ConflictError, PreconditionFailedError, ValidationError, type FieldError } from "../errors.js";
 import { CERFA_ROWS, cerfaRowOf, sideAmount, type BudgetSide } from "./cerfa.js";
 import { checkProjects, type ProjectActor } from "./projects.js";
 import type { BudgetInput } from "./schemas.js";
@@ -23,9 +23,19 @@ export const budgetView = (b: Budget, chart: AccountBook) => ({
   note: b.note,
   version: b.version,
   updatedAt: b.updatedAt,
+  history: b.history.map((h) => ({ ...h, by: h.by ? { sub: h.by.sub, role: h.by.role } : null })),
 });
 
-const emptyBudget = (year: number): Budget => ({ year, lines: [], note: null, version: 0, updatedAt: null });
+const emptyBudget = (year: number): Budget => ({ year, lines: [], note: null, version: 0, updatedAt: null, history: [] });
+
+/** An optional `If-Match` of `PUT /v1/budgets/{year}`: the version the budget was read at (`"3"`, `3`, `W/"3"`). */
+export function budgetVersionOf(header: string | undefined): number | undefined {
+  if (header === undefined || header.trim() === "") return undefined;
+  const raw = header.trim().replace(/^W\//, "").replace(/^"|"$/g, "");
+  if (!/^\d{1,9}$/.test(raw))
+    throw new ValidationError([{ path: "If-Match", message: "la version du budget lue (GET /v1/budgets/{year}), 0 s'il n'y en a pas encore" }]);
+  return Number(raw);
+}
 
 /** A year's budget (empty, version 0, when none was saved). */
 export async function getBudget(db: Db, year: number): Promise<Budget> {
@@ -36,7 +46,7 @@ export async function getBudget(db: Db, year: number): Promise<Budget> {
  * `PUT /v1/budgets/{year}`: the year's budget replaced by these lines (every project's). Each account
  * must be known and of classes 6, 7, 86 or 87, each project known; lines of 0 are dropped.
  */
-export async function saveBudget(db: Db, year: number, input: BudgetInput, chart: AccountBook, actor?: ProjectActor): Promise<Budget> {
+export async function saveBudget(db: Db, year: number, input: BudgetInput, chart: AccountBook, actor?: ProjectActor, expected?: number): Promise<Budget> {
   const errors: FieldError[] = [];
   input.lines.forEach((l, i) => {
     if (!cerfaRowOf(l.account))
@@ -55,17 +65,30 @@ export async function saveBudget(db: Db, year: number, input: BudgetInput, chart
     .filter((l) => l.amount > 0)
     .map((l) => ({ account: l.account, project: l.project ?? null, amount: l.amount }))
     .sort((a, b) => a.account.localeCompare(b.account) || (a.project ?? "").localeCompare(b.project ?? ""));
+  const stale = () =>
+    new PreconditionFailedError(
+      `Le budget ${year} a été enregistré entre-temps (par quelqu'un d'autre ou dans un autre onglet) : rechargez-le avant d'enregistrer.`,
+    );
+  const sum = (cls: string) => lines.reduce((n, l) => (l.account.startsWith(cls) ? n + l.amount : n), 0);
   for (let attempt = 0; attempt < 3; attempt++) {
     const current = await getBudget(db, year);
+    if (expected !== undefined && current.version !== expected) throw stale();
+    const at = nowIso();
+    const by = actor ? { sub: actor.sub, role: actor.role, requestId: actor.requestId } : undefined;
     const next: Budget = {
       year,
       lines,
       note: input.note ?? null,
       version: current.version + 1,
-      updatedAt: nowIso(),
-      ...(actor ? { updatedBy: { sub: actor.sub, role: actor.role, requestId: actor.requestId } } : {}),
+      updatedAt: at,
+      ...(by ? { updatedBy: by } : {}),
+      history: [
+        ...current.history,
+        { version: current.version + 1, at, by: by ?? null, lines: lines.length, charges: sum("6"), produits: sum("7"), note: input.note ?? null },
+      ].slice(-100),
     };
     if (await writeBudget(db, next, current.version)) return next;
+    if (expected !== undefined) throw stale();
   }
   throw new ConflictError(`The ${year} budget was being saved by someone else at the same time; load it again.`, { year });
 }

@@ -26,8 +26,42 @@ export const ProjectInput = z
   .meta({ id: "ProjectInput" });
 export type ProjectInput = z.output<typeof ProjectInput>;
 
+/** A project's name or description corrected; its code cannot change (lines, budgets and grants carry it). */
+export const ProjectUpdateInput = z
+  .strictObject({
+    name: z.string("un nom").trim().min(1, "requis : le nom du projet").max(120, "120 caractères au plus").optional(),
+    description: z.string("un texte").trim().max(1000, "1 000 caractères au plus").nullable().optional().describe("null or empty: none"),
+    reason: z.string("un motif").trim().max(500, "500 caractères au plus").optional(),
+  })
+  .superRefine((x, ctx) => {
+    if (x.name === undefined && x.description === undefined)
+      ctx.addIssue({ code: "custom", path: ["name"], message: "rien à corriger : donnez le nouveau nom ou la nouvelle description" });
+  })
+  .meta({ id: "ProjectUpdateInput" });
+export type ProjectUpdateInput = z.output<typeof ProjectUpdateInput>;
+
+const Who = z.object({ sub: z.string(), role: z.string() });
 export const ProjectSchema = z
-  .object({ id: z.string().describe("the code"), code: z.string(), name: z.string(), description: z.string().nullable(), createdAt: z.string() })
+  .object({
+    id: z.string().describe("the code"),
+    code: z.string(),
+    name: z.string(),
+    description: z.string().nullable(),
+    createdAt: z.string(),
+    version: z.number().int().describe("0 until corrected, then one more per correction"),
+    history: z
+      .array(
+        z.object({
+          version: z.number().int(),
+          at: z.string(),
+          by: Who.nullable(),
+          reason: z.string().nullable(),
+          before: z.object({ name: z.string(), description: z.string().nullable() }),
+          after: z.object({ name: z.string(), description: z.string().nullable() }),
+        }),
+      )
+      .describe("its corrections, oldest first"),
+  })
   .meta({ id: "Project" });
 export const ProjectListSchema = z.object({ items: z.array(ProjectSchema) });
 
@@ -111,8 +145,21 @@ export const BudgetSchema = z
     year: z.number().int(),
     lines: z.array(z.object({ account: z.string(), label: z.string(), project: z.string().nullable(), amount: z.number().int() })),
     note: z.string().nullable(),
-    version: z.number().int(),
+    version: z.number().int().describe("also the ETag: send it back as If-Match to save over exactly this version"),
     updatedAt: z.string().nullable(),
+    history: z
+      .array(
+        z.object({
+          version: z.number().int(),
+          at: z.string(),
+          by: Who.nullable(),
+          lines: z.number().int(),
+          charges: z.number().int().describe("cents budgeted on classes 6"),
+          produits: z.number().int().describe("cents budgeted on classes 7"),
+          note: z.string().nullable(),
+        }),
+      )
+      .describe("every save of the year's budget, oldest first (the last 100)"),
   })
   .meta({ id: "Budget" });
 

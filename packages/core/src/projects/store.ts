@@ -20,12 +20,37 @@ export const projectKeys = {
   reportTexts: (grantId: string) => ({ pk: `GRANTREPORT#${grantId}`, sk: "TEXTS" }),
 };
 
+type By = { sub: string; role: string; requestId: string };
+
+export interface ProjectChange {
+  version: number;
+  at: string;
+  by: By | null;
+  reason: string | null;
+  before: { name: string; description: string | null };
+  after: { name: string; description: string | null };
+}
+
 export interface Project {
   code: string;
   name: string;
   description: string | null;
   createdAt: string;
-  createdBy?: { sub: string; role: string; requestId: string };
+  createdBy?: By;
+  /** 0 until corrected. */
+  version: number;
+  history: ProjectChange[];
+}
+
+/** One save of a year's budget, as its history keeps it. */
+export interface BudgetSave {
+  version: number;
+  at: string;
+  by: By | null;
+  lines: number;
+  charges: number;
+  produits: number;
+  note: string | null;
 }
 
 export interface BudgetLine {
@@ -41,6 +66,7 @@ export interface Budget {
   version: number;
   updatedAt: string | null;
   updatedBy?: { sub: string; role: string; requestId: string };
+  history: BudgetSave[];
 }
 
 const toProject = (i: Record<string, unknown>): Project => ({
@@ -49,11 +75,24 @@ const toProject = (i: Record<string, unknown>): Project => ({
   description: (i.description as string | null | undefined) ?? null,
   createdAt: i.createdAt as string,
   ...(i.createdBy ? { createdBy: i.createdBy as Project["createdBy"] } : {}),
+  version: (i.version as number | undefined) ?? 0,
+  history: (i.history as ProjectChange[] | undefined) ?? [],
 });
 
 /** Writes a new project; false when its code is taken. */
 export function insertProject(db: Db, p: Project): Promise<boolean> {
   return putItem(db, { ...projectKeys.project(p.code), kind: "project", ...p }, { expression: "attribute_not_exists(pk)" });
+}
+
+/** Writes a corrected project over the version read; false when another correction came first. */
+export function updateProject(db: Db, p: Project, readVersion: number): Promise<boolean> {
+  return putItem(
+    db,
+    { ...projectKeys.project(p.code), kind: "project", ...p },
+    readVersion === 0
+      ? { expression: "attribute_exists(pk) AND (attribute_not_exists(version) OR version = :v)", values: { ":v": 0 } }
+      : { expression: "version = :v", values: { ":v": readVersion } },
+  );
 }
 
 export async function readProject(db: Db, code: string): Promise<Project | undefined> {
@@ -80,6 +119,7 @@ export async function readBudget(db: Db, year: number): Promise<Budget | undefin
     version: i.version as number,
     updatedAt: (i.updatedAt as string | undefined) ?? null,
     ...(i.updatedBy ? { updatedBy: i.updatedBy as Budget["updatedBy"] } : {}),
+    history: (i.history as BudgetSave[] | undefined) ?? [],
   };
 }
 

@@ -31,9 +31,9 @@ export async function yearBudget(db: Db, year: number) {
 }
 
 /** `PUT /v1/budgets/{year}`: the year's budget replaced, its accounts checked against the chart. */
-export async function putYearBudget(db: Db, year: number, input: BudgetInput, actor?: ProjectActor) {
+export async function putYearBudget(db: Db, year: number, input: BudgetInput, actor?: ProjectActor, expected?: number) {
   const chart = await loadChart(db);
-  return budgetView(await saveBudget(db, year, input, bookOf(chart), actor), bookOf(chart));
+  return budgetView(await saveBudget(db, year, input, bookOf(chart), actor, expected), bookOf(chart));
 }
 
 /** The year's balances (before closing entries): the whole books, or one project's. */

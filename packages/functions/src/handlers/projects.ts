@@ -1,6 +1,6 @@
 /** Lambda: projects, budgets and their comparison, the grants' comptes-rendus financiers. Each operation calls one use case. */
 import { dbFromEnv } from "@asso/core/db";
-import { createProject, compteRenduCsv, listProjects, reportVersionOf } from "@asso/core/projects";
+import { budgetVersionOf, correctProject, createProject, compteRenduCsv, listProjects, reportVersionOf } from "@asso/core/projects";
 import { budgetComparison, projectFigures, projectStatement, putYearBudget, yearBudget } from "@asso/core/workflows/budgets";
 import { grantFinancialReport, grantReportsDue, grantReportTexts, putGrantReportTexts } from "@asso/core/workflows/grant-report";
 // The PDF renderer loads on first use.
@@ -15,10 +15,11 @@ const versioned = <T extends { version: number }>(out: T) => ({ body: out, heade
 export const handler = defineGroup("projects", {
   createProject: async (req) => createProject(dbFromEnv(), req.body, actorOf(req)),
   listProjects: async () => ({ items: await listProjects(dbFromEnv()) }),
+  correctProject: async (req) => correctProject(dbFromEnv(), req.params.code, req.body, actorOf(req)),
   projectFigures: async (req) => projectFigures(dbFromEnv(), req.query.year),
   projectStatement: async (req) => projectStatement(dbFromEnv(), req.query.year, req.params.code),
-  getBudget: async (req) => yearBudget(dbFromEnv(), req.params.year),
-  putBudget: async (req) => putYearBudget(dbFromEnv(), req.params.year, req.body, actorOf(req)),
+  getBudget: async (req) => versioned(await yearBudget(dbFromEnv(), req.params.year)),
+  putBudget: async (req) => versioned(await putYearBudget(dbFromEnv(), req.params.year, req.body, actorOf(req), budgetVersionOf(req.headers["if-match"]))),
   importBudget: async (req) => ({ year: req.params.year, ...(await readBudgetFile(req.rawBody)) }),
   budgetComparison: async (req) => budgetComparison(dbFromEnv(), req.params.year, req.query.project),
   grantFinancialReport: async (req) => grantFinancialReport(dbFromEnv(), req.params.id, { project: req.query.project }),

@@ -10,6 +10,7 @@ import {
   ComparisonSchema,
   ProjectCode,
   ProjectInput,
+  ProjectUpdateInput,
   ProjectListSchema,
   ProjectSchema,
   ReportTextsInput,
@@ -117,12 +118,18 @@ const CompteRenduSchema = z
         summary: z.string().nullable(),
         actions: z.string().nullable(),
         signer: z.object({ name: z.string(), quality: z.string().nullable() }).nullable(),
+        sentOn: z.string().nullable().describe("remis le: the day the report was sent to the funder"),
         version: z.number().int(),
         updatedAt: z.string().nullable(),
       })
       .describe("the texts typed for the form, printed as given"),
+    sentOn: z.string().nullable().describe("the day the report was sent to the funder (« remis le »); null: not sent"),
+    coverage: z.string().describe("which figures the actual column holds, in French: « Réalisé : exercices 2024 et 2025 du projet … »"),
+    budgetByRubrique: z.boolean().describe("the action has budget lines on its charges; without, no gap is asked to explain"),
+    budgetNote: z.string().nullable().describe("said once when the action has no budget by rubrique"),
     unexplained: z.number().int().describe("gaps to explain without an explanation"),
-    ready: z.boolean().describe("every gap to explain has its explanation"),
+    missing: z.array(z.string()).describe("why the report cannot be sent yet, in French (gaps to explain, the bilan not written)"),
+    ready: z.boolean().describe("every gap to explain has its explanation and the bilan is written"),
   })
   .meta({ id: "CompteRenduFinancier" });
 const ReportsDueSchema = z
@@ -137,7 +144,8 @@ const ReportsDueSchema = z
         endDate: z.string(),
         dueDate: z.string(),
         status: Status,
-        statusLabel: z.string(),
+        sentOn: z.string().nullable().describe("the day the report was sent to the funder; null: not sent"),
+        statusLabel: z.string().describe("« Remis le 12/03/2025 » once sent, else the status in French"),
         daysLeft: z.number().int(),
         pdf: z.string(),
         csv: z.string(),
@@ -178,6 +186,20 @@ export const projectRoutes = [
     response: { status: 200, schema: ProjectListSchema },
   }),
   defineRoute({
+    method: "POST",
+    path: "/v1/projects/{code}/correction",
+    group: "projects",
+    operationId: "correctProject",
+    summary:
+      "Corrects a project's name or description (a reason may be given), kept in its history; the code stays, as the lines, budgets and grants carry it.",
+    auth: TRESORIER,
+    params: ProjectParam,
+    body: ProjectUpdateInput,
+    idempotent: true,
+    errors: { 404: "No such project", 409: "Someone else corrected the project at the same time" },
+    response: { status: 200, schema: ProjectSchema },
+  }),
+  defineRoute({
     method: "GET",
     path: "/v1/projects/figures",
     group: "projects",
@@ -214,11 +236,12 @@ export const projectRoutes = [
     path: "/v1/budgets/{year}",
     group: "projects",
     operationId: "putBudget",
-    summary: "Replaces the year's budget: accounts of classes 6, 7, 86 and 87, each with or without a project; lines of 0 are dropped.",
+    summary:
+      "Replaces the year's budget: accounts of classes 6, 7, 86 and 87, each with or without a project; lines of 0 are dropped. With `If-Match: <version>` (the ETag of GET), saved only over that version (412 otherwise); each save is kept in the budget's history.",
     auth: TRESORIER,
     params: BudgetYearParam,
     body: BudgetInput,
-    errors: { 409: "Someone else saved the budget at the same time" },
+    errors: { 409: "Someone else saved the budget at the same time", 412: "The budget was saved since the version given in If-Match (reload it)" },
     response: { status: 200, schema: BudgetSchema },
   }),
   defineRoute({
@@ -303,7 +326,7 @@ export const projectRoutes = [
     group: "projects",
     operationId: "putGrantReportTexts",
     summary:
-      "Replaces the texts of the grant's compte-rendu financier with `If-Match: <version>` (412 when they changed in the meantime): each gap's explanation by row of the report (400 naming `gaps.<i>.rubrique` for another), the bilan of the action, its results, who signs; 2 000 characters each at most, printed as given.",
+      "Replaces the texts of the grant's compte-rendu financier with `If-Match: <version>` (412 when they changed in the meantime): each gap's explanation by row of the report (400 naming `gaps.<i>.rubrique` for another), the bilan of the action, its results, who signs, the day it was sent to the funder (`sentOn`, not after today; null: not sent); 2 000 characters each at most, printed as given.",
     auth: TRESORIER,
     params: IdParam,
     query: ReportQuery,
