@@ -82,6 +82,8 @@ beforeAll(async () => {
       { account: "6226", project: "ECOLE", amount: 100_000 },
       { account: "606", amount: 50_000 },
       { account: "7541", amount: 400_000 },
+      // A produit budgeted and not received: under its budget.
+      { account: "706", amount: 30_000 },
     ],
   });
   expect(put.status, JSON.stringify(put.body)).toBe(200);
@@ -178,6 +180,43 @@ describe("« Budget et réalisé » on the report screen", () => {
     await page.locator('section[aria-labelledby="r-income"] tbody tr').first().waitFor();
     await page.screenshot({ path: join(SCREENS, "report-budget-2025.png"), fullPage: true });
     await page.close();
+  });
+
+  it("bug: every negative gap was red — charges over budget and produits under budget are in the warning colour, an underspent charge or produits over budget are not", {
+    timeout: 90_000,
+  }, async () => {
+    const c = (await call("GET", "/v1/budgets/2025/comparison", undefined, "delegation")).body;
+    const page = await signIn();
+    await page.goto(`${stack.url}/console/#/rapport/chiffres`);
+    await page.getByLabel("Exercice").selectOption("2025");
+    const card = page.locator("section.budget-report");
+    await card.locator("table").first().waitFor();
+    const warned = async (row: Locator) => ((await row.locator("th, td").nth(3).getAttribute("class")) ?? "").split(/\s+/).includes("neg");
+    const seen = { underspent: 0, chargeOver: 0, produitUnder: 0, produitOver: 0 };
+    for (const side of ["charges", "produits"] as const) {
+      const table = card.locator(`table[data-side="${side}"]`);
+      for (const r of c.rubriques.filter((x: Json) => x.side === side)) {
+        const label = `${r.rubrique} – ${r.label}`;
+        const row = table.locator("tbody tr").filter({ has: page.getByRole("cell", { name: label, exact: true }) });
+        const bad = side === "charges" ? r.gap > 0 : r.gap < 0;
+        expect(await warned(row), `${label}: ${r.gap}`).toBe(bad);
+        if (side === "charges") r.gap < 0 ? seen.underspent++ : r.gap > 0 && seen.chargeOver++;
+        else r.gap < 0 ? seen.produitUnder++ : r.gap > 0 && seen.produitOver++;
+      }
+      const t = c.totals[side];
+      expect(await warned(table.locator("tfoot tr")), `total ${side}`).toBe(side === "charges" ? t.gap > 0 : t.gap < 0);
+    }
+    // The data hold each case: 60 underspent (−380 €), 62 over (+800 €), 70 not received (−300 €), 75 over (+1 000 €).
+    expect(seen).toEqual({ underspent: 1, chargeOver: 1, produitUnder: 1, produitOver: 1 });
+    // The signs stay in the text.
+    const sixty = card.locator('table[data-side="charges"] tbody tr').filter({ hasText: /^60 – / });
+    expect((await cells(sixty))[3]).toMatch(/^-/);
+    // A result over its budget is not a warning; the project's charges over budget are.
+    expect(c.totals.result.gap).toBeGreaterThan(0);
+    expect(await warned(card.locator('table[data-side="result"] tbody tr').first())).toBe(false);
+    expect(await warned(card.locator('table[data-project="ECOLE"] tbody tr').first())).toBe(true);
+    await page.close();
+    expect(pageErrors).toEqual([]);
   });
 
   it("a year without a budget says so in one sentence", { timeout: 60_000 }, async () => {

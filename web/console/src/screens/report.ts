@@ -233,9 +233,15 @@ const BUDGET_SIDES = [
   ["produits", "Produits", "Total des produits"],
 ] as const;
 
-/** One row of « Budget et réalisé »: budget, réalisé, écart (réalisé − budget), écart en %, and a large gap said in words. */
-const budgetRow = (label: string, f: BudgetFigures, opts: { cls?: string; large?: boolean; head?: "th" } = {}) =>
-  html`<tr class=${opts.cls ?? ""}>${opts.head ? html`<th scope="row">${label}</th>` : html`<td>${label}</td>`}<td class="num">${formatEuros(f.budget)}</td><td class="num">${formatEuros(f.actual)}</td><td class=${`num${f.gap < 0 ? " neg" : ""}`}>${signedEuros(f.gap)}</td><td class="num">${gapShare(f.gapShare)}</td><td>${opts.large ? html`<span class="tag warn">Écart important</span>` : null}</td></tr>`;
+/**
+ * Whether a gap is unfavourable, by what the row counts: charges over their budget, produits (or a
+ * result) under theirs. An underspent charge or produits over budget stay neutral (the sign says it);
+ * the contributions en nature (86 = 87) are neutral either way.
+ */
+const unfavourable = (sense: "charges" | "produits" | undefined, gap: number) => (sense === "charges" ? gap > 0 : sense === "produits" ? gap < 0 : false);
+/** One row of « Budget et réalisé »: budget, réalisé, écart (réalisé − budget) in the warning colour when unfavourable, écart en %, and a large gap said in words. */
+const budgetRow = (label: string, f: BudgetFigures, opts: { cls?: string; large?: boolean; head?: "th"; sense?: "charges" | "produits" } = {}) =>
+  html`<tr class=${opts.cls ?? ""}>${opts.head ? html`<th scope="row">${label}</th>` : html`<td>${label}</td>`}<td class="num">${formatEuros(f.budget)}</td><td class="num">${formatEuros(f.actual)}</td><td class=${`num${unfavourable(opts.sense, f.gap) ? " neg" : ""}`}>${signedEuros(f.gap)}</td><td class="num">${gapShare(f.gapShare)}</td><td>${opts.large ? html`<span class="tag warn">Écart important</span>` : null}</td></tr>`;
 /** The same columns in each table of the block, so that the figures line up from one to the next. */
 const budgetHead = (first: string) =>
   html`<colgroup><col /><col width="13%" /><col width="13%" /><col width="13%" /><col width="10%" /><col width="12%" /></colgroup><thead><tr><th scope="col">${first}</th><th scope="col" class="num">Budget</th><th scope="col" class="num">Réalisé</th><th scope="col" class="num">Écart</th><th scope="col" class="num">Écart en %</th><th scope="col"><span class="sr-only">Remarque</span></th></tr></thead>`;
@@ -252,7 +258,9 @@ function BudgetCard({ year, budget: b }: { year: number; budget: ReportBudget | 
     return html`<section class="card budget-report" aria-labelledby="r-budget"><h2 id="r-budget">Budget et réalisé</h2>
       <p>Aucun budget n'a été voté pour l'exercice ${year} : pas de comparaison entre budget et réalisé.</p></section>`;
   const rows = (side: ReportBudget["rubriques"][number]["side"]) =>
-    b.rubriques.filter((r) => r.side === side).map((r) => budgetRow(`${r.rubrique} – ${r.label}`, r, { large: r.large }));
+    b.rubriques
+      .filter((r) => r.side === side)
+      .map((r) => budgetRow(`${r.rubrique} – ${r.label}`, r, { large: r.large, sense: side === "charges" ? "charges" : "produits" }));
   const cvn = [...b.rubriques.filter((r) => r.side === "emplois" || r.side === "ressources")];
   const withCvn = cvn.length > 0 && [b.totals.emplois, b.totals.ressources].some((t) => t.budget || t.actual);
   const anyLarge = b.rubriques.some((r) => r.large);
@@ -262,11 +270,11 @@ function BudgetCard({ year, budget: b }: { year: number; budget: ReportBudget | 
       ([side, title, total]) => html`<div class="scroll"><table class="compact" data-side=${side}><caption>${title} ${year}</caption>
         ${budgetHead("Rubrique")}
         <tbody>${rows(side)}</tbody>
-        <tfoot>${budgetRow(total, b.totals[side], { head: "th" })}</tfoot></table></div>`,
+        <tfoot>${budgetRow(total, b.totals[side], { head: "th", sense: side })}</tfoot></table></div>`,
     )}
     <div class="scroll"><table class="compact" data-side="result"><caption>Résultat ${year}</caption>
       ${budgetHead("")}
-      <tbody>${budgetRow(resultLabel(b.totals.result.actual), resultFigures(b.totals.result), { cls: "rubrique" })}
+      <tbody>${budgetRow(resultLabel(b.totals.result.actual), resultFigures(b.totals.result), { cls: "rubrique", sense: "produits" })}
       ${withCvn ? html`<tr class="rubrique"><td colspan="6">Contributions volontaires en nature</td></tr>${cvn.map((r) => budgetRow(`${r.rubrique} – ${r.label}`, r, { cls: "indent", large: r.large }))}` : null}</tbody></table></div>
     ${
       anyLarge
@@ -278,8 +286,8 @@ function BudgetCard({ year, budget: b }: { year: number; budget: ReportBudget | 
         ? html`<h3>Budget et réalisé par projet</h3>${b.projects.map(
             (p) => html`<div class="scroll"><table class="compact" data-project=${p.code}><caption>${p.name} (${p.code})</caption>
               ${budgetHead("")}
-              <tbody>${budgetRow("Charges", p.charges)}${budgetRow("Produits", p.produits)}</tbody>
-              <tfoot>${budgetRow("Résultat", resultFigures(p.result), { head: "th" })}</tfoot></table></div>`,
+              <tbody>${budgetRow("Charges", p.charges, { sense: "charges" })}${budgetRow("Produits", p.produits, { sense: "produits" })}</tbody>
+              <tfoot>${budgetRow("Résultat", resultFigures(p.result), { head: "th", sense: "produits" })}</tfoot></table></div>`,
           )}`
         : null
     }
