@@ -27,7 +27,7 @@ export const volunteerRoutes = [
     operationId: "recordVolunteerTime",
     errors: { 409: "The year is closed, or the request was already recorded" },
     summary:
-      "A month's volunteer hours (per project if given), valued at the rate given or the settings' hourly rate, booked OD 864 Personnel bénévole / 875 Bénévolat on the month's last day; the record states the valuation method.",
+      "A month's volunteer hours (per project if given), valued at the rate given or the settings' hourly rate, booked OD 864 Personnel bénévole / 875 Bénévolat (or 870, the 1999 chart's « Bénévolat », per the settings' volunteers.timeSourceAccount) on the month's last day; the record states the valuation method.",
     auth: TRESORIER,
     body: VolunteerTimeInput,
     idempotent: true,
@@ -49,7 +49,8 @@ export const volunteerRoutes = [
     group: "grants",
     operationId: "reverseVolunteerTime",
     errors: { 404: "No such record", 409: "Already reversed" },
-    summary: "Corrects a month's hours: the reversing entry (dated today) and the record marked reversed with the reason, in one transaction.",
+    summary:
+      "Corrects a month's hours: the reversing entry, dated as the hours while their fiscal year is open (else today, in the first open year, its label naming the closed year), and the record marked reversed with the reason, in one transaction.",
     auth: TRESORIER,
     params: ContributionIdParam,
     body: CorrectionInput,
@@ -63,7 +64,7 @@ export const volunteerRoutes = [
     operationId: "recordGiftInKind",
     errors: { 409: "The year is closed, or the request was already recorded" },
     summary:
-      "A gift in kind by nature, booked OD on its nature's accounts: biens 860 / 870, mise-a-disposition 861 / 871, prestations 862 / 871 (ANC 2018-06, 86x / 87x).",
+      "A gift in kind by nature, booked OD on its nature's accounts: biens 860 / 870 (860 / 875 when the settings' volunteers.timeSourceAccount is 870), mise-a-disposition 861 / 871, prestations 862 / 871 (ANC 2018-06, 86x / 87x).",
     auth: TRESORIER,
     body: GiftInKindInput,
     idempotent: true,
@@ -85,7 +86,8 @@ export const volunteerRoutes = [
     group: "grants",
     operationId: "reverseGiftInKind",
     errors: { 404: "No such record", 409: "Already reversed" },
-    summary: "Corrects a gift in kind: the reversing entry (dated today) and the record marked reversed with the reason, in one transaction.",
+    summary:
+      "Corrects a gift in kind: the reversing entry, dated as the gift while its fiscal year is open (else today, in the first open year, its label naming the closed year), and the record marked reversed with the reason, in one transaction.",
     auth: TRESORIER,
     params: ContributionIdParam,
     body: CorrectionInput,
