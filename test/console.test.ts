@@ -238,7 +238,7 @@ describe("the trésorier with funders, grants and expenses", () => {
     await page.getByLabel("Signée le").fill("2025-03-01");
     await page.getByLabel("Début", { exact: true }).fill("2025-03-01");
     await page.getByLabel("Fin", { exact: true }).fill("2025-12-31");
-    await page.getByLabel("Affectée à un projet (fonds dédiés)").check();
+    await page.getByLabel("Subvention affectée par le financeur (fonds dédiés)").check();
     await page.getByLabel("Date de l'échéance 1").fill("2025-03-15");
     await page.getByLabel("Montant de l'échéance 1 (€)").fill("6 000");
     await page.getByRole("button", { name: "Ajouter une échéance" }).click();

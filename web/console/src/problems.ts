@@ -232,7 +232,7 @@ const SENTENCES: [RegExp, (m: RegExpExecArray) => string][] = [
   ],
   [
     /^Only a restricted grant carries unspent funds/,
-    () => "Seule une subvention affectée à un projet a des fonds non dépensés à rendre : corrigez celle-ci par un avenant.",
+    () => "Seule une subvention affectée par le financeur (fonds dédiés) a des fonds non dépensés à rendre : corrigez celle-ci par un avenant.",
   ],
   [
     /^The grant was cancelled on (\d{4}-\d{2}-\d{2})/,

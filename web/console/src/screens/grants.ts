@@ -300,7 +300,7 @@ function NewGrant({ projects, onDone }: { projects: ProjectRef[]; onDone: () => 
       <div class="field"><label for="g-agreement">Signée le</label><input id="g-agreement" type="date" value=${g.agreementDate} onInput=${(e: Event) => set({ agreementDate: (e.target as HTMLInputElement).value })} /></div>
       <div class="field"><label for="g-start">Début</label><input id="g-start" type="date" value=${g.startDate} onInput=${(e: Event) => set({ startDate: (e.target as HTMLInputElement).value })} /></div>
       <div class="field"><label for="g-end">Fin</label><input id="g-end" type="date" value=${g.endDate} onInput=${(e: Event) => set({ endDate: (e.target as HTMLInputElement).value })} /></div>
-      <label class="radio"><input type="checkbox" checked=${g.restricted} onChange=${(e: Event) => set({ restricted: (e.target as HTMLInputElement).checked })} /> Affectée à un projet (fonds dédiés)</label>
+      <label class="radio"><input type="checkbox" checked=${g.restricted} onChange=${(e: Event) => set({ restricted: (e.target as HTMLInputElement).checked })} /> Subvention affectée par le financeur (fonds dédiés)</label>
     </div>
     <div class="row">
       <div class="field"><label for="g-project">Projet</label><select id="g-project" aria-describedby="g-project-hint" value=${g.projectId} onChange=${(e: Event) => set({ projectId: (e.target as HTMLSelectElement).value })}>
