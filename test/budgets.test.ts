@@ -153,6 +153,16 @@ describe("budgets", () => {
     expect(ecole.body.totals.charges).toMatchObject({ budget: 500_000, actual: 460_000, gap: -40_000 });
     expect(ecole.body.totals.produits).toMatchObject({ budget: 500_000, actual: 500_000, gap: 0 });
     expect((await call("GET", "/v1/budgets/2025/comparison?project=NOPE")).status).toBe(404);
+    expect(all.body.unassigned).toBe(false);
+
+    // Bug: « Reprendre les réalisations » without a project copied the whole books' actuals, the
+    // projects' included, so a project's budget counted twice. `none`: what no project carries.
+    const none = await call("GET", "/v1/budgets/2025/comparison?project=none");
+    expect(none.body).toMatchObject({ project: null, unassigned: true });
+    expect(none.body.totals.charges.actual).toBe(all.body.totals.charges.actual - ecole.body.totals.charges.actual);
+    expect(none.body.totals.produits.actual).toBe(all.body.totals.produits.actual - ecole.body.totals.produits.actual);
+    expect(none.body.rubriques.find((r: Json) => r.rubrique === "60").accounts[0]).toMatchObject({ account: "606", actual: 30_000 });
+    expect(none.body.totals.charges.budget).toBe(all.body.totals.charges.budget - ecole.body.totals.charges.budget);
   });
 
   it("a budget is read from a CSV or an XLSX sheet (nothing written); unreadable rows are named", async () => {

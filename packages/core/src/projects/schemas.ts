@@ -138,7 +138,12 @@ export const BudgetInput = z
 export type BudgetInput = z.output<typeof BudgetInput>;
 
 export const BudgetYearParam = z.strictObject({ year: Year });
-export const ComparisonQuery = z.strictObject({ project: ProjectCode.optional() });
+export const ComparisonQuery = z.strictObject({
+  project: z
+    .union([z.literal("none"), ProjectCode])
+    .optional()
+    .describe("one project's code, or `none`: the budget lines without a project against what no project carries (the running costs)"),
+});
 
 export const BudgetSchema = z
   .object({
@@ -174,6 +179,7 @@ export const ComparisonSchema = z
   .object({
     year: z.number().int(),
     project: z.object({ code: z.string(), name: z.string() }).nullable(),
+    unassigned: z.boolean().describe("true for `project=none`: the lines without a project, not the whole books"),
     rubriques: z.array(
       z.object({
         rubrique: z.string().describe("the CERFA 12156 row: 60 … 68, 70 … 78, 86, 87"),

@@ -42,11 +42,32 @@ async function actualsOf(db: Db, year: number, project?: string) {
   return (await trialBalance(db, year, { closing: "exclude" })).accounts;
 }
 
-/** `GET /v1/budgets/{year}/comparison?project=`: budget, actual and gap per account and CERFA row. */
-export async function budgetComparison(db: Db, year: number, project?: string): Promise<Comparison> {
+/** What no project carries: the books less every project's lines, per account. */
+async function unassignedActuals(db: Db, year: number) {
+  const [books, projects] = await Promise.all([actualsOf(db, year), projectBalances(db, year)]);
+  const left = new Map(books.map((a) => [a.account, { ...a }]));
+  for (const p of projects.accounts) {
+    const a = left.get(p.account);
+    if (a) a.balance -= p.balance;
+  }
+  return [...left.values()];
+}
+
+/**
+ * `GET /v1/budgets/{year}/comparison?project=`: budget, actual and gap per account and CERFA row —
+ * the whole books, one project's, or (`none`) the lines without a project against what no project carries.
+ */
+export async function budgetComparison(db: Db, year: number, project?: string): Promise<Comparison & { unassigned: boolean }> {
+  const chart = await loadChart(db);
+  const labelOf = (a: string) => chart.label(a);
+  if (project === "none") {
+    const [budget, actuals] = await Promise.all([getBudget(db, year), unassignedActuals(db, year)]);
+    const mine = budget.lines.filter((l) => !l.project);
+    return { ...compareBudget({ year, project: null, budget: mine, actuals, labelOf }), unassigned: true };
+  }
   const p = project ? await getProject(db, project) : undefined;
-  const [budget, chart, actuals] = await Promise.all([getBudget(db, year), loadChart(db), actualsOf(db, year, p?.code)]);
-  return compareBudget({ year, project: p ? { code: p.code, name: p.name } : null, budget: budget.lines, actuals, labelOf: (a) => chart.label(a) });
+  const [budget, actuals] = await Promise.all([getBudget(db, year), actualsOf(db, year, p?.code)]);
+  return { ...compareBudget({ year, project: p ? { code: p.code, name: p.name } : null, budget: budget.lines, actuals, labelOf }), unassigned: false };
 }
 
 /** The compte de résultat of one project's lines in a year (ANC 2018-06 rubriques), as the annual statements build it. */
