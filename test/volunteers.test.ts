@@ -238,3 +238,31 @@ describe("the volunteers' time account (settings: timeSourceAccount)", () => {
     ]);
   });
 });
+
+describe("a closed year's annexe after the time account changed", () => {
+  let third: TestStack;
+  beforeAll(async () => {
+    third = await startTestStack({ ASSO_SIREN: SIREN });
+  });
+  afterAll(() => third.close());
+  const put = async (value: Json) => {
+    const s = ((await (await third.call("GET", "/v1/settings")).json()) as Json).sections.volunteers;
+    return third.call("PUT", "/v1/settings/volunteers", { body: { ...s.value, ...value }, headers: { "if-match": String(s.version) } });
+  };
+  it("bug: the 2024 annexe named 870 « Dons en nature » once 875 was chosen, though 2024's hours were booked to 870", { timeout: 90_000 }, async () => {
+    expect((await put({ hourlyRate: 1200, timeSourceAccount: "870" })).status).toBe(200);
+    expect((await third.call("POST", "/v1/volunteer-time", { body: { month: "2024-06", hours: 5, label: "Fête de quartier" } })).status).toBe(201);
+    let res = await third.call("POST", "/v1/ledger/years/2024/close");
+    if (res.status === 409) {
+      const c = (await (await third.call("GET", "/v1/ledger/years/2024/closing-checklist", { role: "auditor" })).json()) as Json;
+      const acknowledged = (c.items as Json[]).filter((i) => i.status === "warning").map((i) => ({ id: i.id, comment: "Vu pour le test." }));
+      res = await third.call("POST", "/v1/ledger/years/2024/close", { body: { acknowledged } });
+    }
+    expect(res.status, await res.clone().text()).toBe(201);
+    // No open year holds 870 or 875 now: the ANC 2018-06 account may be chosen.
+    expect((await put({ timeSourceAccount: "875" })).status).toBe(200);
+    const annexe = (await (await third.call("GET", "/v1/reports/2024/annexe", { role: "delegation" })).json()) as Json;
+    expect(annexe.contributionsInKind.ressources).toEqual([{ account: "870", label: "Bénévolat", amount: 6_000 }]);
+    expect(annexe.contributionsInKind.method.join(" ")).toContain("870 Bénévolat");
+  });
+});

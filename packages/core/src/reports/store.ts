@@ -10,6 +10,7 @@ import { listYears, trialBalance } from "../ledger/index.js";
 import { listDonors, listMembers } from "../giving/index.js";
 import { readSocialYear } from "../social/index.js";
 import { currentSettings } from "../settings/index.js";
+import { listVolunteerTime } from "../volunteers/index.js";
 import { fiscalStartMonth, fiscalYearBounds } from "../dates.js";
 import {
   fundersFromBalances,
@@ -161,13 +162,17 @@ async function giftsByCountry(db: Db, year: number) {
  * gifts threshold. `balances` and `context` are taken when the caller has them (the PDF).
  */
 export async function loadAnnexe(db: Db, year: number, known: { balances?: YearInput["balances"]; context?: Required<ReportContext> } = {}): Promise<Annexe> {
-  const [balances, context, settings, funds, grants] = await Promise.all([
+  const [balances, context, settings, funds, grants, time] = await Promise.all([
     known.balances ?? trialBalance(db, year, { closing: "exclude" }).then((t) => t.accounts),
     known.context ?? loadReportContext(db, year),
     currentSettings(db),
     dedicatedFunds(db, year),
     listGrants(db),
+    listVolunteerTime(db, year),
   ]);
+  // The account the year's hours were booked to (the setting may have changed since the year closed).
+  const booked = time.items.find((t) => t.status === "booked")?.accounts.source;
+  const timeSourceAccount = booked === "870" || booked === "875" ? booked : (settings.values.volunteers.timeSourceAccount ?? "875");
   const byCountry = giftsOfYear(balances) > GIFTS_THRESHOLD ? await giftsByCountry(db, year) : undefined;
   const { identity, volunteers } = settings.values;
   // The volunteers' section may state how the hours are counted (the volunteers domain's method).
@@ -178,7 +183,7 @@ export async function loadAnnexe(db: Db, year: number, known: { balances?: YearI
     volunteers: {
       hourlyRate: volunteers.hourlyRate,
       headcount: volunteers.headcount,
-      timeSourceAccount: volunteers.timeSourceAccount ?? "875",
+      timeSourceAccount,
       ...(typeof method === "string" && method ? { method } : {}),
     },
     engagementsGiven: settings.values.annexe?.engagementsGiven ?? [],
