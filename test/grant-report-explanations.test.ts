@@ -98,7 +98,7 @@ describe("the explanations of a compte-rendu financier", () => {
     const r = await texts();
     expect(r.status).toBe(200);
     expect(r.etag).toBe('"0"');
-    expect(r.body).toEqual({ grantId: grant.id, gaps: [], summary: null, actions: null, signer: null, version: 0, updatedAt: null });
+    expect(r.body).toEqual({ grantId: grant.id, gaps: [], summary: null, actions: null, signer: null, sentOn: null, version: 0, updatedAt: null });
     const cr = await report();
     expect(cr.gapsToExplain.map((g: Json) => [g.rubrique, g.gap, g.explanation])).toEqual([
       ["64", 120_000, null],
@@ -252,7 +252,8 @@ describe("the explanations of a compte-rendu financier", () => {
     expect(await report()).toMatchObject({ unexplained: 1, ready: false });
     const csv = (await (await stack.call("GET", `/v1/grants/${grant.id}/financial-report.csv`)).text()).split("\r\n");
     expect(csv).toContain("75;;Autres produits de gestion courante;2000,00;1500,00;-500,00;-25,0;Écart non expliqué");
-    expect(csv).toContain("État;1 écart à expliquer");
+    // Its bilan was not sent with this PUT either: both said.
+    expect(csv).toContain("État;1 écart à expliquer — Le bilan qualitatif de l'action n'est pas rédigé");
     const pdf = flat(await pdfText(new Uint8Array(await (await stack.call("GET", `/v1/grants/${grant.id}/financial-report.pdf`)).arrayBuffer())));
     expect(pdf).toContain("Écart non expliqué");
     expect(pdf).toContain("1 écart à expliquer");

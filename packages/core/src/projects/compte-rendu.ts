@@ -20,7 +20,8 @@ import { frenchAmount } from "../money.js";
 const money = (cents: number) => csvFigure(frenchAmount(cents));
 import { cerfaRowOf } from "./cerfa.js";
 import { compareBudget, type ActualBalance, type Comparison } from "./budgets.js";
-import type { BudgetLine, ReportTexts } from "./store.js";
+import type { BudgetLine } from "./store.js";
+import type { ReportTexts } from "./report-texts.js";
 
 export interface GrantFacts {
   id: string;
@@ -83,13 +84,36 @@ export interface CompteRendu {
     summary: string | null;
     actions: string | null;
     signer: { name: string; quality: string | null } | null;
+    /** The day the report was sent to the funder (« remis le »), null: not sent. */
+    sentOn: string | null;
     version: number;
     updatedAt: string | null;
   };
+  /** The day the report was sent to the funder, null: not sent (then it leaves the to-do). */
+  sentOn: string | null;
+  /** Which figures the « Réalisé » column holds, in words: the project's fiscal years, whole, or the grant's expenses. */
+  coverage: string;
+  /** Whether the action has a budget by rubrique (budget lines on its charges): without one, no gap is asked to explain. */
+  budgetByRubrique: boolean;
+  /** Said once when the action has no budget by rubrique; null otherwise. */
+  budgetNote: string | null;
   /** The gaps to explain that have no explanation yet. */
   unexplained: number;
-  /** Every gap to explain has its explanation: the report can be sent. */
+  /** Why the report cannot be sent yet, in French (empty when ready). */
+  missing: string[];
+  /** Every gap to explain has its explanation and the bilan is written: the report can be sent. */
   ready: boolean;
+}
+
+/** Said when the action has no budget by rubrique. */
+export const NO_BUDGET_BY_RUBRIQUE = "Aucun budget par rubrique n'a été voté pour l'action : le compte rendu ne demande pas d'expliquer d'écart par rubrique.";
+/** Said while the bilan is empty. */
+export const NO_SUMMARY = "Le bilan qualitatif de l'action n'est pas rédigé";
+
+/** « exercices 2024 et 2025 », « exercice 2025 », « exercices 2023, 2024 et 2025 ». */
+export function yearsText(years: readonly number[]): string {
+  if (years.length <= 1) return `exercice ${years[0] ?? ""}`.trim();
+  return `exercices ${years.slice(0, -1).join(", ")} et ${years.at(-1)}`;
 }
 
 const daysBetween = (a: string, b: string) => Math.round((Date.parse(`${b}T00:00:00Z`) - Date.parse(`${a}T00:00:00Z`)) / 86_400_000);
@@ -159,8 +183,14 @@ export function buildCompteRendu(q: {
   const { totals } = comparison;
   const due = reportDue(g, q.today);
   const textOf = new Map((q.texts?.gaps ?? []).map((t) => [t.rubrique, t.text]));
+  // A budget by rubrique: lines on the action's charges. Without one (a grant with no project, a
+  // project with no budget voted) every row would be « no budget »: nothing is asked by rubrique.
+  const budgetByRubrique = budget.some((l) => l.amount !== 0 && cerfaRowOf(l.account)?.side === "charges");
   const gapsToExplain = comparison.rubriques
-    .filter((r) => (r.side === "charges" || r.side === "produits") && r.gap !== 0 && (r.gapShare === null || Math.abs(r.gapShare) >= GAP_TO_EXPLAIN))
+    .filter(
+      (r) =>
+        budgetByRubrique && (r.side === "charges" || r.side === "produits") && r.gap !== 0 && (r.gapShare === null || Math.abs(r.gapShare) >= GAP_TO_EXPLAIN),
+    )
     .map((r) => ({
       rubrique: r.rubrique,
       label: r.label,
@@ -171,6 +201,9 @@ export function buildCompteRendu(q: {
       explanation: textOf.get(r.rubrique) ?? null,
     }));
   const unexplained = gapsToExplain.filter((x) => x.explanation === null).length;
+  const summary = q.texts?.summary?.trim() ? q.texts.summary : null;
+  const missing = [...(unexplained ? [`${unexplained} écart${unexplained > 1 ? "s" : ""} à expliquer`] : []), ...(summary ? [] : [NO_SUMMARY])];
+  const sentOn = q.texts?.sentOn ?? null;
   return {
     association: q.association,
     grant: g,
@@ -192,17 +225,24 @@ export function buildCompteRendu(q: {
       summary: q.texts?.summary ?? null,
       actions: q.texts?.actions ?? null,
       signer: q.texts?.signer ?? null,
+      sentOn,
       version: q.texts?.version ?? 0,
       updatedAt: q.texts?.updatedAt ?? null,
     },
+    sentOn,
+    coverage: q.project
+      ? `Réalisé : ${yearsText(q.years)} du projet (prévision et réalisation de ${q.years.length > 1 ? "ces exercices entiers" : "l'exercice entier"})`
+      : "Réalisé : les dépenses affectées à la subvention et ses produits comptabilisés",
+    budgetByRubrique,
+    budgetNote: budgetByRubrique ? null : NO_BUDGET_BY_RUBRIQUE,
     unexplained,
-    ready: unexplained === 0,
+    missing,
+    ready: missing.length === 0,
   };
 }
 
-/** « Prêt à envoyer », or how many gaps still want their explanation. */
-export const readinessText = (cr: Pick<CompteRendu, "ready" | "unexplained">) =>
-  cr.ready ? "Prêt à envoyer" : `${cr.unexplained} écart${cr.unexplained > 1 ? "s" : ""} à expliquer`;
+/** « Prêt à envoyer », or what is still missing (gaps to explain, the bilan). */
+export const readinessText = (cr: Pick<CompteRendu, "ready" | "missing">) => (cr.ready ? "Prêt à envoyer" : cr.missing.join(" — "));
 
 /** What a gap row of the form says beside it: its explanation, or that it has none. */
 export const UNEXPLAINED = "Écart non expliqué";
@@ -229,6 +269,7 @@ export function compteRenduCsv(cr: CompteRendu): string {
   out.push(csvLine(["Montant accordé", money(g.amount)]));
   out.push(csvLine(["Période", `du ${frDate(g.startDate)} au ${frDate(g.endDate)}`]));
   out.push(csvLine(["À remettre avant le", frDate(cr.dueDate), STATUS_LABELS[cr.status]]));
+  if (cr.sentOn) out.push(csvLine(["Remis au financeur le", frDate(cr.sentOn)]));
   out.push(csvLine(["État", readinessText(cr)]));
   out.push(csvLine([]));
   out.push(csvLine(["Rubrique", "Compte", "Libellé", "Prévision", "Réalisation", "Écart", "Écart en %", "Explication de l'écart"]));

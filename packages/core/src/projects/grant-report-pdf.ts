@@ -253,8 +253,11 @@ export async function renderGrantReport(cr: CompteRendu): Promise<Uint8Array> {
       `${longDate(cr.dueDate)} (${STATUS_LABELS[cr.status]}${cr.status === "a-remettre" ? `, ${cr.daysLeft} jour${cr.daysLeft > 1 ? "s" : ""}` : ""})`,
       cr.status === "en-retard" ? LATE : ACCENT,
     ],
-    ["État du compte rendu", cr.ready ? readinessText(cr) : `${readinessText(cr)} (voir 6)`, cr.ready ? ACCENT : LATE],
+    ...(cr.sentOn ? [["Remis au financeur le", longDate(cr.sentOn), ACCENT] as [string, string, RGB]] : []),
+    ["État du compte rendu", cr.ready ? readinessText(cr) : `${readinessText(cr)}${cr.unexplained ? " (voir 6)" : ""}`, cr.ready ? ACCENT : LATE],
   ]);
+  // The figures are the project's fiscal years, whole, not only the action's dates.
+  d.paragraph(`${cr.coverage}.`, { size: 8.5, color: MUTED });
   if (!cr.project)
     d.paragraph(
       "La subvention ne nomme pas de projet des comptes : l'action est la subvention elle-même, ses charges sont les dépenses qui lui sont affectées et sa prévision le montant accordé.",
@@ -327,7 +330,8 @@ export async function renderGrantReport(cr: CompteRendu): Promise<Uint8Array> {
   );
 
   d.heading("6. Écarts à expliquer", 60);
-  if (!cr.gapsToExplain.length) d.paragraph("Aucune rubrique ne s'écarte de sa prévision de 15 % ou plus.", { color: MUTED });
+  if (cr.budgetNote) d.paragraph(cr.budgetNote, { color: MUTED });
+  else if (!cr.gapsToExplain.length) d.paragraph("Aucune rubrique ne s'écarte de sa prévision de 15 % ou plus.", { color: MUTED });
   for (const x of cr.gapsToExplain) {
     d.ensure(52);
     d.paragraph(`${x.rubrique} – ${x.label} : prévu ${euros(x.budget)}, réalisé ${euros(x.actual)}, écart ${signed(x.gap)} (${share(x.gapShare)}).`, {

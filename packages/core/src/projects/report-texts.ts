@@ -5,15 +5,26 @@
  * The texts are printed as given: nothing is added to them.
  */
 import type { Db } from "../db/client.js";
-import { nowIso } from "../clock.js";
+import { now, nowIso } from "../clock.js";
+import { parisDate } from "../dates.js";
 import { PreconditionFailedError, ValidationError, type FieldError } from "../errors.js";
 import type { ProjectActor } from "./projects.js";
 import type { ReportTextsInput } from "./schemas.js";
-import { readReportTexts, writeReportTexts, type ReportTexts } from "./store.js";
+import { writeReportTexts } from "./store.js";
+import { readReportTextsWhole, type ReportTexts } from "./store/report-texts.js";
 
-export type { ReportTexts } from "./store.js";
+export type { ReportTexts } from "./store/report-texts.js";
 
-const emptyTexts = (grantId: string): ReportTexts => ({ grantId, gaps: [], summary: null, actions: null, signer: null, version: 0, updatedAt: null });
+const emptyTexts = (grantId: string): ReportTexts => ({
+  grantId,
+  gaps: [],
+  summary: null,
+  actions: null,
+  signer: null,
+  sentOn: null,
+  version: 0,
+  updatedAt: null,
+});
 
 /** What the GET answers: the texts with their version (0 when none were saved). */
 export const reportTextsView = (t: ReportTexts) => ({
@@ -22,12 +33,13 @@ export const reportTextsView = (t: ReportTexts) => ({
   summary: t.summary,
   actions: t.actions,
   signer: t.signer,
+  sentOn: t.sentOn,
   version: t.version,
   updatedAt: t.updatedAt,
 });
 
 export async function getReportTexts(db: Db, grantId: string): Promise<ReportTexts> {
-  return (await readReportTexts(db, grantId)) ?? emptyTexts(grantId);
+  return (await readReportTextsWhole(db, grantId)) ?? emptyTexts(grantId);
 }
 
 /** The `If-Match` header as a version: a number, possibly quoted (`"3"`, `W/"3"`). */
@@ -64,6 +76,9 @@ export async function saveReportTexts(
         message: `la rubrique ${g.rubrique} n'est pas une ligne de ce compte rendu (${[...rows.keys()].join(", ") || "aucune ligne"})`,
       });
   });
+  const today = parisDate(now());
+  if (input.sentOn && input.sentOn > today)
+    errors.push({ path: "sentOn", message: `le compte rendu ne peut pas être remis après aujourd'hui (${today.split("-").reverse().join("/")})` });
   if (errors.length) throw new ValidationError(errors);
   const current = await getReportTexts(db, grantId);
   if (current.version !== ifMatch) throw stale();
@@ -74,6 +89,7 @@ export async function saveReportTexts(
     summary: input.summary ?? null,
     actions: input.actions ?? null,
     signer: input.signer ? { name: input.signer.name, quality: input.signer.quality || null } : null,
+    sentOn: input.sentOn ?? null,
     version: ifMatch + 1,
     updatedAt: nowIso(),
     ...(actor ? { updatedBy: { sub: actor.sub, role: actor.role, requestId: actor.requestId } } : {}),

@@ -212,13 +212,10 @@ const Rubrique = z
   .refine((r) => RUBRIQUES.has(r), "une rubrique du compte rendu : 60 … 68, 70 … 78, 86, 87");
 
 /** A day written AAAA-MM-JJ that exists on the calendar (the report's « remis le »). */
-const ReportDate = z
-  .string("une date AAAA-MM-JJ")
-  .regex(/^\d{4}-\d{2}-\d{2}$/, "une date écrite AAAA-MM-JJ")
-  .refine((d) => {
-    const t = Date.parse(`${d}T00:00:00Z`);
-    return !Number.isNaN(t) && new Date(t).toISOString().startsWith(d);
-  }, "une date qui existe au calendrier");
+const ReportDate = z.string("une date AAAA-MM-JJ").refine((d) => {
+  const t = /^\d{4}-\d{2}-\d{2}$/.test(d) ? Date.parse(`${d}T00:00:00Z`) : Number.NaN;
+  return !Number.isNaN(t) && new Date(t).toISOString().startsWith(d);
+}, "une date qui existe au calendrier, écrite AAAA-MM-JJ");
 
 export const ReportTextsInput = z
   .strictObject({

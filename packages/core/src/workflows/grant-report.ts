@@ -139,13 +139,14 @@ export async function grantFinancialReport(db: Db, grantId: string, opts: { proj
  */
 export async function grantReportsDue(db: Db, opts: { today?: string } = {}) {
   const today = opts.today ?? parisDate(now());
-  const { items } = await listGrants(db);
+  const grants = (await listGrants(db)).items.filter((g) => !(g as { cancelled?: unknown }).cancelled);
+  const sent = await Promise.all(grants.map(async (g) => (await getReportTexts(db, g.id)).sentOn));
   return {
     today,
-    items: items
-      .filter((g) => !(g as { cancelled?: unknown }).cancelled)
-      .map((g) => {
+    items: grants
+      .map((g, i) => {
         const due = reportDue(g, today);
+        const sentOn = sent[i] ?? null;
         return {
           grantId: g.id,
           title: g.title,
@@ -153,7 +154,9 @@ export async function grantReportsDue(db: Db, opts: { today?: string } = {}) {
           amount: g.amount,
           endDate: g.endDate,
           ...due,
-          statusLabel: STATUS_LABELS[due.status],
+          // Sent: « Remis le 12/03/2025 » rather than late or due.
+          sentOn,
+          statusLabel: sentOn ? `Remis le ${sentOn.split("-").reverse().join("/")}` : STATUS_LABELS[due.status],
           pdf: `/v1/grants/${g.id}/financial-report.pdf`,
           csv: `/v1/grants/${g.id}/financial-report.csv`,
         };

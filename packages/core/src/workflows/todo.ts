@@ -5,9 +5,10 @@
  * - the year's expenses without their invoice file (a cancelled expense needs none);
  * - the year's gifts and fees whose tax receipt waits for a postal address (receipts on);
  * - the addresses marked as bouncing (their messages are not sent until the mark is lifted);
- * - grants whose compte-rendu financier is due: the action ended, and its deadline (the grant's
+ * - grants whose compte-rendu financier is owed: the action ended, the report is due (the grant's
  *   final reporting date, else six months after the end, CERFA 15059: the projects domain's
- *   `reportDue`) not passed;
+ *   `reportDue`) or late (that date passed: `late`, « en retard »), and it is not recorded as sent
+ *   to the funder (« remis le », the report's texts' `sentOn`);
  * - the closing checklist's open points (warning or blocking) of every year that has ended and is
  *   still open (workflows/closing-checklist.ts);
  * - the year's payment incidents.
@@ -20,7 +21,7 @@ import { giftsAwaitingAddress, listIncidents, type GiftAwaitingAddress } from ".
 import { listGrants } from "../grants/index.js";
 import { listYears } from "../ledger/index.js";
 import { markedAddresses } from "../mail/index.js";
-import { reportDue } from "../projects/index.js";
+import { getReportTexts, reportDue, STATUS_LABELS } from "../projects/index.js";
 import { bankAccountsOf, givingSettingsOf } from "../settings/index.js";
 import { listExpenses } from "../spending/index.js";
 import { closingChecklist, type ChecklistItem } from "./closing-checklist.js";
@@ -36,7 +37,11 @@ export interface TodoList {
   missingInvoices: { count: number; expenses: { id: string; date: string; supplier: string; pieceRef: string; amount: number }[] };
   receiptsAwaitingAddress: { count: number; gifts: GiftAwaitingAddress[] };
   bouncedAddresses: { count: number; addresses: { email: string; type: "bounce" | "complaint"; reason: string; at: string }[] };
-  grantReports: { count: number; grants: { id: string; title: string; funderName: string; endDate: string; dueDate: string }[] };
+  /** Reports due or late (past their deadline: `late`, « en retard »), not yet sent to the funder. */
+  grantReports: {
+    count: number;
+    grants: { id: string; title: string; funderName: string; endDate: string; dueDate: string; late: boolean; statusLabel: string }[];
+  };
   paymentIncidents: { count: number };
   /** The closing checklists of the years ended and still open, earliest first: their points not ok. */
   closing: { count: number; years: { year: number; ready: boolean; items: Pick<ChecklistItem, "id" | "status" | "title" | "fix">[] }[] };
@@ -88,10 +93,23 @@ async function grantReports(db: Db, today: string): Promise<TodoList["grantRepor
     // A cancelled grant (issue 19's corrections carry `cancelled`) owes no compte-rendu.
     .filter((g) => !(g as { cancelled?: unknown }).cancelled)
     .map((g) => ({ g, due: reportDue(g, today) }))
-    .filter(({ due }) => due.status === "a-remettre")
-    .map(({ g, due }) => ({ id: g.id, title: g.title, funderName: g.funderName, endDate: g.endDate, dueDate: due.dueDate }))
+    // Due, and late too: a report past its deadline is still owed (bug: it left the to-do the day it became late).
+    .filter(({ due }) => due.status === "a-remettre" || due.status === "en-retard");
+  // A report recorded as sent (« remis le », PUT …/financial-report/explanations) is done.
+  const sent = await Promise.all(grants.map(async ({ g }) => (await getReportTexts(db, g.id)).sentOn));
+  const owed = grants
+    .filter((_, i) => !sent[i])
+    .map(({ g, due }) => ({
+      id: g.id,
+      title: g.title,
+      funderName: g.funderName,
+      endDate: g.endDate,
+      dueDate: due.dueDate,
+      late: due.status === "en-retard",
+      statusLabel: STATUS_LABELS[due.status],
+    }))
     .sort((a, b) => (a.dueDate < b.dueDate ? -1 : a.dueDate > b.dueDate ? 1 : 0));
-  return { count: grants.length, grants: grants.slice(0, TODO_LISTED) };
+  return { count: owed.length, grants: owed.slice(0, TODO_LISTED) };
 }
 
 /** The years to close: ended (their last day before today) and still open; each checklist's points not ok. */

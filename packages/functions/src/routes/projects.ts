@@ -83,7 +83,7 @@ const CompteRenduSchema = z
     dueDate: z.string().describe("six months after the end, or the final reporting deadline"),
     status: Status,
     daysLeft: z.number().int(),
-    comparison: ComparisonSchema,
+    comparison: ComparisonSchema.omit({ unassigned: true }).describe("the action's budget and actual per row"),
     grantShare: z.object({ amount: Money, ofBudget: z.number().nullable(), ofActual: z.number().nullable() }),
     expenses: z.object({
       items: z.array(
