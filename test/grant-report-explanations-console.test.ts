@@ -186,6 +186,112 @@ describe("Compte-rendu financier › Écarts à expliquer", () => {
     expect(pageErrors).toEqual([]);
   });
 
+  it("bug: the bilan, the results, the signer and « remis le » could not be typed in the console; « Prêt à envoyer » with no bilan", {
+    timeout: 150_000,
+  }, async () => {
+    const page = await signIn(/Trésorier/);
+    await openReport(page);
+    const readiness = page.getByTestId("crf-readiness");
+    const save = () => page.getByRole("button", { name: "Enregistrer les explications" }).click();
+    // The figures' years said (bug: only the action's dates were).
+    await expect(page.getByTestId("crf-coverage").textContent()).resolves.toMatch(/^Réalisé : exercice 2025 du projet/);
+    // The bilan another tab wrote is shown; emptied, the report is no longer ready, and says why.
+    const bilan = page.getByLabel("Bilan qualitatif de l'action réalisée");
+    await expect(bilan.inputValue()).resolves.toBe("Deux jardins ouverts.");
+    await bilan.fill("");
+    await save();
+    await poll(() => readiness.textContent()).toMatch(/Pas encore prêt : le bilan qualitatif de l'action n'est pas rédigé\./);
+    await expect(readiness.textContent()).resolves.not.toContain("Prêt à envoyer");
+    expect(await api("GET", `/v1/grants/${grantId}/financial-report`)).toMatchObject({
+      ready: false,
+      missing: ["Le bilan qualitatif de l'action n'est pas rédigé"],
+    });
+
+    // A quality without a name: refused, said beside the name.
+    await page.getByLabel("Qualité du signataire").fill("Trésorière");
+    await save();
+    await page.getByRole("alert").filter({ hasText: "Saisie refusée" }).waitFor();
+    await expect(
+      page
+        .locator(".field")
+        .filter({ has: page.getByLabel("Nom du signataire") })
+        .locator(".field-error")
+        .textContent(),
+    ).resolves.toBeTruthy();
+
+    // Everything typed, with the day it was sent: saved with the same PUT, shown as sent.
+    await bilan.fill("Deux jardins ouverts, quarante familles.");
+    await page.getByLabel("Résultats : bénéficiaires, lieux, dates, objectifs atteints").fill("Quartier des Fontaines, avril à octobre.");
+    await page.getByLabel("Nom du signataire").fill("Claire Martin");
+    await page.getByLabel("Remis au financeur le").fill("2026-03-12");
+    await save();
+    await poll(() => readiness.textContent()).toMatch(/Remis au financeur le 12\/03\/2026/);
+    await page.getByText("Remis le 12/03/2026").first().waitFor();
+    expect(await api("GET", `/v1/grants/${grantId}/financial-report/explanations`)).toMatchObject({
+      summary: "Deux jardins ouverts, quarante familles.",
+      actions: "Quartier des Fontaines, avril à octobre.",
+      signer: { name: "Claire Martin", quality: "Trésorière" },
+      sentOn: "2026-03-12",
+      gaps: [
+        { rubrique: "64", text: STAFF },
+        { rubrique: "75", text: DONS },
+      ],
+    });
+    await page.screenshot({ path: join(SCREENS, "grant-report-texts.png"), fullPage: true });
+    // The list says it was sent, not late.
+    await page.evaluate(`location.hash = "#/projets/comptes-rendus"`);
+    const row = page.locator("tr").filter({ hasText: "Jardins du quartier 2025" });
+    await expect(row.textContent()).resolves.toContain("Remis le 12/03/2026");
+    await expect(row.getAttribute("class")).resolves.not.toBe("late");
+
+    // A correction: the date cleared, the report is owed again.
+    await openReport(page);
+    await page.getByLabel("Remis au financeur le").fill("");
+    await save();
+    await poll(async () => (await api("GET", `/v1/grants/${grantId}/financial-report/explanations`)).sentOn).toBeNull();
+    expect(pageErrors).toEqual([]);
+  });
+
+  it("bug: the hint of « Écarts à expliquer » left out the lines « sans prévision »", { timeout: 90_000 }, async () => {
+    const page = await signIn(/Auditeur/);
+    await openReport(page);
+    await expect(page.locator("section[aria-labelledby=crf-gaps] .hint").first().textContent()).resolves.toMatch(
+      /s'écarte de 15 % ou plus de la prévision, et chaque ligne sans prévision qui a une réalisation/,
+    );
+    expect(pageErrors).toEqual([]);
+  });
+
+  it("bug: a grant without a project asked to explain every charge line (no budget by rubrique)", { timeout: 90_000 }, async () => {
+    const funder = await api("POST", "/v1/funders", { name: "Ville de Tours", kind: "public", incomeAccount: "741" });
+    const alone = await api("POST", "/v1/grants", {
+      funderId: funder.id,
+      title: "Fête des voisins",
+      agreementDate: "2025-01-10",
+      amount: 300_000,
+      restricted: false,
+      startDate: "2025-01-01",
+      endDate: "2025-06-30",
+      installments: [{ dueDate: "2025-01-31", amount: 300_000 }],
+    });
+    await api("POST", "/v1/expenses", {
+      date: "2025-05-20",
+      supplier: "Traiteur Lemoine",
+      account: "6257",
+      amount: 120_000,
+      label: "Buffet",
+      pieceRef: "TL-7",
+      grantId: alone.id,
+    });
+    const page = await signIn(/Trésorier/);
+    await page.evaluate(`location.hash = ${JSON.stringify(`#/projets/compte-rendu/${alone.id}`)}`);
+    await page.getByRole("heading", { name: "Compte-rendu financier : Fête des voisins" }).waitFor();
+    await poll(() => page.locator(".loading").count()).toBe(0);
+    await expect(page.getByTestId("crf-no-budget").textContent()).resolves.toMatch(/^Aucun budget par rubrique n'a été voté pour l'action/);
+    await expect(page.locator("[data-testid^=gap-]").count()).resolves.toBe(0);
+    await expect(page.getByText("Écart non expliqué").count()).resolves.toBe(0);
+    expect(pageErrors).toEqual([]);
+  });
+
   it("the auditor reads the explanations but cannot change them", { timeout: 90_000 }, async () => {
     const page = await signIn(/Auditeur/);
     await openReport(page);

@@ -429,6 +429,8 @@ interface Due {
   dueDate: string;
   status: "en-cours" | "a-remettre" | "en-retard";
   statusLabel: string;
+  /** The day the report was sent to the funder (then statusLabel says « Remis le … »). */
+  sentOn?: string | null;
   daysLeft: number;
 }
 
@@ -445,7 +447,7 @@ function ReportsDue() {
             ${due.data.items.map(
               (
                 d,
-              ) => html`<tr class=${d.status === "en-retard" ? "late" : ""}><td><a href=${`#/projets/compte-rendu/${d.grantId}`}>${d.title}</a></td><td>${d.funderName}</td>
+              ) => html`<tr class=${d.status === "en-retard" && !d.sentOn ? "late" : ""}><td><a href=${`#/projets/compte-rendu/${d.grantId}`}>${d.title}</a></td><td>${d.funderName}</td>
                 <td>${formatDate(d.endDate)}</td><td>${formatDate(d.dueDate)}</td><td><span class="tag">${d.statusLabel}</span></td></tr>`,
             )}
           </tbody></table>`
@@ -474,7 +476,12 @@ interface CompteRendu {
   expenses: { items: { date: string; supplier: string; label: string; pieceRef: string; amount: number }[]; total: number };
   tie: { listed: number; spent: number; difference: number };
   gapsToExplain: Gap[];
+  sentOn: string | null;
+  coverage: string;
+  budgetNote: string | null;
   unexplained: number;
+  /** Why it cannot be sent yet, in French. */
+  missing: string[];
   ready: boolean;
 }
 /** The texts typed for the compte-rendu, whole: PUT replaces them all, under their version. */
@@ -483,6 +490,7 @@ interface ReportTexts {
   summary: string | null;
   actions: string | null;
   signer: { name: string; quality: string | null } | null;
+  sentOn: string | null;
   version: number;
 }
 const STATUS: Record<Due["status"], string> = { "en-cours": "action en cours", "a-remettre": "à remettre", "en-retard": "en retard" };
@@ -500,11 +508,14 @@ function readiness(r: CompteRendu): { deadline: string; state: string } {
           ? `Dernier jour pour le remettre : aujourd'hui, ${due}.`
           : `Il reste ${days(r.daysLeft)} pour le remettre : dernier délai le ${due}.`
         : `En retard de ${days(-r.daysLeft)} : le dernier délai était le ${due}.`;
+  if (r.sentOn) return { deadline: `Remis au financeur le ${formatDate(r.sentOn)} (dernier délai : ${due}).`, state: r.ready ? "Compte-rendu remis." : "" };
+  // What is missing: the gaps to explain, the bilan (as the API says it).
+  const missing = r.missing.map((m) => (/à expliquer$/.test(m) ? `${m} avant l'envoi.` : `${m}.`)).join(" ");
   const state = r.ready
     ? r.gapsToExplain.length
       ? "Prêt à envoyer : chaque écart important est expliqué."
       : "Prêt à envoyer : aucun écart important à expliquer."
-    : `Pas encore prêt : ${r.unexplained} écart${r.unexplained > 1 ? "s" : ""} à expliquer avant l'envoi.`;
+    : `Pas encore prêt : ${missing.charAt(0).toLowerCase()}${missing.slice(1)}`;
   return { deadline, state };
 }
 
@@ -529,9 +540,14 @@ function GrantReport({ grantId }: { grantId: string }) {
         ? html`<section class="card" aria-labelledby="crf-title">
           <h2 id="crf-title">Compte-rendu financier : ${r.grant.title}</h2>
           <p>${r.grant.funderName} · ${formatEuros(r.grant.amount)} · du ${formatDate(r.grant.startDate)} au ${formatDate(r.grant.endDate)}${r.project ? ` · projet ${r.project.name}` : ""}</p>
-          <p><strong>À remettre avant le ${formatDate(r.dueDate)}</strong> <span class=${r.status === "en-retard" ? "tag expired" : "tag"}>${STATUS[r.status]}</span></p>
-          <div class=${r.ready && r.status !== "en-retard" ? "alert success" : "alert warn"} role="status" data-testid="crf-readiness">
-            <p>${readiness(r).deadline}</p><p><strong>${readiness(r).state}</strong></p>
+          <p data-testid="crf-coverage">${r.coverage}.</p>
+          <p><strong>À remettre avant le ${formatDate(r.dueDate)}</strong> ${
+            r.sentOn
+              ? html`<span class="tag">Remis le ${formatDate(r.sentOn)}</span>`
+              : html`<span class=${r.status === "en-retard" ? "tag expired" : "tag"}>${STATUS[r.status]}</span>`
+          }</p>
+          <div class=${r.ready && (r.sentOn || r.status !== "en-retard") ? "alert success" : "alert warn"} role="status" data-testid="crf-readiness">
+            <p>${readiness(r).deadline}</p>${readiness(r).state ? html`<p><strong>${readiness(r).state}</strong></p>` : null}
           </div>
           <table><thead><tr><th scope="col"></th><th scope="col" class="num">Prévision</th><th scope="col" class="num">Réalisation</th><th scope="col" class="num">Écart</th></tr></thead>
             <tbody>
@@ -540,7 +556,7 @@ function GrantReport({ grantId }: { grantId: string }) {
             </tbody></table>
           <p>Part de la subvention : ${share(r.grantShare.ofBudget)} des produits prévus, ${share(r.grantShare.ofActual)} des charges réalisées.</p>
           <p>${r.expenses.items.length ? `Dépenses financées par la subvention : ${r.expenses.items.length} dépense${r.expenses.items.length > 1 ? "s" : ""}, ${formatEuros(r.expenses.total)}` : "Aucune dépense n'est encore imputée sur la subvention"}${r.tie.difference === 0 ? (r.expenses.items.length ? " (égal au total affecté dans les comptes)." : ".") : ` — écart de ${signedEuros(r.tie.difference)} avec le total affecté dans les comptes (${formatEuros(r.tie.spent)}).`}</p>
-          <${GapExplanations} grantId=${grantId} gaps=${r.gapsToExplain} onSaved=${cr.reload} />
+          <${GapExplanations} grantId=${grantId} gaps=${r.gapsToExplain} budgetNote=${r.budgetNote} onSaved=${cr.reload} />
           <div class="toolbar">
             <${ActionButton} busy="Préparation du PDF…" onClick=${() => file("pdf")}>Compte-rendu financier (PDF, CERFA 15059)<//>
             <${ActionButton} className="secondary" busy="Préparation…" onClick=${() => file("csv")}>Tableau (CSV)<//>
@@ -550,74 +566,161 @@ function GrantReport({ grantId }: { grantId: string }) {
     }`;
 }
 
+/** The bilan, the results, who signs and the day it was sent, as typed (strings for the fields). */
+interface OtherDrafts {
+  summary: string;
+  actions: string;
+  signerName: string;
+  signerQuality: string;
+  sentOn: string;
+}
+const OTHER_LABELS: Record<keyof OtherDrafts, string> = {
+  summary: "Bilan qualitatif de l'action réalisée",
+  actions: "Résultats : bénéficiaires, lieux, dates, objectifs atteints",
+  signerName: "Nom du signataire",
+  signerQuality: "Qualité du signataire",
+  sentOn: "Remis au financeur le",
+};
+const othersOf = (t: ReportTexts): OtherDrafts => ({
+  summary: t.summary ?? "",
+  actions: t.actions ?? "",
+  signerName: t.signer?.name ?? "",
+  signerQuality: t.signer?.quality ?? "",
+  sentOn: t.sentOn ?? "",
+});
+/** Where the API names a field (400), the draft it is. */
+const FIELD_OF: Record<string, keyof OtherDrafts> = {
+  summary: "summary",
+  actions: "actions",
+  "signer.name": "signerName",
+  "signer.quality": "signerQuality",
+  signer: "signerName",
+  sentOn: "sentOn",
+};
+const todayIso = () => {
+  const d = new Date();
+  return `${d.getFullYear()}-${String(d.getMonth() + 1).padStart(2, "0")}-${String(d.getDate()).padStart(2, "0")}`;
+};
+
 /**
- * The lines whose gap the form asks to explain (15 % of their budget or more, or no budget), each
- * with its « Explication de l'écart ». Saved with PUT …/explanations over the version read
- * (`If-Match`); the texts not shown here (the bilan, who signs, other lines) are sent back as they
- * are, since PUT replaces them all. A 412 says someone else saved in the meantime and reloads.
+ * The texts of the compte-rendu, saved together with PUT …/explanations over the version read
+ * (`If-Match`): the lines whose gap the form asks to explain (15 % of their budget or more, or no
+ * budget), each with its « Explication de l'écart »; the bilan of the action and its results; who
+ * signs; the day the report was sent to the funder. The explanations of lines not shown here are
+ * sent back as they are, since PUT replaces them all. A 412 says someone else saved in the
+ * meantime, shows what was typed and reloads.
  */
-function GapExplanations({ grantId, gaps, onSaved }: { grantId: string; gaps: Gap[]; onSaved: () => void }) {
+function GapExplanations({ grantId, gaps, budgetNote, onSaved }: { grantId: string; gaps: Gap[]; budgetNote: string | null; onSaved: () => void }) {
   const path = `/v1/grants/${grantId}/financial-report/explanations`;
   const [drafts, setDrafts] = useState<Record<string, string>>({});
+  const [others, setOthers] = useState<OtherDrafts>({ summary: "", actions: "", signerName: "", signerQuality: "", sentOn: "" });
   const [error, setError] = useState<unknown>();
-  const [stale, setStale] = useState<Record<string, string>>();
+  const [stale, setStale] = useState<{ gaps: Record<string, string>; others: Partial<OtherDrafts> }>();
   const [done, setDone] = useState<string>();
   const texts = useLoad(async () => {
     const t = await get<ReportTexts>(path);
     setDrafts(Object.fromEntries(t.gaps.map((g) => [g.rubrique, g.text])));
+    setOthers(othersOf(t));
     return t;
   }, [grantId]);
   const writable = can("putGrantReportTexts");
   const t = texts.data;
-  if (!gaps.length)
-    return html`<h3>Écarts à expliquer</h3><p>Aucun écart important entre la prévision et la réalisation : le formulaire ne demande pas d'explication.</p>`;
   const shown = new Set(gaps.map((g) => g.rubrique));
   const sent = gaps.filter((g) => (drafts[g.rubrique] ?? "").trim() !== "");
   const fieldErrors = new Map<string, string>();
+  const otherErrors = new Map<keyof OtherDrafts, string>();
   if (error instanceof ApiError && error.problem.status === 400)
     for (const e of error.problem.errors ?? []) {
       const m = /^gaps\.(\d+)\./.exec(e.path);
       const rubrique = m ? sent[Number(m[1])]?.rubrique : undefined;
       if (rubrique) fieldErrors.set(rubrique, e.message);
+      const other = FIELD_OF[e.path];
+      if (other) otherErrors.set(other, e.message);
     }
   const typed = (g: Gap) => (drafts[g.rubrique] ?? "").trim() !== (t?.gaps.find((x) => x.rubrique === g.rubrique)?.text ?? "");
-  const changed = t ? gaps.some(typed) : false;
+  const saved = t ? othersOf(t) : undefined;
+  const typedOthers = (Object.keys(OTHER_LABELS) as (keyof OtherDrafts)[]).filter((k) => saved && others[k].trim() !== saved[k]);
+  const changed = t ? gaps.some(typed) || typedOthers.length > 0 : false;
+  const setOther = (k: keyof OtherDrafts) => (e: Event) => {
+    const v = (e.target as HTMLInputElement | HTMLTextAreaElement).value;
+    setOthers((o) => ({ ...o, [k]: v }));
+  };
   const save = async () => {
     if (!t) return;
     setError(undefined);
     setDone(undefined);
     setStale(undefined);
+    const name = others.signerName.trim();
+    const quality = others.signerQuality.trim();
     const body = {
       // The other lines' texts kept as saved; the lines shown as typed (left empty: no explanation).
       gaps: [...sent.map((g) => ({ rubrique: g.rubrique, text: drafts[g.rubrique]!.trim() })), ...t.gaps.filter((g) => !shown.has(g.rubrique))],
-      summary: t.summary,
-      actions: t.actions,
-      signer: t.signer ? { name: t.signer.name, ...(t.signer.quality ? { quality: t.signer.quality } : {}) } : null,
+      summary: others.summary.trim() || null,
+      actions: others.actions.trim() || null,
+      // A quality without a name is sent so that the API says the name is missing.
+      signer: name || quality ? { name, ...(quality ? { quality } : {}) } : null,
+      sentOn: others.sentOn || null,
     };
     try {
       await api("PUT", path, { body, headers: { "if-match": `"${t.version}"` } });
-      setDone(`Explications enregistrées (${sent.length} écart${sent.length > 1 ? "s" : ""} expliqué${sent.length > 1 ? "s" : ""} sur ${gaps.length}).`);
+      setDone(
+        gaps.length
+          ? `Explications enregistrées (${sent.length} écart${sent.length > 1 ? "s" : ""} expliqué${sent.length > 1 ? "s" : ""} sur ${gaps.length}).`
+          : "Compte-rendu enregistré.",
+      );
       texts.reload();
       onSaved();
     } catch (err) {
       if (err instanceof ApiError && err.problem.status === 412) {
         // What the person typed and would lose, shown to copy back.
-        setStale(Object.fromEntries(sent.filter(typed).map((g) => [g.rubrique, drafts[g.rubrique]!.trim()])));
+        setStale({
+          gaps: Object.fromEntries(sent.filter(typed).map((g) => [g.rubrique, drafts[g.rubrique]!.trim()])),
+          others: Object.fromEntries(typedOthers.filter((k) => others[k].trim()).map((k) => [k, others[k].trim()])),
+        });
         texts.reload();
         onSaved();
       } else setError(err);
     }
   };
+  const otherField = (k: keyof OtherDrafts, kind: "textarea" | "text" | "date", hint?: string) => {
+    const id = `crf-${k}`;
+    const fault = otherErrors.get(k);
+    return html`<div class="field">
+      <label for=${id}>${OTHER_LABELS[k]}</label>
+      ${
+        kind === "textarea"
+          ? html`<textarea id=${id} rows="4" maxlength="2000" disabled=${!writable} aria-invalid=${fault ? "true" : undefined} value=${others[k]} onInput=${setOther(k)}></textarea>`
+          : html`<input id=${id} type=${kind} maxlength=${kind === "text" ? 120 : undefined} max=${kind === "date" ? todayIso() : undefined} disabled=${!writable}
+              aria-invalid=${fault ? "true" : undefined} value=${others[k]} onInput=${setOther(k)} />`
+      }
+      ${hint ? html`<p class="hint">${hint}</p>` : null}
+      ${fault ? html`<p class="field-error">${fault}</p>` : null}
+    </div>`;
+  };
+  const staleOthers = stale ? (Object.keys(stale.others) as (keyof OtherDrafts)[]) : [];
+  const faults = fieldErrors.size + otherErrors.size;
   return html`<section aria-labelledby="crf-gaps">
     <h3 id="crf-gaps">Écarts à expliquer</h3>
-    <p class="hint">Le formulaire demande d'expliquer chaque ligne dont la réalisation s'écarte de 15 % ou plus de la prévision. Les explications sont imprimées telles quelles dans le PDF et le tableau.</p>
+    ${
+      budgetNote
+        ? html`<p data-testid="crf-no-budget">${budgetNote}</p>`
+        : gaps.length
+          ? html`<p class="hint">Le formulaire demande d'expliquer chaque ligne dont la réalisation s'écarte de 15 % ou plus de la prévision, et chaque ligne sans prévision qui a une réalisation. Les explications sont imprimées telles quelles dans le PDF et le tableau.</p>`
+          : html`<p>Aucun écart important entre la prévision et la réalisation : le formulaire ne demande pas d'explication.</p>`
+    }
     ${
       stale
         ? html`<div class="alert error" role="alert"><strong>Modifié entre-temps.</strong> Quelqu'un d'autre (ou un autre onglet) a enregistré les explications de ce compte-rendu pendant que vous les lisiez : votre saisie n'a pas été enregistrée. Les explications ont été rechargées ; vérifiez-les, puis refaites votre modification.
-          ${Object.keys(stale).length ? html`<ul>${gaps.filter((g) => stale[g.rubrique]).map((g) => html`<li>Votre texte pour ${g.label} : « ${stale[g.rubrique]} »</li>`)}</ul>` : null}</div>`
+          ${
+            Object.keys(stale.gaps).length || staleOthers.length
+              ? html`<ul>${gaps.filter((g) => stale.gaps[g.rubrique]).map((g) => html`<li>Votre texte pour ${g.label} : « ${stale.gaps[g.rubrique]} »</li>`)}${staleOthers.map(
+                  (k) => html`<li>Votre saisie pour « ${OTHER_LABELS[k]} » : « ${stale.others[k]} »</li>`,
+                )}</ul>`
+              : null
+          }</div>`
         : null
     }
-    <${ProblemView} error=${texts.error ?? (error instanceof ApiError && error.problem.status === 400 && fieldErrors.size ? undefined : error)} />
+    <${ProblemView} error=${texts.error ?? (error instanceof ApiError && error.problem.status === 400 && faults ? undefined : error)} />
     ${
       t
         ? html`${gaps.map((g) => {
@@ -635,7 +738,14 @@ function GapExplanations({ grantId, gaps, onSaved }: { grantId: string; gaps: Ga
               </div>
             </div>`;
           })}
-          ${fieldErrors.size ? html`<div class="alert error" role="alert"><strong>Saisie refusée</strong> — ${fieldErrors.size} explication${fieldErrors.size > 1 ? "s" : ""} à corriger, indiquée${fieldErrors.size > 1 ? "s" : ""} ci-dessus.</div>` : null}
+          <h3>Bilan de l'action</h3>
+          ${otherField("summary", "textarea", "Ce que l'action a réalisé : requis avant l'envoi, imprimé tel quel.")}
+          ${otherField("actions", "textarea")}
+          <h3>Signature et envoi</h3>
+          ${otherField("signerName", "text")}
+          ${otherField("signerQuality", "text", "Président(e), trésorier(e)…")}
+          ${otherField("sentOn", "date", "Le jour où le compte-rendu a été envoyé au financeur ; laissez vide tant qu'il ne l'est pas (effacez la date pour corriger).")}
+          ${faults ? html`<div class="alert error" role="alert"><strong>Saisie refusée</strong> — ${faults} champ${faults > 1 ? "s" : ""} à corriger, indiqué${faults > 1 ? "s" : ""} ci-dessus.</div>` : null}
           ${done ? html`<${Success}>${done}<//>` : null}
           ${
             writable
