@@ -3,7 +3,18 @@ import { describe, expect, it } from "vitest";
 import { memoryDb } from "../db/memory.js";
 import { ValidationError } from "../errors.js";
 import { chartOfAccounts, entryHash, postEntry, projectBalances, toLines, trialBalance, verifyChain, type Entry } from "../ledger/index.js";
-import { buildCompteRendu, compareBudget, compteRenduCsv, createProject, listProjects, reportDue, sixMonthsAfter, splitAmount, splitFaults } from "./index.js";
+import {
+  buildCompteRendu,
+  compareBudget,
+  compteRenduCsv,
+  createProject,
+  listProjects,
+  NO_BUDGET_BY_RUBRIQUE,
+  reportDue,
+  sixMonthsAfter,
+  splitAmount,
+  splitFaults,
+} from "./index.js";
 
 describe("splitting an amount between projects", () => {
   it("by shares: the parts add up to the amount to the cent, the cents left going to the largest remainders", () => {
@@ -220,7 +231,9 @@ describe("the compte-rendu financier's rules", () => {
     expect(cr.comparison.totals.charges).toMatchObject({ budget: 0, actual: 70_000 });
     expect(cr.comparison.totals.produits).toMatchObject({ budget: 100_000, actual: 100_000, gap: 0 });
     expect(cr.grantShare).toEqual({ amount: 100_000, ofBudget: 1, ofActual: 1.4286 });
-    expect(cr.gapsToExplain.map((g) => g.rubrique)).toEqual(["60", "62"]);
+    // No budget by rubrique (the grant's income only): no charge line is asked to explain, said once.
+    expect(cr.gapsToExplain).toEqual([]);
+    expect(cr).toMatchObject({ budgetByRubrique: false, budgetNote: NO_BUDGET_BY_RUBRIQUE });
     const csv = compteRenduCsv(cr);
     expect(csv).toContain(";;Total des charges;0,00;700,00;700,00;\r\n");
     expect(csv).toContain("Total;;;;;;700,00\r\n");
