@@ -250,8 +250,11 @@ export async function renderGrantReport(cr: CompteRendu): Promise<Uint8Array> {
     [cr.period.years.length > 1 ? "Exercices" : "Exercice", cr.period.years.join(", ")],
     [
       "À remettre avant le",
-      `${longDate(cr.dueDate)} (${STATUS_LABELS[cr.status]}${cr.status === "a-remettre" ? `, ${cr.daysLeft} jour${cr.daysLeft > 1 ? "s" : ""}` : ""})`,
-      cr.status === "en-retard" ? LATE : ACCENT,
+      // Once sent, the date only: « Remis au financeur le » follows.
+      cr.sentOn
+        ? longDate(cr.dueDate)
+        : `${longDate(cr.dueDate)} (${STATUS_LABELS[cr.status]}${cr.status === "a-remettre" ? `, ${cr.daysLeft} jour${cr.daysLeft > 1 ? "s" : ""}` : ""})`,
+      cr.status === "en-retard" && !cr.sentOn ? LATE : ACCENT,
     ],
     ...(cr.sentOn ? [["Remis au financeur le", longDate(cr.sentOn), ACCENT] as [string, string, RGB]] : []),
     ["État du compte rendu", cr.ready ? readinessText(cr) : `${readinessText(cr)}${cr.unexplained ? " (voir 6)" : ""}`, cr.ready ? ACCENT : LATE],
