@@ -283,6 +283,29 @@ describe("« À traiter » leads to each task", () => {
     await poll(() => list.locator("li").count()).toBe(6);
     expect(await task(page, "bounced").count()).toBe(0);
     await page.getByText(/À jour : .*e-mails/).waitFor();
+    // The compte-rendu's detail says when it is due; a report past its deadline says it is late.
+    await expect(task(page, "grant-reports").textContent()).resolves.toMatch(/Ateliers du quartier : avant le \d{2}\/\d{2}\/\d{4}/);
+    const funder = await post("/v1/funders", { name: "Fondation des Tilleuls", kind: "foundation" }, "seed-funder-late");
+    const longAgo = addMonths(today, -9);
+    await post(
+      "/v1/grants",
+      {
+        funderId: funder.id,
+        title: "Jardin partagé",
+        agreementDate: addMonths(longAgo, -6),
+        amount: 200_000,
+        restricted: false,
+        startDate: addMonths(longAgo, -6),
+        endDate: longAgo,
+        installments: [{ dueDate: addMonths(longAgo, -6), amount: 200_000 }],
+      },
+      "seed-grant-late",
+    );
+    await go(page, "projets", "Projets et budgets");
+    await go(page, "tableau-de-bord", "Tableau de bord");
+    await poll(() => task(page, "grant-reports").textContent()).toMatch(
+      /2 comptes-rendus financiers .*Jardin partagé : en retard depuis le \d{2}\/\d{2}\/\d{4}…/,
+    );
     expect(pageErrors).toEqual([]);
     await page.context().close();
   });

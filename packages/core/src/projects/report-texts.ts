@@ -10,10 +10,9 @@ import { parisDate } from "../dates.js";
 import { PreconditionFailedError, ValidationError, type FieldError } from "../errors.js";
 import type { ProjectActor } from "./projects.js";
 import type { ReportTextsInput } from "./schemas.js";
-import { writeReportTexts } from "./store.js";
-import { readReportTextsWhole, type ReportTexts } from "./store/report-texts.js";
+import { readReportTexts, writeReportTexts, type ReportTexts } from "./store.js";
 
-export type { ReportTexts } from "./store/report-texts.js";
+export type { ReportTexts } from "./store.js";
 
 const emptyTexts = (grantId: string): ReportTexts => ({
   grantId,
@@ -39,7 +38,7 @@ export const reportTextsView = (t: ReportTexts) => ({
 });
 
 export async function getReportTexts(db: Db, grantId: string): Promise<ReportTexts> {
-  return (await readReportTextsWhole(db, grantId)) ?? emptyTexts(grantId);
+  return (await readReportTexts(db, grantId)) ?? emptyTexts(grantId);
 }
 
 /** The `If-Match` header as a version: a number, possibly quoted (`"3"`, `W/"3"`). */

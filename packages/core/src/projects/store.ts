@@ -143,6 +143,8 @@ export interface ReportTexts {
   actions: string | null;
   /** Who signs the attestation, as typed. */
   signer: { name: string; quality: string | null } | null;
+  /** The day the report was sent to the funder (« remis le »); null: not sent. */
+  sentOn: string | null;
   version: number;
   updatedAt: string | null;
   updatedBy?: { sub: string; role: string; requestId: string };
@@ -157,6 +159,7 @@ export async function readReportTexts(db: Db, grantId: string): Promise<ReportTe
     summary: (i.summary as string | null | undefined) ?? null,
     actions: (i.actions as string | null | undefined) ?? null,
     signer: (i.signer as ReportTexts["signer"] | undefined) ?? null,
+    sentOn: (i.sentOn as string | null | undefined) ?? null,
     version: i.version as number,
     updatedAt: (i.updatedAt as string | undefined) ?? null,
     ...(i.updatedBy ? { updatedBy: i.updatedBy as ReportTexts["updatedBy"] } : {}),

@@ -47,9 +47,21 @@ export const TodoSchema = z
     grantReports: z
       .object({
         count: Count,
-        grants: z.array(z.object({ id: z.string(), title: z.string(), funderName: z.string(), endDate: CalendarDate, dueDate: CalendarDate })),
+        grants: z.array(
+          z.object({
+            id: z.string(),
+            title: z.string(),
+            funderName: z.string(),
+            endDate: CalendarDate,
+            dueDate: CalendarDate,
+            late: z.boolean().describe("its due date has passed and it was not recorded as sent"),
+            statusLabel: z.string().describe("« à remettre » or « en retard »"),
+          }),
+        ),
       })
-      .describe("grants whose action has ended and whose compte-rendu financier is due (final reporting date, else six months after the end)"),
+      .describe(
+        "grants whose action has ended and whose compte-rendu financier is due or late (final reporting date, else six months after the end), those recorded as sent left out",
+      ),
     paymentIncidents: z.object({ count: Count }).describe("the year's payment incidents"),
     closing: z
       .object({

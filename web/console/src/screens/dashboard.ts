@@ -92,7 +92,7 @@ export interface TodoList {
     }[];
   };
   bouncedAddresses: { count: number; addresses: { email: string; type: "bounce" | "complaint"; reason: string; at: string }[] };
-  grantReports: { count: number; grants: { id: string; title: string; funderName: string; endDate: string; dueDate: string }[] };
+  grantReports: { count: number; grants: { id: string; title: string; funderName: string; endDate: string; dueDate: string; late: boolean }[] };
   paymentIncidents: { count: number };
   closing: {
     count: number;
@@ -180,7 +180,11 @@ export function todoTasks(t: TodoList): TodoTask[] {
       text: plural(t.grantReports.count, "compte-rendu financier de subvention à remettre", "comptes-rendus financiers de subventions à remettre"),
       // One report due: straight to its compte-rendu; several: the list of those due.
       href: g && t.grantReports.count === 1 ? `#/projets/compte-rendu/${encodeURIComponent(g.id)}` : "#/projets/comptes-rendus",
-      ...(g ? { detail: `${g.funderName} · ${g.title} : avant le ${formatDate(g.dueDate)}${t.grantReports.count > 1 ? "…" : ""}` } : {}),
+      ...(g
+        ? {
+            detail: `${g.funderName} · ${g.title} : ${g.late ? `en retard depuis le ${formatDate(g.dueDate)}` : `avant le ${formatDate(g.dueDate)}`}${t.grantReports.count > 1 ? "…" : ""}`,
+          }
+        : {}),
       done: "comptes-rendus de subventions",
     },
     {
