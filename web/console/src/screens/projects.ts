@@ -5,6 +5,7 @@
  * compte-rendu financier (CERFA 15059) with its due date and its files.
  */
 import { useState } from "preact/hooks";
+import { CERFA_ROWS } from "../../../../packages/core/src/projects/cerfa.js";
 import { api, ApiError, download, get, keyKeeper } from "../api.js";
 import { formatDate, formatEuros, formatPercent, formatPlain, parseEuros } from "../money.js";
 import {
@@ -16,6 +17,7 @@ import {
   loadChart,
   Page,
   ProblemView,
+  ROLE_LABELS,
   Success,
   Tabs,
   useLoad,
@@ -28,6 +30,9 @@ interface Project {
   id: string;
   code: string;
   name: string;
+  description?: string | null;
+  version?: number;
+  history?: { version: number; at: string; reason: string | null; before: { name: string }; after: { name: string } }[];
 }
 interface Totals {
   charges: number;
@@ -64,6 +69,7 @@ interface Budget {
   lines: (BudgetLine & { label: string })[];
   version: number;
   updatedAt: string | null;
+  history?: { version: number; at: string; by: { role: string } | null }[];
 }
 interface StatementLine {
   rubrique: string;
@@ -72,30 +78,11 @@ interface StatementLine {
   amount: number;
 }
 
-/** The CERFA 12156 rows a budget is entered by (the chart's two-digit classes). */
-const ROWS: { rubrique: string; label: string; side: "charges" | "produits" | "emplois" | "ressources" }[] = [
-  ["60", "Achats"],
-  ["61", "Services extérieurs"],
-  ["62", "Autres services extérieurs"],
-  ["63", "Impôts et taxes"],
-  ["64", "Charges de personnel"],
-  ["65", "Autres charges de gestion courante"],
-  ["66", "Charges financières"],
-  ["67", "Charges exceptionnelles"],
-  ["68", "Dotations aux amortissements et provisions"],
-  ["70", "Ventes, prestations de services"],
-  ["73", "Dotations et produits de tarification"],
-  ["74", "Subventions d'exploitation"],
-  ["75", "Autres produits de gestion courante (cotisations, dons)"],
-  ["76", "Produits financiers"],
-  ["77", "Produits exceptionnels"],
-  ["78", "Reprises sur amortissements et provisions"],
-  ["86", "Emplois des contributions volontaires en nature"],
-  ["87", "Contributions volontaires en nature"],
-].map(([rubrique, label]) => ({
-  rubrique: rubrique!,
-  label: label!,
-  side: rubrique!.startsWith("86") ? "emplois" : rubrique!.startsWith("87") ? "ressources" : rubrique!.startsWith("6") ? "charges" : "produits",
+/** The CERFA 12156 rows a budget is entered by (the chart's two-digit classes), named as the report and the forms name them. */
+const ROWS: { rubrique: string; label: string; side: "charges" | "produits" | "emplois" | "ressources" }[] = CERFA_ROWS.filter((r) => r.always).map((r) => ({
+  rubrique: r.rubrique,
+  label: r.label,
+  side: r.side,
 }));
 const SIDES = [
   ["charges", "Charges"],
@@ -185,6 +172,71 @@ function NewProject({ onDone }: { onDone: () => void }) {
   </form>`;
 }
 
+/**
+ * « Corriger un projet »: its name or description (a typo, a renamed action), with a reason; the
+ * code stays, since the lines, budgets and grants carry it. The history of its corrections below.
+ */
+function CorrectProject({ projects, onDone }: { projects: Project[]; onDone: () => void }) {
+  const [code, setCode] = useState("");
+  const [name, setName] = useState("");
+  const [description, setDescription] = useState("");
+  const [reason, setReason] = useState("");
+  const [error, setError] = useState<unknown>();
+  const [done, setDone] = useState<string>();
+  const [keys] = useState(keyKeeper);
+  const p = projects.find((x) => x.code === code);
+  const pick = (c: string) => {
+    const q = projects.find((x) => x.code === c);
+    setCode(c);
+    setName(q?.name ?? "");
+    setDescription(q?.description ?? "");
+    setError(undefined);
+    setDone(undefined);
+  };
+  const changed = !!p && (name.trim() !== p.name || description.trim() !== (p.description ?? ""));
+  return html`<details class="card">
+    <summary>Corriger un projet (nom, description)</summary>
+    <form class="form-row" aria-label="Corriger un projet" onSubmit=${(e: Event) => e.preventDefault()}>
+      <div class="field"><label for="pc-code">Projet à corriger</label>
+        <select id="pc-code" value=${code} onChange=${(e: Event) => pick((e.target as HTMLSelectElement).value)}>
+          <option value="">choisir un projet</option>${projects.map((q) => html`<option value=${q.code}>${q.name} (${q.code})</option>`)}</select></div>
+      ${
+        p
+          ? html`<div class="field grow"><label for="pc-name">Nouveau nom</label><input id="pc-name" value=${name} maxlength="120" onInput=${(e: Event) => setName((e.target as HTMLInputElement).value)} /></div>
+        <div class="field grow"><label for="pc-description">Description</label><input id="pc-description" value=${description} maxlength="1000" onInput=${(e: Event) => setDescription((e.target as HTMLInputElement).value)} /></div>
+        <div class="field grow"><label for="pc-reason">Motif (facultatif)</label><input id="pc-reason" value=${reason} maxlength="500" onInput=${(e: Event) => setReason((e.target as HTMLInputElement).value)} /></div>
+        <${ActionButton} type="submit" busy="Enregistrement…" disabled=${!changed} onClick=${async () => {
+          setError(undefined);
+          const body = { name: name.trim(), description: description.trim() || null, ...(reason.trim() ? { reason: reason.trim() } : {}) };
+          try {
+            const r = await api<Project>("POST", `/v1/projects/${encodeURIComponent(p.code)}/correction`, {
+              body,
+              idempotencyKey: keys.for({ code: p.code, ...body }),
+            });
+            keys.reset();
+            setReason("");
+            setDone(`Projet ${p.code} corrigé : « ${r.name} ». Les écrans et les documents le nomment ainsi désormais.`);
+            onDone();
+          } catch (err) {
+            setError(err);
+          }
+        }}>Enregistrer la correction<//>`
+          : null
+      }
+    </form>
+    <p class="hint">Le code d'un projet ne change pas : les écritures, les budgets et les subventions le portent.</p>
+    <${ProblemView} error=${error} />
+    ${done ? html`<${Success}>${done}<//>` : null}
+    ${
+      p?.history?.length
+        ? html`<h3>Corrections de ce projet</h3><ol class="history">${p.history.map(
+            (h) => html`<li>Le ${formatDate(h.at.slice(0, 10))} : « ${h.before.name} » → « ${h.after.name} »${h.reason ? ` — « ${h.reason} »` : ""}</li>`,
+          )}</ol>`
+        : null
+    }
+  </details>`;
+}
+
 function ProjectList() {
   const { years, year, setYear } = useYears();
   const projects = useProjects();
@@ -197,6 +249,7 @@ function ProjectList() {
   return html`<div class="toolbar"><${YearSelect} id="pr-year" value=${year} years=${years} onChange=${setYear} />
       <${ProjectFilter} id="pr-filter" value=${project} onChange=${setProject} projects=${projects.data} none="Tous les projets" /></div>
     ${can("createProject") ? html`<${NewProject} onDone=${projects.reload} />` : null}
+    ${can("correctProject") && projects.data?.length ? html`<${CorrectProject} projects=${projects.data} onDone=${projects.reload} />` : null}
     <${ProblemView} error=${projects.error ?? figures.error} />
     ${
       project
@@ -257,6 +310,7 @@ function BudgetGrid() {
   const [picked, setPicked] = useState("");
   const [error, setError] = useState<unknown>();
   const [done, setDone] = useState<string>();
+  const [stale, setStale] = useState(false);
   const budget = useLoad(async () => {
     const [b, c] = await Promise.all([get<Budget>(`/v1/budgets/${year}`), loadChart()]);
     setChart(c.filter((a) => isBudgetAccount(a.number)));
@@ -283,7 +337,8 @@ function BudgetGrid() {
   const copyActuals = async () => {
     setError(undefined);
     try {
-      const c = await get<Comparison>(`/v1/budgets/${year - 1}/comparison`, project ? { project } : undefined);
+      // Without a project: what no project carried (the running costs), not the whole books, or a project's lines would count twice.
+      const c = await get<Comparison>(`/v1/budgets/${year - 1}/comparison`, { project: project || "none" });
       const next = { ...cells };
       let n = 0;
       for (const r of c.rubriques)
@@ -324,30 +379,49 @@ function BudgetGrid() {
       })
       .filter((l) => l.amount > 0);
     try {
-      const b = await api<Budget>("PUT", `/v1/budgets/${year}`, { body: { lines } });
+      // Over the version read: a budget saved meanwhile (another tab, another person) is not overwritten.
+      const b = await api<Budget>("PUT", `/v1/budgets/${year}`, { body: { lines }, headers: { "if-match": `"${budget.data?.version ?? 0}"` } });
+      setStale(false);
       setDone(`Budget ${year} enregistré (${b.lines.length} ligne${b.lines.length > 1 ? "s" : ""}).`);
       budget.reload();
     } catch (err) {
+      setStale(err instanceof ApiError && err.problem.status === 412);
       setError(err);
     }
   };
   const writable = can("putBudget");
   return html`<div class="toolbar"><${YearSelect} id="bu-year" value=${year} years=${years} onChange=${setYear} />
-      <${ProjectFilter} id="bu-project" value=${project} onChange=${setProject} projects=${projects.data} none="Sans projet (toute l'association)" /></div>
-    <p class="hint">Montants prévus en euros, par compte, regroupés par rubrique du formulaire CERFA 12156. Le budget de l'année réunit toutes les lignes, de chaque projet et sans projet.</p>
+      <${ProjectFilter} id="bu-project" value=${project} onChange=${setProject} projects=${projects.data} none="Sans projet (fonctionnement)" /></div>
+    <p class="hint">Montants prévus en euros, par compte, regroupés par rubrique du formulaire CERFA 12156. Le budget de l'année réunit toutes les lignes, de chaque projet et sans projet (le fonctionnement de l'association).</p>
+    ${
+      budget.data?.updatedAt
+        ? html`<p class="hint" data-testid="budget-saved">Version ${budget.data.version}, enregistrée le ${formatDate(budget.data.updatedAt.slice(0, 10))}${(() => {
+            const last = budget.data.history?.at(-1);
+            return last?.by ? ` par ${ROLE_LABELS[last.by.role] ?? "un membre de l'équipe"}` : "";
+          })()}${budget.data.history && budget.data.history.length > 1 ? ` (${budget.data.history.length} enregistrements depuis le premier)` : ""}.</p>`
+        : null
+    }
     ${
       writable
         ? html`<div class="toolbar">
           <${ActionButton} className="secondary" busy="Lecture…" onClick=${copyActuals}>Reprendre les réalisations ${year - 1}<//>
-          <div class="field inline"><label for="bu-file">Importer un tableur (CSV, XLSX)</label>
-            <input id="bu-file" type="file" accept=".csv,.xlsx" onChange=${(e: Event) => {
-              const f = (e.target as HTMLInputElement).files?.[0];
+          <label class="file-button">Importer un tableur (CSV, XLSX)
+            <input id="bu-file" type="file" class="sr-only" accept=".csv,.xlsx" onChange=${(e: Event) => {
+              const input = e.target as HTMLInputElement;
+              const f = input.files?.[0];
               if (f) void importFile(f);
-            }} /></div>
+              input.value = "";
+            }} /></label>
         </div>`
         : null
     }
     <${ProblemView} error=${error ?? budget.error} />
+    ${
+      stale
+        ? html`<p><button type="button" class="secondary" onClick=${() => (setStale(false), setError(undefined), setDone(undefined), budget.reload())}>
+            Recharger le budget enregistré (vos saisies non enregistrées seront perdues)</button></p>`
+        : null
+    }
     ${done ? html`<${Success}>${done}<//>` : null}
     ${
       budget.data && chart
