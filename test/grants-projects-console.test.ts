@@ -85,7 +85,7 @@ describe("Subventions et projets", () => {
     const project = form.getByLabel("Projet", { exact: true });
     await poll(() => project.locator("option").allTextContents()).toEqual(["Aucun projet", "Jardins partagés", "Inclusion numérique"]);
     expect(await project.inputValue()).toBe("");
-    await form.getByLabel("Financeur").selectOption({ label: "Fondation de France" });
+    await form.getByLabel("Financeur", { exact: true }).selectOption({ label: "Fondation de France" });
     await form.getByLabel("Objet").fill("Jardins au pied des immeubles");
     await form.getByLabel("Montant accordé (€)").fill("8000");
     await form.getByLabel("Montant de l'échéance 1 (€)").fill("8000");
