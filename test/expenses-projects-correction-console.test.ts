@@ -14,6 +14,7 @@ import type { Browser, Page } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { fieldName } from "../web/console/src/problems.js";
 import { launchChromium } from "./support/chromium.js";
+import { signInConsole } from "./support/console.js";
 import { startTestStack, type TestStack } from "./support/stack.js";
 
 const poll = <T>(fn: () => T | Promise<T>) => expect.poll(fn, { timeout: 15_000, interval: 100 });
@@ -68,22 +69,7 @@ afterAll(async () => {
   await stack?.close();
 });
 
-async function signIn(): Promise<Page> {
-  const context = await browser.newContext({ viewport: { width: 1280, height: 900 }, locale: "fr-FR", timezoneId: "Europe/Paris" });
-  const page = await context.newPage();
-  page.setDefaultTimeout(10_000);
-  page.on("pageerror", (err) => pageErrors.push(err.message));
-  await page.goto(`${stack.url}/console/`);
-  await page.getByRole("heading", { level: 1, name: "Connexion à la console" }).waitFor();
-  await page.getByLabel("Trésorier").check();
-  await page.getByRole("button", { name: "Se connecter" }).click();
-  await page.getByRole("navigation", { name: "Écrans" }).waitFor();
-  // The first-run check sends a new stack to Paramètres once: let it before going anywhere.
-  await page.waitForLoadState("networkidle");
-  const hashIs = (want: string) => (globalThis as unknown as { location: { hash: string } }).location.hash === want;
-  await page.waitForFunction(hashIs, "#/parametres", { timeout: 5_000 }).catch(() => undefined);
-  return page;
-}
+const signIn = () => signInConsole(browser, stack.url, { errors: pageErrors });
 
 async function expenses(page: Page) {
   await page.evaluate(`location.hash = "#/depenses"`);

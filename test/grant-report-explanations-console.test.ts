@@ -12,6 +12,7 @@ import { join } from "node:path";
 import type { Browser, Page } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { launchChromium } from "./support/chromium.js";
+import { signInConsole } from "./support/console.js";
 import { startTestStack, type TestStack } from "./support/stack.js";
 
 const poll = <T>(fn: () => T | Promise<T>) => expect.poll(fn, { timeout: 15_000, interval: 100 });
@@ -84,21 +85,7 @@ afterAll(async () => {
   await stack?.close();
 });
 
-async function signIn(role: RegExp): Promise<Page> {
-  const context = await browser.newContext({ viewport: { width: 1280, height: 900 }, locale: "fr-FR", timezoneId: "Europe/Paris" });
-  const page = await context.newPage();
-  page.setDefaultTimeout(10_000);
-  page.on("pageerror", (err) => pageErrors.push(err.message));
-  await page.goto(`${stack.url}/console/`);
-  await page.getByRole("heading", { level: 1, name: "Connexion à la console" }).waitFor();
-  await page.getByLabel(role).check();
-  await page.getByRole("button", { name: "Se connecter" }).click();
-  await page.getByRole("navigation", { name: "Écrans" }).waitFor();
-  await page.waitForLoadState("networkidle");
-  const hashIs = (want: string) => (globalThis as unknown as { location: { hash: string } }).location.hash === want;
-  await page.waitForFunction(hashIs, "#/parametres", { timeout: 5_000 }).catch(() => undefined);
-  return page;
-}
+const signIn = (role: "tresorier" | "auditor") => signInConsole(browser, stack.url, { role, errors: pageErrors });
 
 async function openReport(page: Page) {
   await page.evaluate(`location.hash = ${JSON.stringify(`#/projets/compte-rendu/${grantId}`)}`);
@@ -111,7 +98,7 @@ const DONS = "La collecte de printemps a été annulée (pluie).";
 
 describe("Compte-rendu financier › Écarts à expliquer", () => {
   it("the trésorier explains a gap; the API returns it; a change made meanwhile is a 412 said in French and reloaded", { timeout: 150_000 }, async () => {
-    const page = await signIn(/Trésorier/);
+    const page = await signIn("tresorier");
     await openReport(page);
     const staff = page.getByTestId("gap-64");
     const dons = page.getByTestId("gap-75");
@@ -189,7 +176,7 @@ describe("Compte-rendu financier › Écarts à expliquer", () => {
   it("bug: the bilan, the results, the signer and « remis le » could not be typed in the console; « Prêt à envoyer » with no bilan", {
     timeout: 150_000,
   }, async () => {
-    const page = await signIn(/Trésorier/);
+    const page = await signIn("tresorier");
     await openReport(page);
     const readiness = page.getByTestId("crf-readiness");
     const save = () => page.getByRole("button", { name: "Enregistrer les explications" }).click();
@@ -253,7 +240,7 @@ describe("Compte-rendu financier › Écarts à expliquer", () => {
   });
 
   it("bug: the hint of « Écarts à expliquer » left out the lines « sans prévision »", { timeout: 90_000 }, async () => {
-    const page = await signIn(/Auditeur/);
+    const page = await signIn("auditor");
     await openReport(page);
     await expect(page.locator("section[aria-labelledby=crf-gaps] .hint").first().textContent()).resolves.toMatch(
       /s'écarte de 15 % ou plus de la prévision, et chaque ligne sans prévision qui a une réalisation/,
@@ -282,7 +269,7 @@ describe("Compte-rendu financier › Écarts à expliquer", () => {
       pieceRef: "TL-7",
       grantId: alone.id,
     });
-    const page = await signIn(/Trésorier/);
+    const page = await signIn("tresorier");
     await page.evaluate(`location.hash = ${JSON.stringify(`#/projets/compte-rendu/${alone.id}`)}`);
     await page.getByRole("heading", { name: "Compte-rendu financier : Fête des voisins" }).waitFor();
     await poll(() => page.locator(".loading").count()).toBe(0);
@@ -293,7 +280,7 @@ describe("Compte-rendu financier › Écarts à expliquer", () => {
   });
 
   it("the auditor reads the explanations but cannot change them", { timeout: 90_000 }, async () => {
-    const page = await signIn(/Auditeur/);
+    const page = await signIn("auditor");
     await openReport(page);
     await expect(page.getByLabel("Explication de l'écart — Charges de personnel").inputValue()).resolves.toBe(STAFF);
     await expect(page.getByLabel("Explication de l'écart — Charges de personnel").isDisabled()).resolves.toBe(true);

@@ -9,10 +9,11 @@
  */
 import { mkdirSync } from "node:fs";
 import { join } from "node:path";
-import type { Browser, Locator, Page } from "playwright-core";
+import type { Browser, Locator } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { formatEuros, formatPercent } from "../web/console/src/money.js";
 import { launchChromium } from "./support/chromium.js";
+import { signInConsole } from "./support/console.js";
 import { startTestStack, type TestStack } from "./support/stack.js";
 
 const SCREENS = process.env.CONSOLE_SCREENS ?? "/work/team/screens";
@@ -95,17 +96,7 @@ afterAll(async () => {
   await stack?.close();
 });
 
-async function signIn(): Promise<Page> {
-  const page = await browser.newPage({ viewport: { width: 1280, height: 900 }, locale: "fr-FR", timezoneId: "Europe/Paris" });
-  page.setDefaultTimeout(15_000);
-  page.on("pageerror", (err) => pageErrors.push(err.message));
-  await page.goto(`${stack.url}/console/`);
-  await page.getByRole("heading", { level: 1, name: "Connexion à la console" }).waitFor();
-  await page.getByLabel("Délégation générale").check();
-  await page.getByRole("button", { name: "Se connecter" }).click();
-  await page.getByRole("navigation", { name: "Écrans" }).waitFor();
-  return page;
-}
+const signIn = () => signInConsole(browser, stack.url, { role: "delegation", errors: pageErrors, timeout: 15_000 });
 
 /** The cells of a table row, read as text. */
 const cells = async (row: Locator) => (await row.locator("th, td").allTextContents()).map(flat);

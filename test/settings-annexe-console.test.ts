@@ -15,6 +15,7 @@ import { join } from "node:path";
 import type { Browser, Page } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { launchChromium } from "./support/chromium.js";
+import { signInConsole } from "./support/console.js";
 import { startTestStack, type TestStack } from "./support/stack.js";
 
 const SCREENS = process.env.CONSOLE_SCREENS ?? "/work/team/screens";
@@ -75,17 +76,7 @@ afterAll(async () => {
   await stack?.close();
 });
 
-async function signIn(): Promise<Page> {
-  const page = await browser.newPage({ viewport: { width: 1280, height: 900 }, locale: "fr-FR", timezoneId: "Europe/Paris" });
-  page.setDefaultTimeout(15_000);
-  page.on("pageerror", (err) => pageErrors.push(err.message));
-  await page.goto(`${stack.url}/console/`);
-  await page.getByRole("heading", { level: 1, name: "Connexion à la console" }).waitFor();
-  await page.getByLabel("Trésorier").check();
-  await page.getByRole("button", { name: "Se connecter" }).click();
-  await page.getByRole("navigation", { name: "Écrans" }).waitFor();
-  return page;
-}
+const signIn = () => signInConsole(browser, stack.url, { errors: pageErrors, timeout: 15_000 });
 async function openSection(page: Page, label: string) {
   await page.goto(`${stack.url}/console/#/parametres`);
   await page.getByRole("navigation", { name: "Sections des paramètres" }).getByRole("link", { name: label, exact: true }).click();

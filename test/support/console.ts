@@ -1,0 +1,45 @@
+/**
+ * Signing in to the staff console in headless Chromium, as the browser tests do: a fresh context
+ * (French locale, Paris time), the local sign-in page's role, the screens' navigation waited for,
+ * and the first-run redirection to « Paramètres » let pass. Page errors go to `errors`, which each
+ * test then expects empty.
+ */
+import type { Browser, Page } from "playwright-core";
+
+export type ConsoleRole = "tresorier" | "delegation" | "auditor";
+
+/** The sign-in page's label of each role. */
+const ROLE_LABELS: Record<ConsoleRole, string> = {
+  tresorier: "Trésorier",
+  delegation: "Délégation générale",
+  auditor: "Auditeur (commissaire aux comptes)",
+};
+
+export interface SignIn {
+  role?: ConsoleRole;
+  viewport?: { width: number; height: number };
+  /** Where the page's uncaught errors are pushed. */
+  errors?: string[];
+  /** Playwright's default timeout for the page (ms). */
+  timeout?: number;
+}
+
+export async function signInConsole(browser: Browser, url: string, opts: SignIn = {}): Promise<Page> {
+  const context = await browser.newContext({ viewport: opts.viewport ?? { width: 1280, height: 900 }, locale: "fr-FR", timezoneId: "Europe/Paris" });
+  const page = await context.newPage();
+  page.setDefaultTimeout(opts.timeout ?? 10_000);
+  if (opts.errors) {
+    const errors = opts.errors;
+    page.on("pageerror", (err) => errors.push(err.message));
+  }
+  await page.goto(`${url}/console/`);
+  await page.getByRole("heading", { level: 1, name: "Connexion à la console" }).waitFor();
+  await page.getByLabel(ROLE_LABELS[opts.role ?? "tresorier"]).check();
+  await page.getByRole("button", { name: "Se connecter" }).click();
+  await page.getByRole("navigation", { name: "Écrans" }).waitFor();
+  await page.waitForLoadState("networkidle");
+  // A first run sends the trésorier to « Paramètres »: let it happen before the test moves on.
+  const hashIs = (want: string) => (globalThis as unknown as { location: { hash: string } }).location.hash === want;
+  await page.waitForFunction(hashIs, "#/parametres", { timeout: 5_000 }).catch(() => undefined);
+  return page;
+}
