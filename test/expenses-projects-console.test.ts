@@ -11,7 +11,7 @@ import { join } from "node:path";
 import type { Browser, Page } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { launchChromium } from "./support/chromium.js";
-import { signInConsole } from "./support/console.js";
+import { openScreen, signInConsole } from "./support/console.js";
 import { startTestStack, type TestStack } from "./support/stack.js";
 
 const poll = <T>(fn: () => T | Promise<T>) => expect.poll(fn, { timeout: 15_000, interval: 100 });
@@ -58,11 +58,7 @@ afterAll(async () => {
 
 const signIn = () => signInConsole(browser, stack.url, { errors: pageErrors });
 
-async function expenses(page: Page) {
-  await page.evaluate(`location.hash = "#/depenses"`);
-  await page.getByRole("heading", { level: 1, name: "Dépenses" }).waitFor();
-  await poll(() => page.locator(".loading").count()).toBe(0);
-}
+const expenses = (page: Page) => openScreen(page, "#/depenses", "Dépenses");
 
 describe("an expense's projects in the console", () => {
   it("a new expense split 60/40 (90 % refused in French), the list shows the projects by name and filters by one", { timeout: 150_000 }, async () => {

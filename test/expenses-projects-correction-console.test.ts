@@ -14,7 +14,7 @@ import type { Browser, Page } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { fieldName } from "../web/console/src/problems.js";
 import { launchChromium } from "./support/chromium.js";
-import { signInConsole } from "./support/console.js";
+import { openScreen, signInConsole } from "./support/console.js";
 import { startTestStack, type TestStack } from "./support/stack.js";
 
 const poll = <T>(fn: () => T | Promise<T>) => expect.poll(fn, { timeout: 15_000, interval: 100 });
@@ -71,11 +71,7 @@ afterAll(async () => {
 
 const signIn = () => signInConsole(browser, stack.url, { errors: pageErrors });
 
-async function expenses(page: Page) {
-  await page.evaluate(`location.hash = "#/depenses"`);
-  await page.getByRole("heading", { level: 1, name: "Dépenses" }).waitFor();
-  await poll(() => page.locator(".loading").count()).toBe(0);
-}
+const expenses = (page: Page) => openScreen(page, "#/depenses", "Dépenses");
 
 describe("« Changer de projet » on an expense in the console", () => {
   it("an expense on one project moved to a 50/50 split (same project twice refused), then back to « Aucun projet »", { timeout: 180_000 }, async () => {

@@ -12,7 +12,7 @@ import { join } from "node:path";
 import type { Browser, Page } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { launchChromium } from "./support/chromium.js";
-import { signInConsole } from "./support/console.js";
+import { openScreen, signInConsole } from "./support/console.js";
 import { startTestStack, type TestStack } from "./support/stack.js";
 
 const poll = <T>(fn: () => T | Promise<T>) => expect.poll(fn, { timeout: 15_000, interval: 100 });
@@ -87,11 +87,7 @@ afterAll(async () => {
 
 const signIn = (role: "tresorier" | "auditor") => signInConsole(browser, stack.url, { role, errors: pageErrors });
 
-async function openReport(page: Page) {
-  await page.evaluate(`location.hash = ${JSON.stringify(`#/projets/compte-rendu/${grantId}`)}`);
-  await page.getByRole("heading", { name: "Compte-rendu financier : Jardins du quartier 2025" }).waitFor();
-  await poll(() => page.locator(".loading").count()).toBe(0);
-}
+const openReport = (page: Page) => openScreen(page, `#/projets/compte-rendu/${grantId}`, "Compte-rendu financier : Jardins du quartier 2025", 0);
 
 const STAFF = "Un animateur de plus recruté en mars pour ouvrir un second jardin.";
 const DONS = "La collecte de printemps a été annulée (pluie).";

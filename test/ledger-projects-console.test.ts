@@ -11,7 +11,7 @@ import { join } from "node:path";
 import type { Browser, Page } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { launchChromium } from "./support/chromium.js";
-import { signInConsole } from "./support/console.js";
+import { openScreen, signInConsole } from "./support/console.js";
 import { startTestStack, type TestStack } from "./support/stack.js";
 
 const poll = <T>(fn: () => T | Promise<T>) => expect.poll(fn, { timeout: 15_000, interval: 100 });
@@ -58,11 +58,7 @@ afterAll(async () => {
 
 const signIn = (viewport = { width: 1280, height: 900 }) => signInConsole(browser, stack.url, { viewport, errors: pageErrors });
 
-async function go(page: Page, hash: string, heading: string) {
-  await page.evaluate(`location.hash = ${JSON.stringify(hash)}`);
-  await page.getByRole("heading", { level: 1, name: heading }).waitFor();
-  await poll(() => page.locator(".loading").count()).toBe(0);
-}
+const go = (page: Page, hash: string, heading: string) => openScreen(page, hash, heading);
 
 const hashOf = (page: Page) => page.evaluate(() => (globalThis as unknown as { location: { hash: string } }).location.hash);
 /** The pieces of the entries listed. */

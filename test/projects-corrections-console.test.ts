@@ -11,7 +11,7 @@ import { join } from "node:path";
 import type { Browser, Page } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { launchChromium } from "./support/chromium.js";
-import { signInConsole } from "./support/console.js";
+import { openScreen, signInConsole } from "./support/console.js";
 import { startTestStack, type TestStack } from "./support/stack.js";
 
 const poll = <T>(fn: () => T | Promise<T>) => expect.poll(fn, { timeout: 15_000, interval: 100 });
@@ -61,11 +61,7 @@ afterAll(async () => {
 
 const signIn = () => signInConsole(browser, stack.url, { errors: pageErrors });
 
-async function go(page: Page, hash: string) {
-  await page.evaluate(`location.hash = ${JSON.stringify(`#/${hash}`)}`);
-  await page.getByRole("heading", { level: 1, name: "Projets et budgets" }).waitFor();
-  await poll(() => page.locator(".loading").count()).toBe(0);
-}
+const go = (page: Page, hash: string) => openScreen(page, `#/${hash}`, "Projets et budgets");
 
 describe("correcting projects and budgets in the console", () => {
   it("« Corriger un projet » renames it with a reason; the code stays; its history shows the change", { timeout: 90_000 }, async () => {

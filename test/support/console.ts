@@ -5,6 +5,7 @@
  * test then expects empty.
  */
 import type { Browser, Page } from "playwright-core";
+import { expect } from "vitest";
 
 export type ConsoleRole = "tresorier" | "delegation" | "auditor";
 
@@ -42,4 +43,14 @@ export async function signInConsole(browser: Browser, url: string, opts: SignIn 
   const hashIs = (want: string) => (globalThis as unknown as { location: { hash: string } }).location.hash === want;
   await page.waitForFunction(hashIs, "#/parametres", { timeout: 5_000 }).catch(() => undefined);
   return page;
+}
+
+/**
+ * Opens a screen by its hash (`#/depenses`) and waits for its title and for nothing to be loading.
+ * `heading` is the screen's h1 unless `level` says otherwise.
+ */
+export async function openScreen(page: Page, hash: string, heading: string | RegExp, level?: number): Promise<void> {
+  await page.evaluate(`location.hash = ${JSON.stringify(hash)}`);
+  await page.getByRole("heading", { ...(level === undefined ? { level: 1 } : level ? { level } : {}), name: heading }).waitFor();
+  await expect.poll(() => page.locator(".loading").count(), { timeout: 15_000, interval: 100 }).toBe(0);
 }
