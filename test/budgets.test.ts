@@ -206,6 +206,52 @@ describe("budgets", () => {
     expect((await call("GET", "/v1/budgets/2026")).body.version).toBe(0);
   });
 
+  it("the import refuses a file past its bounds or hostile, with 413 or 400 in French, writing nothing", async () => {
+    const send = async (bytes: Uint8Array, type: string) => {
+      const token = await stack.identity.token("tresorier");
+      const res = await fetch(`${stack.url}/v1/budgets/2027/import`, {
+        method: "POST",
+        headers: { authorization: `Bearer ${token}`, "content-type": type },
+        body: bytes,
+      });
+      return { status: res.status, body: (await res.json()) as Json };
+    };
+    // One row past the 5 000.
+    const rows = Array.from({ length: 5_100 }, (_, i) => `606;;Ligne ${i};1`).join("\r\n");
+    const many = await send(Buffer.from(`Compte;Projet;Libellé;Montant\r\n${rows}\r\n`, "utf8"), "text/csv");
+    expect(many.status).toBe(413);
+    expect(many.body.detail).toMatch(/5000 lignes/);
+    // A zip bomb: a small XLSX whose shared strings inflate past 20 MB (parts the workbook does not need are skipped unread).
+    const bomb = xlsx(
+      {
+        Budget: [
+          ["compte", "montant"],
+          ["606", 1],
+        ],
+      },
+      { extra: { "xl/sharedStrings.xml": new Uint8Array(25 * 1024 * 1024) } },
+    );
+    expect(bomb.length).toBeLessThan(1024 * 1024);
+    const inflated = await send(bomb, "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet");
+    expect(inflated.status).toBe(413);
+    expect(inflated.body.detail).toMatch(/décompressé/);
+    // Entities in the sheet's XML.
+    const entities = xlsx(
+      { Budget: [["compte", "montant"]] },
+      {
+        extra: {
+          "xl/worksheets/sheet1.xml": new TextEncoder().encode(
+            '<?xml version="1.0"?><!DOCTYPE x [<!ENTITY a "aaaa">]><worksheet><sheetData>&a;</sheetData></worksheet>',
+          ),
+        },
+      },
+    );
+    const hostile = await send(entities, "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet");
+    expect([400, 413]).toContain(hostile.status);
+    expect(hostile.body.detail).not.toMatch(/[a-z]+Error|stack/i);
+    expect((await call("GET", "/v1/budgets/2027")).body.version).toBe(0);
+  });
+
   it("property: for any entries and budget, actual totals are the compte de résultat's and budget totals the lines'", async () => {
     const ACCOUNTS = ["606", "6226", "641", "6811", "7541", "756", "741", "768", "864", "870"];
     const PROJECTS = [undefined, "ECOLE", "JARDIN"];
