@@ -113,7 +113,7 @@ describe("Compte-rendu financier › Écarts à expliquer", () => {
 
     // She explains the staff costs' gap and saves.
     await page.getByLabel("Explication de l'écart — Charges de personnel").fill(STAFF);
-    await page.getByRole("button", { name: "Enregistrer les explications" }).click();
+    await page.getByRole("button", { name: "Enregistrer le compte-rendu" }).click();
     await page.getByText("Explications enregistrées (1 écart expliqué sur 2).").waitFor();
     await poll(() => staff.getByText("Écart non expliqué").count()).toBe(0);
     await dons.getByText("Écart non expliqué").waitFor();
@@ -138,7 +138,7 @@ describe("Compte-rendu financier › Écarts à expliquer", () => {
     );
     // The console still holds version 1: its save is refused, said in French, and the texts reloaded.
     await page.getByLabel("Explication de l'écart — Autres produits de gestion courante").fill(DONS);
-    await page.getByRole("button", { name: "Enregistrer les explications" }).click();
+    await page.getByRole("button", { name: "Enregistrer le compte-rendu" }).click();
     const alert = page.getByRole("alert").filter({ hasText: "Modifié entre-temps" });
     await alert.waitFor();
     await expect(alert.textContent()).resolves.toMatch(/Quelqu'un d'autre .* a enregistré les explications de ce compte-rendu pendant que vous les lisiez/);
@@ -152,7 +152,7 @@ describe("Compte-rendu financier › Écarts à expliquer", () => {
 
     // She puts her text back over the reloaded version: saved, and the bilan she does not see is kept.
     await page.getByLabel("Explication de l'écart — Autres produits de gestion courante").fill(DONS);
-    await page.getByRole("button", { name: "Enregistrer les explications" }).click();
+    await page.getByRole("button", { name: "Enregistrer le compte-rendu" }).click();
     await page.getByText("Explications enregistrées (2 écarts expliqués sur 2).").waitFor();
     const after = await api("GET", `/v1/grants/${grantId}/financial-report/explanations`);
     expect(after).toMatchObject({
@@ -175,7 +175,7 @@ describe("Compte-rendu financier › Écarts à expliquer", () => {
     const page = await signIn("tresorier");
     await openReport(page);
     const readiness = page.getByTestId("crf-readiness");
-    const save = () => page.getByRole("button", { name: "Enregistrer les explications" }).click();
+    const save = () => page.getByRole("button", { name: "Enregistrer le compte-rendu" }).click();
     // The figures' years said (bug: only the action's dates were).
     await expect(page.getByTestId("crf-coverage").textContent()).resolves.toMatch(/^Réalisé : exercice 2025 du projet/);
     // The bilan another tab wrote is shown; emptied, the report is no longer ready, and says why.
@@ -280,8 +280,8 @@ describe("Compte-rendu financier › Écarts à expliquer", () => {
     await openReport(page);
     await expect(page.getByLabel("Explication de l'écart — Charges de personnel").inputValue()).resolves.toBe(STAFF);
     await expect(page.getByLabel("Explication de l'écart — Charges de personnel").isDisabled()).resolves.toBe(true);
-    await expect(page.getByRole("button", { name: "Enregistrer les explications" }).count()).resolves.toBe(0);
-    await page.getByText("Lecture seule pour votre rôle : seul le trésorier écrit les explications.").waitFor();
+    await expect(page.getByRole("button", { name: "Enregistrer le compte-rendu" }).count()).resolves.toBe(0);
+    await page.getByText("Lecture seule pour votre rôle : seul le trésorier rédige le compte-rendu.").waitFor();
     expect(pageErrors).toEqual([]);
   });
 });

@@ -823,8 +823,8 @@ function GapExplanations({ grantId, gaps, budgetNote, onSaved }: { grantId: stri
           ${done ? html`<${Success}>${done}<//>` : null}
           ${
             writable
-              ? html`<${ActionButton} busy="Enregistrement…" disabled=${!changed} onClick=${save}>Enregistrer les explications<//>`
-              : html`<p class="hint" role="note">Lecture seule pour votre rôle : seul le trésorier écrit les explications.</p>`
+              ? html`<${ActionButton} busy="Enregistrement…" disabled=${!changed} onClick=${save}>Enregistrer le compte-rendu<//>`
+              : html`<p class="hint" role="note">Lecture seule pour votre rôle : seul le trésorier rédige le compte-rendu.</p>`
           }`
         : html`<${Loading} />`
     }
