@@ -435,3 +435,47 @@ describe("an amendment that moves nothing in the books", { timeout: 120_000 }, (
     await checkBooks([region.id, mobilites.id]);
   });
 });
+
+describe("a restricted grant cancelled after its fonds dédiés were posted", { timeout: 120_000 }, () => {
+  it("posting the year again reverses what it carried (bug: the cancelled grant's all-zero row left the table, so 19x kept its funds and nothing was pending)", async () => {
+    // What else the year carries is posted first, so that 195 moves only with this grant.
+    expect((await call("POST", "/v1/ledger/years/2026/dedicated-funds")).status).toBe(201);
+    const before = (await trialBalance(2026)).get("195") ?? 0;
+    const f = await call("POST", "/v1/funders", { name: "Fondation des Communs", kind: "foundation" });
+    expect(f.status).toBe(201);
+    const r = await call("POST", "/v1/grants", {
+      funderId: f.body.id,
+      title: "Université d'été",
+      agreementDate: "2026-02-01",
+      amount: 400_000,
+      restricted: true,
+      startDate: "2026-02-01",
+      endDate: "2026-10-31",
+      installments: [{ dueDate: "2026-09-01", amount: 400_000 }],
+    });
+    expect(r.status, JSON.stringify(r.body)).toBe(201);
+    const id = r.body.id as string;
+    expect((await call("POST", "/v1/ledger/years/2026/dedicated-funds")).status).toBe(201);
+    expect((await trialBalance(2026)).get("195") ?? 0).toBe(before - 400_000);
+
+    const c = await call("POST", `/v1/grants/${id}/cancellation`, { date: "2026-03-01", reason: "Événement annulé" });
+    expect(c.status, JSON.stringify(c.body)).toBe(201);
+    expect(c.body).toMatchObject({ amount: 0, unspentRestricted: 0 });
+    const df = await call("GET", "/v1/grants/dedicated-funds?year=2026", undefined, "auditor");
+    expect(df.body.pending).toEqual([id]);
+    expect((df.body.rows as Json[]).find((x) => x.grantId === id)).toMatchObject({ atEnd: 0, new: 0, posted: false });
+
+    const again = await call("POST", "/v1/ledger/years/2026/dedicated-funds");
+    expect(again.status, JSON.stringify(again.body)).toBe(201);
+    expect((again.body.entries as EntryView[]).map(lines)).toEqual([
+      [
+        ["195", 400_000, 0, null],
+        ["6895", 0, 400_000, null],
+      ],
+    ]);
+    expect(again.body.pending).toEqual([]);
+    expect((again.body.rows as Json[]).some((x) => x.grantId === id)).toBe(false);
+    expect((await trialBalance(2026)).get("195") ?? 0).toBe(before);
+    await checkBooks([region.id, mobilites.id]);
+  });
+});

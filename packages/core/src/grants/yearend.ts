@@ -14,7 +14,7 @@ import { UnitOfWork } from "../db/unit-of-work.js";
 import { fiscalYearBounds } from "../dates.js";
 import { ConflictError } from "../errors.js";
 import { type Actor, type EntryView, writeDraft } from "../ledger/index.js";
-import { dedicatedFundsLines, dedicatedFundsTable, type DedicatedFundsRow, type DedicatedFundsTable } from "./dedicated.js";
+import { dedicatedFundsLines, dedicatedFundsRow, dedicatedFundsTable, type DedicatedFundsRow, type DedicatedFundsTable } from "./dedicated.js";
 import { ensureReprises, onProject, toFundsInput, validated } from "./grants.js";
 import { repaymentDebtAccount } from "./accounts.js";
 import { grantEnds } from "./figures.js";
@@ -26,15 +26,27 @@ class PostedMeanwhile extends Error {}
 
 const isPosted = (row: DedicatedFundsRow, mark: YearEndMark | undefined) => mark !== undefined && mark.new === row.new && mark.used === row.used;
 
+/**
+ * The year's table, and the year-end marks of its restricted grants. A grant whose figures for the year
+ * all fell to zero after its posting (cancelled, amended down) leaves the annexe's table, yet the
+ * ledger still carries what was posted: its all-zero row is kept here while its mark says otherwise,
+ * so that it stays pending and posting again reverses it.
+ */
 async function load(db: Db, year: number): Promise<{ table: DedicatedFundsTable; marks: Map<string, YearEndMark>; grants: Grant[] }> {
   const grants = await readAllGrants(db);
-  const table = dedicatedFundsTable(grants.map(toFundsInput), year);
+  const inputs = grants.map(toFundsInput);
+  const table = dedicatedFundsTable(inputs, year);
   const marks = await readYearEndMarks(
     db,
-    table.rows.map((r) => r.grantId),
+    inputs.filter((g) => g.restricted).map((g) => g.grantId),
     year,
   );
-  return { table, marks, grants };
+  const inTable = new Set(table.rows.map((r) => r.grantId));
+  const leftOver = inputs
+    .filter((g) => !inTable.has(g.grantId) && marks.has(g.grantId))
+    .map((g) => dedicatedFundsRow(g, year))
+    .filter((r) => !isPosted(r, marks.get(r.grantId)));
+  return { table: leftOver.length ? { ...table, rows: [...table.rows, ...leftOver] } : table, marks, grants };
 }
 
 /** Ended (or cancelled) by the year's end. */
