@@ -14,6 +14,7 @@ import type { Browser, Locator, Page } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { markAddressBounced } from "@asso/core/mail";
 import { sixMonthsAfter } from "@asso/core/projects";
+import { firstRunChecked } from "./support/console.js";
 import { startTestStack, type TestStack } from "./support/stack.js";
 import { launchChromium } from "./support/chromium.js";
 import { ADDRESS, chargeOf, checkout, dev, pay } from "./support/giving.js";
@@ -182,10 +183,8 @@ async function signIn(viewport = { width: 1280, height: 800 }, role: "tresorier"
   await page.getByLabel(role === "tresorier" ? "Trésorier" : "Auditeur (commissaire aux comptes)").check();
   await page.getByRole("button", { name: "Se connecter" }).click();
   await page.getByRole("navigation", { name: "Écrans" }).waitFor();
-  // The first-run check sends an unconfigured association to Paramètres once: let it first.
-  await page.waitForLoadState("networkidle");
-  const hashIs = (want: string) => (globalThis as unknown as { location: { hash: string } }).location.hash === want;
-  await page.waitForFunction(hashIs, "#/parametres", { timeout: 5_000 }).catch(() => undefined);
+  // The first-run check may send a new stack to « Paramètres » once: let it answer first.
+  await firstRunChecked(page);
   return page;
 }
 

@@ -11,6 +11,7 @@ import { mkdirSync } from "node:fs";
 import { join } from "node:path";
 import type { Browser, BrowserContext, Page } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { firstRunChecked } from "./support/console.js";
 import { startTestStack, type TestStack } from "./support/stack.js";
 import { launchChromium } from "./support/chromium.js";
 
@@ -80,12 +81,8 @@ async function login(page: Page, role: "tresorier" | "auditor" | "delegation") {
   await page.getByLabel(labels[role]).check();
   await page.getByRole("button", { name: "Se connecter" }).click();
   await page.getByRole("navigation", { name: "Écrans" }).waitFor();
-  // The stack has no identity yet: the console's first-run check sends it to Paramètres once; let it,
-  // before the test goes anywhere (bug: on a loaded machine the check answered after the test had set
-  // the same screen's hash again, and the console went to Paramètres under it).
-  await page.waitForLoadState("networkidle");
-  const hashIs = (want: string) => (globalThis as unknown as { location: { hash: string } }).location.hash === want;
-  await page.waitForFunction(hashIs, "#/parametres", { timeout: 5_000 }).catch(() => undefined);
+  // The first-run check may send a new stack to « Paramètres » once: let it answer first.
+  await firstRunChecked(page);
 }
 
 async function go(page: Page, hash: string, heading: string) {

@@ -11,6 +11,7 @@ import type { Browser, Page } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { launchChromium } from "./support/chromium.js";
 import { pay } from "./support/giving.js";
+import { firstRunChecked } from "./support/console.js";
 import { startTestStack, type TestStack } from "./support/stack.js";
 
 const poll = <T>(fn: () => T | Promise<T>) => expect.poll(fn, { timeout: 15_000, interval: 100 });
@@ -52,9 +53,8 @@ async function signIn(): Promise<Page> {
   await page.getByLabel("Trésorier").check();
   await page.getByRole("button", { name: "Se connecter" }).click();
   await page.getByRole("navigation", { name: "Écrans" }).waitFor();
-  await page.waitForLoadState("networkidle");
-  const hashIs = (want: string) => (globalThis as unknown as { location: { hash: string } }).location.hash === want;
-  await page.waitForFunction(hashIs, "#/parametres", { timeout: 5_000 }).catch(() => undefined);
+  // The first-run check may send a new stack to « Paramètres » once: let it answer first.
+  await firstRunChecked(page);
   return page;
 }
 

@@ -9,6 +9,7 @@ import { mkdirSync } from "node:fs";
 import { join } from "node:path";
 import type { Browser, Page } from "playwright-core";
 import { afterAll, beforeAll, expect, it } from "vitest";
+import { firstRunChecked } from "./support/console.js";
 import { startTestStack, type TestStack } from "./support/stack.js";
 import { launchChromium } from "./support/chromium.js";
 
@@ -66,10 +67,8 @@ async function signIn(): Promise<Page> {
   await page.getByLabel("Trésorier").check();
   await page.getByRole("button", { name: "Se connecter" }).click();
   await page.getByRole("navigation", { name: "Écrans" }).waitFor();
-  // The console's first-run check sends a fresh stack to Paramètres once: let it, before going anywhere.
-  await page.waitForLoadState("networkidle");
-  const hashIs = (want: string) => (globalThis as unknown as { location: { hash: string } }).location.hash === want;
-  await page.waitForFunction(hashIs, "#/parametres", { timeout: 5_000 }).catch(() => undefined);
+  // The first-run check may send a new stack to « Paramètres » once: let it answer first.
+  await firstRunChecked(page);
   return page;
 }
 

@@ -1,7 +1,7 @@
 /**
  * Signing in to the staff console in headless Chromium, as the browser tests do: a fresh context
  * (French locale, Paris time), the local sign-in page's role, the screens' navigation waited for,
- * and the first-run redirection to « Paramètres » let pass. Page errors go to `errors`, which each
+ * and the first-run redirection to « Paramètres » let pass (`firstRunChecked`). Page errors go to `errors`, which each
  * test then expects empty.
  */
 import type { Browser, Page } from "playwright-core";
@@ -38,11 +38,16 @@ export async function signInConsole(browser: Browser, url: string, opts: SignIn 
   await page.getByLabel(ROLE_LABELS[opts.role ?? "tresorier"]).check();
   await page.getByRole("button", { name: "Se connecter" }).click();
   await page.getByRole("navigation", { name: "Écrans" }).waitFor();
-  await page.waitForLoadState("networkidle");
-  // A first run sends the trésorier to « Paramètres »: let it happen before the test moves on.
-  const hashIs = (want: string) => (globalThis as unknown as { location: { hash: string } }).location.hash === want;
-  await page.waitForFunction(hashIs, "#/parametres", { timeout: 5_000 }).catch(() => undefined);
+  await firstRunChecked(page);
   return page;
+}
+
+/**
+ * A first run sends the trésorier to « Paramètres »: waits until the console's check has answered
+ * (and redirected, if it did), which it marks `<html data-first-run>`, before the test moves on.
+ */
+export async function firstRunChecked(page: Page): Promise<void> {
+  await page.locator("html[data-first-run]").waitFor({ state: "attached", timeout: 15_000 });
 }
 
 /**

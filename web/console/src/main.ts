@@ -66,7 +66,20 @@ function Shell({ onSignOut }: { onSignOut: () => void }) {
   useEffect(() => {
     // Only if the person has not gone elsewhere meanwhile (the check answers after the first screen).
     const at = location.hash;
-    if (can("getSettings")) void needsFirstRun().then((yes) => yes && location.hash === at && (location.hash = "#/parametres"));
+    // `<html data-first-run>` once the check has answered (and sent the person on, if it did): the
+    // browser tests wait for it instead of guessing how long the check takes.
+    // Signing out takes it off, so that the next sign-in's check is waited for again.
+    let live = true;
+    const settled = () => live && (document.documentElement.dataset.firstRun = "checked");
+    if (!can("getSettings")) settled();
+    else
+      void needsFirstRun()
+        .then((yes) => live && yes && location.hash === at && (location.hash = "#/parametres"))
+        .finally(settled);
+    return () => {
+      live = false;
+      delete document.documentElement.dataset.firstRun;
+    };
   }, []);
   const roles = me.roles.map((r) => ROLE_LABELS[r] ?? r).join(", ");
   return html`
