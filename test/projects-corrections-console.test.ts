@@ -107,7 +107,9 @@ describe("correcting projects and budgets in the console", () => {
     await page.context().close();
   });
 
-  it("a budget saved from a stale tab is refused in French, nothing overwritten; reloading shows what was saved", { timeout: 90_000 }, async () => {
+  it("a budget saved from a stale tab is refused in French, nothing overwritten; reloading shows what was saved (bug: the notice also said « rechargez la page », which loses what was typed)", {
+    timeout: 90_000,
+  }, async () => {
     const page = await signIn();
     await go(page, "projets/budget");
     await page.getByLabel("Projet", { exact: true }).selectOption("");
@@ -120,6 +122,11 @@ describe("correcting projects and budgets in the console", () => {
     await page.getByLabel("Fournitures administratives (6064)").fill("500");
     await page.getByRole("button", { name: `Enregistrer le budget ${thisYear}` }).click();
     await page.getByText(`Le budget ${thisYear} a été enregistré entre-temps`, { exact: false }).waitFor();
+    // Bug: the generic notice beside it said « rechargez la page », which loses what was typed; it says the button's way.
+    expect(await page.getByRole("alert").allTextContents()).toEqual([
+      expect.stringMatching(/Rechargez le budget enregistré, puis refaites votre modification/),
+    ]);
+    expect(await page.getByText(/rechargez la page/i).count()).toBe(0);
     await page.screenshot({ path: join(SCREENS, "projects-budget-stale.png"), fullPage: true });
     const kept = await call("GET", `/v1/budgets/${thisYear}`);
     expect(kept.body.lines.map((l: Json) => [l.account, l.amount])).toEqual([["613", 90_000]]);

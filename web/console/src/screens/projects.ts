@@ -415,11 +415,13 @@ function BudgetGrid() {
         </div>`
         : null
     }
-    <${ProblemView} error=${error ?? budget.error} />
+    <${ProblemView} error=${stale ? undefined : (error ?? budget.error)} />
     ${
+      // A stale save says what to do here (the button below), not the generic « rechargez la page ».
       stale
-        ? html`<p><button type="button" class="secondary" onClick=${() => (setStale(false), setError(undefined), setDone(undefined), budget.reload())}>
-            Recharger le budget enregistré (vos saisies non enregistrées seront perdues)</button></p>`
+        ? html`<div class="alert error" role="alert"><strong>Modifié entre-temps.</strong> Le budget ${year} a été enregistré entre-temps, par quelqu'un d'autre ou dans un autre onglet : le vôtre ne l'a pas été. Rechargez le budget enregistré, puis refaites votre modification.
+            <p><button type="button" class="secondary" onClick=${() => (setStale(false), setError(undefined), setDone(undefined), budget.reload())}>
+            Recharger le budget enregistré (vos saisies non enregistrées seront perdues)</button></p></div>`
         : null
     }
     ${done ? html`<${Success}>${done}<//>` : null}
