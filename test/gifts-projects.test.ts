@@ -176,11 +176,30 @@ it("re-assigns a gift: one OD entry moves it from the old project to the new, in
   const list = async (q: string) =>
     (await (await stack.call("GET", `/v1/gifts?year=${year}${q}`)).json()) as {
       items: { id: string }[];
+      nextCursor: string | null;
       byProject: { project: { code: string } | null; kept: number }[];
     };
   expect((await list("&project=PLAIDOYER")).items.map((g) => g.id)).toEqual([giftCharge]);
   expect((await list("&project=EDUCPOP")).items).toEqual([]);
   expect((await list("")).byProject.find((t) => t.project?.code === "PLAIDOYER")?.kept).toBe(10_000);
+  // Paged (bug: the year's gifts came in one answer, which a large year would push past the 6 MB a Lambda may answer):
+  // one gift a page gives them all once, newest first, each page with the whole year's byProject.
+  const all = await list("");
+  expect(all.nextCursor).toBeNull();
+  expect(all.items.length).toBeGreaterThan(1);
+  const paged: string[] = [];
+  for (let cursor: string | null = "", n = 0; cursor !== null && n < 50; n++) {
+    const page = await list(`&limit=1${cursor ? `&cursor=${encodeURIComponent(cursor)}` : ""}`);
+    expect(page.items.length).toBe(1);
+    expect(page.byProject).toEqual(all.byProject);
+    paged.push(...page.items.map((g) => g.id));
+    cursor = page.nextCursor;
+  }
+  expect(paged).toEqual(all.items.map((g) => g.id));
+  const first = await list("&limit=1");
+  const other = await stack.call("GET", `/v1/gifts?year=${year}&project=PLAIDOYER&cursor=${encodeURIComponent(first.nextCursor!)}`);
+  expect(other.status).toBe(400);
+  expect(((await other.json()) as { errors: { path: string }[] }).errors.map((e) => e.path)).toEqual(["cursor"]);
 
   // Back to no project: the kept amount leaves PLAIDOYER for « Sans projet »; a refund then follows the gift where it is.
   expect((await post(`/v1/gifts/${giftCharge}/project`, { project: null, reason: "don non affecté finalement" })).status).toBe(200);

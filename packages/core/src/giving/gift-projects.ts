@@ -1,5 +1,6 @@
 /**
- * Gifts and projects (dons affectés): the gifts of a year with the project each is on, and the
+ * Gifts and projects (dons affectés): the gifts of a year with the project each is on (paged,
+ * newest first, the totals per project over the whole year), and the
  * trésorier's re-assignment of a gift to another project (or to none). A re-assignment writes one
  * OD entry through the ledger's posting path — the gift's kept amount (amount − refunded) leaves
  * the old project and reaches the new one on its revenue account (7541), its Stripe fee (627) with
@@ -18,6 +19,7 @@ import { randomUUID } from "node:crypto";
 import * as z from "zod";
 import { nowIso } from "../clock.js";
 import type { Db } from "../db/client.js";
+import { decodeCursor, encodeCursor } from "../db/cursor.js";
 import { UnitOfWork } from "../db/unit-of-work.js";
 import { fiscalYearBounds, fiscalYearOf } from "../dates.js";
 import { ConflictError, NotFoundError, ValidationError } from "../errors.js";
@@ -45,6 +47,8 @@ export const GiftListQuery = z.strictObject({
     .union([z.literal("none"), Code])
     .optional()
     .describe("only the gifts on this project; `none`: those on no project"),
+  limit: z.coerce.number().int().min(1).max(500).default(200).describe("gifts per page (200 by default, 500 at most)"),
+  cursor: z.string().max(4096).optional().describe("the `nextCursor` of the page before"),
 });
 export type GiftListQuery = z.output<typeof GiftListQuery>;
 
@@ -87,6 +91,7 @@ export const GiftSchema = z
 export const GiftListSchema = z.object({
   year: z.number().int(),
   items: z.array(GiftSchema),
+  nextCursor: z.string().nullable().describe("the next page's cursor; null on the last page"),
   byProject: z
     .array(z.object({ project: ProjectRef, count: z.number().int(), kept: z.number().int() }))
     .describe("every gift of the year, whatever the filter"),
@@ -132,9 +137,18 @@ export async function listGifts(db: Db, q: GiftListQuery) {
     totals.set(k, t);
   }
   const shown = q.project === undefined ? gifts : gifts.filter((d) => (q.project === "none" ? !d.project : d.project === q.project));
+  // Newest first; a page resumes after the last gift of the one before (its date and id, signed).
+  shown.sort((a, b) => b.date.localeCompare(a.date) || b.chargeId.localeCompare(a.chargeId));
+  const after = decodeCursor<{ date: string; id: string; project: string | null }>(q.cursor, "gifts");
+  if (after && after.project !== (q.project ?? null)) throw new ValidationError([{ path: "cursor", message: "was given for other filters" }]);
+  const from = after ? shown.findIndex((d) => d.date < after.date || (d.date === after.date && d.chargeId < after.id)) : 0;
+  const page = from < 0 ? [] : shown.slice(from, from + q.limit);
+  const last = page.at(-1);
+  const more = from >= 0 && from + q.limit < shown.length;
   return {
     year: q.year,
-    items: shown.sort((a, b) => b.date.localeCompare(a.date) || b.chargeId.localeCompare(a.chargeId)).map((d) => giftView(d, names)),
+    items: page.map((d) => giftView(d, names)),
+    nextCursor: more && last ? encodeCursor({ date: last.date, id: last.chargeId, project: q.project ?? null }, "gifts") : null,
     byProject: [...totals.values()]
       .sort((a, b) => (a.project === null ? 1 : b.project === null ? -1 : a.project.localeCompare(b.project)))
       .map((t) => ({ ...t, project: refOf(t.project, names) })),

@@ -144,7 +144,7 @@ export const givingRoutes = [
     group: "people",
     operationId: "listGifts",
     summary:
-      "The gifts of a calendar year (not the membership fees), newest first, each with its project and its re-assignments; `project` filters (a code, or `none`); byProject totals the year's gifts per project.",
+      "The gifts of a calendar year (not the membership fees), newest first, paged (limit ≤ 500, cursor), each with its project and its re-assignments; `project` filters (a code, or `none`); byProject totals the year's gifts per project, whatever the page.",
     auth: READERS,
     query: GiftListQuery,
     response: { status: 200, schema: GiftListSchema },

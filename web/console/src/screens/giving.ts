@@ -130,6 +130,7 @@ interface GiftRow {
 interface GiftList {
   year: number;
   items: GiftRow[];
+  nextCursor: string | null;
   byProject: { project: ProjectRef | null; count: number; kept: number }[];
 }
 const projectName = (p: ProjectRef | null) => (p ? p.name : "Sans projet");
@@ -140,7 +141,8 @@ function Gifts({ year }: { year: number }) {
   const [editing, setEditing] = useState<GiftRow>();
   const [done, setDone] = useState<string>();
   const projects = useLoad(() => get<{ items: ProjectRef[] }>("/v1/projects"), []);
-  const r = useLoad(() => get<GiftList>("/v1/gifts", { year, project: filter || undefined }), [year, filter]);
+  const r = usePaged<GiftRow, GiftList>("/v1/gifts", { year, project: filter || undefined, limit: 200 }, [year, filter]);
+  const byProject = r.first?.byProject;
   const mayChange = can("reassignGiftProject");
   const list = projects.data?.items ?? [];
   return html`<${OfferedProjects} projects=${list} />
@@ -157,21 +159,21 @@ function Gifts({ year }: { year: number }) {
         : null
     }
     ${
-      r.data
+      byProject
         ? html`<table class="gift-projects">
             <caption>Dons ${year} par projet</caption>
             <thead><tr><th scope="col">Projet</th><th scope="col" class="num">Dons</th><th scope="col" class="num">Montant conservé</th></tr></thead>
             <tbody>
-              ${r.data.byProject.length === 0 ? html`<tr><td colspan="3">Aucun don en ${year}.</td></tr>` : null}
-              ${r.data.byProject.map((t) => html`<tr><td>${projectName(t.project)}</td><td class="num">${formatInt(t.count)}</td><td class="num">${formatEuros(t.kept)}</td></tr>`)}
+              ${byProject.length === 0 ? html`<tr><td colspan="3">Aucun don en ${year}.</td></tr>` : null}
+              ${byProject.map((t) => html`<tr><td>${projectName(t.project)}</td><td class="num">${formatInt(t.count)}</td><td class="num">${formatEuros(t.kept)}</td></tr>`)}
             </tbody>
           </table>
           <table class="gifts">
             <caption class="sr-only">Dons ${year}</caption>
             <thead><tr><th scope="col">Date</th><th scope="col">Donateur</th><th scope="col">Type</th><th scope="col" class="num">Montant</th><th scope="col" class="num">Remboursé</th><th scope="col">Projet</th>${mayChange ? html`<th scope="col"><span class="sr-only">Actions</span></th>` : null}</tr></thead>
             <tbody>
-              ${r.data.items.length === 0 ? html`<tr><td colspan="7">Aucun don${filter ? " pour ce projet" : ""} en ${year}.</td></tr>` : null}
-              ${r.data.items.map((g) => {
+              ${r.items.length === 0 ? html`<tr><td colspan="7">Aucun don${filter ? " pour ce projet" : ""} en ${year}.</td></tr>` : null}
+              ${r.items.map((g) => {
                 const last = g.history.at(-1);
                 return html`<tr data-gift=${g.id}>
                   <td>${formatDate(g.date)}</td><td>${g.lastName.toUpperCase()} ${g.firstName}</td><td>${g.frequency === "monthly" ? "mensuel" : "ponctuel"}</td>
@@ -181,7 +183,8 @@ function Gifts({ year }: { year: number }) {
                 </tr>`;
               })}
             </tbody>
-          </table>`
+          </table>
+          <${MoreButton} paged=${r} what="dons" />`
         : html`<${Loading} />`
     }`;
 }
