@@ -110,10 +110,18 @@ describe("the annexe's fonds dédiés", () => {
           uses: r.used,
           transfers: 0,
           closing: r.atEnd,
+          resources: r.recognised,
         })),
       );
       const t = route.body.totals;
-      expect(annexe.body.dedicatedFunds.totals).toEqual({ opening: t.atStart, reports: t.new, uses: t.used, transfers: 0, closing: t.atEnd });
+      expect(annexe.body.dedicatedFunds.totals).toEqual({
+        opening: t.atStart,
+        reports: t.new,
+        uses: t.used,
+        transfers: 0,
+        closing: t.atEnd,
+        resources: t.recognised,
+      });
     }
     // And the balance sheet's fonds dédiés (19x) at the end of 2024 are the table's closing.
     const figures = await call("GET", "/v1/reports/2024/figures", undefined, { role: "delegation" });

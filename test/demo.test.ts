@@ -67,6 +67,16 @@ describe("the demo year 2024", () => {
     expect(f.social.find((s) => s.platform === "youtube")!.videosPublished).toBe(DEMO_SOCIAL_2024.youtube.videos);
   });
 
+  it("bug: the restricted grants spent in full in 2024 printed as a fonds dédiés table of zeros; they are named in a sentence with what they brought", async () => {
+    const pdf = new Uint8Array(await (await stack.call("GET", "/v1/reports/2024/annual-report.pdf", { role: "delegation" })).arrayBuffer());
+    const text = (await pdfText(pdf)).replace(/[\u00a0\u202f]/g, " ").replace(/\s+/g, " ");
+    expect(text).toContain("Aucun fonds dédié à l'ouverture ni à la clôture de l'exercice.");
+    expect(text).toContain(
+      "Ressources affectées employées en totalité dans l'exercice, sans report en fonds dédiés : Fondation Crédit Coopératif — Éducation populaire (30 000 €) ; Fondation de France — Programme 2024 (100 000 €).",
+    );
+    expect(text).not.toMatch(/Ouverture Reports Utilisations/);
+  });
+
   it("from the PDF's text", async () => {
     const res = await stack.call("GET", "/v1/reports/2024/annual-report.pdf", { role: "delegation" });
     expect(res.status).toBe(200);
@@ -153,7 +163,10 @@ describe("the demo's projects, budget and volunteers (issue 20)", () => {
     const text = (await pdfText(pdf)).replace(/[\u00a0\u202f]/g, " ").replace(/\s+/g, " ");
     expect(text).toContain("Budget et réalisé");
     expect(text).toContain("Éducation populaire");
-    expect(text).toContain("Heures déclarées chaque mois par les responsables d'activité");
+    // Bug: the settings' method ran on after a colon, repeating « heures déclarées chaque mois », with no full stop.
+    expect(text).toContain(
+      "sur la base des heures déclarées chaque mois. Méthode retenue : heures déclarées chaque mois par les responsables d'activité, valorisées à 12,02 € de l'heure sur la base du SMIC horaire brut.",
+    );
   });
 });
 

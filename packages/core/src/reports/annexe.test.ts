@@ -48,7 +48,7 @@ describe("the annexe", () => {
       base({
         dedicatedFunds: {
           rows: [
-            { grantId: "g1", title: "Programme", funderName: "Fondation X", atStart: 10_000, new: 5_000, used: 4_000, atEnd: 11_000 },
+            { grantId: "g1", title: "Programme", funderName: "Fondation X", atStart: 10_000, new: 5_000, used: 4_000, atEnd: 11_000, recognised: 9_000 },
             { grantId: "g2", title: "Éducation", funderName: "Fondation Y", atStart: 0, new: 3_000, used: 0, atEnd: 3_000 },
           ],
         },
@@ -62,8 +62,9 @@ describe("the annexe", () => {
       uses: 4_000,
       transfers: 0,
       closing: 11_000,
+      resources: 9_000,
     });
-    expect(a.dedicatedFunds.totals).toEqual({ opening: 10_000, reports: 8_000, uses: 4_000, transfers: 0, closing: 14_000 });
+    expect(a.dedicatedFunds.totals).toEqual({ opening: 10_000, reports: 8_000, uses: 4_000, transfers: 0, closing: 14_000, resources: 9_000 });
   });
 
   it("engagements reçus: signed by the year end and not received, with the multi-year share; later signatures wait", () => {

@@ -48,6 +48,8 @@ export interface DedicatedFundsRowInput {
   new: number;
   used: number;
   atEnd: number;
+  /** The grant's income recognised in the year (its resources of the year). */
+  recognised?: number;
 }
 
 /** A grant as the annexe needs it (the grants domain's view). */
@@ -84,6 +86,8 @@ export interface DedicatedFundsAnnexeRow {
   uses: number;
   transfers: number;
   closing: number;
+  /** The resources of the year the grant brought (its income recognised in the year). */
+  resources: number;
 }
 
 export interface EngagementRow {
@@ -156,6 +160,9 @@ function rules(input: AnnexeInput): string[] {
   return out;
 }
 
+/** « Heures déclarées… » → « heures déclarées… », to follow a colon (an acronym such as « SMIC » kept). */
+const lowerFirst = (t: string) => (/^[A-ZÀ-Ý][a-zà-ÿ]/.test(t) ? t[0]!.toLowerCase() + t.slice(1) : t);
+
 function dedicatedFundsRows(input: AnnexeInput): Annexe["dedicatedFunds"] {
   const rows = input.dedicatedFunds.rows.map((r) => ({
     grantId: r.grantId,
@@ -166,8 +173,9 @@ function dedicatedFundsRows(input: AnnexeInput): Annexe["dedicatedFunds"] {
     // What the grants domain moves between grants or back to the fonds propres: what its table leaves unexplained.
     transfers: r.atEnd - (r.atStart + r.new - r.used),
     closing: r.atEnd,
+    resources: r.recognised ?? 0,
   }));
-  const totals = { opening: 0, reports: 0, uses: 0, transfers: 0, closing: 0 };
+  const totals = { opening: 0, reports: 0, uses: 0, transfers: 0, closing: 0, resources: 0 };
   for (const r of rows) for (const k of Object.keys(totals) as (keyof typeof totals)[]) totals[k] += r[k];
   return { rows, totals };
 }
@@ -227,7 +235,7 @@ function cvn(input: AnnexeInput): Annexe["contributionsInKind"] {
   const out: string[] = [];
   if (hourlyRate > 0) {
     out.push(
-      `Le temps des bénévoles est valorisé au taux horaire de ${(hourlyRate / 100).toLocaleString("fr-FR", { minimumFractionDigits: 2, maximumFractionDigits: 2 })} € (ANC 2018-06, art. 211-1 et 211-2), sur la base des heures déclarées chaque mois${method ? ` : ${method}` : "."}`,
+      `Le temps des bénévoles est valorisé au taux horaire de ${(hourlyRate / 100).toLocaleString("fr-FR", { minimumFractionDigits: 2, maximumFractionDigits: 2 })} € (ANC 2018-06, art. 211-1 et 211-2), sur la base des heures déclarées chaque mois.${method ? ` Méthode retenue : ${lowerFirst(method.trim())}${/[.!?]$/.test(method.trim()) ? "" : "."}` : ""}`,
     );
     out.push(
       volunteerTime

@@ -843,13 +843,17 @@ function annexe(l: Layout, a: Annexe, opts: { newPage: boolean }): void {
   for (const r of a.rules) l.paragraph(r, { size: 9, gap: 5 });
 
   const fd = a.dedicatedFunds;
-  l.heading("Fonds dédiés", fd.rows.length ? l.tableHeight(fd.rows.length + 1) : 30);
-  if (fd.rows.length) {
-    const money = (n: number) => eurosWhole(n);
+  // A restricted grant spent in full within the year has no fonds dédiés: a row of zeros says nothing,
+  // so it is named in a sentence with what it brought (bug: such rows printed as a table of zeros).
+  const carried = fd.rows.filter((r) => r.opening || r.reports || r.uses || r.transfers || r.closing);
+  const usedInFull = fd.rows.filter((r) => !carried.includes(r) && r.resources > 0);
+  const money = (n: number) => eurosWhole(n);
+  l.heading("Fonds dédiés", carried.length ? l.tableHeight(carried.length + 1) : 30);
+  if (carried.length) {
     l.table(
       annexeMoney,
       [
-        ...fd.rows.map((r) => ({ cells: [r.label, money(r.opening), money(r.reports), money(r.uses), money(r.transfers), money(r.closing)] })),
+        ...carried.map((r) => ({ cells: [r.label, money(r.opening), money(r.reports), money(r.uses), money(r.transfers), money(r.closing)] })),
         {
           cells: ["Total", money(fd.totals.opening), money(fd.totals.reports), money(fd.totals.uses), money(fd.totals.transfers), money(fd.totals.closing)],
           bold: true,
@@ -866,7 +870,13 @@ function annexe(l: Layout, a: Annexe, opts: { newPage: boolean }): void {
         gap: 8,
       },
     );
-  } else l.paragraph("Aucune ressource affectée par un financeur n'a donné lieu à des fonds dédiés.", { size: 9, gap: 8 });
+  } else if (usedInFull.length) l.paragraph("Aucun fonds dédié à l'ouverture ni à la clôture de l'exercice.", { size: 9, gap: 5 });
+  else l.paragraph("Aucune ressource affectée par un financeur n'a donné lieu à des fonds dédiés.", { size: 9, gap: 8 });
+  if (usedInFull.length)
+    l.paragraph(
+      `Ressources affectées employées en totalité dans l'exercice, sans report en fonds dédiés : ${usedInFull.map((r) => `${r.label} (${money(r.resources)})`).join(" ; ")}.`,
+      { size: 9, gap: 8 },
+    );
 
   const e = a.engagements;
   l.heading("Engagements reçus et donnés", e.received.length ? l.tableHeight(e.received.length + 1) : 40);

@@ -179,8 +179,8 @@ export const AnnexeSchema = z
     exercise: ExerciseSchema,
     rules: z.array(z.string()),
     dedicatedFunds: z.object({
-      rows: z.array(z.object({ grantId: z.string(), label: z.string(), ...Row5 })),
-      totals: z.object(Row5),
+      rows: z.array(z.object({ grantId: z.string(), label: z.string(), ...Row5, resources: Money.describe("the grant's income recognised in the year") })),
+      totals: z.object({ ...Row5, resources: Money }),
     }),
     engagements: z.object({
       received: z.array(z.object({ grantId: z.string(), label: z.string(), agreementDate: z.string(), ...Engagement })),
