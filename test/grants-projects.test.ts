@@ -157,6 +157,8 @@ describe("grants on projects", () => {
     expect(r.correction.projectMove).toEqual({
       from: "ATELIERS",
       to: "PLAIDOYER",
+      fromProjects: null,
+      toProjects: null,
       moved: [
         { year: 2025, amount: old2025 },
         { year: 2026, amount: old2026 },

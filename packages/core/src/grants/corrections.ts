@@ -31,17 +31,21 @@ import { nowIso } from "../clock.js";
 import { BANK, DEFERRED_INCOME, REPAYMENT_DEBT, REPAYMENT_DEBT_LABEL, repaymentDebtAccount } from "./accounts.js";
 import { dedicatedFundsRow } from "./dedicated.js";
 import { repaidFromFunds } from "./figures.js";
-import { checkProjects } from "../projects/index.js";
 import {
+  allocationFields,
+  checkAllocation,
   correctionLaterYears,
   correctionView,
+  grantAllocation,
   grantAnswer,
   idempotentEntry,
   laterCorrectionEntries,
   onProject,
   projectMoveLines,
+  sameAllocation,
   toFundsInput,
   validated,
+  type Allocation,
 } from "./grants.js";
 import { idFor } from "./ids.js";
 import { recognitionSchedule } from "./recognition.js";
@@ -161,8 +165,8 @@ interface NewTerms {
   amount: number;
   endDate: string;
   installments: { dueDate: string; amount: number }[];
-  /** The project the grant funds after the correction (its entries carry it). */
-  projectId: string | null;
+  /** The project the grant funds after the correction, or its split, or none (its entries carry it). */
+  allocation: Allocation;
   reason: string;
 }
 
@@ -182,8 +186,9 @@ async function reschedule(db: Db, grantId: string, corrId: string, terms: (g: Gr
         });
       const sum = t.installments.reduce((s, i) => s + i.amount, 0);
       if (sum !== t.amount) throw new ValidationError([{ path: "installments", message: `the installments add up to ${sum}, not the amount ${t.amount}` }]);
-      const projectBefore = g.projectId ?? null;
-      if (t.projectId && t.projectId !== projectBefore) await checkProjects(db, [{ path: "projectId", project: t.projectId }]);
+      const projectBefore = grantAllocation(g);
+      const moves = !sameAllocation(t.allocation, projectBefore);
+      if (moves) await checkAllocation(db, t.allocation);
 
       const { bookedOn, closedYear } = await bookingDate(db, t.date);
       const year = fiscalYearOf(bookedOn);
@@ -196,27 +201,28 @@ async function reschedule(db: Db, grantId: string, corrId: string, terms: (g: Gr
 
       const what = t.kind === "cancellation" ? "Annulation" : "Avenant";
       const label = `${what} ${g.funderName} : ${g.title} (${t.reason}${closedYear !== null ? `, exercice ${closedYear} clos` : ""})`.slice(0, 200);
-      // A new project: the income the booking year and each later year recognised so far moves to it
+      // A new project (or split): the income the booking year and each later year recognised so far moves to it
       // (the booking year's in this entry, a later year's on its first day); the years before keep theirs.
-      const projectMove =
-        t.projectId !== projectBefore
-          ? {
-              from: projectBefore,
-              to: t.projectId,
-              moved: [...g.years]
-                .filter(([y, f]) => y >= year && f.recognised !== 0)
-                .map(([y, f]) => ({ year: y, amount: f.recognised }))
-                .sort((a, b) => a.year - b.year),
-            }
-          : null;
+      const before = allocationFields(projectBefore);
+      const after = allocationFields(t.allocation);
+      const projectMove = moves
+        ? {
+            from: before.projectId,
+            to: after.projectId,
+            fromProjects: before.projects,
+            toProjects: after.projects,
+            moved: [...g.years]
+              .filter(([y, f]) => y >= year && f.recognised !== 0)
+              .map(([y, f]) => ({ year: y, amount: f.recognised }))
+              .sort((a, b) => a.year - b.year),
+          }
+        : null;
       const lines: Line[] = [];
       if (change !== 0) lines.push(side(g.accounts.receivable, change, label, g.aux));
-      if (now !== 0) lines.push(onProject(side(g.accounts.income, -now, label), t.projectId));
-      if (later !== 0) lines.push(onProject(side(DEFERRED_INCOME, -later, `${label} (années suivantes)`.slice(0, 200)), t.projectId));
+      if (now !== 0) lines.push(...onProject(side(g.accounts.income, -now, label), t.allocation));
+      if (later !== 0) lines.push(...onProject(side(DEFERRED_INCOME, -later, `${label} (années suivantes)`.slice(0, 200)), t.allocation));
       if (projectMove)
-        lines.push(
-          ...projectMoveLines(g.accounts.income, projectMove.moved.find((m) => m.year === year)?.amount ?? 0, projectMove.from, projectMove.to, label),
-        );
+        lines.push(...projectMoveLines(g.accounts.income, projectMove.moved.find((m) => m.year === year)?.amount ?? 0, projectBefore, t.allocation, label));
 
       const mainId = `${corrId}-0`;
       const c: Correction = {
@@ -232,7 +238,7 @@ async function reschedule(db: Db, grantId: string, corrId: string, terms: (g: Gr
         after: { amount: t.amount, endDate: t.endDate, installments: t.installments },
         recognition: diffs,
         repayment: null,
-        projectId: t.projectId,
+        ...after,
         projectMove,
         entries: [],
         requestHash: idem?.requestHash ?? null,
@@ -243,7 +249,7 @@ async function reschedule(db: Db, grantId: string, corrId: string, terms: (g: Gr
       ];
       const installments = reallocateReceived(t.installments, g.received);
       const set: Record<string, unknown> = { amount: t.amount, endDate: t.endDate, installments, corrections: [...(g.corrections ?? []), c] };
-      if (projectMove) set.projectId = t.projectId;
+      if (projectMove) Object.assign(set, after);
       if (t.kind === "cancellation") set.cancelled = { date: t.date, reason: t.reason };
       const work = new UnitOfWork().add(
         grantTotalsItem(g.id, movementsOf(diffs), { version: g.version, set }),
@@ -283,7 +289,7 @@ export async function amendGrant(db: Db, grantId: string, input: AmendmentInput,
         amount,
         endDate,
         installments: input.installments ?? adjustInstallments(g.installments, amount, endDate),
-        projectId: input.projectId === undefined ? (g.projectId ?? null) : input.projectId,
+        allocation: input.projects?.length ? input.projects : input.projectId === undefined ? grantAllocation(g) : input.projectId,
         reason: input.reason,
       };
     },
@@ -307,7 +313,7 @@ export async function cancelGrant(db: Db, grantId: string, input: CancellationIn
       amount: g.received,
       endDate: g.endDate,
       installments: g.installments.filter((i) => i.received > 0).map((i) => ({ dueDate: i.dueDate, amount: i.received })),
-      projectId: g.projectId ?? null,
+      allocation: grantAllocation(g),
       reason: input.reason,
     }),
     idem,
@@ -387,8 +393,8 @@ export async function repayGrant(db: Db, grantId: string, input: RepaymentInput,
         200,
       );
       const lines: Line[] = [];
-      if (fromFunds) lines.push(onProject({ account: g.accounts.dedicated, debit: fromFunds, credit: 0, label }, g.projectId));
-      if (fromIncome) lines.push(onProject({ account: g.accounts.income, debit: fromIncome, credit: 0, label }, g.projectId));
+      if (fromFunds) lines.push(...onProject({ account: g.accounts.dedicated, debit: fromFunds, credit: 0, label }, grantAllocation(g)));
+      if (fromIncome) lines.push(...onProject({ account: g.accounts.income, debit: fromIncome, credit: 0, label }, grantAllocation(g)));
       lines.push({ account: debtAccount, debit: 0, credit: input.amount, label, aux: g.aux });
       const mainId = `${corrId}-0`;
       const c: Correction = {
@@ -404,7 +410,7 @@ export async function repayGrant(db: Db, grantId: string, input: RepaymentInput,
         after: termsOf(g),
         recognition: fromIncome ? [{ year, amount: -fromIncome }] : [],
         repayment: { amount: input.amount, fromFunds, fromIncome, debtAccount },
-        projectId: g.projectId ?? null,
+        ...allocationFields(grantAllocation(g)),
         projectMove: null,
         entries: [
           { id: mainId, date: bookedOn, year },

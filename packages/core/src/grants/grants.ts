@@ -15,7 +15,7 @@ import { decideAgain, UnitOfWork } from "../db/unit-of-work.js";
 import { fiscalYearBounds, fiscalYearOf, parisDate } from "../dates.js";
 import { ConflictError, NotFoundError, ValidationError } from "../errors.js";
 import { entryView, type Actor, type EntryView, type Line, awaitValidation, readIdempotency, writeDraft, type Idempotency } from "../ledger/index.js";
-import { checkProjects, projectNames } from "../projects/index.js";
+import { checkProjects, projectNames, splitAmount } from "../projects/index.js";
 import { BANK, DEFERRED_INCOME } from "./accounts.js";
 import type { GrantForFunds } from "./dedicated.js";
 import { byYear, grantEnds, grantFigures } from "./figures.js";
@@ -36,19 +36,65 @@ import {
   type Correction,
   type Grant,
   type Payment,
+  type ProjectShare,
 } from "./store.js";
 import { plainEuros } from "../money.js";
 import { now, nowIso } from "../clock.js";
 
+/** What a grant funds on the analytic axis: one project (its code), a split between projects by share, or none. */
+export type Allocation = string | readonly ProjectShare[] | null;
+
+/** The grant's allocation: its split, else its project, else none. */
+export const grantAllocation = (g: Pick<Grant, "projectId" | "projects">): Allocation => (g.projects?.length ? g.projects : (g.projectId ?? null));
+
+/** The same allocation: the same project, or the same projects with the same shares (in any order), or both none. */
+export function sameAllocation(a: Allocation, b: Allocation): boolean {
+  if (a === null || b === null || typeof a === "string" || typeof b === "string") return a === b;
+  const key = (x: readonly ProjectShare[]) =>
+    x
+      .map((p) => `${p.projectId}:${Math.round(p.share * 10_000)}`)
+      .sort()
+      .join(",");
+  return key(a) === key(b);
+}
+
+/** The allocation as stored on a grant or a correction: `projectId` for one project, `projects` for a split. */
+export const allocationFields = (a: Allocation) => ({
+  projectId: typeof a === "string" ? a : null,
+  projects: a !== null && typeof a !== "string" ? a.map((p) => ({ projectId: p.projectId, share: p.share })) : null,
+});
+
 /**
  * A line on an account of the grant's income or fonds dédiés (74x, 7551, 487, 19x, 689x/789x): it
- * carries the grant's project (the analytic axis), when it has one. Receivable, bank and debt lines do not.
+ * carries the grant's project (the analytic axis), when it has one; with a split, it becomes one line
+ * per project, the amounts adding up to the line's to the cent (projects/split.ts). Receivable, bank
+ * and debt lines do not.
  */
-export const onProject = (line: Line, project: string | null | undefined): Line => (project ? { ...line, project } : line);
+export function onProject(line: Line, allocation: Allocation | undefined): Line[] {
+  if (!allocation) return [line];
+  if (typeof allocation === "string") return [{ ...line, project: allocation }];
+  const side = line.debit > 0 ? "debit" : "credit";
+  if (line[side] <= 0) return [{ ...line, project: allocation[0]!.projectId }];
+  return splitAmount(line[side], allocation, "projects")
+    .filter((p) => p.amount > 0)
+    .map((p) => ({ ...line, [side]: p.amount, project: p.project }));
+}
+
+/** The codes an allocation names. */
+const codesOf = (a: Allocation): string[] => (a === null ? [] : typeof a === "string" ? [a] : a.map((p) => p.projectId));
+
+/** The projects of the registry an allocation names exist: a ValidationError naming `projectId` or each `projects.<i>.projectId` unknown. */
+export async function checkAllocation(db: Db, a: Allocation): Promise<void> {
+  if (a === null) return;
+  await checkProjects(
+    db,
+    typeof a === "string" ? [{ path: "projectId", project: a }] : a.map((p, i) => ({ path: `projects.${i}.projectId`, project: p.projectId })),
+  );
+}
 
 /** The names of the projects these grants fund (code → name), for their answers. */
-export async function grantProjectNames(db: Db, grants: readonly Pick<Grant, "projectId">[]): Promise<Map<string, string>> {
-  const codes = grants.map((g) => g.projectId).filter((c): c is string => !!c);
+export async function grantProjectNames(db: Db, grants: readonly Pick<Grant, "projectId" | "projects">[]): Promise<Map<string, string>> {
+  const codes = grants.flatMap((g) => codesOf(grantAllocation(g)));
   return codes.length ? projectNames(db, codes) : new Map();
 }
 
@@ -62,6 +108,7 @@ export function grantView(g: Grant, asOfYear = currentYear(), today = parisDate(
     project: g.project,
     projectId: g.projectId ?? null,
     projectName: g.projectId ? (names?.get(g.projectId) ?? null) : null,
+    projects: g.projects?.length ? g.projects.map((p) => ({ projectId: p.projectId, share: p.share, name: names?.get(p.projectId) ?? p.projectId })) : null,
     agreementDate: g.agreementDate,
     agreementRef: g.agreementRef,
     amount: g.amount,
@@ -86,7 +133,13 @@ export function grantView(g: Grant, asOfYear = currentYear(), today = parisDate(
 /** A correction as the grant's history shows it: what, when, who, why, and the entries written. */
 export function correctionView(c: Correction) {
   const { requestHash: _h, ...rest } = c;
-  return { ...rest, projectId: c.projectId ?? null, projectMove: c.projectMove ?? null };
+  const m = c.projectMove;
+  return {
+    ...rest,
+    projectId: c.projectId ?? null,
+    projects: c.projects?.length ? c.projects : null,
+    projectMove: m ? { ...m, fromProjects: m.fromProjects?.length ? m.fromProjects : null, toProjects: m.toProjects?.length ? m.toProjects : null } : null,
+  };
 }
 
 /** The grant as answered, with its project's name read. */
@@ -137,8 +190,8 @@ async function postReprises(db: Db, g: Grant, actor?: Actor, onlyYear?: number):
     if (onlyYear !== undefined && share.year !== onlyYear) continue;
     const label = `Subvention ${g.funderName} : quote-part ${share.year}`.slice(0, 200);
     const lines: Line[] = [
-      onProject({ account: DEFERRED_INCOME, debit: share.amount, credit: 0, label }, g.projectId),
-      onProject({ account: g.accounts.income, debit: 0, credit: share.amount, label }, g.projectId),
+      ...onProject({ account: DEFERRED_INCOME, debit: share.amount, credit: 0, label }, grantAllocation(g)),
+      ...onProject({ account: g.accounts.income, debit: 0, credit: share.amount, label }, grantAllocation(g)),
     ];
     const { id } = await writeDraft(
       db,
@@ -176,20 +229,25 @@ export async function ensureReprises(db: Db, year: number, grants?: Grant[]): Pr
   }
 }
 
-/** The project a correction's entries carry: recorded on it; before projects, the grant's. */
-const correctionProject = (g: Grant, c: Correction) => (c.projectId !== undefined ? c.projectId : (g.projectId ?? null));
+/** The allocation a correction's entries carry: recorded on it (its split, else its project); before projects, the grant's. */
+const correctionProject = (g: Grant, c: Correction): Allocation =>
+  c.projects?.length ? c.projects : c.projectId !== undefined ? c.projectId : grantAllocation(g);
 
-/** A line of `amount` on `account` (debit when positive, credit when negative). */
-const sided = (account: string, amount: number, label: string, project: string | null | undefined): Line =>
-  onProject(amount > 0 ? { account, debit: amount, credit: 0, label } : { account, debit: 0, credit: -amount, label }, project);
+/** The allocations a project move goes from and to. */
+export const moveFrom = (m: NonNullable<Correction["projectMove"]>): Allocation => (m.fromProjects?.length ? m.fromProjects : m.from);
+export const moveTo = (m: NonNullable<Correction["projectMove"]>): Allocation => (m.toProjects?.length ? m.toProjects : m.to);
+
+/** A line of `amount` on `account` (debit when positive, credit when negative), on the allocation. */
+const sided = (account: string, amount: number, label: string, allocation: Allocation): Line[] =>
+  onProject(amount > 0 ? { account, debit: amount, credit: 0, label } : { account, debit: 0, credit: -amount, label }, allocation);
 
 /**
- * The lines that move `amount` of the grant's income (what a year recognised) from one project to
- * another (or on / off any project), on the same account.
+ * The lines that move `amount` of the grant's income (what a year recognised) from one allocation to
+ * another (a project, a split, or none), on the same account: reversed on the old, booked on the new.
  */
-export function projectMoveLines(income: string, amount: number, from: string | null, to: string | null, label: string): Line[] {
-  if (amount === 0 || from === to) return [];
-  return [sided(income, amount, label, from), sided(income, -amount, label, to)];
+export function projectMoveLines(income: string, amount: number, from: Allocation, to: Allocation, label: string): Line[] {
+  if (amount === 0 || sameAllocation(from, to)) return [];
+  return [...sided(income, amount, label, from), ...sided(income, -amount, label, to)];
 }
 
 /**
@@ -210,8 +268,10 @@ export function correctionYearDraft(g: Grant, c: Correction, year: number, amoun
     pieceRef: (g.agreementRef ?? `CONV-${g.id.slice(0, 8)}`).slice(0, 60),
     pieceDate: c.bookedOn,
     lines: [
-      ...(a ? [onProject({ account: debit, debit: a, credit: 0, label }, project), onProject({ account: credit, debit: 0, credit: a, label }, project)] : []),
-      ...(move ? projectMoveLines(g.accounts.income, moved, move.from, move.to, label) : []),
+      ...(a
+        ? [...onProject({ account: debit, debit: a, credit: 0, label }, project), ...onProject({ account: credit, debit: 0, credit: a, label }, project)]
+        : []),
+      ...(move ? projectMoveLines(g.accounts.income, moved, moveFrom(move), moveTo(move), label) : []),
     ] as Line[],
   };
 }
@@ -252,8 +312,9 @@ export async function createGrant(db: Db, input: GrantInput, idem?: Idempotency,
   if (await idempotentEntry(db, idem)) return replayGrant(db, id, actor);
 
   const funder = await readFunder(db, input.funderId);
-  // The project named is one of the registry's (a 400 naming projectId, nothing written).
-  if (input.projectId) await checkProjects(db, [{ path: "projectId", project: input.projectId }]);
+  // The project named, or each of the split, is one of the registry's (a 400 naming projectId or projects.<i>.projectId, nothing written).
+  const allocation: Allocation = input.projects?.length ? input.projects : (input.projectId ?? null);
+  await checkAllocation(db, allocation);
   if (!funder) throw new NotFoundError(`No funder ${input.funderId}.`);
   const schedule = recognitionSchedule(input.amount, input.agreementDate, input.startDate, input.endDate);
   const signedYear = schedule[0]!.year;
@@ -266,7 +327,7 @@ export async function createGrant(db: Db, input: GrantInput, idem?: Idempotency,
     funderKind: funder.kind,
     title: input.title,
     project: input.project ?? null,
-    projectId: input.projectId ?? null,
+    ...allocationFields(allocation),
     agreementDate: input.agreementDate,
     agreementRef: input.agreementRef ?? null,
     amount: input.amount,
@@ -283,10 +344,9 @@ export async function createGrant(db: Db, input: GrantInput, idem?: Idempotency,
   };
   const label = `Convention ${funder.name} : ${input.title}`.slice(0, 200);
   const lines: Line[] = [{ account: funder.accounts.receivable, debit: input.amount, credit: 0, label, aux: funder.aux }];
-  const project = input.projectId ?? null;
-  if (atSignature > 0) lines.push(onProject({ account: funder.accounts.income, debit: 0, credit: atSignature, label }, project));
+  if (atSignature > 0) lines.push(...onProject({ account: funder.accounts.income, debit: 0, credit: atSignature, label }, allocation));
   if (deferred > 0)
-    lines.push(onProject({ account: DEFERRED_INCOME, debit: 0, credit: deferred, label: `${label} (années suivantes)`.slice(0, 200) }, project));
+    lines.push(...onProject({ account: DEFERRED_INCOME, debit: 0, credit: deferred, label: `${label} (années suivantes)`.slice(0, 200) }, allocation));
 
   const work = new UnitOfWork().add(
     newGrantItem(grant, { year: signedYear, recognised: atSignature }),
@@ -332,10 +392,11 @@ function concerns(g: Grant, year: number): boolean {
 
 /**
  * `GET /v1/grants?year=&project=`: the grants that concern the year (all when no year is given), of
- * one project when named, or on none (`none`).
+ * one project when named (alone or in a split), or on none (`none`: neither a project nor a split).
  */
 export async function listGrants(db: Db, year?: number, project?: string) {
-  const onIt = (g: Grant) => (project === undefined ? true : project === "none" ? !g.projectId : g.projectId === project.toUpperCase());
+  const onIt = (g: Grant) =>
+    project === undefined ? true : project === "none" ? grantAllocation(g) === null : codesOf(grantAllocation(g)).includes(project.toUpperCase());
   const grants = (await readAllGrants(db)).filter((g) => (year === undefined || concerns(g, year)) && onIt(g));
   const names = await grantProjectNames(db, grants);
   const asOf = currentYear();

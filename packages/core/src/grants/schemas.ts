@@ -16,12 +16,46 @@ export const PageQuery = z.strictObject({
   cursor: z.string().max(2000).optional(),
 });
 export const YearPageQuery = PageQuery.extend({ year: Year });
+/** The shares' total in hundredths of a percent (10 000 is 100 %), each share rounded to 0,01 %. */
+const sharesTotal = (parts: readonly { share: number }[]) => parts.reduce((s, p) => s + Math.round(p.share * 10_000), 0);
+
+/** One project's share of a grant: a fraction to 0,01 % (0.6 is 60 %), as an expense's. */
+const GrantProjectShare = z.strictObject({
+  projectId: ProjectCode.describe("the project's code (`GET /v1/projects`)"),
+  share: z
+    .number()
+    .positive("must be greater than 0")
+    .max(1, "must not be over 1 (100 %)")
+    .refine((n) => Math.abs(n * 10_000 - Math.round(n * 10_000)) < 1e-6, "at most four decimals (0,01 %)")
+    .describe("a fraction: 0.6 is 60 % (to 0,01 %)"),
+});
+
+/** The projects a grant funds, by share: 2 to 10, each once, adding up to 1 (100 %). */
+export const GrantProjects = z
+  .array(GrantProjectShare)
+  .min(2, "a grant split has 2 to 10 projects (one project: projectId)")
+  .max(10, "a grant split has 2 to 10 projects")
+  .superRefine((parts, ctx) => {
+    const seen = new Set<string>();
+    parts.forEach((p, i) => {
+      if (seen.has(p.projectId)) ctx.addIssue({ code: "custom", path: [i, "projectId"], message: `project ${p.projectId} is named twice` });
+      seen.add(p.projectId);
+    });
+    const total = sharesTotal(parts);
+    if (parts.length && total !== 10_000) ctx.addIssue({ code: "custom", path: [], message: `the shares add up to ${total / 100} %, not 100 %` });
+  })
+  .describe(
+    "or the projects of the registry the grant funds, by share adding up to 1 (100 %): each of its income, 487 and fonds dédiés lines is split between them to the cent",
+  );
+
+const BOTH = "a grant has a project (projectId) or a split (projects), not both";
+
 export const GrantListQuery = z.strictObject({
   year: Year.optional(),
   project: z
     .union([z.literal("none"), ProjectCode])
     .optional()
-    .describe("only the grants funding this project (its code), or `none`: the grants on no project"),
+    .describe("only the grants funding this project (its code, alone or in a split), or `none`: the grants on no project"),
 });
 
 export const FunderInput = z
@@ -49,6 +83,7 @@ export const GrantInput = z
     projectId: ProjectCode.optional().describe(
       "the project of the registry (GET /v1/projects) the grant funds: its income and fonds dédiés lines carry it, and its compte-rendu is that project's",
     ),
+    projects: GrantProjects.optional(),
     agreementDate: CalendarDate.describe("the convention's signature: its fiscal year gets the income"),
     agreementRef: z.string().trim().min(1).max(60).optional().describe("the convention's reference (the entry's piece reference)"),
     amount: Cents,
@@ -72,6 +107,7 @@ export const GrantInput = z
     if (g.endDate < g.startDate) ctx.addIssue({ code: "custom", path: ["endDate"], message: "must not be before startDate" });
     const sum = g.installments.reduce((s, i) => s + i.amount, 0);
     if (sum !== g.amount) ctx.addIssue({ code: "custom", path: ["installments"], message: `the installments add up to ${sum}, not the amount ${g.amount}` });
+    if (g.projectId !== undefined && g.projects !== undefined) ctx.addIssue({ code: "custom", path: ["projects"], message: BOTH });
   })
   .meta({ id: "GrantInput" });
 export type GrantInput = z.output<typeof GrantInput>;
@@ -103,11 +139,15 @@ export const AmendmentInput = z
     projectId: ProjectCode.nullable()
       .optional()
       .describe("the project the grant funds from now on (null: none); the income of the open years moves to it, the later entries carry it"),
+    projects: GrantProjects.optional().describe(
+      "or the projects it funds from now on, by share adding up to 1: the income of the open years moves to them, the later entries are split between them",
+    ),
     reason: Reason,
   })
   .superRefine((a, ctx) => {
-    if (a.amount === undefined && a.installments === undefined && a.endDate === undefined && a.projectId === undefined)
+    if (a.amount === undefined && a.installments === undefined && a.endDate === undefined && a.projectId === undefined && a.projects === undefined)
       ctx.addIssue({ code: "custom", path: ["amount"], message: "an amendment changes the amount, the installments, the end date or the project" });
+    if (a.projectId !== undefined && a.projects !== undefined) ctx.addIssue({ code: "custom", path: ["projects"], message: BOTH });
   })
   .meta({ id: "GrantAmendmentInput" });
 export type AmendmentInput = z.output<typeof AmendmentInput>;
@@ -135,6 +175,7 @@ const Figures = z.object({
 const ByYear = z.array(z.object({ year: z.number().int(), recognised: z.number().int(), received: z.number().int(), spent: z.number().int() }));
 const Accounts = z.object({ income: z.string(), receivable: z.string(), dedicated: z.string(), report: z.string(), release: z.string() });
 const Aux = z.object({ number: z.string(), label: z.string() });
+const ShareList = z.array(z.object({ projectId: z.string(), share: z.number() }));
 const Terms = z.object({ amount: z.number().int(), endDate: z.string(), installments: z.array(z.object({ dueDate: z.string(), amount: z.number().int() })) });
 
 export const CorrectionSchema = z
@@ -151,11 +192,14 @@ export const CorrectionSchema = z
     after: Terms,
     recognition: z.array(z.object({ year: z.number().int(), amount: z.number().int() })).describe("income moved per fiscal year"),
     repayment: z.object({ amount: z.number().int(), fromFunds: z.number().int(), fromIncome: z.number().int(), debtAccount: z.string() }).nullable(),
-    projectId: z.string().nullable().describe("the project the correction's entries carry (the grant's after it)"),
+    projectId: z.string().nullable().describe("the project the correction's entries carry (the grant's after it); null with a split"),
+    projects: ShareList.nullable().describe("or the projects they are split between, by share (the grant's after it)"),
     projectMove: z
       .object({
-        from: z.string().nullable(),
-        to: z.string().nullable(),
+        from: z.string().nullable().describe("the project before (null: none, or a split: fromProjects)"),
+        to: z.string().nullable().describe("the project after (null: none, or a split: toProjects)"),
+        fromProjects: ShareList.nullable().describe("the split before, if it was one"),
+        toProjects: ShareList.nullable().describe("the split after, if it is one"),
         moved: z.array(z.object({ year: z.number().int(), amount: z.number().int() })).describe("income moved from one project to the other, per fiscal year"),
       })
       .nullable()
@@ -173,6 +217,10 @@ export const GrantSchema = z
     project: z.string().nullable().describe("the funded project, in words"),
     projectId: z.string().nullable().describe("the project of the registry the grant funds (its code)"),
     projectName: z.string().nullable().describe("that project's name"),
+    projects: z
+      .array(z.object({ projectId: z.string(), share: z.number().describe("a fraction: 0.6 is 60 %"), name: z.string() }))
+      .nullable()
+      .describe("or the projects the grant funds, by share, with their names; null when it funds one project or none"),
     agreementDate: z.string(),
     agreementRef: z.string().nullable(),
     amount: z.number().int(),

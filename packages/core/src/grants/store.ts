@@ -39,6 +39,12 @@ export const grantKeys = {
 
 // ---------------------------------------------------------------- stored shapes
 
+/** One project's share of a grant: a fraction to 0,01 % (0.6 is 60 %). */
+export interface ProjectShare {
+  projectId: string;
+  share: number;
+}
+
 export interface Funder {
   id: string;
   name: string;
@@ -80,10 +86,21 @@ export interface Correction {
   recognition: { year: number; amount: number }[];
   /** Repayments: the amount, the part from fonds dédiés carried and the part from the year's income; the debt account. */
   repayment: { amount: number; fromFunds: number; fromIncome: number; debtAccount: string } | null;
-  /** The project the correction's entries carry (absent on corrections recorded before projects). */
+  /** The project the correction's entries carry (absent on corrections recorded before projects); null with a split. */
   projectId?: string | null;
-  /** An amendment that changed the project: the income of the booking year and the later years moved from one to the other. */
-  projectMove?: { from: string | null; to: string | null; moved: { year: number; amount: number }[] } | null;
+  /** Or the projects they are split between, by share (absent before splits). */
+  projects?: ProjectShare[] | null;
+  /**
+   * An amendment that changed the project: the income of the booking year and the later years moved from
+   * one allocation to the other (`from`/`to` a code or none; `fromProjects`/`toProjects` a split, `from`/`to` then null).
+   */
+  projectMove?: {
+    from: string | null;
+    to: string | null;
+    fromProjects?: ProjectShare[] | null;
+    toProjects?: ProjectShare[] | null;
+    moved: { year: number; amount: number }[];
+  } | null;
   /** Entries written (the later years' differences are dated on the first day of their year). */
   entries: { id: string; date: string; year: number }[];
   requestHash: string | null;
@@ -104,6 +121,8 @@ export interface Grant {
   project: string | null;
   /** The project of the registry the grant funds (its code): its income and fonds dédiés lines carry it. Absent on grants recorded before. */
   projectId?: string | null;
+  /** Or the projects it funds, by share (2 to 10, adding to 1): its lines are split between them to the cent. `projectId` is then null. */
+  projects?: ProjectShare[] | null;
   agreementDate: string;
   agreementRef: string | null;
   amount: number;

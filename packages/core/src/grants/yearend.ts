@@ -15,7 +15,7 @@ import { fiscalYearBounds } from "../dates.js";
 import { ConflictError } from "../errors.js";
 import { type Actor, type EntryView, writeDraft } from "../ledger/index.js";
 import { dedicatedFundsLines, dedicatedFundsRow, dedicatedFundsTable, type DedicatedFundsRow, type DedicatedFundsTable } from "./dedicated.js";
-import { ensureReprises, onProject, toFundsInput, validated } from "./grants.js";
+import { ensureReprises, grantAllocation, onProject, toFundsInput, validated } from "./grants.js";
 import { repaymentDebtAccount } from "./accounts.js";
 import { grantEnds } from "./figures.js";
 import { readAllGrants, readYearEndMarks, yearEndItem, type Grant, type YearEndMark } from "./store.js";
@@ -103,7 +103,7 @@ export async function postDedicatedFunds(db: Db, year: number, actor?: Actor) {
   await ensureReprises(db, year);
 
   const { table, marks, grants } = await load(db, year);
-  const projectOf = new Map(grants.map((g) => [g.id, g.projectId ?? null]));
+  const projectOf = new Map(grants.map((g) => [g.id, grantAllocation(g)]));
   const date = fiscalYearBounds(year).end;
   const entries: EntryView[] = [];
   for (const row of table.rows) {
@@ -123,8 +123,8 @@ export async function postDedicatedFunds(db: Db, year: number, actor?: Actor) {
       version,
       postedAt: nowIso(),
     };
-    // Every line (689x/19x, 19x/789x) carries the grant's project.
-    const lines = dedicatedFundsLines(row, mark ?? { new: 0, used: 0 }).map((l) => onProject(l, projectOf.get(row.grantId)));
+    // Every line (689x/19x, 19x/789x) carries the grant's project, or is split between its projects to the cent.
+    const lines = dedicatedFundsLines(row, mark ?? { new: 0, used: 0 }).flatMap((l) => onProject(l, projectOf.get(row.grantId)));
     const work = () => new UnitOfWork().add(yearEndItem(next, mark?.version ?? 0)).failsWith("year-end", () => new PostedMeanwhile());
     try {
       if (!lines.length) {

@@ -85,8 +85,10 @@ async function actionProject(db: Db, named: string | null, asked?: string) {
 export async function grantFinancialReport(db: Db, grantId: string, opts: { project?: string; today?: string } = {}): Promise<CompteRendu> {
   const today = opts.today ?? parisDate(now());
   const g = await getGrant(db, grantId);
+  // A grant split between projects, no project asked: the action is its projects together.
+  const split = !opts.project && g.projects?.length ? g.projects : null;
   const [project, expenses, chart, association, texts] = await Promise.all([
-    actionProject(db, g.projectId ?? g.project, opts.project),
+    split ? undefined : actionProject(db, g.projectId ?? g.project, opts.project),
     grantExpenses(db, grantId),
     loadChart(db),
     associationOf(db),
@@ -95,12 +97,19 @@ export async function grantFinancialReport(db: Db, grantId: string, opts: { proj
   const years = yearsBetween(fiscalYearOf(g.startDate), fiscalYearOf(g.endDate));
   let budget: BudgetLine[] = [];
   let actuals: ActualBalance[] = [];
-  if (project) {
+  // The action's projects: the one of the action, or the split's (their budget lines and balances summed by account).
+  const action = split
+    ? { code: split.map((p) => p.projectId).join(" + "), name: split.map((p) => p.name).join(" + "), codes: split.map((p) => p.projectId) }
+    : project
+      ? { code: project.code, name: project.name, codes: [project.code] }
+      : null;
+  if (action) {
     const [budgets, balances] = await Promise.all([
       Promise.all(years.map((y) => getBudget(db, y))),
-      Promise.all(years.map((y) => projectBalances(db, y, project.code))),
+      Promise.all(years.flatMap((y) => action.codes.map((code) => projectBalances(db, y, code)))),
     ]);
-    budget = budgets.flatMap((b) => b.lines);
+    // Each of the projects' budget lines counts for the action (compareBudget sums them by account).
+    budget = budgets.flatMap((b) => b.lines.filter((l) => l.project !== null && action.codes.includes(l.project)).map((l) => ({ ...l, project: action.code })));
     actuals = balances.flatMap((b) => b.accounts.map((a) => ({ account: a.account, balance: a.balance })));
     // The grant's income, when the books do not carry it on the project (its entry names none).
     if (g.recognised && !actuals.some((a) => a.account === g.accounts.income)) actuals.push({ account: g.accounts.income, balance: -g.recognised });
@@ -122,7 +131,7 @@ export async function grantFinancialReport(db: Db, grantId: string, opts: { proj
       incomeAccount: g.accounts.income,
       reportingDeadlines: g.reportingDeadlines,
     },
-    project: project ? { code: project.code, name: project.name } : null,
+    project: action ? { code: action.code, name: action.name } : null,
     years,
     budget,
     actuals,
