@@ -106,7 +106,11 @@ describe("the demo year 2024", () => {
     const pdf = new Uint8Array(await (await stack.call("GET", "/v1/reports/2024/annual-report.pdf", { role: "delegation" })).arrayBuffer());
     const raw = (await pdfText(pdf)).replace(/[\u00a0\u202f]/g, " ");
     const text = raw.replace(/\s+/g, " ");
-    expect(text).toContain("Adhérents · donateurs");
+    expect(text).toContain("Adhérents · donateurs en ligne");
+    // Bug: « 0 » adhérents beside 2 000 € of cotisations, with nothing to say why.
+    expect(text).toContain(
+      "Les cotisations de l'exercice (2 000 €, compte 756) ont été reçues hors des adhésions en ligne (chèques, virements, espèces) : leurs adhérents ne figurent pas dans le registre en ligne, qui n'en compte aucun.",
+    );
     expect(text).toMatch(/0\s*·\s*3/);
     // Bug: "Dons en ligne : total 425 €" beside 7541 with nothing reconciling them.
     expect(text).toContain("Le compte 7541 (22 600 €) dépasse de 22 355 € les dons en ligne du registre (245 €)");

@@ -49,7 +49,7 @@ describe("the figures screen (délégation)", () => {
     const kpis = page.locator("section.kpis");
     await kpis.waitFor();
     // Bug: "Adhérents · donateurs 0 · 0" beside 22 600 € of gifts.
-    await expect.poll(() => kpis.textContent(), { timeout: 15_000 }).toMatch(/Adhérents · donateurs\s*0\s*·\s*3/);
+    await expect.poll(() => kpis.textContent(), { timeout: 15_000 }).toMatch(/Adhérents · donateurs en ligne\s*0\s*·\s*3/);
     await page.getByText(/dont 245,00\s€ de dons en ligne et 22\s355,00\s€ reçus hors du paiement en ligne/).waitFor();
     await page.getByText("Premier exercice de l'association, du 12/03/2024 au 31/12/2024").waitFor();
     const card = page.locator("section.thresholds");

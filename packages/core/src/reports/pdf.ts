@@ -555,7 +555,7 @@ function keyFiguresPage({ l, f, p, Y, withPrevious, opts, logo }: Page): void {
     { label: "Part des dons de particuliers", value: percent(f.income.donorShare), sub: `${eurosWhole(d.booked)} de dons` },
     { label: "Fonds dédiés en fin d'exercice", value: eurosWhole(f.dedicatedFunds.closing), sub: vs(f.dedicatedFunds.closing, p.dedicatedFunds.closing) },
     {
-      label: "Adhérents · donateurs",
+      label: "Adhérents · donateurs en ligne",
       value: `${count(f.members)} · ${count(d.donors)}`,
       sub: d.donors
         ? `dont ${count(d.monthlyDonors)} donateur${d.monthlyDonors > 1 ? "s" : ""} mensuel${d.monthlyDonors > 1 ? "s" : ""}`
@@ -822,6 +822,13 @@ function gifts({ l, f, p, money3 }: Page): void {
   l.title("Dons et adhésions", l.tableHeight(rows.length) + 30);
   l.table(money3, rows);
   l.paragraph(reconciliation(f.donations), { size: 9, color: MUTED, gap: 10 });
+  // Bug: « 0 » adhérents printed beside the year's cotisations with nothing to say why.
+  const fees = f.income.bySource.filter((x) => x.source === "membership_fees").reduce((n, x) => n + x.amount, 0);
+  if (fees > 0 && f.members === 0)
+    l.paragraph(
+      `Les cotisations de l'exercice (${eurosWhole(fees)}, compte 756) ont été reçues hors des adhésions en ligne (chèques, virements, espèces) : leurs adhérents ne figurent pas dans le registre en ligne, qui n'en compte aucun.`,
+      { size: 9, color: MUTED, gap: 10 },
+    );
 }
 
 const annexeMoney: Column[] = [

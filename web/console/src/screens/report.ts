@@ -201,7 +201,7 @@ function FiguresView({ year }: { year: number }) {
           <div class="kpi"><h2>Charges</h2><p>${formatEuros(f.expenses.total)}</p></div>
           <div class="kpi"><h2>Résultat</h2><p class=${f.result < 0 ? "neg" : ""}>${formatEuros(f.result)}</p></div>
           <div class="kpi"><h2>Dons des particuliers</h2><p>${formatPercent(f.income.donorShare)}</p><small>des produits · ${formatInt(f.donations.donors)} donateurs</small></div>
-          <div class="kpi"><h2>Adhérents · donateurs</h2><p>${formatInt(f.members)} · ${formatInt(f.donations.donors)}</p><small>${formatInt(f.donations.monthlyDonors)} donateur(s) mensuel(s)</small></div>
+          <div class="kpi"><h2>Adhérents · donateurs en ligne</h2><p>${formatInt(f.members)} · ${formatInt(f.donations.donors)}</p><small>${formatInt(f.donations.monthlyDonors)} donateur(s) mensuel(s)</small></div>
         </section>
         <p class="gifts-note">${giftsNote(f.donations)}</p>
         <div class="grid2">
