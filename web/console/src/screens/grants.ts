@@ -4,12 +4,15 @@
  * (amendment, cancellation, repayment of the unspent funds, and the grant's history of corrections),
  * the fonds dédiés of the year (confirmed before they are booked; those left on an ended grant shown
  * with the repayment proposed). `#/subventions/corriger/<id>` opens a grant's correction. A grant may
- * fund a project of the registry (« Projet », at creation or by an avenant): the list shows it and
- * filters by it.
+ * fund a project of the registry (« Projet », at creation or by an avenant), or be split between
+ * projects by share (« Répartir entre plusieurs projets »: a « Part (%) » per project, making 100 %):
+ * the list, the detail and the history read « Jardins partagés 60 % · Inclusion numérique 40 % »,
+ * and the API's refusals of the projects are shown beside the field, in French.
  */
 import { useState } from "preact/hooks";
-import { api, get, keyKeeper } from "../api.js";
+import { api, ApiError, get, keyKeeper } from "../api.js";
 import { formatDate, formatEuros, parisToday, parseEuros } from "../money.js";
+import { fieldName, frenchSentence } from "../problems.js";
 import { ActionButton, can, confirmDialog, html, Loading, Page, ProblemView, ROLE_LABELS, Success, Tabs, useLoad, useYears, YearSelect } from "../ui.js";
 
 export const FUNDER_KINDS: Record<string, string> = {
@@ -45,6 +48,8 @@ export interface Grant {
   /** The project of the registry the grant funds (its code, its name), null when none. */
   projectId?: string | null;
   projectName?: string | null;
+  /** Or the projects it funds by share (0.6 is 60 %), 2 to 10; null when one project or none. */
+  projects?: ProjectPart[] | null;
   installments: { dueDate: string; amount: number; received: number }[];
   received?: number;
   outstanding?: number;
@@ -66,7 +71,8 @@ interface GrantCorrection {
   before: { amount: number; endDate: string };
   after: { amount: number; endDate: string };
   repayment: { amount: number; fromFunds: number; fromIncome: number } | null;
-  projectMove?: { from: string | null; to: string | null } | null;
+  /** A move of projects: `from`/`to` a project or none, `fromProjects`/`toProjects` a split. */
+  projectMove?: { from: string | null; to: string | null; fromProjects?: ProjectPart[] | null; toProjects?: ProjectPart[] | null } | null;
   entries: { id: string; date: string }[];
 }
 
@@ -77,6 +83,178 @@ interface ProjectRef {
 const NO_PROJECT = "Aucun projet";
 /** A project's name from its code (the code itself if the registry no longer has it); « Aucun projet » for none. */
 const projectLabel = (projects: ProjectRef[], code: string | null | undefined) => (code ? (projects.find((p) => p.code === code)?.name ?? code) : NO_PROJECT);
+
+/** One project's share of a grant: a fraction to 0,01 % (0.6 is 60 %), with its name in the answers. */
+interface ProjectPart {
+  projectId: string;
+  share: number;
+  name?: string | null;
+}
+/** What a grant funds, as a correction's move says it: a project, none, or a split. */
+type ProjectSide = string | null | ProjectPart[];
+
+/** 6000 (0,01 %) → "60 %", 3333 → "33,33 %". */
+const pctText = (basisPoints: number) => `${(basisPoints / 100).toLocaleString("fr-FR", { maximumFractionDigits: 2 })} %`;
+/** What a person types as a share ("60", "33,33", "12.5 %") in 0,01 %; null when it is not a percentage over 0 and to 100 at most. */
+const parsePct = (s: string): number | null => {
+  const t = s.replace(/[\s\u202f%]/g, "").replace(",", ".");
+  if (!/^\d{1,3}(\.\d{1,2})?$/.test(t)) return null;
+  const bp = Math.round(Number(t) * 100);
+  return bp > 0 && bp <= 10_000 ? bp : null;
+};
+const bpOf = (share: number) => Math.round(share * 10_000);
+/** A split as it reads: « Jardins partagés 60 % · Inclusion numérique 40 % ». */
+const splitText = (projects: ProjectRef[], parts: ProjectPart[]) =>
+  parts.map((p) => `${p.name ?? projectLabel(projects, p.projectId)} ${pctText(bpOf(p.share))}`).join(" · ");
+/** What a grant funds, in words: its split, its project, or « Aucun projet ». */
+const grantProjectText = (projects: ProjectRef[], g: Pick<Grant, "projectId" | "projectName" | "projects">) =>
+  g.projects?.length ? splitText(projects, g.projects) : g.projectId ? (g.projectName ?? projectLabel(projects, g.projectId)) : NO_PROJECT;
+/** The same, a split's shares kept whole on a line (the list, the detail). */
+function GrantProject({ projects, g }: { projects: ProjectRef[]; g: Pick<Grant, "projectId" | "projectName" | "projects"> }) {
+  if (!g.projects?.length) return grantProjectText(projects, g);
+  return g.projects.map(
+    (p, i) => html`${i ? " · " : ""}${p.name ?? projectLabel(projects, p.projectId)} <span class="nowrap">${pctText(bpOf(p.share))}</span>`,
+  );
+}
+/** A correction's side of a move (a project, none, a split), in words. */
+const sideText = (projects: ProjectRef[], side: ProjectSide | undefined) =>
+  Array.isArray(side) ? (side.length ? splitText(projects, side) : NO_PROJECT) : projectLabel(projects, side);
+/** Where a correction moved the grant from and to (a project, none, or a split). */
+const moveSides = (m: NonNullable<GrantCorrection["projectMove"]>) => ({
+  from: m.fromProjects?.length ? m.fromProjects : m.from,
+  to: m.toProjects?.length ? m.toProjects : m.to,
+});
+/** Two splits compared, whatever their order. */
+const splitKey = (parts: { projectId: string; share: number }[]) =>
+  JSON.stringify(parts.map((p) => [p.projectId, bpOf(p.share)]).sort((a, b) => String(a[0]).localeCompare(String(b[0]))));
+
+/** « Répartir entre plusieurs projets » as typed: a line per project and its share in %. */
+interface SplitDraft {
+  split: boolean;
+  parts: { project: string; pct: string }[];
+}
+const blankParts = () => [
+  { project: "", pct: "" },
+  { project: "", pct: "" },
+];
+
+/**
+ * The split checked as the API will: 2 to 10 projects, each once, each with a share, the shares
+ * making 100 % (`toDo`: what the button does, « enregistrer la subvention »).
+ */
+function checkSplit(x: SplitDraft, toDo: string) {
+  const parts = x.parts.filter((p) => p.project || p.pct.trim()).map((p) => ({ project: p.project, bp: parsePct(p.pct) }));
+  const total = parts.reduce((t, p) => t + (p.bp ?? 0), 0);
+  const problem = !x.split
+    ? undefined
+    : parts.some((p) => !p.project)
+      ? "Choisissez le projet de chaque ligne de la répartition."
+      : parts.length < 2
+        ? "Une répartition compte au moins deux projets : choisissez-les, ou décochez « Répartir entre plusieurs projets »."
+        : parts.some((p) => p.bp === null)
+          ? "Indiquez la part de chaque projet en pourcentage, plus de 0 et 100 au plus (par exemple 60 ou 33,33)."
+          : new Set(parts.map((p) => p.project)).size !== parts.length
+            ? "Chaque projet ne figure qu'une fois dans la répartition."
+            : total !== 10_000
+              ? `Les parts font ${pctText(total)} : elles doivent faire 100 % pour ${toDo}.`
+              : undefined;
+  const shares = parts.map((p) => ({ projectId: p.project, share: (p.bp ?? 0) / 10_000 }));
+  return { shares, total, problem };
+}
+
+/** What the API says of a grant's split that the console's problems do not word yet, in French. */
+const GRANT_SENTENCES: [RegExp, string][] = [
+  [/^a grant has a project \(projectId\) or a split \(projects\), not both$/, "une subvention a un seul projet ou une répartition entre projets, pas les deux"],
+  [/^a grant split has 2 to 10 projects/, "une répartition compte de 2 à 10 projets (pour un seul projet, choisissez-le dans « Projet »)"],
+];
+
+/**
+ * The API's refusals of the grant's projects (`projectId`, `projects`, `projects.1.projectId`…),
+ * in French and with the projects' names, to show beside the field; `rest`: the same problem
+ * without them, for the form's ProblemView.
+ */
+function projectFaults(err: unknown, projects: ProjectRef[]): { beside: string[]; rest: unknown } {
+  if (!(err instanceof ApiError) || !err.problem.errors?.length) return { beside: [], rest: err };
+  const mine = (path: string) => path === "projectId" || path === "projects" || path.startsWith("projects.");
+  const named = (text: string) =>
+    projects
+      .reduce((t, p) => t.replace(new RegExp(`\\b${p.code}\\b`, "g"), `« ${p.name} »`), text)
+      .replace(/\s*\((?:projectId|projects|project)\)/g, "")
+      .replace(/\b(?:projectId|projects)\b/g, "projets");
+  const beside = err.problem.errors
+    .filter((e) => mine(e.path))
+    .map((e) => {
+      const field = e.path === "projectId" ? "Projet" : e.path === "projects" ? "Répartition entre projets" : fieldName(e.path);
+      const own = GRANT_SENTENCES.find(([re]) => re.test(e.message))?.[1];
+      return `${field} : ${named(own ?? frenchSentence(e.message) ?? "valeur refusée")}`;
+    });
+  if (!beside.length) return { beside, rest: err };
+  return { beside, rest: new ApiError({ ...err.problem, errors: err.problem.errors.filter((e) => !mine(e.path)) }) };
+}
+
+/**
+ * « Projet » of a grant (new, or changed by an avenant), after the one-project select: the box
+ * « Répartir entre plusieurs projets » and, ticked, a line per project with its share in %, added
+ * and removed, what is left to share out shown as it is typed, the refusal beside it (the form's
+ * own, or the API's `faults`).
+ */
+function SplitChoice({
+  x,
+  set,
+  projects,
+  total,
+  problem,
+  faults,
+  idp,
+  hint,
+}: {
+  x: SplitDraft;
+  set: (p: Partial<SplitDraft>) => void;
+  projects: ProjectRef[];
+  total: number;
+  problem: string | undefined;
+  faults: string[];
+  /** The fields' ids start with it. */
+  idp: string;
+  /** Said after the box, before the lines. */
+  hint?: unknown;
+}) {
+  const left = 10_000 - total;
+  const setPart = (i: number, p: Partial<{ project: string; pct: string }>) => set({ parts: x.parts.map((q, j) => (j === i ? { ...q, ...p } : q)) });
+  const faultList = faults.length
+    ? html`<div id=${`${idp}-faults`} class="field-error" style="flex: 1 1 100%" role="alert" data-testid="project-faults">${faults.map((f) => html`<p>${f}</p>`)}</div>`
+    : null;
+  return html`<label class="radio"><input type="checkbox" checked=${x.split} onChange=${(e: Event) => set({ split: (e.target as HTMLInputElement).checked })} /> Répartir entre plusieurs projets</label>
+  ${hint ?? null}
+  ${
+    x.split
+      ? html`<fieldset class="grant-split" style="flex: 1 1 100%; min-width: 0" aria-describedby=${`${idp}-split-status${faults.length ? ` ${idp}-faults` : ""}`}>
+        <legend>Répartition entre projets</legend>
+        ${x.parts.map(
+          (p, i) => html`<div class="row">
+            <div class="field"><label for=${`${idp}-part-${i}-project`}>Projet<span class="sr-only"> n° ${i + 1}</span></label>
+              <select id=${`${idp}-part-${i}-project`} value=${p.project} onChange=${(e: Event) => setPart(i, { project: (e.target as HTMLSelectElement).value })}>
+                <option value="">choisir un projet</option>${projects.map((q) => html`<option value=${q.code}>${q.name}</option>`)}</select></div>
+            <div class="field"><label for=${`${idp}-part-${i}-pct`}>Part (%)<span class="sr-only"> du projet n° ${i + 1}</span></label>
+              <input id=${`${idp}-part-${i}-pct`} class="num" inputmode="decimal" value=${p.pct} aria-invalid=${p.pct.trim() && parsePct(p.pct) === null ? "true" : undefined}
+                onInput=${(e: Event) => setPart(i, { pct: (e.target as HTMLInputElement).value })} /></div>
+            ${
+              x.parts.length > 2
+                ? html`<button type="button" class="secondary small" onClick=${() => set({ parts: x.parts.filter((_, j) => j !== i) })}>Retirer<span class="sr-only"> le projet n° ${i + 1}</span></button>`
+                : null
+            }
+          </div>`,
+        )}
+        ${x.parts.length < 10 ? html`<button type="button" class="secondary small" onClick=${() => set({ parts: [...x.parts, { project: "", pct: "" }] })}>Ajouter un projet</button>` : null}
+        <p id=${`${idp}-split-status`} class=${problem ? "alert warn" : "hint"} role="status" data-testid="split-status">
+          ${left > 0 ? `Reste à répartir : ${pctText(left)}.` : left < 0 ? `${pctText(-left)} de trop.` : "Les parts font 100 %."}
+          ${problem ? html` <strong>${problem}</strong>` : null}
+        </p>
+        ${faultList}
+      </fieldset>`
+      : faultList
+  }`;
+}
 
 interface GrantDetail extends Grant {
   payments: { entryId: string; date: string; amount: number; afterEnd: boolean }[];
@@ -144,7 +322,7 @@ function Funders() {
                       <div><dt>Dépensé</dt><dd>${formatEuros(detail.data.spent)}</dd></div>
                       <div><dt>Non dépensé (fonds affectés)</dt><dd>${formatEuros(detail.data.unspentRestricted ?? 0)}</dd></div>
                     </dl>
-                    ${detail.data.grants.length ? html`<ul class="plain">${detail.data.grants.map((g) => html`<li>${g.title} · signée le ${formatDate(g.agreementDate)} · ${formatEuros(g.amount)}${g.restricted ? " · affectée" : ""}${g.projectName ? ` · projet ${g.projectName}` : ""}</li>`)}</ul>` : html`<p>Aucune subvention.</p>`}
+                    ${detail.data.grants.length ? html`<ul class="plain">${detail.data.grants.map((g) => html`<li>${g.title} · signée le ${formatDate(g.agreementDate)} · ${formatEuros(g.amount)}${g.restricted ? " · affectée" : ""}${g.projects?.length ? ` · projets ${splitText([], g.projects)}` : g.projectName ? ` · projet ${g.projectName}` : ""}</li>`)}</ul>` : html`<p>Aucune subvention.</p>`}
                   </td></tr>`
                   : null
               }`,
@@ -219,7 +397,7 @@ function GrantList({ correcting, repay }: { correcting?: string; repay?: boolean
             ${list.data.items.map(
               (g) => html`<tr>
               <td>${g.funderName}</td><td>${g.title}${g.restricted ? html` <span class="tag">affectée</span>` : null}</td>
-              <td class="grant-project">${g.projectId ? (g.projectName ?? projectLabel(all, g.projectId)) : NO_PROJECT}</td><td>${formatDate(g.agreementDate)}</td>
+              <td class="grant-project"><${GrantProject} projects=${all} g=${g} /></td><td>${formatDate(g.agreementDate)}</td>
               <td>${formatDate(g.startDate)} – ${formatDate(g.endDate)}</td><td class="num">${formatEuros(g.amount)}</td>
               <td class="num">${formatEuros(g.installments.reduce((s, i) => s + i.received, 0))}</td>
               <td>${g.status === "cancelled" ? html`<span class="tag">annulée</span> ` : null}${can("recordGrantPayment") && g.status !== "cancelled" ? html`<button type="button" class="secondary small" aria-expanded=${paying === g.id} onClick=${() => setPaying(paying === g.id ? undefined : g.id)}>Encaisser<span class="sr-only"> ${g.title}</span></button>` : null}
@@ -279,6 +457,7 @@ function NewGrant({ projects, onDone }: { projects: ProjectRef[]; onDone: () => 
     endDate: parisToday(),
     projectId: "",
   });
+  const [pj, setPj] = useState<SplitDraft>({ split: false, parts: blankParts() });
   const [installments, setInstallments] = useState<{ dueDate: string; amount: string }[]>([{ dueDate: parisToday(), amount: "" }]);
   const [error, setError] = useState<unknown>();
   const [done, setDone] = useState<string>();
@@ -287,6 +466,16 @@ function NewGrant({ projects, onDone }: { projects: ProjectRef[]; onDone: () => 
   const amount = parseEuros(g.amount);
   const sum = installments.reduce((s, i) => s + (parseEuros(i.amount) ?? 0), 0);
   const set = (patch: Partial<typeof g>) => setG({ ...g, ...patch });
+  const split = checkSplit(pj, "enregistrer la subvention");
+  const setSplit = (p: Partial<SplitDraft>) =>
+    setPj((x) => {
+      const next = { ...x, ...p };
+      // Ticked with a project chosen: it starts the split's first line.
+      if (p.split && !x.split && g.projectId && !next.parts[0]!.project) next.parts = next.parts.map((q, i) => (i === 0 ? { ...q, project: g.projectId } : q));
+      return next;
+    });
+  const faults = projectFaults(error, projects);
+  const hint = html`<p id="g-project-hint" class="hint grow">${pj.split ? "Les projets que la subvention finance, chacun pour sa part : ses produits (et ses fonds dédiés) leur sont rattachés dans cette proportion." : "Le projet que la subvention finance : ses produits (et ses fonds dédiés) lui sont rattachés dans les chiffres du projet et son compte-rendu financier."}</p>`;
   if (!open) return html`<div class="toolbar"><button type="button" class="primary" onClick=${() => setOpen(true)}>Nouvelle subvention</button></div>`;
   return html`<form class="card" aria-labelledby="g-form-title" onSubmit=${(e: Event) => e.preventDefault()}>
     <h2 id="g-form-title">Nouvelle subvention</h2>
@@ -303,10 +492,15 @@ function NewGrant({ projects, onDone }: { projects: ProjectRef[]; onDone: () => 
       <label class="radio"><input type="checkbox" checked=${g.restricted} onChange=${(e: Event) => set({ restricted: (e.target as HTMLInputElement).checked })} /> Subvention affectée par le financeur (fonds dédiés)</label>
     </div>
     <div class="row">
-      <div class="field"><label for="g-project">Projet</label><select id="g-project" aria-describedby="g-project-hint" value=${g.projectId} onChange=${(e: Event) => set({ projectId: (e.target as HTMLSelectElement).value })}>
-        <option value="">${NO_PROJECT}</option>${projects.map((p) => html`<option value=${p.code}>${p.name}</option>`)}</select></div>
-      <p id="g-project-hint" class="hint grow">Le projet que la subvention finance : ses produits (et ses fonds dédiés) lui sont rattachés dans les chiffres du projet et son compte-rendu financier.</p>
+      ${
+        pj.split
+          ? null
+          : html`<div class="field"><label for="g-project">Projet</label><select id="g-project" aria-describedby="g-project-hint" aria-invalid=${faults.beside.length ? "true" : undefined} value=${g.projectId} onChange=${(e: Event) => set({ projectId: (e.target as HTMLSelectElement).value })}>
+        <option value="">${NO_PROJECT}</option>${projects.map((p) => html`<option value=${p.code}>${p.name}</option>`)}</select></div>`
+      }
+      ${projects.length >= 2 ? html`<${SplitChoice} x=${pj} set=${setSplit} projects=${projects} total=${split.total} problem=${split.problem} faults=${faults.beside} idp="g" hint=${hint} />` : hint}
     </div>
+    ${projects.length < 2 && faults.beside.length ? html`<div class="field-error" role="alert" data-testid="project-faults">${faults.beside.map((f) => html`<p>${f}</p>`)}</div>` : null}
     <fieldset><legend>Échéancier</legend>
       ${installments.map(
         (i, n) => html`<div class="row">
@@ -317,26 +511,31 @@ function NewGrant({ projects, onDone }: { projects: ProjectRef[]; onDone: () => 
       <button type="button" class="secondary small" onClick=${() => setInstallments([...installments, { dueDate: g.endDate, amount: "" }])}>Ajouter une échéance</button>
       <p aria-live="polite" class=${amount !== null && sum === amount ? "balance ok" : "balance ko"}>Échéances : ${formatEuros(sum)} sur ${amount !== null ? formatEuros(amount) : "—"}</p>
     </fieldset>
-    <${ActionButton} disabled=${!g.funderId || !g.title.trim() || amount === null || sum !== amount} busy="Création…" onClick=${async () => {
+    <${ActionButton} disabled=${!g.funderId || !g.title.trim() || amount === null || sum !== amount || !!split.problem} busy="Création…" onClick=${async () => {
       setError(undefined);
+      if (split.problem) return;
       try {
-        const { projectId, ...rest } = g;
+        const { projectId: one, ...rest } = g;
+        const shares = pj.split ? split.shares : undefined;
+        const projectId = shares ? "" : one;
         const body = {
           ...rest,
-          ...(projectId ? { projectId } : {}),
+          ...(shares ? { projects: shares } : projectId ? { projectId } : {}),
           title: g.title.trim(),
           amount,
           installments: installments.map((i) => ({ dueDate: i.dueDate, amount: parseEuros(i.amount) })),
         };
         await api("POST", "/v1/grants", { body, idempotencyKey: keys.for(body) });
-        setDone(`Subvention « ${g.title} » enregistrée${projectId ? ` pour le projet « ${projectLabel(projects, projectId)} »` : ""}.`);
+        setDone(
+          `Subvention « ${g.title} » enregistrée${shares ? `, répartie entre les projets ${splitText(projects, shares)}` : projectId ? ` pour le projet « ${projectLabel(projects, projectId)} »` : ""}.`,
+        );
         keys.reset();
         onDone();
       } catch (err) {
         setError(err);
       }
     }}>Enregistrer la subvention<//>
-    ${done ? html`<${Success}>${done}<//>` : null}<${ProblemView} error=${error ?? funders.error} />
+    ${done ? html`<${Success}>${done}<//>` : null}<${ProblemView} error=${faults.rest ?? funders.error} />
   </form>`;
 }
 
@@ -447,6 +646,8 @@ function Correction({
   const [endDate, setEndDate] = useState("");
   // The avenant's project: "" leaves it as it is, "none" takes the grant off its project, a code moves it.
   const [moveTo, setMoveTo] = useState("");
+  // Or « Répartir entre plusieurs projets »: the new split (ticked, it starts from the grant's own, if it has one).
+  const [pj, setPj] = useState<SplitDraft>({ split: false, parts: [] });
   const [reason, setReason] = useState("");
   const [error, setError] = useState<unknown>();
   const [done, setDone] = useState<string>();
@@ -458,6 +659,27 @@ function Correction({
   const cents = amount.trim() ? parseEuros(amount) : undefined;
   const cancelled = g.status === "cancelled";
   const kinds = (["amendment", "cancellation", "repayment"] as const).filter((k) => !cancelled && (k !== "repayment" || g.restricted));
+  const pct = (share: number) => (bpOf(share) / 100).toLocaleString("fr-FR", { maximumFractionDigits: 2, useGrouping: false });
+  const setSplit = (p: Partial<SplitDraft>) =>
+    setPj((x) => {
+      const next = { ...x, ...p };
+      if (p.split && !x.parts.length)
+        next.parts = g.projects?.length
+          ? g.projects.map((q) => ({ project: q.projectId, pct: pct(q.share) }))
+          : [
+              { project: moveTo && moveTo !== "none" ? moveTo : (g.projectId ?? ""), pct: "" },
+              { project: "", pct: "" },
+            ];
+      return next;
+    });
+  const checked = checkSplit(pj, "enregistrer l'avenant");
+  const sameSplit = pj.split && !checked.problem && !!g.projects?.length && splitKey(checked.shares) === splitKey(g.projects);
+  const splitProblem =
+    checked.problem ??
+    (sameSplit ? "C'est déjà la répartition de la subvention : changez un projet ou une part, ou décochez « Répartir entre plusieurs projets »." : undefined);
+  // The move asked for: a split, « Aucun projet » (null), a project, or nothing (undefined).
+  const newSide: ProjectSide | undefined = pj.split ? checked.shares : moveTo ? (moveTo === "none" ? null : moveTo) : undefined;
+  const beforeText = grantProjectText(projects, g);
   const submit = async () => {
     setError(undefined);
     setDone(undefined);
@@ -466,11 +688,13 @@ function Correction({
     if (kind === "amendment") {
       if (cents) body.amount = cents;
       if (endDate) body.endDate = endDate;
-      if (moveTo) body.projectId = moveTo === "none" ? null : moveTo;
+      if (Array.isArray(newSide)) body.projects = newSide;
+      else if (newSide !== undefined) body.projectId = newSide;
       const terms = cents || endDate;
-      const move = moveTo
-        ? ` La subvention passera du projet « ${projectLabel(projects, g.projectId)} » à « ${projectLabel(projects, moveTo === "none" ? null : moveTo)} » : les produits de l'exercice et des années suivantes déjà comptabilisés changent de projet ; les années closes gardent le leur.`
-        : "";
+      const move =
+        newSide !== undefined
+          ? ` La subvention passera ${g.projects?.length ? `de la répartition « ${beforeText} »` : `du projet « ${beforeText} »`} à ${Array.isArray(newSide) ? `la répartition « ${sideText(projects, newSide)} »` : `« ${sideText(projects, newSide)} »`} : les produits de l'exercice et des années suivantes déjà comptabilisés changent de projet ; les années closes gardent le leur.`
+          : "";
       what = `${
         terms
           ? `L'avenant portera la subvention ${cents ? `à ${formatEuros(cents)}` : `à ${formatEuros(g.amount)}`}${endDate ? `, jusqu'au ${formatDate(endDate)}` : ""}. Le produit de l'exercice, la créance sur le financeur et les quotes-parts des années suivantes seront ajustés par des écritures de différence.`
@@ -495,21 +719,32 @@ function Correction({
         body,
         idempotencyKey: keys.for({ grantId, kind, ...body }),
       });
-      const moved = out.correction.projectMove;
-      const m = `${CORRECTION_KINDS[kind]} ${kind === "cancellation" ? "enregistrée" : "enregistré"} pour « ${g.title} » : ${out.entries.length} écriture(s)${out.correction.closedYear ? `, passée(s) le ${formatDate(out.correction.bookedOn)} (exercice ${out.correction.closedYear} clos)` : ""}${moved ? ` ; la subvention relève désormais de « ${projectLabel(projects, moved.to)} » (auparavant « ${projectLabel(projects, moved.from)} »)` : ""}.`;
+      const pm = out.correction.projectMove;
+      const moved = pm
+        ? { from: sideText(projects, moveSides(pm).from), to: sideText(projects, moveSides(pm).to) }
+        : pm === undefined && kind === "amendment" && newSide !== undefined
+          ? { from: beforeText, to: sideText(projects, newSide) }
+          : undefined;
+      const m = `${CORRECTION_KINDS[kind]} ${kind === "cancellation" ? "enregistrée" : "enregistré"} pour « ${g.title} » : ${out.entries.length} écriture(s)${out.correction.closedYear ? `, passée(s) le ${formatDate(out.correction.bookedOn)} (exercice ${out.correction.closedYear} clos)` : ""}${moved ? ` ; la subvention relève désormais de « ${moved.to} » (auparavant « ${moved.from} »)` : ""}.`;
       setDone(m);
       keys.reset();
       setReason("");
       setAmount(undefined);
       setMoveTo("");
+      setPj({ split: false, parts: [] });
       grant.reload();
       onDone(m);
     } catch (err) {
       setError(err);
     }
   };
-  const ready = reason.trim() && date && (kind === "cancellation" || (kind === "repayment" ? !!cents : cents !== null && (cents || endDate || moveTo)));
+  const ready =
+    reason.trim() &&
+    date &&
+    (kind === "cancellation" ||
+      (kind === "repayment" ? !!cents : cents !== null && (kind !== "amendment" || !pj.split || !splitProblem) && (cents || endDate || newSide !== undefined)));
   const otherProjects = projects.filter((p) => p.code !== g.projectId);
+  const faults = projectFaults(error, projects);
   return html`<section class="card" aria-labelledby=${`${id}-title`}>
     <h2 id=${`${id}-title`}>Corriger la subvention « ${g.title} » — ${g.funderName}</h2>
     <dl class="figures">
@@ -517,7 +752,7 @@ function Correction({
       <div><dt>Reçu</dt><dd>${formatEuros(g.received ?? 0)}</dd></div>
       <div><dt>Reste à recevoir</dt><dd>${formatEuros(g.outstanding ?? 0)}</dd></div>
       <div><dt>Dépensé</dt><dd>${formatEuros(g.spent ?? 0)}</dd></div>
-      <div><dt>Projet</dt><dd>${g.projectId ? (g.projectName ?? projectLabel(projects, g.projectId)) : NO_PROJECT}</dd></div>
+      <div><dt>${g.projects?.length ? "Projets" : "Projet"}</dt><dd><${GrantProject} projects=${projects} g=${g} /></dd></div>
       ${g.restricted ? html`<div><dt>Non dépensé</dt><dd>${formatEuros(g.unspentRestricted ?? 0)}</dd></div>` : null}
       ${g.repaid ? html`<div><dt>Remboursé</dt><dd>${formatEuros(g.repaid)}</dd></div>` : null}
     </dl>
@@ -544,7 +779,7 @@ function Correction({
                   : [
                       c.projectMove && c.before.amount === c.after.amount ? "" : `${formatEuros(c.before.amount)} → ${formatEuros(c.after.amount)}`,
                       c.before.endDate !== c.after.endDate ? `fin ${formatDate(c.before.endDate)} → ${formatDate(c.after.endDate)}` : "",
-                      c.projectMove ? `projet ${projectLabel(projects, c.projectMove.from)} → ${projectLabel(projects, c.projectMove.to)}` : "",
+                      c.projectMove ? `projet ${sideText(projects, moveSides(c.projectMove).from)} → ${sideText(projects, moveSides(c.projectMove).to)}` : "",
                     ]
                       .filter(Boolean)
                       .join(", ")
@@ -564,16 +799,24 @@ function Correction({
             <div class="field"><label for=${`${id}-date`}>Date</label><input id=${`${id}-date`} type="date" value=${date} onInput=${(e: Event) => setDate((e.target as HTMLInputElement).value)} /></div>
             ${kind !== "cancellation" ? html`<div class="field"><label for=${`${id}-amount`}>${kind === "repayment" ? "Montant rendu (€)" : "Nouveau montant accordé (€)"}</label><input id=${`${id}-amount`} class="num" inputmode="decimal" value=${amount} aria-invalid=${amount && cents === null ? "true" : undefined} onInput=${(e: Event) => setAmount((e.target as HTMLInputElement).value)} /></div>` : null}
             ${kind === "amendment" ? html`<div class="field"><label for=${`${id}-end`}>Nouvelle date de fin</label><input id=${`${id}-end`} type="date" value=${endDate} onInput=${(e: Event) => setEndDate((e.target as HTMLInputElement).value)} /></div>` : null}
-            ${
-              kind === "amendment" && (otherProjects.length || g.projectId)
-                ? html`<div class="field"><label for=${`${id}-project`}>Projet</label><select id=${`${id}-project`} value=${moveTo} onChange=${(e: Event) => setMoveTo((e.target as HTMLSelectElement).value)}>
-                <option value="">Inchangé (${g.projectId ? (g.projectName ?? projectLabel(projects, g.projectId)) : NO_PROJECT})</option>
-                ${g.projectId ? html`<option value="none">${NO_PROJECT}</option>` : null}
-                ${otherProjects.map((p) => html`<option value=${p.code}>${p.name}</option>`)}</select></div>`
-                : null
-            }
             <div class="field grow"><label for=${`${id}-reason`}>Motif</label><input id=${`${id}-reason`} value=${reason} maxlength="200" onInput=${(e: Event) => setReason((e.target as HTMLInputElement).value)} /></div>
           </div>
+          ${
+            kind === "amendment" && (otherProjects.length || g.projectId || g.projects?.length)
+              ? html`<div class="row">
+              ${
+                pj.split
+                  ? null
+                  : html`<div class="field"><label for=${`${id}-project`}>Projet</label><select id=${`${id}-project`} value=${moveTo} aria-invalid=${faults.beside.length ? "true" : undefined} onChange=${(e: Event) => setMoveTo((e.target as HTMLSelectElement).value)}>
+                <option value="">Inchangé (${beforeText})</option>
+                ${g.projectId || g.projects?.length ? html`<option value="none">${NO_PROJECT}</option>` : null}
+                ${otherProjects.map((p) => html`<option value=${p.code}>${p.name}</option>`)}</select></div>`
+              }
+              ${projects.length >= 2 ? html`<${SplitChoice} x=${pj} set=${setSplit} projects=${projects} total=${checked.total} problem=${splitProblem} faults=${faults.beside} idp=${`${id}-pj`} hint=${pj.split ? html`<p class="hint grow">Aujourd'hui : ${beforeText}.</p>` : null} />` : null}
+            </div>
+            ${projects.length < 2 && faults.beside.length ? html`<div class="field-error" role="alert" data-testid="project-faults">${faults.beside.map((f) => html`<p>${f}</p>`)}</div>` : null}`
+              : null
+          }
           <div class="toolbar">
             <${ActionButton} disabled=${!ready} busy="Enregistrement…" onClick=${submit}>Enregistrer la correction<//>
             <button type="button" class="secondary" onClick=${onClose}>Fermer</button>
@@ -581,6 +824,6 @@ function Correction({
         </form>`
           : null
     }
-    ${done ? html`<${Success}>${done}<//>` : null}<${ProblemView} error=${error} />
+    ${done ? html`<${Success}>${done}<//>` : null}<${ProblemView} error=${faults.rest} />
   </section>`;
 }
