@@ -237,7 +237,11 @@ describe("Subvention répartie entre projets", () => {
     await split.getByLabel("Part (%) du projet n° 2").fill("30");
     await split.getByRole("button", { name: "Ajouter un projet" }).click();
     await poll(() => split.getByTestId("split-status").textContent()).toMatch(/Les parts font 90 %/);
-    const sideways = await page.evaluate(() => document.documentElement.scrollWidth - document.documentElement.clientWidth);
+    type Root = { document: { documentElement: { scrollWidth: number; clientWidth: number } } };
+    const sideways = await page.evaluate(() => {
+      const root = (globalThis as unknown as Root).document.documentElement;
+      return root.scrollWidth - root.clientWidth;
+    });
     expect(sideways).toBeLessThanOrEqual(0);
     await form.screenshot({ path: join(SCREENS, "grants-split-console-phone.png") });
     expect(pageErrors).toEqual([]);
