@@ -183,6 +183,11 @@ const SENTENCES: [RegExp, (m: RegExpExecArray) => string][] = [
   [/^must not be after `to`$/, () => "doit précéder la date de fin"],
   [/^(belongs to another year or account|was given for other filters)$/, () => "ne correspond plus aux filtres : rechargez la liste"],
   [/^the grant has (\d+) installment/, (m) => `la subvention a ${m[1]} échéance(s)`],
+  [
+    /^a grant has a project \(projectId\) or a split \(projects\), not both$/,
+    () => "une subvention a un seul projet ou une répartition entre projets, pas les deux",
+  ],
+  [/^a grant split has 2 to 10 projects/, () => "une répartition compte de 2 à 10 projets (pour un seul projet, choisissez-le dans « Projet »)"],
   [/^The file is (\d+) bytes; the limit is (\d+)\.$/, (m) => `Le fichier fait ${mb(Number(m[1]))} ; la limite est de ${mb(Number(m[2]))}.`],
   [/^The body is (\d+) bytes; the limit is (\d+)\.$/, (m) => `L'envoi fait ${mb(Number(m[1]))} ; la limite est de ${mb(Number(m[2]))}.`],
   [/^An invoice is a PDF, JPEG or PNG file/, () => "Une facture est un fichier PDF, JPEG ou PNG (le contenu de ce fichier ne l'est pas)."],

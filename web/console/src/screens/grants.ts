@@ -162,12 +162,6 @@ function checkSplit(x: SplitDraft, toDo: string) {
   return { shares, total, problem };
 }
 
-/** What the API says of a grant's split that the console's problems do not word yet, in French. */
-const GRANT_SENTENCES: [RegExp, string][] = [
-  [/^a grant has a project \(projectId\) or a split \(projects\), not both$/, "une subvention a un seul projet ou une répartition entre projets, pas les deux"],
-  [/^a grant split has 2 to 10 projects/, "une répartition compte de 2 à 10 projets (pour un seul projet, choisissez-le dans « Projet »)"],
-];
-
 /**
  * The API's refusals of the grant's projects (`projectId`, `projects`, `projects.1.projectId`…),
  * in French and with the projects' names, to show beside the field; `rest`: the same problem
@@ -185,8 +179,7 @@ function projectFaults(err: unknown, projects: ProjectRef[]): { beside: string[]
     .filter((e) => mine(e.path))
     .map((e) => {
       const field = e.path === "projectId" ? "Projet" : e.path === "projects" ? "Répartition entre projets" : fieldName(e.path);
-      const own = GRANT_SENTENCES.find(([re]) => re.test(e.message))?.[1];
-      return `${field} : ${named(own ?? frenchSentence(e.message) ?? "valeur refusée")}`;
+      return `${field} : ${named(frenchSentence(e.message) ?? "valeur refusée")}`;
     });
   if (!beside.length) return { beside, rest: err };
   return { beside, rest: new ApiError({ ...err.problem, errors: err.problem.errors.filter((e) => !mine(e.path)) }) };
