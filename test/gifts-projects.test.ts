@@ -212,3 +212,168 @@ it("re-assigns a gift: one OD entry moves it from the old project to the new, in
   expect(again.body.history.at(-1)).toMatchObject({ from: null, to: { code: "MILLIARD" }, amount: 7000 });
   expect(of(await figures(), "MILLIARD").produits - of(final, "MILLIARD").produits).toBe(7000);
 });
+
+it("splits a gift 60/40 between two projects: the OD entry's lines per project to the cent, the figures, the list and byProject, a later refund split the same; a bad split is refused, nothing written", async () => {
+  const { sessionId } = await checkout(
+    stack,
+    donation(9999, { project: "EDUCPOP", donor: { email: "partage@example.org", firstName: "Paul", lastName: "Partagé", address: ADDRESS } }),
+  );
+  await pay(stack, sessionId, at);
+  const charge = (await chargeOf(stack, sessionId)).id;
+  const fee = stripeFee(9999);
+  const entries = async () => ((await (await stack.call("GET", "/v1/ledger/integrity", { role: "auditor" })).json()) as { entries: number }).entries;
+  const gift = async () =>
+    ((await (await stack.call("GET", `/v1/gifts?year=${year}&limit=500`)).json()) as { items: Record<string, any>[] }).items.find((g) => g.id === charge)!;
+  const paths = (b: Record<string, any>) => (b.errors as { path: string }[]).map((e) => e.path);
+
+  // Refused, nothing written: a project and a split together, a share of 0 and a project twice and 90 %, one project only, an unknown project.
+  const count = await entries();
+  const both = await post(`/v1/gifts/${charge}/project`, {
+    project: "MILLIARD",
+    projects: [
+      { projectId: "MILLIARD", share: 0.6 },
+      { projectId: "PLAIDOYER", share: 0.4 },
+    ],
+    reason: "les deux à la fois",
+  });
+  expect([both.status, paths(both.body)]).toEqual([400, ["projects"]]);
+  const bad = await post(`/v1/gifts/${charge}/project`, {
+    projects: [
+      { projectId: "MILLIARD", share: 0.6 },
+      { projectId: "MILLIARD", share: 0 },
+      { projectId: "PLAIDOYER", share: 0.3 },
+    ],
+    reason: "mauvaise répartition",
+  });
+  expect(bad.status).toBe(400);
+  expect(bad.body.errors).toEqual([
+    { path: "projects.1.share", message: "une part de plus de 0 %" },
+    { path: "projects.1.projectId", message: "le projet MILLIARD figure deux fois dans la répartition" },
+    { path: "projects", message: "les parts font 90 % au total, pas 100 %" },
+  ]);
+  const one = await post(`/v1/gifts/${charge}/project`, { projects: [{ projectId: "MILLIARD", share: 1 }], reason: "un seul projet" });
+  expect([one.status, paths(one.body)]).toEqual([400, ["projects"]]);
+  const unknown = await post(`/v1/gifts/${charge}/project`, {
+    projects: [
+      { projectId: "MILLIARD", share: 0.5 },
+      { projectId: "NOPE", share: 0.5 },
+    ],
+    reason: "projet inconnu",
+  });
+  expect([unknown.status, unknown.body.errors]).toEqual([
+    400,
+    [{ path: "projects.1.projectId", message: "projet inconnu : NOPE (créez-le dans « Projets et budgets »)" }],
+  ]);
+  expect(await entries()).toBe(count);
+  expect((await gift()).history).toEqual([]);
+  expect((await gift()).project).toEqual({ code: "EDUCPOP", name: "Éducation populaire" });
+
+  // 60 % to « Le milliard », 40 % to « Plaidoyer »: 9 999 cents are 5 999 + 4 000 (the cent left to the largest remainder).
+  const before = await figures();
+  const listBefore = (await (await stack.call("GET", `/v1/gifts?year=${year}`)).json()) as { byProject: { project: { code: string } | null; kept: number }[] };
+  const split = await post(`/v1/gifts/${charge}/project`, {
+    projects: [
+      { projectId: "milliard", share: 0.6 },
+      { projectId: "PLAIDOYER", share: 0.4 },
+    ],
+    reason: "Le donateur a demandé un partage",
+  });
+  expect(split.status, JSON.stringify(split.body)).toBe(200);
+  expect(split.body.project).toBeNull();
+  expect(split.body.projects).toEqual([
+    { code: "MILLIARD", name: "Le milliard pour la transition", share: 0.6 },
+    { code: "PLAIDOYER", name: "Plaidoyer", share: 0.4 },
+  ]);
+  expect(split.body.history[0]).toMatchObject({
+    from: { code: "EDUCPOP" },
+    to: null,
+    fromProjects: null,
+    toProjects: [
+      { code: "MILLIARD", share: 0.6 },
+      { code: "PLAIDOYER", share: 0.4 },
+    ],
+    amount: 9999,
+    fee,
+  });
+  expect(await entries()).toBe(count + 1);
+  const od = (
+    (await (await stack.call("GET", `/v1/ledger/entries?journal=OD&from=${today}&to=${today}&limit=500`, { role: "auditor" })).json()) as {
+      items: { pieceRef: string; label: string; lines: { account: string; debit: number; credit: number; project?: string }[] }[];
+    }
+  ).items.filter((e) => e.pieceRef === charge);
+  expect(od).toHaveLength(1);
+  expect(od[0]!.label).toBe(`Réaffectation du don Paul Partagé (${charge}) : Éducation populaire → Le milliard pour la transition 60 % · Plaidoyer 40 %`);
+  const feeMilliard = Math.round(fee * 0.6);
+  expect(od[0]!.lines.map((l) => [l.account, l.debit, l.credit, l.project ?? null])).toEqual([
+    ["7541", 9999, 0, "EDUCPOP"],
+    ["7541", 0, 5999, "MILLIARD"],
+    ["7541", 0, 4000, "PLAIDOYER"],
+    ["627", feeMilliard, 0, "MILLIARD"],
+    ["627", fee - feeMilliard, 0, "PLAIDOYER"],
+    ["627", 0, fee, "EDUCPOP"],
+  ]);
+  const after = await figures();
+  expect(of(after, "EDUCPOP").produits - of(before, "EDUCPOP").produits).toBe(-9999);
+  expect(of(after, "MILLIARD").produits - of(before, "MILLIARD").produits).toBe(5999);
+  expect(of(after, "PLAIDOYER").produits - of(before, "PLAIDOYER").produits).toBe(4000);
+  expect(of(after, "MILLIARD").charges - of(before, "MILLIARD").charges).toBe(feeMilliard);
+  expect(of(after, "PLAIDOYER").charges - of(before, "PLAIDOYER").charges).toBe(fee - feeMilliard);
+  expect(after.total).toEqual(before.total);
+
+  // The list: under each of its projects, not under the old one; byProject by share, adding up to the gift's kept amount.
+  const list = async (q: string) =>
+    (await (await stack.call("GET", `/v1/gifts?year=${year}&limit=500${q}`)).json()) as {
+      items: { id: string; kept: number }[];
+      byProject: { project: { code: string } | null; count: number; kept: number }[];
+    };
+  for (const code of ["MILLIARD", "PLAIDOYER"]) expect((await list(`&project=${code}`)).items.map((g) => g.id)).toContain(charge);
+  expect((await list("&project=EDUCPOP")).items.map((g) => g.id)).not.toContain(charge);
+  expect((await list("&project=none")).items.map((g) => g.id)).not.toContain(charge);
+  const all = await list("");
+  const kept = (l: { byProject: { project: { code: string } | null; kept: number }[] }, code: string) =>
+    l.byProject.find((t) => t.project?.code === code)?.kept ?? 0;
+  expect(kept(all, "EDUCPOP") - kept(listBefore, "EDUCPOP")).toBe(-9999);
+  expect(kept(all, "MILLIARD") - kept(listBefore, "MILLIARD")).toBe(5999);
+  expect(kept(all, "PLAIDOYER") - kept(listBefore, "PLAIDOYER")).toBe(4000);
+  expect(all.byProject.reduce((s, t) => s + t.kept, 0)).toBe(all.items.reduce((s, g) => s + g.kept, 0));
+
+  // A refund after the split follows it: the 7 998 cents kept are 4 799 + 3 199 by share, so 2 001 cents leave as 1 200 + 801.
+  const refund = await stripeApi(stack, "POST", "/v1/refunds", { charge, amount: "2001" });
+  expect(refund.status).toBe("succeeded");
+  const booked = (await stripeEntries(stack, today, today)).find((e) => e.pieceRef === refund.id)!;
+  expect(booked.lines.map((l) => [l.account, l.debit, l.credit, l.project ?? null])).toEqual([
+    ["7541", 1200, 0, "MILLIARD"],
+    ["7541", 801, 0, "PLAIDOYER"],
+    ["4671", 0, 2001, null],
+  ]);
+  const final = await figures();
+  expect(of(final, "MILLIARD").produits - of(after, "MILLIARD").produits).toBe(-1200);
+  expect(of(final, "PLAIDOYER").produits - of(after, "PLAIDOYER").produits).toBe(-801);
+  expect(of(final, "EDUCPOP").produits).toBe(of(after, "EDUCPOP").produits);
+  const last = await list("");
+  expect(last.byProject.reduce((s, t) => s + t.kept, 0)).toBe(last.items.reduce((s, g) => s + g.kept, 0));
+  expect(kept(last, "MILLIARD") - kept(listBefore, "MILLIARD")).toBe(4799);
+  expect(kept(last, "PLAIDOYER") - kept(listBefore, "PLAIDOYER")).toBe(3199);
+  // The same split again is refused (409), nothing written.
+  const again = await post(`/v1/gifts/${charge}/project`, {
+    projects: [
+      { projectId: "PLAIDOYER", share: 0.4 },
+      { projectId: "MILLIARD", share: 0.6 },
+    ],
+    reason: "la même répartition",
+  });
+  expect(again.status).toBe(409);
+  // Back to one project: each project gives back exactly what it holds of the gift (the figures as before the split).
+  const back = await post(`/v1/gifts/${charge}/project`, { project: "EDUCPOP", reason: "retour au projet choisi" });
+  expect(back.status, JSON.stringify(back.body)).toBe(200);
+  expect(back.body.history[1]).toMatchObject({
+    from: null,
+    fromProjects: [{ code: "MILLIARD" }, { code: "PLAIDOYER" }],
+    to: { code: "EDUCPOP" },
+    toProjects: null,
+    amount: 7998,
+  });
+  const home = await figures();
+  for (const code of ["MILLIARD", "PLAIDOYER"]) expect(of(home, code)).toEqual(of(before, code));
+  expect(of(home, "EDUCPOP").produits).toBe(of(before, "EDUCPOP").produits - 2001);
+});

@@ -15,7 +15,8 @@ import { fiscalYearOf } from "../dates.js";
 import type { Line } from "../ledger/index.js";
 import { cleanText } from "../text.js";
 import type { MembershipTier } from "./settings.js";
-import type { CheckoutMetadata, CheckoutRecord, FactOf, IncidentType, Kind, PaymentFact } from "./types.js";
+import { splitAmount } from "../projects/split.js";
+import type { CheckoutMetadata, CheckoutRecord, FactOf, GiftProjectShare, IncidentType, Kind, PaymentFact } from "./types.js";
 import { plainEuros } from "../money.js";
 
 export const CLEARING = "4671";
@@ -82,13 +83,78 @@ export function payerName(checkout: Pick<CheckoutRecord, "firstName" | "lastName
   return cleanText(checkout ? `${checkout.firstName} ${checkout.lastName}` : (billingName ?? "donateur"), 120) || "donateur";
 }
 
+/** What a gift is on, on the analytic axis: one project (its code), a split between projects by share, or none. */
+export type GiftAllocation = string | readonly GiftProjectShare[] | null | undefined;
+
+/** The gift's allocation as its record holds it: its split, else its project, else none. */
+export const giftAllocation = (d: { project?: string | undefined; projects?: readonly GiftProjectShare[] | undefined }): GiftAllocation =>
+  d.projects?.length ? d.projects : (d.project ?? null);
+
+/** The codes an allocation names. */
+export const allocationCodes = (a: GiftAllocation): string[] => (!a ? [] : typeof a === "string" ? [a] : a.map((p) => p.projectId));
+
+/** `amount` (of either sign) split by the allocation's shares, to the cent: one part per project, adding up to it. */
+export function splitByShare(amount: number, parts: readonly GiftProjectShare[]): { project: string; amount: number }[] {
+  const sign = amount < 0 ? -1 : 1;
+  return splitAmount(Math.abs(amount), parts, "projects").map((p) => ({ project: p.project, amount: sign * p.amount }));
+}
+
+/** A line on the allocation: on its project, or one line per project of its split (the parts to the cent, none of 0). */
+export function lineOn(line: Line, allocation: GiftAllocation, nameOf?: (code: string) => string): Line[] {
+  if (!allocation) return [line];
+  if (typeof allocation === "string") return [{ ...line, project: allocation }];
+  const side = line.debit > 0 ? "debit" : "credit";
+  return splitByShare(line[side], allocation)
+    .filter((p) => p.amount > 0)
+    .map((p) => ({ ...line, [side]: p.amount, project: p.project, ...(nameOf && line.label ? { label: nameOf(p.project) } : {}) }));
+}
+
+/**
+ * A split gift as a movement on it (a refund, a dispute) finds it: its shares, and what it kept
+ * before the movement (amount − refunded). Each project holds `splitByShare(kept)` of it, so a
+ * movement changing the kept amount from K to K′ moves `split(K) − split(K′)` on each project: what
+ * the projects hold stays the split of what the gift keeps, to the cent, whatever the movements
+ * (and a later re-assignment moves exactly that).
+ */
+export interface SplitHolding {
+  shares: readonly GiftProjectShare[];
+  kept: number;
+}
+
+/** What a movement on the gift is booked on: its project, its split with what it keeps now, or none. */
+export const giftBooking = (d: {
+  project?: string | undefined;
+  projects?: readonly GiftProjectShare[] | undefined;
+  amount: number;
+  refunded?: number | undefined;
+}): GiftAllocation | SplitHolding => (d.projects?.length ? { shares: d.projects, kept: d.amount - (d.refunded ?? 0) } : (d.project ?? null));
+
 /**
  * The gift's project on the lines of the profit and loss account (the revenue account and the
- * Stripe fee, 627); the Stripe balance (4671) and the bank carry none. Unchanged without a project.
+ * Stripe fee, 627); with a split, each of them one line per project, to the cent (a revenue line by
+ * what it changes of each project's holding, a fee line by share). The Stripe balance (4671) and the
+ * bank carry none. Unchanged without a project.
  */
-export function onProject(entry: EntryDraft, project: string | undefined): EntryDraft {
-  if (!project) return entry;
-  return { ...entry, lines: entry.lines.map((l) => (l.account.startsWith("6") || l.account.startsWith("7") ? { ...l, project } : l)) };
+export function onProject(entry: EntryDraft, on: GiftAllocation | SplitHolding): EntryDraft {
+  if (!on) return entry;
+  if (typeof on === "string" || !("shares" in on))
+    return { ...entry, lines: entry.lines.flatMap((l) => (l.account.startsWith("6") || l.account.startsWith("7") ? lineOn(l, on) : [l])) };
+  let kept = on.kept;
+  const lines = entry.lines.flatMap((l): Line[] => {
+    if (l.account.startsWith("6")) return lineOn(l, on.shares);
+    if (!l.account.startsWith("7")) return [l];
+    // Revenue debited: the gift keeps less (a refund, a dispute); credited: more (a failed refund, a dispute won).
+    const after = kept - l.debit + l.credit;
+    const before = splitByShare(kept, on.shares);
+    const now = splitByShare(after, on.shares);
+    kept = after;
+    return before.flatMap((b, i) => {
+      const taken = b.amount - now[i]!.amount;
+      if (taken === 0) return [];
+      return [{ ...l, debit: taken > 0 ? taken : 0, credit: taken < 0 ? -taken : 0, project: b.project }];
+    });
+  });
+  return { ...entry, lines };
 }
 
 export function giftEntry(
@@ -108,24 +174,38 @@ export function giftEntry(
 }
 
 /**
- * A gift moved from one project to another (`null`: none): its kept amount on the revenue account
- * and its Stripe fee, each leaving the old project and reaching the new one, in one OD entry.
+ * A gift moved from one allocation to another (a project, a split by share, or `null`: none): its
+ * kept amount on the revenue account and its Stripe fee, each leaving the old and reaching the new,
+ * in one OD entry; a split side is one line per project, to the cent (`nameOf` names each line's
+ * project; without it, the side's name).
  */
 export function projectMoveEntry(
   gift: { chargeId: string; account: string; who: string },
-  move: { date: string; pieceDate: string; from: string | null; to: string | null; amount: number; fee: number; fromName: string; toName: string },
+  move: {
+    date: string;
+    pieceDate: string;
+    from: GiftAllocation;
+    to: GiftAllocation;
+    amount: number;
+    fee: number;
+    fromName: string;
+    toName: string;
+    nameOf?: (code: string) => string;
+  },
 ): EntryDraft & { pieceDate: string } {
-  const on = (project: string | null) => (project ? { project } : {});
+  // A line on one side: labelled with the side's name, or with each project's name when the side is a split.
+  const on = (line: Line, side: GiftAllocation, name: string, sentence: (name: string) => string) =>
+    lineOn({ ...line, label: label(sentence(name)) }, side, (code) => label(sentence(move.nameOf?.(code) ?? code)));
   const lines: Line[] = [];
   if (move.amount > 0)
     lines.push(
-      { account: gift.account, debit: move.amount, credit: 0, label: `Sortie de « ${move.fromName} »`, ...on(move.from) },
-      { account: gift.account, debit: 0, credit: move.amount, label: `Affectation à « ${move.toName} »`, ...on(move.to) },
+      ...on({ account: gift.account, debit: move.amount, credit: 0 }, move.from, move.fromName, (n) => `Sortie de « ${n} »`),
+      ...on({ account: gift.account, debit: 0, credit: move.amount }, move.to, move.toName, (n) => `Affectation à « ${n} »`),
     );
   if (move.fee > 0)
     lines.push(
-      { account: FEES, debit: move.fee, credit: 0, label: `Frais Stripe vers « ${move.toName} »`, ...on(move.to) },
-      { account: FEES, debit: 0, credit: move.fee, label: `Frais Stripe hors de « ${move.fromName} »`, ...on(move.from) },
+      ...on({ account: FEES, debit: move.fee, credit: 0 }, move.to, move.toName, (n) => `Frais Stripe vers « ${n} »`),
+      ...on({ account: FEES, debit: 0, credit: move.fee }, move.from, move.fromName, (n) => `Frais Stripe hors de « ${n} »`),
     );
   return {
     date: move.date,

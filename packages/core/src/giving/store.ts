@@ -25,7 +25,7 @@ import {
 } from "../db/store.js";
 import { readIdempotency } from "../ledger/index.js";
 import { checkoutKey, donationKey, incidentKey, memberKey, publicIdempotencyKey, rateKey, subscriptionKey } from "./records.js";
-import type { CheckoutRecord, Donation, GiftProjectChange, Incident, Member } from "./types.js";
+import type { CheckoutRecord, Donation, GiftProjectChange, GiftProjectShare, Incident, Member } from "./types.js";
 import { fiscalYearOf } from "../dates.js";
 import { nowMs } from "../clock.js";
 
@@ -584,23 +584,39 @@ export async function moveMemberRecord(db: Db, from: Item, to: Item): Promise<bo
 // ---------------------------------------------------------------- a gift's project
 
 /**
- * A gift moved to another project (`to` null: none), its change appended to its history, on the
- * condition that it is still on `from` with `refunded` as read (a refund or another re-assignment
- * meanwhile: the intent `gift-project` fails, nothing is written).
+ * A gift moved to another project (`to.project` null: none) or split between projects
+ * (`to.projects`), its change appended to its history, on the condition that it is still as read:
+ * on `from` (or a split), with as many changes in its history and `refunded` as read (a refund or
+ * another re-assignment meanwhile: the intent `gift-project` fails, nothing is written).
  */
-export function giftProjectItem(chargeId: string, read: { from: string | null; refunded: number }, to: string | null, change: GiftProjectChange): NamedItem {
-  const names: Record<string, string> = { "#p": "project", "#h": "projectHistory", "#r": "refunded", "#k": "kind" };
-  const values: Record<string, unknown> = { ":c": [change], ":none": [], ":r": read.refunded, ":d": "donation" };
+export function giftProjectItem(
+  chargeId: string,
+  read: { from: string | null; split: boolean; changes: number; refunded: number },
+  to: { project: string | null; projects: GiftProjectShare[] | null },
+  change: GiftProjectChange,
+): NamedItem {
+  const names: Record<string, string> = { "#p": "project", "#s": "projects", "#h": "projectHistory", "#r": "refunded", "#k": "kind" };
+  const values: Record<string, unknown> = { ":c": [change], ":none": [], ":r": read.refunded, ":d": "donation", ":n": read.changes };
   if (read.from !== null) values[":from"] = read.from;
-  if (to !== null) values[":to"] = to;
+  if (to.project !== null) values[":to"] = to.project;
+  if (to.projects !== null) values[":s"] = to.projects;
   const refundedAsRead = read.refunded === 0 ? "(attribute_not_exists(#r) OR #r = :r)" : "#r = :r";
+  const changesAsRead = read.changes === 0 ? "(attribute_not_exists(#h) OR size(#h) = :n)" : "size(#h) = :n";
+  const set = ["#h = list_append(if_not_exists(#h, :none), :c)", ...(to.project !== null ? ["#p = :to"] : []), ...(to.projects !== null ? ["#s = :s"] : [])];
+  const remove = [...(to.project === null ? ["#p"] : []), ...(to.projects === null ? ["#s"] : [])];
   return {
     name: "gift-project",
     item: {
       Update: {
         Key: donationKey(chargeId),
-        UpdateExpression: `SET #h = list_append(if_not_exists(#h, :none), :c)${to !== null ? ", #p = :to" : ""}${to === null ? " REMOVE #p" : ""}`,
-        ConditionExpression: `attribute_exists(pk) AND #k = :d AND ${read.from === null ? "attribute_not_exists(#p)" : "#p = :from"} AND ${refundedAsRead}`,
+        UpdateExpression: `SET ${set.join(", ")}${remove.length ? ` REMOVE ${remove.join(", ")}` : ""}`,
+        ConditionExpression: [
+          "attribute_exists(pk) AND #k = :d",
+          read.from === null ? "attribute_not_exists(#p)" : "#p = :from",
+          read.split ? "attribute_exists(#s)" : "attribute_not_exists(#s)",
+          changesAsRead,
+          refundedAsRead,
+        ].join(" AND "),
         ExpressionAttributeNames: names,
         ExpressionAttributeValues: values,
       },

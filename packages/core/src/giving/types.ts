@@ -58,8 +58,20 @@ export interface Donation {
    * trésorier's re-assignment. Its 754x line (and Stripe fee line) carry it; refunds and disputes too.
    */
   project?: string;
+  /**
+   * Or the projects the gift is split between by share (2 to 10, adding to 1), set by the trésorier's
+   * re-assignment (`project` is then absent): its lines, and those of its refunds and disputes, are
+   * split between them to the cent.
+   */
+  projects?: GiftProjectShare[];
   /** Each re-assignment of the gift's project, oldest first (`POST /v1/gifts/{id}/project`). */
   projectHistory?: GiftProjectChange[];
+}
+
+/** One project's share of a gift: a fraction to 0,01 % (0.6 is 60 %). */
+export interface GiftProjectShare {
+  projectId: string;
+  share: number;
 }
 
 /** One re-assignment of a gift's project: the OD entry that moved its amount and why. */
@@ -67,8 +79,12 @@ export interface GiftProjectChange {
   at: string;
   /** The entry's date (the gift's, or the first open day when its year is closed). */
   date: string;
+  /** The project before and after (null: none, or a split: `fromProjects` / `toProjects`). */
   from: string | null;
   to: string | null;
+  /** The split before, the split after, when it was or is one (absent on changes recorded before splits). */
+  fromProjects?: GiftProjectShare[] | null;
+  toProjects?: GiftProjectShare[] | null;
   /** What moved from one project to the other: the gift kept (amount − refunded), and its Stripe fee. */
   amount: number;
   fee: number;

@@ -26,6 +26,7 @@ import {
   disputeIncident,
   disputeOpenedEntry,
   disputeWonEntry,
+  giftBooking,
   giftEntry,
   keptDelta,
   movedToOpenDate,
@@ -291,7 +292,7 @@ async function refundSucceeded(db: Db, fact: FactOf<"RefundSucceeded">, actor: A
   await book(
     db,
     `refund:${fact.refundId}`,
-    onProject(refundEntry(fact, d.kind, accountOf(d)), d.project),
+    onProject(refundEntry(fact, d.kind, accountOf(d)), giftBooking(d)),
     [refundedItem(fact.chargeId, keptDelta(fact))],
     actor,
   );
@@ -314,7 +315,7 @@ async function refundFailed(db: Db, fact: FactOf<"RefundFailed">, actor: Actor, 
   await book(
     db,
     `refund-failed:${fact.refundId}`,
-    onProject(refundFailedEntry(fact, d.kind, accountOf(d)), d.project),
+    onProject(refundFailedEntry(fact, d.kind, accountOf(d)), giftBooking(d)),
     [refundedItem(fact.chargeId, keptDelta(fact))],
     actor,
   );
@@ -323,7 +324,13 @@ async function refundFailed(db: Db, fact: FactOf<"RefundFailed">, actor: Actor, 
 
 /** Books a dispute's withdrawal once (keyed by the dispute), from its opening or from its close. */
 const bookWithdrawal = (db: Db, d: Donation, fact: FactOf<"DisputeOpened">, actor: Actor) =>
-  book(db, `dispute:${fact.disputeId}`, onProject(disputeOpenedEntry(fact, accountOf(d)), d.project), [refundedItem(fact.chargeId, keptDelta(fact))], actor);
+  book(
+    db,
+    `dispute:${fact.disputeId}`,
+    onProject(disputeOpenedEntry(fact, accountOf(d)), giftBooking(d)),
+    [refundedItem(fact.chargeId, keptDelta(fact))],
+    actor,
+  );
 
 async function disputeOpened(db: Db, fact: FactOf<"DisputeOpened">, actor: Actor, follow?: ReceiptFollower) {
   const d = await bookedGift(db, fact);
@@ -342,7 +349,7 @@ async function disputeClosed(db: Db, fact: FactOf<"DisputeClosed">, actor: Actor
   if (!(await isBooked(db, `dispute:${fact.disputeId}`))) await bookWithdrawal(db, d, openingOf(fact), actor);
   const entry = disputeWonEntry(fact, accountOf(d));
   if (!entry) return; // lost: the withdrawal booked when it opened stays
-  await book(db, `dispute-won:${fact.disputeId}`, onProject(entry, d.project), [refundedItem(fact.chargeId, keptDelta(fact))], actor);
+  await book(db, `dispute-won:${fact.disputeId}`, onProject(entry, giftBooking(d)), [refundedItem(fact.chargeId, keptDelta(fact))], actor);
   await followReceipt(follow, fact);
 }
 

@@ -144,7 +144,7 @@ export const givingRoutes = [
     group: "people",
     operationId: "listGifts",
     summary:
-      "The gifts of a calendar year (not the membership fees), newest first, paged (limit ≤ 500, cursor), each with its project and its re-assignments; `project` filters (a code, or `none`); byProject totals the year's gifts per project, whatever the page.",
+      "The gifts of a calendar year (not the membership fees), newest first, paged (limit ≤ 500, cursor), each with its project (or its split between projects by share) and its re-assignments; `project` filters (a code: a split gift is found under each of its projects; or `none`); byProject totals the year's gifts per project, whatever the page, a split gift's kept amount by share to the cent.",
     auth: READERS,
     query: GiftListQuery,
     response: { status: 200, schema: GiftListSchema },
@@ -156,7 +156,7 @@ export const givingRoutes = [
     operationId: "reassignGiftProject",
     errors: { 404: "No such gift", 409: "A membership fee, the same project, nothing left to move, or the gift changed meanwhile" },
     summary:
-      "Moves a gift to another project (or none, null): one OD entry moves its kept amount (7541) and its Stripe fee (627) from the old project to the new, dated on the gift's date (the first open day when its year is closed), written with the gift's history.",
+      "Moves a gift to another project (or none, null), or splits it between projects by share (projects: [{ projectId, share }], 2 to 10 adding to 1; not with project): one OD entry moves its kept amount (7541) and its Stripe fee (627) from the old allocation to the new, each line of a split split to the cent, dated on the gift's date (the first open day when its year is closed), written with the gift's history; its later refunds and disputes follow the split.",
     auth: TRESORIER,
     params: GiftIdParam,
     body: GiftProjectInput,
