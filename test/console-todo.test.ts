@@ -200,7 +200,16 @@ const scrollWidth = (page: Page) =>
 
 /** Inside the phone's width, and tapped without a sideways scroll. */
 async function reachable(el: Locator) {
-  await el.scrollIntoViewIfNeeded();
+  // A list that reloads (after a save) replaces its elements: scroll again to the new one (bug: the
+  // scroll hit the element the reload had just detached, "Element is not attached to the DOM").
+  for (let attempt = 0; ; attempt++) {
+    try {
+      await el.scrollIntoViewIfNeeded();
+      break;
+    } catch (err) {
+      if (attempt >= 4 || !/not attached/i.test(String(err))) throw err;
+    }
+  }
   const box = await el.boundingBox();
   expect(box, "visible").not.toBeNull();
   expect(box!.x).toBeGreaterThanOrEqual(0);
