@@ -15,7 +15,7 @@ import { fiscalYearOf } from "../dates.js";
 import type { Line } from "../ledger/index.js";
 import { cleanText } from "../text.js";
 import type { MembershipTier } from "./settings.js";
-import { splitAmount } from "../projects/split.js";
+import { splitAmount } from "../projects/index.js";
 import type { CheckoutMetadata, CheckoutRecord, FactOf, GiftProjectShare, IncidentType, Kind, PaymentFact } from "./types.js";
 import { plainEuros } from "../money.js";
 

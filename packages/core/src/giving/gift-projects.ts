@@ -19,7 +19,6 @@ import { randomUUID } from "node:crypto";
 import * as z from "zod";
 import { nowIso } from "../clock.js";
 import type { Db } from "../db/client.js";
-import { decodeCursor, encodeCursor } from "../db/cursor.js";
 import { UnitOfWork } from "../db/unit-of-work.js";
 import { fiscalYearBounds, fiscalYearOf } from "../dates.js";
 import { ConflictError, NotFoundError, ValidationError } from "../errors.js";
@@ -27,7 +26,7 @@ import type { Idempotency } from "../idempotency.js";
 import { awaitValidation, listYears, readIdempotency, writeDraft, type Actor } from "../ledger/index.js";
 import { projectNames } from "../projects/index.js";
 import { allocationCodes, DONATIONS, giftAllocation, type GiftAllocation, payerName, projectMoveEntry, splitByShare } from "./bookings.js";
-import { donationsOfYear, getDonation, giftProjectItem } from "./store.js";
+import { donationsOfYear, getDonation, giftProjectItem, giftsCursor } from "./store.js";
 import type { Donation, GiftProjectChange, GiftProjectShare } from "./types.js";
 
 /** What a gift's project is called where a person reads it. */
@@ -213,7 +212,7 @@ export async function listGifts(db: Db, q: GiftListQuery) {
   const shown = q.project === undefined ? gifts : gifts.filter(onIt);
   // Newest first; a page resumes after the last gift of the one before (its date and id, signed).
   shown.sort((a, b) => b.date.localeCompare(a.date) || b.chargeId.localeCompare(a.chargeId));
-  const after = decodeCursor<{ date: string; id: string; project: string | null }>(q.cursor, "gifts");
+  const after = giftsCursor.read(q.cursor);
   if (after && after.project !== (q.project ?? null)) throw new ValidationError([{ path: "cursor", message: "was given for other filters" }]);
   const from = after ? shown.findIndex((d) => d.date < after.date || (d.date === after.date && d.chargeId < after.id)) : 0;
   const page = from < 0 ? [] : shown.slice(from, from + q.limit);
@@ -222,7 +221,7 @@ export async function listGifts(db: Db, q: GiftListQuery) {
   return {
     year: q.year,
     items: page.map((d) => giftView(d, names)),
-    nextCursor: more && last ? encodeCursor({ date: last.date, id: last.chargeId, project: q.project ?? null }, "gifts") : null,
+    nextCursor: more && last ? giftsCursor.write({ date: last.date, id: last.chargeId, project: q.project ?? null }) : null,
     byProject: [...totals.values()]
       .sort((a, b) => (a.project === null ? 1 : b.project === null ? -1 : a.project.localeCompare(b.project)))
       .map((t) => ({ ...t, project: refOf(t.project, names) })),
