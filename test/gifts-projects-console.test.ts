@@ -115,4 +115,69 @@ describe("Dons et projets", () => {
     await console1.screenshot({ path: join(SCREENS, "gifts-projects-console.png"), fullPage: true });
     expect(pageErrors).toEqual([]);
   });
+
+  it("the trésorier splits a gift 60/40; a split of 90 % is refused in French and nothing is written", { timeout: 120_000 }, async () => {
+    const page = await signIn();
+    await gifts(page);
+    const row = page.locator("tr", { hasText: "PROJET Inès" });
+    await poll(() => row.locator(".gift-project").textContent()).toMatch(/^Plaidoyer/);
+    const entries = async () => ((await (await stack.call("GET", "/v1/ledger/integrity", { role: "auditor" })).json()) as { entries: number }).entries;
+    const gift = async () =>
+      ((await (await stack.call("GET", `/v1/gifts?year=${new Date().getFullYear()}`)).json()) as { items: Record<string, any>[] }).items.find(
+        (g) => g.firstName === "Inès",
+      )!;
+    const count = await entries();
+
+    await row.getByRole("button", { name: /Changer de projet/ }).click();
+    const form = page.locator("form.change-project");
+    await form.getByLabel("Répartir entre plusieurs projets").check();
+    await poll(() => form.getByLabel("Nouveau projet").count()).toBe(0);
+    const split = form.getByRole("group", { name: "Répartition entre projets" });
+    // The gift's project starts the first line.
+    expect(await split.getByLabel("Projet n° 1", { exact: true }).inputValue()).toBe("PLAIDOYER");
+    await split.getByLabel("Part (%) du projet n° 1").fill("60");
+    await split.getByLabel("Projet n° 2", { exact: true }).selectOption("EDUCPOP");
+    await split.getByLabel("Part (%) du projet n° 2").fill("30");
+    await form.getByLabel("Motif").fill("Le donateur partage son don");
+    const status = split.getByTestId("split-status");
+    const save = form.getByRole("button", { name: "Enregistrer le changement" });
+    // 90 %: refused in French beside the field, the button stays off, nothing written.
+    await poll(() => status.textContent()).toMatch(
+      /Reste à répartir : 10 %\.\s+Les parts font 90 % : elles doivent faire 100 % pour enregistrer le changement\./,
+    );
+    expect(await save.isDisabled()).toBe(true);
+    expect(await entries()).toBe(count);
+    expect((await gift()).history).toHaveLength(1);
+
+    // The API's own refusal (a project and a split sent together) is shown beside the field, in French; nothing written.
+    await split.getByLabel("Part (%) du projet n° 2").fill("40");
+    await poll(() => status.textContent()).toMatch(/^\s*Les parts font 100 %\.\s*$/);
+    await page.route("**/v1/gifts/*/project", async (route) => {
+      const req = route.request();
+      const body = { ...req.postDataJSON(), project: "EDUCPOP" };
+      await route.continue({ postData: JSON.stringify(body), headers: { ...req.headers(), "idempotency-key": `refused-${Date.now()}` } });
+    });
+    await save.click();
+    const faults = split.getByTestId("project-faults");
+    await faults.waitFor();
+    expect(await faults.textContent()).toBe("Répartition entre projets : un don va à un projet ou se répartit entre projets, pas les deux");
+    expect(await entries()).toBe(count);
+    await page.unroute("**/v1/gifts/*/project");
+
+    // Saved 60/40: one OD entry, the gift split, the list reads it.
+    await save.click();
+    await page.getByText(/est passé de « Plaidoyer » à « Plaidoyer 60 % · Éducation populaire 40 % »/).waitFor();
+    expect(await entries()).toBe(count + 1);
+    expect((await gift()).projects).toEqual([
+      { code: "PLAIDOYER", name: "Plaidoyer", share: 0.6 },
+      { code: "EDUCPOP", name: "Éducation populaire", share: 0.4 },
+    ]);
+    await poll(() => row.locator(".gift-project").textContent()).toMatch(
+      /^Plaidoyer 60 % · Éducation populaire 40 %.*avant : Plaidoyer.*Le donateur partage son don/,
+    );
+    const text = (await page.locator("main").textContent()) ?? "";
+    expect(text).not.toMatch(/\b(PLAIDOYER|EDUCPOP|7541|627)\b/);
+    await page.screenshot({ path: join(SCREENS, "gifts-projects-split-console.png"), fullPage: true });
+    expect(pageErrors).toEqual([]);
+  });
 });
