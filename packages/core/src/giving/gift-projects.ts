@@ -1,7 +1,8 @@
 /**
  * Gifts and projects (dons affectés): the gifts of a year with the project each is on (paged,
  * newest first, the totals per project over the whole year), and the
- * trésorier's re-assignment of a gift to another project (or to none). A re-assignment writes one
+ * trésorier's re-assignment of a gift to another project (or to none, or a split between projects by
+ * share, `projects`: each side's lines split to the cent). A re-assignment writes one
  * OD entry through the ledger's posting path — the gift's kept amount (amount − refunded) leaves
  * the old project and reaches the new one on its revenue account (7541), its Stripe fee (627) with
  * it — in the same transaction as the gift's record (its project and its history), on the
