@@ -213,7 +213,7 @@ it("re-assigns a gift: one OD entry moves it from the old project to the new, in
   expect(of(await figures(), "MILLIARD").produits - of(final, "MILLIARD").produits).toBe(7000);
 });
 
-it("splits a gift 60/40 between two projects: the OD entry's lines per project to the cent, the figures, the list and byProject, a later refund split the same; a bad split is refused, nothing written", async () => {
+it("splits a gift 60/40 between two projects: the OD entry's lines per project to the cent, the figures, the list and byProject, a later refund and dispute split the same; a bad split is refused, nothing written", async () => {
   const { sessionId } = await checkout(
     stack,
     donation(9999, { project: "EDUCPOP", donor: { email: "partage@example.org", firstName: "Paul", lastName: "Partagé", address: ADDRESS } }),
@@ -376,4 +376,37 @@ it("splits a gift 60/40 between two projects: the OD entry's lines per project t
   const home = await figures();
   for (const code of ["MILLIARD", "PLAIDOYER"]) expect(of(home, code)).toEqual(of(before, code));
   expect(of(home, "EDUCPOP").produits).toBe(of(before, "EDUCPOP").produits - 2001);
+
+  // A dispute on a split gift: what each project holds leaves it (1 667 + 1 666 of 3 333), the dispute fee split by share; won, it comes back.
+  const second = await checkout(
+    stack,
+    donation(3333, { donor: { email: "litige.partage@example.org", firstName: "Lise", lastName: "Litige", address: ADDRESS } }),
+  );
+  await pay(stack, second.sessionId, at);
+  const disputed = (await chargeOf(stack, second.sessionId)).id;
+  const halves = await post(`/v1/gifts/${disputed}/project`, {
+    projects: [
+      { projectId: "MILLIARD", share: 0.5 },
+      { projectId: "PLAIDOYER", share: 0.5 },
+    ],
+    reason: "moitié-moitié",
+  });
+  expect(halves.status, JSON.stringify(halves.body)).toBe(200);
+  const split2 = await figures();
+  const dp = await dev(stack, `/__dev/charges/${disputed}/dispute`, { at });
+  const withdrawal = (await stripeEntries(stack, today, today)).find((e) => e.pieceRef === dp.id)!;
+  expect(withdrawal.lines.map((l) => [l.account, l.debit, l.credit, l.project ?? null])).toEqual([
+    ["7541", 1667, 0, "MILLIARD"],
+    ["7541", 1666, 0, "PLAIDOYER"],
+    ["4671", 0, 3333, null],
+    ["627", 750, 0, "MILLIARD"],
+    ["627", 750, 0, "PLAIDOYER"],
+    ["4671", 0, 1500, null],
+  ]);
+  await dev(stack, `/__dev/disputes/${dp.id as string}/close`, { status: "won", at });
+  const won = await figures();
+  for (const code of ["MILLIARD", "PLAIDOYER"]) {
+    expect(of(won, code).produits).toBe(of(split2, code).produits);
+    expect(of(won, code).charges - of(split2, code).charges).toBe(750);
+  }
 });
