@@ -9,6 +9,7 @@ import { mkdirSync } from "node:fs";
 import { join } from "node:path";
 import type { Browser, Page } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { signDonorToken } from "@asso/core/giving";
 import { launchChromium } from "./support/chromium.js";
 import { pay } from "./support/giving.js";
 import { firstRunChecked } from "./support/console.js";
@@ -178,6 +179,11 @@ describe("Dons et projets", () => {
     const text = (await page.locator("main").textContent()) ?? "";
     expect(text).not.toMatch(/\b(PLAIDOYER|EDUCPOP|7541|627)\b/);
     await page.screenshot({ path: join(SCREENS, "gifts-projects-split-console.png"), fullPage: true });
+    // The donor's space says how the gift is shared out (bug: it named a project only when the gift had one).
+    const donor = await newPage();
+    await donor.goto(`${stack.url}/espace/?token=${encodeURIComponent(signDonorToken("ines.projet@example.org", Date.now() + 600_000))}`);
+    await donor.getByText("Réparti entre les projets « Plaidoyer » (60 %), « Éducation populaire » (40 %)").waitFor();
+    await donor.context().close();
     expect(pageErrors).toEqual([]);
   });
 });

@@ -296,6 +296,17 @@ it("splits a gift 60/40 between two projects: the OD entry's lines per project t
     fee,
   });
   expect(await entries()).toBe(count + 1);
+  // The donor's space says it too (bug: it named a project only when the gift had exactly one).
+  const space = await stack.call("GET", "/v1/public/donor/space", {
+    role: null,
+    headers: { authorization: `Bearer ${signDonorToken("partage@example.org", Date.now() + 600_000)}` },
+  });
+  const mine = ((await space.json()) as { gifts: { reference: string; project?: unknown; projects?: unknown }[] }).gifts.find((g) => g.reference === charge);
+  expect(mine?.project).toBeUndefined();
+  expect(mine?.projects).toEqual([
+    { code: "MILLIARD", name: "Le milliard pour la transition", share: 0.6 },
+    { code: "PLAIDOYER", name: "Plaidoyer", share: 0.4 },
+  ]);
   const od = (
     (await (await stack.call("GET", `/v1/ledger/entries?journal=OD&from=${today}&to=${today}&limit=500`, { role: "auditor" })).json()) as {
       items: { pieceRef: string; label: string; lines: { account: string; debit: number; credit: number; project?: string }[] }[];

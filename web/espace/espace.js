@@ -6,6 +6,7 @@
   const KEY = "asso.donorToken";
   const $ = (sel, root = document) => root.querySelector(sel);
   const euro = (cents) => `${(cents / 100).toLocaleString("fr-FR", { minimumFractionDigits: cents % 100 ? 2 : 0, maximumFractionDigits: 2 })} €`;
+  const percent = (share) => `${(share * 100).toLocaleString("fr-FR", { maximumFractionDigits: 2 })} %`;
   const day = (date) => new Date(`${date}T12:00:00Z`).toLocaleDateString("fr-FR", { day: "numeric", month: "long", year: "numeric", timeZone: "Europe/Paris" });
   const instant = (iso) => new Date(iso).toLocaleTimeString("fr-FR", { hour: "2-digit", minute: "2-digit", timeZone: "Europe/Paris" });
   const el = (tag, props = {}, ...children) => {
@@ -220,6 +221,9 @@
             text: `Le ${day(g.date)} · référence ${g.reference}${g.refunded ? ` · ${euro(g.refunded)} remboursé${g.refunded > 1 ? "s" : ""}` : ""}`,
           }),
           ...(g.project ? [el("p", { class: "meta project", text: `Affecté au projet « ${g.project.name} »` })] : []),
+          ...(g.projects?.length
+            ? [el("p", { class: "meta project", text: `Réparti entre les projets ${g.projects.map((p) => `« ${p.name} » (${percent(p.share)})`).join(", ")}` })]
+            : []),
         ),
       );
     }

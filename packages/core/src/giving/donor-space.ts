@@ -123,6 +123,8 @@ export interface DonorGift {
   subscriptionId?: string;
   /** The project the gift goes to (dons affectés), as it is now. */
   project?: { code: string; name: string };
+  /** Or the projects the trésorier split it between, each with its share (a fraction of 1). */
+  projects?: { code: string; name: string; share: number }[];
 }
 
 export interface DonorMonthly {
@@ -173,7 +175,9 @@ export async function donorRecords(
       },
     ];
   });
-  const names = await projectNames(db, [...new Set(donations.flatMap((d) => (d.project ? [d.project] : [])))]);
+  const names = await projectNames(db, [
+    ...new Set(donations.flatMap((d) => [...(d.project ? [d.project] : []), ...(d.projects ?? []).map((p) => p.projectId)])),
+  ]);
   const gifts: DonorGift[] = donations
     .map((d) => ({
       reference: d.chargeId,
@@ -184,6 +188,7 @@ export async function donorRecords(
       frequency: d.frequency,
       ...(d.subscriptionId ? { subscriptionId: d.subscriptionId } : {}),
       ...(d.project ? { project: { code: d.project, name: names.get(d.project) ?? d.project } } : {}),
+      ...(d.projects?.length ? { projects: d.projects.map((p) => ({ code: p.projectId, name: names.get(p.projectId) ?? p.projectId, share: p.share })) } : {}),
     }))
     .sort((a, b) => (a.date > b.date ? -1 : a.date < b.date ? 1 : 0));
   const m = member as (typeof member & { validFrom?: string }) | undefined;
@@ -244,6 +249,10 @@ export const DonorSpaceSchema = z
         frequency: z.enum(["once", "monthly"]),
         subscriptionId: z.string().optional(),
         project: z.object({ code: z.string(), name: z.string() }).optional().describe("the project the gift goes to (dons affectés)"),
+        projects: z
+          .array(z.object({ code: z.string(), name: z.string(), share: z.number() }))
+          .optional()
+          .describe("or the projects the trésorier split it between, each with its share (a fraction)"),
       }),
     ),
     receipts: z.array(
