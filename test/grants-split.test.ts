@@ -6,8 +6,10 @@
  * it under each; the compte-rendu's action is its projects together; an amendment moves it from the
  * split to one project, or from one project to a split. Faults are a 400 naming each field, nothing written.
  */
+import { writeFileSync } from "node:fs";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { EntryView } from "@asso/core/ledger";
+import { pdfText } from "./support/pdf-text.js";
 import { startTestStack, type TestStack } from "./support/stack.js";
 
 let stack: TestStack;
@@ -196,6 +198,17 @@ describe("a grant split between projects by share", () => {
     expect(row("74")).toMatchObject({ budget: 1_200_001, actual: 1_200_001 });
     // The grant's own share is still the grant's figures.
     expect(cr.grantShare.amount).toBe(1_200_001);
+    // The PDF names the action as both projects. CR_PDF_OUT=/tmp/cr.pdf keeps the file, to look at it (pdftoppm -png).
+    const pdf = await stack.call("GET", `/v1/grants/${grant.id}/financial-report.pdf`, { role: "tresorier" });
+    expect(pdf.status).toBe(200);
+    const bytes = new Uint8Array(await pdf.arrayBuffer());
+    if (process.env.CR_PDF_OUT) writeFileSync(process.env.CR_PDF_OUT, bytes);
+    const text = (await pdfText(bytes)).replace(/\s+/g, " ");
+    expect(text).toContain("Ateliers de quartier + Plaidoyer (projets ATELIERS et PLAIDOYER)");
+    expect(text).toContain("Réalisé : exercices 2025 et 2026 des projets");
+    // Bug: a bold figure wider than its column was cut (« +10 060,28… »); it is set smaller instead.
+    expect(text).not.toMatch(/\d…/);
+    expect(text).toMatch(/\+10\s060,28\s€/);
     // One project asked: that project's alone.
     const one = (await ok("GET", `/v1/grants/${grant.id}/financial-report?project=ATELIERS`)) as Json;
     expect(one.project).toEqual({ code: "ATELIERS", name: "Ateliers de quartier" });

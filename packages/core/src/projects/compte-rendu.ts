@@ -231,7 +231,7 @@ export function buildCompteRendu(q: {
     },
     sentOn,
     coverage: q.project
-      ? `Réalisé : ${yearsText(q.years)} du projet (prévision et réalisation de ${q.years.length > 1 ? "ces exercices entiers" : "l'exercice entier"})`
+      ? `Réalisé : ${yearsText(q.years)} ${q.project.code.includes(" + ") ? "des projets" : "du projet"} (prévision et réalisation de ${q.years.length > 1 ? "ces exercices entiers" : "l'exercice entier"})`
       : "Réalisé : les dépenses affectées à la subvention et ses produits comptabilisés",
     budgetByRubrique,
     budgetNote: budgetByRubrique ? null : NO_BUDGET_BY_RUBRIQUE,

@@ -50,6 +50,11 @@ const LATE = rgb(0.7, 0.18, 0.16);
 
 const MONTHS = ["janvier", "février", "mars", "avril", "mai", "juin", "juillet", "août", "septembre", "octobre", "novembre", "décembre"];
 /** "2025-06-30" → "30 juin 2025". */
+/** « Ateliers (projet ATELIERS) »; a split grant's projects together: « A + B (projets A et B) ». */
+const actionText = (p: { code: string; name: string }) => {
+  const codes = p.code.split(" + ");
+  return codes.length > 1 ? `${p.name} (projets ${codes.slice(0, -1).join(", ")} et ${codes.at(-1)})` : `${p.name} (projet ${p.code})`;
+};
 const longDate = (d: string) => `${Number(d.slice(8, 10)) === 1 ? "1er" : Number(d.slice(8, 10))} ${MONTHS[Number(d.slice(5, 7)) - 1]} ${d.slice(0, 4)}`;
 const shortDate = (d: string) => `${d.slice(8, 10)}/${d.slice(5, 7)}/${d.slice(0, 4)}`;
 const pct = new Intl.NumberFormat("fr-FR", { style: "percent", minimumFractionDigits: 1, maximumFractionDigits: 1 });
@@ -137,10 +142,13 @@ class Doc {
   /** Label and value pairs, two columns. */
   facts(pairs: Array<[string, string, RGB?]>) {
     for (const [label, value, color] of pairs) {
-      const lines = this.wrap(value, 9.5, W - 2 * M - 150);
+      // A coloured value is bold, and wrapped as bold (bug: measured in the regular face, its first
+      // line ran past the margin).
+      const bold = !!color;
+      const lines = this.wrap(value, 9.5, W - 2 * M - 150, bold);
       this.ensure(lines.length * 13 + 2);
       this.text(label, M, this.y - 10, { size: 9, color: MUTED });
-      lines.forEach((l, i) => this.text(l, M + 150, this.y - 10 - i * 13, { size: 9.5, bold: i === 0 && !!color, color: color ?? INK }));
+      lines.forEach((l, i) => this.text(l, M + 150, this.y - 10 - i * 13, { size: 9.5, bold, color: color ?? INK }));
       this.y -= lines.length * 13 + 2;
     }
     this.y -= 4;
@@ -178,8 +186,12 @@ class Doc {
       cols.forEach((c, i) => {
         const indent = i === 0 ? (r.indent ?? 0) : 0;
         const cell = r.cells[i] ?? "";
+        // A figure is never cut: too wide for its column, it is set smaller (bug: « +10 060,28… »).
+        const room = c.width - 8 - indent;
+        const wide = (r.bold ? this.bold : this.regular).widthOfTextAtSize(cell, size);
+        const cellSize = c.right && wide > room ? Math.max(5.5, (size * room) / wide) : size;
         this.text(cell, c.right ? x + c.width - 4 : x + 4 + indent, this.y - rowH + size * 0.6, {
-          size,
+          size: cellSize,
           bold: r.bold,
           color: r.muted ? MUTED : INK,
           right: c.right,
@@ -242,7 +254,7 @@ export async function renderGrantReport(cr: CompteRendu): Promise<Uint8Array> {
   d.heading("Identification", 60);
   d.facts([
     ["Association", cr.association],
-    ["Action", cr.project ? `${cr.project.name} (projet ${cr.project.code})` : g.title],
+    ["Action", cr.project ? actionText(cr.project) : g.title],
     ["Financeur", g.funderName],
     ["Subvention", `${g.title}${g.agreementRef ? ` — convention ${g.agreementRef}` : ""}, signée le ${longDate(g.agreementDate)}`],
     ["Montant accordé", `${euros(g.amount)}${g.restricted ? " (affecté à l'action)" : ""}`],

@@ -68,6 +68,20 @@ describe("the Rapport financier PDF", () => {
     expect(pages.join("\n")).toContain("Fondation n° 160 — l’œuvre");
   });
 
+  it("bug: a figure wider than its column was cut (« 1 234 567 8… »): a billion euros prints whole, set smaller", async () => {
+    const big = (year: number): YearInput => ({
+      ...input(year, 2),
+      balances: book([
+        ["512", "7541", 123_456_789_012],
+        ["6226", "401", 98_765_432_109],
+        ["641", "421", 4_321_098_765],
+      ]),
+    });
+    const text = await pdfText(await renderAnnualReport(reportFigures(big(2024), big(2023)), { association: "Le milliard" }));
+    expect(text).not.toMatch(/\d…/);
+    expect(text.replace(/[\u00a0\u202f]/g, " ")).toContain("1 234 567 890,12 €");
+  });
+
   it("the same figures give the same bytes", async () => {
     const f = reportFigures(input(2024, 5), input(2023, 1));
     const a = Buffer.from(await renderAnnualReport(f, { association: "A" }));

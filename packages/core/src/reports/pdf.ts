@@ -134,8 +134,13 @@ class Layout {
     return (bold ? this.bold : this.regular).widthOfTextAtSize(s, size);
   }
   text(s: string, x: number, y: number, opts: { size?: number; bold?: boolean; color?: RGB; align?: Align | "center"; maxWidth?: number } = {}) {
-    const size = opts.size ?? 9;
     const font = opts.bold ? this.bold : this.regular;
+    let size = opts.size ?? 9;
+    // A right-aligned cell is a figure: too wide, it is set smaller rather than cut (down to 5.5 pt).
+    if (opts.maxWidth && opts.align === "right") {
+      const w = font.widthOfTextAtSize(s, size);
+      if (w > opts.maxWidth) size = Math.max(5.5, (size * opts.maxWidth) / w);
+    }
     let t = s;
     if (opts.maxWidth) while (t.length > 3 && font.widthOfTextAtSize(t, size) > opts.maxWidth) t = `${t.slice(0, -2).trimEnd()}…`;
     const w = font.widthOfTextAtSize(t, size);
