@@ -10,9 +10,9 @@
  * and the API's refusals of the projects are shown beside the field, in French.
  */
 import { useState } from "preact/hooks";
-import { api, ApiError, get, keyKeeper } from "../api.js";
+import { api, get, keyKeeper } from "../api.js";
 import { formatDate, formatEuros, parisToday, parseEuros } from "../money.js";
-import { fieldName, frenchSentence } from "../problems.js";
+import { blankParts, bpOf, checkSplit, pctText, type ProjectRef, projectFaults, SplitChoice, type SplitDraft, splitKey } from "../project-split.js";
 import { ActionButton, can, confirmDialog, html, Loading, Page, ProblemView, ROLE_LABELS, Success, Tabs, useLoad, useYears, YearSelect } from "../ui.js";
 
 export const FUNDER_KINDS: Record<string, string> = {
@@ -76,10 +76,6 @@ interface GrantCorrection {
   entries: { id: string; date: string }[];
 }
 
-interface ProjectRef {
-  code: string;
-  name: string;
-}
 const NO_PROJECT = "Aucun projet";
 /** A project's name from its code (the code itself if the registry no longer has it); « Aucun projet » for none. */
 const projectLabel = (projects: ProjectRef[], code: string | null | undefined) => (code ? (projects.find((p) => p.code === code)?.name ?? code) : NO_PROJECT);
@@ -93,16 +89,6 @@ interface ProjectPart {
 /** What a grant funds, as a correction's move says it: a project, none, or a split. */
 type ProjectSide = string | null | ProjectPart[];
 
-/** 6000 (0,01 %) → "60 %", 3333 → "33,33 %". */
-const pctText = (basisPoints: number) => `${(basisPoints / 100).toLocaleString("fr-FR", { maximumFractionDigits: 2 })} %`;
-/** What a person types as a share ("60", "33,33", "12.5 %") in 0,01 %; null when it is not a percentage over 0 and to 100 at most. */
-const parsePct = (s: string): number | null => {
-  const t = s.replace(/[\s\u202f%]/g, "").replace(",", ".");
-  if (!/^\d{1,3}(\.\d{1,2})?$/.test(t)) return null;
-  const bp = Math.round(Number(t) * 100);
-  return bp > 0 && bp <= 10_000 ? bp : null;
-};
-const bpOf = (share: number) => Math.round(share * 10_000);
 /** A split as it reads: « Jardins partagés 60 % · Inclusion numérique 40 % ». */
 const splitText = (projects: ProjectRef[], parts: ProjectPart[]) =>
   parts.map((p) => `${p.name ?? projectLabel(projects, p.projectId)} ${pctText(bpOf(p.share))}`).join(" · ");
@@ -124,130 +110,6 @@ const moveSides = (m: NonNullable<GrantCorrection["projectMove"]>) => ({
   from: m.fromProjects?.length ? m.fromProjects : m.from,
   to: m.toProjects?.length ? m.toProjects : m.to,
 });
-/** Two splits compared, whatever their order. */
-const splitKey = (parts: { projectId: string; share: number }[]) =>
-  JSON.stringify(parts.map((p) => [p.projectId, bpOf(p.share)]).sort((a, b) => String(a[0]).localeCompare(String(b[0]))));
-
-/** « Répartir entre plusieurs projets » as typed: a line per project and its share in %. */
-interface SplitDraft {
-  split: boolean;
-  parts: { project: string; pct: string }[];
-}
-const blankParts = () => [
-  { project: "", pct: "" },
-  { project: "", pct: "" },
-];
-
-/**
- * The split checked as the API will: 2 to 10 projects, each once, each with a share, the shares
- * making 100 % (`toDo`: what the button does, « enregistrer la subvention »).
- */
-function checkSplit(x: SplitDraft, toDo: string) {
-  const parts = x.parts.filter((p) => p.project || p.pct.trim()).map((p) => ({ project: p.project, bp: parsePct(p.pct) }));
-  const total = parts.reduce((t, p) => t + (p.bp ?? 0), 0);
-  const problem = !x.split
-    ? undefined
-    : parts.some((p) => !p.project)
-      ? "Choisissez le projet de chaque ligne de la répartition."
-      : parts.length < 2
-        ? "Une répartition compte au moins deux projets : choisissez-les, ou décochez « Répartir entre plusieurs projets »."
-        : parts.some((p) => p.bp === null)
-          ? "Indiquez la part de chaque projet en pourcentage, plus de 0 et 100 au plus (par exemple 60 ou 33,33)."
-          : new Set(parts.map((p) => p.project)).size !== parts.length
-            ? "Chaque projet ne figure qu'une fois dans la répartition."
-            : total !== 10_000
-              ? `Les parts font ${pctText(total)} : elles doivent faire 100 % pour ${toDo}.`
-              : undefined;
-  const shares = parts.map((p) => ({ projectId: p.project, share: (p.bp ?? 0) / 10_000 }));
-  return { shares, total, problem };
-}
-
-/**
- * The API's refusals of the grant's projects (`projectId`, `projects`, `projects.1.projectId`…),
- * in French and with the projects' names, to show beside the field; `rest`: the same problem
- * without them, for the form's ProblemView.
- */
-function projectFaults(err: unknown, projects: ProjectRef[]): { beside: string[]; rest: unknown } {
-  if (!(err instanceof ApiError) || !err.problem.errors?.length) return { beside: [], rest: err };
-  const mine = (path: string) => path === "projectId" || path === "projects" || path.startsWith("projects.");
-  const named = (text: string) =>
-    projects
-      .reduce((t, p) => t.replace(new RegExp(`\\b${p.code}\\b`, "g"), `« ${p.name} »`), text)
-      .replace(/\s*\((?:projectId|projects|project)\)/g, "")
-      .replace(/\b(?:projectId|projects)\b/g, "projets");
-  const beside = err.problem.errors
-    .filter((e) => mine(e.path))
-    .map((e) => {
-      const field = e.path === "projectId" ? "Projet" : e.path === "projects" ? "Répartition entre projets" : fieldName(e.path);
-      return `${field} : ${named(frenchSentence(e.message) ?? "valeur refusée")}`;
-    });
-  if (!beside.length) return { beside, rest: err };
-  return { beside, rest: new ApiError({ ...err.problem, errors: err.problem.errors.filter((e) => !mine(e.path)) }) };
-}
-
-/**
- * « Projet » of a grant (new, or changed by an avenant), after the one-project select: the box
- * « Répartir entre plusieurs projets » and, ticked, a line per project with its share in %, added
- * and removed, what is left to share out shown as it is typed, the refusal beside it (the form's
- * own, or the API's `faults`).
- */
-function SplitChoice({
-  x,
-  set,
-  projects,
-  total,
-  problem,
-  faults,
-  idp,
-  hint,
-}: {
-  x: SplitDraft;
-  set: (p: Partial<SplitDraft>) => void;
-  projects: ProjectRef[];
-  total: number;
-  problem: string | undefined;
-  faults: string[];
-  /** The fields' ids start with it. */
-  idp: string;
-  /** Said after the box, before the lines. */
-  hint?: unknown;
-}) {
-  const left = 10_000 - total;
-  const setPart = (i: number, p: Partial<{ project: string; pct: string }>) => set({ parts: x.parts.map((q, j) => (j === i ? { ...q, ...p } : q)) });
-  const faultList = faults.length
-    ? html`<div id=${`${idp}-faults`} class="field-error" style="flex: 1 1 100%" role="alert" data-testid="project-faults">${faults.map((f) => html`<p>${f}</p>`)}</div>`
-    : null;
-  return html`<label class="radio"><input type="checkbox" checked=${x.split} onChange=${(e: Event) => set({ split: (e.target as HTMLInputElement).checked })} /> Répartir entre plusieurs projets</label>
-  ${hint ?? null}
-  ${
-    x.split
-      ? html`<fieldset class="grant-split" style="flex: 1 1 100%; min-width: 0" aria-describedby=${`${idp}-split-status${faults.length ? ` ${idp}-faults` : ""}`}>
-        <legend>Répartition entre projets</legend>
-        ${x.parts.map(
-          (p, i) => html`<div class="row">
-            <div class="field"><label for=${`${idp}-part-${i}-project`}>Projet<span class="sr-only"> n° ${i + 1}</span></label>
-              <select id=${`${idp}-part-${i}-project`} value=${p.project} onChange=${(e: Event) => setPart(i, { project: (e.target as HTMLSelectElement).value })}>
-                <option value="">choisir un projet</option>${projects.map((q) => html`<option value=${q.code}>${q.name}</option>`)}</select></div>
-            <div class="field"><label for=${`${idp}-part-${i}-pct`}>Part (%)<span class="sr-only"> du projet n° ${i + 1}</span></label>
-              <input id=${`${idp}-part-${i}-pct`} class="num" inputmode="decimal" value=${p.pct} aria-invalid=${p.pct.trim() && parsePct(p.pct) === null ? "true" : undefined}
-                onInput=${(e: Event) => setPart(i, { pct: (e.target as HTMLInputElement).value })} /></div>
-            ${
-              x.parts.length > 2
-                ? html`<button type="button" class="secondary small" onClick=${() => set({ parts: x.parts.filter((_, j) => j !== i) })}>Retirer<span class="sr-only"> le projet n° ${i + 1}</span></button>`
-                : null
-            }
-          </div>`,
-        )}
-        ${x.parts.length < 10 ? html`<button type="button" class="secondary small" onClick=${() => set({ parts: [...x.parts, { project: "", pct: "" }] })}>Ajouter un projet</button>` : null}
-        <p id=${`${idp}-split-status`} class=${problem ? "alert warn" : "hint"} role="status" data-testid="split-status">
-          ${left > 0 ? `Reste à répartir : ${pctText(left)}.` : left < 0 ? `${pctText(-left)} de trop.` : "Les parts font 100 %."}
-          ${problem ? html` <strong>${problem}</strong>` : null}
-        </p>
-        ${faultList}
-      </fieldset>`
-      : faultList
-  }`;
-}
 
 interface GrantDetail extends Grant {
   payments: { entryId: string; date: string; amount: number; afterEnd: boolean }[];
@@ -491,7 +353,7 @@ function NewGrant({ projects, onDone }: { projects: ProjectRef[]; onDone: () => 
           : html`<div class="field"><label for="g-project">Projet</label><select id="g-project" aria-describedby="g-project-hint" aria-invalid=${faults.beside.length ? "true" : undefined} value=${g.projectId} onChange=${(e: Event) => set({ projectId: (e.target as HTMLSelectElement).value })}>
         <option value="">${NO_PROJECT}</option>${projects.map((p) => html`<option value=${p.code}>${p.name}</option>`)}</select></div>`
       }
-      ${projects.length >= 2 ? html`<${SplitChoice} x=${pj} set=${setSplit} projects=${projects} total=${split.total} problem=${split.problem} faults=${faults.beside} idp="g" hint=${hint} />` : hint}
+      ${projects.length >= 2 ? html`<${SplitChoice} x=${pj} set=${setSplit} projects=${projects} total=${split.total} problem=${split.problem} faults=${faults.beside} idp="g" hint=${hint} wide />` : hint}
     </div>
     ${projects.length < 2 && faults.beside.length ? html`<div class="field-error" role="alert" data-testid="project-faults">${faults.beside.map((f) => html`<p>${f}</p>`)}</div>` : null}
     <fieldset><legend>Échéancier</legend>
@@ -805,7 +667,7 @@ function Correction({
                 ${g.projectId || g.projects?.length ? html`<option value="none">${NO_PROJECT}</option>` : null}
                 ${otherProjects.map((p) => html`<option value=${p.code}>${p.name}</option>`)}</select></div>`
               }
-              ${projects.length >= 2 ? html`<${SplitChoice} x=${pj} set=${setSplit} projects=${projects} total=${checked.total} problem=${splitProblem} faults=${faults.beside} idp=${`${id}-pj`} hint=${pj.split ? html`<p class="hint grow">Aujourd'hui : ${beforeText}.</p>` : null} />` : null}
+              ${projects.length >= 2 ? html`<${SplitChoice} x=${pj} set=${setSplit} projects=${projects} total=${checked.total} problem=${splitProblem} faults=${faults.beside} idp=${`${id}-pj`} hint=${pj.split ? html`<p class="hint grow">Aujourd'hui : ${beforeText}.</p>` : null} wide />` : null}
             </div>
             ${projects.length < 2 && faults.beside.length ? html`<div class="field-error" role="alert" data-testid="project-faults">${faults.beside.map((f) => html`<p>${f}</p>`)}</div>` : null}`
               : null
