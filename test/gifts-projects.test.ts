@@ -200,6 +200,9 @@ it("re-assigns a gift: one OD entry moves it from the old project to the new, in
   const other = await stack.call("GET", `/v1/gifts?year=${year}&project=PLAIDOYER&cursor=${encodeURIComponent(first.nextCursor!)}`);
   expect(other.status).toBe(400);
   expect(((await other.json()) as { errors: { path: string }[] }).errors.map((e) => e.path)).toEqual(["cursor"]);
+  // Bug: a cursor of one year sent with another gave an empty page, or the list from its top.
+  const otherYear = await stack.call("GET", `/v1/gifts?year=${year - 1}&cursor=${encodeURIComponent(first.nextCursor!)}`);
+  expect(otherYear.status).toBe(400);
 
   // Back to no project: the kept amount leaves PLAIDOYER for « Sans projet »; a refund then follows the gift where it is.
   expect((await post(`/v1/gifts/${giftCharge}/project`, { project: null, reason: "don non affecté finalement" })).status).toBe(200);

@@ -182,6 +182,45 @@ describe("dispute events out of order", () => {
   });
 });
 
+describe("a dispute on a gift split between projects, its close delivered first", () => {
+  it("the won entry gives each project back what the withdrawal took (bug: read before the withdrawal, the projects came out a cent apart)", async () => {
+    for (const [code, name] of [
+      ["LITIGE-A", "Projet A"],
+      ["LITIGE-B", "Projet B"],
+    ])
+      expect((await stack.call("POST", "/v1/projects", { body: { code, name } })).status).toBe(201);
+    const { sessionId, payload } = await paidDonation(10_001, "2025-04-03T10:00:00Z");
+    expect((await deliver(payload)).status).toBe(200);
+    const charge = await chargeOf(stack, sessionId);
+    const split = await stack.call("POST", `/v1/gifts/${charge.id}/project`, {
+      body: {
+        projects: [
+          { projectId: "LITIGE-A", share: 0.5 },
+          { projectId: "LITIGE-B", share: 0.5 },
+        ],
+        reason: "partage",
+      },
+    });
+    expect(split.status, await split.clone().text()).toBe(200);
+    const produits = async () => {
+      const f = (await (await stack.call("GET", "/v1/projects/figures?year=2025", { role: "auditor" })).json()) as {
+        items: { code: string; actual: { produits: number } }[];
+      };
+      return Object.fromEntries(f.items.filter((i) => i.code.startsWith("LITIGE")).map((i) => [i.code, i.actual.produits]));
+    };
+    const before = await produits();
+    expect(before["LITIGE-A"]! + before["LITIGE-B"]!).toBe(10_001);
+    const dp = await dev(stack, `/__dev/charges/${charge.id}/dispute`, { at: "2025-04-10T10:00:00Z" });
+    await dev(stack, `/__dev/disputes/${dp.id as string}/close`, { status: "won", at: "2025-04-20T10:00:00Z" });
+    const all = await events();
+    const created = all.find((e) => e.type === "charge.dispute.created" && e.data.object.id === dp.id)!;
+    const closed = all.find((e) => e.type === "charge.dispute.closed" && e.data.object.id === dp.id)!;
+    expect((await deliver(JSON.stringify(closed))).status).toBe(200);
+    expect((await deliver(JSON.stringify(created))).status).toBe(200);
+    expect(await produits()).toEqual(before);
+  });
+});
+
 describe("the Stripe double", () => {
   it("retries a failed delivery with backoff until it is accepted", async () => {
     let calls = 0;

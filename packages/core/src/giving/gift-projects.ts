@@ -214,7 +214,8 @@ export async function listGifts(db: Db, q: GiftListQuery) {
   // Newest first; a page resumes after the last gift of the one before (its date and id, signed).
   shown.sort((a, b) => b.date.localeCompare(a.date) || b.chargeId.localeCompare(a.chargeId));
   const after = giftsCursor.read(q.cursor);
-  if (after && after.project !== (q.project ?? null)) throw new ValidationError([{ path: "cursor", message: "was given for other filters" }]);
+  if (after && (after.project !== (q.project ?? null) || after.year !== q.year))
+    throw new ValidationError([{ path: "cursor", message: "was given for other filters" }]);
   const from = after ? shown.findIndex((d) => d.date < after.date || (d.date === after.date && d.chargeId < after.id)) : 0;
   const page = from < 0 ? [] : shown.slice(from, from + q.limit);
   const last = page.at(-1);
@@ -222,7 +223,7 @@ export async function listGifts(db: Db, q: GiftListQuery) {
   return {
     year: q.year,
     items: page.map((d) => giftView(d, names)),
-    nextCursor: more && last ? giftsCursor.write({ date: last.date, id: last.chargeId, project: q.project ?? null }) : null,
+    nextCursor: more && last ? giftsCursor.write({ year: q.year, date: last.date, id: last.chargeId, project: q.project ?? null }) : null,
     byProject: [...totals.values()]
       .sort((a, b) => (a.project === null ? 1 : b.project === null ? -1 : a.project.localeCompare(b.project)))
       .map((t) => ({ ...t, project: refOf(t.project, names) })),

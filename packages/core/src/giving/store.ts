@@ -204,8 +204,8 @@ export function memberIndexPage(db: Db, limit: number, start?: Record<string, un
 
 /** The donors' listing cursor (signed): the year, the last row's e-mail and donor identity. */
 export const donorsCursor = listingCursor<{ y: number; e: string; i?: string }>("donors");
-/** The gifts' listing cursor (signed): the last gift's date and charge, and the project filter it was given for. */
-export const giftsCursor = listingCursor<{ date: string; id: string; project: string | null }>("gifts");
+/** The gifts' listing cursor (signed): the last gift's date and charge, and the year and project filter it was given for. */
+export const giftsCursor = listingCursor<{ year: number; date: string; id: string; project: string | null }>("gifts");
 /** The members' listing cursor (signed) for one status filter: the index's resume key. */
 export const membersCursor = (status: string) => listingCursor<Record<string, string>>(`members:${status}`);
 

@@ -346,10 +346,16 @@ async function disputeClosed(db: Db, fact: FactOf<"DisputeClosed">, actor: Actor
   if (!d) return;
   await recordIncident(db, disputeIncident(fact, d.email));
   // The close arrived first, or the dispute opened before its withdrawal was booked: book it now.
-  if (!(await isBooked(db, `dispute:${fact.disputeId}`))) await bookWithdrawal(db, d, openingOf(fact), actor);
-  const entry = disputeWonEntry(fact, accountOf(d));
+  let now = d;
+  if (!(await isBooked(db, `dispute:${fact.disputeId}`))) {
+    await bookWithdrawal(db, d, openingOf(fact), actor);
+    // What the gift keeps after the withdrawal is what the won entry gives back to each project
+    // (bug: read before it, a split gift's projects came out a cent apart).
+    now = (await bookedGift(db, fact)) ?? d;
+  }
+  const entry = disputeWonEntry(fact, accountOf(now));
   if (!entry) return; // lost: the withdrawal booked when it opened stays
-  await book(db, `dispute-won:${fact.disputeId}`, onProject(entry, giftBooking(d)), [refundedItem(fact.chargeId, keptDelta(fact))], actor);
+  await book(db, `dispute-won:${fact.disputeId}`, onProject(entry, giftBooking(now)), [refundedItem(fact.chargeId, keptDelta(fact))], actor);
   await followReceipt(follow, fact);
 }
 
