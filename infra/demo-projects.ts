@@ -4,7 +4,7 @@
  *   payroll carry them (`seedProjects2024`, through the projects domain);
  * - through the running API as the trésorier would (`seedPlans2024`): the 2024 budget voted by the
  *   assemblée générale, per project and for the association's running costs, on the chart's
- *   accounts; volunteers' hours per month and project, valued at the settings' hourly rate; and one
+ *   accounts; volunteers' hours per month and project, valued at that month's SMIC; and one
  *   gift in kind (a room lent for the masterclasses).
  * None of it changes the 2024 compte de résultat: projects are an axis on existing lines, and
  * contributions in kind sit in classes 86/87, below the result.
@@ -69,8 +69,11 @@ const HOURS_2024: Array<[month: string, project: string, hours: number, label: s
   ["2024-12", "EDUCPOP", 130, "Montage des vidéos"],
 ];
 
-/** Budget, volunteers' hours and a gift in kind for 2024, through the API; answers what it wrote. */
-export async function seedPlans2024(api: string, token: string): Promise<{ budgetLines: number; hours: number; giftsInKind: number }> {
+/** The SMIC horaire brut of a month of 2024 (cents): 11,65 € from January, 11,88 € from November. */
+export const smic2024 = (month: string) => (month >= "2024-11" ? 1_188 : 1_165);
+
+/** Budget, volunteers' hours (at the month's SMIC) and a gift in kind for 2024, through the API; answers what it wrote. */
+export async function seedPlans2024(api: string, token: string): Promise<{ budgetLines: number; hours: number; value: number; giftsInKind: number }> {
   const headers = { authorization: `Bearer ${token}`, "content-type": "application/json" };
   let n = 0;
   const send = async (method: string, path: string, body: unknown) => {
@@ -85,9 +88,11 @@ export async function seedPlans2024(api: string, token: string): Promise<{ budge
   const lines = BUDGET_2024.map(([account, project, euros]) => ({ account, ...(project ? { project } : {}), amount: eur(euros) }));
   await send("PUT", "/v1/budgets/2024", { lines, note: "Budget prévisionnel voté par l'assemblée générale du 12 mars 2024" });
   let hours = 0;
+  let value = 0;
   for (const [month, project, h, label] of HOURS_2024) {
-    await send("POST", "/v1/volunteer-time", { month, hours: h, label, project });
+    await send("POST", "/v1/volunteer-time", { month, hours: h, label, project, rate: smic2024(month) });
     hours += h;
+    value += h * smic2024(month);
   }
   await send("POST", "/v1/gifts-in-kind", {
     date: "2024-10-15",
@@ -97,5 +102,5 @@ export async function seedPlans2024(api: string, token: string): Promise<{ budge
     giver: "Maison des associations du 11e",
     project: "EDUCPOP",
   });
-  return { budgetLines: lines.length, hours, giftsInKind: 1 };
+  return { budgetLines: lines.length, hours, value, giftsInKind: 1 };
 }

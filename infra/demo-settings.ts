@@ -12,7 +12,7 @@ const EXTRA: Record<string, Json> = {
   volunteers: {
     hourlyRate: 1_202,
     headcount: 110,
-    method: "Heures déclarées chaque mois par les responsables d'activité, valorisées à 12,02 € de l'heure sur la base du SMIC horaire brut",
+    method: "Heures déclarées chaque mois par les responsables d'activité, valorisées au SMIC horaire brut en vigueur le mois où elles ont été données",
   },
   giving: { projects: ["MILLIARD", "EDUCPOP"] },
   email: { senderName: "Association de démonstration", senderAddress: "dons@demo.example.org", replyTo: "tresorerie@demo.example.org" },

@@ -9,7 +9,7 @@
  * `store.ts` loads the inputs.
  */
 import type { Balance } from "./financial-statements.js";
-import { eurosRoundedText } from "../money.js";
+import { euros, eurosRoundedText } from "../money.js";
 import { findAccount } from "../ledger/index.js";
 
 /** Gifts above which the accounts are published and the resources from abroad stated (loi 87-571 art. 4-1, loi 2021-1109). */
@@ -68,7 +68,14 @@ export interface GrantInputForAnnexe {
 export interface AnnexeInput {
   exercise: ExerciseDates;
   association: { name: string; creationDate: string; fiscalStartMonth: number };
-  volunteers: { hourlyRate: number; headcount: number; method?: string; timeSourceAccount?: "875" | "870" };
+  volunteers: {
+    hourlyRate: number;
+    headcount: number;
+    method?: string;
+    timeSourceAccount?: "875" | "870";
+    /** The hourly rates the year's hours were booked at (cents), when some were: stated rather than today's setting. */
+    ratesUsed?: readonly number[];
+  };
   /** The engagements given (the settings' annexe section): cautions, pledges, leases. */
   engagementsGiven?: ReadonlyArray<{ label: string; amount?: number; beneficiary?: string; until?: string }>;
   dedicatedFunds: { rows: readonly DedicatedFundsRowInput[] };
@@ -232,14 +239,18 @@ function cvn(input: AnnexeInput): Annexe["contributionsInKind"] {
   const totals = { ressources: ressources.reduce((s, l) => s + l.amount, 0), emplois: emplois.reduce((s, l) => s + l.amount, 0) };
   const { hourlyRate, headcount, method } = input.volunteers;
   const volunteerTime = ressources.find((l) => l.account === timeSource)?.amount ?? 0;
+  // The rates the year's hours were booked at, not today's setting (bug: the annexe of 2024 said the rate set in 2026).
+  const rates = input.volunteers.ratesUsed?.length ? [...input.volunteers.ratesUsed] : hourlyRate > 0 ? [hourlyRate] : [];
+  const rateText = (r: number) => `${(r / 100).toLocaleString("fr-FR", { minimumFractionDigits: 2, maximumFractionDigits: 2 })} €`;
   const out: string[] = [];
-  if (hourlyRate > 0) {
+  if (rates.length) {
+    const stated = method?.trim();
     out.push(
-      `Le temps des bénévoles est valorisé au taux horaire de ${(hourlyRate / 100).toLocaleString("fr-FR", { minimumFractionDigits: 2, maximumFractionDigits: 2 })} € (ANC 2018-06, art. 211-1 et 211-2), sur la base des heures déclarées chaque mois.${method ? ` Méthode retenue : ${lowerFirst(method.trim())}${/[.!?]$/.test(method.trim()) ? "" : "."}` : ""}`,
+      `Le temps des bénévoles est valorisé ${rates.length === 1 ? `au taux horaire de ${rateText(rates[0]!)}` : `aux taux horaires de ${rates.slice(0, -1).map(rateText).join(", ")} et ${rateText(rates.at(-1)!)}`} (ANC 2018-06, art. 211-1 et 211-2). ${stated ? `Méthode retenue : ${lowerFirst(stated)}${/[.!?]$/.test(stated) ? "" : "."}` : "Les heures sont celles déclarées chaque mois."}`,
     );
     out.push(
       volunteerTime
-        ? `Bénévolat valorisé sur l'exercice : ${eurosText(volunteerTime)} (comptes 864 Personnel bénévole et ${timeSource} Bénévolat${timeSource === "870" ? ", nomenclature du plan comptable de 1999 ; les dons en nature de biens sont alors portés au 875" : ""}).`
+        ? `Bénévolat valorisé sur l'exercice : ${euros(volunteerTime)} (comptes 864 Personnel bénévole et ${timeSource} Bénévolat${timeSource === "870" ? ", nomenclature du plan comptable de 1999 ; les dons en nature de biens sont alors portés au 875" : ""}).`
         : `Aucune heure de bénévolat n'a été comptabilisée sur l'exercice (comptes 864 et ${timeSource} vides).`,
     );
   } else
@@ -281,7 +292,7 @@ export function buildAnnexe(input: AnnexeInput): Annexe {
     headcount: {
       volunteers: headcount,
       text: headcount
-        ? `L'association compte ${headcount} bénévole${headcount > 1 ? "s" : ""} (paramètres, section bénévoles).`
+        ? `L'association compte ${headcount} bénévole${headcount > 1 ? "s" : ""}.`
         : "Le nombre de bénévoles n'est pas renseigné dans les paramètres.",
     },
     foreignResources: foreign(input),

@@ -185,6 +185,7 @@ export async function loadAnnexe(db: Db, year: number, known: { balances?: YearI
       headcount: volunteers.headcount,
       timeSourceAccount,
       ...(typeof method === "string" && method ? { method } : {}),
+      ratesUsed: [...new Set(time.items.filter((t) => t.status === "booked").map((t) => t.rate))].sort((a, b) => a - b),
     },
     engagementsGiven: settings.values.annexe?.engagementsGiven ?? [],
     dedicatedFunds: funds,
