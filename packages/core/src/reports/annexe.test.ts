@@ -146,10 +146,10 @@ describe("the annexe", () => {
 
 describe("the thresholds", () => {
   const funder = (funderId: string, kind: string, recognised: number) => ({ funderId, name: funderId, kind, recognised });
-  it("153 000 € of public grants or receipted gifts, 23 000 € of public aid per authority, 80 011 € of commercial income", () => {
+  it("153 000 € of public grants or receipted gifts, 23 000 € of public aid per authority, 78 596 € of commercial income (2024's franchise)", () => {
     const t = thresholdsOf({
       year: 2024,
-      balances: [bal("741", -2_400_000), bal("742", -1_000_000), bal("7551", -3_000_000), bal("7541", -15_400_001), bal("706", -8_001_100)],
+      balances: [bal("741", -2_400_000), bal("742", -1_000_000), bal("7551", -3_000_000), bal("7541", -15_400_001), bal("706", -7_859_600)],
       funders: [funder("Ville", "public", 2_400_000), funder("Région", "public", 1_000_000), funder("Fondation", "foundation", 3_000_000)],
       fundersSource: "grants",
       receipted: { count: 120, total: 15_300_001 },
@@ -164,9 +164,20 @@ describe("the thresholds", () => {
       { funderId: "Région", name: "Région", amount: 1_000_000, exceeded: false },
     ]);
     expect(by["public-aid"]!.message.replace(/[\u00a0\u202f]/g, " ")).toMatch(/une autorité publique dépasse 23 000 € — Ville \(24 000 €\)/);
-    expect(by["commercial-income"]).toMatchObject({ amount: 8_001_100, threshold: 8_001_100, exceeded: false, reached: 1 });
+    expect(by["commercial-income"]).toMatchObject({ amount: 7_859_600, threshold: 7_859_600, exceeded: false, reached: 1 });
     expect(t.publication.required).toBe(true);
     expect(t.publication.text).toMatch(/Journal officiel.*trois mois/);
+  });
+
+  it("bug: the commercial franchise was 80 011 € whatever the year; it is the year's (78 596 € in 2024, 80 011 € in 2025, the last known after)", () => {
+    const commercial = (year: number, cents: number) =>
+      thresholdsOf({ year, balances: [bal("706", -cents)], funders: [], fundersSource: "grants", receipted: { count: 0, total: 0 } }).items.find(
+        (i) => i.id === "commercial-income",
+      )!;
+    expect(commercial(2024, 8_001_100)).toMatchObject({ threshold: 7_859_600, exceeded: true });
+    expect(commercial(2025, 8_001_100)).toMatchObject({ threshold: 8_001_100, exceeded: false });
+    expect(commercial(2023, 7_700_000)).toMatchObject({ threshold: 7_667_900, exceeded: true });
+    expect(commercial(2027, 8_001_100).threshold).toBe(8_001_100);
   });
   it("gifts without a receipt do not count; 74 without a funder is public money but no authority", () => {
     const t = thresholdsOf({ year: 2024, balances: [bal("741", -15_300_000), bal("7541", -20_000_000)], funders: [], fundersSource: "sub-accounts" });

@@ -8,7 +8,7 @@
  *  - 23 000 € of public aid, per public authority (loi 2000-321 art. 10, décret 2001-495): each
  *    authority granting more than 23 000 € in the year signs a convention with the association and
  *    receives its accounts; each public funder over it is listed;
- *  - 80 011 € of commercial income (70): the lucrative activities' franchise ends, VAT and the
+ *  - the franchise of commercial income (70), 78 596 € in 2024, 80 011 € in 2025: above it VAT and the
  *    e-invoicing obligations apply (CGI art. 206-1 bis, 261-7-1° b).
  * Each threshold says its amount, the figure, where the figure comes from, the share reached and
  * what follows.
@@ -19,7 +19,25 @@ import { GIFTS_THRESHOLD } from "./annexe.js";
 
 export const PUBLICATION_THRESHOLD = GIFTS_THRESHOLD;
 export const PUBLIC_AID_THRESHOLD = 2_300_000;
-export const COMMERCIAL_THRESHOLD = 8_001_100;
+/**
+ * The franchise of the lucrative accessory activities, year by year (CGI art. 206-1 bis, indexed
+ * each year on the forecast consumer prices): 72 000 € in 2020 … 78 596 € in 2024, 80 011 € in
+ * 2025. A later year takes the last amount known here until it is added.
+ */
+export const COMMERCIAL_THRESHOLDS: Readonly<Record<number, number>> = {
+  2019: 6_305_900,
+  2020: 7_200_000,
+  2021: 7_243_200,
+  2022: 7_351_800,
+  2023: 7_667_900,
+  2024: 7_859_600,
+  2025: 8_001_100,
+};
+const KNOWN = Object.keys(COMMERCIAL_THRESHOLDS).map(Number);
+/** The year's franchise (the first known for an earlier year, the last known for a later one). */
+export const commercialThreshold = (year: number): number => COMMERCIAL_THRESHOLDS[Math.min(Math.max(year, Math.min(...KNOWN)), Math.max(...KNOWN))]!;
+/** The franchise of the last year known (the dashboard's default). */
+export const COMMERCIAL_THRESHOLD = commercialThreshold(Math.max(...KNOWN));
 
 export type ThresholdId = "public-grants" | "gifts" | "public-aid" | "commercial-income";
 
@@ -181,7 +199,7 @@ export function thresholdsOf(input: ThresholdsInput): Thresholds {
       "Ventes de biens et services (comptes 70)",
       "Soldes des comptes 70 de l'exercice (balance avant clôture).",
       commercial,
-      COMMERCIAL_THRESHOLD,
+      commercialThreshold(year),
       "la franchise des activités lucratives ne s'applique plus : TVA, impôt commercial et facturation électronique.",
     ),
   ];
