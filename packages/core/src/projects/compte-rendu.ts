@@ -241,8 +241,20 @@ export function buildCompteRendu(q: {
   };
 }
 
-/** « Prêt à envoyer », or what is still missing (gaps to explain, the bilan). */
-export const readinessText = (cr: Pick<CompteRendu, "ready" | "missing">) => (cr.ready ? "Prêt à envoyer" : cr.missing.join(" — "));
+/**
+ * « Prêt à envoyer », or what is still missing (gaps to explain, the bilan), one sentence:
+ * « 2 écarts à expliquer, le bilan qualitatif de l'action n'est pas rédigé ». `sections`: each with
+ * the form's section that says it (the PDF: « (voir 6) », « (voir 1) »).
+ */
+export const readinessText = (cr: Pick<CompteRendu, "ready" | "missing">, sections = false) =>
+  cr.ready
+    ? "Prêt à envoyer"
+    : cr.missing
+        .map((m, i) => {
+          const where = !sections ? "" : m === NO_SUMMARY ? " (voir 1)" : /à expliquer$/.test(m) ? " (voir 6)" : "";
+          return `${i ? m.charAt(0).toLowerCase() + m.slice(1) : m}${where}`;
+        })
+        .join(", ");
 
 /** What a gap row of the form says beside it: its explanation, or that it has none. */
 export const UNEXPLAINED = "Écart non expliqué";

@@ -269,7 +269,7 @@ export async function renderGrantReport(cr: CompteRendu): Promise<Uint8Array> {
       cr.status === "en-retard" && !cr.sentOn ? LATE : ACCENT,
     ],
     ...(cr.sentOn ? [["Remis au financeur le", longDate(cr.sentOn), ACCENT] as [string, string, RGB]] : []),
-    ["État du compte rendu", cr.ready ? readinessText(cr) : `${readinessText(cr)}${cr.unexplained ? " (voir 6)" : ""}`, cr.ready ? ACCENT : LATE],
+    ["État du compte rendu", readinessText(cr, true), cr.ready ? ACCENT : LATE],
   ]);
   // The figures are the project's fiscal years, whole, not only the action's dates.
   d.paragraph(`${cr.coverage}.`, { size: 8.5, color: MUTED });
