@@ -81,6 +81,17 @@ describe("budget and actual in the annual report", () => {
     expect(f.budget.projects).toEqual([
       expect.objectContaining({ code: "ECOLE", name: "École du numérique", charges: expect.objectContaining({ budget: 100_000, actual: 180_000 }) }),
     ]);
+    // Bug: the projects' tables did not add up to the year; « Sans projet » (what no project carries) closes them.
+    const u = f.budget.unassigned;
+    const p = f.budget.projects[0];
+    expect(u).not.toBeNull();
+    for (const k of ["charges", "produits"] as const) {
+      expect(p[k].budget + u[k].budget, `${k} budget`).toBe(f.budget.totals[k].budget);
+      expect(p[k].actual + u[k].actual, `${k} actual`).toBe(f.budget.totals[k].actual);
+    }
+    expect(p.result.actual + u.result.actual).toBe(f.budget.totals.result.actual);
+    // 800 € over the charges' budget: under the 1 000 € a large gap needs.
+    expect(p.large).toEqual({ charges: false, produits: false });
   });
 
   it("the PDF prints « Budget et réalisé » with the totals and the project's table", async () => {
@@ -94,6 +105,8 @@ describe("budget and actual in the annual report", () => {
     expect(text).toContain("1 800,00 €"); // the charges' actual
     expect(text).toContain("Budget et réalisé par projet");
     expect(text).toContain("École du numérique (ECOLE)");
+    expect(text).toContain("Sans projet (fonctionnement de l'association)");
+    expect(text).toContain("Les projets et le fonctionnement font ensemble le résultat de l'exercice");
     // Rendered, to look at: .cache/report-budget/page-N.png
     mkdirSync(".cache/report-budget", { recursive: true });
     writeFileSync(".cache/report-budget/report.pdf", bytes);

@@ -1,7 +1,8 @@
 /**
  * The annual report's « Budget et réalisé »: the year's budget against the books per CERFA 12156
  * rubrique (charges 60 … 68, produits 70 … 78, then 86/87), with its totals and result, the rows
- * with a large gap marked, and one short table per project that has a budget. A pure function of
+ * with a large gap marked, and one short table per project that has a budget, then « Sans projet »
+ * (what no project carries) so that the tables add up to the year. A pure function of
  * the projects domain's comparisons (`compareBudget`): the report draws what they say, so its
  * figures are those of `GET /v1/budgets/{year}/comparison`.
  */
@@ -29,6 +30,8 @@ export interface ReportBudgetProject {
   charges: BudgetFigures;
   produits: BudgetFigures;
   result: { budget: number; actual: number; gap: number };
+  /** The charges' or the produits' gap is large (see LARGE_GAP). */
+  large: { charges: boolean; produits: boolean };
 }
 
 export interface ReportBudget {
@@ -43,6 +46,12 @@ export interface ReportBudget {
   };
   /** The projects with budget lines this year, by code. */
   projects: ReportBudgetProject[];
+  /**
+   * Beside the projects, what none carries (« Sans projet », the association's running): the budget
+   * lines without a project against the books less every project's lines, so that the projects and
+   * it add up to the year. Null when no project has a budget.
+   */
+  unassigned: Omit<ReportBudgetProject, "code" | "name"> | null;
   /** What a large gap is: at least `share` of the row's budget (or nothing budgeted) and at least `amount` cents. */
   largeGap: { share: number; amount: number };
 }
@@ -59,8 +68,18 @@ export const isLargeGap = (f: BudgetFigures) =>
 
 const plain = (f: BudgetFigures): BudgetFigures => ({ budget: f.budget, actual: f.actual, gap: f.gap, gapShare: f.gapShare });
 
-/** The report's budget block from the comparison of the whole books and those of the projects with a budget. */
-export function reportBudget(whole: Comparison, projects: readonly Comparison[]): ReportBudget {
+const sideFigures = (c: Comparison) => ({
+  charges: plain(c.totals.charges),
+  produits: plain(c.totals.produits),
+  result: { ...c.totals.result },
+  large: { charges: isLargeGap(c.totals.charges), produits: isLargeGap(c.totals.produits) },
+});
+
+/**
+ * The report's budget block from the comparison of the whole books, those of the projects with a
+ * budget, and (`unassigned`) that of what no project carries.
+ */
+export function reportBudget(whole: Comparison, projects: readonly Comparison[], unassigned?: Comparison): ReportBudget {
   const t = whole.totals;
   return {
     year: whole.year,
@@ -74,14 +93,9 @@ export function reportBudget(whole: Comparison, projects: readonly Comparison[])
     },
     projects: projects
       .filter((c) => c.project)
-      .map((c) => ({
-        code: c.project!.code,
-        name: c.project!.name,
-        charges: plain(c.totals.charges),
-        produits: plain(c.totals.produits),
-        result: { ...c.totals.result },
-      }))
+      .map((c) => ({ code: c.project!.code, name: c.project!.name, ...sideFigures(c) }))
       .sort((a, b) => a.code.localeCompare(b.code)),
+    unassigned: unassigned && projects.some((c) => c.project) ? sideFigures(unassigned) : null,
     largeGap: { ...LARGE_GAP },
   };
 }

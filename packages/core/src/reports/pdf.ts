@@ -21,7 +21,7 @@ import { reportPalette, unitRgb } from "./palette.js";
 import { findAccount } from "../ledger/index.js";
 import { SECTION_LABELS, type Rubrique } from "./rubriques.js";
 import type { StatementLine } from "./financial-statements.js";
-import type { BudgetFigures, ReportBudget, ReportBudgetRow } from "./budget.js";
+import type { BudgetFigures, ReportBudget, ReportBudgetProject, ReportBudgetRow } from "./budget.js";
 
 const W = 595.28;
 const H = 841.89;
@@ -752,15 +752,34 @@ function budgetSection({ l, Y, opts }: Page): void {
     );
   if (!b.projects.length) return;
   l.heading("Budget et réalisé par projet", 26 + l.tableHeight(3));
-  for (const p of b.projects) {
+  const marked = (label: string, f: BudgetFigures, large: boolean): TableRow => ({
+    cells: budgetCells(label, f).map((c, i) => (i === 4 && large ? `${c} *` : c)),
+    ...(large ? { warn: true, bold: true } : {}),
+  });
+  const block = (title: string, p: Omit<ReportBudgetProject, "code" | "name">) => {
     const rows: TableRow[] = [
-      { cells: budgetCells("Charges", p.charges) },
-      { cells: budgetCells("Produits", p.produits) },
+      marked("Charges", p.charges, p.large.charges),
+      marked("Produits", p.produits, p.large.produits),
       { cells: ["Résultat", euros(p.result.budget), euros(p.result.actual), signedEuros(p.result.gap), ""], bold: true, band: true },
     ];
-    l.subheading(`${p.name} (${p.code})`, l.tableHeight(rows.length));
+    l.subheading(title, l.tableHeight(rows.length));
     l.table(budgetColumns(""), rows);
+  };
+  for (const p of b.projects) block(`${p.name} (${p.code})`, p);
+  // Bug: the projects' tables stopped there, far from the year's result; what no project carries closes them.
+  if (b.unassigned) {
+    block("Sans projet (fonctionnement de l'association)", b.unassigned);
+    l.paragraph(
+      `Les projets et le fonctionnement font ensemble le résultat de l'exercice : ${euros(b.totals.result.actual)} réalisés pour ${euros(b.totals.result.budget)} prévus.`,
+      { size: 8.5, color: MUTED, gap: 6 },
+    );
   }
+  if (!b.rubriques.some((x) => x.large) && [...b.projects, ...(b.unassigned ? [b.unassigned] : [])].some((p) => p.large.charges || p.large.produits))
+    l.paragraph(`* Écart important : au moins ${percent(b.largeGap.share)} du budget et au moins ${eurosWhole(b.largeGap.amount)}.`, {
+      size: 8.5,
+      color: MUTED,
+      gap: 6,
+    });
 }
 
 /** The funders and the fonds dédiés. */
@@ -806,6 +825,7 @@ function funders({ l, f, p, money3, withPrevious }: Page): void {
 /** What the gap between 7541 and the online registry is, in words. */
 function reconciliation(d: YearFigures["donations"]): string {
   const gap = d.unregistered;
+  if (d.booked === 0 && d.total === 0) return "Aucun don n'a été comptabilisé (compte 7541) ni reçu en ligne sur l'exercice.";
   if (gap === 0) return `Les ${eurosWhole(d.booked)} du compte 7541 sont les dons en ligne du registre.`;
   if (gap > 0)
     return `Le compte 7541 (${eurosWhole(d.booked)}) dépasse de ${eurosWhole(gap)} les dons en ligne du registre (${eurosWhole(d.total)}) : dons reçus par chèque, virement ou espèces et écritures récapitulatives, comptabilisés sans passer par le paiement en ligne.`;

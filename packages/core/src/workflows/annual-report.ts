@@ -42,7 +42,13 @@ export async function annualReportBudget(db: Db, year: number, balances: readonl
         labelOf,
       }),
     );
-  return reportBudget(whole, perProject);
+  if (!perProject.length) return reportBudget(whole, perProject);
+  // What no project carries: the books less every project's lines, against the budget lines without a project.
+  const carried = new Map<string, number>();
+  for (const a of pb.accounts) carried.set(a.account, (carried.get(a.account) ?? 0) + a.balance);
+  const rest = balances.map((b) => ({ ...b, balance: b.balance - (carried.get(b.account) ?? 0) }));
+  const unassigned = compareBudget({ year, project: null, budget: budget.lines.filter((l) => !l.project), actuals: rest, labelOf });
+  return reportBudget(whole, perProject, unassigned);
 }
 
 /** `GET /v1/reports/{year}/figures`: the report's figures and the budget block. */

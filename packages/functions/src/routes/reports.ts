@@ -157,8 +157,26 @@ const ReportBudgetSchema = z
       ressources: BudgetFiguresSchema,
     }),
     projects: z.array(
-      z.object({ code: z.string(), name: z.string(), charges: BudgetFiguresSchema, produits: BudgetFiguresSchema, result: ResultFiguresSchema }),
+      z.object({
+        code: z.string(),
+        name: z.string(),
+        charges: BudgetFiguresSchema,
+        produits: BudgetFiguresSchema,
+        result: ResultFiguresSchema,
+        large: z.object({ charges: z.boolean(), produits: z.boolean() }).describe("the charges' or produits' gap is large (largeGap)"),
+      }),
     ),
+    unassigned: z
+      .object({
+        charges: BudgetFiguresSchema,
+        produits: BudgetFiguresSchema,
+        result: ResultFiguresSchema,
+        large: z.object({ charges: z.boolean(), produits: z.boolean() }),
+      })
+      .nullable()
+      .describe(
+        "« Sans projet »: the budget lines without a project against what no project carries; the projects and it add up to the year (null without project budgets)",
+      ),
     largeGap: z.object({ share: Share, amount: Money }),
   })
   .meta({ id: "ReportBudget" });

@@ -28,6 +28,12 @@ interface BudgetFigures {
   gap: number;
   gapShare: number | null;
 }
+interface ProjectBudget {
+  charges: BudgetFigures;
+  produits: BudgetFigures;
+  result: { budget: number; actual: number; gap: number };
+  large: { charges: boolean; produits: boolean };
+}
 interface ReportBudget {
   year: number;
   rubriques: (BudgetFigures & { rubrique: string; label: string; side: "charges" | "produits" | "emplois" | "ressources"; large: boolean })[];
@@ -38,7 +44,9 @@ interface ReportBudget {
     emplois: BudgetFigures;
     ressources: BudgetFigures;
   };
-  projects: { code: string; name: string; charges: BudgetFigures; produits: BudgetFigures; result: { budget: number; actual: number; gap: number } }[];
+  projects: (ProjectBudget & { code: string; name: string })[];
+  /** « Sans projet »: what no project carries, so that the projects and it add up to the year. */
+  unassigned: ProjectBudget | null;
   largeGap: { share: number; amount: number };
 }
 
@@ -121,8 +129,12 @@ function exerciseNote(f: Figures): string {
   return `Exercice ${dates}.`;
 }
 
+/** « dont 1 donateur mensuel », « 3 donateurs mensuels », « aucun donateur mensuel ». */
+const monthlyText = (n: number) => (n ? `dont ${formatInt(n)} donateur${n > 1 ? "s" : ""} mensuel${n > 1 ? "s" : ""}` : "aucun donateur mensuel");
+
 /** The gap between 7541 and the online registry, said. */
 function giftsNote(d: Figures["donations"]): string {
+  if (d.booked === 0 && d.total === 0) return "Aucun don n'a été comptabilisé ni reçu en ligne sur l'exercice.";
   if (d.unregistered === 0) return `Les ${formatEuros(d.booked)} de dons comptabilisés (7541) sont les dons en ligne.`;
   if (d.unregistered > 0)
     return `Dons comptabilisés (7541) : ${formatEuros(d.booked)}, dont ${formatEuros(d.total)} de dons en ligne et ${formatEuros(d.unregistered)} reçus hors du paiement en ligne (chèques, virements, écritures récapitulatives).`;
@@ -201,7 +213,7 @@ function FiguresView({ year }: { year: number }) {
           <div class="kpi"><h2>Charges</h2><p>${formatEuros(f.expenses.total)}</p></div>
           <div class="kpi"><h2>Résultat</h2><p class=${f.result < 0 ? "neg" : ""}>${formatEuros(f.result)}</p></div>
           <div class="kpi"><h2>Dons des particuliers</h2><p>${formatPercent(f.income.donorShare)}</p><small>des produits · ${formatInt(f.donations.donors)} donateurs</small></div>
-          <div class="kpi"><h2>Adhérents · donateurs en ligne</h2><p>${formatInt(f.members)} · ${formatInt(f.donations.donors)}</p><small>${formatInt(f.donations.monthlyDonors)} donateur(s) mensuel(s)</small></div>
+          <div class="kpi"><h2>Adhérents · donateurs en ligne</h2><p>${formatInt(f.members)} · ${formatInt(f.donations.donors)}</p><small>${monthlyText(f.donations.monthlyDonors)}</small></div>
         </section>
         <p class="gifts-note">${giftsNote(f.donations)}</p>
         <div class="grid2">
@@ -283,12 +295,20 @@ function BudgetCard({ year, budget: b }: { year: number; budget: ReportBudget | 
     }
     ${
       b.projects.length
-        ? html`<h3>Budget et réalisé par projet</h3>${b.projects.map(
-            (p) => html`<div class="scroll"><table class="compact" data-project=${p.code}><caption>${p.name} (${p.code})</caption>
+        ? html`<h3>Budget et réalisé par projet</h3>${[
+            ...b.projects.map((p) => ({ key: p.code, title: `${p.name} (${p.code})`, p })),
+            ...(b.unassigned ? [{ key: "none", title: "Sans projet (fonctionnement de l'association)", p: b.unassigned }] : []),
+          ].map(
+            ({ key, title, p }) => html`<div class="scroll"><table class="compact" data-project=${key}><caption>${title}</caption>
               ${budgetHead("")}
-              <tbody>${budgetRow("Charges", p.charges, { sense: "charges" })}${budgetRow("Produits", p.produits, { sense: "produits" })}</tbody>
+              <tbody>${budgetRow("Charges", p.charges, { sense: "charges", large: p.large.charges })}${budgetRow("Produits", p.produits, { sense: "produits", large: p.large.produits })}</tbody>
               <tfoot>${budgetRow("Résultat", resultFigures(p.result), { head: "th", sense: "produits" })}</tfoot></table></div>`,
-          )}`
+          )}
+          ${
+            b.unassigned
+              ? html`<p class="hint">Les projets et le fonctionnement font ensemble le résultat de l'exercice : ${formatEuros(b.totals.result.actual)} réalisés pour ${formatEuros(b.totals.result.budget)} prévus.</p>`
+              : null
+          }`
         : null
     }
   </section>`;
