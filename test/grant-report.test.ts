@@ -126,7 +126,9 @@ describe("the compte-rendu financier of a grant", () => {
     expect(cr.comparison.totals.charges.actual).toBe(total);
     const byRow = Object.fromEntries(cr.comparison.rubriques.map((x: Json) => [x.rubrique, x.actual]));
     expect(byRow).toMatchObject({ "60": 312_050, "61": 450_000, "62": 120_001 });
-    expect(cr.comparison.rubriques.find((x: Json) => x.rubrique === "75")).toMatchObject({ budget: 1_000_000, actual: 1_000_000 });
+    // A foundation's contribution (7551) is on the form's 74, « aides privées » (bug: it was on 75, the cotisations' and gifts' row).
+    expect(cr.comparison.rubriques.find((x: Json) => x.rubrique === "74")).toMatchObject({ budget: 1_000_000, actual: 1_000_000 });
+    expect(cr.comparison.rubriques.find((x: Json) => x.rubrique === "75")).toMatchObject({ budget: 0, actual: 0 });
     expect(cr.grantShare).toEqual({ amount: 1_000_000, ofBudget: 1, ofActual: Math.round((1_000_000 / total) * 10_000) / 10_000 });
     expect(cr.dueDate).toBe("2025-12-30");
     expect(cr.status).toBe("en-retard");

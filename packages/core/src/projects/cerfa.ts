@@ -34,7 +34,7 @@ export const CERFA_ROWS: readonly CerfaRow[] = [
   row("71", "produits", "Production stockée", false),
   row("72", "produits", "Production immobilisée", false),
   row("73", "produits", "Dotations et produits de tarification"),
-  row("74", "produits", "Subventions d'exploitation"),
+  row("74", "produits", "Subventions d'exploitation (dont aides privées des fondations)"),
   row("75", "produits", "Autres produits de gestion courante"),
   row("76", "produits", "Produits financiers"),
   row("77", "produits", "Produits exceptionnels"),
@@ -46,9 +46,14 @@ export const CERFA_ROWS: readonly CerfaRow[] = [
 
 const byRubrique = new Map(CERFA_ROWS.map((r) => [r.rubrique, r]));
 
-/** The row an account goes to (its first two digits), or undefined outside classes 6, 7, 86, 87. */
+/**
+ * The row an account goes to (its first two digits), or undefined outside classes 6, 7, 86, 87. The
+ * contributions financières of foundations and other bodies (7551) go to 74: the forms print them
+ * there, as « Aides privées (fondation) » among the subventions d'exploitation (bug: they went to 75,
+ * where a funder reading the form looks for cotisations and gifts).
+ */
 export function cerfaRowOf(account: string): CerfaRow | undefined {
-  return byRubrique.get(account.slice(0, 2));
+  return byRubrique.get(account.startsWith("7551") ? "74" : account.slice(0, 2));
 }
 
 /** Whether an account may carry a budget (classes 6 and 7, 86 and 87). */
