@@ -191,7 +191,7 @@ describe("a grant split between projects by share", () => {
       ],
     });
     const cr = (await ok("GET", `/v1/grants/${grant.id}/financial-report`)) as Json;
-    expect(cr.project).toEqual({ code: "ATELIERS + PLAIDOYER", name: "Ateliers de quartier + Plaidoyer" });
+    expect(cr.project).toEqual({ code: "ATELIERS + PLAIDOYER", name: "Ateliers de quartier (60 %) + Plaidoyer (40 %)" });
     const row = (r: string) => (cr.comparison.rubriques as Json[]).find((x) => x.rubrique === r);
     expect(row("60")).toMatchObject({ budget: 500_000, actual: 0 });
     // Both projects' income over 2025 and 2026: the whole grant.
@@ -204,7 +204,7 @@ describe("a grant split between projects by share", () => {
     const bytes = new Uint8Array(await pdf.arrayBuffer());
     if (process.env.CR_PDF_OUT) writeFileSync(process.env.CR_PDF_OUT, bytes);
     const text = (await pdfText(bytes)).replace(/\s+/g, " ");
-    expect(text).toContain("Ateliers de quartier + Plaidoyer (projets ATELIERS et PLAIDOYER)");
+    expect(text).toContain("Ateliers de quartier (60 %) + Plaidoyer (40 %) (projets ATELIERS et PLAIDOYER)");
     expect(text).toContain("Réalisé : exercices 2025 et 2026 des projets");
     // Bug: a bold figure wider than its column was cut (« +10 060,28… »); it is set smaller instead.
     expect(text).not.toMatch(/\d…/);

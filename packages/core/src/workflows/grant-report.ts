@@ -99,7 +99,12 @@ export async function grantFinancialReport(db: Db, grantId: string, opts: { proj
   let actuals: ActualBalance[] = [];
   // The action's projects: the one of the action, or the split's (their budget lines and balances summed by account).
   const action = split
-    ? { code: split.map((p) => p.projectId).join(" + "), name: split.map((p) => p.name).join(" + "), codes: split.map((p) => p.projectId) }
+    ? {
+        code: split.map((p) => p.projectId).join(" + "),
+        // Each with its share of the grant, as the funder reads it: « Ateliers (60 %) + Plaidoyer (40 %) ».
+        name: split.map((p) => `${p.name} (${(p.share * 100).toLocaleString("fr-FR", { maximumFractionDigits: 2 })} %)`).join(" + "),
+        codes: split.map((p) => p.projectId),
+      }
     : project
       ? { code: project.code, name: project.name, codes: [project.code] }
       : null;
