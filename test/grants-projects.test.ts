@@ -170,12 +170,16 @@ describe("grants on projects", () => {
     const [main, later] = r.entries as EntryView[];
     // The receivable grows (no project); the year's extra income and the later years' extra 487 on the new
     // project; the year's income so far moved from the old project to the new one.
+    // The fonds dédiés 2025 posted on the old project (194) move too (bug: they stayed there, and the new
+    // project's later uses left 194 uncleared on both).
     expect(lines(main!)).toEqual([
       ["441", 300_000, 0, null],
       ["741", 0, new2025 - old2025, "PLAIDOYER"],
       ["487", 0, new2026 - old2026, "PLAIDOYER"],
       ["741", old2025, 0, "ATELIERS"],
       ["741", 0, old2025, "PLAIDOYER"],
+      ["194", old2025, 0, "ATELIERS"],
+      ["194", 0, old2025, "PLAIDOYER"],
     ]);
     expect(later!.date).toBe("2026-01-01");
     expect(lines(later!)).toEqual([
@@ -184,6 +188,10 @@ describe("grants on projects", () => {
       ["741", old2026, 0, "ATELIERS"],
       ["741", 0, old2026, "PLAIDOYER"],
     ]);
+    const gl = async (code: string) =>
+      ((await ok("GET", `/v1/ledger/general-ledger?year=2025&account=194&project=${code}`)).items as Json[]).at(-1)?.balance ?? 0;
+    expect(await gl("ATELIERS")).toBe(0);
+    expect(await gl("PLAIDOYER")).toBe(-old2025);
     // The income is the new project's; the old keeps only the fonds dédiés reported before the amendment.
     expect(await figures(2025, "ATELIERS")).toMatchObject({ produits: 0, charges: before.charges });
     expect((await figures(2025, "PLAIDOYER")).produits).toBe(new2025);

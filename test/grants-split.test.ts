@@ -249,11 +249,19 @@ describe("a grant split between projects by share", () => {
       ],
     });
     const [main, later] = r.entries as EntryView[];
-    expect(lines(main!)).toEqual([
+    expect(lines(main!).filter((l) => l[0] === "741")).toEqual([
       ["741", a25, 0, "ATELIERS"],
       ["741", p25, 0, "PLAIDOYER"],
       ["741", 0, in2025, "PLAIDOYER"],
     ]);
+    // The fonds dédiés 2025 posted on the split (194) move with it, onto the one project.
+    const moved = lines(main!).filter((l) => l[0] === "194");
+    expect(moved.map((l) => [l[3], (l[1] as number) > 0 ? "débit" : "crédit"])).toEqual([
+      ["ATELIERS", "débit"],
+      ["PLAIDOYER", "débit"],
+      ["PLAIDOYER", "crédit"],
+    ]);
+    expect((moved[0]![1] as number) + (moved[1]![1] as number)).toBe(moved[2]![2]);
     expect(later!.date).toBe("2026-01-01");
     expect(lines(later!)).toEqual([
       ["741", a26, 0, "ATELIERS"],
@@ -296,7 +304,7 @@ describe("a grant split between projects by share", () => {
       ["741", 0, pm, "PLAIDOYER"],
     ]);
     for (const e of r.entries as EntryView[])
-      for (const l of e.lines) expect(l.project ?? null).toEqual(/^(741|487)$/.test(l.account) ? expect.stringMatching(/^(MEDIATION|PLAIDOYER)$/) : null);
+      for (const l of e.lines) expect(l.project ?? null).toEqual(/^(741|487|194)$/.test(l.account) ? expect.stringMatching(/^(MEDIATION|PLAIDOYER)$/) : null);
     expect(await produits(2025, "MEDIATION")).toBe(mm! + m!);
     grant = r;
   });

@@ -50,7 +50,7 @@ import {
 import { idFor } from "./ids.js";
 import { recognitionSchedule } from "./recognition.js";
 import type { AmendmentInput, CancellationInput, RepaymentInput } from "./schemas.js";
-import { funderTotalsItem, grantTotalsItem, readGrant, type Correction, type Grant, type Installment, type Movement } from "./store.js";
+import { funderTotalsItem, grantTotalsItem, readGrant, readGrantYearEndMarks, type Correction, type Grant, type Installment, type Movement } from "./store.js";
 import { pendingDedicatedFunds } from "./yearend.js";
 
 type Terms = Correction["before"];
@@ -223,6 +223,14 @@ async function reschedule(db: Db, grantId: string, corrId: string, terms: (g: Gr
       if (later !== 0) lines.push(...onProject(side(DEFERRED_INCOME, -later, `${label} (années suivantes)`.slice(0, 200)), t.allocation));
       if (projectMove)
         lines.push(...projectMoveLines(g.accounts.income, projectMove.moved.find((m) => m.year === year)?.amount ?? 0, projectBefore, t.allocation, label));
+      // The fonds dédiés the ledger carries for the grant (19x: what its year ends reported and released,
+      // less what was given back from them) move with it, so that the later postings on the new
+      // allocation clear them (bug: they stayed on the old project, 19x never cleared per project).
+      if (projectMove && g.restricted) {
+        const marks = await readGrantYearEndMarks(db, g.id);
+        const carried = marks.reduce((s, m) => s + m.new - m.used, 0) - [...g.years.values()].reduce((s, f) => s + (f.repaid ?? 0), 0);
+        if (carried > 0) lines.push(...projectMoveLines(g.accounts.dedicated, carried, projectBefore, t.allocation, `${label} (fonds dédiés)`.slice(0, 200)));
+      }
 
       const mainId = `${corrId}-0`;
       const c: Correction = {

@@ -507,6 +507,15 @@ export async function readPayment(db: Db, grantId: string, entryId: string): Pro
   return i ? (strip(i) as unknown as Payment) : undefined;
 }
 
+/** Every year-end mark of one grant, whatever the year. */
+export async function readGrantYearEndMarks(db: Db, grantId: string): Promise<YearEndMark[]> {
+  const items = await queryAll(db, {
+    KeyConditionExpression: "pk = :p AND begins_with(sk, :s)",
+    ExpressionAttributeValues: { ":p": grantKeys.yearEnd(grantId, 0).pk, ":s": "DF#" },
+  });
+  return items.map((i) => strip(i) as unknown as YearEndMark);
+}
+
 /** Every year-end mark of these grants for `year` (missing ones are left out). */
 export async function readYearEndMarks(db: Db, grantIds: readonly string[], year: number): Promise<Map<string, YearEndMark>> {
   const items = await batchGet(
