@@ -120,8 +120,6 @@ export function SplitChoice({
   /** In a form laid out in a wrapping row (the grants'): the lines take the row's whole width. */
   wide?: boolean;
 }) {
-  const left = 10_000 - total;
-  const setPart = (i: number, p: Partial<{ project: string; pct: string }>) => set({ parts: x.parts.map((q, j) => (j === i ? { ...q, ...p } : q)) });
   const faultList = faults.length
     ? html`<div id=${`${idp}-faults`} class="field-error" style=${wide ? "flex: 1 1 100%" : undefined} role="alert" data-testid="project-faults">${faults.map((f) => html`<p>${f}</p>`)}</div>`
     : null;
@@ -129,7 +127,47 @@ export function SplitChoice({
   ${hint ?? null}
   ${
     x.split
-      ? html`<fieldset class="grant-split" style=${wide ? "flex: 1 1 100%; min-width: 0" : "min-width: 0"} aria-describedby=${`${idp}-split-status${faults.length ? ` ${idp}-faults` : ""}`}>
+      ? html`<${SplitLines} x=${x} set=${set} projects=${projects} total=${total} problem=${problem} idp=${idp} minParts=${2} className="grant-split"
+          style=${wide ? "flex: 1 1 100%; min-width: 0" : "min-width: 0"} describedBy=${`${idp}-split-status${faults.length ? ` ${idp}-faults` : ""}`}>${faultList}<//>`
+      : faultList
+  }`;
+}
+
+/**
+ * The box's lines, the same in every form that splits between projects (grants, gifts, expenses): a
+ * project and its « Part (%) » per line, « Retirer » down to `minParts` lines, « Ajouter un projet »
+ * up to 10, and what is left to share out as it is typed, with the form's own refusal.
+ */
+export function SplitLines({
+  x,
+  set,
+  projects,
+  total,
+  problem,
+  idp,
+  minParts,
+  className,
+  style,
+  describedBy,
+  children,
+}: {
+  x: { parts: { project: string; pct: string }[] };
+  set: (p: { parts: { project: string; pct: string }[] }) => void;
+  projects: ProjectRef[];
+  total: number;
+  problem: string | undefined;
+  idp: string;
+  /** « Retirer » shows while there are more lines than this. */
+  minParts: number;
+  className: string;
+  style?: string;
+  describedBy?: string;
+  /** Said at the end of the box (the API's refusals). */
+  children?: unknown;
+}) {
+  const left = 10_000 - total;
+  const setPart = (i: number, p: Partial<{ project: string; pct: string }>) => set({ parts: x.parts.map((q, j) => (j === i ? { ...q, ...p } : q)) });
+  return html`<fieldset class=${className} style=${style} aria-describedby=${describedBy ?? `${idp}-split-status`}>
         <legend>Répartition entre projets</legend>
         ${x.parts.map(
           (p, i) => html`<div class="row">
@@ -140,7 +178,7 @@ export function SplitChoice({
               <input id=${`${idp}-part-${i}-pct`} class="num" inputmode="decimal" value=${p.pct} aria-invalid=${p.pct.trim() && parsePct(p.pct) === null ? "true" : undefined}
                 onInput=${(e: Event) => setPart(i, { pct: (e.target as HTMLInputElement).value })} /></div>
             ${
-              x.parts.length > 2
+              x.parts.length > minParts
                 ? html`<button type="button" class="secondary small" onClick=${() => set({ parts: x.parts.filter((_, j) => j !== i) })}>Retirer<span class="sr-only"> le projet n° ${i + 1}</span></button>`
                 : null
             }
@@ -151,8 +189,6 @@ export function SplitChoice({
           ${left > 0 ? `Reste à répartir : ${pctText(left)}.` : left < 0 ? `${pctText(-left)} de trop.` : "Les parts font 100 %."}
           ${problem ? html` <strong>${problem}</strong>` : null}
         </p>
-        ${faultList}
-      </fieldset>`
-      : faultList
-  }`;
+        ${children ?? null}
+      </fieldset>`;
 }

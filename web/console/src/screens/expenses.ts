@@ -12,6 +12,7 @@ import { useEffect, useState } from "preact/hooks";
 import { api, ApiError, get, keyKeeper } from "../api.js";
 import { formatDate, formatEuros, formatPlain, parisToday, parseEuros } from "../money.js";
 import { duplicatesOf, fiscalYearOf, usualAccount } from "../query.js";
+import { parsePct, pctText, type ProjectRef, SplitLines } from "../project-split.js";
 import {
   AccountPicker,
   ActionButton,
@@ -73,22 +74,8 @@ interface ExpenseEvent {
 }
 const METHODS: Record<string, string> = { bank: "Virement / prélèvement", card: "Carte", cash: "Espèces" };
 
-/** A project of the registry (`GET /v1/projects`). */
-interface ProjectRef {
-  code: string;
-  name: string;
-}
 /** The association's projects, for whoever may read them ([] otherwise). */
 const loadProjects = () => (can("listProjects") ? get<{ items: ProjectRef[] }>("/v1/projects") : Promise.resolve({ items: [] as ProjectRef[] }));
-/** 6000 (0,01 %) → "60 %", 3333 → "33,33 %". */
-const pctText = (basisPoints: number) => `${(basisPoints / 100).toLocaleString("fr-FR", { maximumFractionDigits: 2 })} %`;
-/** What a person types as a share ("60", "33,33", "12.5 %") in 0,01 %; null when it is not a percentage over 0 and to 100 at most. */
-const parsePct = (s: string): number | null => {
-  const t = s.replace(/[\s\u202f%]/g, "").replace(",", ".");
-  if (!/^\d{1,3}(\.\d{1,2})?$/.test(t)) return null;
-  const bp = Math.round(Number(t) * 100);
-  return bp > 0 && bp <= 10_000 ? bp : null;
-};
 
 export function Expenses({ sub = "" }: { sub?: string }) {
   const [head, linkId] = sub.split("/");
@@ -291,8 +278,6 @@ function ExpenseCorrection({
   // « Changer de projet »: the expense's projects preselected, one project or a split by share.
   const currentProjects = e.projects ?? [];
   const [pj, setPj] = useState<ProjectDraft>(() => projectDraftOf(currentProjects));
-  const setPjPart = (i: number, p: Partial<{ project: string; pct: string }>) =>
-    setPj({ ...pj, parts: pj.parts.map((q, j) => (j === i ? { ...q, ...p } : q)) });
   const split = checkSplit(pj, "changer de projet");
   const newProjects = pj.split
     ? split.parts.map((p) => ({ projectId: p.project, share: (p.bp ?? 0) / 10_000 }))
@@ -496,7 +481,7 @@ function ExpenseCorrection({
         }
         ${
           fix === "projects"
-            ? html`<${ProjectChoice} x=${pj} set=${(p: Partial<ProjectDraft>) => setPj({ ...pj, ...p })} setPart=${setPjPart} projects=${projects}
+            ? html`<${ProjectChoice} x=${pj} set=${(p: Partial<ProjectDraft>) => setPj({ ...pj, ...p })} projects=${projects}
                 splitTotal=${split.splitTotal} splitProblem=${split.splitProblem} idp=${`${id}-pj`} />
               <p class="hint">Aujourd'hui : ${projectsText(currentProjects)}.${projectsSame && !split.splitProblem ? " Choisissez un autre projet ou une autre répartition." : ""}</p>`
             : null
@@ -665,7 +650,6 @@ function NewExpense({ onDone, chart, projects }: { onDone: () => void; chart: Ch
   const projectName = (code: string) => projects.find((p) => p.code === code)?.name ?? code;
   const ready =
     !!cents && !!x.supplier.trim() && !!x.label.trim() && !!x.pieceRef.trim() && !!x.account && !badFile && (same.length === 0 || sameOk) && !splitProblem;
-  const setPart = (i: number, p: Partial<{ project: string; pct: string }>) => set({ parts: x.parts.map((q, j) => (j === i ? { ...q, ...p } : q)) });
   const pick = async (files: FileList | null | undefined) => {
     const f = files?.[0];
     if (f) setFile(await shrinkPhoto(f));
@@ -753,7 +737,7 @@ function NewExpense({ onDone, chart, projects }: { onDone: () => void; chart: Ch
       <div class="field"><label for="x-grant">Subvention concernée</label><select id="x-grant" value=${x.grantId} onChange=${(e: Event) => set({ grantId: (e.target as HTMLSelectElement).value })}>
         <option value="">aucune</option>${grants.data?.items.map((g) => html`<option value=${g.id}>${g.funderName} — ${g.title}</option>`)}</select></div>
     </div>
-    ${projects.length ? html`<${ProjectChoice} x=${x} set=${set} setPart=${setPart} projects=${projects} splitTotal=${splitTotal} splitProblem=${splitProblem} />` : null}
+    ${projects.length ? html`<${ProjectChoice} x=${x} set=${set} projects=${projects} splitTotal=${splitTotal} splitProblem=${splitProblem} />` : null}
     <div class=${`dropzone${dragging ? " over" : ""}${file ? " has-file" : ""}`} data-testid="invoice-drop"
       onDragOver=${(e: DragEvent) => (e.preventDefault(), setDragging(true))}
       onDragLeave=${() => setDragging(false)}
@@ -832,7 +816,6 @@ function checkSplit(x: ProjectDraft, toDo: string) {
 function ProjectChoice({
   x,
   set,
-  setPart,
   projects,
   splitTotal,
   splitProblem,
@@ -840,14 +823,12 @@ function ProjectChoice({
 }: {
   x: ProjectDraft;
   set: (p: Partial<ProjectDraft>) => void;
-  setPart: (i: number, p: Partial<{ project: string; pct: string }>) => void;
   projects: ProjectRef[];
   splitTotal: number;
   splitProblem: string | undefined;
   /** The fields' ids start with it ("x": the new expense's form). */
   idp?: string;
 }) {
-  const left = 10_000 - splitTotal;
   const toggle = (on: boolean) =>
     set(on ? { split: true, parts: x.parts.map((p, i) => (i === 0 && !p.project && x.project ? { ...p, project: x.project } : p)) } : { split: false });
   return html`<div class="row expense-project">
@@ -861,29 +842,7 @@ function ProjectChoice({
   </div>
   ${
     x.split
-      ? html`<fieldset class="expense-split" aria-describedby=${`${idp}-split-status`}>
-        <legend>Répartition entre projets</legend>
-        ${x.parts.map(
-          (p, i) => html`<div class="row">
-            <div class="field"><label for=${`${idp}-part-${i}-project`}>Projet<span class="sr-only"> n° ${i + 1}</span></label>
-              <select id=${`${idp}-part-${i}-project`} value=${p.project} onChange=${(e: Event) => setPart(i, { project: (e.target as HTMLSelectElement).value })}>
-                <option value="">choisir un projet</option>${projects.map((q) => html`<option value=${q.code}>${q.name}</option>`)}</select></div>
-            <div class="field"><label for=${`${idp}-part-${i}-pct`}>Part (%)<span class="sr-only"> du projet n° ${i + 1}</span></label>
-              <input id=${`${idp}-part-${i}-pct`} class="num" inputmode="decimal" value=${p.pct} aria-invalid=${p.pct.trim() && parsePct(p.pct) === null ? "true" : undefined}
-                onInput=${(e: Event) => setPart(i, { pct: (e.target as HTMLInputElement).value })} /></div>
-            ${
-              x.parts.length > 1
-                ? html`<button type="button" class="secondary small" onClick=${() => set({ parts: x.parts.filter((_, j) => j !== i) })}>Retirer<span class="sr-only"> le projet n° ${i + 1}</span></button>`
-                : null
-            }
-          </div>`,
-        )}
-        ${x.parts.length < 10 ? html`<button type="button" class="secondary small" onClick=${() => set({ parts: [...x.parts, { project: "", pct: "" }] })}>Ajouter un projet</button>` : null}
-        <p id=${`${idp}-split-status`} class=${splitProblem ? "alert warn" : "hint"} role="status" data-testid="split-status">
-          ${left > 0 ? `Reste à répartir : ${pctText(left)}.` : left < 0 ? `${pctText(-left)} de trop.` : "Les parts font 100 %."}
-          ${splitProblem ? html` <strong>${splitProblem}</strong>` : null}
-        </p>
-      </fieldset>`
+      ? html`<${SplitLines} x=${x} set=${set} projects=${projects} total=${splitTotal} problem=${splitProblem} idp=${idp} minParts=${1} className="expense-split" />`
       : null
   }`;
 }
