@@ -203,6 +203,11 @@ it("re-assigns a gift: one OD entry moves it from the old project to the new, in
   // Bug: a cursor of one year sent with another gave an empty page, or the list from its top.
   const otherYear = await stack.call("GET", `/v1/gifts?year=${year - 1}&cursor=${encodeURIComponent(first.nextCursor!)}`);
   expect(otherYear.status).toBe(400);
+  // One past the page's bound, and a cursor longer than any this API gives.
+  const tooMany = await stack.call("GET", `/v1/gifts?year=${year}&limit=501`);
+  expect(tooMany.status).toBe(400);
+  expect(((await tooMany.json()) as { errors: { path: string }[] }).errors.map((e) => e.path)).toEqual(["limit"]);
+  expect((await stack.call("GET", `/v1/gifts?year=${year}&cursor=${"a".repeat(4097)}`)).status).toBe(400);
 
   // Back to no project: the kept amount leaves PLAIDOYER for « Sans projet »; a refund then follows the gift where it is.
   expect((await post(`/v1/gifts/${giftCharge}/project`, { project: null, reason: "don non affecté finalement" })).status).toBe(200);

@@ -95,6 +95,8 @@ describe("a grant split between projects by share", () => {
     expect(both.status).toBe(400);
     expect(paths(both)).toEqual(["projects"]);
     expect(paths(await post({ projects: [{ projectId: "ATELIERS", share: 1 }] }))).toEqual(["projects"]);
+    // One past the bound: eleven projects.
+    expect(paths(await post({ projects: Array.from({ length: 11 }, (_, i) => ({ projectId: `P${i}X`, share: i ? 0.09 : 0.1 })) }))).toEqual(["projects"]);
     expect(paths(await post({ projects: [SPLIT[0], { projectId: "ateliers", share: 0.4 }] }))).toEqual(["projects.1.projectId"]);
     expect(
       paths(
